@@ -1,0 +1,111 @@
+/**
+ * ClickHouse schema, applied in order and recorded in `schema_migrations` so each
+ * applies once. Every statement is idempotent (`IF NOT EXISTS`) because ClickHouse has
+ * no transactions: two processes migrating at once, or a crash between a statement and
+ * its ledger row, must leave the same schema.
+ */
+import { type ClickHouse, connectClickHouse, serverVersion } from "./client.ts";
+import { identifier, literal } from "./sql.ts";
+import { applyRetention } from "./retention.ts";
+
+interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: "checks and hourly rollup",
+    statements: [
+      // One row per check. The sort key is the check's identity (website, region and the
+      // time it was scheduled for): a task delivered twice writes the same key twice and
+      // ReplacingMergeTree keeps one; reads that must be exact use FINAL or count distinct
+      // scheduled_at.
+      `CREATE TABLE IF NOT EXISTS checks (
+        website_id UUID,
+        region_id String,
+        scheduled_at DateTime,
+        checked_at DateTime,
+        outcome Enum8('down' = 0, 'up' = 1),
+        http_status UInt16,
+        response_ms UInt32,
+        error_kind String,
+        error_message String
+      ) ENGINE = ReplacingMergeTree(checked_at)
+      PARTITION BY toYYYYMM(scheduled_at)
+      ORDER BY (website_id, region_id, scheduled_at)`,
+      // Long-range charts and the 90-day bars read hourly states instead of raw rows.
+      // Counts are distinct scheduled times, so a duplicate delivery never inflates them;
+      // quantilesTiming is deterministic (exact below 1024 ms, 16 ms steps up to 30 s).
+      `CREATE TABLE IF NOT EXISTS checks_hourly (
+        website_id UUID,
+        region_id String,
+        hour DateTime,
+        checks AggregateFunction(uniqExact, DateTime),
+        up_checks AggregateFunction(uniqExactIf, DateTime, UInt8),
+        response_quantiles AggregateFunction(quantilesTiming(0.5, 0.95, 0.99), UInt32)
+      ) ENGINE = AggregatingMergeTree()
+      PARTITION BY toYYYYMM(hour)
+      ORDER BY (website_id, region_id, hour)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS checks_hourly_mv TO checks_hourly AS
+      SELECT
+        website_id,
+        region_id,
+        toStartOfHour(scheduled_at) AS hour,
+        uniqExactState(scheduled_at) AS checks,
+        uniqExactIfState(scheduled_at, outcome = 'up') AS up_checks,
+        quantilesTimingState(0.5, 0.95, 0.99)(response_ms) AS response_quantiles
+      FROM checks
+      GROUP BY website_id, region_id, hour`,
+    ],
+  },
+];
+
+const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version UInt32,
+  name String,
+  applied_at DateTime
+) ENGINE = TinyLog`;
+
+/**
+ * Creates the database named by the URL, applies pending migrations and sets retention.
+ * Returns the versions it applied.
+ */
+export async function migrateClickHouse(
+  url: string,
+  options: { retentionDays: number },
+): Promise<number[]> {
+  const admin = connectClickHouse(url, { database: "default" });
+  const ch = connectClickHouse(url);
+  try {
+    await admin.client.command({
+      query: `CREATE DATABASE IF NOT EXISTS ${identifier(ch.database)}`,
+    });
+    await ch.client.command({ query: LEDGER });
+    const done = new Set(
+      (await ch.rows<{ version: number }>("SELECT DISTINCT version FROM schema_migrations"))
+        .map((row) => Number(row.version)),
+    );
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue;
+      for (const query of migration.statements) await ch.client.command({ query });
+      await recordApplied(ch, migration);
+      applied.push(migration.version);
+    }
+    await applyRetention(ch, options.retentionDays, await serverVersion(ch));
+    return applied;
+  } finally {
+    await Promise.all([admin.close(), ch.close()]);
+  }
+}
+
+async function recordApplied(ch: ClickHouse, migration: Migration): Promise<void> {
+  await ch.client.command({
+    query: `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${
+      literal.int(migration.version)
+    }, ${literal.string(migration.name)}, now())`,
+  });
+}

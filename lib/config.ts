@@ -1,0 +1,148 @@
+/**
+ * The one place configuration is read. Every process calls {@link getConfig}; a bad
+ * value stops it with one line naming the variable and what is expected.
+ *
+ * ```ts
+ * const { databaseUrl, region } = getConfig();
+ * ```
+ */
+import { z } from "zod";
+
+const urlWithScheme = (schemes: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return schemes.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `expected a URL starting with ${schemes.map((s) => `${s}//`).join(" or ")}`);
+
+const integer = (min: number, max: number) =>
+  z.string().regex(/^\d+$/, "expected a whole number").transform(Number).pipe(
+    z.number().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`),
+  );
+
+const boolean = z.enum(["true", "false", "1", "0"], { error: "expected true or false" })
+  .transform((value) => value === "true" || value === "1");
+
+const regionId = z.string().regex(
+  /^[a-z0-9][a-z0-9-]{0,31}$/,
+  "expected a region id of lowercase letters, digits and dashes",
+);
+
+const regionList = z.string().transform((value) => value.split(",").map((r) => r.trim()))
+  .pipe(z.array(regionId).min(1, "expected at least one region"));
+
+/** Raw environment variables, their rules and defaults. */
+const envSchema = z.object({
+  DATABASE_URL: urlWithScheme(["postgres:", "postgresql:"]).default(
+    "postgres://postgres@127.0.0.1:5432/uptime",
+  ),
+  REDIS_URL: urlWithScheme(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
+  CLICKHOUSE_URL: urlWithScheme(["http:", "https:"]).default("http://127.0.0.1:8123/uptime"),
+  PORT: integer(0, 65535).default(8000),
+  REGION: regionId.optional(),
+  FLY_REGION: regionId.optional(),
+  REGIONS: regionList.optional(),
+  PUBLISH_INTERVAL_MS: integer(1_000, 86_400_000).default(180_000),
+  CHECK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  RECLAIM_IDLE_MS: integer(1_000, 86_400_000).default(300_000),
+  ALLOW_PRIVATE_TARGETS: boolean.default(false),
+  FLY_API_TOKEN: z.string().min(1).optional(),
+  FLY_APP_NAME: z.string().regex(/^[a-z0-9-]+$/, "expected a Fly app name").optional(),
+  FLY_API_URL: urlWithScheme(["http:", "https:"]).default("https://api.machines.dev"),
+  RETENTION_DAYS: integer(1, 3650).default(90),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, "expected letters, digits, : . _ -")
+    .default("uptime:"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
+    error: "expected debug, info, warn or error",
+  }).default("info"),
+});
+
+export interface Config {
+  databaseUrl: string;
+  redisUrl: string;
+  clickhouseUrl: string;
+  port: number;
+  /** The region this process runs in: `FLY_REGION`, else `REGION`, else `local`. */
+  region: string;
+  /** Regions that run workers; a new website is checked from all of them by default. */
+  regions: string[];
+  publishIntervalMs: number;
+  checkTimeoutMs: number;
+  reclaimIdleMs: number;
+  allowPrivateTargets: boolean;
+  fly: { apiToken: string; appName: string; apiUrl: string } | null;
+  retentionDays: number;
+  redisKeyPrefix: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+/** Thrown for an invalid variable; its message is the one line a user sees. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment (pure; used by tests and by {@link getConfig}). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as in most twelve-factor apps.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    // Values are never echoed: URLs and tokens may hold secrets.
+    throw new ConfigError(String(issue.path[0]), `is invalid: ${issue.message}`);
+  }
+  const e = result.data;
+  const region = e.FLY_REGION ?? e.REGION ?? "local";
+  const fly = e.FLY_API_TOKEN && e.FLY_APP_NAME
+    ? { apiToken: e.FLY_API_TOKEN, appName: e.FLY_APP_NAME, apiUrl: e.FLY_API_URL }
+    : null;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    clickhouseUrl: e.CLICKHOUSE_URL,
+    port: e.PORT,
+    region,
+    regions: e.REGIONS ?? [region],
+    publishIntervalMs: e.PUBLISH_INTERVAL_MS,
+    checkTimeoutMs: e.CHECK_TIMEOUT_MS,
+    reclaimIdleMs: e.RECLAIM_IDLE_MS,
+    allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS,
+    fly,
+    retentionDays: e.RETENTION_DAYS,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, read once; exits with one line when it is invalid. */
+export function getConfig(): Config {
+  if (cached) return cached;
+  try {
+    cached = parseConfig(Deno.env.toObject());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    Deno.exit(1);
+  }
+  return cached;
+}
+
+/** A URL with its password replaced, safe for logs and error messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The one logger: a JSON line per event with time, level, process and region.
+ *
+ * ```ts
+ * setLogContext({ process: "worker", region: "ams" });
+ * log.info("worker.started", { concurrency: 100 });
+ * ```
+ */
+type Level = "debug" | "info" | "warn" | "error";
+const ranks: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+const context: Record<string, unknown> = { process: "unknown", region: "local" };
+let threshold = ranks.info;
+
+/** Sets the fields every line carries (process, region) and the lowest level written. */
+export function setLogContext(fields: Record<string, unknown>, level?: Level): void {
+  Object.assign(context, fields);
+  if (level) threshold = ranks[level];
+}
+
+function write(level: Level, event: string, fields?: Record<string, unknown>): void {
+  if (ranks[level] < threshold) return;
+  const line = JSON.stringify({
+    ts: new Date().toISOString(),
+    level,
+    ...context,
+    event,
+    ...fields,
+  }, replaceErrors);
+  if (ranks[level] >= ranks.warn) console.error(line);
+  else console.log(line);
+}
+
+// Errors serialise to their name and message only: stacks stay out of shipped logs
+// unless debug logging is on.
+function replaceErrors(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    return threshold <= ranks.debug
+      ? { name: value.name, message: value.message, stack: value.stack }
+      : { name: value.name, message: value.message };
+  }
+  return value;
+}
+
+export const log = {
+  debug: (event: string, fields?: Record<string, unknown>) => write("debug", event, fields),
+  info: (event: string, fields?: Record<string, unknown>) => write("info", event, fields),
+  warn: (event: string, fields?: Record<string, unknown>) => write("warn", event, fields),
+  error: (event: string, fields?: Record<string, unknown>) => write("error", event, fields),
+};

@@ -1,0 +1,67 @@
+/**
+ * Redis connections (ioredis). Every connection retries with exponential backoff and
+ * jitter forever, so a Redis restart never needs a restart of ours; every command is
+ * bounded by a timeout so nothing hangs on a dead socket.
+ */
+import { Redis } from "ioredis";
+import { redactUrl } from "./config.ts";
+import { log } from "./logger.ts";
+
+export type { Redis };
+
+export interface RedisOptions {
+  /** Shown in logs and `CLIENT LIST`: what this connection is for. */
+  name: string;
+  /** Per-command timeout; a blocking read needs one longer than its BLOCK. */
+  commandTimeoutMs?: number;
+}
+
+export function connectRedis(url: string, options: RedisOptions): Redis {
+  const redis = new Redis(url, {
+    connectionName: options.name,
+    lazyConnect: true,
+    connectTimeout: 5_000,
+    commandTimeout: options.commandTimeoutMs ?? 5_000,
+    maxRetriesPerRequest: 2,
+    retryStrategy: (attempt) => Math.min(30_000, 100 * 2 ** Math.min(attempt, 9)) * jitter(),
+  });
+  let failing = false;
+  redis.on("error", (error: Error) => {
+    // One line per outage, not one per retry.
+    if (failing) return;
+    failing = true;
+    log.warn("redis.unavailable", { connection: options.name, url: redactUrl(url), error });
+  });
+  redis.on("ready", () => {
+    if (failing) log.info("redis.recovered", { connection: options.name });
+    failing = false;
+  });
+  return redis;
+}
+
+function jitter(): number {
+  return 0.5 + Math.random();
+}
+
+/** Connects and pings; throws a message naming Redis and its URL when it is not there in time. */
+export async function waitForRedis(redis: Redis, url: string, timeoutMs = 10_000): Promise<void> {
+  const attempt = (async () => {
+    if (redis.status === "wait") await redis.connect();
+    await redis.ping();
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timed out")), timeoutMs);
+  });
+  try {
+    await Promise.race([attempt, timeout]);
+  } catch (error) {
+    attempt.catch(() => {});
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Redis is not reachable at ${redactUrl(url)} (${reason}); is redis-server running?`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * `deno task bench [name ...]`: runs `bench/<name>.ts` (all of them without a name) in
+ * databases of their own. Each benchmark prints its figures and its ratio to the baseline.
+ */
+import { getConfig } from "../lib/config.ts";
+import { startIsolatedRun } from "./isolated_run.ts";
+
+const benchDir = new URL("../bench/", import.meta.url);
+const available = [...Deno.readDirSync(benchDir)]
+  .filter((entry) => entry.isFile && entry.name.endsWith(".ts"))
+  .map((entry) => entry.name.slice(0, -3))
+  .sort();
+const names = Deno.args.length ? Deno.args : available;
+const unknown = names.filter((name) => !available.includes(name));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(", ")}; available: ${available.join(", ")}`);
+  Deno.exit(2);
+}
+
+const run = await startIsolatedRun(getConfig(), "bench");
+let failed = false;
+try {
+  for (const name of names) {
+    console.log(`\n== bench ${name} ==`);
+    const status = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL(`${name}.ts`, benchDir).pathname],
+      env: run.env,
+    }).spawn().status;
+    failed ||= !status.success;
+  }
+} finally {
+  await run.finish();
+}
+Deno.exit(failed ? 1 : 0);

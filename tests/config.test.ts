@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { ConfigError, parseConfig } from "../lib/config.ts";
+
+Deno.test("an empty environment gives the documented defaults", () => {
+  const config = parseConfig({});
+  assert.equal(config.databaseUrl, "postgres://postgres@127.0.0.1:5432/uptime");
+  assert.equal(config.redisUrl, "redis://127.0.0.1:6379");
+  assert.equal(config.clickhouseUrl, "http://127.0.0.1:8123/uptime");
+  assert.equal(config.port, 8000);
+  assert.equal(config.region, "local");
+  assert.deepEqual(config.regions, ["local"]);
+  assert.equal(config.publishIntervalMs, 180_000);
+  assert.equal(config.checkTimeoutMs, 10_000);
+  assert.equal(config.reclaimIdleMs, 300_000);
+  assert.equal(config.allowPrivateTargets, false);
+  assert.equal(config.fly, null);
+  assert.equal(config.retentionDays, 90);
+});
+
+Deno.test("FLY_REGION wins over REGION, and REGIONS defaults to the region", () => {
+  assert.equal(parseConfig({ REGION: "fra" }).region, "fra");
+  const config = parseConfig({ REGION: "fra", FLY_REGION: "ams" });
+  assert.equal(config.region, "ams");
+  assert.deepEqual(config.regions, ["ams"]);
+  assert.deepEqual(parseConfig({ REGIONS: "ams, iad,syd" }).regions, ["ams", "iad", "syd"]);
+});
+
+Deno.test("Fly settings apply only when both token and app name are set", () => {
+  assert.equal(parseConfig({ FLY_API_TOKEN: "t" }).fly, null);
+  assert.deepEqual(parseConfig({ FLY_API_TOKEN: "t", FLY_APP_NAME: "uptime" }).fly, {
+    apiToken: "t",
+    appName: "uptime",
+    apiUrl: "https://api.machines.dev",
+  });
+});
+
+Deno.test("an empty variable counts as unset", () => {
+  assert.equal(parseConfig({ PORT: "" }).port, 8000);
+});
+
+const invalid: [Record<string, string>, string, RegExp][] = [
+  [{ DATABASE_URL: "nonsense" }, "DATABASE_URL", /postgres:\/\//],
+  [{ DATABASE_URL: "mysql://x/y" }, "DATABASE_URL", /postgres:\/\//],
+  [{ REDIS_URL: "http://x" }, "REDIS_URL", /redis:\/\//],
+  [{ CLICKHOUSE_URL: "ftp://x" }, "CLICKHOUSE_URL", /http:\/\//],
+  [{ PORT: "eighty" }, "PORT", /whole number/],
+  [{ PORT: "70000" }, "PORT", /at most 65535/],
+  [{ CHECK_TIMEOUT_MS: "-5" }, "CHECK_TIMEOUT_MS", /whole number/],
+  [{ ALLOW_PRIVATE_TARGETS: "yes" }, "ALLOW_PRIVATE_TARGETS", /true or false/],
+  [{ REGION: "Not A Region" }, "REGION", /region id/],
+  [{ REGIONS: "ams,,iad" }, "REGIONS", /region id/],
+  [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", /debug, info, warn or error/],
+];
+
+for (const [env, variable, expected] of invalid) {
+  Deno.test(`${variable}=${Object.values(env)[0]} is refused with a message naming it`, () => {
+    assert.throws(() => parseConfig(env), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.variable, variable);
+      assert.match(error.message, new RegExp(`^Invalid configuration: ${variable} `));
+      assert.match(error.message, expected);
+      return true;
+    });
+  });
+}
+
+Deno.test("a bad secret-bearing URL is not echoed back", () => {
+  assert.throws(
+    () => parseConfig({ REDIS_URL: "http://user:hunter2@x" }),
+    (error: Error) => !error.message.includes("hunter2"),
+  );
+});

@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { migratePostgres } from "../db/postgres/migrate.ts";
+import { migrateClickHouse } from "../db/clickhouse/migrations.ts";
+import { connectClickHouse } from "../db/clickhouse/client.ts";
+import { literal } from "../db/clickhouse/sql.ts";
+import { newClickHouseUrl, newPostgresUrl } from "./helpers/databases.ts";
+
+Deno.test("Postgres migrations create a missing database and apply once", async () => {
+  const url = newPostgresUrl();
+  await migratePostgres(url);
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const tables = await sql`select tablename from pg_tables where schemaname = 'public'`;
+    assert.deepEqual(tables.map((t) => t.tablename).sort(), [
+      "sessions",
+      "status_domains",
+      "status_page_websites",
+      "status_pages",
+      "users",
+      "websites",
+    ]);
+    const before = await sql`select id, hash from drizzle.__drizzle_migrations order by id`;
+    await migratePostgres(url);
+    const after = await sql`select id, hash from drizzle.__drizzle_migrations order by id`;
+    assert.deepEqual(after, before);
+    assert.ok(before.length >= 1);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("concurrent Postgres migrations of one database both succeed", async () => {
+  const url = newPostgresUrl();
+  await Promise.all([migratePostgres(url), migratePostgres(url), migratePostgres(url)]);
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [{ count }] = await sql`select count(*)::int as count from drizzle.__drizzle_migrations`;
+    const journal = JSON.parse(
+      await Deno.readTextFile(
+        new URL("../db/postgres/migrations/meta/_journal.json", import.meta.url),
+      ),
+    );
+    assert.equal(count, journal.entries.length);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("the due-websites query of the publisher uses an index", async () => {
+  const url = newPostgresUrl();
+  await migratePostgres(url);
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`set enable_seqscan = off`;
+    const plan = await sql.unsafe(
+      "explain select id from websites where active and next_check_at <= now() order by next_check_at",
+    );
+    assert.match(plan.map((row) => row["QUERY PLAN"]).join("\n"), /websites_due_idx/);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("ClickHouse migrations create the database and apply once", async () => {
+  const url = newClickHouseUrl();
+  assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1]);
+  assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), []);
+  const ch = connectClickHouse(url);
+  try {
+    const tables = await ch.rows<{ name: string }>(
+      `SELECT name FROM system.tables WHERE database = ${
+        literal.string(ch.database)
+      } ORDER BY name`,
+    );
+    assert.deepEqual(tables.map((t) => t.name), [
+      "checks",
+      "checks_hourly",
+      "checks_hourly_mv",
+      "schema_migrations",
+    ]);
+  } finally {
+    await ch.close();
+  }
+});
+
+Deno.test("the hourly rollup counts a check delivered twice once", async () => {
+  const url = newClickHouseUrl();
+  await migrateClickHouse(url, { retentionDays: 90 });
+  const ch = connectClickHouse(url);
+  try {
+    const websiteId = crypto.randomUUID();
+    const hour = Math.floor(Date.UTC(2026, 10, 29, 10) / 1000);
+    const row = (offset: number, outcome: "up" | "down", ms: number) => ({
+      website_id: websiteId,
+      region_id: "ams",
+      scheduled_at: hour + offset,
+      checked_at: hour + offset + 1,
+      outcome,
+      http_status: outcome === "up" ? 200 : 503,
+      response_ms: ms,
+      error_kind: outcome === "up" ? "" : "status",
+      error_message: "",
+    });
+    const first = [row(0, "up", 100), row(60, "down", 300), row(120, "up", 200)];
+    await ch.client.insert({ table: "checks", format: "JSONEachRow", values: first });
+    // The same task again, as after a crash between insert and acknowledgement.
+    await ch.client.insert({ table: "checks", format: "JSONEachRow", values: [first[2]] });
+    const [rollup] = await ch.rows<{ checks: string; up: string; q: number[] }>(
+      `SELECT uniqExactMerge(checks) AS checks, uniqExactIfMerge(up_checks) AS up,
+              quantilesTimingMerge(0.5, 0.95, 0.99)(response_quantiles) AS q
+       FROM checks_hourly WHERE website_id = ${literal.uuid(websiteId)}`,
+    );
+    assert.equal(Number(rollup.checks), 3);
+    assert.equal(Number(rollup.up), 2);
+    const [raw] = await ch.rows<{ n: string }>(
+      `SELECT count() AS n FROM checks FINAL WHERE website_id = ${literal.uuid(websiteId)}`,
+    );
+    assert.equal(Number(raw.n), 3);
+  } finally {
+    await ch.close();
+  }
+});

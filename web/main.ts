@@ -1,0 +1,26 @@
+/** The web process: dashboard, status pages, API. `deno task start` (production) or `dev`. */
+import { aborted, runProcess } from "../lib/lifecycle.ts";
+import { openConnections } from "../lib/connections.ts";
+import { log } from "../lib/logger.ts";
+import { createWebApp } from "./app.ts";
+import { healthReport } from "./health.ts";
+
+await runProcess("web", async (config, shutdown) => {
+  const connections = await openConnections(config, "web");
+  const app = await createWebApp({ dev: Deno.env.get("UPTIME_DEV") === "1" });
+  const server = Deno.serve({
+    port: config.port,
+    hostname: "0.0.0.0",
+    onListen: ({ port }) => log.info("web.started", { port }),
+  }, async (req, info) => {
+    if (new URL(req.url).pathname === "/healthz") {
+      const report = await healthReport(connections);
+      return Response.json(report, { status: report.ok ? 200 : 503 });
+    }
+    return app.handler(req, info);
+  });
+  await aborted(shutdown);
+  await server.shutdown();
+  await app.close();
+  await connections.close();
+});
