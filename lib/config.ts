@@ -52,6 +52,10 @@ const envSchema = z.object({
   FLY_APP_NAME: z.string().regex(/^[a-z0-9-]+$/, "expected a Fly app name").optional(),
   FLY_API_URL: urlWithScheme(["http:", "https:"]).default("https://api.machines.dev"),
   RETENTION_DAYS: integer(1, 3650).default(90),
+  PUBLISHER_TICK_MS: integer(100, 60_000).default(2_000),
+  PUBLISHER_LEASE_MS: integer(500, 300_000).default(10_000),
+  WORKER_CONCURRENCY: integer(1, 10_000).default(200),
+  WORKER_MAX_DELIVERIES: integer(1, 100).default(5),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, "expected letters, digits, : . _ -")
     .default("uptime:"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
@@ -74,6 +78,14 @@ export interface Config {
   allowPrivateTargets: boolean;
   fly: { apiToken: string; appName: string; apiUrl: string } | null;
   retentionDays: number;
+  /** How often the publisher looks for due websites. */
+  publisherTickMs: number;
+  /** How long a publisher's leadership lasts unless renewed. */
+  publisherLeaseMs: number;
+  /** Checks one worker runs at once. */
+  workerConcurrency: number;
+  /** Deliveries after which a task goes to the dead letters. */
+  workerMaxDeliveries: number;
   redisKeyPrefix: string;
   logLevel: "debug" | "info" | "warn" | "error";
 }
@@ -116,6 +128,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS,
     fly,
     retentionDays: e.RETENTION_DAYS,
+    publisherTickMs: e.PUBLISHER_TICK_MS,
+    publisherLeaseMs: e.PUBLISHER_LEASE_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    workerMaxDeliveries: e.WORKER_MAX_DELIVERIES,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     logLevel: e.LOG_LEVEL,
   };

@@ -1,18 +1,36 @@
-/** The publisher process: `deno task publisher`. */
+/** The publisher process: `deno task publisher`. Any number may run; one leads. */
 import { aborted, runProcess } from "../lib/lifecycle.ts";
 import { openConnections } from "../lib/connections.ts";
 import { log } from "../lib/logger.ts";
+import { redisKeys } from "../lib/redis_keys.ts";
 import { serverVersion } from "../db/clickhouse/client.ts";
 import { applyRetention } from "../db/clickhouse/retention.ts";
+import { LeaderLease } from "./leader_lease.ts";
+import { Publisher } from "./publisher.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 
 await runProcess("publisher", async (config, shutdown) => {
   const connections = await openConnections(config, "publisher");
-  log.info("publisher.started", { regions: config.regions });
-  const version = await serverVersion(connections.ch);
+  const keys = redisKeys(config.redisKeyPrefix);
+  const lease = new LeaderLease(connections.redis, keys.publisherLease, config.publisherLeaseMs);
+  const publisher = new Publisher({
+    sql: connections.pg.sql,
+    redis: connections.redis,
+    keys,
+    lease,
+    defaults: {
+      intervalSeconds: Math.round(config.publishIntervalMs / 1000),
+      timeoutMs: config.checkTimeoutMs,
+    },
+  });
+  log.info("publisher.started", { regions: config.regions, lease: lease.id });
+  publisher.start(config.publisherTickMs);
+
+  // Retention is cheap and idempotent; every instance applies it, leader or not.
   const enforceRetention = async () => {
     try {
+      const version = await serverVersion(connections.ch);
       const { droppedPartitions } = await applyRetention(
         connections.ch,
         config.retentionDays,
@@ -24,8 +42,10 @@ await runProcess("publisher", async (config, shutdown) => {
     }
   };
   await enforceRetention();
-  const timer = setInterval(enforceRetention, RETENTION_EVERY_MS);
+  const retentionTimer = setInterval(enforceRetention, RETENTION_EVERY_MS);
+
   await aborted(shutdown);
-  clearInterval(timer);
+  clearInterval(retentionTimer);
+  await publisher.stop();
   await connections.close();
 });

@@ -1,6 +1,25 @@
 /** The ClickHouse connection; the path of `CLICKHOUSE_URL` names the database. */
-import { type ClickHouseClient, createClient } from "@clickhouse/client";
+import {
+  type ClickHouseClient,
+  ClickHouseLogLevel,
+  createClient,
+  type Logger,
+} from "@clickhouse/client";
+import { log } from "../../lib/logger.ts";
 import { identifier } from "./sql.ts";
+
+/** Routes the client's own messages into our logger: one JSON line, no stack. */
+class ClientLogger implements Logger {
+  trace() {}
+  debug() {}
+  info() {}
+  warn({ message, err }: { message: string; err?: Error }) {
+    log.debug("clickhouse.client", { message, error: err });
+  }
+  error({ message, err }: { message: string; err: Error }) {
+    log.warn("clickhouse.client", { message, error: err });
+  }
+}
 
 export interface ClickHouse {
   client: ClickHouseClient;
@@ -33,6 +52,8 @@ export function connectClickHouse(
     request_timeout: options.timeoutMs ?? 30_000,
     // 18.16 rejects settings it does not know; send none by default.
     clickhouse_settings: {},
+    // Failures reach our callers as errors; the client's own lines would repeat them.
+    log: { LoggerClass: ClientLogger, level: ClickHouseLogLevel.WARN },
   });
   return {
     client,

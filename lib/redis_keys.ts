@@ -1,0 +1,18 @@
+/** Every Redis key and channel name, under the configured prefix (tests use one per run). */
+export function redisKeys(prefix: string) {
+  return {
+    /** The task stream of a region; its consumer group is {@link consumerGroup}. */
+    stream: (region: string) => `${prefix}checks:${region}`,
+    /** Tasks that failed too often, kept for inspection. */
+    deadLetters: (region: string) => `${prefix}checks:${region}:dead`,
+    consumerGroup: "workers",
+    /** Holds the id of the publisher instance that may publish. */
+    publisherLease: `${prefix}publisher:lease`,
+    /** Latest result per region of one website (a hash: region → JSON). */
+    liveStatus: (websiteId: string) => `${prefix}live:${websiteId}`,
+    /** Pub/sub channel carrying every stored result to the web processes. */
+    resultsChannel: `${prefix}results`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

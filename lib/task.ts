@@ -1,0 +1,41 @@
+/**
+ * A check task: what the publisher puts on a region's stream and a worker runs. It
+ * carries everything the check needs, so a worker reads Postgres only to learn whether
+ * the website was deleted or paused since.
+ */
+import { z } from "zod";
+
+export const taskSchema = z.object({
+  websiteId: z.uuid(),
+  url: z.string().url(),
+  method: z.string().min(1).max(16),
+  headers: z.record(z.string(), z.string()),
+  body: z.string().nullable(),
+  timeoutMs: z.number().int().positive(),
+  expectedStatus: z.number().int().min(100).max(599).nullable(),
+  keyword: z.string().nullable(),
+  /** The slot this check belongs to, in whole seconds: with website and region, its identity. */
+  scheduledAt: z.number().int().positive(),
+  /** Epoch ms after which running the check is worthless (the next slot has come). */
+  deadline: z.number().int().positive(),
+});
+
+export type Task = z.infer<typeof taskSchema>;
+
+/** Tasks live at most this long on a stream; streams are trimmed by age beyond it. */
+export const MAX_TASK_AGE_MS = 10 * 60_000;
+
+export function encodeTask(task: Task): string {
+  return JSON.stringify(task);
+}
+
+/** The task, or null when the payload is not a valid task (it goes to the dead letters). */
+export function decodeTask(payload: string | undefined): Task | null {
+  if (payload === undefined) return null;
+  try {
+    const parsed = taskSchema.safeParse(JSON.parse(payload));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

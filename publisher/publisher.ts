@@ -1,0 +1,129 @@
+/**
+ * The publish cycle: while this instance holds the lease, enqueue one task per
+ * (due website, region) and move each website to its next slot. Cycles never overlap; a
+ * tick that finds the previous cycle still running is skipped and logged.
+ */
+import type postgres from "postgres";
+import type { Redis } from "../lib/redis.ts";
+import type { RedisKeys } from "../lib/redis_keys.ts";
+import { log } from "../lib/logger.ts";
+import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
+import {
+  advanceWebsites,
+  type Defaults,
+  type DueWebsite,
+  findDueWebsites,
+} from "./due_websites.ts";
+import { enqueueTasks, NotLeaderError } from "./enqueue.ts";
+import type { LeaderLease } from "./leader_lease.ts";
+
+export interface PublisherOptions {
+  sql: postgres.Sql;
+  redis: Redis;
+  keys: RedisKeys;
+  lease: LeaderLease;
+  defaults: Defaults;
+  /** Websites read per query; each batch is enqueued before the next is read. */
+  batchSize?: number;
+}
+
+export interface CycleResult {
+  leader: boolean;
+  websites: number;
+  tasks: number;
+}
+
+export class Publisher {
+  #options: PublisherOptions;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #running: Promise<unknown> | null = null;
+  #wasLeader = false;
+
+  constructor(options: PublisherOptions) {
+    this.#options = options;
+  }
+
+  /** One cycle; exported for tests and benchmarks. Throws only on programming errors. */
+  async runCycle(now = new Date()): Promise<CycleResult> {
+    const { sql, redis, keys, lease, defaults } = this.#options;
+    const batchSize = this.#options.batchSize ?? 5_000;
+    const result: CycleResult = { leader: false, websites: 0, tasks: 0 };
+    result.leader = await lease.acquireOrRenew();
+    if (result.leader !== this.#wasLeader) {
+      log.info(result.leader ? "publisher.leader_acquired" : "publisher.standby", {
+        lease: lease.id,
+      });
+      this.#wasLeader = result.leader;
+    }
+    if (!result.leader) return result;
+    try {
+      while (true) {
+        const due = await findDueWebsites(sql, now, batchSize, defaults);
+        if (!due.length) break;
+        result.tasks += await enqueueTasks(redis, lease, tasksByStream(due, keys), now.getTime());
+        await advanceWebsites(sql, due.map((w) => w.id), now, defaults.intervalSeconds);
+        result.websites += due.length;
+        if (due.length < batchSize) break;
+      }
+    } catch (error) {
+      if (!(error instanceof NotLeaderError)) throw error;
+      this.#wasLeader = false;
+      result.leader = false;
+      log.warn("publisher.lease_lost", { lease: lease.id, published: result.tasks });
+    }
+    return result;
+  }
+
+  /** Runs a cycle every `tickMs` until {@link stop}. */
+  start(tickMs: number): void {
+    const tick = () => {
+      if (this.#running) {
+        log.warn("publisher.overrun", { tickMs });
+        return;
+      }
+      const began = Date.now();
+      this.#running = this.runCycle()
+        .then((result) => {
+          if (result.tasks) {
+            log.debug("publisher.cycle", { ...result, ms: Date.now() - began });
+          }
+        })
+        .catch((error) => log.error("publisher.cycle_failed", { error }))
+        .finally(() => this.#running = null);
+    };
+    tick();
+    this.#timer = setInterval(tick, tickMs);
+  }
+
+  /** Stops ticking, waits for a running cycle and gives up the lease. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+    if (this.#wasLeader) await this.#options.lease.release().catch(() => {});
+  }
+}
+
+function tasksByStream(websites: DueWebsite[], keys: RedisKeys): Map<string, string[]> {
+  const byStream = new Map<string, string[]>();
+  for (const website of websites) {
+    const payload = encodeTask({
+      websiteId: website.id,
+      url: website.url,
+      method: website.method,
+      headers: website.headers,
+      body: website.body,
+      timeoutMs: website.timeoutMs,
+      expectedStatus: website.expectedStatus,
+      keyword: website.keyword,
+      scheduledAt: website.slot,
+      deadline: (website.slot * 1000) + Math.min(website.intervalSeconds * 1000, MAX_TASK_AGE_MS),
+    });
+    for (const region of website.regions) {
+      const stream = keys.stream(region);
+      let list = byStream.get(stream);
+      if (!list) byStream.set(stream, list = []);
+      list.push(payload);
+    }
+  }
+  return byStream;
+}

@@ -1,0 +1,266 @@
+import assert from "node:assert/strict";
+import { connectRedis } from "../lib/redis.ts";
+import { testConfig } from "./helpers/databases.ts";
+import { eventually, type PipelineBed, pipelineBed, startTarget } from "./helpers/pipeline.ts";
+import { LeaderLease } from "../publisher/leader_lease.ts";
+import { Publisher } from "../publisher/publisher.ts";
+import { Worker } from "../worker/worker.ts";
+import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
+
+const defaults = { intervalSeconds: 180, timeoutMs: 2_000 };
+
+function publisherFor(bed: PipelineBed, leaseMs = 10_000) {
+  const lease = new LeaderLease(bed.redis, bed.keys.publisherLease, leaseMs);
+  return new Publisher({ sql: bed.pg.sql, redis: bed.redis, keys: bed.keys, lease, defaults });
+}
+
+function startWorker(
+  bed: PipelineBed,
+  region: string,
+  options: Partial<ConstructorParameters<typeof Worker>[0]> = {},
+) {
+  const reader = connectRedis(testConfig().redisUrl, { name: "reader", commandTimeoutMs: 6_000 });
+  const worker = new Worker({
+    sql: bed.pg.sql,
+    redis: bed.redis,
+    reader,
+    ch: bed.ch,
+    keys: bed.keys,
+    region,
+    concurrency: 50,
+    reclaimIdleMs: 60_000,
+    maxDeliveries: 5,
+    allowPrivateTargets: true,
+    flushDelayMs: 50,
+    ...options,
+  });
+  const controller = new AbortController();
+  const done = worker.run(controller.signal);
+  return {
+    worker,
+    async stop() {
+      controller.abort();
+      await done;
+      reader.disconnect();
+    },
+  };
+}
+
+Deno.test("two regions and a publisher: each (website, region, cycle) yields one result", async () => {
+  const bed = await pipelineBed();
+  const target = startTarget();
+  const ams = startWorker(bed, "ams");
+  const iad = startWorker(bed, "iad");
+  try {
+    const ids = await bed.addWebsites(10, {
+      url: target.url,
+      regions: ["ams", "iad"],
+      intervalSeconds: 60,
+    });
+    const publisher = publisherFor(bed);
+    const start = Date.now();
+    // Three cycles, one interval apart; a repeated tick within a cycle publishes nothing.
+    for (let cycle = 0; cycle < 3; cycle++) {
+      const now = new Date(start + cycle * 60_000);
+      assert.equal((await publisher.runCycle(now)).tasks, 20);
+      assert.equal((await publisher.runCycle(now)).tasks, 0);
+    }
+    await eventually(async () => (await bed.resultCounts()).rows >= 60, 20_000, "60 results").catch(
+      async (e) => {
+        console.error(
+          ams.worker.stats,
+          iad.worker.stats,
+          await bed.resultCounts(),
+          target.requests,
+        );
+        throw e;
+      },
+    );
+    assert.deepEqual(await bed.resultCounts(), { rows: 60, checks: 60 });
+    for (const id of ids) {
+      assert.deepEqual(
+        (await bed.resultsFor(id)).map((r) => [r.region_id, r.outcome, Number(r.n)]),
+        [["ams", "up", 3], ["iad", "up", 3]],
+      );
+    }
+    const live = await bed.redis.hgetall(bed.keys.liveStatus(ids[0]));
+    assert.deepEqual(Object.keys(live).sort(), ["ams", "iad"]);
+    assert.equal(JSON.parse(live.ams).outcome, "up");
+  } finally {
+    await ams.stop();
+    await iad.stop();
+    await target.close();
+    await bed.close();
+  }
+});
+
+Deno.test("a paused or deleted website's queued task is dropped, not checked", async () => {
+  const bed = await pipelineBed();
+  const target = startTarget();
+  try {
+    const [paused, deleted, kept] = await bed.addWebsites(3, { url: target.url, regions: ["ams"] });
+    assert.equal((await publisherFor(bed).runCycle()).tasks, 3);
+    await bed.pg.sql`update websites set active = false where id = ${paused}`;
+    await bed.pg.sql`delete from websites where id = ${deleted}`;
+    const ams = startWorker(bed, "ams");
+    await eventually(
+      () => ams.worker.stats.stored + ams.worker.stats.dropped === 3,
+      10_000,
+      "3 tasks handled",
+    );
+    await ams.stop();
+    assert.equal(target.requests, 1);
+    assert.equal((await bed.resultsFor(kept)).length, 1);
+    const pending = await bed.redis.xpending(bed.keys.stream("ams"), bed.keys.consumerGroup);
+    assert.equal(pending[0], 0);
+  } finally {
+    await target.close();
+    await bed.close();
+  }
+});
+
+Deno.test("a task past its deadline is acknowledged without a check", async () => {
+  const bed = await pipelineBed();
+  const target = startTarget();
+  try {
+    const [id] = await bed.addWebsites(1, { url: target.url, regions: ["ams"] });
+    const stale = Math.floor(Date.now() / 1000) - 600;
+    await bed.redis.xadd(
+      bed.keys.stream("ams"),
+      "*",
+      "t",
+      encodeTask({
+        websiteId: id,
+        url: target.url,
+        method: "GET",
+        headers: {},
+        body: null,
+        timeoutMs: 1_000,
+        expectedStatus: null,
+        keyword: null,
+        scheduledAt: stale,
+        deadline: stale * 1000 + 60_000,
+      }),
+    );
+    const ams = startWorker(bed, "ams");
+    await eventually(() => ams.worker.stats.dropped === 1, 10_000, "the stale task dropped");
+    await ams.stop();
+    assert.equal(target.requests, 0);
+  } finally {
+    await target.close();
+    await bed.close();
+  }
+});
+
+Deno.test("a task redelivered after a crash between insert and ack is counted once", async () => {
+  const bed = await pipelineBed();
+  const target = startTarget();
+  try {
+    const [id] = await bed.addWebsites(1, { url: target.url, regions: ["ams"] });
+    await publisherFor(bed).runCycle();
+    const stream = bed.keys.stream("ams");
+    await bed.redis.xgroup("CREATE", stream, bed.keys.consumerGroup, "0", "MKSTREAM");
+    // A worker that read the task, stored its result and died before acknowledging.
+    const reply = await bed.redis.xreadgroup(
+      "GROUP",
+      bed.keys.consumerGroup,
+      "crashed-worker",
+      "COUNT",
+      10,
+      "STREAMS",
+      stream,
+      ">",
+    ) as [string, [string, string[]][]][];
+    const task = JSON.parse(reply[0][1][0][1][1]);
+    await bed.ch.client.insert({
+      table: "checks",
+      format: "JSONEachRow",
+      values: [{
+        website_id: id,
+        region_id: "ams",
+        scheduled_at: task.scheduledAt,
+        checked_at: task.scheduledAt,
+        outcome: "up",
+        http_status: 200,
+        response_ms: 7,
+        error_kind: "",
+        error_message: "",
+      }],
+    });
+    const survivor = startWorker(bed, "ams", { reclaimIdleMs: 1_000 });
+    await eventually(() => survivor.worker.stats.stored === 1, 15_000, "the task reclaimed");
+    await survivor.stop();
+    assert.deepEqual(await bed.resultCounts(), { rows: 1, checks: 1 });
+    const [rollup] = await bed.ch.rows<{ n: string }>(
+      "SELECT uniqExactMerge(checks) AS n FROM checks_hourly",
+    );
+    assert.equal(Number(rollup.n), 1);
+    const pending = await bed.redis.xpending(stream, bed.keys.consumerGroup);
+    assert.equal(pending[0], 0);
+  } finally {
+    await target.close();
+    await bed.close();
+  }
+});
+
+Deno.test("a task that keeps failing goes to the dead letters instead of cycling", async () => {
+  const bed = await pipelineBed();
+  try {
+    const stream = bed.keys.stream("ams");
+    await bed.redis.xgroup("CREATE", stream, bed.keys.consumerGroup, "0", "MKSTREAM");
+    await bed.redis.xadd(stream, "*", "t", "{not json");
+    const ams = startWorker(bed, "ams");
+    await eventually(() => ams.worker.stats.deadLettered === 1, 10_000, "a dead letter");
+    await ams.stop();
+    const dead = await bed.redis.xrange(bed.keys.deadLetters("ams"), "-", "+");
+    assert.equal(dead.length, 1);
+    assert.match(dead[0][1].join(" "), /not a valid task/);
+  } finally {
+    await bed.close();
+  }
+});
+
+Deno.test("only the lease holder publishes; a standby takes over when it is gone", async () => {
+  const bed = await pipelineBed();
+  try {
+    await bed.addWebsites(5, { url: "http://127.0.0.1:9/", regions: ["ams"] });
+    const leader = publisherFor(bed, 1_000);
+    const standby = publisherFor(bed, 1_000);
+    assert.equal((await leader.runCycle()).leader, true);
+    const second = await standby.runCycle();
+    assert.equal(second.leader, false);
+    assert.equal(second.tasks, 0);
+    await bed.addWebsites(2, { url: "http://127.0.0.1:9/", regions: ["ams"] });
+    // The leader dies: its lease expires and the standby's next tick takes over.
+    await bed.redis.pexpire(bed.keys.publisherLease, 1);
+    await eventually(async () => (await standby.runCycle()).leader, 3_000, "takeover");
+    assert.equal(await bed.redis.xlen(bed.keys.stream("ams")), 7);
+    // The old leader, back from a pause, cannot publish any more.
+    await bed.addWebsites(1, { url: "http://127.0.0.1:9/", regions: ["ams"] });
+    assert.equal((await leader.runCycle()).tasks, 0);
+  } finally {
+    await bed.close();
+  }
+});
+
+Deno.test("20,000 active websites: every task is enqueued, kept and checked", async () => {
+  const bed = await pipelineBed();
+  const target = startTarget();
+  try {
+    const hourly = { url: target.url, regions: ["ams"], intervalSeconds: 3_600 };
+    await bed.addWebsites(20_000, hourly);
+    const publisher = publisherFor(bed);
+    assert.equal((await publisher.runCycle()).tasks, 20_000);
+    // Publishing trims by age only: younger entries stay, however many there are.
+    await bed.addWebsites(1, hourly);
+    await publisher.runCycle(new Date(Date.now() + MAX_TASK_AGE_MS / 2));
+    assert.equal(await bed.redis.xlen(bed.keys.stream("ams")), 20_001);
+    const ams = startWorker(bed, "ams", { concurrency: 200, flushRows: 2_000 });
+    await eventually(() => ams.worker.stats.stored === 20_001, 120_000, "20,001 results");
+    await ams.stop();
+    assert.deepEqual(await bed.resultCounts(), { rows: 20_001, checks: 20_001 });
+  } finally {
+    await target.close();
+    await bed.close();
+  }
+});

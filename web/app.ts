@@ -1,0 +1,32 @@
+/**
+ * The web app: routes from `routes/`, islands from `islands/`, files from `static/`.
+ * `web/main.ts` serves the handler; `/healthz` is answered there, before this app.
+ *
+ * ```ts
+ * const web = await createWebApp({ dev: false });
+ * const server = Deno.serve(web.handler);
+ * // on shutdown:
+ * await server.shutdown();
+ * await web.close();
+ * ```
+ */
+import { fileURLToPath } from "node:url";
+import { createFreshProject } from "../fresh/mod.ts";
+
+export const PROJECT_ROOT: string = fileURLToPath(new URL("..", import.meta.url));
+
+export interface WebApp {
+  handler: (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response>;
+  /** Stops the dev rebuild watcher; call after the server has stopped. */
+  close(): Promise<void>;
+}
+
+/**
+ * Loads routes and islands and readies the client bundles: in dev they are built now
+ * and rebuilt when `islands/` changes; in production they come from `_build/`
+ * (`deno task build`) or, when that is missing or stale, are built now.
+ */
+export async function createWebApp(opts: { dev: boolean }): Promise<WebApp> {
+  const project = await createFreshProject({ root: PROJECT_ROOT, dev: opts.dev });
+  return { handler: project.handler, close: project.close };
+}

@@ -1,0 +1,102 @@
+/**
+ * Why a check is down: every failure inside the check pipeline becomes a
+ * {@link CheckFailure} carrying an {@link ErrorKind} and one short line of text, so
+ * results stay comparable across regions and never leak a stack trace.
+ */
+
+/** The reason a check is down; "" in a result means it is up. */
+export type ErrorKind =
+  | "timeout"
+  | "dns"
+  | "refused"
+  | "tls"
+  | "status"
+  | "keyword"
+  | "blocked"
+  | "connection"
+  | "redirects"
+  | "invalid";
+
+const maxMessageLength = 300;
+
+/** A failure whose kind is already known; thrown inside the check, never out of it. */
+export class CheckFailure extends Error {
+  constructor(readonly kind: ErrorKind, message: string) {
+    super(shortMessage(message));
+    this.name = "CheckFailure";
+  }
+}
+
+const dnsCodes = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NODATA", "EAI_NONAME", "EAI_FAIL"]);
+
+// Errors that mean "this address did not take the connection", so the next resolved
+// address is worth a try.
+const unreachableCodes = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+]);
+
+// OpenSSL-style verification codes as node:tls reports them.
+const tlsCodes = new Set([
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_TLS_HANDSHAKE_TIMEOUT",
+  "ERR_TLS_INVALID_PROTOCOL_VERSION",
+  "HOSTNAME_MISMATCH",
+]);
+
+/** True when the error says nothing answered at that address (try the next one). */
+export function isUnreachable(error: unknown): boolean {
+  return unreachableCodes.has(errorCode(error));
+}
+
+/** Maps anything thrown during a check to a failure with a kind and a short message. */
+export function toFailure(error: unknown): CheckFailure {
+  if (error instanceof CheckFailure) return error;
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "ECONNREFUSED") return new CheckFailure("refused", `connection refused: ${message}`);
+  if (dnsCodes.has(code)) return new CheckFailure("dns", `DNS lookup failed: ${message}`);
+  if (
+    tlsCodes.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") ||
+    /certificate|\btls\b|\bssl\b|handshake/i.test(message)
+  ) {
+    return new CheckFailure("tls", `TLS error: ${message}`);
+  }
+  if (
+    code === "ERR_INVALID_URL" || code === "ERR_INVALID_HTTP_TOKEN" || code === "ERR_INVALID_CHAR"
+  ) {
+    return new CheckFailure("invalid", message);
+  }
+  const label = code ? `${code}: ` : "";
+  return new CheckFailure("connection", `connection failed: ${label}${message}`);
+}
+
+/** One line, at most 300 characters: results are stored per check and shown in lists. */
+export function shortMessage(message: string): string {
+  const line = message.replace(/\s+/g, " ").trim();
+  return line.length <= maxMessageLength ? line : `${line.slice(0, maxMessageLength - 1)}…`;
+}
+
+/** "1 MiB", "64 KiB" or "1000 bytes", for messages about the body cap. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+function errorCode(error: unknown): string {
+  if (typeof error !== "object" || error === null) return "";
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : "";
+}

@@ -1,0 +1,182 @@
+/**
+ * Writes check results to ClickHouse in batches: a batch goes when it has `flushRows`
+ * rows or its oldest row is `flushDelayMs` old. A failed insert is retried with backoff
+ * and its rows stay buffered (their tasks stay pending in Redis), so nothing is lost while
+ * ClickHouse is away. Only after a batch is stored does `onStored` acknowledge it.
+ */
+import type { ClickHouse } from "../db/clickhouse/client.ts";
+import { literal } from "../db/clickhouse/sql.ts";
+import { log } from "../lib/logger.ts";
+
+export interface CheckRow {
+  website_id: string;
+  region_id: string;
+  /** Epoch seconds; with website and region, the identity of the check. */
+  scheduled_at: number;
+  checked_at: number;
+  outcome: "up" | "down";
+  http_status: number;
+  response_ms: number;
+  error_kind: string;
+  error_message: string;
+}
+
+export interface PendingResult {
+  streamId: string;
+  /** Delivered before: its result may already be stored (crash before acknowledgement). */
+  redelivered: boolean;
+  row: CheckRow;
+}
+
+export interface ResultStoreOptions {
+  ch: ClickHouse;
+  onStored(results: PendingResult[]): Promise<void>;
+  flushRows?: number;
+  flushDelayMs?: number;
+  maxBackoffMs?: number;
+}
+
+export class ResultStore {
+  #o: Required<ResultStoreOptions>;
+  #buffer: PendingResult[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #flushing: Promise<void> | null = null;
+  #stopped = false;
+  #failures = 0;
+  /** The batch being inserted right now. */
+  #writing: PendingResult[] = [];
+
+  constructor(options: ResultStoreOptions) {
+    this.#o = {
+      ...options,
+      flushRows: options.flushRows ?? 500,
+      flushDelayMs: options.flushDelayMs ?? 250,
+      maxBackoffMs: options.maxBackoffMs ?? 5_000,
+    };
+  }
+
+  /** Results buffered or being written, not yet acknowledged. */
+  get pending(): number {
+    return this.#buffer.length + this.#writing.length;
+  }
+
+  /** Stream ids of every result not yet stored (for keeping their tasks claimed). */
+  pendingIds(): string[] {
+    return [...this.#writing, ...this.#buffer].map((r) => r.streamId);
+  }
+
+  add(result: PendingResult): void {
+    this.#buffer.push(result);
+    if (this.#buffer.length >= this.#o.flushRows) this.#kick(0);
+    else this.#kick(this.#o.flushDelayMs);
+  }
+
+  /** Writes everything buffered, retrying until stored or `deadline` (epoch ms) passes. */
+  async drain(deadline: number): Promise<boolean> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#flushing;
+    while (this.#buffer.length && Date.now() < deadline) {
+      await this.#flushOnce(deadline);
+    }
+    return this.#buffer.length === 0;
+  }
+
+  #kick(delayMs: number): void {
+    if (this.#flushing || this.#stopped) return;
+    if (delayMs > 0 && this.#timer !== undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#flushing = this.#flushLoop().finally(() => {
+        this.#flushing = null;
+        // Rows added while this flush ran wait for the next one.
+        if (this.#buffer.length) this.#kick(this.#o.flushDelayMs);
+      });
+    }, delayMs);
+  }
+
+  async #flushLoop(): Promise<void> {
+    while (this.#buffer.length && !this.#stopped) {
+      await this.#flushOnce(Infinity);
+      if (this.#buffer.length < this.#o.flushRows) break;
+    }
+  }
+
+  async #flushOnce(deadline: number): Promise<void> {
+    const batch = this.#buffer.splice(0, this.#o.flushRows * 4);
+    this.#writing = batch;
+    let failure: unknown = null;
+    try {
+      await this.#insert(batch);
+    } catch (error) {
+      failure = error;
+    }
+    this.#writing = [];
+    if (failure) {
+      this.#failures++;
+      this.#buffer.unshift(...batch);
+      if (this.#failures === 1 || this.#failures % 20 === 0) {
+        log.error("worker.store_failed", {
+          rows: batch.length,
+          attempts: this.#failures,
+          error: failure,
+        });
+      }
+      const backoff = Math.min(this.#o.maxBackoffMs, 100 * 2 ** Math.min(this.#failures, 10));
+      await sleep(Math.min(backoff * (0.5 + Math.random()), Math.max(0, deadline - Date.now())));
+      return;
+    }
+    if (this.#failures) log.info("worker.clickhouse_recovered", { attempts: this.#failures });
+    this.#failures = 0;
+    try {
+      await this.#o.onStored(batch);
+    } catch (error) {
+      // Stored but not acknowledged: the tasks come back and are recognised as stored.
+      log.warn("worker.ack_failed", { rows: batch.length, error });
+    }
+  }
+
+  async #insert(batch: PendingResult[]): Promise<void> {
+    const rows = uniqueRows(batch);
+    const maybeStored = batch.filter((r) => r.redelivered).map((r) => r.row);
+    const stored = maybeStored.length ? await this.#alreadyStored(maybeStored) : new Set();
+    const fresh = rows.filter((row) => !stored.has(identity(row)));
+    if (!fresh.length) return;
+    await this.#o.ch.client.insert({ table: "checks", format: "JSONEachRow", values: fresh });
+  }
+
+  /**
+   * Identities of these rows that ClickHouse already has. Writing them again would
+   * count a check twice in the rollup, which cannot deduplicate.
+   */
+  async #alreadyStored(rows: CheckRow[]): Promise<Set<string>> {
+    const found = await this.#o.ch.rows<{ w: string; r: string; s: number }>(
+      `SELECT website_id AS w, region_id AS r, toUInt32(scheduled_at) AS s FROM checks
+       WHERE website_id IN ${
+        literal.list([...new Set(rows.map((r) => r.website_id))], literal.uuid)
+      }
+         AND scheduled_at IN ${
+        literal.list([
+          ...new Set(rows.map((r) => r.scheduled_at)),
+        ], (s) => `toDateTime(${literal.int(s)})`)
+      }`,
+    );
+    return new Set(found.map((f) => `${f.w}|${f.r}|${Number(f.s)}`));
+  }
+}
+
+function identity(row: CheckRow): string {
+  return `${row.website_id}|${row.region_id}|${row.scheduled_at}`;
+}
+
+/** One row per identity: the same task twice in one batch is still one check. */
+function uniqueRows(batch: PendingResult[]): CheckRow[] {
+  const byIdentity = new Map<string, CheckRow>();
+  for (const { row } of batch) byIdentity.set(identity(row), row);
+  return [...byIdentity.values()];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

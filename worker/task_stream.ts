@@ -1,0 +1,162 @@
+/**
+ * A worker's view of its region's stream: reading new tasks in the consumer group,
+ * taking over tasks a dead worker left pending, acknowledging, and setting aside tasks
+ * that failed too often (dead letters) instead of letting them cycle forever.
+ */
+import type { Redis } from "../lib/redis.ts";
+import type { RedisKeys } from "../lib/redis_keys.ts";
+import { log } from "../lib/logger.ts";
+import { decodeTask, type Task } from "../lib/task.ts";
+
+export interface Delivery {
+  id: string;
+  payload: string | undefined;
+  /** Null when the payload is not a valid task. */
+  task: Task | null;
+  /** How often the group has handed this entry out, this time included. */
+  deliveries: number;
+}
+
+type Entry = [id: string, fields: string[]];
+
+export interface TaskStreamOptions {
+  /** Used for nothing but the blocking read: XREADGROUP BLOCK holds its connection. */
+  reader: Redis;
+  redis: Redis;
+  keys: RedisKeys;
+  region: string;
+  consumer: string;
+  reclaimIdleMs: number;
+  maxDeliveries: number;
+}
+
+export class TaskStream {
+  readonly stream: string;
+  #o: TaskStreamOptions;
+  #reclaimCursor = "0-0";
+
+  constructor(options: TaskStreamOptions) {
+    this.#o = options;
+    this.stream = options.keys.stream(options.region);
+  }
+
+  /** Creates the region's consumer group (and stream) unless it exists. */
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.#o.redis.xgroup(
+        "CREATE",
+        this.stream,
+        this.#o.keys.consumerGroup,
+        "0",
+        "MKSTREAM",
+      );
+    } catch (error) {
+      if (!String(error).includes("BUSYGROUP")) throw error;
+    }
+  }
+
+  /** New tasks for this consumer; waits up to `blockMs` when there are none. */
+  async read(count: number, blockMs: number): Promise<Delivery[]> {
+    const reply = await this.#o.reader.xreadgroup(
+      "GROUP",
+      this.#o.keys.consumerGroup,
+      this.#o.consumer,
+      "COUNT",
+      count,
+      "BLOCK",
+      blockMs,
+      "STREAMS",
+      this.stream,
+      ">",
+    ) as [string, Entry[]][] | null;
+    if (!reply) return [];
+    return reply[0][1].map(([id, fields]) => toDelivery(id, fields, 1));
+  }
+
+  /**
+   * Takes over tasks idle longer than RECLAIM_IDLE_MS (their worker died). Those handed
+   * out more than `maxDeliveries` times go to the dead-letter stream and are acknowledged.
+   */
+  async reclaim(count: number): Promise<Delivery[]> {
+    const { redis, keys, consumer, reclaimIdleMs } = this.#o;
+    const [next, entries] = await redis.xautoclaim(
+      this.stream,
+      keys.consumerGroup,
+      consumer,
+      reclaimIdleMs,
+      this.#reclaimCursor,
+      "COUNT",
+      count,
+    ) as [string, (Entry | null)[]];
+    this.#reclaimCursor = next;
+    const live = entries.filter((e): e is Entry => e !== null && e[1] !== null);
+    if (!live.length) return [];
+    const counts = await this.#deliveryCounts(live.map(([id]) => id));
+    const deliveries = live.map(([id, fields]) => toDelivery(id, fields, counts.get(id) ?? 2));
+    const exhausted = deliveries.filter((d) => d.deliveries > this.#o.maxDeliveries);
+    for (const delivery of exhausted) {
+      await this.deadLetter(delivery, `delivered ${delivery.deliveries} times`);
+    }
+    return deliveries.filter((d) => d.deliveries <= this.#o.maxDeliveries);
+  }
+
+  async ack(ids: string[]): Promise<void> {
+    if (ids.length) await this.#o.redis.xack(this.stream, this.#o.keys.consumerGroup, ...ids);
+  }
+
+  /**
+   * Resets the idle time of tasks this worker still holds (a result waiting for
+   * ClickHouse), so that no other worker takes them over while this one is alive.
+   */
+  async touch(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.#o.redis.xclaim(
+      this.stream,
+      this.#o.keys.consumerGroup,
+      this.#o.consumer,
+      0,
+      ...ids,
+      "JUSTID",
+    );
+  }
+
+  /** Moves a task to the dead-letter stream with the reason, then acknowledges it. */
+  async deadLetter(delivery: Delivery, reason: string): Promise<void> {
+    const { redis, keys, region } = this.#o;
+    await redis.multi()
+      .xadd(
+        keys.deadLetters(region),
+        "MAXLEN",
+        "~",
+        "100000",
+        "*",
+        "t",
+        delivery.payload ?? "",
+        "id",
+        delivery.id,
+        "reason",
+        reason,
+      )
+      .xack(this.stream, keys.consumerGroup, delivery.id)
+      .exec();
+    log.warn("worker.dead_letter", { id: delivery.id, reason });
+  }
+
+  async #deliveryCounts(ids: string[]): Promise<Map<string, number>> {
+    const pipeline = this.#o.redis.pipeline();
+    for (const id of ids) pipeline.xpending(this.stream, this.#o.keys.consumerGroup, id, id, 1);
+    const replies = (await pipeline.exec()) ?? [];
+    const counts = new Map<string, number>();
+    for (const [error, reply] of replies) {
+      const row = (reply as [string, string, number, number][] | undefined)?.[0];
+      if (!error && row) counts.set(row[0], Number(row[3]));
+    }
+    return counts;
+  }
+}
+
+function toDelivery(id: string, fields: string[] | null, deliveries: number): Delivery {
+  const at = fields?.indexOf("t") ?? -1;
+  const payload = at >= 0 ? fields![at + 1] : undefined;
+  return { id, payload, task: decodeTask(payload), deliveries };
+}

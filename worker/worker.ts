@@ -1,0 +1,237 @@
+/**
+ * The worker loop: read tasks of this region (new ones, and ones a dead worker left),
+ * drop those no longer wanted, run the checks concurrently up to a bound, store the
+ * results and only then acknowledge. On shutdown it stops reading, lets running checks
+ * finish, flushes and acknowledges.
+ */
+import type postgres from "postgres";
+import type { ClickHouse } from "../db/clickhouse/client.ts";
+import type { Redis } from "../lib/redis.ts";
+import type { RedisKeys } from "../lib/redis_keys.ts";
+import { log } from "../lib/logger.ts";
+import { aborted } from "../lib/lifecycle.ts";
+import { runCheck } from "./check/mod.ts";
+import { type Delivery, TaskStream } from "./task_stream.ts";
+import { type PendingResult, ResultStore } from "./result_store.ts";
+import { publishLiveResults } from "./live_status.ts";
+import { Watchdog } from "./watchdog.ts";
+
+export interface WorkerOptions {
+  sql: postgres.Sql;
+  redis: Redis;
+  /** A connection for the blocking read alone. */
+  reader: Redis;
+  ch: ClickHouse;
+  keys: RedisKeys;
+  region: string;
+  consumer?: string;
+  concurrency: number;
+  reclaimIdleMs: number;
+  maxDeliveries: number;
+  allowPrivateTargets: boolean;
+  /** Results held while ClickHouse is away before reading pauses. */
+  maxBuffered?: number;
+  flushRows?: number;
+  flushDelayMs?: number;
+  /** How long to wait for running checks and the last flush on shutdown. */
+  shutdownMs?: number;
+  noProgressMs?: number;
+}
+
+export interface WorkerStats {
+  checked: number;
+  stored: number;
+  dropped: number;
+  deadLettered: number;
+}
+
+const READ_BLOCK_MS = 1_000;
+
+export class Worker {
+  readonly consumer: string;
+  readonly stats: WorkerStats = { checked: 0, stored: 0, dropped: 0, deadLettered: 0 };
+  #o: WorkerOptions;
+  #stream: TaskStream;
+  #store: ResultStore;
+  #watchdog: Watchdog;
+  #running = new Set<Promise<void>>();
+  #capacityFreed: (() => void) | null = null;
+
+  constructor(options: WorkerOptions) {
+    this.#o = options;
+    this.consumer = options.consumer ??
+      `${Deno.hostname()}-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+    this.#stream = new TaskStream({
+      reader: options.reader,
+      redis: options.redis,
+      keys: options.keys,
+      region: options.region,
+      consumer: this.consumer,
+      reclaimIdleMs: options.reclaimIdleMs,
+      maxDeliveries: options.maxDeliveries,
+    });
+    this.#store = new ResultStore({
+      ch: options.ch,
+      flushRows: options.flushRows,
+      flushDelayMs: options.flushDelayMs,
+      onStored: (results) => this.#acknowledge(results),
+    });
+    this.#watchdog = new Watchdog({
+      stallMs: 10_000,
+      noProgressMs: options.noProgressMs ?? 300_000,
+      pending: () => this.#running.size + this.#store.pending,
+    });
+  }
+
+  /** Runs until `signal` aborts, then drains; resolves when everything is acknowledged. */
+  async run(signal: AbortSignal): Promise<void> {
+    await this.#stream.ensureGroup();
+    this.#watchdog.start();
+    const keepClaimed = setInterval(() => {
+      this.#stream.touch(this.#store.pendingIds()).catch(() => {});
+    }, Math.max(1_000, this.#o.reclaimIdleMs / 3));
+    const reportStats = setInterval(() => log.info("worker.stats", { ...this.stats }), 60_000);
+    let lastReclaim = 0;
+    let failures = 0;
+    try {
+      while (!signal.aborted) {
+        const free = this.#freeSlots();
+        if (free === 0) {
+          await Promise.race([
+            new Promise<void>((resolve) => this.#capacityFreed = resolve),
+            aborted(signal),
+          ]);
+          continue;
+        }
+        try {
+          let batch: Delivery[] = [];
+          if (Date.now() - lastReclaim >= Math.min(this.#o.reclaimIdleMs, 30_000)) {
+            lastReclaim = Date.now();
+            batch = await this.#stream.reclaim(free);
+          }
+          if (!batch.length) batch = await this.#stream.read(free, READ_BLOCK_MS);
+          await this.#dispatch(batch);
+          failures = 0;
+        } catch (error) {
+          failures++;
+          if (failures === 1) log.error("worker.read_failed", { error });
+          await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)) * (0.5 + Math.random()));
+        }
+      }
+    } finally {
+      clearInterval(keepClaimed);
+      clearInterval(reportStats);
+      await this.#drain();
+      this.#watchdog.stop();
+      log.info("worker.drained", { ...this.stats, pending: this.#store.pending });
+    }
+  }
+
+  #freeSlots(): number {
+    const bufferLimit = this.#o.maxBuffered ?? 20_000;
+    if (this.#store.pending >= bufferLimit) return 0;
+    return Math.max(0, this.#o.concurrency - this.#running.size);
+  }
+
+  async #dispatch(batch: Delivery[]): Promise<void> {
+    if (!batch.length) return;
+    const now = Date.now();
+    const unwanted: string[] = [];
+    const due: Delivery[] = [];
+    for (const delivery of batch) {
+      if (!delivery.task) {
+        await this.#stream.deadLetter(delivery, "not a valid task");
+        this.stats.deadLettered++;
+      } else if (delivery.task.deadline < now) {
+        unwanted.push(delivery.id);
+      } else {
+        due.push(delivery);
+      }
+    }
+    const active = await this.#activeWebsites(due.map((d) => d.task!.websiteId));
+    for (const delivery of due) {
+      if (active && !active.has(delivery.task!.websiteId)) unwanted.push(delivery.id);
+      else this.#start(delivery);
+    }
+    this.stats.dropped += unwanted.length;
+    await this.#stream.ack(unwanted);
+  }
+
+  /** Ids of the websites that still exist and are not paused: one query per batch. */
+  async #activeWebsites(ids: string[]): Promise<Set<string> | null> {
+    if (!ids.length) return new Set();
+    try {
+      const rows = await this.#o.sql`
+        select id from websites where id = any(${[...new Set(ids)]}::uuid[]) and active`;
+      return new Set(rows.map((row) => row.id as string));
+    } catch (error) {
+      // Without Postgres, checking a website that was just paused beats not checking at all.
+      log.warn("worker.active_lookup_failed", { error });
+      return null;
+    }
+  }
+
+  #start(delivery: Delivery): void {
+    const task = delivery.task!;
+    const startedAt = Date.now();
+    const running: Promise<void> = runCheck({
+      url: task.url,
+      method: task.method,
+      headers: task.headers,
+      body: task.body,
+      timeoutMs: task.timeoutMs,
+      expectedStatus: task.expectedStatus,
+      keyword: task.keyword,
+    }, { allowPrivateTargets: this.#o.allowPrivateTargets }).then((result) => {
+      this.stats.checked++;
+      this.#store.add({
+        streamId: delivery.id,
+        redelivered: delivery.deliveries > 1,
+        row: {
+          website_id: task.websiteId,
+          region_id: this.#o.region,
+          scheduled_at: task.scheduledAt,
+          checked_at: Math.floor(startedAt / 1000),
+          outcome: result.outcome,
+          http_status: result.httpStatus,
+          response_ms: result.responseMs,
+          error_kind: result.errorKind,
+          error_message: result.errorMessage,
+        },
+      });
+    }).finally(() => {
+      this.#running.delete(running);
+      this.#capacityFreed?.();
+      this.#capacityFreed = null;
+    });
+    this.#running.add(running);
+  }
+
+  async #acknowledge(results: PendingResult[]): Promise<void> {
+    await this.#stream.ack(results.map((r) => r.streamId));
+    this.stats.stored += results.length;
+    this.#watchdog.progress();
+    this.#capacityFreed?.();
+    this.#capacityFreed = null;
+    await publishLiveResults(this.#o.redis, this.#o.keys, results.map((r) => r.row))
+      .catch((error) => log.warn("worker.live_publish_failed", { error }));
+  }
+
+  async #drain(): Promise<void> {
+    const deadline = Date.now() + (this.#o.shutdownMs ?? 12_000);
+    await withTimeout(Promise.allSettled(this.#running), deadline - Date.now());
+    const stored = await this.#store.drain(deadline);
+    // Whatever is left stays pending in Redis and is reclaimed by another worker.
+    if (!stored) log.warn("worker.drain_incomplete", { pending: this.#store.pending });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([promise, new Promise((resolve) => timer = setTimeout(resolve, ms))]);
+  clearTimeout(timer);
+}
