@@ -88,8 +88,9 @@ export class App<State = unknown> {
     if (url.pathname.startsWith(BUNDLE_PREFIX)) {
       return serveBundleFile(this.#bundleFiles, url.pathname.slice(BUNDLE_PREFIX.length));
     }
-    if (this.#static) {
-      const res = await this.#static.serve(req, url);
+    const file = this.#static?.serve(req, url);
+    if (file) {
+      const res = await file;
       if (res) return res;
     }
     const routes = this.#routes;

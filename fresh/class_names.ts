@@ -115,3 +115,22 @@ hooks.__b = (vnode) => {
   if (current !== null) noteClasses(vnode);
   previousDiff?.(vnode);
 };
+
+// `jsxAttr("class", value)` builds a new `class="…"` string per call, which the Set
+// above must then hash. Handing out one string per distinct value makes that lookup
+// pointer-cheap and spares the escaping. Bounded, as values may be built from data.
+const ATTR_LIMIT = 1000;
+const classAttrs = new Map<string, string>();
+const previousAttr = options.attr;
+options.attr = (name, value) => {
+  if (name === "class" && typeof value === "string") {
+    let attr = classAttrs.get(value);
+    if (attr === undefined) {
+      if (classAttrs.size >= ATTR_LIMIT) classAttrs.clear();
+      attr = `${DYNAMIC_CLASS}${escapeAttribute(value)}"`;
+      classAttrs.set(value, attr);
+    }
+    return attr;
+  }
+  return previousAttr?.(name, value);
+};

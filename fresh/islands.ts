@@ -8,7 +8,7 @@
  * they are; islands passed as JSX children are rendered (on the server) into a
  * `<fresh-slot>` and hydrated on their own.
  */
-import { type ComponentType, h, options, type VNode } from "preact";
+import { type ComponentType, Fragment, h, options, type VNode } from "preact";
 import { basename, extname } from "node:path";
 import { importFile, relativePosix, sourceFiles } from "./files.ts";
 import { type Encoded, PropsEncoder } from "./serialize.ts";
@@ -109,7 +109,8 @@ const previousDiff = hooks.__b;
 const previousDiffed = hooks.diffed;
 
 hooks.vnode = (vnode) => {
-  if (islandDepth === 0 && typeof vnode.type === "function") {
+  // Fragments include every precompiled JSX template: the bulk of vnodes, never islands.
+  if (islandDepth === 0 && typeof vnode.type === "function" && vnode.type !== Fragment) {
     const info = registry.get(vnode.type);
     if (info) {
       const node = vnode as unknown as { type: unknown; props: WrapperProps };

@@ -8,7 +8,7 @@ import { renderToString } from "preact-render-to-string";
 import { type Context, getInternals } from "./context.ts";
 import { collectClasses } from "./class_names.ts";
 import { collectIslands, type IslandUse, RenderState } from "./islands.ts";
-import { setHtmlSecurityHeaders } from "./security_headers.ts";
+import { htmlHeaders } from "./security_headers.ts";
 import type { PageStyles } from "./styles.ts";
 import type { LayoutConfig, PageComponent, PageProps } from "./types.ts";
 
@@ -107,13 +107,10 @@ export function createRenderer(deps: RenderDeps) {
       html = insertBefore(html, "</body>", islandScripts(state, deps.assets(), nonce));
     }
 
-    const headers = new Headers(init.headers);
-    headers.set("content-type", "text/html; charset=utf-8");
-    setHtmlSecurityHeaders(headers, nonce);
     return new Response("<!DOCTYPE html>" + html, {
       status: init.status ?? 200,
       statusText: init.statusText,
-      headers,
+      headers: htmlHeaders(nonce, init.headers),
     });
   };
 }

@@ -39,14 +39,30 @@ export class StaticFiles {
   #root: string;
   #etags = new Map<string, { mtime: number; size: number; etag: string }>();
   #index: Promise<Set<string>> | null;
+  /** URL paths of the listed files, once listed: most requests are routes, not files. */
+  #urls: Set<string> | null = null;
 
   constructor(dir: string, options: { dev?: boolean } = {}) {
     this.#root = resolve(dir);
     this.#index = options.dev ? null : listFiles(this.#root);
+    this.#index?.then((files) => {
+      this.#urls = new Set([...files].map((path) => toUrlPath(this.#root, path)));
+    });
   }
 
-  async serve(req: Request, url: URL): Promise<Response | null> {
+  /** The file's response, or null (synchronously when the listing already says no). */
+  serve(req: Request, url: URL): Promise<Response | null> | null {
     if (req.method !== "GET" && req.method !== "HEAD") return null;
+    const pathname = url.pathname;
+    // Paths with escapes or doubled slashes may still name a listed file: full check below.
+    if (
+      this.#urls && !this.#urls.has(pathname) && !pathname.includes("%") &&
+      !pathname.includes("//")
+    ) return null;
+    return this.#serve(req, url);
+  }
+
+  async #serve(req: Request, url: URL): Promise<Response | null> {
     let pathname: string;
     try {
       pathname = decodeURIComponent(url.pathname);
@@ -107,6 +123,10 @@ async function listFiles(root: string): Promise<Set<string>> {
   };
   await walk(root);
   return files;
+}
+
+function toUrlPath(root: string, path: string): string {
+  return path.slice(root.length).split(sep).join("/");
 }
 
 function matchesEtag(header: string | null, etag: string): boolean {

@@ -1,6 +1,6 @@
 /**
- * Finds websites whose next check is due and moves them to their next slot. Both use
- * the partial index `websites_due_idx (next_check_at) WHERE active`.
+ * Finds websites whose next check is due and moves them to their next slot, using the
+ * partial index `websites_due_idx (next_check_at) WHERE active`.
  */
 import type postgres from "postgres";
 
@@ -24,25 +24,41 @@ export interface Defaults {
   timeoutMs: number;
 }
 
-/** The next `limit` due websites, most overdue first. */
-export async function findDueWebsites(
-  sql: postgres.Sql,
+/**
+ * Claims the next `limit` due websites, most overdue first, and moves each to the first
+ * slot on its grid after `now`: one statement on the due index. Run it inside the
+ * transaction that also enqueues their tasks: rows stay locked (a standby skips them)
+ * until the tasks are on the streams, and roll back to due if enqueueing fails.
+ */
+export async function claimDueWebsites(
+  sql: postgres.TransactionSql,
   now: Date,
   limit: number,
   defaults: Defaults,
 ): Promise<DueWebsite[]> {
+  const at = now.toISOString();
   // The slot is computed on the website's own grid (next_check_at + k × interval), so a
-  // publisher that crashed after enqueueing and before advancing re-publishes the very
+  // publisher that crashed after enqueueing and before committing re-publishes the very
   // same slot, which the results deduplicate, instead of a new one.
   const rows = await sql`
-    select id, url, method, headers, body, regions, expected_status, keyword,
-           coalesce(interval_seconds, ${defaults.intervalSeconds})::int as interval_seconds,
-           coalesce(timeout_ms, ${defaults.timeoutMs})::int as timeout_ms,
-           floor(extract(epoch from next_check_at))::bigint as due
-    from websites
-    where active and next_check_at <= ${now.toISOString()}::timestamptz
-    order by next_check_at
-    limit ${limit}`;
+    with due as (
+      select id, next_check_at as due_at,
+             coalesce(interval_seconds, ${defaults.intervalSeconds}) as iv
+      from websites
+      where active and next_check_at <= ${at}::timestamptz
+      order by next_check_at
+      limit ${limit}
+      for update skip locked
+    )
+    update websites w
+    set next_check_at = due.due_at + make_interval(secs =>
+      due.iv * (floor(extract(epoch from (${at}::timestamptz - due.due_at)) / due.iv) + 1))
+    from due
+    where w.id = due.id
+    returning w.id, w.url, w.method, w.headers, w.body, w.regions, w.expected_status, w.keyword,
+              due.iv::int as interval_seconds,
+              coalesce(w.timeout_ms, ${defaults.timeoutMs})::int as timeout_ms,
+              floor(extract(epoch from due.due_at))::bigint as due`;
   const nowSeconds = Math.floor(now.getTime() / 1000);
   return rows.map((row) => {
     const due = Number(row.due);
@@ -61,20 +77,4 @@ export async function findDueWebsites(
       slot: due + interval * Math.floor(Math.max(0, nowSeconds - due) / interval),
     };
   });
-}
-
-/** Moves each website to the first slot on its grid after `now`. */
-export async function advanceWebsites(
-  sql: postgres.Sql,
-  ids: string[],
-  now: Date,
-  defaultIntervalSeconds: number,
-): Promise<void> {
-  if (!ids.length) return;
-  await sql`
-    update websites set next_check_at = next_check_at + make_interval(secs =>
-      iv * (floor(extract(epoch from (${now.toISOString()}::timestamptz - next_check_at)) / iv) + 1))
-    from (select id as vid, coalesce(interval_seconds, ${defaultIntervalSeconds}) as iv
-          from websites where id = any(${ids}::uuid[])) v
-    where id = v.vid and next_check_at <= ${now.toISOString()}::timestamptz`;
 }

@@ -8,12 +8,7 @@ import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
 import { log } from "../lib/logger.ts";
 import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
-import {
-  advanceWebsites,
-  type Defaults,
-  type DueWebsite,
-  findDueWebsites,
-} from "./due_websites.ts";
+import { claimDueWebsites, type Defaults, type DueWebsite } from "./due_websites.ts";
 import { enqueueTasks, NotLeaderError } from "./enqueue.ts";
 import type { LeaderLease } from "./leader_lease.ts";
 
@@ -58,12 +53,13 @@ export class Publisher {
     if (!result.leader) return result;
     try {
       while (true) {
-        const due = await findDueWebsites(sql, now, batchSize, defaults);
-        if (!due.length) break;
-        result.tasks += await enqueueTasks(redis, lease, tasksByStream(due, keys), now.getTime());
-        await advanceWebsites(sql, due.map((w) => w.id), now, defaults.intervalSeconds);
-        result.websites += due.length;
-        if (due.length < batchSize) break;
+        const claimed = await sql.begin(async (tx) => {
+          const due = await claimDueWebsites(tx, now, batchSize, defaults);
+          result.tasks += await enqueueTasks(redis, lease, tasksByStream(due, keys), now.getTime());
+          return due.length;
+        });
+        result.websites += claimed;
+        if (claimed < batchSize) break;
       }
     } catch (error) {
       if (!(error instanceof NotLeaderError)) throw error;

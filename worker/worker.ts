@@ -115,6 +115,8 @@ export class Worker {
         } catch (error) {
           failures++;
           if (failures === 1) log.error("worker.read_failed", { error });
+          // A Redis that restarted without persistence has lost the group with the stream.
+          if (String(error).includes("NOGROUP")) await this.#stream.ensureGroup().catch(() => {});
           await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)) * (0.5 + Math.random()));
         }
       }

@@ -1,0 +1,24 @@
+/** Starts the target server of `target_server.ts` and returns its URL and a stop function. */
+export async function startTargetProcess(delayMs = 0) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./target_server.ts", import.meta.url).pathname, String(delayMs)],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("target server exited before listening");
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return {
+    url: `http://127.0.0.1:${Number(text.trim())}/`,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+      await child.stdout.cancel().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/** Runs our publisher and worker entry points as real processes, as a supervisor would. */
+const root = new URL("../../", import.meta.url).pathname;
+
+export interface RunningProcess {
+  child: Deno.ChildProcess;
+  /** Every JSON log line so far, parsed. */
+  lines: Record<string, unknown>[];
+  /** Resolves with the first log line whose event matches. */
+  waitFor(event: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+}
+
+export function spawnProcess(entry: string, env: Record<string, string>): RunningProcess {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", entry],
+    cwd: root,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines: Record<string, unknown>[] = [];
+  const waiters: { event: string; resolve: (line: Record<string, unknown>) => void }[] = [];
+  const consume = async (stream: ReadableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for await (const chunk of stream) {
+      buffer += decoder.decode(chunk, { stream: true });
+      const parts = buffer.split("\n");
+      buffer = parts.pop()!;
+      for (const part of parts) {
+        try {
+          const line = JSON.parse(part);
+          lines.push(line);
+          for (const waiter of waiters.filter((w) => w.event === line.event)) waiter.resolve(line);
+        } catch {
+          lines.push({ event: "raw", text: part });
+        }
+      }
+    }
+  };
+  const reading = Promise.all([consume(child.stdout), consume(child.stderr)]);
+  return {
+    child,
+    lines,
+    waitFor(event, timeoutMs = 20_000) {
+      const seen = lines.find((line) => line.event === event);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${entry}: no ${event} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          event,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+      });
+    },
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch { /* already exited */ }
+      const status = await child.status;
+      await reading;
+      return status;
+    },
+  };
+}
+
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
