@@ -23,9 +23,10 @@ const PUBLISHED = 100_000;
 
 const bed = await pipelineBed();
 try {
-  await workerThroughput(bed);
-  await publisherEnqueue(bed);
-  await workerMemory(bed);
+  const only = Deno.env.get("BENCH_ONLY");
+  if (!only || only === "worker") await workerThroughput(bed);
+  if (!only || only === "publisher") await publisherEnqueue(bed);
+  if (!only || only === "memory") await workerMemory(bed);
 } finally {
   await bed.close();
 }

@@ -264,3 +264,63 @@ Deno.test("20,000 active websites: every task is enqueued, kept and checked", as
     await bed.close();
   }
 });
+
+Deno.test("with the guard on, a website on 127.0.0.1 is stored as blocked and never contacted", async () => {
+  const bed = await pipelineBed();
+  const target = startTarget();
+  const ams = startWorker(bed, "ams", { allowPrivateTargets: false });
+  try {
+    const [id] = await bed.addWebsites(1, { url: target.url, regions: ["ams"] });
+    await publisherFor(bed).runCycle();
+    await eventually(() => ams.worker.stats.stored === 1, 10_000, "the result");
+    const [row] = await bed.ch.rows<{ outcome: string; error_kind: string; error_message: string }>(
+      "SELECT outcome, error_kind, error_message FROM checks",
+    );
+    assert.equal(row.outcome, "down");
+    assert.equal(row.error_kind, "blocked");
+    assert.match(row.error_message, /127\.0\.0\.1/);
+    assert.equal(target.requests, 0);
+    assert.deepEqual((await bed.resultsFor(id)).map((r) => r.error_kind), ["blocked"]);
+  } finally {
+    await ams.stop();
+    await target.close();
+    await bed.close();
+  }
+});
+
+Deno.test("a target that never answers is a timeout; the other checks are not held up", async () => {
+  const bed = await pipelineBed();
+  const fast = startTarget();
+  const hanging = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of hanging) held.push(conn); // accepts, never answers
+  })();
+  const ams = startWorker(bed, "ams");
+  try {
+    const { port } = hanging.addr as Deno.NetAddr;
+    const [slow] = await bed.addWebsites(1, {
+      url: `http://127.0.0.1:${port}/`,
+      regions: ["ams"],
+      timeoutMs: 1_500,
+    });
+    await bed.addWebsites(10, { url: fast.url, regions: ["ams"] });
+    await publisherFor(bed).runCycle();
+    // The ten fast results are stored while the hanging check is still waiting.
+    await eventually(() => ams.worker.stats.stored === 10, 10_000, "10 fast results");
+    assert.equal((await bed.resultsFor(slow)).length, 0);
+    await eventually(() => ams.worker.stats.stored === 11, 10_000, "the timeout result");
+    const [row] = await bed.ch.rows<{ error_kind: string; response_ms: number }>(
+      `SELECT error_kind, response_ms FROM checks WHERE error_kind != ''`,
+    );
+    assert.equal(row.error_kind, "timeout");
+    assert.ok(row.response_ms >= 1_400 && row.response_ms < 2_500, `${row.response_ms} ms`);
+  } finally {
+    await ams.stop();
+    hanging.close();
+    await accepting.catch(() => {});
+    for (const conn of held) conn.close();
+    await fast.close();
+    await bed.close();
+  }
+});

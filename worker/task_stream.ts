@@ -120,6 +120,24 @@ export class TaskStream {
     );
   }
 
+  /**
+   * Hands tasks this worker read but will not run back to the group: marked idle for
+   * RECLAIM_IDLE_MS already, the next reclaim by any worker takes them.
+   */
+  async release(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.#o.redis.xclaim(
+      this.stream,
+      this.#o.keys.consumerGroup,
+      this.#o.consumer,
+      0,
+      ...ids,
+      "IDLE",
+      this.#o.reclaimIdleMs,
+      "JUSTID",
+    );
+  }
+
   /** Moves a task to the dead-letter stream with the reason, then acknowledges it. */
   async deadLetter(delivery: Delivery, reason: string): Promise<void> {
     const { redis, keys, region } = this.#o;

@@ -55,6 +55,7 @@ export class Worker {
   #store: ResultStore;
   #watchdog: Watchdog;
   #running = new Set<Promise<void>>();
+  #readAhead: Delivery[] = [];
   #capacityFreed: (() => void) | null = null;
 
   constructor(options: WorkerOptions) {
@@ -95,8 +96,8 @@ export class Worker {
     let failures = 0;
     try {
       while (!signal.aborted) {
-        const free = this.#freeSlots();
-        if (free === 0) {
+        const wanted = this.#wanted();
+        if (wanted === 0) {
           await Promise.race([
             new Promise<void>((resolve) => this.#capacityFreed = resolve),
             aborted(signal),
@@ -107,10 +108,10 @@ export class Worker {
           let batch: Delivery[] = [];
           if (Date.now() - lastReclaim >= Math.min(this.#o.reclaimIdleMs, 30_000)) {
             lastReclaim = Date.now();
-            batch = await this.#stream.reclaim(free);
+            batch = await this.#stream.reclaim(wanted);
           }
-          if (!batch.length) batch = await this.#stream.read(free, READ_BLOCK_MS);
-          await this.#dispatch(batch);
+          if (!batch.length) batch = await this.#stream.read(wanted, READ_BLOCK_MS);
+          await this.#accept(batch);
           failures = 0;
         } catch (error) {
           failures++;
@@ -129,13 +130,29 @@ export class Worker {
     }
   }
 
-  #freeSlots(): number {
+  /**
+   * How many tasks to read now. Besides the running checks, up to half as many again
+   * wait here read ahead, so a check that ends is replaced at once instead of after a
+   * round trip to Redis and Postgres; 0 until a quarter of that is free, so reads and
+   * lookups come in batches.
+   */
+  #wanted(): number {
     const bufferLimit = this.#o.maxBuffered ?? 20_000;
     if (this.#store.pending >= bufferLimit) return 0;
-    return Math.max(0, this.#o.concurrency - this.#running.size);
+    const limit = this.#o.concurrency + Math.ceil(this.#o.concurrency / 2);
+    const free = limit - this.#running.size - this.#readAhead.length;
+    return free >= Math.ceil(limit / 4) ? free : 0;
   }
 
-  async #dispatch(batch: Delivery[]): Promise<void> {
+  /** Starts read-ahead checks while slots are free. */
+  #fill(): void {
+    while (this.#running.size < this.#o.concurrency && this.#readAhead.length) {
+      this.#start(this.#readAhead.shift()!);
+    }
+  }
+
+  /** Sorts a batch: invalid → dead letters; stale, deleted or paused → acknowledged; rest → run. */
+  async #accept(batch: Delivery[]): Promise<void> {
     if (!batch.length) return;
     const now = Date.now();
     const unwanted: string[] = [];
@@ -153,8 +170,9 @@ export class Worker {
     const active = await this.#activeWebsites(due.map((d) => d.task!.websiteId));
     for (const delivery of due) {
       if (active && !active.has(delivery.task!.websiteId)) unwanted.push(delivery.id);
-      else this.#start(delivery);
+      else this.#readAhead.push(delivery);
     }
+    this.#fill();
     this.stats.dropped += unwanted.length;
     await this.#stream.ack(unwanted);
   }
@@ -203,6 +221,7 @@ export class Worker {
       });
     }).finally(() => {
       this.#running.delete(running);
+      this.#fill();
       this.#capacityFreed?.();
       this.#capacityFreed = null;
     });
@@ -220,6 +239,11 @@ export class Worker {
   }
 
   async #drain(): Promise<void> {
+    // Read ahead but not started: hand back at once, for another worker to run now.
+    const unstarted = this.#readAhead.splice(0).map((d) => d.id);
+    await this.#stream.release(unstarted).catch((error) => {
+      log.warn("worker.release_failed", { tasks: unstarted.length, error });
+    });
     const deadline = Date.now() + (this.#o.shutdownMs ?? 12_000);
     await withTimeout(Promise.allSettled(this.#running), deadline - Date.now());
     const stored = await this.#store.drain(deadline);

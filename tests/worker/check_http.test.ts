@@ -259,3 +259,41 @@ Deno.test("TLS is verified against the URL's hostname while connecting to the ve
     await server.close();
   }
 });
+
+Deno.test("every check opens a connection of its own, even against a keep-alive server", async () => {
+  // A raw server that offers keep-alive on every response and counts connections: a
+  // pooled socket would show up as fewer connections than checks.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns: Deno.Conn[] = [];
+  const serving: Promise<void>[] = [];
+  const answer = new TextEncoder().encode(
+    "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok",
+  );
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      conns.push(conn);
+      serving.push(
+        (async () => {
+          const buffer = new Uint8Array(4096);
+          while (await conn.read(buffer) !== null) await conn.write(answer);
+        })().catch(() => {}),
+      );
+    }
+  })().catch(() => {});
+  try {
+    const url = `http://127.0.0.1:${listener.addr.port}/`;
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await runCheck(checkRequest(url), open)).outcome, "up");
+    }
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => runCheck(checkRequest(url), open)),
+    );
+    assert.deepEqual(concurrent.map((result) => result.outcome), Array(5).fill("up"));
+    assert.equal(conns.length, 8);
+  } finally {
+    listener.close();
+    await accepting;
+    for (const conn of conns) conn.close();
+    await Promise.all(serving);
+  }
+});
