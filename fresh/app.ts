@@ -41,6 +41,7 @@ export class App<State = unknown> {
   #static: StaticFiles | null = null;
   #build: ClientBuild | null = null;
   #bundleFiles = new Map<string, Uint8Array>();
+  #plans = new Map<Route, RoutePlan<State>>();
   #render;
 
   constructor(options: { twindConfig?: TwindConfig } = {}) {
@@ -51,6 +52,7 @@ export class App<State = unknown> {
   /** Adds middleware that runs for every routed request, before folder middleware. */
   use(...middleware: Middleware<State>[]): this {
     this.#middleware.push(...middleware);
+    this.#plans.clear();
     return this;
   }
 
@@ -66,6 +68,7 @@ export class App<State = unknown> {
   /** Loads the file routes under `dir`. */
   async fsRoutes(dir: string): Promise<this> {
     this.#routes = await loadFsRoutes(dir);
+    this.#plans.clear();
     return this;
   }
 
@@ -105,18 +108,21 @@ export class App<State = unknown> {
     };
     const ctx = new Context<State>(req, url, info, internals);
     let folders: Folder[] = [];
+    let chain = this.#middleware;
     if (routes && match) {
       ctx.route = match.pattern;
       ctx.params = match.params;
-      folders = match.value.dirs.map((key) => routes.folders.get(key)!);
-      internals.tree = treeFor(routes, folders, match.value.page, match.value.config);
+      const plan = this.#planFor(routes, match.value);
+      folders = plan.folders;
+      chain = plan.chain;
+      internals.tree = plan.tree;
     } else if (routes && parts) {
       folders = [...routes.folders.values()].filter((f) =>
         f.segments && matchSegments(f.segments, parts, true)
       ).sort((a, b) => a.segments!.length - b.segments!.length);
+      chain = chainFor(this.#middleware, folders);
     }
 
-    const chain = [...this.#middleware, ...folders.flatMap((f) => f.middleware ?? [])];
     let res: Response;
     try {
       res = await runChain(ctx, chain, () => {
@@ -134,6 +140,24 @@ export class App<State = unknown> {
       });
     }
     return res;
+  }
+
+  /**
+   * A route's folders, middleware chain and layouts depend only on the route and the
+   * app middleware, so each route works them out once.
+   */
+  #planFor(routes: FsRoutes, route: Route): RoutePlan<State> {
+    let plan = this.#plans.get(route);
+    if (!plan) {
+      const folders = route.dirs.map((key) => routes.folders.get(key)!);
+      plan = {
+        folders,
+        chain: chainFor(this.#middleware, folders),
+        tree: treeFor(routes, folders, route.page, route.config),
+      };
+      this.#plans.set(route, plan);
+    }
+    return plan;
   }
 
   async #runRoute(ctx: Context<State>, route: Route): Promise<Response> {
@@ -196,6 +220,17 @@ export class App<State = unknown> {
       return plainError(status);
     }
   }
+}
+
+interface RoutePlan<State> {
+  folders: Folder[];
+  chain: Middleware<State>[];
+  /** Shared by the route's requests; never mutated (an error page gets a tree of its own). */
+  tree: UiTree;
+}
+
+function chainFor<State>(app: Middleware<State>[], folders: Folder[]): Middleware<State>[] {
+  return [...app, ...folders.flatMap((f) => (f.middleware ?? []) as Middleware<State>[])];
 }
 
 function treeFor(

@@ -34,6 +34,7 @@ let current: {
   elements: Set<string>;
 } | null = null;
 let lastTemplate: readonly string[] | null = null;
+let lastInfo: TemplateInfo | null = null;
 
 /**
  * Runs a synchronous render, adding the class values it renders to `into`; renders
@@ -42,12 +43,11 @@ let lastTemplate: readonly string[] | null = null;
 export function collectClasses<T>(into: Set<string>, render: () => T): T {
   const found = { templates: new Set<TemplateInfo>(), dynamic: new Set<string>(), elements: into };
   current = found;
-  lastTemplate = null;
   try {
     return render();
   } finally {
     current = null;
-    lastTemplate = null;
+    lastTemplate = lastInfo = null;
     for (const info of found.templates) for (const value of info.classes) into.add(value);
     for (const attr of found.dynamic) into.add(attr.slice(DYNAMIC_CLASS.length, -1));
   }
@@ -86,15 +86,16 @@ function noteClasses(vnode: VNode): void {
   }
   if (vnode.type !== Fragment || !Array.isArray(props.tpl)) return;
   const tpl = props.tpl as readonly string[];
-  const info = templateInfo(tpl);
-  // Rows of a list share a template; skip the Set for the common run of repeats.
+  // Rows of a list share a template: skip the lookups for the common run of repeats.
+  let info = lastInfo;
   if (tpl !== lastTemplate) {
-    found.templates.add(info);
+    info = lastInfo = templateInfo(tpl);
     lastTemplate = tpl;
+    found.templates.add(info);
   }
-  if (info.attributes.length === 0) return;
+  if (info!.attributes.length === 0) return;
   const exprs = props.exprs as unknown[];
-  for (const i of info.attributes) {
+  for (const i of info!.attributes) {
     const expr = exprs[i];
     if (typeof expr === "string" && expr.startsWith(DYNAMIC_CLASS)) found.dynamic.add(expr);
   }

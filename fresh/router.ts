@@ -118,6 +118,8 @@ export function matchSegments(
 /** An ordered table of patterns; `match` returns the most specific entry that fits. */
 export class Router<T> {
   #entries: { segments: Segment[]; pattern: string; value: T }[] = [];
+  /** All-static patterns by path: such a pattern beats any other that matches. */
+  #exact = new Map<string, { segments: Segment[]; pattern: string; value: T }>();
 
   add(segments: Segment[], value: T): void {
     const pattern = patternToString(segments);
@@ -126,11 +128,18 @@ export class Router<T> {
     if (clash) {
       throw new Error(`Two routes answer the same paths: ${clash.pattern} and ${pattern}`);
     }
-    this.#entries.push({ segments, pattern, value });
+    const entry = { segments, pattern, value };
+    this.#entries.push(entry);
     this.#entries.sort((a, b) => compareSpecificity(a.segments, b.segments));
+    if (segments.every((s) => s.kind === "static")) this.#exact.set(pattern, entry);
   }
 
   match(parts: string[]): { value: T; params: Record<string, string>; pattern: string } | null {
+    const exact = this.#exact.get("/" + parts.join("/"));
+    // Checked again: a decoded "%2F" inside a segment joins like a separator.
+    if (exact && matchSegments(exact.segments, parts)) {
+      return { value: exact.value, params: {}, pattern: exact.pattern };
+    }
     for (const entry of this.#entries) {
       const params = matchSegments(entry.segments, parts);
       if (params) return { value: entry.value, params, pattern: entry.pattern };

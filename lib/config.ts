@@ -56,6 +56,9 @@ const envSchema = z.object({
   PUBLISHER_LEASE_MS: integer(500, 300_000).default(10_000),
   WORKER_CONCURRENCY: integer(1, 10_000).default(200),
   WORKER_MAX_DELIVERIES: integer(1, 100).default(5),
+  APP_URL: urlWithScheme(["http:", "https:"]).default("http://localhost:8000"),
+  WEBSITES_PER_USER: integer(1, 100_000).default(100),
+  MIN_INTERVAL_SECONDS: integer(1, 86_400).default(30),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, "expected letters, digits, : . _ -")
     .default("uptime:"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
@@ -86,6 +89,10 @@ export interface Config {
   workerConcurrency: number;
   /** Deliveries after which a task goes to the dead letters. */
   workerMaxDeliveries: number;
+  /** Where users reach the app; its host may not be added as a status-page domain. */
+  appUrl: string;
+  websitesPerUser: number;
+  minIntervalSeconds: number;
   redisKeyPrefix: string;
   logLevel: "debug" | "info" | "warn" | "error";
 }
@@ -132,6 +139,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publisherLeaseMs: e.PUBLISHER_LEASE_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerMaxDeliveries: e.WORKER_MAX_DELIVERIES,
+    appUrl: e.APP_URL,
+    websitesPerUser: e.WEBSITES_PER_USER,
+    minIntervalSeconds: e.MIN_INTERVAL_SECONDS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     logLevel: e.LOG_LEVEL,
   };

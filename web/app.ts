@@ -3,7 +3,7 @@
  * `web/main.ts` serves the handler; `/healthz` is answered there, before this app.
  *
  * ```ts
- * const web = await createWebApp({ dev: false });
+ * const web = await createWebApp({ dev: false, services });
  * const server = Deno.serve(web.handler);
  * // on shutdown:
  * await server.shutdown();
@@ -12,6 +12,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { createFreshProject } from "../fresh/mod.ts";
+import type { Services } from "../services/context.ts";
+import type { State } from "./define.ts";
 
 export const PROJECT_ROOT: string = fileURLToPath(new URL("..", import.meta.url));
 
@@ -26,7 +28,16 @@ export interface WebApp {
  * and rebuilt when `islands/` changes; in production they come from `_build/`
  * (`deno task build`) or, when that is missing or stale, are built now.
  */
-export async function createWebApp(opts: { dev: boolean }): Promise<WebApp> {
-  const project = await createFreshProject({ root: PROJECT_ROOT, dev: opts.dev });
+export async function createWebApp(
+  opts: { dev: boolean; services: Services },
+): Promise<WebApp> {
+  const project = await createFreshProject<State>({
+    root: PROJECT_ROOT,
+    dev: opts.dev,
+    middleware: [(ctx) => {
+      ctx.state.services = opts.services;
+      return ctx.next();
+    }],
+  });
   return { handler: project.handler, close: project.close };
 }

@@ -4,10 +4,20 @@ import { openConnections } from "../lib/connections.ts";
 import { log } from "../lib/logger.ts";
 import { createWebApp } from "./app.ts";
 import { healthReport } from "./health.ts";
+import { redisKeys } from "../lib/redis_keys.ts";
+import type { Services } from "../services/context.ts";
 
 await runProcess("web", async (config, shutdown) => {
   const connections = await openConnections(config, "web");
-  const app = await createWebApp({ dev: Deno.env.get("UPTIME_DEV") === "1" });
+  const services: Services = {
+    config,
+    db: connections.pg.db,
+    sql: connections.pg.sql,
+    redis: connections.redis,
+    ch: connections.ch,
+    keys: redisKeys(config.redisKeyPrefix),
+  };
+  const app = await createWebApp({ dev: Deno.env.get("UPTIME_DEV") === "1", services });
   const server = Deno.serve({
     port: config.port,
     hostname: "0.0.0.0",

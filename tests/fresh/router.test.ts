@@ -15,6 +15,13 @@ Deno.test("static segments beat params, params beat optional, optional beats res
   assert.equal(router.match(parts("/blog/a/b"))?.value, "/blog/[...rest]");
 });
 
+Deno.test("a decoded slash inside a segment does not match a static route", () => {
+  const router = new Router<string>();
+  for (const p of ["/blog/new", "/[slug]"]) router.add(pattern(p), p);
+  assert.equal(router.match(["blog/new"])?.value, "/[slug]");
+  assert.equal(router.match(["blog", "new"])?.value, "/blog/new");
+});
+
 Deno.test("an earlier static segment outranks a later one", () => {
   assert.ok(compareSpecificity(pattern("/x/[b]"), pattern("/[a]/x")) < 0);
 });

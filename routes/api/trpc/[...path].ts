@@ -1,0 +1,9 @@
+import { define } from "../../../web/define.ts";
+import { handleTrpc } from "../../../web/trpc/handler.ts";
+import { clientIp } from "../../../web/client_ip.ts";
+
+const serve = define.handlers((ctx) =>
+  handleTrpc(ctx.req, ctx.state.services, clientIp(ctx.req, ctx.info))
+);
+
+export const handler = serve;

@@ -1,0 +1,26 @@
+/**
+ * The one error type services throw for outcomes a caller should see. Each carries a
+ * code that the API maps to its own (web/trpc/errors.ts); anything else is a bug and
+ * reaches callers only as "Internal server error".
+ */
+export type DomainErrorCode =
+  | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "TOO_MANY_REQUESTS"
+  | "BAD_GATEWAY";
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details: { retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} not found`);

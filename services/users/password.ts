@@ -1,0 +1,43 @@
+/**
+ * Password hashing with scrypt at OWASP's parameters (N=2^17, r=8, p=1), compared in
+ * constant time. The stored form names its parameters, so they can be raised later
+ * without breaking existing hashes.
+ */
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+
+const N = 2 ** 17;
+const R = 8;
+const P = 1;
+const KEY_LENGTH = 32;
+// scrypt needs 128 × N × r bytes; Node's default cap (32 MiB) is below that.
+const MAX_MEMORY = 256 * 1024 * 1024;
+
+function derive(password: string, salt: Buffer, n: number, r: number, p: number) {
+  return new Promise<Buffer>((resolve, reject) => {
+    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, { N: n, r, p, maxmem: MAX_MEMORY }, (
+      error,
+      key,
+    ) => error ? reject(error) : resolve(key));
+  });
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, N, R, P);
+  return `scrypt$${N}$${R}$${P}$${salt.toString("base64")}$${key.toString("base64")}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, key] = stored.split("$");
+  if (scheme !== "scrypt" || !key) return false;
+  const expected = Buffer.from(key, "base64");
+  const actual = await derive(password, Buffer.from(salt, "base64"), +n, +r, +p);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+let dummy: Promise<string> | undefined;
+
+/** A hash to verify against when the account does not exist, so timing does not tell. */
+export function dummyHash(): Promise<string> {
+  return dummy ??= hashPassword(crypto.randomUUID());
+}

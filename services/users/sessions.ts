@@ -1,0 +1,81 @@
+/**
+ * Sessions: a 256-bit random token in the cookie, only its SHA-256 in Postgres. A
+ * session ends after a week unused (idle) or 30 days after login (absolute), or at logout.
+ */
+import { and, eq, gt, lt, or } from "drizzle-orm";
+import { sessions, users } from "../../db/postgres/schema.ts";
+import type { Services } from "../context.ts";
+
+export const SESSION_COOKIE = "uptime_session";
+export const IDLE_TIMEOUT_MS = 7 * 24 * 3_600_000;
+export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 3_600_000;
+// Writing last_seen_at on every request would make every read a write.
+const TOUCH_EVERY_MS = 60_000;
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+export async function sha256(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Starts a session; returns the token for the cookie (never stored). */
+export async function createSession(services: Services, userId: string): Promise<string> {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+  await services.db.insert(sessions).values({
+    tokenHash: await sha256(token),
+    userId,
+    expiresAt: new Date(Date.now() + ABSOLUTE_TIMEOUT_MS),
+  });
+  return token;
+}
+
+/** The user of a live session, or null; keeps the session alive while it is used. */
+export async function resolveSession(
+  services: Services,
+  token: string | undefined,
+): Promise<SessionUser | null> {
+  if (!token || token.length > 100) return null;
+  const tokenHash = await sha256(token);
+  const now = new Date();
+  const [row] = await services.db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      lastSeenAt: sessions.lastSeenAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(
+      eq(sessions.tokenHash, tokenHash),
+      gt(sessions.expiresAt, now),
+      gt(sessions.lastSeenAt, new Date(now.getTime() - IDLE_TIMEOUT_MS)),
+    ));
+  if (!row) return null;
+  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await services.db.update(sessions).set({ lastSeenAt: now })
+      .where(eq(sessions.tokenHash, tokenHash));
+  }
+  return { id: row.id, email: row.email, name: row.name };
+}
+
+export async function deleteSession(services: Services, token: string | undefined) {
+  if (!token) return;
+  await services.db.delete(sessions).where(eq(sessions.tokenHash, await sha256(token)));
+}
+
+/** Removes expired sessions; run now and then, not on the request path. */
+export async function deleteExpiredSessions(services: Services): Promise<void> {
+  const now = new Date();
+  await services.db.delete(sessions).where(or(
+    lt(sessions.expiresAt, now),
+    lt(sessions.lastSeenAt, new Date(now.getTime() - IDLE_TIMEOUT_MS)),
+  ));
+}

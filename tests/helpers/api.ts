@@ -1,0 +1,77 @@
+/**
+ * The web app in-process on a random port, over a bed of fresh databases, and API
+ * clients that keep their own cookies, like separate browsers.
+ */
+import { TRPCClientError } from "@trpc/client";
+import { createWebApp } from "../../web/app.ts";
+import { createApiClient } from "../../web/trpc/client.ts";
+import type { Services } from "../../services/context.ts";
+import { parseConfig } from "../../lib/config.ts";
+import { pipelineBed } from "./pipeline.ts";
+
+export async function apiServer(env: Record<string, string> = {}) {
+  const bed = await pipelineBed();
+  const config = parseConfig({ ...Deno.env.toObject(), ...bed.env, ...env });
+  const services: Services = {
+    config,
+    db: bed.pg.db,
+    sql: bed.pg.sql,
+    redis: bed.redis,
+    ch: bed.ch,
+    keys: bed.keys,
+  };
+  const app = await createWebApp({ dev: false, services });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.handler);
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  return {
+    url,
+    bed,
+    services,
+    /** A client with a cookie jar of its own. */
+    client() {
+      const jar = new Map<string, string>();
+      const cookieFetch: typeof fetch = async (input, init) => {
+        const headers = new Headers(init?.headers);
+        if (jar.size) {
+          headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+        }
+        const response = await fetch(input, { ...init, headers });
+        for (const cookie of response.headers.getSetCookie()) {
+          const [pair] = cookie.split(";");
+          const [name, ...value] = pair.split("=");
+          if (/Max-Age=0/i.test(cookie)) jar.delete(name);
+          else jar.set(name, value.join("="));
+        }
+        return response;
+      };
+      return {
+        api: createApiClient({ baseUrl: url, fetch: cookieFetch }),
+        jar,
+        fetch: cookieFetch,
+      };
+    },
+    /** A signed-up user's client. */
+    async user(name = "user") {
+      const session = this.client();
+      const email = `${name}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+      const user = await session.api.user.signup.mutate({ email, password: "correct horse 1" });
+      return { ...session, user, email };
+    },
+    async close() {
+      await server.shutdown();
+      await app.close();
+      await bed.close();
+    },
+  };
+}
+
+/** The tRPC error code of a failed call (fails when the call succeeds). */
+export async function errorCode(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error.data?.code ?? "UNKNOWN";
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}

@@ -1,0 +1,90 @@
+/**
+ * Serves `/api/trpc`: refuses cross-origin writes and oversized bodies before tRPC sees
+ * them, resolves the session, and logs unexpected errors once with a request id.
+ */
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { log } from "../../lib/logger.ts";
+import type { Services } from "../../services/context.ts";
+import { resolveSession } from "../../services/users/sessions.ts";
+import { readSessionCookie } from "./cookies.ts";
+import { appRouter } from "./router.ts";
+
+export const TRPC_ENDPOINT = "/api/trpc";
+const MAX_BODY_BYTES = 256 * 1024;
+
+export async function handleTrpc(
+  req: Request,
+  services: Services,
+  ip: string,
+): Promise<Response> {
+  const url = new URL(req.url);
+  if (req.method !== "GET" && !isSameOrigin(req, url)) {
+    return errorResponse(403, "FORBIDDEN", "Cross-origin requests may not change anything");
+  }
+  let request = req;
+  if (req.body) {
+    const body = await readCapped(req.body, MAX_BODY_BYTES);
+    if (body === null) {
+      return errorResponse(413, "PAYLOAD_TOO_LARGE", `Request body over ${MAX_BODY_BYTES} bytes`);
+    }
+    request = new Request(req.url, { method: req.method, headers: req.headers, body });
+  }
+  const sessionToken = readSessionCookie(req);
+  const requestId = crypto.randomUUID();
+  return await fetchRequestHandler({
+    endpoint: TRPC_ENDPOINT,
+    req: request,
+    router: appRouter,
+    createContext: async ({ resHeaders }) => ({
+      services,
+      req: request,
+      resHeaders,
+      ip,
+      sessionToken,
+      user: await resolveSession(services, sessionToken),
+      secure: url.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https",
+    }),
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        log.error("api.failed", { requestId, path, error: error.cause ?? error });
+      }
+    },
+  });
+}
+
+/**
+ * Browsers send Origin on cross-site writes (and Sec-Fetch-Site); clients without
+ * either (curl, servers) cannot carry a victim's cookie, so they are not refused here.
+ */
+function isSameOrigin(req: Request, url: URL): boolean {
+  if (req.headers.get("sec-fetch-site") === "cross-site") return false;
+  const origin = req.headers.get("origin");
+  if (!origin) return true;
+  const forwardedProto = req.headers.get("x-forwarded-proto");
+  const own = new Set([url.origin]);
+  if (forwardedProto) own.add(`${forwardedProto}://${url.host}`);
+  return own.has(origin);
+}
+
+async function readCapped(body: ReadableStream<Uint8Array>, max: number) {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > max) return null;
+    chunks.push(chunk);
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return all;
+}
+
+function errorResponse(status: number, code: string, message: string): Response {
+  return Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, {
+    status,
+  });
+}

@@ -1,0 +1,44 @@
+/** tRPC's root: the context type, error shape, and the two kinds of procedure. */
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Services } from "../../services/context.ts";
+import type { SessionUser } from "../../services/users/sessions.ts";
+import { publicMessage, toTRPCError } from "./errors.ts";
+
+export interface TrpcContext {
+  services: Services;
+  req: Request;
+  resHeaders: Headers;
+  /** The client address, for rate limits. */
+  ip: string;
+  sessionToken: string | undefined;
+  user: SessionUser | null;
+  /** Whether the app is served over https (Secure cookies). */
+  secure: boolean;
+}
+
+const t = initTRPC.context<TrpcContext>().create({
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    return { ...shape, message: publicMessage(error), data: { ...shape.data, stack: undefined } };
+  },
+});
+
+/** Maps domain errors to API errors, and adds Retry-After to rate-limit refusals. */
+const mapErrors = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const error = toTRPCError(result.error);
+  const retryAfter = (error.cause as { details?: { retryAfterSeconds?: number } })?.details
+    ?.retryAfterSeconds;
+  if (retryAfter) ctx.resHeaders.set("Retry-After", String(retryAfter));
+  throw error;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** A procedure for signed-in users; `ctx.actor` is who they are. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  return next({ ctx: { ...ctx, user: ctx.user, actor: { userId: ctx.user.id } } });
+});

@@ -1,0 +1,15 @@
+/** The API's routers; the type `AppRouter` is what the typed client in islands uses. */
+import { router } from "./init.ts";
+import { userRouter } from "./routers/user.ts";
+import { websiteRouter } from "./routers/website.ts";
+import { statusPageRouter } from "./routers/status_page.ts";
+import { statusDomainRouter } from "./routers/status_domain.ts";
+
+export const appRouter = router({
+  user: userRouter,
+  website: websiteRouter,
+  statusPage: statusPageRouter,
+  statusDomain: statusDomainRouter,
+});
+
+export type AppRouter = typeof appRouter;
