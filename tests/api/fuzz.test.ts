@@ -1,0 +1,124 @@
+/**
+ * Malformed input to every procedure of the API, anonymous and signed in: each answer
+ * is a 4xx with a JSON error (never a 500, a hang or a stack trace), and the server
+ * keeps serving afterwards.
+ */
+import assert from "node:assert/strict";
+import { appRouter } from "../../web/trpc/router.ts";
+import { apiServer } from "../helpers/api.ts";
+
+const huge = "x".repeat(1_000_000);
+const fields = [
+  "id",
+  "url",
+  "email",
+  "password",
+  "name",
+  "slug",
+  "title",
+  "range",
+  "limit",
+  "cursor",
+  "hostname",
+  "statusPageId",
+  "websiteIds",
+  "intervalSeconds",
+  "regions",
+  "headers",
+  "active",
+];
+const badValues: unknown[] = [
+  null,
+  -1,
+  1e309,
+  "",
+  "' OR 1=1 --",
+  "<script>alert(1)</script>",
+  "💥\u0000\u202e",
+  [],
+  { nested: { deeper: [1, 2, 3] } },
+  true,
+];
+
+function payloads(): unknown[] {
+  const list: unknown[] = [null, 42, "text", [], {}, { id: huge }, { [huge.slice(0, 5000)]: 1 }];
+  for (const field of fields) {
+    for (const value of badValues) list.push({ id: crypto.randomUUID(), [field]: value });
+  }
+  return list;
+}
+
+interface Procedure {
+  path: string;
+  type: "query" | "mutation";
+  takesInput: boolean;
+}
+
+function procedures(): Procedure[] {
+  const record = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { type: "query" | "mutation"; inputs: unknown[] } }
+  >;
+  return Object.entries(record).map(([path, procedure]) => ({
+    path,
+    type: procedure._def.type,
+    takesInput: procedure._def.inputs.length > 0,
+  }));
+}
+
+async function call(
+  base: string,
+  procedure: Procedure,
+  input: unknown,
+  cookie?: string,
+): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (cookie) headers.cookie = cookie;
+  const raw = JSON.stringify(input);
+  if (procedure.type === "query") {
+    // A megabyte in a query string is refused by length (414/431), like any server would.
+    return await fetch(`${base}/api/trpc/${procedure.path}?input=${encodeURIComponent(raw)}`, {
+      headers,
+    });
+  }
+  return await fetch(`${base}/api/trpc/${procedure.path}`, { method: "POST", headers, body: raw });
+}
+
+Deno.test("malformed input to every procedure is a 4xx, and the server keeps serving", async () => {
+  const server = await apiServer();
+  try {
+    const signedIn = await server.user("fuzz");
+    const cookie = [...signedIn.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    const failures: string[] = [];
+    const all = procedures();
+    assert.ok(all.length >= 4, "the router lists its procedures");
+    for (const procedure of all.filter((p) => p.takesInput)) {
+      for (const input of payloads()) {
+        for (const who of [undefined, cookie]) {
+          const response = await call(server.url, procedure, input, who);
+          const text = await response.text();
+          const label = `${procedure.path} ${who ? "user" : "anon"} ${
+            JSON.stringify(input).slice(0, 60)
+          }`;
+          if (response.status < 400 || response.status >= 500) {
+            failures.push(`${label} → ${response.status}`);
+          } else if (/\bat \w+ \(|\.ts:\d+/.test(text)) {
+            failures.push(`${label} → stack trace in body`);
+          }
+        }
+      }
+    }
+    // Not JSON at all.
+    const broken = await fetch(`${server.url}/api/trpc/user.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    assert.equal(broken.status, 400);
+    await broken.body?.cancel();
+    assert.deepEqual(failures, []);
+    assert.equal((await signedIn.api.user.me.query()).id, signedIn.user.id);
+  } finally {
+    await server.close();
+  }
+});
