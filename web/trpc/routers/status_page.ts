@@ -1,3 +1,28 @@
-import { router } from "../init.ts";
+import { createStatusPage } from "../../../services/status_pages/create.ts";
+import { deleteStatusPage } from "../../../services/status_pages/delete.ts";
+import { getStatusPage } from "../../../services/status_pages/get.ts";
+import {
+  createStatusPageInput,
+  pageIdInput,
+  publicStatusPageInput,
+  updateStatusPageInput,
+} from "../../../services/status_pages/input.ts";
+import { listStatusPages } from "../../../services/status_pages/list.ts";
+import { getPublicStatusPage } from "../../../services/status_pages/public.ts";
+import { updateStatusPage } from "../../../services/status_pages/update.ts";
+import { authedProcedure, publicProcedure, router } from "../init.ts";
 
-export const statusPageRouter = router({});
+export const statusPageRouter = router({
+  create: authedProcedure.input(createStatusPageInput)
+    .mutation(({ ctx, input }) => createStatusPage(ctx.services, ctx.actor, input)),
+  list: authedProcedure.query(({ ctx }) => listStatusPages(ctx.services, ctx.actor)),
+  get: authedProcedure.input(pageIdInput)
+    .query(({ ctx, input }) => getStatusPage(ctx.services, ctx.actor, input.id)),
+  update: authedProcedure.input(updateStatusPageInput)
+    .mutation(({ ctx, input }) => updateStatusPage(ctx.services, ctx.actor, input)),
+  delete: authedProcedure.input(pageIdInput)
+    .mutation(({ ctx, input }) => deleteStatusPage(ctx.services, ctx.actor, input.id)),
+  /** No login: what anyone with the slug may see. */
+  public: publicProcedure.input(publicStatusPageInput)
+    .query(({ ctx, input }) => getPublicStatusPage(ctx.services, input.slug)),
+});

@@ -1,0 +1,78 @@
+/** The DNS records a user creates so that their domain reaches the status page. */
+import type { FlyDnsRequirements } from "./fly_certificates.ts";
+
+export interface DnsRecord {
+  type: "CNAME" | "A" | "AAAA" | "TXT";
+  name: string;
+  value: string;
+  /**
+   * `traffic`: points the domain at the app. `traffic-apex`: instead of that CNAME, for a
+   * domain's apex, where CNAMEs are not allowed. `acme-challenge`: lets the certificate
+   * be issued before traffic moves. `ownership`: proves the domain is yours to Fly.
+   */
+  purpose: "traffic" | "traffic-apex" | "acme-challenge" | "ownership";
+}
+
+export interface DnsInstructions {
+  records: DnsRecord[];
+  note: string;
+}
+
+/** From Fly's `dns_requirements`; without them, the CNAME every Fly app answers on. */
+export function flyDnsInstructions(
+  hostname: string,
+  appName: string,
+  requirements: FlyDnsRequirements | null,
+): DnsInstructions {
+  const r = requirements ?? {};
+  const records: DnsRecord[] = [
+    { type: "CNAME", name: hostname, value: r.cname ?? `${appName}.fly.dev`, purpose: "traffic" },
+    ...(r.a ?? []).map((value): DnsRecord => ({
+      type: "A",
+      name: hostname,
+      value,
+      purpose: "traffic-apex",
+    })),
+    ...(r.aaaa ?? []).map((value): DnsRecord => ({
+      type: "AAAA",
+      name: hostname,
+      value,
+      purpose: "traffic-apex",
+    })),
+  ];
+  if (r.acme_challenge) {
+    records.push({
+      type: "CNAME",
+      name: r.acme_challenge.name,
+      value: r.acme_challenge.target,
+      purpose: "acme-challenge",
+    });
+  }
+  if (r.ownership?.app_value) {
+    records.push({
+      type: "TXT",
+      name: r.ownership.name,
+      value: r.ownership.app_value,
+      purpose: "ownership",
+    });
+  }
+  return {
+    records,
+    note: "Create the CNAME (or, for an apex domain, the A and AAAA records instead) and " +
+      "the _acme-challenge CNAME; the certificate is issued once they resolve. Then verify again.",
+  };
+}
+
+/** Without Fly's API: the domain points at the app's host; its certificate is handled by hand. */
+export function manualDnsInstructions(hostname: string, appUrl: string): DnsInstructions {
+  return {
+    records: [{
+      type: "CNAME",
+      name: hostname,
+      value: new URL(appUrl).hostname,
+      purpose: "traffic",
+    }],
+    note: "Certificates are not requested automatically on this deployment (no FLY_API_TOKEN " +
+      "and FLY_APP_NAME): create the CNAME, then ask the operator to add a certificate.",
+  };
+}

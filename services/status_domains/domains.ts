@@ -1,0 +1,58 @@
+/** What the domain verbs share: ownership through the status page, and the domain's shape. */
+import { and, eq } from "drizzle-orm";
+import { statusDomains, statusPages } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { type FlyCertificates, flyCertificates } from "./fly_certificates.ts";
+
+export type DomainRow = typeof statusDomains.$inferSelect;
+
+export interface StatusDomainView {
+  id: string;
+  statusPageId: string;
+  hostname: string;
+  /** `manual` when the deployment has no Fly API configured. */
+  certificateState: DomainRow["certificateState"];
+  lastCheckedAt: string | null;
+  createdAt: string;
+}
+
+export function toDomainView(row: DomainRow): StatusDomainView {
+  return {
+    id: row.id,
+    statusPageId: row.statusPageId,
+    hostname: row.hostname,
+    certificateState: row.certificateState,
+    lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** A domain on one of the actor's pages, or NOT_FOUND. */
+export async function loadOwnedDomain(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<DomainRow> {
+  const [row] = await services.db.select({ domain: statusDomains }).from(statusDomains)
+    .innerJoin(statusPages, eq(statusPages.id, statusDomains.statusPageId))
+    .where(and(eq(statusDomains.id, id), eq(statusPages.ownerId, actor.userId)));
+  if (!row) throw notFound("domain");
+  return row.domain;
+}
+
+/** The actor's page, or NOT_FOUND. */
+export async function assertOwnedPage(
+  services: Services,
+  actor: Actor,
+  statusPageId: string,
+): Promise<void> {
+  const [page] = await services.db.select({ id: statusPages.id }).from(statusPages)
+    .where(and(eq(statusPages.id, statusPageId), eq(statusPages.ownerId, actor.userId)));
+  if (!page) throw notFound("status page");
+}
+
+/** The Fly client when the deployment has Fly configured, else null (manual domains). */
+export function flyFor(services: Services): FlyCertificates | null {
+  return services.config.fly ? flyCertificates(services.config.fly) : null;
+}

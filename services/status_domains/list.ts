@@ -1,0 +1,17 @@
+import { asc, eq } from "drizzle-orm";
+import { statusDomains } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { assertOwnedPage, type StatusDomainView, toDomainView } from "./domains.ts";
+
+/** The domains of one of the actor's pages, as stored (verify asks Fly for fresh state). */
+export async function listStatusDomains(
+  services: Services,
+  actor: Actor,
+  statusPageId: string,
+): Promise<StatusDomainView[]> {
+  await assertOwnedPage(services, actor, statusPageId);
+  const rows = await services.db.select().from(statusDomains)
+    .where(eq(statusDomains.statusPageId, statusPageId))
+    .orderBy(asc(statusDomains.createdAt), asc(statusDomains.hostname));
+  return rows.map(toDomainView);
+}

@@ -1,0 +1,21 @@
+import { statusPages } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import type { CreateStatusPageInput } from "./input.ts";
+import { pageWebsites, replaceWebsites, slugTaken, type StatusPageView, toView } from "./pages.ts";
+
+/** Creates a page showing some of the actor's websites; the slug must be free. */
+export async function createStatusPage(
+  services: Services,
+  actor: Actor,
+  input: CreateStatusPageInput,
+): Promise<StatusPageView> {
+  return await services.db.transaction(async (tx) => {
+    const [page] = await tx.insert(statusPages)
+      .values({ ownerId: actor.userId, slug: input.slug, title: input.title })
+      .onConflictDoNothing({ target: statusPages.slug })
+      .returning();
+    if (!page) throw slugTaken(input.slug);
+    await replaceWebsites(tx, actor, page.id, input.websiteIds, input.showUrls ?? []);
+    return toView(page, (await pageWebsites(tx, [page.id])).get(page.id)!);
+  });
+}

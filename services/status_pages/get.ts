@@ -1,0 +1,11 @@
+import type { Actor, Services } from "../context.ts";
+import { loadOwnedPage, pageWebsites, type StatusPageView, toView } from "./pages.ts";
+
+export async function getStatusPage(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<StatusPageView> {
+  const page = await loadOwnedPage(services.db, actor, id);
+  return toView(page, (await pageWebsites(services.db, [page.id])).get(page.id)!);
+}

@@ -1,0 +1,78 @@
+/** What callers may send to the status-page services, checked before any query runs. */
+import { z } from "zod";
+
+/** Paths the app serves itself, or that would confuse visitors, cannot be slugs. */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
+  "_fresh",
+  "about",
+  "account",
+  "admin",
+  "api",
+  "app",
+  "assets",
+  "auth",
+  "billing",
+  "dashboard",
+  "docs",
+  "healthz",
+  "help",
+  "login",
+  "logout",
+  "new",
+  "settings",
+  "signup",
+  "static",
+  "status",
+  "support",
+  "www",
+]);
+
+export const slugSchema = z.string().trim().toLowerCase()
+  .min(3, "slug: at least 3 characters")
+  .max(48, "slug: at most 48 characters")
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/,
+    "slug: only letters, digits and dashes, starting and ending with a letter or digit",
+  )
+  .refine((slug) => !RESERVED_SLUGS.has(slug), "slug: this name is reserved, choose another");
+
+export const titleSchema = z.string().trim()
+  .min(1, "title: must not be empty")
+  .max(100, "title: at most 100 characters");
+
+const websiteId = z.uuid({ error: "websiteIds: each must be a website id (UUID)" });
+
+/** The monitors a page shows, in display order; no monitor twice. */
+export const websiteIdsSchema = z.array(websiteId)
+  .max(100, "websiteIds: at most 100 websites per page")
+  .refine((ids) => new Set(ids).size === ids.length, "websiteIds: a website is listed twice");
+
+/** Of the page's websites, those whose URL the public page shows. */
+export const showUrlsSchema = z.array(websiteId).max(100, "showUrls: at most 100 websites");
+
+export const pageIdInput = z.object({ id: z.uuid({ error: "id: not a status page id" }) });
+
+export const createStatusPageInput = z.object({
+  slug: slugSchema,
+  title: titleSchema,
+  websiteIds: websiteIdsSchema,
+  showUrls: showUrlsSchema.optional(),
+});
+
+export const updateStatusPageInput = z.object({
+  id: z.uuid({ error: "id: not a status page id" }),
+  slug: slugSchema.optional(),
+  title: titleSchema.optional(),
+  websiteIds: websiteIdsSchema.optional(),
+  showUrls: showUrlsSchema.optional(),
+});
+
+export const publicStatusPageInput = z.object({
+  slug: z.string().trim().toLowerCase().min(1, "slug: must not be empty").max(
+    48,
+    "slug: at most 48 characters",
+  ),
+});
+
+export type CreateStatusPageInput = z.infer<typeof createStatusPageInput>;
+export type UpdateStatusPageInput = z.infer<typeof updateStatusPageInput>;

@@ -1,0 +1,114 @@
+/** What the status-page verbs share: loading an owned page, its websites, and its shape. */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { statusPages, statusPageWebsites, websites } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { DomainError, notFound } from "../errors.ts";
+
+/** A transaction or the database itself: both run the same queries. */
+export type Queryable = Pick<Services["db"], "select" | "insert" | "update" | "delete">;
+
+export interface StatusPageWebsite {
+  websiteId: string;
+  position: number;
+  showUrl: boolean;
+}
+
+/** A status page as its owner sees it. */
+export interface StatusPageView {
+  id: string;
+  slug: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  websites: StatusPageWebsite[];
+}
+
+type PageRow = typeof statusPages.$inferSelect;
+
+/** The actor's page, or NOT_FOUND: another user's page is indistinguishable from none. */
+export async function loadOwnedPage(db: Queryable, actor: Actor, id: string): Promise<PageRow> {
+  const [page] = await db.select().from(statusPages)
+    .where(and(eq(statusPages.id, id), eq(statusPages.ownerId, actor.userId)));
+  if (!page) throw notFound("status page");
+  return page;
+}
+
+export async function pageWebsites(
+  db: Queryable,
+  pageIds: string[],
+): Promise<Map<string, StatusPageWebsite[]>> {
+  const byPage = new Map<string, StatusPageWebsite[]>(pageIds.map((id) => [id, []]));
+  if (!pageIds.length) return byPage;
+  const rows = await db.select().from(statusPageWebsites)
+    .where(inArray(statusPageWebsites.statusPageId, pageIds))
+    .orderBy(asc(statusPageWebsites.position));
+  for (const row of rows) {
+    byPage.get(row.statusPageId)?.push({
+      websiteId: row.websiteId,
+      position: row.position,
+      showUrl: row.showUrl,
+    });
+  }
+  return byPage;
+}
+
+export function toView(page: PageRow, entries: StatusPageWebsite[]): StatusPageView {
+  return {
+    id: page.id,
+    slug: page.slug,
+    title: page.title,
+    createdAt: page.createdAt.toISOString(),
+    updatedAt: page.updatedAt.toISOString(),
+    websites: entries,
+  };
+}
+
+/**
+ * Replaces a page's websites with `websiteIds`, in that order. Every id must be one of
+ * the actor's websites, and every id in `showUrls` one of `websiteIds`.
+ */
+export async function replaceWebsites(
+  db: Queryable,
+  actor: Actor,
+  pageId: string,
+  websiteIds: string[],
+  showUrls: string[],
+): Promise<void> {
+  const listed = new Set(websiteIds);
+  const stray = showUrls.find((id) => !listed.has(id));
+  if (stray) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      `showUrls: website ${stray} is not one of the page's websiteIds`,
+    );
+  }
+  if (websiteIds.length) {
+    const owned = new Set(
+      (await db.select({ id: websites.id }).from(websites)
+        .where(and(eq(websites.ownerId, actor.userId), inArray(websites.id, websiteIds))))
+        .map((row) => row.id),
+    );
+    const missing = websiteIds.find((id) => !owned.has(id));
+    if (missing) throw notFound(`website ${missing}`);
+  }
+  await db.delete(statusPageWebsites).where(eq(statusPageWebsites.statusPageId, pageId));
+  if (!websiteIds.length) return;
+  const shown = new Set(showUrls);
+  await db.insert(statusPageWebsites).values(websiteIds.map((websiteId, position) => ({
+    statusPageId: pageId,
+    websiteId,
+    position,
+    showUrl: shown.has(websiteId),
+  })));
+}
+
+export const slugTaken = (slug: string) =>
+  new DomainError("CONFLICT", `slug: "${slug}" is already taken, choose another`);
+
+/** Whether a database error is a unique-constraint violation (drizzle wraps postgres.js). */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e = error; e; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+  }
+  return false;
+}

@@ -1,0 +1,49 @@
+import { eq, sql } from "drizzle-orm";
+import { statusPages } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import type { UpdateStatusPageInput } from "./input.ts";
+import {
+  isUniqueViolation,
+  loadOwnedPage,
+  pageWebsites,
+  replaceWebsites,
+  slugTaken,
+  type StatusPageView,
+  toView,
+} from "./pages.ts";
+
+/**
+ * Changes what is given and keeps the rest. New `websiteIds` without `showUrls` keep the
+ * URL choice of websites that stay on the page.
+ */
+export async function updateStatusPage(
+  services: Services,
+  actor: Actor,
+  input: UpdateStatusPageInput,
+): Promise<StatusPageView> {
+  try {
+    return await services.db.transaction(async (tx) => {
+      await loadOwnedPage(tx, actor, input.id);
+      if (input.websiteIds || input.showUrls) {
+        const current = (await pageWebsites(tx, [input.id])).get(input.id)!;
+        const websiteIds = input.websiteIds ?? current.map((w) => w.websiteId);
+        const showUrls = input.showUrls ??
+          current.filter((w) => w.showUrl && websiteIds.includes(w.websiteId))
+            .map((w) => w.websiteId);
+        await replaceWebsites(tx, actor, input.id, websiteIds, showUrls);
+      }
+      const [page] = await tx.update(statusPages)
+        .set({
+          ...(input.slug !== undefined && { slug: input.slug }),
+          ...(input.title !== undefined && { title: input.title }),
+          updatedAt: sql`now()`,
+        })
+        .where(eq(statusPages.id, input.id))
+        .returning();
+      return toView(page, (await pageWebsites(tx, [page.id])).get(page.id)!);
+    });
+  } catch (error) {
+    if (input.slug !== undefined && isUniqueViolation(error)) throw slugTaken(input.slug);
+    throw error;
+  }
+}
