@@ -1,0 +1,130 @@
+/**
+ * `website.checks`: the latest checks, newest first, one per region and scheduled time
+ * (a redelivered check shows once, as its last delivery), paged by keyset: the cursor
+ * is the (scheduled time, region) of the last check on the page, so a page never
+ * repeats or skips a check even while new ones arrive.
+ *
+ * A page looks back a day first and widens only when that holds too few checks: the
+ * sort key leads with the website, so a bounded time range reads a few granules, where
+ * the whole history of a busy website is a million rows.
+ */
+import { z } from "zod";
+import { literal } from "../../db/clickhouse/sql.ts";
+import type { Actor, Services } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import type { ChecksInput } from "./schemas.ts";
+import { ownedWebsite } from "./store.ts";
+
+export interface Check {
+  region: string;
+  /** Epoch milliseconds. */
+  scheduledAt: number;
+  checkedAt: number;
+  outcome: "up" | "down";
+  httpStatus: number;
+  responseMs: number;
+  errorKind: string;
+  errorMessage: string;
+}
+
+export interface ChecksPage {
+  checks: Check[];
+  /** Pass back for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+interface Position {
+  scheduledAt: number;
+  region: string;
+}
+
+const position = z.tuple([z.number().int().min(0).max(2 ** 32 - 1), z.string().max(64)]);
+
+export function encodeCursor(at: Position): string {
+  return btoa(JSON.stringify([at.scheduledAt, at.region]))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function decodeCursor(cursor: string): Position {
+  try {
+    const json = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    const [scheduledAt, region] = position.parse(JSON.parse(json));
+    return { scheduledAt, region };
+  } catch {
+    throw new DomainError("BAD_REQUEST", "cursor: not a valid cursor");
+  }
+}
+
+interface Row {
+  region_id: string;
+  scheduled: number | string;
+  checked: number | string;
+  outcome: "up" | "down";
+  http_status: number;
+  response_ms: number;
+  error_kind: string;
+  error_message: string;
+}
+
+export async function websiteChecks(
+  services: Services,
+  actor: Actor,
+  input: ChecksInput,
+): Promise<ChecksPage> {
+  const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
+  const website = await ownedWebsite(services, actor, input.id);
+  const rows = await newestChecks(services, website.id, after, input.limit + 1);
+  const page = rows.slice(0, input.limit).map((row): Check => ({
+    region: row.region_id,
+    scheduledAt: Number(row.scheduled) * 1000,
+    checkedAt: Number(row.checked) * 1000,
+    outcome: row.outcome,
+    httpStatus: Number(row.http_status),
+    responseMs: Number(row.response_ms),
+    errorKind: row.error_kind,
+    errorMessage: row.error_message,
+  }));
+  const last = page.at(-1);
+  return {
+    checks: page,
+    nextCursor: rows.length > input.limit && last
+      ? encodeCursor({ scheduledAt: last.scheduledAt / 1000, region: last.region })
+      : null,
+  };
+}
+
+/** How far back a page looks, in turn; the last try is unbounded. */
+const LOOK_BACK_SECONDS = [86_400, 7 * 86_400, 31 * 86_400, null];
+
+async function newestChecks(
+  services: Services,
+  websiteId: string,
+  after: Position | null,
+  count: number,
+): Promise<Row[]> {
+  const before = after?.scheduledAt ?? Math.floor(Date.now() / 1000);
+  const olderThanCursor = after
+    ? `AND (scheduled_at < ${literal.dateTime(new Date(after.scheduledAt * 1000))}
+        OR (scheduled_at = ${literal.dateTime(new Date(after.scheduledAt * 1000))}
+          AND region_id < ${literal.string(after.region)}))`
+    : "";
+  let rows: Row[] = [];
+  for (const span of LOOK_BACK_SECONDS) {
+    const since = span === null || before - span < 0
+      ? ""
+      : `AND scheduled_at >= ${literal.dateTime(new Date((before - span) * 1000))}`;
+    // LIMIT 1 BY keeps the latest delivery of each check, as ReplacingMergeTree(checked_at)
+    // eventually does, without FINAL's merge of every part.
+    rows = await services.ch.rows<Row>(
+      `SELECT region_id, toUInt32(scheduled_at) AS scheduled, toUInt32(checked_at) AS checked,
+         outcome, http_status, response_ms, error_kind, error_message
+       FROM checks
+       WHERE website_id = ${literal.uuid(websiteId)} ${olderThanCursor} ${since}
+       ORDER BY scheduled_at DESC, region_id DESC, checked_at DESC
+       LIMIT 1 BY scheduled_at, region_id
+       LIMIT ${literal.int(count)}`,
+    );
+    if (rows.length >= count || !since) break;
+  }
+  return rows;
+}

@@ -1,0 +1,11 @@
+/** One of the actor's websites; NOT_FOUND for anyone else's. */
+import type { Actor, Services } from "../context.ts";
+import { ownedWebsite, toWebsite, type Website } from "./store.ts";
+
+export async function getWebsite(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<Website> {
+  return toWebsite(await ownedWebsite(services, actor, id), services.config);
+}

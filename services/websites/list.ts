@@ -1,0 +1,12 @@
+/** The actor's websites, oldest first (a stable order for the dashboard). */
+import { asc, eq } from "drizzle-orm";
+import { websites } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { toWebsite, type Website } from "./store.ts";
+
+export async function listWebsites(services: Services, actor: Actor): Promise<Website[]> {
+  const rows = await services.db.select().from(websites)
+    .where(eq(websites.ownerId, actor.userId))
+    .orderBy(asc(websites.createdAt), asc(websites.id));
+  return rows.map((row) => toWebsite(row, services.config));
+}

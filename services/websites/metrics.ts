@@ -1,0 +1,191 @@
+/**
+ * `website.metrics`: uptime and response times over a range, per region and over all,
+ * a series of buckets per region, 90 daily bars, and the latest result per region.
+ * Uptime is a percentage (0–100) of distinct checks that were up; it and the response
+ * times are null where there were no checks. Timestamps are epoch milliseconds.
+ */
+import { z } from "zod";
+import type { Actor, Services } from "../context.ts";
+import {
+  type CountRow,
+  DAILY_BARS,
+  metricsQueries,
+  metricsWindow,
+  runMetricsQueries,
+} from "./metrics_queries.ts";
+import type { MetricsInput } from "./schemas.ts";
+import { ownedWebsite } from "./store.ts";
+
+export interface ResponseTimes {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface Bucket {
+  /** Start of the bucket. */
+  at: number;
+  checks: number;
+  up: number;
+  uptime: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface LatestStatus {
+  outcome: "up" | "down";
+  httpStatus: number;
+  responseMs: number;
+  errorKind: string;
+  checkedAt: number;
+  scheduledAt: number;
+}
+
+export interface RegionMetrics {
+  region: string;
+  checks: number;
+  up: number;
+  uptime: number | null;
+  responseMs: ResponseTimes | null;
+  series: Bucket[];
+  latest: LatestStatus | null;
+}
+
+export interface WebsiteMetrics {
+  range: MetricsInput["range"];
+  from: number;
+  to: number;
+  bucketMs: number;
+  checks: number;
+  up: number;
+  uptime: number | null;
+  responseMs: ResponseTimes | null;
+  regions: RegionMetrics[];
+  /** The last 90 UTC days, oldest first, every region together. */
+  daily: { at: number; checks: number; up: number; uptime: number | null }[];
+}
+
+// What the worker writes to the live-status hash; anything else there is ignored.
+const liveResult = z.object({
+  outcome: z.enum(["up", "down"]),
+  httpStatus: z.number(),
+  responseMs: z.number(),
+  errorKind: z.string(),
+  checkedAt: z.number(),
+  scheduledAt: z.number(),
+});
+
+export async function websiteMetrics(
+  services: Services,
+  actor: Actor,
+  input: MetricsInput,
+): Promise<WebsiteMetrics> {
+  const website = await ownedWebsite(services, actor, input.id);
+  const now = new Date();
+  const window = metricsWindow(input.range, now);
+  const [rows, live] = await Promise.all([
+    runMetricsQueries(services.ch, metricsQueries(website.id, window, now)),
+    services.redis.hgetall(services.keys.liveStatus(website.id)),
+  ]);
+
+  const regionNames = [
+    ...new Set([...website.regions, ...rows.series.map((row) => row.region)]),
+  ];
+  const quantiles = new Map(rows.regions.map((row) => [row.region, row.q]));
+  const regions = regionNames.map((region): RegionMetrics => {
+    const series = fillBuckets(
+      rows.series.filter((row) => row.region === region),
+      window.fromSeconds,
+      window.bucketSeconds,
+      window.buckets,
+    );
+    const checks = sum(series.map((bucket) => bucket.checks));
+    const up = sum(series.map((bucket) => bucket.up));
+    return {
+      region,
+      checks,
+      up,
+      uptime: percent(up, checks),
+      responseMs: checks ? responseTimes(quantiles.get(region)) : null,
+      series,
+      latest: parseLatest(live[region]),
+    };
+  });
+  const checks = sum(regions.map((r) => r.checks));
+  const up = sum(regions.map((r) => r.up));
+  return {
+    range: input.range,
+    from: window.fromSeconds * 1000,
+    to: window.toSeconds * 1000,
+    bucketMs: window.bucketSeconds * 1000,
+    checks,
+    up,
+    uptime: percent(up, checks),
+    responseMs: checks ? responseTimes(rows.overall[0]?.q) : null,
+    regions,
+    daily: dailyBars(rows.daily, metricsWindow("90d", now).fromSeconds),
+  };
+}
+
+function fillBuckets(rows: CountRow[], from: number, size: number, count: number): Bucket[] {
+  const byStart = new Map(rows.map((row) => [Number(row.bucket), row]));
+  return Array.from({ length: count }, (_, index) => {
+    const start = from + index * size;
+    const row = byStart.get(start);
+    const checks = Number(row?.n ?? 0);
+    const up = Number(row?.up ?? 0);
+    const times = checks ? responseTimes(row?.q) : null;
+    return {
+      at: start * 1000,
+      checks,
+      up,
+      uptime: percent(up, checks),
+      p50: times?.p50 ?? null,
+      p95: times?.p95 ?? null,
+      p99: times?.p99 ?? null,
+    };
+  });
+}
+
+/** Regions added together: each region's checks are distinct checks of their own. */
+function dailyBars(rows: CountRow[], from: number): WebsiteMetrics["daily"] {
+  const days = Array.from({ length: DAILY_BARS.buckets }, (_, index) => ({
+    at: (from + index * DAILY_BARS.bucketSeconds) * 1000,
+    checks: 0,
+    up: 0,
+    uptime: null as number | null,
+  }));
+  for (const row of rows) {
+    const index = (Number(row.bucket) - from) / DAILY_BARS.bucketSeconds;
+    const day = days[index];
+    if (!day) continue;
+    day.checks += Number(row.n);
+    day.up += Number(row.up);
+  }
+  for (const day of days) day.uptime = percent(day.up, day.checks);
+  return days;
+}
+
+function responseTimes(q: (number | null)[] | undefined): ResponseTimes | null {
+  if (!q || q.length < 3 || q.some((value) => typeof value !== "number")) return null;
+  const [p50, p95, p99] = q as number[];
+  return { p50, p95, p99 };
+}
+
+function parseLatest(json: string | undefined): LatestStatus | null {
+  if (!json) return null;
+  let parsed;
+  try {
+    parsed = liveResult.safeParse(JSON.parse(json));
+  } catch {
+    return null;
+  }
+  if (!parsed.success) return null;
+  const result = parsed.data;
+  // The worker writes epoch seconds; the API speaks milliseconds everywhere.
+  return { ...result, checkedAt: result.checkedAt * 1000, scheduledAt: result.scheduledAt * 1000 };
+}
+
+const percent = (part: number, whole: number) => whole ? (part / whole) * 100 : null;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

@@ -1,0 +1,32 @@
+/** Limits that depend on the deployment's configuration, checked after the input schema. */
+import type { Config } from "../../lib/config.ts";
+import { DomainError } from "../errors.ts";
+
+interface Settings {
+  method: string;
+  body: string | null;
+  intervalSeconds: number | null;
+  regions: string[];
+}
+
+/** Throws BAD_REQUEST naming the field when a setting breaks a configured limit. */
+export function checkSettings(config: Config, settings: Settings): void {
+  if (settings.intervalSeconds !== null && settings.intervalSeconds < config.minIntervalSeconds) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      `intervalSeconds: at least ${config.minIntervalSeconds}`,
+    );
+  }
+  const unknown = settings.regions.filter((region) => !config.regions.includes(region));
+  if (unknown.length) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      `regions: unknown region ${unknown.map((r) => JSON.stringify(r)).join(", ")}; ` +
+        `available: ${config.regions.join(", ")}`,
+    );
+  }
+  // fetch refuses a body on these methods, so every check would fail.
+  if (settings.body !== null && (settings.method === "GET" || settings.method === "HEAD")) {
+    throw new DomainError("BAD_REQUEST", `body: not allowed with ${settings.method}`);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Input schemas of the website procedures. Static bounds live here; limits that come
+ * from configuration (minimum interval, regions, websites per user) are checked by
+ * `rules.ts`, because a router's schema is built once, before any config is known.
+ */
+import { z } from "zod";
+
+export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+export const MAX_URL_LENGTH = 2048;
+export const MAX_HEADERS = 20;
+export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_INTERVAL_SECONDS = 86_400;
+
+// RFC 9110 token characters; anything else would be refused by fetch at check time.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$/;
+// Set by the HTTP client from the request itself; a user value would break the check.
+const RESERVED_HEADERS = new Set(["host", "content-length", "transfer-encoding", "connection"]);
+
+export const idInput = z.strictObject({ id: z.uuid({ error: "id: not a valid website id" }) });
+
+const url = z.string({ error: "url: expected a string" }).trim()
+  .min(1, "url: required")
+  .max(MAX_URL_LENGTH, `url: at most ${MAX_URL_LENGTH} characters`);
+
+// Keys are checked as a whole: zod reports a bad record key only as "Invalid key".
+const headers = z.record(
+  z.string(),
+  z.string({ error: "headers: values must be strings" })
+    .max(4096, "headers: a value may hold at most 4096 characters")
+    // CR/LF would let a value smuggle another header or a second request.
+    .refine((value) => !/[\r\n\0]/.test(value), {
+      error: "headers: values may not hold CR, LF or NUL",
+    }),
+).superRefine((record, ctx) => {
+  const names = Object.keys(record);
+  if (names.length > MAX_HEADERS) ctx.addIssue(`headers: at most ${MAX_HEADERS}`);
+  const bad = names.find((name) => !HEADER_NAME.test(name));
+  if (bad !== undefined) {
+    ctx.addIssue(
+      `headers: ${JSON.stringify(bad.slice(0, 40))} is not a header name ` +
+        "(letters, digits and !#$%&'*+-.^_`|~ only)",
+    );
+  }
+  if (names.some((name) => RESERVED_HEADERS.has(name.toLowerCase()))) {
+    ctx.addIssue(`headers: ${[...RESERVED_HEADERS].join(", ")} are set by the checker`);
+  }
+});
+
+const body = z.string({ error: "body: expected a string" }).refine(
+  (text) => new TextEncoder().encode(text).length <= MAX_BODY_BYTES,
+  { error: `body: at most ${MAX_BODY_BYTES / 1024} KiB` },
+);
+
+const whole = (field: string, min: number, max: number) =>
+  z.number({ error: `${field}: expected a number` })
+    .int(`${field}: expected a whole number`)
+    .min(min, `${field}: at least ${min}`)
+    .max(max, `${field}: at most ${max}`);
+
+/** The monitor settings shared by create and update. */
+const settings = {
+  name: z.string({ error: "name: expected a string" }).trim().max(
+    100,
+    "name: at most 100 characters",
+  ),
+  method: z.enum(METHODS, { error: `method: expected one of ${METHODS.join(", ")}` }),
+  headers,
+  body,
+  // The lower bound here is absolute; the deployment's minimum is checked in rules.ts.
+  intervalSeconds: whole("intervalSeconds", 1, MAX_INTERVAL_SECONDS),
+  timeoutMs: whole("timeoutMs", 1_000, 60_000),
+  regions: z.array(
+    z.string({ error: "regions: expected region ids" }).max(32, "regions: unknown region"),
+    { error: "regions: expected a list of region ids" },
+  ).min(1, "regions: at least one region").max(64, "regions: too many regions")
+    .refine((list) => new Set(list).size === list.length, { error: "regions: listed twice" }),
+  expectedStatus: whole("expectedStatus", 100, 599),
+  keyword: z.string({ error: "keyword: expected a string" })
+    .min(1, "keyword: may not be empty")
+    .max(256, "keyword: at most 256 characters"),
+};
+
+export const createInput = z.strictObject({
+  url,
+  name: settings.name.optional(),
+  method: settings.method.optional(),
+  headers: settings.headers.optional(),
+  body: settings.body.optional(),
+  intervalSeconds: settings.intervalSeconds.optional(),
+  timeoutMs: settings.timeoutMs.optional(),
+  regions: settings.regions.optional(),
+  expectedStatus: settings.expectedStatus.optional(),
+  keyword: settings.keyword.optional(),
+});
+
+/** Every field optional; `null` clears a setting back to its default. */
+export const updateInput = z.strictObject({
+  id: idInput.shape.id,
+  url: url.optional(),
+  name: settings.name.nullable().optional(),
+  method: settings.method.optional(),
+  headers: settings.headers.optional(),
+  body: settings.body.nullable().optional(),
+  intervalSeconds: settings.intervalSeconds.nullable().optional(),
+  timeoutMs: settings.timeoutMs.nullable().optional(),
+  regions: settings.regions.optional(),
+  expectedStatus: settings.expectedStatus.nullable().optional(),
+  keyword: settings.keyword.nullable().optional(),
+});
+
+export const setActiveInput = z.strictObject({
+  id: idInput.shape.id,
+  active: z.boolean({ error: "active: expected true or false" }),
+});
+
+export const RANGES = ["24h", "7d", "30d", "90d"] as const;
+export type MetricsRange = (typeof RANGES)[number];
+
+export const metricsInput = z.strictObject({
+  id: idInput.shape.id,
+  range: z.enum(RANGES, { error: `range: expected one of ${RANGES.join(", ")}` }),
+});
+
+export const checksInput = z.strictObject({
+  id: idInput.shape.id,
+  limit: whole("limit", 1, 200).default(50),
+  cursor: z.string({ error: "cursor: expected a string" }).max(200, "cursor: not a valid cursor")
+    .optional(),
+});
+
+export type CreateInput = z.infer<typeof createInput>;
+export type UpdateInput = z.infer<typeof updateInput>;
+export type SetActiveInput = z.infer<typeof setActiveInput>;
+export type MetricsInput = z.infer<typeof metricsInput>;
+export type ChecksInput = z.output<typeof checksInput>;

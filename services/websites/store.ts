@@ -1,0 +1,64 @@
+/** Reading a user's websites from Postgres, and the shape the API returns. */
+import { and, eq } from "drizzle-orm";
+import { websites } from "../../db/postgres/schema.ts";
+import type { Config } from "../../lib/config.ts";
+import type { Actor, Services } from "../context.ts";
+import { notFound } from "../errors.ts";
+
+export type WebsiteRow = typeof websites.$inferSelect;
+
+export interface Website {
+  id: string;
+  url: string;
+  name: string | null;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  /** Effective: the website's own interval, or the deployment's default. */
+  intervalSeconds: number;
+  /** Effective: the website's own timeout, or the deployment's default. */
+  timeoutMs: number;
+  regions: string[];
+  /** Null: any 2xx or 3xx answer counts as up. */
+  expectedStatus: number | null;
+  keyword: string | null;
+  active: boolean;
+  /** Epoch milliseconds, like every timestamp the website API returns. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function toWebsite(row: WebsiteRow, config: Config): Website {
+  return {
+    id: row.id,
+    url: row.url,
+    name: row.name,
+    method: row.method,
+    headers: row.headers,
+    body: row.body,
+    intervalSeconds: row.intervalSeconds ?? Math.round(config.publishIntervalMs / 1000),
+    timeoutMs: row.timeoutMs ?? config.checkTimeoutMs,
+    regions: row.regions,
+    expectedStatus: row.expectedStatus,
+    keyword: row.keyword,
+    active: row.active,
+    createdAt: row.createdAt.getTime(),
+    updatedAt: row.updatedAt.getTime(),
+  };
+}
+
+/** The actor's website with this id. Another user's website is "not found", like a missing one. */
+export async function ownedWebsite(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<WebsiteRow> {
+  const [row] = await services.db.select().from(websites)
+    .where(and(eq(websites.id, id), eq(websites.ownerId, actor.userId)));
+  if (!row) throw notFound("Website");
+  return row;
+}
+
+/** Only the owner's row matches, so a guessed id changes nothing. */
+export const ownedBy = (actor: Actor, id: string) =>
+  and(eq(websites.id, id), eq(websites.ownerId, actor.userId));

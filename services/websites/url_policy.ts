@@ -1,0 +1,81 @@
+/**
+ * Which monitor URLs are accepted. Beyond the shape (http/https, a hostname, no
+ * credentials), the SSRF guard refuses a target that is, or resolves to, a loopback,
+ * private, link-local or metadata address, so a user cannot point the checker at the
+ * network it runs in. The worker checks every connection again (DNS may change); this
+ * early refusal tells the user why at once.
+ *
+ * ```ts
+ * await acceptTargetUrl("http://127.0.0.1/", { allowPrivateTargets: false });
+ * // DomainError BAD_REQUEST "url: 127.0.0.1 is a loopback address"
+ * ```
+ */
+import { lookup } from "node:dns/promises";
+// The pure rule module, not worker/check/mod.ts: the web process needs no HTTP checker.
+import { blockReason } from "../../worker/check/address_policy.ts";
+import { DomainError } from "../errors.ts";
+
+/** Resolves a hostname to every address it has (A and AAAA). */
+export type Resolver = (hostname: string) => Promise<string[]>;
+
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+export const systemResolver: Resolver = async (hostname) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("lookup timed out")), LOOKUP_TIMEOUT_MS);
+  });
+  try {
+    const answers = await Promise.race([lookup(hostname, { all: true, verbatim: true }), timeout]);
+    return answers.map((answer) => answer.address);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+const refuse = (message: string) => new DomainError("BAD_REQUEST", `url: ${message}`);
+
+/** Returns the normalised URL, or throws BAD_REQUEST saying what is wrong with it. */
+export async function acceptTargetUrl(
+  raw: string,
+  options: { allowPrivateTargets: boolean; resolve?: Resolver },
+): Promise<string> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw refuse("not a valid URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw refuse("only http:// and https:// URLs can be monitored");
+  }
+  if (!url.hostname) throw refuse("a hostname is required");
+  // Credentials in a URL end up in logs and in the dashboard; headers are the place.
+  if (url.username || url.password) {
+    throw refuse("credentials in the URL are not allowed; send them as a header");
+  }
+  if (!options.allowPrivateTargets) {
+    await refusePrivateTarget(url.hostname, options.resolve ?? systemResolver);
+  }
+  return url.href;
+}
+
+async function refusePrivateTarget(hostname: string, resolve: Resolver): Promise<void> {
+  // The URL parser has already normalised IP forms (`2130706433`, `0x7f.1`) to dotted quads.
+  const literalReason = blockReason(hostname);
+  if (literalReason === null) return;
+  const bare = hostname.replace(/^\[|\]$/g, "");
+  if (literalReason !== "not an IP address") throw refuse(`${bare} is ${literalReason}`);
+
+  let addresses: string[];
+  try {
+    addresses = await resolve(hostname);
+  } catch {
+    throw refuse("host does not resolve");
+  }
+  if (!addresses.length) throw refuse("host does not resolve");
+  for (const address of addresses) {
+    const reason = blockReason(address);
+    if (reason) throw refuse(`${hostname} resolves to ${address}, ${reason}`);
+  }
+}
