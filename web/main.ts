@@ -4,6 +4,7 @@ import { openConnections } from "../lib/connections.ts";
 import { log } from "../lib/logger.ts";
 import { createWebApp } from "./app.ts";
 import { healthReport } from "./health.ts";
+import { closeLiveHub } from "./live/hub.ts";
 import { redisKeys } from "../lib/redis_keys.ts";
 import type { Services } from "../services/context.ts";
 
@@ -30,6 +31,8 @@ await runProcess("web", async (config, shutdown) => {
     return app.handler(req, info);
   });
   await aborted(shutdown);
+  // Open sockets would keep the server from shutting down.
+  await closeLiveHub(services);
   await server.shutdown();
   await app.close();
   await connections.close();

@@ -8,6 +8,7 @@ import { createApiClient } from "../../web/trpc/client.ts";
 import type { Services } from "../../services/context.ts";
 import { parseConfig } from "../../lib/config.ts";
 import { pipelineBed } from "./pipeline.ts";
+import { closeLiveHub } from "../../web/live/hub.ts";
 
 export async function apiServer(env: Record<string, string> = {}) {
   const bed = await pipelineBed();
@@ -58,6 +59,7 @@ export async function apiServer(env: Record<string, string> = {}) {
       return { ...session, user, email };
     },
     async close() {
+      await closeLiveHub(services);
       await server.shutdown();
       await app.close();
       await bed.close();

@@ -1,0 +1,193 @@
+/**
+ * The live hub of one web process: a single Redis SUBSCRIBE to the results channel,
+ * fanned out in memory to the sockets that follow each website. Created lazily per
+ * {@link Services} (the first socket subscribes) and stopped with {@link closeLiveHub}.
+ *
+ * ```ts
+ * const hub = liveHub(services);
+ * // at shutdown, before server.shutdown() (open sockets would keep it waiting):
+ * await closeLiveHub(services);
+ * ```
+ */
+import { connectRedis, type Redis } from "../../lib/redis.ts";
+import { log } from "../../lib/logger.ts";
+import type { Services } from "../../services/context.ts";
+import { liveResultSchema } from "./messages.ts";
+
+export interface LiveHubOptions {
+  /** How often the server pings each socket; one that stays silent for two is dropped. */
+  pingIntervalMs?: number;
+  /** A socket with more unsent bytes than this is closed with 1013 (try again later). */
+  maxBufferedBytes?: number;
+  /** Upgrades beyond this many open sockets are refused with a 503. */
+  maxSockets?: number;
+}
+
+/** What the hub needs from a socket's session (see `session.ts`). */
+export interface LiveSubscriber {
+  /** Sends an already serialised frame, or closes a socket that cannot keep up. */
+  deliver(frame: string): void;
+  /** Called every ping interval: ping, or drop a socket that stopped answering. */
+  keepalive(now: number): void;
+  close(code: number, reason: string): void;
+}
+
+const DEFAULTS: Required<LiveHubOptions> = {
+  pingIntervalMs: 25_000,
+  maxBufferedBytes: 1024 * 1024,
+  maxSockets: 50_000,
+};
+
+export class LiveHub {
+  readonly options: Required<LiveHubOptions>;
+  #services: Services;
+  #subscribers = new Set<LiveSubscriber>();
+  #followers = new Map<string, Set<LiveSubscriber>>();
+  #redis: Redis | null = null;
+  #subscribed: Promise<void> | null = null;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+
+  constructor(services: Services, options: LiveHubOptions = {}) {
+    this.#services = services;
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Open sockets. */
+  get size(): number {
+    return this.#subscribers.size;
+  }
+
+  /** Websites at least one socket follows (for tests: it returns to 0 when all close). */
+  get followedWebsites(): number {
+    return this.#followers.size;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  attach(subscriber: LiveSubscriber): void {
+    if (this.#closed) {
+      subscriber.close(1001, "server shutting down");
+      return;
+    }
+    this.#subscribers.add(subscriber);
+    this.ready().catch(() => {});
+    if (this.#timer === undefined) {
+      const timer = setInterval(() => this.#keepalive(), this.options.pingIntervalMs);
+      Deno.unrefTimer(timer);
+      this.#timer = timer;
+    }
+  }
+
+  detach(subscriber: LiveSubscriber, websites: Iterable<string>): void {
+    this.#subscribers.delete(subscriber);
+    this.follow(subscriber, websites, []);
+    if (!this.#subscribers.size && this.#timer !== undefined) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  /** Moves a subscriber's interest from the websites `before` to the websites `after`. */
+  follow(subscriber: LiveSubscriber, before: Iterable<string>, after: Iterable<string>): void {
+    const next = new Set(after);
+    for (const id of before) {
+      if (next.has(id)) continue;
+      const set = this.#followers.get(id);
+      set?.delete(subscriber);
+      if (set?.size === 0) this.#followers.delete(id);
+    }
+    if (!this.#subscribers.has(subscriber)) return;
+    for (const id of next) {
+      let set = this.#followers.get(id);
+      if (!set) this.#followers.set(id, set = new Set());
+      set.add(subscriber);
+    }
+  }
+
+  /** Resolves once the Redis subscription is active, so nothing published after is missed. */
+  ready(): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error("the live hub is closed"));
+    if (!this.#subscribed) {
+      const redis = this.#redis ??= this.#connect();
+      this.#subscribed = redis.subscribe(this.#services.keys.resultsChannel).then(() => {});
+      this.#subscribed.catch((error) => {
+        // The next socket or subscribe tries again; ioredis keeps reconnecting meanwhile.
+        this.#subscribed = null;
+        if (!this.#closed) log.warn("live.subscribe_failed", { error });
+      });
+    }
+    return this.#subscribed;
+  }
+
+  /** Closes every socket (1001) and the Redis subscription. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const subscriber of [...this.#subscribers]) {
+      subscriber.close(1001, "server shutting down");
+    }
+    this.#subscribers.clear();
+    this.#followers.clear();
+    this.#redis?.disconnect();
+    this.#redis = null;
+  }
+
+  #connect(): Redis {
+    // SUBSCRIBE puts a connection into a mode where it takes no other commands.
+    const redis = connectRedis(this.#services.config.redisUrl, { name: "web-live" });
+    redis.on("message", (_channel: string, message: string) => this.relay(message));
+    return redis;
+  }
+
+  /** Relays one published result to the sockets following its website. */
+  relay(message: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(message);
+    } catch {
+      log.warn("live.bad_result", { reason: "not JSON" });
+      return;
+    }
+    const websiteId = (json as { websiteId?: unknown })?.websiteId;
+    if (typeof websiteId !== "string") return;
+    const followers = this.#followers.get(websiteId);
+    if (!followers?.size) return;
+    const parsed = liveResultSchema.safeParse(json);
+    if (!parsed.success) {
+      log.warn("live.bad_result", { websiteId, reason: parsed.error.issues[0]?.message });
+      return;
+    }
+    // Serialised once for every socket.
+    const frame = JSON.stringify({ type: "result", result: parsed.data });
+    for (const subscriber of followers) subscriber.deliver(frame);
+  }
+
+  #keepalive(): void {
+    const now = Date.now();
+    for (const subscriber of [...this.#subscribers]) subscriber.keepalive(now);
+  }
+}
+
+const hubs = new WeakMap<Services, LiveHub>();
+
+/**
+ * The hub of these services, created on first use. `options` apply only when this call
+ * creates it (tests set short intervals before the first socket connects).
+ */
+export function liveHub(services: Services, options?: LiveHubOptions): LiveHub {
+  let hub = hubs.get(services);
+  if (!hub || hub.closed) hubs.set(services, hub = new LiveHub(services, options));
+  return hub;
+}
+
+/** Closes the hub of these services, if there is one: every socket and its Redis connection. */
+export function closeLiveHub(services: Services): Promise<void> {
+  hubs.get(services)?.close();
+  hubs.delete(services);
+  return Promise.resolve();
+}

@@ -1,0 +1,187 @@
+/**
+ * One browser socket on `/api/ws`: its messages (validated, handled one at a time), what
+ * it may follow, and the limits that keep a bad or slow client from costing the others.
+ */
+import { log } from "../../lib/logger.ts";
+import type { Services } from "../../services/context.ts";
+import type { SessionUser } from "../../services/users/sessions.ts";
+import { ownedWebsiteIds, statusPageWebsiteIds } from "./access.ts";
+import type { LiveHub, LiveSubscriber } from "./hub.ts";
+import {
+  type ClientMessage,
+  MAX_WEBSITE_IDS,
+  parseClientMessage,
+  type ServerMessage,
+} from "./messages.ts";
+
+/** Invalid messages after which the socket is closed with 1008 (policy violation). */
+export const MAX_INVALID_MESSAGES = 10;
+/** Messages waiting to be handled; more are refused (each subscribe is a query). */
+const MAX_QUEUED_MESSAGES = 16;
+const SHOWN_IDS = 5;
+
+type Subscription = ClientMessage & { type: "subscribe" | "unsubscribe" };
+
+export class LiveSession implements LiveSubscriber {
+  #socket: WebSocket;
+  #hub: LiveHub;
+  #services: Services;
+  #user: SessionUser | null;
+  /** Websites followed by id (owned by the user). */
+  #own = new Set<string>();
+  #page: { slug: string; websiteIds: string[] } | null = null;
+  /** The union of both, as the hub indexes it. */
+  #following = new Set<string>();
+  #queue: Promise<void> = Promise.resolve();
+  #queued = 0;
+  #invalid = 0;
+  #lastHeard = Date.now();
+  #closed = false;
+
+  constructor(socket: WebSocket, hub: LiveHub, services: Services, user: SessionUser | null) {
+    this.#socket = socket;
+    this.#hub = hub;
+    this.#services = services;
+    this.#user = user;
+    hub.attach(this);
+  }
+
+  /** A frame from the browser. Never throws: bad input gets an `error` reply. */
+  receive(data: unknown): void {
+    if (this.#closed) return;
+    this.#lastHeard = Date.now();
+    const parsed = parseClientMessage(data);
+    if (!parsed.ok) return this.#refuse(`invalid message: ${parsed.error}`);
+    const { message } = parsed;
+    if (message.type === "ping") return this.#send({ type: "pong" });
+    if (message.type === "pong") return;
+    if (this.#queued >= MAX_QUEUED_MESSAGES) {
+      return this.#refuse("too many messages in flight; wait for the replies");
+    }
+    this.#queued++;
+    this.#queue = this.#queue
+      .then(() => this.#closed ? undefined : this.#handle(message))
+      .catch((error) => {
+        log.error("live.message_failed", { type: message.type, error });
+        this.#send({ type: "error", message: "could not handle the message; try again" });
+      })
+      .finally(() => this.#queued--);
+  }
+
+  deliver(frame: string): void {
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    if (this.#socket.bufferedAmount > this.#hub.options.maxBufferedBytes) {
+      // A client that does not read would otherwise hold our memory without limit.
+      return this.close(1013, "client too slow; reconnect");
+    }
+    this.#socket.send(frame);
+  }
+
+  keepalive(now: number): void {
+    if (now - this.#lastHeard > 2 * this.#hub.options.pingIntervalMs) {
+      return this.close(1001, "no answer to ping");
+    }
+    this.#send({ type: "ping" });
+  }
+
+  close(code: number, reason: string): void {
+    if (!this.#closed) {
+      try {
+        this.#socket.close(code, reason);
+      } catch {
+        // Already closing.
+      }
+    }
+    this.closed();
+  }
+
+  /** The socket closed (either side): forget it. */
+  closed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#hub.detach(this, this.#following);
+    this.#following.clear();
+    this.#own.clear();
+    this.#page = null;
+  }
+
+  async #handle(message: Subscription): Promise<void> {
+    const errors = message.type === "subscribe"
+      ? await this.#subscribe(message)
+      : this.#unsubscribe(message);
+    if (this.#closed) return;
+    this.#update();
+    if (errors.length) this.#send({ type: "error", message: errors.join("; ") });
+    try {
+      // Results published after `subscribed` must arrive, so the Redis side must be live.
+      await this.#hub.ready();
+    } catch {
+      this.#send({ type: "error", message: "live updates are unavailable right now" });
+    }
+    this.#send({
+      type: "subscribed",
+      websiteIds: [...this.#following],
+      ...(this.#page ? { statusPage: this.#page.slug } : {}),
+    });
+  }
+
+  async #subscribe({ websiteIds = [], statusPage }: Subscription): Promise<string[]> {
+    const errors: string[] = [];
+    const wanted = [...new Set(websiteIds)].filter((id) => !this.#own.has(id));
+    if (wanted.length && !this.#user) {
+      errors.push(
+        `sign in to follow websites by id (refused: ${shown(wanted)}); ` +
+          "without signing in, subscribe to a status page by its slug",
+      );
+    } else if (wanted.length) {
+      const owned = await ownedWebsiteIds(this.#services, this.#user!.id, wanted);
+      const refused = wanted.filter((id) => !owned.has(id));
+      if (refused.length) errors.push(`no website of yours with id ${shown(refused)}`);
+      const room = MAX_WEBSITE_IDS - this.#own.size;
+      const accepted = wanted.filter((id) => owned.has(id));
+      if (accepted.length > room) {
+        errors.push(`a socket follows at most ${MAX_WEBSITE_IDS} websites by id`);
+      }
+      for (const id of accepted.slice(0, Math.max(0, room))) this.#own.add(id);
+    }
+    if (statusPage !== undefined && statusPage !== this.#page?.slug) {
+      const ids = await statusPageWebsiteIds(this.#services, statusPage);
+      if (ids) this.#page = { slug: statusPage, websiteIds: ids };
+      else errors.push(`no status page "${statusPage}"`);
+    }
+    return errors;
+  }
+
+  #unsubscribe({ websiteIds, statusPage }: Subscription): string[] {
+    if (websiteIds === undefined && statusPage === undefined) {
+      this.#own.clear();
+      this.#page = null;
+      return [];
+    }
+    for (const id of websiteIds ?? []) this.#own.delete(id);
+    if (statusPage !== undefined && statusPage === this.#page?.slug) this.#page = null;
+    return [];
+  }
+
+  #update(): void {
+    const next = new Set([...this.#own, ...this.#page?.websiteIds ?? []]);
+    this.#hub.follow(this, this.#following, next);
+    this.#following = next;
+  }
+
+  #refuse(message: string): void {
+    this.#send({ type: "error", message });
+    if (++this.#invalid >= MAX_INVALID_MESSAGES) {
+      this.close(1008, "too many invalid messages");
+    }
+  }
+
+  #send(message: ServerMessage): void {
+    this.deliver(JSON.stringify(message));
+  }
+}
+
+function shown(ids: string[]): string {
+  const more = ids.length - SHOWN_IDS;
+  return ids.slice(0, SHOWN_IDS).join(", ") + (more > 0 ? ` and ${more} more` : "");
+}

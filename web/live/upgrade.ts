@@ -1,0 +1,65 @@
+/**
+ * Accepts a browser's WebSocket on `/api/ws`: same origin only, the session cookie names
+ * the user (or nobody: status pages are public), then a {@link LiveSession} takes over.
+ */
+import type { Context } from "../../fresh/mod.ts";
+import { log } from "../../lib/logger.ts";
+import { resolveSession } from "../../services/users/sessions.ts";
+import type { State } from "../define.ts";
+import { readSessionCookie } from "../trpc/cookies.ts";
+import { liveHub } from "./hub.ts";
+import { LiveSession } from "./session.ts";
+
+export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
+  const { req, url } = ctx;
+  const { services } = ctx.state;
+  if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    return ctx.text("Expected a WebSocket upgrade (this is /api/ws)", {
+      status: 426,
+      headers: { upgrade: "websocket" },
+    });
+  }
+  // Browsers send the cookie on cross-site WebSocket handshakes too; only Origin tells.
+  if (!isOwnOrigin(req, url, services.config.appUrl)) {
+    return ctx.text("Cross-origin WebSocket connections are refused", { status: 403 });
+  }
+  const hub = liveHub(services);
+  if (hub.size >= hub.options.maxSockets) {
+    return ctx.text("Too many live connections; try again later", {
+      status: 503,
+      headers: { "retry-after": "30" },
+    });
+  }
+  let user;
+  try {
+    user = await resolveSession(services, readSessionCookie(req));
+  } catch (error) {
+    log.error("live.session_failed", { error });
+    return ctx.text("Could not check the session; try again", { status: 503 });
+  }
+  let session: LiveSession | null = null;
+  return ctx.upgrade({
+    open(socket) {
+      session = new LiveSession(socket, liveHub(services), services, user);
+    },
+    message(_socket, event) {
+      session?.receive(event.data);
+    },
+    close() {
+      session?.closed();
+    },
+    error() {
+      // A close event follows; nothing else to do.
+    },
+  });
+}
+
+/** No Origin (not a browser) is allowed: such a client cannot carry a victim's cookie. */
+function isOwnOrigin(req: Request, url: URL, appUrl: string): boolean {
+  const origin = req.headers.get("origin");
+  if (origin === null) return true;
+  const own = new Set([url.origin, new URL(appUrl).origin]);
+  const forwardedProto = req.headers.get("x-forwarded-proto");
+  if (forwardedProto) own.add(`${forwardedProto}://${url.host}`);
+  return own.has(origin);
+}
