@@ -15,6 +15,7 @@ import {
   runMetricsQueries,
 } from "../services/websites/metrics_queries.ts";
 import { apiServer } from "../tests/helpers/api.ts";
+import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 
 setLogContext({ process: "bench" }, "warn");
 const ROWS = Number(Deno.env.get("BENCH_ROWS") ?? 1_000_000);
@@ -109,6 +110,7 @@ async function insertChecks(ch: typeof server.bed.ch, websiteId: string): Promis
   await Promise.all([0, 1].map(async () => {
     while (next < batches.length) await batches[next++]();
   }));
+  await rollUpRecentHours(ch);
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {

@@ -5,10 +5,12 @@ import { log } from "../lib/logger.ts";
 import { redisKeys } from "../lib/redis_keys.ts";
 import { serverVersion } from "../db/clickhouse/client.ts";
 import { applyRetention } from "../db/clickhouse/retention.ts";
+import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { LeaderLease } from "./leader_lease.ts";
 import { Publisher } from "./publisher.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
+const ROLLUP_EVERY_MS = 60_000;
 
 await runProcess("publisher", async (config, shutdown) => {
   const connections = await openConnections(config, "publisher");
@@ -44,8 +46,24 @@ await runProcess("publisher", async (config, shutdown) => {
   await enforceRetention();
   const retentionTimer = setInterval(enforceRetention, RETENTION_EVERY_MS);
 
+  // The leader keeps the hourly rollup current; any instance could, one is enough.
+  let rolling = false;
+  const rollUp = async () => {
+    if (!publisher.isLeader || rolling) return;
+    rolling = true;
+    try {
+      await rollUpRecentHours(connections.ch);
+    } catch (error) {
+      log.error("rollup.failed", { error });
+    } finally {
+      rolling = false;
+    }
+  };
+  const rollupTimer = setInterval(rollUp, ROLLUP_EVERY_MS);
+
   await aborted(shutdown);
   clearInterval(retentionTimer);
+  clearInterval(rollupTimer);
   await publisher.stop();
   await connections.close();
 });

@@ -38,6 +38,11 @@ export class Publisher {
     this.#options = options;
   }
 
+  /** Whether this instance held the lease at its last cycle. */
+  get isLeader(): boolean {
+    return this.#wasLeader;
+  }
+
   /** One cycle; exported for tests and benchmarks. Throws only on programming errors. */
   async runCycle(now = new Date()): Promise<CycleResult> {
     const { sql, redis, keys, lease, defaults } = this.#options;

@@ -36,29 +36,23 @@ export const migrations: Migration[] = [
       ) ENGINE = ReplacingMergeTree(checked_at)
       PARTITION BY toYYYYMM(scheduled_at)
       ORDER BY (website_id, region_id, scheduled_at)`,
-      // Long-range charts and the 90-day bars read hourly states instead of raw rows.
-      // Counts are distinct scheduled times, so a duplicate delivery never inflates them;
-      // quantilesTiming is deterministic (exact below 1024 ms, 16 ms steps up to 30 s).
+      // Long-range charts and the 90-day bars read one row per website, region and hour
+      // instead of raw rows. It is written by rollUpRecentHours (rollup.ts) from
+      // `checks FINAL`, not by a materialized view: a view sees every insert, so a
+      // check delivered twice would weigh twice in the percentiles; re-rolling an hour
+      // replaces its row (ReplacingMergeTree, read with FINAL). quantilesTiming is
+      // deterministic: exact below 1024 ms, 16 ms steps up to 30 s.
       `CREATE TABLE IF NOT EXISTS checks_hourly (
         website_id UUID,
         region_id String,
         hour DateTime,
-        checks AggregateFunction(uniqExact, DateTime),
-        up_checks AggregateFunction(uniqExactIf, DateTime, UInt8),
-        response_quantiles AggregateFunction(quantilesTiming(0.5, 0.95, 0.99), UInt32)
-      ) ENGINE = AggregatingMergeTree()
+        checks UInt32,
+        up_checks UInt32,
+        response_quantiles AggregateFunction(quantilesTiming(0.5, 0.95, 0.99), UInt32),
+        rolled_up_at DateTime
+      ) ENGINE = ReplacingMergeTree(rolled_up_at)
       PARTITION BY toYYYYMM(hour)
       ORDER BY (website_id, region_id, hour)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS checks_hourly_mv TO checks_hourly AS
-      SELECT
-        website_id,
-        region_id,
-        toStartOfHour(scheduled_at) AS hour,
-        uniqExactState(scheduled_at) AS checks,
-        uniqExactIfState(scheduled_at, outcome = 'up') AS up_checks,
-        quantilesTimingState(0.5, 0.95, 0.99)(response_ms) AS response_quantiles
-      FROM checks
-      GROUP BY website_id, region_id, hour`,
     ],
   },
 ];

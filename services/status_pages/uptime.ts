@@ -47,9 +47,9 @@ export async function dailyUptime(
       SELECT website_id, day, sum(region_checks) AS checks, sum(region_up) AS up
       FROM (
         SELECT website_id, region_id, intDiv(toUInt32(hour), ${literal.int(DAY_SECONDS)}) AS day,
-               uniqExactMerge(checks) AS region_checks,
-               uniqExactIfMerge(up_checks) AS region_up
-        FROM checks_hourly
+               sum(checks) AS region_checks,
+               sum(up_checks) AS region_up
+        FROM checks_hourly FINAL
         WHERE website_id IN ${literal.list(websiteIds, literal.uuid)}
           AND hour >= ${literal.dateTime(new Date(firstDay * DAY_SECONDS * 1000))}
         GROUP BY website_id, region_id, day

@@ -5,7 +5,7 @@
  * Every count is of distinct scheduled times per region, so a check delivered twice
  * counts once: the 24-hour range reads raw rows with FINAL (ReplacingMergeTree keeps
  * one row per website, region and scheduled time), longer ranges read the hourly
- * rollup, whose counts are uniqExact states of the scheduled time. Buckets are whole
+ * rollup, which is built from deduplicated rows (db/clickhouse/rollup.ts). Buckets are whole
  * multiples of their size in Unix time (integer division), so they are UTC-aligned
  * whatever the server's time zone, and ClickHouse 18.16 (no toStartOfInterval) runs them.
  */
@@ -112,11 +112,11 @@ function rawSource(websiteId: string, from: number, to: number) {
 function rollupSource(websiteId: string, from: number, to: number) {
   // Aliases differ from the column names: ClickHouse would read `checks` in the
   // aggregate as the alias and report a cyclic alias.
-  const counts = "uniqExactMerge(checks) AS n, uniqExactIfMerge(up_checks) AS up";
+  const counts = "sum(checks) AS n, sum(up_checks) AS up";
   const quantiles = `quantilesTimingMerge(${QUANTILE_LEVELS})(response_quantiles)`;
   return {
     time: "hour",
-    from: "checks_hourly",
+    from: "checks_hourly FINAL",
     where: `website_id = ${literal.uuid(websiteId)}
       AND hour >= ${literal.dateTime(new Date(from * 1000))}
       AND hour < ${literal.dateTime(new Date(to * 1000))}`,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
 import { TRPCClientError } from "@trpc/client";
 import { apiServer, errorCode } from "../helpers/api.ts";
 
@@ -398,6 +399,7 @@ Deno.test("the public page's bars and status come from stored checks and live re
       format: "JSONEachRow",
       values: [row(mixed, "ams", today + 120, true, 9)],
     });
+    await rollUpRecentHours(server.bed.ch);
 
     const live = (outcome: "up" | "down", region: string) =>
       JSON.stringify({

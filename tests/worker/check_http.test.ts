@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { defaultUserAgent, runCheck } from "../../worker/check/mod.ts";
-import { checkRequest, startServer } from "./check_servers.ts";
+import { checkRequest, startRawServer, startServer } from "./check_servers.ts";
 
 // Local servers live on loopback, so the guard is off unless a test is about it.
 const open = { allowPrivateTargets: true };
@@ -21,6 +21,45 @@ Deno.test("a 200 response is up, with its status and an integer response time", 
     assert.equal(server.requests[0].path, "/health");
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("a chunked body is decoded, with the keyword split across chunks and reads", async () => {
+  // "operational" straddles two chunks; the response arrives 7 bytes at a time, so chunk
+  // size lines are split across reads too. "10" is the first chunk's size in hex: it is
+  // framing, not body text.
+  const chunks = ["All systems oper", "ational", ", all good"];
+  const body = chunks.map((chunk) => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join("");
+  const server = startRawServer(
+    `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${body}0\r\n\r\n`,
+    { pieceBytes: 7 },
+  );
+  try {
+    const found = await runCheck(checkRequest(server.origin, { keyword: "operational" }), open);
+    assert.equal(found.outcome, "up", found.errorMessage);
+
+    const framing = await runCheck(checkRequest(server.origin, { keyword: "10" }), open);
+    assert.equal(framing.errorKind, "keyword");
+    assert.equal(framing.errorMessage, "keyword not found in response body");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a body cut off before its framing says it ends is down with kind connection", async () => {
+  const chunked = startRawServer(
+    "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n",
+  );
+  const short = startRawServer("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nhello");
+  try {
+    for (const server of [chunked, short]) {
+      const result = await runCheck(checkRequest(server.origin, { keyword: "absent" }), open);
+      assert.equal(result.errorKind, "connection");
+      assert.equal(result.errorMessage, "connection closed while reading the body");
+      assert.equal(result.httpStatus, 200);
+    }
+  } finally {
+    await Promise.all([chunked.close(), short.close()]);
   }
 });
 

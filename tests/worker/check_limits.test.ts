@@ -5,6 +5,7 @@ import {
   freePort,
   startEndlessServer,
   startListener,
+  startRawServer,
   startServer,
 } from "./check_servers.ts";
 
@@ -46,7 +47,7 @@ Deno.test("endless bodies are dropped at once and memory stays flat over many ch
   const check = (keyword: string | null) =>
     runCheck(checkRequest(server.origin, { keyword }), open);
   try {
-    // node:http's sockets settle into the allocator over the first checks; measure after.
+    // Sockets and read buffers settle into the allocator over the first checks; measure after.
     for (let i = 0; i < 20; i++) await check(i % 2 ? "absent" : null);
     await server.waitForClose(20);
     const before = Deno.memoryUsage().rss;
@@ -64,7 +65,7 @@ Deno.test("endless bodies are dropped at once and memory stays flat over many ch
     }
     await server.waitForClose(60);
     const growthMiB = (Deno.memoryUsage().rss - before) / 1024 / 1024;
-    // Generous, because V8 frees read buffers lazily and node:http's native buffers
+    // Generous, because V8 frees read buffers lazily and native socket buffers
     // settle slowly; a check that read an endless body until its timeout would pull
     // gigabytes from a loopback stream.
     assert.ok(growthMiB < 64, `rss grew ${growthMiB.toFixed(1)} MiB over 40 checks`);
@@ -195,5 +196,26 @@ Deno.test("a connection reset before any response is down with kind connection",
   } finally {
     listener.close();
     await resetting;
+  }
+});
+
+Deno.test("a header block over 64 KiB is down with kind connection, one just under is read", async () => {
+  const filler = (bytes: number) => `x-filler: ${"a".repeat(bytes - 12)}\r\n`;
+  const head = (lines: number) => `HTTP/1.1 200 OK\r\n${filler(1024).repeat(lines)}`;
+  const huge = startRawServer(`${head(65)}content-length: 2\r\n\r\nok`);
+  const oneLongLine = startRawServer(`HTTP/1.1 200 OK\r\nx-long: ${"a".repeat(100_000)}`);
+  const justUnder = startRawServer(`${head(60)}content-length: 2\r\n\r\nok`);
+  try {
+    for (const server of [huge, oneLongLine]) {
+      const result = await runCheck(checkRequest(server.origin), open);
+      assert.equal(result.outcome, "down");
+      assert.equal(result.errorKind, "connection");
+      assert.equal(result.errorMessage, "invalid response: headers exceed 64 KiB");
+      assert.equal(result.httpStatus, 0);
+    }
+    const fits = await runCheck(checkRequest(justUnder.origin, { keyword: "ok" }), open);
+    assert.equal(fits.outcome, "up", fits.errorMessage);
+  } finally {
+    await Promise.all([huge.close(), oneLongLine.close(), justUnder.close()]);
   }
 });

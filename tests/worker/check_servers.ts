@@ -131,6 +131,42 @@ export function startListener(hostname = "127.0.0.1", port = 0) {
   };
 }
 
+/**
+ * A raw TCP server that answers every connection with exactly `response`, for framing
+ * no ordinary server produces on demand. With `pieceBytes` the response is written in
+ * pieces of that size with a pause between, so the client sees it over many reads.
+ */
+export function startRawServer(response: string, options: { pieceBytes?: number } = {}) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const bytes = new TextEncoder().encode(response);
+  const pieceBytes = options.pieceBytes ?? bytes.length;
+  const serving: Promise<void>[] = [];
+  const serve = async (conn: Deno.Conn) => {
+    try {
+      await conn.read(new Uint8Array(64 * 1024));
+      for (let offset = 0; offset < bytes.length;) {
+        offset += await conn.write(bytes.subarray(offset, offset + pieceBytes));
+        if (pieceBytes < bytes.length) await new Promise((wake) => setTimeout(wake, 1));
+      }
+    } catch {
+      // The client hung up first, as it should when the response breaks its limits.
+    } finally {
+      conn.close();
+    }
+  };
+  const accepting = (async () => {
+    for await (const conn of listener) serving.push(serve(conn));
+  })().catch(() => {});
+  return {
+    origin: `http://127.0.0.1:${listener.addr.port}`,
+    async close() {
+      listener.close();
+      await accepting;
+      await Promise.all(serving);
+    },
+  };
+}
+
 /** A port on 127.0.0.1 that nothing listens on (bound, then released). */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

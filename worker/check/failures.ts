@@ -38,23 +38,6 @@ const unreachableCodes = new Set([
   "EADDRNOTAVAIL",
 ]);
 
-// OpenSSL-style verification codes as node:tls reports them.
-const tlsCodes = new Set([
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_REVOKED",
-  "CERT_UNTRUSTED",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "ERR_TLS_HANDSHAKE_TIMEOUT",
-  "ERR_TLS_INVALID_PROTOCOL_VERSION",
-  "HOSTNAME_MISMATCH",
-]);
-
 /** True when the error says nothing answered at that address (try the next one). */
 export function isUnreachable(error: unknown): boolean {
   return unreachableCodes.has(errorCode(error));
@@ -67,16 +50,10 @@ export function toFailure(error: unknown): CheckFailure {
   const message = error instanceof Error ? error.message : String(error);
   if (code === "ECONNREFUSED") return new CheckFailure("refused", `connection refused: ${message}`);
   if (dnsCodes.has(code)) return new CheckFailure("dns", `DNS lookup failed: ${message}`);
-  if (
-    tlsCodes.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_") ||
-    /certificate|\btls\b|\bssl\b|handshake/i.test(message)
-  ) {
+  // Handshake failures are classified where they happen (http_exchange.ts); this
+  // catches a TLS error reported later, on a read or write.
+  if (/certificate|\btls\b|\bssl\b|handshake/i.test(message)) {
     return new CheckFailure("tls", `TLS error: ${message}`);
-  }
-  if (
-    code === "ERR_INVALID_URL" || code === "ERR_INVALID_HTTP_TOKEN" || code === "ERR_INVALID_CHAR"
-  ) {
-    return new CheckFailure("invalid", message);
   }
   const label = code ? `${code}: ` : "";
   return new CheckFailure("connection", `connection failed: ${label}${message}`);

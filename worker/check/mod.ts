@@ -16,9 +16,8 @@
  * and connects only to a vetted IP; see target_guard.ts for why that defeats DNS
  * rebinding. The whole check, redirects and body read included, ends at `timeoutMs`.
  */
-import type { IncomingMessage } from "node:http";
 import { CheckFailure, type ErrorKind, toFailure } from "./failures.ts";
-import { exchange, type HopRequest, scanForKeyword } from "./http_exchange.ts";
+import { exchange, type HopRequest, type Http1Response, scanForKeyword } from "./http_exchange.ts";
 import {
   type AddressRule,
   defaultRule,
@@ -71,7 +70,7 @@ export interface CheckOptions {
    * one loopback address as public; ignored when `allowPrivateTargets` is true.
    */
   addressRule?: AddressRule;
-  /** PEM certificates trusted instead of the system roots (private CAs, tests). */
+  /** PEM certificates trusted in addition to the system roots (private CAs, tests). */
   trustedCertificates?: string[];
 }
 
@@ -81,7 +80,14 @@ export const defaultUserAgent = "UptimeBot/1.0 (+https://github.com/uptime)";
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 // Framing and routing headers are ours to set: a website's stale Content-Length or
 // Host must not corrupt the request or point it elsewhere.
-const reservedHeaders = new Set(["host", "content-length", "transfer-encoding", "connection"]);
+// Accept-Encoding too: bodies are not decompressed, and a keyword must match plain text.
+const reservedHeaders = new Set([
+  "host",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "accept-encoding",
+]);
 // Credentials must not follow a redirect to another origin.
 const originBoundHeaders = new Set(["authorization", "cookie", "proxy-authorization"]);
 
@@ -109,13 +115,13 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
       const keyword = req.keyword ?? "";
       if (keyword !== "") {
         const maxBytes = opts.maxBodyBytes ?? 1024 * 1024;
-        const scan = await scanForKeyword(final.response, keyword, maxBytes, deadline.signal);
+        const scan = await scanForKeyword(final.response, keyword, maxBytes);
         if (!scan.found) throw new CheckFailure("keyword", scan.reason);
       }
     } finally {
-      // Without a keyword the body is never read: dropping it here frees the socket
-      // even when the target would stream forever.
-      final.response.destroy();
+      // Without a keyword the body is never read: closing here frees the socket even
+      // when the target would stream forever.
+      final.response.close();
     }
     return { outcome: "up", httpStatus, responseMs, errorKind: "", errorMessage: "" };
   } catch (error) {
@@ -135,7 +141,7 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
 
 interface FinalResponse {
   status: number;
-  response: IncomingMessage;
+  response: Http1Response;
   /** performance.now() when the final response headers arrived. */
   headersAt: number;
 }
@@ -165,13 +171,13 @@ async function followRedirects(
       trustedCertificates: opts.trustedCertificates,
     });
     const headersAt = performance.now();
-    const status = response.statusCode ?? 0;
-    const location = response.headers.location;
+    const { status } = response;
+    const location = response.headers.get("location");
     // A monitor that expects a redirect status is satisfied by it, not by its target.
     if (!redirectStatuses.has(status) || !location || status === req.expectedStatus) {
       return { status, response, headersAt };
     }
-    response.destroy();
+    response.close();
     if (redirects >= maxRedirects) {
       throw new CheckFailure("redirects", `more than ${maxRedirects} redirects (last: ${status})`);
     }

@@ -1,0 +1,50 @@
+/**
+ * Fills the hourly rollup from deduplicated raw rows. Every run re-rolls the hours from a
+ * little before the newest hour already rolled up through the current one, so results
+ * that arrive late (a ClickHouse outage, a reclaimed task) are counted, and a rolled-up
+ * hour is replaced rather than added to. Run it every minute from one process.
+ */
+import type { ClickHouse } from "./client.ts";
+import { literal } from "./sql.ts";
+
+const HOUR = 3_600;
+/** Hours before the newest rolled-up one that are rolled up again. */
+const LOOKBACK_HOURS = 3;
+
+export async function rollUpRecentHours(
+  ch: ClickHouse,
+  now = new Date(),
+): Promise<{ from: number; to: number }> {
+  const currentHour = Math.floor(now.getTime() / 1000 / HOUR) * HOUR;
+  const [rolled] = await ch.rows<{ last: string | number; n: string | number }>(
+    "SELECT toUInt32(max(hour)) AS last, count() AS n FROM checks_hourly",
+  );
+  let from: number;
+  if (Number(rolled.n) > 0) {
+    from = Math.min(Number(rolled.last), currentHour) - LOOKBACK_HOURS * HOUR;
+  } else {
+    const [oldest] = await ch.rows<{ first: string | number; n: string | number }>(
+      "SELECT toUInt32(min(scheduled_at)) AS first, count() AS n FROM checks",
+    );
+    if (Number(oldest.n) === 0) return { from: currentHour, to: currentHour };
+    from = Math.floor(Number(oldest.first) / HOUR) * HOUR;
+  }
+  const to = currentHour + HOUR;
+  await rollUpHours(ch, from, to);
+  return { from, to };
+}
+
+/** Rolls up (again) the hours in [from, to), epoch seconds on hour boundaries. */
+export async function rollUpHours(ch: ClickHouse, from: number, to: number): Promise<void> {
+  await ch.client.command({
+    query: `INSERT INTO checks_hourly
+      SELECT website_id, region_id, toStartOfHour(scheduled_at) AS hour,
+             count() AS checks, countIf(outcome = 'up') AS up_checks,
+             quantilesTimingState(0.5, 0.95, 0.99)(response_ms) AS response_quantiles,
+             now() AS rolled_up_at
+      FROM checks FINAL
+      WHERE scheduled_at >= toDateTime(${literal.int(from)})
+        AND scheduled_at < toDateTime(${literal.int(to)})
+      GROUP BY website_id, region_id, hour`,
+  });
+}
