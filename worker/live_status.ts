@@ -31,17 +31,32 @@ export function toLiveResult(row: CheckRow): LiveResult {
   };
 }
 
+// One round trip and one command per batch instead of two per result: per-result
+// commands cost the worker (and Redis) more CPU than the checks' own bookkeeping.
+const STORE_AND_PUBLISH = `
+for i = 1, #KEYS do
+  redis.call('HSET', KEYS[i], ARGV[2 * i - 1], ARGV[2 * i])
+  redis.call('PUBLISH', ARGV[#ARGV], ARGV[2 * i])
+end
+return #KEYS`;
+
+const CHUNK = 1_000;
+
 export async function publishLiveResults(
   redis: Redis,
   keys: RedisKeys,
   rows: CheckRow[],
 ): Promise<void> {
-  if (!rows.length) return;
-  const pipeline = redis.pipeline();
-  for (const row of rows) {
-    const message = JSON.stringify(toLiveResult(row));
-    pipeline.hset(keys.liveStatus(row.website_id), row.region_id, message);
-    pipeline.publish(keys.resultsChannel, message);
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const args: string[] = [];
+    for (const row of chunk) args.push(row.region_id, JSON.stringify(toLiveResult(row)));
+    await redis.eval(
+      STORE_AND_PUBLISH,
+      chunk.length,
+      ...chunk.map((row) => keys.liveStatus(row.website_id)),
+      ...args,
+      keys.resultsChannel,
+    );
   }
-  await pipeline.exec();
 }

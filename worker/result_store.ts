@@ -49,7 +49,7 @@ export class ResultStore {
   constructor(options: ResultStoreOptions) {
     this.#o = {
       ...options,
-      flushRows: options.flushRows ?? 500,
+      flushRows: options.flushRows ?? 2_000,
       flushDelayMs: options.flushDelayMs ?? 250,
       maxBackoffMs: options.maxBackoffMs ?? 5_000,
     };
