@@ -1,0 +1,124 @@
+/**
+ * The authorisation matrix: every procedure that takes the id of something a user owns,
+ * called by another user (NOT_FOUND: existence is not revealed) and anonymously
+ * (UNAUTHORIZED). The table must name every procedure of the router, so a new one
+ * cannot be added without deciding who may call it.
+ */
+import assert from "node:assert/strict";
+import { appRouter } from "../../web/trpc/router.ts";
+import { apiServer } from "../helpers/api.ts";
+
+type Ids = { websiteId: string; pageId: string; domainId: string; slug: string };
+type Call = (input: unknown) => Promise<Response>;
+
+/** Procedure → the input naming the first user's resource (or null: no owned id). */
+const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
+  "website.get": ({ websiteId }) => ({ id: websiteId }),
+  "website.update": ({ websiteId }) => ({ id: websiteId, name: "taken over" }),
+  "website.delete": ({ websiteId }) => ({ id: websiteId }),
+  "website.setActive": ({ websiteId }) => ({ id: websiteId, active: false }),
+  "website.metrics": ({ websiteId }) => ({ id: websiteId, range: "24h" }),
+  "website.checks": ({ websiteId }) => ({ id: websiteId }),
+  "statusPage.get": ({ pageId }) => ({ id: pageId }),
+  "statusPage.update": ({ pageId }) => ({ id: pageId, title: "taken over" }),
+  "statusPage.delete": ({ pageId }) => ({ id: pageId }),
+  "statusPage.create": ({ websiteId }) => ({
+    slug: "stolen-page",
+    title: "Stolen",
+    websiteIds: [websiteId],
+  }),
+  "statusDomain.add": ({ pageId }) => ({ statusPageId: pageId, hostname: "status.stolen.com" }),
+  "statusDomain.list": ({ pageId }) => ({ statusPageId: pageId }),
+  "statusDomain.verify": ({ domainId }) => ({ id: domainId }),
+  "statusDomain.remove": ({ domainId }) => ({ id: domainId }),
+  // Signed-in only, but about the caller's own things.
+  "website.create": null,
+  "website.list": null,
+  "statusPage.list": null,
+  "user.me": null,
+};
+/** Procedures anyone may call. */
+const PUBLIC = new Set(["user.signup", "user.login", "user.logout", "statusPage.public"]);
+
+function procedureTypes(): Map<string, "query" | "mutation"> {
+  const record = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { type: "query" | "mutation" } }
+  >;
+  return new Map(Object.entries(record).map(([path, p]) => [path, p._def.type]));
+}
+
+function caller(base: string, path: string, type: string, cookie?: string): Call {
+  return (input) => {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (cookie) headers.cookie = cookie;
+    const raw = JSON.stringify(input);
+    return type === "query"
+      ? fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(raw)}`, { headers })
+      : fetch(`${base}/api/trpc/${path}`, { method: "POST", headers, body: raw });
+  };
+}
+
+async function codeOf(response: Response): Promise<string> {
+  const body = await response.json();
+  return body.error?.data?.code ?? `HTTP ${response.status}`;
+}
+
+Deno.test("every procedure is in the authorisation matrix", () => {
+  const listed = new Set([...Object.keys(OWNED), ...PUBLIC]);
+  assert.deepEqual([...procedureTypes().keys()].filter((p) => !listed.has(p)), []);
+});
+
+Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, changing nothing", async () => {
+  const server = await apiServer();
+  try {
+    const owner = await server.user("owner");
+    const intruder = await server.user("intruder");
+    const website = await owner.api.website.create.mutate({
+      url: "https://example.com/",
+      name: "mine",
+    });
+    const page = await owner.api.statusPage.create.mutate({
+      slug: `own-${crypto.randomUUID().slice(0, 8)}`,
+      title: "Mine",
+      websiteIds: [website.id],
+    });
+    const { domain } = await owner.api.statusDomain.add.mutate({
+      statusPageId: page.id,
+      hostname: `status.${crypto.randomUUID().slice(0, 8)}.example.com`,
+    });
+    const ids: Ids = {
+      websiteId: website.id,
+      pageId: page.id,
+      domainId: domain.id,
+      slug: page.slug,
+    };
+    const intruderCookie = [...intruder.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+
+    const types = procedureTypes();
+    const rows: string[] = [];
+    for (const [path, input] of Object.entries(OWNED)) {
+      const type = types.get(path)!;
+      const anonymous = await codeOf(await caller(server.url, path, type)(input?.(ids) ?? {}));
+      rows.push(`${path} anonymous → ${anonymous}`);
+      if (!input) continue;
+      const other = await codeOf(await caller(server.url, path, type, intruderCookie)(input(ids)));
+      rows.push(`${path} other user → ${other}`);
+    }
+    const expected = Object.entries(OWNED).flatMap(([path, input]) => [
+      `${path} anonymous → UNAUTHORIZED`,
+      ...(input ? [`${path} other user → NOT_FOUND`] : []),
+    ]);
+    assert.deepEqual(rows, expected);
+
+    // Nothing of the owner's changed, and the intruder still sees nothing.
+    assert.equal((await owner.api.website.get.query({ id: website.id })).name, "mine");
+    assert.equal((await owner.api.website.get.query({ id: website.id })).active, true);
+    assert.equal((await owner.api.statusPage.get.query({ id: page.id })).title, "Mine");
+    assert.equal((await owner.api.statusDomain.list.query({ statusPageId: page.id })).length, 1);
+    assert.deepEqual(await intruder.api.website.list.query(), []);
+    assert.deepEqual(await intruder.api.statusPage.list.query(), []);
+  } finally {
+    await server.close();
+  }
+});
