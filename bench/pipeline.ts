@@ -7,14 +7,11 @@
  *     of 100,000 entries (target ≤ 1.5×);
  *  3. worker memory with 1,000 checks in flight against a slow target.
  */
-import { connectRedis } from "../lib/redis.ts";
-import { getConfig } from "../lib/config.ts";
 import { setLogContext } from "../lib/logger.ts";
 import { encodeTask } from "../lib/task.ts";
 import { LeaderLease } from "../publisher/leader_lease.ts";
 import { Publisher } from "../publisher/publisher.ts";
-import { Worker } from "../worker/worker.ts";
-import { type PipelineBed, pipelineBed } from "../tests/helpers/pipeline.ts";
+import { type PipelineBed, pipelineBed, startWorker } from "../tests/helpers/pipeline.ts";
 import { startTargetProcess } from "./support/processes.ts";
 
 setLogContext({ process: "bench" }, "warn");
@@ -57,7 +54,11 @@ async function workerThroughput(bed: PipelineBed) {
         pipeline.xadd(stream, "*", "t", encodeTask(task(websiteId, target.url, slot--)));
       }
       await pipeline.exec();
-      const worker = startWorker(bed, "bench", CONCURRENCY);
+      const worker = startWorker(bed, "bench", {
+        concurrency: CONCURRENCY,
+        reclaimIdleMs: 300_000,
+        flushDelayMs: undefined,
+      });
       const ms = await timed(async () => {
         while (worker.worker.stats.stored < CHECKS) await sleep(20);
       });
@@ -151,7 +152,11 @@ async function workerMemory(bed: PipelineBed) {
     }
     await pipeline.exec();
     const before = Deno.memoryUsage().rss;
-    const worker = startWorker(bed, "mem", IN_FLIGHT);
+    const worker = startWorker(bed, "mem", {
+      concurrency: IN_FLIGHT,
+      reclaimIdleMs: 300_000,
+      flushDelayMs: undefined,
+    });
     let peak = before;
     while (worker.worker.stats.stored < IN_FLIGHT) {
       peak = Math.max(peak, Deno.memoryUsage().rss);
@@ -170,35 +175,6 @@ async function workerMemory(bed: PipelineBed) {
   } finally {
     await target.stop();
   }
-}
-
-function startWorker(bed: PipelineBed, region: string, concurrency: number) {
-  const reader = connectRedis(getConfig().redisUrl, {
-    name: "bench-reader",
-    commandTimeoutMs: 6_000,
-  });
-  const worker = new Worker({
-    sql: bed.pg.sql,
-    redis: bed.redis,
-    reader,
-    ch: bed.ch,
-    keys: bed.keys,
-    region,
-    concurrency,
-    reclaimIdleMs: 300_000,
-    maxDeliveries: 5,
-    allowPrivateTargets: true,
-  });
-  const controller = new AbortController();
-  const done = worker.run(controller.signal);
-  return {
-    worker,
-    async stop() {
-      controller.abort();
-      await done;
-      reader.disconnect();
-    },
-  };
 }
 
 function task(websiteId: string, url: string, scheduledAt: number) {

@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
-import { connectRedis } from "../lib/redis.ts";
-import { testConfig } from "./helpers/databases.ts";
-import { eventually, type PipelineBed, pipelineBed, startTarget } from "./helpers/pipeline.ts";
+import {
+  eventually,
+  type PipelineBed,
+  pipelineBed,
+  startTarget,
+  startWorker,
+} from "./helpers/pipeline.ts";
 import { LeaderLease } from "../publisher/leader_lease.ts";
 import { Publisher } from "../publisher/publisher.ts";
-import { Worker } from "../worker/worker.ts";
 import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 
@@ -13,38 +16,6 @@ const defaults = { intervalSeconds: 180, timeoutMs: 2_000 };
 function publisherFor(bed: PipelineBed, leaseMs = 10_000) {
   const lease = new LeaderLease(bed.redis, bed.keys.publisherLease, leaseMs);
   return new Publisher({ sql: bed.pg.sql, redis: bed.redis, keys: bed.keys, lease, defaults });
-}
-
-function startWorker(
-  bed: PipelineBed,
-  region: string,
-  options: Partial<ConstructorParameters<typeof Worker>[0]> = {},
-) {
-  const reader = connectRedis(testConfig().redisUrl, { name: "reader", commandTimeoutMs: 6_000 });
-  const worker = new Worker({
-    sql: bed.pg.sql,
-    redis: bed.redis,
-    reader,
-    ch: bed.ch,
-    keys: bed.keys,
-    region,
-    concurrency: 50,
-    reclaimIdleMs: 60_000,
-    maxDeliveries: 5,
-    allowPrivateTargets: true,
-    flushDelayMs: 50,
-    ...options,
-  });
-  const controller = new AbortController();
-  const done = worker.run(controller.signal);
-  return {
-    worker,
-    async stop() {
-      controller.abort();
-      await done;
-      reader.disconnect();
-    },
-  };
 }
 
 Deno.test("two regions and a publisher: each (website, region, cycle) yields one result", async () => {

@@ -109,15 +109,7 @@ export class TaskStream {
    * ClickHouse), so that no other worker takes them over while this one is alive.
    */
   async touch(ids: string[]): Promise<void> {
-    if (!ids.length) return;
-    await this.#o.redis.xclaim(
-      this.stream,
-      this.#o.keys.consumerGroup,
-      this.#o.consumer,
-      0,
-      ...ids,
-      "JUSTID",
-    );
+    await this.#claimOwn(ids, 0);
   }
 
   /**
@@ -125,15 +117,21 @@ export class TaskStream {
    * RECLAIM_IDLE_MS already, the next reclaim by any worker takes them.
    */
   async release(ids: string[]): Promise<void> {
+    await this.#claimOwn(ids, this.#o.reclaimIdleMs);
+  }
+
+  /** Re-claims own tasks with the given idle time; JUSTID leaves delivery counts alone. */
+  async #claimOwn(ids: string[], idleMs: number): Promise<void> {
     if (!ids.length) return;
-    await this.#o.redis.xclaim(
+    const { redis, keys, consumer } = this.#o;
+    await redis.xclaim(
       this.stream,
-      this.#o.keys.consumerGroup,
-      this.#o.consumer,
+      keys.consumerGroup,
+      consumer,
       0,
       ...ids,
       "IDLE",
-      this.#o.reclaimIdleMs,
+      idleMs,
       "JUSTID",
     );
   }

@@ -2,17 +2,16 @@ import { eq } from "drizzle-orm";
 import { statusDomains } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { type DnsInstructions, flyDnsInstructions, manualDnsInstructions } from "./dns.ts";
-import { assertOwnedPage, flyFor, type StatusDomainView, toDomainView } from "./domains.ts";
+import { manualDnsInstructions } from "./dns.ts";
+import {
+  assertOwnedPage,
+  type DomainWithDns,
+  flyFor,
+  recordCertificate,
+  toDomainView,
+} from "./domains.ts";
 import { assertNotAppHost } from "./hostname.ts";
 import type { AddStatusDomainInput } from "./input.ts";
-
-export interface DomainWithDns {
-  domain: StatusDomainView;
-  dns: DnsInstructions;
-  /** What Fly says stands in the way of the certificate, if anything. */
-  problems: string[];
-}
 
 /**
  * Adds a custom domain to one of the actor's pages. With Fly configured, a certificate is
@@ -56,17 +55,5 @@ export async function addStatusDomain(
     await services.db.delete(statusDomains).where(eq(statusDomains.id, row.id));
     throw error;
   }
-  const [updated] = await services.db.update(statusDomains)
-    .set({ certificateState: certificate.state, lastCheckedAt: new Date() })
-    .where(eq(statusDomains.id, row.id))
-    .returning();
-  return {
-    domain: toDomainView(updated ?? row),
-    dns: flyDnsInstructions(
-      row.hostname,
-      services.config.fly!.appName,
-      certificate.dnsRequirements,
-    ),
-    problems: certificate.problems,
-  };
+  return await recordCertificate(services, row, certificate);
 }

@@ -3,7 +3,8 @@ import { and, eq } from "drizzle-orm";
 import { statusDomains, statusPages } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { type FlyCertificates, flyCertificates } from "./fly_certificates.ts";
+import { type FlyCertificate, type FlyCertificates, flyCertificates } from "./fly_certificates.ts";
+import { type DnsInstructions, flyDnsInstructions } from "./dns.ts";
 
 export type DomainRow = typeof statusDomains.$inferSelect;
 
@@ -55,4 +56,32 @@ export async function assertOwnedPage(
 /** The Fly client when the deployment has Fly configured, else null (manual domains). */
 export function flyFor(services: Services): FlyCertificates | null {
   return services.config.fly ? flyCertificates(services.config.fly) : null;
+}
+
+export interface DomainWithDns {
+  domain: StatusDomainView;
+  dns: DnsInstructions;
+  /** What Fly says stands in the way of the certificate, if anything. */
+  problems: string[];
+}
+
+/** Stores what Fly said of a domain's certificate and tells the user what to do next. */
+export async function recordCertificate(
+  services: Services,
+  row: DomainRow,
+  certificate: FlyCertificate,
+): Promise<DomainWithDns> {
+  const [updated] = await services.db.update(statusDomains)
+    .set({ certificateState: certificate.state, lastCheckedAt: new Date() })
+    .where(eq(statusDomains.id, row.id))
+    .returning();
+  return {
+    domain: toDomainView(updated ?? row),
+    dns: flyDnsInstructions(
+      row.hostname,
+      services.config.fly!.appName,
+      certificate.dnsRequirements,
+    ),
+    problems: certificate.problems,
+  };
 }

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { statusDomains } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
-import type { DomainWithDns } from "./add.ts";
-import { flyDnsInstructions, manualDnsInstructions } from "./dns.ts";
-import { flyFor, loadOwnedDomain, toDomainView } from "./domains.ts";
+import type { DomainWithDns } from "./domains.ts";
+import { manualDnsInstructions } from "./dns.ts";
+import { flyFor, loadOwnedDomain, recordCertificate, toDomainView } from "./domains.ts";
 
 /**
  * Asks Fly for a fresh check of the domain's certificate and stores the outcome; returns
@@ -29,17 +29,5 @@ export async function verifyStatusDomain(
   }
   // Fly may not know the hostname: added before Fly was configured, or removed there by hand.
   const certificate = await fly.check(row.hostname) ?? await fly.request(row.hostname);
-  const [updated] = await services.db.update(statusDomains)
-    .set({ certificateState: certificate.state, lastCheckedAt: new Date() })
-    .where(eq(statusDomains.id, row.id))
-    .returning();
-  return {
-    domain: toDomainView(updated ?? row),
-    dns: flyDnsInstructions(
-      row.hostname,
-      services.config.fly!.appName,
-      certificate.dnsRequirements,
-    ),
-    problems: certificate.problems,
-  };
+  return await recordCertificate(services, row, certificate);
 }

@@ -68,9 +68,10 @@ export const updateStatusPageInput = z.object({
 });
 
 export const publicStatusPageInput = z.object({
-  slug: z.string().trim().toLowerCase().min(1, "slug: must not be empty").max(
-    48,
-    "slug: at most 48 characters",
+  // Any existing slug has this shape; anything else cannot name a page.
+  slug: z.string().trim().toLowerCase().regex(
+    /^[a-z0-9-]{1,48}$/,
+    "slug: not a status page address",
   ),
 });
 

@@ -71,17 +71,47 @@ async function call(
   procedure: Procedure,
   input: unknown,
   cookie?: string,
-): Promise<Response> {
+): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (cookie) headers.cookie = cookie;
   const raw = JSON.stringify(input);
-  if (procedure.type === "query") {
-    // A megabyte in a query string is refused by length (414/431), like any server would.
-    return await fetch(`${base}/api/trpc/${procedure.path}?input=${encodeURIComponent(raw)}`, {
+  if (procedure.type === "mutation") {
+    const response = await fetch(`${base}/api/trpc/${procedure.path}`, {
+      method: "POST",
       headers,
+      body: raw,
     });
+    return { status: response.status, text: await response.text() };
   }
-  return await fetch(`${base}/api/trpc/${procedure.path}`, { method: "POST", headers, body: raw });
+  const target = `/api/trpc/${procedure.path}?input=${encodeURIComponent(raw)}`;
+  if (target.length < 16_000) {
+    const response = await fetch(`${base}${target}`, { headers });
+    return { status: response.status, text: await response.text() };
+  }
+  return await rawGet(base, target, headers);
+}
+
+/** A GET over a bare socket: fetch refuses to send a megabyte of URL, a client may not. */
+async function rawGet(base: string, target: string, headers: Record<string, string>) {
+  const { hostname, port } = new URL(base);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  try {
+    const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+    const request =
+      `GET ${target} HTTP/1.1\r\nhost: ${hostname}\r\n${lines}connection: close\r\n\r\n`;
+    // The server may answer and close before the whole request is written.
+    await conn.write(new TextEncoder().encode(request)).catch(() => {});
+    let text = "";
+    const buffer = new Uint8Array(16_384);
+    while (true) {
+      const n = await conn.read(buffer).catch(() => null);
+      if (n === null) break;
+      text += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    return { status: Number(text.split(" ")[1]), text };
+  } finally {
+    conn.close();
+  }
 }
 
 Deno.test("malformed input to every procedure is a 4xx, and the server keeps serving", async () => {
@@ -96,7 +126,7 @@ Deno.test("malformed input to every procedure is a 4xx, and the server keeps ser
       for (const input of payloads()) {
         for (const who of [undefined, cookie]) {
           const response = await call(server.url, procedure, input, who);
-          const text = await response.text();
+          const text = response.text;
           const label = `${procedure.path} ${who ? "user" : "anon"} ${
             JSON.stringify(input).slice(0, 60)
           }`;
@@ -108,6 +138,11 @@ Deno.test("malformed input to every procedure is a 4xx, and the server keeps ser
         }
       }
     }
+    // Well-formed input whose text Postgres cannot store (a NUL character).
+    await assert.rejects(
+      signedIn.api.website.create.mutate({ url: "https://example.com/", name: "a\u0000b" }),
+      /NUL characters/,
+    );
     // Not JSON at all.
     const broken = await fetch(`${server.url}/api/trpc/user.login`, {
       method: "POST",

@@ -8,6 +8,7 @@ import { migrateClickHouse } from "../../db/clickhouse/migrations.ts";
 import { connectClickHouse } from "../../db/clickhouse/client.ts";
 import { literal } from "../../db/clickhouse/sql.ts";
 import { connectRedis } from "../../lib/redis.ts";
+import { Worker } from "../../worker/worker.ts";
 import { redisKeys } from "../../lib/redis_keys.ts";
 import { newClickHouseUrl, newPostgresUrl, testConfig } from "./databases.ts";
 
@@ -123,4 +124,37 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** A worker in this process; `stop()` drains it as SIGTERM would. */
+export function startWorker(
+  bed: PipelineBed,
+  region: string,
+  options: Partial<ConstructorParameters<typeof Worker>[0]> = {},
+) {
+  const reader = connectRedis(testConfig().redisUrl, { name: "reader", commandTimeoutMs: 6_000 });
+  const worker = new Worker({
+    sql: bed.pg.sql,
+    redis: bed.redis,
+    reader,
+    ch: bed.ch,
+    keys: bed.keys,
+    region,
+    concurrency: 50,
+    reclaimIdleMs: 60_000,
+    maxDeliveries: 5,
+    allowPrivateTargets: true,
+    flushDelayMs: 50,
+    ...options,
+  });
+  const controller = new AbortController();
+  const done = worker.run(controller.signal);
+  return {
+    worker,
+    async stop() {
+      controller.abort();
+      await done;
+      reader.disconnect();
+    },
+  };
 }

@@ -8,14 +8,32 @@ import { z } from "zod";
 import { DomainError } from "../../services/errors.ts";
 
 export function toTRPCError(error: unknown): TRPCError {
-  if (error instanceof TRPCError && error.cause instanceof DomainError) {
-    return toTRPCError(error.cause);
+  const cause = error instanceof TRPCError ? error.cause : error;
+  if (cause instanceof DomainError) {
+    return new TRPCError({ code: cause.code, message: cause.message, cause });
   }
-  if (error instanceof DomainError) {
-    return new TRPCError({ code: error.code, message: error.message, cause: error });
+  if (isUnstorableText(cause)) {
+    return new TRPCError({
+      code: "BAD_REQUEST",
+      message: "Text must not contain NUL characters",
+      cause,
+    });
   }
   if (error instanceof TRPCError) return error;
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
+}
+
+/**
+ * Postgres refuses text it cannot store (a NUL character: 22021, 22P05). That is the
+ * caller's input, not our fault, so it is a 400 rather than a 500.
+ */
+function isUnstorableText(error: unknown): boolean {
+  // drizzle wraps the driver's error in one of its own.
+  for (let e = error, depth = 0; e && depth < 3; e = (e as Error).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "22021" || code === "22P05") return true;
+  }
+  return false;
 }
 
 /** The message a caller sees for an error of this code. */
