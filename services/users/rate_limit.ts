@@ -1,6 +1,8 @@
 /**
- * Fixed-window attempt counters in Redis, e.g. 10 logins a minute per IP and per
- * account. Over the limit: TOO_MANY_REQUESTS with the seconds until the window ends.
+ * Attempt counters in Redis, e.g. 10 logins a minute per IP and per account. A window
+ * opens with the first attempt (not on the clock's minute, which would let a burst
+ * straddling a boundary through twice). Over the limit: TOO_MANY_REQUESTS with the
+ * seconds until the window closes.
  */
 import { DomainError } from "../errors.ts";
 import type { Services } from "../context.ts";
@@ -13,19 +15,18 @@ export interface Limit {
 }
 
 export async function enforceRateLimits(services: Services, limits: Limit[]): Promise<void> {
-  const now = Math.floor(Date.now() / 1000);
   const pipeline = services.redis.pipeline();
   for (const limit of limits) {
-    const window = Math.floor(now / limit.windowSeconds);
-    const key = `${services.config.redisKeyPrefix}ratelimit:${limit.scope}:${limit.key}:${window}`;
-    pipeline.incr(key).expire(key, limit.windowSeconds + 1);
+    const key = `${services.config.redisKeyPrefix}ratelimit:${limit.scope}:${limit.key}`;
+    pipeline.incr(key).expire(key, limit.windowSeconds, "NX").pttl(key);
   }
   const replies = (await pipeline.exec()) ?? [];
   limits.forEach((limit, i) => {
-    const [error, count] = replies[i * 2] ?? [];
+    const [error, count] = replies[i * 3] ?? [];
     if (error) throw error;
     if (Number(count) > limit.max) {
-      const retryAfterSeconds = limit.windowSeconds - (now % limit.windowSeconds);
+      const ttl = Number(replies[i * 3 + 2]?.[1]);
+      const retryAfterSeconds = ttl > 0 ? Math.ceil(ttl / 1000) : limit.windowSeconds;
       throw new DomainError(
         "TOO_MANY_REQUESTS",
         `Too many attempts; try again in ${retryAfterSeconds} s`,
