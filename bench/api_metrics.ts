@@ -1,5 +1,5 @@
 /**
- * `deno task bench api_metrics`: `website.metrics({range: "90d"})` on a website with
+ * `deno task bench api` (with api_ws_fanout) or `deno task bench api_metrics`: `website.metrics({range: "90d"})` on a website with
  * 1,000,000 check rows (3 regions over 90 days), through tRPC over HTTP to an in-process
  * server, against the same ClickHouse queries run directly through the client, in the
  * same run. Calls alternate between the two so load from elsewhere hits both alike.

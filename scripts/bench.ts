@@ -1,6 +1,8 @@
 /**
  * `deno task bench [name ...]`: runs `bench/<name>.ts` (all of them without a name) in
- * databases of their own. Each benchmark prints its figures and its ratio to the baseline.
+ * databases of their own; a name that is no file runs every benchmark it prefixes
+ * (`api` runs `api_metrics` and `api_ws_fanout`). Each prints its figures and its ratio
+ * to the baseline.
  */
 import { getConfig } from "../lib/config.ts";
 import { startIsolatedRun } from "./isolated_run.ts";
@@ -10,8 +12,14 @@ const available = [...Deno.readDirSync(benchDir)]
   .filter((entry) => entry.isFile && entry.name.endsWith(".ts"))
   .map((entry) => entry.name.slice(0, -3))
   .sort();
-const names = Deno.args.length ? Deno.args : available;
-const unknown = names.filter((name) => !available.includes(name));
+const names = Deno.args.length
+  ? Deno.args.flatMap((arg) =>
+    available.includes(arg) ? [arg] : available.filter((name) => name.startsWith(`${arg}_`))
+  )
+  : available;
+const unknown = Deno.args.filter((arg) =>
+  !names.some((name) => name === arg || name.startsWith(`${arg}_`))
+);
 if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(", ")}; available: ${available.join(", ")}`);
   Deno.exit(2);

@@ -1,5 +1,5 @@
 /**
- * The client side of `bench/ws_fanout.ts`, run in a Worker so that receiving does not
+ * The client side of `bench/api_ws_fanout.ts`, run in a Worker so that receiving does not
  * share the server's event loop: N WebSockets on `/api/ws` subscribed to one website,
  * plus one plain Redis subscriber as the baseline. Every receipt is timed with
  * `performance.timeOrigin + performance.now()`, the clock the publisher uses too.

@@ -1,5 +1,5 @@
 /**
- * `deno task bench ws_fanout`: WebSocket fan-out latency. 1,000 sockets subscribed to one
+ * `deno task bench api` (with api_metrics) or `deno task bench api_ws_fanout`: WebSocket fan-out latency. 1,000 sockets subscribed to one
  * website on one in-process web server; each of N results PUBLISHed to Redis must reach
  * all of them. Reported: p50/p99/max time from just before PUBLISH to receipt at each
  * socket (target: p99 < 100 ms), next to the same figures for one bare Redis subscriber
@@ -8,8 +8,8 @@
  * The server runs in this process; the clients run in a Worker (their own thread and
  * event loop). Both sides time with `performance.timeOrigin + performance.now()`.
  *
- *   deno run -A bench/ws_fanout.ts
- *   BENCH_SOCKETS=2000 BENCH_PUBLISHES=100 BENCH_SPACING_MS=50 deno run -A bench/ws_fanout.ts
+ *   deno run -A bench/api_ws_fanout.ts
+ *   BENCH_SOCKETS=2000 BENCH_PUBLISHES=100 BENCH_SPACING_MS=50 deno run -A bench/api_ws_fanout.ts
  */
 import { setLogContext } from "../lib/logger.ts";
 import { apiServer } from "../tests/helpers/api.ts";
