@@ -94,13 +94,14 @@ export class Worker {
     const reportStats = setInterval(() => log.info("worker.stats", { ...this.stats }), 60_000);
     let lastReclaim = 0;
     let failures = 0;
+    const stopped = aborted(signal); // one listener, not one per wait
     try {
       while (!signal.aborted) {
         const wanted = this.#wanted();
         if (wanted === 0) {
           await Promise.race([
             new Promise<void>((resolve) => this.#capacityFreed = resolve),
-            aborted(signal),
+            stopped,
           ]);
           continue;
         }
