@@ -47,7 +47,7 @@ export class StaticFiles {
     this.#index = options.dev ? null : listFiles(this.#root);
     this.#index?.then((files) => {
       this.#urls = new Set([...files].map((path) => toUrlPath(this.#root, path)));
-    });
+    }, () => {}); // an unreadable folder fails the requests that await the index, not the process
   }
 
   /** The file's response, or null (synchronously when the listing already says no). */

@@ -162,11 +162,12 @@ export function getConfig(): Config {
   return cached;
 }
 
-/** A URL with its password replaced, safe for logs and error messages. */
+/** A URL with its password and query replaced, safe for logs and error messages. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";
+    if (parsed.search) parsed.search = "?***";
     return parsed.toString();
   } catch {
     return "(unparseable URL)";

@@ -4,7 +4,7 @@ import { openConnections } from "../lib/connections.ts";
 import { log } from "../lib/logger.ts";
 import { redisKeys } from "../lib/redis_keys.ts";
 import { serverVersion } from "../db/clickhouse/client.ts";
-import { applyRetention } from "../db/clickhouse/retention.ts";
+import { dropExpiredPartitions, supportsTtl } from "../db/clickhouse/retention.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { LeaderLease } from "./leader_lease.ts";
 import { Publisher } from "./publisher.ts";
@@ -21,6 +21,7 @@ await runProcess("publisher", async (config, shutdown) => {
     redis: connections.redis,
     keys,
     lease,
+    reclaimIdleMs: config.reclaimIdleMs,
     defaults: {
       intervalSeconds: Math.round(config.publishIntervalMs / 1000),
       timeoutMs: config.checkTimeoutMs,
@@ -29,22 +30,21 @@ await runProcess("publisher", async (config, shutdown) => {
   log.info("publisher.started", { regions: config.regions, lease: lease.id });
   publisher.start(config.publisherTickMs);
 
-  // Retention is cheap and idempotent; every instance applies it, leader or not.
-  const enforceRetention = async () => {
+  // Servers with TTL expire rows themselves (set by the migration); older ones need
+  // their expired partitions dropped now and then. Idempotent: any instance may do it.
+  const version = await serverVersion(connections.ch);
+  const dropExpired = async () => {
     try {
-      const version = await serverVersion(connections.ch);
-      const { droppedPartitions } = await applyRetention(
-        connections.ch,
-        config.retentionDays,
-        version,
-      );
-      if (droppedPartitions.length) log.info("retention.dropped", { droppedPartitions });
+      const dropped = await dropExpiredPartitions(connections.ch, config.retentionDays);
+      if (dropped.length) log.info("retention.dropped", { droppedPartitions: dropped });
     } catch (error) {
       log.error("retention.failed", { error });
     }
   };
-  await enforceRetention();
-  const retentionTimer = setInterval(enforceRetention, RETENTION_EVERY_MS);
+  const retentionTimer = supportsTtl(version)
+    ? undefined
+    : setInterval(dropExpired, RETENTION_EVERY_MS);
+  if (retentionTimer) await dropExpired();
 
   // The leader keeps the hourly rollup current; any instance could, one is enough.
   let rolling = false;

@@ -20,6 +20,8 @@ export interface PublisherOptions {
   defaults: Defaults;
   /** Websites read per query; each batch is enqueued before the next is read. */
   batchSize?: number;
+  /** RECLAIM_IDLE_MS: a task must outlive a takeover from a dead worker. */
+  reclaimIdleMs?: number;
 }
 
 export interface CycleResult {
@@ -33,6 +35,7 @@ export class Publisher {
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<unknown> | null = null;
   #wasLeader = false;
+  #failures = 0;
 
   constructor(options: PublisherOptions) {
     this.#options = options;
@@ -56,11 +59,19 @@ export class Publisher {
       this.#wasLeader = result.leader;
     }
     if (!result.leader) return result;
+    const timing = { now: now.getTime(), reclaimIdleMs: this.#options.reclaimIdleMs ?? 0 };
     try {
       while (true) {
+        // Renewed per batch: a long cycle must not outlive its lease halfway through.
+        if (result.websites > 0 && !(await lease.acquireOrRenew())) throw new NotLeaderError();
         const claimed = await sql.begin(async (tx) => {
           const due = await claimDueWebsites(tx, now, batchSize, defaults);
-          result.tasks += await enqueueTasks(redis, lease, tasksByStream(due, keys), now.getTime());
+          result.tasks += await enqueueTasks(
+            redis,
+            lease,
+            tasksByStream(due, keys, timing),
+            timing.now,
+          );
           return due.length;
         });
         result.websites += claimed;
@@ -89,7 +100,13 @@ export class Publisher {
             log.debug("publisher.cycle", { ...result, ms: Date.now() - began });
           }
         })
-        .catch((error) => log.error("publisher.cycle_failed", { error }))
+        .then(() => {
+          if (this.#failures) log.info("publisher.recovered", { failedCycles: this.#failures });
+          this.#failures = 0;
+        }, (error) => {
+          // One line per outage (Postgres or Redis away), not one per tick.
+          if (this.#failures++ === 0) log.error("publisher.cycle_failed", { error });
+        })
         .finally(() => this.#running = null);
     };
     tick();
@@ -104,7 +121,24 @@ export class Publisher {
   }
 }
 
-function tasksByStream(websites: DueWebsite[], keys: RedisKeys): Map<string, string[]> {
+/**
+ * A task is worth running until the next slot comes, or until another worker could take
+ * it over from a dead one and still run it; never past MAX_TASK_AGE_MS, and counted from
+ * now when the slot itself is already past (a publisher that was away).
+ */
+function deadline(website: DueWebsite, timing: { now: number; reclaimIdleMs: number }): number {
+  const lifetime = Math.max(
+    website.intervalSeconds * 1000,
+    timing.reclaimIdleMs + 2 * website.timeoutMs,
+  );
+  return Math.max(website.slot * 1000, timing.now) + Math.min(lifetime, MAX_TASK_AGE_MS);
+}
+
+function tasksByStream(
+  websites: DueWebsite[],
+  keys: RedisKeys,
+  timing: { now: number; reclaimIdleMs: number },
+): Map<string, string[]> {
   const byStream = new Map<string, string[]>();
   for (const website of websites) {
     const payload = encodeTask({
@@ -117,7 +151,7 @@ function tasksByStream(websites: DueWebsite[], keys: RedisKeys): Map<string, str
       expectedStatus: website.expectedStatus,
       keyword: website.keyword,
       scheduledAt: website.slot,
-      deadline: (website.slot * 1000) + Math.min(website.intervalSeconds * 1000, MAX_TASK_AGE_MS),
+      deadline: deadline(website, timing),
     });
     for (const region of website.regions) {
       const stream = keys.stream(region);

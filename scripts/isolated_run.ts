@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { Redis } from "ioredis";
 import type { Config } from "../lib/config.ts";
 import { connectClickHouse } from "../db/clickhouse/client.ts";
-import { literal } from "../db/clickhouse/sql.ts";
+import { identifier, literal } from "../db/clickhouse/sql.ts";
 import { ensureLocalServices } from "./local_services.ts";
 
 export interface IsolatedRun {
@@ -54,7 +54,7 @@ async function dropRunData(config: Config, runId: string): Promise<void> {
     onnotice: () => {},
   });
   try {
-    const rows = await pg`select datname from pg_database where datname like ${runId + "%"}`;
+    const rows = await pg`select datname from pg_database where starts_with(datname, ${runId})`;
     for (const { datname } of rows) {
       await pg.unsafe(`drop database if exists "${datname}" with (force)`);
     }
@@ -66,7 +66,9 @@ async function dropRunData(config: Config, runId: string): Promise<void> {
     const rows = await ch.rows<{ name: string }>(
       `SELECT name FROM system.databases WHERE startsWith(name, ${literal.string(runId)})`,
     );
-    for (const { name } of rows) await ch.client.command({ query: `DROP DATABASE ${name}` });
+    for (const { name } of rows) {
+      await ch.client.command({ query: `DROP DATABASE ${identifier(name)}` });
+    }
   } finally {
     await ch.close();
   }

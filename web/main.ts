@@ -7,6 +7,10 @@ import { healthReport } from "./health.ts";
 import { closeLiveHub } from "./live/hub.ts";
 import { redisKeys } from "../lib/redis_keys.ts";
 import type { Services } from "../services/context.ts";
+import { dummyHash } from "../services/users/password.ts";
+import { deleteExpiredSessions } from "../services/users/sessions.ts";
+
+const SESSION_SWEEP_MS = 3_600_000;
 
 await runProcess("web", async (config, shutdown) => {
   const connections = await openConnections(config, "web");
@@ -18,6 +22,11 @@ await runProcess("web", async (config, shutdown) => {
     ch: connections.ch,
     keys: redisKeys(config.redisKeyPrefix),
   };
+  // Computed now, so the first login for an unknown email takes no longer than the rest.
+  await dummyHash();
+  const sessionSweep = setInterval(() => {
+    deleteExpiredSessions(services).catch((error) => log.warn("sessions.sweep_failed", { error }));
+  }, SESSION_SWEEP_MS);
   const app = await createWebApp({ dev: Deno.env.get("UPTIME_DEV") === "1", services });
   const server = Deno.serve({
     port: config.port,
@@ -31,6 +40,7 @@ await runProcess("web", async (config, shutdown) => {
     return app.handler(req, info);
   });
   await aborted(shutdown);
+  clearInterval(sessionSweep);
   // Open sockets would keep the server from shutting down.
   await closeLiveHub(services);
   await server.shutdown();

@@ -32,11 +32,19 @@ export function toLiveResult(row: CheckRow): LiveResult {
 }
 
 // One round trip and one command per batch instead of two per result: per-result
-// commands cost the worker (and Redis) more CPU than the checks' own bookkeeping.
+// commands cost the worker (and Redis) more CPU than the checks' own bookkeeping. The
+// latest status only moves forward: a late redelivery of an older slot is published but
+// does not replace a newer status.
 const STORE_AND_PUBLISH = `
 for i = 1, #KEYS do
-  redis.call('HSET', KEYS[i], ARGV[2 * i - 1], ARGV[2 * i])
-  redis.call('PUBLISH', ARGV[#ARGV], ARGV[2 * i])
+  local region, slot, message = ARGV[3 * i - 2], tonumber(ARGV[3 * i - 1]), ARGV[3 * i]
+  local current = redis.call('HGET', KEYS[i], region)
+  local ok, stored = pcall(cjson.decode, current or '{}')
+  if not ok or type(stored) ~= 'table' or not tonumber(stored.scheduledAt)
+      or tonumber(stored.scheduledAt) <= slot then
+    redis.call('HSET', KEYS[i], region, message)
+  end
+  redis.call('PUBLISH', ARGV[#ARGV], message)
 end
 return #KEYS`;
 
@@ -50,7 +58,9 @@ export async function publishLiveResults(
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     const args: string[] = [];
-    for (const row of chunk) args.push(row.region_id, JSON.stringify(toLiveResult(row)));
+    for (const row of chunk) {
+      args.push(row.region_id, String(row.scheduled_at), JSON.stringify(toLiveResult(row)));
+    }
     await redis.eval(
       STORE_AND_PUBLISH,
       chunk.length,

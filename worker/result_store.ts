@@ -31,13 +31,15 @@ export interface PendingResult {
 export interface ResultStoreOptions {
   ch: ClickHouse;
   onStored(results: PendingResult[]): Promise<void>;
+  /** Called after every insert attempt, whether it worked or not. */
+  onAttempt?: () => void;
   flushRows?: number;
   flushDelayMs?: number;
   maxBackoffMs?: number;
 }
 
 export class ResultStore {
-  #o: Required<ResultStoreOptions>;
+  #o: Required<Omit<ResultStoreOptions, "onAttempt">> & Pick<ResultStoreOptions, "onAttempt">;
   #buffer: PendingResult[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> | null = null;
@@ -113,6 +115,7 @@ export class ResultStore {
       failure = error;
     }
     this.#writing = [];
+    this.#o.onAttempt?.();
     if (failure) {
       this.#failures++;
       this.#buffer.unshift(...batch);
@@ -147,8 +150,8 @@ export class ResultStore {
   }
 
   /**
-   * Identities of these rows that ClickHouse already has. Writing them again would
-   * count a check twice in the rollup, which cannot deduplicate.
+   * Identities of these rows that ClickHouse already has. Every read deduplicates too
+   * (FINAL); not writing a row twice keeps the table and its merges small.
    */
   async #alreadyStored(rows: CheckRow[]): Promise<Set<string>> {
     const found = await this.#o.ch.rows<{ w: string; r: string; s: number }>(

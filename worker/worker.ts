@@ -55,6 +55,9 @@ export class Worker {
   #store: ResultStore;
   #watchdog: Watchdog;
   #running = new Set<Promise<void>>();
+  /** Aborts checks still running when the shutdown deadline nears. */
+  #cutOff = new AbortController();
+  #unfinished: string[] = [];
   #readAhead: Delivery[] = [];
   #capacityFreed: (() => void) | null = null;
 
@@ -76,6 +79,8 @@ export class Worker {
       flushRows: options.flushRows,
       flushDelayMs: options.flushDelayMs,
       onStored: (results) => this.#acknowledge(results),
+      // Retrying a ClickHouse that is away is progress: exiting would lose the buffer.
+      onAttempt: () => this.#watchdog.progress(),
     });
     this.#watchdog = new Watchdog({
       stallMs: 10_000,
@@ -203,7 +208,11 @@ export class Worker {
       timeoutMs: task.timeoutMs,
       expectedStatus: task.expectedStatus,
       keyword: task.keyword,
-    }, { allowPrivateTargets: this.#o.allowPrivateTargets }).then((result) => {
+    }, { allowPrivateTargets: this.#o.allowPrivateTargets, signal: this.#cutOff.signal }).then((
+      result,
+    ) => {
+      // Cut off by shutdown: no result to store; the task goes back to the group.
+      if (this.#cutOff.signal.aborted) return void this.#unfinished.push(delivery.id);
       this.stats.checked++;
       this.#store.add({
         streamId: delivery.id,
@@ -220,6 +229,9 @@ export class Worker {
           error_message: result.errorMessage,
         },
       });
+    }).catch((error) => {
+      // runCheck never throws; this would be a bug here, which must not end the process.
+      log.error("worker.check_failed", { error });
     }).finally(() => {
       this.#running.delete(running);
       this.#fill();
@@ -241,24 +253,29 @@ export class Worker {
 
   async #drain(): Promise<void> {
     // Read ahead but not started: hand back at once, for another worker to run now.
-    const unstarted = this.#readAhead.splice(0).map((d) => d.id);
-    await this.#stream.release(unstarted).catch((error) => {
-      log.warn("worker.release_failed", { tasks: unstarted.length, error });
-    });
+    await this.#release(this.#readAhead.splice(0).map((d) => d.id));
     const deadline = Date.now() + (this.#o.shutdownMs ?? 12_000);
-    await withTimeout(Promise.allSettled(this.#running), deadline - Date.now());
+    // Checks may take up to a minute; leave time to store what finished and to hand back
+    // what did not, so the process ends within its supervisor's kill timeout.
+    const cutOff = setTimeout(
+      () => this.#cutOff.abort(),
+      Math.max(0, deadline - Date.now() - 3_000),
+    );
+    await Promise.allSettled(this.#running);
+    clearTimeout(cutOff);
+    await this.#release(this.#unfinished.splice(0));
     const stored = await this.#store.drain(deadline);
     // Whatever is left stays pending in Redis and is reclaimed by another worker.
     if (!stored) log.warn("worker.drain_incomplete", { pending: this.#store.pending });
+  }
+
+  async #release(ids: string[]): Promise<void> {
+    await this.#stream.release(ids).catch((error) => {
+      log.warn("worker.release_failed", { tasks: ids.length, error });
+    });
   }
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([promise, new Promise((resolve) => timer = setTimeout(resolve, ms))]);
-  clearTimeout(timer);
 }

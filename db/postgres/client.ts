@@ -18,6 +18,8 @@ export function connectPostgres(url: string, options: { max?: number } = {}): Po
     connect_timeout: 10,
     idle_timeout: 30,
     onnotice: () => {},
+    // A bound on every statement: a stuck query must fail, not hang a publisher cycle.
+    connection: { statement_timeout: 30_000 },
   });
   return {
     db: drizzle(sql, { schema }),

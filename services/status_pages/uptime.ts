@@ -25,9 +25,9 @@ export interface UptimeSummary {
 }
 
 /**
- * The last {@link BAR_DAYS} UTC days (today included) per website. Counts are distinct
- * scheduled times per region, summed over regions: a check delivered twice counts once,
- * and the same moment checked from two regions counts twice (two checks happened).
+ * The last {@link BAR_DAYS} UTC days (today included) per website, from the hourly
+ * rollup of deduplicated checks, summed over regions: a check delivered twice counts
+ * once, and the same moment checked from two regions counts twice (two checks happened).
  */
 export async function dailyUptime(
   services: Services,

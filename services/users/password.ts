@@ -12,7 +12,24 @@ const KEY_LENGTH = 32;
 // scrypt needs 128 × N × r bytes; Node's default cap (32 MiB) is below that.
 const MAX_MEMORY = 256 * 1024 * 1024;
 
-function derive(password: string, salt: Buffer, n: number, r: number, p: number) {
+// Each derivation holds 128 MiB; two at a time keep a burst of logins from exhausting
+// memory, the rest wait their turn.
+const MAX_PARALLEL = 2;
+let active = 0;
+const waiting: (() => void)[] = [];
+
+async function derive(password: string, salt: Buffer, n: number, r: number, p: number) {
+  if (active >= MAX_PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  active++;
+  try {
+    return await deriveNow(password, salt, n, r, p);
+  } finally {
+    active--;
+    waiting.shift()?.();
+  }
+}
+
+function deriveNow(password: string, salt: Buffer, n: number, r: number, p: number) {
   return new Promise<Buffer>((resolve, reject) => {
     scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, { N: n, r, p, maxmem: MAX_MEMORY }, (
       error,

@@ -15,7 +15,8 @@ export interface Limit {
 }
 
 export async function enforceRateLimits(services: Services, limits: Limit[]): Promise<void> {
-  const pipeline = services.redis.pipeline();
+  // A transaction: a counter must never be left without its expiry.
+  const pipeline = services.redis.multi();
   for (const limit of limits) {
     const key = `${services.config.redisKeyPrefix}ratelimit:${limit.scope}:${limit.key}`;
     pipeline.incr(key).expire(key, limit.windowSeconds, "NX").pttl(key);

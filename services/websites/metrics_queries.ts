@@ -2,10 +2,10 @@
  * The ClickHouse queries behind `website.metrics`, separate from the service so the
  * benchmark can run exactly the same SQL directly.
  *
- * Every count is of distinct scheduled times per region, so a check delivered twice
- * counts once: the 24-hour range reads raw rows with FINAL (ReplacingMergeTree keeps
- * one row per website, region and scheduled time), longer ranges read the hourly
- * rollup, which is built from deduplicated rows (db/clickhouse/rollup.ts). Buckets are whole
+ * A check delivered twice counts once: the 24-hour range reads raw rows with FINAL
+ * (ReplacingMergeTree keeps one row per website, region and scheduled time), longer
+ * ranges read the hourly rollup, built from those same deduplicated rows
+ * (db/clickhouse/rollup.ts). Buckets are whole
  * multiples of their size in Unix time (integer division), so they are UTC-aligned
  * whatever the server's time zone, and ClickHouse 18.16 (no toStartOfInterval) runs them.
  */
@@ -59,8 +59,7 @@ export interface MetricsQueries {
   series: string;
   /**
    * Per region over the whole range: q. Counts are the sums of the series' buckets,
-   * exact because buckets partition the range and a check lies in one bucket; merging
-   * the uniqExact states of a whole range again would double the query's cost.
+   * exact because buckets partition the range and a check lies in one bucket.
    */
   regions: string;
   /** Response time quantiles over every region: q. */

@@ -25,7 +25,7 @@ export function checkSettings(config: Config, settings: Settings): void {
         `available: ${config.regions.join(", ")}`,
     );
   }
-  // fetch refuses a body on these methods, so every check would fail.
+  // A body on GET or HEAD is refused by many servers and proxies; it is never what's meant.
   if (settings.body !== null && (settings.method === "GET" || settings.method === "HEAD")) {
     throw new DomainError("BAD_REQUEST", `body: not allowed with ${settings.method}`);
   }

@@ -11,7 +11,7 @@ export const MAX_HEADERS = 20;
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_INTERVAL_SECONDS = 86_400;
 
-// RFC 9110 token characters; anything else would be refused by fetch at check time.
+// RFC 9110 token characters; anything else is no valid header, and the check would fail.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$/;
 // Set by the HTTP client from the request itself; a user value would break the check.
 const RESERVED_HEADERS = new Set(["host", "content-length", "transfer-encoding", "connection"]);

@@ -76,6 +76,7 @@ async function refusePrivateTarget(hostname: string, resolve: Resolver): Promise
   if (!addresses.length) throw refuse("host does not resolve");
   for (const address of addresses) {
     const reason = blockReason(address);
-    if (reason) throw refuse(`${hostname} resolves to ${address}, ${reason}`);
+    // The address itself is not shown: it would map the network behind us.
+    if (reason) throw refuse(`${hostname} resolves to ${reason}`);
   }
 }

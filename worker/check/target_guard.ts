@@ -86,8 +86,13 @@ export async function vetAddresses(target: Target, guard: GuardOptions): Promise
     for (const address of usable) {
       const reason = guard.rule(address);
       if (reason === null) continue;
-      const via = literal ? "" : ` (resolved from ${target.hostname})`;
-      throw new CheckFailure("blocked", `blocked: ${address} is ${reason}${via}`);
+      // A name's private address is not shown: it would map the network behind us.
+      throw new CheckFailure(
+        "blocked",
+        literal
+          ? `blocked: ${address} is ${reason}`
+          : `blocked: ${target.hostname} resolves to ${reason}`,
+      );
     }
   }
   const ordered = [

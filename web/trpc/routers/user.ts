@@ -15,8 +15,8 @@ export const userRouter = router({
     return user;
   }),
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    await logout(ctx.services, ctx.sessionToken); // a new token at every login
     const { user, token } = await login(ctx.services, input, ctx.ip);
+    await logout(ctx.services, ctx.sessionToken); // a new token at every login
     ctx.resHeaders.append("Set-Cookie", sessionCookie(token, ctx.secure));
     return user;
   }),
