@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { ensureLocalServices } from "../scripts/local_services.ts";
 import { migrateClickHouse } from "../db/clickhouse/migrations.ts";
 import { connectClickHouse } from "../db/clickhouse/client.ts";
+import { connectPostgres } from "../db/postgres/client.ts";
 import { eventually, pipelineBed, startTarget } from "./helpers/pipeline.ts";
 import { freePort, spawnProcess } from "./helpers/processes.ts";
 import { testConfig } from "./helpers/databases.ts";
@@ -212,5 +213,51 @@ Deno.test("two publishers: one publishes; when it dies the other takes over, no 
     await first.stop();
     await second.stop();
     await bed.close();
+  }
+});
+
+Deno.test("Postgres away: the publisher says so once, keeps running and recovers", async () => {
+  const port = freePort();
+  const dataDir = `${await Deno.makeTempDir()}/`;
+  // As root, the server runs as `postgres`, which must be able to enter the folder.
+  await Deno.chmod(dataDir, 0o755);
+  const databaseUrl = `postgres://postgres@127.0.0.1:${port}/outage`;
+  const urls = { ...testConfig(), databaseUrl };
+  let postgres = await ensureLocalServices(urls, { only: ["Postgres"], dataDir });
+  const bed = await pipelineBed({ databaseUrl });
+  const env = { ...bed.env, PUBLISHER_TICK_MS: "200" };
+  const publisher = spawnProcess("publisher/main.ts", env);
+  try {
+    await publisher.waitFor("publisher.started");
+    await bed.addWebsites(3, {
+      url: "http://127.0.0.1:9/",
+      regions: ["ams"],
+      intervalSeconds: 3_600,
+    });
+    const stream = bed.keys.stream("ams");
+    await eventually(async () => await bed.redis.xlen(stream) === 3, 10_000, "3 tasks");
+    await bed.pg.close();
+    await postgres.stop();
+    await publisher.waitFor("publisher.cycle_failed");
+    // Many ticks fail while it is away; the log says so once.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    assert.equal(publisher.lines.filter((l) => l.event === "publisher.cycle_failed").length, 1);
+    postgres = await ensureLocalServices(urls, { only: ["Postgres"], dataDir });
+    await publisher.waitFor("publisher.recovered");
+    const pg = connectPostgres(databaseUrl);
+    try {
+      const [owner] = await pg.sql`select id from users limit 1`;
+      await pg.sql`insert into websites (owner_id, url, regions)
+        values (${owner.id}, 'http://127.0.0.1:9/', ${["ams"]})`;
+      await eventually(async () => await bed.redis.xlen(stream) === 4, 10_000, "a 4th task");
+    } finally {
+      await pg.close();
+    }
+    assert.equal((await publisher.stop()).code, 0);
+  } finally {
+    await publisher.stop();
+    await bed.close().catch(() => {});
+    await postgres.stop();
+    await Deno.remove(dataDir, { recursive: true });
   }
 });

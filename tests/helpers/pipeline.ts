@@ -20,9 +20,10 @@ export interface WebsiteSpec {
   keyword?: string;
 }
 
-export async function pipelineBed() {
+/** `databaseUrl`: a Postgres of the test's own (e.g. one it stops) instead of the shared one. */
+export async function pipelineBed(options: { databaseUrl?: string } = {}) {
   const config = testConfig();
-  const databaseUrl = newPostgresUrl();
+  const databaseUrl = options.databaseUrl ?? newPostgresUrl();
   const clickhouseUrl = newClickHouseUrl();
   await Promise.all([
     migratePostgres(databaseUrl),
