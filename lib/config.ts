@@ -51,6 +51,8 @@ const envSchema = z.object({
   FLY_API_TOKEN: z.string().min(1).optional(),
   FLY_APP_NAME: z.string().regex(/^[a-z0-9-]+$/, "expected a Fly app name").optional(),
   FLY_API_URL: urlWithScheme(["http:", "https:"]).default("https://api.machines.dev"),
+  // Set by Fly on every machine it runs; elsewhere nobody may claim to be Fly's proxy.
+  FLY_ALLOC_ID: z.string().optional(),
   RETENTION_DAYS: integer(1, 3650).default(90),
   PUBLISHER_TICK_MS: integer(100, 60_000).default(2_000),
   PUBLISHER_LEASE_MS: integer(500, 300_000).default(10_000),
@@ -80,6 +82,8 @@ export interface Config {
   reclaimIdleMs: number;
   allowPrivateTargets: boolean;
   fly: { apiToken: string; appName: string; apiUrl: string } | null;
+  /** Running on a Fly machine, behind Fly's proxy (which names the client in Fly-Client-IP). */
+  onFly: boolean;
   retentionDays: number;
   /** How often the publisher looks for due websites. */
   publisherTickMs: number;
@@ -134,6 +138,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     reclaimIdleMs: e.RECLAIM_IDLE_MS,
     allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS,
     fly,
+    onFly: Boolean(e.FLY_ALLOC_ID),
     retentionDays: e.RETENTION_DAYS,
     publisherTickMs: e.PUBLISHER_TICK_MS,
     publisherLeaseMs: e.PUBLISHER_LEASE_MS,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { TRPCClientError } from "@trpc/client";
 import { apiServer, errorCode } from "../helpers/api.ts";
+import { clientIp } from "../../web/client_ip.ts";
 
 Deno.test("sign up, me, log out, log in: the session follows the cookie", async () => {
   const server = await apiServer();
@@ -121,4 +122,46 @@ Deno.test("a write from another origin is refused", async () => {
   } finally {
     await server.close();
   }
+});
+
+Deno.test("a session ends after a week unused or 30 days after login", async () => {
+  const server = await apiServer();
+  try {
+    const idle = await server.user("idle");
+    const old = await server.user("old");
+    assert.equal((await idle.api.user.me.query()).id, idle.user.id);
+    await server.bed.pg.sql`
+      update sessions set last_seen_at = now() - interval '8 days' where user_id = ${idle.user.id}`;
+    await server.bed.pg.sql`
+      update sessions set expires_at = now() - interval '1 minute' where user_id = ${old.user.id}`;
+    assert.equal(await errorCode(idle.api.user.me.query()), "UNAUTHORIZED");
+    assert.equal(await errorCode(old.api.user.me.query()), "UNAUTHORIZED");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("attempts are limited per address too, across accounts", async () => {
+  const server = await apiServer();
+  try {
+    const client = server.client();
+    const codes: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const email = `nobody-${i}@example.com`;
+      codes.push(await errorCode(client.api.user.login.mutate({ email, password: "whatever" })));
+    }
+    assert.deepEqual(codes.slice(0, 10), Array(10).fill("UNAUTHORIZED"));
+    assert.equal(codes[10], "TOO_MANY_REQUESTS");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("only behind Fly's proxy does Fly-Client-IP name the client", () => {
+  const req = new Request("http://x/", { headers: { "fly-client-ip": "203.0.113.9" } });
+  const info = {
+    remoteAddr: { transport: "tcp", hostname: "10.0.0.7", port: 1 },
+  } as Deno.ServeHandlerInfo;
+  assert.equal(clientIp(req, info, true), "203.0.113.9");
+  assert.equal(clientIp(req, info, false), "10.0.0.7");
 });

@@ -3,7 +3,11 @@ import { handleTrpc } from "../../../web/trpc/handler.ts";
 import { clientIp } from "../../../web/client_ip.ts";
 
 const serve = define.handlers((ctx) =>
-  handleTrpc(ctx.req, ctx.state.services, clientIp(ctx.req, ctx.info))
+  handleTrpc(
+    ctx.req,
+    ctx.state.services,
+    clientIp(ctx.req, ctx.info, ctx.state.services.config.onFly),
+  )
 );
 
 export const handler = serve;
