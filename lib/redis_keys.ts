@@ -3,6 +3,8 @@ export function redisKeys(prefix: string) {
   return {
     /** The task stream of a region; its consumer group is {@link consumerGroup}. */
     stream: (region: string) => `${prefix}checks:${region}`,
+    /** The newest slot published per website (a hash), so no slot is published twice. */
+    publishedSlots: (region: string) => `${prefix}checks:${region}:slots`,
     /** Tasks that failed too often, kept for inspection. */
     deadLetters: (region: string) => `${prefix}checks:${region}:dead`,
     consumerGroup: "workers",

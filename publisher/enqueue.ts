@@ -1,18 +1,36 @@
 /**
  * Puts tasks on the region streams. Each batch is one Lua call that first checks the
- * publisher still holds the lease (fencing) and trims the stream by age, never by count:
- * entries older than the longest task lifetime are worthless, everything younger stays
- * however many websites there are.
+ * publisher still holds the lease (fencing), skips a slot already published for that
+ * website (a publisher killed after enqueueing and before its Postgres commit leaves
+ * its websites due, and its successor must not publish them again), and trims the
+ * stream by age, never by count: entries older than the longest task lifetime are
+ * worthless, everything younger stays however many websites there are.
  */
 import type { Redis } from "../lib/redis.ts";
+import type { RedisKeys } from "../lib/redis_keys.ts";
 import { MAX_TASK_AGE_MS } from "../lib/task.ts";
 
+// KEYS: lease, stream, published slots. ARGV: lease id, min id, then per task
+// website id, slot, payload.
 const PUBLISH = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-for i = 3, #ARGV do
-  redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 't', ARGV[i])
+local added = 0
+for i = 3, #ARGV, 3 do
+  local last = tonumber(redis.call('HGET', KEYS[3], ARGV[i]) or '0')
+  if tonumber(ARGV[i + 1]) > last then
+    redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 't', ARGV[i + 2])
+    redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
+    added = added + 1
+  end
 end
-return #ARGV - 2`;
+return added`;
+
+export interface QueuedTask {
+  websiteId: string;
+  /** Epoch seconds; with the website, what makes the task unique. */
+  slot: number;
+  payload: string;
+}
 
 /** Entries this much older than their deadline's horizon are trimmed. */
 const TRIM_SLACK_MS = 60_000;
@@ -25,28 +43,35 @@ export class NotLeaderError extends Error {
 }
 
 /**
- * Adds the payloads to each stream in chunks, all in one pipeline (one round trip).
- * Throws NotLeaderError, having published nothing more, once the lease is lost.
+ * Adds each region's tasks to its stream in chunks, all in one pipeline (one round trip);
+ * returns how many were new. Throws NotLeaderError, having published nothing more, once
+ * the lease is lost.
  */
 export async function enqueueTasks(
   redis: Redis,
+  keys: RedisKeys,
   lease: { key: string; id: string },
-  payloadsByStream: Map<string, string[]>,
+  tasksByRegion: Map<string, QueuedTask[]>,
   now = Date.now(),
 ): Promise<number> {
   const minId = String(now - MAX_TASK_AGE_MS - TRIM_SLACK_MS);
   const pipeline = redis.pipeline();
   let calls = 0;
-  for (const [stream, payloads] of payloadsByStream) {
-    for (let i = 0; i < payloads.length; i += CHUNK) {
+  for (const [region, tasks] of tasksByRegion) {
+    for (let i = 0; i < tasks.length; i += CHUNK) {
+      const args: string[] = [];
+      for (const task of tasks.slice(i, i + CHUNK)) {
+        args.push(task.websiteId, String(task.slot), task.payload);
+      }
       pipeline.eval(
         PUBLISH,
-        2,
+        3,
         lease.key,
-        stream,
+        keys.stream(region),
+        keys.publishedSlots(region),
         lease.id,
         minId,
-        ...payloads.slice(i, i + CHUNK),
+        ...args,
       );
       calls++;
     }

@@ -9,7 +9,7 @@ import type { RedisKeys } from "../lib/redis_keys.ts";
 import { log } from "../lib/logger.ts";
 import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { claimDueWebsites, type Defaults, type DueWebsite } from "./due_websites.ts";
-import { enqueueTasks, NotLeaderError } from "./enqueue.ts";
+import { enqueueTasks, NotLeaderError, type QueuedTask } from "./enqueue.ts";
 import type { LeaderLease } from "./leader_lease.ts";
 
 export interface PublisherOptions {
@@ -68,8 +68,9 @@ export class Publisher {
           const due = await claimDueWebsites(tx, now, batchSize, defaults);
           result.tasks += await enqueueTasks(
             redis,
+            keys,
             lease,
-            tasksByStream(due, keys, timing),
+            tasksByRegion(due, timing),
             timing.now,
           );
           return due.length;
@@ -134,12 +135,11 @@ function deadline(website: DueWebsite, timing: { now: number; reclaimIdleMs: num
   return Math.max(website.slot * 1000, timing.now) + Math.min(lifetime, MAX_TASK_AGE_MS);
 }
 
-function tasksByStream(
+function tasksByRegion(
   websites: DueWebsite[],
-  keys: RedisKeys,
   timing: { now: number; reclaimIdleMs: number },
-): Map<string, string[]> {
-  const byStream = new Map<string, string[]>();
+): Map<string, QueuedTask[]> {
+  const byRegion = new Map<string, QueuedTask[]>();
   for (const website of websites) {
     const payload = encodeTask({
       websiteId: website.id,
@@ -154,11 +154,10 @@ function tasksByStream(
       deadline: deadline(website, timing),
     });
     for (const region of website.regions) {
-      const stream = keys.stream(region);
-      let list = byStream.get(stream);
-      if (!list) byStream.set(stream, list = []);
-      list.push(payload);
+      let list = byRegion.get(region);
+      if (!list) byRegion.set(region, list = []);
+      list.push({ websiteId: website.id, slot: website.slot, payload });
     }
   }
-  return byStream;
+  return byRegion;
 }

@@ -8,6 +8,8 @@ import {
 } from "./helpers/pipeline.ts";
 import { LeaderLease } from "../publisher/leader_lease.ts";
 import { Publisher } from "../publisher/publisher.ts";
+import { claimDueWebsites } from "../publisher/due_websites.ts";
+import { enqueueTasks, type QueuedTask } from "../publisher/enqueue.ts";
 import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 
@@ -294,6 +296,38 @@ Deno.test("a target that never answers is a timeout; the other checks are not he
     await accepting.catch(() => {});
     for (const conn of held) conn.close();
     await fast.close();
+    await bed.close();
+  }
+});
+
+Deno.test("a publisher killed between enqueueing and committing: no slot is published twice", async () => {
+  const bed = await pipelineBed();
+  try {
+    await bed.addWebsites(5, { url: "http://127.0.0.1:9/", regions: ["ams", "iad"] });
+    const dying = new LeaderLease(bed.redis, bed.keys.publisherLease, 10_000);
+    assert.equal(await dying.acquireOrRenew(), true);
+    // It claims and enqueues, then dies before Postgres commits: the websites stay due.
+    await assert.rejects(
+      bed.pg.sql.begin(async (tx) => {
+        const due = await claimDueWebsites(tx, new Date(), 100, defaults);
+        const tasks = new Map<string, QueuedTask[]>();
+        for (const region of ["ams", "iad"]) {
+          tasks.set(region, due.map((w) => ({ websiteId: w.id, slot: w.slot, payload: "{}" })));
+        }
+        assert.equal(await enqueueTasks(bed.redis, bed.keys, dying, tasks), 10);
+        throw new Error("killed");
+      }),
+      /killed/,
+    );
+    await bed.redis.del(bed.keys.publisherLease); // its lease runs out
+    const successor = publisherFor(bed);
+    assert.deepEqual(await successor.runCycle(), { leader: true, websites: 5, tasks: 0 });
+    assert.equal(await bed.redis.xlen(bed.keys.stream("ams")), 5);
+    assert.equal(await bed.redis.xlen(bed.keys.stream("iad")), 5);
+    // The next slot is published as usual.
+    const later = await successor.runCycle(new Date(Date.now() + 181_000));
+    assert.equal(later.tasks, 10);
+  } finally {
     await bed.close();
   }
 });

@@ -14,8 +14,13 @@ export async function deleteWebsite(
   id: string,
 ): Promise<{ id: string }> {
   const deleted = await services.db.delete(websites).where(ownedBy(actor, id))
-    .returning({ id: websites.id });
+    .returning({ id: websites.id, regions: websites.regions });
   if (!deleted.length) throw notFound("Website");
-  await services.redis.del(services.keys.liveStatus(id));
+  // Its live status, and the publisher's record of its last slot in every region.
+  const redis = services.redis.multi().del(services.keys.liveStatus(id));
+  for (const region of new Set([...deleted[0].regions, ...services.config.regions])) {
+    redis.hdel(services.keys.publishedSlots(region), id);
+  }
+  await redis.exec();
   return { id };
 }
