@@ -512,3 +512,32 @@ Deno.test("one web process holds 1,000 sockets and one publish reaches them all"
     await server.close();
   }
 });
+
+Deno.test("after a logout or a deleted website, the socket stops receiving", async () => {
+  const server = await liveServer({ pingIntervalMs: 100 });
+  try {
+    const owner = await server.user("leaver");
+    const cookie = `uptime_session=${owner.jar.get("uptime_session")}`;
+    const kept = await addWebsite(server, owner.user.id);
+    const removed = await addWebsite(server, owner.user.id);
+    const browser = new Browser(server.url, { cookie });
+    await browser.opened;
+    // Answers the server's pings, as the client helper does.
+    const answering = setInterval(() => browser.send({ type: "pong" }), 50);
+    try {
+      await browser.request({ type: "subscribe", websiteIds: [kept, removed] }, "subscribed");
+      await server.bed.pg.sql`delete from websites where id = ${removed}`;
+      // The next check of access drops the deleted website.
+      const update = await browser.next("subscribed", browser.messages.length);
+      assert.deepEqual(update.websiteIds, [kept]);
+      await owner.api.user.logout.mutate();
+      const closed = await browser.closed;
+      assert.equal(closed.code, 1008);
+      assert.match(closed.reason, /session ended/);
+    } finally {
+      clearInterval(answering);
+    }
+  } finally {
+    await server.close();
+  }
+});

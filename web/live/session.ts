@@ -4,7 +4,7 @@
  */
 import { log } from "../../lib/logger.ts";
 import type { Services } from "../../services/context.ts";
-import type { SessionUser } from "../../services/users/sessions.ts";
+import { resolveSession, type SessionUser } from "../../services/users/sessions.ts";
 import { ownedWebsiteIds, statusPageWebsiteIds } from "./access.ts";
 import type { LiveHub, LiveSubscriber } from "./hub.ts";
 import {
@@ -19,6 +19,8 @@ export const MAX_INVALID_MESSAGES = 10;
 /** Messages waiting to be handled; more are refused (each subscribe is a query). */
 const MAX_QUEUED_MESSAGES = 16;
 const SHOWN_IDS = 5;
+/** Pings between checks that the socket may still follow what it follows. */
+const RECHECK_EVERY_PINGS = 4;
 
 type Subscription = ClientMessage & { type: "subscribe" | "unsubscribe" };
 
@@ -37,12 +39,21 @@ export class LiveSession implements LiveSubscriber {
   #invalid = 0;
   #lastHeard = Date.now();
   #closed = false;
+  #pings = 0;
+  #token: string | undefined;
 
-  constructor(socket: WebSocket, hub: LiveHub, services: Services, user: SessionUser | null) {
+  constructor(
+    socket: WebSocket,
+    hub: LiveHub,
+    services: Services,
+    user: SessionUser | null,
+    token?: string,
+  ) {
     this.#socket = socket;
     this.#hub = hub;
     this.#services = services;
     this.#user = user;
+    this.#token = token;
     hub.attach(this);
   }
 
@@ -82,6 +93,35 @@ export class LiveSession implements LiveSubscriber {
       return this.close(1001, "no answer to ping");
     }
     this.#send({ type: "ping" });
+    // Access was granted at subscribe time; every few pings it is checked again, so a
+    // logout, a deleted website or a page that drops one stops the flow within minutes.
+    if (++this.#pings % RECHECK_EVERY_PINGS === 0 && this.#queued < MAX_QUEUED_MESSAGES) {
+      this.#queued++;
+      this.#queue = this.#queue
+        .then(() => this.#closed ? undefined : this.#recheck())
+        .catch((error) => log.warn("live.recheck_failed", { error }))
+        .finally(() => this.#queued--);
+    }
+  }
+
+  async #recheck(): Promise<void> {
+    if (this.#user) {
+      if (!(await resolveSession(this.#services, this.#token))) {
+        return this.close(1008, "session ended; sign in again");
+      }
+      if (this.#own.size) {
+        const owned = await ownedWebsiteIds(this.#services, this.#user.id, [...this.#own]);
+        for (const id of this.#own) if (!owned.has(id)) this.#own.delete(id);
+      }
+    }
+    if (this.#page) {
+      const ids = await statusPageWebsiteIds(this.#services, this.#page.slug);
+      this.#page = ids ? { slug: this.#page.slug, websiteIds: ids } : null;
+    }
+    if (this.#closed) return;
+    const before = [...this.#following].sort().join();
+    this.#update();
+    if ([...this.#following].sort().join() !== before) this.#sendSubscribed();
   }
 
   close(code: number, reason: string): void {
@@ -118,6 +158,10 @@ export class LiveSession implements LiveSubscriber {
     } catch {
       this.#send({ type: "error", message: "live updates are unavailable right now" });
     }
+    this.#sendSubscribed();
+  }
+
+  #sendSubscribed(): void {
     this.#send({
       type: "subscribed",
       websiteIds: [...this.#following],

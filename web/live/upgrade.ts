@@ -9,9 +9,10 @@ import type { State } from "../define.ts";
 import { readSessionCookie } from "../trpc/cookies.ts";
 import { liveHub } from "./hub.ts";
 import { LiveSession } from "./session.ts";
+import { isSameOrigin } from "../same_origin.ts";
 
 export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
-  const { req, url } = ctx;
+  const { req } = ctx;
   const { services } = ctx.state;
   if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
     return ctx.text("Expected a WebSocket upgrade (this is /api/ws)", {
@@ -20,7 +21,7 @@ export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
     });
   }
   // Browsers send the cookie on cross-site WebSocket handshakes too; only Origin tells.
-  if (!isOwnOrigin(req, url, services.config.appUrl)) {
+  if (!isSameOrigin(req, services.config.appUrl)) {
     return ctx.text("Cross-origin WebSocket connections are refused", { status: 403 });
   }
   const hub = liveHub(services);
@@ -31,8 +32,9 @@ export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
     });
   }
   let user;
+  const token = readSessionCookie(req);
   try {
-    user = await resolveSession(services, readSessionCookie(req));
+    user = await resolveSession(services, token);
   } catch (error) {
     log.error("live.session_failed", { error });
     return ctx.text("Could not check the session; try again", { status: 503 });
@@ -40,7 +42,7 @@ export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
   let session: LiveSession | null = null;
   return ctx.upgrade({
     open(socket) {
-      session = new LiveSession(socket, liveHub(services), services, user);
+      session = new LiveSession(socket, liveHub(services), services, user, token);
     },
     message(_socket, event) {
       session?.receive(event.data);
@@ -52,14 +54,4 @@ export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
       // A close event follows; nothing else to do.
     },
   });
-}
-
-/** No Origin (not a browser) is allowed: such a client cannot carry a victim's cookie. */
-function isOwnOrigin(req: Request, url: URL, appUrl: string): boolean {
-  const origin = req.headers.get("origin");
-  if (origin === null) return true;
-  const own = new Set([url.origin, new URL(appUrl).origin]);
-  const forwardedProto = req.headers.get("x-forwarded-proto");
-  if (forwardedProto) own.add(`${forwardedProto}://${url.host}`);
-  return own.has(origin);
 }

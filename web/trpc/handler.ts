@@ -8,6 +8,7 @@ import type { Services } from "../../services/context.ts";
 import { resolveSession } from "../../services/users/sessions.ts";
 import { readSessionCookie } from "./cookies.ts";
 import { appRouter } from "./router.ts";
+import { isSameOrigin } from "../same_origin.ts";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 const MAX_BODY_BYTES = 256 * 1024;
@@ -18,7 +19,7 @@ export async function handleTrpc(
   ip: string,
 ): Promise<Response> {
   const url = new URL(req.url);
-  if (req.method !== "GET" && !isSameOrigin(req, url)) {
+  if (req.method !== "GET" && !isSameOrigin(req, services.config.appUrl)) {
     return errorResponse(403, "FORBIDDEN", "Cross-origin requests may not change anything");
   }
   let body: Uint8Array<ArrayBuffer> | null = null;
@@ -51,20 +52,6 @@ export async function handleTrpc(
       }
     },
   });
-}
-
-/**
- * Browsers send Origin on cross-site writes (and Sec-Fetch-Site); clients without
- * either (curl, servers) cannot carry a victim's cookie, so they are not refused here.
- */
-function isSameOrigin(req: Request, url: URL): boolean {
-  if (req.headers.get("sec-fetch-site") === "cross-site") return false;
-  const origin = req.headers.get("origin");
-  if (!origin) return true;
-  const forwardedProto = req.headers.get("x-forwarded-proto");
-  const own = new Set([url.origin]);
-  if (forwardedProto) own.add(`${forwardedProto}://${url.host}`);
-  return own.has(origin);
 }
 
 async function readCapped(
