@@ -7,6 +7,7 @@ import { type Config, redactUrl } from "./config.ts";
 import { connectRedis, type Redis, waitForRedis } from "./redis.ts";
 import { connectPostgres, type Postgres } from "../db/postgres/client.ts";
 import { type ClickHouse, connectClickHouse } from "../db/clickhouse/client.ts";
+import { withTimeout } from "./async.ts";
 
 export interface Connections {
   pg: Postgres;
@@ -27,9 +28,9 @@ export async function openConnections(config: Config, name: string): Promise<Con
   };
   try {
     await Promise.all([
-      withTimeout(pg.sql`select 1`, `Postgres at ${redactUrl(config.databaseUrl)}`),
+      reachable(pg.sql`select 1`, `Postgres at ${redactUrl(config.databaseUrl)}`),
       waitForRedis(redis, config.redisUrl, START_TIMEOUT_MS),
-      withTimeout(
+      reachable(
         ch.client.ping().then(throwIfPingFailed),
         `ClickHouse at ${redactUrl(config.clickhouseUrl)}`,
       ),
@@ -45,20 +46,11 @@ function throwIfPingFailed(result: { success: boolean; error?: Error }): void {
   if (!result.success) throw result.error ?? new Error("ping failed");
 }
 
-async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+async function reachable<T>(promise: Promise<T>, what: string): Promise<T> {
   try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("timed out")), START_TIMEOUT_MS);
-      }),
-    ]);
+    return await withTimeout(promise, START_TIMEOUT_MS, "connecting");
   } catch (error) {
-    promise.catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`${what} is not reachable (${reason})`);
-  } finally {
-    clearTimeout(timer);
   }
 }

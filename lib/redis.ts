@@ -6,6 +6,7 @@
 import { Redis } from "ioredis";
 import { redactUrl } from "./config.ts";
 import { log } from "./logger.ts";
+import { withTimeout } from "./async.ts";
 
 export type { Redis };
 
@@ -49,19 +50,12 @@ export async function waitForRedis(redis: Redis, url: string, timeoutMs = 10_000
     if (redis.status === "wait") await redis.connect();
     await redis.ping();
   })();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("timed out")), timeoutMs);
-  });
   try {
-    await Promise.race([attempt, timeout]);
+    await withTimeout(attempt, timeoutMs, "connecting");
   } catch (error) {
-    attempt.catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
       `Redis is not reachable at ${redactUrl(url)} (${reason}); is redis-server running?`,
     );
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,5 +1,6 @@
 /** `GET /healthz`: whether this web process can reach what it depends on. */
 import type { Connections } from "../lib/connections.ts";
+import { withTimeout } from "../lib/async.ts";
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -23,16 +24,10 @@ export async function healthReport(connections: Connections): Promise<HealthRepo
 }
 
 async function probe(check: () => Promise<unknown>): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => timer = setTimeout(reject, PROBE_TIMEOUT_MS)),
-    ]);
+    await withTimeout(check(), PROBE_TIMEOUT_MS);
     return true;
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
   }
 }

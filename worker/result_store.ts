@@ -7,6 +7,7 @@
 import type { ClickHouse } from "../db/clickhouse/client.ts";
 import { literal } from "../db/clickhouse/sql.ts";
 import { log } from "../lib/logger.ts";
+import { sleep } from "../lib/async.ts";
 
 export interface CheckRow {
   website_id: string;
@@ -178,8 +179,4 @@ function uniqueRows(batch: PendingResult[]): CheckRow[] {
   const byIdentity = new Map<string, CheckRow>();
   for (const { row } of batch) byIdentity.set(identity(row), row);
   return [...byIdentity.values()];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -15,6 +15,7 @@ import { type Delivery, TaskStream } from "./task_stream.ts";
 import { type PendingResult, ResultStore } from "./result_store.ts";
 import { publishLiveResults } from "./live_status.ts";
 import { Watchdog } from "./watchdog.ts";
+import { sleep } from "../lib/async.ts";
 
 export interface WorkerOptions {
   sql: postgres.Sql;
@@ -274,8 +275,4 @@ export class Worker {
       log.warn("worker.release_failed", { tasks: ids.length, error });
     });
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

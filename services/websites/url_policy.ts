@@ -14,6 +14,7 @@ import { lookup } from "node:dns/promises";
 // The pure rule module, not worker/check/mod.ts: the web process needs no HTTP checker.
 import { blockReason } from "../../worker/check/address_policy.ts";
 import { DomainError } from "../errors.ts";
+import { withTimeout } from "../../lib/async.ts";
 
 /** Resolves a hostname to every address it has (A and AAAA). */
 export type Resolver = (hostname: string) => Promise<string[]>;
@@ -21,16 +22,9 @@ export type Resolver = (hostname: string) => Promise<string[]>;
 const LOOKUP_TIMEOUT_MS = 5_000;
 
 export const systemResolver: Resolver = async (hostname) => {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("lookup timed out")), LOOKUP_TIMEOUT_MS);
-  });
-  try {
-    const answers = await Promise.race([lookup(hostname, { all: true, verbatim: true }), timeout]);
-    return answers.map((answer) => answer.address);
-  } finally {
-    clearTimeout(timer);
-  }
+  const lookingUp = lookup(hostname, { all: true, verbatim: true });
+  const answers = await withTimeout(lookingUp, LOOKUP_TIMEOUT_MS, "lookup");
+  return answers.map((answer) => answer.address);
 };
 
 const refuse = (message: string) => new DomainError("BAD_REQUEST", `url: ${message}`);
