@@ -2,44 +2,9 @@ import assert from "node:assert/strict";
 import { migratePostgres } from "../db/postgres/migrate.ts";
 import { migrateClickHouse } from "../db/clickhouse/migrations.ts";
 import { newClickHouseUrl, newPostgresUrl } from "./helpers/databases.ts";
+import { freePort, spawnProcess } from "./helpers/processes.ts";
 
 const root = new URL("../", import.meta.url).pathname;
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-function start(entry: string, env: Record<string, string>) {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", entry],
-    cwd: root,
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-async function readLines(stream: ReadableStream<Uint8Array>, until: (line: string) => boolean) {
-  const lines: string[] = [];
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    const parts = buffer.split("\n");
-    buffer = parts.pop()!;
-    lines.push(...parts);
-    if (parts.some(until)) break;
-  }
-  reader.releaseLock();
-  return lines;
-}
 
 async function migratedEnv(): Promise<Record<string, string>> {
   const databaseUrl = newPostgresUrl();
@@ -51,9 +16,8 @@ async function migratedEnv(): Promise<Record<string, string>> {
 
 Deno.test("web serves / and /healthz, and SIGTERM stops it with status 0", async () => {
   const port = freePort();
-  const web = start("web/main.ts", { ...(await migratedEnv()), PORT: String(port) });
-  const lines = await readLines(web.stdout, (line) => line.includes('"web.started"'));
-  assert.ok(lines.some((l) => JSON.parse(l).process === "web"), lines.join("\n"));
+  const web = spawnProcess("web/main.ts", { ...(await migratedEnv()), PORT: String(port) });
+  assert.equal((await web.waitFor("web.started")).process, "web");
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);
   assert.equal(health.status, 200);
   assert.deepEqual(await health.json(), {
@@ -65,24 +29,16 @@ Deno.test("web serves / and /healthz, and SIGTERM stops it with status 0", async
   const home = await fetch(`http://127.0.0.1:${port}/`);
   assert.equal(home.status, 200);
   assert.match(await home.text(), /Uptime/);
-  web.kill("SIGTERM");
-  const status = await web.status;
-  assert.equal(status.code, 0);
-  await web.stderr.cancel();
-  await web.stdout.cancel().catch(() => {});
+  assert.equal((await web.stop("SIGTERM")).code, 0);
 });
 
 for (const name of ["publisher", "worker"]) {
   Deno.test(`${name} starts, says so in one JSON line, and stops on SIGINT`, async () => {
-    const child = start(`${name}/main.ts`, { ...(await migratedEnv()), REGION: "ams" });
-    const lines = await readLines(child.stdout, (line) => line.includes(`"${name}.started"`));
-    const started = JSON.parse(lines.find((l) => l.includes(`${name}.started`))!);
+    const child = spawnProcess(`${name}/main.ts`, { ...(await migratedEnv()), REGION: "ams" });
+    const started = await child.waitFor(`${name}.started`);
     assert.equal(started.process, name);
     assert.equal(started.region, "ams");
-    child.kill("SIGINT");
-    assert.equal((await child.status).code, 0);
-    await child.stderr.cancel();
-    await child.stdout.cancel().catch(() => {});
+    assert.equal((await child.stop("SIGINT")).code, 0);
   });
 }
 

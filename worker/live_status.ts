@@ -4,19 +4,8 @@
  */
 import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
+import type { LiveResult } from "../lib/live_result.ts";
 import type { CheckRow } from "./result_store.ts";
-
-export interface LiveResult {
-  websiteId: string;
-  region: string;
-  outcome: "up" | "down";
-  httpStatus: number;
-  responseMs: number;
-  errorKind: string;
-  /** Epoch seconds. */
-  checkedAt: number;
-  scheduledAt: number;
-}
 
 export function toLiveResult(row: CheckRow): LiveResult {
   return {

@@ -2,9 +2,9 @@
  * Figures the public page shows per website: daily uptime bars from the hourly rollup in
  * ClickHouse, and the current status from the latest result per region in Redis.
  */
-import { z } from "zod";
 import { literal } from "../../db/clickhouse/sql.ts";
 import type { Services } from "../context.ts";
+import { liveResultSchema, parseLiveJson } from "../../lib/live_result.ts";
 
 export const BAR_DAYS = 90;
 const DAY_SECONDS = 86_400;
@@ -90,7 +90,7 @@ function percent(part: number, whole: number): number | null {
 
 export type CurrentStatus = "up" | "down" | "degraded" | "unknown";
 
-const liveResult = z.object({ outcome: z.enum(["up", "down"]) });
+const outcomeOnly = liveResultSchema.pick({ outcome: true });
 
 /**
  * Up when every region's latest result is up, down when every one is down, degraded when
@@ -112,8 +112,8 @@ export async function currentStatuses(
     if (!error && hash) {
       for (const [region, json] of Object.entries(hash as Record<string, string>)) {
         if (!website.regions.includes(region)) continue;
-        const parsed = liveResult.safeParse(safeJson(json));
-        if (parsed.success) outcomes.push(parsed.data.outcome);
+        const parsed = parseLiveJson(json, outcomeOnly);
+        if (parsed) outcomes.push(parsed.outcome);
       }
     }
     statuses.set(website.id, combine(outcomes));
@@ -126,12 +126,4 @@ function combine(outcomes: string[]): CurrentStatus {
   if (outcomes.every((o) => o === "up")) return "up";
   if (outcomes.every((o) => o === "down")) return "down";
   return "degraded";
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

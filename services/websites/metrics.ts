@@ -4,7 +4,6 @@
  * Uptime is a percentage (0–100) of distinct checks that were up; it and the response
  * times are null where there were no checks. Timestamps are epoch milliseconds.
  */
-import { z } from "zod";
 import type { Actor, Services } from "../context.ts";
 import {
   type CountRow,
@@ -15,6 +14,7 @@ import {
 } from "./metrics_queries.ts";
 import type { MetricsInput } from "./schemas.ts";
 import { ownedWebsite } from "./store.ts";
+import { liveResultSchema, parseLiveJson } from "../../lib/live_result.ts";
 
 export interface ResponseTimes {
   p50: number;
@@ -67,13 +67,13 @@ export interface WebsiteMetrics {
 }
 
 // What the worker writes to the live-status hash; anything else there is ignored.
-const liveResult = z.object({
-  outcome: z.enum(["up", "down"]),
-  httpStatus: z.number(),
-  responseMs: z.number(),
-  errorKind: z.string(),
-  checkedAt: z.number(),
-  scheduledAt: z.number(),
+const latestSchema = liveResultSchema.pick({
+  outcome: true,
+  httpStatus: true,
+  responseMs: true,
+  errorKind: true,
+  checkedAt: true,
+  scheduledAt: true,
 });
 
 export async function websiteMetrics(
@@ -174,15 +174,8 @@ function responseTimes(q: (number | null)[] | undefined): ResponseTimes | null {
 }
 
 function parseLatest(json: string | undefined): LatestStatus | null {
-  if (!json) return null;
-  let parsed;
-  try {
-    parsed = liveResult.safeParse(JSON.parse(json));
-  } catch {
-    return null;
-  }
-  if (!parsed.success) return null;
-  const result = parsed.data;
+  const result = parseLiveJson(json, latestSchema);
+  if (!result) return null;
   // The worker writes epoch seconds; the API speaks milliseconds everywhere.
   return { ...result, checkedAt: result.checkedAt * 1000, scheduledAt: result.scheduledAt * 1000 };
 }

@@ -1,22 +1,10 @@
 import assert from "node:assert/strict";
-import { TRPCClientError } from "@trpc/client";
-import { apiServer, errorCode } from "../helpers/api.ts";
+import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
 import { startFlyStandIn } from "../helpers/fly_stand_in.ts";
 import { flyCertificates } from "../../services/status_domains/fly_certificates.ts";
 import { DomainError } from "../../services/errors.ts";
 
 const NO_FLY = { FLY_API_TOKEN: "", FLY_APP_NAME: "", APP_URL: "https://uptime.example.net" };
-
-/** The message of a failed call (fails when the call succeeds). */
-async function errorMessage(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return `${error.data?.code}: ${error.message}`;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 /** Runs `body` with console output captured, and returns what was written. */
 async function capturingLogs(body: () => Promise<void>): Promise<string> {

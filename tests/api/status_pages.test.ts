@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
-import { TRPCClientError } from "@trpc/client";
-import { apiServer, errorCode } from "../helpers/api.ts";
+import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
 
 type Server = Awaited<ReturnType<typeof apiServer>>;
 
@@ -29,17 +28,6 @@ async function addWebsite(
             ${spec.active ?? true})
     returning id`;
   return row.id;
-}
-
-/** The message of a failed call (fails when the call succeeds). */
-async function errorMessage(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return `${error.data?.code}: ${error.message}`;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
 }
 
 Deno.test("a status page is created, listed, read, changed and deleted, its websites in order", async () => {

@@ -1,17 +1,5 @@
 import assert from "node:assert/strict";
-import { TRPCClientError } from "@trpc/client";
-import { apiServer, errorCode } from "../helpers/api.ts";
-
-/** The message of a failed call (fails when the call succeeds). */
-async function errorMessage(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return `${error.data?.code}: ${error.message}`;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
+import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
 
 /** Whether the publisher would pick the website up now. */
 async function due(server: Awaited<ReturnType<typeof apiServer>>, id: string) {

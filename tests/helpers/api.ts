@@ -77,3 +77,14 @@ export async function errorCode(call: Promise<unknown>): Promise<string> {
   }
   throw new Error("expected the call to fail");
 }
+
+/** The message of a failed call (fails when the call succeeds). */
+export async function errorMessage(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return `${error.data?.code}: ${error.message}`;
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}

@@ -9,6 +9,7 @@
  * ```
  */
 import { z } from "zod";
+import { type LiveResult, liveResultSchema } from "../../lib/live_result.ts";
 
 /** Website ids one `subscribe` may name; a socket holds at most this many too. */
 export const MAX_WEBSITE_IDS = 500;
@@ -22,20 +23,7 @@ const slug = z.string().regex(
   "statusPage: expected a status page slug (lowercase letters, digits, dashes)",
 );
 
-/** One check result, as workers publish it (`worker/live_status.ts`). */
-export const liveResultSchema = z.object({
-  websiteId: z.uuid(),
-  region: z.string().max(64),
-  outcome: z.enum(["up", "down"]),
-  httpStatus: z.number().int().min(0).max(999),
-  responseMs: z.number().min(0),
-  errorKind: z.string().max(64),
-  /** Epoch seconds. */
-  checkedAt: z.number().min(0),
-  /** Epoch seconds. */
-  scheduledAt: z.number().min(0),
-});
-export type LiveResult = z.infer<typeof liveResultSchema>;
+export { type LiveResult, liveResultSchema };
 
 const subscription = {
   websiteIds: websiteIds.optional(),
