@@ -14,6 +14,8 @@ export function redisKeys(prefix: string) {
     liveStatus: (websiteId: string) => `${prefix}live:${websiteId}`,
     /** Pub/sub channel carrying every stored result to the web processes. */
     resultsChannel: `${prefix}results`,
+    /** Incident transitions for the notification dispatcher (format: lib/incident_event.ts). */
+    incidentEvents: `${prefix}incident-events`,
   };
 }
 

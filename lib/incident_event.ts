@@ -1,0 +1,35 @@
+/**
+ * What the incident evaluation tells the notification dispatcher: one entry per incident
+ * transition on the Redis stream `keys.incidentEvents`, read in a consumer group. Written
+ * at least once; `id` is the idempotency key (one per incident and transition), so a
+ * repeated entry never notifies twice. Timestamps are epoch milliseconds.
+ */
+import { z } from "zod";
+
+export const incidentEventSchema = z.object({
+  /** `<incidentId>:opened` or `<incidentId>:resolved`. */
+  id: z.string().max(100),
+  type: z.enum(["opened", "resolved"]),
+  incidentId: z.uuid(),
+  websiteId: z.uuid(),
+  ownerId: z.uuid(),
+  /** The monitor's name, or its host when it has none. */
+  websiteName: z.string().max(200),
+  url: z.string().max(2048),
+  failingRegions: z.array(z.string().max(64)).max(64),
+  totalRegions: z.number().int().min(0),
+  /** The first failure of the outage. */
+  cause: z.object({
+    errorKind: z.string().max(64),
+    errorMessage: z.string().max(1000),
+    httpStatus: z.number().int().min(0).max(999),
+  }),
+  startedAt: z.number().int().min(0),
+  resolvedAt: z.number().int().min(0).nullable(),
+  /** When the transition was decided. */
+  at: z.number().int().min(0),
+});
+export type IncidentEvent = z.infer<typeof incidentEventSchema>;
+
+export const incidentEventId = (incidentId: string, type: IncidentEvent["type"]) =>
+  `${incidentId}:${type}`;
