@@ -12,9 +12,9 @@ export const liveResultSchema = z.object({
   httpStatus: z.number().int().min(0).max(999),
   responseMs: z.number().min(0),
   errorKind: z.string().max(64),
-  /** Epoch seconds. */
+  /** Epoch milliseconds, like every timestamp the API and WebSocket send. */
   checkedAt: z.number().min(0),
-  /** Epoch seconds. */
+  /** Epoch milliseconds: the slot the check was scheduled for. */
   scheduledAt: z.number().min(0),
 });
 export type LiveResult = z.infer<typeof liveResultSchema>;

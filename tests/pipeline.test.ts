@@ -60,6 +60,8 @@ Deno.test("two regions and a publisher: each (website, region, cycle) yields one
     const live = await bed.redis.hgetall(bed.keys.liveStatus(ids[0]));
     assert.deepEqual(Object.keys(live).sort(), ["ams", "iad"]);
     assert.equal(JSON.parse(live.ams).outcome, "up");
+    // Epoch milliseconds, like every timestamp the API and the WebSocket send.
+    assert.ok(Math.abs(JSON.parse(live.ams).checkedAt - Date.now()) < 600_000);
   } finally {
     await ams.stop();
     await iad.stop();

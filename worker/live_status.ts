@@ -15,8 +15,9 @@ export function toLiveResult(row: CheckRow): LiveResult {
     httpStatus: row.http_status,
     responseMs: row.response_ms,
     errorKind: row.error_kind,
-    checkedAt: row.checked_at,
-    scheduledAt: row.scheduled_at,
+    // Rows hold epoch seconds (ClickHouse DateTime); everything we publish speaks ms.
+    checkedAt: row.checked_at * 1000,
+    scheduledAt: row.scheduled_at * 1000,
   };
 }
 
@@ -48,7 +49,7 @@ export async function publishLiveResults(
     const chunk = rows.slice(i, i + CHUNK);
     const args: string[] = [];
     for (const row of chunk) {
-      args.push(row.region_id, String(row.scheduled_at), JSON.stringify(toLiveResult(row)));
+      args.push(row.region_id, String(row.scheduled_at * 1000), JSON.stringify(toLiveResult(row)));
     }
     await redis.eval(
       STORE_AND_PUBLISH,

@@ -14,8 +14,10 @@ export interface StatusDomainView {
   hostname: string;
   /** `manual` when the deployment has no Fly API configured. */
   certificateState: DomainRow["certificateState"];
-  lastCheckedAt: string | null;
-  createdAt: string;
+  /** Epoch ms. */
+  lastCheckedAt: number | null;
+  /** Epoch ms. */
+  createdAt: number;
 }
 
 export function toDomainView(row: DomainRow): StatusDomainView {
@@ -24,8 +26,8 @@ export function toDomainView(row: DomainRow): StatusDomainView {
     statusPageId: row.statusPageId,
     hostname: row.hostname,
     certificateState: row.certificateState,
-    lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
-    createdAt: row.createdAt.toISOString(),
+    lastCheckedAt: row.lastCheckedAt?.getTime() ?? null,
+    createdAt: row.createdAt.getTime(),
   };
 }
 

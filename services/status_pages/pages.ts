@@ -18,8 +18,10 @@ export interface StatusPageView {
   id: string;
   slug: string;
   title: string;
-  createdAt: string;
-  updatedAt: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms. */
+  updatedAt: number;
   websites: StatusPageWebsite[];
 }
 
@@ -57,8 +59,8 @@ export function toView(page: PageRow, entries: StatusPageWebsite[]): StatusPageV
     id: page.id,
     slug: page.slug,
     title: page.title,
-    createdAt: page.createdAt.toISOString(),
-    updatedAt: page.updatedAt.toISOString(),
+    createdAt: page.createdAt.getTime(),
+    updatedAt: page.updatedAt.getTime(),
     websites: entries,
   };
 }

@@ -174,10 +174,7 @@ function responseTimes(q: (number | null)[] | undefined): ResponseTimes | null {
 }
 
 function parseLatest(json: string | undefined): LatestStatus | null {
-  const result = parseLiveJson(json, latestSchema);
-  if (!result) return null;
-  // The worker writes epoch seconds; the API speaks milliseconds everywhere.
-  return { ...result, checkedAt: result.checkedAt * 1000, scheduledAt: result.scheduledAt * 1000 };
+  return parseLiveJson(json, latestSchema);
 }
 
 const percent = (part: number, whole: number) => whole ? (part / whole) * 100 : null;

@@ -113,7 +113,7 @@ async function addWebsite(server: Server, ownerId: string): Promise<string> {
 }
 
 function result(websiteId: string, extra: Partial<LiveResult> = {}): LiveResult {
-  const now = Math.floor(Date.now() / 1000);
+  const now = Date.now();
   return {
     websiteId,
     region: "local",

@@ -250,8 +250,8 @@ Deno.test("metrics carry the latest result per region from Redis", async () => {
       httpStatus: 0,
       responseMs: 10_000,
       errorKind: "timeout",
-      checkedAt: 1_700_000_010,
-      scheduledAt: 1_700_000_000,
+      checkedAt: 1_700_000_010_000,
+      scheduledAt: 1_700_000_000_000,
     };
     await server.bed.redis.hset(server.bed.keys.liveStatus(website.id), {
       syd: JSON.stringify(live),

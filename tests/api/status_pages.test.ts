@@ -47,6 +47,9 @@ Deno.test("a status page is created, listed, read, changed and deleted, its webs
     });
     assert.equal(page.slug, "acme-status");
     assert.equal(page.title, "Acme");
+    // Epoch milliseconds, like every timestamp the API sends.
+    assert.ok(Math.abs(page.createdAt - Date.now()) < 60_000);
+    assert.equal(page.updatedAt, page.createdAt);
     assert.deepEqual(page.websites, [
       { websiteId: b, position: 0, showUrl: false },
       { websiteId: a, position: 1, showUrl: true },
@@ -397,8 +400,8 @@ Deno.test("the public page's bars and status come from stored checks and live re
         httpStatus: outcome === "up" ? 200 : 503,
         responseMs: 80,
         errorKind: "",
-        checkedAt: Math.floor(Date.now() / 1000),
-        scheduledAt: Math.floor(Date.now() / 1000),
+        checkedAt: Date.now(),
+        scheduledAt: Date.now(),
       });
     const { redis, keys } = server.bed;
     await redis.hset(keys.liveStatus(mixed), { ams: live("up", "ams"), iad: live("down", "iad") });
