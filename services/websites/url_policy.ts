@@ -11,8 +11,8 @@
  * ```
  */
 import { lookup } from "node:dns/promises";
-// The pure rule module, not worker/check/mod.ts: the web process needs no HTTP checker.
-import { blockReason } from "../../worker/check/address_policy.ts";
+// The same rule the worker applies on every connection.
+import { blockReason } from "../../lib/address_policy.ts";
 import { DomainError } from "../errors.ts";
 import { withTimeout } from "../../lib/async.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { blockReason, isPrivateAddress } from "../../worker/check/mod.ts";
+import { blockReason, isPrivateAddress } from "../../lib/address_policy.ts";
 
 // [address, why it is refused, or null when a check may connect to it]
 const table: [string, string | null][] = [

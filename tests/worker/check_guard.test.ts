@@ -4,7 +4,8 @@
  * (10.0.0.1, 169.254.169.254) are only ever refused, never contacted.
  */
 import assert from "node:assert/strict";
-import { blockReason, type CheckOptions, runCheck } from "../../worker/check/mod.ts";
+import { blockReason } from "../../lib/address_policy.ts";
+import { type CheckOptions, runCheck } from "../../worker/check/mod.ts";
 import { checkRequest, startListener, startServer } from "./check_servers.ts";
 
 const guarded: CheckOptions = { allowPrivateTargets: false };

@@ -261,6 +261,15 @@ Deno.test("bad URLs, schemes and header values are down with kind invalid", asyn
       open,
     );
     assert.equal(badHeader.errorKind, "invalid");
+    // The same rule and words as the form (lib/header_policy.ts), for websites stored before it.
+    const euro = await runCheck(
+      checkRequest(server.origin, { headers: { "x-price": "5 €" } }),
+      open,
+    );
+    assert.equal(
+      euro.errorMessage,
+      'invalid header: the value of "x-price" may hold only printable ASCII characters (found "€")',
+    );
     assert.equal(server.requests.length, 0);
   } finally {
     await server.close();

@@ -7,6 +7,7 @@
  * the status line and headers (at most {@link maxHeaderBytes}), and decodes the body's
  * framing (chunked, Content-Length or until close) only when someone reads it.
  */
+import { headerNameProblem, headerValueProblem } from "../../lib/header_policy.ts";
 import { CheckFailure, formatBytes } from "./failures.ts";
 
 /** What goes on the wire. `headers` names are lowercase and exclude framing headers. */
@@ -24,8 +25,6 @@ export interface Http1Request {
 export const maxHeaderBytes = 64 * 1024;
 
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Visible ASCII, space, tab and obs-text: no CR, LF or other control characters.
-const fieldValue = /^[\t\x20-\x7e\x80-\xff]*$/;
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
 
@@ -41,10 +40,9 @@ export function encodeRequest(request: Http1Request): Uint8Array {
   const body = request.body === null ? null : encoder.encode(request.body);
   let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${request.host}\r\n`;
   for (const [name, value] of Object.entries(request.headers)) {
-    if (!token.test(name)) throw new CheckFailure("invalid", `invalid header name: ${name}`);
-    if (!fieldValue.test(value)) {
-      throw new CheckFailure("invalid", `invalid character in header value of ${name}`);
-    }
+    // The form applies the same rule; this catches websites stored before it did.
+    const problem = headerNameProblem(name) ?? headerValueProblem(name, value);
+    if (problem) throw new CheckFailure("invalid", `invalid header: ${problem}`);
     head += `${name}: ${value}\r\n`;
   }
   if (body !== null) head += `content-length: ${body.length}\r\n`;

@@ -16,6 +16,7 @@
  * and connects only to a vetted IP; see target_guard.ts for why that defeats DNS
  * rebinding. The whole check, redirects and body read included, ends at `timeoutMs`.
  */
+import { isReservedHeader } from "../../lib/header_policy.ts";
 import { CheckFailure, type ErrorKind, toFailure } from "./failures.ts";
 import { exchange, type HopRequest, type Http1Response, scanForKeyword } from "./http_exchange.ts";
 import {
@@ -27,7 +28,6 @@ import {
   vetAddresses,
 } from "./target_guard.ts";
 
-export { blockReason, isPrivateAddress } from "./address_policy.ts";
 export type { ErrorKind } from "./failures.ts";
 
 /** What to check: a website's request and what counts as up. */
@@ -78,16 +78,6 @@ export interface CheckOptions {
 export const defaultUserAgent = "UptimeBot/1.0 (+https://github.com/uptime)";
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-// Framing and routing headers are ours to set: a website's stale Content-Length or
-// Host must not corrupt the request or point it elsewhere.
-// Accept-Encoding too: bodies are not decompressed, and a keyword must match plain text.
-const reservedHeaders = new Set([
-  "host",
-  "content-length",
-  "transfer-encoding",
-  "connection",
-  "accept-encoding",
-]);
 // Credentials must not follow a redirect to another origin.
 const originBoundHeaders = new Set(["authorization", "cookie", "proxy-authorization"]);
 
@@ -202,7 +192,8 @@ function prepareHeaders(headers: Record<string, string>): Record<string, string>
   const prepared: Record<string, string> = { "user-agent": defaultUserAgent };
   for (const [name, value] of Object.entries(headers)) {
     const key = name.toLowerCase();
-    if (!reservedHeaders.has(key)) prepared[key] = value;
+    // Websites stored before the rule tightened may still hold a reserved header.
+    if (!isReservedHeader(key)) prepared[key] = value;
   }
   return prepared;
 }
