@@ -1,9 +1,19 @@
 /** Fresh's `utils.ts`: the request state every route sees, and `define` typed with it. */
 import { createDefine } from "../fresh/mod.ts";
 import type { Services } from "../services/context.ts";
+import type { SessionUser } from "../services/users/sessions.ts";
 
 export interface State {
   services: Services;
+  /** The signed-in user on pages (resolved by `routes/_middleware.ts`); null when signed out. */
+  user: SessionUser | null;
+  /** The page's `<title>`, set by its handler; `_app` adds " · Uptime". */
+  title?: string;
+}
+
+/** State on pages under `/app`, where `routes/app/_middleware.ts` guarantees a user. */
+export interface SignedInState extends State {
+  user: SessionUser;
 }
 
 export const define = createDefine<State>();

@@ -26,3 +26,9 @@ export function clearedSessionCookie(secure: boolean): string {
   return [`${SESSION_COOKIE}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0"]
     .concat(secure ? ["Secure"] : []).join("; ");
 }
+
+/** Whether the browser reached us over https (directly or through a proxy that says so). */
+export function isSecureRequest(req: Request): boolean {
+  return new URL(req.url).protocol === "https:" ||
+    req.headers.get("x-forwarded-proto") === "https";
+}

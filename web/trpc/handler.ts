@@ -6,7 +6,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { log } from "../../lib/logger.ts";
 import type { Services } from "../../services/context.ts";
 import { resolveSession } from "../../services/users/sessions.ts";
-import { readSessionCookie } from "./cookies.ts";
+import { isSecureRequest, readSessionCookie } from "./cookies.ts";
 import { appRouter } from "./router.ts";
 import { isSameOrigin } from "../same_origin.ts";
 
@@ -18,7 +18,6 @@ export async function handleTrpc(
   services: Services,
   ip: string,
 ): Promise<Response> {
-  const url = new URL(req.url);
   if (req.method !== "GET" && !isSameOrigin(req, services.config.appUrl)) {
     return errorResponse(403, "FORBIDDEN", "Cross-origin requests may not change anything");
   }
@@ -44,7 +43,7 @@ export async function handleTrpc(
       ip,
       sessionToken,
       user: await resolveSession(services, sessionToken),
-      secure: url.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https",
+      secure: isSecureRequest(req),
     }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {

@@ -1,0 +1,79 @@
+/**
+ * The one way times and durations are written, on the server and in islands. The API
+ * speaks epoch milliseconds; these turn them into words. Imports nothing, so islands can
+ * bundle it.
+ */
+
+const UNITS: [limit: number, unit: string, size: number][] = [
+  [60_000, "s", 1_000],
+  [3_600_000, "min", 60_000],
+  [86_400_000, "h", 3_600_000],
+  [Infinity, "d", 86_400_000],
+];
+
+/** "12 s", "4 min", "3 h", "2 d": the largest whole unit. */
+export function formatDuration(ms: number): string {
+  const value = Math.max(0, ms);
+  for (const [limit, unit, size] of UNITS) {
+    if (value < limit) return `${Math.floor(value / size)} ${unit}`;
+  }
+  return "";
+}
+
+/** "1 h 5 min", "3 d 2 h": two units, for how long something lasted. */
+export function formatLongDuration(ms: number): string {
+  const value = Math.max(0, ms);
+  if (value < 3_600_000) return formatDuration(value);
+  const big = value < 86_400_000 ? 3_600_000 : 86_400_000;
+  const small = big === 3_600_000 ? 60_000 : 3_600_000;
+  const whole = Math.floor(value / big);
+  const rest = Math.floor((value - whole * big) / small);
+  const [bigUnit, smallUnit] = big === 3_600_000 ? ["h", "min"] : ["d", "h"];
+  return rest ? `${whole} ${bigUnit} ${rest} ${smallUnit}` : `${whole} ${bigUnit}`;
+}
+
+/** "12 s ago", "in 3 min", "just now". */
+export function formatRelative(at: number, now = Date.now()): string {
+  const diff = now - at;
+  if (Math.abs(diff) < 1_000) return "just now";
+  return diff > 0 ? `${formatDuration(diff)} ago` : `in ${formatDuration(-diff)}`;
+}
+
+/**
+ * "1 Dec 2026, 20:31" in `timeZone` (the viewer's own in the browser; UTC on the server,
+ * which says so, until the browser rewrites it).
+ */
+export function formatDateTime(at: number, timeZone?: string): string {
+  const text = new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+  }).format(at);
+  return timeZone === "UTC" ? `${text} UTC` : text;
+}
+
+/** "1 Dec 2026" in `timeZone`. */
+export function formatDate(at: number, timeZone?: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    timeZone,
+  }).format(at);
+}
+
+/** "120 ms", "1.4 s"; "—" without a value. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** "99.95 %"; "—" without checks. Two decimals, never rounded up to 100. */
+export function formatPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  const floored = Math.floor(value * 100) / 100;
+  return `${floored.toFixed(floored === 100 ? 0 : 2)} %`;
+}

@@ -1,0 +1,42 @@
+import { page } from "../../fresh/mod.ts";
+import { define } from "../../web/define.ts";
+import { type AuthFormData, submitAuthForm } from "../../web/auth_pages.ts";
+import { safeNext } from "../../web/forms.ts";
+import AuthForm from "../../islands/AuthForm.tsx";
+import { LINK } from "../../components/ui.tsx";
+
+export const handler = define.handlers<AuthFormData>({
+  GET(ctx) {
+    const next = safeNext(ctx.url.searchParams.get("next"));
+    if (ctx.state.user) return ctx.redirect(next);
+    ctx.state.title = "Sign up";
+    return page({ values: {}, errors: {}, next });
+  },
+  async POST(ctx) {
+    const outcome = await submitAuthForm(ctx, "signup");
+    if ("redirect" in outcome) return outcome.redirect;
+    ctx.state.title = "Sign up";
+    return page(outcome.form, { status: outcome.status });
+  },
+});
+
+export default define.page<typeof handler>(({ data }) => (
+  <>
+    <h1 class="text-2xl font-semibold tracking-tight">Create your account</h1>
+    <p class="mt-1 mb-6 text-sm text-slate-600 dark:text-slate-400">
+      Already have one?{" "}
+      <a
+        href={`/login${data.next !== "/app" ? `?next=${encodeURIComponent(data.next)}` : ""}`}
+        class={LINK}
+      >
+        Log in
+      </a>
+    </p>
+    <AuthForm
+      mode="signup"
+      values={data.values}
+      errors={data.errors}
+      next={data.next !== "/app" ? data.next : undefined}
+    />
+  </>
+));

@@ -1,0 +1,13 @@
+/** Every page under /app needs a session; without one, log in and come back. */
+import { define } from "../../web/define.ts";
+
+export default define.middleware(async (ctx) => {
+  if (!ctx.state.user) {
+    const back = ctx.req.method === "GET" ? ctx.url.pathname + ctx.url.search : "/app";
+    return ctx.redirect(`/login?next=${encodeURIComponent(back)}`);
+  }
+  const res = await ctx.next();
+  // Pages of one account: never kept by a shared cache or shown from history after logout.
+  res.headers.set("cache-control", "private, no-store");
+  return res;
+});

@@ -1,0 +1,81 @@
+/**
+ * The server side of the sign-up and log-in forms: the same services as the API, with
+ * their errors placed at the field they concern and the session set as a cookie.
+ */
+import type { Context } from "../fresh/mod.ts";
+import { DomainError } from "../services/errors.ts";
+import { login, loginInput, logout, signup, signupInput } from "../services/users/accounts.ts";
+import { clientIp } from "./client_ip.ts";
+import type { State } from "./define.ts";
+import { type FieldErrors, fieldErrors, readForm, safeNext, seeOther } from "./forms.ts";
+import { isSecureRequest, readSessionCookie, sessionCookie } from "./trpc/cookies.ts";
+
+export interface AuthFormData {
+  values: { email?: string; name?: string };
+  errors: FieldErrors;
+  next: string;
+}
+
+export type AuthOutcome = { redirect: Response } | { form: AuthFormData; status: number };
+
+export async function submitAuthForm(
+  ctx: Context<State>,
+  mode: "login" | "signup",
+): Promise<AuthOutcome> {
+  const form = await readForm(ctx.req);
+  const next = safeNext(ctx.url.searchParams.get("next"));
+  const values = {
+    email: (form.get("email") ?? "").slice(0, 300),
+    name: (form.get("name") ?? "").slice(0, 200),
+  };
+  const raw = {
+    email: form.get("email") ?? "",
+    password: form.get("password") ?? "",
+    ...(mode === "signup" && values.name.trim() ? { name: values.name } : {}),
+  };
+  const { services } = ctx.state;
+  const ip = clientIp(ctx.req, ctx.info, services.config.onFly);
+  try {
+    const parsed = (mode === "signup" ? signupInput : loginInput).parse(raw);
+    const { token } = mode === "signup"
+      ? await signup(services, parsed as typeof signupInput._output, ip)
+      : await login(services, parsed, ip);
+    // A new session at every login; the one this browser had ends.
+    await logout(services, readSessionCookie(ctx.req));
+    return {
+      redirect: seeOther(next, { "set-cookie": sessionCookie(token, isSecureRequest(ctx.req)) }),
+    };
+  } catch (error) {
+    const errors = fieldErrors(error);
+    if (!errors) throw error;
+    return {
+      form: { values, errors: friendly(error, errors, mode), next },
+      status: statusOf(error),
+    };
+  }
+}
+
+function friendly(error: unknown, errors: FieldErrors, mode: "login" | "signup"): FieldErrors {
+  if (!(error instanceof DomainError)) return errors;
+  switch (error.code) {
+    case "UNAUTHORIZED":
+      return { password: "Wrong email or password. Check both and try again." };
+    case "CONFLICT":
+      return { email: "An account with this email already exists. Log in instead." };
+    case "TOO_MANY_REQUESTS":
+      return {
+        form: `Too many attempts. Wait ${
+          error.details.retryAfterSeconds ?? 60
+        } seconds, then try again.`,
+      };
+    default:
+      return mode === "signup" ? errors : { form: errors.form ?? Object.values(errors)[0] };
+  }
+}
+
+function statusOf(error: unknown): number {
+  if (!(error instanceof DomainError)) return 400;
+  return { UNAUTHORIZED: 401, CONFLICT: 409, TOO_MANY_REQUESTS: 429, FORBIDDEN: 403 }[
+    error.code as string
+  ] ?? 400;
+}

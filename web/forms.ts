@@ -1,0 +1,84 @@
+/**
+ * What the dashboard's server-side forms share: reading a posted form within a size
+ * limit, turning service and validation errors into messages per field, and the one
+ * rule for `?next=` targets.
+ */
+import { z } from "zod";
+import { HttpError } from "../fresh/mod.ts";
+import { DomainError } from "../services/errors.ts";
+
+/** Forms are small; a monitor's body (64 KiB) plus headers is the largest. */
+const MAX_FORM_BYTES = 128 * 1024;
+
+export async function readForm(req: Request): Promise<URLSearchParams> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.startsWith("application/x-www-form-urlencoded")) {
+    throw new HttpError(415, "Send the form as application/x-www-form-urlencoded");
+  }
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_FORM_BYTES) throw new HttpError(413, "The form is too large");
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    for await (const chunk of req.body) {
+      size += chunk.byteLength;
+      if (size > MAX_FORM_BYTES) throw new HttpError(413, "The form is too large");
+      chunks.push(chunk);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new URLSearchParams(new TextDecoder().decode(bytes));
+}
+
+/** Errors by field name; `form` holds what belongs to no field. */
+export type FieldErrors = Record<string, string>;
+
+/**
+ * Services and schemas write messages as "field: what is wrong"; the field part says
+ * where the message goes, the rest is what the person reads.
+ */
+export function fieldErrors(error: unknown): FieldErrors | null {
+  const messages: string[] = [];
+  if (error instanceof z.ZodError) {
+    for (const issue of error.issues) {
+      const field = issue.path.length ? String(issue.path[0]) : null;
+      messages.push(
+        /^[\w.]+: /.test(issue.message) || !field ? issue.message : `${field}: ${issue.message}`,
+      );
+    }
+  } else if (error instanceof DomainError && error.code !== "NOT_FOUND") {
+    messages.push(error.message);
+  } else {
+    return null;
+  }
+  const errors: FieldErrors = {};
+  for (const message of messages) {
+    const match = /^([\w]+)(?:\.[\w.]*)?: (.*)$/s.exec(message);
+    const field = match ? match[1] : "form";
+    const text = match ? match[2] : message;
+    errors[field] ??= capitalise(text);
+  }
+  return errors;
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A `?next=` target that stays on this site: a path, never `//host` or `/\host`. */
+export function safeNext(next: string | null | undefined, fallback = "/app"): string {
+  if (!next || next.length > 2_000) return fallback;
+  // deno-lint-ignore no-control-regex
+  if (!/^\/(?![/\\])/.test(next) || /[\x00-\x1f\x7f\\]/.test(next)) return fallback;
+  return next;
+}
+
+/** A 303 so that the browser follows a POST with a GET. */
+export function seeOther(location: string, headers: HeadersInit = {}): Response {
+  const h = new Headers(headers);
+  h.set("location", location);
+  return new Response(null, { status: 303, headers: h });
+}
