@@ -7,7 +7,9 @@ import { asc, eq } from "drizzle-orm";
 import { statusPages, statusPageWebsites, websites } from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { type CurrentStatus, currentStatuses, type DailyBar, dailyUptime } from "./uptime.ts";
+import { type CurrentStatus, currentStatuses } from "./uptime.ts";
+import { dailyUptime } from "../uptime/daily_uptime.ts";
+import type { DailyBar } from "../../lib/uptime.ts";
 
 export interface PublicMonitor {
   /** The website id, so live updates (WebSocket) can find their row; grants nothing. */
@@ -49,7 +51,7 @@ export async function getPublicStatusPage(
 
   const ids = entries.map((e) => e.id);
   const [uptime, statuses] = await Promise.all([
-    dailyUptime(services, ids),
+    dailyUptime(services.ch, ids),
     // A paused monitor has no current status, whatever its last result was.
     currentStatuses(services, entries.filter((e) => e.active)),
   ]);
@@ -61,7 +63,7 @@ export async function getPublicStatusPage(
       name: entry.name ?? hostnameOf(entry.url),
       url: entry.showUrl ? entry.url : null,
       status: statuses.get(entry.id) ?? "unknown",
-      uptime90d: uptime.get(entry.id)!.uptime90d,
+      uptime90d: uptime.get(entry.id)!.uptime,
       bars: uptime.get(entry.id)!.bars,
     })),
     incidents: [],

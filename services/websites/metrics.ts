@@ -7,7 +7,6 @@
 import type { Actor, Services } from "../context.ts";
 import {
   type CountRow,
-  DAILY_BARS,
   metricsQueries,
   metricsWindow,
   runMetricsQueries,
@@ -15,6 +14,8 @@ import {
 import type { MetricsInput } from "./schemas.ts";
 import { ownedWebsite } from "./store.ts";
 import { liveResultSchema, parseLiveJson } from "../../lib/live_result.ts";
+import { type DailyBar, dailyBars, uptimePercent as percent } from "../../lib/uptime.ts";
+import { dayCounts } from "../uptime/daily_uptime.ts";
 
 export interface ResponseTimes {
   p50: number;
@@ -62,8 +63,8 @@ export interface WebsiteMetrics {
   uptime: number | null;
   responseMs: ResponseTimes | null;
   regions: RegionMetrics[];
-  /** The last 90 UTC days, oldest first, every region together. */
-  daily: { at: number; checks: number; up: number; uptime: number | null }[];
+  /** The last 90 UTC days, oldest first, every region together (as on the status page). */
+  daily: DailyBar[];
 }
 
 // What the worker writes to the live-status hash; anything else there is ignored.
@@ -124,7 +125,7 @@ export async function websiteMetrics(
     uptime: percent(up, checks),
     responseMs: checks ? responseTimes(rows.overall[0]?.q) : null,
     regions,
-    daily: dailyBars(rows.daily, metricsWindow("90d", now).fromSeconds),
+    daily: dailyBars(dayCounts(rows.daily).get(website.id) ?? [], now),
   };
 }
 
@@ -148,25 +149,6 @@ function fillBuckets(rows: CountRow[], from: number, size: number, count: number
   });
 }
 
-/** Regions added together: each region's checks are distinct checks of their own. */
-function dailyBars(rows: CountRow[], from: number): WebsiteMetrics["daily"] {
-  const days = Array.from({ length: DAILY_BARS.buckets }, (_, index) => ({
-    at: (from + index * DAILY_BARS.bucketSeconds) * 1000,
-    checks: 0,
-    up: 0,
-    uptime: null as number | null,
-  }));
-  for (const row of rows) {
-    const index = (Number(row.bucket) - from) / DAILY_BARS.bucketSeconds;
-    const day = days[index];
-    if (!day) continue;
-    day.checks += Number(row.n);
-    day.up += Number(row.up);
-  }
-  for (const day of days) day.uptime = percent(day.up, day.checks);
-  return days;
-}
-
 function responseTimes(q: (number | null)[] | undefined): ResponseTimes | null {
   if (!q || q.length < 3 || q.some((value) => typeof value !== "number")) return null;
   const [p50, p95, p99] = q as number[];
@@ -177,5 +159,4 @@ function parseLatest(json: string | undefined): LatestStatus | null {
   return parseLiveJson(json, latestSchema);
 }
 
-const percent = (part: number, whole: number) => whole ? (part / whole) * 100 : null;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

@@ -12,6 +12,7 @@
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
 import { literal } from "../../db/clickhouse/sql.ts";
 import type { MetricsRange } from "./schemas.ts";
+import { type DailyCountRow, dailyCountsQuery } from "../uptime/daily_uptime.ts";
 
 export const QUANTILE_LEVELS = "0.5, 0.95, 0.99";
 
@@ -28,9 +29,6 @@ export const RANGE_SHAPES: Record<MetricsRange, RangeShape> = {
   "30d": { bucketSeconds: 21_600, buckets: 120, source: "rollup" },
   "90d": { bucketSeconds: 86_400, buckets: 90, source: "rollup" },
 };
-
-/** The days of the status bars: the last 90, today included. */
-export const DAILY_BARS = RANGE_SHAPES["90d"];
 
 export interface MetricsWindow extends RangeShape {
   range: MetricsRange;
@@ -64,8 +62,8 @@ export interface MetricsQueries {
   regions: string;
   /** Response time quantiles over every region: q. */
   overall: string;
-  /** Per region and UTC day for the status bars: n, up. Null when `series` already is that. */
-  daily: string | null;
+  /** Per UTC day for the status bars, the query the public status page runs too. */
+  daily: string;
 }
 
 export function metricsQueries(
@@ -78,18 +76,13 @@ export function metricsQueries(
   const bucket = `intDiv(toUInt32(${series.time}), ${literal.int(window.bucketSeconds)}) * ${
     literal.int(window.bucketSeconds)
   }`;
-  const sameAsBars = window.range === "90d";
-  const bars = metricsWindow("90d", now);
-  const daily = rollupSource(websiteId, bars.fromSeconds, bars.toSeconds);
   return {
     series: `SELECT region_id AS region, ${bucket} AS bucket, ${series.aggregates}
       FROM ${series.from} WHERE ${series.where} GROUP BY region, bucket`,
     regions: `SELECT region_id AS region, ${series.quantiles} AS q
       FROM ${series.from} WHERE ${series.where} GROUP BY region`,
     overall: `SELECT ${series.quantiles} AS q FROM ${series.from} WHERE ${series.where}`,
-    daily: sameAsBars ? null : `SELECT region_id AS region,
-        intDiv(toUInt32(hour), 86400) * 86400 AS bucket, ${daily.counts}
-      FROM ${daily.from} WHERE ${daily.where} GROUP BY region, bucket`,
+    daily: dailyCountsQuery([websiteId], now),
   };
 }
 
@@ -143,7 +136,7 @@ export interface MetricsRows {
   series: CountRow[];
   regions: QuantileRow[];
   overall: { q: (number | null)[] }[];
-  daily: CountRow[];
+  daily: DailyCountRow[];
 }
 
 /** Runs the queries at once: the answer waits for the slowest, not for their sum. */
@@ -155,7 +148,7 @@ export async function runMetricsQueries(
     ch.rows<CountRow>(queries.series),
     ch.rows<QuantileRow>(queries.regions),
     ch.rows<{ q: (number | null)[] }>(queries.overall),
-    queries.daily ? ch.rows<CountRow>(queries.daily) : Promise.resolve(null),
+    ch.rows<DailyCountRow>(queries.daily),
   ]);
-  return { series, regions, overall, daily: daily ?? series };
+  return { series, regions, overall, daily };
 }

@@ -53,7 +53,8 @@ function summary(rows: Row[]) {
   return {
     checks: rows.length,
     up,
-    uptime: rows.length ? (up / rows.length) * 100 : null,
+    // Percent rounded to 3 decimals: the one rounding of lib/uptime.ts.
+    uptime: rows.length ? Math.round((up / rows.length) * 100_000) / 1000 : null,
     responseMs: quantiles(rows.map((r) => r.response_ms)),
   };
 }

@@ -430,22 +430,19 @@ Deno.test("the public page's bars and status come from stored checks and live re
     const date = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
     assert.equal(bars.length, 90);
     assert.equal(bars[0].date, date(today - 89 * day));
-    assert.deepEqual(bars[89], { date: date(today), checks: 4, upChecks: 3, uptime: 75 });
-    assert.deepEqual(bars[87], {
-      date: date(today - 2 * day),
-      checks: 2,
-      upChecks: 2,
-      uptime: 100,
+    const bar = (t: number, checks: number, up: number, uptime: number | null) => ({
+      at: t * 1000,
+      date: date(t),
+      checks,
+      up,
+      uptime,
     });
-    assert.deepEqual(bars[88], { date: date(today - day), checks: 0, upChecks: 0, uptime: null });
+    assert.deepEqual(bars[89], bar(today, 4, 3, 75));
+    assert.deepEqual(bars[87], bar(today - 2 * day, 2, 2, 100));
+    assert.deepEqual(bars[88], bar(today - day, 0, 0, null));
     assert.equal(bars.reduce((n, b) => n + b.checks, 0), 6);
     assert.equal(page.monitors[0].uptime90d, 83.333);
-    assert.deepEqual(page.monitors[1].bars[0], {
-      date: date(today - 89 * day),
-      checks: 1,
-      upChecks: 1,
-      uptime: 100,
-    });
+    assert.deepEqual(page.monitors[1].bars[0], bar(today - 89 * day, 1, 1, 100));
     assert.equal(page.monitors[1].uptime90d, 100);
     assert.equal(page.monitors[2].uptime90d, null);
   } finally {

@@ -1,0 +1,84 @@
+/**
+ * How uptime is computed and rounded, once for every screen that shows it: the dashboard
+ * (`website.metrics`), the public status page, its badge and its live island. Imports
+ * nothing, so island bundles can use it.
+ *
+ * ```ts
+ * uptimePercent(2, 3) // 66.667
+ * const bars = dailyBars([{ day: 20_000, checks: 4, up: 3 }], new Date());
+ * ```
+ */
+
+/** Daily bars on status pages and the dashboard: the last 90 UTC days, today included. */
+export const BAR_DAYS = 90;
+export const DAY_MS = 86_400_000;
+
+/**
+ * Percent (0–100) of checks that were up, rounded to 3 decimals so "99.999" survives and
+ * float noise does not; null without checks (no data is not 0 % and not 100 %).
+ */
+export function uptimePercent(up: number, checks: number): number | null {
+  return checks > 0 ? Math.round((up / checks) * 100_000) / 1000 : null;
+}
+
+/** Uptime as people read it: "99.95%", "100%", or "no data". */
+export function formatUptime(percent: number | null): string {
+  if (percent === null) return "no data";
+  // Two decimals, but never rounded up to 100 while something failed.
+  const shown = Math.floor(percent * 100) / 100;
+  return `${shown.toFixed(shown === 100 ? 0 : 2)}%`;
+}
+
+export interface DailyBar {
+  /** Start of the UTC day, epoch ms. */
+  at: number;
+  /** The same day as `YYYY-MM-DD`. */
+  date: string;
+  checks: number;
+  up: number;
+  /** {@link uptimePercent} of the day. */
+  uptime: number | null;
+}
+
+/** Counts for one UTC day (`day`: days since the epoch); a day may come in several rows. */
+export interface DayCount {
+  day: number;
+  checks: number;
+  up: number;
+}
+
+/** The first day (days since the epoch) of the {@link BAR_DAYS} bars ending today. */
+export function firstBarDay(now: Date): number {
+  return Math.floor(now.getTime() / DAY_MS) - BAR_DAYS + 1;
+}
+
+/**
+ * The {@link BAR_DAYS} bars ending with `now`'s UTC day, oldest first. Rows of the same
+ * day are added (regions are distinct checks); rows outside the window are ignored.
+ */
+export function dailyBars(rows: Iterable<DayCount>, now: Date): DailyBar[] {
+  const first = firstBarDay(now);
+  const bars = Array.from({ length: BAR_DAYS }, (_, index): DailyBar => {
+    const at = (first + index) * DAY_MS;
+    return { at, date: new Date(at).toISOString().slice(0, 10), checks: 0, up: 0, uptime: null };
+  });
+  for (const row of rows) {
+    const bar = bars[row.day - first];
+    if (!bar) continue;
+    bar.checks += row.checks;
+    bar.up += row.up;
+  }
+  for (const bar of bars) bar.uptime = uptimePercent(bar.up, bar.checks);
+  return bars;
+}
+
+/** Uptime over every bar: the window's checks, not the average of the days. */
+export function windowUptime(bars: readonly DailyBar[]): number | null {
+  let checks = 0;
+  let up = 0;
+  for (const bar of bars) {
+    checks += bar.checks;
+    up += bar.up;
+  }
+  return uptimePercent(up, checks);
+}

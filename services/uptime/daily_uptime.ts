@@ -1,0 +1,70 @@
+/**
+ * Daily uptime bars from ClickHouse, for the dashboard (`website.metrics`) and the public
+ * status page alike: one query shape, and the counting and rounding of `lib/uptime.ts`.
+ * The hourly rollup is built from deduplicated checks, so a check delivered twice counts
+ * once; the same moment checked from two regions counts twice (two checks happened).
+ */
+import { literal } from "../../db/clickhouse/sql.ts";
+import type { ClickHouse } from "../../db/clickhouse/client.ts";
+import {
+  type DailyBar,
+  dailyBars,
+  DAY_MS,
+  type DayCount,
+  firstBarDay,
+  windowUptime,
+} from "../../lib/uptime.ts";
+
+export interface UptimeSummary {
+  bars: DailyBar[];
+  /** Over the whole 90-day window; null without any check. */
+  uptime: number | null;
+}
+
+/** ClickHouse's JSON: 64-bit integers arrive as strings. */
+export interface DailyCountRow {
+  website_id: string;
+  day: string | number;
+  n: string | number;
+  up: string | number;
+}
+
+/**
+ * Per website and UTC day (integer days since the epoch: the server's time zone and its
+ * version cannot shift them), the rollup's checks and up checks, all regions together.
+ */
+export function dailyCountsQuery(websiteIds: readonly string[], now: Date): string {
+  const from = firstBarDay(now) * DAY_MS;
+  return `SELECT website_id, intDiv(toUInt32(hour), 86400) AS day,
+      sum(checks) AS n, sum(up_checks) AS up
+    FROM checks_hourly FINAL
+    WHERE website_id IN ${literal.list([...websiteIds], literal.uuid)}
+      AND hour >= ${literal.dateTime(new Date(from))}
+    GROUP BY website_id, day`;
+}
+
+/** The rows of {@link dailyCountsQuery} as day counts per website. */
+export function dayCounts(rows: readonly DailyCountRow[]): Map<string, DayCount[]> {
+  const byWebsite = new Map<string, DayCount[]>();
+  for (const row of rows) {
+    let days = byWebsite.get(row.website_id);
+    if (!days) byWebsite.set(row.website_id, days = []);
+    days.push({ day: Number(row.day), checks: Number(row.n), up: Number(row.up) });
+  }
+  return byWebsite;
+}
+
+/** The bars and window uptime of each website (one query for all of them). */
+export async function dailyUptime(
+  ch: ClickHouse,
+  websiteIds: readonly string[],
+  now = new Date(),
+): Promise<Map<string, UptimeSummary>> {
+  const counts = websiteIds.length
+    ? dayCounts(await ch.rows<DailyCountRow>(dailyCountsQuery(websiteIds, now)))
+    : new Map<string, DayCount[]>();
+  return new Map(websiteIds.map((id) => {
+    const bars = dailyBars(counts.get(id) ?? [], now);
+    return [id, { bars, uptime: windowUptime(bars) }];
+  }));
+}
