@@ -61,8 +61,9 @@ export function headerValueProblem(name: string, value: string): string | null {
   }
   if (headerValue.test(value)) return null;
   const bad = [...value].find((char) => !headerValue.test(char)) ?? "";
-  const shown = /[\x00-\x1f\x7f]/.test(bad)
-    ? `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`
+  const code = bad.codePointAt(0) ?? 0;
+  const shown = code < 0x20 || code === 0x7f
+    ? `U+${code.toString(16).toUpperCase().padStart(4, "0")}`
     : JSON.stringify(bad);
   return `the value of ${JSON.stringify(name)} may hold only printable ASCII characters ` +
     `(found ${shown})`;
