@@ -26,8 +26,7 @@ export async function runProcess(name: string, main: Main): Promise<void> {
   try {
     await main(config, controller.signal);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log.error(`${name}.failed`, { message });
+    log.error(`${name}.failed`, { error });
     Deno.exit(1);
   } finally {
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);

@@ -6,6 +6,8 @@
  * log.info("worker.started", { concurrency: 100 });
  * ```
  */
+import { loggableError } from "./loggable_error.ts";
+
 type Level = "debug" | "info" | "warn" | "error";
 const ranks: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -31,14 +33,11 @@ function write(level: Level, event: string, fields?: Record<string, unknown>): v
   else console.log(line);
 }
 
-// Errors serialise to their name and message only: stacks stay out of shipped logs
-// unless debug logging is on.
+// Every error written goes through loggableError: a database error becomes its code and
+// condition (drizzle's message lists the query's parameters), stacks stay out of shipped
+// logs unless debug logging is on.
 function replaceErrors(_key: string, value: unknown): unknown {
-  if (value instanceof Error) {
-    return threshold <= ranks.debug
-      ? { name: value.name, message: value.message, stack: value.stack }
-      : { name: value.name, message: value.message };
-  }
+  if (value instanceof Error) return loggableError(value, threshold <= ranks.debug);
   return value;
 }
 

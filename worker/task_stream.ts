@@ -7,6 +7,10 @@ import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
 import { log } from "../lib/logger.ts";
 import { decodeTask, type Task } from "../lib/task.ts";
+import { redactUrl } from "../lib/config.ts";
+
+/** How long a dead letter is kept for inspection. */
+export const DEAD_LETTER_TTL_MS = 7 * 24 * 3_600_000;
 
 export interface Delivery {
   id: string;
@@ -136,23 +140,30 @@ export class TaskStream {
     );
   }
 
-  /** Moves a task to the dead-letter stream with the reason, then acknowledges it. */
+  /**
+   * Moves a task to the dead-letter stream with the reason, then acknowledges it. The
+   * entry holds what identifies the check, never its headers or body (they may carry
+   * credentials), and dead letters expire after {@link DEAD_LETTER_TTL_MS}.
+   */
   async deadLetter(delivery: Delivery, reason: string): Promise<void> {
     const { redis, keys, region } = this.#o;
+    const key = keys.deadLetters(region);
+    const oldest = Date.now() - DEAD_LETTER_TTL_MS;
     await redis.multi()
       .xadd(
-        keys.deadLetters(region),
-        "MAXLEN",
+        key,
+        "MINID",
         "~",
-        "100000",
+        `${oldest}-0`,
         "*",
         "t",
-        delivery.payload ?? "",
+        deadLetterSummary(delivery),
         "id",
         delivery.id,
         "reason",
         reason,
       )
+      .pexpire(key, DEAD_LETTER_TTL_MS)
       .xack(this.stream, keys.consumerGroup, delivery.id)
       .exec();
     log.warn("worker.dead_letter", { id: delivery.id, reason });
@@ -175,4 +186,19 @@ function toDelivery(id: string, fields: string[] | null, deliveries: number): De
   const at = fields?.indexOf("t") ?? -1;
   const payload = at >= 0 ? fields![at + 1] : undefined;
   return { id, payload, task: decodeTask(payload), deliveries };
+}
+
+/** What a dead letter keeps of a task: its identity, the header names, no values, no body. */
+function deadLetterSummary(delivery: Delivery): string {
+  const task = delivery.task;
+  if (!task) return JSON.stringify({ invalid: true, bytes: delivery.payload?.length ?? 0 });
+  return JSON.stringify({
+    websiteId: task.websiteId,
+    url: redactUrl(task.url),
+    method: task.method,
+    headerNames: Object.keys(task.headers),
+    bodyBytes: task.body?.length ?? 0,
+    scheduledAt: task.scheduledAt,
+    deadline: task.deadline,
+  });
 }
