@@ -2,9 +2,16 @@
  * Runs a process's main function with the shared start-up and shutdown rules: config
  * validated first, one JSON line when started, SIGINT/SIGTERM turned into an abort
  * signal, and a fatal start-up error printed as one line with exit status 1.
+ *
+ * Under `deno task dev` (`UPTIME_PARENT_PIPE=1`) stdin is a pipe from the supervisor that
+ * is never written to: its end means the supervisor is gone (even by kill -9), and the
+ * process stops as on SIGTERM, so no orphan keeps checking.
  */
 import { type Config, getConfig } from "./config.ts";
 import { log, setLogContext } from "./logger.ts";
+
+/** A process that has not stopped this long after its supervisor died is ended. */
+const ORPHAN_EXIT_MS = 25_000;
 
 export type Main = (config: Config, shutdown: AbortSignal) => Promise<void>;
 
@@ -12,7 +19,7 @@ export async function runProcess(name: string, main: Main): Promise<void> {
   const config = getConfig();
   setLogContext({ process: name, region: config.region }, config.logLevel);
   const controller = new AbortController();
-  const onSignal = (signal: Deno.Signal) => () => {
+  const onSignal = (signal: string) => () => {
     if (controller.signal.aborted) return;
     log.info(`${name}.stopping`, { signal });
     controller.abort();
@@ -23,6 +30,13 @@ export async function runProcess(name: string, main: Main): Promise<void> {
     Deno.addSignalListener(signal, handler);
     return [signal, handler] as const;
   });
+  const supervised = Deno.env.get("UPTIME_PARENT_PIPE") === "1";
+  if (supervised) {
+    stopWhenStdinCloses(() => {
+      onSignal("stdin closed")();
+      Deno.unrefTimer(setTimeout(() => Deno.exit(1), ORPHAN_EXIT_MS));
+    });
+  }
   try {
     await main(config, controller.signal);
   } catch (error) {
@@ -32,6 +46,16 @@ export async function runProcess(name: string, main: Main): Promise<void> {
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
   }
   log.info(`${name}.stopped`);
+  // The pending read on stdin would keep the process alive.
+  if (supervised) Deno.exit(0);
+}
+
+async function stopWhenStdinCloses(onClose: () => void): Promise<void> {
+  const buffer = new Uint8Array(256);
+  try {
+    while ((await Deno.stdin.read(buffer)) !== null) { /* nothing is ever sent */ }
+  } catch { /* a closed stdin is end-of-file too */ }
+  onClose();
 }
 
 /** Resolves when the signal aborts. */

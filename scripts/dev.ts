@@ -1,7 +1,13 @@
 /**
  * `deno task dev`: the whole system on one machine. Starts any missing local service,
- * migrates, then runs web, publisher and worker, each restarted when a file changes.
- * Ctrl-C stops every child and every service this script started.
+ * migrates, then runs web, publisher and worker, all restarted when a source file changes.
+ * SIGTERM or Ctrl-C stops every child and every service this script started.
+ *
+ * The children are plain `deno run` processes, not `deno run --watch`: a `--watch` child
+ * answers SIGTERM by waiting for the next file change, so stopping took until the
+ * supervisor gave up on it. Each child holds a pipe from this supervisor on its stdin
+ * (`UPTIME_PARENT_PIPE=1`, see lib/lifecycle.ts) and stops when it closes, so children
+ * never outlive a supervisor that was killed (kill -9, the OOM killer).
  */
 import { getConfig } from "../lib/config.ts";
 import { log, setLogContext } from "../lib/logger.ts";
@@ -21,34 +27,101 @@ try {
   Deno.exit(1);
 }
 
-const entries = { web: "web/main.ts", publisher: "publisher/main.ts", worker: "worker/main.ts" };
-const children = Object.entries(entries).map(([name, entry]) => ({
-  name,
-  child: new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--watch", "--no-clear-screen", entry],
-    env: { UPTIME_DEV: "1" },
-    stdin: "null",
-  }).spawn(),
-}));
+const ROOT = new URL("../", import.meta.url).pathname;
+const ENTRIES = { web: "web/main.ts", publisher: "publisher/main.ts", worker: "worker/main.ts" };
+/** Longer than the worker's drain (12 s), shorter than a supervisor's patience. */
+const CHILD_STOP_MS = 15_000;
+const DEBOUNCE_MS = 300;
 
+const children = new Map<string, Deno.ChildProcess>();
 let stopping = false;
+
+function start(name: string, entry: string): void {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", entry],
+    cwd: ROOT,
+    env: { UPTIME_DEV: "1", UPTIME_PARENT_PIPE: "1" },
+    // Never written to: the child sees end-of-file when this process dies, however it dies.
+    stdin: "piped",
+  }).spawn();
+  children.set(name, child);
+  child.status.then((status) => {
+    if (children.get(name) !== child) return; // replaced by a restart
+    children.delete(name);
+    if (stopping) return;
+    // As `--watch` did: a crashed child waits for the fix, the others keep running.
+    log.error("dev.child_exited", { child: name, code: status.code, restart: "on file change" });
+  });
+}
+
+async function stopChild(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch { /* already exited */ }
+  const killer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* exited meanwhile */ }
+  }, CHILD_STOP_MS);
+  await child.status;
+  clearTimeout(killer);
+}
+
+async function stopChildren(): Promise<void> {
+  const running = [...children.values()];
+  children.clear();
+  await Promise.all(running.map(stopChild));
+}
+
+function startAll(): void {
+  for (const [name, entry] of Object.entries(ENTRIES)) start(name, entry);
+}
+
+// Source folders only: watching node_modules or .data would cost thousands of watches.
+const IGNORED = new Set(["node_modules", "_build", "tests", "bench", "static", "scripts"]);
+const watched: string[] = [];
+for await (const entry of Deno.readDir(ROOT)) {
+  if (entry.isDirectory && !entry.name.startsWith(".") && !IGNORED.has(entry.name)) {
+    watched.push(`${ROOT}${entry.name}`);
+  }
+}
+const sourceWatcher = Deno.watchFs(watched, { recursive: true });
+const rootWatcher = Deno.watchFs(ROOT, { recursive: false });
+const isSource = (path: string) =>
+  /\.(ts|tsx|json)$/.test(path) && (path.slice(ROOT.length).includes("/") ||
+    /^(deno|import_map)\.json$/.test(path.slice(ROOT.length)));
+
+let restarting: Promise<void> = Promise.resolve();
+let debounce: ReturnType<typeof setTimeout> | undefined;
+function onChange(path: string): void {
+  clearTimeout(debounce);
+  debounce = setTimeout(() => {
+    restarting = restarting.then(async () => {
+      if (stopping) return;
+      log.info("dev.restarting", { changed: path.slice(ROOT.length) });
+      await stopChildren();
+      if (!stopping) startAll();
+    });
+  }, DEBOUNCE_MS);
+}
+
+async function watch(watcher: Deno.FsWatcher): Promise<void> {
+  try {
+    for await (const event of watcher) {
+      const path = event.paths.find(isSource);
+      if (path && event.kind !== "access") onChange(path);
+    }
+  } catch { /* closed */ }
+}
+
 async function stopAll(code: number): Promise<never> {
   if (stopping) Deno.exit(code);
   stopping = true;
-  for (const { child } of children) {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already exited */ }
-  }
-  const killer = setTimeout(() => {
-    for (const { child } of children) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* exited */ }
-    }
-  }, 15_000);
-  await Promise.all(children.map(({ child }) => child.status));
-  clearTimeout(killer);
+  clearTimeout(debounce);
+  sourceWatcher.close();
+  rootWatcher.close();
+  await restarting;
+  await stopChildren();
   await services?.stop();
   Deno.exit(code);
 }
@@ -56,11 +129,6 @@ async function stopAll(code: number): Promise<never> {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, () => stopAll(0));
 }
-// A child that exits for good (not a watch restart) takes the others down with it.
-for (const { name, child } of children) {
-  child.status.then((status) => {
-    if (stopping) return;
-    log.error("dev.child_exited", { child: name, code: status.code });
-    stopAll(status.code || 1);
-  });
-}
+startAll();
+watch(sourceWatcher);
+watch(rootWatcher);
