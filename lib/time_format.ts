@@ -70,10 +70,3 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
   return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
-
-/** "99.95 %"; "—" without checks. Two decimals, never rounded up to 100. */
-export function formatPercent(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
-  const floored = Math.floor(value * 100) / 100;
-  return `${floored.toFixed(floored === 100 ? 0 : 2)} %`;
-}

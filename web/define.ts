@@ -17,3 +17,6 @@ export interface SignedInState extends State {
 }
 
 export const define = createDefine<State>();
+
+/** `define` for pages under `/app`, whose `ctx.state.user` is always set. */
+export const defineApp = createDefine<SignedInState>();

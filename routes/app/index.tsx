@@ -1,25 +1,63 @@
 import { page } from "../../fresh/mod.ts";
-import { define } from "../../web/define.ts";
-import { EmptyState, LinkButton, PageHeader } from "../../components/ui.tsx";
+import { defineApp as define } from "../../web/define.ts";
+import { EmptyState, LinkButton, Notice, PageHeader } from "../../components/ui.tsx";
+import { type Overview, websiteOverview } from "../../services/websites/overview.ts";
+import MonitorTable from "../../islands/MonitorTable.tsx";
+import { DomainError } from "../../services/errors.ts";
+import { z } from "zod";
+
+const NOTICES: Record<string, string> = {
+  deleted: "The monitor was deleted.",
+};
 
 export const handler = define.handlers({
-  GET(ctx) {
+  async GET(ctx) {
     ctx.state.title = "Monitors";
-    return page({});
+    const params = ctx.url.searchParams;
+    const input = {
+      q: params.get("q") ?? undefined,
+      status: params.get("status") || undefined,
+      sort: params.get("sort") || undefined,
+      page: params.has("page") ? Number(params.get("page")) : undefined,
+    };
+    let overview: Overview;
+    try {
+      overview = await websiteOverview(
+        ctx.state.services,
+        { userId: ctx.state.user.id },
+        input as never,
+      );
+    } catch (error) {
+      if (!(error instanceof z.ZodError || error instanceof DomainError)) throw error;
+      // A hand-edited address: show everything rather than an error page.
+      overview = await websiteOverview(ctx.state.services, { userId: ctx.state.user.id }, {});
+    }
+    return page({ overview, notice: NOTICES[params.get("notice") ?? ""] ?? null });
   },
 });
 
-export default define.page<typeof handler>(() => (
+export default define.page<typeof handler>(({ data }) => (
   <>
     <PageHeader
       title="Monitors"
-      actions={<LinkButton href="/app/monitors/new">Add monitor</LinkButton>}
+      description={data.overview.counts.all
+        ? `${data.overview.counts.all} monitors · ${data.overview.counts.down} down · ${data.overview.counts.paused} paused`
+        : undefined}
+      actions={data.overview.counts.all > 0 && (
+        <LinkButton href="/app/monitors/new">Add monitor</LinkButton>
+      )}
     />
-    <EmptyState
-      title="No monitors yet"
-      action={<LinkButton href="/app/monitors/new">Add your first monitor</LinkButton>}
-    >
-      A monitor checks a URL from every region on a schedule and tells you when it goes down.
-    </EmptyState>
+    {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
+    {data.overview.counts.all === 0
+      ? (
+        <EmptyState
+          title="No monitors yet"
+          action={<LinkButton href="/app/monitors/new">Add your first monitor</LinkButton>}
+        >
+          A monitor checks a URL from every region on a schedule, shows you each result as it
+          happens, and tells you when the site goes down.
+        </EmptyState>
+      )
+      : <MonitorTable overview={data.overview} />}
   </>
 ));

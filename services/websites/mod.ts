@@ -9,3 +9,4 @@ export { websiteMetrics } from "./metrics.ts";
 export { websiteChecks } from "./checks.ts";
 export * from "./schemas.ts";
 export type { Website } from "./store.ts";
+export { overviewInput, websiteOverview } from "./overview.ts";

@@ -8,12 +8,14 @@ import {
   idInput,
   listWebsites,
   metricsInput,
+  overviewInput,
   setActiveInput,
   setWebsiteActive,
   updateInput,
   updateWebsite,
   websiteChecks,
   websiteMetrics,
+  websiteOverview,
 } from "../../../services/websites/mod.ts";
 import { authedProcedure, router } from "../init.ts";
 
@@ -21,6 +23,9 @@ export const websiteRouter = router({
   create: authedProcedure.input(createInput)
     .mutation(({ ctx, input }) => createWebsite(ctx.services, ctx.actor, input)),
   list: authedProcedure.query(({ ctx }) => listWebsites(ctx.services, ctx.actor)),
+  /** The monitors table: search, status filter, sort and a page of rows with live status. */
+  overview: authedProcedure.input(overviewInput)
+    .query(({ ctx, input }) => websiteOverview(ctx.services, ctx.actor, input)),
   get: authedProcedure.input(idInput)
     .query(({ ctx, input }) => getWebsite(ctx.services, ctx.actor, input.id)),
   update: authedProcedure.input(updateInput)

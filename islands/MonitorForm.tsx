@@ -1,0 +1,353 @@
+/**
+ * The add/edit monitor form. Without JavaScript it is a plain form: "Add header" and
+ * "Remove" post it back and the server answers with one row more or less. Hydrated, the
+ * rows change in place, the custom interval shows only when chosen, and the URL is
+ * checked as it is typed.
+ */
+import { useEffect, useState } from "preact/hooks";
+import {
+  Button,
+  buttonClass,
+  describedBy,
+  Field,
+  FieldError,
+  INPUT,
+  inputClass,
+  Notice,
+} from "../components/ui.tsx";
+import type { MonitorFormValues } from "../web/monitor_form.ts";
+
+interface Props {
+  action: string;
+  submitLabel: string;
+  values: MonitorFormValues;
+  errors: Record<string, string>;
+  regions: string[];
+  methods: readonly string[];
+  presets: readonly number[];
+  minIntervalSeconds: number;
+  cancelHref: string;
+}
+
+const PRESET_LABEL: Record<number, string> = {
+  30: "Every 30 seconds",
+  60: "Every minute",
+  180: "Every 3 minutes",
+  300: "Every 5 minutes",
+  600: "Every 10 minutes",
+};
+
+function urlProblem(value: string): string | null {
+  if (!value.trim()) return "Enter the URL to check";
+  try {
+    const url = new URL(value.trim());
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      return "Use an http:// or https:// address";
+    }
+  } catch {
+    return "Enter a full address such as https://example.com";
+  }
+  return null;
+}
+
+export default function MonitorForm(props: Props) {
+  const [hydrated, setHydrated] = useState(false);
+  const [headers, setHeaders] = useState(
+    props.values.headers.length ? props.values.headers : [{ name: "", value: "" }],
+  );
+  const [interval, chooseInterval] = useState(props.values.interval);
+  const [errors, setErrors] = useState<Record<string, string | null>>(props.errors);
+  useEffect(() => setHydrated(true), []);
+
+  const v = props.values;
+  const presets = props.presets.filter((s) => s >= props.minIntervalSeconds);
+  const showCustom = !hydrated || interval === "custom";
+  const formError = errors.form;
+  const fieldIds = [
+    "url",
+    "name",
+    "method",
+    "headers",
+    "body",
+    "interval",
+    "timeout",
+    "regions",
+    "expected_status",
+    "keyword",
+  ];
+  const unplaced = Object.entries(errors).filter(([k, m]) =>
+    m && k !== "form" && !fieldIds.includes(k)
+  );
+
+  return (
+    <form
+      method="post"
+      action={props.action}
+      class="space-y-8"
+      noValidate
+      onSubmit={(event) => {
+        const form = event.currentTarget as HTMLFormElement;
+        const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+        if (submitter?.name) return;
+        const problem = urlProblem((form.elements.namedItem("url") as HTMLInputElement).value);
+        if (problem) {
+          event.preventDefault();
+          setErrors((e) => ({ ...e, url: problem }));
+          (form.elements.namedItem("url") as HTMLInputElement).focus();
+        }
+      }}
+    >
+      {(formError || unplaced.length > 0) && (
+        <Notice kind="error">
+          {formError ?? unplaced.map(([, m]) => m).join(" ")}
+        </Notice>
+      )}
+      <fieldset class="space-y-5">
+        <legend class="text-base font-semibold">What to check</legend>
+        <Field id="url" label="URL" error={errors.url} hint="The full address, with https://.">
+          <input
+            {...describedBy("url", errors.url, true)}
+            name="url"
+            type="url"
+            inputMode="url"
+            required
+            autoFocus={!v.url}
+            value={v.url}
+            placeholder="https://example.com/health"
+            class={inputClass(errors.url)}
+            onBlur={(e) =>
+              setErrors((x) => ({
+                ...x,
+                url: urlProblem((e.currentTarget as HTMLInputElement).value),
+              }))}
+          />
+        </Field>
+        <Field
+          id="name"
+          label="Name"
+          error={errors.name}
+          hint="Shown in lists and alerts; the host when empty."
+        >
+          <input
+            {...describedBy("name", errors.name, true)}
+            name="name"
+            type="text"
+            maxLength={100}
+            value={v.name}
+            class={inputClass(errors.name)}
+          />
+        </Field>
+        <div class="grid gap-5 sm:grid-cols-2">
+          <Field id="method" label="Method" error={errors.method}>
+            <select
+              {...describedBy("method", errors.method)}
+              name="method"
+              class={inputClass(errors.method)}
+            >
+              {props.methods.map((m) => <option value={m} selected={v.method === m}>{m}</option>)}
+            </select>
+          </Field>
+          <Field
+            id="expected_status"
+            label="Expected status"
+            error={errors.expected_status}
+            hint="Empty: any 2xx or 3xx answer is up."
+          >
+            <input
+              {...describedBy("expected_status", errors.expected_status, true)}
+              name="expected_status"
+              type="number"
+              min={100}
+              max={599}
+              value={v.expectedStatus}
+              class={inputClass(errors.expected_status)}
+            />
+          </Field>
+        </div>
+        <Field
+          id="keyword"
+          label="Keyword"
+          error={errors.keyword}
+          hint="Optional: the page must contain this text to count as up."
+        >
+          <input
+            {...describedBy("keyword", errors.keyword, true)}
+            name="keyword"
+            type="text"
+            maxLength={256}
+            value={v.keyword}
+            class={inputClass(errors.keyword)}
+          />
+        </Field>
+      </fieldset>
+
+      <fieldset class="space-y-3">
+        <legend class="text-base font-semibold">Request headers</legend>
+        <p id="headers-hint" class="text-sm text-slate-600 dark:text-slate-400">
+          Sent with every check, e.g. an Authorization header. Leave a row empty to skip it.
+        </p>
+        <ul class="space-y-3">
+          {headers.map((header, index) => (
+            <li class="grid gap-2 sm:grid-cols-[1fr_2fr_auto] sm:items-end">
+              <div>
+                <label for={`header-name-${index}`} class="block text-sm font-medium">
+                  Header name {index + 1}
+                </label>
+                <input
+                  id={`header-name-${index}`}
+                  name="header_name"
+                  type="text"
+                  value={header.name}
+                  placeholder="Authorization"
+                  class={`${INPUT} mt-1`}
+                  onInput={(e) => {
+                    const name = (e.currentTarget as HTMLInputElement).value;
+                    setHeaders((h) => h.map((x, i) => i === index ? { ...x, name } : x));
+                  }}
+                />
+              </div>
+              <div>
+                <label for={`header-value-${index}`} class="block text-sm font-medium">
+                  Header value {index + 1}
+                </label>
+                <input
+                  id={`header-value-${index}`}
+                  name="header_value"
+                  type="text"
+                  value={header.value}
+                  class={`${INPUT} mt-1`}
+                  onInput={(e) => {
+                    const value = (e.currentTarget as HTMLInputElement).value;
+                    setHeaders((h) => h.map((x, i) => i === index ? { ...x, value } : x));
+                  }}
+                />
+              </div>
+              <button
+                type="submit"
+                name="remove_header"
+                value={String(index)}
+                formNoValidate
+                class={buttonClass("secondary")}
+                aria-label={`Remove header ${index + 1}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  setHeaders((h) =>
+                    h.length > 1 ? h.filter((_, i) => i !== index) : [{ name: "", value: "" }]
+                  );
+                }}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+        <FieldError id="headers" error={errors.headers} />
+        <button
+          type="submit"
+          name="add_header"
+          value="1"
+          formNoValidate
+          class={buttonClass("secondary")}
+          onClick={(e) => {
+            e.preventDefault();
+            setHeaders((h) => [...h, { name: "", value: "" }]);
+          }}
+        >
+          Add header
+        </button>
+      </fieldset>
+
+      <Field
+        id="body"
+        label="Request body"
+        error={errors.body}
+        hint="Optional; for POST, PUT and PATCH."
+      >
+        <textarea
+          {...describedBy("body", errors.body, true)}
+          name="body"
+          rows={3}
+          class={inputClass(errors.body, "font-mono")}
+        >
+          {v.body}
+        </textarea>
+      </Field>
+
+      <fieldset class="space-y-5">
+        <legend class="text-base font-semibold">Schedule</legend>
+        <div class="grid gap-5 sm:grid-cols-2">
+          <Field id="interval" label="Check interval" error={errors.interval}>
+            <select
+              {...describedBy("interval", errors.interval)}
+              name="interval"
+              class={inputClass(errors.interval)}
+              onChange={(e) => chooseInterval((e.currentTarget as HTMLSelectElement).value)}
+            >
+              {presets.map((s) => (
+                <option value={String(s)} selected={interval === String(s)}>
+                  {PRESET_LABEL[s] ?? `${s} s`}
+                </option>
+              ))}
+              <option value="custom" selected={interval === "custom"}>Custom</option>
+            </select>
+          </Field>
+          {showCustom && (
+            <Field
+              id="interval_custom"
+              label="Custom interval (seconds)"
+              hint={`Used when the interval is Custom; at least ${props.minIntervalSeconds}.`}
+            >
+              <input
+                {...describedBy("interval_custom", null, true)}
+                name="interval_custom"
+                type="number"
+                min={props.minIntervalSeconds}
+                value={v.intervalCustom}
+                class={INPUT}
+              />
+            </Field>
+          )}
+          <Field id="timeout" label="Timeout (seconds)" error={errors.timeout} hint="From 1 to 60.">
+            <input
+              {...describedBy("timeout", errors.timeout, true)}
+              name="timeout"
+              type="number"
+              min={1}
+              max={60}
+              value={v.timeout}
+              class={inputClass(errors.timeout)}
+            />
+          </Field>
+        </div>
+        <fieldset aria-describedby={errors.regions ? "regions-error" : undefined}>
+          <legend class="text-sm font-medium">Regions</legend>
+          <p class="text-xs text-slate-600 dark:text-slate-400">
+            Each region checks on every interval.
+          </p>
+          <div class="mt-2 flex flex-wrap gap-4">
+            {props.regions.map((region) => (
+              <label class="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  name="regions"
+                  value={region}
+                  checked={v.regions.includes(region)}
+                  class={`h-4 w-4 rounded border-slate-300 ${FOCUS_RING}`}
+                />
+                <span class="uppercase">{region}</span>
+              </label>
+            ))}
+          </div>
+          <FieldError id="regions" error={errors.regions} />
+        </fieldset>
+      </fieldset>
+
+      <div class="flex flex-wrap gap-3 border-t border-slate-200 pt-6 dark:border-slate-700">
+        <Button>{props.submitLabel}</Button>
+        <a href={props.cancelHref} class={buttonClass("ghost")}>Cancel</a>
+      </div>
+    </form>
+  );
+}
+
+const FOCUS_RING = "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";

@@ -1,0 +1,375 @@
+/**
+ * The monitors table. On the server it renders the page of rows and a search form that
+ * works without JavaScript; in the browser it follows those monitors over `/api/ws`
+ * (status dots, last check, response time and the strip update in place), ticks the
+ * relative times, and searches, filters and sorts without a reload.
+ */
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { connectLive, type LiveResult } from "../web/live/client.ts";
+import { overallState, regionState } from "../lib/live_status.ts";
+import { formatDateTime, formatMs, formatRelative } from "../lib/time_format.ts";
+import { formatUptime } from "../lib/uptime.ts";
+import { type DisplayStatus, STATUS_LABEL, StatusBadge, StatusDot } from "../components/status.tsx";
+import { FOCUS, INPUT, LINK } from "../components/ui.tsx";
+import type {
+  MonitorRow,
+  MonitorStatus,
+  Overview,
+  RecentCheck,
+} from "../services/websites/overview.ts";
+
+const STRIP_LENGTH = 30;
+const SORT_LABELS = {
+  status: "Status (down first)",
+  name: "Name",
+  uptime: "Uptime (lowest first)",
+  response: "Response time (slowest first)",
+  created: "Newest first",
+} as const;
+
+const display = (status: MonitorStatus): DisplayStatus => status;
+
+export default function MonitorTable(props: { overview: Overview }) {
+  const [overview, setOverview] = useState(props.overview);
+  const [hydrated, setHydrated] = useState(false);
+  const [now, setNow] = useState(() => Date.now());
+  const [announcement, setAnnouncement] = useState("");
+  const [loading, setLoading] = useState(false);
+  const live = useRef<ReturnType<typeof connectLive> | null>(null);
+  const request = useRef(0);
+  const searchTimer = useRef<ReturnType<typeof setTimeout>>();
+
+  useEffect(() => {
+    setHydrated(true);
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    live.current = connectLive({
+      websiteIds: props.overview.rows.map((row) => row.id),
+      onResult: (result) =>
+        setOverview((current) => {
+          const rows = current.rows.map((row) =>
+            row.id === result.websiteId ? apply(row, result) : row
+          );
+          const before = current.rows.find((row) => row.id === result.websiteId);
+          const after = rows.find((row) => row.id === result.websiteId);
+          if (before && after && before.status !== after.status) {
+            setAnnouncement(
+              `${after.name} is ${STATUS_LABEL[display(after.status)].toLowerCase()}`,
+            );
+          }
+          return { ...current, rows };
+        }),
+    });
+    return () => {
+      clearInterval(timer);
+      live.current?.close();
+    };
+  }, []);
+
+  // Regions that stopped reporting turn to "no data" as time passes, without a result.
+  const rows = useMemo(
+    () => hydrated ? overview.rows.map((row) => refresh(row, now)) : overview.rows,
+    [overview, hydrated, Math.floor(now / 5_000)],
+  );
+
+  const load = async (query: Overview["query"]) => {
+    const id = ++request.current;
+    setLoading(true);
+    try {
+      const input = encodeURIComponent(JSON.stringify(query));
+      const res = await fetch(`/api/trpc/website.overview?input=${input}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const next = (await res.json()).result.data as Overview;
+      if (id !== request.current) return;
+      live.current?.unsubscribe();
+      live.current?.subscribe({ websiteIds: next.rows.map((row) => row.id) });
+      setOverview(next);
+      const params = new URLSearchParams();
+      if (next.query.q) params.set("q", next.query.q);
+      if (next.query.status !== "all") params.set("status", next.query.status);
+      if (next.query.sort !== "status") params.set("sort", next.query.sort);
+      history.replaceState(null, "", params.size ? `/app?${params}` : "/app");
+    } catch {
+      // The form still works: a full submit answers from the server.
+      if (id === request.current) setAnnouncement("Could not refresh the list; press Search.");
+    } finally {
+      if (id === request.current) setLoading(false);
+    }
+  };
+
+  const change = (patch: Partial<Overview["query"]>, delay = 0) => {
+    clearTimeout(searchTimer.current);
+    const query = { ...overview.query, ...patch, page: 1 };
+    setOverview((current) => ({ ...current, query }));
+    searchTimer.current = setTimeout(() => load(query), delay);
+  };
+
+  const { query, counts } = overview;
+  const first = (query.page - 1) * 50 + 1;
+  return (
+    <div>
+      <form
+        method="get"
+        action="/app"
+        role="search"
+        class="mb-4 flex flex-wrap items-end gap-3"
+        onSubmit={(event) => {
+          event.preventDefault();
+          change({}, 0);
+        }}
+      >
+        <div class="min-w-[12rem] flex-1">
+          <label for="q" class="block text-sm font-medium">Search monitors</label>
+          <input
+            id="q"
+            name="q"
+            type="search"
+            value={query.q}
+            placeholder="Name or URL"
+            class={`${INPUT} mt-1`}
+            onInput={(e) => change({ q: (e.currentTarget as HTMLInputElement).value }, 250)}
+          />
+        </div>
+        <div>
+          <label for="status" class="block text-sm font-medium">Status</label>
+          <select
+            id="status"
+            name="status"
+            class={`${INPUT} mt-1`}
+            onChange={(e) =>
+              change({ status: (e.currentTarget as HTMLSelectElement).value as never })}
+          >
+            <option value="all" selected={query.status === "all"}>All ({counts.all})</option>
+            <option value="up" selected={query.status === "up"}>Up ({counts.up})</option>
+            <option value="down" selected={query.status === "down"}>Down ({counts.down})</option>
+            <option value="paused" selected={query.status === "paused"}>
+              Paused ({counts.paused})
+            </option>
+          </select>
+        </div>
+        <div>
+          <label for="sort" class="block text-sm font-medium">Sort by</label>
+          <select
+            id="sort"
+            name="sort"
+            class={`${INPUT} mt-1`}
+            onChange={(e) =>
+              change({ sort: (e.currentTarget as HTMLSelectElement).value as never })}
+          >
+            {Object.entries(SORT_LABELS).map(([value, label]) => (
+              <option value={value} selected={query.sort === value}>{label}</option>
+            ))}
+          </select>
+        </div>
+        <button
+          type="submit"
+          class={`rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-800 dark:hover:bg-slate-700 ${FOCUS}`}
+        >
+          Search
+        </button>
+      </form>
+
+      <p class="sr-only" aria-live="polite" role="status">{announcement}</p>
+
+      {rows.length === 0
+        ? (
+          <div class="rounded-lg border border-slate-200 bg-white px-6 py-10 text-center dark:border-slate-700 dark:bg-slate-800">
+            <p class="font-medium">No monitors match this search.</p>
+            <a href="/app" class={`${LINK} mt-2 inline-block text-sm`}>Show all monitors</a>
+          </div>
+        )
+        : (
+          <div
+            class={`overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-800 ${
+              loading ? "opacity-60" : ""
+            }`}
+            aria-busy={loading ? "true" : undefined}
+          >
+            <table class="w-full min-w-[60rem] text-left text-sm" id="monitors">
+              <caption class="sr-only">
+                Your monitors, {overview.matching} shown of {counts.all}
+              </caption>
+              <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-400">
+                <tr>
+                  <th scope="col" class="px-4 py-3 font-semibold">Monitor</th>
+                  <th scope="col" class="px-4 py-3 font-semibold">Status</th>
+                  <th scope="col" class="px-4 py-3 font-semibold">Regions</th>
+                  <th scope="col" class="px-4 py-3 font-semibold">Last check</th>
+                  <th scope="col" class="px-4 py-3 text-right font-semibold">Response</th>
+                  <th scope="col" class="px-4 py-3 text-right font-semibold">Uptime 24 h</th>
+                  <th scope="col" class="px-4 py-3 font-semibold">Last 30 checks</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => <MonitorRowView row={row} now={now} hydrated={hydrated} />)}
+              </tbody>
+            </table>
+          </div>
+        )}
+
+      {overview.pages > 1 && (
+        <nav
+          aria-label="Pages"
+          class="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm"
+        >
+          <p class="text-slate-600 dark:text-slate-400">
+            {first}–{Math.min(first + 49, overview.matching)} of {overview.matching}
+          </p>
+          <div class="flex gap-2">
+            {query.page > 1 && (
+              <a class={LINK} href={pageHref(query, query.page - 1)}>Previous page</a>
+            )}
+            {query.page < overview.pages && (
+              <a class={LINK} href={pageHref(query, query.page + 1)}>Next page</a>
+            )}
+          </div>
+        </nav>
+      )}
+    </div>
+  );
+}
+
+function MonitorRowView(props: { row: MonitorRow; now: number; hydrated: boolean }) {
+  const { row, now, hydrated } = props;
+  const zone = hydrated ? undefined : "UTC";
+  return (
+    <tr
+      class="border-t border-slate-100 align-middle dark:border-slate-700"
+      data-monitor={row.id}
+      data-status={row.status}
+    >
+      <td class="max-w-[16rem] px-4 py-3">
+        <a href={`/app/monitors/${row.id}`} class={`${LINK} block truncate`}>{row.name}</a>
+        <span class="block truncate text-xs text-slate-600 dark:text-slate-400">{row.host}</span>
+      </td>
+      <td class="px-4 py-3">
+        <StatusBadge status={display(row.status)} />
+      </td>
+      <td class="px-4 py-3">
+        <ul class="flex flex-wrap gap-x-3 gap-y-1">
+          {row.regions.map((region) => (
+            <li class="flex items-center gap-1 text-xs">
+              <StatusDot
+                status={region.state === "nodata" ? "nodata" : region.state}
+                label={`${region.region}: ${
+                  region.state === "nodata" ? "no data" : region.state === "up" ? "up" : "down"
+                }`}
+              />
+              <span class="uppercase text-slate-700 dark:text-slate-300">{region.region}</span>
+            </li>
+          ))}
+        </ul>
+      </td>
+      <td class="whitespace-nowrap px-4 py-3 text-slate-700 dark:text-slate-300">
+        {row.lastCheckedAt === null ? row.active ? "Waiting for the first check" : "—" : (
+          <time
+            dateTime={new Date(row.lastCheckedAt).toISOString()}
+            title={formatDateTime(row.lastCheckedAt, zone)}
+          >
+            {formatRelative(row.lastCheckedAt, now)}
+          </time>
+        )}
+      </td>
+      <td class="whitespace-nowrap px-4 py-3 text-right tabular-nums">
+        {formatMs(row.lastResponseMs)}
+      </td>
+      <td class="whitespace-nowrap px-4 py-3 text-right tabular-nums">
+        {formatUptime(row.uptime24h)}
+      </td>
+      <td class="px-4 py-3">
+        <Strip recent={row.recent} zone={zone} />
+      </td>
+    </tr>
+  );
+}
+
+function Strip(props: { recent: RecentCheck[]; zone: string | undefined }) {
+  const down = props.recent.filter((check) => check.outcome === "down").length;
+  const empty = STRIP_LENGTH - props.recent.length;
+  return (
+    <ol
+      class="flex h-6 items-end gap-px"
+      aria-label={props.recent.length
+        ? `Last ${props.recent.length} checks: ${props.recent.length - down} up, ${down} down`
+        : "No checks yet"}
+    >
+      {Array.from(
+        { length: empty },
+        () => <li class="h-2 w-1.5 rounded-sm bg-slate-200 dark:bg-slate-700" aria-hidden="true" />,
+      )}
+      {props.recent.map((check) => (
+        <li
+          aria-hidden="true"
+          class={`w-1.5 rounded-sm ${
+            check.outcome === "up" ? "h-6 bg-emerald-500" : "h-3 bg-rose-600"
+          }`}
+          title={`${formatDateTime(check.at, props.zone)} · ${check.region} · ${
+            check.outcome === "up" ? "Up" : "Down"
+          } · ${
+            check.outcome === "up"
+              ? formatMs(check.responseMs)
+              : check.errorKind || `HTTP ${check.httpStatus}`
+          }`}
+        />
+      ))}
+    </ol>
+  );
+}
+
+/** A live result applied to its row. */
+function apply(row: MonitorRow, result: LiveResult): MonitorRow {
+  const regions = row.regions.map((region) =>
+    region.region === result.region && (region.checkedAt ?? 0) <= result.checkedAt
+      ? {
+        ...region,
+        state: result.outcome,
+        responseMs: result.responseMs,
+        checkedAt: result.checkedAt,
+      }
+      : region
+  );
+  const seen = row.recent.some((c) => c.at === result.scheduledAt && c.region === result.region);
+  const recent = seen ? row.recent : [...row.recent, {
+    at: result.scheduledAt,
+    region: result.region,
+    outcome: result.outcome,
+    responseMs: result.responseMs,
+    httpStatus: result.httpStatus,
+    errorKind: result.errorKind,
+  }].sort((a, b) => a.at - b.at).slice(-STRIP_LENGTH);
+  const newer = (row.lastCheckedAt ?? 0) <= result.checkedAt;
+  return {
+    ...row,
+    regions,
+    recent,
+    status: row.active ? overallState(regions.map((r) => r.state)) : "paused",
+    lastCheckedAt: newer ? result.checkedAt : row.lastCheckedAt,
+    lastResponseMs: newer ? result.responseMs : row.lastResponseMs,
+  };
+}
+
+/** Regions whose newest result has grown too old count as "no data". */
+function refresh(row: MonitorRow, now: number): MonitorRow {
+  if (!row.active) return row;
+  let changed = false;
+  const regions = row.regions.map((region) => {
+    if (region.state === "nodata" || region.checkedAt === null) return region;
+    const state = regionState(
+      { outcome: region.state, checkedAt: region.checkedAt },
+      row.intervalSeconds,
+      now,
+    );
+    if (state === region.state) return region;
+    changed = true;
+    return { ...region, state };
+  });
+  return changed ? { ...row, regions, status: overallState(regions.map((r) => r.state)) } : row;
+}
+
+function pageHref(query: Overview["query"], page: number): string {
+  const params = new URLSearchParams();
+  if (query.q) params.set("q", query.q);
+  if (query.status !== "all") params.set("status", query.status);
+  if (query.sort !== "status") params.set("sort", query.sort);
+  params.set("page", String(page));
+  return `/app?${params}`;
+}

@@ -1,0 +1,293 @@
+/**
+ * `website.overview`: the monitors table. Every monitor of the account is searched,
+ * filtered and sorted (the live status of all of them is one Redis round trip, their
+ * 24-hour uptime one query on the hourly rollup); only the requested page gets its
+ * strip of recent checks.
+ */
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { websites } from "../../db/postgres/schema.ts";
+import { literal } from "../../db/clickhouse/sql.ts";
+import { liveResultSchema, parseLiveJson } from "../../lib/live_result.ts";
+import { overallState, type RegionState, regionState } from "../../lib/live_status.ts";
+import { uptimePercent } from "../../lib/uptime.ts";
+import type { Actor, Services } from "../context.ts";
+
+export const STRIP_LENGTH = 30;
+export const OVERVIEW_PAGE_SIZE = 50;
+export const STATUS_FILTERS = ["all", "up", "down", "paused"] as const;
+export const SORTS = ["name", "status", "uptime", "response", "created"] as const;
+
+export const overviewInput = z.strictObject({
+  q: z.string({ error: "q: expected text" }).trim().max(200, "q: at most 200 characters")
+    .default(""),
+  status: z.enum(STATUS_FILTERS, { error: `status: one of ${STATUS_FILTERS.join(", ")}` })
+    .default("all"),
+  sort: z.enum(SORTS, { error: `sort: one of ${SORTS.join(", ")}` }).default("status"),
+  page: z.number({ error: "page: expected a number" }).int("page: a whole number")
+    .min(1, "page: at least 1").max(10_000, "page: at most 10000").default(1),
+});
+export type OverviewInput = z.input<typeof overviewInput>;
+type Query = z.output<typeof overviewInput>;
+
+export type MonitorStatus = "up" | "down" | "degraded" | "paused" | "nodata";
+
+export interface RegionStatus {
+  region: string;
+  state: RegionState;
+  responseMs: number | null;
+  /** Epoch ms of the region's newest result. */
+  checkedAt: number | null;
+}
+
+export interface RecentCheck {
+  /** Epoch ms of the scheduled slot. */
+  at: number;
+  region: string;
+  outcome: "up" | "down";
+  responseMs: number;
+  httpStatus: number;
+  errorKind: string;
+}
+
+export interface MonitorRow {
+  id: string;
+  name: string;
+  url: string;
+  host: string;
+  active: boolean;
+  intervalSeconds: number;
+  status: MonitorStatus;
+  regions: RegionStatus[];
+  lastCheckedAt: number | null;
+  lastResponseMs: number | null;
+  uptime24h: number | null;
+  /** Oldest first, at most {@link STRIP_LENGTH}. */
+  recent: RecentCheck[];
+}
+
+export interface Overview {
+  query: Query;
+  rows: MonitorRow[];
+  /** Monitors matching the search and filter, over every page. */
+  matching: number;
+  pages: number;
+  /** Of the whole account, whatever the filter. */
+  counts: { all: number; up: number; down: number; paused: number };
+}
+
+const latestSchema = liveResultSchema.pick({
+  outcome: true,
+  responseMs: true,
+  checkedAt: true,
+});
+
+// Down first: the table answers "what is broken" before anything else.
+const STATUS_ORDER: Record<MonitorStatus, number> = {
+  down: 0,
+  degraded: 1,
+  nodata: 2,
+  up: 3,
+  paused: 4,
+};
+
+export async function websiteOverview(
+  services: Services,
+  actor: Actor,
+  input: OverviewInput,
+  now = Date.now(),
+): Promise<Overview> {
+  const query = overviewInput.parse(input);
+  const rows = await services.db.select({
+    id: websites.id,
+    name: websites.name,
+    url: websites.url,
+    regions: websites.regions,
+    active: websites.active,
+    intervalSeconds: websites.intervalSeconds,
+    createdAt: websites.createdAt,
+  }).from(websites).where(eq(websites.ownerId, actor.userId))
+    .orderBy(asc(websites.createdAt), asc(websites.id));
+  const ids = rows.map((row) => row.id);
+  const [live, uptime] = await Promise.all([
+    liveStatuses(services, ids),
+    uptime24h(services, ids, now),
+  ]);
+  const defaultInterval = Math.round(services.config.publishIntervalMs / 1000);
+
+  const all = rows.map((row, index): MonitorRow & { order: number } => {
+    const intervalSeconds = row.intervalSeconds ?? defaultInterval;
+    const hash = live[index];
+    const regions = row.regions.map((region): RegionStatus => {
+      const latest = parseLiveJson(hash?.[region], latestSchema);
+      return {
+        region,
+        state: row.active ? regionState(latest, intervalSeconds, now) : "nodata",
+        responseMs: latest?.responseMs ?? null,
+        checkedAt: latest?.checkedAt ?? null,
+      };
+    });
+    const newest = regions.reduce<RegionStatus | null>(
+      (best, r) => r.checkedAt !== null && (!best || r.checkedAt > best.checkedAt!) ? r : best,
+      null,
+    );
+    return {
+      order: index,
+      id: row.id,
+      name: row.name ?? hostOf(row.url),
+      url: row.url,
+      host: hostOf(row.url),
+      active: row.active,
+      intervalSeconds,
+      status: row.active ? overallState(regions.map((r) => r.state)) : "paused",
+      regions,
+      lastCheckedAt: newest?.checkedAt ?? null,
+      lastResponseMs: newest?.responseMs ?? null,
+      uptime24h: uptime.get(row.id) ?? null,
+      recent: [],
+    };
+  });
+
+  const counts = { all: all.length, up: 0, down: 0, paused: 0 };
+  for (const row of all) {
+    if (row.status === "up") counts.up++;
+    else if (row.status === "down" || row.status === "degraded") counts.down++;
+    else if (row.status === "paused") counts.paused++;
+  }
+  const needle = query.q.toLowerCase();
+  const matching = all.filter((row) =>
+    (!needle || row.name.toLowerCase().includes(needle) ||
+      row.url.toLowerCase().includes(needle)) && matchesStatus(row.status, query.status)
+  ).sort(comparator(query.sort));
+  const pages = Math.max(1, Math.ceil(matching.length / OVERVIEW_PAGE_SIZE));
+  const page = Math.min(query.page, pages);
+  const shown = matching.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE);
+  const strips = await recentChecks(services, shown.map((row) => row.id), now);
+  return {
+    query: { ...query, page },
+    rows: shown.map(({ order: _order, ...row }) => ({ ...row, recent: strips.get(row.id) ?? [] })),
+    matching: matching.length,
+    pages,
+    counts,
+  };
+}
+
+function matchesStatus(status: MonitorStatus, filter: Query["status"]): boolean {
+  switch (filter) {
+    case "all":
+      return true;
+    case "down":
+      return status === "down" || status === "degraded";
+    default:
+      return status === filter;
+  }
+}
+
+type Sortable = MonitorRow & { order: number };
+
+function comparator(sort: Query["sort"]): (a: Sortable, b: Sortable) => number {
+  const byName = (a: Sortable, b: Sortable) =>
+    a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || a.order - b.order;
+  switch (sort) {
+    case "name":
+      return byName;
+    case "created":
+      return (a, b) => b.order - a.order;
+    case "uptime":
+      // Lowest uptime first; monitors without data last.
+      return (a, b) => (a.uptime24h ?? 101) - (b.uptime24h ?? 101) || byName(a, b);
+    case "response":
+      // Slowest first.
+      return (a, b) => (b.lastResponseMs ?? -1) - (a.lastResponseMs ?? -1) || byName(a, b);
+    case "status":
+      return (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byName(a, b);
+  }
+}
+
+async function liveStatuses(
+  services: Services,
+  ids: string[],
+): Promise<(Record<string, string> | null)[]> {
+  if (!ids.length) return [];
+  const pipeline = services.redis.pipeline();
+  for (const id of ids) pipeline.hgetall(services.keys.liveStatus(id));
+  const replies = (await pipeline.exec()) ?? [];
+  return ids.map((_, i) => {
+    const [error, hash] = replies[i] ?? [];
+    return error ? null : hash as Record<string, string>;
+  });
+}
+
+/** Uptime over the last 24 hours from the hourly rollup (deduplicated checks). */
+async function uptime24h(
+  services: Services,
+  ids: string[],
+  now: number,
+): Promise<Map<string, number | null>> {
+  const uptime = new Map<string, number | null>();
+  if (!ids.length) return uptime;
+  const since = new Date(Math.floor((now - 86_400_000) / 3_600_000) * 3_600_000 + 3_600_000);
+  const rows = await services.ch.rows<{ website_id: string; n: string; up: string }>(
+    `SELECT website_id, sum(checks) AS n, sum(up_checks) AS up
+     FROM checks_hourly FINAL
+     WHERE website_id IN ${literal.list(ids, literal.uuid)}
+       AND hour >= ${literal.dateTime(since)}
+     GROUP BY website_id`,
+  );
+  for (const row of rows) uptime.set(row.website_id, uptimePercent(Number(row.up), Number(row.n)));
+  return uptime;
+}
+
+/** The newest checks of each website (every region, each check once), oldest first. */
+async function recentChecks(
+  services: Services,
+  ids: string[],
+  now: number,
+): Promise<Map<string, RecentCheck[]>> {
+  const strips = new Map<string, RecentCheck[]>();
+  if (!ids.length) return strips;
+  const rows = await services.ch.rows<{
+    website_id: string;
+    region_id: string;
+    scheduled: string | number;
+    outcome: "up" | "down";
+    response_ms: number;
+    http_status: number;
+    error_kind: string;
+  }>(
+    `SELECT website_id, region_id, scheduled, outcome, response_ms, http_status, error_kind
+     FROM (
+       SELECT website_id, region_id, toUInt32(scheduled_at) AS scheduled, outcome,
+              response_ms, http_status, error_kind
+       FROM checks
+       WHERE website_id IN ${literal.list(ids, literal.uuid)}
+         AND scheduled_at >= ${literal.dateTime(new Date(now - 7 * 86_400_000))}
+       ORDER BY website_id, scheduled_at DESC, region_id, checked_at DESC
+       LIMIT 1 BY website_id, scheduled_at, region_id
+     )
+     ORDER BY website_id, scheduled DESC, region_id
+     LIMIT ${literal.int(STRIP_LENGTH)} BY website_id`,
+  );
+  for (const row of rows) {
+    let strip = strips.get(row.website_id);
+    if (!strip) strips.set(row.website_id, strip = []);
+    strip.push({
+      at: Number(row.scheduled) * 1000,
+      region: row.region_id,
+      outcome: row.outcome,
+      responseMs: Number(row.response_ms),
+      httpStatus: Number(row.http_status),
+      errorKind: row.error_kind,
+    });
+  }
+  for (const strip of strips.values()) strip.reverse();
+  return strips;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * The monitor pages as plain forms (no JavaScript): add with errors at their fields, the
+ * header rows, edit, pause/resume/delete behind a confirmation, and the monitors table's
+ * search and filter answered by the server.
+ */
+import assert from "node:assert/strict";
+import { apiServer } from "../helpers/api.ts";
+
+const post = (fields: [string, string][]) => ({
+  method: "POST",
+  headers: { "content-type": "application/x-www-form-urlencoded" },
+  body: new URLSearchParams(fields).toString(),
+  redirect: "manual" as const,
+});
+
+const monitorFields = (over: Record<string, string> = {}): [string, string][] => {
+  const base: Record<string, string> = {
+    url: "http://127.0.0.1:9/health",
+    name: "",
+    method: "GET",
+    body: "",
+    interval: "60",
+    interval_custom: "",
+    timeout: "10",
+    expected_status: "",
+    keyword: "",
+    ...over,
+  };
+  return [
+    ...Object.entries(base),
+    ["header_name", "Authorization"],
+    ["header_value", "Bearer s3cret"],
+    ["regions", "local"],
+  ];
+};
+
+Deno.test("monitor pages work as plain forms", async (t) => {
+  const server = await apiServer({ REGIONS: "local", MIN_INTERVAL_SECONDS: "30" });
+  try {
+    const { fetch: browser } = await server.user("forms");
+    const get = async (path: string) => {
+      const res = await browser(`${server.url}${path}`, { redirect: "manual" });
+      return { status: res.status, html: await res.text(), location: res.headers.get("location") };
+    };
+    let id = "";
+
+    await t.step("an empty account leads to adding the first monitor", async () => {
+      const { html } = await get("/app");
+      assert.match(html, /Add your first monitor/);
+    });
+
+    await t.step("the add form shows every field with a label", async () => {
+      const { html } = await get("/app/monitors/new");
+      for (
+        const label of [
+          "URL",
+          "Name",
+          "Method",
+          "Header name 1",
+          "Header value 1",
+          "Request body",
+          "Check interval",
+          "Custom interval (seconds)",
+          "Timeout (seconds)",
+          "Expected status",
+          "Keyword",
+        ]
+      ) {
+        assert.match(
+          html,
+          new RegExp(`<label[^>]*>${label.replace(/[()]/g, "\\$&")}</label>`),
+          label,
+        );
+      }
+      assert.match(
+        html,
+        /Every 30 seconds[\s\S]*Every minute[\s\S]*Every 3 minutes[\s\S]*Every 5 minutes[\s\S]*Every 10 minutes[\s\S]*Custom/,
+      );
+      assert.match(html, /name="regions" value="local" checked/);
+    });
+
+    await t.step("server errors appear at the field they name", async () => {
+      const res = await browser(
+        `${server.url}/app/monitors/new`,
+        post(monitorFields({ url: "ftp://example.com", interval: "custom", interval_custom: "5" })),
+      );
+      const html = await res.text();
+      assert.equal(res.status, 400);
+      assert.match(html, /id="url-error"[^>]*>⚠ [^<]*http/i);
+      // The values typed are kept.
+      assert.match(html, /value="Bearer s3cret"/);
+    });
+
+    await t.step("an interval below the minimum is refused at the interval", async () => {
+      const res = await browser(
+        `${server.url}/app/monitors/new`,
+        post(monitorFields({ interval: "custom", interval_custom: "5" })),
+      );
+      const html = await res.text();
+      assert.equal(res.status, 400);
+      assert.match(html, /id="interval-error"[^>]*>⚠ At least 30/);
+    });
+
+    await t.step("Add header posts back one more row without saving", async () => {
+      const res = await browser(
+        `${server.url}/app/monitors/new`,
+        post([...monitorFields(), ["add_header", "1"]]),
+      );
+      const html = await res.text();
+      assert.equal(res.status, 200);
+      assert.match(html, /Header name 2/);
+      const list = await get("/app");
+      assert.match(list.html, /Add your first monitor/, "nothing was saved");
+    });
+
+    await t.step("a valid form adds the monitor and opens it", async () => {
+      const res = await browser(
+        `${server.url}/app/monitors/new`,
+        post(monitorFields({ name: "<img src=x onerror=alert(1)>", keyword: "ok" })),
+      );
+      await res.body?.cancel();
+      assert.equal(res.status, 303);
+      id = /\/app\/monitors\/([0-9a-f-]{36})$/.exec(res.headers.get("location") ?? "")![1];
+      const [row] = await server.services.sql`select * from websites where id = ${id}`;
+      assert.equal(row.interval_seconds, 60);
+      assert.equal(row.timeout_ms, 10_000);
+      assert.deepEqual(row.headers, { Authorization: "Bearer s3cret" });
+      assert.equal(row.keyword, "ok");
+    });
+
+    await t.step("the table lists it, its name as text, and finds it by search", async () => {
+      const { html } = await get("/app");
+      assert.ok(html.includes("&lt;img src=x onerror=alert(1)"));
+      assert.ok(!html.includes("<img src=x"));
+      assert.match(html, /data-monitor="[0-9a-f-]{36}"/);
+      const found = await get("/app?q=127.0.0.1");
+      assert.match(found.html, new RegExp(`data-monitor="${id}"`));
+      const none = await get("/app?q=nothing-like-this");
+      assert.match(none.html, /No monitors match this search/);
+      const paused = await get("/app?status=paused");
+      assert.match(paused.html, /No monitors match this search/);
+    });
+
+    await t.step("edit shows the saved values and saves changes", async () => {
+      const { html } = await get(`/app/monitors/${id}/edit`);
+      assert.match(html, /value="Bearer s3cret"/);
+      assert.match(html, /<option value="60" selected/);
+      const res = await browser(
+        `${server.url}/app/monitors/${id}/edit`,
+        post(
+          monitorFields({ name: "API", interval: "custom", interval_custom: "45", keyword: "" }),
+        ),
+      );
+      await res.body?.cancel();
+      assert.equal(res.status, 303);
+      const [row] = await server.services.sql`select * from websites where id = ${id}`;
+      assert.equal(row.name, "API");
+      assert.equal(row.interval_seconds, 45);
+      assert.equal(row.keyword, null);
+    });
+
+    await t.step("pause and resume ask first, then act", async () => {
+      const ask = await get(`/app/monitors/${id}/pause`);
+      assert.match(ask.html, /Pause API\?/);
+      assert.match(ask.html, /<button[^>]*>Pause monitor<\/button>/);
+      const [before] = await server.services.sql`select active from websites where id = ${id}`;
+      assert.equal(before.active, true, "asking changed nothing");
+      await (await browser(`${server.url}/app/monitors/${id}/pause`, post([]))).body?.cancel();
+      const [paused] = await server.services.sql`select active from websites where id = ${id}`;
+      assert.equal(paused.active, false);
+      const list = await get("/app?status=paused");
+      assert.match(list.html, new RegExp(`data-monitor="${id}" data-status="paused"`));
+      await (await browser(`${server.url}/app/monitors/${id}/resume`, post([]))).body?.cancel();
+      const [resumed] = await server.services.sql`select active from websites where id = ${id}`;
+      assert.equal(resumed.active, true);
+    });
+
+    await t.step("another user's monitor is a 404 page", async () => {
+      const other = await server.user("other");
+      for (const path of [`/app/monitors/${id}/edit`, `/app/monitors/${id}/delete`]) {
+        const res = await other.fetch(`${server.url}${path}`);
+        await res.body?.cancel();
+        assert.equal(res.status, 404, path);
+      }
+      const res = await other.fetch(`${server.url}/app/monitors/${id}/delete`, post([]));
+      await res.body?.cancel();
+      assert.equal(res.status, 404);
+      const [row] = await server.services.sql`select id from websites where id = ${id}`;
+      assert.ok(row, "still there");
+    });
+
+    await t.step("delete asks first, then removes it", async () => {
+      const ask = await get(`/app/monitors/${id}/delete`);
+      assert.match(ask.html, /This cannot be undone/);
+      const res = await browser(`${server.url}/app/monitors/${id}/delete`, post([]));
+      await res.body?.cancel();
+      assert.equal(res.headers.get("location"), "/app?notice=deleted");
+      const list = await get("/app?notice=deleted");
+      assert.match(list.html, /The monitor was deleted/);
+      assert.match(list.html, /Add your first monitor/);
+    });
+  } finally {
+    await server.close();
+  }
+});

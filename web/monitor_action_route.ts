@@ -1,0 +1,23 @@
+/** The handlers and page of `/app/monitors/<id>/{pause,resume,delete}`. */
+import { page } from "../fresh/mod.ts";
+import { defineApp } from "./define.ts";
+import { loadMonitor } from "./monitor_loader.ts";
+import { type ActionCopy, actionCopy, type MonitorAction, runAction } from "./monitor_actions.ts";
+import { seeOther } from "./forms.ts";
+
+export function monitorActionHandlers(action: MonitorAction) {
+  return defineApp.handlers<{ id: string; copy: ActionCopy }>({
+    async GET(ctx) {
+      const website = await loadMonitor(ctx);
+      const copy = actionCopy(action, website.name ?? new URL(website.url).host);
+      ctx.state.title = copy.title;
+      return page({ id: website.id, copy });
+    },
+    async POST(ctx) {
+      const website = await loadMonitor(ctx);
+      return seeOther(
+        await runAction(ctx.state.services, { userId: ctx.state.user.id }, website.id, action),
+      );
+    },
+  });
+}

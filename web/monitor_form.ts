@@ -1,0 +1,141 @@
+/**
+ * The add/edit monitor form on the server: its fields as posted, turned into the input
+ * of `website.create` / `website.update`, and back from a website for editing. Field
+ * names of the API ("intervalSeconds") map to the form's ("interval") for errors.
+ */
+import type { Website } from "../services/websites/store.ts";
+import type { FieldErrors } from "./forms.ts";
+
+export const INTERVAL_PRESETS = [30, 60, 180, 300, 600] as const;
+export const FORM_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+export interface MonitorFormValues {
+  url: string;
+  name: string;
+  method: string;
+  headers: { name: string; value: string }[];
+  body: string;
+  /** A preset in seconds, or "custom". */
+  interval: string;
+  intervalCustom: string;
+  /** Seconds. */
+  timeout: string;
+  regions: string[];
+  expectedStatus: string;
+  keyword: string;
+}
+
+export function blankMonitorForm(regions: string[], intervalSeconds: number, timeoutMs: number) {
+  return withInterval({
+    url: "",
+    name: "",
+    method: "GET",
+    headers: [],
+    body: "",
+    interval: "",
+    intervalCustom: "",
+    timeout: String(Math.round(timeoutMs / 1000)),
+    regions,
+    expectedStatus: "",
+    keyword: "",
+  }, intervalSeconds);
+}
+
+export function monitorFormFrom(website: Website): MonitorFormValues {
+  return withInterval({
+    url: website.url,
+    name: website.name ?? "",
+    method: website.method,
+    headers: Object.entries(website.headers).map(([name, value]) => ({ name, value })),
+    body: website.body ?? "",
+    interval: "",
+    intervalCustom: "",
+    timeout: String(Math.round(website.timeoutMs / 1000)),
+    regions: website.regions,
+    expectedStatus: website.expectedStatus === null ? "" : String(website.expectedStatus),
+    keyword: website.keyword ?? "",
+  }, website.intervalSeconds);
+}
+
+function withInterval(values: MonitorFormValues, seconds: number): MonitorFormValues {
+  const preset = (INTERVAL_PRESETS as readonly number[]).includes(seconds);
+  return {
+    ...values,
+    interval: preset ? String(seconds) : "custom",
+    intervalCustom: String(seconds),
+  };
+}
+
+/** What was posted, kept as text so the form can show it again next to its errors. */
+export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
+  const names = form.getAll("header_name");
+  const values = form.getAll("header_value");
+  return {
+    url: form.get("url") ?? "",
+    name: form.get("name") ?? "",
+    method: form.get("method") ?? "GET",
+    headers: names.map((name, i) => ({ name, value: values[i] ?? "" })),
+    body: form.get("body") ?? "",
+    interval: form.get("interval") ?? "",
+    intervalCustom: form.get("interval_custom") ?? "",
+    timeout: form.get("timeout") ?? "",
+    regions: form.getAll("regions"),
+    expectedStatus: form.get("expected_status") ?? "",
+    keyword: form.get("keyword") ?? "",
+  };
+}
+
+/**
+ * The API input for these values. Blank optional fields are left out on create and
+ * cleared (null) on update; numbers that are not numbers are passed on as they are, so
+ * the schema names the field.
+ */
+export function monitorInput(values: MonitorFormValues, mode: "create" | "update") {
+  const blank = mode === "create" ? undefined : null;
+  const headers: Record<string, string> = {};
+  for (const { name, value } of values.headers) {
+    if (name.trim() || value.trim()) headers[name.trim()] = value;
+  }
+  const interval = values.interval === "custom" ? values.intervalCustom : values.interval;
+  return {
+    url: values.url,
+    name: values.name.trim() ? values.name : blank,
+    method: values.method,
+    headers,
+    body: values.body ? values.body : blank,
+    intervalSeconds: number(interval),
+    timeoutMs: values.timeout.trim() ? number(values.timeout, 1000) : blank,
+    regions: values.regions,
+    expectedStatus: values.expectedStatus.trim() ? number(values.expectedStatus) : blank,
+    keyword: values.keyword ? values.keyword : blank,
+  };
+}
+
+function number(text: string, scale = 1): number {
+  const value = Number(text.trim());
+  return text.trim() === "" ? NaN : value * scale;
+}
+
+const FIELD_OF: Record<string, string> = {
+  intervalSeconds: "interval",
+  timeoutMs: "timeout",
+  expectedStatus: "expected_status",
+};
+
+/** Errors keyed by the API's field names, re-keyed by the form's, in the form's words. */
+export function monitorFormErrors(errors: FieldErrors): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [field, message] of Object.entries(errors)) {
+    const key = FIELD_OF[field] ?? field;
+    out[key] = key === "timeout" ? secondsWording(message) : message;
+  }
+  return out;
+}
+
+// The API speaks milliseconds; the form asks for seconds.
+function secondsWording(message: string): string {
+  return message.replace(/(\d{4,})/g, (ms) => `${Number(ms) / 1000} s`).replace(
+    "Expected a number",
+    "Enter the timeout in seconds",
+  );
+}
