@@ -144,7 +144,9 @@ export default function MonitorForm(props: Props) {
               name="method"
               class={inputClass(errors.method)}
             >
-              {props.methods.map((m) => <option value={m} selected={v.method === m}>{m}</option>)}
+              {props.methods.map((m) => (
+                <option key={m} value={m} selected={v.method === m}>{m}</option>
+              ))}
             </select>
           </Field>
           <Field
@@ -188,7 +190,7 @@ export default function MonitorForm(props: Props) {
         </p>
         <ul class="space-y-3">
           {headers.map((header, index) => (
-            <li class="grid gap-2 sm:grid-cols-[1fr_2fr_auto] sm:items-end">
+            <li key={index} class="grid gap-2 sm:grid-cols-[1fr_2fr_auto] sm:items-end">
               <div>
                 <label for={`header-name-${index}`} class="block text-sm font-medium">
                   Header name {index + 1}
@@ -202,7 +204,11 @@ export default function MonitorForm(props: Props) {
                   class={`${INPUT} mt-1`}
                   onInput={(e) => {
                     const name = (e.currentTarget as HTMLInputElement).value;
-                    setHeaders((h) => h.map((x, i) => i === index ? { ...x, name } : x));
+                    setHeaders((h) =>
+                      h.map((x, i) =>
+                        i === index ? { ...x, name } : x
+                      )
+                    );
                   }}
                 />
               </div>
@@ -284,7 +290,7 @@ export default function MonitorForm(props: Props) {
               onChange={(e) => chooseInterval((e.currentTarget as HTMLSelectElement).value)}
             >
               {presets.map((s) => (
-                <option value={String(s)} selected={interval === String(s)}>
+                <option key={s} value={String(s)} selected={interval === String(s)}>
                   {PRESET_LABEL[s] ?? `${s} s`}
                 </option>
               ))}
@@ -326,7 +332,7 @@ export default function MonitorForm(props: Props) {
           </p>
           <div class="mt-2 flex flex-wrap gap-4">
             {props.regions.map((region) => (
-              <label class="flex items-center gap-2 text-sm">
+              <label key={region} class="flex items-center gap-2 text-sm">
                 <input
                   type="checkbox"
                   name="regions"

@@ -156,7 +156,7 @@ export default function MonitorTable(props: { overview: Overview }) {
               change({ sort: (e.currentTarget as HTMLSelectElement).value as never })}
           >
             {Object.entries(SORT_LABELS).map(([value, label]) => (
-              <option value={value} selected={query.sort === value}>{label}</option>
+              <option key={value} value={value} selected={query.sort === value}>{label}</option>
             ))}
           </select>
         </div>
@@ -200,7 +200,9 @@ export default function MonitorTable(props: { overview: Overview }) {
                 </tr>
               </thead>
               <tbody>
-                {rows.map((row) => <MonitorRowView row={row} now={now} hydrated={hydrated} />)}
+                {rows.map((row) => (
+                  <MonitorRowView key={row.id} row={row} now={now} hydrated={hydrated} />
+                ))}
               </tbody>
             </table>
           </div>
@@ -247,7 +249,7 @@ function MonitorRowView(props: { row: MonitorRow; now: number; hydrated: boolean
       <td class="px-4 py-3">
         <ul class="flex flex-wrap gap-x-3 gap-y-1">
           {row.regions.map((region) => (
-            <li class="flex items-center gap-1 text-xs">
+            <li key={region.region} class="flex items-center gap-1 text-xs">
               <StatusDot
                 status={region.state === "nodata" ? "nodata" : region.state}
                 label={`${region.region}: ${
@@ -294,10 +296,17 @@ function Strip(props: { recent: RecentCheck[]; zone: string | undefined }) {
     >
       {Array.from(
         { length: empty },
-        () => <li class="h-2 w-1.5 rounded-sm bg-slate-200 dark:bg-slate-700" aria-hidden="true" />,
+        (_, i) => (
+          <li
+            key={`empty-${i}`}
+            class="h-2 w-1.5 rounded-sm bg-slate-200 dark:bg-slate-700"
+            aria-hidden="true"
+          />
+        ),
       )}
       {props.recent.map((check) => (
         <li
+          key={`${check.at}-${check.region}`}
           aria-hidden="true"
           class={`w-1.5 rounded-sm ${
             check.outcome === "up" ? "h-6 bg-emerald-500" : "h-3 bg-rose-600"
