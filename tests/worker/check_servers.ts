@@ -7,6 +7,8 @@
 import type { CheckRequest } from "../../worker/check/mod.ts";
 
 export interface SeenRequest {
+  /** The host the client named: the Host header (HTTP/1.1) or :authority (HTTP/2). */
+  authority: string;
   method: string;
   path: string;
   headers: Headers;
@@ -36,9 +38,11 @@ export function startServer(
     async (request) => {
       const url = new URL(request.url);
       requests.push({
+        authority: url.host,
         method: request.method,
         path: url.pathname + url.search,
-        headers: request.headers,
+        // A copy: an HTTP/2 request's headers are gone once it is answered.
+        headers: new Headers(request.headers),
         body: await request.text(),
       });
       return handler(request, url);

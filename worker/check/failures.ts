@@ -29,20 +29,6 @@ export class CheckFailure extends Error {
 
 const dnsCodes = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NODATA", "EAI_NONAME", "EAI_FAIL"]);
 
-// Errors that mean "this address did not take the connection", so the next resolved
-// address is worth a try.
-const unreachableCodes = new Set([
-  "ECONNREFUSED",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EADDRNOTAVAIL",
-]);
-
-/** True when the error says nothing answered at that address (try the next one). */
-export function isUnreachable(error: unknown): boolean {
-  return unreachableCodes.has(errorCode(error));
-}
-
 /** Maps anything thrown during a check to a failure with a kind and a short message. */
 export function toFailure(error: unknown): CheckFailure {
   if (error instanceof CheckFailure) return error;

@@ -2,12 +2,16 @@
  * A minimal HTTP/1.1 client over an already connected socket: one request, one
  * response, then the connection is closed (`Connection: close`, no pooling).
  *
- * It exists because a check needs little of HTTP, and Deno's node:http polyfill spends
- * more CPU than the request itself on a loopback target. It writes the request, parses
- * the status line and headers (at most {@link maxHeaderBytes}), and decodes the body's
+ * It exists because a check needs little of HTTP and must read responses as leniently
+ * as curl does: strict parsers (llhttp in node and undici, hyper in Deno's fetch) reject
+ * real sites that curl and browsers load (obs-fold continuation lines, whitespace before
+ * a header's colon, a repeated equal Content-Length, header blocks over 64 KiB). It also
+ * costs far less CPU than Deno's node:http polyfill. It writes the request, parses the
+ * status line and headers (at most {@link maxHeaderBytes}), and decodes the body's
  * framing (chunked, Content-Length or until close) only when someone reads it.
  */
 import { headerNameProblem, headerValueProblem } from "../../lib/header_policy.ts";
+import type { ByteStream } from "./byte_stream.ts";
 import { CheckFailure, formatBytes } from "./failures.ts";
 
 /** What goes on the wire. `headers` names are lowercase and exclude framing headers. */
@@ -21,8 +25,11 @@ export interface Http1Request {
   body: string | null;
 }
 
-/** Headers beyond this are a broken or hostile target, not a website. */
-export const maxHeaderBytes = 64 * 1024;
+/**
+ * Headers beyond this are a broken or hostile target, not a website. curl's own limit
+ * (MAX_HTTP_RESP_HEADER_SIZE): cookies and CSP headers make 64 KiB blocks real.
+ */
+export const maxHeaderBytes = 300 * 1024;
 
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const encoder = new TextEncoder();
@@ -56,13 +63,14 @@ export function encodeRequest(request: Http1Request): Uint8Array {
 }
 
 /**
- * A response whose head has arrived. It owns the connection: `close()`, or aborting
- * the signal it was sent with, closes it, which is also how a caller stops reading a
- * body it does not need. Once the signal aborts, reads reject with its reason.
+ * A response whose head has arrived (over HTTP/1.1 or HTTP/2). It owns the connection:
+ * `close()`, or aborting the signal it was sent with, closes it, which is also how a
+ * caller stops reading a body it does not need. Once the signal aborts, reads reject
+ * with its reason.
  */
-export interface Http1Response {
+export interface HttpResponse {
   status: number;
-  /** Lowercase names; repeated headers joined with ", ". */
+  /** Lowercase names; repeated headers joined with ", "; values as latin1 text of the bytes. */
   headers: Map<string, string>;
   /**
    * The body's bytes, framing removed. Each chunk is valid only until the next one is
@@ -76,11 +84,11 @@ export interface Http1Response {
 
 /** Writes `request` on `conn` and reads the response head. */
 export async function sendRequest(
-  conn: Deno.Conn,
+  conn: ByteStream,
   request: Uint8Array,
   method: string,
   signal: AbortSignal,
-): Promise<Http1Response> {
+): Promise<HttpResponse> {
   const reader = new BufferedConn(conn, signal);
   try {
     await reader.write(request);
@@ -107,8 +115,12 @@ function framing(headers: Map<string, string>): "chunked" | number {
   }
   const length = headers.get("content-length");
   if (length === undefined) return Infinity;
-  if (!/^\d+$/.test(length)) throw invalid("bad Content-Length");
-  return Number(length);
+  // RFC 9110 §8.6: a repeated field, or a list, of one and the same value is that value.
+  const values = new Set(length.split(",").map((value) => value.trim()));
+  if (values.size !== 1) throw invalid("conflicting Content-Length values");
+  const [value] = values;
+  if (!/^\d+$/.test(value)) throw invalid("bad Content-Length");
+  return Number(value);
 }
 
 async function* readBody(reader: BufferedConn, size: "chunked" | number) {
@@ -156,13 +168,22 @@ async function readHead(reader: BufferedConn) {
     const match = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(statusLine);
     if (!match) throw invalid(`bad status line "${statusLine.slice(0, 40)}"`);
     const headers = new Map<string, string>();
+    let last = "";
     for (let field = await nextLine(); field !== ""; field = await nextLine()) {
+      // obs-fold (RFC 9112 §5.2): a line starting with a space or tab continues the
+      // previous value; a client may replace the fold with a space, as curl does.
+      if ((field[0] === " " || field[0] === "\t") && last !== "") {
+        headers.set(last, `${headers.get(last)} ${field.trim()}`);
+        continue;
+      }
       const colon = field.indexOf(":");
-      const name = field.slice(0, colon).toLowerCase();
+      // Whitespace before the colon is tolerated (curl and browsers read past it).
+      const name = field.slice(0, Math.max(colon, 0)).replace(/[ \t]+$/, "").toLowerCase();
       if (colon <= 0 || !token.test(name)) throw invalid(`bad header "${field.slice(0, 40)}"`);
       const value = field.slice(colon + 1).trim();
       const previous = headers.get(name);
       headers.set(name, previous === undefined ? value : `${previous}, ${value}`);
+      last = name;
     }
     const status = Number(match[1]);
     if (status < 100 || status >= 200 || status === 101) return { status, headers };
@@ -182,14 +203,14 @@ function truncated(): CheckFailure {
  * bodies) that closes itself when `signal` aborts; reads then reject with its reason.
  */
 class BufferedConn {
-  #conn: Deno.Conn;
+  #conn: ByteStream;
   #signal: AbortSignal;
   #buffer = new Uint8Array(16 * 1024);
   #start = 0;
   #end = 0;
   #closed = false;
 
-  constructor(conn: Deno.Conn, signal: AbortSignal) {
+  constructor(conn: ByteStream, signal: AbortSignal) {
     this.#conn = conn;
     this.#signal = signal;
     signal.addEventListener("abort", this.close, { once: true });

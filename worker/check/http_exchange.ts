@@ -1,6 +1,7 @@
 /**
- * One HTTP request/response over Deno's own sockets, connected to an address the guard
- * has already vetted, plus the bounded body scan a keyword check needs.
+ * One HTTP request/response, over HTTP/1.1 or HTTP/2 as the server's ALPN answer says,
+ * on a connection to an address the guard has already vetted, plus the bounded body
+ * scan a keyword check needs.
  *
  * fetch is not used because it resolves names itself and offers no hook between DNS and
  * connect. Here the socket is opened to the vetted IP while the Host header, SNI and
@@ -8,11 +9,13 @@
  * the named site. Every check opens a connection of its own and closes it: a pooled
  * socket would hide connect and TLS errors.
  */
-import { encodeRequest, type Http1Response, sendRequest } from "./http1_client.ts";
+import { encodeRequest, type HttpResponse, sendRequest } from "./http1_client.ts";
+import { sendHttp2Request } from "./http2_client.ts";
+import { type Certificate, openConnection } from "./connect.ts";
 import type { Target } from "./target_guard.ts";
-import { CheckFailure, formatBytes, isUnreachable } from "./failures.ts";
+import { formatBytes } from "./failures.ts";
 
-export type { Http1Response } from "./http1_client.ts";
+export type { HttpResponse } from "./http1_client.ts";
 
 /** What goes on the wire for one hop. */
 export interface HopRequest {
@@ -27,71 +30,47 @@ export interface ExchangeOptions {
   trustedCertificates?: string[];
 }
 
+/** A response whose headers arrived, and how long each phase of getting it took. */
+export interface Exchange {
+  response: HttpResponse;
+  connectMs: number;
+  tlsMs: number;
+  /** From the request leaving to the response headers arriving. */
+  ttfbMs: number;
+  certificate: Certificate | null;
+  protocol: "http/1.1" | "h2";
+}
+
 /**
- * Sends the request to the first address that accepts a connection and resolves with
- * the response once its headers arrive. The caller owns the response and must close
- * it. The connection is closed as soon as `signal` aborts.
+ * Connects to one of `addresses` and resolves once the response headers arrive. The
+ * caller owns the response and must close it. Everything is closed as soon as `signal`
+ * aborts.
  */
 export async function exchange(
   target: Target,
   addresses: string[],
   request: HopRequest,
   options: ExchangeOptions,
-): Promise<Http1Response> {
+): Promise<Exchange> {
   // Encoded first: a header that cannot go on the wire fails before any connection.
   const bytes = encodeRequest({ ...request, host: target.host, path: target.path });
-  let lastError: unknown;
-  for (const address of addresses) {
-    let conn: Deno.Conn;
-    try {
-      conn = await connect(target, address, options);
-    } catch (error) {
-      if (options.signal.aborted) throw options.signal.reason;
-      if (!isUnreachable(error)) throw error;
-      lastError = error;
-      continue;
-    }
-    return await sendRequest(conn, bytes, request.method, options.signal);
-  }
-  throw lastError;
-}
-
-/** A TCP connection to `address`, with TLS verified against the URL's hostname. */
-async function connect(
-  target: Target,
-  address: string,
-  { signal, trustedCertificates }: ExchangeOptions,
-): Promise<Deno.Conn> {
-  signal.throwIfAborted();
-  const tcp = await Deno.connect({ hostname: address, port: target.port, signal });
-  if (!target.secure) return tcp;
-  let tls: Deno.TlsConn | undefined;
-  const onAbort = () => closeQuietly(tls ?? tcp);
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    signal.throwIfAborted();
-    // For a literal-IP URL the hostname is the IP: no SNI is sent and the certificate
-    // must name that IP, as browsers require.
-    tls = await Deno.startTls(tcp, { hostname: target.hostname, caCerts: trustedCertificates });
-    signal.throwIfAborted();
-    await tls.handshake();
-    return tls;
-  } catch (error) {
-    closeQuietly(tls ?? tcp);
-    // rustls reports every certificate and protocol failure as InvalidData.
-    if (signal.aborted || !(error instanceof Deno.errors.InvalidData)) throw error;
-    throw new CheckFailure("tls", `TLS error: ${error.message}`);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
-}
-
-function closeQuietly(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch {
-    // Already closed, or handed over to TLS.
-  }
+  const connection = await openConnection(target, addresses, options);
+  const sent = performance.now();
+  const response = connection.protocol === "h2"
+    ? await sendHttp2Request(
+      connection.socket,
+      { ...request, host: target.host, path: target.path },
+      options.signal,
+    )
+    : await sendRequest(connection.stream, bytes, request.method, options.signal);
+  return {
+    response,
+    connectMs: connection.connectMs,
+    tlsMs: connection.tlsMs,
+    ttfbMs: performance.now() - sent,
+    certificate: connection.certificate,
+    protocol: connection.protocol,
+  };
 }
 
 /** How a keyword scan ended. */
@@ -103,7 +82,7 @@ export type KeywordScan = { found: true } | { found: false; reason: string };
  * target streams. The caller closes the response afterwards.
  */
 export async function scanForKeyword(
-  response: Http1Response,
+  response: HttpResponse,
   keyword: string,
   maxBytes: number,
 ): Promise<KeywordScan> {

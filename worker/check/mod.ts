@@ -18,7 +18,7 @@
  */
 import { isReservedHeader } from "../../lib/header_policy.ts";
 import { CheckFailure, type ErrorKind, toFailure } from "./failures.ts";
-import { exchange, type HopRequest, type Http1Response, scanForKeyword } from "./http_exchange.ts";
+import { exchange, type HopRequest, type HttpResponse, scanForKeyword } from "./http_exchange.ts";
 import {
   type AddressRule,
   defaultRule,
@@ -52,6 +52,22 @@ export interface CheckResult {
   errorKind: ErrorKind | "";
   /** One line, at most 300 characters; "" when up. */
   errorMessage: string;
+  /** Where the time went, summed over every hop (redirects included), in whole ms. */
+  timings: CheckTimings;
+  /**
+   * Whole days until the first certificate to expire among the HTTPS hops (negative:
+   * expired); null when no TLS handshake completed.
+   */
+  certDaysLeft: number | null;
+}
+
+/** The phases of a check; with `responseMs` as the total. */
+export interface CheckTimings {
+  dnsMs: number;
+  connectMs: number;
+  tlsMs: number;
+  /** From the request leaving to the response headers arriving. */
+  ttfbMs: number;
 }
 
 export interface CheckOptions {
@@ -96,8 +112,16 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
 
   let httpStatus = 0;
   let responseMs = 0;
+  const progress: Progress = {
+    timings: { dnsMs: 0, connectMs: 0, tlsMs: 0, ttfbMs: 0 },
+    certDaysLeft: null,
+  };
+  const measured = () => ({
+    timings: roundTimings(progress.timings),
+    certDaysLeft: progress.certDaysLeft,
+  });
   try {
-    const final = await followRedirects(req, opts, deadline.signal);
+    const final = await followRedirects(req, opts, deadline.signal, progress);
     httpStatus = final.status;
     responseMs = Math.round(final.headersAt - started);
     try {
@@ -113,7 +137,14 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
       // when the target would stream forever.
       final.response.close();
     }
-    return { outcome: "up", httpStatus, responseMs, errorKind: "", errorMessage: "" };
+    return {
+      outcome: "up",
+      httpStatus,
+      responseMs,
+      errorKind: "",
+      errorMessage: "",
+      ...measured(),
+    };
   } catch (error) {
     const failure = toFailure(deadline.signal.aborted ? deadline.signal.reason : error);
     return {
@@ -122,6 +153,7 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
       responseMs: httpStatus ? responseMs : elapsed(),
       errorKind: failure.kind,
       errorMessage: failure.message,
+      ...measured(),
     };
   } finally {
     clearTimeout(timer);
@@ -129,9 +161,15 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
   }
 }
 
+/** What a check learnt along the way, kept even when it fails later. */
+interface Progress {
+  timings: CheckTimings;
+  certDaysLeft: number | null;
+}
+
 interface FinalResponse {
   status: number;
-  response: Http1Response;
+  response: HttpResponse;
   /** performance.now() when the final response headers arrived. */
   headersAt: number;
 }
@@ -140,6 +178,7 @@ async function followRedirects(
   req: CheckRequest,
   opts: CheckOptions,
   signal: AbortSignal,
+  progress: Progress,
 ): Promise<FinalResponse> {
   const maxRedirects = opts.maxRedirects ?? 5;
   const guard = {
@@ -155,12 +194,22 @@ async function followRedirects(
   };
 
   for (let redirects = 0;; redirects++) {
+    const resolving = performance.now();
     const addresses = await vetAddresses(target, guard);
-    const response = await exchange(target, addresses, hop, {
+    progress.timings.dnsMs += performance.now() - resolving;
+    const done = await exchange(target, addresses, hop, {
       signal,
       trustedCertificates: opts.trustedCertificates,
     });
     const headersAt = performance.now();
+    const { response } = done;
+    progress.timings.connectMs += done.connectMs;
+    progress.timings.tlsMs += done.tlsMs;
+    progress.timings.ttfbMs += done.ttfbMs;
+    if (done.certificate) {
+      const days = Math.floor((done.certificate.validTo.getTime() - Date.now()) / 86_400_000);
+      progress.certDaysLeft = Math.min(progress.certDaysLeft ?? days, days);
+    }
     const { status } = response;
     const location = response.headers.get("location");
     // A monitor that expects a redirect status is satisfied by it, not by its target.
@@ -171,10 +220,37 @@ async function followRedirects(
     if (redirects >= maxRedirects) {
       throw new CheckFailure("redirects", `more than ${maxRedirects} redirects (last: ${status})`);
     }
-    const next = parseTarget(location, target.url);
+    const next = parseTarget(locationText(location), target.url);
     hop = redirectedRequest(hop, status, next.url.origin !== target.url.origin);
     target = next;
   }
+}
+
+/**
+ * A Location value as URL text. Header values arrive as latin1 text of their bytes;
+ * servers put raw UTF-8 in Location, which curl and browsers send percent-encoded as
+ * those same bytes. Decoding as UTF-8 first lets URL parsing encode it once, not twice;
+ * bytes that are not UTF-8 are percent-encoded one by one, as curl does.
+ */
+export function locationText(raw: string): string {
+  if (!/[\x80-\xff]/.test(raw)) return raw;
+  const bytes = Uint8Array.from(raw, (char) => char.charCodeAt(0) & 0xff);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return [...bytes].map((byte) =>
+      byte >= 0x80 ? `%${byte.toString(16).toUpperCase()}` : String.fromCharCode(byte)
+    ).join("");
+  }
+}
+
+function roundTimings(timings: CheckTimings): CheckTimings {
+  return {
+    dnsMs: Math.round(timings.dnsMs),
+    connectMs: Math.round(timings.connectMs),
+    tlsMs: Math.round(timings.tlsMs),
+    ttfbMs: Math.round(timings.ttfbMs),
+  };
 }
 
 /** 301/302/303 become a body-less GET (HEAD stays HEAD); 307/308 repeat the request. */
