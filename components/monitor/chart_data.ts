@@ -1,0 +1,87 @@
+/**
+ * What the response-time chart draws, computed on the server from `website.metrics`:
+ * the median of each bucket per region, and the buckets with failed checks (shaded as
+ * down periods). Imports only types, so the chart island can bundle it.
+ */
+import type { WebsiteMetrics } from "../../services/websites/metrics.ts";
+import { formatDateTime, formatMs } from "../../lib/time_format.ts";
+
+export interface ChartData {
+  /** Bucket starts, epoch seconds (uPlot's time unit). */
+  times: number[];
+  bucketSeconds: number;
+  series: { region: string; values: (number | null)[] }[];
+  /** Down periods, [start, end) in epoch seconds. */
+  down: [number, number][];
+}
+
+export function chartData(metrics: WebsiteMetrics): ChartData {
+  const bucketSeconds = metrics.bucketMs / 1000;
+  const times = (metrics.regions[0]?.series ?? []).map((bucket) => bucket.at / 1000);
+  const down: [number, number][] = [];
+  times.forEach((start, index) => {
+    const failed = metrics.regions.some((region) => {
+      const bucket = region.series[index];
+      return bucket && bucket.up < bucket.checks;
+    });
+    if (!failed) return;
+    const last = down.at(-1);
+    if (last && last[1] === start) last[1] = start + bucketSeconds;
+    else down.push([start, start + bucketSeconds]);
+  });
+  return {
+    times,
+    bucketSeconds,
+    series: metrics.regions.map((region) => ({
+      region: region.region,
+      values: region.series.map((bucket) => bucket.p50 === null ? null : Math.round(bucket.p50)),
+    })),
+    down,
+  };
+}
+
+/** The chart in words: its text alternative, and the caption without JavaScript. */
+export function describeChart(data: ChartData): string[] {
+  const lines: string[] = [];
+  for (const { region, values } of data.series) {
+    const known = values.filter((value): value is number => value !== null);
+    if (!known.length) {
+      lines.push(`${region}: no checks`);
+      continue;
+    }
+    const sorted = [...known].sort((a, b) => a - b);
+    lines.push(
+      `${region}: median response between ${formatMs(sorted[0])} and ${
+        formatMs(sorted.at(-1))
+      }, typically ${formatMs(sorted[Math.floor(sorted.length / 2)])}`,
+    );
+  }
+  if (!data.down.length) lines.push("No failed checks in this range.");
+  else {
+    const shown = data.down.slice(-5).map(([from, to]) =>
+      `${formatDateTime(from * 1000, "UTC")} to ${formatDateTime(to * 1000, "UTC")}`
+    );
+    lines.push(
+      `Failed checks in ${data.down.length} period${data.down.length === 1 ? "" : "s"}${
+        data.down.length > 5 ? ", the latest" : ""
+      }: ${shown.join("; ")}.`,
+    );
+  }
+  return lines;
+}
+
+/** Series colours: distinct from the up/down greens and reds, readable on light and dark. */
+export const SERIES_COLORS = [
+  { light: "#0284c7", dark: "#38bdf8", tw: "sky" },
+  { light: "#d97706", dark: "#fbbf24", tw: "amber" },
+  { light: "#7c3aed", dark: "#a78bfa", tw: "violet" },
+  { light: "#db2777", dark: "#f472b6", tw: "pink" },
+  { light: "#0d9488", dark: "#2dd4bf", tw: "teal" },
+  { light: "#4f46e5", dark: "#818cf8", tw: "indigo" },
+].map((color) => ({
+  ...color,
+  stroke: `stroke-${color.tw}-600 dark:stroke-${color.tw}-400`,
+  fill: `fill-${color.tw}-600 dark:fill-${color.tw}-400`,
+}));
+
+export const seriesColor = (index: number) => SERIES_COLORS[index % SERIES_COLORS.length];

@@ -1,0 +1,81 @@
+/**
+ * 90 daily bars, drawn on the server: colour and height both say how the day went
+ * (full and green without downtime, shorter and amber or red with it, a stub without
+ * checks), with the date, uptime and checks in each bar's tooltip and in words for
+ * screen readers. No JavaScript.
+ */
+import type { DailyBar } from "../../lib/uptime.ts";
+import { windowUptime } from "../../lib/uptime.ts";
+import { formatDate, formatPercent } from "../../lib/time_format.ts";
+
+function look(bar: DailyBar): { class: string; words: string } {
+  if (bar.uptime === null) return { class: "h-1/4 bg-slate-300 dark:bg-slate-600", words: "" };
+  if (bar.uptime === 100) return { class: "h-full bg-emerald-600 dark:bg-emerald-500", words: "" };
+  if (bar.uptime >= 99) {
+    return { class: "h-3/4 bg-amber-500 dark:bg-amber-400", words: " (some downtime)" };
+  }
+  return { class: "h-1/2 bg-rose-600 dark:bg-rose-500", words: " (major downtime)" };
+}
+
+function describe(bar: DailyBar): string {
+  const date = formatDate(bar.at, "UTC");
+  if (bar.uptime === null) return `${date}: no checks`;
+  return `${date}: ${formatPercent(bar.uptime)} up, ${bar.checks.toLocaleString("en")} checks${
+    look(bar).words
+  }`;
+}
+
+export function DailyBars(props: { bars: DailyBar[] }) {
+  const { bars } = props;
+  return (
+    <div>
+      <p class="text-sm text-slate-700 dark:text-slate-300">
+        {formatPercent(windowUptime(bars))} uptime over the last {bars.length} days (UTC days)
+      </p>
+      <ol
+        class="mt-3 flex h-12 items-end gap-px sm:gap-0.5"
+        aria-label={`Daily uptime, last ${bars.length} days`}
+      >
+        {bars.map((bar) => {
+          const text = describe(bar);
+          return (
+            <li
+              class="flex h-full min-w-0 flex-1 items-end"
+              title={text}
+              data-date={bar.date}
+              data-uptime={bar.uptime ?? ""}
+            >
+              <span class={`block w-full rounded-sm ${look(bar).class}`} aria-hidden="true" />
+              <span class="sr-only">{text}</span>
+            </li>
+          );
+        })}
+      </ol>
+      <div class="mt-1 flex justify-between text-xs text-slate-600 dark:text-slate-400">
+        <span>{bars.length} days ago</span>
+        <span>Today</span>
+      </div>
+      <ul class="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
+        <li class="flex items-center gap-1">
+          <span class="inline-block h-3 w-2 rounded-sm bg-emerald-600" aria-hidden="true" />
+          100 %
+        </li>
+        <li class="flex items-center gap-1">
+          <span class="inline-block h-2 w-2 rounded-sm bg-amber-500" aria-hidden="true" />
+          99 % or more
+        </li>
+        <li class="flex items-center gap-1">
+          <span class="inline-block h-1.5 w-2 rounded-sm bg-rose-600" aria-hidden="true" />
+          below 99 %
+        </li>
+        <li class="flex items-center gap-1">
+          <span
+            class="inline-block h-1 w-2 rounded-sm bg-slate-300 dark:bg-slate-600"
+            aria-hidden="true"
+          />
+          no checks
+        </li>
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * The recent checks, newest first: the server's page, with results that arrive live
+ * (through the `feed` signal the status island fills) added at the top on the first
+ * page. An empty monitor says it is waiting for its first check.
+ */
+import type { Signal } from "@preact/signals";
+import type { LiveResult } from "../web/live/client.ts";
+import type { Check } from "../services/websites/checks.ts";
+import { StatusBadge } from "../components/status.tsx";
+import { Time } from "../components/time.tsx";
+import { formatMs } from "../lib/time_format.ts";
+
+type Row = Check & { live?: boolean };
+
+export default function RecentChecks(props: {
+  checks: Check[];
+  /** Null on older pages: nothing is added to them. */
+  feed: Signal<LiveResult[]> | null;
+  waitingText: string;
+}) {
+  const rows = merge(props.feed?.value ?? [], props.checks);
+  if (!rows.length) {
+    return (
+      <div class="px-4 py-10 text-center sm:px-6" data-waiting>
+        <p class="text-base font-semibold text-slate-900 dark:text-white">
+          Waiting for the first check
+        </p>
+        <p class="mx-auto mt-2 max-w-md text-sm text-slate-600 dark:text-slate-400">
+          {props.waitingText}
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div class="overflow-x-auto">
+      <table class="w-full min-w-[36rem] text-left text-sm">
+        <caption class="sr-only">Recent checks, newest first</caption>
+        <thead class="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-700 dark:text-slate-400">
+          <tr>
+            <th scope="col" class="px-4 py-2 font-semibold sm:px-6">Time</th>
+            <th scope="col" class="px-4 py-2 font-semibold">Region</th>
+            <th scope="col" class="px-4 py-2 font-semibold">Status</th>
+            <th scope="col" class="px-4 py-2 text-right font-semibold">Response</th>
+            <th scope="col" class="px-4 py-2 font-semibold sm:pr-6">Error</th>
+          </tr>
+        </thead>
+        <tbody class="divide-y divide-slate-100 dark:divide-slate-700" data-checks>
+          {rows.map((row) => (
+            <tr
+              key={`${row.region}:${row.scheduledAt}`}
+              data-live={row.live ? "true" : undefined}
+              class={row.live ? "bg-sky-50 dark:bg-slate-700/40" : undefined}
+            >
+              <td class="whitespace-nowrap px-4 py-2 sm:px-6">
+                <Time at={row.checkedAt} />
+              </td>
+              <td class="px-4 py-2 font-mono">{row.region}</td>
+              <td class="px-4 py-2">
+                <StatusBadge
+                  status={row.outcome}
+                  label={`${row.outcome === "up" ? "Up" : "Down"}${
+                    row.httpStatus ? ` · ${row.httpStatus}` : ""
+                  }`}
+                />
+              </td>
+              <td class="whitespace-nowrap px-4 py-2 text-right tabular-nums">
+                {formatMs(row.responseMs)}
+              </td>
+              <td class="max-w-xs px-4 py-2 sm:pr-6">
+                {row.errorKind
+                  ? (
+                    <>
+                      <span class="font-medium">{row.errorKind}</span>
+                      {row.errorMessage && (
+                        <span
+                          class="block truncate text-slate-600 dark:text-slate-400"
+                          title={row.errorMessage}
+                        >
+                          {row.errorMessage}
+                        </span>
+                      )}
+                    </>
+                  )
+                  : <span class="text-slate-500 dark:text-slate-400">—</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Live results above the page; a check that is already listed shows once, as its latest. */
+function merge(live: LiveResult[], checks: Check[]): Row[] {
+  const seen = new Set<string>();
+  const rows: Row[] = [];
+  const add = (row: Row) => {
+    const key = `${row.region}:${row.scheduledAt}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    rows.push(row);
+  };
+  for (const result of live) {
+    add({
+      region: result.region,
+      scheduledAt: result.scheduledAt,
+      checkedAt: result.checkedAt,
+      outcome: result.outcome,
+      httpStatus: result.httpStatus,
+      responseMs: result.responseMs,
+      errorKind: result.errorKind,
+      errorMessage: "",
+      live: true,
+    });
+  }
+  for (const check of checks) add(check);
+  return rows.sort((a, b) => b.scheduledAt - a.scheduledAt || b.region.localeCompare(a.region));
+}

@@ -1,0 +1,270 @@
+/**
+ * `/app/monitors/<id>`: one monitor's state per region, figures and chart for a range,
+ * 90 daily bars and its recent checks (live on the first page). Everything is rendered
+ * on the server; islands add the chart and the live updates.
+ */
+import { signal } from "@preact/signals";
+import { HttpError, page } from "../../../../fresh/mod.ts";
+import { define, type SignedInState } from "../../../../web/define.ts";
+import { pageError } from "../../../../web/page_errors.ts";
+import { log } from "../../../../lib/logger.ts";
+import {
+  getWebsite,
+  idInput,
+  type MetricsRange,
+  RANGES,
+  type Website,
+  websiteChecks,
+  websiteMetrics,
+} from "../../../../services/websites/mod.ts";
+import type { WebsiteMetrics } from "../../../../services/websites/metrics.ts";
+import type { ChecksPage } from "../../../../services/websites/checks.ts";
+import { type RegionLatest, websiteRegionRuns } from "../../../../services/websites/region_runs.ts";
+import { nextRun } from "../../../../lib/monitor_status.ts";
+import type { LiveResult, LiveState } from "../../../../web/live/client.ts";
+import { Card, LINK, LinkButton, Notice, PageHeader } from "../../../../components/ui.tsx";
+import { RANGE_WORDS, RangeSwitch } from "../../../../components/monitor/range_switch.tsx";
+import { MetricTiles } from "../../../../components/monitor/metric_tiles.tsx";
+import { DailyBars } from "../../../../components/monitor/daily_bars.tsx";
+import { chartData, describeChart } from "../../../../components/monitor/chart_data.ts";
+import MonitorStatus, { type RegionView } from "../../../../islands/MonitorStatus.tsx";
+import RecentChecks from "../../../../islands/RecentChecks.tsx";
+import ResponseChart from "../../../../islands/ResponseChart.tsx";
+
+const CHECKS_PER_PAGE = 25;
+
+interface Data {
+  website: Website;
+  range: MetricsRange;
+  cursor: string | null;
+  metrics: WebsiteMetrics | null;
+  checks: ChecksPage | null;
+  regions: RegionView[];
+}
+
+export const handler = define.handlers<Data>({
+  async GET(ctx) {
+    const { services, user } = ctx.state as SignedInState;
+    const actor = { userId: user.id };
+    const id = idInput.safeParse({ id: ctx.params.id });
+    if (!id.success) throw new HttpError(404, "Website not found");
+    const range = parseRange(ctx.url.searchParams.get("range"));
+    const cursor = ctx.url.searchParams.get("cursor");
+
+    const website = await getWebsite(services, actor, id.data.id).catch((error) => {
+      throw pageError(error);
+    });
+    ctx.state.title = displayName(website);
+
+    const [metrics, checks, runs] = await Promise.allSettled([
+      websiteMetrics(services, actor, { id: website.id, range }),
+      websiteChecks(services, actor, {
+        id: website.id,
+        limit: CHECKS_PER_PAGE,
+        ...(cursor ? { cursor } : {}),
+      }),
+      websiteRegionRuns(services, actor, { id: website.id }),
+    ]);
+    // A bad cursor is the visitor's mistake; a failing store is ours, shown as a notice.
+    if (checks.status === "rejected" && pageError(checks.reason) instanceof HttpError) {
+      throw pageError(checks.reason);
+    }
+    for (const outcome of [metrics, checks, runs]) {
+      if (outcome.status === "rejected") {
+        log.error("monitor_page.results_failed", { error: outcome.reason });
+      }
+    }
+    const value = <T,>(outcome: PromiseSettledResult<T>) =>
+      outcome.status === "fulfilled" ? outcome.value : null;
+    return page({
+      website,
+      range,
+      cursor,
+      metrics: value(metrics),
+      checks: value(checks),
+      regions: regionViews(website, value(metrics), value(runs) ?? []),
+    });
+  },
+});
+
+function parseRange(value: string | null): MetricsRange {
+  if (value === null) return "24h";
+  if ((RANGES as readonly string[]).includes(value)) return value as MetricsRange;
+  throw new HttpError(400, `range: expected one of ${RANGES.join(", ")}`);
+}
+
+function displayName(website: Website): string {
+  if (website.name) return website.name;
+  try {
+    return new URL(website.url).host;
+  } catch {
+    return website.url;
+  }
+}
+
+/**
+ * Each configured region's run (ClickHouse) and latest check (the live status in Redis
+ * when it is newer, since the worker writes it after storing the row).
+ */
+function regionViews(
+  website: Website,
+  metrics: WebsiteMetrics | null,
+  runs: RegionLatest[],
+): RegionView[] {
+  const names = website.regions.length ? website.regions : runs.map((run) => run.region);
+  return names.map((region): RegionView => {
+    const stored = runs.find((run) => run.region === region);
+    const live = metrics?.regions.find((r) => r.region === region)?.latest ?? null;
+    let run = stored ? { region, outcome: stored.outcome, since: stored.since } : null;
+    let latest = stored
+      ? {
+        outcome: stored.outcome,
+        scheduledAt: stored.scheduledAt,
+        checkedAt: stored.checkedAt,
+        responseMs: stored.responseMs,
+        httpStatus: stored.httpStatus,
+      }
+      : null;
+    if (live && (!latest || live.scheduledAt > latest.scheduledAt)) {
+      run = nextRun(run ?? undefined, { region, ...live });
+      latest = live;
+    }
+    return { region, run, latest };
+  });
+}
+
+export default define.page<typeof handler>(({ data, url }) => {
+  const { website, metrics, checks, range, cursor } = data;
+  const path = `/app/monitors/${website.id}`;
+  const base = `${path}/`;
+  const feed = signal<LiveResult[]>([]);
+  const connection = signal<LiveState | "off">("off");
+  const words = RANGE_WORDS[range];
+  const chart = metrics ? chartData(metrics) : null;
+  const chartLabel = `Response time by region, median per ${
+    metrics ? bucketWords(metrics.bucketMs) : "bucket"
+  }, ${words}`;
+  const olderHref = checks?.nextCursor
+    ? `${path}?range=${range}&cursor=${encodeURIComponent(checks.nextCursor)}#checks`
+    : null;
+  return (
+    <>
+      <link rel="stylesheet" href="/assets/uplot.css" />
+      <p class="mb-2 text-sm">
+        <a href="/app" class={LINK}>← Monitors</a>
+      </p>
+      <PageHeader
+        title={displayName(website)}
+        description={<span class="break-all font-mono">{website.method} {website.url}</span>}
+        actions={
+          <>
+            <LinkButton href={`${base}edit`} variant="secondary">Edit</LinkButton>
+            {website.active
+              ? <LinkButton href={`${base}pause`} variant="secondary">Pause</LinkButton>
+              : <LinkButton href={`${base}resume`} variant="secondary">Resume</LinkButton>}
+            <LinkButton href={`${base}delete`} variant="danger">Delete</LinkButton>
+          </>
+        }
+      />
+
+      <Card class="p-4 sm:p-6" title="Current status">
+        <MonitorStatus
+          websiteId={website.id}
+          active={website.active}
+          regions={data.regions}
+          feed={feed}
+          connection={connection}
+        />
+      </Card>
+
+      <div class="mt-8 flex flex-wrap items-center justify-between gap-3">
+        <h2 class="text-lg font-semibold">Performance, {words}</h2>
+        <RangeSwitch current={range} path={url.pathname} />
+      </div>
+
+      {metrics && chart
+        ? (
+          <>
+            <div class="mt-4">
+              <MetricTiles metrics={metrics} rangeWords={words} />
+            </div>
+            <Card class="mt-4 p-4 sm:p-6" title="Response time">
+              <h3 class="text-sm font-semibold">Response time</h3>
+              <p class="mb-3 text-xs text-slate-600 dark:text-slate-400">
+                Median per {bucketWords(metrics.bucketMs)} in each region; shaded: failed checks.
+              </p>
+              {metrics.checks === 0
+                ? (
+                  <p class="py-10 text-center text-sm text-slate-600 dark:text-slate-400">
+                    No checks in this range yet.
+                  </p>
+                )
+                : (
+                  <ResponseChart
+                    data={chart}
+                    label={chartLabel}
+                    describedBy="chart-description"
+                  />
+                )}
+              <ul
+                id="chart-description"
+                class="mt-3 space-y-0.5 text-xs text-slate-600 dark:text-slate-400"
+              >
+                {describeChart(chart).map((line) => <li key={line}>{line}</li>)}
+              </ul>
+            </Card>
+            <Card class="mt-4 p-4 sm:p-6" title="Daily uptime">
+              <h3 class="mb-2 text-sm font-semibold">Daily uptime</h3>
+              <DailyBars bars={metrics.daily} />
+            </Card>
+          </>
+        )
+        : (
+          <Notice kind="error" class="mt-4">
+            The figures for this monitor could not be loaded just now. Reload the page to try again.
+          </Notice>
+        )}
+
+      <section id="checks" class="mt-8" aria-labelledby="checks-heading">
+        <div class="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="checks-heading" class="text-lg font-semibold">
+            {cursor ? "Older checks" : "Recent checks"}
+          </h2>
+          {cursor && <a href={`${path}?range=${range}#checks`} class={LINK}>Newest checks</a>}
+        </div>
+        <Card>
+          {checks
+            ? (
+              <RecentChecks
+                checks={checks.checks}
+                feed={cursor ? null : feed}
+                waitingText={cursor
+                  ? "There are no older checks."
+                  : `Checks run every ${website.intervalSeconds} s from ${
+                    website.regions.join(", ")
+                  }. New checks appear here as they run; reload the page if they do not.`}
+              />
+            )
+            : (
+              <Notice kind="error" class="m-4">
+                Recent checks could not be loaded just now. Reload the page to try again.
+              </Notice>
+            )}
+        </Card>
+        {olderHref && (
+          <p class="mt-3 text-right text-sm">
+            <a href={olderHref} class={LINK} rel="next">Older checks →</a>
+          </p>
+        )}
+      </section>
+    </>
+  );
+});
+
+function bucketWords(ms: number): string {
+  const minutes = ms / 60_000;
+  if (minutes < 60) return `${minutes} minutes`;
+  if (minutes === 60) return "hour";
+  if (minutes < 1_440) return `${minutes / 60} hours`;
+  return "day";
+}

@@ -1,0 +1,213 @@
+/**
+ * The monitor detail page as a browser without JavaScript gets it: figures, daily bars
+ * and recent checks rendered on the server from results inserted into ClickHouse, paging
+ * by links, a clear waiting state, user text escaped, and "not found" for anything that
+ * is not the visitor's own monitor.
+ */
+import assert from "node:assert/strict";
+import { apiServer } from "../helpers/api.ts";
+import { rollUpHours } from "../../db/clickhouse/rollup.ts";
+import { formatMs, formatPercent } from "../../lib/time_format.ts";
+
+const HOSTILE_NAME = "<img src=x onerror=alert(1)>";
+const STEP = 300;
+
+export interface SeedRow {
+  website_id: string;
+  region_id: string;
+  scheduled_at: number;
+  checked_at: number;
+  outcome: "up" | "down";
+  http_status: number;
+  response_ms: number;
+  error_kind: string;
+  error_message: string;
+}
+
+/** Three hours of checks every 5 minutes in ams and iad; ams failing for the last three. */
+export function seedRows(websiteId: string, now: number): SeedRow[] {
+  const rows: SeedRow[] = [];
+  const last = Math.floor(now / STEP) * STEP;
+  for (const region of ["ams", "iad"]) {
+    for (let k = 35; k >= 0; k--) {
+      const scheduled = last - k * STEP;
+      const down = region === "ams" && k <= 2;
+      rows.push({
+        website_id: websiteId,
+        region_id: region,
+        scheduled_at: scheduled,
+        checked_at: scheduled + 1,
+        outcome: down ? "down" : "up",
+        http_status: down ? 503 : 200,
+        response_ms: 100 + k * 3 + (region === "iad" ? 50 : 0),
+        error_kind: down ? "status" : "",
+        error_message: down ? "expected 2xx or 3xx, got 503" : "",
+      });
+    }
+  }
+  return rows;
+}
+
+export async function insertRows(server: Awaited<ReturnType<typeof apiServer>>, rows: SeedRow[]) {
+  await server.bed.ch.client.insert({ table: "checks", values: rows, format: "JSONEachRow" });
+  await rollUpHours(server.bed.ch, 0, Math.floor(Date.now() / 1000) + 3_600);
+}
+
+Deno.test("the monitor page renders its figures, bars and checks without JavaScript", async (t) => {
+  const server = await apiServer({ REGIONS: "ams,iad", REGION: "ams" });
+  try {
+    const owner = await server.user("owner");
+    const website = await owner.api.website.create.mutate({
+      url: "https://example.com/health",
+      name: HOSTILE_NAME,
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const rows = seedRows(website.id, now);
+    await insertRows(server, rows);
+    const path = `/app/monitors/${website.id}`;
+    const get = (url: string) => owner.fetch(`${server.url}${url}`, { redirect: "manual" });
+
+    const res = await get(path);
+    assert.equal(res.status, 200);
+    const html = await res.text();
+
+    await t.step("the name is text, never markup", () => {
+      assert.ok(!html.includes(HOSTILE_NAME), "the raw name is not in the page");
+      assert.doesNotMatch(html, /<img/);
+      assert.match(html, /<h1[^>]*>&lt;img src=x onerror=alert\(1\)(&gt;|>)<\/h1>/);
+      assert.match(html, /<title>&lt;img src=x onerror=alert\(1\)(&gt;|>) · Uptime<\/title>/);
+    });
+
+    await t.step("the tiles hold the range's uptime and percentiles", async () => {
+      const metrics = await owner.api.website.metrics.query({ id: website.id, range: "24h" });
+      assert.equal(metrics.checks, rows.length);
+      const tile = (label: string) =>
+        new RegExp(`data-tile="${label}"[^]*?<dd[^>]*>([^<]*)</dd>`).exec(html)?.[1];
+      assert.equal(tile("Uptime"), formatPercent(metrics.uptime));
+      assert.equal(tile("p50"), formatMs(metrics.responseMs!.p50));
+      assert.equal(tile("p95"), formatMs(metrics.responseMs!.p95));
+      assert.equal(tile("p99"), formatMs(metrics.responseMs!.p99));
+      assert.equal(formatPercent(metrics.uptime), "95.83 %"); // 69 of 72 up
+    });
+
+    await t.step("the state says degraded since ams began failing", () => {
+      assert.match(html, /data-monitor-status="degraded"/);
+      const since = new Date((Math.floor(now / STEP) * STEP - 2 * STEP) * 1000).toISOString();
+      assert.ok(html.includes(`dateTime="${since}"`) || html.includes(`datetime="${since}"`));
+      assert.match(html, /data-region="ams"[^]*?aria-label="ams: down"/);
+      assert.match(html, /data-region="iad"[^]*?aria-label="iad: up"/);
+    });
+
+    await t.step("90 daily bars, today's with its checks in the tooltip", () => {
+      const bars = [...html.matchAll(/<li[^>]*data-date="(\d{4}-\d\d-\d\d)"/g)];
+      assert.equal(bars.length, 90);
+      const today = new Date().toISOString().slice(0, 10);
+      assert.equal(bars.at(-1)![1], today);
+      // Seeded rows may straddle midnight UTC: the bars together hold every check.
+      const counts = [...html.matchAll(/title="[^"]*?, ([\d,]+) checks/g)]
+        .map((m) => Number(m[1].replace(/,/g, "")));
+      assert.equal(counts.reduce((a, b) => a + b, 0), rows.length);
+    });
+
+    await t.step("the chart has an SVG stand-in with a name and a description", () => {
+      assert.match(html, /<svg[^>]*role="img"[^>]*aria-label="Response time by region/);
+      assert.match(html, /id="chart-description"[^]*?ams: median response between/);
+      assert.match(html, /Failed checks in 1 period/);
+      assert.match(html, /href="\/assets\/uplot.css"/);
+    });
+
+    await t.step("recent checks list the newest 25 with the error message", () => {
+      const body = /<tbody[^>]*data-checks[^>]*>([^]*?)<\/tbody>/.exec(html)![1];
+      assert.equal([...body.matchAll(/<tr/g)].length, 25);
+      assert.match(body, /expected 2xx or 3xx, got 503/);
+      assert.match(body, /Down · 503/);
+    });
+
+    await t.step("older checks are a link that pages without repeating", async () => {
+      const href = /<a href="([^"]*cursor=[^"]*)"[^>]*rel="next"/.exec(html)?.[1];
+      assert.ok(href, "an Older checks link");
+      const older = await get(href!.replaceAll("&amp;", "&"));
+      assert.equal(older.status, 200);
+      const page = await older.text();
+      const body = /<tbody[^>]*data-checks[^>]*>([^]*?)<\/tbody>/.exec(page)![1];
+      const times = (text: string) => [...text.matchAll(/dateTime="([^"]+)"/gi)].map((m) => m[1]);
+      assert.equal([...body.matchAll(/<tr/g)].length, 25);
+      assert.match(page, /Newest checks/);
+      assert.ok(
+        Math.max(...times(body).map(Date.parse)) <= Math.min(
+          ...times(/<tbody[^>]*data-checks[^>]*>([^]*?)<\/tbody>/.exec(html)![1]).map(Date.parse),
+        ),
+      );
+    });
+
+    await t.step("each range is a link, the current one marked", async () => {
+      assert.match(html, /href="[^"]*\?range=24h" aria-current="page"/);
+      const week = await get(`${path}?range=7d`);
+      const text = await week.text();
+      assert.equal(week.status, 200);
+      assert.match(text, /href="[^"]*\?range=7d" aria-current="page"/);
+      assert.match(text, /Performance, last 7 days/);
+    });
+
+    await t.step("actions link to edit, pause and delete", () => {
+      for (const action of ["edit", "pause", "delete"]) {
+        assert.ok(html.includes(`href="${path}/${action}"`), action);
+      }
+    });
+
+    await t.step("a monitor without checks is waiting, not an empty table", async () => {
+      const fresh = await owner.api.website.create.mutate({ url: "https://example.org/" });
+      const res = await get(`/app/monitors/${fresh.id}`);
+      const text = await res.text();
+      assert.equal(res.status, 200);
+      assert.match(text, /Waiting for the first check/);
+      assert.doesNotMatch(text, /<table/);
+      assert.match(text, /No checks in this range yet/);
+    });
+
+    await t.step("another user's monitor, a bad id and an unknown one are 404 pages", async () => {
+      const other = await server.user("other");
+      for (
+        const [client, url] of [
+          [other, path],
+          [owner, "/app/monitors/not-a-uuid"],
+          [owner, `/app/monitors/${crypto.randomUUID()}`],
+        ] as const
+      ) {
+        const res = await client.fetch(`${server.url}${url}`, { redirect: "manual" });
+        const text = await res.text();
+        assert.equal(res.status, 404, url);
+        assert.match(text, /Page not found/);
+        assert.ok(!text.includes("onerror"), "nothing of the monitor leaks");
+      }
+    });
+
+    await t.step("a bad range or cursor is a 400 that says what is wrong", async () => {
+      const range = await get(`${path}?range=1y`);
+      assert.equal(range.status, 400);
+      assert.match(await range.text(), /range: expected one of 24h, 7d, 30d, 90d/);
+      const cursor = await get(`${path}?cursor=nonsense`);
+      assert.equal(cursor.status, 400);
+      assert.match(await cursor.text(), /cursor: not a valid cursor/);
+    });
+
+    await t.step("signed out, the page asks for a login and comes back", async () => {
+      const res = await fetch(`${server.url}${path}?range=7d`, { redirect: "manual" });
+      await res.body?.cancel();
+      assert.equal(res.status, 302);
+      assert.equal(
+        res.headers.get("location"),
+        `/login?next=${encodeURIComponent(`${path}?range=7d`)}`,
+      );
+    });
+
+    await t.step("uPlot's stylesheet is served from the package", async () => {
+      const res = await fetch(`${server.url}/assets/uplot.css`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get("content-type")!, /^text\/css/);
+      assert.match(await res.text(), /\.uplot/);
+    });
+  } finally {
+    await server.close();
+  }
+});
