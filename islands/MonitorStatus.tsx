@@ -7,6 +7,7 @@ import type { Signal } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { connectLive, type LiveResult, type LiveState } from "../web/live/client.ts";
 import { monitorState, nextRun, type RegionRun } from "../lib/monitor_status.ts";
+import { regionState } from "../lib/live_status.ts";
 import { StatusBadge, StatusDot } from "../components/status.tsx";
 import { Time } from "../components/time.tsx";
 import { formatMs } from "../lib/time_format.ts";
@@ -29,16 +30,14 @@ export const FEED_LIMIT = 100;
 export default function MonitorStatus(props: {
   websiteId: string;
   active: boolean;
+  intervalSeconds: number;
   regions: RegionView[];
   feed: Signal<LiveResult[]>;
   connection: Signal<LiveState | "off">;
 }) {
   const [regions, setRegions] = useState(props.regions);
   const [announcement, setAnnouncement] = useState("");
-  const state = monitorState(
-    regions.flatMap((view) => view.run ? [view.run] : []),
-    props.active,
-  );
+  const state = monitorState(regions, props.active, props.intervalSeconds);
   const previous = useRef(state.status);
 
   useEffect(() => {
@@ -79,13 +78,17 @@ export default function MonitorStatus(props: {
             )
             : state.status === "paused"
             ? "Checks are paused."
+            : regions.some((view) => view.latest)
+            ? "No recent results from any region."
             : "Waiting for the first check."}
         </span>
         <LiveIndicator connection={props.connection} />
       </div>
       <h2 class="sr-only">Regions</h2>
       <ul class="mt-4 grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
-        {regions.map((view) => <RegionItem key={view.region} view={view} />)}
+        {regions.map((view) => (
+          <RegionItem key={view.region} view={view} intervalSeconds={props.intervalSeconds} />
+        ))}
       </ul>
       <p class="sr-only" aria-live="polite" data-announcement>{announcement}</p>
     </div>
@@ -113,9 +116,10 @@ function withResult(views: RegionView[], result: LiveResult): RegionView[] {
   return index === -1 ? [...views, next] : views.map((v, i) => i === index ? next : v);
 }
 
-function RegionItem(props: { view: RegionView }) {
+function RegionItem(props: { view: RegionView; intervalSeconds: number }) {
   const { region, latest } = props.view;
-  const status = latest?.outcome ?? "pending";
+  const status = regionState(latest, props.intervalSeconds);
+  const words = status === "nodata" ? latest ? "no recent checks" : "no checks yet" : status;
   return (
     <li
       class="flex items-center gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm dark:border-slate-700"
@@ -123,7 +127,7 @@ function RegionItem(props: { view: RegionView }) {
     >
       <StatusDot
         status={status}
-        label={`${region}: ${status === "pending" ? "no checks yet" : status}`}
+        label={`${region}: ${words}`}
       />
       <span class="font-mono font-medium">{region}</span>
       <span class="ml-auto whitespace-nowrap tabular-nums text-slate-700 dark:text-slate-300">

@@ -1,13 +1,15 @@
 /**
  * A monitor's state from the state of each of its regions: the rule the detail page
- * applies on the server and again in its live island as results arrive. Imports
- * nothing, so islands can bundle it.
+ * applies on the server and again in its live island as results arrive. Imports only
+ * lib/live_status.ts, so islands can bundle it.
  *
  * ```ts
- * monitorState([{ region: "ams", outcome: "down", since: 1_700_000_000_000 }], true)
+ * const run = { region: "ams", outcome: "down", since: 1_700_000_000_000 } as const;
+ * monitorState([{ run, latest: { outcome: "down", checkedAt: Date.now() } }], true, 60);
  * // { status: "down", since: 1_700_000_000_000 }
  * ```
  */
+import { type OverallState, overallState, regionState } from "./live_status.ts";
 
 /** One region's current run: its latest outcome and when the run of that outcome began. */
 export interface RegionRun {
@@ -17,28 +19,43 @@ export interface RegionRun {
   since: number;
 }
 
-export type MonitorStatus = "up" | "down" | "degraded" | "paused" | "pending";
+export type MonitorStatus = OverallState | "paused";
 
 export interface MonitorState {
   status: MonitorStatus;
-  /** Epoch ms since when the status holds; null while paused or without checks. */
+  /** Epoch ms since when the status holds; null while paused or without data. */
   since: number | null;
 }
 
+/** A region as the detail page knows it: its current run and its newest result. */
+export interface RegionRecord {
+  run: RegionRun | null;
+  latest: { outcome: "up" | "down"; checkedAt: number } | null;
+}
+
 /**
- * Up when every region with results is up (since the last of them recovered), down when
- * every one is down (since the last of them failed), degraded when some are down (since
- * the first of those failed). Paused wins; no results at all is pending.
+ * The monitor's state by the table's rule (lib/live_status.ts: silent regions do not
+ * count), and since when: up since the last reporting region recovered, down since the
+ * last one failed, degraded since the first of the failing ones failed.
  */
-export function monitorState(runs: readonly RegionRun[], active: boolean): MonitorState {
+export function monitorState(
+  regions: readonly RegionRecord[],
+  active: boolean,
+  intervalSeconds: number,
+  now = Date.now(),
+): MonitorState {
   if (!active) return { status: "paused", since: null };
-  if (!runs.length) return { status: "pending", since: null };
-  const down = runs.filter((run) => run.outcome === "down");
-  if (down.length === 0) return { status: "up", since: Math.max(...runs.map((r) => r.since)) };
-  if (down.length === runs.length) {
-    return { status: "down", since: Math.max(...down.map((r) => r.since)) };
-  }
-  return { status: "degraded", since: Math.min(...down.map((r) => r.since)) };
+  const reporting = regions.filter((r) =>
+    r.run && regionState(r.latest, intervalSeconds, now) !== "nodata"
+  ).map((r) => r.run!);
+  const status = overallState(reporting.map((run) => run.outcome));
+  if (status === "nodata") return { status, since: null };
+  const down = reporting.filter((run) => run.outcome === "down").map((run) => run.since);
+  const all = reporting.map((run) => run.since);
+  return {
+    status,
+    since: status === "degraded" ? Math.min(...down) : Math.max(...all),
+  };
 }
 
 /**

@@ -5,8 +5,8 @@
  * screen readers. No JavaScript.
  */
 import type { DailyBar } from "../../lib/uptime.ts";
-import { windowUptime } from "../../lib/uptime.ts";
-import { formatDate, formatPercent } from "../../lib/time_format.ts";
+import { formatUptime, windowUptime } from "../../lib/uptime.ts";
+import { formatDate } from "../../lib/time_format.ts";
 
 function look(bar: DailyBar): { class: string; words: string } {
   if (bar.uptime === null) return { class: "h-1/4 bg-slate-300 dark:bg-slate-600", words: "" };
@@ -20,7 +20,7 @@ function look(bar: DailyBar): { class: string; words: string } {
 function describe(bar: DailyBar): string {
   const date = formatDate(bar.at, "UTC");
   if (bar.uptime === null) return `${date}: no checks`;
-  return `${date}: ${formatPercent(bar.uptime)} up, ${bar.checks.toLocaleString("en")} checks${
+  return `${date}: ${formatUptime(bar.uptime)} up, ${bar.checks.toLocaleString("en")} checks${
     look(bar).words
   }`;
 }
@@ -30,7 +30,7 @@ export function DailyBars(props: { bars: DailyBar[] }) {
   return (
     <div>
       <p class="text-sm text-slate-700 dark:text-slate-300">
-        {formatPercent(windowUptime(bars))} uptime over the last {bars.length} days (UTC days)
+        {formatUptime(windowUptime(bars))} uptime over the last {bars.length} days (UTC days)
       </p>
       <ol
         class="mt-3 flex h-12 items-end gap-px sm:gap-0.5"

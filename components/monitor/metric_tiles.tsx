@@ -1,5 +1,6 @@
 /** Uptime and response-time percentiles of the chosen range, as four tiles. */
-import { formatMs, formatPercent } from "../../lib/time_format.ts";
+import { formatMs } from "../../lib/time_format.ts";
+import { formatUptime } from "../../lib/uptime.ts";
 import type { WebsiteMetrics } from "../../services/websites/metrics.ts";
 
 export function MetricTiles(props: { metrics: WebsiteMetrics; rangeWords: string }) {
@@ -7,7 +8,7 @@ export function MetricTiles(props: { metrics: WebsiteMetrics; rangeWords: string
   const tiles = [
     {
       label: "Uptime",
-      value: formatPercent(metrics.uptime),
+      value: formatUptime(metrics.uptime),
       note: `${metrics.checks.toLocaleString("en")} checks`,
     },
     { label: "p50", value: formatMs(metrics.responseMs?.p50), note: "median response" },

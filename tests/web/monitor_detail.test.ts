@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { rollUpHours } from "../../db/clickhouse/rollup.ts";
-import { formatMs, formatPercent } from "../../lib/time_format.ts";
+import { formatMs } from "../../lib/time_format.ts";
+import { formatUptime } from "../../lib/uptime.ts";
 
 const HOSTILE_NAME = "<img src=x onerror=alert(1)>";
 const STEP = 300;
@@ -83,11 +84,11 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
       assert.equal(metrics.checks, rows.length);
       const tile = (label: string) =>
         new RegExp(`data-tile="${label}"[^]*?<dd[^>]*>([^<]*)</dd>`).exec(html)?.[1];
-      assert.equal(tile("Uptime"), formatPercent(metrics.uptime));
+      assert.equal(tile("Uptime"), formatUptime(metrics.uptime));
       assert.equal(tile("p50"), formatMs(metrics.responseMs!.p50));
       assert.equal(tile("p95"), formatMs(metrics.responseMs!.p95));
       assert.equal(tile("p99"), formatMs(metrics.responseMs!.p99));
-      assert.equal(formatPercent(metrics.uptime), "95.83 %"); // 69 of 72 up
+      assert.equal(formatUptime(metrics.uptime), "95.83%"); // 69 of 72 up
     });
 
     await t.step("the state says degraded since ams began failing", () => {

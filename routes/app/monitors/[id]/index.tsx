@@ -171,6 +171,7 @@ export default define.page<typeof handler>(({ data, url }) => {
         <MonitorStatus
           websiteId={website.id}
           active={website.active}
+          intervalSeconds={website.intervalSeconds}
           regions={data.regions}
           feed={feed}
           connection={connection}
