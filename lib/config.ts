@@ -7,6 +7,7 @@
  * ```
  */
 import { z } from "zod";
+import { MAX_WEBSITE_TIMEOUT_MS, RECLAIM_MARGIN_MS } from "./task.ts";
 
 const urlWithScheme = (schemes: string[]) =>
   z.string().refine((value) => {
@@ -122,6 +123,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(String(issue.path[0]), `is invalid: ${issue.message}`);
   }
   const e = result.data;
+  // A running check must never look abandoned: another worker would run it a second time.
+  const longestTimeout = Math.max(e.CHECK_TIMEOUT_MS, MAX_WEBSITE_TIMEOUT_MS);
+  if (e.RECLAIM_IDLE_MS <= longestTimeout + RECLAIM_MARGIN_MS) {
+    throw new ConfigError(
+      "RECLAIM_IDLE_MS",
+      `is invalid: expected more than the longest check timeout (${longestTimeout} ms) ` +
+        `plus ${RECLAIM_MARGIN_MS} ms, so that a running check is never taken over`,
+    );
+  }
   const region = e.FLY_REGION ?? e.REGION ?? "local";
   const fly = e.FLY_API_TOKEN && e.FLY_APP_NAME
     ? { apiToken: e.FLY_API_TOKEN, appName: e.FLY_APP_NAME, apiUrl: e.FLY_API_URL }

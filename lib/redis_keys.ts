@@ -8,6 +8,8 @@ export function redisKeys(prefix: string) {
     /** Tasks that failed too often, kept for inspection. */
     deadLetters: (region: string) => `${prefix}checks:${region}:dead`,
     consumerGroup: "workers",
+    /** Exists while the worker (consumer) of that name runs; a short TTL, renewed. */
+    workerAlive: (region: string, consumer: string) => `${prefix}workers:${region}:${consumer}`,
     /** Holds the id of the publisher instance that may publish. */
     publisherLease: `${prefix}publisher:lease`,
     /** Latest result per region of one website (a hash: region → JSON). */

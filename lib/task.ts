@@ -22,6 +22,15 @@ export const taskSchema = z.object({
 
 export type Task = z.infer<typeof taskSchema>;
 
+/** The longest timeout a website may set (a deployment's CHECK_TIMEOUT_MS may be longer). */
+export const MAX_WEBSITE_TIMEOUT_MS = 60_000;
+
+/**
+ * What RECLAIM_IDLE_MS must exceed beyond the longest timeout: a task waits its turn in
+ * the worker and its result is re-marked as held only every few seconds.
+ */
+export const RECLAIM_MARGIN_MS = 30_000;
+
 /** Tasks live at most this long on a stream; streams are trimmed by age beyond it. */
 export const MAX_TASK_AGE_MS = 10 * 60_000;
 

@@ -50,6 +50,12 @@ const invalid: [Record<string, string>, string, RegExp][] = [
   [{ REGION: "Not A Region" }, "REGION", /region id/],
   [{ REGIONS: "ams,,iad" }, "REGIONS", /region id/],
   [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", /debug, info, warn or error/],
+  [{ RECLAIM_IDLE_MS: "60000" }, "RECLAIM_IDLE_MS", /longest check timeout \(60000 ms\)/],
+  [
+    { RECLAIM_IDLE_MS: "150000", CHECK_TIMEOUT_MS: "120000" },
+    "RECLAIM_IDLE_MS",
+    /longest check timeout \(120000 ms\) plus 30000 ms/,
+  ],
 ];
 
 for (const [env, variable, expected] of invalid) {

@@ -8,6 +8,7 @@ import type { RedisKeys } from "../lib/redis_keys.ts";
 import { log } from "../lib/logger.ts";
 import { decodeTask, type Task } from "../lib/task.ts";
 import { redactUrl } from "../lib/config.ts";
+import type { ConsumerInfo } from "./liveness.ts";
 
 /** How long a dead letter is kept for inspection. */
 export const DEAD_LETTER_TTL_MS = 7 * 24 * 3_600_000;
@@ -96,7 +97,68 @@ export class TaskStream {
     const live = entries.filter((e): e is Entry => e !== null && e[1] !== null);
     if (!live.length) return [];
     const counts = await this.#deliveryCounts(live.map(([id]) => id));
-    const deliveries = live.map(([id, fields]) => toDelivery(id, fields, counts.get(id) ?? 2));
+    return await this.#setAsideExhausted(
+      live.map(([id, fields]) => toDelivery(id, fields, counts.get(id) ?? 2)),
+    );
+  }
+
+  /** The group's consumers, with how many tasks each holds and how long it has been silent. */
+  async consumers(): Promise<ConsumerInfo[]> {
+    const reply = await this.#o.redis.xinfo(
+      "CONSUMERS",
+      this.stream,
+      this.#o.keys.consumerGroup,
+    ) as unknown[][];
+    return reply.map((flat) => {
+      const fields = new Map<string, unknown>();
+      for (let i = 0; i + 1 < flat.length; i += 2) fields.set(String(flat[i]), flat[i + 1]);
+      return {
+        name: String(fields.get("name")),
+        pending: Number(fields.get("pending")),
+        idleMs: Number(fields.get("idle")),
+      };
+    });
+  }
+
+  /**
+   * Claims up to `count` tasks that the dead consumer `from` held. `minIdleMs` (its
+   * silence) makes the claim once-only: a claimed task is idle 0 again, so a second live
+   * worker racing for the same tasks claims none of them.
+   */
+  async takeOver(from: string, count: number, minIdleMs: number): Promise<Delivery[]> {
+    const { redis, keys, consumer } = this.#o;
+    const pending = await redis.xpending(
+      this.stream,
+      keys.consumerGroup,
+      "IDLE",
+      minIdleMs,
+      "-",
+      "+",
+      count,
+      from,
+    ) as [id: string, consumer: string, idleMs: number, deliveries: number][];
+    if (!pending.length) return [];
+    const counts = new Map(pending.map(([id, , , n]) => [id, Number(n) + 1]));
+    const entries = await redis.xclaim(
+      this.stream,
+      keys.consumerGroup,
+      consumer,
+      minIdleMs,
+      ...pending.map(([id]) => id),
+    ) as (Entry | null)[];
+    const live = entries.filter((e): e is Entry => e !== null && e[1] !== null);
+    return await this.#setAsideExhausted(
+      live.map(([id, fields]) => toDelivery(id, fields, counts.get(id) ?? 2)),
+    );
+  }
+
+  /** Forgets a dead consumer that holds nothing any more. */
+  async removeConsumer(name: string): Promise<void> {
+    await this.#o.redis.xgroup("DELCONSUMER", this.stream, this.#o.keys.consumerGroup, name);
+  }
+
+  /** Dead-letters the deliveries handed out too often; returns the others. */
+  async #setAsideExhausted(deliveries: Delivery[]): Promise<Delivery[]> {
     const exhausted = deliveries.filter((d) => d.deliveries > this.#o.maxDeliveries);
     for (const delivery of exhausted) {
       await this.deadLetter(delivery, `delivered ${delivery.deliveries} times`);

@@ -15,6 +15,7 @@ import { type Delivery, TaskStream } from "./task_stream.ts";
 import { type PendingResult, ResultStore } from "./result_store.ts";
 import { publishLiveResults } from "./live_status.ts";
 import { Watchdog } from "./watchdog.ts";
+import { ConsumerLiveness, LIVENESS_TTL_MS, TAKEOVER_EVERY_MS } from "./liveness.ts";
 import { sleep } from "../lib/async.ts";
 
 export interface WorkerOptions {
@@ -55,7 +56,9 @@ export class Worker {
   #stream: TaskStream;
   #store: ResultStore;
   #watchdog: Watchdog;
-  #running = new Set<Promise<void>>();
+  #liveness: ConsumerLiveness;
+  /** Running checks and their stream ids. */
+  #running = new Map<Promise<void>, string>();
   /** Aborts checks still running when the shutdown deadline nears. */
   #cutOff = new AbortController();
   #unfinished: string[] = [];
@@ -83,6 +86,12 @@ export class Worker {
       // Retrying a ClickHouse that is away is progress: exiting would lose the buffer.
       onAttempt: () => this.#watchdog.progress(),
     });
+    this.#liveness = new ConsumerLiveness({
+      redis: options.redis,
+      keys: options.keys,
+      region: options.region,
+      consumer: this.consumer,
+    });
     this.#watchdog = new Watchdog({
       stallMs: 10_000,
       noProgressMs: options.noProgressMs ?? 300_000,
@@ -93,12 +102,14 @@ export class Worker {
   /** Runs until `signal` aborts, then drains; resolves when everything is acknowledged. */
   async run(signal: AbortSignal): Promise<void> {
     await this.#stream.ensureGroup();
+    await this.#liveness.start();
     this.#watchdog.start();
     const keepClaimed = setInterval(() => {
-      this.#stream.touch(this.#store.pendingIds()).catch(() => {});
+      this.#stream.touch(this.#heldIds()).catch(() => {});
     }, Math.max(1_000, this.#o.reclaimIdleMs / 3));
     const reportStats = setInterval(() => log.info("worker.stats", { ...this.stats }), 60_000);
     let lastReclaim = 0;
+    let lastTakeover = 0;
     let failures = 0;
     const stopped = aborted(signal); // one listener, not one per wait
     try {
@@ -113,7 +124,14 @@ export class Worker {
         }
         try {
           let batch: Delivery[] = [];
-          if (Date.now() - lastReclaim >= Math.min(this.#o.reclaimIdleMs, 30_000)) {
+          if (Date.now() - lastTakeover >= TAKEOVER_EVERY_MS) {
+            batch = await this.#takeOverFromDead(wanted);
+            // More left than fitted: take the rest as soon as there is room.
+            lastTakeover = batch.length >= wanted ? 0 : Date.now();
+          }
+          if (
+            !batch.length && Date.now() - lastReclaim >= Math.min(this.#o.reclaimIdleMs, 30_000)
+          ) {
             lastReclaim = Date.now();
             batch = await this.#stream.reclaim(wanted);
           }
@@ -132,8 +150,59 @@ export class Worker {
       clearInterval(keepClaimed);
       clearInterval(reportStats);
       await this.#drain();
+      await this.#leaveGroup();
       this.#watchdog.stop();
       log.info("worker.drained", { ...this.stats, pending: this.#store.pending });
+    }
+  }
+
+  /**
+   * Claims the tasks of consumers that stopped announcing themselves (see liveness.ts),
+   * up to `wanted`, and removes dead consumers that hold nothing any more.
+   */
+  async #takeOverFromDead(wanted: number): Promise<Delivery[]> {
+    const dead = await this.#liveness.dead(await this.#stream.consumers());
+    const batch: Delivery[] = [];
+    for (const consumer of dead) {
+      if (consumer.pending === 0) {
+        await this.#stream.removeConsumer(consumer.name);
+        log.info("worker.consumer_removed", { consumer: consumer.name });
+      } else if (batch.length < wanted) {
+        const taken = await this.#stream.takeOver(
+          consumer.name,
+          wanted - batch.length,
+          LIVENESS_TTL_MS,
+        );
+        if (taken.length) {
+          log.info("worker.took_over", { from: consumer.name, tasks: taken.length });
+        }
+        batch.push(...taken);
+      }
+    }
+    return batch;
+  }
+
+  /** Stream ids of every task this worker holds: read ahead, running, awaiting storage. */
+  #heldIds(): string[] {
+    return [
+      ...this.#readAhead.map((d) => d.id),
+      ...this.#running.values(),
+      ...this.#store.pendingIds(),
+    ];
+  }
+
+  /**
+   * Stops announcing; a worker that holds nothing leaves the group, one that still holds
+   * tasks (ClickHouse away) leaves them for a live worker to take over.
+   */
+  async #leaveGroup(): Promise<void> {
+    await this.#liveness.stop();
+    if (this.#store.pending || this.#running.size) return;
+    try {
+      const own = (await this.#stream.consumers()).find((c) => c.name === this.consumer);
+      if (own && own.pending === 0) await this.#stream.removeConsumer(this.consumer);
+    } catch (error) {
+      log.warn("worker.leave_failed", { error });
     }
   }
 
@@ -239,7 +308,7 @@ export class Worker {
       this.#capacityFreed?.();
       this.#capacityFreed = null;
     });
-    this.#running.add(running);
+    this.#running.set(running, delivery.id);
   }
 
   async #acknowledge(results: PendingResult[]): Promise<void> {
@@ -262,7 +331,7 @@ export class Worker {
       () => this.#cutOff.abort(),
       Math.max(0, deadline - Date.now() - 3_000),
     );
-    await Promise.allSettled(this.#running);
+    await Promise.allSettled(this.#running.keys());
     clearTimeout(cutOff);
     await this.#release(this.#unfinished.splice(0));
     const stored = await this.#store.drain(deadline);

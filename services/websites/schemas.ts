@@ -10,6 +10,7 @@ import {
   isReservedHeader,
   RESERVED_HEADERS,
 } from "../../lib/header_policy.ts";
+import { MAX_WEBSITE_TIMEOUT_MS } from "../../lib/task.ts";
 
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export const MAX_URL_LENGTH = 2048;
@@ -61,7 +62,7 @@ const settings = {
   body,
   // The lower bound here is absolute; the deployment's minimum is checked in rules.ts.
   intervalSeconds: whole("intervalSeconds", 1, MAX_INTERVAL_SECONDS),
-  timeoutMs: whole("timeoutMs", 1_000, 60_000),
+  timeoutMs: whole("timeoutMs", 1_000, MAX_WEBSITE_TIMEOUT_MS),
   regions: z.array(
     z.string({ error: "regions: expected region ids" }).max(32, "regions: unknown region"),
     { error: "regions: expected a list of region ids" },
