@@ -37,10 +37,12 @@ export default function ResponseChart(
       const { default: UPlot } = await import("uplot");
       if (stopped) return;
       plot?.destroy();
-      plot = new UPlot(options(props.data, scheme.matches ? "dark" : "light", el), [
+      const colors = scheme.matches ? "dark" : "light";
+      plot = new UPlot(options(props.data, colors, el), [
         props.data.times,
         ...props.data.series.map((series) => series.values),
       ] as uPlot.AlignedData, el);
+      el.dataset.scheme = colors;
       el.dataset.points = String(
         props.data.series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0),
       );

@@ -1,0 +1,47 @@
+/** Check results written straight into ClickHouse (and its hourly rollup) for page tests. */
+import type { ClickHouse } from "../../db/clickhouse/client.ts";
+import { rollUpHours } from "../../db/clickhouse/rollup.ts";
+
+/** Seconds between seeded checks. */
+export const STEP = 300;
+
+interface SeedRow {
+  website_id: string;
+  region_id: string;
+  scheduled_at: number;
+  checked_at: number;
+  outcome: "up" | "down";
+  http_status: number;
+  response_ms: number;
+  error_kind: string;
+  error_message: string;
+}
+
+/** Three hours of checks every 5 minutes in ams and iad; ams failing for the last three. */
+export function seedRows(websiteId: string, now: number): SeedRow[] {
+  const rows: SeedRow[] = [];
+  const last = Math.floor(now / STEP) * STEP;
+  for (const region of ["ams", "iad"]) {
+    for (let k = 35; k >= 0; k--) {
+      const scheduled = last - k * STEP;
+      const down = region === "ams" && k <= 2;
+      rows.push({
+        website_id: websiteId,
+        region_id: region,
+        scheduled_at: scheduled,
+        checked_at: scheduled + 1,
+        outcome: down ? "down" : "up",
+        http_status: down ? 503 : 200,
+        response_ms: 100 + k * 3 + (region === "iad" ? 50 : 0),
+        error_kind: down ? "status" : "",
+        error_message: down ? "expected 2xx or 3xx, got 503" : "",
+      });
+    }
+  }
+  return rows;
+}
+
+export async function insertRows(server: { bed: { ch: ClickHouse } }, rows: SeedRow[]) {
+  await server.bed.ch.client.insert({ table: "checks", values: rows, format: "JSONEachRow" });
+  await rollUpHours(server.bed.ch, 0, Math.floor(Date.now() / 1000) + 3_600);
+}

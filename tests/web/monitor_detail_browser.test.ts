@@ -1,0 +1,168 @@
+/**
+ * The monitor detail page in real Chromium: uPlot draws the chart, the range switch
+ * moves to another range, and a result published the way the worker publishes it
+ * appears at the top of the recent checks and changes the announced state. Screenshots
+ * at 1280 and 390 px, light and dark, go to .data/screenshots/ for a person to look at.
+ */
+import assert from "node:assert/strict";
+import { chromium, type Page } from "playwright-core";
+import { apiServer } from "../helpers/api.ts";
+import { publishLiveResults } from "../../worker/live_status.ts";
+import { insertRows, seedRows } from "../helpers/seed_checks.ts";
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const SCREENSHOTS = new URL("../../.data/screenshots/", import.meta.url);
+
+/** Waits until uPlot has drawn, and returns how many points it drew. */
+async function drawnPoints(page: Page): Promise<number> {
+  await page.waitForSelector('[data-chart="uplot"][data-points] canvas');
+  return Number(await page.getAttribute('[data-chart="uplot"]', "data-points"));
+}
+
+/** Whether the chart's canvas holds painted pixels (not a blank rectangle). */
+function canvasPainted(page: Page): Promise<boolean> {
+  return page.$eval('[data-chart="uplot"] canvas', (canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+    return painted > 500;
+  });
+}
+
+Deno.test({
+  name: "the detail page draws its chart, switches range and shows new checks live",
+  // playwright keeps timers and a child process alive between its own calls.
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await apiServer({ REGIONS: "ams,iad", REGION: "ams" });
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: CHROMIUM_ARGS,
+    });
+    try {
+      const owner = await server.user("owner");
+      const website = await owner.api.website.create.mutate({
+        url: "https://example.com/health",
+        name: "<img src=x onerror=alert(1)>",
+      });
+      const now = Math.floor(Date.now() / 1000);
+      await insertRows(server, seedRows(website.id, now));
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.addCookies(
+        [...owner.jar].map(([name, value]) => ({ name, value, url: server.url })),
+      );
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("pageerror", (e) => problems.push(e.message));
+      page.on("dialog", (d) => {
+        problems.push(`a dialog opened: ${d.message()}`);
+        void d.dismiss();
+      });
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(`${m.text()} ${m.location().url}`);
+      });
+      const path = `/app/monitors/${website.id}`;
+      await page.goto(`${server.url}${path}`);
+
+      // The chart: uPlot replaced the SVG and painted every seeded bucket.
+      const points = await drawnPoints(page);
+      assert.ok(points >= 60, `uPlot drew ${points} points`);
+      assert.ok(await canvasPainted(page), "the canvas is painted");
+      assert.equal(await page.locator('svg[data-chart="svg"]').count(), 0);
+      assert.match(
+        (await page.getAttribute('[data-chart="uplot"]', "aria-label"))!,
+        /^Response time by region/,
+      );
+      assert.equal(
+        await page.locator("h1").textContent(),
+        "<img src=x onerror=alert(1)>",
+        "the hostile name shows as text",
+      );
+
+      await mkdirScreenshots();
+      await page.screenshot({ path: shot("detail-1280-light.png"), fullPage: true });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForSelector('[data-chart="uplot"][data-scheme="dark"]');
+      await page.screenshot({ path: shot("detail-1280-dark.png"), fullPage: true });
+      await page.emulateMedia({ colorScheme: "light" });
+
+      // Live: the page's socket is open; a result published as the worker does arrives.
+      await page.waitForSelector('[data-live-state="open"]');
+      const before = await page.locator("tbody[data-checks] tr").count();
+      const scheduled = Math.floor(Date.now() / 1000);
+      await publishLiveResults(server.bed.redis, server.bed.keys, [{
+        website_id: website.id,
+        region_id: "iad",
+        scheduled_at: scheduled,
+        checked_at: scheduled,
+        outcome: "down",
+        http_status: 0,
+        response_ms: 10_000,
+        error_kind: "timeout",
+        error_message: "",
+      }]);
+      await page.waitForSelector('tbody[data-checks] tr[data-live="true"]');
+      assert.equal(await page.locator("tbody[data-checks] tr").count(), before + 1);
+      const top = await page.locator("tbody[data-checks] tr").first().textContent();
+      assert.match(top!, /iad/);
+      assert.match(top!, /timeout/);
+      await page.waitForFunction(() =>
+        document.querySelector("[data-announcement]")?.textContent ===
+          "Monitor is now down (failing in ams, iad)."
+      );
+      assert.equal(
+        await page.getAttribute("[data-announcement]", "aria-live"),
+        "polite",
+      );
+      assert.equal(
+        await page.getAttribute("[data-monitor-status]", "data-monitor-status"),
+        "down",
+      );
+
+      // The range switch is a link: 7 d loads the week and marks it current.
+      await page.click('nav[aria-label="Time range"] >> text="7 d"');
+      await page.waitForURL(/range=7d/);
+      assert.equal(
+        await page.getAttribute('nav[aria-label="Time range"] [aria-current="page"]', "href"),
+        `${path}?range=7d`,
+      );
+      assert.ok(await drawnPoints(page) > 0);
+      assert.match((await page.locator("h2").allTextContents()).join(" "), /last 7 days/);
+
+      // A phone: nothing wider than the screen but the table's own scroller.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${server.url}${path}`);
+      await drawnPoints(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(overflow <= 390, `the page is ${overflow} px wide on a 390 px screen`);
+      await page.screenshot({ path: shot("detail-390-light.png"), fullPage: true });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForSelector('[data-chart="uplot"][data-scheme="dark"]');
+      await page.screenshot({ path: shot("detail-390-dark.png"), fullPage: true });
+
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  },
+});
+
+function shot(name: string): string {
+  return new URL(name, SCREENSHOTS).pathname;
+}
+
+async function mkdirScreenshots() {
+  await Deno.mkdir(SCREENSHOTS, { recursive: true });
+}
