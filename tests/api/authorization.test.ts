@@ -36,6 +36,8 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "website.list": null,
   "statusPage.list": null,
   "user.me": null,
+  "account.changePassword": null,
+  "account.signOutEverywhere": null,
 };
 /** Procedures anyone may call. */
 const PUBLIC = new Set(["user.signup", "user.login", "user.logout", "statusPage.public"]);

@@ -26,6 +26,8 @@ const fields = [
   "regions",
   "headers",
   "active",
+  "currentPassword",
+  "newPassword",
 ];
 const badValues: unknown[] = [
   null,

@@ -4,12 +4,14 @@ import { userRouter } from "./routers/user.ts";
 import { websiteRouter } from "./routers/website.ts";
 import { statusPageRouter } from "./routers/status_page.ts";
 import { statusDomainRouter } from "./routers/status_domain.ts";
+import { accountRouter } from "./routers/account.ts";
 
 export const appRouter = router({
   user: userRouter,
   website: websiteRouter,
   statusPage: statusPageRouter,
   statusDomain: statusDomainRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,59 @@
+/**
+ * Changing one's password: the current one must be given (a borrowed, unlocked browser is
+ * not enough), and every other session of the user ends, so a thief's copy of the cookie
+ * stops working. The session that made the change stays.
+ */
+import { and, eq, ne } from "drizzle-orm";
+import { z } from "zod";
+import { sessions, users } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import { hashPassword, verifyPassword } from "./password.ts";
+import { enforceRateLimits } from "./rate_limit.ts";
+import { sha256 } from "./sessions.ts";
+
+export const changePasswordInput = z.object({
+  currentPassword: z.string()
+    .min(1, "currentPassword: enter your current password")
+    .max(256, "currentPassword: at most 256 characters"),
+  // The sign-up rule (accounts.ts), with the message at this field.
+  newPassword: z.string()
+    .min(8, "newPassword: at least 8 characters")
+    .max(256, "newPassword: at most 256 characters"),
+});
+
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+/** Guesses at the current password, per account, as many as at the login. */
+const ATTEMPTS_PER_MINUTE = 10;
+
+export async function changePassword(
+  services: Services,
+  actor: Actor,
+  input: ChangePasswordInput,
+  /** The token of the session making the change, which stays signed in. */
+  currentToken: string | undefined,
+): Promise<{ otherSessionsEnded: number }> {
+  await enforceRateLimits(services, [
+    { scope: "password-change", key: actor.userId, max: ATTEMPTS_PER_MINUTE, windowSeconds: 60 },
+  ]);
+  const [row] = await services.db.select({ passwordHash: users.passwordHash }).from(users)
+    .where(eq(users.id, actor.userId));
+  if (!row) throw new DomainError("UNAUTHORIZED", "Sign in first");
+  if (!(await verifyPassword(input.currentPassword, row.passwordHash))) {
+    // BAD_REQUEST, not UNAUTHORIZED: the session is fine, the field is wrong.
+    throw new DomainError("BAD_REQUEST", "currentPassword: this is not your current password");
+  }
+  if (input.newPassword === input.currentPassword) {
+    throw new DomainError("BAD_REQUEST", "newPassword: choose a password you do not use now");
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const keep = currentToken ? await sha256(currentToken) : "";
+  return await services.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.userId));
+    const ended = await tx.delete(sessions)
+      .where(and(eq(sessions.userId, actor.userId), ne(sessions.tokenHash, keep)))
+      .returning({ tokenHash: sessions.tokenHash });
+    return { otherSessionsEnded: ended.length };
+  });
+}

@@ -1,0 +1,17 @@
+import { changePassword, changePasswordInput } from "../../../services/users/change_password.ts";
+import { signOutEverywhere } from "../../../services/users/sign_out_everywhere.ts";
+import { authedProcedure, router } from "../init.ts";
+import { clearedSessionCookie } from "../cookies.ts";
+
+export const accountRouter = router({
+  /** Keeps this session, ends every other one. */
+  changePassword: authedProcedure.input(changePasswordInput).mutation(({ ctx, input }) =>
+    changePassword(ctx.services, ctx.actor, input, ctx.sessionToken)
+  ),
+  /** Ends every session, this one too. */
+  signOutEverywhere: authedProcedure.mutation(async ({ ctx }) => {
+    const result = await signOutEverywhere(ctx.services, ctx.actor);
+    ctx.resHeaders.append("Set-Cookie", clearedSessionCookie(ctx.secure));
+    return result;
+  }),
+});
