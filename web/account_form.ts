@@ -1,0 +1,54 @@
+/**
+ * The server side of the account page's forms: changing the password (this session
+ * stays, the others end) and signing out everywhere (this session too).
+ */
+import type { Context } from "../fresh/mod.ts";
+import { DomainError } from "../services/errors.ts";
+import { changePassword, changePasswordInput } from "../services/users/change_password.ts";
+import { signOutEverywhere } from "../services/users/sign_out_everywhere.ts";
+import type { State } from "./define.ts";
+import { type FieldErrors, fieldErrors, seeOther } from "./forms.ts";
+import { clearedSessionCookie, isSecureRequest, readSessionCookie } from "./trpc/cookies.ts";
+
+export type AccountOutcome = { redirect: Response } | { errors: FieldErrors; status: number };
+
+export async function submitPasswordChange(
+  ctx: Context<State>,
+  form: URLSearchParams,
+): Promise<AccountOutcome> {
+  const user = ctx.state.user!;
+  const raw = {
+    currentPassword: form.get("currentPassword") ?? "",
+    newPassword: form.get("newPassword") ?? "",
+  };
+  try {
+    const input = changePasswordInput.parse(raw);
+    // A typo in a password nobody can see would lock the person out.
+    if (input.newPassword !== (form.get("newPasswordAgain") ?? "")) {
+      throw new DomainError("BAD_REQUEST", "newPasswordAgain: does not match the new password");
+    }
+    const { otherSessionsEnded } = await changePassword(
+      ctx.state.services,
+      { userId: user.id },
+      input,
+      readSessionCookie(ctx.req),
+    );
+    return { redirect: seeOther(`/app/account?changed=${otherSessionsEnded}`) };
+  } catch (error) {
+    const errors = fieldErrors(error);
+    if (!errors) throw error;
+    if (error instanceof DomainError && error.code === "TOO_MANY_REQUESTS") {
+      const wait = error.details.retryAfterSeconds ?? 60;
+      return {
+        errors: { form: `Too many attempts. Wait ${wait} seconds, then try again.` },
+        status: 429,
+      };
+    }
+    return { errors, status: 400 };
+  }
+}
+
+export async function submitSignOutEverywhere(ctx: Context<State>): Promise<Response> {
+  await signOutEverywhere(ctx.state.services, { userId: ctx.state.user!.id });
+  return seeOther("/login", { "set-cookie": clearedSessionCookie(isSecureRequest(ctx.req)) });
+}
