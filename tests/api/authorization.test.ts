@@ -34,6 +34,7 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   // Signed-in only, but about the caller's own things.
   "website.create": null,
   "website.list": null,
+  "website.overview": null,
   "statusPage.list": null,
   "user.me": null,
   "account.changePassword": null,
