@@ -42,8 +42,10 @@ const envSchema = z.object({
   REDIS_URL: urlWithScheme(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
   CLICKHOUSE_URL: urlWithScheme(["http:", "https:"]).default("http://127.0.0.1:8123/uptime"),
   PORT: integer(0, 65535).default(8000),
+  HEALTH_PORT: integer(0, 65535).optional(),
   REGION: regionId.optional(),
   FLY_REGION: regionId.optional(),
+  PRIMARY_REGION: regionId.optional(),
   REGIONS: regionList.optional(),
   PUBLISH_INTERVAL_MS: integer(1_000, 86_400_000).default(180_000),
   CHECK_TIMEOUT_MS: integer(100, 120_000).default(10_000),
@@ -74,10 +76,14 @@ export interface Config {
   redisUrl: string;
   clickhouseUrl: string;
   port: number;
+  /** Port of the publisher's or worker's /healthz, /readyz and /metrics; null: none. */
+  healthPort: number | null;
   /** The region this process runs in: `FLY_REGION`, else `REGION`, else `local`. */
   region: string;
   /** Regions that run workers; a new website is checked from all of them by default. */
   regions: string[];
+  /** Fly's PRIMARY_REGION: where writing requests are replayed to (web/fly_replay.ts). */
+  primaryRegion: string | null;
   publishIntervalMs: number;
   checkTimeoutMs: number;
   reclaimIdleMs: number;
@@ -141,8 +147,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     clickhouseUrl: e.CLICKHOUSE_URL,
     port: e.PORT,
+    healthPort: e.HEALTH_PORT ?? null,
     region,
     regions: e.REGIONS ?? [region],
+    primaryRegion: e.PRIMARY_REGION ?? null,
     publishIntervalMs: e.PUBLISH_INTERVAL_MS,
     checkTimeoutMs: e.CHECK_TIMEOUT_MS,
     reclaimIdleMs: e.RECLAIM_IDLE_MS,

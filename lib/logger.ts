@@ -6,6 +6,7 @@
  * log.info("worker.started", { concurrency: 100 });
  * ```
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { loggableError } from "./loggable_error.ts";
 
 type Level = "debug" | "info" | "warn" | "error";
@@ -20,12 +21,24 @@ export function setLogContext(fields: Record<string, unknown>, level?: Level): v
   if (level) threshold = ranks[level];
 }
 
+/** Fields of the work in progress (a web request's id, a check's task id). */
+const scoped = new AsyncLocalStorage<Record<string, unknown>>();
+
+/**
+ * Runs `fn` with `fields` on every line it logs, across awaits:
+ * `withLogContext({ requestId }, () => handle(req))`.
+ */
+export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T): T {
+  return scoped.run({ ...scoped.getStore(), ...fields }, fn);
+}
+
 function write(level: Level, event: string, fields?: Record<string, unknown>): void {
   if (ranks[level] < threshold) return;
   const line = JSON.stringify({
     ts: new Date().toISOString(),
     level,
     ...context,
+    ...scoped.getStore(),
     event,
     ...fields,
   }, replaceErrors);

@@ -9,6 +9,7 @@
 import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
 import { MAX_TASK_AGE_MS } from "../lib/task.ts";
+import { metrics } from "../lib/metrics.ts";
 
 // KEYS: lease, stream, published slots. ARGV: lease id, min id, then per task
 // website id, slot, payload.
@@ -56,7 +57,7 @@ export async function enqueueTasks(
 ): Promise<number> {
   const minId = String(now - MAX_TASK_AGE_MS - TRIM_SLACK_MS);
   const pipeline = redis.pipeline();
-  let calls = 0;
+  const callRegions: string[] = [];
   for (const [region, tasks] of tasksByRegion) {
     for (let i = 0; i < tasks.length; i += CHUNK) {
       const args: string[] = [];
@@ -73,16 +74,17 @@ export async function enqueueTasks(
         minId,
         ...args,
       );
-      calls++;
+      callRegions.push(region);
     }
   }
-  if (!calls) return 0;
+  if (!callRegions.length) return 0;
   const results = (await pipeline.exec()) ?? [];
   let added = 0;
-  for (const [error, count] of results) {
+  for (const [i, [error, count]] of results.entries()) {
     if (error) throw error;
     if (count === -1) throw new NotLeaderError();
     added += count as number;
+    metrics.tasksPublished.inc({ region: callRegions[i] }, count as number);
   }
   return added;
 }

@@ -8,6 +8,8 @@ import { dropExpiredPartitions, supportsTtl } from "../db/clickhouse/retention.t
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { LeaderLease } from "./leader_lease.ts";
 import { Publisher } from "./publisher.ts";
+import { registerStreamMetrics } from "./stream_metrics.ts";
+import { serveOperational } from "../lib/operational.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 const ROLLUP_EVERY_MS = 60_000;
@@ -27,6 +29,10 @@ await runProcess("publisher", async (config, shutdown) => {
       timeoutMs: config.checkTimeoutMs,
     },
   });
+  registerStreamMetrics(connections.redis, keys, config.regions);
+  const health = config.healthPort === null
+    ? null
+    : serveOperational(config.healthPort, connections);
   log.info("publisher.started", { regions: config.regions, lease: lease.id });
   publisher.start(config.publisherTickMs);
 
@@ -65,5 +71,6 @@ await runProcess("publisher", async (config, shutdown) => {
   clearInterval(retentionTimer);
   clearInterval(rollupTimer);
   await publisher.stop();
+  await health?.shutdown();
   await connections.close();
 });

@@ -7,6 +7,7 @@ import type postgres from "postgres";
 import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
 import { log } from "../lib/logger.ts";
+import { metrics } from "../lib/metrics.ts";
 import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { claimDueWebsites, type Defaults, type DueWebsite } from "./due_websites.ts";
 import { enqueueTasks, NotLeaderError, type QueuedTask } from "./enqueue.ts";
@@ -73,6 +74,10 @@ export class Publisher {
             tasksByRegion(due, timing),
             timing.now,
           );
+          const enqueuedAt = Date.now();
+          for (const website of due) {
+            metrics.publisherLag.observe(Math.max(0, enqueuedAt - website.slot * 1000) / 1000);
+          }
           return due.length;
         });
         result.websites += claimed;

@@ -28,7 +28,12 @@ try {
 }
 
 const ROOT = new URL("../", import.meta.url).pathname;
-const ENTRIES = { web: "web/main.ts", publisher: "publisher/main.ts", worker: "worker/main.ts" };
+// Publisher and worker answer /healthz, /readyz and /metrics next to web's port.
+const ENTRIES = {
+  web: { entry: "web/main.ts", env: {} },
+  publisher: { entry: "publisher/main.ts", env: { HEALTH_PORT: String(config.port + 1) } },
+  worker: { entry: "worker/main.ts", env: { HEALTH_PORT: String(config.port + 2) } },
+};
 /** Longer than the worker's drain (12 s), shorter than a supervisor's patience. */
 const CHILD_STOP_MS = 15_000;
 const DEBOUNCE_MS = 300;
@@ -36,11 +41,11 @@ const DEBOUNCE_MS = 300;
 const children = new Map<string, Deno.ChildProcess>();
 let stopping = false;
 
-function start(name: string, entry: string): void {
+function start(name: string, entry: string, env: Record<string, string>): void {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", entry],
     cwd: ROOT,
-    env: { UPTIME_DEV: "1", UPTIME_PARENT_PIPE: "1" },
+    env: { ...env, UPTIME_DEV: "1", UPTIME_PARENT_PIPE: "1" },
     // Never written to: the child sees end-of-file when this process dies, however it dies.
     stdin: "piped",
   }).spawn();
@@ -74,7 +79,7 @@ async function stopChildren(): Promise<void> {
 }
 
 function startAll(): void {
-  for (const [name, entry] of Object.entries(ENTRIES)) start(name, entry);
+  for (const [name, { entry, env }] of Object.entries(ENTRIES)) start(name, entry, env);
 }
 
 // Source folders only: watching node_modules or .data would cost thousands of watches.

@@ -14,14 +14,18 @@ async function migratedEnv(): Promise<Record<string, string>> {
   return { DATABASE_URL: databaseUrl, CLICKHOUSE_URL: clickhouseUrl, LOG_LEVEL: "info" };
 }
 
-Deno.test("web serves / and /healthz, and SIGTERM stops it with status 0", async () => {
+Deno.test("web serves /, /healthz and /readyz, and SIGTERM stops it with status 0", async () => {
   const port = freePort();
   const web = spawnProcess("web/main.ts", { ...(await migratedEnv()), PORT: String(port) });
   assert.equal((await web.waitFor("web.started")).process, "web");
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);
   assert.equal(health.status, 200);
-  assert.deepEqual(await health.json(), {
-    ok: true,
+  assert.deepEqual(await health.json(), { ok: true });
+  const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+  assert.equal(ready.status, 200);
+  assert.deepEqual(await ready.json(), {
+    ready: true,
+    failing: [],
     postgres: true,
     redis: true,
     clickhouse: true,
@@ -39,6 +43,24 @@ for (const name of ["publisher", "worker"]) {
     assert.equal(started.process, name);
     assert.equal(started.region, "ams");
     assert.equal((await child.stop("SIGINT")).code, 0);
+  });
+
+  Deno.test(`${name} answers /healthz and /readyz on HEALTH_PORT, and SIGTERM stops it`, async () => {
+    const port = freePort();
+    const child = spawnProcess(`${name}/main.ts`, {
+      ...(await migratedEnv()),
+      HEALTH_PORT: String(port),
+    });
+    await child.waitFor(`${name}.started`);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.deepEqual([health.status, await health.json()], [200, { ok: true }]);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    assert.deepEqual([ready.status, (await ready.json()).ready], [200, true]);
+    const other = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(other.status, 404);
+    await other.body?.cancel();
+    assert.equal((await child.stop("SIGTERM")).code, 0);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
   });
 }
 

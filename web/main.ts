@@ -3,8 +3,11 @@ import { aborted, runProcess } from "../lib/lifecycle.ts";
 import { openConnections } from "../lib/connections.ts";
 import { log } from "../lib/logger.ts";
 import { createWebApp } from "./app.ts";
-import { healthReport } from "./health.ts";
-import { closeLiveHub } from "./live/hub.ts";
+import { operationalResponse } from "../lib/operational.ts";
+import { gaugeOnScrape, metrics } from "../lib/metrics.ts";
+import { flyReplay } from "./fly_replay.ts";
+import { withRequestLog } from "./request_log.ts";
+import { closeLiveHub, liveHubSize } from "./live/hub.ts";
 import { redisKeys } from "../lib/redis_keys.ts";
 import type { Services } from "../services/context.ts";
 import { dummyHash } from "../services/users/password.ts";
@@ -28,17 +31,27 @@ await runProcess("web", async (config, shutdown) => {
     deleteExpiredSessions(services).catch((error) => log.warn("sessions.sweep_failed", { error }));
   }, SESSION_SWEEP_MS);
   const app = await createWebApp({ dev: Deno.env.get("UPTIME_DEV") === "1", services });
-  const server = Deno.serve({
-    port: config.port,
-    hostname: "0.0.0.0",
-    onListen: ({ port }) => log.info("web.started", { port }),
-  }, async (req, info) => {
-    if (new URL(req.url).pathname === "/healthz") {
-      const report = await healthReport(connections);
-      return Response.json(report, { status: report.ok ? 200 : 503 });
-    }
-    return app.handler(req, info);
-  });
+  gaugeOnScrape({
+    name: "uptime_websocket_clients",
+    help: "Browsers connected to the live WebSocket of this web process.",
+  }, (gauge) => gauge.set(liveHubSize(services)));
+  const server = Deno.serve(
+    {
+      port: config.port,
+      hostname: "0.0.0.0",
+      onListen: ({ port }) => log.info("web.started", { port }),
+    },
+    withRequestLog(async (req, info) => {
+      const operational = await operationalResponse(req, connections);
+      if (operational) return operational;
+      const replay = flyReplay(req, config);
+      if (replay) {
+        metrics.flyReplays.inc();
+        return replay;
+      }
+      return app.handler(req, info);
+    }),
+  );
   await aborted(shutdown);
   clearInterval(sessionSweep);
   // Open sockets would keep the server from shutting down.

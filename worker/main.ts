@@ -5,6 +5,7 @@ import { log } from "../lib/logger.ts";
 import { connectRedis } from "../lib/redis.ts";
 import { redisKeys } from "../lib/redis_keys.ts";
 import { Worker } from "./worker.ts";
+import { serveOperational } from "../lib/operational.ts";
 
 const READ_TIMEOUT_MS = 6_000;
 
@@ -27,11 +28,15 @@ await runProcess("worker", async (config, shutdown) => {
     maxDeliveries: config.workerMaxDeliveries,
     allowPrivateTargets: config.allowPrivateTargets,
   });
+  const health = config.healthPort === null
+    ? null
+    : serveOperational(config.healthPort, connections);
   log.info("worker.started", {
     consumer: worker.consumer,
     concurrency: config.workerConcurrency,
   });
   await worker.run(shutdown);
   reader.disconnect();
+  await health?.shutdown();
   await connections.close();
 });

@@ -7,6 +7,7 @@
 import type { ClickHouse } from "../db/clickhouse/client.ts";
 import { literal } from "../db/clickhouse/sql.ts";
 import { log } from "../lib/logger.ts";
+import { metrics } from "../lib/metrics.ts";
 import { sleep } from "../lib/async.ts";
 
 export interface CheckRow {
@@ -110,10 +111,13 @@ export class ResultStore {
     const batch = this.#buffer.splice(0, this.#o.flushRows * 4);
     this.#writing = batch;
     let failure: unknown = null;
+    const began = performance.now();
     try {
       await this.#insert(batch);
+      metrics.clickhouseInsertDuration.observe((performance.now() - began) / 1000);
     } catch (error) {
       failure = error;
+      metrics.clickhouseInsertFailures.inc();
     }
     this.#writing = [];
     this.#o.onAttempt?.();

@@ -6,6 +6,7 @@
 import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
 import { log } from "../lib/logger.ts";
+import { metrics } from "../lib/metrics.ts";
 import { decodeTask, type Task } from "../lib/task.ts";
 import { redactUrl } from "../lib/config.ts";
 import type { ConsumerInfo } from "./liveness.ts";
@@ -228,7 +229,8 @@ export class TaskStream {
       .pexpire(key, DEAD_LETTER_TTL_MS)
       .xack(this.stream, keys.consumerGroup, delivery.id)
       .exec();
-    log.warn("worker.dead_letter", { id: delivery.id, reason });
+    metrics.deadLetters.inc({ region });
+    log.warn("worker.dead_letter", { taskId: delivery.id, reason });
   }
 
   async #deliveryCounts(ids: string[]): Promise<Map<string, number>> {

@@ -8,7 +8,8 @@ import type postgres from "postgres";
 import type { ClickHouse } from "../db/clickhouse/client.ts";
 import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
-import { log } from "../lib/logger.ts";
+import { log, withLogContext } from "../lib/logger.ts";
+import { metrics } from "../lib/metrics.ts";
 import { aborted } from "../lib/lifecycle.ts";
 import { runCheck } from "./check/mod.ts";
 import { type Delivery, TaskStream } from "./task_stream.ts";
@@ -270,20 +271,26 @@ export class Worker {
   #start(delivery: Delivery): void {
     const task = delivery.task!;
     const startedAt = Date.now();
-    const running: Promise<void> = runCheck({
-      url: task.url,
-      method: task.method,
-      headers: task.headers,
-      body: task.body,
-      timeoutMs: task.timeoutMs,
-      expectedStatus: task.expectedStatus,
-      keyword: task.keyword,
-    }, { allowPrivateTargets: this.#o.allowPrivateTargets, signal: this.#cutOff.signal }).then((
-      result,
-    ) => {
+    // Every line logged during the check names its task.
+    const checked = withLogContext(
+      { taskId: delivery.id, websiteId: task.websiteId },
+      () =>
+        runCheck({
+          url: task.url,
+          method: task.method,
+          headers: task.headers,
+          body: task.body,
+          timeoutMs: task.timeoutMs,
+          expectedStatus: task.expectedStatus,
+          keyword: task.keyword,
+        }, { allowPrivateTargets: this.#o.allowPrivateTargets, signal: this.#cutOff.signal }),
+    );
+    const running: Promise<void> = checked.then((result) => {
       // Cut off by shutdown: no result to store; the task goes back to the group.
       if (this.#cutOff.signal.aborted) return void this.#unfinished.push(delivery.id);
       this.stats.checked++;
+      metrics.checks.inc({ region: this.#o.region, outcome: result.outcome });
+      metrics.checkDuration.observe({ region: this.#o.region }, (Date.now() - startedAt) / 1000);
       this.#store.add({
         streamId: delivery.id,
         redelivered: delivery.deliveries > 1,

@@ -185,6 +185,12 @@ export function liveHub(services: Services, options?: LiveHubOptions): LiveHub {
   return hub;
 }
 
+/** Sockets connected to the hub of these services (0 before the first one). */
+export function liveHubSize(services: Services): number {
+  const hub = hubs.get(services);
+  return hub && !hub.closed ? hub.size : 0;
+}
+
 /** Closes the hub of these services, if there is one: every socket and its Redis connection. */
 export function closeLiveHub(services: Services): Promise<void> {
   hubs.get(services)?.close();
