@@ -77,7 +77,7 @@ Deno.test("web in iad replays a log-in post to ams, and serves the replayed one"
       redirect: "manual",
     });
   try {
-    await web.waitFor("web.started");
+    await web.waitFor("web.started", 60_000);
     const first = await login({ "fly-region": "iad" });
     await first.body?.cancel();
     assert.equal(first.headers.get("fly-replay"), "region=ams");

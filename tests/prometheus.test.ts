@@ -23,7 +23,7 @@ Deno.test("/metrics of worker, publisher and web parse as Prometheus text and mo
     await Promise.all([
       worker.waitFor("worker.started"),
       publisher.waitFor("publisher.started"),
-      web.waitFor("web.started"),
+      web.waitFor("web.started", 60_000),
     ]);
     const workerMetrics = `http://127.0.0.1:${workerPort}/metrics`;
     const before = await scrape(workerMetrics);
@@ -80,7 +80,7 @@ Deno.test("every web request has an id: in its log line and in x-request-id", as
   const port = freePort();
   const web = spawnProcess("web/main.ts", { ...bed.env, PORT: String(port) });
   try {
-    await web.waitFor("web.started");
+    await web.waitFor("web.started", 60_000);
     const response = await fetch(`http://127.0.0.1:${port}/api/heartbeat/secret-token?x=1`);
     await response.body?.cancel();
     const id = response.headers.get("x-request-id");

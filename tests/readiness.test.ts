@@ -33,7 +33,7 @@ Deno.test("/readyz answers 503 naming Redis while it is stopped, and 200 once it
   const worker = spawnProcess("worker/main.ts", { ...env, HEALTH_PORT: String(workerPort) });
   const urls = [`http://127.0.0.1:${webPort}`, `http://127.0.0.1:${workerPort}`];
   try {
-    await Promise.all([web.waitFor("web.started"), worker.waitFor("worker.started")]);
+    await Promise.all([web.waitFor("web.started", 60_000), worker.waitFor("worker.started")]);
     for (const url of urls) {
       assert.deepEqual(await readiness(`${url}/readyz`), { status: 200, failing: [] });
     }
