@@ -28,6 +28,9 @@ function check(mode: Props["mode"], field: string, value: string): string | null
 
 export default function AuthForm(props: Props) {
   const [errors, setErrors] = useState<Record<string, string | null>>(props.errors);
+  // Controlled: a re-render (an error shown) must not put back what the server sent.
+  const [email, setEmail] = useState(props.values.email ?? "");
+  const [name, setName] = useState(props.values.name ?? "");
   const validate = (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
     setErrors((e) => ({ ...e, [input.name]: check(props.mode, input.name, input.value) }));
@@ -64,7 +67,8 @@ export default function AuthForm(props: Props) {
             type="text"
             autoComplete="name"
             maxLength={100}
-            value={props.values.name ?? ""}
+            value={name}
+            onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)}
             class={inputClass(errors.name)}
           />
         </Field>
@@ -76,9 +80,12 @@ export default function AuthForm(props: Props) {
           type="email"
           autoComplete="email"
           required
-          value={props.values.email ?? ""}
+          value={email}
           onBlur={validate}
-          onInput={(e) => errors.email && validate(e)}
+          onInput={(e) => {
+            setEmail((e.currentTarget as HTMLInputElement).value);
+            if (errors.email) validate(e);
+          }}
           class={inputClass(errors.email)}
         />
       </Field>

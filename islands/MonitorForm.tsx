@@ -57,9 +57,20 @@ export default function MonitorForm(props: Props) {
   );
   const [interval, chooseInterval] = useState(props.values.interval);
   const [errors, setErrors] = useState<Record<string, string | null>>(props.errors);
+  // Controlled fields: a re-render (a row added, an error shown) keeps what was typed.
+  const [form, setForm] = useState(props.values);
+  const bind = (
+    key: "url" | "name" | "body" | "intervalCustom" | "timeout" | "expectedStatus" | "keyword",
+  ) => ({
+    value: form[key],
+    onInput: (e: Event) => {
+      const value = (e.currentTarget as HTMLInputElement).value;
+      setForm((f) => ({ ...f, [key]: value }));
+    },
+  });
   useEffect(() => setHydrated(true), []);
 
-  const v = props.values;
+  const v = form;
   const presets = props.presets.filter((s) => s >= props.minIntervalSeconds);
   const showCustom = !hydrated || interval === "custom";
   const formError = errors.form;
@@ -83,7 +94,7 @@ export default function MonitorForm(props: Props) {
     <form
       method="post"
       action={props.action}
-      class="space-y-8"
+      class="relative space-y-8"
       noValidate
       onSubmit={(event) => {
         const form = event.currentTarget as HTMLFormElement;
@@ -97,6 +108,10 @@ export default function MonitorForm(props: Props) {
         }
       }}
     >
+      {/* Enter in a field presses the form's first submit button: make that one "save". */}
+      <button type="submit" tabIndex={-1} aria-hidden="true" class="absolute -left-[9999px]">
+        {props.submitLabel}
+      </button>
       {(formError || unplaced.length > 0) && (
         <Notice kind="error">
           {formError ?? unplaced.map(([, m]) => m).join(" ")}
@@ -112,7 +127,7 @@ export default function MonitorForm(props: Props) {
             inputMode="url"
             required
             autoFocus={!v.url}
-            value={v.url}
+            {...bind("url")}
             placeholder="https://example.com/health"
             class={inputClass(errors.url)}
             onBlur={(e) =>
@@ -133,7 +148,7 @@ export default function MonitorForm(props: Props) {
             name="name"
             type="text"
             maxLength={100}
-            value={v.name}
+            {...bind("name")}
             class={inputClass(errors.name)}
           />
         </Field>
@@ -161,7 +176,7 @@ export default function MonitorForm(props: Props) {
               type="number"
               min={100}
               max={599}
-              value={v.expectedStatus}
+              {...bind("expectedStatus")}
               class={inputClass(errors.expected_status)}
             />
           </Field>
@@ -177,7 +192,7 @@ export default function MonitorForm(props: Props) {
             name="keyword"
             type="text"
             maxLength={256}
-            value={v.keyword}
+            {...bind("keyword")}
             class={inputClass(errors.keyword)}
           />
         </Field>
@@ -273,9 +288,9 @@ export default function MonitorForm(props: Props) {
           {...describedBy("body", errors.body, true)}
           name="body"
           rows={3}
+          {...bind("body")}
           class={inputClass(errors.body, "font-mono")}
         >
-          {v.body}
         </textarea>
       </Field>
 
@@ -308,7 +323,7 @@ export default function MonitorForm(props: Props) {
                 name="interval_custom"
                 type="number"
                 min={props.minIntervalSeconds}
-                value={v.intervalCustom}
+                {...bind("intervalCustom")}
                 class={INPUT}
               />
             </Field>
@@ -320,7 +335,7 @@ export default function MonitorForm(props: Props) {
               type="number"
               min={1}
               max={60}
-              value={v.timeout}
+              {...bind("timeout")}
               class={inputClass(errors.timeout)}
             />
           </Field>
@@ -338,6 +353,15 @@ export default function MonitorForm(props: Props) {
                   name="regions"
                   value={region}
                   checked={v.regions.includes(region)}
+                  onChange={(e) => {
+                    const on = (e.currentTarget as HTMLInputElement).checked;
+                    setForm((f) => ({
+                      ...f,
+                      regions: on ? [...f.regions, region] : f.regions.filter((r) =>
+                        r !== region
+                      ),
+                    }));
+                  }}
                   class={`h-4 w-4 rounded border-slate-300 ${FOCUS_RING}`}
                 />
                 <span class="uppercase">{region}</span>

@@ -28,6 +28,9 @@ const fields = [
   "active",
   "currentPassword",
   "newPassword",
+  "q",
+  "page",
+  "sort",
 ];
 const badValues: unknown[] = [
   null,

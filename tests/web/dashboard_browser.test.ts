@@ -1,0 +1,158 @@
+/**
+ * The dashboard journey in real Chromium, against a real publisher and worker checking
+ * local targets: sign up, add three monitors (one by keyboard alone), watch them go up
+ * and down, see a target that goes down turn red without a reload, log out.
+ */
+import assert from "node:assert/strict";
+import { apiServer } from "../helpers/api.ts";
+import { spawnProcess } from "../helpers/processes.ts";
+import { eventually, startTarget } from "../helpers/pipeline.ts";
+import { launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+
+const INTERVAL_SECONDS = 2;
+
+Deno.test({
+  name: "sign up, add monitors, see them up and down live, log out",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    let toggleUp = true;
+    const up = startTarget();
+    const down = startTarget(() => new Response("broken", { status: 500 }));
+    const toggle = startTarget(() =>
+      toggleUp ? new Response("ok") : new Response("gone", { status: 503 })
+    );
+    const env = {
+      REGIONS: "local",
+      MIN_INTERVAL_SECONDS: "1",
+      PUBLISHER_TICK_MS: "500",
+    };
+    const server = await apiServer(env);
+    const processEnv = { ...server.bed.env, ...env, LOG_LEVEL: "warn" };
+    const publisher = spawnProcess("publisher/main.ts", processEnv);
+    const worker = spawnProcess("worker/main.ts", processEnv);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const problems = watchProblems(page);
+
+      await page.goto(server.url);
+      await screenshots(page, "landing");
+      await page.getByRole("link", { name: "Sign up" }).click();
+      await screenshots(page, "signup");
+      // Inline validation before anything is sent.
+      await page.getByLabel("Email").fill("not-an-email");
+      await page.getByLabel("Password").focus();
+      await page.getByText("This does not look like an email address").waitFor();
+      await page.getByLabel("Email").fill(`journey-${crypto.randomUUID().slice(0, 8)}@example.com`);
+      await page.getByLabel("Password").fill("correct horse battery");
+      await page.getByRole("button", { name: "Sign up" }).click();
+      await page.waitForURL(`${server.url}/app`);
+      await page.getByRole("link", { name: "Add your first monitor" }).waitFor();
+      await screenshots(page, "monitors-empty");
+
+      const add = async (name: string, url: string) => {
+        await page.goto(`${server.url}/app/monitors/new`);
+        await page.getByLabel("URL", { exact: true }).fill(url);
+        await page.getByLabel("Name", { exact: true }).fill(name);
+        await page.getByLabel("Check interval").selectOption("custom");
+        await page.getByLabel("Custom interval (seconds)").fill(String(INTERVAL_SECONDS));
+        await page.getByRole("button", { name: "Add monitor" }).click();
+        await page.waitForURL(/\/app\/monitors\/[0-9a-f-]{36}$/);
+      };
+      await add("Up site", up.url);
+      await page.goto(`${server.url}/app/monitors/new`);
+      await screenshots(page, "monitor-new");
+      await add("<img src=x onerror=alert(1)>", down.url);
+
+      // The third one with the keyboard alone: the URL field has focus when the page opens.
+      await page.goto(`${server.url}/app/monitors/new`);
+      await page.keyboard.type(toggle.url);
+      await page.keyboard.press("Tab");
+      await page.keyboard.type("Toggle site");
+      // Method, expected status, keyword, header rows, body, then the schedule.
+      const focusOn = async (label: string) => {
+        for (let i = 0; i < 30; i++) {
+          const current = await page.evaluate(() => {
+            const el = document.activeElement as HTMLInputElement | null;
+            return el?.labels?.[0]?.textContent ?? "";
+          });
+          if (current === label) return;
+          await page.keyboard.press("Tab");
+        }
+        throw new Error(`Tab never reached ${label}`);
+      };
+      await focusOn("Check interval");
+      await page.keyboard.press("End"); // "Custom", the last option
+      await focusOn("Custom interval (seconds)");
+      await page.keyboard.type(String(INTERVAL_SECONDS));
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/app\/monitors\/[0-9a-f-]{36}$/);
+
+      await page.goto(`${server.url}/app`);
+      // Live updates must arrive without reloading: a reload would clear this.
+      await page.evaluate(() => (globalThis as { stayed?: boolean }).stayed = true);
+      const row = (name: string) => page.locator("tr[data-monitor]", { hasText: name });
+      await eventually(
+        async () =>
+          await row("Up site").getAttribute("data-status") === "up" &&
+          await row("onerror").getAttribute("data-status") === "down" &&
+          await row("Toggle site").getAttribute("data-status") === "up",
+        30_000,
+        "the three monitors to show up, down and up",
+      );
+      // The name is text, nothing ran.
+      assert.equal(
+        await row("onerror").locator("a").first().textContent(),
+        "<img src=x onerror=alert(1)>",
+      );
+      assert.match(await row("Up site").textContent() ?? "", /\d+ (ms|s)/);
+      await screenshots(page, "monitors");
+
+      toggleUp = false;
+      const wentDown = Date.now();
+      await eventually(
+        async () => await row("Toggle site").getAttribute("data-status") === "down",
+        (INTERVAL_SECONDS + 5) * 1000,
+        "the toggled target's row to turn red",
+      );
+      assert.ok(Date.now() - wentDown <= (INTERVAL_SECONDS + 5) * 1000);
+      assert.equal(await page.evaluate(() => (globalThis as { stayed?: boolean }).stayed), true);
+      assert.match(
+        await row("Toggle site").locator("[data-status=down]").first().textContent() ?? "",
+        /Down/,
+        "down is said in words, not colour alone",
+      );
+
+      // Search and filter without a reload cover every monitor.
+      await page.getByLabel("Search monitors").fill("toggle");
+      await eventually(
+        async () => await page.locator("tr[data-monitor]").count() === 1,
+        5_000,
+        "search",
+      );
+      await page.getByLabel("Search monitors").fill("");
+      await page.getByLabel("Status", { exact: true }).selectOption("down");
+      await eventually(
+        async () => await page.locator("tr[data-monitor]").count() === 2,
+        5_000,
+        "filter",
+      );
+      assert.equal(await page.evaluate(() => (globalThis as { stayed?: boolean }).stayed), true);
+
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.waitForURL(`${server.url}/login`);
+      await screenshots(page, "login");
+      await page.goto(`${server.url}/app/monitors/new`);
+      assert.equal(new URL(page.url()).pathname, "/login");
+      assert.equal(new URL(page.url()).searchParams.get("next"), "/app/monitors/new");
+
+      assert.deepEqual(problems.filter((p) => !p.includes("favicon")), []);
+    } finally {
+      await browser.close();
+      await Promise.all([publisher.stop(), worker.stop()]);
+      await server.close();
+      await Promise.all([up.close(), down.close(), toggle.close()]);
+    }
+  },
+});
