@@ -75,11 +75,14 @@ export async function buildClient(options: BuildOptions): Promise<ClientBuild> {
   const files = new Map<string, Uint8Array>();
   for (const file of result.outputFiles) files.set(basename(file.path), file.contents);
   const manifest: Manifest = { runtime: "", islands: {} };
+  const islands = new Set(islandFiles.map((file) => relativePosix(root, resolve(root, file))));
   for (const [out, meta] of Object.entries(result.metafile.outputs)) {
     if (!meta.entryPoint) continue;
     const name = basename(out);
+    const entry = relativePosix(root, resolve(root, meta.entryPoint));
     if (meta.entryPoint.endsWith("fresh-runtime-entry")) manifest.runtime = name;
-    else manifest.islands[relativePosix(root, resolve(root, meta.entryPoint))] = name;
+    // A module an island imports dynamically is an entry point to esbuild too, not an island.
+    else if (islands.has(entry)) manifest.islands[entry] = name;
   }
   files.set(MANIFEST, new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
   return fromManifest(root, files, manifest);

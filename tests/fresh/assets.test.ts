@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { buildProject, createFreshProject } from "../../fresh/mod.ts";
+import { buildClient, loadClientBuild, writeClientBuild } from "../../fresh/bundle.ts";
 import { FIXTURES, islandData, request } from "./helpers.ts";
 
 Deno.test("bundles are served under hashed URLs as immutable JavaScript", async () => {
@@ -52,6 +54,26 @@ Deno.test("a production build is written ahead of time, minified, and served fro
     const code = await Deno.readTextFile(join(outDir, runtime));
     assert.ok(code.split("\n").length < 10, "minified");
     await prod.close();
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});
+
+Deno.test("a module an island imports dynamically is no island: a production build stays valid", async () => {
+  const root = fileURLToPath(new URL("./fixtures_lazy/", import.meta.url));
+  const islandsDir = join(root, "islands");
+  const outDir = await Deno.makeTempDir();
+  try {
+    const build = await buildClient({
+      root,
+      islandsDir,
+      twindConfig: fileURLToPath(new URL("../../fresh/twind_config.ts", import.meta.url)),
+      dev: false,
+    });
+    await writeClientBuild(build, outDir);
+    const loaded = await loadClientBuild(outDir, root, islandsDir);
+    assert.ok(loaded, "the written build covers exactly the islands");
+    assert.deepEqual([...loaded.assets.chunks.keys()], [join(islandsDir, "Lazy.tsx")]);
   } finally {
     await Deno.remove(outDir, { recursive: true });
   }
