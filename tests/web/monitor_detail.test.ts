@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
+import { connectClickHouse } from "../../db/clickhouse/client.ts";
 import { insertRows, seedRows, STEP } from "../helpers/seed_checks.ts";
 import { formatMs } from "../../lib/time_format.ts";
 import { formatUptime } from "../../lib/uptime.ts";
@@ -157,6 +158,28 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
         res.headers.get("location"),
         `/login?next=${encodeURIComponent(`${path}?range=7d`)}`,
       );
+    });
+
+    await t.step("with ClickHouse unreachable the page still answers, with notices", async () => {
+      // A port nobody listens on: the page must degrade, not turn into a 500.
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const port = (listener.addr as Deno.NetAddr).port;
+      listener.close();
+      const working = server.services.ch;
+      server.services.ch = connectClickHouse(`http://127.0.0.1:${port}/uptime`, {
+        timeoutMs: 2_000,
+      });
+      try {
+        const res = await get(path);
+        const text = await res.text();
+        assert.equal(res.status, 200);
+        assert.match(text, /The figures for this monitor could not be loaded just now/);
+        assert.match(text, /Recent checks could not be loaded just now/);
+        assert.match(text, /<h1[^>]*>&lt;img/);
+      } finally {
+        await server.services.ch.close();
+        server.services.ch = working;
+      }
     });
 
     await t.step("uPlot's stylesheet is served from the package", async () => {

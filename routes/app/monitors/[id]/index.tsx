@@ -69,10 +69,9 @@ export const handler = define.handlers<Data>({
     if (checks.status === "rejected" && pageError(checks.reason) instanceof HttpError) {
       throw pageError(checks.reason);
     }
-    for (const outcome of [metrics, checks, runs]) {
-      if (outcome.status === "rejected") {
-        log.error("monitor_page.results_failed", { error: outcome.reason });
-      }
+    const failed = [metrics, checks, runs].filter((o) => o.status === "rejected");
+    if (failed.length) {
+      log.error("monitor_page.results_failed", { error: failed[0].reason, failed: failed.length });
     }
     const value = <T,>(outcome: PromiseSettledResult<T>) =>
       outcome.status === "fulfilled" ? outcome.value : null;
