@@ -30,7 +30,11 @@ export function DailyBars(props: { bars: DailyBar[] }) {
   return (
     <div>
       <p class="text-sm text-slate-700 dark:text-slate-300">
-        {formatUptime(windowUptime(bars))} uptime over the last {bars.length} days (UTC days)
+        {windowUptime(bars) === null
+          ? `No checks in the last ${bars.length} days yet.`
+          : `${
+            formatUptime(windowUptime(bars))
+          } uptime over the last ${bars.length} days (UTC days)`}
       </p>
       <ol
         class="mt-3 flex h-12 items-end gap-px sm:gap-0.5"

@@ -151,6 +151,34 @@ Deno.test({
       await page.waitForSelector('[data-chart="uplot"][data-scheme="dark"]');
       await page.screenshot({ path: shot("detail-390-dark.png"), fullPage: true });
 
+      // A new monitor waits for its first check, which then arrives live.
+      const fresh = await owner.api.website.create.mutate({ url: "https://example.org/" });
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.goto(`${server.url}/app/monitors/${fresh.id}`);
+      await page.waitForSelector('[data-live-state="open"]');
+      assert.equal(await page.locator("[data-waiting]").count(), 1);
+      assert.equal(await page.locator("table").count(), 0);
+      await page.screenshot({ path: shot("detail-empty-390-light.png"), fullPage: true });
+      const first = Math.floor(Date.now() / 1000);
+      await publishLiveResults(server.bed.redis, server.bed.keys, [{
+        website_id: fresh.id,
+        region_id: "ams",
+        scheduled_at: first,
+        checked_at: first,
+        outcome: "up",
+        http_status: 200,
+        response_ms: 42,
+        error_kind: "",
+        error_message: "",
+      }]);
+      await page.waitForSelector('tbody[data-checks] tr[data-live="true"]');
+      assert.equal(await page.locator("[data-waiting]").count(), 0);
+      assert.equal(
+        await page.getAttribute("[data-monitor-status]", "data-monitor-status"),
+        "up",
+      );
+      assert.match((await page.locator('[data-region="ams"]').textContent())!, /42 ms/);
+
       assert.deepEqual(problems, []);
     } finally {
       await browser.close();

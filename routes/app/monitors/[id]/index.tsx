@@ -8,6 +8,7 @@ import { HttpError, page } from "../../../../fresh/mod.ts";
 import { define, type SignedInState } from "../../../../web/define.ts";
 import { pageError } from "../../../../web/page_errors.ts";
 import { log } from "../../../../lib/logger.ts";
+import { formatDuration } from "../../../../lib/time_format.ts";
 import {
   getWebsite,
   idInput,
@@ -206,12 +207,14 @@ export default define.page<typeof handler>(({ data, url }) => {
                     describedBy="chart-description"
                   />
                 )}
-              <ul
-                id="chart-description"
-                class="mt-3 space-y-0.5 text-xs text-slate-600 dark:text-slate-400"
-              >
-                {describeChart(chart).map((line) => <li key={line}>{line}</li>)}
-              </ul>
+              {metrics.checks > 0 && (
+                <ul
+                  id="chart-description"
+                  class="mt-3 space-y-0.5 text-xs text-slate-600 dark:text-slate-400"
+                >
+                  {describeChart(chart).map((line) => <li key={line}>{line}</li>)}
+                </ul>
+              )}
             </Card>
             <Card class="mt-4 p-4 sm:p-6" title="Daily uptime">
               <h3 class="mb-2 text-sm font-semibold">Daily uptime</h3>
@@ -240,7 +243,7 @@ export default define.page<typeof handler>(({ data, url }) => {
                 feed={cursor ? null : feed}
                 waitingText={cursor
                   ? "There are no older checks."
-                  : `Checks run every ${website.intervalSeconds} s from ${
+                  : `Checks run every ${interval(website.intervalSeconds)} from ${
                     website.regions.join(", ")
                   }. New checks appear here as they run; reload the page if they do not.`}
               />
@@ -260,6 +263,10 @@ export default define.page<typeof handler>(({ data, url }) => {
     </>
   );
 });
+
+/** "3 min", but "90 s" where whole minutes would round. */
+const interval = (seconds: number) =>
+  seconds % 60 === 0 ? formatDuration(seconds * 1000) : `${seconds} s`;
 
 function bucketWords(ms: number): string {
   const minutes = ms / 60_000;
