@@ -43,14 +43,16 @@ export default function MonitorStatus(props: {
   useEffect(() => {
     const live = connectLive({
       websiteIds: [props.websiteId],
-      onStateChange: (next) => props.connection.value = next,
+      // "Live" once the server confirms the subscription: results flow from then on.
+      onStateChange: (next) => props.connection.value = next === "open" ? "connecting" : next,
+      onSubscribed: () => props.connection.value = "open",
       onResult(result) {
         if (result.websiteId !== props.websiteId) return;
         props.feed.value = [result, ...props.feed.value].slice(0, FEED_LIMIT);
         setRegions((views) => withResult(views, result));
       },
     });
-    props.connection.value = live.state;
+    props.connection.value = live.state === "closed" ? "closed" : "connecting";
     return () => live.close();
   }, [props.websiteId]);
 
