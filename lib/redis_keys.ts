@@ -18,6 +18,8 @@ export function redisKeys(prefix: string) {
     resultsChannel: `${prefix}results`,
     /** Incident transitions for the notification dispatcher (format: lib/incident_event.ts). */
     incidentEvents: `${prefix}incident-events`,
+    /** Set once an incident event is on the stream, so a relay retried never adds it twice. */
+    incidentEventSent: (eventId: string) => `${prefix}incident-events:sent:${eventId}`,
   };
 }
 

@@ -18,6 +18,8 @@ import { publishLiveResults } from "./live_status.ts";
 import { Watchdog } from "./watchdog.ts";
 import { ConsumerLiveness, LIVENESS_TTL_MS, TAKEOVER_EVERY_MS } from "./liveness.ts";
 import { sleep } from "../lib/async.ts";
+import { evaluateStoredResults } from "./evaluation/evaluate.ts";
+import { relayIncidentEvents } from "./evaluation/event_relay.ts";
 
 export interface WorkerOptions {
   sql: postgres.Sql;
@@ -49,6 +51,8 @@ export interface WorkerStats {
 }
 
 const READ_BLOCK_MS = 1_000;
+/** How often the outbox is swept for events a killed worker committed but did not send. */
+const RELAY_SWEEP_MS = 5_000;
 
 export class Worker {
   readonly consumer: string;
@@ -65,6 +69,11 @@ export class Worker {
   #unfinished: string[] = [];
   #readAhead: Delivery[] = [];
   #capacityFreed: (() => void) | null = null;
+  /** Stored results waiting for their incident evaluation (kept claimed meanwhile). */
+  #evaluating: string[] = [];
+  #draining = false;
+  #relaying: Promise<void> | null = null;
+  #relayAgain = false;
 
   constructor(options: WorkerOptions) {
     this.#o = options;
@@ -108,6 +117,7 @@ export class Worker {
     const keepClaimed = setInterval(() => {
       this.#stream.touch(this.#heldIds()).catch(() => {});
     }, Math.max(1_000, this.#o.reclaimIdleMs / 3));
+    const sweepOutbox = setInterval(() => this.#relay(), RELAY_SWEEP_MS);
     const reportStats = setInterval(() => log.info("worker.stats", { ...this.stats }), 60_000);
     let lastReclaim = 0;
     let lastTakeover = 0;
@@ -150,6 +160,7 @@ export class Worker {
     } finally {
       clearInterval(keepClaimed);
       clearInterval(reportStats);
+      clearInterval(sweepOutbox);
       await this.#drain();
       await this.#leaveGroup();
       this.#watchdog.stop();
@@ -189,6 +200,7 @@ export class Worker {
       ...this.#readAhead.map((d) => d.id),
       ...this.#running.values(),
       ...this.#store.pendingIds(),
+      ...this.#evaluating,
     ];
   }
 
@@ -318,7 +330,32 @@ export class Worker {
     this.#running.set(running, delivery.id);
   }
 
+  /**
+   * Evaluates stored results for incidents, then acknowledges them: a task is done only
+   * once its result counted. While Postgres is away the evaluation is retried and the
+   * tasks stay claimed; on shutdown they are left pending for another worker.
+   */
   async #acknowledge(results: PendingResult[]): Promise<void> {
+    this.#evaluating = results.map((r) => r.streamId);
+    try {
+      for (let failures = 0;; failures++) {
+        try {
+          const { events } = await evaluateStoredResults(this.#o.sql, results.map((r) => r.row));
+          if (failures) log.info("worker.evaluation_recovered", { attempts: failures });
+          if (events) this.#relay();
+          break;
+        } catch (error) {
+          this.#watchdog.progress();
+          if (failures === 0 || failures % 20 === 0) {
+            log.error("worker.evaluation_failed", { results: results.length, error });
+          }
+          if (this.#draining) return;
+          await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)) * (0.5 + Math.random()));
+        }
+      }
+    } finally {
+      this.#evaluating = [];
+    }
     await this.#stream.ack(results.map((r) => r.streamId));
     this.stats.stored += results.length;
     this.#watchdog.progress();
@@ -328,7 +365,25 @@ export class Worker {
       .catch((error) => log.warn("worker.live_publish_failed", { error }));
   }
 
+  /** Sends outbox events to the stream; one relay at a time per worker. */
+  #relay(): void {
+    if (this.#relaying) {
+      this.#relayAgain = true; // events committed after this relay read the outbox
+      return;
+    }
+    this.#relaying = relayIncidentEvents(this.#o.sql, this.#o.redis, this.#o.keys)
+      .then(() => {}, (error) => log.warn("worker.incident_relay_failed", { error }))
+      .finally(() => {
+        this.#relaying = null;
+        if (this.#relayAgain) {
+          this.#relayAgain = false;
+          this.#relay();
+        }
+      });
+  }
+
   async #drain(): Promise<void> {
+    this.#draining = true;
     // Read ahead but not started: hand back at once, for another worker to run now.
     await this.#release(this.#readAhead.splice(0).map((d) => d.id));
     const deadline = Date.now() + (this.#o.shutdownMs ?? 12_000);
@@ -344,6 +399,7 @@ export class Worker {
     const stored = await this.#store.drain(deadline);
     // Whatever is left stays pending in Redis and is reclaimed by another worker.
     if (!stored) log.warn("worker.drain_incomplete", { pending: this.#store.pending });
+    while (this.#relaying) await this.#relaying;
   }
 
   async #release(ids: string[]): Promise<void> {

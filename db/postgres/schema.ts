@@ -1,6 +1,7 @@
 /** Postgres holds configuration: who owns what, and what to check. Metrics live in ClickHouse. */
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -35,6 +36,9 @@ export const sessions = pgTable("sessions", {
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
 }, (t) => [index("sessions_user_id_idx").on(t.userId)]);
 
+/** How many regions must be failing for a monitor to be down: one, at least half, or all. */
+export const quorum = pgEnum("quorum", ["any", "half", "all"]);
+
 export const websites = pgTable("websites", {
   id: uuid("id").primaryKey().defaultRandom(),
   ownerId: uuid("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
@@ -52,6 +56,9 @@ export const websites = pgTable("websites", {
   expectedStatus: integer("expected_status"),
   keyword: text("keyword"),
   active: boolean("active").notNull().default(true),
+  /** Consecutive failed (or successful) checks after which a region is failing (recovered). */
+  confirmations: integer("confirmations").notNull().default(2),
+  quorum: quorum("quorum").notNull().default("half"),
   /** When the publisher enqueues this website next; it finds due websites by this alone. */
   nextCheckAt: timestamp("next_check_at", { withTimezone: true }).notNull().defaultNow(),
   createdAt: createdAt(),
@@ -102,3 +109,57 @@ export const statusDomains = pgTable("status_domains", {
   uniqueIndex("status_domains_hostname_idx").on(t.hostname),
   index("status_domains_status_page_id_idx").on(t.statusPageId),
 ]);
+
+/**
+ * The incident evaluation's memory, per monitor and region: the streak of consecutive
+ * results and whether the region counts as failing. `lastSlot` makes applying a result
+ * idempotent: a redelivered or older slot is ignored.
+ */
+export const regionStates = pgTable("region_states", {
+  websiteId: uuid("website_id").notNull().references(() => websites.id, { onDelete: "cascade" }),
+  region: text("region").notNull(),
+  /** Epoch seconds of the newest scheduled slot applied. */
+  lastSlot: bigint("last_slot", { mode: "number" }).notNull(),
+  failures: integer("failures").notNull().default(0),
+  successes: integer("successes").notNull().default(0),
+  failing: boolean("failing").notNull().default(false),
+  /** The first failure of the current streak (kept while the region is failing). */
+  streakStartedAt: timestamp("streak_started_at", { withTimezone: true }),
+  streakErrorKind: text("streak_error_kind"),
+  streakErrorMessage: text("streak_error_message"),
+  streakHttpStatus: integer("streak_http_status"),
+}, (t) => [primaryKey({ columns: [t.websiteId, t.region] })]);
+
+export const incidents = pgTable("incidents", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  websiteId: uuid("website_id").notNull().references(() => websites.id, { onDelete: "cascade" }),
+  /** The first failing check of the outage. */
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+  causeErrorKind: text("cause_error_kind").notNull(),
+  causeErrorMessage: text("cause_error_message").notNull(),
+  causeHttpStatus: integer("cause_http_status").notNull(),
+  /** Every region that was failing at some point of the outage. */
+  regions: text("regions").array().notNull(),
+  /** How many regions the monitor had when the incident opened. */
+  totalRegions: integer("total_regions").notNull(),
+  acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
+  acknowledgedBy: uuid("acknowledged_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+}, (t) => [
+  index("incidents_website_started_idx").on(t.websiteId, t.startedAt),
+  // The database itself refuses a second open incident for one monitor.
+  uniqueIndex("incidents_one_open_idx").on(t.websiteId).where(sql`${t.resolvedAt} is null`),
+]);
+
+/**
+ * Incident events written in the same transaction as the transition they describe and
+ * relayed to the Redis stream afterwards (transactional outbox): a crash between the
+ * commit and the XADD leaves the row here, and the next relay sends it.
+ */
+export const incidentOutbox = pgTable("incident_outbox", {
+  /** The event id (`<incidentId>:opened|resolved`), its idempotency key. */
+  id: text("id").primaryKey(),
+  event: jsonb("event").notNull(),
+  createdAt: createdAt(),
+});

@@ -30,6 +30,8 @@ export async function createWebsite(
     regions: input.regions ?? config.regions,
     expectedStatus: input.expectedStatus ?? null,
     keyword: input.keyword ?? null,
+    confirmations: input.confirmations ?? 2,
+    quorum: input.quorum ?? "half",
     nextCheckAt: sql`now()`,
   };
   checkSettings(config, values);

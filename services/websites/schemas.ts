@@ -17,6 +17,7 @@ export const MAX_URL_LENGTH = 2048;
 export const MAX_HEADERS = 20;
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_INTERVAL_SECONDS = 86_400;
+export const QUORUMS = ["any", "half", "all"] as const;
 
 export const idInput = z.strictObject({ id: z.uuid({ error: "id: not a valid website id" }) });
 
@@ -72,6 +73,8 @@ const settings = {
   keyword: z.string({ error: "keyword: expected a string" })
     .min(1, "keyword: may not be empty")
     .max(256, "keyword: at most 256 characters"),
+  confirmations: whole("confirmations", 1, 10),
+  quorum: z.enum(QUORUMS, { error: `quorum: expected one of ${QUORUMS.join(", ")}` }),
 };
 
 export const createInput = z.strictObject({
@@ -85,6 +88,8 @@ export const createInput = z.strictObject({
   regions: settings.regions.optional(),
   expectedStatus: settings.expectedStatus.optional(),
   keyword: settings.keyword.optional(),
+  confirmations: settings.confirmations.optional(),
+  quorum: settings.quorum.optional(),
 });
 
 /** Every field optional; `null` clears a setting back to its default. */
@@ -100,6 +105,8 @@ export const updateInput = z.strictObject({
   regions: settings.regions.optional(),
   expectedStatus: settings.expectedStatus.nullable().optional(),
   keyword: settings.keyword.nullable().optional(),
+  confirmations: settings.confirmations.optional(),
+  quorum: settings.quorum.optional(),
 });
 
 export const setActiveInput = z.strictObject({

@@ -22,6 +22,10 @@ export interface Website {
   /** Null: any 2xx or 3xx answer counts as up. */
   expectedStatus: number | null;
   keyword: string | null;
+  /** Consecutive failures (successes) after which a region is failing (recovered). */
+  confirmations: number;
+  /** How many failing regions make the monitor down. */
+  quorum: "any" | "half" | "all";
   active: boolean;
   /** Epoch milliseconds, like every timestamp the website API returns. */
   createdAt: number;
@@ -41,6 +45,8 @@ export function toWebsite(row: WebsiteRow, config: Config): Website {
     regions: row.regions,
     expectedStatus: row.expectedStatus,
     keyword: row.keyword,
+    confirmations: row.confirmations,
+    quorum: row.quorum,
     active: row.active,
     createdAt: row.createdAt.getTime(),
     updatedAt: row.updatedAt.getTime(),

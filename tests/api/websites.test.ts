@@ -36,6 +36,8 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       regions: ["ams", "iad"],
       expectedStatus: null,
       keyword: null,
+      confirmations: 2, // a region fails after two failed checks in a row
+      quorum: "half",
       active: true,
       createdAt: 0,
       updatedAt: 0,
@@ -55,8 +57,12 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       regions: ["iad"],
       expectedStatus: 204,
       keyword: "pong",
+      confirmations: 3,
+      quorum: "all",
     });
     assert.equal(full.method, "POST");
+    assert.equal(full.confirmations, 3);
+    assert.equal(full.quorum, "all");
     assert.deepEqual(full.headers, { "X-Probe": "1", authorization: "Bearer abc" });
     assert.equal(full.intervalSeconds, 60);
     assert.deepEqual(full.regions, ["iad"]);
@@ -69,6 +75,13 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
     const renamed = await api.website.update.mutate({ id: full.id, name: "Public API" });
     assert.equal(renamed.name, "Public API");
     assert.equal(renamed.keyword, "pong");
+    assert.equal(renamed.confirmations, 3);
+    const alerting = await api.website.update.mutate({
+      id: full.id,
+      confirmations: 1,
+      quorum: "any",
+    });
+    assert.deepEqual([alerting.confirmations, alerting.quorum], [1, "any"]);
     assert.ok(renamed.updatedAt >= full.updatedAt);
     assert.ok(!await due(server, full.id));
     // A new interval is checked at once; null goes back to the default.
@@ -146,6 +159,10 @@ Deno.test("bad input is a 400 whose message names the field", async () => {
       [{ expectedStatus: 99 }, /expectedStatus: at least 100/],
       [{ expectedStatus: 600 }, /expectedStatus: at most 599/],
       [{ keyword: "k".repeat(257) }, /keyword: at most 256 characters/],
+      [{ confirmations: 0 }, /confirmations: at least 1/],
+      [{ confirmations: 11 }, /confirmations: at most 10/],
+      [{ confirmations: 1.5 }, /confirmations: expected a whole number/],
+      [{ quorum: "most" }, /quorum: expected one of any, half, all/],
       [{ interval: 60 }, /Unrecognized key: "interval"/],
     ];
     for (const [input, expected] of cases) {

@@ -1,0 +1,278 @@
+/**
+ * Applies a batch of stored check results to the incident state in Postgres, in one
+ * transaction, before the worker acknowledges the batch.
+ *
+ * Each monitor is evaluated under a transaction-scoped advisory lock of its own, taken in
+ * a fixed order, so results of several regions arriving at once in different workers are
+ * applied one batch after the other and open one incident. Every transition writes its
+ * event to `incident_outbox` in the same transaction; the relay (event_relay.ts) puts it
+ * on the stream. A worker killed before the commit leaves its tasks unacknowledged: they
+ * are checked again and applied then; killed after it, the redelivered slots are ignored
+ * (`region_states.last_slot`).
+ */
+import type postgres from "postgres";
+import {
+  type IncidentEvent,
+  incidentEventId,
+  incidentEventSchema,
+} from "../../lib/incident_event.ts";
+import type { CheckRow } from "../result_store.ts";
+import {
+  type Cause,
+  type CheckResult,
+  evaluateMonitor,
+  type Monitor,
+  type OpenIncident,
+  type RegionState,
+  type Transition,
+} from "./transitions.ts";
+
+/** Namespace of the per-monitor advisory locks (the two-key form: its own key space). */
+const LOCK_CLASS = 7_307_010;
+const MAX_MESSAGE = 1_000;
+
+export interface EvaluationSummary {
+  results: number;
+  /** Events written to the outbox (opened and resolved). */
+  events: number;
+}
+
+interface NewIncident {
+  id: string;
+  websiteId: string;
+  incident: OpenIncident;
+  total: number;
+  resolvedAt: number | null;
+}
+
+interface MonitorRow extends Monitor {
+  id: string;
+  ownerId: string;
+  name: string;
+  url: string;
+}
+
+export async function evaluateStoredResults(
+  sql: postgres.Sql,
+  rows: CheckRow[],
+): Promise<EvaluationSummary> {
+  const byWebsite = new Map<string, CheckResult[]>();
+  for (const row of rows) {
+    let list = byWebsite.get(row.website_id);
+    if (!list) byWebsite.set(row.website_id, list = []);
+    list.push({
+      region: row.region_id,
+      slot: row.scheduled_at,
+      checkedAt: row.checked_at * 1000,
+      up: row.outcome === "up",
+      cause: {
+        errorKind: row.error_kind,
+        errorMessage: row.error_message.slice(0, MAX_MESSAGE),
+        httpStatus: row.http_status,
+      },
+    });
+  }
+  if (!byWebsite.size) return { results: 0, events: 0 };
+  const ids = [...byWebsite.keys()];
+  return await sql.begin(async (tx) => {
+    // Sorted: two workers locking overlapping monitors take them in the same order.
+    const lockKeys = [...new Set(ids.map(lockKey))].sort((a, b) => a - b);
+    await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, k) from unnest(${lockKeys}::int[]) k`;
+    const [monitors, states, openIncidents] = await Promise.all([
+      loadMonitors(tx, ids),
+      loadRegionStates(tx, ids),
+      loadOpenIncidents(tx, ids),
+    ]);
+    const changedStates: { websiteId: string; state: RegionState }[] = [];
+    const inserts: NewIncident[] = [];
+    const updates: { id: string; regions: string[]; resolvedAt: number | null }[] = [];
+    const events: IncidentEvent[] = [];
+    const at = Date.now();
+    for (const [websiteId, results] of byWebsite) {
+      const monitor = monitors.get(websiteId);
+      if (!monitor) continue; // deleted since the check
+      const open = openIncidents.get(websiteId) ?? null;
+      const outcome = evaluateMonitor(monitor, states.get(websiteId) ?? new Map(), open, results);
+      for (const state of outcome.changed.values()) changedStates.push({ websiteId, state });
+      const created = new Map<OpenIncident, NewIncident>();
+      for (const transition of outcome.transitions) {
+        const { incident } = transition;
+        let id = incident.id;
+        if (transition.type === "opened") {
+          id = crypto.randomUUID();
+          const row = { id, websiteId, incident, total: monitor.regions.length, resolvedAt: null };
+          created.set(incident, row);
+          inserts.push(row);
+        } else if (created.has(incident)) {
+          // Opened and resolved within this batch.
+          const row = created.get(incident)!;
+          row.resolvedAt = transition.at;
+          id = row.id;
+        } else {
+          updates.push({ id: id!, regions: incident.regions, resolvedAt: transition.at });
+        }
+        events.push(toEvent(transition, id!, monitor, at));
+      }
+      // Still open, now with more regions affected.
+      if (
+        open && outcome.open?.id === open.id && outcome.open.regions.length > open.regions.length
+      ) {
+        updates.push({ id: open.id!, regions: outcome.open.regions, resolvedAt: null });
+      }
+    }
+    await saveRegionStates(tx, changedStates);
+    for (const incident of inserts) {
+      const { cause } = incident.incident;
+      await tx`insert into incidents ${
+        tx({
+          id: incident.id,
+          website_id: incident.websiteId,
+          started_at: new Date(incident.incident.startedAt),
+          resolved_at: incident.resolvedAt === null ? null : new Date(incident.resolvedAt),
+          cause_error_kind: cause.errorKind,
+          cause_error_message: cause.errorMessage,
+          cause_http_status: cause.httpStatus,
+          regions: incident.incident.regions,
+          total_regions: incident.total,
+        })
+      }`;
+    }
+    for (const update of updates) {
+      await tx`update incidents set regions = ${update.regions},
+        resolved_at = ${update.resolvedAt === null ? null : new Date(update.resolvedAt)}
+        where id = ${update.id}`;
+    }
+    if (events.length) {
+      const values = events.map((e) => ({ id: e.id, event: incidentEventSchema.parse(e) }));
+      await tx`insert into incident_outbox ${tx(values)} on conflict (id) do nothing`;
+    }
+    return { results: rows.length, events: events.length };
+  });
+}
+
+/** A 32-bit key per monitor; two monitors sharing one only wait for each other. */
+function lockKey(websiteId: string): number {
+  return parseInt(websiteId.slice(0, 8), 16) | 0;
+}
+
+async function loadMonitors(tx: postgres.TransactionSql, ids: string[]) {
+  const rows = await tx`
+    select id, owner_id, name, url, regions, confirmations, quorum
+    from websites where id = any(${ids}::uuid[])`;
+  return new Map(rows.map((row): [string, MonitorRow] => [row.id, {
+    id: row.id,
+    ownerId: row.owner_id,
+    name: (row.name ?? hostnameOf(row.url)).slice(0, 200),
+    url: row.url,
+    regions: row.regions,
+    confirmations: row.confirmations,
+    quorum: row.quorum,
+  }]));
+}
+
+async function loadRegionStates(tx: postgres.TransactionSql, ids: string[]) {
+  const rows = await tx`
+    select website_id, region, last_slot, failures, successes, failing, streak_started_at,
+           streak_error_kind, streak_error_message, streak_http_status
+    from region_states where website_id = any(${ids}::uuid[])`;
+  const byWebsite = new Map<string, Map<string, RegionState>>();
+  for (const row of rows) {
+    let states = byWebsite.get(row.website_id);
+    if (!states) byWebsite.set(row.website_id, states = new Map());
+    states.set(row.region, {
+      region: row.region,
+      lastSlot: Number(row.last_slot),
+      failures: row.failures,
+      successes: row.successes,
+      failing: row.failing,
+      streakStartedAt: row.streak_started_at?.getTime() ?? null,
+      streakCause: row.streak_error_kind === null ? null : {
+        errorKind: row.streak_error_kind,
+        errorMessage: row.streak_error_message ?? "",
+        httpStatus: row.streak_http_status ?? 0,
+      },
+    });
+  }
+  return byWebsite;
+}
+
+async function loadOpenIncidents(tx: postgres.TransactionSql, ids: string[]) {
+  const rows = await tx`
+    select id, website_id, started_at, cause_error_kind, cause_error_message,
+           cause_http_status, regions
+    from incidents where website_id = any(${ids}::uuid[]) and resolved_at is null`;
+  return new Map(rows.map((row): [string, OpenIncident] => [row.website_id, {
+    id: row.id,
+    startedAt: row.started_at.getTime(),
+    cause: {
+      errorKind: row.cause_error_kind,
+      errorMessage: row.cause_error_message,
+      httpStatus: row.cause_http_status,
+    },
+    regions: row.regions,
+  }]));
+}
+
+/** One statement for every changed region state of the batch. */
+async function saveRegionStates(
+  tx: postgres.TransactionSql,
+  changed: { websiteId: string; state: RegionState }[],
+): Promise<void> {
+  if (!changed.length) return;
+  const column = <T>(pick: (c: { websiteId: string; state: RegionState }) => T) =>
+    changed.map(pick);
+  const cause = (pick: (c: Cause) => string | number) =>
+    column(({ state }) => state.streakCause ? pick(state.streakCause) : null);
+  await tx`
+    insert into region_states (website_id, region, last_slot, failures, successes, failing,
+      streak_started_at, streak_error_kind, streak_error_message, streak_http_status)
+    select * from unnest(
+      ${column((c) => c.websiteId)}::uuid[], ${column((c) => c.state.region)}::text[],
+      ${column((c) => c.state.lastSlot)}::bigint[], ${column((c) => c.state.failures)}::int[],
+      ${column((c) => c.state.successes)}::int[], ${column((c) => c.state.failing)}::bool[],
+      ${
+    column((c) =>
+      c.state.streakStartedAt === null ? null : new Date(c.state.streakStartedAt).toISOString()
+    )
+  }::timestamptz[],
+      ${cause((c) => c.errorKind)}::text[], ${cause((c) => c.errorMessage)}::text[],
+      ${cause((c) => c.httpStatus)}::int[])
+    on conflict (website_id, region) do update set
+      last_slot = excluded.last_slot, failures = excluded.failures,
+      successes = excluded.successes, failing = excluded.failing,
+      streak_started_at = excluded.streak_started_at,
+      streak_error_kind = excluded.streak_error_kind,
+      streak_error_message = excluded.streak_error_message,
+      streak_http_status = excluded.streak_http_status`;
+}
+
+function toEvent(
+  transition: Transition,
+  incidentId: string,
+  monitor: MonitorRow,
+  at: number,
+): IncidentEvent {
+  return {
+    id: incidentEventId(incidentId, transition.type),
+    type: transition.type,
+    incidentId,
+    websiteId: monitor.id,
+    ownerId: monitor.ownerId,
+    websiteName: monitor.name,
+    url: monitor.url,
+    failingRegions: transition.regions,
+    totalRegions: monitor.regions.length,
+    cause: transition.incident.cause,
+    startedAt: transition.incident.startedAt,
+    resolvedAt: transition.type === "resolved" ? transition.at : null,
+    at,
+  };
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "Website";
+  }
+}

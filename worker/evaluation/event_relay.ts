@@ -1,0 +1,54 @@
+/**
+ * Moves incident events from the Postgres outbox to the Redis stream the notification
+ * dispatcher reads. A row leaves the outbox only after its entry is on the stream, so a
+ * crash anywhere in between sends it on the next run (at least once); a Redis marker per
+ * event id, set atomically with the XADD, keeps that retry from adding it a second time.
+ * Rows are taken with SKIP LOCKED: workers relaying at once never send the same row.
+ */
+import type postgres from "postgres";
+import type { Redis } from "../../lib/redis.ts";
+import type { RedisKeys } from "../../lib/redis_keys.ts";
+
+// KEYS: sent marker, stream. ARGV: event JSON, marker lifetime in seconds.
+const SEND_ONCE = `
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then
+  redis.call('XADD', KEYS[2], '*', 'event', ARGV[1])
+  return 1
+end
+return 0`;
+
+/** Far longer than a row can wait in the outbox. */
+const MARKER_SECONDS = 30 * 86_400;
+const BATCH = 200;
+
+export async function relayIncidentEvents(
+  sql: postgres.Sql,
+  redis: Redis,
+  keys: RedisKeys,
+): Promise<number> {
+  let sent = 0;
+  while (true) {
+    const moved = await sql.begin(async (tx) => {
+      const rows = await tx`
+        select id, event from incident_outbox order by created_at, id
+        limit ${BATCH} for update skip locked`;
+      if (!rows.length) return 0;
+      const pipeline = redis.pipeline();
+      for (const row of rows) {
+        pipeline.eval(
+          SEND_ONCE,
+          2,
+          keys.incidentEventSent(row.id),
+          keys.incidentEvents,
+          JSON.stringify(row.event),
+          MARKER_SECONDS,
+        );
+      }
+      for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+      await tx`delete from incident_outbox where id = any(${rows.map((r) => r.id)}::text[])`;
+      return rows.length;
+    });
+    sent += moved;
+    if (moved < BATCH) return sent;
+  }
+}
