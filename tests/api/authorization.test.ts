@@ -7,8 +7,15 @@
 import assert from "node:assert/strict";
 import { appRouter } from "../../web/trpc/router.ts";
 import { apiServer } from "../helpers/api.ts";
+import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
 
-type Ids = { websiteId: string; pageId: string; domainId: string; slug: string };
+type Ids = {
+  websiteId: string;
+  pageId: string;
+  domainId: string;
+  slug: string;
+  incidentId: string;
+};
 type Call = (input: unknown) => Promise<Response>;
 
 /** Procedure → the input naming the first user's resource (or null: no owned id). */
@@ -31,6 +38,9 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "statusDomain.list": ({ pageId }) => ({ statusPageId: pageId }),
   "statusDomain.verify": ({ domainId }) => ({ id: domainId }),
   "statusDomain.remove": ({ domainId }) => ({ id: domainId }),
+  "incident.get": ({ incidentId }) => ({ id: incidentId }),
+  "incident.acknowledge": ({ incidentId }) => ({ id: incidentId }),
+  "incident.list": ({ websiteId }) => ({ websiteId }),
   // Signed-in only, but about the caller's own things.
   "website.create": null,
   "website.list": null,
@@ -90,11 +100,25 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       statusPageId: page.id,
       hostname: `status.${crypto.randomUUID().slice(0, 8)}.example.com`,
     });
+    await owner.api.website.update.mutate({ id: website.id, confirmations: 1, quorum: "any" });
+    await evaluateStoredResults(server.services.sql, [{
+      website_id: website.id,
+      region_id: website.regions[0],
+      scheduled_at: 1_000,
+      checked_at: 1_000,
+      outcome: "down",
+      http_status: 500,
+      response_ms: 1,
+      error_kind: "status",
+      error_message: "expected 2xx or 3xx, got 500",
+    }]);
+    const [incident] = (await owner.api.incident.list.query()).incidents;
     const ids: Ids = {
       websiteId: website.id,
       pageId: page.id,
       domainId: domain.id,
       slug: page.slug,
+      incidentId: incident.id,
     };
     const intruderCookie = [...intruder.jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
@@ -121,6 +145,8 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
     assert.equal((await owner.api.statusDomain.list.query({ statusPageId: page.id })).length, 1);
     assert.deepEqual(await intruder.api.website.list.query(), []);
     assert.deepEqual(await intruder.api.statusPage.list.query(), []);
+    assert.deepEqual((await intruder.api.incident.list.query()).incidents, []);
+    assert.equal((await owner.api.incident.get.query({ id: incident.id })).acknowledgedAt, null);
   } finally {
     await server.close();
   }

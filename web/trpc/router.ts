@@ -5,6 +5,7 @@ import { websiteRouter } from "./routers/website.ts";
 import { statusPageRouter } from "./routers/status_page.ts";
 import { statusDomainRouter } from "./routers/status_domain.ts";
 import { accountRouter } from "./routers/account.ts";
+import { incidentRouter } from "./routers/incident.ts";
 
 export const appRouter = router({
   user: userRouter,
@@ -12,6 +13,7 @@ export const appRouter = router({
   statusPage: statusPageRouter,
   statusDomain: statusDomainRouter,
   account: accountRouter,
+  incident: incidentRouter,
 });
 
 export type AppRouter = typeof appRouter;

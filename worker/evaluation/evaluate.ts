@@ -18,7 +18,6 @@ import {
 } from "../../lib/incident_event.ts";
 import type { CheckRow } from "../result_store.ts";
 import {
-  type Cause,
   type CheckResult,
   evaluateMonitor,
   type Monitor,
@@ -77,7 +76,10 @@ export async function evaluateStoredResults(
   return await sql.begin(async (tx) => {
     // Sorted: two workers locking overlapping monitors take them in the same order.
     const lockKeys = [...new Set(ids.map(lockKey))].sort((a, b) => a - b);
-    await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, k) from unnest(${lockKeys}::int[]) k`;
+    // Passed as JSON: drizzle's wrapper leaves this client without array and date
+    // serializers. The function scan yields the keys in their order.
+    await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, k::int)
+      from jsonb_array_elements_text(${JSON.stringify(lockKeys)}::jsonb) k`;
     const [monitors, states, openIncidents] = await Promise.all([
       loadMonitors(tx, ids),
       loadRegionStates(tx, ids),
@@ -121,33 +123,47 @@ export async function evaluateStoredResults(
       }
     }
     await saveRegionStates(tx, changedStates);
-    for (const incident of inserts) {
-      const { cause } = incident.incident;
-      await tx`insert into incidents ${
-        tx({
-          id: incident.id,
-          website_id: incident.websiteId,
-          started_at: new Date(incident.incident.startedAt),
-          resolved_at: incident.resolvedAt === null ? null : new Date(incident.resolvedAt),
-          cause_error_kind: cause.errorKind,
-          cause_error_message: cause.errorMessage,
-          cause_http_status: cause.httpStatus,
-          regions: incident.incident.regions,
-          total_regions: incident.total,
-        })
-      }`;
-    }
+    await insertIncidents(tx, inserts);
     for (const update of updates) {
-      await tx`update incidents set regions = ${update.regions},
-        resolved_at = ${update.resolvedAt === null ? null : new Date(update.resolvedAt)}
+      await tx`update incidents set
+        regions = array(select jsonb_array_elements_text(${JSON.stringify(update.regions)}::jsonb)),
+        resolved_at = ${
+        update.resolvedAt === null ? null : new Date(update.resolvedAt).toISOString()
+      }::timestamptz
         where id = ${update.id}`;
     }
     if (events.length) {
       const values = events.map((e) => ({ id: e.id, event: incidentEventSchema.parse(e) }));
-      await tx`insert into incident_outbox ${tx(values)} on conflict (id) do nothing`;
+      await tx`insert into incident_outbox (id, event)
+        select id, event from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+          as r(id text, event jsonb)
+        on conflict (id) do nothing`;
     }
     return { results: rows.length, events: events.length };
   });
+}
+
+async function insertIncidents(tx: postgres.TransactionSql, inserts: NewIncident[]) {
+  if (!inserts.length) return;
+  const rows = inserts.map(({ id, websiteId, incident, total, resolvedAt }) => ({
+    id,
+    website_id: websiteId,
+    started_at: new Date(incident.startedAt).toISOString(),
+    resolved_at: resolvedAt === null ? null : new Date(resolvedAt).toISOString(),
+    cause_error_kind: incident.cause.errorKind,
+    cause_error_message: incident.cause.errorMessage,
+    cause_http_status: incident.cause.httpStatus,
+    regions: incident.regions,
+    total_regions: total,
+  }));
+  await tx`
+    insert into incidents (id, website_id, started_at, resolved_at, cause_error_kind,
+      cause_error_message, cause_http_status, regions, total_regions)
+    select id, website_id, started_at, resolved_at, cause_error_kind, cause_error_message,
+      cause_http_status, array(select jsonb_array_elements_text(regions)), total_regions
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, website_id uuid,
+      started_at timestamptz, resolved_at timestamptz, cause_error_kind text,
+      cause_error_message text, cause_http_status int, regions jsonb, total_regions int)`;
 }
 
 /** A 32-bit key per monitor; two monitors sharing one only wait for each other. */
@@ -172,7 +188,8 @@ async function loadMonitors(tx: postgres.TransactionSql, ids: string[]) {
 
 async function loadRegionStates(tx: postgres.TransactionSql, ids: string[]) {
   const rows = await tx`
-    select website_id, region, last_slot, failures, successes, failing, streak_started_at,
+    select website_id, region, last_slot, failures, successes, failing,
+           round(extract(epoch from streak_started_at) * 1000)::float8 as streak_started_at,
            streak_error_kind, streak_error_message, streak_http_status
     from region_states where website_id = any(${ids}::uuid[])`;
   const byWebsite = new Map<string, Map<string, RegionState>>();
@@ -185,7 +202,7 @@ async function loadRegionStates(tx: postgres.TransactionSql, ids: string[]) {
       failures: row.failures,
       successes: row.successes,
       failing: row.failing,
-      streakStartedAt: row.streak_started_at?.getTime() ?? null,
+      streakStartedAt: row.streak_started_at,
       streakCause: row.streak_error_kind === null ? null : {
         errorKind: row.streak_error_kind,
         errorMessage: row.streak_error_message ?? "",
@@ -198,12 +215,13 @@ async function loadRegionStates(tx: postgres.TransactionSql, ids: string[]) {
 
 async function loadOpenIncidents(tx: postgres.TransactionSql, ids: string[]) {
   const rows = await tx`
-    select id, website_id, started_at, cause_error_kind, cause_error_message,
+    select id, website_id, round(extract(epoch from started_at) * 1000)::float8 as started_at, cause_error_kind,
+           cause_error_message,
            cause_http_status, regions
     from incidents where website_id = any(${ids}::uuid[]) and resolved_at is null`;
   return new Map(rows.map((row): [string, OpenIncident] => [row.website_id, {
     id: row.id,
-    startedAt: row.started_at.getTime(),
+    startedAt: row.started_at,
     cause: {
       errorKind: row.cause_error_kind,
       errorMessage: row.cause_error_message,
@@ -213,30 +231,33 @@ async function loadOpenIncidents(tx: postgres.TransactionSql, ids: string[]) {
   }]));
 }
 
-/** One statement for every changed region state of the batch. */
+/** One statement for every changed region state of the batch (rows passed as JSON). */
 async function saveRegionStates(
   tx: postgres.TransactionSql,
   changed: { websiteId: string; state: RegionState }[],
 ): Promise<void> {
   if (!changed.length) return;
-  const column = <T>(pick: (c: { websiteId: string; state: RegionState }) => T) =>
-    changed.map(pick);
-  const cause = (pick: (c: Cause) => string | number) =>
-    column(({ state }) => state.streakCause ? pick(state.streakCause) : null);
+  const rows = changed.map(({ websiteId, state }) => ({
+    website_id: websiteId,
+    region: state.region,
+    last_slot: state.lastSlot,
+    failures: state.failures,
+    successes: state.successes,
+    failing: state.failing,
+    streak_started_at: state.streakStartedAt === null
+      ? null
+      : new Date(state.streakStartedAt).toISOString(),
+    streak_error_kind: state.streakCause?.errorKind ?? null,
+    streak_error_message: state.streakCause?.errorMessage ?? null,
+    streak_http_status: state.streakCause?.httpStatus ?? null,
+  }));
   await tx`
     insert into region_states (website_id, region, last_slot, failures, successes, failing,
       streak_started_at, streak_error_kind, streak_error_message, streak_http_status)
-    select * from unnest(
-      ${column((c) => c.websiteId)}::uuid[], ${column((c) => c.state.region)}::text[],
-      ${column((c) => c.state.lastSlot)}::bigint[], ${column((c) => c.state.failures)}::int[],
-      ${column((c) => c.state.successes)}::int[], ${column((c) => c.state.failing)}::bool[],
-      ${
-    column((c) =>
-      c.state.streakStartedAt === null ? null : new Date(c.state.streakStartedAt).toISOString()
-    )
-  }::timestamptz[],
-      ${cause((c) => c.errorKind)}::text[], ${cause((c) => c.errorMessage)}::text[],
-      ${cause((c) => c.httpStatus)}::int[])
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
+      website_id uuid, region text, last_slot bigint, failures int, successes int,
+      failing bool, streak_started_at timestamptz, streak_error_kind text,
+      streak_error_message text, streak_http_status int)
     on conflict (website_id, region) do update set
       last_slot = excluded.last_slot, failures = excluded.failures,
       successes = excluded.successes, failing = excluded.failing,

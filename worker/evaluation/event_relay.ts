@@ -30,7 +30,7 @@ export async function relayIncidentEvents(
   while (true) {
     const moved = await sql.begin(async (tx) => {
       const rows = await tx`
-        select id, event from incident_outbox order by created_at, id
+        select id, event::text as event from incident_outbox order by created_at, id
         limit ${BATCH} for update skip locked`;
       if (!rows.length) return 0;
       const pipeline = redis.pipeline();
@@ -40,12 +40,15 @@ export async function relayIncidentEvents(
           2,
           keys.incidentEventSent(row.id),
           keys.incidentEvents,
-          JSON.stringify(row.event),
+          row.event,
           MARKER_SECONDS,
         );
       }
       for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
-      await tx`delete from incident_outbox where id = any(${rows.map((r) => r.id)}::text[])`;
+      await tx`delete from incident_outbox
+        where id in (select jsonb_array_elements_text(${
+        JSON.stringify(rows.map((r) => r.id))
+      }::jsonb))`;
       return rows.length;
     });
     sent += moved;

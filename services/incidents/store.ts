@@ -1,0 +1,85 @@
+/** Reading incidents from Postgres, and the shape the API returns. */
+import type postgres from "postgres";
+import type { Actor, Services } from "../context.ts";
+import { notFound } from "../errors.ts";
+
+export interface Incident {
+  id: string;
+  websiteId: string;
+  /** The monitor's name, or its host when it has none. */
+  websiteName: string;
+  /** Epoch milliseconds, like every timestamp the API returns. */
+  startedAt: number;
+  /** Null while the incident is ongoing. */
+  resolvedAt: number | null;
+  /** Until resolved, or until now while ongoing. */
+  durationMs: number;
+  /** Every region that failed during the incident, and how many the monitor had. */
+  regions: string[];
+  totalRegions: number;
+  /** The first failure of the outage. */
+  cause: { errorKind: string; errorMessage: string; httpStatus: number };
+  acknowledgedAt: number | null;
+  /** Who acknowledged it: their name, or their email when they have none. */
+  acknowledgedBy: string | null;
+}
+
+/**
+ * The columns {@link toIncident} reads. Timestamps come as epoch milliseconds: the raw
+ * client shares drizzle's connection, which leaves timestamps unparsed.
+ */
+export const incidentColumns = (sql: postgres.Sql) =>
+  sql`i.id, i.website_id, w.name as website_name, w.url as website_url,
+      round(extract(epoch from i.started_at) * 1000)::float8 as started_at,
+      round(extract(epoch from i.resolved_at) * 1000)::float8 as resolved_at,
+      i.regions, i.total_regions, i.cause_error_kind, i.cause_error_message,
+      i.cause_http_status,
+      round(extract(epoch from i.acknowledged_at) * 1000)::float8 as acknowledged_at,
+      coalesce(u.name, u.email) as acknowledged_by`;
+
+export const incidentJoins = (sql: postgres.Sql) =>
+  sql`incidents i join websites w on w.id = i.website_id
+      left join users u on u.id = i.acknowledged_by`;
+
+export function toIncident(row: postgres.Row, now = Date.now()): Incident {
+  const startedAt: number = row.started_at;
+  const resolvedAt: number | null = row.resolved_at;
+  return {
+    id: row.id,
+    websiteId: row.website_id,
+    websiteName: row.website_name ?? hostnameOf(row.website_url),
+    startedAt,
+    resolvedAt,
+    durationMs: Math.max(0, (resolvedAt ?? now) - startedAt),
+    regions: row.regions,
+    totalRegions: row.total_regions,
+    cause: {
+      errorKind: row.cause_error_kind,
+      errorMessage: row.cause_error_message,
+      httpStatus: row.cause_http_status,
+    },
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by ?? null,
+  };
+}
+
+/** The actor's incident with this id; another user's is "not found", like a missing one. */
+export async function ownedIncident(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<Incident> {
+  const { sql } = services;
+  const [row] = await sql`select ${incidentColumns(sql)} from ${incidentJoins(sql)}
+    where i.id = ${id} and w.owner_id = ${actor.userId}`;
+  if (!row) throw notFound("Incident");
+  return toIncident(row);
+}
+
+export function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "Website";
+  }
+}

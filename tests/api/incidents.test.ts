@@ -1,0 +1,158 @@
+/** `incident.*` over HTTP: listing (paged, per monitor), reading, acknowledging. */
+import assert from "node:assert/strict";
+import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
+import type { CheckRow } from "../../worker/result_store.ts";
+import { publicIncidents } from "../../services/incidents/mod.ts";
+import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
+
+function result(websiteId: string, region: string, slot: number, up: boolean): CheckRow {
+  return {
+    website_id: websiteId,
+    region_id: region,
+    scheduled_at: slot,
+    checked_at: slot,
+    outcome: up ? "up" : "down",
+    http_status: up ? 200 : 0,
+    response_ms: 5,
+    error_kind: up ? "" : "connect",
+    error_message: up ? "" : "connection refused by 10.0.0.7:443",
+  };
+}
+
+/** `count` outages of 60 s each, one after the other, as the worker would evaluate them. */
+function outages(websiteId: string, count: number, from = 1_700_000_000): CheckRow[] {
+  return Array.from({ length: count }, (_, i) => [
+    result(websiteId, "ams", from + i * 120, false),
+    result(websiteId, "ams", from + i * 120 + 60, true),
+  ]).flat();
+}
+
+Deno.test("incidents are listed newest first, per monitor, in pages that never repeat one", async () => {
+  const server = await apiServer({ REGIONS: "ams", REGION: "ams" });
+  try {
+    const { api } = await server.user();
+    const busy = await api.website.create.mutate({ url: "https://example.com/", name: "Busy" });
+    const quiet = await api.website.create.mutate({ url: "https://example.org/" });
+    for (const id of [busy.id, quiet.id]) {
+      await api.website.update.mutate({ id, confirmations: 1, quorum: "any" });
+    }
+    await evaluateStoredResults(server.services.sql, outages(busy.id, 55));
+    await evaluateStoredResults(server.services.sql, outages(quiet.id, 1, 1_800_000_000));
+
+    const first = await api.incident.list.query();
+    assert.equal(first.incidents.length, 50);
+    assert.equal(first.incidents[0].websiteId, quiet.id, "the newest first");
+    assert.equal(first.incidents[0].websiteName, "example.org", "the host when unnamed");
+    const second = await api.incident.list.query({ cursor: first.nextCursor! });
+    assert.equal(second.incidents.length, 6);
+    assert.equal(second.nextCursor, null);
+    const ids = [...first.incidents, ...second.incidents].map((i) => i.id);
+    assert.equal(new Set(ids).size, 56);
+
+    const only = await api.incident.list.query({ websiteId: quiet.id });
+    assert.deepEqual(only.incidents.map((i) => i.websiteId), [quiet.id]);
+    assert.deepEqual({ ...only.incidents[0], id: "" }, {
+      id: "",
+      websiteId: quiet.id,
+      websiteName: "example.org",
+      startedAt: 1_800_000_000_000,
+      resolvedAt: 1_800_000_060_000,
+      durationMs: 60_000,
+      regions: ["ams"],
+      totalRegions: 1,
+      cause: {
+        errorKind: "connect",
+        errorMessage: "connection refused by 10.0.0.7:443",
+        httpStatus: 0,
+      },
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+    });
+    assert.deepEqual(await api.incident.get.query({ id: only.incidents[0].id }), only.incidents[0]);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("acknowledging records who and when; the first acknowledgement stands", async () => {
+  const server = await apiServer({ REGIONS: "ams", REGION: "ams" });
+  try {
+    const owner = await server.user("owner");
+    await owner.api.user.me.query();
+    const site = await owner.api.website.create.mutate({ url: "https://example.com/" });
+    await owner.api.website.update.mutate({ id: site.id, confirmations: 1, quorum: "any" });
+    // Ongoing: one failure, no recovery yet.
+    await evaluateStoredResults(server.services.sql, [result(site.id, "ams", 1_000, false)]);
+    const [incident] = (await owner.api.incident.list.query()).incidents;
+    assert.equal(incident.resolvedAt, null);
+    assert.ok(incident.durationMs > 0, "an ongoing incident lasts until now");
+    const before = Date.now();
+    const acknowledged = await owner.api.incident.acknowledge.mutate({ id: incident.id });
+    assert.equal(acknowledged.acknowledgedBy, owner.email);
+    assert.ok(acknowledged.acknowledgedAt! >= before - 5_000);
+    const again = await owner.api.incident.acknowledge.mutate({ id: incident.id });
+    assert.equal(again.acknowledgedAt, acknowledged.acknowledgedAt);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("bad incident input is a 400 naming the field; unknown ids are NOT_FOUND", async () => {
+  const server = await apiServer();
+  try {
+    const { api } = await server.user();
+    assert.match(
+      await errorMessage(api.incident.get.query({ id: "x" })),
+      /^BAD_REQUEST: id: not a valid incident id/,
+    );
+    assert.match(
+      await errorMessage(api.incident.list.query({ cursor: "not-a-cursor" })),
+      /^BAD_REQUEST: cursor: not a valid cursor/,
+    );
+    assert.match(
+      await errorMessage(api.incident.list.query({ websiteId: "nope" })),
+      /^BAD_REQUEST: websiteId: not a valid website id/,
+    );
+    assert.equal(await errorCode(api.incident.get.query({ id: crypto.randomUUID() })), "NOT_FOUND");
+    assert.equal(
+      await errorCode(api.incident.acknowledge.mutate({ id: crypto.randomUUID() })),
+      "NOT_FOUND",
+    );
+    assert.equal(
+      await errorCode(api.incident.list.query({ websiteId: crypto.randomUUID() })),
+      "NOT_FOUND",
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("the public history has times and the monitor's name, no error text", async () => {
+  const server = await apiServer({ REGIONS: "ams", REGION: "ams" });
+  try {
+    const { api } = await server.user();
+    const site = await api.website.create.mutate({ url: "https://example.com/", name: "Shop" });
+    await api.website.update.mutate({ id: site.id, confirmations: 1, quorum: "any" });
+    const old = Math.floor(Date.now() / 1000) - 40 * 86_400;
+    await evaluateStoredResults(server.services.sql, outages(site.id, 1, old));
+    const recent = Math.floor(Date.now() / 1000) - 3_600;
+    await evaluateStoredResults(server.services.sql, outages(site.id, 1, recent));
+    const history = await publicIncidents(
+      server.services,
+      [site.id],
+      Date.now() - 30 * 86_400_000,
+    );
+    assert.equal(history.length, 1, "only incidents of the last 30 days");
+    assert.deepEqual({ ...history[0], id: "" }, {
+      id: "",
+      websiteId: site.id,
+      monitorName: "Shop",
+      startedAt: recent * 1000,
+      resolvedAt: (recent + 60) * 1000,
+      durationMs: 60_000,
+    });
+    assert.doesNotMatch(JSON.stringify(history), /refused|10\.0\.0\.7/);
+  } finally {
+    await server.close();
+  }
+});

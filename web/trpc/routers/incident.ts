@@ -1,0 +1,18 @@
+/** `incident.*`: a thin adapter over services/incidents; every procedure needs a session. */
+import {
+  acknowledgeIncident,
+  getIncident,
+  incidentIdInput,
+  listIncidents,
+  listIncidentsInput,
+} from "../../../services/incidents/mod.ts";
+import { authedProcedure, router } from "../init.ts";
+
+export const incidentRouter = router({
+  list: authedProcedure.input(listIncidentsInput)
+    .query(({ ctx, input }) => listIncidents(ctx.services, ctx.actor, input)),
+  get: authedProcedure.input(incidentIdInput)
+    .query(({ ctx, input }) => getIncident(ctx.services, ctx.actor, input.id)),
+  acknowledge: authedProcedure.input(incidentIdInput)
+    .mutation(({ ctx, input }) => acknowledgeIncident(ctx.services, ctx.actor, input.id)),
+});
