@@ -184,7 +184,7 @@ export default function MonitorTable(props: { overview: Overview }) {
             }`}
             aria-busy={loading ? "true" : undefined}
           >
-            <table class="w-full min-w-[60rem] text-left text-sm" id="monitors">
+            <table class="w-full text-left text-sm lg:min-w-[60rem]" id="monitors">
               <caption class="sr-only">
                 Your monitors, {overview.matching} shown of {counts.all}
               </caption>
@@ -192,11 +192,15 @@ export default function MonitorTable(props: { overview: Overview }) {
                 <tr>
                   <th scope="col" class="px-4 py-3 font-semibold">Monitor</th>
                   <th scope="col" class="px-4 py-3 font-semibold">Status</th>
-                  <th scope="col" class="px-4 py-3 font-semibold">Regions</th>
+                  <th scope="col" class="hidden px-4 py-3 font-semibold md:table-cell">Regions</th>
                   <th scope="col" class="px-4 py-3 font-semibold">Last check</th>
-                  <th scope="col" class="px-4 py-3 text-right font-semibold">Response</th>
+                  <th scope="col" class="hidden px-4 py-3 text-right font-semibold sm:table-cell">
+                    Response
+                  </th>
                   <th scope="col" class="px-4 py-3 text-right font-semibold">Uptime 24 h</th>
-                  <th scope="col" class="px-4 py-3 font-semibold">Last 30 checks</th>
+                  <th scope="col" class="hidden px-4 py-3 font-semibold md:table-cell">
+                    Last 30 checks
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -246,7 +250,7 @@ function MonitorRowView(props: { row: MonitorRow; now: number; hydrated: boolean
       <td class="px-4 py-3">
         <StatusBadge status={display(row.status)} />
       </td>
-      <td class="px-4 py-3">
+      <td class="hidden px-4 py-3 md:table-cell">
         <ul class="flex flex-wrap gap-x-3 gap-y-1">
           {row.regions.map((region) => (
             <li key={region.region} class="flex items-center gap-1 text-xs">
@@ -271,13 +275,13 @@ function MonitorRowView(props: { row: MonitorRow; now: number; hydrated: boolean
           </time>
         )}
       </td>
-      <td class="whitespace-nowrap px-4 py-3 text-right tabular-nums">
+      <td class="hidden whitespace-nowrap px-4 py-3 text-right tabular-nums sm:table-cell">
         {formatMs(row.lastResponseMs)}
       </td>
       <td class="whitespace-nowrap px-4 py-3 text-right tabular-nums">
         {formatUptime(row.uptime24h)}
       </td>
-      <td class="px-4 py-3">
+      <td class="hidden px-4 py-3 md:table-cell">
         <Strip recent={row.recent} zone={zone} />
       </td>
     </tr>

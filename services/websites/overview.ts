@@ -185,9 +185,12 @@ function matchesStatus(status: MonitorStatus, filter: Query["status"]): boolean 
 
 type Sortable = MonitorRow & { order: number };
 
+// One collator for every comparison: `localeCompare` with options builds one per call.
+const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
 function comparator(sort: Query["sort"]): (a: Sortable, b: Sortable) => number {
   const byName = (a: Sortable, b: Sortable) =>
-    a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || a.order - b.order;
+    collator.compare(a.name, b.name) || a.order - b.order;
   switch (sort) {
     case "name":
       return byName;
@@ -218,7 +221,11 @@ async function liveStatuses(
   });
 }
 
-/** Uptime over the last 24 hours from the hourly rollup (deduplicated checks). */
+/**
+ * Uptime over the last 24 hours: whole hours from the hourly rollup, the hour under way
+ * from the checks themselves (the rollup trails them by up to a minute, and a monitor
+ * added a minute ago must not read "no data"). Both count each check once.
+ */
 async function uptime24h(
   services: Services,
   ids: string[],
@@ -226,13 +233,23 @@ async function uptime24h(
 ): Promise<Map<string, number | null>> {
   const uptime = new Map<string, number | null>();
   if (!ids.length) return uptime;
-  const since = new Date(Math.floor((now - 86_400_000) / 3_600_000) * 3_600_000 + 3_600_000);
+  const hour = Math.floor(now / 3_600_000) * 3_600_000;
+  const since = new Date(hour - 23 * 3_600_000);
+  const list = literal.uuidList(ids);
   const rows = await services.ch.rows<{ website_id: string; n: string; up: string }>(
-    `SELECT website_id, sum(checks) AS n, sum(up_checks) AS up
-     FROM checks_hourly FINAL
-     WHERE website_id IN ${literal.list(ids, literal.uuid)}
-       AND hour >= ${literal.dateTime(since)}
-     GROUP BY website_id`,
+    `SELECT website_id, sum(n) AS n, sum(up) AS up FROM (
+       SELECT website_id, sum(checks) AS n, sum(up_checks) AS up
+       FROM checks_hourly FINAL
+       WHERE website_id IN ${list}
+         AND hour >= ${literal.dateTime(since)} AND hour < ${literal.dateTime(new Date(hour))}
+       GROUP BY website_id
+       UNION ALL
+       SELECT website_id, uniqExact(region_id, scheduled_at) AS n,
+              uniqExactIf(region_id, scheduled_at, outcome = 'up') AS up
+       FROM checks
+       WHERE website_id IN ${list} AND scheduled_at >= ${literal.dateTime(new Date(hour))}
+       GROUP BY website_id
+     ) GROUP BY website_id`,
   );
   for (const row of rows) uptime.set(row.website_id, uptimePercent(Number(row.up), Number(row.n)));
   return uptime;
@@ -260,7 +277,7 @@ async function recentChecks(
        SELECT website_id, region_id, toUInt32(scheduled_at) AS scheduled, outcome,
               response_ms, http_status, error_kind
        FROM checks
-       WHERE website_id IN ${literal.list(ids, literal.uuid)}
+       WHERE website_id IN ${literal.uuidList(ids)}
          AND scheduled_at >= ${literal.dateTime(new Date(now - 7 * 86_400_000))}
        ORDER BY website_id, scheduled_at DESC, region_id, checked_at DESC
        LIMIT 1 BY website_id, scheduled_at, region_id
