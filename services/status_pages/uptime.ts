@@ -1,10 +1,10 @@
 /** A website's current status on the public page, from the latest result per region in Redis. */
 import type { Services } from "../context.ts";
-import { liveResultSchema, parseLiveJson } from "../../lib/live_result.ts";
+import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 
 export type CurrentStatus = "up" | "down" | "degraded" | "unknown";
 
-const outcomeOnly = liveResultSchema.pick({ outcome: true });
+const outcomeOnly = liveResultFields("outcome");
 
 /**
  * Up when every region's latest result is up, down when every one is down, degraded when

@@ -13,7 +13,7 @@ import {
 } from "./metrics_queries.ts";
 import type { MetricsInput } from "./schemas.ts";
 import { ownedWebsite } from "./store.ts";
-import { liveResultSchema, parseLiveJson } from "../../lib/live_result.ts";
+import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 import { type DailyBar, dailyBars, uptimePercent as percent } from "../../lib/uptime.ts";
 import { dayCounts } from "../uptime/daily_uptime.ts";
 
@@ -68,14 +68,14 @@ export interface WebsiteMetrics {
 }
 
 // What the worker writes to the live-status hash; anything else there is ignored.
-const latestSchema = liveResultSchema.pick({
-  outcome: true,
-  httpStatus: true,
-  responseMs: true,
-  errorKind: true,
-  checkedAt: true,
-  scheduledAt: true,
-});
+const latestSchema = liveResultFields(
+  "outcome",
+  "httpStatus",
+  "responseMs",
+  "errorKind",
+  "checkedAt",
+  "scheduledAt",
+);
 
 export async function websiteMetrics(
   services: Services,

@@ -8,7 +8,7 @@ import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { websites } from "../../db/postgres/schema.ts";
 import { literal } from "../../db/clickhouse/sql.ts";
-import { liveResultSchema, parseLiveJson } from "../../lib/live_result.ts";
+import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 import { overallState, type RegionState, regionState } from "../../lib/live_status.ts";
 import { uptimePercent } from "../../lib/uptime.ts";
 import type { Actor, Services } from "../context.ts";
@@ -76,11 +76,7 @@ export interface Overview {
   counts: { all: number; up: number; down: number; paused: number };
 }
 
-const latestSchema = liveResultSchema.pick({
-  outcome: true,
-  responseMs: true,
-  checkedAt: true,
-});
+const latestSchema = liveResultFields("outcome", "responseMs", "checkedAt");
 
 // Down first: the table answers "what is broken" before anything else.
 const STATUS_ORDER: Record<MonitorStatus, number> = {

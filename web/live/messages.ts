@@ -1,14 +1,14 @@
 /**
  * The `/api/ws` protocol: JSON messages, validated with these schemas on both ends (the
  * server in `web/live/session.ts`, browsers in `web/live/client.ts`). Imports nothing but
- * zod, so islands can bundle it.
+ * `zod/mini`, so islands bundle only the few KB of it they use.
  *
  * ```ts
  * socket.send(JSON.stringify({ type: "subscribe", websiteIds: [id] } satisfies ClientMessage));
  * const message = parseServerMessage(event.data); // null when it is not a valid message
  * ```
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { type LiveResult, liveResultSchema } from "../../lib/live_result.ts";
 
 /** Website ids one `subscribe` may name; a socket holds at most this many too. */
@@ -16,26 +16,27 @@ export const MAX_WEBSITE_IDS = 500;
 /** Longer text frames are refused before they are parsed. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-const websiteIds = z.array(z.uuid("websiteIds: expected UUIDs"))
-  .max(MAX_WEBSITE_IDS, `websiteIds: at most ${MAX_WEBSITE_IDS} per message`);
-const slug = z.string().regex(
+const websiteIds = z.array(z.uuid("websiteIds: expected UUIDs")).check(
+  z.maxLength(MAX_WEBSITE_IDS, `websiteIds: at most ${MAX_WEBSITE_IDS} per message`),
+);
+const slug = z.string().check(z.regex(
   /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/,
   "statusPage: expected a status page slug (lowercase letters, digits, dashes)",
-);
+));
 
 export { type LiveResult, liveResultSchema };
 
 const subscription = {
-  websiteIds: websiteIds.optional(),
-  statusPage: slug.optional(),
+  websiteIds: z.optional(websiteIds),
+  statusPage: z.optional(slug),
 };
 
 /** What a browser sends. `pong` answers the server's `ping`. */
 export const clientMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("subscribe"), ...subscription }).strict(),
-  z.object({ type: z.literal("unsubscribe"), ...subscription }).strict(),
-  z.object({ type: z.literal("ping") }).strict(),
-  z.object({ type: z.literal("pong") }).strict(),
+  z.strictObject({ type: z.literal("subscribe"), ...subscription }),
+  z.strictObject({ type: z.literal("unsubscribe"), ...subscription }),
+  z.strictObject({ type: z.literal("ping") }),
+  z.strictObject({ type: z.literal("pong") }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -48,7 +49,7 @@ export const serverMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("subscribed"),
     websiteIds: z.array(z.uuid()),
-    statusPage: slug.optional(),
+    statusPage: z.optional(slug),
   }),
   z.object({ type: z.literal("error"), message: z.string() }),
   z.object({ type: z.literal("ping") }),
@@ -88,7 +89,7 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
   }
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues.slice(0, 3).map((issue) => {
     if (issue.path.length === 0 && issue.code === "invalid_type") {
       return 'expected an object like {"type": "subscribe", ...}';
