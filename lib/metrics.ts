@@ -47,6 +47,12 @@ export const metrics = {
     help: "Batch inserts into ClickHouse that failed (retried with backoff).",
     registers,
   }),
+  incidentEvents: new Counter({
+    name: "uptime_incident_events_total",
+    help: "Incidents opened and resolved (events sent to the notification dispatcher).",
+    labelNames: ["type"] as const,
+    registers,
+  }),
   tasksPublished: new Counter({
     name: "uptime_tasks_published_total",
     help: "Tasks the publisher enqueued, by region.",

@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { eventually, pipelineBed, startTarget } from "./helpers/pipeline.ts";
 import { freePort, spawnProcess } from "./helpers/processes.ts";
 import { parseMetrics, sample, scrape } from "./helpers/scrape.ts";
+import { metricsText } from "../lib/metrics.ts";
+import { evaluateStoredResults } from "../worker/evaluation/evaluate.ts";
+import { relayIncidentEvents } from "../worker/evaluation/event_relay.ts";
+import type { CheckRow } from "../worker/result_store.ts";
 
 Deno.test("/metrics of worker, publisher and web parse as Prometheus text and move as checks run", async () => {
   const bed = await pipelineBed();
@@ -48,7 +52,15 @@ Deno.test("/metrics of worker, publisher and web parse as Prometheus text and mo
     );
     assert.equal(sample(after, "uptime_clickhouse_insert_failures_total"), 0);
 
-    const published = await scrape(`http://127.0.0.1:${publisherPort}/metrics`);
+    const publisherMetrics = `http://127.0.0.1:${publisherPort}/metrics`;
+    // Acknowledged once stored and evaluated for incidents: pending drains to 0.
+    await eventually(
+      async () =>
+        sample(await scrape(publisherMetrics), "uptime_stream_pending", { region: "ams" }) === 0,
+      20_000,
+      "every task acknowledged",
+    );
+    const published = await scrape(publisherMetrics);
     assert.equal(sample(published, "uptime_tasks_published_total", { region: "ams" }), 3);
     assert.equal(sample(published, "uptime_publisher_lag_seconds"), 3);
     assert.equal(sample(published, "uptime_stream_length", { region: "ams" }), 3);
@@ -106,4 +118,40 @@ Deno.test("the scrape helper rejects what Prometheus rejects", () => {
     /not cumulative/,
   );
   assert.equal(parseMetrics('# TYPE uptime_x counter\nuptime_x{a="b"} 1\n')[0].value, 1);
+});
+
+Deno.test("incident counters move once per incident opened and resolved, even when relayed twice", async () => {
+  const bed = await pipelineBed();
+  const count = async (type: string) =>
+    sample(parseMetrics(await metricsText()), "uptime_incident_events_total", { type });
+  try {
+    const [id] = await bed.addWebsites(1, { url: "https://example.com/", regions: ["ams"] });
+    await bed.pg.sql`update websites set quorum = 'any'::quorum, confirmations = 1
+      where id = ${id}`;
+    const row = (slot: number, up: boolean): CheckRow => ({
+      website_id: id,
+      region_id: "ams",
+      scheduled_at: slot,
+      checked_at: slot,
+      outcome: up ? "up" : "down",
+      http_status: up ? 200 : 503,
+      response_ms: 12,
+      error_kind: up ? "" : "status",
+      error_message: up ? "" : "expected 2xx or 3xx, got 503",
+    });
+    const [opened, resolved] = [await count("opened"), await count("resolved")];
+    await evaluateStoredResults(bed.pg.sql, [row(10, false)]);
+    await evaluateStoredResults(bed.pg.sql, [row(11, true)]);
+    const outbox = await bed.pg.sql`select id, event::text as event from incident_outbox`;
+    await relayIncidentEvents(bed.pg.sql, bed.redis, bed.keys);
+    // As if the relay had died after its XADD and before deleting the rows.
+    for (const { id, event } of outbox) {
+      await bed.pg.sql`insert into incident_outbox (id, event) values (${id}, ${event}::jsonb)`;
+    }
+    await relayIncidentEvents(bed.pg.sql, bed.redis, bed.keys);
+    assert.equal(await count("opened"), opened + 1);
+    assert.equal(await count("resolved"), resolved + 1);
+  } finally {
+    await bed.close();
+  }
 });

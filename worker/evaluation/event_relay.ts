@@ -8,6 +8,7 @@
 import type postgres from "postgres";
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
+import { metrics } from "../../lib/metrics.ts";
 
 // KEYS: sent marker, stream. ARGV: event JSON, marker lifetime in seconds.
 const SEND_ONCE = `
@@ -44,7 +45,11 @@ export async function relayIncidentEvents(
           MARKER_SECONDS,
         );
       }
-      for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+      for (const [i, [error, added]] of ((await pipeline.exec()) ?? []).entries()) {
+        if (error) throw error;
+        // Counted when first put on the stream: a retried relay adds (and counts) nothing.
+        if (added === 1) metrics.incidentEvents.inc({ type: JSON.parse(rows[i].event).type });
+      }
       await tx`delete from incident_outbox
         where id in (select jsonb_array_elements_text(${
         JSON.stringify(rows.map((r) => r.id))
