@@ -13,6 +13,7 @@ import { getConfig } from "../lib/config.ts";
 import { log, setLogContext } from "../lib/logger.ts";
 import { ensureLocalServices, type LocalServices } from "./local_services.ts";
 import { migrateAll } from "./migrate.ts";
+import { welcome } from "./first_run.ts";
 
 setLogContext({ process: "dev" });
 const config = getConfig();
@@ -135,5 +136,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, () => stopAll(0));
 }
 startAll();
+// Plain text for the person who ran the command, after the children's start-up lines.
+welcome(config).then((text) => setTimeout(() => console.log(`\n${text}\n`), 1_500))
+  .catch((error) => log.warn("dev.welcome_failed", { error }));
 watch(sourceWatcher);
 watch(rootWatcher);
