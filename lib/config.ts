@@ -64,6 +64,16 @@ const envSchema = z.object({
   APP_URL: urlWithScheme(["http:", "https:"]).default("http://localhost:8000"),
   WEBSITES_PER_USER: integer(1, 100_000).default(100),
   MIN_INTERVAL_SECONDS: integer(1, 86_400).default(30),
+  SMTP_URL: urlWithScheme(["smtp:", "smtps:"]).optional(),
+  MAIL_FROM: z.string().max(320).refine((value) => /@/.test(value) && !/[\r\n]/.test(value), {
+    error: "expected an address such as Uptime <alerts@example.com>",
+  }).optional(),
+  PAGERDUTY_EVENTS_URL: urlWithScheme(["http:", "https:"]).default("https://events.pagerduty.com"),
+  TELEGRAM_API_URL: urlWithScheme(["http:", "https:"]).default("https://api.telegram.org"),
+  NOTIFICATION_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  NOTIFICATION_RETRY_BASE_MS: integer(10, 3_600_000).default(10_000),
+  NOTIFICATION_GIVE_UP_MS: integer(1_000, 7 * 86_400_000).default(86_400_000),
+  NOTIFICATION_CONCURRENCY: integer(1, 1_000).default(32),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, "expected letters, digits, : . _ -")
     .default("uptime:"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
@@ -105,7 +115,25 @@ export interface Config {
   websitesPerUser: number;
   minIntervalSeconds: number;
   redisKeyPrefix: string;
+  notifications: NotificationConfig;
   logLevel: "debug" | "info" | "warn" | "error";
+}
+
+/** How alerts are delivered (services/notifications/). */
+export interface NotificationConfig {
+  /** null: email channels cannot be created. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  pagerdutyUrl: string;
+  telegramUrl: string;
+  /** Bound of one delivery attempt (connect, send, answer). */
+  timeoutMs: number;
+  /** First retry delay; each later one doubles (with jitter), capped at an hour. */
+  retryBaseMs: number;
+  /** A message still undelivered this long after its event is given up. */
+  giveUpAfterMs: number;
+  /** Deliveries one process sends at once (at most two per channel). */
+  concurrency: number;
 }
 
 /** Thrown for an invalid variable; its message is the one line a user sees. */
@@ -166,6 +194,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     websitesPerUser: e.WEBSITES_PER_USER,
     minIntervalSeconds: e.MIN_INTERVAL_SECONDS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    notifications: {
+      smtpUrl: e.SMTP_URL ?? null,
+      mailFrom: e.MAIL_FROM ?? `Uptime <alerts@${new URL(e.APP_URL).hostname}>`,
+      pagerdutyUrl: e.PAGERDUTY_EVENTS_URL,
+      telegramUrl: e.TELEGRAM_API_URL,
+      timeoutMs: e.NOTIFICATION_TIMEOUT_MS,
+      retryBaseMs: e.NOTIFICATION_RETRY_BASE_MS,
+      giveUpAfterMs: e.NOTIFICATION_GIVE_UP_MS,
+      concurrency: e.NOTIFICATION_CONCURRENCY,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -10,6 +10,7 @@ import { LeaderLease } from "./leader_lease.ts";
 import { Publisher } from "./publisher.ts";
 import { registerStreamMetrics } from "./stream_metrics.ts";
 import { serveOperational } from "../lib/operational.ts";
+import { startNotifier } from "../services/notifications/dispatcher/notifier.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 const ROLLUP_EVERY_MS = 60_000;
@@ -35,6 +36,16 @@ await runProcess("publisher", async (config, shutdown) => {
     : serveOperational(config.healthPort, connections);
   log.info("publisher.started", { regions: config.regions, lease: lease.id });
   publisher.start(config.publisherTickMs);
+
+  // Alerts go out from every publisher instance, leader or not: they share the incident
+  // events (a consumer group) and the delivery queue (Postgres, SKIP LOCKED). Workers
+  // never wait on a slow receiver this way.
+  const notifier = startNotifier({
+    config,
+    sql: connections.pg.sql,
+    redis: connections.redis,
+    keys,
+  }, shutdown);
 
   // Servers with TTL expire rows themselves (set by the migration); older ones need
   // their expired partitions dropped now and then. Idempotent: any instance may do it.
@@ -70,7 +81,7 @@ await runProcess("publisher", async (config, shutdown) => {
   await aborted(shutdown);
   clearInterval(retentionTimer);
   clearInterval(rollupTimer);
-  await publisher.stop();
+  await Promise.all([publisher.stop(), notifier.stopped]);
   await health?.shutdown();
   await connections.close();
 });

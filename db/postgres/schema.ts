@@ -55,6 +55,8 @@ export const websites = pgTable("websites", {
   /** Null: any 2xx or 3xx answer counts as up. */
   expectedStatus: integer("expected_status"),
   keyword: text("keyword"),
+  /** Channels alerted about this monitor's incidents; null: every channel of the owner, new ones included. */
+  notificationChannelIds: uuid("notification_channel_ids").array(),
   active: boolean("active").notNull().default(true),
   /** Consecutive failed (or successful) checks after which a region is failing (recovered). */
   confirmations: integer("confirmations").notNull().default(2),
@@ -163,3 +165,44 @@ export const incidentOutbox = pgTable("incident_outbox", {
   event: jsonb("event").notNull(),
   createdAt: createdAt(),
 });
+export const notificationChannels = pgTable("notification_channels", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  ownerId: uuid("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  /** A provider id (services/notifications/providers/). */
+  kind: text("kind").notNull(),
+  name: text("name").notNull(),
+  /** The provider's settings, secrets included: never logged, masked by the API. */
+  config: jsonb("config").$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index("notification_channels_owner_id_idx").on(t.ownerId)]);
+
+/**
+ * One message to one channel: the delivery queue (claimed by `next_attempt_at`, which
+ * doubles as the lease of the instance sending it) and the record the dashboard shows.
+ * Unique per (channel, event): a repeated incident event notifies nobody twice.
+ */
+export const notificationDeliveries = pgTable("notification_deliveries", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  channelId: uuid("channel_id").notNull()
+    .references(() => notificationChannels.id, { onDelete: "cascade" }),
+  /** The incident event id (`<incidentId>:opened|resolved`) or `test:<uuid>`: the idempotency key. */
+  eventId: text("event_id").notNull(),
+  /** `opened`, `resolved` or `test`. */
+  eventType: text("event_type").notNull(),
+  incidentId: uuid("incident_id"),
+  /** The incident event (lib/incident_event.ts) the message is written from. */
+  event: jsonb("event").$type<Record<string, unknown>>().notNull(),
+  /** `pending` (first try or a retry ahead), `delivered` or `failed` (given up). */
+  status: text("status").notNull().default("pending"),
+  attempts: integer("attempts").notNull().default(0),
+  lastError: text("last_error"),
+  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+  deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex("notification_deliveries_channel_event_idx").on(t.channelId, t.eventId),
+  index("notification_deliveries_channel_created_idx").on(t.channelId, t.createdAt),
+  index("notification_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+]);

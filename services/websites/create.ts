@@ -6,6 +6,7 @@ import { DomainError } from "../errors.ts";
 import { checkSettings } from "./rules.ts";
 import type { CreateInput } from "./schemas.ts";
 import { toWebsite, type Website } from "./store.ts";
+import { acceptChannelIds } from "../notifications/attach.ts";
 import { acceptTargetUrl, type Resolver } from "./url_policy.ts";
 
 export async function createWebsite(
@@ -32,6 +33,7 @@ export async function createWebsite(
     keyword: input.keyword ?? null,
     confirmations: input.confirmations ?? 2,
     quorum: input.quorum ?? "half",
+    notificationChannelIds: await acceptChannelIds(services, actor, input.notificationIds) ?? null,
     nextCheckAt: sql`now()`,
   };
   checkSettings(config, values);

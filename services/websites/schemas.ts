@@ -11,6 +11,7 @@ import {
   RESERVED_HEADERS,
 } from "../../lib/header_policy.ts";
 import { MAX_WEBSITE_TIMEOUT_MS } from "../../lib/task.ts";
+import { notificationIdsInput } from "../notifications/attach.ts";
 
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export const MAX_URL_LENGTH = 2048;
@@ -90,6 +91,7 @@ export const createInput = z.strictObject({
   keyword: settings.keyword.optional(),
   confirmations: settings.confirmations.optional(),
   quorum: settings.quorum.optional(),
+  notificationIds: notificationIdsInput.optional(),
 });
 
 /** Every field optional; `null` clears a setting back to its default. */
@@ -107,6 +109,7 @@ export const updateInput = z.strictObject({
   keyword: settings.keyword.nullable().optional(),
   confirmations: settings.confirmations.optional(),
   quorum: settings.quorum.optional(),
+  notificationIds: notificationIdsInput.optional(),
 });
 
 export const setActiveInput = z.strictObject({

@@ -26,6 +26,8 @@ export interface Website {
   confirmations: number;
   /** How many failing regions make the monitor down. */
   quorum: "any" | "half" | "all";
+  /** Channels alerted about incidents; null: every channel of the account, new ones too. */
+  notificationIds: string[] | null;
   active: boolean;
   /** Epoch milliseconds, like every timestamp the website API returns. */
   createdAt: number;
@@ -47,6 +49,7 @@ export function toWebsite(row: WebsiteRow, config: Config): Website {
     keyword: row.keyword,
     confirmations: row.confirmations,
     quorum: row.quorum,
+    notificationIds: row.notificationChannelIds,
     active: row.active,
     createdAt: row.createdAt.getTime(),
     updatedAt: row.updatedAt.getTime(),

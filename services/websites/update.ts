@@ -9,6 +9,7 @@ import { notFound } from "../errors.ts";
 import { checkSettings } from "./rules.ts";
 import type { UpdateInput } from "./schemas.ts";
 import { ownedBy, ownedWebsite, toWebsite, type Website } from "./store.ts";
+import { acceptChannelIds } from "../notifications/attach.ts";
 import { acceptTargetUrl, type Resolver } from "./url_policy.ts";
 
 export async function updateWebsite(
@@ -18,13 +19,15 @@ export async function updateWebsite(
   resolve?: Resolver,
 ): Promise<Website> {
   const { config } = services;
-  const { id, url, ...changes } = input;
+  const { id, url, notificationIds, ...changes } = input;
   const current = await ownedWebsite(services, actor, id);
   const acceptedUrl = url === undefined
     ? undefined
     : await acceptTargetUrl(url, { allowPrivateTargets: config.allowPrivateTargets, resolve });
+  const channelIds = await acceptChannelIds(services, actor, notificationIds);
   const patch = {
     ...changes,
+    ...(channelIds === undefined ? {} : { notificationChannelIds: channelIds }),
     ...(acceptedUrl === undefined ? {} : { url: acceptedUrl }),
     ...(changes.name === "" ? { name: null } : {}),
   };

@@ -6,6 +6,7 @@ import { statusPageRouter } from "./routers/status_page.ts";
 import { statusDomainRouter } from "./routers/status_domain.ts";
 import { accountRouter } from "./routers/account.ts";
 import { incidentRouter } from "./routers/incident.ts";
+import { notificationRouter } from "./routers/notification.ts";
 
 export const appRouter = router({
   user: userRouter,
@@ -14,6 +15,7 @@ export const appRouter = router({
   statusDomain: statusDomainRouter,
   account: accountRouter,
   incident: incidentRouter,
+  notification: notificationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,38 @@
+/**
+ * Which channels a monitor alerts: `notificationIds` on website.create/update. `null`
+ * (the default) means every channel of the account, including channels added later; a
+ * list means exactly those channels (an empty list: none). Every id must be one of the
+ * actor's channels.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { notificationChannels } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { DomainError } from "../errors.ts";
+
+export const notificationIdsInput = z.array(
+  z.uuid({ error: "notificationIds: expected notification channel ids" }),
+  { error: "notificationIds: expected a list of channel ids, or null for every channel" },
+).max(50, "notificationIds: at most 50 channels")
+  .transform((ids) => [...new Set(ids)])
+  .nullable();
+
+/** The ids to store (undefined: leave as is). */
+export async function acceptChannelIds(
+  services: Services,
+  actor: Actor,
+  ids: string[] | null | undefined,
+): Promise<string[] | null | undefined> {
+  if (!ids?.length) return ids;
+  const owned = await services.db.select({ id: notificationChannels.id })
+    .from(notificationChannels)
+    .where(
+      and(eq(notificationChannels.ownerId, actor.userId), inArray(notificationChannels.id, ids)),
+    );
+  const known = new Set(owned.map((row) => row.id));
+  const unknown = ids.find((id) => !known.has(id));
+  if (unknown) {
+    throw new DomainError("BAD_REQUEST", `notificationIds: no notification channel ${unknown}`);
+  }
+  return ids;
+}

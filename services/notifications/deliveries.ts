@@ -1,0 +1,61 @@
+/** A channel's last 50 deliveries, newest first: what was sent, how it went, how often it was tried. */
+import { desc, eq } from "drizzle-orm";
+import { notificationDeliveries } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { incidentEventSchema } from "../../lib/incident_event.ts";
+import { incidentMessage } from "./message.ts";
+import { ownedChannel } from "./store.ts";
+
+export const DELIVERIES_SHOWN = 50;
+
+export interface Delivery {
+  id: string;
+  /** The idempotency key: `<incidentId>:opened|resolved` or `test:<uuid>`. */
+  eventId: string;
+  type: "opened" | "resolved" | "test";
+  /** `pending` (first try or a retry ahead), `delivered`, or `failed` (given up). */
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  /** The last attempt's error; null once delivered. */
+  error: string | null;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** The last change: an attempt, or the delivery. */
+  updatedAt: number;
+  deliveredAt: number | null;
+  /** When a pending delivery is tried next. */
+  nextAttemptAt: number | null;
+  /** The message's title, e.g. "Shop is down". */
+  title: string;
+}
+
+export async function listDeliveries(
+  services: Services,
+  actor: Actor,
+  channelId: string,
+): Promise<Delivery[]> {
+  await ownedChannel(services, actor, channelId);
+  const rows = await services.db.select().from(notificationDeliveries)
+    .where(eq(notificationDeliveries.channelId, channelId))
+    .orderBy(desc(notificationDeliveries.createdAt), desc(notificationDeliveries.id))
+    .limit(DELIVERIES_SHOWN);
+  return rows.map((row) => ({
+    id: row.id,
+    eventId: row.eventId,
+    type: row.eventType as Delivery["type"],
+    status: row.status as Delivery["status"],
+    attempts: row.attempts,
+    error: row.status === "delivered" ? null : row.lastError,
+    createdAt: row.createdAt.getTime(),
+    updatedAt: row.updatedAt.getTime(),
+    deliveredAt: row.deliveredAt?.getTime() ?? null,
+    nextAttemptAt: row.status === "pending" ? row.nextAttemptAt.getTime() : null,
+    title: titleOf(row.eventType, row.event, services.config.appUrl),
+  }));
+}
+
+function titleOf(type: string, event: unknown, appUrl: string): string {
+  if (type === "test") return "Test notification";
+  const parsed = incidentEventSchema.safeParse(event);
+  return parsed.success ? incidentMessage(parsed.data, appUrl).title : "";
+}

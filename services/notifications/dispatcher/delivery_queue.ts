@@ -1,0 +1,170 @@
+/**
+ * Sends queued deliveries: claims due rows from Postgres (several instances share the
+ * queue through `FOR UPDATE SKIP LOCKED`), sends each through its provider, and records
+ * the outcome: delivered, retried later with backoff (timeouts, network errors, 5xx,
+ * 429), or failed (refused for good, or still failing after NOTIFICATION_GIVE_UP_MS).
+ *
+ * A slow or failing channel cannot hold up the others: every attempt is bounded by
+ * NOTIFICATION_TIMEOUT_MS and a channel has at most two attempts in flight per process
+ * while the rest of NOTIFICATION_CONCURRENCY serves other channels.
+ */
+import type postgres from "postgres";
+import type { Config } from "../../../lib/config.ts";
+import { incidentEventSchema } from "../../../lib/incident_event.ts";
+import { log } from "../../../lib/logger.ts";
+import { deliver } from "../deliver.ts";
+import { incidentMessage } from "../message.ts";
+import type { Outcome } from "../providers/mod.ts";
+import { retryDelayMs } from "./backoff.ts";
+import {
+  claimDue,
+  type ClaimedDelivery,
+  markDelivered,
+  markFailed,
+  pruneDeliveries,
+  release,
+} from "./record.ts";
+
+const POLL_MS = 1_000;
+const LEASE_MARGIN_MS = 30_000;
+
+export class DeliveryQueue {
+  readonly #config: Config;
+  readonly #sql: postgres.Sql;
+  readonly #inFlight = new Map<string, number>();
+  #running = 0;
+  #wake: (() => void) | null = null;
+  #failing = false;
+
+  constructor(config: Config, sql: postgres.Sql) {
+    this.#config = config;
+    this.#sql = sql;
+  }
+
+  /** Looks for due deliveries now (new ones were just queued). */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  /** Runs until `signal` aborts; attempts in flight are then interrupted and released. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { concurrency, retryBaseMs, timeoutMs } = this.#config.notifications;
+    const attempts = new Set<Promise<void>>();
+    const pollMs = Math.min(POLL_MS, retryBaseMs);
+    while (!signal.aborted) {
+      let delay = pollMs;
+      const free = concurrency - this.#running;
+      if (free > 0) {
+        try {
+          const busy = [...this.#inFlight.keys()];
+          const claimed = await claimDue(this.#sql, free, busy, timeoutMs + LEASE_MARGIN_MS);
+          this.#recovered();
+          for (const delivery of claimed) {
+            const attempt = this.#attempt(delivery, signal).finally(() => {
+              attempts.delete(attempt);
+              this.wake();
+            });
+            attempts.add(attempt);
+          }
+          // A full batch: more may be due right away.
+          if (claimed.length === free) delay = 0;
+        } catch (error) {
+          this.#failed("notification.queue_unavailable", error);
+          delay = 2_000;
+        }
+      }
+      if (delay > 0) await this.#idle(delay, signal);
+    }
+    await Promise.allSettled(attempts);
+  }
+
+  async #attempt(delivery: ClaimedDelivery, signal: AbortSignal): Promise<void> {
+    this.#running++;
+    this.#inFlight.set(delivery.channelId, (this.#inFlight.get(delivery.channelId) ?? 0) + 1);
+    try {
+      const outcome = await this.#send(delivery, signal);
+      if (signal.aborted && !outcome.ok) {
+        await release(this.#sql, delivery);
+        return;
+      }
+      await this.#record(delivery, outcome);
+    } catch (error) {
+      // Postgres went away while recording: the lease runs out and the row is due again.
+      this.#failed("notification.record_failed", error);
+    } finally {
+      this.#running--;
+      const left = (this.#inFlight.get(delivery.channelId) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(delivery.channelId, left);
+      else this.#inFlight.delete(delivery.channelId);
+    }
+  }
+
+  #send(delivery: ClaimedDelivery, signal: AbortSignal): Promise<Outcome> {
+    const event = incidentEventSchema.safeParse(delivery.event);
+    if (!event.success) {
+      return Promise.resolve({ ok: false, retry: false, error: "unreadable incident event" });
+    }
+    const message = incidentMessage(event.data, this.#config.appUrl);
+    const channel = { id: delivery.channelId, kind: delivery.kind, config: delivery.config };
+    return deliver(this.#config, channel, message, signal);
+  }
+
+  async #record(delivery: ClaimedDelivery, outcome: Outcome): Promise<void> {
+    const fields = {
+      channelId: delivery.channelId,
+      kind: delivery.kind,
+      eventId: delivery.eventId,
+      attempts: delivery.attempts,
+    };
+    let settled = true;
+    if (outcome.ok) {
+      await markDelivered(this.#sql, delivery);
+      log.info("notification.delivered", fields);
+    } else {
+      const { retryBaseMs, giveUpAfterMs } = this.#config.notifications;
+      const retry = outcome.retry
+        ? {
+          delayMs: retryDelayMs(delivery.attempts, retryBaseMs, outcome.retryAfterMs),
+          giveUpAt: new Date(delivery.createdAt.getTime() + giveUpAfterMs),
+        }
+        : null;
+      const state = await markFailed(this.#sql, delivery, outcome.error, retry);
+      const entry = {
+        ...fields,
+        error: outcome.error,
+        ...(retry ? { retryInMs: retry.delayMs } : {}),
+      };
+      if (state === "failed") log.warn("notification.failed", entry);
+      else log.info("notification.retrying", entry);
+      settled = state === "failed";
+    }
+    if (settled) await pruneDeliveries(this.#sql, delivery.channelId);
+  }
+
+  #idle(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        this.#wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+      this.#wake = done;
+    });
+  }
+
+  #failed(event: string, error: unknown): void {
+    // One line per outage, not one per poll.
+    if (this.#failing) return;
+    this.#failing = true;
+    log.error(event, { error });
+  }
+
+  #recovered(): void {
+    if (!this.#failing) return;
+    this.#failing = false;
+    log.info("notification.queue_recovered");
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * One incident event becomes one queued delivery per channel attached to the monitor
+ * (all of the owner's channels when the monitor names none). Inserting is idempotent per
+ * (channel, event id): a repeated event queues nothing new.
+ */
+import type postgres from "postgres";
+import type { IncidentEvent } from "../../../lib/incident_event.ts";
+// (drizzle makes postgres.js pass JSON through as text, so the event goes as text::jsonb.)
+
+/** Queues the event's deliveries; returns how many are new. */
+export async function queueDeliveries(sql: postgres.Sql, event: IncidentEvent): Promise<number> {
+  const rows = await sql`
+    insert into notification_deliveries (channel_id, event_id, event_type, incident_id, event)
+    select c.id, ${event.id}, ${event.type}, ${event.incidentId}, ${JSON.stringify(event)}::jsonb
+    from websites w
+    join notification_channels c on c.owner_id = w.owner_id
+    where w.id = ${event.websiteId} and w.owner_id = ${event.ownerId}
+      and (w.notification_channel_ids is null or c.id = any(w.notification_channel_ids))
+    on conflict (channel_id, event_id) do nothing
+    returning id`;
+  return rows.length;
+}

@@ -1,0 +1,121 @@
+/**
+ * The delivery queue's SQL. A due delivery is claimed by moving its `next_attempt_at`
+ * past the attempt's timeout (a lease: if this process dies, the row is due again
+ * then) and counting the attempt; the outcome is recorded only while that lease is
+ * still ours (same attempt count), so a late answer never overwrites a newer attempt.
+ */
+import type postgres from "postgres";
+
+export interface ClaimedDelivery {
+  id: string;
+  channelId: string;
+  eventId: string;
+  eventType: string;
+  event: unknown;
+  attempts: number;
+  createdAt: Date;
+  kind: string;
+  config: Record<string, unknown>;
+}
+
+/** Per process, a channel has at most this many deliveries in flight. */
+export const PER_CHANNEL = 2;
+
+/**
+ * Claims up to `limit` due deliveries, at most {@link PER_CHANNEL} per channel and none
+ * of the `busy` channels. A recovery waits until the channel's down message for the
+ * same incident is settled, so no receiver hears "resolved" before "triggered".
+ */
+export async function claimDue(
+  sql: postgres.Sql,
+  limit: number,
+  busy: string[],
+  leaseMs: number,
+): Promise<ClaimedDelivery[]> {
+  const rows = await sql`
+    with ranked as (
+      select d.id, row_number() over (partition by d.channel_id order by d.next_attempt_at) as n
+      from notification_deliveries d
+      where d.status = 'pending' and d.next_attempt_at <= now()
+        and not (d.channel_id = any(${busy}::uuid[]))
+        and not (d.event_type = 'resolved' and exists (
+          select 1 from notification_deliveries o
+          where o.channel_id = d.channel_id and o.incident_id = d.incident_id
+            and o.event_type = 'opened' and o.status = 'pending'))
+    ), picked as (
+      select d.id from notification_deliveries d join ranked r on r.id = d.id
+      where r.n <= ${PER_CHANNEL} and d.status = 'pending' and d.next_attempt_at <= now()
+      order by d.next_attempt_at
+      limit ${limit}
+      for update of d skip locked
+    )
+    update notification_deliveries d
+    set attempts = d.attempts + 1,
+        next_attempt_at = now() + ${leaseMs} * interval '1 millisecond',
+        updated_at = now()
+    from picked, notification_channels c
+    where d.id = picked.id and c.id = d.channel_id
+    returning d.id, d.channel_id, d.event_id, d.event_type, d.event, d.attempts, d.created_at,
+              c.kind, c.config`;
+  return rows.map((row) => ({
+    id: row.id,
+    channelId: row.channel_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    event: row.event,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+    kind: row.kind,
+    config: row.config,
+  }));
+}
+
+export async function markDelivered(sql: postgres.Sql, claimed: ClaimedDelivery): Promise<void> {
+  await sql`
+    update notification_deliveries
+    set status = 'delivered', delivered_at = now(), last_error = null, updated_at = now()
+    where id = ${claimed.id} and attempts = ${claimed.attempts}`;
+}
+
+/** Records a failed attempt: tried again after `delayMs`, or given up when that is past `giveUpAt`. */
+export async function markFailed(
+  sql: postgres.Sql,
+  claimed: ClaimedDelivery,
+  error: string,
+  retry: { delayMs: number; giveUpAt: Date } | null,
+): Promise<"retrying" | "failed"> {
+  const givingUp = retry === null || Date.now() + retry.delayMs > retry.giveUpAt.getTime();
+  const text = retry !== null && givingUp
+    ? `${error} (gave up after ${claimed.attempts} attempts)`
+    : error;
+  await sql`
+    update notification_deliveries
+    set status = ${givingUp ? "failed" : "pending"},
+        last_error = ${text.slice(0, 500)},
+        next_attempt_at = now() + ${givingUp ? 0 : retry!.delayMs} * interval '1 millisecond',
+        updated_at = now()
+    where id = ${claimed.id} and attempts = ${claimed.attempts}`;
+  return givingUp ? "failed" : "retrying";
+}
+
+/** Makes an interrupted attempt (shutdown) due again at once. */
+export async function release(sql: postgres.Sql, claimed: ClaimedDelivery): Promise<void> {
+  await sql`
+    update notification_deliveries set next_attempt_at = now(), updated_at = now()
+    where id = ${claimed.id} and attempts = ${claimed.attempts} and status = 'pending'`;
+}
+
+/**
+ * Keeps a channel's newest 50 deliveries, and older incident deliveries for two days:
+ * their rows are what makes a repeated incident event a no-op for this channel, and a
+ * stream entry is redelivered within minutes, never days.
+ */
+export async function pruneDeliveries(sql: postgres.Sql, channelId: string): Promise<void> {
+  await sql`
+    delete from notification_deliveries
+    where channel_id = ${channelId} and status <> 'pending'
+      and (event_type = 'test' or created_at < now() - interval '2 days')
+      and id not in (
+        select id from notification_deliveries where channel_id = ${channelId}
+        order by created_at desc, id desc limit 50)`;
+}

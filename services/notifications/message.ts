@@ -1,0 +1,144 @@
+/**
+ * What an alert says, written once from an incident event and rendered by each
+ * provider in its own format. Down messages name the monitor, URL, failing/total
+ * regions, cause and start time; recovery messages the outage's duration; both link
+ * to the monitor in the dashboard.
+ */
+import type { IncidentEvent } from "../../lib/incident_event.ts";
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+export interface Message {
+  /** The idempotency key: `<incidentId>:opened|resolved`, or `test:<uuid>`. */
+  eventId: string;
+  type: "opened" | "resolved" | "test";
+  /** Null for a test message. */
+  incidentId: string | null;
+  websiteId: string | null;
+  websiteName: string;
+  url: string;
+  failingRegions: string[];
+  totalRegions: number;
+  cause: IncidentEvent["cause"] | null;
+  startedAt: number | null;
+  resolvedAt: number | null;
+  durationMs: number | null;
+  occurredAt: number;
+  dashboardUrl: string;
+  /** "Shop is down", "Shop is up again", "Test notification from Uptime". */
+  title: string;
+  facts: Fact[];
+  /** Title, facts and link as plain text lines. */
+  text: string;
+}
+
+export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
+  const dashboardUrl = new URL(`/app/monitors/${event.websiteId}`, appUrl).href;
+  const resolved = event.type === "resolved";
+  const durationMs = resolved ? (event.resolvedAt ?? event.at) - event.startedAt : null;
+  const title = resolved
+    ? `${event.websiteName} is up again after ${formatDuration(durationMs!)}`
+    : `${event.websiteName} is down`;
+  const facts: Fact[] = [
+    { label: "Monitor", value: event.websiteName },
+    { label: "URL", value: event.url },
+  ];
+  if (resolved) {
+    facts.push(
+      { label: "Down for", value: formatDuration(durationMs!) },
+      { label: "Started", value: formatTime(event.startedAt) },
+      { label: "Resolved", value: formatTime(event.resolvedAt ?? event.at) },
+    );
+  } else {
+    facts.push(
+      { label: "Failing regions", value: regionsText(event) },
+      { label: "Cause", value: causeText(event.cause) },
+      { label: "Started", value: formatTime(event.startedAt) },
+    );
+  }
+  return {
+    eventId: event.id,
+    type: event.type,
+    incidentId: event.incidentId,
+    websiteId: event.websiteId,
+    websiteName: event.websiteName,
+    url: event.url,
+    failingRegions: event.failingRegions,
+    totalRegions: event.totalRegions,
+    cause: event.cause,
+    startedAt: event.startedAt,
+    resolvedAt: event.resolvedAt,
+    durationMs,
+    occurredAt: event.at,
+    dashboardUrl,
+    title,
+    facts,
+    text: plainText(title, facts, dashboardUrl),
+  };
+}
+
+/** The message a "Send test notification" button sends. */
+export function testMessage(channelName: string, appUrl: string, now = Date.now()): Message {
+  const dashboardUrl = new URL("/app/notifications", appUrl).href;
+  const title = "Test notification from Uptime";
+  const facts: Fact[] = [
+    { label: "Channel", value: channelName },
+    { label: "Sent", value: formatTime(now) },
+  ];
+  return {
+    eventId: `test:${crypto.randomUUID()}`,
+    type: "test",
+    incidentId: null,
+    websiteId: null,
+    websiteName: "Test",
+    url: appUrl,
+    failingRegions: [],
+    totalRegions: 0,
+    cause: null,
+    startedAt: null,
+    resolvedAt: null,
+    durationMs: null,
+    occurredAt: now,
+    dashboardUrl,
+    title,
+    facts,
+    text: plainText(title, facts, dashboardUrl) + "\nAlerts about your monitors arrive like this.",
+  };
+}
+
+function plainText(title: string, facts: Fact[], link: string): string {
+  return [title, ...facts.map((fact) => `${fact.label}: ${fact.value}`), link].join("\n");
+}
+
+function regionsText(event: IncidentEvent): string {
+  const count = `${event.failingRegions.length} of ${event.totalRegions}`;
+  return event.failingRegions.length ? `${count} (${event.failingRegions.join(", ")})` : count;
+}
+
+function causeText(cause: IncidentEvent["cause"]): string {
+  const parts = [cause.errorKind || "down"];
+  if (cause.httpStatus) parts.push(`HTTP ${cause.httpStatus}`);
+  const kind = parts.join(", ");
+  return cause.errorMessage ? `${kind}: ${cause.errorMessage}` : kind;
+}
+
+/** "2026-12-01 20:04:05 UTC". */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+}
+
+/** "45 s", "12 min 5 s", "3 h 2 min", "2 d 4 h". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (d) return h ? `${d} d ${h} h` : `${d} d`;
+  if (h) return m ? `${h} h ${m} min` : `${h} h`;
+  if (m) return s ? `${m} min ${s} s` : `${m} min`;
+  return `${s} s`;
+}

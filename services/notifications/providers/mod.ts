@@ -1,0 +1,24 @@
+/** Every provider, by kind. A new provider is one file here and one line below. */
+import { discord } from "./discord.ts";
+import { email } from "./email.ts";
+import { ntfy } from "./ntfy.ts";
+import { pagerduty } from "./pagerduty.ts";
+import { slack } from "./slack.ts";
+import { teams } from "./teams.ts";
+import { telegram } from "./telegram.ts";
+import type { ChannelKind, Provider } from "./types.ts";
+import { webhook } from "./webhook.ts";
+
+export const providers: Record<ChannelKind, Provider> = {
+  webhook,
+  slack,
+  discord,
+  email,
+  pagerduty,
+  teams,
+  telegram,
+  ntfy,
+};
+
+export { KINDS } from "./types.ts";
+export type { ChannelKind, ConfigField, Outcome, Provider, SendContext } from "./types.ts";

@@ -1,0 +1,58 @@
+/**
+ * ntfy (https://ntfy.sh or a self-hosted server): a JSON publish to the server's root
+ * with topic, title, message, priority (5 when down, 3 otherwise), tags and a click URL.
+ */
+import { z } from "zod";
+import { httpUrl, joinUrl, postJson } from "./http.ts";
+import type { Provider } from "./types.ts";
+
+const schema = z.strictObject({
+  serverUrl: httpUrl("serverUrl").default("https://ntfy.sh"),
+  topic: z.string({ error: "topic: expected a string" }).trim()
+    .regex(/^[-_A-Za-z0-9]{1,64}$/, "topic: 1 to 64 letters, digits, - and _"),
+  token: z.string({ error: "token: expected a string" }).trim()
+    .regex(/^[\x21-\x7e]{1,200}$/, "token: an access token without spaces").optional(),
+});
+
+export const ntfy: Provider<z.infer<typeof schema>> = {
+  kind: "ntfy",
+  label: "ntfy",
+  fields: [
+    {
+      name: "serverUrl",
+      label: "Server URL",
+      type: "url",
+      required: false,
+      placeholder: "https://ntfy.sh",
+    },
+    { name: "topic", label: "Topic", type: "text", required: true },
+    {
+      name: "token",
+      label: "Access token",
+      type: "password",
+      required: false,
+      secret: true,
+      help: "Only for protected topics.",
+    },
+  ],
+  schema,
+  urls: (config) => [config.serverUrl],
+  send(message, config, context) {
+    return postJson(context, joinUrl(config.serverUrl, ""), {
+      topic: config.topic,
+      title: message.title.slice(0, 250),
+      message: message.facts.map((fact) => `${fact.label}: ${fact.value}`).join("\n"),
+      priority: message.type === "opened" ? 5 : 3,
+      tags: [
+        message.type === "opened"
+          ? "red_circle"
+          : message.type === "resolved"
+          ? "white_check_mark"
+          : "bell",
+      ],
+      click: message.dashboardUrl,
+    }, {
+      headers: config.token ? { authorization: `Bearer ${config.token}` } : {},
+    });
+  },
+};

@@ -1,0 +1,52 @@
+/** A Slack incoming webhook: `text` for notifications and fallbacks, `blocks` for the layout. */
+import { z } from "zod";
+import { httpUrl, postJson } from "./http.ts";
+import type { Provider } from "./types.ts";
+
+const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
+
+// Slack's mrkdwn treats these three as markup; everything else is literal.
+const escape = (text: string) =>
+  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
+export const slack: Provider<z.infer<typeof schema>> = {
+  kind: "slack",
+  label: "Slack",
+  fields: [{
+    name: "webhookUrl",
+    label: "Incoming webhook URL",
+    type: "url",
+    required: true,
+    secret: true,
+    placeholder: "https://hooks.slack.com/services/…",
+  }],
+  schema,
+  urls: (config) => [config.webhookUrl],
+  send(message, config, context) {
+    const icon = message.type === "opened" ? "🔴" : message.type === "resolved" ? "✅" : "🔔";
+    return postJson(context, config.webhookUrl, {
+      text: `${icon} ${message.title}`,
+      blocks: [
+        {
+          type: "header",
+          text: { type: "plain_text", text: `${icon} ${message.title}`.slice(0, 150) },
+        },
+        {
+          type: "section",
+          fields: message.facts.map((fact) => ({
+            type: "mrkdwn",
+            text: `*${fact.label}*\n${escape(fact.value)}`.slice(0, 2000),
+          })).slice(0, 10),
+        },
+        {
+          type: "actions",
+          elements: [{
+            type: "button",
+            text: { type: "plain_text", text: "Open in Uptime" },
+            url: message.dashboardUrl,
+          }],
+        },
+      ],
+    });
+  },
+};

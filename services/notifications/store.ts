@@ -1,0 +1,112 @@
+/**
+ * Channels in Postgres and the shape the API returns: settings with every secret masked
+ * (a webhook secret, bot token, routing key, or a webhook URL that is itself the secret).
+ */
+import { and, eq } from "drizzle-orm";
+import { notificationChannels } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { DomainError, notFound } from "../errors.ts";
+import { acceptTargetUrl } from "../websites/url_policy.ts";
+import { type ChannelKind, type Provider, providers } from "./providers/mod.ts";
+
+export type ChannelRow = typeof notificationChannels.$inferSelect;
+
+export interface Channel {
+  id: string;
+  kind: ChannelKind;
+  name: string;
+  /** Settings; secret fields are masked (`…abcd`). */
+  config: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** At most this many channels per account. */
+export const CHANNELS_PER_USER = 50;
+
+export function toChannel(row: ChannelRow, reveal = false): Channel {
+  const provider = providers[row.kind as ChannelKind];
+  const config: Record<string, unknown> = { ...row.config };
+  if (!reveal) {
+    for (const field of provider?.fields ?? []) {
+      if (field.secret && typeof config[field.name] === "string") {
+        config[field.name] = mask(config[field.name] as string);
+      }
+    }
+  }
+  return {
+    id: row.id,
+    kind: row.kind as ChannelKind,
+    name: row.name,
+    config,
+    createdAt: row.createdAt.getTime(),
+    updatedAt: row.updatedAt.getTime(),
+  };
+}
+
+/** Enough to recognise a secret, never enough to use it. */
+export function mask(value: string): string {
+  const tail = value.length >= 16 ? value.slice(-4) : "";
+  try {
+    const url = new URL(value);
+    if (url.protocol === "http:" || url.protocol === "https:") return `${url.origin}/…${tail}`;
+  } catch {
+    // Not a URL.
+  }
+  return `…${tail}`;
+}
+
+export async function ownedChannel(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<ChannelRow> {
+  const [row] = await services.db.select().from(notificationChannels)
+    .where(and(eq(notificationChannels.id, id), eq(notificationChannels.ownerId, actor.userId)));
+  if (!row) throw notFound("Notification channel");
+  return row;
+}
+
+/**
+ * Validates settings with the provider's schema and vets every URL they name with the
+ * monitors' SSRF policy; returns what is stored. Messages name the field at fault.
+ */
+export async function acceptSettings(
+  services: Services,
+  provider: Provider,
+  raw: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const { config } = services;
+  const unavailable = provider.unavailable?.(config.notifications);
+  if (unavailable) throw new DomainError("BAD_REQUEST", `kind: ${unavailable}`);
+  const parsed = provider.schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.length ? String(issue.path[0]) : "";
+    // Provider messages already start with their field; unknown keys do not.
+    const text = issue.code === "unrecognized_keys"
+      ? `unknown field ${issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(", ")}`
+      : field && !issue.message.startsWith(`${field}:`)
+      ? `${field}: ${issue.message}`
+      : issue.message;
+    throw new DomainError("BAD_REQUEST", `config.${text}`);
+  }
+  for (const url of provider.urls(parsed.data, config.notifications)) {
+    try {
+      await acceptTargetUrl(url, { allowPrivateTargets: config.allowPrivateTargets });
+    } catch (error) {
+      if (error instanceof DomainError) {
+        throw new DomainError("BAD_REQUEST", `config.${error.message}`);
+      }
+      throw error;
+    }
+  }
+  return parsed.data;
+}
+
+/** Empty strings and nulls mean "not set", as an empty form field does. */
+export function withoutEmpty(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== "" && value !== null),
+  );
+}

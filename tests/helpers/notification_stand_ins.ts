@@ -1,0 +1,215 @@
+/**
+ * Local stand-ins for the services alerts go to, each answering as its documentation
+ * says (status codes, bodies, and the refusals of a malformed request), so tests see
+ * what the real receiver would accept:
+ *
+ * - Slack incoming webhooks: 200 `ok`; 400 `no_text` without `text`.
+ * - Discord webhooks: 204; 400 when neither `content` nor `embeds` is given.
+ * - PagerDuty Events API v2 (`POST /v2/enqueue`): 202 `{status:"success", dedup_key}`;
+ *   400 `{status:"invalid event"}` without a routing key, action or (for trigger) payload.
+ * - Microsoft Teams workflows: 202; 400 without an Adaptive Card attachment.
+ * - Telegram Bot API (`POST /bot<token>/sendMessage`): `{ok:true, result}`; 400
+ *   `{ok:false, description}` without `chat_id` or `text`; 401 for an unknown token.
+ * - ntfy (JSON publish to the root): 200 with the message; 400 without a topic.
+ * - A generic webhook receiver that records raw bodies (for signatures).
+ * - SMTP (npm smtp-server) that keeps every mail.
+ *
+ * Every stand-in records requests and can be told to fail its next answers.
+ */
+// @ts-types="@types/smtp-server"
+import { SMTPServer } from "smtp-server";
+
+export interface Recorded {
+  path: string;
+  headers: Headers;
+  raw: string;
+  // deno-lint-ignore no-explicit-any
+  body: any;
+  /** Epoch ms when it arrived. */
+  at: number;
+}
+
+type Answer = (recorded: Recorded) => Response;
+
+export interface StandIn {
+  url: string;
+  requests: Recorded[];
+  /** The next `count` requests get `response` instead of the documented success. */
+  failNext(count: number, response: () => Response): void;
+  /** Requests wait until `release()` (a receiver that hangs). */
+  hang(): { release(): void };
+  close(): Promise<void>;
+}
+
+function standIn(answer: Answer): StandIn {
+  const requests: Recorded[] = [];
+  const failures: (() => Response)[] = [];
+  let gate: Promise<void> | null = null;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const raw = await req.text();
+    let body: unknown = null;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      body = null;
+    }
+    const recorded = {
+      path: new URL(req.url).pathname,
+      headers: req.headers,
+      raw,
+      body,
+      at: Date.now(),
+    };
+    requests.push(recorded);
+    if (gate) await gate;
+    const failure = failures.shift();
+    return failure ? failure() : answer(recorded);
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    requests,
+    failNext(count, response) {
+      for (let i = 0; i < count; i++) failures.push(response);
+    },
+    hang() {
+      let release = () => {};
+      gate = new Promise((resolve) => (release = resolve));
+      return {
+        release() {
+          gate = null;
+          release();
+        },
+      };
+    },
+    close: () => server.shutdown(),
+  };
+}
+
+const json = (status: number, body: unknown) => Response.json(body, { status });
+
+export const startWebhookReceiver = () => standIn(() => new Response("received"));
+
+export const startSlack = () =>
+  standIn(({ body }) =>
+    typeof body?.text === "string" && body.text !== ""
+      ? new Response("ok")
+      : new Response("no_text", { status: 400 })
+  );
+
+export const startDiscord = () =>
+  standIn(({ body }) =>
+    body?.content || body?.embeds?.length
+      ? new Response(null, { status: 204 })
+      : json(400, { message: "Cannot send an empty message", code: 50006 })
+  );
+
+export const startPagerDuty = () =>
+  standIn(({ path, body }) => {
+    if (path !== "/v2/enqueue") return json(404, { status: "not found" });
+    const validAction = ["trigger", "acknowledge", "resolve"].includes(body?.event_action);
+    const needsPayload = body?.event_action === "trigger";
+    const payloadOk = !needsPayload ||
+      (body?.payload?.summary && body?.payload?.source && body?.payload?.severity);
+    if (typeof body?.routing_key !== "string" || !validAction || !payloadOk) {
+      return json(400, { status: "invalid event", message: "Event object is invalid", errors: [] });
+    }
+    return json(202, {
+      status: "success",
+      message: "Event processed",
+      dedup_key: body.dedup_key ?? crypto.randomUUID(),
+    });
+  });
+
+export const startTeams = () =>
+  standIn(({ body }) => {
+    const card = body?.attachments?.[0];
+    return body?.type === "message" &&
+        card?.contentType === "application/vnd.microsoft.card.adaptive" &&
+        card?.content?.type === "AdaptiveCard"
+      ? new Response(null, { status: 202 })
+      : json(400, { error: { code: "InvalidRequestContent" } });
+  });
+
+export function startTelegram(token: string) {
+  let messageId = 0;
+  return standIn(({ path, body }) => {
+    if (path !== `/bot${token}/sendMessage`) {
+      return json(401, { ok: false, error_code: 401, description: "Unauthorized" });
+    }
+    if (body?.chat_id === undefined || !body?.text) {
+      return json(400, {
+        ok: false,
+        error_code: 400,
+        description: "Bad Request: message text is empty",
+      });
+    }
+    return json(200, {
+      ok: true,
+      result: { message_id: ++messageId, chat: { id: body.chat_id }, text: body.text },
+    });
+  });
+}
+
+export const startNtfy = () =>
+  standIn(({ body }) =>
+    typeof body?.topic === "string" && body.topic
+      ? json(200, {
+        id: crypto.randomUUID().slice(0, 12),
+        time: Math.floor(Date.now() / 1000),
+        event: "message",
+        topic: body.topic,
+        title: body.title,
+        message: body.message,
+        priority: body.priority,
+      })
+      : json(400, { code: 40001, http: 400, error: "invalid request" })
+  );
+
+export interface Mail {
+  from: string;
+  to: string[];
+  raw: string;
+  subject: string;
+}
+
+/** An SMTP server (npm smtp-server) on 127.0.0.1, no TLS, no auth. */
+export async function startSmtp() {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Uint8Array[] = [];
+      stream.on("data", (chunk: Uint8Array) => chunks.push(chunk));
+      stream.on("end", () => {
+        const raw = new TextDecoder().decode(concat(chunks));
+        const subject = /^Subject: (.*)$/m.exec(raw)?.[1] ?? "";
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          raw,
+          subject,
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.server.address() as { port: number };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}

@@ -1,0 +1,218 @@
+/**
+ * Incident events on the stream become one message per attached channel, in each
+ * provider's documented format, delivered to local stand-ins of Slack, Discord,
+ * PagerDuty, Teams, Telegram, ntfy, a webhook receiver and an SMTP server.
+ */
+import assert from "node:assert/strict";
+import { eventually } from "../helpers/pipeline.ts";
+import { APP_URL, notificationBed } from "../helpers/notifications.ts";
+import {
+  startDiscord,
+  startNtfy,
+  startPagerDuty,
+  startSlack,
+  startSmtp,
+  startTeams,
+  startTelegram,
+  startWebhookReceiver,
+} from "../helpers/notification_stand_ins.ts";
+
+const BOT_TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345";
+const ROUTING_KEY = "R0UT1NGKEY0123456789abcdefABCDEF";
+
+Deno.test("an incident that opens and resolves notifies every channel once down and once up; repeats notify nothing", async () => {
+  const webhook = startWebhookReceiver();
+  const slack = startSlack();
+  const discord = startDiscord();
+  const pagerduty = startPagerDuty();
+  const teams = startTeams();
+  const telegram = startTelegram(BOT_TOKEN);
+  const ntfy = startNtfy();
+  const smtp = await startSmtp();
+  const bed = await notificationBed({
+    SMTP_URL: smtp.url,
+    MAIL_FROM: "Uptime <alerts@uptime.example.com>",
+    PAGERDUTY_EVENTS_URL: pagerduty.url,
+    TELEGRAM_API_URL: telegram.url,
+  });
+  try {
+    const api = bed.owner.api;
+    const channels = [
+      {
+        kind: "webhook",
+        config: { url: `${webhook.url}/hooks/uptime`, secret: "s3cret-s3cret-s3cret" },
+      },
+      { kind: "slack", config: { webhookUrl: `${slack.url}/services/T000/B000/XXXX` } },
+      { kind: "discord", config: { webhookUrl: `${discord.url}/api/webhooks/1/abc` } },
+      { kind: "email", config: { to: "oncall@example.com, boss@example.com" } },
+      { kind: "pagerduty", config: { routingKey: ROUTING_KEY } },
+      { kind: "teams", config: { webhookUrl: `${teams.url}/workflows/abc` } },
+      { kind: "telegram", config: { botToken: BOT_TOKEN, chatId: "-100200300" } },
+      { kind: "ntfy", config: { serverUrl: ntfy.url, topic: "shop-alerts" } },
+    ] as const;
+    for (const channel of channels) {
+      await api.notification.create.mutate({ ...channel, name: `My ${channel.kind}` });
+    }
+    bed.startDispatcher();
+    const incidentId = crypto.randomUUID();
+    const dashboard = `${APP_URL}/app/monitors/${bed.website.id}`;
+    const http = { webhook, slack, discord, pagerduty, teams, telegram, ntfy };
+    const counts = () => [...Object.values(http).map((s) => s.requests.length), smtp.mails.length];
+
+    await bed.publish(bed.event(incidentId, "opened"));
+    await eventually(() => counts().every((n) => n === 1), 15_000, "one down message per channel");
+
+    // Down messages, each in its provider's format.
+    const hook = webhook.requests[0];
+    assert.equal(hook.headers.get("idempotency-key"), `${incidentId}:opened`);
+    assert.equal(hook.body.type, "incident.opened");
+    assert.equal(hook.body.monitor.dashboardUrl, dashboard);
+    assert.deepEqual(hook.body.incident.failingRegions, ["ams", "fra"]);
+
+    const slackText = slack.requests[0].body.text as string;
+    assert.match(slackText, /Shop is down/);
+    assert.ok(Array.isArray(slack.requests[0].body.blocks));
+    const slackBlocks = JSON.stringify(slack.requests[0].body.blocks);
+    for (
+      const part of [
+        "https://shop.example.com/health",
+        "2 of 3 (ams, fra)",
+        "HTTP 503",
+        "2026-12-01 20:00:00 UTC",
+        dashboard,
+      ]
+    ) {
+      assert.ok(slackBlocks.includes(part), `Slack blocks name ${part}`);
+    }
+
+    const discordBody = discord.requests[0].body;
+    assert.equal(discordBody.content, "Shop is down");
+    assert.equal(discordBody.embeds[0].url, dashboard);
+    assert.deepEqual(discordBody.allowed_mentions, { parse: [] });
+
+    const trigger = pagerduty.requests[0].body;
+    assert.equal(trigger.routing_key, ROUTING_KEY);
+    assert.equal(trigger.event_action, "trigger");
+    assert.equal(trigger.dedup_key, incidentId);
+    assert.equal(trigger.payload.severity, "critical");
+
+    const card = teams.requests[0].body.attachments[0].content;
+    assert.equal(card.type, "AdaptiveCard");
+    assert.equal(card.actions[0].url, dashboard);
+
+    const telegramBody = telegram.requests[0].body;
+    assert.equal(telegramBody.chat_id, "-100200300");
+    const text = telegramBody.text as string;
+    for (
+      const part of [
+        "Shop is down",
+        "URL: https://shop.example.com/health",
+        "Failing regions: 2 of 3 (ams, fra)",
+        "Cause: status, HTTP 503: expected 2xx or 3xx, got 503",
+        "Started: 2026-12-01 20:00:00 UTC",
+        dashboard,
+      ]
+    ) {
+      assert.ok(text.includes(part), `the down message names ${part}:\n${text}`);
+    }
+
+    const push = ntfy.requests[0].body;
+    assert.deepEqual([push.topic, push.title, push.priority], ["shop-alerts", "Shop is down", 5]);
+    assert.equal(push.click, dashboard);
+
+    const mail = smtp.mails[0];
+    assert.match(mail.subject, /^\[Down\] Shop is down$/);
+    assert.deepEqual(mail.to.sort(), ["boss@example.com", "oncall@example.com"]);
+    assert.equal(mail.from, "alerts@uptime.example.com");
+
+    // The same event again (the evaluation writes at least once): nothing new.
+    await bed.publish(bed.event(incidentId, "opened"));
+    await bed.publish(bed.event(incidentId, "resolved"));
+    await eventually(
+      () => counts().every((n) => n === 2),
+      15_000,
+      "one recovery message per channel",
+    );
+
+    const resolve = pagerduty.requests[1].body;
+    assert.deepEqual(
+      [resolve.routing_key, resolve.event_action, resolve.dedup_key],
+      [ROUTING_KEY, "resolve", incidentId],
+    );
+    assert.equal(webhook.requests[1].headers.get("idempotency-key"), `${incidentId}:resolved`);
+    assert.equal(webhook.requests[1].body.incident.durationSeconds, 725);
+    const recovery = telegram.requests[1].body.text as string;
+    assert.match(recovery, /Shop is up again after 12 min 5 s/);
+    assert.ok(recovery.includes(dashboard));
+    assert.equal(ntfy.requests[1].body.priority, 3);
+    assert.match(smtp.mails[1].subject, /^\[Up\] Shop is up again after 12 min 5 s$/);
+
+    await bed.publish(bed.event(incidentId, "resolved"));
+    await bed.publish(bed.event(incidentId, "opened"));
+    await eventually(() => bed.settled(), 15_000, "the repeated events to be read");
+    assert.deepEqual(counts(), [2, 2, 2, 2, 2, 2, 2, 2]);
+
+    // Each channel's record shows both deliveries, newest first.
+    for (const channel of await api.notification.list.query()) {
+      const deliveries = await api.notification.deliveries.query({ id: channel.id });
+      assert.deepEqual(
+        deliveries.map((d) => [d.type, d.status, d.attempts]),
+        [["resolved", "delivered", 1], ["opened", "delivered", 1]],
+        channel.kind,
+      );
+    }
+  } finally {
+    await bed.close();
+    await Promise.all([
+      ...[webhook, slack, discord, pagerduty, teams, telegram, ntfy].map((s) => s.close()),
+      smtp.close(),
+    ]);
+  }
+});
+
+Deno.test("a monitor alerts only the channels it names; null means every channel, new ones too", async () => {
+  const first = startWebhookReceiver();
+  const second = startWebhookReceiver();
+  const later = startWebhookReceiver();
+  const bed = await notificationBed();
+  try {
+    const api = bed.owner.api;
+    const a = await api.notification.create.mutate({
+      kind: "webhook",
+      name: "A",
+      config: { url: first.url },
+    });
+    await api.notification.create.mutate({
+      kind: "webhook",
+      name: "B",
+      config: { url: second.url },
+    });
+    assert.equal((await api.website.get.query({ id: bed.website.id })).notificationIds, null);
+    await api.notification.create.mutate({
+      kind: "webhook",
+      name: "Later",
+      config: { url: later.url },
+    });
+    bed.startDispatcher();
+
+    await bed.publish(bed.event(crypto.randomUUID(), "opened"));
+    await eventually(() => bed.settled(), 15_000, "the first event to be delivered");
+    assert.deepEqual([first, second, later].map((s) => s.requests.length), [1, 1, 1]);
+
+    const updated = await api.website.update.mutate({
+      id: bed.website.id,
+      notificationIds: [a.id],
+    });
+    assert.deepEqual(updated.notificationIds, [a.id]);
+    await bed.publish(bed.event(crypto.randomUUID(), "opened"));
+    await eventually(() => bed.settled(), 15_000, "the second event to be delivered");
+    assert.deepEqual([first, second, later].map((s) => s.requests.length), [2, 1, 1]);
+
+    // A deleted channel leaves the monitor's list.
+    await api.notification.delete.mutate({ id: a.id });
+    assert.deepEqual((await api.website.get.query({ id: bed.website.id })).notificationIds, []);
+  } finally {
+    await bed.close();
+    await Promise.all([first.close(), second.close(), later.close()]);
+  }
+});
