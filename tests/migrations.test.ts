@@ -14,6 +14,8 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
   try {
     const tables = await sql`select tablename from pg_tables where schemaname = 'public'`;
     assert.deepEqual(tables.map((t) => t.tablename).sort(), [
+      "notification_channels",
+      "notification_deliveries",
       "sessions",
       "status_domains",
       "status_page_websites",

@@ -15,6 +15,7 @@ type Ids = {
   domainId: string;
   slug: string;
   incidentId: string;
+  channelId: string;
 };
 type Call = (input: unknown) => Promise<Response>;
 
@@ -41,11 +42,17 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "incident.get": ({ incidentId }) => ({ id: incidentId }),
   "incident.acknowledge": ({ incidentId }) => ({ id: incidentId }),
   "incident.list": ({ websiteId }) => ({ websiteId }),
+  "notification.update": ({ channelId }) => ({ id: channelId, name: "taken over" }),
+  "notification.delete": ({ channelId }) => ({ id: channelId }),
+  "notification.test": ({ channelId }) => ({ id: channelId }),
+  "notification.deliveries": ({ channelId }) => ({ id: channelId }),
   // Signed-in only, but about the caller's own things.
   "website.create": null,
   "website.list": null,
   "website.overview": null,
   "statusPage.list": null,
+  "notification.create": null,
+  "notification.list": null,
   "user.me": null,
   "account.changePassword": null,
   "account.signOutEverywhere": null,
@@ -113,12 +120,18 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       error_message: "expected 2xx or 3xx, got 500",
     }]);
     const [incident] = (await owner.api.incident.list.query()).incidents;
+    const channel = await owner.api.notification.create.mutate({
+      kind: "webhook",
+      name: "Mine",
+      config: { url: "https://hooks.example.com/mine" },
+    });
     const ids: Ids = {
       websiteId: website.id,
       pageId: page.id,
       domainId: domain.id,
       slug: page.slug,
       incidentId: incident.id,
+      channelId: channel.id,
     };
     const intruderCookie = [...intruder.jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
@@ -147,6 +160,17 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
     assert.deepEqual(await intruder.api.statusPage.list.query(), []);
     assert.deepEqual((await intruder.api.incident.list.query()).incidents, []);
     assert.equal((await owner.api.incident.get.query({ id: incident.id })).acknowledgedAt, null);
+    assert.deepEqual(await intruder.api.notification.list.query(), []);
+    assert.equal((await owner.api.notification.list.query())[0].name, "Mine");
+    assert.deepEqual(await owner.api.notification.deliveries.query({ id: channel.id }), []);
+    // Another user's channel cannot be attached to one's own monitor.
+    await assert.rejects(
+      intruder.api.website.create.mutate({
+        url: "https://example.com/",
+        notificationIds: [channel.id],
+      }),
+      /no notification channel/,
+    );
   } finally {
     await server.close();
   }

@@ -34,6 +34,9 @@ const fields = [
   "websiteId",
   "confirmations",
   "quorum",
+  "kind",
+  "config",
+  "notificationIds",
 ];
 const badValues: unknown[] = [
   null,

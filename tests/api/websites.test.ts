@@ -38,6 +38,7 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       keyword: null,
       confirmations: 2, // a region fails after two failed checks in a row
       quorum: "half",
+      notificationIds: null, // every channel of the account
       active: true,
       createdAt: 0,
       updatedAt: 0,

@@ -64,7 +64,8 @@ export async function claimDue(
     eventType: row.event_type,
     event: row.event,
     attempts: row.attempts,
-    createdAt: row.created_at,
+    // drizzle has postgres.js return timestamps as text.
+    createdAt: new Date(row.created_at),
     kind: row.kind,
     config: row.config,
   }));

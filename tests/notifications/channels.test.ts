@@ -1,0 +1,188 @@
+/**
+ * `notification.*`: channels per account, validated per provider, secrets stored but
+ * never returned in full by `list()`, URLs behind the monitors' SSRF guard, and a test
+ * send that arrives and is recorded.
+ */
+import assert from "node:assert/strict";
+import { apiServer, errorMessage } from "../helpers/api.ts";
+import {
+  startSlack,
+  startTelegram,
+  startWebhookReceiver,
+} from "../helpers/notification_stand_ins.ts";
+import { deliver } from "../../services/notifications/deliver.ts";
+import { testMessage } from "../../services/notifications/message.ts";
+
+const BOT_TOKEN = "987654:zyxWVUtsrQPOnmlKJIhgfEDCba98765";
+
+Deno.test("channels are validated per provider, and list() masks every secret", async () => {
+  const telegram = startTelegram(BOT_TOKEN);
+  const server = await apiServer({ TELEGRAM_API_URL: telegram.url });
+  try {
+    const { api } = await server.user("owner");
+    assert.equal(
+      await errorMessage(api.notification.create.mutate({ kind: "slack", name: "S", config: {} })),
+      "BAD_REQUEST: config.webhookUrl: expected a URL",
+    );
+    assert.equal(
+      await errorMessage(
+        api.notification.create.mutate({
+          kind: "slack",
+          name: "S",
+          config: { webhookUrl: "ftp://x" },
+        }),
+      ),
+      "BAD_REQUEST: config.webhookUrl: expected an http:// or https:// URL",
+    );
+    assert.equal(
+      await errorMessage(
+        api.notification.create.mutate({
+          kind: "telegram",
+          name: "T",
+          config: { botToken: BOT_TOKEN, chatId: "1", extra: "x" },
+        }),
+      ),
+      'BAD_REQUEST: config.unknown field "extra"',
+    );
+    assert.equal(
+      await errorMessage(
+        api.notification.create.mutate({
+          kind: "email",
+          name: "E",
+          config: { to: "a@example.com" },
+        }),
+      ),
+      "BAD_REQUEST: kind: email needs SMTP_URL, which this deployment has not set",
+    );
+    assert.match(
+      await errorMessage(
+        api.notification.create.mutate({ kind: "sms" as "slack", name: "X", config: {} }),
+      ),
+      /^BAD_REQUEST: kind: expected one of webhook, slack/,
+    );
+
+    const created = await api.notification.create.mutate({
+      kind: "telegram",
+      name: "Ops chat",
+      config: { botToken: BOT_TOKEN, chatId: "-1001" },
+    });
+    const [listed] = await api.notification.list.query();
+    assert.deepEqual(listed.config, { botToken: "…8765", chatId: "-1001" });
+    assert.ok(!JSON.stringify(await api.notification.list.query()).includes(BOT_TOKEN));
+
+    // An empty secret in an update keeps the stored one; other fields change.
+    const updated = await api.notification.update.mutate({
+      id: created.id,
+      name: "Ops",
+      config: { botToken: "", chatId: "@ops_channel" },
+    });
+    assert.deepEqual([updated.name, updated.config], ["Ops", {
+      botToken: "…8765",
+      chatId: "@ops_channel",
+    }]);
+    const result = await api.notification.test.mutate({ id: created.id });
+    assert.deepEqual(result, { delivered: true, error: null });
+    assert.equal(telegram.requests[0].path, `/bot${BOT_TOKEN}/sendMessage`);
+    assert.equal(telegram.requests[0].body.chat_id, "@ops_channel");
+
+    const [delivery] = await api.notification.deliveries.query({ id: created.id });
+    assert.deepEqual([delivery.type, delivery.status, delivery.attempts], ["test", "delivered", 1]);
+  } finally {
+    await server.close();
+    await telegram.close();
+  }
+});
+
+Deno.test("a failing test send says why, without the channel's secret", async () => {
+  const slack = startSlack();
+  const server = await apiServer();
+  try {
+    const { api } = await server.user("owner");
+    const hook = `${slack.url}/services/T1/B2/secret-part-of-the-url`;
+    const channel = await api.notification.create.mutate({
+      kind: "slack",
+      name: "S",
+      config: { webhookUrl: hook },
+    });
+    slack.failNext(1, () => new Response(`invalid_token for ${hook}`, { status: 403 }));
+    const result = await api.notification.test.mutate({ id: channel.id });
+    assert.equal(result.delivered, false);
+    assert.equal(result.error, "HTTP 403: invalid_token for ***");
+    await slack.close();
+    const closed = await api.notification.test.mutate({ id: channel.id });
+    assert.match(closed.error!, /^127\.0\.0\.1: connection refused/);
+    assert.ok(!closed.error!.includes("secret-part"));
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("with ALLOW_PRIVATE_TARGETS=false a webhook to 127.0.0.1 is refused, when saved and when sent", async () => {
+  const receiver = startWebhookReceiver();
+  const server = await apiServer({ ALLOW_PRIVATE_TARGETS: "false" });
+  try {
+    const { api } = await server.user("owner");
+    assert.equal(
+      await errorMessage(
+        api.notification.create.mutate({
+          kind: "webhook",
+          name: "Local",
+          config: { url: receiver.url },
+        }),
+      ),
+      "BAD_REQUEST: config.url: 127.0.0.1 is a loopback address",
+    );
+    // A channel saved while the address was public is still refused when sent.
+    const outcome = await deliver(server.services.config, {
+      id: crypto.randomUUID(),
+      kind: "webhook",
+      config: { url: `${receiver.url}/hook`, secret: "0123456789abcdef" },
+    }, testMessage("Local", server.services.config.appUrl));
+    assert.deepEqual(outcome, {
+      ok: false,
+      retry: false,
+      error: "127.0.0.1: blocked: 127.0.0.1 is a loopback address",
+    });
+    assert.equal(receiver.requests.length, 0);
+  } finally {
+    await server.close();
+    await receiver.close();
+  }
+});
+
+Deno.test("notificationIds must name the caller's own channels", async () => {
+  const server = await apiServer();
+  try {
+    const owner = await server.user("owner");
+    const other = await server.user("other");
+    const theirs = await other.api.notification.create.mutate({
+      kind: "webhook",
+      name: "Theirs",
+      config: { url: "https://hooks.example.com/x" },
+    });
+    assert.equal(
+      await errorMessage(owner.api.website.create.mutate({
+        url: "https://example.com/",
+        notificationIds: [theirs.id],
+      })),
+      `BAD_REQUEST: notificationIds: no notification channel ${theirs.id}`,
+    );
+    const mine = await owner.api.notification.create.mutate({
+      kind: "webhook",
+      name: "Mine",
+      config: { url: "https://hooks.example.com/y" },
+    });
+    const website = await owner.api.website.create.mutate({
+      url: "https://example.com/",
+      notificationIds: [mine.id, mine.id],
+    });
+    assert.deepEqual(website.notificationIds, [mine.id]);
+    const cleared = await owner.api.website.update.mutate({
+      id: website.id,
+      notificationIds: null,
+    });
+    assert.equal(cleared.notificationIds, null);
+  } finally {
+    await server.close();
+  }
+});

@@ -1,0 +1,131 @@
+/**
+ * Delivery: at least once through failures (same idempotency key on every try),
+ * Retry-After honoured, refusals recorded without retrying, given up after the retry
+ * window, and a hanging receiver holding up no other channel.
+ */
+import assert from "node:assert/strict";
+import { eventually } from "../helpers/pipeline.ts";
+import { notificationBed } from "../helpers/notifications.ts";
+import { startWebhookReceiver } from "../helpers/notification_stand_ins.ts";
+
+Deno.test("a receiver that answers 500 three times gets the message, with the same idempotency key each time", async () => {
+  const receiver = startWebhookReceiver();
+  const bed = await notificationBed();
+  try {
+    receiver.failNext(3, () => new Response("boom", { status: 500 }));
+    const channel = await bed.owner.api.notification.create.mutate({
+      kind: "webhook",
+      name: "Flaky",
+      config: { url: receiver.url },
+    });
+    bed.startDispatcher();
+    const incidentId = crypto.randomUUID();
+    await bed.publish(bed.event(incidentId, "opened"));
+    await eventually(() => bed.settled(), 20_000, "the delivery to settle");
+
+    assert.equal(receiver.requests.length, 4);
+    assert.deepEqual(
+      new Set(receiver.requests.map((r) => r.headers.get("idempotency-key"))),
+      new Set([`${incidentId}:opened`]),
+    );
+    const [delivery] = await bed.owner.api.notification.deliveries.query({ id: channel.id });
+    assert.deepEqual([delivery.status, delivery.attempts, delivery.error], ["delivered", 4, null]);
+  } finally {
+    await bed.close();
+    await receiver.close();
+  }
+});
+
+Deno.test("429 waits at least Retry-After; a 400 is recorded as failed without a retry", async () => {
+  const limited = startWebhookReceiver();
+  const refusing = startWebhookReceiver();
+  const bed = await notificationBed();
+  try {
+    limited.failNext(
+      1,
+      () => new Response("slow down", { status: 429, headers: { "retry-after": "1" } }),
+    );
+    refusing.failNext(5, () => new Response("unknown hook", { status: 400 }));
+    const api = bed.owner.api;
+    await api.notification.create.mutate({
+      kind: "webhook",
+      name: "Limited",
+      config: { url: limited.url },
+    });
+    const refused = await api.notification.create.mutate({
+      kind: "webhook",
+      name: "Refusing",
+      config: { url: refusing.url },
+    });
+    bed.startDispatcher();
+    await bed.publish(bed.event(crypto.randomUUID(), "opened"));
+    await eventually(() => bed.settled(), 20_000, "both deliveries to settle");
+
+    assert.equal(limited.requests.length, 2);
+    assert.ok(limited.requests[1].at - limited.requests[0].at >= 1_000, "waited for Retry-After");
+    assert.equal(refusing.requests.length, 1);
+    const [record] = await api.notification.deliveries.query({ id: refused.id });
+    assert.deepEqual([record.status, record.attempts, record.error], [
+      "failed",
+      1,
+      "HTTP 400: unknown hook",
+    ]);
+  } finally {
+    await bed.close();
+    await Promise.all([limited.close(), refusing.close()]);
+  }
+});
+
+Deno.test("a receiver failing past the retry window is given up and recorded", async () => {
+  const receiver = startWebhookReceiver();
+  const bed = await notificationBed({ NOTIFICATION_GIVE_UP_MS: "1000" });
+  try {
+    receiver.failNext(1_000, () => new Response("down", { status: 503 }));
+    const channel = await bed.owner.api.notification.create.mutate({
+      kind: "webhook",
+      name: "Dead",
+      config: { url: receiver.url },
+    });
+    bed.startDispatcher();
+    await bed.publish(bed.event(crypto.randomUUID(), "opened"));
+    await eventually(() => bed.settled(), 20_000, "the delivery to be given up");
+    const [record] = await bed.owner.api.notification.deliveries.query({ id: channel.id });
+    assert.equal(record.status, "failed");
+    assert.ok(record.attempts >= 2, `retried before giving up (${record.attempts} attempts)`);
+    assert.match(record.error!, /^HTTP 503: down \(gave up after \d+ attempts\)$/);
+    assert.equal(receiver.requests.length, record.attempts);
+  } finally {
+    await bed.close();
+    await receiver.close();
+  }
+});
+
+Deno.test("a hanging receiver does not delay another channel", async () => {
+  const hanging = startWebhookReceiver();
+  const healthy = startWebhookReceiver();
+  const bed = await notificationBed({ NOTIFICATION_TIMEOUT_MS: "60000" });
+  const gate = hanging.hang();
+  try {
+    const api = bed.owner.api;
+    await api.notification.create.mutate({
+      kind: "webhook",
+      name: "Hanging",
+      config: { url: hanging.url },
+    });
+    await api.notification.create.mutate({
+      kind: "webhook",
+      name: "Healthy",
+      config: { url: healthy.url },
+    });
+    bed.startDispatcher();
+    await bed.publish(bed.event(crypto.randomUUID(), "opened"));
+    await bed.publish(bed.event(crypto.randomUUID(), "opened"));
+    await eventually(() => healthy.requests.length === 2, 10_000, "the healthy channel's messages");
+    // The hanging receiver has the first message and has not answered it yet.
+    assert.ok(hanging.requests.length >= 1);
+  } finally {
+    gate.release();
+    await bed.close();
+    await Promise.all([hanging.close(), healthy.close()]);
+  }
+});
