@@ -74,7 +74,7 @@ export async function guardedPost(
     for (const [name, value] of Object.entries(request.headers)) {
       headers[name.toLowerCase()] = value;
     }
-    const response = await exchange(target, addresses, {
+    const { response } = await exchange(target, addresses, {
       method: "POST",
       headers,
       body: request.body,
