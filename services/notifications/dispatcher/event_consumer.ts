@@ -16,6 +16,8 @@ export const NOTIFIER_GROUP = "notifier";
 /** An entry unacknowledged this long belongs to a dead consumer (or failed to queue). */
 export const RECLAIM_IDLE_MS = 30_000;
 const BLOCK_MS = 2_000;
+/** Entries older than this are trimmed: their deliveries were queued long ago, or are worthless. */
+export const KEEP_EVENTS_MS = 7 * 86_400_000;
 const BATCH = 50;
 
 type Entry = [id: string, fields: string[]];
@@ -84,6 +86,8 @@ export class IncidentEventConsumer {
   /** Takes over entries left unacknowledged by a dead consumer, or by a failed queueing. */
   async #reclaim(): Promise<void> {
     this.#lastReclaim = Date.now();
+    // The producer adds without a cap; the consumer side keeps the stream bounded by age.
+    await this.#o.redis.xtrim(this.#o.stream, "MINID", "~", `${Date.now() - KEEP_EVENTS_MS}-0`);
     let cursor = "0-0";
     do {
       const [next, entries] = await this.#o.redis.xautoclaim(
