@@ -14,8 +14,11 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
   try {
     const tables = await sql`select tablename from pg_tables where schemaname = 'public'`;
     assert.deepEqual(tables.map((t) => t.tablename).sort(), [
+      "incident_outbox",
+      "incidents",
       "notification_channels",
       "notification_deliveries",
+      "region_states",
       "sessions",
       "status_domains",
       "status_page_websites",
