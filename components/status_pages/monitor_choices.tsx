@@ -1,0 +1,155 @@
+/**
+ * Choosing a status page's monitors: a checklist when creating, and in the editor an
+ * ordered list with "Move up"/"Move down" buttons and "Show URL", all plain form fields.
+ */
+import type { Website } from "../../services/websites/store.ts";
+import type { StatusPageWebsite } from "../../services/status_pages/pages.ts";
+import { buttonClass, FieldError, LINK } from "../ui.tsx";
+import { monitorLabel } from "./monitor_label.ts";
+
+const CHECKBOX = "mt-0.5 h-4 w-4 shrink-0 rounded border-slate-400 accent-emerald-700";
+
+function NoMonitors() {
+  return (
+    <p class="rounded-md border border-dashed border-slate-300 px-4 py-3 text-sm text-slate-600 dark:border-slate-600 dark:text-slate-400">
+      You have no monitors yet.{" "}
+      <a href="/app/monitors/new" class={LINK}>Add a monitor</a>, then come back to show it here.
+    </p>
+  );
+}
+
+function MonitorName(props: { website: Website }) {
+  return (
+    <span class="min-w-0">
+      <span class="block break-words font-medium">{monitorLabel(props.website)}</span>
+      <span class="block break-all text-xs text-slate-600 dark:text-slate-400">
+        {props.website.url}
+      </span>
+    </span>
+  );
+}
+
+/** The create form's checklist, in the order monitors were added. */
+export function MonitorChecklist(
+  props: { websites: Website[]; selected: string[]; error?: string },
+) {
+  const selected = new Set(props.selected);
+  return (
+    <fieldset aria-describedby={props.error ? "websiteIds-error" : undefined}>
+      <legend class="text-sm font-medium text-slate-800 dark:text-slate-200">
+        Monitors on the page
+      </legend>
+      <div class="mt-1">
+        {props.websites.length === 0
+          ? <NoMonitors />
+          : (
+            <ul class="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-600">
+              {props.websites.map((website) => (
+                <li>
+                  <label class="flex cursor-pointer items-start gap-3 px-3 py-2 hover:bg-slate-50 dark:hover:bg-slate-700/40">
+                    <input
+                      type="checkbox"
+                      name="websiteIds"
+                      value={website.id}
+                      checked={selected.has(website.id)}
+                      class={CHECKBOX}
+                    />
+                    <MonitorName website={website} />
+                  </label>
+                </li>
+              ))}
+            </ul>
+          )}
+      </div>
+      <FieldError id="websiteIds" error={props.error} />
+    </fieldset>
+  );
+}
+
+/**
+ * The editor's list: the page's monitors first, in their order, then the others. The
+ * form lists chosen ids in that order, so saving keeps it; a move button saves too.
+ */
+export function MonitorOrder(
+  props: { websites: Website[]; onPage: StatusPageWebsite[]; errors: Record<string, string> },
+) {
+  const byId = new Map(props.websites.map((w) => [w.id, w]));
+  const chosen = props.onPage.flatMap((entry) => {
+    const website = byId.get(entry.websiteId);
+    return website ? [{ website, showUrl: entry.showUrl }] : [];
+  });
+  const chosenIds = new Set(chosen.map((c) => c.website.id));
+  const others = props.websites.filter((w) => !chosenIds.has(w.id));
+  if (!props.websites.length) return <NoMonitors />;
+  const small = buttonClass("secondary", "px-2 py-1 text-xs");
+  return (
+    <fieldset aria-describedby={props.errors.websiteIds ? "websiteIds-error" : undefined}>
+      <legend class="sr-only">Monitors on the page, in order</legend>
+      <ol class="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-600">
+        {chosen.map(({ website, showUrl }, i) => {
+          const label = monitorLabel(website);
+          return (
+            <li
+              class="flex flex-wrap items-start gap-x-4 gap-y-2 px-3 py-3"
+              data-monitor={website.id}
+            >
+              <span class="w-6 shrink-0 pt-0.5 text-right text-sm tabular-nums text-slate-500 dark:text-slate-400">
+                {i + 1}.
+              </span>
+              <label class="flex min-w-0 flex-1 cursor-pointer items-start gap-3">
+                <input
+                  type="checkbox"
+                  name="websiteIds"
+                  value={website.id}
+                  checked
+                  class={CHECKBOX}
+                />
+                <MonitorName website={website} />
+              </label>
+              <div class="flex w-full flex-wrap items-center gap-2 pl-10 sm:w-auto sm:pl-0">
+                <label class="mr-2 flex cursor-pointer items-center gap-2 text-sm">
+                  <input
+                    type="checkbox"
+                    name="showUrls"
+                    value={website.id}
+                    checked={showUrl}
+                    class={CHECKBOX}
+                  />
+                  Show URL<span class="sr-only">{` of ${label}`}</span>
+                </label>
+                <button
+                  type="submit"
+                  name="move"
+                  value={`up:${website.id}`}
+                  class={small}
+                  disabled={i === 0}
+                >
+                  <span aria-hidden="true">↑</span> Move up<span class="sr-only">: {label}</span>
+                </button>
+                <button
+                  type="submit"
+                  name="move"
+                  value={`down:${website.id}`}
+                  class={small}
+                  disabled={i === chosen.length - 1}
+                >
+                  <span aria-hidden="true">↓</span> Move down<span class="sr-only">: {label}</span>
+                </button>
+              </div>
+            </li>
+          );
+        })}
+        {others.map((website) => (
+          <li class="flex items-start gap-4 px-3 py-3" data-monitor={website.id}>
+            <span class="w-6 shrink-0" aria-hidden="true"></span>
+            <label class="flex min-w-0 flex-1 cursor-pointer items-start gap-3 text-slate-700 dark:text-slate-300">
+              <input type="checkbox" name="websiteIds" value={website.id} class={CHECKBOX} />
+              <MonitorName website={website} />
+            </label>
+          </li>
+        ))}
+      </ol>
+      <FieldError id="websiteIds" error={props.errors.websiteIds ?? props.errors.showUrls} />
+    </fieldset>
+  );
+}

@@ -1,0 +1,199 @@
+import { page } from "../../../fresh/mod.ts";
+import { define } from "../../../web/define.ts";
+import { readForm } from "../../../web/forms.ts";
+import { type EditorData, loadEditor, submitEditor } from "../../../web/status_page_editor.ts";
+import { MonitorOrder } from "../../../components/status_pages/monitor_choices.tsx";
+import { AddDomainForm, DomainItem } from "../../../components/status_pages/domains.tsx";
+import {
+  Button,
+  Card,
+  describedBy,
+  Field,
+  inputClass,
+  LINK,
+  LinkButton,
+  Notice,
+  PageHeader,
+} from "../../../components/ui.tsx";
+
+export const handler = define.handlers<EditorData>({
+  async GET(ctx) {
+    const data = await loadEditor(ctx);
+    ctx.state.title = `${data.page.title} · Status pages`;
+    return page(data);
+  },
+  async POST(ctx) {
+    const form = await readForm(ctx.req);
+    const outcome = await submitEditor(ctx, form);
+    if ("redirect" in outcome) return outcome.redirect;
+    const data = await loadEditor(ctx, { ...outcome.error, done: null, confirm: null });
+    ctx.state.title = `${data.page.title} · Status pages`;
+    return page(data, { status: outcome.status });
+  },
+});
+
+const DONE: Record<string, string> = {
+  created: "Status page created. Choose the order of its monitors and add a domain below.",
+  details: "Title and slug saved.",
+  monitors: "Monitors saved.",
+  moved: "Order saved.",
+  "domain-added": "Domain added. Create the DNS records below, then verify the domain.",
+  "domain-verified": "Domain checked; its state is below.",
+  "domain-removed": "Domain removed.",
+};
+
+function SectionHeading(props: { id: string; title: string; description?: string }) {
+  return (
+    <div class="mb-4">
+      <h2 id={props.id} class="text-lg font-semibold">{props.title}</h2>
+      {props.description && (
+        <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">{props.description}</p>
+      )}
+    </div>
+  );
+}
+
+export default define.page<typeof handler>(({ data }) => {
+  const { page: statusPage, errors, errorAt, values } = data;
+  const action = `/app/status-pages/${statusPage.id}`;
+  const at = (section: EditorData["errorAt"]) => errorAt === section ? errors : {};
+  const detailErrors = at("details");
+  const done = data.done ? DONE[data.done] : undefined;
+  return (
+    <div class="max-w-4xl space-y-6">
+      <p class="text-sm">
+        <a href="/app/status-pages" class={LINK}>← Status pages</a>
+      </p>
+      <PageHeader
+        title={statusPage.title}
+        description={<span class="break-all font-mono">/status/{statusPage.slug}</span>}
+        actions={
+          <LinkButton href={`/status/${statusPage.slug}`} variant="secondary">
+            View public page
+          </LinkButton>
+        }
+      />
+      {done && <Notice kind="success">{done}</Notice>}
+
+      <Card title="Details" class="p-4 sm:p-6">
+        <SectionHeading id="details" title="Details" />
+        <form method="post" action={`${action}#details`} class="space-y-5">
+          <input type="hidden" name="intent" value="details" />
+          {detailErrors.form && <Notice kind="error">{detailErrors.form}</Notice>}
+          <div class="grid gap-5 md:grid-cols-2">
+            <Field id="title" label="Title" error={detailErrors.title}>
+              <input
+                {...describedBy("title", detailErrors.title)}
+                name="title"
+                type="text"
+                required
+                maxLength={100}
+                value={errorAt === "details" ? values.title : statusPage.title}
+                class={inputClass(detailErrors.title)}
+              />
+            </Field>
+            <Field
+              id="slug"
+              label="Slug (address)"
+              error={detailErrors.slug}
+              hint="Changing it moves the page; the old address stops working."
+            >
+              <input
+                {...describedBy("slug", detailErrors.slug, true)}
+                name="slug"
+                type="text"
+                required
+                autoCapitalize="none"
+                spellcheck={false}
+                maxLength={48}
+                value={errorAt === "details" ? values.slug : statusPage.slug}
+                class={inputClass(detailErrors.slug, "font-mono")}
+              />
+            </Field>
+          </div>
+          <Button>Save details</Button>
+        </form>
+      </Card>
+
+      <Card title="Monitors" class="p-4 sm:p-6">
+        <SectionHeading
+          id="monitors"
+          title="Monitors"
+          description="Tick the monitors the page shows, in the order listed; Move up and Move down save the order at once. Show URL puts the monitor's address on the public page."
+        />
+        <form method="post" action={`${action}#monitors`} class="space-y-4">
+          <input type="hidden" name="intent" value="monitors" />
+          {at("monitors").form && <Notice kind="error">{at("monitors").form}</Notice>}
+          <MonitorOrder
+            websites={data.websites}
+            onPage={statusPage.websites}
+            errors={at("monitors")}
+          />
+          {data.websites.length > 0 && <Button>Save monitors</Button>}
+        </form>
+      </Card>
+
+      <Card title="Custom domains" class="p-4 sm:p-6">
+        <SectionHeading
+          id="domains"
+          title="Custom domains"
+          description="Serve this page at a hostname of your own. Add it, create the DNS records shown, then verify."
+        />
+        {at("domains").form && <Notice kind="error" class="mb-4">{at("domains").form}</Notice>}
+        <AddDomainForm
+          pageId={statusPage.id}
+          hostname={errorAt === "domains" ? values.hostname : ""}
+          error={at("domains").hostname}
+        />
+        {data.domains.length === 0
+          ? (
+            <p class="mt-4 text-sm text-slate-600 dark:text-slate-400">
+              No custom domain yet: the page is at /status/{statusPage.slug} only.
+            </p>
+          )
+          : (
+            <ul class="mt-6 space-y-4">
+              {data.domains.map((domain) => {
+                const own = at(`domain:${domain.id}`);
+                return (
+                  <DomainItem
+                    domain={domain}
+                    pageId={statusPage.id}
+                    confirmRemove={data.confirm === `remove:${domain.id}`}
+                    error={own.form ?? own.id ?? Object.values(own)[0]}
+                  />
+                );
+              })}
+            </ul>
+          )}
+      </Card>
+
+      <Card title="Delete status page" class="border-rose-200 p-4 dark:border-rose-900 sm:p-6">
+        <SectionHeading
+          id="delete"
+          title="Delete status page"
+          description="The public page and its custom domains stop working. Your monitors stay."
+        />
+        {at("delete").form && <Notice kind="error" class="mb-4">{at("delete").form}</Notice>}
+        {data.confirm === "delete"
+          ? (
+            <div class="rounded-md border border-rose-300 p-4 dark:border-rose-800">
+              <p class="text-sm font-medium">
+                Delete “<span class="break-words">{statusPage.title}</span>” for good?
+              </p>
+              <form method="post" action={action} class="mt-3 flex flex-wrap gap-2">
+                <input type="hidden" name="intent" value="delete" />
+                <Button variant="danger">Yes, delete status page</Button>
+                <LinkButton href={`${action}#delete`} variant="secondary">Cancel</LinkButton>
+              </form>
+            </div>
+          )
+          : (
+            <LinkButton href={`${action}?confirm=delete#delete`} variant="danger">
+              Delete status page
+            </LinkButton>
+          )}
+      </Card>
+    </div>
+  );
+});

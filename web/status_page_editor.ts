@@ -1,0 +1,238 @@
+/**
+ * What the status-page editor shows, and the server side of its forms: details, the
+ * monitors and their order, custom domains, delete. Each form posts an `intent`; success
+ * is a 303 back to the editor (with what was done in `?done=`), failure re-renders it
+ * with the error at the field the service names.
+ */
+import type { Context } from "../fresh/mod.ts";
+import { HttpError } from "../fresh/mod.ts";
+import type { Actor, Services } from "../services/context.ts";
+import { DomainError } from "../services/errors.ts";
+import { getStatusPage } from "../services/status_pages/get.ts";
+import { updateStatusPageInput } from "../services/status_pages/input.ts";
+import type { StatusPageView } from "../services/status_pages/pages.ts";
+import { updateStatusPage } from "../services/status_pages/update.ts";
+import { deleteStatusPage } from "../services/status_pages/delete.ts";
+import { addStatusDomain } from "../services/status_domains/add.ts";
+import { listStatusDomains } from "../services/status_domains/list.ts";
+import { verifyStatusDomain } from "../services/status_domains/verify.ts";
+import { removeStatusDomain } from "../services/status_domains/remove.ts";
+import { addStatusDomainInput, domainIdInput } from "../services/status_domains/input.ts";
+import type { StatusDomainView } from "../services/status_domains/domains.ts";
+import {
+  type DnsInstructions,
+  flyDnsInstructions,
+  manualDnsInstructions,
+} from "../services/status_domains/dns.ts";
+import { listWebsites } from "../services/websites/list.ts";
+import type { Website } from "../services/websites/store.ts";
+import type { State } from "./define.ts";
+import { type FieldErrors, fieldErrors, seeOther } from "./forms.ts";
+
+export type EditorSection = "details" | "monitors" | "domains" | "delete";
+
+export interface EditorDomain extends StatusDomainView {
+  dns: DnsInstructions;
+  /** Whether the DNS proves the domain is this page's; null where the service does not say. */
+  verified: boolean | null;
+  problems: string[];
+}
+
+export interface EditorData {
+  page: StatusPageView;
+  websites: Website[];
+  domains: EditorDomain[];
+  /** What the form last posted (on an error), so nothing typed is lost. */
+  values: { title?: string; slug?: string; hostname?: string };
+  errors: FieldErrors;
+  /** The form the errors belong to; a domain's own errors carry its id. */
+  errorAt: EditorSection | `domain:${string}` | null;
+  /** What the last successful form did, from `?done=`. */
+  done: string | null;
+  /** `delete`, or `remove:<domain id>`: the confirmation step to show. */
+  confirm: string | null;
+}
+
+const actorOf = (ctx: Context<State>): Actor => ({ userId: ctx.state.user!.id });
+
+export async function loadEditor(
+  ctx: Context<State>,
+  extra: Partial<EditorData> = {},
+): Promise<EditorData> {
+  const { services } = ctx.state;
+  const actor = actorOf(ctx);
+  const id = ctx.params.id;
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new HttpError(404, "No such status page");
+  const page = await notFoundAs404(getStatusPage(services, actor, id));
+  const [websites, domains] = await Promise.all([
+    listWebsites(services, actor),
+    listStatusDomains(services, actor, page.id),
+  ]);
+  return {
+    page,
+    websites,
+    domains: domains.map((domain) => withDns(services, domain)),
+    values: {},
+    errors: {},
+    errorAt: null,
+    done: ctx.url.searchParams.get("done")?.slice(0, 40) ?? null,
+    confirm: ctx.url.searchParams.get("confirm")?.slice(0, 60) ?? null,
+    ...extra,
+  };
+}
+
+/** The records to show: the service's, where it gives them; else what dns.ts says for the setup. */
+function withDns(services: Services, domain: StatusDomainView): EditorDomain {
+  const given = domain as StatusDomainView & {
+    dns?: DnsInstructions;
+    verified?: boolean;
+    problems?: string[];
+  };
+  const fly = services.config.fly;
+  return {
+    ...domain,
+    dns: given.dns ??
+      (fly
+        ? flyDnsInstructions(domain.hostname, fly.appName, null)
+        : manualDnsInstructions(domain.hostname, services.config.appUrl)),
+    verified: given.verified ?? null,
+    problems: given.problems ?? [],
+  };
+}
+
+async function notFoundAs404<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "NOT_FOUND") {
+      throw new HttpError(404, "No such status page");
+    }
+    throw error;
+  }
+}
+
+/** The monitors a form chose, in the order the form lists them, and whose URL is shown. */
+export function chosenMonitors(
+  form: URLSearchParams,
+): { websiteIds: string[]; showUrls: string[] } {
+  const websiteIds = [...new Set(form.getAll("websiteIds"))];
+  const chosen = new Set(websiteIds);
+  return { websiteIds, showUrls: form.getAll("showUrls").filter((id) => chosen.has(id)) };
+}
+
+/** `up:<id>` or `down:<id>` moves one monitor a place; anything else leaves the order. */
+export function applyMove(ids: string[], move: string | null): string[] {
+  const match = /^(up|down):(.+)$/.exec(move ?? "");
+  if (!match) return ids;
+  const from = ids.indexOf(match[2]);
+  const to = from + (match[1] === "up" ? -1 : 1);
+  if (from < 0 || to < 0 || to >= ids.length) return ids;
+  const next = [...ids];
+  [next[from], next[to]] = [next[to], next[from]];
+  return next;
+}
+
+export type EditorOutcome =
+  | { redirect: Response }
+  | { error: Partial<EditorData>; status: number };
+
+/** Handles one posted form of the editor. */
+export async function submitEditor(
+  ctx: Context<State>,
+  form: URLSearchParams,
+): Promise<EditorOutcome> {
+  const { services } = ctx.state;
+  const actor = actorOf(ctx);
+  const id = ctx.params.id;
+  const back = (done: string, anchor: string) => ({
+    redirect: seeOther(`/app/status-pages/${id}?done=${done}#${anchor}`),
+  });
+  const intent = form.get("intent");
+  const domainId = form.get("domainId") ?? "";
+  let section: EditorData["errorAt"] = null;
+  try {
+    switch (intent) {
+      case "details": {
+        section = "details";
+        const title = form.get("title") ?? "";
+        const slug = form.get("slug") ?? "";
+        await updateStatusPage(services, actor, updateStatusPageInput.parse({ id, title, slug }));
+        return back("details", "details");
+      }
+      case "monitors": {
+        section = "monitors";
+        const { websiteIds, showUrls } = chosenMonitors(form);
+        const move = form.get("move");
+        await updateStatusPage(
+          services,
+          actor,
+          updateStatusPageInput.parse({ id, websiteIds: applyMove(websiteIds, move), showUrls }),
+        );
+        return back(move ? "moved" : "monitors", "monitors");
+      }
+      case "add-domain": {
+        section = "domains";
+        const input = addStatusDomainInput.parse({
+          statusPageId: id,
+          hostname: form.get("hostname") ?? "",
+        });
+        await addStatusDomain(services, actor, input);
+        return back("domain-added", "domains");
+      }
+      case "verify-domain": {
+        section = `domain:${domainId}`;
+        await verifyStatusDomain(services, actor, domainIdInput.parse({ id: domainId }).id);
+        return back("domain-verified", `domain-${domainId}`);
+      }
+      case "remove-domain": {
+        section = `domain:${domainId}`;
+        await removeStatusDomain(services, actor, domainIdInput.parse({ id: domainId }).id);
+        return back("domain-removed", "domains");
+      }
+      case "delete": {
+        section = "delete";
+        await deleteStatusPage(services, actor, id);
+        return { redirect: seeOther("/app/status-pages?done=deleted") };
+      }
+      default:
+        throw new HttpError(400, "Unknown action");
+    }
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "NOT_FOUND") {
+      // Something the form named went away meanwhile (another tab): say so at the form.
+      if (section?.startsWith("domain:")) {
+        return gone("domains", { form: "This domain is no longer on the page; reload." });
+      }
+      if (section === "monitors" && error.message.startsWith("website")) {
+        return gone("monitors", { websiteIds: "A monitor you chose no longer exists; reload." });
+      }
+      throw new HttpError(404, "No such status page");
+    }
+    const errors = fieldErrors(error);
+    if (!errors) throw error;
+    return {
+      error: {
+        errors,
+        errorAt: section,
+        values: {
+          title: form.get("title")?.slice(0, 200),
+          slug: form.get("slug")?.slice(0, 100),
+          hostname: form.get("hostname")?.slice(0, 300),
+        },
+      },
+      status: statusOf(error),
+    };
+  }
+}
+
+const gone = (errorAt: EditorSection, errors: FieldErrors): EditorOutcome => ({
+  error: { errors, errorAt },
+  status: 409,
+});
+
+function statusOf(error: unknown): number {
+  if (!(error instanceof DomainError)) return 400;
+  return { CONFLICT: 409, FORBIDDEN: 403, BAD_GATEWAY: 502, TOO_MANY_REQUESTS: 429 }[
+    error.code as string
+  ] ?? 400;
+}
