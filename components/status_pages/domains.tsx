@@ -84,6 +84,7 @@ function DnsRecords(props: { domain: EditorDomain }) {
       <ul class="mt-2 space-y-3" aria-label={`DNS records for ${props.domain.hostname}`}>
         {records.map((record) => (
           <li
+            key={`${record.type} ${record.name} ${record.value}`}
             class="rounded-md border border-slate-200 p-3 dark:border-slate-700"
             data-record-type={record.type}
           >
@@ -151,7 +152,7 @@ export function DomainItem(
         <Notice kind="error" class="mt-3">
           <p class="font-medium">What stands in the way:</p>
           <ul class="ml-4 mt-1 list-disc">
-            {domain.problems.map((problem) => <li>{problem}</li>)}
+            {domain.problems.map((problem) => <li key={problem}>{problem}</li>)}
           </ul>
         </Notice>
       )}

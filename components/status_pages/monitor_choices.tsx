@@ -45,7 +45,7 @@ export function MonitorChecklist(
           : (
             <ul class="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-600">
               {props.websites.map((website) => (
-                <li>
+                <li key={website.id}>
                   <label class="flex cursor-pointer items-start gap-3 px-3 py-2 hover:bg-slate-50 dark:hover:bg-slate-700/40">
                     <input
                       type="checkbox"
@@ -90,6 +90,7 @@ export function MonitorOrder(
           const label = monitorLabel(website);
           return (
             <li
+              key={website.id}
               class="flex flex-wrap items-start gap-x-4 gap-y-2 px-3 py-3"
               data-monitor={website.id}
             >
@@ -140,7 +141,7 @@ export function MonitorOrder(
           );
         })}
         {others.map((website) => (
-          <li class="flex items-start gap-4 px-3 py-3" data-monitor={website.id}>
+          <li key={website.id} class="flex items-start gap-4 px-3 py-3" data-monitor={website.id}>
             <span class="w-6 shrink-0" aria-hidden="true"></span>
             <label class="flex min-w-0 flex-1 cursor-pointer items-start gap-3 text-slate-700 dark:text-slate-300">
               <input type="checkbox" name="websiteIds" value={website.id} class={CHECKBOX} />

@@ -157,6 +157,7 @@ export default define.page<typeof handler>(({ data }) => {
                 const own = at(`domain:${domain.id}`);
                 return (
                   <DomainItem
+                    key={domain.id}
                     domain={domain}
                     pageId={statusPage.id}
                     confirmRemove={data.confirm === `remove:${domain.id}`}

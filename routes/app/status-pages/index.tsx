@@ -111,7 +111,7 @@ export default define.page<typeof handler>(({ data }) => {
         : (
           <Card title="Your status pages">
             <ul class="divide-y divide-slate-200 dark:divide-slate-700">
-              {data.pages.map((p) => <PageRow page={p} />)}
+              {data.pages.map((p) => <PageRow key={p.id} page={p} />)}
             </ul>
           </Card>
         )}
