@@ -146,13 +146,14 @@ export function EmptyState(
   );
 }
 
+// Twind's palette stops at 900 (no 950): a 950 class would get no CSS at all.
 const NOTICE = {
   error:
-    "border-rose-300 bg-rose-50 text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100",
+    "border-rose-300 bg-rose-50 text-rose-900 dark:border-rose-800 dark:bg-rose-900 dark:text-rose-100",
   success:
-    "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100",
+    "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-900 dark:text-emerald-100",
   info:
-    "border-sky-300 bg-sky-50 text-sky-900 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100",
+    "border-sky-300 bg-sky-50 text-sky-900 dark:border-sky-800 dark:bg-sky-900 dark:text-sky-100",
 };
 
 export function Notice(
