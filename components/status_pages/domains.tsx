@@ -14,7 +14,7 @@ const CERTIFICATE: Record<EditorDomain["certificateState"], [DisplayStatus, stri
   issued: ["up", "Certificate issued"],
   pending: ["pending", "Certificate pending"],
   failed: ["down", "Certificate failed"],
-  manual: ["nodata", "Certificate set up by the operator"],
+  manual: ["nodata", "Certificate: manual"],
 };
 
 const PURPOSE: Record<DnsRecord["purpose"], string> = {

@@ -125,7 +125,8 @@ export function MonitorOrder(
                   class={small}
                   disabled={i === 0}
                 >
-                  <span aria-hidden="true">↑</span> Move up<span class="sr-only">: {label}</span>
+                  <span aria-hidden="true">↑</span>
+                  <span class="sr-only">Move</span> Up<span class="sr-only">{` ${label}`}</span>
                 </button>
                 <button
                   type="submit"
@@ -134,7 +135,8 @@ export function MonitorOrder(
                   class={small}
                   disabled={i === chosen.length - 1}
                 >
-                  <span aria-hidden="true">↓</span> Move down<span class="sr-only">: {label}</span>
+                  <span aria-hidden="true">↓</span>
+                  <span class="sr-only">Move</span> Down<span class="sr-only">{` ${label}`}</span>
                 </button>
               </div>
             </li>

@@ -141,7 +141,7 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
         html.indexOf(`data-monitor="${shop.id}"`) < html.indexOf(`data-monitor="${api.id}"`),
         "the editor lists the monitors in the new order",
       );
-      assert.match(html, /Move up<span class="sr-only">: API<\/span>/);
+      assert.match(html, /<span class="sr-only">Move<\/span> Up<span class="sr-only"> API<\/span>/);
     });
 
     await t.step("Show URL and leaving a monitor off are saved", async () => {

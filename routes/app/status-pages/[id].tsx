@@ -119,7 +119,7 @@ export default define.page<typeof handler>(({ data }) => {
         <SectionHeading
           id="monitors"
           title="Monitors"
-          description="Tick the monitors the page shows, in the order listed; Move up and Move down save the order at once. Show URL puts the monitor's address on the public page."
+          description="Tick the monitors the page shows, in the order listed; Up and Down save the order at once. Show URL puts the monitor's address on the public page."
         />
         <form method="post" action={`${action}#monitors`} class="space-y-4">
           <input type="hidden" name="intent" value="monitors" />
