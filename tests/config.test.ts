@@ -25,6 +25,13 @@ Deno.test("FLY_REGION wins over REGION, and REGIONS defaults to the region", () 
   assert.deepEqual(parseConfig({ REGIONS: "ams, iad,syd" }).regions, ["ams", "iad", "syd"]);
 });
 
+Deno.test("HEALTH_PORT and PRIMARY_REGION are off unless set", () => {
+  assert.equal(parseConfig({}).healthPort, null);
+  assert.equal(parseConfig({}).primaryRegion, null);
+  assert.equal(parseConfig({ HEALTH_PORT: "9091" }).healthPort, 9091);
+  assert.equal(parseConfig({ PRIMARY_REGION: "ams" }).primaryRegion, "ams");
+});
+
 Deno.test("Fly settings apply only when both token and app name are set", () => {
   assert.equal(parseConfig({ FLY_API_TOKEN: "t" }).fly, null);
   assert.deepEqual(parseConfig({ FLY_API_TOKEN: "t", FLY_APP_NAME: "uptime" }).fly, {
@@ -50,6 +57,8 @@ const invalid: [Record<string, string>, string, RegExp][] = [
   [{ REGION: "Not A Region" }, "REGION", /region id/],
   [{ REGIONS: "ams,,iad" }, "REGIONS", /region id/],
   [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", /debug, info, warn or error/],
+  [{ HEALTH_PORT: "health" }, "HEALTH_PORT", /whole number/],
+  [{ PRIMARY_REGION: "Amsterdam" }, "PRIMARY_REGION", /region id/],
   [{ RECLAIM_IDLE_MS: "60000" }, "RECLAIM_IDLE_MS", /longest check timeout \(60000 ms\)/],
   [
     { RECLAIM_IDLE_MS: "150000", CHECK_TIMEOUT_MS: "120000" },
