@@ -1,0 +1,122 @@
+import { page } from "../../../../fresh/mod.ts";
+import { defineApp as define } from "../../../../web/define.ts";
+import { actorOf, kindLabel, loadChannel } from "../../../../web/notification_pages.ts";
+import { type Delivery, listDeliveries } from "../../../../services/notifications/deliveries.ts";
+import { type Channel, toChannel } from "../../../../services/notifications/store.ts";
+import { type ChannelKind, providers } from "../../../../services/notifications/providers/mod.ts";
+import { Button, Card, LinkButton, Notice, PageHeader } from "../../../../components/ui.tsx";
+import { Time } from "../../../../components/time.tsx";
+import { DeliveryStatus } from "../../../../components/notifications/delivery_status.tsx";
+
+interface Data {
+  channel: Channel;
+  deliveries: Delivery[];
+  notice: { kind: "success" | "error"; text: string } | null;
+}
+
+function noticeFor(value: string | null, latest: Delivery | undefined): Data["notice"] {
+  if (value === "created") return { kind: "success", text: "Channel added." };
+  if (value === "saved") return { kind: "success", text: "Changes saved." };
+  if (value === "tested") {
+    return latest?.type === "test" && latest.status === "delivered"
+      ? { kind: "success", text: "Test notification sent." }
+      : {
+        kind: "error",
+        text: `The test notification failed: ${latest?.error ?? "unknown error"}`,
+      };
+  }
+  return null;
+}
+
+export const handler = define.handlers<Data>({
+  async GET(ctx) {
+    const row = await loadChannel(ctx);
+    ctx.state.title = row.name;
+    const deliveries = await listDeliveries(ctx.state.services, actorOf(ctx), row.id);
+    return page({
+      channel: toChannel(row),
+      deliveries,
+      notice: noticeFor(ctx.url.searchParams.get("notice"), deliveries[0]),
+    });
+  },
+});
+
+const TYPES = { opened: "Down", resolved: "Recovered", test: "Test" };
+
+export default define.page<typeof handler>(({ data }) => {
+  const { channel } = data;
+  const fields = providers[channel.kind as ChannelKind]?.fields ?? [];
+  return (
+    <div class="space-y-6">
+      <PageHeader
+        title={channel.name}
+        description={`${kindLabel(channel.kind)} channel`}
+        actions={
+          <>
+            <form method="post" action={`/app/notifications/${channel.id}/test`}>
+              <Button variant="secondary">Send test notification</Button>
+            </form>
+            <LinkButton href={`/app/notifications/${channel.id}/edit`} variant="secondary">
+              Edit
+            </LinkButton>
+            <LinkButton href={`/app/notifications/${channel.id}/delete`} variant="danger">
+              Delete
+            </LinkButton>
+          </>
+        }
+      />
+      {data.notice && <Notice kind={data.notice.kind}>{data.notice.text}</Notice>}
+
+      <Card title="Settings" class="p-6">
+        <h2 class="text-lg font-semibold">Settings</h2>
+        <dl class="mt-4 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[12rem_1fr]">
+          {fields.map((field) => (
+            <>
+              <dt class="font-medium text-slate-600 dark:text-slate-400">{field.label}</dt>
+              <dd class="break-all">{String(channel.config[field.name] ?? "—")}</dd>
+            </>
+          ))}
+        </dl>
+      </Card>
+
+      <Card title="Deliveries" class="p-6">
+        <h2 class="text-lg font-semibold">Last 50 deliveries</h2>
+        {data.deliveries.length === 0
+          ? <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">Nothing sent yet.</p>
+          : (
+            <div class="mt-4 overflow-x-auto">
+              <table class="w-full text-left text-sm">
+                <thead class="text-slate-600 dark:text-slate-400">
+                  <tr>
+                    <th scope="col" class="py-2 pr-4 font-medium">When</th>
+                    <th scope="col" class="py-2 pr-4 font-medium">Message</th>
+                    <th scope="col" class="py-2 pr-4 font-medium">Status</th>
+                    <th scope="col" class="py-2 pr-4 font-medium">Attempts</th>
+                    <th scope="col" class="py-2 font-medium">Error</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.deliveries.map((delivery) => (
+                    <tr class="border-t border-slate-200 align-top dark:border-slate-700">
+                      <td class="whitespace-nowrap py-2 pr-4">
+                        <Time at={delivery.createdAt} />
+                      </td>
+                      <td class="py-2 pr-4">
+                        <span class="font-medium">{TYPES[delivery.type]}</span>
+                        {delivery.title && <span class="block break-words">{delivery.title}</span>}
+                      </td>
+                      <td class="whitespace-nowrap py-2 pr-4">
+                        <DeliveryStatus status={delivery.status} attempts={delivery.attempts} />
+                      </td>
+                      <td class="py-2 pr-4">{delivery.attempts}</td>
+                      <td class="break-words py-2">{delivery.error ?? ""}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+      </Card>
+    </div>
+  );
+});

@@ -1,0 +1,90 @@
+import { HttpError, page } from "../../../fresh/mod.ts";
+import { defineApp as define } from "../../../web/define.ts";
+import { readForm, seeOther } from "../../../web/forms.ts";
+import {
+  actorOf,
+  channelErrors,
+  kindOf,
+  readChannelForm,
+} from "../../../web/notification_pages.ts";
+import { createChannel } from "../../../services/notifications/create.ts";
+import type { ChannelKind } from "../../../services/notifications/providers/mod.ts";
+import { providers } from "../../../services/notifications/providers/mod.ts";
+import { Card, LinkButton, Notice, PageHeader } from "../../../components/ui.tsx";
+import { ChannelForm } from "../../../components/notifications/channel_form.tsx";
+
+type Data =
+  | {
+    kind: ChannelKind;
+    name: string;
+    values: Record<string, string>;
+    errors: Record<string, string>;
+  }
+  | { created: { id: string; name: string; secret: string } };
+
+export const handler = define.handlers<Data>({
+  GET(ctx) {
+    const kind = kindOf(ctx.url.searchParams.get("kind"));
+    if (!kind) return seeOther("/app/notifications#add-heading");
+    ctx.state.title = `Add ${providers[kind].label} channel`;
+    return page({ kind, name: providers[kind].label, values: {}, errors: {} });
+  },
+  async POST(ctx) {
+    const form = await readForm(ctx.req);
+    const kind = kindOf(form.get("kind"));
+    if (!kind) throw new HttpError(400, "Choose a kind of channel");
+    ctx.state.title = `Add ${providers[kind].label} channel`;
+    const { name, config } = readChannelForm(form, kind);
+    try {
+      const channel = await createChannel(ctx.state.services, actorOf(ctx), { kind, name, config });
+      // A generated signing secret is shown this once.
+      if (kind === "webhook" && !config.secret) {
+        return page({
+          created: { id: channel.id, name: channel.name, secret: String(channel.config.secret) },
+        });
+      }
+      return seeOther(`/app/notifications/${channel.id}?notice=created`);
+    } catch (error) {
+      const errors = channelErrors(error);
+      if (!errors) throw error;
+      return page({ kind, name, values: config, errors }, { status: 400 });
+    }
+  },
+});
+
+export default define.page<typeof handler>(({ data }) => {
+  if ("created" in data) {
+    return (
+      <div class="max-w-2xl space-y-4">
+        <PageHeader title={`${data.created.name} added`} />
+        <Notice kind="success">
+          <p>
+            Your webhook's signing secret, shown only now. Copy it to verify X-Uptime-Signature:
+          </p>
+          <p class="mt-2 break-all font-mono" data-testid="webhook-secret">{data.created.secret}</p>
+        </Notice>
+        <LinkButton href={`/app/notifications/${data.created.id}`}>
+          Continue to the channel
+        </LinkButton>
+      </div>
+    );
+  }
+  const label = providers[data.kind].label;
+  return (
+    <div class="max-w-2xl">
+      <PageHeader title={`Add ${label} channel`} />
+      <Card class="p-6">
+        <ChannelForm
+          kind={data.kind}
+          action="/app/notifications/new"
+          submitLabel="Add channel"
+          cancelHref="/app/notifications"
+          name={data.name}
+          values={data.values}
+          errors={data.errors}
+          editing={false}
+        />
+      </Card>
+    </div>
+  );
+});

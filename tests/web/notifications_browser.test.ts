@@ -1,0 +1,88 @@
+/**
+ * The notifications page in real Chromium: add a webhook channel with the form, copy its
+ * generated secret, send a test notification that arrives at a local receiver, see it
+ * in the channel's deliveries, edit the channel, then delete it after confirming.
+ */
+import assert from "node:assert/strict";
+import { apiServer } from "../helpers/api.ts";
+import { launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import { startWebhookReceiver } from "../helpers/notification_stand_ins.ts";
+
+Deno.test({
+  name: "a channel added in the dashboard gets its test notification; edit and delete it",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const receiver = startWebhookReceiver();
+    const server = await apiServer();
+    const browser = await launchChromium();
+    try {
+      const owner = await server.user("browser");
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await context.addCookies(
+        [...owner.jar].map(([name, value]) => ({ name, value, url: server.url })),
+      );
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+
+      await page.goto(`${server.url}/app/notifications`);
+      await page.getByText("No channels yet").waitFor();
+      await screenshots(page, "notifications-empty");
+
+      // A Slack URL that is not a URL is refused at its field.
+      await page.getByRole("link", { name: "Add Slack" }).click();
+      await page.getByLabel("Incoming webhook URL").fill("ftp://hooks.example.com/x");
+      await page.getByRole("button", { name: "Add channel" }).click();
+      await page.getByText("Expected an http:// or https:// URL").waitFor();
+      // What was typed is still there to correct.
+      assert.equal(
+        await page.getByLabel("Incoming webhook URL").inputValue(),
+        "ftp://hooks.example.com/x",
+      );
+      await screenshots(page, "notifications-form-error");
+
+      await page.goto(`${server.url}/app/notifications`);
+      await page.getByRole("link", { name: "Add Webhook" }).click();
+      await page.getByLabel("Name").fill("Ops hook");
+      await page.getByLabel("URL", { exact: true }).fill(`${receiver.url}/uptime`);
+      await screenshots(page, "notifications-new");
+      await page.getByRole("button", { name: "Add channel" }).click();
+      const secret = await page.getByTestId("webhook-secret").textContent();
+      assert.match(secret ?? "", /^whsec_/);
+      await page.getByRole("link", { name: "Continue to the channel" }).click();
+
+      await page.getByRole("button", { name: "Send test notification" }).click();
+      await page.getByText("Test notification sent.").waitFor();
+      assert.equal(receiver.requests.length, 1);
+      assert.equal(receiver.requests[0].body.type, "test");
+      assert.equal(receiver.requests[0].path, "/uptime");
+      const row = page.getByRole("row").nth(1);
+      assert.match(await row.textContent() ?? "", /Test.*Delivered/);
+      await screenshots(page, "notifications-channel");
+
+      await page.getByRole("link", { name: "Edit" }).click();
+      await page.getByLabel("Name").fill("Ops webhook");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await page.getByText("Changes saved.").waitFor();
+      assert.equal((await owner.api.notification.list.query())[0].name, "Ops webhook");
+
+      await page.goto(`${server.url}/app/notifications`);
+      await screenshots(page, "notifications-list");
+      await page.getByRole("button", { name: "Send test notification to Ops webhook" }).click();
+      await page.getByText("Test notification sent.").waitFor();
+      assert.equal(receiver.requests.length, 2);
+
+      await page.getByRole("link", { name: "Delete" }).click();
+      await screenshots(page, "notifications-delete");
+      await page.getByRole("button", { name: "Delete channel" }).click();
+      await page.getByText("Channel deleted.").waitFor();
+      assert.deepEqual(await owner.api.notification.list.query(), []);
+      // The refused form was answered 400 on purpose; nothing else went wrong.
+      assert.deepEqual(problems.filter((p) => !p.includes("status of 400")), []);
+    } finally {
+      await browser.close();
+      await server.close();
+      await receiver.close();
+    }
+  },
+});

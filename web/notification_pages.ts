@@ -1,0 +1,51 @@
+/**
+ * What the `/app/notifications` pages share: the channel a URL names (404 for anyone
+ * else's), reading a channel form into a service input, and service errors placed at
+ * their field ("config.webhookUrl: …" goes under the webhook URL field).
+ */
+import { HttpError } from "../fresh/mod.ts";
+import type { Context } from "../fresh/mod.ts";
+import { DomainError } from "../services/errors.ts";
+import { ownedChannel } from "../services/notifications/store.ts";
+import { type ChannelKind, KINDS, providers } from "../services/notifications/providers/mod.ts";
+import type { SignedInState } from "./define.ts";
+import type { FieldErrors } from "./forms.ts";
+
+export const actorOf = (ctx: Context<SignedInState>) => ({ userId: ctx.state.user.id });
+
+/** The channel of `ctx.params.id`, or a 404 page. */
+export async function loadChannel(ctx: Context<SignedInState>) {
+  const id = ctx.params.id ?? "";
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new HttpError(404, "No such notification channel");
+  try {
+    return await ownedChannel(ctx.state.services, actorOf(ctx), id);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "NOT_FOUND") {
+      throw new HttpError(404, "No such notification channel");
+    }
+    throw error;
+  }
+}
+
+export function kindOf(value: string | null): ChannelKind | null {
+  return KINDS.includes(value as ChannelKind) ? value as ChannelKind : null;
+}
+
+/** The submitted name and the kind's settings, as strings (empty: not set). */
+export function readChannelForm(form: URLSearchParams, kind: ChannelKind) {
+  const config: Record<string, string> = {};
+  for (const field of providers[kind].fields) config[field.name] = form.get(field.name) ?? "";
+  return { name: (form.get("name") ?? "").trim(), config };
+}
+
+/** Service errors by form field; null when the error is not one a person can fix. */
+export function channelErrors(error: unknown): FieldErrors | null {
+  if (!(error instanceof DomainError) || error.code === "NOT_FOUND") return null;
+  const match = /^(?:config\.)?(\w+): (.*)$/s.exec(error.message);
+  const field = match ? match[1] : "form";
+  const text = match ? match[2] : error.message;
+  return { [field === "kind" ? "form" : field]: text.charAt(0).toUpperCase() + text.slice(1) };
+}
+
+/** "Slack", "Webhook", …; "Unknown" for a kind this version no longer has. */
+export const kindLabel = (kind: string) => providers[kind as ChannelKind]?.label ?? "Unknown";
