@@ -1,6 +1,7 @@
 /** The dashboard's sections, in header order. Pages of other sections add themselves here. */
 export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/app", label: "Monitors" },
+  { href: "/app/incidents", label: "Incidents" },
   { href: "/app/status-pages", label: "Status pages" },
   { href: "/app/notifications", label: "Notifications" },
   { href: "/app/account", label: "Account" },

@@ -60,7 +60,15 @@ export default function MonitorForm(props: Props) {
   // Controlled fields: a re-render (a row added, an error shown) keeps what was typed.
   const [form, setForm] = useState(props.values);
   const bind = (
-    key: "url" | "name" | "body" | "intervalCustom" | "timeout" | "expectedStatus" | "keyword",
+    key:
+      | "url"
+      | "name"
+      | "body"
+      | "intervalCustom"
+      | "timeout"
+      | "expectedStatus"
+      | "keyword"
+      | "confirmations",
   ) => ({
     value: form[key],
     onInput: (e: Event) => {
@@ -85,6 +93,8 @@ export default function MonitorForm(props: Props) {
     "regions",
     "expected_status",
     "keyword",
+    "confirmations",
+    "quorum",
   ];
   const unplaced = Object.entries(errors).filter(([k, m]) =>
     m && k !== "form" && !fieldIds.includes(k)
@@ -372,6 +382,44 @@ export default function MonitorForm(props: Props) {
         </fieldset>
       </fieldset>
 
+      <fieldset class="space-y-5">
+        <legend class="text-base font-semibold">Alerting</legend>
+        <div class="grid gap-5 sm:grid-cols-2">
+          <Field
+            id="confirmations"
+            label="Confirmations"
+            error={errors.confirmations}
+            hint="Failed checks in a row before a region counts as down, and successes in a row before it is up again (1 to 10)."
+          >
+            <input
+              {...describedBy("confirmations", errors.confirmations, true)}
+              name="confirmations"
+              type="number"
+              min={1}
+              max={10}
+              {...bind("confirmations")}
+              class={inputClass(errors.confirmations)}
+            />
+          </Field>
+          <Field
+            id="quorum"
+            label="Down when"
+            error={errors.quorum}
+            hint="How many of the monitor's regions must be down to open an incident."
+          >
+            <select
+              {...describedBy("quorum", errors.quorum, true)}
+              name="quorum"
+              class={inputClass(errors.quorum)}
+            >
+              {QUORUM_CHOICES.map(([value, label]) => (
+                <option key={value} value={value} selected={v.quorum === value}>{label}</option>
+              ))}
+            </select>
+          </Field>
+        </div>
+      </fieldset>
+
       <div class="flex flex-wrap gap-3 border-t border-slate-200 pt-6 dark:border-slate-700">
         <Button>{props.submitLabel}</Button>
         <a href={props.cancelHref} class={buttonClass("ghost")}>Cancel</a>
@@ -379,5 +427,11 @@ export default function MonitorForm(props: Props) {
     </form>
   );
 }
+
+const QUORUM_CHOICES = [
+  ["any", "Any one region is down"],
+  ["half", "At least half of the regions are down"],
+  ["all", "All regions are down"],
+] as const;
 
 const FOCUS_RING = "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-sky-500";

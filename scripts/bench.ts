@@ -1,8 +1,8 @@
 /**
  * `deno task bench [name ...]`: runs `bench/<name>.ts` (all of them without a name) in
  * databases of their own; a name that is no file runs every benchmark it prefixes
- * (`api` runs `api_metrics` and `api_ws_fanout`). Each prints its figures and its ratio
- * to the baseline.
+ * (`api` runs `api_metrics` and `api_ws_fanout`): `web`, `pipeline`, `api`, `alerts`.
+ * Each prints its figures and its ratio to the baseline.
  */
 import { getConfig } from "../lib/config.ts";
 import { startIsolatedRun } from "./isolated_run.ts";

@@ -23,6 +23,10 @@ export interface MonitorFormValues {
   regions: string[];
   expectedStatus: string;
   keyword: string;
+  /** Failed (successful) checks in a row before a region is down (up again). */
+  confirmations: string;
+  /** "any", "half" or "all" regions down make the monitor down. */
+  quorum: string;
 }
 
 export function blankMonitorForm(regions: string[], intervalSeconds: number, timeoutMs: number) {
@@ -38,6 +42,8 @@ export function blankMonitorForm(regions: string[], intervalSeconds: number, tim
     regions,
     expectedStatus: "",
     keyword: "",
+    confirmations: "2",
+    quorum: "half",
   }, intervalSeconds);
 }
 
@@ -54,6 +60,8 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
     regions: website.regions,
     expectedStatus: website.expectedStatus === null ? "" : String(website.expectedStatus),
     keyword: website.keyword ?? "",
+    confirmations: String(website.confirmations),
+    quorum: website.quorum,
   }, website.intervalSeconds);
 }
 
@@ -82,6 +90,8 @@ export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
     regions: form.getAll("regions"),
     expectedStatus: form.get("expected_status") ?? "",
     keyword: form.get("keyword") ?? "",
+    confirmations: form.get("confirmations") ?? "",
+    quorum: form.get("quorum") ?? "",
   };
 }
 
@@ -108,6 +118,9 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     regions: values.regions,
     expectedStatus: values.expectedStatus.trim() ? number(values.expectedStatus) : blank,
     keyword: values.keyword ? values.keyword : blank,
+    // Left out when not posted (an older form): the default, or what the monitor has.
+    confirmations: values.confirmations.trim() ? number(values.confirmations) : undefined,
+    quorum: values.quorum ? values.quorum : undefined,
   };
 }
 

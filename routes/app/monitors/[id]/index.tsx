@@ -31,6 +31,8 @@ import { chartData, describeChart } from "../../../../components/monitor/chart_d
 import MonitorStatus, { type RegionView } from "../../../../islands/MonitorStatus.tsx";
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import ResponseChart from "../../../../islands/ResponseChart.tsx";
+import { type IncidentPage, listIncidents } from "../../../../services/incidents/mod.ts";
+import { IncidentList } from "../../../../components/incidents/incident_list.tsx";
 
 const CHECKS_PER_PAGE = 25;
 
@@ -41,7 +43,10 @@ interface Data {
   metrics: WebsiteMetrics | null;
   checks: ChecksPage | null;
   regions: RegionView[];
+  incidents: IncidentPage | null;
 }
+
+const INCIDENTS_SHOWN = 5;
 
 export const handler = define.handlers<Data>({
   async GET(ctx) {
@@ -57,7 +62,7 @@ export const handler = define.handlers<Data>({
     });
     ctx.state.title = displayName(website);
 
-    const [metrics, checks, runs] = await Promise.allSettled([
+    const [metrics, checks, runs, incidents] = await Promise.allSettled([
       websiteMetrics(services, actor, { id: website.id, range }),
       websiteChecks(services, actor, {
         id: website.id,
@@ -65,12 +70,13 @@ export const handler = define.handlers<Data>({
         ...(cursor ? { cursor } : {}),
       }),
       websiteRegionRuns(services, actor, { id: website.id }),
+      listIncidents(services, actor, { websiteId: website.id }),
     ]);
     // A bad cursor is the visitor's mistake; a failing store is ours, shown as a notice.
     if (checks.status === "rejected" && pageError(checks.reason) instanceof HttpError) {
       throw pageError(checks.reason);
     }
-    const failed = [metrics, checks, runs].filter((o) => o.status === "rejected");
+    const failed = [metrics, checks, runs, incidents].filter((o) => o.status === "rejected");
     if (failed.length) {
       log.error("monitor_page.results_failed", { error: failed[0].reason, failed: failed.length });
     }
@@ -83,6 +89,7 @@ export const handler = define.handlers<Data>({
       metrics: value(metrics),
       checks: value(checks),
       regions: regionViews(website, value(metrics), value(runs) ?? []),
+      incidents: value(incidents),
     });
   },
 });
@@ -178,6 +185,37 @@ export default define.page<typeof handler>(({ data, url }) => {
         />
       </Card>
 
+      <section id="incidents" class="mt-8" aria-labelledby="incidents-heading">
+        <div class="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="incidents-heading" class="text-lg font-semibold">Incidents</h2>
+          {(data.incidents?.incidents.length ?? 0) > INCIDENTS_SHOWN && (
+            <a href={`/app/incidents?monitor=${website.id}`} class={LINK}>All incidents</a>
+          )}
+        </div>
+        <Card>
+          {data.incidents === null
+            ? (
+              <Notice kind="error" class="m-4">
+                Incidents could not be loaded just now. Reload the page to try again.
+              </Notice>
+            )
+            : data.incidents.incidents.length === 0
+            ? (
+              <p class="p-4 text-sm text-slate-600 dark:text-slate-400">
+                No incidents. One opens when {quorumWords(website)} {website.confirmations}{" "}
+                check{website.confirmations === 1 ? "" : "s"} in a row.
+              </p>
+            )
+            : (
+              <IncidentList
+                incidents={data.incidents.incidents.slice(0, INCIDENTS_SHOWN)}
+                back={`${path}#incidents`}
+                hideMonitor
+              />
+            )}
+        </Card>
+      </section>
+
       <div class="mt-8 flex flex-wrap items-center justify-between gap-3">
         <h2 class="text-lg font-semibold">Performance, {words}</h2>
         <RangeSwitch current={range} path={url.pathname} />
@@ -263,6 +301,13 @@ export default define.page<typeof handler>(({ data, url }) => {
     </>
   );
 });
+
+/** "any region fails", "at least half of its regions fail", … */
+function quorumWords(website: Website): string {
+  if (website.regions.length <= 1) return "its region fails";
+  if (website.quorum === "any") return "any of its regions fails";
+  return website.quorum === "all" ? "all its regions fail" : "at least half of its regions fail";
+}
 
 /** "3 min", but "90 s" where whole minutes would round. */
 const interval = (seconds: number) =>

@@ -1,0 +1,158 @@
+/**
+ * Incidents as the dashboard shows them: a table on wide screens, one card per incident
+ * on narrow ones, each with an "Acknowledge" button that is a plain form POST.
+ */
+import type { Incident } from "../../services/incidents/store.ts";
+import { formatDateTime, formatLongDuration } from "../../lib/time_format.ts";
+import { Time } from "../time.tsx";
+import { Button, LINK } from "../ui.tsx";
+
+interface Props {
+  incidents: Incident[];
+  /** Where the acknowledge form returns to (this page). */
+  back: string;
+  /** Hide the monitor column (on the monitor's own page). */
+  hideMonitor?: boolean;
+}
+
+export function IncidentList(props: Props) {
+  return (
+    <>
+      <div class="hidden md:block">
+        <table class="w-full text-left text-sm">
+          <caption class="sr-only">Incidents, newest first</caption>
+          <thead class="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-700 dark:text-slate-400">
+            <tr>
+              {!props.hideMonitor && <th scope="col" class="px-4 py-2">Monitor</th>}
+              <th scope="col" class="px-4 py-2">Started</th>
+              <th scope="col" class="px-4 py-2">Resolved</th>
+              <th scope="col" class="px-4 py-2">Duration</th>
+              <th scope="col" class="px-4 py-2">Regions</th>
+              <th scope="col" class="px-4 py-2">Cause</th>
+              <th scope="col" class="px-4 py-2">Acknowledged</th>
+            </tr>
+          </thead>
+          <tbody class="divide-y divide-slate-100 dark:divide-slate-700">
+            {props.incidents.map((incident) => (
+              <tr key={incident.id} class="align-top">
+                {!props.hideMonitor && (
+                  <td class="px-4 py-3">
+                    <MonitorLink incident={incident} />
+                  </td>
+                )}
+                <td class="px-4 py-3 whitespace-nowrap">
+                  <Time at={incident.startedAt} />
+                </td>
+                <td class="px-4 py-3 whitespace-nowrap">
+                  <Resolved incident={incident} />
+                </td>
+                <td class="px-4 py-3 whitespace-nowrap">
+                  {formatLongDuration(incident.durationMs)}
+                </td>
+                <td class="px-4 py-3">
+                  <Regions incident={incident} />
+                </td>
+                <td class="px-4 py-3 break-words">{causeText(incident)}</td>
+                <td class="px-4 py-3">
+                  <Acknowledgement incident={incident} back={props.back} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ul class="divide-y divide-slate-100 md:hidden dark:divide-slate-700">
+        {props.incidents.map((incident) => (
+          <li key={incident.id} class="space-y-2 p-4 text-sm">
+            <div class="flex flex-wrap items-baseline justify-between gap-2">
+              {props.hideMonitor
+                ? <span class="font-medium">Incident</span>
+                : <MonitorLink incident={incident} />}
+              {incident.resolvedAt === null ? <Resolved incident={incident} /> : (
+                <span>
+                  Resolved <Time at={incident.resolvedAt} />
+                </span>
+              )}
+            </div>
+            <dl class="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
+              <dt class="text-slate-600 dark:text-slate-400">Started</dt>
+              <dd>
+                <Time at={incident.startedAt} />
+              </dd>
+              <dt class="text-slate-600 dark:text-slate-400">Duration</dt>
+              <dd>{formatLongDuration(incident.durationMs)}</dd>
+              <dt class="text-slate-600 dark:text-slate-400">Regions</dt>
+              <dd>
+                <Regions incident={incident} />
+              </dd>
+              <dt class="text-slate-600 dark:text-slate-400">Cause</dt>
+              <dd class="break-words">{causeText(incident)}</dd>
+            </dl>
+            <Acknowledgement incident={incident} back={props.back} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function MonitorLink(props: { incident: Incident }) {
+  return (
+    <a href={`/app/monitors/${props.incident.websiteId}`} class={LINK}>
+      {props.incident.websiteName}
+    </a>
+  );
+}
+
+function Resolved(props: { incident: Incident }) {
+  const { resolvedAt } = props.incident;
+  if (resolvedAt === null) {
+    return (
+      <span class="inline-flex items-center gap-1.5 font-medium text-rose-700 dark:text-rose-400">
+        <span class="inline-block h-2 w-2 rounded-full bg-rose-600" aria-hidden="true"></span>
+        Ongoing
+      </span>
+    );
+  }
+  return <Time at={resolvedAt} />;
+}
+
+function Acknowledgement(props: { incident: Incident; back: string }) {
+  const { incident } = props;
+  if (incident.acknowledgedAt !== null) {
+    return (
+      <span class="text-slate-700 dark:text-slate-300">
+        By {incident.acknowledgedBy ?? "a deleted user"}, <Time at={incident.acknowledgedAt} />
+      </span>
+    );
+  }
+  return (
+    <form method="post" action={`/app/incidents/${incident.id}/acknowledge`}>
+      <input type="hidden" name="next" value={props.back} />
+      <Button
+        variant="secondary"
+        class="px-3 py-1"
+        aria-label={`Acknowledge the incident of ${incident.websiteName} started ${
+          formatDateTime(incident.startedAt, "UTC")
+        }`}
+      >
+        Acknowledge
+      </Button>
+    </form>
+  );
+}
+
+function Regions(props: { incident: Incident }) {
+  const { regions, totalRegions } = props.incident;
+  return (
+    <>
+      <span class="uppercase">{regions.join(", ")}</span> ({regions.length} of {totalRegions})
+    </>
+  );
+}
+
+function causeText(incident: Incident): string {
+  const { errorKind, errorMessage, httpStatus } = incident.cause;
+  const status = httpStatus ? `HTTP ${httpStatus}` : "";
+  return [errorKind, errorMessage || status].filter(Boolean).join(": ") || "Failed check";
+}

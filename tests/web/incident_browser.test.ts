@@ -1,0 +1,92 @@
+/**
+ * An outage in real Chromium, with a real publisher and worker checking a local target:
+ * the incident appears on the monitor's page and on the incidents page, is acknowledged
+ * with its button, and shows as resolved once the target is back.
+ */
+import assert from "node:assert/strict";
+import { apiServer } from "../helpers/api.ts";
+import { spawnProcess } from "../helpers/processes.ts";
+import { eventually, startTarget } from "../helpers/pipeline.ts";
+import { launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+
+Deno.test({
+  name: "an outage becomes an incident on the monitor page, is acknowledged, and resolves",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    let healthy = true;
+    const target = startTarget(() =>
+      healthy ? new Response("ok") : new Response("gone", { status: 503 })
+    );
+    const env = { REGIONS: "local", MIN_INTERVAL_SECONDS: "1", PUBLISHER_TICK_MS: "300" };
+    const server = await apiServer(env);
+    const processEnv = { ...server.bed.env, ...env, LOG_LEVEL: "warn" };
+    const publisher = spawnProcess("publisher/main.ts", processEnv);
+    const worker = spawnProcess("worker/main.ts", processEnv);
+    const browser = await launchChromium();
+    try {
+      const owner = await server.user("outage");
+      const site = await owner.api.website.create.mutate({
+        url: target.url,
+        name: "Checkout",
+        intervalSeconds: 1,
+        confirmations: 2,
+      });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await context.addCookies(
+        [...owner.jar].map(([name, value]) => ({ name, value, url: server.url })),
+      );
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      const monitorPage = `${server.url}/app/monitors/${site.id}`;
+      const incidents = page.locator("#incidents");
+
+      await page.goto(monitorPage);
+      await incidents.getByText("No incidents.").waitFor();
+
+      healthy = false;
+      await eventually(
+        async () => {
+          await page.goto(monitorPage);
+          return await incidents.getByText("Ongoing").first().isVisible();
+        },
+        30_000,
+        "the incident on the monitor page",
+      );
+      assert.match(await incidents.innerText(), /status: expected 2xx or 3xx, got 503/);
+      await screenshots(page, "incident-monitor-ongoing");
+
+      await page.getByRole("link", { name: "Incidents", exact: true }).click();
+      await page.waitForURL(`${server.url}/app/incidents`);
+      await page.getByRole("link", { name: "Checkout" }).first().waitFor();
+      await screenshots(page, "incidents-ongoing");
+      await page.getByRole("button", { name: /^Acknowledge the incident of Checkout/ }).first()
+        .click();
+      await page.waitForURL(`${server.url}/app/incidents`);
+      await page.getByText(`By ${owner.email}`).first().waitFor();
+
+      healthy = true;
+      await eventually(
+        async () => {
+          await page.goto(monitorPage);
+          return (await incidents.getByText("Ongoing").count()) === 0;
+        },
+        30_000,
+        "the incident resolved",
+      );
+      await screenshots(page, "incident-monitor-resolved");
+      await page.goto(`${server.url}/app/incidents`);
+      await screenshots(page, "incidents-resolved");
+      const list = (await owner.api.incident.list.query()).incidents;
+      assert.equal(list.length, 1, "one outage, one incident");
+      assert.notEqual(list[0].resolvedAt, null);
+      assert.equal(list[0].acknowledgedBy, owner.email);
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+      await Promise.all([worker.stop(), publisher.stop()]);
+      await target.close();
+      await server.close();
+    }
+  },
+});
