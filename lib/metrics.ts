@@ -53,6 +53,12 @@ export const metrics = {
     labelNames: ["type"] as const,
     registers,
   }),
+  notifications: new Counter({
+    name: "uptime_notifications_total",
+    help: "Notification attempts by channel kind and outcome (delivered, retrying, failed).",
+    labelNames: ["kind", "outcome"] as const,
+    registers,
+  }),
   tasksPublished: new Counter({
     name: "uptime_tasks_published_total",
     help: "Tasks the publisher enqueued, by region.",

@@ -12,6 +12,7 @@ import type postgres from "postgres";
 import type { Config } from "../../../lib/config.ts";
 import { incidentEventSchema } from "../../../lib/incident_event.ts";
 import { log } from "../../../lib/logger.ts";
+import { metrics } from "../../../lib/metrics.ts";
 import { deliver } from "../deliver.ts";
 import { incidentMessage } from "../message.ts";
 import type { Outcome } from "../providers/mod.ts";
@@ -119,6 +120,7 @@ export class DeliveryQueue {
     let settled = true;
     if (outcome.ok) {
       await markDelivered(this.#sql, delivery);
+      metrics.notifications.inc({ kind: delivery.kind, outcome: "delivered" });
       log.info("notification.delivered", fields);
     } else {
       const { retryBaseMs, giveUpAfterMs } = this.#config.notifications;
@@ -134,6 +136,10 @@ export class DeliveryQueue {
         error: outcome.error,
         ...(retry ? { retryInMs: retry.delayMs } : {}),
       };
+      metrics.notifications.inc({
+        kind: delivery.kind,
+        outcome: state === "failed" ? "failed" : "retrying",
+      });
       if (state === "failed") log.warn("notification.failed", entry);
       else log.info("notification.retrying", entry);
       settled = state === "failed";
