@@ -107,8 +107,8 @@ export function MonitorOrder(
                 />
                 <MonitorName website={website} />
               </label>
-              <div class="flex w-full flex-wrap items-center gap-2 pl-10 sm:w-auto sm:pl-0">
-                <label class="mr-2 flex cursor-pointer items-center gap-2 text-sm">
+              <div class="flex w-full flex-wrap items-center justify-between gap-2 pl-10 sm:w-auto sm:justify-end sm:gap-4 sm:pl-0">
+                <label class="flex cursor-pointer items-center gap-2 text-sm">
                   <input
                     type="checkbox"
                     name="showUrls"
@@ -118,26 +118,28 @@ export function MonitorOrder(
                   />
                   Show URL<span class="sr-only">{` of ${label}`}</span>
                 </label>
-                <button
-                  type="submit"
-                  name="move"
-                  value={`up:${website.id}`}
-                  class={small}
-                  disabled={i === 0}
-                >
-                  <span aria-hidden="true">↑</span>
-                  <span class="sr-only">Move</span> Up<span class="sr-only">{` ${label}`}</span>
-                </button>
-                <button
-                  type="submit"
-                  name="move"
-                  value={`down:${website.id}`}
-                  class={small}
-                  disabled={i === chosen.length - 1}
-                >
-                  <span aria-hidden="true">↓</span>
-                  <span class="sr-only">Move</span> Down<span class="sr-only">{` ${label}`}</span>
-                </button>
+                <span class="flex gap-2">
+                  <button
+                    type="submit"
+                    name="move"
+                    value={`up:${website.id}`}
+                    class={small}
+                    disabled={i === 0}
+                  >
+                    <span aria-hidden="true">↑</span>
+                    <span class="sr-only">Move</span> Up<span class="sr-only">{` ${label}`}</span>
+                  </button>
+                  <button
+                    type="submit"
+                    name="move"
+                    value={`down:${website.id}`}
+                    class={small}
+                    disabled={i === chosen.length - 1}
+                  >
+                    <span aria-hidden="true">↓</span>
+                    <span class="sr-only">Move</span> Down<span class="sr-only">{` ${label}`}</span>
+                  </button>
+                </span>
               </div>
             </li>
           );

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { getStatusPage } from "../../services/status_pages/get.ts";
+import { startFlyStandIn } from "../helpers/fly_stand_in.ts";
 
 const form = (fields: Record<string, string> | [string, string][]) => ({
   method: "POST",
@@ -278,5 +279,41 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
     });
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("with Fly, a domain's certificate goes from pending to issued as the editor shows", async () => {
+  const fly = startFlyStandIn();
+  const server = await apiServer(fly.env);
+  try {
+    const me = await server.user("fly-pages");
+    const page = await me.api.statusPage.create.mutate({
+      slug: `fly-${crypto.randomUUID().slice(0, 8)}`,
+      title: "Fly",
+      websiteIds: [],
+    });
+    const path = `/app/status-pages/${page.id}`;
+    const hostname = `status.${crypto.randomUUID().slice(0, 8)}.example.com`;
+    const added = await me.fetch(`${server.url}${path}`, form({ intent: "add-domain", hostname }));
+    await added.body?.cancel();
+    assert.equal(added.status, 303);
+    assert.deepEqual(fly.hostnames(), [hostname]);
+    const editor = async () => await (await me.fetch(`${server.url}${path}`)).text();
+    const pending = await editor();
+    assert.match(pending, /Certificate pending/);
+    assert.match(pending, new RegExp(`<code[^>]*>${fly.appName}\\.fly\\.dev</code>`));
+
+    fly.issue(hostname);
+    const [domain] = await me.api.statusDomain.list.query({ statusPageId: page.id });
+    const verified = await me.fetch(
+      `${server.url}${path}`,
+      form({ intent: "verify-domain", domainId: domain.id }),
+    );
+    await verified.body?.cancel();
+    assert.equal(verified.status, 303);
+    assert.match(await editor(), /Certificate issued/);
+  } finally {
+    await server.close();
+    await fly.close();
   }
 });
