@@ -12,6 +12,11 @@ interface Migration {
   version: number;
   name: string;
   statements: string[];
+  /**
+   * Columns to add where missing. ClickHouse 18.16 has no `ADD COLUMN IF NOT EXISTS`, so
+   * the runner looks each one up in system.columns first, which keeps the step idempotent.
+   */
+  addColumns?: { table: string; name: string; type: string }[];
 }
 
 export const migrations: Migration[] = [
@@ -55,6 +60,21 @@ export const migrations: Migration[] = [
       ORDER BY (website_id, region_id, hour)`,
     ],
   },
+  {
+    version: 2,
+    name: "check timings, certificate days left, degraded",
+    statements: [],
+    // Where a check's time went (summed over redirects; response_ms is the total), the days
+    // left on the TLS certificate (NULL without TLS), and a slow-but-up flag.
+    addColumns: [
+      { table: "checks", name: "dns_ms", type: "UInt32 DEFAULT 0" },
+      { table: "checks", name: "connect_ms", type: "UInt32 DEFAULT 0" },
+      { table: "checks", name: "tls_ms", type: "UInt32 DEFAULT 0" },
+      { table: "checks", name: "ttfb_ms", type: "UInt32 DEFAULT 0" },
+      { table: "checks", name: "cert_days_left", type: "Nullable(Int32)" },
+      { table: "checks", name: "degraded", type: "UInt8 DEFAULT 0" },
+    ],
+  },
 ];
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -86,6 +106,7 @@ export async function migrateClickHouse(
     for (const migration of migrations) {
       if (done.has(migration.version)) continue;
       for (const query of migration.statements) await ch.client.command({ query });
+      for (const column of migration.addColumns ?? []) await addColumn(ch, column);
       await recordApplied(ch, migration);
       applied.push(migration.version);
     }
@@ -94,6 +115,23 @@ export async function migrateClickHouse(
   } finally {
     await Promise.all([admin.close(), ch.close()]);
   }
+}
+
+async function addColumn(
+  ch: ClickHouse,
+  column: { table: string; name: string; type: string },
+): Promise<void> {
+  const existing = await ch.rows<{ name: string }>(
+    `SELECT name FROM system.columns WHERE database = currentDatabase()
+       AND table = ${literal.string(column.table)} AND name = ${literal.string(column.name)}`,
+  );
+  if (existing.length) return;
+  // The type is ours (a constant above), never user input.
+  await ch.client.command({
+    query: `ALTER TABLE ${identifier(column.table)} ADD COLUMN ${
+      identifier(column.name)
+    } ${column.type}`,
+  });
 }
 
 async function recordApplied(ch: ClickHouse, migration: Migration): Promise<void> {
