@@ -10,7 +10,8 @@ import { StatusBadge } from "../components/status.tsx";
 import { Time } from "../components/time.tsx";
 import { formatMs } from "../lib/time_format.ts";
 
-type Row = Check & { live?: boolean };
+// Live results carry no timing breakdown; the stored check does.
+type Row = Omit<Check, "timings"> & { timings?: Check["timings"]; live?: boolean };
 
 export default function RecentChecks(props: {
   checks: Check[];
@@ -57,8 +58,8 @@ export default function RecentChecks(props: {
               <td class="px-4 py-2 font-mono">{row.region}</td>
               <td class="px-4 py-2">
                 <StatusBadge
-                  status={row.outcome}
-                  label={`${row.outcome === "up" ? "Up" : "Down"}${
+                  status={row.outcome === "up" && row.degraded ? "degraded" : row.outcome}
+                  label={`${row.outcome === "down" ? "Down" : row.degraded ? "Degraded" : "Up"}${
                     row.httpStatus ? ` · ${row.httpStatus}` : ""
                   }`}
                 />
@@ -111,6 +112,8 @@ function merge(live: LiveResult[], checks: Check[]): Row[] {
       responseMs: result.responseMs,
       errorKind: result.errorKind,
       errorMessage: "",
+      degraded: result.degraded ?? false,
+      certDaysLeft: result.certDaysLeft ?? null,
       live: true,
     });
   }

@@ -15,6 +15,10 @@ export const liveResultSchema = z.object({
   httpStatus: whole(0, 999),
   responseMs: z.number().check(z.minimum(0)),
   errorKind: z.string().check(z.maxLength(64)),
+  /** Up but slower than the monitor's threshold (shown amber); absent in older results. */
+  degraded: z.optional(z.boolean()),
+  /** Days left on the TLS certificate; absent without TLS. */
+  certDaysLeft: z.optional(z.nullable(z.int())),
   /** Epoch milliseconds, like every timestamp the API and WebSocket send. */
   checkedAt: z.number().check(z.minimum(0)),
   /** Epoch milliseconds: the slot the check was scheduled for. */

@@ -14,13 +14,18 @@ export const taskSchema = z.object({
   timeoutMs: z.number().int().positive(),
   expectedStatus: z.number().int().min(100).max(599).nullable(),
   keyword: z.string().nullable(),
+  /** Defaults keep tasks enqueued before these fields existed valid. */
+  type: z.enum(["http", "tcp"]).default("http"),
+  forbiddenKeyword: z.string().nullable().default(null),
+  degradedMs: z.number().int().positive().nullable().default(null),
   /** The slot this check belongs to, in whole seconds: with website and region, its identity. */
   scheduledAt: z.number().int().positive(),
   /** Epoch ms after which running the check is worthless (the next slot has come). */
   deadline: z.number().int().positive(),
 });
 
-export type Task = z.infer<typeof taskSchema>;
+/** A task as read; `z.input` is what may be written (new fields optional). */
+export type Task = z.output<typeof taskSchema>;
 
 /** The longest timeout a website may set (a deployment's CHECK_TIMEOUT_MS may be longer). */
 export const MAX_WEBSITE_TIMEOUT_MS = 60_000;
@@ -34,7 +39,7 @@ export const RECLAIM_MARGIN_MS = 30_000;
 /** Tasks live at most this long on a stream; streams are trimmed by age beyond it. */
 export const MAX_TASK_AGE_MS = 10 * 60_000;
 
-export function encodeTask(task: Task): string {
+export function encodeTask(task: z.input<typeof taskSchema>): string {
   return JSON.stringify(task);
 }
 

@@ -15,6 +15,9 @@ export interface DueWebsite {
   regions: string[];
   expectedStatus: number | null;
   keyword: string | null;
+  type: "http" | "tcp";
+  forbiddenKeyword: string | null;
+  degradedMs: number | null;
   /** The latest slot on this website's schedule at or before now, in epoch seconds. */
   slot: number;
 }
@@ -45,7 +48,8 @@ export async function claimDueWebsites(
       select id, next_check_at as due_at,
              coalesce(interval_seconds, ${defaults.intervalSeconds}) as iv
       from websites
-      where active and next_check_at <= ${at}::timestamptz
+      -- Heartbeat monitors are not checked by workers: heartbeats.ts sweeps them.
+      where active and next_check_at <= ${at}::timestamptz and type <> 'heartbeat'
       order by next_check_at
       limit ${limit}
       for update skip locked
@@ -56,6 +60,7 @@ export async function claimDueWebsites(
     from due
     where w.id = due.id
     returning w.id, w.url, w.method, w.headers, w.body, w.regions, w.expected_status, w.keyword,
+              w.type, w.forbidden_keyword, w.degraded_ms,
               due.iv::int as interval_seconds,
               coalesce(w.timeout_ms, ${defaults.timeoutMs})::int as timeout_ms,
               floor(extract(epoch from due.due_at))::bigint as due`;
@@ -74,6 +79,9 @@ export async function claimDueWebsites(
       regions: row.regions,
       expectedStatus: row.expected_status,
       keyword: row.keyword,
+      type: row.type,
+      forbiddenKeyword: row.forbidden_keyword,
+      degradedMs: row.degraded_ms,
       slot: due + interval * Math.floor(Math.max(0, nowSeconds - due) / interval),
     };
   });

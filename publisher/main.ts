@@ -11,6 +11,7 @@ import { Publisher } from "./publisher.ts";
 import { registerStreamMetrics } from "./stream_metrics.ts";
 import { serveOperational } from "../lib/operational.ts";
 import { startNotifier } from "../services/notifications/dispatcher/notifier.ts";
+import { sweepMissedHeartbeats } from "./heartbeats.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 const ROLLUP_EVERY_MS = 60_000;
@@ -78,9 +79,36 @@ await runProcess("publisher", async (config, shutdown) => {
   };
   const rollupTimer = setInterval(rollUp, ROLLUP_EVERY_MS);
 
+  // The leader also records missed heartbeats, at the publisher's own pace.
+  let sweeping = false;
+  let sweepFailed = false;
+  const sweepHeartbeats = async () => {
+    if (!publisher.isLeader || sweeping) return;
+    sweeping = true;
+    try {
+      const missed = await sweepMissedHeartbeats({
+        sql: connections.pg.sql,
+        ch: connections.ch,
+        redis: connections.redis,
+        keys,
+        defaultIntervalSeconds: Math.round(config.publishIntervalMs / 1000),
+      });
+      if (missed) log.info("heartbeats.missed", { monitors: missed });
+      sweepFailed = false;
+    } catch (error) {
+      // One line per outage, not one per tick.
+      if (!sweepFailed) log.error("heartbeats.sweep_failed", { error });
+      sweepFailed = true;
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweepTimer = setInterval(sweepHeartbeats, config.publisherTickMs);
+
   await aborted(shutdown);
   clearInterval(retentionTimer);
   clearInterval(rollupTimer);
+  clearInterval(sweepTimer);
   await Promise.all([publisher.stop(), notifier.stopped]);
   await health?.shutdown();
   await connections.close();

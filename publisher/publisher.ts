@@ -155,6 +155,9 @@ function tasksByRegion(
       timeoutMs: website.timeoutMs,
       expectedStatus: website.expectedStatus,
       keyword: website.keyword,
+      type: website.type,
+      forbiddenKeyword: website.forbiddenKeyword,
+      degradedMs: website.degradedMs,
       scheduledAt: website.slot,
       deadline: deadline(website, timing),
     });

@@ -15,6 +15,8 @@ export function toLiveResult(row: CheckRow): LiveResult {
     httpStatus: row.http_status,
     responseMs: row.response_ms,
     errorKind: row.error_kind,
+    degraded: row.degraded === 1,
+    certDaysLeft: row.cert_days_left,
     // Rows hold epoch seconds (ClickHouse DateTime); everything we publish speaks ms.
     checkedAt: row.checked_at * 1000,
     scheduledAt: row.scheduled_at * 1000,

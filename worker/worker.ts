@@ -12,6 +12,7 @@ import { log, withLogContext } from "../lib/logger.ts";
 import { metrics } from "../lib/metrics.ts";
 import { aborted } from "../lib/lifecycle.ts";
 import { runCheck } from "./check/mod.ts";
+import { runTcpCheck } from "./check/tcp.ts";
 import { type Delivery, TaskStream } from "./task_stream.ts";
 import { type PendingResult, ResultStore } from "./result_store.ts";
 import { publishLiveResults } from "./live_status.ts";
@@ -283,19 +284,27 @@ export class Worker {
   #start(delivery: Delivery): void {
     const task = delivery.task!;
     const startedAt = Date.now();
+    const options = {
+      allowPrivateTargets: this.#o.allowPrivateTargets,
+      signal: this.#cutOff.signal,
+    };
     // Every line logged during the check names its task.
     const checked = withLogContext(
       { taskId: delivery.id, websiteId: task.websiteId },
       () =>
-        runCheck({
-          url: task.url,
-          method: task.method,
-          headers: task.headers,
-          body: task.body,
-          timeoutMs: task.timeoutMs,
-          expectedStatus: task.expectedStatus,
-          keyword: task.keyword,
-        }, { allowPrivateTargets: this.#o.allowPrivateTargets, signal: this.#cutOff.signal }),
+        task.type === "tcp"
+          ? runTcpCheck({ url: task.url, timeoutMs: task.timeoutMs }, options)
+          : runCheck({
+            url: task.url,
+            method: task.method,
+            headers: task.headers,
+            body: task.body,
+            timeoutMs: task.timeoutMs,
+            expectedStatus: task.expectedStatus,
+            keyword: task.keyword,
+            forbiddenKeyword: task.forbiddenKeyword,
+            degradedMs: task.degradedMs,
+          }, options),
     );
     const running: Promise<void> = checked.then((result) => {
       // Cut off by shutdown: no result to store; the task goes back to the group.
@@ -316,6 +325,12 @@ export class Worker {
           response_ms: result.responseMs,
           error_kind: result.errorKind,
           error_message: result.errorMessage,
+          dns_ms: result.timings.dnsMs,
+          connect_ms: result.timings.connectMs,
+          tls_ms: result.timings.tlsMs,
+          ttfb_ms: result.timings.ttfbMs,
+          cert_days_left: result.certDaysLeft,
+          degraded: result.degraded ? 1 : 0,
         },
       });
     }).catch((error) => {

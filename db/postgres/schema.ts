@@ -57,11 +57,27 @@ export const websites = pgTable("websites", {
   keyword: text("keyword"),
   /** Channels alerted about this monitor's incidents; null: every channel of the owner, new ones included. */
   notificationChannelIds: uuid("notification_channel_ids").array(),
+  /** "http", "tcp" (url is tcp://host:port) or "heartbeat" (the job calls us). */
+  type: text("type").$type<"http" | "tcp" | "heartbeat">().notNull().default("http"),
+  /** Down when the body holds this ("must not contain"). */
+  forbiddenKeyword: text("forbidden_keyword"),
+  /** An up check slower than this is degraded. Null: never. */
+  degradedMs: integer("degraded_ms"),
+  /** Warn this many days before the TLS certificate expires. Null: 14. */
+  certExpiryWarnDays: integer("cert_expiry_warn_days"),
+  /** A heartbeat monitor's secret ping token (`/api/heartbeat/<token>`). */
+  heartbeatToken: text("heartbeat_token").unique(),
+  /** Extra time after the period before a missing beat counts. Null: 0. */
+  heartbeatGraceSeconds: integer("heartbeat_grace_seconds"),
+  lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }),
   active: boolean("active").notNull().default(true),
   /** Consecutive failed (or successful) checks after which a region is failing (recovered). */
   confirmations: integer("confirmations").notNull().default(2),
   quorum: quorum("quorum").notNull().default("half"),
-  /** When the publisher enqueues this website next; it finds due websites by this alone. */
+  /**
+   * When the publisher enqueues this website next; it finds due websites by this alone.
+   * For a heartbeat monitor: when a missing beat makes it down.
+   */
   nextCheckAt: timestamp("next_check_at", { withTimezone: true }).notNull().defaultNow(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),

@@ -25,6 +25,12 @@ export interface Check {
   responseMs: number;
   errorKind: string;
   errorMessage: string;
+  /** Up, but slower than the website's degraded threshold. */
+  degraded: boolean;
+  /** Where the time went; `responseMs` is the total. Zero for results without timings. */
+  timings: { dnsMs: number; connectMs: number; tlsMs: number; ttfbMs: number };
+  /** Days left on the TLS certificate; null without TLS. */
+  certDaysLeft: number | null;
 }
 
 export interface ChecksPage {
@@ -64,6 +70,12 @@ interface Row {
   response_ms: number;
   error_kind: string;
   error_message: string;
+  dns_ms: number;
+  connect_ms: number;
+  tls_ms: number;
+  ttfb_ms: number;
+  cert_days_left: number | null;
+  degraded: number;
 }
 
 export async function websiteChecks(
@@ -83,6 +95,14 @@ export async function websiteChecks(
     responseMs: Number(row.response_ms),
     errorKind: row.error_kind,
     errorMessage: row.error_message,
+    degraded: Number(row.degraded) === 1,
+    timings: {
+      dnsMs: Number(row.dns_ms),
+      connectMs: Number(row.connect_ms),
+      tlsMs: Number(row.tls_ms),
+      ttfbMs: Number(row.ttfb_ms),
+    },
+    certDaysLeft: row.cert_days_left === null ? null : Number(row.cert_days_left),
   }));
   const last = page.at(-1);
   return {
@@ -117,7 +137,8 @@ async function newestChecks(
     // eventually does, without FINAL's merge of every part.
     rows = await services.ch.rows<Row>(
       `SELECT region_id, toUInt32(scheduled_at) AS scheduled, toUInt32(checked_at) AS checked,
-         outcome, http_status, response_ms, error_kind, error_message
+         outcome, http_status, response_ms, error_kind, error_message,
+         dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded
        FROM checks
        WHERE website_id = ${literal.uuid(websiteId)} ${olderThanCursor} ${since}
        ORDER BY scheduled_at DESC, region_id DESC, checked_at DESC

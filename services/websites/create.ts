@@ -1,13 +1,15 @@
 /** Adds a monitor for the actor; it is checked right away (nextCheckAt = now). */
 import { count, eq, sql } from "drizzle-orm";
 import { users, websites } from "../../db/postgres/schema.ts";
+import type { Config } from "../../lib/config.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { checkSettings } from "./rules.ts";
 import type { CreateInput } from "./schemas.ts";
 import { toWebsite, type Website } from "./store.ts";
 import { acceptChannelIds } from "../notifications/attach.ts";
-import { acceptTargetUrl, type Resolver } from "./url_policy.ts";
+import type { Resolver } from "./url_policy.ts";
+import { acceptMonitorTarget, checkTypeSettings, newHeartbeatToken } from "./monitor_target.ts";
 
 export async function createWebsite(
   services: Services,
@@ -16,12 +18,12 @@ export async function createWebsite(
   resolve?: Resolver,
 ): Promise<Website> {
   const { config } = services;
+  const type = input.type ?? "http";
+  const heartbeat = type === "heartbeat";
   const values = {
     ownerId: actor.userId,
-    url: await acceptTargetUrl(input.url, {
-      allowPrivateTargets: config.allowPrivateTargets,
-      resolve,
-    }),
+    type,
+    url: await acceptMonitorTarget(type, input.url, config, resolve),
     name: input.name || null,
     method: input.method ?? "GET",
     headers: input.headers ?? {},
@@ -34,9 +36,20 @@ export async function createWebsite(
     confirmations: input.confirmations ?? 2,
     quorum: input.quorum ?? "half",
     notificationChannelIds: await acceptChannelIds(services, actor, input.notificationIds) ?? null,
-    nextCheckAt: sql`now()`,
+    forbiddenKeyword: input.forbiddenKeyword ?? null,
+    degradedMs: input.degradedMs ?? null,
+    certExpiryWarnDays: input.certExpiryWarnDays ?? null,
+    heartbeatGraceSeconds: input.heartbeatGraceSeconds ?? null,
+    heartbeatToken: heartbeat ? newHeartbeatToken() : null,
+    // A heartbeat is due (down) when no beat came within one period plus the grace time.
+    nextCheckAt: heartbeat
+      ? heartbeatDeadline(input.intervalSeconds, input.heartbeatGraceSeconds, config)
+      : sql`now()`,
   };
+  checkTypeSettings(type, values);
   checkSettings(config, values);
+  // Beats arrive at the web, not at a region: heartbeat results carry the first region.
+  if (heartbeat) values.regions = [config.regions[0]];
 
   const row = await services.db.transaction(async (tx) => {
     // Locking the owner's row serialises their creates, so two at once cannot both
@@ -54,4 +67,14 @@ export async function createWebsite(
     return inserted;
   });
   return toWebsite(row, config);
+}
+
+/** When a heartbeat monitor with these settings is down if no beat arrives first. */
+export function heartbeatDeadline(
+  intervalSeconds: number | null | undefined,
+  graceSeconds: number | null | undefined,
+  config: Config,
+) {
+  const period = intervalSeconds ?? Math.round(config.publishIntervalMs / 1000);
+  return sql`now() + make_interval(secs => ${period + (graceSeconds ?? 0)})`;
 }

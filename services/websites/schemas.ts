@@ -19,6 +19,10 @@ export const MAX_HEADERS = 20;
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_INTERVAL_SECONDS = 86_400;
 export const QUORUMS = ["any", "half", "all"] as const;
+/** http: a URL is fetched; tcp: a port must accept connections; heartbeat: the job calls us. */
+export const MONITOR_TYPES = ["http", "tcp", "heartbeat"] as const;
+export type MonitorType = (typeof MONITOR_TYPES)[number];
+export const DEFAULT_CERT_EXPIRY_WARN_DAYS = 14;
 
 export const idInput = z.strictObject({ id: z.uuid({ error: "id: not a valid website id" }) });
 
@@ -76,10 +80,19 @@ const settings = {
     .max(256, "keyword: at most 256 characters"),
   confirmations: whole("confirmations", 1, 10),
   quorum: z.enum(QUORUMS, { error: `quorum: expected one of ${QUORUMS.join(", ")}` }),
+  forbiddenKeyword: z.string({ error: "forbiddenKeyword: expected a string" })
+    .min(1, "forbiddenKeyword: may not be empty")
+    .max(256, "forbiddenKeyword: at most 256 characters"),
+  degradedMs: whole("degradedMs", 1, 60_000),
+  certExpiryWarnDays: whole("certExpiryWarnDays", 0, 365),
+  heartbeatGraceSeconds: whole("heartbeatGraceSeconds", 0, MAX_INTERVAL_SECONDS),
 };
 
 export const createInput = z.strictObject({
-  url,
+  type: z.enum(MONITOR_TYPES, { error: `type: expected one of ${MONITOR_TYPES.join(", ")}` })
+    .optional(),
+  // Required for http and tcp monitors (create.ts says so); a heartbeat has none.
+  url: url.optional(),
   name: settings.name.optional(),
   method: settings.method.optional(),
   headers: settings.headers.optional(),
@@ -92,6 +105,10 @@ export const createInput = z.strictObject({
   confirmations: settings.confirmations.optional(),
   quorum: settings.quorum.optional(),
   notificationIds: notificationIdsInput.optional(),
+  forbiddenKeyword: settings.forbiddenKeyword.optional(),
+  degradedMs: settings.degradedMs.optional(),
+  certExpiryWarnDays: settings.certExpiryWarnDays.optional(),
+  heartbeatGraceSeconds: settings.heartbeatGraceSeconds.optional(),
 });
 
 /** Every field optional; `null` clears a setting back to its default. */
@@ -110,6 +127,10 @@ export const updateInput = z.strictObject({
   confirmations: settings.confirmations.optional(),
   quorum: settings.quorum.optional(),
   notificationIds: notificationIdsInput.optional(),
+  forbiddenKeyword: settings.forbiddenKeyword.nullable().optional(),
+  degradedMs: settings.degradedMs.nullable().optional(),
+  certExpiryWarnDays: settings.certExpiryWarnDays.nullable().optional(),
+  heartbeatGraceSeconds: settings.heartbeatGraceSeconds.nullable().optional(),
 });
 
 export const setActiveInput = z.strictObject({

@@ -4,6 +4,7 @@ import { websites } from "../../db/postgres/schema.ts";
 import type { Config } from "../../lib/config.ts";
 import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { DEFAULT_CERT_EXPIRY_WARN_DAYS } from "./schemas.ts";
 
 export type WebsiteRow = typeof websites.$inferSelect;
 
@@ -28,6 +29,21 @@ export interface Website {
   quorum: "any" | "half" | "all";
   /** Channels alerted about incidents; null: every channel of the account, new ones too. */
   notificationIds: string[] | null;
+  type: "http" | "tcp" | "heartbeat";
+  /** Down when the body holds this. */
+  forbiddenKeyword: string | null;
+  /** An up check slower than this is degraded (amber); null: never. */
+  degradedMs: number | null;
+  /** Effective: warn this many days before the TLS certificate expires. */
+  certExpiryWarnDays: number;
+  /** For heartbeat monitors: where the job calls, and how late it may be. */
+  heartbeat: {
+    /** The secret ping URL (GET or POST). */
+    pingUrl: string;
+    graceSeconds: number;
+    /** Epoch ms of the last beat; null before the first. */
+    lastBeatAt: number | null;
+  } | null;
   active: boolean;
   /** Epoch milliseconds, like every timestamp the website API returns. */
   createdAt: number;
@@ -50,6 +66,17 @@ export function toWebsite(row: WebsiteRow, config: Config): Website {
     confirmations: row.confirmations,
     quorum: row.quorum,
     notificationIds: row.notificationChannelIds,
+    type: row.type,
+    forbiddenKeyword: row.forbiddenKeyword,
+    degradedMs: row.degradedMs,
+    certExpiryWarnDays: row.certExpiryWarnDays ?? DEFAULT_CERT_EXPIRY_WARN_DAYS,
+    heartbeat: row.type === "heartbeat" && row.heartbeatToken
+      ? {
+        pingUrl: new URL(`/api/heartbeat/${row.heartbeatToken}`, config.appUrl).href,
+        graceSeconds: row.heartbeatGraceSeconds ?? 0,
+        lastBeatAt: row.lastHeartbeatAt?.getTime() ?? null,
+      }
+      : null,
     active: row.active,
     createdAt: row.createdAt.getTime(),
     updatedAt: row.updatedAt.getTime(),

@@ -5,12 +5,14 @@
 import { sql } from "drizzle-orm";
 import { websites } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
-import { notFound } from "../errors.ts";
+import { DomainError, notFound } from "../errors.ts";
 import { checkSettings } from "./rules.ts";
 import type { UpdateInput } from "./schemas.ts";
 import { ownedBy, ownedWebsite, toWebsite, type Website } from "./store.ts";
 import { acceptChannelIds } from "../notifications/attach.ts";
-import { acceptTargetUrl, type Resolver } from "./url_policy.ts";
+import type { Resolver } from "./url_policy.ts";
+import { acceptMonitorTarget, checkTypeSettings } from "./monitor_target.ts";
+import { heartbeatDeadline } from "./create.ts";
 
 export async function updateWebsite(
   services: Services,
@@ -23,7 +25,7 @@ export async function updateWebsite(
   const current = await ownedWebsite(services, actor, id);
   const acceptedUrl = url === undefined
     ? undefined
-    : await acceptTargetUrl(url, { allowPrivateTargets: config.allowPrivateTargets, resolve });
+    : await acceptMonitorTarget(current.type, url, config, resolve);
   const channelIds = await acceptChannelIds(services, actor, notificationIds);
   const patch = {
     ...changes,
@@ -39,14 +41,45 @@ export async function updateWebsite(
       : patch.intervalSeconds,
     regions: patch.regions ?? current.regions,
   });
+  const merged = <K extends keyof typeof current>(key: K) =>
+    key in patch && patch[key as keyof typeof patch] !== undefined
+      ? patch[key as keyof typeof patch] as typeof current[K]
+      : current[key];
+  checkTypeSettings(current.type, {
+    method: merged("method"),
+    headers: merged("headers"),
+    body: merged("body"),
+    expectedStatus: merged("expectedStatus"),
+    keyword: merged("keyword"),
+    forbiddenKeyword: merged("forbiddenKeyword"),
+    heartbeatGraceSeconds: merged("heartbeatGraceSeconds"),
+  });
+  const heartbeat = current.type === "heartbeat";
+  if (heartbeat && patch.regions !== undefined) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "regions: a heartbeat monitor is not checked from regions",
+    );
+  }
   const reschedule = (acceptedUrl !== undefined && acceptedUrl !== current.url) ||
-    (patch.intervalSeconds !== undefined && patch.intervalSeconds !== current.intervalSeconds);
+    (patch.intervalSeconds !== undefined && patch.intervalSeconds !== current.intervalSeconds) ||
+    (heartbeat && patch.heartbeatGraceSeconds !== undefined &&
+      patch.heartbeatGraceSeconds !== current.heartbeatGraceSeconds);
+  const nextCheckAt = !reschedule ? {} : heartbeat
+    ? {
+      nextCheckAt: heartbeatDeadline(
+        merged("intervalSeconds"),
+        merged("heartbeatGraceSeconds"),
+        config,
+      ),
+    }
+    : { nextCheckAt: sql`now()` };
 
   const [row] = await services.db.update(websites)
     .set({
       ...patch,
       updatedAt: sql`now()`,
-      ...(reschedule ? { nextCheckAt: sql`now()` } : {}),
+      ...nextCheckAt,
     })
     .where(ownedBy(actor, id))
     .returning();

@@ -13,6 +13,7 @@
 import { lookup } from "node:dns/promises";
 // The same rule the worker applies on every connection.
 import { blockReason } from "../../lib/address_policy.ts";
+import { portProblem } from "../../lib/port_policy.ts";
 import { DomainError } from "../errors.ts";
 import { withTimeout } from "../../lib/async.ts";
 
@@ -48,10 +49,40 @@ export async function acceptTargetUrl(
   if (url.username || url.password) {
     throw refuse("credentials in the URL are not allowed; send them as a header");
   }
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  const badPort = portProblem(port);
+  if (badPort) throw refuse(badPort);
   if (!options.allowPrivateTargets) {
     await refusePrivateTarget(url.hostname, options.resolve ?? systemResolver);
   }
   return url.href;
+}
+
+/**
+ * A TCP monitor's target, normalised to `tcp://host:port` (a bare `host:port` is taken
+ * too), or BAD_REQUEST saying what is wrong. Same address and port rules as http.
+ */
+export async function acceptTcpTarget(
+  raw: string,
+  options: { allowPrivateTargets: boolean; resolve?: Resolver },
+): Promise<string> {
+  const hostPort = raw.trim().replace(/^tcp:\/\//i, "");
+  let url: URL;
+  try {
+    // http:// only borrows the WHATWG host parser, which normalises every IP spelling.
+    url = new URL(`http://${hostPort}`);
+  } catch {
+    throw refuse("expected host:port for a TCP monitor");
+  }
+  if (!url.port || url.pathname !== "/" || url.search || url.hash || url.username) {
+    throw refuse("expected host:port for a TCP monitor (a port is required, nothing after it)");
+  }
+  const badPort = portProblem(Number(url.port));
+  if (badPort) throw refuse(badPort);
+  if (!options.allowPrivateTargets) {
+    await refusePrivateTarget(url.hostname, options.resolve ?? systemResolver);
+  }
+  return `tcp://${url.host}`;
 }
 
 async function refusePrivateTarget(hostname: string, resolve: Resolver): Promise<void> {

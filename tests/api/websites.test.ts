@@ -39,6 +39,11 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       confirmations: 2, // a region fails after two failed checks in a row
       quorum: "half",
       notificationIds: null, // every channel of the account
+      type: "http",
+      forbiddenKeyword: null,
+      degradedMs: null,
+      certExpiryWarnDays: 14,
+      heartbeat: null,
       active: true,
       createdAt: 0,
       updatedAt: 0,

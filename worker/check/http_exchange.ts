@@ -73,39 +73,52 @@ export async function exchange(
   };
 }
 
-/** How a keyword scan ended. */
-export type KeywordScan = { found: true } | { found: false; reason: string };
+/** What a body must and must not hold; either may be empty (not checked). */
+export interface BodyRules {
+  keyword: string;
+  forbiddenKeyword: string;
+}
 
 /**
- * Reads the body only until `keyword` appears or `maxBytes` have arrived, keeping just
- * enough text to match across chunk boundaries, so memory stays flat whatever the
- * target streams. The caller closes the response afterwards.
+ * Reads the body only as far as the rules need (until the keyword appears, or up to
+ * `maxBytes` when a forbidden keyword must be absent), keeping just enough text to match
+ * across chunk boundaries, so memory stays flat whatever the target streams. Returns why
+ * the body breaks a rule, or null. The caller closes the response afterwards.
  */
-export async function scanForKeyword(
+export async function scanBody(
   response: HttpResponse,
-  keyword: string,
+  rules: BodyRules,
   maxBytes: number,
-): Promise<KeywordScan> {
+): Promise<string | null> {
+  const { keyword, forbiddenKeyword } = rules;
   const decoder = new TextDecoder();
-  const overlap = keyword.length - 1;
+  const overlap = Math.max(keyword.length, forbiddenKeyword.length) - 1;
   let carry = "";
   let received = 0;
-  const search = (text: string): boolean => {
+  let found = keyword === "";
+  // Why the text seen so far breaks a rule for good, or null.
+  const search = (text: string): string | null => {
     const window = carry + text;
-    if (window.includes(keyword)) return true;
+    if (forbiddenKeyword !== "" && window.includes(forbiddenKeyword)) {
+      return "forbidden keyword found in response body";
+    }
+    if (!found && window.includes(keyword)) found = true;
     carry = overlap > 0 ? window.slice(-overlap) : "";
-    return false;
+    return null;
   };
 
   for await (const chunk of response.body()) {
     const part = chunk.subarray(0, maxBytes - received);
     received += part.length;
-    if (search(decoder.decode(part, { stream: true }))) return { found: true };
+    const broken = search(decoder.decode(part, { stream: true }));
+    if (broken) return broken;
+    // Nothing more to learn: the keyword is here and nothing is forbidden.
+    if (found && forbiddenKeyword === "") return null;
     if (received >= maxBytes) {
-      return { found: false, reason: `keyword not found in first ${formatBytes(maxBytes)}` };
+      return found ? null : `keyword not found in first ${formatBytes(maxBytes)}`;
     }
   }
-  return search(decoder.decode())
-    ? { found: true }
-    : { found: false, reason: "keyword not found in response body" };
+  const broken = search(decoder.decode());
+  if (broken) return broken;
+  return found ? null : "keyword not found in response body";
 }

@@ -18,7 +18,7 @@
  */
 import { isReservedHeader } from "../../lib/header_policy.ts";
 import { CheckFailure, type ErrorKind, toFailure } from "./failures.ts";
-import { exchange, type HopRequest, type HttpResponse, scanForKeyword } from "./http_exchange.ts";
+import { exchange, type HopRequest, type HttpResponse, scanBody } from "./http_exchange.ts";
 import {
   type AddressRule,
   defaultRule,
@@ -41,6 +41,10 @@ export interface CheckRequest {
   expectedStatus: number | null;
   /** When set, the body (first `maxBodyBytes`, UTF-8) must contain it. */
   keyword: string | null;
+  /** When set, the body (first `maxBodyBytes`) must not contain it. */
+  forbiddenKeyword?: string | null;
+  /** An up check whose response took longer than this is degraded; null: never. */
+  degradedMs?: number | null;
 }
 
 export interface CheckResult {
@@ -52,6 +56,8 @@ export interface CheckResult {
   errorKind: ErrorKind | "";
   /** One line, at most 300 characters; "" when up. */
   errorMessage: string;
+  /** Up, but slower than the request's `degradedMs`. */
+  degraded: boolean;
   /** Where the time went, summed over every hop (redirects included), in whole ms. */
   timings: CheckTimings;
   /**
@@ -126,11 +132,11 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
     responseMs = Math.round(final.headersAt - started);
     try {
       judgeStatus(final.status, req.expectedStatus);
-      const keyword = req.keyword ?? "";
-      if (keyword !== "") {
+      const rules = { keyword: req.keyword ?? "", forbiddenKeyword: req.forbiddenKeyword ?? "" };
+      if (rules.keyword !== "" || rules.forbiddenKeyword !== "") {
         const maxBytes = opts.maxBodyBytes ?? 1024 * 1024;
-        const scan = await scanForKeyword(final.response, keyword, maxBytes);
-        if (!scan.found) throw new CheckFailure("keyword", scan.reason);
+        const broken = await scanBody(final.response, rules, maxBytes);
+        if (broken) throw new CheckFailure("keyword", broken);
       }
     } finally {
       // Without a keyword the body is never read: closing here frees the socket even
@@ -143,6 +149,7 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
       responseMs,
       errorKind: "",
       errorMessage: "",
+      degraded: req.degradedMs != null && responseMs > req.degradedMs,
       ...measured(),
     };
   } catch (error) {
@@ -153,6 +160,7 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
       responseMs: httpStatus ? responseMs : elapsed(),
       errorKind: failure.kind,
       errorMessage: failure.message,
+      degraded: false,
       ...measured(),
     };
   } finally {

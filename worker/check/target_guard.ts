@@ -10,6 +10,7 @@
  */
 import { lookup } from "node:dns/promises";
 import { blockReason, ipVersion } from "../../lib/address_policy.ts";
+import { portProblem } from "../../lib/port_policy.ts";
 import { CheckFailure, toFailure } from "./failures.ts";
 
 /** A parsed http(s) URL, ready to connect to. */
@@ -56,14 +57,40 @@ export function parseTarget(raw: string, base?: URL): Target {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   if (!hostname) throw new CheckFailure("invalid", `URL has no host: ${raw}`);
   const secure = url.protocol === "https:";
+  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  // Checked on every hop: a redirect to a mail port is refused like a URL with one.
+  const badPort = portProblem(port);
+  if (badPort) throw new CheckFailure("blocked", `blocked: ${badPort}`);
   return {
     url,
     secure,
     hostname,
-    port: url.port ? Number(url.port) : secure ? 443 : 80,
+    port,
     host: url.host,
     path: `${url.pathname || "/"}${url.search}`,
   };
+}
+
+/**
+ * Parses a TCP monitor's target, `tcp://host:port`. The host goes through URL parsing
+ * as for http, so every IP spelling is normalised before the guard sees it.
+ */
+export function parseTcpTarget(raw: string): Target {
+  const match = /^tcp:\/\/(.+)$/i.exec(raw.trim());
+  let url: URL | null = null;
+  try {
+    url = match ? new URL(`http://${match[1]}`) : null;
+  } catch {
+    url = null;
+  }
+  if (!url || !url.port || url.pathname !== "/" || url.search || url.username) {
+    throw new CheckFailure("invalid", `invalid TCP target (expected tcp://host:port): ${raw}`);
+  }
+  const port = Number(url.port);
+  const badPort = portProblem(port);
+  if (badPort) throw new CheckFailure("blocked", `blocked: ${badPort}`);
+  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  return { url, secure: false, hostname, port, host: url.host, path: "/" };
 }
 
 /**

@@ -1,0 +1,24 @@
+/**
+ * A beat from a heartbeat monitor's job (`/api/heartbeat/<token>`): the monitor is up
+ * now, and down if the next beat is later than one period plus the grace time.
+ */
+import type { Services } from "../context.ts";
+import { heartbeatRow, storeHeartbeatResults } from "./store_results.ts";
+
+/** Records the beat; false when no active heartbeat monitor has this token. */
+export async function recordHeartbeat(services: Services, token: string): Promise<boolean> {
+  // Tokens are 32 URL-safe characters; anything else is not worth a query.
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return false;
+  const defaultInterval = Math.round(services.config.publishIntervalMs / 1000);
+  const rows = await services.sql<{ id: string; regions: string[]; at: string }[]>`
+    update websites
+    set last_heartbeat_at = now(),
+        next_check_at = now() + make_interval(secs =>
+          coalesce(interval_seconds, ${defaultInterval}) + coalesce(heartbeat_grace_seconds, 0))
+    where heartbeat_token = ${token} and type = 'heartbeat' and active
+    returning id, regions, floor(extract(epoch from now()))::bigint as at`;
+  if (!rows.length) return false;
+  const [{ id, regions, at }] = rows;
+  await storeHeartbeatResults(services, [heartbeatRow(id, regions[0], Number(at), null)]);
+  return true;
+}

@@ -1,0 +1,49 @@
+/**
+ * Heartbeat results go where every check result goes: a row in ClickHouse `checks` and
+ * the live status in Redis (with its pub/sub message), so the dashboard, status pages and
+ * incidents see a heartbeat monitor like any other.
+ */
+import type { ClickHouse } from "../../db/clickhouse/client.ts";
+import type { Redis } from "../../lib/redis.ts";
+import type { RedisKeys } from "../../lib/redis_keys.ts";
+import type { CheckRow } from "../../worker/result_store.ts";
+import { publishLiveResults } from "../../worker/live_status.ts";
+
+export interface ResultSinks {
+  ch: ClickHouse;
+  redis: Redis;
+  keys: RedisKeys;
+}
+
+/** A heartbeat result; `at` in epoch seconds is both its slot and when it was seen. */
+export function heartbeatRow(
+  websiteId: string,
+  region: string,
+  at: number,
+  missed: { message: string } | null,
+): CheckRow {
+  return {
+    website_id: websiteId,
+    region_id: region,
+    scheduled_at: at,
+    checked_at: missed ? Math.floor(Date.now() / 1000) : at,
+    outcome: missed ? "down" : "up",
+    http_status: 0,
+    response_ms: 0,
+    error_kind: missed ? "heartbeat" : "",
+    error_message: missed?.message ?? "",
+    dns_ms: 0,
+    connect_ms: 0,
+    tls_ms: 0,
+    ttfb_ms: 0,
+    cert_days_left: null,
+    degraded: 0,
+  };
+}
+
+/** Stores the rows, then publishes them live; throws when ClickHouse refuses them. */
+export async function storeHeartbeatResults(sinks: ResultSinks, rows: CheckRow[]): Promise<void> {
+  if (!rows.length) return;
+  await sinks.ch.client.insert({ table: "checks", format: "JSONEachRow", values: rows });
+  await publishLiveResults(sinks.redis, sinks.keys, rows);
+}

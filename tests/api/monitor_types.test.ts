@@ -1,0 +1,184 @@
+/**
+ * Monitor types and the deeper check settings through the API: heartbeat monitors (ping
+ * URL, missed beats), TCP monitors, keyword absence, degraded threshold, certificate
+ * warning days, blocked ports, and the timing breakdown in `website.checks`.
+ */
+import assert from "node:assert/strict";
+import { apiServer, errorMessage } from "../helpers/api.ts";
+import { sweepMissedHeartbeats } from "../../publisher/heartbeats.ts";
+import { claimDueWebsites } from "../../publisher/due_websites.ts";
+
+Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is later than period + grace", async () => {
+  const server = await apiServer({ REGIONS: "ams,iad", REGION: "ams" });
+  try {
+    const { api } = await server.user();
+    const monitor = await api.website.create.mutate({
+      type: "heartbeat",
+      name: "Nightly backup",
+      intervalSeconds: 3_600,
+      heartbeatGraceSeconds: 600,
+    });
+    assert.equal(monitor.type, "heartbeat");
+    assert.equal(monitor.url, "heartbeat:");
+    assert.deepEqual(monitor.regions, ["ams"]);
+    assert.ok(monitor.heartbeat);
+    assert.equal(monitor.heartbeat.graceSeconds, 600);
+    assert.equal(monitor.heartbeat.lastBeatAt, null);
+    const ping = new URL(monitor.heartbeat.pingUrl);
+    assert.match(ping.pathname, /^\/api\/heartbeat\/[A-Za-z0-9_-]{32}$/);
+
+    // The job calls its URL (GET or POST, no session): the monitor is up.
+    const beat = await fetch(`${server.url}${ping.pathname}`, { method: "POST", body: "done" });
+    assert.equal(beat.status, 200);
+    await beat.body?.cancel();
+    const [afterBeat] = (await api.website.checks.query({ id: monitor.id })).checks;
+    assert.equal(afterBeat.outcome, "up");
+    assert.equal(afterBeat.region, "ams");
+    assert.ok((await api.website.get.query({ id: monitor.id })).heartbeat?.lastBeatAt);
+
+    const unknown = await fetch(`${server.url}/api/heartbeat/${"x".repeat(32)}`);
+    assert.equal(unknown.status, 404);
+    await unknown.body?.cancel();
+
+    // Heartbeats are not checked by workers.
+    const claimed = await server.bed.pg.sql.begin((tx) =>
+      claimDueWebsites(tx, new Date(Date.now() + 86_400_000), 100, {
+        intervalSeconds: 180,
+        timeoutMs: 10_000,
+      })
+    );
+    assert.ok(!claimed.some((website) => website.id === monitor.id));
+
+    const sweep = (now: Date) =>
+      sweepMissedHeartbeats({ ...server.services, defaultIntervalSeconds: 180 }, now);
+    // Within period + grace nothing happens; past it, one down result.
+    assert.equal(await sweep(new Date(Date.now() + 3_500_000)), 0);
+    assert.equal(await sweep(new Date(Date.now() + 4_300_000)), 1);
+    assert.equal(await sweep(new Date(Date.now() + 4_300_000)), 0, "one result per miss");
+    const [missed] = (await api.website.checks.query({ id: monitor.id })).checks;
+    assert.equal(missed.outcome, "down");
+    assert.equal(missed.errorKind, "heartbeat");
+    assert.match(
+      missed.errorMessage,
+      /^no heartbeat since .* \(expected every 3600 s \+ 600 s grace\)$/,
+    );
+
+    // The live status the dashboard and status pages read says down too.
+    const live = await server.bed.redis.hget(server.bed.keys.liveStatus(monitor.id), "ams");
+    assert.equal(JSON.parse(live!).outcome, "down");
+
+    // A heartbeat has no URL and no HTTP settings.
+    assert.match(
+      await errorMessage(api.website.create.mutate({ type: "heartbeat", url: "https://x.test" })),
+      /url: a heartbeat monitor has no URL/,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a TCP monitor takes host:port, refuses blocked ports and HTTP-only settings", async () => {
+  const server = await apiServer({ ALLOW_PRIVATE_TARGETS: "false" });
+  try {
+    const { api } = await server.user();
+    const tcp = await api.website.create.mutate({ type: "tcp", url: "1.1.1.1:5432" });
+    assert.equal(tcp.url, "tcp://1.1.1.1:5432");
+    assert.equal(tcp.type, "tcp");
+    assert.equal(tcp.heartbeat, null);
+
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ url: "1.1.1.1" }, /url: expected host:port for a TCP monitor/],
+      [{ url: "tcp://1.1.1.1:25" }, /url: port 25 \(smtp\) is not allowed/],
+      [{ url: "127.0.0.1:6379" }, /url: 127\.0\.0\.1 is a loopback address/],
+      [{ url: "1.1.1.1:5432", keyword: "x" }, /keyword: only http monitors use it, not tcp/],
+      [{}, /url: required/],
+    ];
+    for (const [input, message] of cases) {
+      // deno-lint-ignore no-explicit-any
+      const call = api.website.create.mutate({ type: "tcp", ...input } as any);
+      assert.match(await errorMessage(call), message, JSON.stringify(input));
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("http monitors: keyword absence, degraded threshold, certificate warning days, blocked ports", async () => {
+  const server = await apiServer();
+  try {
+    const { api } = await server.user();
+    const site = await api.website.create.mutate({
+      url: "https://example.com/",
+      forbiddenKeyword: "Fatal error",
+      degradedMs: 800,
+      certExpiryWarnDays: 30,
+    });
+    assert.equal(site.type, "http");
+    assert.equal(site.forbiddenKeyword, "Fatal error");
+    assert.equal(site.degradedMs, 800);
+    assert.equal(site.certExpiryWarnDays, 30);
+
+    const cleared = await api.website.update.mutate({
+      id: site.id,
+      forbiddenKeyword: null,
+      degradedMs: null,
+      certExpiryWarnDays: null,
+    });
+    assert.equal(cleared.forbiddenKeyword, null);
+    assert.equal(cleared.degradedMs, null);
+    assert.equal(cleared.certExpiryWarnDays, 14, "the default warning window");
+
+    assert.match(
+      await errorMessage(api.website.create.mutate({ url: "http://example.com:25/" })),
+      /url: port 25 \(smtp\) is not allowed/,
+    );
+    assert.match(
+      await errorMessage(api.website.create.mutate({ url: "https://x.test/", degradedMs: 0 })),
+      /degradedMs: at least 1/,
+    );
+    assert.match(
+      await errorMessage(
+        api.website.update.mutate({ id: site.id, heartbeatGraceSeconds: 60 }),
+      ),
+      /heartbeatGraceSeconds: only heartbeat monitors use it/,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("website.checks returns each check's timing breakdown, certificate days left and degraded flag", async () => {
+  const server = await apiServer();
+  try {
+    const { api } = await server.user();
+    const site = await api.website.create.mutate({ url: "https://example.com/" });
+    const now = Math.floor(Date.now() / 1000);
+    await server.bed.ch.client.insert({
+      table: "checks",
+      format: "JSONEachRow",
+      values: [{
+        website_id: site.id,
+        region_id: "local",
+        scheduled_at: now,
+        checked_at: now,
+        outcome: "up",
+        http_status: 200,
+        response_ms: 420,
+        error_kind: "",
+        error_message: "",
+        dns_ms: 12,
+        connect_ms: 30,
+        tls_ms: 80,
+        ttfb_ms: 290,
+        cert_days_left: 9,
+        degraded: 1,
+      }],
+    });
+    const [check] = (await api.website.checks.query({ id: site.id })).checks;
+    assert.deepEqual(check.timings, { dnsMs: 12, connectMs: 30, tlsMs: 80, ttfbMs: 290 });
+    assert.equal(check.certDaysLeft, 9);
+    assert.equal(check.degraded, true);
+  } finally {
+    await server.close();
+  }
+});
