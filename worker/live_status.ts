@@ -16,7 +16,7 @@ export function toLiveResult(row: CheckRow): LiveResult {
     responseMs: row.response_ms,
     errorKind: row.error_kind,
     degraded: row.degraded === 1,
-    certDaysLeft: row.cert_days_left,
+    certDaysLeft: row.cert_days_left ?? null,
     // Rows hold epoch seconds (ClickHouse DateTime); everything we publish speaks ms.
     checkedAt: row.checked_at * 1000,
     scheduledAt: row.scheduled_at * 1000,

@@ -21,14 +21,15 @@ export interface CheckRow {
   response_ms: number;
   error_kind: string;
   error_message: string;
-  dns_ms: number;
-  connect_ms: number;
-  tls_ms: number;
-  ttfb_ms: number;
+  // Optional: a row without them (older code, tests) stores ClickHouse's defaults.
+  dns_ms?: number;
+  connect_ms?: number;
+  tls_ms?: number;
+  ttfb_ms?: number;
   /** Null when no TLS handshake completed. */
-  cert_days_left: number | null;
+  cert_days_left?: number | null;
   /** 1: up, but slower than the website's degraded threshold. */
-  degraded: 0 | 1;
+  degraded?: 0 | 1;
 }
 
 export interface PendingResult {
