@@ -15,7 +15,8 @@ const post = (fields: [string, string][]) => ({
 
 const monitorFields = (over: Record<string, string> = {}): [string, string][] => {
   const base: Record<string, string> = {
-    url: "http://127.0.0.1:9/health",
+    // Nothing listens there; port 9 (discard) is a blocked port, refused by the form.
+    url: "http://127.0.0.1:9999/health",
     name: "",
     method: "GET",
     body: "",

@@ -17,6 +17,7 @@ Deno.test("a 200 response is up, with its status and an integer response time", 
       responseMs: 0,
       errorKind: "",
       errorMessage: "",
+      degraded: false,
       certDaysLeft: null,
     });
     assert.ok(Number.isInteger(result.responseMs) && result.responseMs >= 0);
