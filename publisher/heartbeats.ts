@@ -4,15 +4,14 @@
  * period later, so a job that stays silent stays down, one result per period. The row is
  * stored before the claim commits: if ClickHouse is away, the miss is recorded next time.
  */
-import type postgres from "postgres";
 import {
+  evaluateHeartbeatResults,
   heartbeatRow,
   type ResultSinks,
   storeHeartbeatResults,
 } from "../services/heartbeats/store_results.ts";
 
 export interface HeartbeatSweep extends ResultSinks {
-  sql: postgres.Sql;
   /** Period of a monitor without its own interval, in seconds. */
   defaultIntervalSeconds: number;
 }
@@ -20,7 +19,7 @@ export interface HeartbeatSweep extends ResultSinks {
 /** Records a down result for every heartbeat overdue at `now`; returns how many. */
 export async function sweepMissedHeartbeats(sweep: HeartbeatSweep, now = new Date()) {
   const at = now.toISOString();
-  return await sweep.sql.begin(async (tx) => {
+  const stored = await sweep.sql.begin(async (tx) => {
     const rows = await tx`
       with due as (
         select id, next_check_at as deadline,
@@ -38,19 +37,18 @@ export async function sweepMissedHeartbeats(sweep: HeartbeatSweep, now = new Dat
       where w.id = due.id
       returning w.id, w.regions, w.last_heartbeat_at, w.heartbeat_grace_seconds,
                 due.period::int as period, floor(extract(epoch from due.deadline))::bigint as due`;
-    await storeHeartbeatResults(
-      sweep,
-      rows.map((row) => {
-        const last = row.last_heartbeat_at ? new Date(row.last_heartbeat_at) : null;
-        const since = last ? `since ${last.toISOString().replace(/\.\d+Z$/, "Z")}` : "yet";
-        const grace = row.heartbeat_grace_seconds
-          ? ` + ${row.heartbeat_grace_seconds} s grace`
-          : "";
-        return heartbeatRow(row.id, row.regions[0], Number(row.due), {
-          message: `no heartbeat ${since} (expected every ${row.period} s${grace})`,
-        });
-      }),
-    );
-    return rows.length;
+    const results = rows.map((row) => {
+      const last = row.last_heartbeat_at ? new Date(row.last_heartbeat_at) : null;
+      const since = last ? `since ${last.toISOString().replace(/\.\d+Z$/, "Z")}` : "yet";
+      const grace = row.heartbeat_grace_seconds ? ` + ${row.heartbeat_grace_seconds} s grace` : "";
+      return heartbeatRow(row.id, row.regions[0], Number(row.due), {
+        message: `no heartbeat ${since} (expected every ${row.period} s${grace})`,
+      });
+    });
+    await storeHeartbeatResults(sweep, results);
+    return results;
   });
+  // After the commit: the evaluation locks monitors on connections of its own.
+  await evaluateHeartbeatResults(sweep, stored);
+  return stored.length;
 }

@@ -3,7 +3,7 @@
  * now, and down if the next beat is later than one period plus the grace time.
  */
 import type { Services } from "../context.ts";
-import { heartbeatRow, storeHeartbeatResults } from "./store_results.ts";
+import { evaluateHeartbeatResults, heartbeatRow, storeHeartbeatResults } from "./store_results.ts";
 
 /** Records the beat; false when no active heartbeat monitor has this token. */
 export async function recordHeartbeat(services: Services, token: string): Promise<boolean> {
@@ -19,6 +19,8 @@ export async function recordHeartbeat(services: Services, token: string): Promis
     returning id, regions, floor(extract(epoch from now()))::bigint as at`;
   if (!rows.length) return false;
   const [{ id, regions, at }] = rows;
-  await storeHeartbeatResults(services, [heartbeatRow(id, regions[0], Number(at), null)]);
+  const row = heartbeatRow(id, regions[0], Number(at), null);
+  await storeHeartbeatResults(services, [row]);
+  await evaluateHeartbeatResults(services, [row]);
   return true;
 }

@@ -8,8 +8,12 @@ import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
 import type { CheckRow } from "../../worker/result_store.ts";
 import { publishLiveResults } from "../../worker/live_status.ts";
+import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
+import { log } from "../../lib/logger.ts";
+import type postgres from "postgres";
 
 export interface ResultSinks {
+  sql: postgres.Sql;
   ch: ClickHouse;
   redis: Redis;
   keys: RedisKeys;
@@ -46,4 +50,18 @@ export async function storeHeartbeatResults(sinks: ResultSinks, rows: CheckRow[]
   if (!rows.length) return;
   await sinks.ch.client.insert({ table: "checks", format: "JSONEachRow", values: rows });
   await publishLiveResults(sinks.redis, sinks.keys, rows);
+}
+
+/**
+ * Feeds stored rows to the incident evaluation, as the worker does with its results. Run
+ * outside any transaction that holds website rows. A failure is logged, not thrown: the
+ * result is stored, and the next beat or miss is evaluated again.
+ */
+export async function evaluateHeartbeatResults(sinks: ResultSinks, rows: CheckRow[]) {
+  if (!rows.length) return;
+  try {
+    await evaluateStoredResults(sinks.sql, rows);
+  } catch (error) {
+    log.error("heartbeats.evaluation_failed", { results: rows.length, error });
+  }
 }

@@ -17,6 +17,7 @@ Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is
       name: "Nightly backup",
       intervalSeconds: 3_600,
       heartbeatGraceSeconds: 600,
+      confirmations: 1,
     });
     assert.equal(monitor.type, "heartbeat");
     assert.equal(monitor.url, "heartbeat:");
@@ -26,15 +27,6 @@ Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is
     assert.equal(monitor.heartbeat.lastBeatAt, null);
     const ping = new URL(monitor.heartbeat.pingUrl);
     assert.match(ping.pathname, /^\/api\/heartbeat\/[A-Za-z0-9_-]{32}$/);
-
-    // The job calls its URL (GET or POST, no session): the monitor is up.
-    const beat = await fetch(`${server.url}${ping.pathname}`, { method: "POST", body: "done" });
-    assert.equal(beat.status, 200);
-    await beat.body?.cancel();
-    const [afterBeat] = (await api.website.checks.query({ id: monitor.id })).checks;
-    assert.equal(afterBeat.outcome, "up");
-    assert.equal(afterBeat.region, "ams");
-    assert.ok((await api.website.get.query({ id: monitor.id })).heartbeat?.lastBeatAt);
 
     const unknown = await fetch(`${server.url}/api/heartbeat/${"x".repeat(32)}`);
     assert.equal(unknown.status, 404);
@@ -51,21 +43,43 @@ Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is
 
     const sweep = (now: Date) =>
       sweepMissedHeartbeats({ ...server.services, defaultIntervalSeconds: 180 }, now);
-    // Within period + grace nothing happens; past it, one down result.
-    assert.equal(await sweep(new Date(Date.now() + 3_500_000)), 0);
-    assert.equal(await sweep(new Date(Date.now() + 4_300_000)), 1);
-    assert.equal(await sweep(new Date(Date.now() + 4_300_000)), 0, "one result per miss");
+    // Within period + grace nothing happens.
+    assert.equal(await sweep(new Date()), 0);
+    // Time passes: 60 minutes + 10 of grace without a beat.
+    await server.bed.pg.sql`
+      update websites set next_check_at = now() - interval '2 seconds' where id = ${monitor.id}`;
+    assert.equal(await sweep(new Date()), 1);
+    assert.equal(await sweep(new Date()), 0, "one result per miss");
     const [missed] = (await api.website.checks.query({ id: monitor.id })).checks;
     assert.equal(missed.outcome, "down");
+    assert.equal(missed.region, "ams");
     assert.equal(missed.errorKind, "heartbeat");
-    assert.match(
-      missed.errorMessage,
-      /^no heartbeat since .* \(expected every 3600 s \+ 600 s grace\)$/,
-    );
+    assert.equal(missed.errorMessage, "no heartbeat yet (expected every 3600 s + 600 s grace)");
 
     // The live status the dashboard and status pages read says down too.
     const live = await server.bed.redis.hget(server.bed.keys.liveStatus(monitor.id), "ams");
     assert.equal(JSON.parse(live!).outcome, "down");
+
+    // The miss opens an incident, like a failed check would.
+    const { incidents } = await api.incident.list.query({ websiteId: monitor.id });
+    assert.equal(incidents.length, 1);
+    assert.equal(incidents[0].resolvedAt, null);
+    assert.equal(incidents[0].cause.errorKind, "heartbeat");
+
+    // The job calls its URL (GET or POST, no session): up again, and the incident resolves.
+    const beat = await fetch(`${server.url}${ping.pathname}`, { method: "POST", body: "done" });
+    assert.equal(beat.status, 200);
+    await beat.body?.cancel();
+    const [afterBeat] = (await api.website.checks.query({ id: monitor.id })).checks;
+    assert.equal(afterBeat.outcome, "up");
+    assert.ok((await api.website.get.query({ id: monitor.id })).heartbeat?.lastBeatAt);
+    const [resolved] = (await api.incident.list.query({ websiteId: monitor.id })).incidents;
+    assert.notEqual(resolved.resolvedAt, null);
+    // The next deadline is a period + grace after the beat.
+    const [row] = await server.bed.pg.sql`
+      select extract(epoch from next_check_at - last_heartbeat_at)::int as seconds
+      from websites where id = ${monitor.id}`;
+    assert.equal(row.seconds, 4_200);
 
     // A heartbeat has no URL and no HTTP settings.
     assert.match(
