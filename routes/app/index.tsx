@@ -48,6 +48,12 @@ export default define.page<typeof handler>(({ data }) => (
       )}
     />
     {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
+    {data.overview.resultsUnavailable && (
+      <Notice kind="error" class="mb-4">
+        Stored results cannot be read right now, so uptime and recent checks are missing. Live
+        status still updates; this page fills in again once the results database answers.
+      </Notice>
+    )}
     {data.overview.counts.all === 0
       ? (
         <EmptyState

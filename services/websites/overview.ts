@@ -12,6 +12,7 @@ import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 import { overallState, type RegionState, regionState } from "../../lib/live_status.ts";
 import { uptimePercent } from "../../lib/uptime.ts";
 import type { Actor, Services } from "../context.ts";
+import { log } from "../../lib/logger.ts";
 
 export const STRIP_LENGTH = 30;
 export const OVERVIEW_PAGE_SIZE = 50;
@@ -74,6 +75,8 @@ export interface Overview {
   pages: number;
   /** Of the whole account, whatever the filter. */
   counts: { all: number; up: number; down: number; paused: number };
+  /** ClickHouse did not answer: uptime and the check strips are missing, live status is not. */
+  resultsUnavailable: boolean;
 }
 
 const latestSchema = liveResultFields("outcome", "responseMs", "checkedAt");
@@ -107,7 +110,7 @@ export async function websiteOverview(
   const ids = rows.map((row) => row.id);
   const [live, uptime] = await Promise.all([
     liveStatuses(services, ids),
-    uptime24h(services, ids, now),
+    uptime24h(services, ids, now).catch(resultsFailed),
   ]);
   const defaultInterval = Math.round(services.config.publishIntervalMs / 1000);
 
@@ -139,7 +142,7 @@ export async function websiteOverview(
       regions,
       lastCheckedAt: newest?.checkedAt ?? null,
       lastResponseMs: newest?.responseMs ?? null,
-      uptime24h: uptime.get(row.id) ?? null,
+      uptime24h: uptime?.get(row.id) ?? null,
       recent: [],
     };
   });
@@ -158,14 +161,23 @@ export async function websiteOverview(
   const pages = Math.max(1, Math.ceil(matching.length / OVERVIEW_PAGE_SIZE));
   const page = Math.min(query.page, pages);
   const shown = matching.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE);
-  const strips = await recentChecks(services, shown.map((row) => row.id), now);
+  const strips = uptime === null
+    ? null
+    : await recentChecks(services, shown.map((row) => row.id), now).catch(resultsFailed);
   return {
     query: { ...query, page },
-    rows: shown.map(({ order: _order, ...row }) => ({ ...row, recent: strips.get(row.id) ?? [] })),
+    rows: shown.map(({ order: _order, ...row }) => ({ ...row, recent: strips?.get(row.id) ?? [] })),
     matching: matching.length,
     pages,
     counts,
+    resultsUnavailable: uptime === null || strips === null,
   };
+}
+
+/** The table still answers without ClickHouse: what Postgres and Redis know is most of it. */
+function resultsFailed(error: unknown): null {
+  log.warn("overview.results_unavailable", { error });
+  return null;
 }
 
 function matchesStatus(status: MonitorStatus, filter: Query["status"]): boolean {

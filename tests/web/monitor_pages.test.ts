@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
+import { connectClickHouse } from "../../db/clickhouse/client.ts";
 
 const post = (fields: [string, string][]) => ({
   method: "POST",
@@ -141,6 +142,28 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       const paused = await get("/app?status=paused");
       assert.match(paused.html, /No monitors match this search/);
     });
+
+    await t.step(
+      "without ClickHouse the table still lists monitors, and says what is missing",
+      async () => {
+        const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+        const port = (listener.addr as Deno.NetAddr).port;
+        listener.close();
+        const working = server.services.ch;
+        server.services.ch = connectClickHouse(`http://127.0.0.1:${port}/uptime`, {
+          timeoutMs: 2_000,
+        });
+        try {
+          const { status, html } = await get("/app");
+          assert.equal(status, 200);
+          assert.match(html, new RegExp(`data-monitor="${id}"`));
+          assert.match(html, /Stored results cannot be read right now/);
+        } finally {
+          await server.services.ch.close();
+          server.services.ch = working;
+        }
+      },
+    );
 
     await t.step("edit shows the saved values and saves changes", async () => {
       const { html } = await get(`/app/monitors/${id}/edit`);
