@@ -57,7 +57,7 @@ const envSchema = z.object({
   // Set by Fly on every machine it runs; elsewhere nobody may claim to be Fly's proxy.
   FLY_ALLOC_ID: z.string().optional(),
   RETENTION_DAYS: integer(1, 3650).default(90),
-  PUBLISHER_TICK_MS: integer(100, 60_000).default(2_000),
+  PUBLISHER_TICK_MS: integer(100, 60_000).default(1_000),
   PUBLISHER_LEASE_MS: integer(500, 300_000).default(10_000),
   WORKER_CONCURRENCY: integer(1, 10_000).default(200),
   WORKER_MAX_DELIVERIES: integer(1, 100).default(5),
@@ -102,7 +102,10 @@ export interface Config {
   /** Running on a Fly machine, behind Fly's proxy (which names the client in Fly-Client-IP). */
   onFly: boolean;
   retentionDays: number;
-  /** How often the publisher looks for due websites. */
+  /**
+   * How often the publisher looks for due websites, on wall-clock multiples of it; always
+   * shorter than the shortest interval, so no slot is skipped.
+   */
   publisherTickMs: number;
   /** How long a publisher's leadership lasts unless renewed. */
   publisherLeaseMs: number;
@@ -164,6 +167,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       "RECLAIM_IDLE_MS",
       `is invalid: expected more than the longest check timeout (${longestTimeout} ms) ` +
         `plus ${RECLAIM_MARGIN_MS} ms, so that a running check is never taken over`,
+    );
+  }
+  // A website is claimed at most once per tick: a tick as long as an interval would
+  // silently skip that website's slots.
+  if (e.PUBLISHER_TICK_MS >= e.MIN_INTERVAL_SECONDS * 1000) {
+    throw new ConfigError(
+      "PUBLISHER_TICK_MS",
+      `is invalid: expected less than MIN_INTERVAL_SECONDS × 1000 ` +
+        `(${e.MIN_INTERVAL_SECONDS * 1000} ms), or the shortest intervals would skip slots`,
+    );
+  }
+  if (e.PUBLISHER_TICK_MS >= e.PUBLISH_INTERVAL_MS) {
+    throw new ConfigError(
+      "PUBLISHER_TICK_MS",
+      `is invalid: expected less than PUBLISH_INTERVAL_MS (${e.PUBLISH_INTERVAL_MS} ms), ` +
+        `or websites on the default interval would skip slots`,
     );
   }
   const region = e.FLY_REGION ?? e.REGION ?? "local";

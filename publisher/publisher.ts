@@ -2,6 +2,10 @@
  * The publish cycle: while this instance holds the lease, enqueue one task per
  * (due website, region) and move each website to its next slot. Cycles never overlap; a
  * tick that finds the previous cycle still running is skipped and logged.
+ *
+ * Ticks fall just after wall-clock multiples of the tick: slots are whole seconds, so a
+ * tick that divides a second publishes each slot a few milliseconds after it begins
+ * rather than up to a whole tick late.
  */
 import type postgres from "postgres";
 import type { Redis } from "../lib/redis.ts";
@@ -33,7 +37,8 @@ export interface CycleResult {
 
 export class Publisher {
   #options: PublisherOptions;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
   #running: Promise<unknown> | null = null;
   #wasLeader = false;
   #failures = 0;
@@ -115,16 +120,32 @@ export class Publisher {
         })
         .finally(() => this.#running = null);
     };
+    const schedule = () => {
+      if (this.#stopped) return;
+      this.#timer = setTimeout(() => {
+        tick();
+        schedule();
+      }, untilNextTick(Date.now(), tickMs));
+    };
     tick();
-    this.#timer = setInterval(tick, tickMs);
+    schedule();
   }
 
   /** Stops ticking, waits for a running cycle and gives up the lease. */
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#stopped = true;
+    clearTimeout(this.#timer);
     await this.#running;
     if (this.#wasLeader) await this.#options.lease.release().catch(() => {});
   }
+}
+
+/** Past the multiple, so timer jitter never lands a tick just before the second it is for. */
+const TICK_MARGIN_MS = 5;
+
+/** Milliseconds from `now` to the next tick: just after the next multiple of `tickMs`. */
+export function untilNextTick(now: number, tickMs: number): number {
+  return tickMs - ((now - TICK_MARGIN_MS) % tickMs + tickMs) % tickMs;
 }
 
 /**

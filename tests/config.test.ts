@@ -41,6 +41,13 @@ Deno.test("Fly settings apply only when both token and app name are set", () => 
   });
 });
 
+Deno.test("a tick shorter than the shortest interval is accepted", () => {
+  assert.equal(parseConfig({}).publisherTickMs, 1_000);
+  const config = parseConfig({ PUBLISHER_TICK_MS: "500", MIN_INTERVAL_SECONDS: "1" });
+  assert.equal(config.publisherTickMs, 500);
+  assert.equal(config.minIntervalSeconds, 1);
+});
+
 Deno.test("an empty variable counts as unset", () => {
   assert.equal(parseConfig({ PORT: "" }).port, 8000);
 });
@@ -60,6 +67,21 @@ const invalid: [Record<string, string>, string, RegExp][] = [
   [{ HEALTH_PORT: "health" }, "HEALTH_PORT", /whole number/],
   [{ PRIMARY_REGION: "Amsterdam" }, "PRIMARY_REGION", /region id/],
   [{ RECLAIM_IDLE_MS: "60000" }, "RECLAIM_IDLE_MS", /longest check timeout \(60000 ms\)/],
+  [
+    { PUBLISHER_TICK_MS: "30000" },
+    "PUBLISHER_TICK_MS",
+    /less than MIN_INTERVAL_SECONDS × 1000 \(30000 ms\)/,
+  ],
+  [
+    { PUBLISHER_TICK_MS: "5000", MIN_INTERVAL_SECONDS: "5" },
+    "PUBLISHER_TICK_MS",
+    /MIN_INTERVAL_SECONDS/,
+  ],
+  [
+    { PUBLISHER_TICK_MS: "2000", PUBLISH_INTERVAL_MS: "2000", MIN_INTERVAL_SECONDS: "60" },
+    "PUBLISHER_TICK_MS",
+    /less than PUBLISH_INTERVAL_MS \(2000 ms\)/,
+  ],
   [
     { RECLAIM_IDLE_MS: "150000", CHECK_TIMEOUT_MS: "120000" },
     "RECLAIM_IDLE_MS",
