@@ -7,6 +7,14 @@ import assert from "node:assert/strict";
 import { eventually } from "../helpers/pipeline.ts";
 import { notificationBed } from "../helpers/notifications.ts";
 import { startWebhookReceiver } from "../helpers/notification_stand_ins.ts";
+import { metrics } from "../../lib/metrics.ts";
+
+/** The attempt counter's value for webhook channels with this outcome. */
+async function attempts(outcome: string): Promise<number> {
+  const { values } = await metrics.notifications.get();
+  return values.find((v) => v.labels.kind === "webhook" && v.labels.outcome === outcome)?.value ??
+    0;
+}
 
 Deno.test("a receiver that answers 500 three times gets the message, with the same idempotency key each time", async () => {
   const receiver = startWebhookReceiver();
@@ -18,10 +26,16 @@ Deno.test("a receiver that answers 500 three times gets the message, with the sa
       name: "Flaky",
       config: { url: receiver.url },
     });
+    const before = [await attempts("retrying"), await attempts("delivered")];
     bed.startDispatcher();
     const incidentId = crypto.randomUUID();
     await bed.publish(bed.event(incidentId, "opened"));
     await eventually(() => bed.settled(), 20_000, "the delivery to settle");
+    // Counted for /metrics: three retries, one delivery.
+    assert.deepEqual(
+      [await attempts("retrying") - before[0], await attempts("delivered") - before[1]],
+      [3, 1],
+    );
 
     assert.equal(receiver.requests.length, 4);
     assert.deepEqual(
