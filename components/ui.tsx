@@ -154,6 +154,8 @@ const NOTICE = {
     "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-900 dark:text-emerald-100",
   info:
     "border-sky-300 bg-sky-50 text-sky-900 dark:border-sky-800 dark:bg-sky-900 dark:text-sky-100",
+  warning:
+    "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-900 dark:text-amber-100",
 };
 
 export function Notice(

@@ -33,6 +33,11 @@ import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import ResponseChart from "../../../../islands/ResponseChart.tsx";
 import { type IncidentPage, listIncidents } from "../../../../services/incidents/mod.ts";
 import { IncidentList } from "../../../../components/incidents/incident_list.tsx";
+import { type WebsiteTimings, websiteTimings } from "../../../../services/websites/timings.ts";
+import {
+  certificateWarning,
+  TimingBreakdown,
+} from "../../../../components/monitor/timing_breakdown.tsx";
 
 const CHECKS_PER_PAGE = 25;
 
@@ -44,6 +49,7 @@ interface Data {
   checks: ChecksPage | null;
   regions: RegionView[];
   incidents: IncidentPage | null;
+  timings: WebsiteTimings | null;
 }
 
 const INCIDENTS_SHOWN = 5;
@@ -62,7 +68,7 @@ export const handler = define.handlers<Data>({
     });
     ctx.state.title = displayName(website);
 
-    const [metrics, checks, runs, incidents] = await Promise.allSettled([
+    const [metrics, checks, runs, incidents, timings] = await Promise.allSettled([
       websiteMetrics(services, actor, { id: website.id, range }),
       websiteChecks(services, actor, {
         id: website.id,
@@ -71,12 +77,15 @@ export const handler = define.handlers<Data>({
       }),
       websiteRegionRuns(services, actor, { id: website.id }),
       listIncidents(services, actor, { websiteId: website.id }),
+      websiteTimings(services, actor, { id: website.id, range }),
     ]);
     // A bad cursor is the visitor's mistake; a failing store is ours, shown as a notice.
     if (checks.status === "rejected" && pageError(checks.reason) instanceof HttpError) {
       throw pageError(checks.reason);
     }
-    const failed = [metrics, checks, runs, incidents].filter((o) => o.status === "rejected");
+    const failed = [metrics, checks, runs, incidents, timings].filter((o) =>
+      o.status === "rejected"
+    );
     if (failed.length) {
       log.error("monitor_page.results_failed", { error: failed[0].reason, failed: failed.length });
     }
@@ -90,6 +99,7 @@ export const handler = define.handlers<Data>({
       checks: value(checks),
       regions: regionViews(website, value(metrics), value(runs) ?? []),
       incidents: value(incidents),
+      timings: value(timings),
     });
   },
 });
@@ -162,7 +172,7 @@ export default define.page<typeof handler>(({ data, url }) => {
       </p>
       <PageHeader
         title={displayName(website)}
-        description={<span class="break-all font-mono">{website.method} {website.url}</span>}
+        description={<span class="break-all font-mono">{describeTarget(website)}</span>}
         actions={
           <>
             <LinkButton href={`${base}edit`} variant="secondary">Edit</LinkButton>
@@ -173,6 +183,24 @@ export default define.page<typeof handler>(({ data, url }) => {
           </>
         }
       />
+
+      {certificateWarning(data.timings, website.certExpiryWarnDays) && (
+        <Notice kind="warning" class="mb-4">
+          <span data-cert-warning>
+            {certificateWarning(data.timings, website.certExpiryWarnDays)}
+          </span>
+        </Notice>
+      )}
+      {website.heartbeat && (
+        <Notice kind="info" class="mb-4">
+          Have your job call{" "}
+          <code class="break-all font-mono" data-ping-url>{website.heartbeat.pingUrl}</code>{" "}
+          (GET or POST) at least every {interval(website.intervalSeconds)}
+          {website.heartbeat.graceSeconds
+            ? ` (plus ${interval(website.heartbeat.graceSeconds)} of grace)`
+            : ""}. Keep the address secret: anyone who has it can report a beat.
+        </Notice>
+      )}
 
       <Card class="p-4 sm:p-6" title="Current status">
         <MonitorStatus
@@ -254,6 +282,15 @@ export default define.page<typeof handler>(({ data, url }) => {
                 </ul>
               )}
             </Card>
+            {data.timings && website.type === "http" && (
+              <Card class="mt-4 p-4 sm:p-6" title="Timing breakdown">
+                <h3 class="text-sm font-semibold">Timing breakdown</h3>
+                <p class="mb-3 text-xs text-slate-600 dark:text-slate-400">
+                  Where the time of a check goes, {words}, in each region.
+                </p>
+                <TimingBreakdown timings={data.timings} />
+              </Card>
+            )}
             <Card class="mt-4 p-4 sm:p-6" title="Daily uptime">
               <h3 class="mb-2 text-sm font-semibold">Daily uptime</h3>
               <DailyBars bars={metrics.daily} />
@@ -301,6 +338,13 @@ export default define.page<typeof handler>(({ data, url }) => {
     </>
   );
 });
+
+/** What is checked: "GET https://…", "TCP host:port" or "Heartbeat". */
+function describeTarget(website: Website): string {
+  if (website.type === "heartbeat") return "Heartbeat: your job reports in";
+  if (website.type === "tcp") return `TCP ${website.url.replace(/^tcp:\/\//, "")}`;
+  return `${website.method} ${website.url}`;
+}
 
 /** "any region fails", "at least half of its regions fail", … */
 function quorumWords(website: Website): string {

@@ -1,0 +1,86 @@
+/**
+ * The dashboard shows what the deeper checks found: a certificate inside the warning
+ * window, the timing breakdown per phase and region, and a heartbeat monitor that missed
+ * its beat as down, with its ping URL on its page.
+ */
+import assert from "node:assert/strict";
+import { apiServer } from "../helpers/api.ts";
+import { sweepMissedHeartbeats } from "../../publisher/heartbeats.ts";
+
+Deno.test("the monitor page warns about a certificate inside the warning window and breaks down the timings", async () => {
+  const server = await apiServer();
+  try {
+    const { api, fetch: browser } = await server.user();
+    const site = await api.website.create.mutate({
+      url: "https://example.com/",
+      certExpiryWarnDays: 14,
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const row = (offset: number, certDays: number, ttfb: number) => ({
+      website_id: site.id,
+      region_id: "local",
+      scheduled_at: now - offset,
+      checked_at: now - offset,
+      outcome: "up",
+      http_status: 200,
+      response_ms: 10 + 20 + 30 + ttfb,
+      error_kind: "",
+      error_message: "",
+      dns_ms: 10,
+      connect_ms: 20,
+      tls_ms: 30,
+      ttfb_ms: ttfb,
+      cert_days_left: certDays,
+      degraded: 0,
+    });
+    await server.bed.ch.client.insert({
+      table: "checks",
+      format: "JSONEachRow",
+      values: [row(120, 6, 100), row(60, 5, 200)],
+    });
+    const page = async () => {
+      const res = await browser(`${server.url}/app/monitors/${site.id}`);
+      assert.equal(res.status, 200);
+      return await res.text();
+    };
+    const html = await page();
+    assert.match(html, /data-cert-warning>The TLS certificate expires in 5 days/);
+    assert.match(html, /data-phases="local"/);
+    // p50 / p95 of first byte over 100 and 200 ms (quantilesTiming is exact below 1 s).
+    assert.match(html, /Timing breakdown/);
+    assert.match(html, /title="First byte: /);
+
+    // Outside the window, no warning.
+    await api.website.update.mutate({ id: site.id, certExpiryWarnDays: 3 });
+    assert.doesNotMatch(await page(), /data-cert-warning/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a heartbeat monitor shows its ping URL, and shows down after a missed beat", async () => {
+  const server = await apiServer();
+  try {
+    const { api, fetch: browser } = await server.user();
+    const monitor = await api.website.create.mutate({
+      type: "heartbeat",
+      name: "Backups",
+      intervalSeconds: 3_600,
+    });
+    const detail = await (await browser(`${server.url}/app/monitors/${monitor.id}`)).text();
+    assert.ok(detail.includes(`data-ping-url>${monitor.heartbeat!.pingUrl}<`));
+    assert.match(detail, /Heartbeat: your job reports in/);
+
+    await server.bed.pg.sql`
+      update websites set next_check_at = now() - interval '1 second' where id = ${monitor.id}`;
+    const missed = await sweepMissedHeartbeats({
+      ...server.services,
+      defaultIntervalSeconds: 180,
+    });
+    assert.equal(missed, 1);
+    const list = await (await browser(`${server.url}/app`)).text();
+    assert.match(list, new RegExp(`data-monitor="${monitor.id}" data-status="down"`));
+  } finally {
+    await server.close();
+  }
+});
