@@ -7,6 +7,8 @@
  * ```
  */
 import { z } from "zod";
+// @ts-types="@types/proxy-addr"
+import proxyaddr from "proxy-addr";
 import { MAX_WEBSITE_TIMEOUT_MS, RECLAIM_MARGIN_MS } from "./task.ts";
 
 const urlWithScheme = (schemes: string[]) =>
@@ -33,6 +35,16 @@ const regionId = z.string().regex(
 
 const regionList = z.string().transform((value) => value.split(",").map((r) => r.trim()))
   .pipe(z.array(regionId).min(1, "expected at least one region"));
+
+const proxyList = z.string().transform((value) => value.split(",").map((p) => p.trim()))
+  .refine((list) => {
+    try {
+      proxyaddr.compile(list);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "expected comma-separated addresses or CIDRs (e.g. 10.0.0.0/8, ::1/128), or loopback");
 
 /** Raw environment variables, their rules and defaults. */
 const envSchema = z.object({
@@ -76,6 +88,10 @@ const envSchema = z.object({
   NOTIFICATION_CONCURRENCY: integer(1, 1_000).default(32),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, "expected letters, digits, : . _ -")
     .default("uptime:"),
+  LOGIN_FAILURES_PER_ADDRESS: integer(1, 1_000_000).default(50),
+  LIVE_SOCKETS_PER_ADDRESS: integer(1, 1_000_000).default(64),
+  SIGNUP: z.enum(["open", "closed"], { error: "expected open or closed" }).default("open"),
+  TRUSTED_PROXIES: proxyList.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
     error: "expected debug, info, warn or error",
   }).default("info"),
@@ -101,6 +117,17 @@ export interface Config {
   fly: { apiToken: string; appName: string; apiUrl: string } | null;
   /** Running on a Fly machine, behind Fly's proxy (which names the client in Fly-Client-IP). */
   onFly: boolean;
+  /**
+   * Peers whose Fly-Client-IP / X-Forwarded-For name the client (proxy-addr syntax).
+   * Unset: nobody's, except on Fly, where only Fly's proxy reaches the app.
+   */
+  trustedProxies: string[];
+  /** Failed logins one address may make in 15 minutes, whatever the accounts. */
+  loginFailuresPerAddress: number;
+  /** Live WebSockets one client address may hold at once. */
+  liveSocketsPerAddress: number;
+  /** Whether anyone may sign up (`open`) or accounts come from `deno task user:create`. */
+  signup: "open" | "closed";
   retentionDays: number;
   /**
    * How often the publisher looks for due websites, on wall-clock multiples of it; always
@@ -204,6 +231,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS,
     fly,
     onFly: Boolean(e.FLY_ALLOC_ID),
+    trustedProxies: e.TRUSTED_PROXIES ?? (e.FLY_ALLOC_ID ? ["0.0.0.0/0", "::/0"] : []),
+    signup: e.SIGNUP,
+    loginFailuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
+    liveSocketsPerAddress: e.LIVE_SOCKETS_PER_ADDRESS,
     retentionDays: e.RETENTION_DAYS,
     publisherTickMs: e.PUBLISHER_TICK_MS,
     publisherLeaseMs: e.PUBLISHER_LEASE_MS,

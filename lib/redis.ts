@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { redactUrl } from "./config.ts";
 import { log } from "./logger.ts";
 import { withTimeout } from "./async.ts";
+import { backoffDelay } from "./backoff.ts";
 
 export type { Redis };
 
@@ -17,6 +18,8 @@ export interface RedisOptions {
   commandTimeoutMs?: number;
 }
 
+const RECONNECT_BACKOFF = { baseMs: 200, maxMs: 30_000 };
+
 export function connectRedis(url: string, options: RedisOptions): Redis {
   const redis = new Redis(url, {
     connectionName: options.name,
@@ -24,7 +27,7 @@ export function connectRedis(url: string, options: RedisOptions): Redis {
     connectTimeout: 5_000,
     commandTimeout: options.commandTimeoutMs ?? 5_000,
     maxRetriesPerRequest: 2,
-    retryStrategy: (attempt) => Math.min(30_000, 100 * 2 ** Math.min(attempt, 9)) * jitter(),
+    retryStrategy: (attempt) => backoffDelay(attempt, RECONNECT_BACKOFF),
   });
   let failing = false;
   redis.on("error", (error: Error) => {
@@ -38,10 +41,6 @@ export function connectRedis(url: string, options: RedisOptions): Redis {
     failing = false;
   });
   return redis;
-}
-
-function jitter(): number {
-  return 0.5 + Math.random();
 }
 
 /** Connects and pings; throws a message naming Redis and its URL when it is not there in time. */

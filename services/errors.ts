@@ -10,6 +10,7 @@ export type DomainErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "TOO_MANY_REQUESTS"
+  | "SERVICE_UNAVAILABLE"
   | "BAD_GATEWAY";
 
 export class DomainError extends Error {

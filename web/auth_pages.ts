@@ -34,7 +34,7 @@ export async function submitAuthForm(
     ...(mode === "signup" && values.name.trim() ? { name: values.name } : {}),
   };
   const { services } = ctx.state;
-  const ip = clientIp(ctx.req, ctx.info, services.config.onFly);
+  const ip = clientIp(ctx.req, ctx.info, services.config.trustedProxies);
   try {
     const parsed = (mode === "signup" ? signupInput : loginInput).parse(raw);
     const { token } = mode === "signup"
@@ -62,6 +62,10 @@ function friendly(error: unknown, errors: FieldErrors, mode: "login" | "signup")
       return { password: "Wrong email or password. Check both and try again." };
     case "CONFLICT":
       return { email: "An account with this email already exists. Log in instead." };
+    case "SERVICE_UNAVAILABLE":
+      return { form: error.message };
+    case "FORBIDDEN":
+      return { form: error.message };
     case "TOO_MANY_REQUESTS":
       return {
         form: `Too many attempts. Wait ${
@@ -75,7 +79,13 @@ function friendly(error: unknown, errors: FieldErrors, mode: "login" | "signup")
 
 function statusOf(error: unknown): number {
   if (!(error instanceof DomainError)) return 400;
-  return { UNAUTHORIZED: 401, CONFLICT: 409, TOO_MANY_REQUESTS: 429, FORBIDDEN: 403 }[
+  return {
+    UNAUTHORIZED: 401,
+    CONFLICT: 409,
+    TOO_MANY_REQUESTS: 429,
+    FORBIDDEN: 403,
+    SERVICE_UNAVAILABLE: 503,
+  }[
     error.code as string
   ] ?? 400;
 }

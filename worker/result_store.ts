@@ -9,6 +9,7 @@ import { literal } from "../db/clickhouse/sql.ts";
 import { log } from "../lib/logger.ts";
 import { metrics } from "../lib/metrics.ts";
 import { sleep } from "../lib/async.ts";
+import { backoffDelay } from "../lib/backoff.ts";
 
 export interface CheckRow {
   website_id: string;
@@ -140,8 +141,8 @@ export class ResultStore {
           error: failure,
         });
       }
-      const backoff = Math.min(this.#o.maxBackoffMs, 100 * 2 ** Math.min(this.#failures, 10));
-      await sleep(Math.min(backoff * (0.5 + Math.random()), Math.max(0, deadline - Date.now())));
+      const backoff = backoffDelay(this.#failures, { baseMs: 200, maxMs: this.#o.maxBackoffMs });
+      await sleep(Math.min(backoff, Math.max(0, deadline - Date.now())));
       return;
     }
     if (this.#failures) log.info("worker.clickhouse_recovered", { attempts: this.#failures });

@@ -21,6 +21,7 @@ import { ConsumerLiveness, LIVENESS_TTL_MS, TAKEOVER_EVERY_MS } from "./liveness
 import { sleep } from "../lib/async.ts";
 import { evaluateStoredResults } from "./evaluation/evaluate.ts";
 import { relayIncidentEvents } from "./evaluation/event_relay.ts";
+import { backoffDelay } from "../lib/backoff.ts";
 
 export interface WorkerOptions {
   sql: postgres.Sql;
@@ -155,7 +156,7 @@ export class Worker {
           if (failures === 1) log.error("worker.read_failed", { error });
           // A Redis that restarted without persistence has lost the group with the stream.
           if (String(error).includes("NOGROUP")) await this.#stream.ensureGroup().catch(() => {});
-          await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)) * (0.5 + Math.random()));
+          await sleep(backoffDelay(failures, { baseMs: 200, maxMs: 5_000 }));
         }
       }
     } finally {

@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { log } from "../../lib/logger.ts";
 import { DomainError } from "../errors.ts";
+import { backoffDelay } from "../../lib/backoff.ts";
 
 export interface FlyApiConfig {
   apiToken: string;
@@ -120,7 +121,7 @@ export function flyCertificates(config: FlyApiConfig, options: FlyClientOptions 
       }
       log.warn("fly.attempt_failed", { method, path, attempt, of: o.attempts, failure });
       if (attempt < o.attempts) {
-        const backoff = o.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+        const backoff = backoffDelay(attempt, { baseMs: o.baseDelayMs, maxMs: 10_000 });
         await new Promise((resolve) => setTimeout(resolve, retryAfterMs ?? backoff));
       }
     }

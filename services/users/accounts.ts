@@ -5,7 +5,12 @@ import { users } from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
-import { enforceRateLimits } from "./rate_limit.ts";
+import {
+  checkLoginAllowed,
+  checkSignupAllowed,
+  recordLoginFailure,
+  recordLoginSuccess,
+} from "./login_limits.ts";
 import { createSession, deleteSession, type SessionUser } from "./sessions.ts";
 
 export const emailSchema = z.string().trim().toLowerCase().max(254)
@@ -24,28 +29,34 @@ export const loginInput = z.object({
   password: z.string().min(1).max(256),
 });
 
-const ATTEMPTS_PER_MINUTE = 10;
-
-function attemptLimits(ip: string, email: string) {
-  return [
-    { scope: "auth-ip", key: ip, max: ATTEMPTS_PER_MINUTE, windowSeconds: 60 },
-    { scope: "auth-account", key: email, max: ATTEMPTS_PER_MINUTE, windowSeconds: 60 },
-  ];
-}
-
 export async function signup(
   services: Services,
   input: z.infer<typeof signupInput>,
   ip: string,
 ): Promise<{ user: SessionUser; token: string }> {
-  await enforceRateLimits(services, attemptLimits(ip, input.email));
+  if (services.config.signup === "closed") {
+    throw new DomainError(
+      "FORBIDDEN",
+      "Sign-up is closed on this instance; ask its administrator for an account",
+    );
+  }
+  await checkSignupAllowed(services, ip);
+  const user = await createUser(services, input);
+  return { user, token: await createSession(services, user.id) };
+}
+
+/** Creates an account (sign-up, and `deno task user:create` on closed instances). */
+export async function createUser(
+  services: Pick<Services, "db">,
+  input: z.infer<typeof signupInput>,
+): Promise<SessionUser> {
   const passwordHash = await hashPassword(input.password);
   const [user] = await services.db.insert(users)
     .values({ email: input.email, name: input.name ?? null, passwordHash })
     .onConflictDoNothing({ target: users.email })
     .returning({ id: users.id, email: users.email, name: users.name });
   if (!user) throw new DomainError("CONFLICT", "email: an account with this email exists");
-  return { user, token: await createSession(services, user.id) };
+  return user;
 }
 
 export async function login(
@@ -53,11 +64,15 @@ export async function login(
   input: z.infer<typeof loginInput>,
   ip: string,
 ): Promise<{ user: SessionUser; token: string }> {
-  await enforceRateLimits(services, attemptLimits(ip, input.email));
+  await checkLoginAllowed(services, input.email, ip);
   const [row] = await services.db.select().from(users).where(eq(users.email, input.email));
   // Without an account, still spend the time of a check: timing must not reveal accounts.
   const valid = await verifyPassword(input.password, row?.passwordHash ?? await dummyHash());
-  if (!row || !valid) throw new DomainError("UNAUTHORIZED", "Wrong email or password");
+  if (!row || !valid) {
+    await recordLoginFailure(services, input.email, ip);
+    throw new DomainError("UNAUTHORIZED", "Wrong email or password");
+  }
+  await recordLoginSuccess(services, input.email, ip);
   const user = { id: row.id, email: row.email, name: row.name };
   return { user, token: await createSession(services, user.id) };
 }

@@ -9,7 +9,7 @@ import { sessions, users } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
-import { enforceRateLimits } from "./rate_limit.ts";
+import { checkPasswordChangeAllowed } from "./login_limits.ts";
 import { sha256 } from "./sessions.ts";
 
 export const changePasswordInput = z.object({
@@ -24,9 +24,6 @@ export const changePasswordInput = z.object({
 
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
-/** Guesses at the current password, per account, as many as at the login. */
-const ATTEMPTS_PER_MINUTE = 10;
-
 export async function changePassword(
   services: Services,
   actor: Actor,
@@ -34,9 +31,7 @@ export async function changePassword(
   /** The token of the session making the change, which stays signed in. */
   currentToken: string | undefined,
 ): Promise<{ otherSessionsEnded: number }> {
-  await enforceRateLimits(services, [
-    { scope: "password-change", key: actor.userId, max: ATTEMPTS_PER_MINUTE, windowSeconds: 60 },
-  ]);
+  await checkPasswordChangeAllowed(services, actor.userId);
   const [row] = await services.db.select({ passwordHash: users.passwordHash }).from(users)
     .where(eq(users.id, actor.userId));
   if (!row) throw new DomainError("UNAUTHORIZED", "Sign in first");

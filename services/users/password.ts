@@ -4,6 +4,7 @@
  * without breaking existing hashes.
  */
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { DomainError } from "../errors.ts";
 
 const N = 2 ** 17;
 const R = 8;
@@ -13,13 +14,25 @@ const KEY_LENGTH = 32;
 const MAX_MEMORY = 256 * 1024 * 1024;
 
 // Each derivation holds 128 MiB; two at a time keep a burst of logins from exhausting
-// memory, the rest wait their turn.
+// memory. A few more wait their turn; beyond that a request is refused at once (503 with
+// Retry-After) rather than queued for minutes while it holds a connection.
 const MAX_PARALLEL = 2;
+export const MAX_WAITING_HASHES = 16;
+const RETRY_AFTER_SECONDS = 2;
 let active = 0;
 const waiting: (() => void)[] = [];
 
 async function derive(password: string, salt: Buffer, n: number, r: number, p: number) {
-  if (active >= MAX_PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (active >= MAX_PARALLEL) {
+    if (waiting.length >= MAX_WAITING_HASHES) {
+      throw new DomainError(
+        "SERVICE_UNAVAILABLE",
+        `The server is busy checking passwords; try again in ${RETRY_AFTER_SECONDS} s`,
+        { retryAfterSeconds: RETRY_AFTER_SECONDS },
+      );
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   active++;
   try {
     return await deriveNow(password, salt, n, r, p);
@@ -56,5 +69,9 @@ let dummy: Promise<string> | undefined;
 
 /** A hash to verify against when the account does not exist, so timing does not tell. */
 export function dummyHash(): Promise<string> {
-  return dummy ??= hashPassword(crypto.randomUUID());
+  // A refusal (queue full) must not be remembered as the dummy.
+  return dummy ??= hashPassword(crypto.randomUUID()).catch((error) => {
+    dummy = undefined;
+    throw error;
+  });
 }

@@ -1,9 +1,10 @@
 /**
- * Attempt counters in Redis, e.g. 10 logins a minute per IP and per account. A window
- * opens with the first attempt (not on the clock's minute, which would let a burst
- * straddling a boundary through twice). Over the limit: TOO_MANY_REQUESTS with the
- * seconds until the window closes.
+ * Fixed windows of attempts (e.g. 10 test notifications a minute per account), on
+ * rate-limiter-flexible in Redis. A window opens with the first attempt. Over the limit:
+ * TOO_MANY_REQUESTS with the seconds until the window closes. Keys must not hold
+ * personal data (use ids, not emails); logins have their own rules in login_limits.ts.
  */
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { DomainError } from "../errors.ts";
 import type { Services } from "../context.ts";
 
@@ -14,25 +15,39 @@ export interface Limit {
   windowSeconds: number;
 }
 
-export async function enforceRateLimits(services: Services, limits: Limit[]): Promise<void> {
-  // A transaction: a counter must never be left without its expiry.
-  const pipeline = services.redis.multi();
-  for (const limit of limits) {
-    const key = `${services.config.redisKeyPrefix}ratelimit:${limit.scope}:${limit.key}`;
-    pipeline.incr(key).expire(key, limit.windowSeconds, "NX").pttl(key);
+const limiters = new WeakMap<object, Map<string, RateLimiterRedis>>();
+
+function limiterFor(services: Services, limit: Limit): RateLimiterRedis {
+  let byShape = limiters.get(services.redis);
+  if (!byShape) limiters.set(services.redis, byShape = new Map());
+  const shape = `${limit.scope}:${limit.max}:${limit.windowSeconds}`;
+  let limiter = byShape.get(shape);
+  if (!limiter) {
+    byShape.set(
+      shape,
+      limiter = new RateLimiterRedis({
+        storeClient: services.redis,
+        keyPrefix: `${services.config.redisKeyPrefix}ratelimit:${limit.scope}`,
+        points: limit.max,
+        duration: limit.windowSeconds,
+      }),
+    );
   }
-  const replies = (await pipeline.exec()) ?? [];
-  limits.forEach((limit, i) => {
-    const [error, count] = replies[i * 3] ?? [];
-    if (error) throw error;
-    if (Number(count) > limit.max) {
-      const ttl = Number(replies[i * 3 + 2]?.[1]);
-      const retryAfterSeconds = ttl > 0 ? Math.ceil(ttl / 1000) : limit.windowSeconds;
+  return limiter;
+}
+
+export async function enforceRateLimits(services: Services, limits: Limit[]): Promise<void> {
+  for (const limit of limits) {
+    try {
+      await limiterFor(services, limit).consume(limit.key);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
       throw new DomainError(
         "TOO_MANY_REQUESTS",
         `Too many attempts; try again in ${retryAfterSeconds} s`,
         { retryAfterSeconds },
       );
     }
-  });
+  }
 }

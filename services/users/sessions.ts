@@ -2,7 +2,7 @@
  * Sessions: a 256-bit random token in the cookie, only its SHA-256 in Postgres. A
  * session ends after a week unused (idle) or 30 days after login (absolute), or at logout.
  */
-import { and, eq, gt, lt, or } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, or } from "drizzle-orm";
 import { sessions, users } from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
 
@@ -64,6 +64,25 @@ export async function resolveSession(
       .where(eq(sessions.tokenHash, tokenHash));
   }
   return { id: row.id, email: row.email, name: row.name };
+}
+
+/**
+ * Which of these token hashes belong to live sessions, without touching them: checks that
+ * are not requests (an open WebSocket) must not keep an idle session alive.
+ */
+export async function validSessionHashes(
+  services: Services,
+  tokenHashes: string[],
+): Promise<string[]> {
+  if (!tokenHashes.length) return [];
+  const now = new Date();
+  const rows = await services.db.select({ tokenHash: sessions.tokenHash }).from(sessions)
+    .where(and(
+      inArray(sessions.tokenHash, tokenHashes),
+      gt(sessions.expiresAt, now),
+      gt(sessions.lastSeenAt, new Date(now.getTime() - IDLE_TIMEOUT_MS)),
+    ));
+  return rows.map((row) => row.tokenHash);
 }
 
 export async function deleteSession(services: Services, token: string | undefined) {

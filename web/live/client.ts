@@ -13,6 +13,7 @@
  * live.close();
  * ```
  */
+import { backoffDelay } from "../../lib/backoff.ts";
 import {
   type ClientMessage,
   type LiveResult,
@@ -134,7 +135,11 @@ export function connectLive(options: LiveClientOptions): LiveClient {
       socket = null;
       if (stopped) return setState("closed");
       setState("connecting");
-      retryTimer = setTimeout(connect, backoffDelay(attempt++, minDelay, maxDelay));
+      // Jittered, so that clients that lost the same server do not all return at once.
+      retryTimer = setTimeout(
+        connect,
+        backoffDelay(++attempt, { baseMs: minDelay, maxMs: maxDelay }),
+      );
     };
   };
 
@@ -166,15 +171,6 @@ export function connectLive(options: LiveClientOptions): LiveClient {
       ws?.close(1000, "closed by the page");
     },
   };
-}
-
-/**
- * "Full jitter" backoff: a random delay up to min(cap, base·2^attempt), so clients that
- * lost the same server do not all come back in the same instant.
- */
-export function backoffDelay(attempt: number, minDelayMs: number, maxDelayMs: number): number {
-  const ceiling = Math.min(maxDelayMs, minDelayMs * 2 ** Math.min(attempt, 20));
-  return minDelayMs / 2 + Math.random() * (ceiling - minDelayMs / 2);
 }
 
 function liveUrl(baseUrl: string | undefined): string {

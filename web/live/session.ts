@@ -4,9 +4,10 @@
  */
 import { log } from "../../lib/logger.ts";
 import type { Services } from "../../services/context.ts";
-import { resolveSession, type SessionUser } from "../../services/users/sessions.ts";
+import type { SessionUser } from "../../services/users/sessions.ts";
 import { ownedWebsiteIds, statusPageWebsiteIds } from "./access.ts";
 import type { LiveHub, LiveSubscriber } from "./hub.ts";
+import { type AccessAnswer, type AccessQuestion, accessRechecker } from "./access_recheck.ts";
 import {
   type ClientMessage,
   MAX_WEBSITE_IDS,
@@ -19,8 +20,6 @@ export const MAX_INVALID_MESSAGES = 10;
 /** Messages waiting to be handled; more are refused (each subscribe is a query). */
 const MAX_QUEUED_MESSAGES = 16;
 const SHOWN_IDS = 5;
-/** Pings between checks that the socket may still follow what it follows. */
-const RECHECK_EVERY_PINGS = 4;
 
 type Subscription = ClientMessage & { type: "subscribe" | "unsubscribe" };
 
@@ -39,7 +38,6 @@ export class LiveSession implements LiveSubscriber {
   #invalid = 0;
   #lastHeard = Date.now();
   #closed = false;
-  #pings = 0;
   #token: string | undefined;
 
   constructor(
@@ -55,6 +53,7 @@ export class LiveSession implements LiveSubscriber {
     this.#user = user;
     this.#token = token;
     hub.attach(this);
+    accessRechecker(services, hub.options.pingIntervalMs).add(this);
   }
 
   /** A frame from the browser. Never throws: bad input gets an `error` reply. */
@@ -93,32 +92,30 @@ export class LiveSession implements LiveSubscriber {
       return this.close(1001, "no answer to ping");
     }
     this.#send({ type: "ping" });
-    // Access was granted at subscribe time; every few pings it is checked again, so a
-    // logout, a deleted website or a page that drops one stops the flow within minutes.
-    if (++this.#pings % RECHECK_EVERY_PINGS === 0 && this.#queued < MAX_QUEUED_MESSAGES) {
-      this.#queued++;
-      this.#queue = this.#queue
-        .then(() => this.#closed ? undefined : this.#recheck())
-        .catch((error) => log.warn("live.recheck_failed", { error }))
-        .finally(() => this.#queued--);
-    }
   }
 
-  async #recheck(): Promise<void> {
-    if (this.#user) {
-      if (!(await resolveSession(this.#services, this.#token))) {
-        return this.close(1008, "session ended; sign in again");
-      }
-      if (this.#own.size) {
-        const owned = await ownedWebsiteIds(this.#services, this.#user.id, [...this.#own]);
-        for (const id of this.#own) if (!owned.has(id)) this.#own.delete(id);
-      }
-    }
-    if (this.#page) {
-      const ids = await statusPageWebsiteIds(this.#services, this.#page.slug);
-      this.#page = ids ? { slug: this.#page.slug, websiteIds: ids } : null;
-    }
+  /** What the batched access re-check (access_recheck.ts) asks about this socket. */
+  accessQuestion(): AccessQuestion {
+    return {
+      token: this.#user ? this.#token : undefined,
+      userId: this.#user?.id,
+      own: [...this.#own],
+      slug: this.#page?.slug,
+    };
+  }
+
+  /** Access was granted at subscribe time; this applies the latest re-check of it. */
+  applyAccess(answer: AccessAnswer): void {
     if (this.#closed) return;
+    if (this.#user && !answer.sessionValid) {
+      return this.close(1008, "session ended; sign in again");
+    }
+    for (const id of this.#own) if (!answer.owned.has(id)) this.#own.delete(id);
+    if (this.#page) {
+      this.#page = answer.pageWebsiteIds
+        ? { slug: this.#page.slug, websiteIds: answer.pageWebsiteIds }
+        : null;
+    }
     const before = [...this.#following].sort().join();
     this.#update();
     if ([...this.#following].sort().join() !== before) this.#sendSubscribed();
@@ -139,6 +136,7 @@ export class LiveSession implements LiveSubscriber {
   closed(): void {
     if (this.#closed) return;
     this.#closed = true;
+    accessRechecker(this.#services).remove(this);
     this.#hub.detach(this, this.#following);
     this.#following.clear();
     this.#own.clear();

@@ -10,6 +10,8 @@ import { readSessionCookie } from "../trpc/cookies.ts";
 import { liveHub } from "./hub.ts";
 import { LiveSession } from "./session.ts";
 import { isSameOrigin } from "../same_origin.ts";
+import { clientIp } from "../client_ip.ts";
+import { addressCap } from "./address_cap.ts";
 
 export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
   const { req } = ctx;
@@ -31,6 +33,14 @@ export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
       headers: { "retry-after": "30" },
     });
   }
+  const address = clientIp(req, ctx.info, services.config.trustedProxies);
+  const cap = addressCap(services);
+  if (!cap.hasRoom(address)) {
+    return ctx.text("Too many live connections from your address", {
+      status: 429,
+      headers: { "retry-after": "30" },
+    });
+  }
   let user;
   const token = readSessionCookie(req);
   try {
@@ -40,14 +50,21 @@ export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
     return ctx.text("Could not check the session; try again", { status: 503 });
   }
   let session: LiveSession | null = null;
+  let counted = false;
   return ctx.upgrade({
     open(socket) {
+      // Checked again: many handshakes from one address may have passed the check at once.
+      if (!(counted = cap.acquire(address))) {
+        return socket.close(1013, "too many live connections from your address");
+      }
       session = new LiveSession(socket, liveHub(services), services, user, token);
     },
     message(_socket, event) {
       session?.receive(event.data);
     },
     close() {
+      if (counted) cap.release(address);
+      counted = false;
       session?.closed();
     },
     error() {

@@ -8,6 +8,7 @@
  */
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { AppRouter } from "./router.ts";
+import { MAX_BATCH_CALLS } from "./limits.ts";
 
 export interface ApiClientOptions {
   /** Origin of the app; the page's own when omitted (browsers). */
@@ -21,6 +22,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     links: [httpBatchLink({
       url: `${options.baseUrl ?? ""}/api/trpc`,
       fetch: options.fetch,
+      maxItems: MAX_BATCH_CALLS,
     })],
   });
 }

@@ -1,19 +1,29 @@
-/** The session cookie: HttpOnly, SameSite=Lax, Secure behind https. */
+/**
+ * The session cookie: HttpOnly, SameSite=Lax. Over https it is `__Host-uptime_session`:
+ * the browser then accepts it only Secure, for Path=/ and without Domain, so a sibling
+ * subdomain (a status-page domain, say) cannot plant a session cookie of its choosing.
+ */
 import { ABSOLUTE_TIMEOUT_MS, SESSION_COOKIE } from "../../services/users/sessions.ts";
+
+const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+const cookieName = (secure: boolean) => secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
 
 export function readSessionCookie(req: Request): string | undefined {
   const header = req.headers.get("cookie");
   if (!header) return undefined;
+  // Over https only the prefixed cookie counts: the plain one could have been planted.
+  const wanted = cookieName(isSecureRequest(req));
   for (const part of header.split(";")) {
     const [name, ...value] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return value.join("=");
+    if (name === wanted) return value.join("=");
   }
   return undefined;
 }
 
 export function sessionCookie(token: string, secure: boolean): string {
   return [
-    `${SESSION_COOKIE}=${token}`,
+    `${cookieName(secure)}=${token}`,
     "Path=/",
     "HttpOnly",
     "SameSite=Lax",
@@ -23,7 +33,7 @@ export function sessionCookie(token: string, secure: boolean): string {
 }
 
 export function clearedSessionCookie(secure: boolean): string {
-  return [`${SESSION_COOKIE}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0"]
+  return [`${cookieName(secure)}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0"]
     .concat(secure ? ["Secure"] : []).join("; ");
 }
 

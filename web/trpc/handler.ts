@@ -8,6 +8,7 @@ import type { Services } from "../../services/context.ts";
 import { resolveSession } from "../../services/users/sessions.ts";
 import { isSecureRequest, readSessionCookie } from "./cookies.ts";
 import { appRouter } from "./router.ts";
+import { MAX_BATCH_CALLS } from "./limits.ts";
 import { isSameOrigin } from "../same_origin.ts";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -36,6 +37,7 @@ export async function handleTrpc(
     endpoint: TRPC_ENDPOINT,
     req: request,
     router: appRouter,
+    maxBatchSize: MAX_BATCH_CALLS,
     createContext: async ({ resHeaders }) => ({
       services,
       req: request,

@@ -6,7 +6,7 @@ const serve = define.handlers((ctx) =>
   handleTrpc(
     ctx.req,
     ctx.state.services,
-    clientIp(ctx.req, ctx.info, ctx.state.services.config.onFly),
+    clientIp(ctx.req, ctx.info, ctx.state.services.config.trustedProxies),
   )
 );
 
