@@ -2,7 +2,7 @@
  * The sign-up and log-in form. Rendered on the server it is a plain form that posts;
  * hydrated it checks the fields as they are filled in, before anything is sent.
  */
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { Button, describedBy, Field, inputClass, Notice } from "../components/ui.tsx";
 
 interface Props {
@@ -31,6 +31,13 @@ export default function AuthForm(props: Props) {
   // Controlled: a re-render (an error shown) must not put back what the server sent.
   const [email, setEmail] = useState(props.values.email ?? "");
   const [name, setName] = useState(props.values.name ?? "");
+  const form = useRef<HTMLFormElement>(null);
+  // What was typed before the script arrived is in the DOM, not in the server's props.
+  useEffect(() => {
+    const field = (n: string) => form.current?.elements.namedItem(n) as HTMLInputElement | null;
+    if (field("email")?.value) setEmail(field("email")!.value);
+    if (field("name")?.value) setName(field("name")!.value);
+  }, []);
   const validate = (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
     setErrors((e) => ({ ...e, [input.name]: check(props.mode, input.name, input.value) }));
@@ -52,6 +59,7 @@ export default function AuthForm(props: Props) {
   const action = signup ? "/signup" : "/login";
   return (
     <form
+      ref={form}
       method="post"
       action={props.next ? `${action}?next=${encodeURIComponent(props.next)}` : action}
       class="space-y-5"

@@ -4,7 +4,7 @@
  * rows change in place, the custom interval shows only when chosen, and the URL is
  * checked as it is typed.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import {
   Button,
   buttonClass,
@@ -76,7 +76,32 @@ export default function MonitorForm(props: Props) {
       setForm((f) => ({ ...f, [key]: value }));
     },
   });
-  useEffect(() => setHydrated(true), []);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    setHydrated(true);
+    // What was typed before the script arrived is in the DOM, not in the server's props.
+    const el = formRef.current;
+    if (!el) return;
+    const text = (n: string) => (el.elements.namedItem(n) as HTMLInputElement | null)?.value;
+    setForm((f) => ({
+      ...f,
+      url: text("url") ?? f.url,
+      name: text("name") ?? f.name,
+      body: text("body") ?? f.body,
+      timeout: text("timeout") ?? f.timeout,
+      expectedStatus: text("expected_status") ?? f.expectedStatus,
+      keyword: text("keyword") ?? f.keyword,
+      intervalCustom: text("interval_custom") ?? f.intervalCustom,
+      method: text("method") ?? f.method,
+      regions: [...el.querySelectorAll<HTMLInputElement>("input[name=regions]")]
+        .filter((box) => box.checked).map((box) => box.value),
+    }));
+    const all = (n: string) =>
+      [...el.querySelectorAll<HTMLInputElement>(`input[name=${n}]`)].map((i) => i.value);
+    const values = all("header_value");
+    const names = all("header_name");
+    if (names.length) setHeaders(names.map((name, i) => ({ name, value: values[i] ?? "" })));
+  }, []);
 
   const v = form;
   const presets = props.presets.filter((s) => s >= props.minIntervalSeconds);
@@ -102,6 +127,7 @@ export default function MonitorForm(props: Props) {
 
   return (
     <form
+      ref={formRef}
       method="post"
       action={props.action}
       class="relative space-y-8"

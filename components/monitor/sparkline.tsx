@@ -47,7 +47,7 @@ export function Sparkline(props: { data: ChartData; label: string; describedBy: 
             y={0}
             width={Math.max(2, ((to - from) / span) * WIDTH)}
             height={HEIGHT}
-            class="fill-rose-100 dark:fill-rose-950"
+            class="fill-rose-100 dark:fill-rose-900"
           />
         ))}
         {data.series.map((series, index) => (
