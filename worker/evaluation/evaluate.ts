@@ -47,7 +47,8 @@ interface NewIncident {
 interface MonitorRow extends Monitor {
   id: string;
   ownerId: string;
-  name: string;
+  /** Null: the host of the URL (worked out only for an event). */
+  name: string | null;
   url: string;
 }
 
@@ -85,7 +86,7 @@ export async function evaluateStoredResults(
       loadRegionStates(tx, ids),
       loadOpenIncidents(tx, ids),
     ]);
-    const changedStates: { websiteId: string; state: RegionState }[] = [];
+    const changedStates: ChangedState[] = [];
     const inserts: NewIncident[] = [];
     const updates: { id: string; regions: string[]; resolvedAt: number | null }[] = [];
     const events: IncidentEvent[] = [];
@@ -95,7 +96,9 @@ export async function evaluateStoredResults(
       if (!monitor) continue; // deleted since the check
       const open = openIncidents.get(websiteId) ?? null;
       const outcome = evaluateMonitor(monitor, states.get(websiteId) ?? new Map(), open, results);
-      for (const state of outcome.changed.values()) changedStates.push({ websiteId, state });
+      for (const state of outcome.changed.values()) {
+        changedStates.push({ websiteId, state, before: states.get(websiteId)?.get(state.region) });
+      }
       const created = new Map<OpenIncident, NewIncident>();
       for (const transition of outcome.transitions) {
         const { incident } = transition;
@@ -124,13 +127,17 @@ export async function evaluateStoredResults(
     }
     await saveRegionStates(tx, changedStates);
     await insertIncidents(tx, inserts);
-    for (const update of updates) {
-      await tx`update incidents set
-        regions = array(select jsonb_array_elements_text(${JSON.stringify(update.regions)}::jsonb)),
-        resolved_at = ${
-        update.resolvedAt === null ? null : new Date(update.resolvedAt).toISOString()
-      }::timestamptz
-        where id = ${update.id}`;
+    if (updates.length) {
+      const rows = updates.map((u) => ({
+        id: u.id,
+        regions: u.regions,
+        resolved_at: u.resolvedAt === null ? null : new Date(u.resolvedAt).toISOString(),
+      }));
+      await tx`update incidents i set
+        regions = array(select jsonb_array_elements_text(u.regions)), resolved_at = u.resolved_at
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as u(id uuid, regions jsonb, resolved_at timestamptz)
+        where i.id = u.id`;
     }
     if (events.length) {
       const values = events.map((e) => ({ id: e.id, event: incidentEventSchema.parse(e) }));
@@ -178,7 +185,7 @@ async function loadMonitors(tx: postgres.TransactionSql, ids: string[]) {
   return new Map(rows.map((row): [string, MonitorRow] => [row.id, {
     id: row.id,
     ownerId: row.owner_id,
-    name: (row.name ?? hostnameOf(row.url)).slice(0, 200),
+    name: row.name,
     url: row.url,
     regions: row.regions,
     confirmations: row.confirmations,
@@ -231,40 +238,82 @@ async function loadOpenIncidents(tx: postgres.TransactionSql, ids: string[]) {
   }]));
 }
 
-/** One statement for every changed region state of the batch (rows passed as JSON). */
-async function saveRegionStates(
-  tx: postgres.TransactionSql,
-  changed: { websiteId: string; state: RegionState }[],
-): Promise<void> {
-  if (!changed.length) return;
-  const rows = changed.map(({ websiteId, state }) => ({
-    website_id: websiteId,
-    region: state.region,
-    last_slot: state.lastSlot,
-    failures: state.failures,
-    successes: state.successes,
-    failing: state.failing,
-    streak_started_at: state.streakStartedAt === null
-      ? null
-      : new Date(state.streakStartedAt).toISOString(),
-    streak_error_kind: state.streakCause?.errorKind ?? null,
-    streak_error_message: state.streakCause?.errorMessage ?? null,
-    streak_http_status: state.streakCause?.httpStatus ?? null,
-  }));
-  await tx`
-    insert into region_states (website_id, region, last_slot, failures, successes, failing,
-      streak_started_at, streak_error_kind, streak_error_message, streak_http_status)
-    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(
-      website_id uuid, region text, last_slot bigint, failures int, successes int,
-      failing bool, streak_started_at timestamptz, streak_error_kind text,
-      streak_error_message text, streak_http_status int)
-    on conflict (website_id, region) do update set
-      last_slot = excluded.last_slot, failures = excluded.failures,
-      successes = excluded.successes, failing = excluded.failing,
-      streak_started_at = excluded.streak_started_at,
-      streak_error_kind = excluded.streak_error_kind,
-      streak_error_message = excluded.streak_error_message,
-      streak_http_status = excluded.streak_http_status`;
+interface ChangedState {
+  websiteId: string;
+  state: RegionState;
+  /** As loaded; undefined for a region's first result. */
+  before: RegionState | undefined;
+}
+
+/**
+ * At most three statements for every changed region state of the batch (rows passed as
+ * JSON). Most results only move a settled region's last slot forward: those rows get the
+ * narrowest update; other existing rows a plain update; new ones an insert.
+ */
+async function saveRegionStates(tx: postgres.TransactionSql, changed: ChangedState[]) {
+  const slotOnly: [string, string, number][] = [];
+  const updated: Record<string, unknown>[] = [];
+  const inserted: Record<string, unknown>[] = [];
+  for (const { websiteId, state, before } of changed) {
+    if (before && sameStreak(before, state)) {
+      slotOnly.push([websiteId, state.region, state.lastSlot]);
+      continue;
+    }
+    (before ? updated : inserted).push({
+      website_id: websiteId,
+      region: state.region,
+      last_slot: state.lastSlot,
+      failures: state.failures,
+      successes: state.successes,
+      failing: state.failing,
+      streak_started_at: state.streakStartedAt === null
+        ? null
+        : new Date(state.streakStartedAt).toISOString(),
+      streak_error_kind: state.streakCause?.errorKind ?? null,
+      streak_error_message: state.streakCause?.errorMessage ?? null,
+      streak_http_status: state.streakCause?.httpStatus ?? null,
+    });
+  }
+  if (slotOnly.length) {
+    await tx`update region_states r set last_slot = (u->>2)::bigint
+      from jsonb_array_elements(${JSON.stringify(slotOnly)}::jsonb) u
+      where r.website_id = (u->>0)::uuid and r.region = u->>1`;
+  }
+  const columns = tx`website_id uuid, region text, last_slot bigint, failures int,
+    successes int, failing bool, streak_started_at timestamptz, streak_error_kind text,
+    streak_error_message text, streak_http_status int`;
+  if (updated.length) {
+    await tx`update region_states r set last_slot = u.last_slot, failures = u.failures,
+        successes = u.successes, failing = u.failing, streak_started_at = u.streak_started_at,
+        streak_error_kind = u.streak_error_kind, streak_error_message = u.streak_error_message,
+        streak_http_status = u.streak_http_status
+      from jsonb_to_recordset(${JSON.stringify(updated)}::jsonb) as u(${columns})
+      where r.website_id = u.website_id and r.region = u.region`;
+  }
+  if (inserted.length) {
+    // Under the monitor's lock no one else inserts these rows; the conflict clause is
+    // there for a state written by a worker that held the lock before this one.
+    await tx`
+      insert into region_states (website_id, region, last_slot, failures, successes, failing,
+        streak_started_at, streak_error_kind, streak_error_message, streak_http_status)
+      select * from jsonb_to_recordset(${JSON.stringify(inserted)}::jsonb) as r(${columns})
+      on conflict (website_id, region) do update set
+        last_slot = excluded.last_slot, failures = excluded.failures,
+        successes = excluded.successes, failing = excluded.failing,
+        streak_started_at = excluded.streak_started_at,
+        streak_error_kind = excluded.streak_error_kind,
+        streak_error_message = excluded.streak_error_message,
+        streak_http_status = excluded.streak_http_status`;
+  }
+}
+
+/** Whether only the last slot moved (a settled region confirmed once more). */
+function sameStreak(a: RegionState, b: RegionState): boolean {
+  return a.failures === b.failures && a.successes === b.successes &&
+    a.failing === b.failing && a.streakStartedAt === b.streakStartedAt &&
+    a.streakCause?.errorKind === b.streakCause?.errorKind &&
+    a.streakCause?.errorMessage === b.streakCause?.errorMessage &&
+    a.streakCause?.httpStatus === b.streakCause?.httpStatus;
 }
 
 function toEvent(
@@ -279,7 +328,7 @@ function toEvent(
     incidentId,
     websiteId: monitor.id,
     ownerId: monitor.ownerId,
-    websiteName: monitor.name,
+    websiteName: (monitor.name ?? hostnameOf(monitor.url)).slice(0, 200),
     url: monitor.url,
     failingRegions: transition.regions,
     totalRegions: monitor.regions.length,
