@@ -3,8 +3,11 @@
  * publisher still holds the lease (fencing), skips a slot already published for that
  * website (a publisher killed after enqueueing and before its Postgres commit leaves
  * its websites due, and its successor must not publish them again), and trims the
- * stream by age, never by count: entries older than the longest task lifetime are
- * worthless, everything younger stays however many websites there are.
+ * stream, never by count: entries older than the longest task lifetime are worthless,
+ * and so are entries every consumer group has read and acknowledged (older than both
+ * the group's oldest pending entry and the last one it was given). Nothing unread or
+ * unacknowledged is ever dropped, however many websites there are; a stream no group
+ * reads yet keeps everything younger than the age limit.
  */
 import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
@@ -23,6 +26,27 @@ for i = 3, #ARGV, 3 do
     redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
     added = added + 1
   end
+end
+local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[2])
+if ok and #groups > 0 then
+  local function before(a, b)
+    local ams, aseq = string.match(a, '(%d+)-(%d+)')
+    local bms, bseq = string.match(b, '(%d+)-(%d+)')
+    if tonumber(ams) ~= tonumber(bms) then return tonumber(ams) < tonumber(bms) end
+    return tonumber(aseq) < tonumber(bseq)
+  end
+  local floor = nil
+  for _, group in ipairs(groups) do
+    local name, keep
+    for j = 1, #group, 2 do
+      if group[j] == 'name' then name = group[j + 1] end
+      if group[j] == 'last-delivered-id' then keep = group[j + 1] end
+    end
+    local pending = redis.call('XPENDING', KEYS[2], name)
+    if pending[1] > 0 and before(pending[2], keep) then keep = pending[2] end
+    if floor == nil or before(keep, floor) then floor = keep end
+  end
+  if floor ~= '0-0' then redis.call('XTRIM', KEYS[2], 'MINID', '~', floor) end
 end
 return added`;
 
