@@ -68,6 +68,9 @@ export default function MonitorForm(props: Props) {
       | "timeout"
       | "expectedStatus"
       | "keyword"
+      | "forbiddenKeyword"
+      | "degradedMs"
+      | "certExpiryWarnDays"
       | "confirmations",
   ) => ({
     value: form[key],
@@ -118,6 +121,9 @@ export default function MonitorForm(props: Props) {
     "regions",
     "expected_status",
     "keyword",
+    "forbidden_keyword",
+    "degraded_ms",
+    "cert_expiry_warn_days",
     "confirmations",
     "quorum",
   ];
@@ -232,6 +238,55 @@ export default function MonitorForm(props: Props) {
             class={inputClass(errors.keyword)}
           />
         </Field>
+        <Field
+          id="forbidden_keyword"
+          label="Must not contain"
+          error={errors.forbidden_keyword}
+          hint="Optional: the check is down when the page contains this text, e.g. Fatal error."
+        >
+          <input
+            {...describedBy("forbidden_keyword", errors.forbidden_keyword, true)}
+            name="forbidden_keyword"
+            type="text"
+            maxLength={256}
+            {...bind("forbiddenKeyword")}
+            class={inputClass(errors.forbidden_keyword)}
+          />
+        </Field>
+        <div class="grid gap-5 sm:grid-cols-2">
+          <Field
+            id="degraded_ms"
+            label="Degraded after (ms)"
+            error={errors.degraded_ms}
+            hint="Optional: a slower answer is shown as degraded (amber), not down."
+          >
+            <input
+              {...describedBy("degraded_ms", errors.degraded_ms, true)}
+              name="degraded_ms"
+              type="number"
+              min={1}
+              max={60000}
+              {...bind("degradedMs")}
+              class={inputClass(errors.degraded_ms)}
+            />
+          </Field>
+          <Field
+            id="cert_expiry_warn_days"
+            label="Certificate warning (days)"
+            error={errors.cert_expiry_warn_days}
+            hint="Warn this many days before the TLS certificate expires; empty: 14."
+          >
+            <input
+              {...describedBy("cert_expiry_warn_days", errors.cert_expiry_warn_days, true)}
+              name="cert_expiry_warn_days"
+              type="number"
+              min={0}
+              max={365}
+              {...bind("certExpiryWarnDays")}
+              class={inputClass(errors.cert_expiry_warn_days)}
+            />
+          </Field>
+        </div>
       </fieldset>
 
       <fieldset class="space-y-3">

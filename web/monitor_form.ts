@@ -23,6 +23,9 @@ export interface MonitorFormValues {
   regions: string[];
   expectedStatus: string;
   keyword: string;
+  forbiddenKeyword: string;
+  degradedMs: string;
+  certExpiryWarnDays: string;
   /** Failed (successful) checks in a row before a region is down (up again). */
   confirmations: string;
   /** "any", "half" or "all" regions down make the monitor down. */
@@ -42,6 +45,9 @@ export function blankMonitorForm(regions: string[], intervalSeconds: number, tim
     regions,
     expectedStatus: "",
     keyword: "",
+    forbiddenKeyword: "",
+    degradedMs: "",
+    certExpiryWarnDays: "",
     confirmations: "2",
     quorum: "half",
   }, intervalSeconds);
@@ -60,6 +66,9 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
     regions: website.regions,
     expectedStatus: website.expectedStatus === null ? "" : String(website.expectedStatus),
     keyword: website.keyword ?? "",
+    forbiddenKeyword: website.forbiddenKeyword ?? "",
+    degradedMs: website.degradedMs === null ? "" : String(website.degradedMs),
+    certExpiryWarnDays: String(website.certExpiryWarnDays),
     confirmations: String(website.confirmations),
     quorum: website.quorum,
   }, website.intervalSeconds);
@@ -90,6 +99,9 @@ export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
     regions: form.getAll("regions"),
     expectedStatus: form.get("expected_status") ?? "",
     keyword: form.get("keyword") ?? "",
+    forbiddenKeyword: form.get("forbidden_keyword") ?? "",
+    degradedMs: form.get("degraded_ms") ?? "",
+    certExpiryWarnDays: form.get("cert_expiry_warn_days") ?? "",
     confirmations: form.get("confirmations") ?? "",
     quorum: form.get("quorum") ?? "",
   };
@@ -118,6 +130,11 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     regions: values.regions,
     expectedStatus: values.expectedStatus.trim() ? number(values.expectedStatus) : blank,
     keyword: values.keyword ? values.keyword : blank,
+    forbiddenKeyword: values.forbiddenKeyword ? values.forbiddenKeyword : blank,
+    degradedMs: values.degradedMs.trim() ? number(values.degradedMs) : blank,
+    certExpiryWarnDays: values.certExpiryWarnDays.trim()
+      ? number(values.certExpiryWarnDays)
+      : blank,
     // Left out when not posted (an older form): the default, or what the monitor has.
     confirmations: values.confirmations.trim() ? number(values.confirmations) : undefined,
     quorum: values.quorum ? values.quorum : undefined,
@@ -133,6 +150,9 @@ const FIELD_OF: Record<string, string> = {
   intervalSeconds: "interval",
   timeoutMs: "timeout",
   expectedStatus: "expected_status",
+  forbiddenKeyword: "forbidden_keyword",
+  degradedMs: "degraded_ms",
+  certExpiryWarnDays: "cert_expiry_warn_days",
 };
 
 /** Errors keyed by the API's field names, re-keyed by the form's, in the form's words. */

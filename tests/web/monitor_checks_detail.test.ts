@@ -84,3 +84,55 @@ Deno.test("a heartbeat monitor shows its ping URL, and shows down after a missed
     await server.close();
   }
 });
+
+Deno.test("the add-monitor form saves keyword absence, the degraded threshold and the certificate window", async () => {
+  const server = await apiServer({ REGIONS: "local" });
+  try {
+    const { fetch: browser } = await server.user();
+    const fields: [string, string][] = [
+      ["url", "https://example.com/"],
+      ["name", ""],
+      ["method", "GET"],
+      ["body", ""],
+      ["interval", "60"],
+      ["interval_custom", ""],
+      ["timeout", "10"],
+      ["expected_status", ""],
+      ["keyword", ""],
+      ["forbidden_keyword", "Fatal error"],
+      ["degraded_ms", "800"],
+      ["cert_expiry_warn_days", "30"],
+      ["regions", "local"],
+    ];
+    const res = await browser(`${server.url}/app/monitors/new`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+      redirect: "manual",
+    });
+    await res.body?.cancel();
+    assert.equal(res.status, 303);
+    const id = /\/app\/monitors\/([0-9a-f-]{36})$/.exec(res.headers.get("location") ?? "")![1];
+    const [row] = await server.services.sql`select * from websites where id = ${id}`;
+    assert.equal(row.forbidden_keyword, "Fatal error");
+    assert.equal(row.degraded_ms, 800);
+    assert.equal(row.cert_expiry_warn_days, 30);
+
+    const edit = await (await browser(`${server.url}/app/monitors/${id}/edit`)).text();
+    assert.match(edit, /<label for="forbidden_keyword"[^>]*>Must not contain<\/label>/);
+    assert.match(edit, /name="degraded_ms"[^>]*value="800"/);
+
+    const bad = await browser(`${server.url}/app/monitors/new`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(
+        fields.map(([k, v]) => [k, k === "degraded_ms" ? "0" : v] as [string, string]),
+      ).toString(),
+      redirect: "manual",
+    });
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /id="degraded_ms-error"[^>]*>⚠ At least 1/);
+  } finally {
+    await server.close();
+  }
+});
