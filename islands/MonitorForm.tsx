@@ -18,6 +18,8 @@ import {
 import type { MonitorFormValues } from "../web/monitor_form.ts";
 
 interface Props {
+  /** The account's alert channels to choose from. */
+  channels: { id: string; name: string; kind: string }[];
   action: string;
   submitLabel: string;
   values: MonitorFormValues;
@@ -126,6 +128,7 @@ export default function MonitorForm(props: Props) {
     "cert_expiry_warn_days",
     "confirmations",
     "quorum",
+    "notificationIds",
   ];
   const unplaced = Object.entries(errors).filter(([k, m]) =>
     m && k !== "form" && !fieldIds.includes(k)
@@ -499,6 +502,78 @@ export default function MonitorForm(props: Props) {
             </select>
           </Field>
         </div>
+        <fieldset aria-describedby={errors.notificationIds ? "notificationIds-error" : undefined}>
+          <legend class="text-sm font-medium">Alert channels</legend>
+          <div class="mt-2 space-y-2 text-sm">
+            <label class="flex items-center gap-2">
+              <input
+                type="radio"
+                name="notify"
+                value="all"
+                checked={v.notify !== "chosen"}
+                onChange={() => setForm((f) => ({ ...f, notify: "all" }))}
+                class={`h-4 w-4 ${FOCUS_RING}`}
+              />
+              Every channel of the account, including ones added later
+            </label>
+            <label class="flex items-center gap-2">
+              <input
+                type="radio"
+                name="notify"
+                value="chosen"
+                checked={v.notify === "chosen"}
+                onChange={() => setForm((f) => ({ ...f, notify: "chosen" }))}
+                class={`h-4 w-4 ${FOCUS_RING}`}
+              />
+              Only the channels ticked below (none ticked: no alerts)
+            </label>
+            {props.channels.length === 0
+              ? (
+                <p class="text-slate-600 dark:text-slate-400">
+                  No alert channels yet.{" "}
+                  <a
+                    href="/app/notifications"
+                    class="font-medium text-sky-700 underline dark:text-sky-400"
+                  >
+                    Add one
+                  </a>{" "}
+                  to be told when this monitor goes down.
+                </p>
+              )
+              : (
+                <ul class="ml-6 flex flex-wrap gap-x-5 gap-y-2">
+                  {props.channels.map((channel) => (
+                    <li key={channel.id}>
+                      <label class="flex items-center gap-2">
+                        <input
+                          type="checkbox"
+                          name="channels"
+                          value={channel.id}
+                          checked={v.channels.includes(channel.id)}
+                          onChange={(e) => {
+                            const on = (e.currentTarget as HTMLInputElement).checked;
+                            setForm((f) => ({
+                              ...f,
+                              notify: "chosen",
+                              channels: on
+                                ? [...f.channels, channel.id]
+                                : f.channels.filter((id) => id !== channel.id),
+                            }));
+                          }}
+                          class={`h-4 w-4 rounded ${FOCUS_RING}`}
+                        />
+                        <span>{channel.name}</span>
+                        <span class="text-xs text-slate-600 dark:text-slate-400">
+                          ({channel.kind})
+                        </span>
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              )}
+          </div>
+          <FieldError id="notificationIds" error={errors.notificationIds} />
+        </fieldset>
       </fieldset>
 
       <div class="flex flex-wrap gap-3 border-t border-slate-200 pt-6 dark:border-slate-700">

@@ -30,6 +30,9 @@ export interface MonitorFormValues {
   confirmations: string;
   /** "any", "half" or "all" regions down make the monitor down. */
   quorum: string;
+  /** "all": every alert channel of the account, also ones added later; "chosen": `channels`. */
+  notify: string;
+  channels: string[];
 }
 
 export function blankMonitorForm(regions: string[], intervalSeconds: number, timeoutMs: number) {
@@ -50,6 +53,8 @@ export function blankMonitorForm(regions: string[], intervalSeconds: number, tim
     certExpiryWarnDays: "",
     confirmations: "2",
     quorum: "half",
+    notify: "all",
+    channels: [],
   }, intervalSeconds);
 }
 
@@ -71,6 +76,8 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
     certExpiryWarnDays: String(website.certExpiryWarnDays),
     confirmations: String(website.confirmations),
     quorum: website.quorum,
+    notify: website.notificationIds === null ? "all" : "chosen",
+    channels: website.notificationIds ?? [],
   }, website.intervalSeconds);
 }
 
@@ -104,6 +111,8 @@ export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
     certExpiryWarnDays: form.get("cert_expiry_warn_days") ?? "",
     confirmations: form.get("confirmations") ?? "",
     quorum: form.get("quorum") ?? "",
+    notify: form.get("notify") ?? "all",
+    channels: form.getAll("channels"),
   };
 }
 
@@ -138,6 +147,7 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     // Left out when not posted (an older form): the default, or what the monitor has.
     confirmations: values.confirmations.trim() ? number(values.confirmations) : undefined,
     quorum: values.quorum ? values.quorum : undefined,
+    notificationIds: values.notify === "chosen" ? values.channels : null,
   };
 }
 

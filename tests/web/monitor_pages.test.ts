@@ -39,7 +39,7 @@ const monitorFields = (over: Record<string, string> = {}): [string, string][] =>
 Deno.test("monitor pages work as plain forms", async (t) => {
   const server = await apiServer({ REGIONS: "local", MIN_INTERVAL_SECONDS: "30" });
   try {
-    const { fetch: browser } = await server.user("forms");
+    const { fetch: browser, api } = await server.user("forms");
     const get = async (path: string) => {
       const res = await browser(`${server.url}${path}`, { redirect: "manual" });
       return { status: res.status, html: await res.text(), location: res.headers.get("location") };
@@ -184,6 +184,37 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.equal(row.name, "API");
       assert.equal(row.interval_seconds, 45);
       assert.equal(row.keyword, null);
+    });
+
+    await t.step("alerts go to every channel, or to the ones ticked", async () => {
+      const [before] = await server.services
+        .sql`select notification_channel_ids from websites where id = ${id}`;
+      assert.equal(before.notification_channel_ids, null, "every channel by default");
+      const channel = await api.notification.create.mutate({
+        kind: "webhook",
+        name: "Ops hook",
+        config: { url: "http://127.0.0.1:8999/hook" },
+      });
+      const { html } = await get(`/app/monitors/${id}/edit`);
+      assert.match(html, /Ops hook/);
+      const res = await browser(
+        `${server.url}/app/monitors/${id}/edit`,
+        post([...monitorFields({ name: "API", interval: "custom", interval_custom: "45" }), [
+          "notify",
+          "chosen",
+        ], ["channels", channel.id]]),
+      );
+      await res.body?.cancel();
+      assert.equal(res.status, 303);
+      const [after] = await server.services
+        .sql`select notification_channel_ids from websites where id = ${id}`;
+      assert.deepEqual(after.notification_channel_ids, [channel.id]);
+      const edit = await get(`/app/monitors/${id}/edit`);
+      assert.ok(
+        new RegExp(`value="${channel.id}"[^>]*checked|checked[^>]*value="${channel.id}"`).test(
+          edit.html,
+        ),
+      );
     });
 
     await t.step("pause and resume ask first, then act", async () => {

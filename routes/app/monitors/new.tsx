@@ -8,6 +8,7 @@ import {
   INTERVAL_PRESETS,
   type MonitorFormValues,
 } from "../../../web/monitor_form.ts";
+import { listChannels } from "../../../services/notifications/list.ts";
 import { submitMonitorForm } from "../../../web/monitor_pages.ts";
 import type { Context } from "../../../fresh/mod.ts";
 
@@ -16,9 +17,14 @@ interface Data {
   errors: Record<string, string>;
   regions: string[];
   minIntervalSeconds: number;
+  channels: { id: string; name: string; kind: string }[];
 }
 
-function data(ctx: Context<SignedInState>, values?: MonitorFormValues, errors = {}): Data {
+async function data(
+  ctx: Context<SignedInState>,
+  values?: MonitorFormValues,
+  errors = {},
+): Promise<Data> {
   const { config } = ctx.state.services;
   ctx.state.title = "Add monitor";
   return {
@@ -31,18 +37,20 @@ function data(ctx: Context<SignedInState>, values?: MonitorFormValues, errors = 
     errors,
     regions: config.regions,
     minIntervalSeconds: config.minIntervalSeconds,
+    channels: (await listChannels(ctx.state.services, { userId: ctx.state.user.id }))
+      .map(({ id, name, kind }) => ({ id, name, kind })),
   };
 }
 
 export const handler = define.handlers<Data>({
-  GET(ctx) {
-    return page(data(ctx));
+  async GET(ctx) {
+    return page(await data(ctx));
   },
   async POST(ctx) {
     const c = ctx;
     const outcome = await submitMonitorForm(c, { mode: "create" });
     if ("redirect" in outcome) return outcome.redirect;
-    return page(data(c, outcome.values, outcome.errors), { status: outcome.status });
+    return page(await data(c, outcome.values, outcome.errors), { status: outcome.status });
   },
 });
 
@@ -62,6 +70,7 @@ export default define.page<typeof handler>(({ data }) => (
         methods={FORM_METHODS}
         presets={INTERVAL_PRESETS}
         minIntervalSeconds={data.minIntervalSeconds}
+        channels={data.channels}
         cancelHref="/app"
       />
     </div>

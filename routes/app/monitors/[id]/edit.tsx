@@ -9,6 +9,7 @@ import {
   monitorFormFrom,
   type MonitorFormValues,
 } from "../../../../web/monitor_form.ts";
+import { listChannels } from "../../../../services/notifications/list.ts";
 import { submitMonitorForm } from "../../../../web/monitor_pages.ts";
 import { loadMonitor } from "../../../../web/monitor_loader.ts";
 
@@ -19,6 +20,7 @@ interface Data {
   errors: Record<string, string>;
   regions: string[];
   minIntervalSeconds: number;
+  channels: { id: string; name: string; kind: string }[];
 }
 
 async function data(
@@ -37,6 +39,8 @@ async function data(
     errors,
     regions: [...new Set([...config.regions, ...website.regions])],
     minIntervalSeconds: config.minIntervalSeconds,
+    channels: (await listChannels(ctx.state.services, { userId: ctx.state.user.id }))
+      .map(({ id, name, kind }) => ({ id, name, kind })),
   };
 }
 
@@ -66,6 +70,7 @@ export default define.page<typeof handler>(({ data }) => (
         methods={FORM_METHODS}
         presets={INTERVAL_PRESETS}
         minIntervalSeconds={data.minIntervalSeconds}
+        channels={data.channels}
         cancelHref={`/app/monitors/${data.id}`}
       />
     </div>
