@@ -74,6 +74,15 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: integer(1, 10_000).default(200),
   WORKER_MAX_DELIVERIES: integer(1, 100).default(5),
   APP_URL: urlWithScheme(["http:", "https:"]).default("http://localhost:8000"),
+  APP_HOSTS: z.string().transform((value) =>
+    value.split(",").map((h) => h.trim().toLowerCase().replace(/\.$/, "")).filter(Boolean)
+  ).pipe(z.array(z.string().regex(/^[a-z0-9.-]+$/, "expected hostnames separated by commas")))
+    .optional(),
+  STATUS_PAGE_CACHE_MS: integer(0, 300_000).default(5_000),
+  DNS_NAMESERVER: z.string().regex(
+    /^[0-9a-f.:]+:\d{1,5}$|^\[[0-9a-f:]+\]:\d{1,5}$/i,
+    "expected ADDRESS:PORT, e.g. 127.0.0.1:5353",
+  ).optional(),
   WEBSITES_PER_USER: integer(1, 100_000).default(100),
   MIN_INTERVAL_SECONDS: integer(1, 86_400).default(30),
   SMTP_URL: urlWithScheme(["smtp:", "smtps:"]).optional(),
@@ -142,6 +151,15 @@ export interface Config {
   workerMaxDeliveries: number;
   /** Where users reach the app; its host may not be added as a status-page domain. */
   appUrl: string;
+  /**
+   * Hosts the app answers on besides `appUrl`'s (`APP_HOSTS`, e.g. `<app>.fly.dev`), lower
+   * case. Loopback names and addresses always count. Any other host is a status-page domain.
+   */
+  appHosts: string[];
+  /** How long a status page's data is reused before it is computed again. */
+  statusPageCacheMs: number;
+  /** The DNS server that domain verification asks (`DNS_NAMESERVER`); null: the system's. */
+  dnsNameServer: { ipAddr: string; port: number } | null;
   websitesPerUser: number;
   minIntervalSeconds: number;
   redisKeyPrefix: string;
@@ -241,6 +259,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerMaxDeliveries: e.WORKER_MAX_DELIVERIES,
     appUrl: e.APP_URL,
+    appHosts: e.APP_HOSTS ?? [],
+    statusPageCacheMs: e.STATUS_PAGE_CACHE_MS,
+    dnsNameServer: e.DNS_NAMESERVER ? nameServer(e.DNS_NAMESERVER) : null,
     websitesPerUser: e.WEBSITES_PER_USER,
     minIntervalSeconds: e.MIN_INTERVAL_SECONDS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
@@ -256,6 +277,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function nameServer(value: string): { ipAddr: string; port: number } {
+  const at = value.lastIndexOf(":");
+  return { ipAddr: value.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(value.slice(at + 1)) };
 }
 
 let cached: Config | undefined;

@@ -12,12 +12,14 @@ const available = [...Deno.readDirSync(benchDir)]
   .filter((entry) => entry.isFile && entry.name.endsWith(".ts"))
   .map((entry) => entry.name.slice(0, -3))
   .sort();
-const names = Deno.args.length
-  ? Deno.args.flatMap((arg) =>
+// `status-page` names bench/status_page.ts: dashes read as underscores.
+const args = Deno.args.map((arg) => arg.replaceAll("-", "_"));
+const names = args.length
+  ? args.flatMap((arg) =>
     available.includes(arg) ? [arg] : available.filter((name) => name.startsWith(`${arg}_`))
   )
   : available;
-const unknown = Deno.args.filter((arg) =>
+const unknown = args.filter((arg) =>
   !names.some((name) => name === arg || name.startsWith(`${arg}_`))
 );
 if (unknown.length) {

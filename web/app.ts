@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { createFreshProject } from "../fresh/mod.ts";
 import type { Services } from "../services/context.ts";
 import type { State } from "./define.ts";
+import { routeByHost } from "./host_routing.ts";
 
 export const PROJECT_ROOT: string = fileURLToPath(new URL("..", import.meta.url));
 
@@ -40,5 +41,6 @@ export async function createWebApp(
       return ctx.next();
     }],
   });
-  return { handler: project.handler, close: project.close };
+  // Custom domains of status pages reach only their page (web/host_routing.ts).
+  return { handler: routeByHost(opts.services, project.handler), close: project.close };
 }

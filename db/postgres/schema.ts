@@ -118,13 +118,24 @@ export const statusDomains = pgTable("status_domains", {
   id: uuid("id").primaryKey().defaultRandom(),
   statusPageId: uuid("status_page_id").notNull()
     .references(() => statusPages.id, { onDelete: "cascade" }),
-  /** Lower-case, without a trailing dot; unique across every page. */
+  /**
+   * Lower-case, without a trailing dot. Several accounts may claim a hostname (a claim
+   * blocks nobody); only one claim of it can be verified at a time.
+   */
   hostname: text("hostname").notNull(),
+  /** What the owner puts in the TXT record `_uptime.<hostname>` to prove control. */
+  verificationToken: text("verification_token").notNull()
+    .default(sql`replace(gen_random_uuid()::text, '-', '')`),
+  /** Set once DNS showed the owner controls the hostname; only then is it served. */
+  verifiedAt: timestamp("verified_at", { withTimezone: true }),
   certificateState: certificateState("certificate_state").notNull().default("manual"),
   lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [
-  uniqueIndex("status_domains_hostname_idx").on(t.hostname),
+  uniqueIndex("status_domains_verified_hostname_idx").on(t.hostname)
+    .where(sql`${t.verifiedAt} is not null`),
+  uniqueIndex("status_domains_page_hostname_idx").on(t.statusPageId, t.hostname),
+  index("status_domains_hostname_idx").on(t.hostname),
   index("status_domains_status_page_id_idx").on(t.statusPageId),
 ]);
 

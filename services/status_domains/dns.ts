@@ -1,16 +1,41 @@
 /** The DNS records a user creates so that their domain reaches the status page. */
 import type { FlyDnsRequirements } from "./fly_certificates.ts";
+import { verificationName } from "./ownership.ts";
+
+/** The TXT record proving this claim, first in every list of records. */
+export function verificationRecord(hostname: string, token: string): DnsRecord {
+  return { type: "TXT", name: verificationName(hostname), value: token, purpose: "verification" };
+}
+
+/** Before a certificate is requested (the domain is not verified yet). */
+export function unverifiedDnsInstructions(
+  hostname: string,
+  token: string,
+  cnameTarget: string,
+): DnsInstructions {
+  return {
+    records: [
+      verificationRecord(hostname, token),
+      { type: "CNAME", name: hostname, value: cnameTarget, purpose: "traffic" },
+    ],
+    note: `Create the TXT record (it proves the domain is yours) and the CNAME (for an apex ` +
+      `domain, A/AAAA records with the addresses of ${cnameTarget} instead), then verify. ` +
+      "The certificate is requested once the domain is verified.",
+  };
+}
 
 export interface DnsRecord {
   type: "CNAME" | "A" | "AAAA" | "TXT";
   name: string;
   value: string;
   /**
-   * `traffic`: points the domain at the app. `traffic-apex`: instead of that CNAME, for a
-   * domain's apex, where CNAMEs are not allowed. `acme-challenge`: lets the certificate
-   * be issued before traffic moves. `ownership`: proves the domain is yours to Fly.
+   * `verification`: the TXT record that proves the domain is yours to this app (it wins
+   * over any other account's claim). `traffic`: points the domain at the app.
+   * `traffic-apex`: instead of that CNAME, for a domain's apex, where CNAMEs are not
+   * allowed. `acme-challenge`: lets the certificate be issued before traffic moves.
+   * `ownership`: proves the domain is yours to Fly.
    */
-  purpose: "traffic" | "traffic-apex" | "acme-challenge" | "ownership";
+  purpose: "verification" | "traffic" | "traffic-apex" | "acme-challenge" | "ownership";
 }
 
 export interface DnsInstructions {

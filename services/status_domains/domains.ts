@@ -4,30 +4,80 @@ import { statusDomains, statusPages } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { type FlyCertificate, type FlyCertificates, flyCertificates } from "./fly_certificates.ts";
-import { type DnsInstructions, flyDnsInstructions } from "./dns.ts";
+import {
+  type DnsInstructions,
+  flyDnsInstructions,
+  manualDnsInstructions,
+  unverifiedDnsInstructions,
+  verificationRecord,
+} from "./dns.ts";
+import { cnameTargets } from "./ownership.ts";
 
 export type DomainRow = typeof statusDomains.$inferSelect;
 
+/**
+ * A domain as the dashboard's domain editor shows it: whether it is verified, the state
+ * of its certificate, and the DNS records to create.
+ */
 export interface StatusDomainView {
   id: string;
   statusPageId: string;
   hostname: string;
-  /** `manual` when the deployment has no Fly API configured. */
-  certificateState: DomainRow["certificateState"];
-  /** Epoch ms. */
+  /** DNS showed the owner controls it; only then is the page served there. */
+  verified: boolean;
+  /** Epoch ms; null until verified. */
+  verifiedAt: number | null;
+  /** The value of the TXT record `_uptime.<hostname>` that proves this claim. */
+  verificationToken: string;
+  /**
+   * `not-requested` until verified; `manual` when the deployment has no Fly API
+   * configured; else Fly's certificate: `pending`, `issued` or `failed`.
+   */
+  certificateState: DomainRow["certificateState"] | "not-requested";
+  /** Epoch ms of the last verification attempt. */
   lastCheckedAt: number | null;
   /** Epoch ms. */
   createdAt: number;
+  /** The records to create (Fly's exact ones appear after a verify once verified). */
+  dns: DnsInstructions;
 }
 
-export function toDomainView(row: DomainRow): StatusDomainView {
+export function toDomainView(
+  services: Services,
+  row: DomainRow,
+  dns = baseInstructions(services, row),
+): StatusDomainView {
   return {
     id: row.id,
     statusPageId: row.statusPageId,
     hostname: row.hostname,
-    certificateState: row.certificateState,
+    verified: row.verifiedAt !== null,
+    verifiedAt: row.verifiedAt?.getTime() ?? null,
+    verificationToken: row.verificationToken,
+    certificateState: row.verifiedAt ? row.certificateState : "not-requested",
     lastCheckedAt: row.lastCheckedAt?.getTime() ?? null,
     createdAt: row.createdAt.getTime(),
+    dns,
+  };
+}
+
+/** The records without asking Fly: the TXT proof and the CNAME to the app. */
+export function baseInstructions(services: Services, row: DomainRow): DnsInstructions {
+  const target = cnameTargets(services.config)[0] ?? new URL(services.config.appUrl).hostname;
+  if (!row.verifiedAt) {
+    return unverifiedDnsInstructions(row.hostname, row.verificationToken, target);
+  }
+  const base = manualDnsInstructions(row.hostname, services.config.appUrl);
+  return {
+    records: [verificationRecord(row.hostname, row.verificationToken), {
+      type: "CNAME",
+      name: row.hostname,
+      value: target,
+      purpose: "traffic",
+    }],
+    note: services.config.fly
+      ? "Verified. Keep the TXT record and the CNAME; the certificate is issued once they resolve."
+      : base.note,
   };
 }
 
@@ -62,9 +112,20 @@ export function flyFor(services: Services): FlyCertificates | null {
 
 export interface DomainWithDns {
   domain: StatusDomainView;
+  /** The same as `domain.dns`. */
   dns: DnsInstructions;
-  /** What Fly says stands in the way of the certificate, if anything. */
+  /** What stands in the way of verification or of the certificate, if anything. */
   problems: string[];
+}
+
+export function withDns(
+  services: Services,
+  row: DomainRow,
+  problems: string[] = [],
+  dns?: DnsInstructions,
+): DomainWithDns {
+  const domain = toDomainView(services, row, dns);
+  return { domain, dns: domain.dns, problems };
 }
 
 /** Stores what Fly said of a domain's certificate and tells the user what to do next. */
@@ -77,13 +138,13 @@ export async function recordCertificate(
     .set({ certificateState: certificate.state, lastCheckedAt: new Date() })
     .where(eq(statusDomains.id, row.id))
     .returning();
-  return {
-    domain: toDomainView(updated ?? row),
-    dns: flyDnsInstructions(
-      row.hostname,
-      services.config.fly!.appName,
-      certificate.dnsRequirements,
-    ),
-    problems: certificate.problems,
-  };
+  const fly = flyDnsInstructions(
+    row.hostname,
+    services.config.fly!.appName,
+    certificate.dnsRequirements,
+  );
+  return withDns(services, updated ?? row, certificate.problems, {
+    records: [verificationRecord(row.hostname, row.verificationToken), ...fly.records],
+    note: fly.note,
+  });
 }

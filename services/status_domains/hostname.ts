@@ -8,6 +8,8 @@
  */
 import { z } from "zod";
 import { DomainError } from "../errors.ts";
+import type { Config } from "../../lib/config.ts";
+import { isAppHost } from "../../lib/app_hosts.ts";
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
@@ -57,10 +59,9 @@ export const hostnameSchema = z.string().max(300, "hostname: at most 253 charact
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
-/** Refuses the host the app itself is served on: its certificate is not ours to request. */
-export function assertNotAppHost(hostname: string, appUrl: string): void {
-  const appHost = new URL(appUrl).hostname.toLowerCase().replace(/\.$/, "");
-  if (hostname === appHost) {
+/** Refuses the hosts the app itself is served on: their certificates are not ours to request. */
+export function assertNotAppHost(hostname: string, config: Config): void {
+  if (isAppHost(config, hostname)) {
     throw new DomainError(
       "BAD_REQUEST",
       "hostname: this is the app's own host; use a domain of your own",

@@ -3,7 +3,10 @@ import { statusDomains } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { assertOwnedPage, type StatusDomainView, toDomainView } from "./domains.ts";
 
-/** The domains of one of the actor's pages, as stored (verify asks Fly for fresh state). */
+/**
+ * The domains of one of the actor's pages, as stored, with the DNS records each needs
+ * (verify checks DNS and asks Fly for fresh state).
+ */
 export async function listStatusDomains(
   services: Services,
   actor: Actor,
@@ -13,5 +16,5 @@ export async function listStatusDomains(
   const rows = await services.db.select().from(statusDomains)
     .where(eq(statusDomains.statusPageId, statusPageId))
     .orderBy(asc(statusDomains.createdAt), asc(statusDomains.hostname));
-  return rows.map(toDomainView);
+  return rows.map((row) => toDomainView(services, row));
 }

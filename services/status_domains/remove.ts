@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { statusDomains } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { type DomainRow, flyFor, loadOwnedDomain } from "./domains.ts";
+import { forgetHost } from "./route_host.ts";
 
 /**
  * Removes a domain: its certificate at Fly first, then the row. If Fly cannot be reached
@@ -18,11 +19,16 @@ export async function removeStatusDomain(
   return { id: row.id };
 }
 
-/** Deletes the certificates Fly holds for these domains (manual ones have none). */
+/**
+ * Deletes the certificates Fly holds for these domains. Only a verified claim has one:
+ * removing an unverified claim must not take the certificate of the account that proved
+ * control of the same hostname. Manual domains have none.
+ */
 export async function releaseCertificates(services: Services, rows: DomainRow[]): Promise<void> {
   const fly = flyFor(services);
-  if (!fly) return;
   for (const row of rows) {
-    if (row.certificateState !== "manual") await fly.remove(row.hostname);
+    if (!row.verifiedAt) continue;
+    forgetHost(services, row.hostname);
+    if (fly && row.certificateState !== "manual") await fly.remove(row.hostname);
   }
 }

@@ -1,79 +1,166 @@
 /**
- * The public view of a status page, for anyone with its slug. It is built field by field
- * from an allow-list: nothing about the owner, and a monitor's URL only where the owner
- * chose to show it.
+ * The public view of a status page, for anyone with its slug (`statusPage.public`, the
+ * page at `/status/<slug>`, its badge). It is built field by field from an allow-list:
+ * nothing about the owner, and a monitor's URL or host only where the owner chose
+ * `showUrl`. Computed at most once per `STATUS_PAGE_CACHE_MS` per page, however many
+ * visitors ask (see {@link publicStatusPage}).
  */
 import { asc, eq } from "drizzle-orm";
 import { statusPages, statusPageWebsites, websites } from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { type CurrentStatus, currentStatuses } from "./uptime.ts";
+import { currentStatuses, type PublicRegion } from "./current_status.ts";
 import { dailyUptime } from "../uptime/daily_uptime.ts";
 import type { DailyBar } from "../../lib/uptime.ts";
+import { type MonitorStatus, type PageStatus, pageStatus } from "../../lib/page_status.ts";
+import { TtlCache } from "../../lib/ttl_cache.ts";
 
 export interface PublicMonitor {
   /** The website id, so live updates (WebSocket) can find their row; grants nothing. */
   id: string;
+  /** The owner's name for it, else its host where shown, else "Monitor <n>". */
   name: string;
   /** Only when the owner chose to show it. */
   url: string | null;
-  status: CurrentStatus;
+  status: MonitorStatus;
+  regions: PublicRegion[];
+  /** How often it is checked: a region silent for three of these counts as no data. */
+  intervalMs: number;
+  /** Percent over the 90 days of bars; null without any check. */
   uptime90d: number | null;
   bars: DailyBar[];
+}
+
+/** An incident as the public page shows it (filled in by the incidents feature). */
+export interface PublicIncident {
+  id: string;
+  title: string;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Epoch ms; null while it lasts. */
+  resolvedAt: number | null;
 }
 
 export interface PublicStatusPage {
   slug: string;
   title: string;
+  overall: PageStatus;
   monitors: PublicMonitor[];
-  /** Incidents are not recorded yet; the field is here so clients need not change. */
-  incidents: never[];
+  /** The last 90 days' incidents, newest first; empty until incidents are recorded. */
+  incidents: PublicIncident[];
+  /** Epoch ms: when these figures were computed. */
+  updatedAt: number;
 }
 
-export async function getPublicStatusPage(
+/** The page and an ETag of its content, as the cache holds them. */
+export interface CachedPublicPage {
+  page: PublicStatusPage;
+  etag: string;
+}
+
+const caches = new WeakMap<Services, TtlCache<string, CachedPublicPage | null>>();
+
+/** The cache of these services' pages (the benchmark and tests read its `loads`). */
+export function publicPageCache(services: Services): TtlCache<string, CachedPublicPage | null> {
+  let cache = caches.get(services);
+  if (!cache) {
+    cache = new TtlCache({ ttlMs: services.config.statusPageCacheMs, maxEntries: 5_000 });
+    caches.set(services, cache);
+  }
+  return cache;
+}
+
+/**
+ * The page by slug, from the cache; NOT_FOUND for no such page (also cached, so a flood
+ * of made-up slugs costs one query per slug per period).
+ */
+export async function publicStatusPage(
   services: Services,
   slug: string,
-): Promise<PublicStatusPage> {
+): Promise<CachedPublicPage> {
+  const cached = await publicPageCache(services).get(slug, async () => {
+    const page = await computePublicStatusPage(services, slug);
+    return page ? { page, etag: await etagOf(page) } : null;
+  });
+  if (!cached) throw notFound("status page");
+  return cached;
+}
+
+/** The page computed now: one Postgres query for the page, one for its monitors, one ClickHouse query. */
+export async function computePublicStatusPage(
+  services: Services,
+  slug: string,
+  now = new Date(),
+): Promise<PublicStatusPage | null> {
   const [page] = await services.db.select({ id: statusPages.id, title: statusPages.title })
     .from(statusPages).where(eq(statusPages.slug, slug));
-  if (!page) throw notFound("status page");
+  if (!page) return null;
   const entries = await services.db.select({
     id: websites.id,
     name: websites.name,
     url: websites.url,
     regions: websites.regions,
     active: websites.active,
+    intervalSeconds: websites.intervalSeconds,
     showUrl: statusPageWebsites.showUrl,
   }).from(statusPageWebsites)
     .innerJoin(websites, eq(websites.id, statusPageWebsites.websiteId))
     .where(eq(statusPageWebsites.statusPageId, page.id))
     .orderBy(asc(statusPageWebsites.position));
 
-  const ids = entries.map((e) => e.id);
+  const monitors = entries.map((entry) => ({
+    ...entry,
+    intervalMs: entry.intervalSeconds
+      ? entry.intervalSeconds * 1000
+      : services.config.publishIntervalMs,
+  }));
   const [uptime, statuses] = await Promise.all([
-    dailyUptime(services.ch, ids),
-    // A paused monitor has no current status, whatever its last result was.
-    currentStatuses(services, entries.filter((e) => e.active)),
+    dailyUptime(services.ch, monitors.map((m) => m.id), now),
+    currentStatuses(services, monitors, now.getTime()),
   ]);
+  const shown = monitors.map((entry, index): PublicMonitor => {
+    const current = statuses.get(entry.id)!;
+    const summary = uptime.get(entry.id)!;
+    return {
+      id: entry.id,
+      name: entry.name ?? (entry.showUrl ? hostnameOf(entry.url) : null) ??
+        `Monitor ${index + 1}`,
+      url: entry.showUrl ? entry.url : null,
+      status: current.status,
+      regions: current.regions,
+      intervalMs: entry.intervalMs,
+      uptime90d: summary.uptime,
+      bars: summary.bars,
+    };
+  });
   return {
     slug,
     title: page.title,
-    monitors: entries.map((entry) => ({
-      id: entry.id,
-      name: entry.name ?? hostnameOf(entry.url),
-      url: entry.showUrl ? entry.url : null,
-      status: statuses.get(entry.id) ?? "unknown",
-      uptime90d: uptime.get(entry.id)!.uptime,
-      bars: uptime.get(entry.id)!.bars,
-    })),
+    overall: pageStatus(shown.map((m) => m.status)),
+    monitors: shown,
     incidents: [],
+    updatedAt: now.getTime(),
   };
 }
 
-function hostnameOf(url: string): string {
+function hostnameOf(url: string): string | null {
   try {
     return new URL(url).hostname;
   } catch {
-    return "Website";
+    return null;
   }
+}
+
+/**
+ * A strong ETag of everything the page shows, its "last updated" time included: a
+ * visitor's copy stays valid for as long as the figures behind it are reused.
+ */
+async function etagOf(page: PublicStatusPage): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(JSON.stringify(page)),
+  );
+  const hex = [...new Uint8Array(digest).slice(0, 12)]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `"${hex}"`;
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { closeLiveHub, liveHub } from "../../web/live/hub.ts";
 import { connectLive } from "../../web/live/client.ts";
-import type { LiveResult, ServerMessage } from "../../web/live/messages.ts";
+import type { LiveResult, PageResult, ServerMessage } from "../../web/live/messages.ts";
 import { LiveSession, MAX_INVALID_MESSAGES } from "../../web/live/session.ts";
 
 // Deno's WebSocket takes headers; the DOM lib's constructor type does not know that.
@@ -23,6 +23,8 @@ async function liveServer(options?: Parameters<typeof liveHub>[1]) {
 /** A test socket that records what it receives. */
 class Browser {
   readonly messages: ServerMessage[] = [];
+  /** Every frame as it came. */
+  readonly raw: string[] = [];
   readonly socket: WebSocket;
   readonly opened: Promise<void>;
   readonly closed: Promise<CloseEvent>;
@@ -37,6 +39,7 @@ class Browser {
     this.opened.catch(() => {});
     this.closed = new Promise((resolve) => this.socket.onclose = resolve);
     this.socket.onmessage = (event) => {
+      this.raw.push(event.data);
       this.messages.push(JSON.parse(event.data));
       for (const wake of this.#waiters) wake();
     };
@@ -79,8 +82,11 @@ class Browser {
     return await this.next(type, from);
   }
 
-  results(): LiveResult[] {
-    return this.messages.flatMap((m) => m.type === "result" ? [m.result] : []);
+  /** Results of either kind: whole (owners) or what a status page shows (page followers). */
+  results(): (LiveResult | PageResult)[] {
+    return this.messages.flatMap((m) =>
+      m.type === "result" || m.type === "page-result" ? [m.result] : []
+    );
   }
 
   async close() {
@@ -237,10 +243,21 @@ Deno.test("anyone may follow the websites of a status page by its slug", async (
       "subscribed",
     );
     assert.deepEqual(subscribed, { type: "subscribed", websiteIds: [shown], statusPage: "acme" });
-    await publish(server, result(hidden), result(shown, { outcome: "down", httpStatus: 503 }));
-    const got = await anonymous.next("result");
-    assert.equal(got.result.websiteId, shown);
-    assert.equal(got.result.outcome, "down");
+    const down = result(shown, { outcome: "down", httpStatus: 503, errorKind: "http_status" });
+    await publish(server, result(hidden), down);
+    const got = await anonymous.next("page-result");
+    // Only what the page shows: never the status code, response time or error kind.
+    assert.deepEqual(got.result, {
+      websiteId: shown,
+      region: down.region,
+      outcome: "down",
+      checkedAt: down.checkedAt,
+    });
+    assert.ok(!anonymous.messages.some((m) => m.type === "result"));
+    // The raw frame holds nothing more than the parsed one.
+    assert.ok(
+      !anonymous.raw.some((frame) => /httpStatus|responseMs|errorKind|scheduledAt/.test(frame)),
+    );
 
     const missing = await anonymous.request({ type: "subscribe", statusPage: "nope" }, "error");
     assert.match(missing.message, /no status page "nope"/);
@@ -497,7 +514,9 @@ Deno.test("one web process holds 1,000 sockets and one publish reaches them all"
 
     const published = performance.now();
     await publish(server, result(site));
-    await Promise.all(browsers.map((b) => b.next("result", 0, 5_000)));
+    await Promise.all(
+      browsers.map((b, i) => b.next(i % 2 === 0 ? "result" : "page-result", 0, 5_000)),
+    );
     const fanOutMs = performance.now() - published;
     assert.ok(fanOutMs < 1_000, `one publish reached 1,000 sockets in ${fanOutMs} ms`);
 

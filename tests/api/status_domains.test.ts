@@ -1,11 +1,35 @@
 import assert from "node:assert/strict";
 import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
 import { startFlyStandIn } from "../helpers/fly_stand_in.ts";
+import { startDnsServer } from "../helpers/dns_server.ts";
+import { getWithHost } from "../helpers/host_request.ts";
 import { flyCertificates } from "../../services/status_domains/fly_certificates.ts";
 import { DomainError } from "../../services/errors.ts";
 
 const NO_FLY = { FLY_API_TOKEN: "", FLY_APP_NAME: "", APP_URL: "https://uptime.example.net" };
 
+type Dns = Awaited<ReturnType<typeof startDnsServer>>;
+
+/** The owner proves control the way the dashboard tells them: the TXT record with the token. */
+function proveWithTxt(dns: Dns, domain: { hostname: string; verificationToken: string }) {
+  dns.zone.set(`_uptime.${domain.hostname}`, { TXT: [domain.verificationToken] });
+}
+
+/** A page and a verified domain on it, with Fly's certificate requested by the verify. */
+async function verifiedDomain(
+  user: Awaited<ReturnType<Awaited<ReturnType<typeof apiServer>>["user"]>>,
+  dns: Dns,
+  hostname = "status.acme.com",
+) {
+  const page = await user.api.statusPage.create.mutate({
+    slug: `p-${crypto.randomUUID().slice(0, 8)}`,
+    title: "A",
+    websiteIds: [],
+  });
+  const added = await user.api.statusDomain.add.mutate({ statusPageId: page.id, hostname });
+  proveWithTxt(dns, added.domain);
+  return { page, added };
+}
 /** Runs `body` with console output captured, and returns what was written. */
 async function capturingLogs(body: () => Promise<void>): Promise<string> {
   const lines: string[] = [];
@@ -20,9 +44,10 @@ async function capturingLogs(body: () => Promise<void>): Promise<string> {
   return lines.join("\n");
 }
 
-Deno.test("with Fly: add requests a certificate, verify follows it to issued, remove deletes it there", async () => {
+Deno.test("with Fly: a claim asks nothing of Fly; once DNS proves it, verify requests the certificate and follows it to issued", async () => {
   const fly = startFlyStandIn();
-  const server = await apiServer(fly.env);
+  const dns = await startDnsServer();
+  const server = await apiServer({ ...fly.env, ...dns.env });
   try {
     const ada = await server.user("ada");
     const page = await ada.api.statusPage.create.mutate({
@@ -35,25 +60,48 @@ Deno.test("with Fly: add requests a certificate, verify follows it to issued, re
       hostname: " Status.Acme.COM. ",
     });
     assert.equal(added.domain.hostname, "status.acme.com");
-    assert.equal(added.domain.certificateState, "pending");
-    assert.ok(added.domain.lastCheckedAt);
-    assert.deepEqual(fly.requests.map((r) => [r.method, r.path, r.authorized, r.body]), [
-      ["POST", "/v1/apps/uptime-test/certificates/acme", true, { hostname: "status.acme.com" }],
+    assert.equal(added.domain.verified, false);
+    assert.equal(added.domain.certificateState, "not-requested");
+    assert.match(added.domain.verificationToken, /^[0-9a-f]{32}$/);
+    assert.deepEqual(added.dns.records.map((r) => [r.type, r.name, r.value, r.purpose]), [
+      ["TXT", "_uptime.status.acme.com", added.domain.verificationToken, "verification"],
+      ["CNAME", "status.acme.com", "uptime-test.fly.dev", "traffic"],
     ]);
-    const records = added.dns.records.map((r) => [r.type, r.name, r.value, r.purpose]);
-    assert.deepEqual(records.slice(0, 3), [
+    assert.deepEqual(added.domain.dns, added.dns);
+    assert.equal(fly.requests.length, 0, "only a verified hostname gets a certificate requested");
+
+    // Nothing in DNS yet: not verified, and the problem is named.
+    const early = await ada.api.statusDomain.verify.mutate({ id: added.domain.id });
+    assert.equal(early.domain.verified, false);
+    assert.match(early.problems.join(" "), /no TXT record _uptime\.status\.acme\.com/);
+    assert.ok(early.domain.lastCheckedAt);
+    assert.equal(fly.requests.length, 0);
+    assert.ok(dns.queries.includes("_uptime.status.acme.com TXT"));
+
+    proveWithTxt(dns, added.domain);
+    const pending = await ada.api.statusDomain.verify.mutate({ id: added.domain.id });
+    assert.equal(pending.domain.verified, true);
+    assert.ok(pending.domain.verifiedAt);
+    assert.equal(pending.domain.certificateState, "pending");
+    assert.deepEqual(fly.requests.map((r) => [r.method, r.path, r.authorized]), [
+      ["POST", "/v1/apps/uptime-test/certificates/status.acme.com/check", true],
+      ["POST", "/v1/apps/uptime-test/certificates/acme", true],
+    ]);
+    assert.deepEqual(fly.requests[1].body, { hostname: "status.acme.com" });
+    const records = pending.dns.records.map((r) => [r.type, r.name, r.value, r.purpose]);
+    assert.deepEqual(records.slice(0, 4), [
+      ["TXT", "_uptime.status.acme.com", added.domain.verificationToken, "verification"],
       ["CNAME", "status.acme.com", "uptime-test.fly.dev", "traffic"],
       ["A", "status.acme.com", "137.66.1.23", "traffic-apex"],
       ["AAAA", "status.acme.com", "2a09:8280:1::4f:1a2b", "traffic-apex"],
     ]);
-    const challenge = added.dns.records.find((r) => r.purpose === "acme-challenge");
+    const challenge = pending.dns.records.find((r) => r.purpose === "acme-challenge");
     assert.equal(challenge?.type, "CNAME");
     assert.equal(challenge?.name, "_acme-challenge.status.acme.com");
     assert.match(challenge!.value, /^status\.acme\.com\.\w+\.flydns\.net$/);
 
-    const pending = await ada.api.statusDomain.verify.mutate({ id: added.domain.id });
-    assert.equal(pending.domain.certificateState, "pending");
-    assert.deepEqual(pending.dns, added.dns);
+    const again = await ada.api.statusDomain.verify.mutate({ id: added.domain.id });
+    assert.equal(again.domain.certificateState, "pending");
     assert.deepEqual(
       fly.requests.at(-1)!.path,
       "/v1/apps/uptime-test/certificates/status.acme.com/check",
@@ -65,8 +113,8 @@ Deno.test("with Fly: add requests a certificate, verify follows it to issued, re
     assert.ok(issued.domain.lastCheckedAt! >= pending.domain.lastCheckedAt!);
     assert.deepEqual(
       (await ada.api.statusDomain.list.query({ statusPageId: page.id }))
-        .map((d) => [d.hostname, d.certificateState]),
-      [["status.acme.com", "issued"]],
+        .map((d) => [d.hostname, d.verified, d.certificateState, d.dns.records[0].value]),
+      [["status.acme.com", true, "issued", added.domain.verificationToken]],
     );
 
     const removed = await ada.api.statusDomain.remove.mutate({ id: added.domain.id });
@@ -76,8 +124,13 @@ Deno.test("with Fly: add requests a certificate, verify follows it to issued, re
     assert.deepEqual(await ada.api.statusDomain.list.query({ statusPageId: page.id }), []);
     assert.ok(fly.requests.every((r) => r.authorized));
 
-    // Deleting a page releases its domains' certificates too.
-    await ada.api.statusDomain.add.mutate({ statusPageId: page.id, hostname: "www.acme.com" });
+    // Deleting a page releases its verified domains' certificates too.
+    const www = await ada.api.statusDomain.add.mutate({
+      statusPageId: page.id,
+      hostname: "www.acme.com",
+    });
+    proveWithTxt(dns, www.domain);
+    await ada.api.statusDomain.verify.mutate({ id: www.domain.id });
     assert.deepEqual(fly.hostnames(), ["www.acme.com"]);
     await ada.api.statusPage.delete.mutate({ id: page.id });
     assert.deepEqual(fly.hostnames(), []);
@@ -87,58 +140,51 @@ Deno.test("with Fly: add requests a certificate, verify follows it to issued, re
   } finally {
     await server.close();
     await fly.close();
+    await dns.close();
   }
 });
 
 Deno.test("Fly's 429s (with Retry-After) and 5xx answers are retried with backoff", async () => {
   const fly = startFlyStandIn();
-  const server = await apiServer(fly.env);
+  const dns = await startDnsServer();
+  const server = await apiServer({ ...fly.env, ...dns.env });
   try {
     const ada = await server.user("ada");
-    const page = await ada.api.statusPage.create.mutate({
-      slug: "acme",
-      title: "A",
-      websiteIds: [],
-    });
+    const { added } = await verifiedDomain(ada, dns);
 
     fly.failNext(2, { status: 429, retryAfterSeconds: 1 });
     const started = Date.now();
-    const added = await ada.api.statusDomain.add.mutate({
-      statusPageId: page.id,
-      hostname: "status.acme.com",
-    });
+    const verified = await ada.api.statusDomain.verify.mutate({ id: added.domain.id });
     assert.ok(Date.now() - started >= 1_900, "waited as long as Retry-After asked, twice");
-    assert.equal(added.domain.certificateState, "pending");
-    assert.equal(fly.requests.length, 3);
+    assert.equal(verified.domain.certificateState, "pending");
+    // Three tries of the check (404: Fly does not know it yet), then the request.
+    assert.equal(fly.requests.length, 4);
     assert.deepEqual(fly.hostnames(), ["status.acme.com"]);
 
     fly.failNext(2, { status: 503 });
     fly.issue("status.acme.com");
-    const verified = await ada.api.statusDomain.verify.mutate({ id: added.domain.id });
-    assert.equal(verified.domain.certificateState, "issued");
-    assert.equal(fly.requests.length, 6);
+    const issued = await ada.api.statusDomain.verify.mutate({ id: added.domain.id });
+    assert.equal(issued.domain.certificateState, "issued");
+    assert.equal(fly.requests.length, 7);
   } finally {
     await server.close();
     await fly.close();
+    await dns.close();
   }
 });
 
-Deno.test("Fly failing for good is a clear BAD_GATEWAY: nothing half-made, no token anywhere", async () => {
+Deno.test("Fly failing for good is a clear BAD_GATEWAY: the domain stays, no token anywhere", async () => {
   const fly = startFlyStandIn();
-  const server = await apiServer(fly.env);
+  const dns = await startDnsServer();
+  const server = await apiServer({ ...fly.env, ...dns.env });
   try {
     const ada = await server.user("ada");
-    const page = await ada.api.statusPage.create.mutate({
-      slug: "acme",
-      title: "A",
-      websiteIds: [],
-    });
+    const { page, added } = await verifiedDomain(ada, dns);
+    const verify = () => ada.api.statusDomain.verify.mutate({ id: added.domain.id });
     let message = "";
     const logs = await capturingLogs(async () => {
       fly.failNext(3, { status: 500, error: `vault unavailable for Bearer ${fly.token}` });
-      message = await errorMessage(
-        ada.api.statusDomain.add.mutate({ statusPageId: page.id, hostname: "status.acme.com" }),
-      );
+      message = await errorMessage(verify());
     });
     assert.equal(
       message,
@@ -147,25 +193,25 @@ Deno.test("Fly failing for good is a clear BAD_GATEWAY: nothing half-made, no to
     assert.equal(fly.requests.length, 3);
     assert.ok(!logs.includes(fly.token), "the token reached a log line");
     assert.match(logs, /fly\.attempt_failed/);
-    // The domain was not kept, so adding it again is a clean retry.
-    assert.deepEqual(await ada.api.statusDomain.list.query({ statusPageId: page.id }), []);
+    // The claim stays verified; verifying again is the retry.
+    assert.deepEqual(
+      (await ada.api.statusDomain.list.query({ statusPageId: page.id })).map((d) => d.verified),
+      [true],
+    );
 
     // A refusal (422) is not retried, and says what Fly said.
     fly.rejectNext("Hostname 'status.acme.com' is already in use by another app");
     assert.equal(
-      await errorMessage(
-        ada.api.statusDomain.add.mutate({ statusPageId: page.id, hostname: "status.acme.com" }),
-      ),
+      await errorMessage(verify()),
       "BAD_GATEWAY: Fly: Hostname 'status.acme.com' is already in use by another app",
     );
-    assert.equal(fly.requests.length, 4);
 
     // Over HTTP it is a 502, not a 500.
     fly.failNext(3, { status: 502 });
-    const raw = await ada.fetch(`${server.url}/api/trpc/statusDomain.add`, {
+    const raw = await ada.fetch(`${server.url}/api/trpc/statusDomain.verify`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ statusPageId: page.id, hostname: "status.acme.com" }),
+      body: JSON.stringify({ id: added.domain.id }),
     });
     assert.equal(raw.status, 502);
     const body = await raw.text();
@@ -173,10 +219,8 @@ Deno.test("Fly failing for good is a clear BAD_GATEWAY: nothing half-made, no to
     assert.ok(!body.includes(fly.token));
 
     // When removal cannot reach Fly, the domain stays, so the certificate is not orphaned.
-    const added = await ada.api.statusDomain.add.mutate({
-      statusPageId: page.id,
-      hostname: "status.acme.com",
-    });
+    await verify();
+    assert.deepEqual(fly.hostnames(), ["status.acme.com"]);
     fly.failNext(3, { status: 503 });
     assert.equal(
       await errorCode(ada.api.statusDomain.remove.mutate({ id: added.domain.id })),
@@ -188,21 +232,23 @@ Deno.test("Fly failing for good is a clear BAD_GATEWAY: nothing half-made, no to
   } finally {
     await server.close();
     await fly.close();
+    await dns.close();
   }
 });
 
 Deno.test("a token Fly refuses is reported as such, without the token", async () => {
   const fly = startFlyStandIn();
-  const server = await apiServer({ ...fly.env, FLY_API_TOKEN: "fo1_wrong-token-value" });
+  const dns = await startDnsServer();
+  const server = await apiServer({
+    ...fly.env,
+    ...dns.env,
+    FLY_API_TOKEN: "fo1_wrong-token-value",
+  });
   try {
     const ada = await server.user("ada");
-    const page = await ada.api.statusPage.create.mutate({
-      slug: "acme",
-      title: "A",
-      websiteIds: [],
-    });
+    const { added } = await verifiedDomain(ada, dns);
     const message = await errorMessage(
-      ada.api.statusDomain.add.mutate({ statusPageId: page.id, hostname: "status.acme.com" }),
+      ada.api.statusDomain.verify.mutate({ id: added.domain.id }),
     );
     assert.equal(
       message,
@@ -212,11 +258,13 @@ Deno.test("a token Fly refuses is reported as such, without the token", async ()
   } finally {
     await server.close();
     await fly.close();
+    await dns.close();
   }
 });
 
-Deno.test("without Fly configured, a domain is stored as manual with the same DNS instructions", async () => {
-  const server = await apiServer(NO_FLY);
+Deno.test("without Fly configured, a CNAME to the app verifies a domain, whose certificate is manual", async () => {
+  const dns = await startDnsServer();
+  const server = await apiServer({ ...NO_FLY, ...dns.env });
   try {
     const ada = await server.user("ada");
     const page = await ada.api.statusPage.create.mutate({
@@ -228,24 +276,131 @@ Deno.test("without Fly configured, a domain is stored as manual with the same DN
       statusPageId: page.id,
       hostname: "status.acme.com",
     });
-    assert.equal(added.domain.certificateState, "manual");
+    assert.equal(added.domain.certificateState, "not-requested");
     assert.equal(added.domain.lastCheckedAt, null);
     assert.deepEqual(added.dns.records, [
+      {
+        type: "TXT",
+        name: "_uptime.status.acme.com",
+        value: added.domain.verificationToken,
+        purpose: "verification",
+      },
       { type: "CNAME", name: "status.acme.com", value: "uptime.example.net", purpose: "traffic" },
     ]);
-    assert.match(added.dns.note, /FLY_API_TOKEN/);
+
+    dns.zone.set("status.acme.com", { CNAME: "elsewhere.example.org" });
+    const wrong = await ada.api.statusDomain.verify.mutate({ id: added.domain.id });
+    assert.equal(wrong.domain.verified, false);
+    assert.match(wrong.problems.join(" "), /CNAME for elsewhere\.example\.org/);
+
+    dns.zone.set("status.acme.com", { CNAME: "uptime.example.net." });
     const verified = await ada.api.statusDomain.verify.mutate({ id: added.domain.id });
+    assert.equal(verified.domain.verified, true);
     assert.equal(verified.domain.certificateState, "manual");
     assert.ok(verified.domain.lastCheckedAt);
-    assert.deepEqual(verified.dns, added.dns);
+    assert.match(verified.dns.note, /FLY_API_TOKEN/);
     await ada.api.statusDomain.remove.mutate({ id: added.domain.id });
     assert.deepEqual(await ada.api.statusDomain.list.query({ statusPageId: page.id }), []);
   } finally {
     await server.close();
+    await dns.close();
   }
 });
 
-Deno.test("hostnames are normalised, must be domain names, not the app's host, and unique", async () => {
+Deno.test("A records with the app's addresses verify an apex domain", async () => {
+  const dns = await startDnsServer();
+  const server = await apiServer({ ...NO_FLY, ...dns.env });
+  try {
+    const ada = await server.user("ada");
+    const page = await ada.api.statusPage.create.mutate({
+      slug: "acme",
+      title: "A",
+      websiteIds: [],
+    });
+    const { domain } = await ada.api.statusDomain.add.mutate({
+      statusPageId: page.id,
+      hostname: "acme.com",
+    });
+    dns.zone.set("uptime.example.net", { A: ["203.0.113.7"] });
+    dns.zone.set("acme.com", { A: ["198.51.100.1"] });
+    assert.equal(
+      (await ada.api.statusDomain.verify.mutate({ id: domain.id })).domain.verified,
+      false,
+    );
+    dns.zone.set("acme.com", { A: ["203.0.113.7"] });
+    assert.equal(
+      (await ada.api.statusDomain.verify.mutate({ id: domain.id })).domain.verified,
+      true,
+    );
+  } finally {
+    await server.close();
+    await dns.close();
+  }
+});
+
+Deno.test("two accounts claim the same hostname: the one that proves control wins", async () => {
+  const dns = await startDnsServer();
+  const server = await apiServer({ ...NO_FLY, ...dns.env });
+  try {
+    const ada = await server.user("ada");
+    const mallory = await server.user("mallory");
+    const adasPage = await ada.api.statusPage.create.mutate({
+      slug: "acme",
+      title: "A",
+      websiteIds: [],
+    });
+    const theirs = await mallory.api.statusPage.create.mutate({
+      slug: "squat",
+      title: "M",
+      websiteIds: [],
+    });
+    // Mallory claims first: the claim blocks nobody.
+    const squat = await mallory.api.statusDomain.add.mutate({
+      statusPageId: theirs.id,
+      hostname: "status.acme.com",
+    });
+    const claim = await ada.api.statusDomain.add.mutate({
+      statusPageId: adasPage.id,
+      hostname: "status.acme.com",
+    });
+    assert.notEqual(claim.domain.verificationToken, squat.domain.verificationToken);
+
+    // The domain points at the app, but with two claims that proves nothing about whose it is.
+    dns.zone.set("status.acme.com", { CNAME: "uptime.example.net" });
+    const tried = await mallory.api.statusDomain.verify.mutate({ id: squat.domain.id });
+    assert.equal(tried.domain.verified, false);
+    assert.match(tried.problems.join(" "), /another account claims it too/);
+
+    proveWithTxt(dns, claim.domain);
+    assert.equal(
+      (await ada.api.statusDomain.verify.mutate({ id: claim.domain.id })).domain.verified,
+      true,
+    );
+    assert.equal(
+      (await mallory.api.statusDomain.verify.mutate({ id: squat.domain.id })).domain.verified,
+      false,
+    );
+    const page = await getWithHost(server.url, "status.acme.com", "/");
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<title>A status<\/title>/);
+
+    // DNS changes hands: the new TXT owner takes the hostname over.
+    proveWithTxt(dns, squat.domain);
+    assert.equal(
+      (await mallory.api.statusDomain.verify.mutate({ id: squat.domain.id })).domain.verified,
+      true,
+    );
+    assert.deepEqual(
+      (await ada.api.statusDomain.list.query({ statusPageId: adasPage.id })).map((d) => d.verified),
+      [false],
+    );
+  } finally {
+    await server.close();
+    await dns.close();
+  }
+});
+
+Deno.test("hostnames are normalised, must be domain names, not the app's host, once per page", async () => {
   const server = await apiServer(NO_FLY);
   try {
     const ada = await server.user("ada");
@@ -302,10 +457,12 @@ Deno.test("hostnames are normalised, must be domain names, not the app's host, a
     );
     assert.equal((await add("Bücher.example")).domain.hostname, "xn--bcher-kva.example");
     assert.equal(
-      await errorMessage(add("status.acme.com", other.id)),
-      "CONFLICT: hostname: status.acme.com is already in use by a status page",
+      await errorMessage(add("status.acme.com")),
+      "CONFLICT: hostname: status.acme.com is already on this page",
     );
-    assert.equal(await errorCode(add("status.ACME.com.", bobs.id, bob)), "CONFLICT");
+    // Claims on other pages, another account's too, are allowed: DNS decides (verify).
+    assert.equal((await add("status.acme.com", other.id)).domain.verified, false);
+    assert.equal((await add("status.ACME.com.", bobs.id, bob)).domain.verified, false);
   } finally {
     await server.close();
   }

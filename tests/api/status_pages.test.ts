@@ -294,18 +294,34 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
     assert.deepEqual(
       page.monitors.map((m) => [m.name, m.url, m.status, m.uptime90d, m.bars.length]),
       [
-        ["internal.example.com", null, "unknown", null, 90],
-        ["Website", "https://www.example.com/", "unknown", null, 90],
+        // Neither a name nor a shown URL: not its host either.
+        ["Monitor 1", null, "nodata", null, 90],
+        ["Website", "https://www.example.com/", "nodata", null, 90],
       ],
     );
-    assert.deepEqual(Object.keys(page).sort(), ["incidents", "monitors", "slug", "title"]);
+    assert.equal(page.overall, "nodata");
+    assert.deepEqual(Object.keys(page).sort(), [
+      "incidents",
+      "monitors",
+      "overall",
+      "slug",
+      "title",
+      "updatedAt",
+    ]);
     assert.deepEqual(Object.keys(page.monitors[0]).sort(), [
       "bars",
       "id",
+      "intervalMs",
       "name",
+      "regions",
       "status",
       "uptime90d",
       "url",
+    ]);
+    // Each region the monitor is checked from, and its state: all the page says of it.
+    assert.deepEqual(page.monitors[0].regions, [
+      { region: "ams", state: "nodata", checkedAt: null },
+      { region: "iad", state: "nodata", checkedAt: null },
     ]);
 
     const raw = await fetch(
@@ -325,7 +341,7 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
         "authorization",
         "body-secret-789",
         "keyword-secret-000",
-        "ams",
+        "internal.example.com",
       ]
     ) {
       assert.ok(!text.includes(secret), `the public page leaks ${secret}`);
@@ -419,12 +435,13 @@ Deno.test("the public page's bars and status come from stored checks and live re
 
     const page = await server.client().api.statusPage.public.query({ slug: "acme" });
     assert.deepEqual(page.monitors.map((m) => [m.name, m.status]), [
-      ["mixed.example.com", "degraded"],
-      ["healthy.example.com", "up"],
-      ["failing.example.com", "down"],
-      ["silent.example.com", "unknown"],
-      ["paused.example.com", "unknown"],
+      ["Monitor 1", "degraded"],
+      ["Monitor 2", "up"],
+      ["Monitor 3", "down"],
+      ["Monitor 4", "nodata"],
+      ["Monitor 5", "nodata"],
     ]);
+    assert.equal(page.overall, "partial-outage");
 
     const bars = page.monitors[0].bars;
     const date = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);

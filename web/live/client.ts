@@ -17,11 +17,12 @@ import { backoffDelay } from "../../lib/backoff.ts";
 import {
   type ClientMessage,
   type LiveResult,
+  type PageResult,
   parseServerMessage,
   type ServerMessage,
 } from "./messages.ts";
 
-export type { LiveResult };
+export type { LiveResult, PageResult };
 
 export type LiveState = "connecting" | "open" | "closed";
 
@@ -30,7 +31,10 @@ export interface LiveClientOptions {
   websiteIds?: string[];
   /** A status page to follow by slug (no sign-in needed). */
   statusPage?: string;
-  onResult(result: LiveResult): void;
+  /** A whole result of a website the signed-in user follows by id. */
+  onResult?(result: LiveResult): void;
+  /** What a followed status page shows of a result (all an anonymous visitor gets). */
+  onPageResult?(result: PageResult): void;
   /** The server's confirmation of what this socket follows, after every (re)subscribe. */
   onSubscribed?(subscription: { websiteIds: string[]; statusPage?: string }): void;
   /** Errors the server reported (refused ids, unknown page). */
@@ -95,7 +99,9 @@ export function connectLive(options: LiveClientOptions): LiveClient {
   const handle = (message: ServerMessage) => {
     switch (message.type) {
       case "result":
-        return options.onResult(message.result);
+        return options.onResult?.(message.result);
+      case "page-result":
+        return options.onPageResult?.(message.result);
       case "subscribed":
         // A working subscription: the next outage starts its backoff from the beginning.
         attempt = 0;

@@ -12,7 +12,13 @@
 import { connectRedis, type Redis } from "../../lib/redis.ts";
 import { log } from "../../lib/logger.ts";
 import type { Services } from "../../services/context.ts";
-import { liveResultSchema } from "./messages.ts";
+import { liveResultSchema, toPageResult } from "./messages.ts";
+
+/**
+ * `owner`: the signed-in owner follows a website by id and gets every field of a result.
+ * `page`: anyone following a status page gets only what the page shows of it.
+ */
+export type FollowKind = "owner" | "page";
 
 export interface LiveHubOptions {
   /** How often the server pings each socket; one that stays silent for two is dropped. */
@@ -42,7 +48,10 @@ export class LiveHub {
   readonly options: Required<LiveHubOptions>;
   #services: Services;
   #subscribers = new Set<LiveSubscriber>();
-  #followers = new Map<string, Set<LiveSubscriber>>();
+  #followers: Record<FollowKind, Map<string, Set<LiveSubscriber>>> = {
+    owner: new Map(),
+    page: new Map(),
+  };
   #redis: Redis | null = null;
   #subscribed: Promise<void> | null = null;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -60,7 +69,7 @@ export class LiveHub {
 
   /** Websites at least one socket follows (for tests: it returns to 0 when all close). */
   get followedWebsites(): number {
-    return this.#followers.size;
+    return new Set([...this.#followers.owner.keys(), ...this.#followers.page.keys()]).size;
   }
 
   get closed(): boolean {
@@ -81,28 +90,35 @@ export class LiveHub {
     }
   }
 
-  detach(subscriber: LiveSubscriber, websites: Iterable<string>): void {
+  detach(subscriber: LiveSubscriber, following: Record<FollowKind, Iterable<string>>): void {
     this.#subscribers.delete(subscriber);
-    this.follow(subscriber, websites, []);
+    this.follow(subscriber, "owner", following.owner, []);
+    this.follow(subscriber, "page", following.page, []);
     if (!this.#subscribers.size && this.#timer !== undefined) {
       clearInterval(this.#timer);
       this.#timer = undefined;
     }
   }
 
-  /** Moves a subscriber's interest from the websites `before` to the websites `after`. */
-  follow(subscriber: LiveSubscriber, before: Iterable<string>, after: Iterable<string>): void {
+  /** Moves a subscriber's interest of one kind from the websites `before` to `after`. */
+  follow(
+    subscriber: LiveSubscriber,
+    kind: FollowKind,
+    before: Iterable<string>,
+    after: Iterable<string>,
+  ): void {
+    const followers = this.#followers[kind];
     const next = new Set(after);
     for (const id of before) {
       if (next.has(id)) continue;
-      const set = this.#followers.get(id);
+      const set = followers.get(id);
       set?.delete(subscriber);
-      if (set?.size === 0) this.#followers.delete(id);
+      if (set?.size === 0) followers.delete(id);
     }
     if (!this.#subscribers.has(subscriber)) return;
     for (const id of next) {
-      let set = this.#followers.get(id);
-      if (!set) this.#followers.set(id, set = new Set());
+      let set = followers.get(id);
+      if (!set) followers.set(id, set = new Set());
       set.add(subscriber);
     }
   }
@@ -132,7 +148,8 @@ export class LiveHub {
       subscriber.close(1001, "server shutting down");
     }
     this.#subscribers.clear();
-    this.#followers.clear();
+    this.#followers.owner.clear();
+    this.#followers.page.clear();
     this.#redis?.disconnect();
     this.#redis = null;
   }
@@ -144,7 +161,10 @@ export class LiveHub {
     return redis;
   }
 
-  /** Relays one published result to the sockets following its website. */
+  /**
+   * Relays one published result to the sockets following its website: owners get all of
+   * it, page followers only what the page shows. A socket following both ways gets both.
+   */
   relay(message: string): void {
     let json: unknown;
     try {
@@ -155,16 +175,23 @@ export class LiveHub {
     }
     const websiteId = (json as { websiteId?: unknown })?.websiteId;
     if (typeof websiteId !== "string") return;
-    const followers = this.#followers.get(websiteId);
-    if (!followers?.size) return;
+    const owners = this.#followers.owner.get(websiteId);
+    const readers = this.#followers.page.get(websiteId);
+    if (!owners?.size && !readers?.size) return;
     const parsed = liveResultSchema.safeParse(json);
     if (!parsed.success) {
       log.warn("live.bad_result", { websiteId, reason: parsed.error.issues[0]?.message });
       return;
     }
     // Serialised once for every socket.
-    const frame = JSON.stringify({ type: "result", result: parsed.data });
-    for (const subscriber of followers) subscriber.deliver(frame);
+    if (owners?.size) {
+      const frame = JSON.stringify({ type: "result", result: parsed.data });
+      for (const subscriber of owners) subscriber.deliver(frame);
+    }
+    if (readers?.size) {
+      const frame = JSON.stringify({ type: "page-result", result: toPageResult(parsed.data) });
+      for (const subscriber of readers) subscriber.deliver(frame);
+    }
   }
 
   #keepalive(): void {

@@ -26,6 +26,28 @@ const slug = z.string().check(z.regex(
 
 export { type LiveResult, liveResultSchema };
 
+/**
+ * What a status page's anonymous followers get of a result: only what the page shows
+ * (a monitor's state per region and when it was checked), never status codes, response
+ * times or error kinds.
+ */
+export const pageResultSchema = liveResultSchema.pick({
+  websiteId: true,
+  region: true,
+  outcome: true,
+  checkedAt: true,
+}).strict();
+export type PageResult = z.infer<typeof pageResultSchema>;
+
+export function toPageResult(result: LiveResult): PageResult {
+  return {
+    websiteId: result.websiteId,
+    region: result.region,
+    outcome: result.outcome,
+    checkedAt: result.checkedAt,
+  };
+}
+
 const subscription = {
   websiteIds: z.optional(websiteIds),
   statusPage: z.optional(slug),
@@ -41,11 +63,13 @@ export const clientMessageSchema = z.discriminatedUnion("type", [
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
 /**
- * What the server sends. `subscribed` always states the socket's whole subscription after
+ * What the server sends. `result` goes to a website's signed-in owner; `page-result` to
+ * followers of a status page that shows it. `subscribed` always states the socket's whole subscription after
  * a `subscribe` or `unsubscribe`; `ping` expects a `pong` (any message will do).
  */
 export const serverMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("result"), result: liveResultSchema }),
+  z.object({ type: z.literal("page-result"), result: pageResultSchema }),
   z.object({
     type: z.literal("subscribed"),
     websiteIds: z.array(z.uuid()),

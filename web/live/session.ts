@@ -31,8 +31,8 @@ export class LiveSession implements LiveSubscriber {
   /** Websites followed by id (owned by the user). */
   #own = new Set<string>();
   #page: { slug: string; websiteIds: string[] } | null = null;
-  /** The union of both, as the hub indexes it. */
-  #following = new Set<string>();
+  /** What the hub indexes: owned websites (whole results) and the page's (what it shows). */
+  #following = { owner: new Set<string>(), page: new Set<string>() };
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
   #invalid = 0;
@@ -107,6 +107,7 @@ export class LiveSession implements LiveSubscriber {
   /** Access was granted at subscribe time; this applies the latest re-check of it. */
   applyAccess(answer: AccessAnswer): void {
     if (this.#closed) return;
+<<<<<<< HEAD
     if (this.#user && !answer.sessionValid) {
       return this.close(1008, "session ended; sign in again");
     }
@@ -117,8 +118,11 @@ export class LiveSession implements LiveSubscriber {
         : null;
     }
     const before = [...this.#following].sort().join();
+=======
+    const before = this.#followedIds().sort().join();
+>>>>>>> 24fb478 (Public status pages: /status/<slug> and verified custom domains by Host, cached single-flight with ETag, live island, badge, Atom feed; domains verified by DNS (TXT token or CNAME/A), claims never block; anonymous sockets get only what the page shows)
     this.#update();
-    if ([...this.#following].sort().join() !== before) this.#sendSubscribed();
+    if (this.#followedIds().sort().join() !== before) this.#sendSubscribed();
   }
 
   close(code: number, reason: string): void {
@@ -138,7 +142,7 @@ export class LiveSession implements LiveSubscriber {
     this.#closed = true;
     accessRechecker(this.#services).remove(this);
     this.#hub.detach(this, this.#following);
-    this.#following.clear();
+    this.#following = { owner: new Set(), page: new Set() };
     this.#own.clear();
     this.#page = null;
   }
@@ -162,7 +166,7 @@ export class LiveSession implements LiveSubscriber {
   #sendSubscribed(): void {
     this.#send({
       type: "subscribed",
-      websiteIds: [...this.#following],
+      websiteIds: this.#followedIds(),
       ...(this.#page ? { statusPage: this.#page.slug } : {}),
     });
   }
@@ -206,9 +210,14 @@ export class LiveSession implements LiveSubscriber {
   }
 
   #update(): void {
-    const next = new Set([...this.#own, ...this.#page?.websiteIds ?? []]);
-    this.#hub.follow(this, this.#following, next);
+    const next = { owner: new Set(this.#own), page: new Set(this.#page?.websiteIds ?? []) };
+    this.#hub.follow(this, "owner", this.#following.owner, next.owner);
+    this.#hub.follow(this, "page", this.#following.page, next.page);
     this.#following = next;
+  }
+
+  #followedIds(): string[] {
+    return [...new Set([...this.#following.owner, ...this.#following.page])];
   }
 
   #refuse(message: string): void {

@@ -8,7 +8,7 @@ import {
   updateStatusPageInput,
 } from "../../../services/status_pages/input.ts";
 import { listStatusPages } from "../../../services/status_pages/list.ts";
-import { getPublicStatusPage } from "../../../services/status_pages/public.ts";
+import { publicStatusPage } from "../../../services/status_pages/public.ts";
 import { updateStatusPage } from "../../../services/status_pages/update.ts";
 import { authedProcedure, publicProcedure, router } from "../init.ts";
 
@@ -22,7 +22,7 @@ export const statusPageRouter = router({
     .mutation(({ ctx, input }) => updateStatusPage(ctx.services, ctx.actor, input)),
   delete: authedProcedure.input(pageIdInput)
     .mutation(({ ctx, input }) => deleteStatusPage(ctx.services, ctx.actor, input.id)),
-  /** No login: what anyone with the slug may see. */
+  /** No login: what anyone with the slug may see (the page's cache, shared with /status). */
   public: publicProcedure.input(publicStatusPageInput)
-    .query(({ ctx, input }) => getPublicStatusPage(ctx.services, input.slug)),
+    .query(async ({ ctx, input }) => (await publicStatusPage(ctx.services, input.slug)).page),
 });

@@ -1,0 +1,50 @@
+/**
+ * How statuses look on the public page and its badge: one table of colours and words, so
+ * the server-rendered page, its islands and the SVG badge agree.
+ */
+import {
+  MONITOR_STATUS_TEXT,
+  type MonitorStatus,
+  PAGE_STATUS_TEXT,
+  type PageStatus,
+} from "./page_status.ts";
+
+export const MONITOR_PILL: Record<MonitorStatus, string> = {
+  up: "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100",
+  down: "bg-rose-100 text-rose-900 dark:bg-rose-900 dark:text-rose-100",
+  degraded: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
+  "nodata": "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
+};
+
+export const OVERALL_BANNER: Record<PageStatus, string> = {
+  operational: "bg-emerald-600 text-white",
+  "partial-outage": "bg-amber-500 text-slate-900",
+  "major-outage": "bg-rose-600 text-white",
+  "nodata": "bg-slate-600 text-white",
+};
+
+/** Badge colours (SVG fill), shields.io-like. */
+export const BADGE_FILL: Record<MonitorStatus | PageStatus, string> = {
+  up: "#16a34a",
+  operational: "#16a34a",
+  down: "#dc2626",
+  "major-outage": "#dc2626",
+  degraded: "#d97706",
+  "partial-outage": "#d97706",
+  "nodata": "#64748b",
+};
+
+export { MONITOR_STATUS_TEXT, PAGE_STATUS_TEXT };
+
+/** A day's bar: green when (nearly) always up, amber for a bad day, red for a very bad one. */
+export function barClass(uptime: number | null): string {
+  if (uptime === null) return "bg-slate-200 dark:bg-slate-700";
+  if (uptime >= 99.9) return "bg-emerald-500";
+  if (uptime >= 95) return "bg-amber-400";
+  return "bg-rose-500";
+}
+
+/** "2026-12-01 20:58 UTC": the same text on the server and in the browser. */
+export function formatUtc(at: number): string {
+  return new Date(at).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+}

@@ -1,0 +1,198 @@
+/**
+ * The public status page as a whole document (it must not depend on the dashboard's
+ * `_app`). Everything is readable without JavaScript; two islands keep the banner and
+ * each monitor's status live.
+ */
+import type { PublicMonitor, PublicStatusPage } from "../../../services/status_pages/public.ts";
+import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
+import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
+import { formatUptime } from "../../../lib/uptime.ts";
+import { barClass, formatUtc, PAGE_STATUS_TEXT } from "../../../lib/status_page_style.ts";
+
+export interface StatusPageViewProps {
+  page: PublicStatusPage;
+  /** Where the page's own links start: `/status/<slug>` on the app's host, `` on its domain. */
+  base: string;
+  /** The page's absolute URL, for Open Graph. */
+  pageUrl: string;
+}
+
+/** Bars shown on narrow screens: the last 30 days. */
+const NARROW_DAYS = 30;
+
+export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
+  const description = `${PAGE_STATUS_TEXT[page.overall]}: live status and 90-day uptime of ${
+    page.monitors.length === 1 ? "1 monitor" : `${page.monitors.length} monitors`
+  } on ${page.title}'s status page.`;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${page.title} status`}</title>
+        <meta name="description" content={description} />
+        <meta name="color-scheme" content="light dark" />
+        <meta property="og:type" content="website" />
+        <meta property="og:title" content={`${page.title} status`} />
+        <meta property="og:description" content={description} />
+        <meta property="og:url" content={pageUrl} />
+        <meta name="twitter:card" content="summary" />
+        <link
+          rel="alternate"
+          type="application/atom+xml"
+          title="Incidents"
+          href={`${base}/feed.atom`}
+        />
+      </head>
+      <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-900 dark:text-slate-100">
+        <main class="mx-auto max-w-3xl px-4 py-8 sm:px-6 sm:py-12">
+          <header class="mb-6">
+            <p class="text-sm font-medium text-slate-600 dark:text-slate-400">Status</p>
+            <h1 class="mt-1 break-words text-3xl font-bold tracking-tight">{page.title}</h1>
+          </header>
+          <StatusPageBanner
+            slug={page.slug}
+            overall={page.overall}
+            updatedAt={page.updatedAt}
+            monitors={page.monitors.map((m) => ({
+              id: m.id,
+              intervalMs: m.intervalMs,
+              regions: m.regions,
+            }))}
+          />
+
+          <section aria-labelledby="monitors-heading" class="mt-8">
+            <h2 id="monitors-heading" class="text-lg font-semibold">Monitors</h2>
+            {page.monitors.length
+              ? (
+                <ul class="mt-3 divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800">
+                  {page.monitors.map((monitor) => (
+                    <MonitorRow
+                      key={monitor.id}
+                      monitor={monitor}
+                    />
+                  ))}
+                </ul>
+              )
+              : (
+                <p class="mt-3 rounded-xl border border-slate-200 bg-white p-5 text-slate-700 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300">
+                  This page does not show any monitors yet.
+                </p>
+              )}
+          </section>
+
+          <section aria-labelledby="incidents-heading" class="mt-8">
+            <h2 id="incidents-heading" class="text-lg font-semibold">Incidents</h2>
+            {page.incidents.length
+              ? (
+                <ul class="mt-3 space-y-3">
+                  {page.incidents.map((incident) => (
+                    <li class="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-800">
+                      <p class="font-medium break-words">{incident.title}</p>
+                      <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                        {formatUtc(incident.startedAt)} —{" "}
+                        {incident.resolvedAt ? formatUtc(incident.resolvedAt) : "ongoing"}
+                      </p>
+                    </li>
+                  ))}
+                </ul>
+              )
+              : (
+                <p class="mt-3 rounded-xl border border-slate-200 bg-white p-5 text-slate-700 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300">
+                  No incidents in the last 90 days.
+                </p>
+              )}
+          </section>
+
+          <footer class="mt-10 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600 dark:text-slate-400">
+            <p>
+              Figures as of{" "}
+              <time dateTime={new Date(page.updatedAt).toISOString()}>
+                {formatUtc(page.updatedAt)}
+              </time>
+            </p>
+            <p class="flex gap-4">
+              <a
+                class="underline hover:text-slate-900 dark:hover:text-white"
+                href={`${base}/badge.svg`}
+              >
+                Status badge
+              </a>
+              <a
+                class="underline hover:text-slate-900 dark:hover:text-white"
+                href={`${base}/feed.atom`}
+              >
+                Incident feed (Atom)
+              </a>
+            </p>
+          </footer>
+        </main>
+      </body>
+    </html>
+  );
+}
+
+function MonitorRow({ monitor }: { monitor: PublicMonitor }) {
+  const narrowFrom = monitor.bars.length - NARROW_DAYS;
+  return (
+    <li class="p-4 sm:p-5" data-monitor={monitor.id}>
+      <div class="flex items-start justify-between gap-3">
+        <div class="min-w-0">
+          <h3 class="break-words font-medium">{monitor.name}</h3>
+          {monitor.url && (
+            <p class="truncate text-sm text-slate-600 dark:text-slate-400">{monitor.url}</p>
+          )}
+        </div>
+        <MonitorStatusPill id={monitor.id} status={monitor.status} regions={monitor.regions} />
+      </div>
+      <div
+        class="mt-3 flex h-8 gap-px"
+        role="img"
+        aria-label={`Daily uptime, last 90 days: ${formatUptime(monitor.uptime90d)}`}
+      >
+        {monitor.bars.map((bar, index) => (
+          <span
+            data-day={bar.date}
+            title={`${bar.date}: ${
+              bar.uptime === null ? "no data" : `${formatUptime(bar.uptime)} uptime`
+            }`}
+            class={`flex-1 rounded-sm ${barClass(bar.uptime)} ${
+              index < narrowFrom ? "hidden sm:block" : "block"
+            }`}
+          />
+        ))}
+      </div>
+      <div class="mt-1 flex justify-between text-xs text-slate-600 dark:text-slate-400">
+        <span class="hidden sm:inline">90 days ago</span>
+        <span class="sm:hidden">{NARROW_DAYS} days ago</span>
+        <span>
+          {monitor.uptime90d === null
+            ? "No checks yet"
+            : `${formatUptime(monitor.uptime90d)} uptime (90 days)`}
+        </span>
+        <span>Today</span>
+      </div>
+    </li>
+  );
+}
+
+/** The page for a slug nobody has: a whole document too, with a 404. */
+export function StatusPageNotFound() {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Status page not found</title>
+      </head>
+      <body class="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+        <main class="mx-auto max-w-lg px-6 py-24 text-center">
+          <h1 class="text-2xl font-bold">Status page not found</h1>
+          <p class="mt-3 text-slate-700 dark:text-slate-300">
+            There is no status page at this address. Check the link you followed.
+          </p>
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * What every public status-page route does first: the slug checked, the page from the
+ * shared cache, and where its links start (`/status/<slug>` on the app's host, the root
+ * on the page's own domain, which web/host_routing.ts maps here).
+ */
+import { isAppHost } from "../../../lib/app_hosts.ts";
+import type { Services } from "../../../services/context.ts";
+import { DomainError } from "../../../services/errors.ts";
+import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
+import { type CachedPublicPage, publicStatusPage } from "../../../services/status_pages/public.ts";
+
+export interface LoadedPage extends CachedPublicPage {
+  base: string;
+  /** The page's own address as the visitor sees it. */
+  pageUrl: string;
+}
+
+/** Null when there is no page with this slug. */
+export async function loadPublicPage(
+  services: Services,
+  req: Request,
+  slugParam: string,
+): Promise<LoadedPage | null> {
+  const parsed = publicStatusPageInput.safeParse({ slug: slugParam });
+  if (!parsed.success) return null;
+  let cached: CachedPublicPage;
+  try {
+    cached = await publicStatusPage(services, parsed.data.slug);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "NOT_FOUND") return null;
+    throw error;
+  }
+  const url = new URL(req.url);
+  const host = req.headers.get("host") ?? url.host;
+  const onOwnDomain = !isAppHost(services.config, host);
+  const base = onOwnDomain ? "" : `/status/${cached.page.slug}`;
+  const origin = onOwnDomain ? `${forwardedProto(req, url)}//${host}` : services.config.appUrl;
+  return { ...cached, base, pageUrl: `${origin.replace(/\/+$/, "")}${base || "/"}` };
+}
+
+function forwardedProto(req: Request, url: URL): string {
+  const proto = req.headers.get("x-forwarded-proto");
+  return proto === "https" || proto === "http" ? `${proto}:` : url.protocol;
+}
+
+/** Whether the visitor's copy (If-None-Match) is still this one. */
+export function notModified(req: Request, etag: string): boolean {
+  const header = req.headers.get("if-none-match");
+  if (!header) return false;
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}
+
+/**
+ * Shared caches (a CDN) may keep a page as long as the server does; browsers revalidate
+ * with the ETag. Stale copies may be served briefly while a fresh one is fetched.
+ */
+export function cacheHeaders(services: Services, etag: string): Record<string, string> {
+  const seconds = Math.max(1, Math.floor(services.config.statusPageCacheMs / 1000));
+  return {
+    etag,
+    "cache-control": `public, max-age=0, s-maxage=${seconds}, stale-while-revalidate=${
+      seconds * 6
+    }`,
+    vary: "Host",
+  };
+}

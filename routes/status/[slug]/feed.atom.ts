@@ -1,0 +1,49 @@
+/**
+ * `/status/<slug>/feed.atom` (`/feed.atom` on the page's domain): the page's incidents as
+ * an Atom feed (RFC 4287), newest first; empty but valid until incidents are recorded.
+ */
+import { define } from "../../../web/define.ts";
+import { escapeXml } from "../../../services/status_pages/badge.ts";
+import { cacheHeaders, loadPublicPage, notModified } from "../(_components)/load_page.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const { services } = ctx.state;
+    const loaded = await loadPublicPage(services, ctx.req, ctx.params.slug);
+    if (!loaded) return ctx.text("No such status page", { status: 404 });
+    const headers = {
+      ...cacheHeaders(services, loaded.etag),
+      "content-type": "application/atom+xml; charset=utf-8",
+      "x-content-type-options": "nosniff",
+    };
+    if (notModified(ctx.req, loaded.etag)) return new Response(null, { status: 304, headers });
+    const { page, pageUrl } = loaded;
+    const feedUrl = `${pageUrl.replace(/\/$/, "")}/feed.atom`;
+    const updated = Math.max(
+      page.updatedAt,
+      ...page.incidents.map((i) => i.resolvedAt ?? i.startedAt),
+    );
+    const entries = page.incidents.map((incident) =>
+      `<entry><id>urn:uuid:${escapeXml(incident.id)}</id>` +
+      `<title>${escapeXml(incident.title)}</title>` +
+      `<updated>${iso(incident.resolvedAt ?? incident.startedAt)}</updated>` +
+      `<published>${iso(incident.startedAt)}</published>` +
+      `<link rel="alternate" href="${escapeXml(pageUrl)}"/>` +
+      `<summary>${
+        escapeXml(incident.resolvedAt ? `Resolved at ${iso(incident.resolvedAt)}` : "Ongoing")
+      }</summary></entry>`
+    ).join("");
+    const xml = `<?xml version="1.0" encoding="utf-8"?>` +
+      `<feed xmlns="http://www.w3.org/2005/Atom">` +
+      `<id>${escapeXml(feedUrl)}</id>` +
+      `<title>${escapeXml(`${page.title} status: incidents`)}</title>` +
+      `<updated>${iso(updated)}</updated>` +
+      `<author><name>${escapeXml(page.title)}</name></author>` +
+      `<link rel="self" href="${escapeXml(feedUrl)}"/>` +
+      `<link rel="alternate" href="${escapeXml(pageUrl)}"/>` +
+      entries + `</feed>`;
+    return new Response(xml, { headers });
+  },
+});
+
+const iso = (at: number) => new Date(at).toISOString();

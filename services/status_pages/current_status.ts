@@ -1,0 +1,59 @@
+/**
+ * A monitor's current status on the public page, from the latest result per region in
+ * Redis. A region whose newest result is older than three check intervals counts as no
+ * data (the live hash keeps a region's last result forever), and only the website's own
+ * regions count: one it no longer uses keeps its last result in Redis too.
+ */
+import type { Services } from "../context.ts";
+import { liveResultSchema, parseLiveJson } from "../../lib/live_result.ts";
+import {
+  type MonitorStatus,
+  overallState,
+  type RegionState,
+  regionState,
+} from "../../lib/page_status.ts";
+
+/** What the page shows of one region: its state and when it last reported. */
+export interface PublicRegion {
+  region: string;
+  state: RegionState;
+  /** Epoch ms of the newest result, also when it is too old to count; null without one. */
+  checkedAt: number | null;
+}
+
+export interface CurrentStatus {
+  status: MonitorStatus;
+  regions: PublicRegion[];
+}
+
+const shownFields = liveResultSchema.pick({ outcome: true, checkedAt: true });
+
+export async function currentStatuses(
+  services: Services,
+  websites: { id: string; regions: string[]; intervalMs: number; active: boolean }[],
+  now = Date.now(),
+): Promise<Map<string, CurrentStatus>> {
+  const statuses = new Map<string, CurrentStatus>();
+  if (!websites.length) return statuses;
+  const pipeline = services.redis.pipeline();
+  for (const website of websites) pipeline.hgetall(services.keys.liveStatus(website.id));
+  const replies = (await pipeline.exec()) ?? [];
+  websites.forEach((website, i) => {
+    const [error, hash] = replies[i] ?? [];
+    const stored = !error && hash ? hash as Record<string, string> : {};
+    const regions = [...website.regions].sort().map((region): PublicRegion => {
+      const latest = parseLiveJson(stored[region], shownFields);
+      return {
+        region,
+        // A paused monitor has no current status, whatever its last result was.
+        state: website.active ? regionState(latest, website.intervalMs / 1000, now) : "nodata",
+        checkedAt: latest?.checkedAt ?? null,
+      };
+    });
+    statuses.set(website.id, {
+      status: overallState(regions.map((r) => r.state)),
+      regions,
+    });
+  });
+  return statuses;
+}

@@ -1,0 +1,220 @@
+/**
+ * The public status page over HTTP: routing by Host, what the page says (and hides),
+ * regions that stop reporting, the badge, the feed, and the cache in front of it all.
+ */
+import assert from "node:assert/strict";
+import { apiServer } from "../helpers/api.ts";
+import { getWithHost } from "../helpers/host_request.ts";
+
+type Server = Awaited<ReturnType<typeof apiServer>>;
+
+async function pageWithMonitors(
+  server: Server,
+  opts: { title?: string; slug?: string; intervalSeconds?: number; names?: (string | null)[] } = {},
+) {
+  const ada = await server.user("ada");
+  const sql = server.bed.pg.sql;
+  const ids: string[] = [];
+  for (const [i, name] of (opts.names ?? ["API", null]).entries()) {
+    const [row] = await sql`
+      insert into websites (owner_id, url, name, regions, interval_seconds)
+      values (${ada.user.id}, ${`https://secret-host-${i}.example.com/`}, ${name},
+              ${["ams", "iad"]}, ${opts.intervalSeconds ?? 60})
+      returning id`;
+    ids.push(row.id);
+  }
+  const page = await ada.api.statusPage.create.mutate({
+    slug: opts.slug ?? "acme",
+    title: opts.title ?? "Acme",
+    websiteIds: ids,
+  });
+  return { ada, page, ids };
+}
+
+async function setLive(
+  server: Server,
+  websiteId: string,
+  region: string,
+  outcome: "up" | "down",
+  checkedAt: number,
+) {
+  await server.bed.redis.hset(server.bed.keys.liveStatus(websiteId), {
+    [region]: JSON.stringify({
+      websiteId,
+      region,
+      outcome,
+      httpStatus: outcome === "up" ? 200 : 503,
+      responseMs: 12,
+      errorKind: outcome === "up" ? "" : "http_status",
+      checkedAt,
+      scheduledAt: checkedAt,
+    }),
+  });
+}
+
+async function verifyDomain(server: Server, pageId: string, hostname: string, verified: boolean) {
+  await server.bed.pg.sql`
+    insert into status_domains (status_page_id, hostname, verified_at, certificate_state)
+    values (${pageId}, ${hostname}, ${verified ? new Date().toISOString() : null}, 'issued')`;
+}
+
+Deno.test("host routing: a verified domain serves its page at /, unverified and unknown hosts get 404, the app host is unaffected", async () => {
+  const server = await apiServer({
+    APP_URL: "https://uptime.example.net",
+    APP_HOSTS: "uptime-app.fly.dev",
+  });
+  try {
+    const { page } = await pageWithMonitors(server);
+    await verifyDomain(server, page.id, "status.acme.com", true);
+    await verifyDomain(server, page.id, "pending.acme.com", false);
+
+    const onDomain = await getWithHost(server.url, "status.acme.com", "/");
+    assert.equal(onDomain.status, 200);
+    assert.match(onDomain.body, /<title>Acme status<\/title>/);
+    // Its links stay on the domain.
+    assert.match(onDomain.body, /href="\/badge\.svg"/);
+    assert.match(onDomain.body, /href="\/feed\.atom"/);
+    assert.match(onDomain.body, /<meta property="og:url" content="http:\/\/status\.acme\.com\/"/);
+    const badge = await getWithHost(server.url, "status.acme.com", "/badge.svg");
+    assert.equal(badge.status, 200);
+    assert.match(badge.headers.get("content-type")!, /image\/svg\+xml/);
+    const feed = await getWithHost(server.url, "status.acme.com", "/feed.atom");
+    assert.equal(feed.status, 200);
+    assert.match(feed.body, /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/);
+
+    // Nothing else of the app is reachable there.
+    for (const path of ["/login", "/app", "/status/acme", "/api/trpc/user.me"]) {
+      const other = await getWithHost(server.url, "status.acme.com", path);
+      assert.equal(other.status, 404, path);
+      assert.doesNotMatch(other.body, /Uptime — know|Log in/, path);
+    }
+    for (const host of ["pending.acme.com", "unknown.example.org", "status.acme.com.evil.test"]) {
+      const refused = await getWithHost(server.url, host, "/");
+      assert.equal(refused.status, 404, host);
+      assert.match(refused.body, /There is no status page at this address/);
+    }
+
+    // The app's hosts: the app, and the page under /status/<slug>.
+    for (
+      const host of ["uptime.example.net", "uptime-app.fly.dev", "localhost:8000", "127.0.0.1"]
+    ) {
+      const home = await getWithHost(server.url, host, "/");
+      assert.equal(home.status, 200, host);
+      assert.doesNotMatch(home.body, /<title>Acme status/, host);
+      const statusPage = await getWithHost(server.url, host, "/status/acme");
+      assert.equal(statusPage.status, 200, host);
+      assert.match(statusPage.body, /href="\/status\/acme\/badge\.svg"/);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("the page shows states, bars and honest names, escapes the title, and hides what the owner did not choose", async () => {
+  const server = await apiServer();
+  try {
+    const title = "<script>alert(1)</script>";
+    const { ids } = await pageWithMonitors(server, { title });
+    const now = Date.now();
+    await setLive(server, ids[0], "ams", "up", now);
+    await setLive(server, ids[0], "iad", "up", now);
+    await setLive(server, ids[1], "ams", "down", now);
+    await setLive(server, ids[1], "iad", "down", now);
+
+    const response = await fetch(`${server.url}/status/acme`);
+    assert.equal(response.status, 200);
+    const html = await response.text();
+    assert.ok(!html.includes("<script>alert(1)</script>"));
+    assert.match(
+      html,
+      /&lt;script>alert\(1\)&lt;\/script>|&lt;script&gt;alert\(1\)&lt;\/script&gt;/,
+    );
+    assert.match(html, /Partial outage/);
+    assert.match(html, /<h3[^>]*>API<\/h3>/);
+    assert.match(html, /<h3[^>]*>Monitor 2<\/h3>/);
+    assert.doesNotMatch(html, /secret-host/);
+    assert.match(html, /No incidents in the last 90 days/);
+    assert.match(html, /Last updated/);
+    assert.equal((html.match(/title="\d{4}-\d{2}-\d{2}: no data"/g) ?? []).length, 180);
+    assert.match(html, /<meta name="description" content="Partial outage: live status/);
+    assert.match(
+      html,
+      /<meta property="og:title" content="&lt;script>alert\(1\)&lt;\/script> status"/,
+    );
+    assert.match(response.headers.get("cache-control")!, /s-maxage=5/);
+
+    // The visitor's copy is still good: 304, without a body.
+    const etag = response.headers.get("etag")!;
+    const again = await fetch(`${server.url}/status/acme`, { headers: { "if-none-match": etag } });
+    assert.equal(again.status, 304);
+    assert.equal(await again.text(), "");
+
+    const missing = await fetch(`${server.url}/status/nobody-here`);
+    assert.equal(missing.status, 404);
+    assert.match(await missing.text(), /Status page not found/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a region that stops reporting shows no data after three intervals", async () => {
+  const server = await apiServer({ STATUS_PAGE_CACHE_MS: "0" });
+  try {
+    const { ids } = await pageWithMonitors(server, { names: ["API"], intervalSeconds: 60 });
+    const now = Date.now();
+    await setLive(server, ids[0], "ams", "up", now - 170_000); // under three intervals
+    await setLive(server, ids[0], "iad", "down", now - 181_000); // over: says nothing now
+    const page = await server.client().api.statusPage.public.query({ slug: "acme" });
+    assert.deepEqual(page.monitors[0].regions.map((r) => [r.region, r.state]), [
+      ["ams", "up"],
+      ["iad", "nodata"],
+    ]);
+    assert.equal(page.monitors[0].status, "up");
+
+    await setLive(server, ids[0], "ams", "up", now - 200_000);
+    const silent = await fetch(`${server.url}/status/acme`).then((r) => r.text());
+    assert.match(silent, /data-status="nodata"/);
+    assert.match(silent, /No data yet/);
+    assert.doesNotMatch(silent, /All systems operational/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("badges: the page's and one monitor's, as escaped SVG", async () => {
+  const server = await apiServer();
+  try {
+    const { ids } = await pageWithMonitors(server, { title: `A & "B" <c>` });
+    await setLive(server, ids[0], "ams", "down", Date.now());
+    const page = await fetch(`${server.url}/status/acme/badge.svg`);
+    assert.equal(page.status, 200);
+    const svg = await page.text();
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, /A &amp; &quot;B&quot; &lt;c&gt;: major outage/);
+    const one = await fetch(`${server.url}/status/acme/badge.svg?monitor=${ids[0]}`);
+    assert.match(await one.text(), /API: down · no data/);
+    const none = await fetch(`${server.url}/status/acme/badge.svg?monitor=${crypto.randomUUID()}`);
+    assert.equal(none.status, 404);
+    await none.body?.cancel();
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("under load a page is computed once per cache period, and statusPage.public shares it", async () => {
+  const server = await apiServer({ STATUS_PAGE_CACHE_MS: "60000" });
+  try {
+    await pageWithMonitors(server);
+    const { publicPageCache } = await import("../../services/status_pages/public.ts");
+    const cache = publicPageCache(server.services);
+    const before = cache.loads;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => fetch(`${server.url}/status/acme`).then((r) => r.text())),
+    );
+    assert.ok(responses.every((html) => html.includes("Acme status")));
+    await server.client().api.statusPage.public.query({ slug: "acme" });
+    assert.equal(cache.loads - before, 1);
+  } finally {
+    await server.close();
+  }
+});
