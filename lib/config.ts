@@ -259,7 +259,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerMaxDeliveries: e.WORKER_MAX_DELIVERIES,
     appUrl: e.APP_URL,
-    appHosts: e.APP_HOSTS ?? [],
+    // Fly sets FLY_APP_NAME on every machine: <app>.fly.dev is always the app's own.
+    appHosts: [...e.APP_HOSTS ?? [], ...(e.FLY_APP_NAME ? [`${e.FLY_APP_NAME}.fly.dev`] : [])],
     statusPageCacheMs: e.STATUS_PAGE_CACHE_MS,
     dnsNameServer: e.DNS_NAMESERVER ? nameServer(e.DNS_NAMESERVER) : null,
     websitesPerUser: e.WEBSITES_PER_USER,

@@ -107,3 +107,16 @@ Deno.test("a bad secret-bearing URL is not echoed back", () => {
     (error: Error) => !error.message.includes("hunter2"),
   );
 });
+
+Deno.test("APP_HOSTS, the Fly app's own host and DNS_NAMESERVER are read and checked", () => {
+  const config = parseConfig({ APP_HOSTS: " Status-App.example.net., other.example.org" });
+  assert.deepEqual(config.appHosts, ["status-app.example.net", "other.example.org"]);
+  assert.deepEqual(parseConfig({ FLY_APP_NAME: "uptime" }).appHosts, ["uptime.fly.dev"]);
+  assert.equal(config.dnsNameServer, null);
+  assert.deepEqual(parseConfig({ DNS_NAMESERVER: "127.0.0.1:5353" }).dnsNameServer, {
+    ipAddr: "127.0.0.1",
+    port: 5353,
+  });
+  assert.throws(() => parseConfig({ DNS_NAMESERVER: "dns.example" }), /DNS_NAMESERVER/);
+  assert.throws(() => parseConfig({ APP_HOSTS: "a b" }), /APP_HOSTS/);
+});
