@@ -11,7 +11,8 @@ import type { Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { currentStatuses, type PublicRegion } from "./current_status.ts";
 import { dailyUptime } from "../uptime/daily_uptime.ts";
-import type { DailyBar } from "../../lib/uptime.ts";
+import { BAR_DAYS, type DailyBar, DAY_MS } from "../../lib/uptime.ts";
+import { publicIncidents } from "../incidents/public.ts";
 import { type MonitorStatus, type PageStatus, pageStatus } from "../../lib/page_status.ts";
 import { TtlCache } from "../../lib/ttl_cache.ts";
 
@@ -31,7 +32,7 @@ export interface PublicMonitor {
   bars: DailyBar[];
 }
 
-/** An incident as the public page shows it (filled in by the incidents feature). */
+/** An incident as the public page shows it. */
 export interface PublicIncident {
   id: string;
   title: string;
@@ -46,7 +47,7 @@ export interface PublicStatusPage {
   title: string;
   overall: PageStatus;
   monitors: PublicMonitor[];
-  /** The last 90 days' incidents, newest first; empty until incidents are recorded. */
+  /** The last 90 days' incidents of the page's monitors, newest first. */
   incidents: PublicIncident[];
   /** Epoch ms: when these figures were computed. */
   updatedAt: number;
@@ -114,9 +115,11 @@ export async function computePublicStatusPage(
       ? entry.intervalSeconds * 1000
       : services.config.publishIntervalMs,
   }));
-  const [uptime, statuses] = await Promise.all([
-    dailyUptime(services.ch, monitors.map((m) => m.id), now),
+  const ids = monitors.map((m) => m.id);
+  const [uptime, statuses, incidents] = await Promise.all([
+    dailyUptime(services.ch, ids, now),
     currentStatuses(services, monitors, now.getTime()),
+    publicIncidents(services, ids, now.getTime() - BAR_DAYS * DAY_MS),
   ]);
   const shown = monitors.map((entry, index): PublicMonitor => {
     const current = statuses.get(entry.id)!;
@@ -138,7 +141,13 @@ export async function computePublicStatusPage(
     title: page.title,
     overall: pageStatus(shown.map((m) => m.status)),
     monitors: shown,
-    incidents: [],
+    // Named as the page names the monitor: never its host unless the owner shows its URL.
+    incidents: incidents.map((incident) => ({
+      id: incident.id,
+      title: `${shown.find((m) => m.id === incident.websiteId)?.name ?? "A monitor"} was down`,
+      startedAt: incident.startedAt,
+      resolvedAt: incident.resolvedAt,
+    })),
     updatedAt: now.getTime(),
   };
 }
