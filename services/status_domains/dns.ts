@@ -4,7 +4,7 @@ import { verificationName } from "./ownership.ts";
 
 /** The TXT record proving this claim, first in every list of records. */
 export function verificationRecord(hostname: string, token: string): DnsRecord {
-  return { type: "TXT", name: verificationName(hostname), value: token, purpose: "verification" };
+  return { type: "TXT", name: verificationName(hostname), value: token, purpose: "ownership" };
 }
 
 /** Before a certificate is requested (the domain is not verified yet). */
@@ -29,13 +29,13 @@ export interface DnsRecord {
   name: string;
   value: string;
   /**
-   * `verification`: the TXT record that proves the domain is yours to this app (it wins
-   * over any other account's claim). `traffic`: points the domain at the app.
-   * `traffic-apex`: instead of that CNAME, for a domain's apex, where CNAMEs are not
-   * allowed. `acme-challenge`: lets the certificate be issued before traffic moves.
-   * `ownership`: proves the domain is yours to Fly.
+   * `traffic`: points the domain at the app. `traffic-apex`: instead of that CNAME, for a
+   * domain's apex, where CNAMEs are not allowed. `acme-challenge`: lets the certificate
+   * be issued before traffic moves. `ownership`: proves the domain is yours: the TXT
+   * `_uptime.<host>` record to this app (it wins over any other account's claim), or
+   * Fly's own ownership record.
    */
-  purpose: "verification" | "traffic" | "traffic-apex" | "acme-challenge" | "ownership";
+  purpose: "traffic" | "traffic-apex" | "acme-challenge" | "ownership";
 }
 
 export interface DnsInstructions {

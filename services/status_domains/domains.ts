@@ -23,17 +23,21 @@ export interface StatusDomainView {
   id: string;
   statusPageId: string;
   hostname: string;
-  /** DNS showed the owner controls it; only then is the page served there. */
-  verified: boolean;
+  /**
+   * DNS showed the owner controls it; only then is the page served there and its
+   * certificate requested. (Typed nullable for callers that merge in older shapes; these
+   * services always say.)
+   */
+  verified: boolean | null;
   /** Epoch ms; null until verified. */
   verifiedAt: number | null;
   /** The value of the TXT record `_uptime.<hostname>` that proves this claim. */
   verificationToken: string;
   /**
-   * `not-requested` until verified; `manual` when the deployment has no Fly API
-   * configured; else Fly's certificate: `pending`, `issued` or `failed`.
+   * `manual` when the deployment has no Fly API configured; else Fly's certificate:
+   * `pending` (also while not verified: nothing is requested before), `issued` or `failed`.
    */
-  certificateState: DomainRow["certificateState"] | "not-requested";
+  certificateState: DomainRow["certificateState"];
   /** Epoch ms of the last verification attempt. */
   lastCheckedAt: number | null;
   /** Epoch ms. */
@@ -54,7 +58,7 @@ export function toDomainView(
     verified: row.verifiedAt !== null,
     verifiedAt: row.verifiedAt?.getTime() ?? null,
     verificationToken: row.verificationToken,
-    certificateState: row.verifiedAt ? row.certificateState : "not-requested",
+    certificateState: row.certificateState,
     lastCheckedAt: row.lastCheckedAt?.getTime() ?? null,
     createdAt: row.createdAt.getTime(),
     dns,

@@ -5,7 +5,7 @@
  * regions count: one it no longer uses keeps its last result in Redis too.
  */
 import type { Services } from "../context.ts";
-import { liveResultSchema, parseLiveJson } from "../../lib/live_result.ts";
+import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 import {
   type MonitorStatus,
   overallState,
@@ -26,7 +26,7 @@ export interface CurrentStatus {
   regions: PublicRegion[];
 }
 
-const shownFields = liveResultSchema.pick({ outcome: true, checkedAt: true });
+const shownFields = liveResultFields("outcome", "checkedAt");
 
 export async function currentStatuses(
   services: Services,

@@ -61,10 +61,10 @@ Deno.test("with Fly: a claim asks nothing of Fly; once DNS proves it, verify req
     });
     assert.equal(added.domain.hostname, "status.acme.com");
     assert.equal(added.domain.verified, false);
-    assert.equal(added.domain.certificateState, "not-requested");
+    assert.equal(added.domain.certificateState, "pending");
     assert.match(added.domain.verificationToken, /^[0-9a-f]{32}$/);
     assert.deepEqual(added.dns.records.map((r) => [r.type, r.name, r.value, r.purpose]), [
-      ["TXT", "_uptime.status.acme.com", added.domain.verificationToken, "verification"],
+      ["TXT", "_uptime.status.acme.com", added.domain.verificationToken, "ownership"],
       ["CNAME", "status.acme.com", "uptime-test.fly.dev", "traffic"],
     ]);
     assert.deepEqual(added.domain.dns, added.dns);
@@ -90,7 +90,7 @@ Deno.test("with Fly: a claim asks nothing of Fly; once DNS proves it, verify req
     assert.deepEqual(fly.requests[1].body, { hostname: "status.acme.com" });
     const records = pending.dns.records.map((r) => [r.type, r.name, r.value, r.purpose]);
     assert.deepEqual(records.slice(0, 4), [
-      ["TXT", "_uptime.status.acme.com", added.domain.verificationToken, "verification"],
+      ["TXT", "_uptime.status.acme.com", added.domain.verificationToken, "ownership"],
       ["CNAME", "status.acme.com", "uptime-test.fly.dev", "traffic"],
       ["A", "status.acme.com", "137.66.1.23", "traffic-apex"],
       ["AAAA", "status.acme.com", "2a09:8280:1::4f:1a2b", "traffic-apex"],
@@ -276,14 +276,15 @@ Deno.test("without Fly configured, a CNAME to the app verifies a domain, whose c
       statusPageId: page.id,
       hostname: "status.acme.com",
     });
-    assert.equal(added.domain.certificateState, "not-requested");
+    assert.equal(added.domain.certificateState, "manual");
+    assert.equal(added.domain.verified, false);
     assert.equal(added.domain.lastCheckedAt, null);
     assert.deepEqual(added.dns.records, [
       {
         type: "TXT",
         name: "_uptime.status.acme.com",
         value: added.domain.verificationToken,
-        purpose: "verification",
+        purpose: "ownership",
       },
       { type: "CNAME", name: "status.acme.com", value: "uptime.example.net", purpose: "traffic" },
     ]);

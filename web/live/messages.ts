@@ -31,12 +31,12 @@ export { type LiveResult, liveResultSchema };
  * (a monitor's state per region and when it was checked), never status codes, response
  * times or error kinds.
  */
-export const pageResultSchema = liveResultSchema.pick({
-  websiteId: true,
-  region: true,
-  outcome: true,
-  checkedAt: true,
-}).strict();
+export const pageResultSchema = z.strictObject({
+  websiteId: liveResultSchema.shape.websiteId,
+  region: liveResultSchema.shape.region,
+  outcome: liveResultSchema.shape.outcome,
+  checkedAt: liveResultSchema.shape.checkedAt,
+});
 export type PageResult = z.infer<typeof pageResultSchema>;
 
 export function toPageResult(result: LiveResult): PageResult {
