@@ -26,7 +26,7 @@ export async function addStatusDomain(
     .onConflictDoNothing({ target: [statusDomains.statusPageId, statusDomains.hostname] })
     .returning();
   if (!row) {
-    throw new DomainError("CONFLICT", `hostname: ${input.hostname} is already on this page`);
+    throw new DomainError("CONFLICT", `hostname: ${input.hostname} is already in use on this page`);
   }
   return withDns(services, row);
 }

@@ -459,7 +459,7 @@ Deno.test("hostnames are normalised, must be domain names, not the app's host, o
     assert.equal((await add("Bücher.example")).domain.hostname, "xn--bcher-kva.example");
     assert.equal(
       await errorMessage(add("status.acme.com")),
-      "CONFLICT: hostname: status.acme.com is already on this page",
+      "CONFLICT: hostname: status.acme.com is already in use on this page",
     );
     // Claims on other pages, another account's too, are allowed: DNS decides (verify).
     assert.equal((await add("status.acme.com", other.id)).domain.verified, false);
