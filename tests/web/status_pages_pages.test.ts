@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { getStatusPage } from "../../services/status_pages/get.ts";
 import { startFlyStandIn } from "../helpers/fly_stand_in.ts";
+import { startDnsServer } from "../helpers/dns_server.ts";
 
 const form = (fields: Record<string, string> | [string, string][]) => ({
   method: "POST",
@@ -284,7 +285,8 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
 
 Deno.test("with Fly, a domain's certificate goes from pending to issued as the editor shows", async () => {
   const fly = startFlyStandIn();
-  const server = await apiServer(fly.env);
+  const dns = await startDnsServer();
+  const server = await apiServer({ ...fly.env, ...dns.env });
   try {
     const me = await server.user("fly-pages");
     const page = await me.api.statusPage.create.mutate({
@@ -297,23 +299,31 @@ Deno.test("with Fly, a domain's certificate goes from pending to issued as the e
     const added = await me.fetch(`${server.url}${path}`, form({ intent: "add-domain", hostname }));
     await added.body?.cancel();
     assert.equal(added.status, 303);
-    assert.deepEqual(fly.hostnames(), [hostname]);
+    // Only a verified hostname gets a certificate requested.
+    assert.deepEqual(fly.hostnames(), []);
     const editor = async () => await (await me.fetch(`${server.url}${path}`)).text();
     const pending = await editor();
     assert.match(pending, /Certificate pending/);
     assert.match(pending, new RegExp(`<code[^>]*>${fly.appName}\\.fly\\.dev</code>`));
 
-    fly.issue(hostname);
     const [domain] = await me.api.statusDomain.list.query({ statusPageId: page.id });
-    const verified = await me.fetch(
-      `${server.url}${path}`,
-      form({ intent: "verify-domain", domainId: domain.id }),
-    );
-    await verified.body?.cancel();
-    assert.equal(verified.status, 303);
+    dns.zone.set(`_uptime.${hostname}`, { TXT: [domain.verificationToken] });
+    const verify = async () => {
+      const verified = await me.fetch(
+        `${server.url}${path}`,
+        form({ intent: "verify-domain", domainId: domain.id }),
+      );
+      await verified.body?.cancel();
+      assert.equal(verified.status, 303);
+    };
+    await verify();
+    assert.deepEqual(fly.hostnames(), [hostname]);
+    fly.issue(hostname);
+    await verify();
     assert.match(await editor(), /Certificate issued/);
   } finally {
     await server.close();
     await fly.close();
+    await dns.close();
   }
 });
