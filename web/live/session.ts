@@ -107,7 +107,6 @@ export class LiveSession implements LiveSubscriber {
   /** Access was granted at subscribe time; this applies the latest re-check of it. */
   applyAccess(answer: AccessAnswer): void {
     if (this.#closed) return;
-<<<<<<< HEAD
     if (this.#user && !answer.sessionValid) {
       return this.close(1008, "session ended; sign in again");
     }
@@ -117,10 +116,7 @@ export class LiveSession implements LiveSubscriber {
         ? { slug: this.#page.slug, websiteIds: answer.pageWebsiteIds }
         : null;
     }
-    const before = [...this.#following].sort().join();
-=======
     const before = this.#followedIds().sort().join();
->>>>>>> 24fb478 (Public status pages: /status/<slug> and verified custom domains by Host, cached single-flight with ETag, live island, badge, Atom feed; domains verified by DNS (TXT token or CNAME/A), claims never block; anonymous sockets get only what the page shows)
     this.#update();
     if (this.#followedIds().sort().join() !== before) this.#sendSubscribed();
   }
