@@ -18,6 +18,8 @@ import {
 import type { MonitorFormValues } from "../web/monitor_form.ts";
 
 interface Props {
+  /** Whether the type can be chosen: when adding; a monitor keeps its type. */
+  chooseType: boolean;
   /** The account's alert channels to choose from. */
   channels: { id: string; name: string; kind: string }[];
   action: string;
@@ -39,11 +41,13 @@ const PRESET_LABEL: Record<number, string> = {
   600: "Every 10 minutes",
 };
 
-function urlProblem(value: string): string | null {
+function urlProblem(value: string, type: string): string | null {
+  if (type === "heartbeat") return null;
   if (!value.trim()) return "Enter the URL to check";
   try {
     const url = new URL(value.trim());
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
+    if (type === "tcp" && url.protocol !== "tcp:") return "Use tcp://host:port";
+    if (type !== "tcp" && url.protocol !== "http:" && url.protocol !== "https:") {
       return "Use an http:// or https:// address";
     }
   } catch {
@@ -73,7 +77,8 @@ export default function MonitorForm(props: Props) {
       | "forbiddenKeyword"
       | "degradedMs"
       | "certExpiryWarnDays"
-      | "confirmations",
+      | "confirmations"
+      | "heartbeatGrace",
   ) => ({
     value: form[key],
     onInput: (e: Event) => {
@@ -98,6 +103,8 @@ export default function MonitorForm(props: Props) {
       keyword: text("keyword") ?? f.keyword,
       intervalCustom: text("interval_custom") ?? f.intervalCustom,
       method: text("method") ?? f.method,
+      type: text("type") ?? f.type,
+      heartbeatGrace: text("heartbeat_grace") ?? f.heartbeatGrace,
       regions: [...el.querySelectorAll<HTMLInputElement>("input[name=regions]")]
         .filter((box) => box.checked).map((box) => box.value),
     }));
@@ -129,6 +136,8 @@ export default function MonitorForm(props: Props) {
     "confirmations",
     "quorum",
     "notificationIds",
+    "type",
+    "heartbeat_grace",
   ];
   const unplaced = Object.entries(errors).filter(([k, m]) =>
     m && k !== "form" && !fieldIds.includes(k)
@@ -142,14 +151,15 @@ export default function MonitorForm(props: Props) {
       class="relative space-y-8"
       noValidate
       onSubmit={(event) => {
-        const form = event.currentTarget as HTMLFormElement;
+        const el = event.currentTarget as HTMLFormElement;
         const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
         if (submitter?.name) return;
-        const problem = urlProblem((form.elements.namedItem("url") as HTMLInputElement).value);
+        const input = el.elements.namedItem("url") as HTMLInputElement | null;
+        const problem = input ? urlProblem(input.value, v.type) : null;
         if (problem) {
           event.preventDefault();
           setErrors((e) => ({ ...e, url: problem }));
-          (form.elements.namedItem("url") as HTMLInputElement).focus();
+          input?.focus();
         }
       }}
     >
@@ -164,24 +174,80 @@ export default function MonitorForm(props: Props) {
       )}
       <fieldset class="space-y-5">
         <legend class="text-base font-semibold">What to check</legend>
-        <Field id="url" label="URL" error={errors.url} hint="The full address, with https://.">
-          <input
-            {...describedBy("url", errors.url, true)}
-            name="url"
-            type="url"
-            inputMode="url"
-            required
-            autoFocus={!v.url}
-            {...bind("url")}
-            placeholder="https://example.com/health"
-            class={inputClass(errors.url)}
-            onBlur={(e) =>
-              setErrors((x) => ({
-                ...x,
-                url: urlProblem((e.currentTarget as HTMLInputElement).value),
-              }))}
-          />
-        </Field>
+        {props.chooseType
+          ? (
+            <Field
+              id="type"
+              label="Monitor type"
+              error={errors.type}
+              hint="HTTP fetches a URL; TCP opens a connection to host:port; Heartbeat waits for your job to call us."
+            >
+              <select
+                {...describedBy("type", errors.type, true)}
+                name="type"
+                class={inputClass(errors.type)}
+                onChange={(e) => {
+                  const type = (e.currentTarget as HTMLSelectElement).value;
+                  setForm((f) => ({ ...f, type }));
+                }}
+              >
+                <option value="http" selected={v.type === "http"}>HTTP(S)</option>
+                <option value="tcp" selected={v.type === "tcp"}>TCP port</option>
+                <option value="heartbeat" selected={v.type === "heartbeat"}>
+                  Heartbeat (cron jobs, backups)
+                </option>
+              </select>
+            </Field>
+          )
+          : <input type="hidden" name="type" value={v.type} />}
+        {(!hydrated || v.type !== "heartbeat") && (
+          <Field
+            id="url"
+            label="URL"
+            error={errors.url}
+            hint={v.type === "tcp"
+              ? "The host and port, as tcp://host:port."
+              : v.type === "heartbeat"
+              ? "Not used by heartbeat monitors: your job calls the address shown once it is added."
+              : "The full address, with https://."}
+          >
+            <input
+              {...describedBy("url", errors.url, true)}
+              name="url"
+              type="url"
+              inputMode="url"
+              required
+              autoFocus={!v.url}
+              {...bind("url")}
+              placeholder={v.type === "tcp"
+                ? "tcp://db.example.com:5432"
+                : "https://example.com/health"}
+              class={inputClass(errors.url)}
+              onBlur={(e) =>
+                setErrors((x) => ({
+                  ...x,
+                  url: urlProblem((e.currentTarget as HTMLInputElement).value, v.type),
+                }))}
+            />
+          </Field>
+        )}
+        {(!hydrated || v.type === "heartbeat") && (
+          <Field
+            id="heartbeat_grace"
+            label="Grace time (seconds)"
+            error={errors.heartbeat_grace}
+            hint="Heartbeat monitors only: how late a beat may be before the monitor is down."
+          >
+            <input
+              {...describedBy("heartbeat_grace", errors.heartbeat_grace, true)}
+              name="heartbeat_grace"
+              type="number"
+              min={0}
+              {...bind("heartbeatGrace")}
+              class={inputClass(errors.heartbeat_grace)}
+            />
+          </Field>
+        )}
         <Field
           id="name"
           label="Name"

@@ -10,6 +10,8 @@ export const INTERVAL_PRESETS = [30, 60, 180, 300, 600] as const;
 export const FORM_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 export interface MonitorFormValues {
+  /** "http", "tcp" or "heartbeat"; chosen when the monitor is added. */
+  type: string;
   url: string;
   name: string;
   method: string;
@@ -30,6 +32,8 @@ export interface MonitorFormValues {
   confirmations: string;
   /** "any", "half" or "all" regions down make the monitor down. */
   quorum: string;
+  /** Seconds a heartbeat may be late before it counts as missed. */
+  heartbeatGrace: string;
   /** "all": every alert channel of the account, also ones added later; "chosen": `channels`. */
   notify: string;
   channels: string[];
@@ -55,6 +59,8 @@ export function blankMonitorForm(regions: string[], intervalSeconds: number, tim
     quorum: "half",
     notify: "all",
     channels: [],
+    type: "http",
+    heartbeatGrace: "",
   }, intervalSeconds);
 }
 
@@ -78,6 +84,8 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
     quorum: website.quorum,
     notify: website.notificationIds === null ? "all" : "chosen",
     channels: website.notificationIds ?? [],
+    type: website.type,
+    heartbeatGrace: website.heartbeat ? String(website.heartbeat.graceSeconds) : "",
   }, website.intervalSeconds);
 }
 
@@ -113,6 +121,8 @@ export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
     quorum: form.get("quorum") ?? "",
     notify: form.get("notify") ?? "all",
     channels: form.getAll("channels"),
+    type: form.get("type") ?? "http",
+    heartbeatGrace: form.get("heartbeat_grace") ?? "",
   };
 }
 
@@ -128,8 +138,16 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     if (name.trim() || value.trim()) headers[name.trim()] = value;
   }
   const interval = values.interval === "custom" ? values.intervalCustom : values.interval;
-  return {
-    url: values.url,
+  const heartbeat = values.type === "heartbeat";
+  // TCP and heartbeat monitors send no request: the form's HTTP fields do not apply.
+  const http = values.type === "http";
+  const input = {
+    ...(mode === "create" ? { type: values.type } : {}),
+    // A heartbeat has no URL: the job calls us.
+    url: heartbeat ? undefined : values.url,
+    heartbeatGraceSeconds: heartbeat && values.heartbeatGrace.trim()
+      ? number(values.heartbeatGrace)
+      : blank,
     name: values.name.trim() ? values.name : blank,
     method: values.method,
     headers,
@@ -149,6 +167,16 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     quorum: values.quorum ? values.quorum : undefined,
     notificationIds: values.notify === "chosen" ? values.channels : null,
   };
+  if (http) return input;
+  return {
+    ...input,
+    method: undefined,
+    headers: undefined,
+    body: blank,
+    expectedStatus: blank,
+    keyword: blank,
+    forbiddenKeyword: blank,
+  };
 }
 
 function number(text: string, scale = 1): number {
@@ -157,6 +185,7 @@ function number(text: string, scale = 1): number {
 }
 
 const FIELD_OF: Record<string, string> = {
+  heartbeatGraceSeconds: "heartbeat_grace",
   intervalSeconds: "interval",
   timeoutMs: "timeout",
   expectedStatus: "expected_status",

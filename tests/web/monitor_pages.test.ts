@@ -233,6 +233,41 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.equal(resumed.active, true);
     });
 
+    await t.step("a heartbeat monitor is added without a URL, a TCP one with tcp://", async () => {
+      const heartbeat = await browser(
+        `${server.url}/app/monitors/new`,
+        post([
+          ...monitorFields({
+            type: "heartbeat",
+            url: "",
+            name: "Nightly backup",
+            heartbeat_grace: "120",
+          }),
+        ]),
+      );
+      const page = await heartbeat.text();
+      assert.equal(heartbeat.status, 303, page.match(/⚠[^<]*/g)?.join(" | "));
+      const [beat] = await server.services.sql`
+        select type, heartbeat_grace_seconds from websites where name = 'Nightly backup'`;
+      assert.equal(beat.type, "heartbeat");
+      assert.equal(beat.heartbeat_grace_seconds, 120);
+      const tcp = await browser(
+        `${server.url}/app/monitors/new`,
+        post(monitorFields({ type: "tcp", url: "tcp://127.0.0.1:5432", name: "Database port" })),
+      );
+      await tcp.body?.cancel();
+      assert.equal(tcp.status, 303);
+      const [port] = await server.services
+        .sql`select type, url from websites where name = 'Database port'`;
+      assert.equal(port.type, "tcp");
+      const wrong = await browser(
+        `${server.url}/app/monitors/new`,
+        post(monitorFields({ type: "tcp", url: "https://example.com/" })),
+      );
+      assert.equal(wrong.status, 400);
+      assert.match(await wrong.text(), /id="url-error"/);
+    });
+
     await t.step("another user's monitor is a 404 page", async () => {
       const other = await server.user("other");
       for (const path of [`/app/monitors/${id}/edit`, `/app/monitors/${id}/delete`]) {
@@ -255,7 +290,7 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.equal(res.headers.get("location"), "/app?notice=deleted");
       const list = await get("/app?notice=deleted");
       assert.match(list.html, /The monitor was deleted/);
-      assert.match(list.html, /Add your first monitor/);
+      assert.ok(!list.html.includes(`data-monitor="${id}"`), "the deleted monitor is gone");
     });
   } finally {
     await server.close();
