@@ -12,7 +12,9 @@ export async function welcome(config: Config): Promise<string> {
     const lines = [`Uptime is running: open ${config.appUrl}`];
     if (Number(count) === 0) {
       lines.push(
-        `No account yet: create the first one at ${new URL("/signup", config.appUrl)}`,
+        config.signup === "closed"
+          ? "No account yet, and sign-up is closed (SIGNUP=closed): create one with deno task user:create"
+          : `No account yet: create the first one at ${new URL("/signup", config.appUrl)}`,
       );
     }
     return lines.join("\n");

@@ -71,7 +71,7 @@ export default define.page<typeof handler>(({ data }) => (
         presets={INTERVAL_PRESETS}
         minIntervalSeconds={data.minIntervalSeconds}
         channels={data.channels}
-        chooseType={true}
+        chooseType
         cancelHref="/app"
       />
     </div>
