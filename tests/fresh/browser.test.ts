@@ -3,18 +3,8 @@
  * islands share a signal, and a class added at run time gets its style.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { fixtureApp } from "./helpers.ts";
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+import { launchChromium } from "../helpers/browser.ts";
 
 Deno.test({
   name: "clicking one island updates the other through a shared signal, runtime classes styled",
@@ -24,10 +14,7 @@ Deno.test({
   async fn() {
     const { handler } = await fixtureApp();
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const problems: string[] = [];

@@ -4,21 +4,12 @@
  * Screenshots (1280 and 390 px, light and dark) go to .data/screenshots/.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { apiServer } from "../helpers/api.ts";
 import { publishLiveResults } from "../../worker/live_status.ts";
 import type { CheckRow } from "../../worker/result_store.ts";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
+import { launchChromium } from "../helpers/browser.ts";
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const TITLE = "<script>alert(1)</script>";
 
 function check(websiteId: string, region: string, outcome: "up" | "down"): CheckRow {
@@ -43,10 +34,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const server = await apiServer();
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchChromium();
     try {
       const ada = await server.user("ada");
       const ids: string[] = [];

@@ -5,20 +5,12 @@
  * at 1280 and 390 px, light and dark, go to .data/screenshots/ for a person to look at.
  */
 import assert from "node:assert/strict";
-import { chromium, type Page } from "playwright-core";
+import { type Page } from "playwright-core";
 import { apiServer } from "../helpers/api.ts";
 import { publishLiveResults } from "../../worker/live_status.ts";
 import { insertRows, seedRows } from "../helpers/seed_checks.ts";
+import { launchChromium } from "../helpers/browser.ts";
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const SCREENSHOTS = new URL("../../.data/screenshots/", import.meta.url);
 
 /** Waits until uPlot has drawn, and returns how many points it drew. */
@@ -45,10 +37,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const server = await apiServer({ REGIONS: "ams,iad", REGION: "ams" });
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchChromium();
     try {
       const owner = await server.user("owner");
       const website = await owner.api.website.create.mutate({

@@ -6,18 +6,10 @@
  * .data/screenshots/ for a person to look at; no page is wider than a 360 px phone.
  */
 import assert from "node:assert/strict";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { apiServer } from "../helpers/api.ts";
+import { launchChromium } from "../helpers/browser.ts";
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const SCREENSHOTS = new URL("../../.data/screenshots/", import.meta.url);
 const PASSWORD = "correct horse 1";
 const SCRIPT_TITLE = "<script>alert(1)</script>";
@@ -63,7 +55,7 @@ function watch(page: Page, problems: string[]) {
 }
 
 async function signedInContext(
-  browser: Awaited<ReturnType<typeof chromium.launch>>,
+  browser: Browser,
   base: string,
   jar: Map<string, string>,
 ): Promise<BrowserContext> {
@@ -80,10 +72,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const server = await apiServer();
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchChromium();
     try {
       const owner = server.client();
       const email = `browser-${crypto.randomUUID().slice(0, 8)}@example.com`;
