@@ -1,9 +1,14 @@
 /**
- * `deno task test [deno test args]`: runs the tests in databases of their own (see
- * isolated_run.ts). Exit status is the tests' status.
+ * `deno task test [deno test args]`: builds the island bundles once, then runs the tests
+ * in databases of their own (see isolated_run.ts). Exit status is the tests' status.
  */
 import { getConfig } from "../lib/config.ts";
+import { buildProject } from "../fresh/mod.ts";
+import { PROJECT_ROOT } from "../web/app.ts";
 import { type IsolatedRun, startIsolatedRun } from "./isolated_run.ts";
+
+// Built once here, so each test's web app loads the bundles instead of running esbuild.
+await buildProject({ root: PROJECT_ROOT });
 
 let run: IsolatedRun;
 try {
