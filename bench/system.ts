@@ -63,25 +63,33 @@ function serverPids(): Map<string, number[]> {
   return pids;
 }
 
-function total(pids: number[]) {
-  return pids.map(usage).reduce(
-    (a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, rssMb: a.rssMb + b.rssMb }),
-    { cpuMs: 0, rssMb: 0 },
-  );
-}
-
-/** CPU % of one core and RSS of each group of processes over `ms`. */
-async function measure(groups: Map<string, number[]>, ms: number, during?: () => number) {
-  const before = new Map([...groups].map(([name, pids]) => [name, total(pids)]));
+/**
+ * CPU % of one core and RSS of each group of processes over `ms`. Groups are looked up at
+ * both ends: a server process that started meanwhile (a Postgres backend) counts in full,
+ * one that ended counts nothing, so no figure is ever negative.
+ */
+async function measure(
+  groups: () => Map<string, number[]>,
+  ms: number,
+  during?: () => number,
+) {
+  const before = new Map<number, number>();
+  for (const pids of groups().values()) for (const pid of pids) before.set(pid, usage(pid).cpuMs);
   const count = during?.() ?? 0;
   const began = performance.now();
   await sleep(ms);
   const elapsed = performance.now() - began;
   const counted = (during?.() ?? 0) - count;
   const figures = new Map<string, { cpuMs: number; rssMb: number }>();
-  for (const [name, pids] of groups) {
-    const after = total(pids);
-    figures.set(name, { cpuMs: after.cpuMs - before.get(name)!.cpuMs, rssMb: after.rssMb });
+  for (const [name, pids] of groups()) {
+    let cpuMs = 0;
+    let rssMb = 0;
+    for (const pid of pids) {
+      const now = usage(pid);
+      cpuMs += Math.max(0, now.cpuMs - (before.get(pid) ?? 0));
+      rssMb += now.rssMb;
+    }
+    figures.set(name, { cpuMs, rssMb });
   }
   return { figures, elapsed, counted };
 }
@@ -93,8 +101,7 @@ const target = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () 
 });
 const targetUrl = `http://127.0.0.1:${target.addr.port}/`;
 
-const servers = serverPids();
-const idle = await measure(servers, idleMs);
+const idle = await measure(serverPids, idleMs);
 const rows: string[][] = [];
 const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
 for (const [name, f] of idle.figures) {
@@ -141,10 +148,11 @@ for (const { websites, interval } of loads) {
   );
   try {
     await sleep(warmupMs);
-    const groups = new Map<string, number[]>([
-      ...[...children].map(([name, child]) => [name, [child.pid]] as [string, number[]]),
-      ...servers,
-    ]);
+    const groups = () =>
+      new Map<string, number[]>([
+        ...[...children].map(([name, child]) => [name, [child.pid]] as [string, number[]]),
+        ...serverPids(),
+      ]);
     const startedAt = Math.floor(Date.now() / 1000);
     const load = await measure(groups, sampleMs, () => requests);
     const endedAt = Math.floor(Date.now() / 1000);
