@@ -14,6 +14,8 @@ export function redisKeys(prefix: string) {
     publisherLease: `${prefix}publisher:lease`,
     /** Latest result per region of one website (a hash: region → JSON). */
     liveStatus: (websiteId: string) => `${prefix}live:${websiteId}`,
+    /** Every website's uptime over the last 24 hours (a hash: website id → percent). */
+    uptime24h: `${prefix}uptime:24h`,
     /** Pub/sub channel carrying every stored result to the web processes. */
     resultsChannel: `${prefix}results`,
     /** Incident transitions for the notification dispatcher (format: lib/incident_event.ts). */

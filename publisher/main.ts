@@ -6,6 +6,7 @@ import { redisKeys } from "../lib/redis_keys.ts";
 import { serverVersion } from "../db/clickhouse/client.ts";
 import { dropExpiredPartitions, supportsTtl } from "../db/clickhouse/retention.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
+import { refreshUptime24h } from "../services/uptime/uptime_24h.ts";
 import { LeaderLease } from "./leader_lease.ts";
 import { Publisher } from "./publisher.ts";
 import { registerStreamMetrics } from "./stream_metrics.ts";
@@ -71,6 +72,7 @@ await runProcess("publisher", async (config, shutdown) => {
     rolling = true;
     try {
       await rollUpRecentHours(connections.ch);
+      await refreshUptime24h(connections.ch, connections.redis, keys);
     } catch (error) {
       log.error("rollup.failed", { error });
     } finally {

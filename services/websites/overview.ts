@@ -1,8 +1,8 @@
 /**
  * `website.overview`: the monitors table. Every monitor of the account is searched,
  * filtered and sorted (the live status of all of them is one Redis round trip, their
- * 24-hour uptime one query on the hourly rollup); only the requested page gets its
- * strip of recent checks.
+ * 24-hour uptime one more, read from what the publisher refreshes every minute); only the
+ * requested page gets its strip of recent checks from ClickHouse.
  */
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -13,6 +13,7 @@ import { overallState, type RegionState, regionState } from "../../lib/live_stat
 import { uptimePercent } from "../../lib/uptime.ts";
 import type { Actor, Services } from "../context.ts";
 import { log } from "../../lib/logger.ts";
+import { readUptime24h } from "../uptime/uptime_24h.ts";
 
 export const STRIP_LENGTH = 30;
 export const OVERVIEW_PAGE_SIZE = 50;
@@ -110,7 +111,9 @@ export async function websiteOverview(
   const ids = rows.map((row) => row.id);
   const [live, uptime] = await Promise.all([
     liveStatuses(services, ids),
-    uptime24h(services, ids, now).catch(resultsFailed),
+    readUptime24h(services.redis, services.keys, ids).then((published) =>
+      published ?? uptime24h(services, ids, now)
+    ).catch(resultsFailed),
   ]);
   const defaultInterval = Math.round(services.config.publishIntervalMs / 1000);
 
@@ -230,7 +233,8 @@ async function liveStatuses(
 }
 
 /**
- * Uptime over the last 24 hours: whole hours from the hourly rollup, the hour under way
+ * Uptime over the last 24 hours, when the publisher has not published it (a fresh start,
+ * or no publisher): whole hours from the hourly rollup, the hour under way
  * from the checks themselves (the rollup trails them by up to a minute, and a monitor
  * added a minute ago must not read "no data"). Both count each check once.
  */
