@@ -166,7 +166,7 @@ export async function websiteOverview(
   const shown = matching.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE);
   const strips = uptime === null
     ? null
-    : await recentChecks(services, shown.map((row) => row.id), now).catch(resultsFailed);
+    : await recentChecks(services, shown, now).catch(resultsFailed);
   return {
     query: { ...query, page },
     rows: shown.map(({ order: _order, ...row }) => ({ ...row, recent: strips?.get(row.id) ?? [] })),
@@ -267,14 +267,22 @@ async function uptime24h(
   return uptime;
 }
 
-/** The newest checks of each website (every region, each check once), oldest first. */
+/**
+ * The newest checks of each website (every region, each check once), oldest first. The
+ * query looks back only as far as the slowest of these websites takes for a strip (31 of
+ * its intervals, at most a week): the table is ordered by website then time, so that is
+ * a few granules per website instead of a week of them.
+ */
 async function recentChecks(
   services: Services,
-  ids: string[],
+  websites: { id: string; intervalSeconds: number }[],
   now: number,
 ): Promise<Map<string, RecentCheck[]>> {
   const strips = new Map<string, RecentCheck[]>();
-  if (!ids.length) return strips;
+  if (!websites.length) return strips;
+  const ids = websites.map((w) => w.id);
+  const slowest = Math.max(...websites.map((w) => w.intervalSeconds));
+  const lookBackMs = Math.min(7 * 86_400_000, (STRIP_LENGTH + 1) * slowest * 1000);
   const rows = await services.ch.rows<{
     website_id: string;
     region_id: string;
@@ -290,7 +298,7 @@ async function recentChecks(
               response_ms, http_status, error_kind
        FROM checks
        WHERE website_id IN ${literal.uuidList(ids)}
-         AND scheduled_at >= ${literal.dateTime(new Date(now - 7 * 86_400_000))}
+         AND scheduled_at >= ${literal.dateTime(new Date(now - lookBackMs))}
        ORDER BY website_id, scheduled_at DESC, region_id, checked_at DESC
        LIMIT 1 BY website_id, scheduled_at, region_id
      )
