@@ -155,7 +155,7 @@ Deno.test("ClickHouse stopped for 30 s mid-run: afterwards every result is there
     await worker.waitFor("worker.store_failed");
     await new Promise((resolve) => setTimeout(resolve, 30_000));
     clickhouse = await ensureLocalServices(urls, { only: ["ClickHouse"], dataDir });
-    await eventually(async () => await stored() === 15, 30_000, "all 15 results after the outage");
+    await eventually(async () => await stored() === 15, 60_000, "all 15 results after the outage");
     const stream = bed.keys.stream("ams");
     await eventually(
       async () => await pendingCount(bed.redis, stream, bed.keys.consumerGroup) === 0,
