@@ -42,7 +42,8 @@ Deno.test("a worker killed mid-batch: another takes its tasks over, each counted
     );
     assert.equal((await doomed.stop("SIGKILL")).signal, "SIGKILL");
     survivor = spawnProcess("worker/main.ts", env);
-    await eventually(async () => (await bed.resultCounts()).checks === 30, 30_000, "30 checks");
+    // Liveness expiry (10 s) plus the next sweep (5 s), then the checks: a minute on a busy machine.
+    await eventually(async () => (await bed.resultCounts()).checks === 30, 60_000, "30 checks");
     await eventually(
       async () => await pendingCount(bed.redis, stream, bed.keys.consumerGroup) === 0,
       10_000,
