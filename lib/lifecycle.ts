@@ -10,8 +10,12 @@
 import { type Config, getConfig } from "./config.ts";
 import { log, setLogContext } from "./logger.ts";
 
-/** A process that has not stopped this long after its supervisor died is ended. */
-const ORPHAN_EXIT_MS = 25_000;
+/**
+ * A process still running this long after SIGTERM/SIGINT (or its supervisor's death) is
+ * ended with status 1: after the worker's 12 s drain, inside fly.toml's `kill_timeout`
+ * (20 s). A stuck query or a lingering connection never keeps a process alive.
+ */
+const SHUTDOWN_EXIT_MS = 18_000;
 
 export type Main = (config: Config, shutdown: AbortSignal) => Promise<void>;
 
@@ -23,6 +27,10 @@ export async function runProcess(name: string, main: Main): Promise<void> {
     if (controller.signal.aborted) return;
     log.info(`${name}.stopping`, { signal });
     controller.abort();
+    Deno.unrefTimer(setTimeout(() => {
+      log.error(`${name}.shutdown_timeout`, { afterMs: SHUTDOWN_EXIT_MS });
+      Deno.exit(1);
+    }, SHUTDOWN_EXIT_MS));
   };
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
   const handlers = signals.map((signal) => {
@@ -32,10 +40,7 @@ export async function runProcess(name: string, main: Main): Promise<void> {
   });
   const supervised = Deno.env.get("UPTIME_PARENT_PIPE") === "1";
   if (supervised) {
-    stopWhenStdinCloses(() => {
-      onSignal("stdin closed")();
-      Deno.unrefTimer(setTimeout(() => Deno.exit(1), ORPHAN_EXIT_MS));
-    });
+    stopWhenStdinCloses(onSignal("stdin closed"));
   }
   try {
     await main(config, controller.signal);
@@ -46,8 +51,9 @@ export async function runProcess(name: string, main: Main): Promise<void> {
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
   }
   log.info(`${name}.stopped`);
-  // The pending read on stdin would keep the process alive.
-  if (supervised) Deno.exit(0);
+  // Done: whatever is still referenced (the pending read on stdin, a client's reconnect
+  // timer) must not keep the process alive.
+  Deno.exit(0);
 }
 
 async function stopWhenStdinCloses(onClose: () => void): Promise<void> {

@@ -27,16 +27,56 @@ const child = new Deno.Command(Deno.execPath(), {
 }).spawn();
 
 // Deno prints "ok | 12 passed | 0 failed"; CI reads the plain "N passed, N failed".
+// A test still running after four minutes (the slowest take under one) is hung: say which
+// processes are left, end the run, and fail, rather than let CI wait out its time limit.
 let tail = "";
+let hung = false;
 const decoder = new TextDecoder();
 for await (const chunk of child.stdout) {
   await Deno.stdout.write(chunk);
   tail = (tail + decoder.decode(chunk, { stream: true })).slice(-2_000);
+  if (!hung && /has been running for over \(4m0s\)/.test(tail)) {
+    hung = true;
+    await stopHungRun(child);
+  }
 }
 const status = await child.status;
 await run.finish();
+if (hung) {
+  console.error("\ntests: stopped, a test hung (see above)");
+  Deno.exit(1);
+}
 
 const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 const counts = /(\d+) passed[^\n]*?\| (\d+) failed/.exec(tail.replace(ansi, ""));
 if (counts) console.log(`\ntests: ${counts[1]} passed, ${counts[2]} failed`);
 Deno.exit(status.code);
+
+/** Prints the test process's tree, then ends it and everything it started. */
+async function stopHungRun(test: Deno.ChildProcess): Promise<void> {
+  const ps = await new Deno.Command("ps", { args: ["-e", "-o", "pid=,ppid=,etime=,args="] })
+    .output();
+  const rows = new TextDecoder().decode(ps.stdout).trim().split("\n").map((line) => {
+    const [pid, ppid, etime, ...args] = line.trim().split(/\s+/);
+    return { pid: Number(pid), ppid: Number(ppid), etime, args: args.join(" ") };
+  });
+  const tree = new Set([test.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const row of rows) {
+      if (tree.has(row.ppid) && !tree.has(row.pid)) {
+        tree.add(row.pid);
+        grew = true;
+      }
+    }
+  }
+  console.error("\na test hung for four minutes; its processes:");
+  for (const row of rows.filter((r) => tree.has(r.pid))) {
+    console.error(`  ${row.pid} (parent ${row.ppid}, up ${row.etime}) ${row.args.slice(0, 160)}`);
+  }
+  for (const pid of tree) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch { /* gone already */ }
+  }
+}

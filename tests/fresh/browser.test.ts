@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { fixtureApp } from "./helpers.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { closeBrowser, launchChromium } from "../helpers/browser.ts";
 
 Deno.test({
   name: "clicking one island updates the other through a shared signal, runtime classes styled",
@@ -54,7 +54,7 @@ Deno.test({
       await page.screenshot({ path: "/tmp/fresh-islands.png" });
       assert.deepEqual(problems, []);
     } finally {
-      await browser.close();
+      await closeBrowser(browser);
       await server.shutdown();
     }
   },

@@ -9,6 +9,7 @@ import type { Services } from "../../services/context.ts";
 import { parseConfig } from "../../lib/config.ts";
 import { pipelineBed } from "./pipeline.ts";
 import { closeLiveHub } from "../../web/live/hub.ts";
+import { withTimeout } from "../../lib/async.ts";
 
 export async function apiServer(env: Record<string, string> = {}) {
   const bed = await pipelineBed();
@@ -36,7 +37,9 @@ export async function apiServer(env: Record<string, string> = {}) {
         if (jar.size) {
           headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
         }
-        const response = await fetch(input, { ...init, headers });
+        // A request the server never answers fails the test instead of hanging it.
+        const signal = init?.signal ?? AbortSignal.timeout(30_000);
+        const response = await fetch(input, { ...init, headers, signal });
         for (const cookie of response.headers.getSetCookie()) {
           const [pair] = cookie.split(";");
           const [name, ...value] = pair.split("=");
@@ -59,10 +62,10 @@ export async function apiServer(env: Record<string, string> = {}) {
       return { ...session, user, email };
     },
     async close() {
-      await closeLiveHub(services);
-      await server.shutdown();
-      await app.close();
-      await bed.close();
+      await withTimeout(closeLiveHub(services), 10_000, "closing the live hub");
+      await withTimeout(server.shutdown(), 10_000, "the web server's shutdown");
+      await withTimeout(app.close(), 10_000, "closing the web app");
+      await withTimeout(bed.close(), 10_000, "closing the databases");
     },
   };
 }

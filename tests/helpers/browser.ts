@@ -4,6 +4,7 @@
  * by git) for a person to look at.
  */
 import { type Browser, chromium, type Page } from "playwright-core";
+import { withTimeout } from "../../lib/async.ts";
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -17,6 +18,11 @@ export const CHROMIUM_ARGS = [
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/** Closes the browser, failing the test rather than hanging it if Chromium does not end. */
+export function closeBrowser(browser: Browser): Promise<void> {
+  return withTimeout(browser.close(), 15_000, "closing Chromium");
 }
 
 const SHOTS = new URL("../../.data/screenshots/", import.meta.url).pathname;

@@ -1,5 +1,8 @@
 /** Runs our publisher and worker entry points as real processes, as a supervisor would. */
+import { withTimeout } from "../../lib/async.ts";
+
 const root = new URL("../../", import.meta.url).pathname;
+const STOP_WAIT_MS = 25_000;
 
 export interface RunningProcess {
   child: Deno.ChildProcess;
@@ -64,9 +67,17 @@ export function spawnProcess(entry: string, env: Record<string, string>): Runnin
       try {
         child.kill(signal);
       } catch { /* already exited */ }
-      const status = await child.status;
-      await reading;
-      return status;
+      try {
+        // Our processes end themselves 18 s after a signal (lib/lifecycle.ts).
+        return await withTimeout(child.status, STOP_WAIT_MS, `${entry} exiting after ${signal}`);
+      } catch (error) {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* exited meanwhile */ }
+        throw error;
+      } finally {
+        await withTimeout(reading, 5_000, `${entry}'s output closing`).catch(() => {});
+      }
     },
   };
 }

@@ -8,7 +8,7 @@ import { apiServer } from "../helpers/api.ts";
 import { publishLiveResults } from "../../worker/live_status.ts";
 import type { CheckRow } from "../../worker/result_store.ts";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { closeBrowser, launchChromium } from "../helpers/browser.ts";
 
 const TITLE = "<script>alert(1)</script>";
 
@@ -157,7 +157,7 @@ Deno.test({
       assert.deepEqual(dialogs, [], "the title never ran as script");
       assert.deepEqual(problems, []);
     } finally {
-      await browser.close();
+      await closeBrowser(browser);
       await server.close();
     }
   },

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { spawnProcess } from "../helpers/processes.ts";
 import { eventually, startTarget } from "../helpers/pipeline.ts";
-import { launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
 
 const INTERVAL_SECONDS = 2;
 
@@ -149,7 +149,7 @@ Deno.test({
 
       assert.deepEqual(problems.filter((p) => !p.includes("favicon")), []);
     } finally {
-      await browser.close();
+      await closeBrowser(browser);
       await Promise.all([publisher.stop(), worker.stop()]);
       await server.close();
       await Promise.all([up.close(), down.close(), toggle.close()]);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { spawnProcess } from "../helpers/processes.ts";
 import { eventually, startTarget } from "../helpers/pipeline.ts";
-import { launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
 
 Deno.test({
   name: "an outage becomes an incident on the monitor page, is acknowledged, and resolves",
@@ -83,7 +83,7 @@ Deno.test({
       assert.equal(list[0].acknowledgedBy, owner.email);
       assert.deepEqual(problems, []);
     } finally {
-      await browser.close();
+      await closeBrowser(browser);
       await Promise.all([worker.stop(), publisher.stop()]);
       await target.close();
       await server.close();

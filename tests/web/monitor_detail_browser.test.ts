@@ -9,7 +9,7 @@ import { type Page } from "playwright-core";
 import { apiServer } from "../helpers/api.ts";
 import { publishLiveResults } from "../../worker/live_status.ts";
 import { insertRows, seedRows } from "../helpers/seed_checks.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { closeBrowser, launchChromium } from "../helpers/browser.ts";
 
 const SCREENSHOTS = new URL("../../.data/screenshots/", import.meta.url);
 
@@ -170,7 +170,7 @@ Deno.test({
 
       assert.deepEqual(problems, []);
     } finally {
-      await browser.close();
+      await closeBrowser(browser);
       await server.close();
     }
   },

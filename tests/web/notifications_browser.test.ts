@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
-import { launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
 import { startWebhookReceiver } from "../helpers/notification_stand_ins.ts";
 
 Deno.test({
@@ -80,7 +80,7 @@ Deno.test({
       // The refused form was answered 400 on purpose; nothing else went wrong.
       assert.deepEqual(problems.filter((p) => !p.includes("status of 400")), []);
     } finally {
-      await browser.close();
+      await closeBrowser(browser);
       await server.close();
       await receiver.close();
     }

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { apiServer } from "../helpers/api.ts";
-import { launchChromium } from "../helpers/browser.ts";
+import { closeBrowser, launchChromium } from "../helpers/browser.ts";
 
 const SCREENSHOTS = new URL("../../.data/screenshots/", import.meta.url);
 const PASSWORD = "correct horse 1";
@@ -215,7 +215,7 @@ Deno.test({
       await laptopContext.close();
       await context.close();
     } finally {
-      await browser.close();
+      await closeBrowser(browser);
       await server.close();
     }
   },
