@@ -35,7 +35,7 @@ const decoder = new TextDecoder();
 for await (const chunk of child.stdout) {
   await Deno.stdout.write(chunk);
   tail = (tail + decoder.decode(chunk, { stream: true })).slice(-2_000);
-  if (!hung && /has been running for over \(4m0s\)/.test(tail)) {
+  if (!hung && /has been running for over (\S*m)?\(4m0s\)/.test(tail)) {
     hung = true;
     await stopHungRun(child);
   }
