@@ -8,6 +8,7 @@ import { migrateClickHouse } from "../../db/clickhouse/migrations.ts";
 import { connectClickHouse } from "../../db/clickhouse/client.ts";
 import { literal } from "../../db/clickhouse/sql.ts";
 import { connectRedis } from "../../lib/redis.ts";
+import { withTimeout } from "../../lib/async.ts";
 import { Worker } from "../../worker/worker.ts";
 import { redisKeys } from "../../lib/redis_keys.ts";
 import { newClickHouseUrl, newPostgresUrl, testConfig } from "./databases.ts";
@@ -121,7 +122,9 @@ export async function eventually(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await done()) return;
+    // An attempt that never settles (a browser call without a timeout) fails too.
+    const attempt = Promise.resolve(done());
+    if (await withTimeout(attempt, deadline - Date.now() + 5_000, `checking ${what}`)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

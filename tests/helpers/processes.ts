@@ -67,9 +67,10 @@ export function spawnProcess(entry: string, env: Record<string, string>): Runnin
       try {
         child.kill(signal);
       } catch { /* already exited */ }
+      let status: Deno.CommandStatus;
       try {
         // Our processes end themselves 18 s after a signal (lib/lifecycle.ts).
-        return await withTimeout(child.status, STOP_WAIT_MS, `${entry} exiting after ${signal}`);
+        status = await withTimeout(child.status, STOP_WAIT_MS, `${entry} exiting after ${signal}`);
       } catch (error) {
         try {
           child.kill("SIGKILL");
@@ -78,6 +79,12 @@ export function spawnProcess(entry: string, env: Record<string, string>): Runnin
       } finally {
         await withTimeout(reading, 5_000, `${entry}'s output closing`).catch(() => {});
       }
+      if (lines.some((line) => String(line.event).endsWith(".shutdown_timeout"))) {
+        console.error(
+          `${entry} did not stop by itself after ${signal}: its shutdown timeout ended it`,
+        );
+      }
+      return status;
     },
   };
 }
