@@ -1,20 +1,83 @@
 /**
- * The server side of the add/edit monitor form: posted fields to `createWebsite` /
- * `updateWebsite`, with errors put back at their field, and the "Add header" / "Remove"
- * buttons that post the form back with one row more or less when JavaScript is off.
+ * The server side of the add/edit monitor pages: what the form is drawn with, and the
+ * posted fields to `createWebsite` / `updateWebsite`, with errors put back at their field,
+ * and the "Add header" / "Remove" buttons that post the form back with one row more or less
+ * when JavaScript is off.
  */
-import type { Context } from "../fresh/mod.ts";
+import { type Context, page } from "../fresh/mod.ts";
+import { listChannels } from "../services/notifications/list.ts";
+import type { Website } from "../services/websites/store.ts";
+import { loadMonitor } from "./monitor_loader.ts";
 import { createInput, updateInput } from "../services/websites/schemas.ts";
 import { createWebsite } from "../services/websites/create.ts";
 import { updateWebsite } from "../services/websites/update.ts";
 import type { SignedInState } from "./define.ts";
 import { type FieldErrors, fieldErrors, readForm, seeOther } from "./forms.ts";
 import {
+  blankMonitorForm,
   monitorFormErrors,
+  monitorFormFrom,
   type MonitorFormValues,
   monitorInput,
   readMonitorForm,
 } from "./monitor_form.ts";
+
+/** What the add and edit pages draw the form with; `website` is null when adding. */
+export interface MonitorFormPageData {
+  website: { id: string; name: string } | null;
+  values: MonitorFormValues;
+  errors: FieldErrors;
+  regions: string[];
+  minIntervalSeconds: number;
+  channels: { id: string; name: string; kind: string }[];
+}
+
+/**
+ * GET draws the form (blank, or filled from the route's monitor when `editing`); POST
+ * saves it and goes to the monitor's page, or draws it again with the errors at their fields.
+ */
+export function monitorFormHandlers(editing: boolean) {
+  return {
+    async GET(ctx: Context<SignedInState>) {
+      const website = editing ? await loadMonitor(ctx) : null;
+      return page(await formData(ctx, website));
+    },
+    async POST(ctx: Context<SignedInState>) {
+      const website = editing ? await loadMonitor(ctx) : null;
+      const outcome = await submitMonitorForm(
+        ctx,
+        website ? { mode: "update", id: website.id } : { mode: "create" },
+      );
+      if ("redirect" in outcome) return outcome.redirect;
+      const data = await formData(ctx, website, outcome.values, outcome.errors);
+      return page(data, { status: outcome.status });
+    },
+  };
+}
+
+async function formData(
+  ctx: Context<SignedInState>,
+  website: Website | null,
+  values?: MonitorFormValues,
+  errors: FieldErrors = {},
+): Promise<MonitorFormPageData> {
+  const { config } = ctx.state.services;
+  const name = website ? website.name ?? new URL(website.url).host : null;
+  ctx.state.title = website ? `Edit ${name}` : "Add monitor";
+  const channels = await listChannels(ctx.state.services, { userId: ctx.state.user.id });
+  return {
+    website: website && { id: website.id, name: name! },
+    values: values ?? (website ? monitorFormFrom(website) : blankMonitorForm(
+      config.regions,
+      Math.max(60, config.minIntervalSeconds),
+      config.checkTimeoutMs,
+    )),
+    errors,
+    regions: [...new Set([...config.regions, ...(website?.regions ?? [])])],
+    minIntervalSeconds: config.minIntervalSeconds,
+    channels: channels.map(({ id, name, kind }) => ({ id, name, kind })),
+  };
+}
 
 export type MonitorFormOutcome =
   | { redirect: Response }

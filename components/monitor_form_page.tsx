@@ -1,0 +1,34 @@
+/** The add and edit monitor pages: a header and the form, in a card. */
+import { PageHeader } from "./ui.tsx";
+import MonitorForm from "../islands/MonitorForm.tsx";
+import { FORM_METHODS, INTERVAL_PRESETS } from "../web/monitor_form.ts";
+import type { MonitorFormPageData } from "../web/monitor_pages.ts";
+
+export function MonitorFormPage({ data }: { data: MonitorFormPageData }) {
+  const id = data.website?.id;
+  return (
+    <div class="max-w-3xl">
+      {data.website ? <PageHeader title={`Edit ${data.website.name}`} /> : (
+        <PageHeader
+          title="Add monitor"
+          description="Uptime checks the URL from every region you choose and tells you when it stops answering as expected."
+        />
+      )}
+      <div class="rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-800">
+        <MonitorForm
+          action={id ? `/app/monitors/${id}/edit` : "/app/monitors/new"}
+          submitLabel={id ? "Save changes" : "Add monitor"}
+          values={data.values}
+          errors={data.errors}
+          regions={data.regions}
+          methods={FORM_METHODS}
+          presets={INTERVAL_PRESETS}
+          minIntervalSeconds={data.minIntervalSeconds}
+          channels={data.channels}
+          chooseType={!id}
+          cancelHref={id ? `/app/monitors/${id}` : "/app"}
+        />
+      </div>
+    </div>
+  );
+}
