@@ -7,10 +7,10 @@ import { DomainError } from "../services/errors.ts";
 import { changePassword, changePasswordInput } from "../services/users/change_password.ts";
 import { signOutEverywhere } from "../services/users/sign_out_everywhere.ts";
 import type { State } from "./define.ts";
-import { type FieldErrors, fieldErrors, seeOther } from "./forms.ts";
+import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
 import { clearedSessionCookie, isSecureRequest, readSessionCookie } from "./trpc/cookies.ts";
 
-export type AccountOutcome = { redirect: Response } | { errors: FieldErrors; status: number };
+export type AccountOutcome = FormOutcome<{ errors: FieldErrors }>;
 
 export async function submitPasswordChange(
   ctx: Context<State>,

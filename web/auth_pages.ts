@@ -7,7 +7,14 @@ import { DomainError } from "../services/errors.ts";
 import { login, loginInput, logout, signup, signupInput } from "../services/users/accounts.ts";
 import { clientIp } from "./client_ip.ts";
 import type { State } from "./define.ts";
-import { type FieldErrors, fieldErrors, readForm, safeNext, seeOther } from "./forms.ts";
+import {
+  type FieldErrors,
+  fieldErrors,
+  type FormOutcome,
+  readForm,
+  safeNext,
+  seeOther,
+} from "./forms.ts";
 import { isSecureRequest, readSessionCookie, sessionCookie } from "./trpc/cookies.ts";
 
 export interface AuthFormData {
@@ -16,7 +23,7 @@ export interface AuthFormData {
   next: string;
 }
 
-export type AuthOutcome = { redirect: Response } | { form: AuthFormData; status: number };
+export type AuthOutcome = FormOutcome<{ form: AuthFormData }>;
 
 export async function submitAuthForm(
   ctx: Context<State>,

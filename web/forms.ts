@@ -39,6 +39,12 @@ export async function readForm(req: Request): Promise<URLSearchParams> {
 export type FieldErrors = Record<string, string>;
 
 /**
+ * What handling a posted form comes to: a redirect (303) once it is done, or what the page
+ * is drawn again with (the values and the errors at their fields) and its status.
+ */
+export type FormOutcome<Redraw> = { redirect: Response } | (Redraw & { status: number });
+
+/**
  * Services and schemas write messages as "field: what is wrong"; the field part says
  * where the message goes, the rest is what the person reads.
  */

@@ -12,7 +12,7 @@ import { createInput, updateInput } from "../services/websites/schemas.ts";
 import { createWebsite } from "../services/websites/create.ts";
 import { updateWebsite } from "../services/websites/update.ts";
 import type { SignedInState } from "./define.ts";
-import { type FieldErrors, fieldErrors, readForm, seeOther } from "./forms.ts";
+import { type FieldErrors, fieldErrors, type FormOutcome, readForm, seeOther } from "./forms.ts";
 import {
   blankMonitorForm,
   monitorFormErrors,
@@ -79,9 +79,9 @@ async function formData(
   };
 }
 
-export type MonitorFormOutcome =
-  | { redirect: Response }
-  | { values: MonitorFormValues; errors: FieldErrors; status: number };
+export type MonitorFormOutcome = FormOutcome<
+  { values: MonitorFormValues; errors: FieldErrors }
+>;
 
 export async function submitMonitorForm(
   ctx: Context<SignedInState>,

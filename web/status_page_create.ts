@@ -4,7 +4,7 @@ import { createStatusPage } from "../services/status_pages/create.ts";
 import { createStatusPageInput } from "../services/status_pages/input.ts";
 import { DomainError } from "../services/errors.ts";
 import type { State } from "./define.ts";
-import { type FieldErrors, fieldErrors, seeOther } from "./forms.ts";
+import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
 import { chosenMonitors } from "./status_page_editor.ts";
 
 export interface CreateValues {
@@ -13,9 +13,7 @@ export interface CreateValues {
   websiteIds: string[];
 }
 
-export type CreateOutcome =
-  | { redirect: Response }
-  | { values: CreateValues; errors: FieldErrors; status: number };
+export type CreateOutcome = FormOutcome<{ values: CreateValues; errors: FieldErrors }>;
 
 /** "Acme Inc. — API" → "acme-inc-api": what the slug is when the field is left empty. */
 export function slugFromTitle(title: string): string {

@@ -27,7 +27,7 @@ import {
 import { listWebsites } from "../services/websites/list.ts";
 import type { Website } from "../services/websites/store.ts";
 import type { State } from "./define.ts";
-import { type FieldErrors, fieldErrors, seeOther } from "./forms.ts";
+import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
 
 export type EditorSection = "details" | "monitors" | "domains" | "delete";
 
@@ -132,9 +132,7 @@ export function applyMove(ids: string[], move: string | null): string[] {
   return next;
 }
 
-export type EditorOutcome =
-  | { redirect: Response }
-  | { error: Partial<EditorData>; status: number };
+export type EditorOutcome = FormOutcome<{ error: Partial<EditorData> }>;
 
 /** Handles one posted form of the editor. */
 export async function submitEditor(
