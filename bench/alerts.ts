@@ -63,6 +63,8 @@ async function detection(bed: PipelineBed) {
       config: parseConfig({ ...Deno.env.toObject(), ...bed.env }),
       db: bed.pg.db,
       sql: bed.pg.sql,
+      readDb: bed.pg.db,
+      readSql: bed.pg.sql,
       redis: bed.redis,
       ch: bed.ch,
       keys: bed.keys,

@@ -51,6 +51,8 @@ const envSchema = z.object({
   DATABASE_URL: urlWithScheme(["postgres:", "postgresql:"]).default(
     "postgres://postgres@127.0.0.1:5432/uptime",
   ),
+  DATABASE_REPLICA_URL: urlWithScheme(["postgres:", "postgresql:"]).optional(),
+  READ_YOUR_WRITES_SECONDS: integer(1, 300).default(5),
   REDIS_URL: urlWithScheme(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
   CLICKHOUSE_URL: urlWithScheme(["http:", "https:"]).default("http://127.0.0.1:8123/uptime"),
   PORT: integer(0, 65535).default(8000),
@@ -108,6 +110,14 @@ const envSchema = z.object({
 
 export interface Config {
   databaseUrl: string;
+  /**
+   * A read replica of `databaseUrl` near this web machine: `DATABASE_REPLICA_URL_<REGION>`
+   * of this region, else `DATABASE_REPLICA_URL`; null: every read goes to the primary.
+   * Which reads may use it: web/read_routing.ts.
+   */
+  databaseReplicaUrl: string | null;
+  /** For this long after a client's write, its reads go to the primary (replica lag). */
+  readYourWritesSeconds: number;
   redisUrl: string;
   clickhouseUrl: string;
   port: number;
@@ -231,11 +241,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const region = e.FLY_REGION ?? e.REGION ?? "local";
+  const databaseReplicaUrl = replicaUrlFor(region, present) ?? e.DATABASE_REPLICA_URL ?? null;
   const fly = e.FLY_API_TOKEN && e.FLY_APP_NAME
     ? { apiToken: e.FLY_API_TOKEN, appName: e.FLY_APP_NAME, apiUrl: e.FLY_API_URL }
     : null;
   return {
     databaseUrl: e.DATABASE_URL,
+    databaseReplicaUrl,
+    readYourWritesSeconds: e.READ_YOUR_WRITES_SECONDS,
     redisUrl: e.REDIS_URL,
     clickhouseUrl: e.CLICKHOUSE_URL,
     port: e.PORT,
@@ -279,6 +292,28 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
   };
 }
+
+/**
+ * `DATABASE_REPLICA_URL_<REGION>` (e.g. `DATABASE_REPLICA_URL_SIN`) for this region: Fly's
+ * secrets are the same on every machine, so each region's replica has a variable of its own.
+ * Every such variable is checked, whichever region this is, so a typo fails every deploy.
+ */
+function replicaUrlFor(region: string, env: Record<string, string | undefined>): string | null {
+  const postgresUrl = urlWithScheme(["postgres:", "postgresql:"]);
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(REPLICA_PREFIX)) continue;
+    if (!/^[A-Z0-9_]+$/.test(name.slice(REPLICA_PREFIX.length))) {
+      throw new ConfigError(name, "is invalid: expected DATABASE_REPLICA_URL_<REGION>, e.g. _SIN");
+    }
+    const result = postgresUrl.safeParse(value);
+    if (!result.success) {
+      throw new ConfigError(name, `is invalid: ${result.error.issues[0].message}`);
+    }
+  }
+  return env[`${REPLICA_PREFIX}${region.toUpperCase().replaceAll("-", "_")}`] ?? null;
+}
+
+const REPLICA_PREFIX = "DATABASE_REPLICA_URL_";
 
 function nameServer(value: string): { ipAddr: string; port: number } {
   const at = value.lastIndexOf(":");

@@ -3,7 +3,9 @@
  * - `GET /healthz`: liveness. 200 while the process answers at all; a dependency that is
  *   away does not make it fail, or every machine would be restarted during a Redis outage.
  * - `GET /readyz`: readiness. 503 naming each dependency (Postgres, Redis, ClickHouse)
- *   that does not answer within 2 s, 200 when all do.
+ *   that does not answer within 2 s, 200 when all do. A read replica that does not answer
+ *   is named in `degraded` with `readsFrom: "primary"`, and still 200: reads go to the
+ *   primary meanwhile, so the machine serves.
  * - `GET /metrics`: Prometheus text (lib/metrics.ts).
  *
  * Web answers them on its port; publisher and worker on `HEALTH_PORT` ({@link serveOperational}).
@@ -22,23 +24,40 @@ export interface Readiness {
   postgres: boolean;
   redis: boolean;
   clickhouse: boolean;
+  /** The read replica answered; null: none configured. */
+  postgresReplica: boolean | null;
+  /** Where reads that may use a replica go now. */
+  readsFrom: "replica" | "primary";
+  /** What does not answer but is worked around, e.g. `["Postgres replica"]`. */
+  degraded: string[];
 }
 
 export async function checkReadiness(connections: Connections): Promise<Readiness> {
-  const [postgres, redis, clickhouse] = await Promise.all([
+  const { replica } = connections;
+  const [postgres, redis, clickhouse, postgresReplica] = await Promise.all([
     probe(() => connections.pg.sql`select 1`),
     probe(() => connections.redis.ping()),
     probe(async () => {
       const result = await connections.ch.client.ping();
       if (!result.success) throw result.error;
     }),
+    replica ? replica.probe() : null,
   ]);
   const failing = [
     ...(postgres ? [] : ["Postgres"]),
     ...(redis ? [] : ["Redis"]),
     ...(clickhouse ? [] : ["ClickHouse"]),
   ];
-  return { ready: !failing.length, failing, postgres, redis, clickhouse };
+  return {
+    ready: !failing.length,
+    failing,
+    postgres,
+    redis,
+    clickhouse,
+    postgresReplica,
+    readsFrom: postgresReplica ? "replica" : "primary",
+    degraded: postgresReplica === false ? ["Postgres replica"] : [],
+  };
 }
 
 async function probe(check: () => Promise<unknown>): Promise<boolean> {

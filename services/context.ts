@@ -8,8 +8,17 @@ import type { ClickHouse } from "../db/clickhouse/client.ts";
 
 export interface Services {
   config: Config;
+  /** The primary: every write, and every read that must see the latest state. */
   db: Database;
   sql: postgres.Sql;
+  /**
+   * For reads that may lag a little: the region's replica in a reading request that does
+   * not follow this client's own write, the primary otherwise (web/read_routing.ts). In a
+   * writing request they are the primary, so a loader shared by a page and its form post
+   * may use them.
+   */
+  readDb: Database;
+  readSql: postgres.Sql;
   redis: Redis;
   ch: ClickHouse;
   keys: RedisKeys;

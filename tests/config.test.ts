@@ -66,6 +66,8 @@ const invalid: [Record<string, string>, string, RegExp][] = [
   [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", /debug, info, warn or error/],
   [{ HEALTH_PORT: "health" }, "HEALTH_PORT", /whole number/],
   [{ PRIMARY_REGION: "Amsterdam" }, "PRIMARY_REGION", /region id/],
+  [{ DATABASE_REPLICA_URL: "mysql://x/y" }, "DATABASE_REPLICA_URL", /postgres:\/\//],
+  [{ READ_YOUR_WRITES_SECONDS: "0" }, "READ_YOUR_WRITES_SECONDS", /at least 1/],
   [{ RECLAIM_IDLE_MS: "60000" }, "RECLAIM_IDLE_MS", /longest check timeout \(60000 ms\)/],
   [
     { PUBLISHER_TICK_MS: "30000" },
@@ -105,6 +107,48 @@ Deno.test("a bad secret-bearing URL is not echoed back", () => {
   assert.throws(
     () => parseConfig({ REDIS_URL: "http://user:hunter2@x" }),
     (error: Error) => !error.message.includes("hunter2"),
+  );
+  assert.throws(
+    () => parseConfig({ DATABASE_REPLICA_URL: "https://reader:hunter2@replica.internal/db" }),
+    (error: Error) => /DATABASE_REPLICA_URL/.test(error.message) && !/hunter2/.test(error.message),
+  );
+});
+
+Deno.test("a read replica is off unless DATABASE_REPLICA_URL is set; reads follow a write for 5 s", () => {
+  assert.equal(parseConfig({}).databaseReplicaUrl, null);
+  assert.equal(parseConfig({}).readYourWritesSeconds, 5);
+  const config = parseConfig({
+    DATABASE_REPLICA_URL: "postgres://reader:pw@iad.replica.internal:5432/uptime",
+    READ_YOUR_WRITES_SECONDS: "10",
+  });
+  assert.equal(config.databaseReplicaUrl, "postgres://reader:pw@iad.replica.internal:5432/uptime");
+  assert.equal(config.readYourWritesSeconds, 10);
+});
+
+Deno.test("each region's replica comes from DATABASE_REPLICA_URL_<REGION>", () => {
+  const secrets = {
+    DATABASE_REPLICA_URL_SIN: "postgres://reader:pw@sin.replica.internal/uptime",
+    DATABASE_REPLICA_URL_US_WEST: "postgres://reader:pw@usw.replica.internal/uptime",
+  };
+  const sin = parseConfig({ ...secrets, FLY_REGION: "sin" });
+  assert.equal(sin.databaseReplicaUrl, "postgres://reader:pw@sin.replica.internal/uptime");
+  assert.equal(
+    parseConfig({ ...secrets, REGION: "us-west" }).databaseReplicaUrl,
+    "postgres://reader:pw@usw.replica.internal/uptime",
+  );
+  assert.equal(parseConfig({ ...secrets, FLY_REGION: "ams" }).databaseReplicaUrl, null);
+  assert.equal(
+    parseConfig({ ...secrets, FLY_REGION: "ams", DATABASE_REPLICA_URL: "postgres://r@any/u" })
+      .databaseReplicaUrl,
+    "postgres://r@any/u",
+  );
+  // Another region's bad value stops this one too: a typo fails the deploy, not one region.
+  assert.throws(
+    () =>
+      parseConfig({ FLY_REGION: "ams", DATABASE_REPLICA_URL_SIN: "https://reader:hunter2@x/y" }),
+    (error: Error) =>
+      error instanceof ConfigError && error.variable === "DATABASE_REPLICA_URL_SIN" &&
+      /postgres:\/\//.test(error.message) && !/hunter2/.test(error.message),
   );
 });
 

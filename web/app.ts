@@ -4,7 +4,9 @@
  * (lib/operational.ts), before this app, as is the fly-replay of writes (web/fly_replay.ts).
  *
  * ```ts
- * const web = await createWebApp({ dev: false, services });
+ * const reads = readRouting(config, connections.pg, connections.replica);
+ * const services = { ...connections, db, sql, readDb: reads.db, readSql: reads.sql, ... };
+ * const web = await createWebApp({ dev: false, services, reads });
  * const server = Deno.serve(web.handler);
  * // on shutdown:
  * await server.shutdown();
@@ -16,6 +18,7 @@ import { createFreshProject } from "../fresh/mod.ts";
 import type { Services } from "../services/context.ts";
 import type { State } from "./define.ts";
 import { routeByHost } from "./host_routing.ts";
+import type { ReadRouting } from "./read_routing.ts";
 
 export const PROJECT_ROOT: string = fileURLToPath(new URL("..", import.meta.url));
 
@@ -28,10 +31,11 @@ export interface WebApp {
 /**
  * Loads routes and islands and readies the client bundles: in dev they are built now
  * and rebuilt when `islands/` changes; in production they come from `_build/`
- * (`deno task build`) or, when that is missing or stale, are built now.
+ * (`deno task build`) or, when that is missing or stale, are built now. Every request
+ * reads from where `reads` says (the services' `readDb`/`readSql` must be its own).
  */
 export async function createWebApp(
-  opts: { dev: boolean; services: Services },
+  opts: { dev: boolean; services: Services; reads: ReadRouting },
 ): Promise<WebApp> {
   const project = await createFreshProject<State>({
     root: PROJECT_ROOT,
@@ -42,5 +46,9 @@ export async function createWebApp(
     }],
   });
   // Custom domains of status pages reach only their page (web/host_routing.ts).
-  return { handler: routeByHost(opts.services, project.handler), close: project.close };
+  const byHost = routeByHost(opts.services, project.handler);
+  return {
+    handler: (req, info) => opts.reads.serve(req, () => byHost(req, info)),
+    close: project.close,
+  };
 }

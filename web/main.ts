@@ -7,6 +7,7 @@ import { operationalResponse } from "../lib/operational.ts";
 import { gaugeOnScrape, metrics } from "../lib/metrics.ts";
 import { flyReplay } from "./fly_replay.ts";
 import { withRequestLog } from "./request_log.ts";
+import { readRouting } from "./read_routing.ts";
 import { closeLiveHub, liveHubSize } from "./live/hub.ts";
 import { redisKeys } from "../lib/redis_keys.ts";
 import type { Services } from "../services/context.ts";
@@ -16,11 +17,14 @@ import { deleteExpiredSessions } from "../services/users/sessions.ts";
 const SESSION_SWEEP_MS = 3_600_000;
 
 await runProcess("web", async (config, shutdown) => {
-  const connections = await openConnections(config, "web");
+  const connections = await openConnections(config, "web", { replica: true });
+  const reads = readRouting(config, connections.pg, connections.replica);
   const services: Services = {
     config,
     db: connections.pg.db,
     sql: connections.pg.sql,
+    readDb: reads.db,
+    readSql: reads.sql,
     redis: connections.redis,
     ch: connections.ch,
     keys: redisKeys(config.redisKeyPrefix),
@@ -30,7 +34,7 @@ await runProcess("web", async (config, shutdown) => {
   const sessionSweep = setInterval(() => {
     deleteExpiredSessions(services).catch((error) => log.warn("sessions.sweep_failed", { error }));
   }, SESSION_SWEEP_MS);
-  const app = await createWebApp({ dev: Deno.env.get("UPTIME_DEV") === "1", services });
+  const app = await createWebApp({ dev: Deno.env.get("UPTIME_DEV") === "1", services, reads });
   gaugeOnScrape({
     name: "uptime_websocket_clients",
     help: "Browsers connected to the live WebSocket of this web process.",

@@ -18,7 +18,7 @@ export async function loadChannel(ctx: Context<SignedInState>) {
   const id = ctx.params.id ?? "";
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new HttpError(404, "No such notification channel");
   try {
-    return await ownedChannel(ctx.state.services, actorOf(ctx), id);
+    return await ownedChannel(ctx.state.services.readDb, actorOf(ctx), id);
   } catch (error) {
     if (error instanceof DomainError && error.code === "NOT_FOUND") {
       throw new HttpError(404, "No such notification channel");

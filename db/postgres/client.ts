@@ -11,15 +11,29 @@ export interface Postgres {
   close(): Promise<void>;
 }
 
+export interface PostgresOptions {
+  max?: number;
+  /** Seconds a new connection may take; default 10. */
+  connectTimeoutSeconds?: number;
+  /** Shown in pg_stat_activity, e.g. "uptime-replica-reads". */
+  applicationName?: string;
+  /** Every transaction read-only: a write sent here fails instead of landing. */
+  readOnly?: boolean;
+}
+
 /** Opens a pool; nothing connects until the first query. */
-export function connectPostgres(url: string, options: { max?: number } = {}): Postgres {
+export function connectPostgres(url: string, options: PostgresOptions = {}): Postgres {
   const sql = postgres(url, {
     max: options.max ?? 10,
-    connect_timeout: 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 10,
     idle_timeout: 30,
     onnotice: () => {},
-    // A bound on every statement: a stuck query must fail, not hang a publisher cycle.
-    connection: { statement_timeout: 30_000 },
+    connection: {
+      // A bound on every statement: a stuck query must fail, not hang a publisher cycle.
+      statement_timeout: 30_000,
+      ...(options.applicationName ? { application_name: options.applicationName } : {}),
+      ...(options.readOnly ? { default_transaction_read_only: true } : {}),
+    },
   });
   return {
     db: drizzle(sql, { schema }),

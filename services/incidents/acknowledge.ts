@@ -19,5 +19,5 @@ export async function acknowledgeIncident(
     where i.id = ${id} and w.id = i.website_id and w.owner_id = ${actor.userId}
     returning i.id`;
   if (!rows.length) throw notFound("Incident");
-  return await ownedIncident(services, actor, id);
+  return await ownedIncident(services.sql, actor, id);
 }

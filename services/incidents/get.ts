@@ -7,5 +7,5 @@ export async function getIncident(
   actor: Actor,
   id: string,
 ): Promise<Incident> {
-  return await ownedIncident(services, actor, id);
+  return await ownedIncident(services.readSql, actor, id);
 }

@@ -42,8 +42,8 @@ export async function listIncidents(
   input: ListIncidentsInput,
 ): Promise<IncidentPage> {
   const after = input?.cursor === undefined ? null : decodeCursor(input.cursor);
-  if (input?.websiteId) await ownedWebsite(services, actor, input.websiteId);
-  const { sql } = services;
+  if (input?.websiteId) await ownedWebsite(services.readDb, actor, input.websiteId);
+  const sql = services.readSql;
   const rows = await sql`
     select ${incidentColumns(sql)} from ${incidentJoins(sql)}
     where w.owner_id = ${actor.userId}

@@ -27,7 +27,7 @@ export async function publicIncidents(
   sinceMs: number,
 ): Promise<PublicIncident[]> {
   if (!websiteIds.length) return [];
-  const rows = await services.sql`
+  const rows = await services.readSql`
     select i.id, i.website_id, w.name, w.url,
       round(extract(epoch from i.started_at) * 1000)::float8 as started_at,
       round(extract(epoch from i.resolved_at) * 1000)::float8 as resolved_at

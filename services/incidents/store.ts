@@ -1,6 +1,6 @@
 /** Reading incidents from Postgres, and the shape the API returns. */
 import type postgres from "postgres";
-import type { Actor, Services } from "../context.ts";
+import type { Actor } from "../context.ts";
 import { notFound } from "../errors.ts";
 
 export interface Incident {
@@ -63,13 +63,15 @@ export function toIncident(row: postgres.Row, now = Date.now()): Incident {
   };
 }
 
-/** The actor's incident with this id; another user's is "not found", like a missing one. */
+/**
+ * The actor's incident with this id; another user's is "not found", like a missing one.
+ * `sql`: `services.readSql` for a read, `services.sql` after a write.
+ */
 export async function ownedIncident(
-  services: Services,
+  sql: postgres.Sql,
   actor: Actor,
   id: string,
 ): Promise<Incident> {
-  const { sql } = services;
   const [row] = await sql`select ${incidentColumns(sql)} from ${incidentJoins(sql)}
     where i.id = ${id} and w.owner_id = ${actor.userId}`;
   if (!row) throw notFound("Incident");

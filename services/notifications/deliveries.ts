@@ -34,8 +34,8 @@ export async function listDeliveries(
   actor: Actor,
   channelId: string,
 ): Promise<Delivery[]> {
-  await ownedChannel(services, actor, channelId);
-  const rows = await services.db.select().from(notificationDeliveries)
+  await ownedChannel(services.readDb, actor, channelId);
+  const rows = await services.readDb.select().from(notificationDeliveries)
     .where(eq(notificationDeliveries.channelId, channelId))
     .orderBy(desc(notificationDeliveries.createdAt), desc(notificationDeliveries.id))
     .limit(DELIVERIES_SHOWN);

@@ -5,7 +5,7 @@ import type { Actor, Services } from "../context.ts";
 import { type Channel, toChannel } from "./store.ts";
 
 export async function listChannels(services: Services, actor: Actor): Promise<Channel[]> {
-  const rows = await services.db.select().from(notificationChannels)
+  const rows = await services.readDb.select().from(notificationChannels)
     .where(eq(notificationChannels.ownerId, actor.userId))
     .orderBy(asc(notificationChannels.createdAt), asc(notificationChannels.id));
   return rows.map((row) => toChannel(row));

@@ -13,7 +13,7 @@ export async function channelsOverview(
 ): Promise<ChannelOverview[]> {
   const channels = await listChannels(services, actor);
   if (!channels.length) return [];
-  const rows = await services.sql`
+  const rows = await services.readSql`
     select distinct on (channel_id) channel_id, status, updated_at, last_error
     from notification_deliveries
     where channel_id = any(${channels.map((c) => c.id)}::uuid[])

@@ -5,6 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { notificationChannels } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
+import type { Database } from "../../db/postgres/client.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { acceptTargetUrl } from "../websites/url_policy.ts";
 import { type ChannelKind, type Provider, providers } from "./providers/mod.ts";
@@ -56,12 +57,13 @@ export function mask(value: string): string {
   return `…${tail}`;
 }
 
+/** `db`: `services.readDb` for a read, `services.db` before a write. */
 export async function ownedChannel(
-  services: Services,
+  db: Database,
   actor: Actor,
   id: string,
 ): Promise<ChannelRow> {
-  const [row] = await services.db.select().from(notificationChannels)
+  const [row] = await db.select().from(notificationChannels)
     .where(and(eq(notificationChannels.id, id), eq(notificationChannels.ownerId, actor.userId)));
   if (!row) throw notFound("Notification channel");
   return row;

@@ -22,7 +22,7 @@ export async function testChannel(
   actor: Actor,
   id: string,
 ): Promise<TestResult> {
-  const channel = await ownedChannel(services, actor, id);
+  const channel = await ownedChannel(services.db, actor, id);
   // Each test makes us send a request somewhere; a few a minute is plenty for a person.
   await enforceRateLimits(services, [
     { scope: "notification-test", key: actor.userId, max: 10, windowSeconds: 60 },

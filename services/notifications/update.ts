@@ -16,7 +16,7 @@ export async function updateChannel(
   actor: Actor,
   input: UpdateChannelInput,
 ): Promise<Channel> {
-  const current = await ownedChannel(services, actor, input.id);
+  const current = await ownedChannel(services.db, actor, input.id);
   const provider = providers[current.kind as ChannelKind];
   let config = current.config;
   if (input.config) {

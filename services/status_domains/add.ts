@@ -15,7 +15,7 @@ export async function addStatusDomain(
   actor: Actor,
   input: AddStatusDomainInput,
 ): Promise<DomainWithDns> {
-  await assertOwnedPage(services, actor, input.statusPageId);
+  await assertOwnedPage(services.db, actor, input.statusPageId);
   assertNotAppHost(input.hostname, services.config);
   const [row] = await services.db.insert(statusDomains)
     .values({

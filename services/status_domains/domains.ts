@@ -2,6 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import { statusDomains, statusPages } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
+import type { Database } from "../../db/postgres/client.ts";
 import { notFound } from "../errors.ts";
 import { type FlyCertificate, type FlyCertificates, flyCertificates } from "./fly_certificates.ts";
 import {
@@ -98,13 +99,13 @@ export async function loadOwnedDomain(
   return row.domain;
 }
 
-/** The actor's page, or NOT_FOUND. */
+/** The actor's page, or NOT_FOUND. `db`: `services.readDb` for a read, `services.db` before a write. */
 export async function assertOwnedPage(
-  services: Services,
+  db: Database,
   actor: Actor,
   statusPageId: string,
 ): Promise<void> {
-  const [page] = await services.db.select({ id: statusPages.id }).from(statusPages)
+  const [page] = await db.select({ id: statusPages.id }).from(statusPages)
     .where(and(eq(statusPages.id, statusPageId), eq(statusPages.ownerId, actor.userId)));
   if (!page) throw notFound("status page");
 }

@@ -12,8 +12,8 @@ export async function listStatusDomains(
   actor: Actor,
   statusPageId: string,
 ): Promise<StatusDomainView[]> {
-  await assertOwnedPage(services, actor, statusPageId);
-  const rows = await services.db.select().from(statusDomains)
+  await assertOwnedPage(services.readDb, actor, statusPageId);
+  const rows = await services.readDb.select().from(statusDomains)
     .where(eq(statusDomains.statusPageId, statusPageId))
     .orderBy(asc(statusDomains.createdAt), asc(statusDomains.hostname));
   return rows.map((row) => toDomainView(services, row));

@@ -25,7 +25,7 @@ export function statusPageSlugForHost(
   hostname: string,
 ): Promise<string | null> {
   return cacheOf(services).get(hostname, async () => {
-    const [row] = await services.db.select({ slug: statusPages.slug }).from(statusDomains)
+    const [row] = await services.readDb.select({ slug: statusPages.slug }).from(statusDomains)
       .innerJoin(statusPages, eq(statusPages.id, statusDomains.statusPageId))
       .where(and(eq(statusDomains.hostname, hostname), isNotNull(statusDomains.verifiedAt)));
     return row?.slug ?? null;

@@ -6,6 +6,6 @@ export async function getStatusPage(
   actor: Actor,
   id: string,
 ): Promise<StatusPageView> {
-  const page = await loadOwnedPage(services.db, actor, id);
-  return toView(page, (await pageWebsites(services.db, [page.id])).get(page.id)!);
+  const page = await loadOwnedPage(services.readDb, actor, id);
+  return toView(page, (await pageWebsites(services.readDb, [page.id])).get(page.id)!);
 }

@@ -8,9 +8,9 @@ export async function listStatusPages(
   services: Services,
   actor: Actor,
 ): Promise<StatusPageView[]> {
-  const pages = await services.db.select().from(statusPages)
+  const pages = await services.readDb.select().from(statusPages)
     .where(eq(statusPages.ownerId, actor.userId))
     .orderBy(asc(statusPages.createdAt), asc(statusPages.id));
-  const entries = await pageWebsites(services.db, pages.map((p) => p.id));
+  const entries = await pageWebsites(services.readDb, pages.map((p) => p.id));
   return pages.map((page) => toView(page, entries.get(page.id)!));
 }

@@ -93,10 +93,10 @@ export async function computePublicStatusPage(
   slug: string,
   now = new Date(),
 ): Promise<PublicStatusPage | null> {
-  const [page] = await services.db.select({ id: statusPages.id, title: statusPages.title })
+  const [page] = await services.readDb.select({ id: statusPages.id, title: statusPages.title })
     .from(statusPages).where(eq(statusPages.slug, slug));
   if (!page) return null;
-  const entries = await services.db.select({
+  const entries = await services.readDb.select({
     id: websites.id,
     name: websites.name,
     url: websites.url,

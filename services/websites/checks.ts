@@ -84,7 +84,7 @@ export async function websiteChecks(
   input: ChecksInput,
 ): Promise<ChecksPage> {
   const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
-  const website = await ownedWebsite(services, actor, input.id);
+  const website = await ownedWebsite(services.readDb, actor, input.id);
   const rows = await newestChecks(services, website.id, after, input.limit + 1);
   const page = rows.slice(0, input.limit).map((row): Check => ({
     region: row.region_id,

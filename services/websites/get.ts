@@ -7,5 +7,5 @@ export async function getWebsite(
   actor: Actor,
   id: string,
 ): Promise<Website> {
-  return toWebsite(await ownedWebsite(services, actor, id), services.config);
+  return toWebsite(await ownedWebsite(services.readDb, actor, id), services.config);
 }

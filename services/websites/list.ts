@@ -5,7 +5,7 @@ import type { Actor, Services } from "../context.ts";
 import { toWebsite, type Website } from "./store.ts";
 
 export async function listWebsites(services: Services, actor: Actor): Promise<Website[]> {
-  const rows = await services.db.select().from(websites)
+  const rows = await services.readDb.select().from(websites)
     .where(eq(websites.ownerId, actor.userId))
     .orderBy(asc(websites.createdAt), asc(websites.id));
   return rows.map((row) => toWebsite(row, services.config));

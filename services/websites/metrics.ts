@@ -82,7 +82,7 @@ export async function websiteMetrics(
   actor: Actor,
   input: MetricsInput,
 ): Promise<WebsiteMetrics> {
-  const website = await ownedWebsite(services, actor, input.id);
+  const website = await ownedWebsite(services.readDb, actor, input.id);
   const now = new Date();
   const window = metricsWindow(input.range, now);
   const [rows, live] = await Promise.all([

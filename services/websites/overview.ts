@@ -98,7 +98,7 @@ export async function websiteOverview(
   now = Date.now(),
 ): Promise<Overview> {
   const query = overviewInput.parse(input);
-  const rows = await services.db.select({
+  const rows = await services.readDb.select({
     id: websites.id,
     name: websites.name,
     url: websites.url,

@@ -35,7 +35,7 @@ export async function websiteRegionRuns(
   actor: Actor,
   input: { id: string },
 ): Promise<RegionLatest[]> {
-  const website = await ownedWebsite(services, actor, input.id);
+  const website = await ownedWebsite(services.readDb, actor, input.id);
   const id = literal.uuid(website.id);
   const since = literal.dateTime(
     new Date(Date.now() - services.config.retentionDays * 86_400_000),

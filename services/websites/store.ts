@@ -2,7 +2,8 @@
 import { and, eq } from "drizzle-orm";
 import { websites } from "../../db/postgres/schema.ts";
 import type { Config } from "../../lib/config.ts";
-import type { Actor, Services } from "../context.ts";
+import type { Actor } from "../context.ts";
+import type { Database } from "../../db/postgres/client.ts";
 import { notFound } from "../errors.ts";
 import { DEFAULT_CERT_EXPIRY_WARN_DAYS } from "./schemas.ts";
 
@@ -83,13 +84,16 @@ export function toWebsite(row: WebsiteRow, config: Config): Website {
   };
 }
 
-/** The actor's website with this id. Another user's website is "not found", like a missing one. */
+/**
+ * The actor's website with this id. Another user's website is "not found", like a missing
+ * one. `db`: `services.readDb` for a read, `services.db` before a write.
+ */
 export async function ownedWebsite(
-  services: Services,
+  db: Database,
   actor: Actor,
   id: string,
 ): Promise<WebsiteRow> {
-  const [row] = await services.db.select().from(websites)
+  const [row] = await db.select().from(websites)
     .where(and(eq(websites.id, id), eq(websites.ownerId, actor.userId)));
   if (!row) throw notFound("Website");
   return row;

@@ -46,7 +46,7 @@ export async function websiteTimings(
   input: MetricsInput,
   now = new Date(),
 ): Promise<WebsiteTimings> {
-  const website = await ownedWebsite(services, actor, input.id);
+  const website = await ownedWebsite(services.readDb, actor, input.id);
   const window = metricsWindow(input.range, now);
   const where = `website_id = ${literal.uuid(website.id)}
     AND scheduled_at >= ${literal.dateTime(new Date(window.fromSeconds * 1000))}

@@ -22,7 +22,7 @@ export async function updateWebsite(
 ): Promise<Website> {
   const { config } = services;
   const { id, url, notificationIds, ...changes } = input;
-  const current = await ownedWebsite(services, actor, id);
+  const current = await ownedWebsite(services.db, actor, id);
   const acceptedUrl = url === undefined
     ? undefined
     : await acceptMonitorTarget(current.type, url, config, resolve);
