@@ -1,8 +1,8 @@
 /**
  * The region's read replica of Postgres (`DATABASE_REPLICA_URL`), and whether it answers.
- * It is probed at start and every few seconds (and by `/readyz`); while it does not answer,
- * reads go to the primary instead, so a replica outage slows the dashboard down rather than
- * breaking it. Each change is one log line. Which reads may use it: web/read_routing.ts.
+ * It is probed at start, every few seconds, when one of its connections drops, and by
+ * `/readyz`; while it does not answer, reads go to the primary instead, so a replica outage
+ * slows the dashboard down rather than breaking it. Each change is one log line. Which reads may use it: web/read_routing.ts.
  *
  * ```ts
  * const replica = await openReadReplica(config.databaseReplicaUrl);
@@ -36,12 +36,17 @@ export async function openReadReplica(
   url: string,
   options: { probeEveryMs?: number } = {},
 ): Promise<ReadReplica> {
+  let closed = false;
   // Read-only sessions: a write routed here by mistake fails loudly instead of landing.
   const pg = connectPostgres(url, {
     max: 10,
     connectTimeoutSeconds: PROBE_TIMEOUT_MS / 1000,
     applicationName: REPLICA_APPLICATION_NAME,
     readOnly: true,
+    // A dropped connection may be the replica going away: ask now, not at the next tick.
+    onConnectionClosed: () => {
+      if (!closed) void probe();
+    },
   });
   const shown = redactUrl(url);
   // Unknown until the first probe: the first line says which way it went.
@@ -73,6 +78,7 @@ export async function openReadReplica(
     },
     probe,
     close: async () => {
+      closed = true;
       clearInterval(timer);
       await pg.close();
     },

@@ -39,6 +39,14 @@ await runProcess("web", async (config, shutdown) => {
     name: "uptime_websocket_clients",
     help: "Browsers connected to the live WebSocket of this web process.",
   }, (gauge) => gauge.set(liveHubSize(services)));
+  const { replica } = connections;
+  if (replica) {
+    gaugeOnScrape({
+      name: "uptime_postgres_replica_available",
+      help: "1 while this web process reads from its region's Postgres replica, 0 while it " +
+        "reads from the primary because the replica does not answer.",
+    }, (gauge) => gauge.set(replica.available ? 1 : 0));
+  }
   const server = Deno.serve(
     {
       port: config.port,

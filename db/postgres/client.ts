@@ -19,6 +19,8 @@ export interface PostgresOptions {
   applicationName?: string;
   /** Every transaction read-only: a write sent here fails instead of landing. */
   readOnly?: boolean;
+  /** Called when one of the pool's connections closes (idle, or the server went away). */
+  onConnectionClosed?: () => void;
 }
 
 /** Opens a pool; nothing connects until the first query. */
@@ -28,6 +30,7 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Pos
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     idle_timeout: 30,
     onnotice: () => {},
+    ...(options.onConnectionClosed ? { onclose: options.onConnectionClosed } : {}),
     connection: {
       // A bound on every statement: a stuck query must fail, not hang a publisher cycle.
       statement_timeout: 30_000,

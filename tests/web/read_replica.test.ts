@@ -234,6 +234,7 @@ Deno.test("a replica that does not answer: reads go to the primary, /readyz and 
     DATABASE_REPLICA_URL: viaRelay.href,
   });
   const url = `http://127.0.0.1:${port}`;
+  const metricsText = async () => await (await fetch(`${url}/metrics`)).text();
   const ready = async () => {
     const res = await fetch(`${url}/readyz`);
     return { status: res.status, body: await res.json() as ReadyBody };
@@ -256,6 +257,8 @@ Deno.test("a replica that does not answer: reads go to the primary, /readyz and 
       readsFrom: "primary",
       postgresReplica: false,
     });
+
+    assert.match(await metricsText(), /^uptime_postgres_replica_available 0$/m);
 
     const me = jarClient(url);
     await me.api.user.signup.mutate({
@@ -284,9 +287,16 @@ Deno.test("a replica that does not answer: reads go to the primary, /readyz and 
       "reads from the replica",
     );
     assert.deepEqual((await me.api.website.list.query()).map((w) => w.name), ["Shop (replica)"]);
+    assert.match(await metricsText(), /^uptime_postgres_replica_available 1$/m);
 
-    // It goes away again: the next probe (or /readyz) notices, reads return to the primary.
+    // It goes away again: web notices by itself (a dropped connection is probed at once).
     relayed.stop();
+    await eventually(
+      () => web.lines.filter((line) => line.event === "db.replica_unavailable").length === 2,
+      20_000,
+      "the web process noticing by itself",
+    );
+    assert.deepEqual((await me.api.website.list.query()).map((w) => w.name), ["Shop"]);
     await eventually(
       async () => (await ready()).body.readsFrom === "primary",
       20_000,
