@@ -10,6 +10,7 @@ import { collectClasses } from "./class_names.ts";
 import { collectIslands, type IslandUse, RenderState } from "./islands.ts";
 import { htmlHeaders } from "./security_headers.ts";
 import type { PageStyles } from "./styles.ts";
+import { recordTiming } from "../lib/server_timing.ts";
 import type { LayoutConfig, PageComponent, PageProps } from "./types.ts";
 
 /** URLs of the client build: the runtime, and the chunk of each island file. */
@@ -91,6 +92,7 @@ export function createRenderer(deps: RenderDeps) {
       node = result;
     }
 
+    const began = performance.now();
     const state = new RenderState();
     const classes = new Set<string>();
     let html = collectIslands(
@@ -106,6 +108,7 @@ export function createRenderer(deps: RenderDeps) {
     if (state.islands.length > 0) {
       html = insertBefore(html, "</body>", islandScripts(state, deps.assets(), nonce));
     }
+    recordTiming("render", performance.now() - began);
 
     return new Response("<!DOCTYPE html>" + html, {
       status: init.status ?? 200,

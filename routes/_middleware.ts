@@ -7,6 +7,7 @@ import { define } from "../web/define.ts";
 import { isSameOrigin } from "../web/same_origin.ts";
 import { readSessionCookie } from "../web/trpc/cookies.ts";
 import { resolveSession } from "../services/users/sessions.ts";
+import { timed } from "../lib/server_timing.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -19,6 +20,6 @@ export default define.middleware(async (ctx) => {
     throw new HttpError(403, "Forms may only be sent from this site");
   }
   const token = readSessionCookie(ctx.req);
-  if (token) ctx.state.user = await resolveSession(services, token);
+  if (token) ctx.state.user = await timed("session", resolveSession(services, token));
   return ctx.next();
 });

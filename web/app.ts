@@ -19,6 +19,7 @@ import type { Services } from "../services/context.ts";
 import type { State } from "./define.ts";
 import { routeByHost } from "./host_routing.ts";
 import type { ReadRouting } from "./read_routing.ts";
+import { serverTiming } from "../lib/server_timing.ts";
 
 export const PROJECT_ROOT: string = fileURLToPath(new URL("..", import.meta.url));
 
@@ -47,8 +48,9 @@ export async function createWebApp(
   });
   // Custom domains of status pages reach only their page (web/host_routing.ts).
   const byHost = routeByHost(opts.services, project.handler);
+  // Pages whose services time their steps say where the time went (Server-Timing).
   return {
-    handler: (req, info) => opts.reads.serve(req, () => byHost(req, info)),
+    handler: (req, info) => serverTiming(() => opts.reads.serve(req, () => byHost(req, info))),
     close: project.close,
   };
 }

@@ -14,6 +14,7 @@ import { uptimePercent } from "../../lib/uptime.ts";
 import type { Actor, Services } from "../context.ts";
 import { log } from "../../lib/logger.ts";
 import { readUptime24h } from "../uptime/uptime_24h.ts";
+import { timed } from "../../lib/server_timing.ts";
 
 export const STRIP_LENGTH = 30;
 export const OVERVIEW_PAGE_SIZE = 50;
@@ -98,21 +99,27 @@ export async function websiteOverview(
   now = Date.now(),
 ): Promise<Overview> {
   const query = overviewInput.parse(input);
-  const rows = await services.readDb.select({
-    id: websites.id,
-    name: websites.name,
-    url: websites.url,
-    regions: websites.regions,
-    active: websites.active,
-    intervalSeconds: websites.intervalSeconds,
-    createdAt: websites.createdAt,
-  }).from(websites).where(eq(websites.ownerId, actor.userId))
-    .orderBy(asc(websites.createdAt), asc(websites.id));
+  const rows = await timed(
+    "monitors",
+    services.readDb.select({
+      id: websites.id,
+      name: websites.name,
+      url: websites.url,
+      regions: websites.regions,
+      active: websites.active,
+      intervalSeconds: websites.intervalSeconds,
+      createdAt: websites.createdAt,
+    }).from(websites).where(eq(websites.ownerId, actor.userId))
+      .orderBy(asc(websites.createdAt), asc(websites.id)),
+  );
   const ids = rows.map((row) => row.id);
   const [live, uptime] = await Promise.all([
-    liveStatuses(services, ids),
-    readUptime24h(services.redis, services.keys, ids).then((published) =>
-      published ?? uptime24h(services, ids, now)
+    timed("live", liveStatuses(services, ids)),
+    timed(
+      "uptime",
+      readUptime24h(services.redis, services.keys, ids).then((published) =>
+        published ?? uptime24h(services, ids, now)
+      ),
     ).catch(resultsFailed),
   ]);
   const defaultInterval = Math.round(services.config.publishIntervalMs / 1000);
@@ -166,7 +173,7 @@ export async function websiteOverview(
   const shown = matching.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE);
   const strips = uptime === null
     ? null
-    : await recentChecks(services, shown, now).catch(resultsFailed);
+    : await timed("strips", recentChecks(services, shown, now)).catch(resultsFailed);
   return {
     query: { ...query, page },
     rows: shown.map(({ order: _order, ...row }) => ({ ...row, recent: strips?.get(row.id) ?? [] })),

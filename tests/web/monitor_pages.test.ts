@@ -143,6 +143,25 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.match(paused.html, /No monitors match this search/);
     });
 
+    await t.step("the table says where its server time went (Server-Timing)", async () => {
+      const res = await browser(`${server.url}/app`);
+      await res.body?.cancel();
+      const steps = (res.headers.get("server-timing") ?? "").split(", ").map((entry) => {
+        const [name, duration] = entry.split(";dur=");
+        assert.ok(Number(duration) >= 0, entry);
+        return name;
+      });
+      assert.deepEqual(steps, [
+        "session",
+        "monitors",
+        "live",
+        "uptime",
+        "strips",
+        "render",
+        "total",
+      ]);
+    });
+
     await t.step(
       "without ClickHouse the table still lists monitors, and says what is missing",
       async () => {
