@@ -14,6 +14,7 @@ export {
   type FreshProject,
   type FreshProjectOptions,
 } from "./project.ts";
+export { RenderedPages, type RenderedPagesOptions } from "./rendered_pages.ts";
 export { contentSecurityPolicy } from "./security_headers.ts";
 export type {
   HandlerByMethod,

@@ -4,6 +4,10 @@
  * being computed wait for that same computation. Failures are not kept. Bounded: past
  * `maxEntries` the oldest entries go.
  *
+ * With `staleMs`, a value that expired less than `staleMs` ago is still answered at once
+ * while its replacement is computed (once), so callers do not queue behind a slow load
+ * each period (stale-while-revalidate).
+ *
  * ```ts
  * const pages = new TtlCache<string, Page>({ ttlMs: 5_000 });
  * const page = await pages.get(slug, () => computePage(slug));
@@ -11,6 +15,8 @@
  */
 export interface TtlCacheOptions {
   ttlMs: number;
+  /** How long past its expiry a value is still answered while it is recomputed; 0 (the default): never. */
+  staleMs?: number;
   maxEntries?: number;
   now?: () => number;
 }
@@ -19,11 +25,14 @@ interface Entry<V> {
   value: Promise<V>;
   /** Epoch ms after which the value is computed again; Infinity while it is in flight. */
   expires: number;
+  /** The value this one replaces, answered until it is ready (stale-while-revalidate). */
+  previous?: Entry<V>;
 }
 
 export class TtlCache<K, V> {
   #entries = new Map<K, Entry<V>>();
   #ttlMs: number;
+  #staleMs: number;
   #maxEntries: number;
   #now: () => number;
   /** Computations started (for tests and benchmarks). */
@@ -31,30 +40,43 @@ export class TtlCache<K, V> {
 
   constructor(options: TtlCacheOptions) {
     this.#ttlMs = options.ttlMs;
+    this.#staleMs = options.staleMs ?? 0;
     this.#maxEntries = options.maxEntries ?? 10_000;
     this.#now = options.now ?? Date.now;
   }
 
   get(key: K, load: () => Promise<V>): Promise<V> {
     const entry = this.#entries.get(key);
-    if (entry && entry.expires > this.#now()) return entry.value;
+    const now = this.#now();
+    if (entry?.expires === Infinity) {
+      // Being computed: the value it replaces while that is recent enough, else wait.
+      const previous = entry.previous;
+      return previous && previous.expires + this.#staleMs > now ? previous.value : entry.value;
+    }
+    if (entry && entry.expires > now) return entry.value;
     this.loads++;
     const value = load();
     const fresh: Entry<V> = { value, expires: Infinity };
+    const stale = entry && entry.expires !== Infinity && entry.expires + this.#staleMs > now;
+    if (stale) fresh.previous = entry;
     this.#entries.delete(key);
     this.#entries.set(key, fresh);
     value.then(
       () => {
         fresh.expires = this.#now() + this.#ttlMs;
+        fresh.previous = undefined;
       },
       () => {
-        if (this.#entries.get(key) === fresh) this.#entries.delete(key);
+        if (this.#entries.get(key) !== fresh) return;
+        // A failed recomputation leaves the value it was to replace, still going stale.
+        if (fresh.previous) this.#entries.set(key, fresh.previous);
+        else this.#entries.delete(key);
       },
     );
     while (this.#entries.size > this.#maxEntries) {
       this.#entries.delete(this.#entries.keys().next().value as K);
     }
-    return value;
+    return stale ? entry.value : value;
   }
 
   /** Forgets one key (after a change its owner made) or everything. */

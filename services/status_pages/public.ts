@@ -65,7 +65,10 @@ const caches = new WeakMap<Services, TtlCache<string, CachedPublicPage | null>>(
 export function publicPageCache(services: Services): TtlCache<string, CachedPublicPage | null> {
   let cache = caches.get(services);
   if (!cache) {
-    cache = new TtlCache({ ttlMs: services.config.statusPageCacheMs, maxEntries: 5_000 });
+    const ttlMs = services.config.statusPageCacheMs;
+    // Visitors never queue behind a recomputation: for up to one more period they get the
+    // figures it replaces.
+    cache = new TtlCache({ ttlMs, staleMs: ttlMs, maxEntries: 5_000 });
     caches.set(services, cache);
   }
   return cache;

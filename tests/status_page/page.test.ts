@@ -243,3 +243,79 @@ Deno.test("incidents of the page's monitors appear on the page and in its Atom f
     await server.close();
   }
 });
+
+/** The nonce of every `nonce="…"` attribute, and the one the CSP header names. */
+function nonces(response: { headers: Headers; body: string }) {
+  const csp = response.headers.get("content-security-policy") ?? "";
+  return {
+    header: [...csp.matchAll(/'nonce-([^']+)'/g)].map((m) => m[1]),
+    body: [...response.body.matchAll(/ nonce="([^"]+)"/g)].map((m) => m[1]),
+  };
+}
+
+Deno.test("a page rendered once per period still gives every response a nonce of its own, and each host its own page", async () => {
+  const server = await apiServer({
+    STATUS_PAGE_CACHE_MS: "60000",
+    APP_URL: "https://uptime.example.net",
+  });
+  try {
+    const { renderedPages } = await import("../../routes/status/(_components)/load_page.ts");
+    const acme = await pageWithMonitors(server, { title: "Acme" });
+    const beta = await pageWithMonitors(server, { title: "Beta", slug: "beta" });
+    await verifyDomain(server, acme.page.id, "status.acme.com", true);
+    await verifyDomain(server, beta.page.id, "status.beta.com", true);
+
+    const before = renderedPages.renders;
+    const first = await getWithHost(server.url, "uptime.example.net", "/status/acme");
+    const second = await getWithHost(server.url, "uptime.example.net", "/status/acme");
+    assert.equal(renderedPages.renders - before, 1, "the second visitor gets the same render");
+    const [a, b] = [nonces(first), nonces(second)];
+    for (const seen of [a, b]) {
+      // The inline CSS and both scripts carry the nonce the CSP allows, in every response.
+      assert.equal(seen.header.length, 2);
+      assert.ok(seen.body.length >= 3);
+      assert.ok(seen.body.every((nonce) => nonce === seen.header[0]));
+      assert.ok(seen.header.every((nonce) => nonce === seen.header[0]));
+    }
+    assert.notEqual(a.header[0], b.header[0], "two responses never share a nonce");
+    assert.equal(
+      second.body.replaceAll(b.header[0], "N"),
+      first.body.replaceAll(a.header[0], "N"),
+      "otherwise the same page",
+    );
+    assert.match(
+      first.body,
+      /<meta property="og:url" content="https:\/\/uptime\.example\.net\/status\/acme"/,
+    );
+
+    // Each custom domain gets its own page, with its own links, never another's render.
+    const onAcme = await getWithHost(server.url, "status.acme.com", "/");
+    const onBeta = await getWithHost(server.url, "status.beta.com", "/");
+    assert.match(onAcme.body, /<title>Acme status<\/title>/);
+    assert.match(onAcme.body, /<meta property="og:url" content="http:\/\/status\.acme\.com\/"/);
+    assert.match(onAcme.body, /href="\/badge\.svg"/);
+    assert.match(onBeta.body, /<title>Beta status<\/title>/);
+    assert.match(onBeta.body, /<meta property="og:url" content="http:\/\/status\.beta\.com\/"/);
+    assert.doesNotMatch(onBeta.body, /Acme/);
+    const again = await getWithHost(server.url, "uptime.example.net", "/status/acme");
+    assert.match(again.body, /href="\/status\/acme\/badge\.svg"/);
+    assert.equal(renderedPages.renders - before, 3, "one render per page and address");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a change to a page shows as soon as its figures are recomputed, not the old render", async () => {
+  const server = await apiServer({ STATUS_PAGE_CACHE_MS: "0" });
+  try {
+    const { ada, page } = await pageWithMonitors(server, { title: "Before" });
+    const before = await fetch(`${server.url}/status/acme`).then((r) => r.text());
+    assert.match(before, /<title>Before status<\/title>/);
+    await ada.api.statusPage.update.mutate({ id: page.id, title: "After" });
+    const after = await fetch(`${server.url}/status/acme`).then((r) => r.text());
+    assert.match(after, /<title>After status<\/title>/);
+    assert.doesNotMatch(after, /Before/);
+  } finally {
+    await server.close();
+  }
+});

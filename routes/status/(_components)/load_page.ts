@@ -3,6 +3,7 @@
  * shared cache, and where its links start (`/status/<slug>` on the app's host, the root
  * on the page's own domain, which web/host_routing.ts maps here).
  */
+import { RenderedPages } from "../../../fresh/mod.ts";
 import { isAppHost } from "../../../lib/app_hosts.ts";
 import type { Services } from "../../../services/context.ts";
 import { DomainError } from "../../../services/errors.ts";
@@ -10,10 +11,18 @@ import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
 import { type CachedPublicPage, publicStatusPage } from "../../../services/status_pages/public.ts";
 
 export interface LoadedPage extends CachedPublicPage {
+  /** The cache's entry itself: the same object for as long as these figures are reused. */
+  cached: CachedPublicPage;
   base: string;
   /** The page's own address as the visitor sees it. */
   pageUrl: string;
 }
+
+/**
+ * The page's HTML, rendered once per cached figures (the cache's entry is a new object
+ * each period) and address it is served at; every response still gets a nonce of its own.
+ */
+export const renderedPages = new RenderedPages<CachedPublicPage>();
 
 /** Null when there is no page with this slug. */
 export async function loadPublicPage(
@@ -35,7 +44,7 @@ export async function loadPublicPage(
   const onOwnDomain = !isAppHost(services.config, host);
   const base = onOwnDomain ? "" : `/status/${cached.page.slug}`;
   const origin = onOwnDomain ? `${forwardedProto(req, url)}//${host}` : services.config.appUrl;
-  return { ...cached, base, pageUrl: `${origin.replace(/\/+$/, "")}${base || "/"}` };
+  return { ...cached, cached, base, pageUrl: `${origin.replace(/\/+$/, "")}${base || "/"}` };
 }
 
 function forwardedProto(req: Request, url: URL): string {

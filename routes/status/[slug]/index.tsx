@@ -6,7 +6,12 @@ import {
   StatusPageView,
   type StatusPageViewProps,
 } from "../(_components)/StatusPageView.tsx";
-import { cacheHeaders, loadPublicPage, notModified } from "../(_components)/load_page.ts";
+import {
+  cacheHeaders,
+  loadPublicPage,
+  notModified,
+  renderedPages,
+} from "../(_components)/load_page.ts";
 
 // A whole document of its own: the dashboard's _app and layouts do not apply.
 export const config = { skipAppWrapper: true, skipInheritedLayouts: true };
@@ -20,7 +25,13 @@ export const handler = define.handlers<Data>({
     if (!loaded) return page(null, { status: 404, headers: { "cache-control": "no-store" } });
     const headers = cacheHeaders(services, loaded.etag);
     if (notModified(ctx.req, loaded.etag)) return new Response(null, { status: 304, headers });
-    return page({ page: loaded.page, base: loaded.base, pageUrl: loaded.pageUrl }, { headers });
+    const props = { page: loaded.page, base: loaded.base, pageUrl: loaded.pageUrl };
+    return renderedPages.respond(
+      ctx,
+      loaded.cached,
+      `${loaded.base} ${loaded.pageUrl}`,
+      () => ctx.render(<StatusPageView {...props} />, { headers }),
+    );
   },
 });
 
