@@ -16,6 +16,7 @@ import {
 } from "../services/websites/metrics_queries.ts";
 import { apiServer } from "../tests/helpers/api.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
+import { sql } from "../db/clickhouse/sql.ts";
 
 setLogContext({ process: "bench" }, "warn");
 const ROWS = Number(Deno.env.get("BENCH_ROWS") ?? 1_000_000);
@@ -102,7 +103,7 @@ async function insertChecks(ch: typeof server.bed.ch, websiteId: string): Promis
           error_message: up ? "" : "expected 2xx or 3xx, got 503",
         });
       }
-      return ch.client.insert({ table: "checks", values, format: "JSONEachRow" });
+      return ch.insert(sql`checks`, values);
     });
   }
   // Two inserts in flight: one is built while the other is sent and aggregated.

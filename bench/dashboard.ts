@@ -18,6 +18,7 @@ import { refreshUptime24h } from "../services/uptime/uptime_24h.ts";
 import { apiServer } from "../tests/helpers/api.ts";
 import { launchChromium } from "../tests/helpers/browser.ts";
 import type { Page, Response } from "playwright-core";
+import { sql } from "../db/clickhouse/sql.ts";
 
 setLogContext({ process: "bench" }, "warn");
 const MONITORS = Number(Deno.env.get("BENCH_MONITORS") ?? 2_000);
@@ -142,7 +143,7 @@ try {
 
 /** MONITORS websites and 24 h of checks every 3 minutes, 2 % down; live status in Redis. */
 async function seed(ownerId: string): Promise<string[]> {
-  const { sql } = server.services;
+  const pg = server.services.sql;
   const rows = Array.from({ length: MONITORS }, (_, i) => ({
     owner_id: ownerId,
     url: `https://site-${i}.example.com/health`,
@@ -152,7 +153,7 @@ async function seed(ownerId: string): Promise<string[]> {
   }));
   const ids: string[] = [];
   for (let i = 0; i < rows.length; i += 1_000) {
-    const inserted = await sql`insert into websites ${sql(rows.slice(i, i + 1_000))} returning id`;
+    const inserted = await pg`insert into websites ${pg(rows.slice(i, i + 1_000))} returning id`;
     ids.push(...inserted.map((r) => r.id as string));
   }
   const now = Math.floor(Date.now() / 1000);
@@ -177,7 +178,7 @@ async function seed(ownerId: string): Promise<string[]> {
         });
       }
     }
-    await ch.client.insert({ table: "checks", values, format: "JSONEachRow" });
+    await ch.insert(sql`checks`, values);
   }
   // What the leading publisher does every minute.
   await rollUpRecentHours(ch);

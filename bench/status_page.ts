@@ -15,6 +15,7 @@ import { setLogContext } from "../lib/logger.ts";
 import { apiServer } from "../tests/helpers/api.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { renderedPages } from "../routes/status/(_components)/load_page.ts";
+import { sql } from "../db/clickhouse/sql.ts";
 
 setLogContext({ process: "bench" }, "warn");
 
@@ -211,6 +212,6 @@ async function insertHourlyChecks(ids: string[]): Promise<void> {
       }
     }
   }
-  await server.bed.ch.client.insert({ table: "checks", values, format: "JSONEachRow" });
+  await server.bed.ch.insert(sql`checks`, values);
   await rollUpRecentHours(server.bed.ch);
 }

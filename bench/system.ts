@@ -14,6 +14,7 @@ import { connectPostgres } from "../db/postgres/client.ts";
 import { migrateClickHouse } from "../db/clickhouse/migrations.ts";
 import { connectClickHouse } from "../db/clickhouse/client.ts";
 import { getConfig } from "../lib/config.ts";
+import { literal, sql } from "../db/clickhouse/sql.ts";
 
 const env = (name: string, fallback: string) => Deno.env.get(name) || fallback;
 const loads = env("BENCH_LOADS", "2000x20").split(",").map((load) => {
@@ -157,10 +158,10 @@ for (const { websites, interval } of loads) {
     const load = await measure(groups, sampleMs, () => requests);
     const endedAt = Math.floor(Date.now() / 1000);
     const [delay] = await ch.rows<{ p50: number; p99: number }>(
-      `SELECT quantile(0.5)(checked_at - scheduled_at) AS p50,
+      sql`SELECT quantile(0.5)(checked_at - scheduled_at) AS p50,
               quantile(0.99)(checked_at - scheduled_at) AS p99
-       FROM checks WHERE scheduled_at >= toDateTime(${startedAt})
-         AND scheduled_at < toDateTime(${endedAt})`,
+       FROM checks WHERE scheduled_at >= ${literal.dateTime(new Date(startedAt * 1000))}
+         AND scheduled_at < ${literal.dateTime(new Date(endedAt * 1000))}`,
     );
     const rate = load.counted / (load.elapsed / 1000);
     const label = `${websites}×${interval}s`;

@@ -43,7 +43,7 @@ export async function openConnections(
       reachable(pg.sql`select 1`, `Postgres at ${redactUrl(config.databaseUrl)}`),
       waitForRedis(redis, config.redisUrl, START_TIMEOUT_MS),
       reachable(
-        ch.client.ping().then(throwIfPingFailed),
+        ch.ping().then(throwIfPingFailed),
         `ClickHouse at ${redactUrl(config.clickhouseUrl)}`,
       ),
     ]);

@@ -38,7 +38,7 @@ export async function checkReadiness(connections: Connections): Promise<Readines
     probe(() => connections.pg.sql`select 1`),
     probe(() => connections.redis.ping()),
     probe(async () => {
-      const result = await connections.ch.client.ping();
+      const result = await connections.ch.ping();
       if (!result.success) throw result.error;
     }),
     replica ? replica.probe() : null,

@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { Redis } from "ioredis";
 import type { Config } from "../lib/config.ts";
 import { connectClickHouse } from "../db/clickhouse/client.ts";
-import { identifier, literal } from "../db/clickhouse/sql.ts";
+import { identifier, literal, sql } from "../db/clickhouse/sql.ts";
 import { ensureLocalServices } from "./local_services.ts";
 
 export interface IsolatedRun {
@@ -64,10 +64,10 @@ async function dropRunData(config: Config, runId: string): Promise<void> {
   const ch = connectClickHouse(config.clickhouseUrl, { database: "default" });
   try {
     const rows = await ch.rows<{ name: string }>(
-      `SELECT name FROM system.databases WHERE startsWith(name, ${literal.string(runId)})`,
+      sql`SELECT name FROM system.databases WHERE startsWith(name, ${literal.string(runId)})`,
     );
     for (const { name } of rows) {
-      await ch.client.command({ query: `DROP DATABASE ${identifier(name)}` });
+      await ch.command(sql`DROP DATABASE ${identifier(name)}`);
     }
   } finally {
     await ch.close();

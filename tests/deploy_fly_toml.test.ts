@@ -11,6 +11,7 @@ import { connectClickHouse } from "../db/clickhouse/client.ts";
 import { newClickHouseUrl, newPostgresUrl } from "./helpers/databases.ts";
 import { pipelineBed } from "./helpers/pipeline.ts";
 import { freePort, spawnProcess } from "./helpers/processes.ts";
+import { sql } from "../db/clickhouse/sql.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 // deno-lint-ignore no-explicit-any
@@ -138,14 +139,14 @@ Deno.test("the release command runs twice in a row against real databases", asyn
     return text;
   };
   const ledgers = async () => {
-    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    const pgSql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     const ch = connectClickHouse(clickhouseUrl);
     try {
-      const [pg] = await sql`select count(*)::int as n from drizzle.__drizzle_migrations`;
-      const [chRow] = await ch.rows<{ n: string }>("SELECT count() AS n FROM schema_migrations");
+      const [pg] = await pgSql`select count(*)::int as n from drizzle.__drizzle_migrations`;
+      const [chRow] = await ch.rows<{ n: string }>(sql`SELECT count() AS n FROM schema_migrations`);
       return { postgres: pg.n as number, clickhouse: Number(chRow.n) };
     } finally {
-      await sql.end();
+      await pgSql.end();
       await ch.close();
     }
   };

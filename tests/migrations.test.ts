@@ -3,7 +3,7 @@ import postgres from "postgres";
 import { migratePostgres } from "../db/postgres/migrate.ts";
 import { migrateClickHouse } from "../db/clickhouse/migrations.ts";
 import { connectClickHouse } from "../db/clickhouse/client.ts";
-import { literal } from "../db/clickhouse/sql.ts";
+import { literal, sql } from "../db/clickhouse/sql.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { newClickHouseUrl, newPostgresUrl } from "./helpers/databases.ts";
 
@@ -76,10 +76,10 @@ Deno.test("ClickHouse migrations create the database and apply once", async () =
   try {
     // Added columns are looked up first (18.16 has no ADD COLUMN IF NOT EXISTS): migrations
     // interrupted before their ledger rows apply again without an error.
-    await ch.client.command({ query: "DROP TABLE schema_migrations" });
+    await ch.command(sql`DROP TABLE schema_migrations`);
     assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2]);
     const columns = await ch.rows<{ name: string; type: string }>(
-      `SELECT name, type FROM system.columns WHERE database = ${literal.string(ch.database)}
+      sql`SELECT name, type FROM system.columns WHERE database = ${literal.string(ch.database)}
          AND table = 'checks' AND name IN ('dns_ms', 'cert_days_left', 'degraded') ORDER BY name`,
     );
     assert.deepEqual(columns.map((c) => `${c.name} ${c.type}`), [
@@ -88,7 +88,7 @@ Deno.test("ClickHouse migrations create the database and apply once", async () =
       "dns_ms UInt32",
     ]);
     const tables = await ch.rows<{ name: string }>(
-      `SELECT name FROM system.tables WHERE database = ${
+      sql`SELECT name FROM system.tables WHERE database = ${
         literal.string(ch.database)
       } ORDER BY name`,
     );
@@ -121,13 +121,13 @@ Deno.test("the hourly rollup counts a check delivered twice once, in every figur
       error_message: "",
     });
     const first = [row(0, "up", 100), row(60, "down", 300), row(120, "up", 200)];
-    await ch.client.insert({ table: "checks", format: "JSONEachRow", values: first });
+    await ch.insert(sql`checks`, first);
     await rollUpRecentHours(ch, new Date((hour + 600) * 1000));
     // The same task again, as after a crash between insert and acknowledgement.
-    await ch.client.insert({ table: "checks", format: "JSONEachRow", values: [first[2]] });
+    await ch.insert(sql`checks`, [first[2]]);
     await rollUpRecentHours(ch, new Date((hour + 900) * 1000));
     const [rollup] = await ch.rows<{ checks: string; up: string; q: number[] }>(
-      `SELECT sum(checks) AS checks, sum(up_checks) AS up,
+      sql`SELECT sum(checks) AS checks, sum(up_checks) AS up,
               quantilesTimingMerge(0.5, 0.95, 0.99)(response_quantiles) AS q
        FROM checks_hourly FINAL WHERE website_id = ${literal.uuid(websiteId)}`,
     );
@@ -135,7 +135,7 @@ Deno.test("the hourly rollup counts a check delivered twice once, in every figur
     assert.equal(Number(rollup.up), 2);
     // 100, 200, 300 once each: the duplicate 200 does not pull the percentiles.
     const [raw] = await ch.rows<{ q: number[] }>(
-      `SELECT quantilesTiming(0.5, 0.95, 0.99)(response_ms) AS q
+      sql`SELECT quantilesTiming(0.5, 0.95, 0.99)(response_ms) AS q
        FROM checks FINAL WHERE website_id = ${literal.uuid(websiteId)}`,
     );
     assert.deepEqual(rollup.q, raw.q);

@@ -12,6 +12,7 @@ import { claimDueWebsites } from "../publisher/due_websites.ts";
 import { enqueueTasks, type QueuedTask } from "../publisher/enqueue.ts";
 import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
+import { sql } from "../db/clickhouse/sql.ts";
 
 const defaults = { intervalSeconds: 180, timeoutMs: 2_000 };
 
@@ -148,28 +149,24 @@ Deno.test("a task redelivered after a crash between insert and ack is counted on
       ">",
     ) as [string, [string, string[]][]][];
     const task = JSON.parse(reply[0][1][0][1][1]);
-    await bed.ch.client.insert({
-      table: "checks",
-      format: "JSONEachRow",
-      values: [{
-        website_id: id,
-        region_id: "ams",
-        scheduled_at: task.scheduledAt,
-        checked_at: task.scheduledAt,
-        outcome: "up",
-        http_status: 200,
-        response_ms: 7,
-        error_kind: "",
-        error_message: "",
-      }],
-    });
+    await bed.ch.insert(sql`checks`, [{
+      website_id: id,
+      region_id: "ams",
+      scheduled_at: task.scheduledAt,
+      checked_at: task.scheduledAt,
+      outcome: "up",
+      http_status: 200,
+      response_ms: 7,
+      error_kind: "",
+      error_message: "",
+    }]);
     const survivor = startWorker(bed, "ams", { reclaimIdleMs: 1_000 });
     await eventually(() => survivor.worker.stats.stored === 1, 15_000, "the task reclaimed");
     await survivor.stop();
     assert.deepEqual(await bed.resultCounts(), { rows: 1, checks: 1 });
     await rollUpRecentHours(bed.ch);
     const [rollup] = await bed.ch.rows<{ n: string }>(
-      "SELECT sum(checks) AS n FROM checks_hourly FINAL",
+      sql`SELECT sum(checks) AS n FROM checks_hourly FINAL`,
     );
     assert.equal(Number(rollup.n), 1);
     const pending = await bed.redis.xpending(stream, bed.keys.consumerGroup);
@@ -254,7 +251,7 @@ Deno.test("with the guard on, a website on 127.0.0.1 is stored as blocked and ne
     await publisherFor(bed).runCycle();
     await eventually(() => ams.worker.stats.stored === 1, 10_000, "the result");
     const [row] = await bed.ch.rows<{ outcome: string; error_kind: string; error_message: string }>(
-      "SELECT outcome, error_kind, error_message FROM checks",
+      sql`SELECT outcome, error_kind, error_message FROM checks`,
     );
     assert.equal(row.outcome, "down");
     assert.equal(row.error_kind, "blocked");
@@ -291,7 +288,7 @@ Deno.test("a target that never answers is a timeout; the other checks are not he
     assert.equal((await bed.resultsFor(slow)).length, 0);
     await eventually(() => ams.worker.stats.stored === 11, 10_000, "the timeout result");
     const [row] = await bed.ch.rows<{ error_kind: string; response_ms: number }>(
-      `SELECT error_kind, response_ms FROM checks WHERE error_kind != ''`,
+      sql`SELECT error_kind, response_ms FROM checks WHERE error_kind != ''`,
     );
     assert.equal(row.error_kind, "timeout");
     assert.ok(row.response_ms >= 1_400 && row.response_ms < 2_500, `${row.response_ms} ms`);

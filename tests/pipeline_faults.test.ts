@@ -11,6 +11,7 @@ import { connectPostgres } from "../db/postgres/client.ts";
 import { eventually, pipelineBed, startTarget } from "./helpers/pipeline.ts";
 import { freePort, spawnProcess } from "./helpers/processes.ts";
 import { testConfig } from "./helpers/databases.ts";
+import { sql } from "../db/clickhouse/sql.ts";
 
 const slowTarget = (ms: number) =>
   startTarget(() => new Promise((resolve) => setTimeout(() => resolve(new Response("ok")), ms)));
@@ -143,7 +144,7 @@ Deno.test("ClickHouse stopped for 30 s mid-run: afterwards every result is there
   const worker = spawnProcess("worker/main.ts", env);
   const ch = connectClickHouse(clickhouseUrl);
   const stored = async () => {
-    const [row] = await ch.rows<{ n: string }>("SELECT count() AS n FROM checks");
+    const [row] = await ch.rows<{ n: string }>(sql`SELECT count() AS n FROM checks`);
     return Number(row.n);
   };
   try {

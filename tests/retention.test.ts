@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { migrateClickHouse } from "../db/clickhouse/migrations.ts";
 import { connectClickHouse, serverVersion } from "../db/clickhouse/client.ts";
 import { applyRetention, supportsTtl } from "../db/clickhouse/retention.ts";
-import { literal } from "../db/clickhouse/sql.ts";
+import { literal, sql } from "../db/clickhouse/sql.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { newClickHouseUrl } from "./helpers/databases.ts";
 
@@ -32,20 +32,20 @@ Deno.test("checks older than the retention period are removed, recent ones kept"
       error_kind: "",
       error_message: "",
     }));
-    await ch.client.insert({ table: "checks", format: "JSONEachRow", values });
+    await ch.insert(sql`checks`, values);
     await rollUpRecentHours(ch, now);
     const version = await serverVersion(ch);
     await applyRetention(ch, 90, version, now);
     if (supportsTtl(version)) {
-      await ch.client.command({ query: "OPTIMIZE TABLE checks FINAL" });
-      await ch.client.command({ query: "OPTIMIZE TABLE checks_hourly FINAL" });
+      await ch.command(sql`OPTIMIZE TABLE checks FINAL`);
+      await ch.command(sql`OPTIMIZE TABLE checks_hourly FINAL`);
     }
     const left = await ch.rows<{ days: number }>(
-      `SELECT intDiv(${literal.int(at(0))} - toUInt32(scheduled_at), 86400) AS days
+      sql`SELECT intDiv(${literal.int(at(0))} - toUInt32(scheduled_at), 86400) AS days
        FROM checks ORDER BY days`,
     );
     assert.deepEqual(left.map((r) => Number(r.days)), [10]);
-    const hours = await ch.rows<{ n: string }>(`SELECT count() AS n FROM checks_hourly FINAL`);
+    const hours = await ch.rows<{ n: string }>(sql`SELECT count() AS n FROM checks_hourly FINAL`);
     assert.equal(Number(hours[0].n), 1);
   } finally {
     await ch.close();

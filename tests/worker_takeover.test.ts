@@ -11,6 +11,7 @@ import { eventually, pipelineBed, startTarget } from "./helpers/pipeline.ts";
 import { freePort, spawnProcess } from "./helpers/processes.ts";
 import { testConfig } from "./helpers/databases.ts";
 import { decodeTask } from "../lib/task.ts";
+import { sql } from "../db/clickhouse/sql.ts";
 
 const WEBSITES = 400;
 
@@ -87,7 +88,7 @@ Deno.test("a worker killed during a ClickHouse outage: the survivor re-runs its 
     clickhouse = await ensureLocalServices(urls, { only: ["ClickHouse"], dataDir });
     const counts = async () => {
       const [row] = await ch.rows<{ rows: string; slots: string }>(
-        `SELECT count() AS rows, uniqExact(website_id, region_id, scheduled_at) AS slots
+        sql`SELECT count() AS rows, uniqExact(website_id, region_id, scheduled_at) AS slots
          FROM checks`,
       );
       return { rows: Number(row.rows), slots: Number(row.slots) };

@@ -5,7 +5,8 @@
  * ClickHouse is away. Only after a batch is stored does `onStored` acknowledge it.
  */
 import type { ClickHouse } from "../db/clickhouse/client.ts";
-import { literal } from "../db/clickhouse/sql.ts";
+import { literal, sql } from "../db/clickhouse/sql.ts";
+import { rowsInChunks } from "../db/clickhouse/chunks.ts";
 import { log } from "../lib/logger.ts";
 import { metrics } from "../lib/metrics.ts";
 import { sleep } from "../lib/async.ts";
@@ -161,24 +162,25 @@ export class ResultStore {
     const stored = maybeStored.length ? await this.#alreadyStored(maybeStored) : new Set();
     const fresh = rows.filter((row) => !stored.has(identity(row)));
     if (!fresh.length) return;
-    await this.#o.ch.client.insert({ table: "checks", format: "JSONEachRow", values: fresh });
+    await this.#o.ch.insert(sql`checks`, fresh);
   }
 
   /**
    * Identities of these rows that ClickHouse already has. Every read deduplicates too
-   * (FINAL); not writing a row twice keeps the table and its merges small.
+   * (FINAL); not writing a row twice keeps the table and its merges small. A batch after
+   * an outage holds thousands of redelivered rows: asked in chunks below max_query_size.
    */
   async #alreadyStored(rows: CheckRow[]): Promise<Set<string>> {
-    const found = await this.#o.ch.rows<{ w: string; r: string; s: number }>(
-      `SELECT website_id AS w, region_id AS r, toUInt32(scheduled_at) AS s FROM checks
-       WHERE website_id IN ${
-        literal.list([...new Set(rows.map((r) => r.website_id))], literal.uuid)
-      }
-         AND scheduled_at IN ${
-        literal.list([
-          ...new Set(rows.map((r) => r.scheduled_at)),
-        ], (s) => `toDateTime(${literal.int(s)})`)
-      }`,
+    const found = await rowsInChunks<{ w: string; r: string; s: number }, CheckRow>(
+      this.#o.ch,
+      rows,
+      (chunk) =>
+        sql`SELECT website_id AS w, region_id AS r, toUInt32(scheduled_at) AS s FROM checks
+         WHERE website_id IN ${literal.uuidList([...new Set(chunk.map((r) => r.website_id))])}
+           AND scheduled_at IN ${
+          literal.list([...new Set(chunk.map((r) => r.scheduled_at))], (s) =>
+            sql`toDateTime(${literal.int(s)})`)
+        }`,
     );
     return new Set(found.map((f) => `${f.w}|${f.r}|${Number(f.s)}`));
   }

@@ -5,18 +5,18 @@
  * its ledger row, must leave the same schema.
  */
 import { type ClickHouse, connectClickHouse, serverVersion } from "./client.ts";
-import { identifier, literal } from "./sql.ts";
+import { identifier, literal, type Sql, sql } from "./sql.ts";
 import { applyRetention } from "./retention.ts";
 
 interface Migration {
   version: number;
   name: string;
-  statements: string[];
+  statements: Sql[];
   /**
    * Columns to add where missing. ClickHouse 18.16 has no `ADD COLUMN IF NOT EXISTS`, so
    * the runner looks each one up in system.columns first, which keeps the step idempotent.
    */
-  addColumns?: { table: string; name: string; type: string }[];
+  addColumns?: { table: string; name: string; type: Sql }[];
 }
 
 export const migrations: Migration[] = [
@@ -28,7 +28,7 @@ export const migrations: Migration[] = [
       // time it was scheduled for): a task delivered twice writes the same key twice and
       // ReplacingMergeTree keeps one; reads that must be exact use FINAL or count distinct
       // scheduled_at.
-      `CREATE TABLE IF NOT EXISTS checks (
+      sql`CREATE TABLE IF NOT EXISTS checks (
         website_id UUID,
         region_id String,
         scheduled_at DateTime,
@@ -47,7 +47,7 @@ export const migrations: Migration[] = [
       // check delivered twice would weigh twice in the percentiles; re-rolling an hour
       // replaces its row (ReplacingMergeTree, read with FINAL). quantilesTiming is
       // deterministic: exact below 1024 ms, 16 ms steps up to 30 s.
-      `CREATE TABLE IF NOT EXISTS checks_hourly (
+      sql`CREATE TABLE IF NOT EXISTS checks_hourly (
         website_id UUID,
         region_id String,
         hour DateTime,
@@ -67,17 +67,17 @@ export const migrations: Migration[] = [
     // Where a check's time went (summed over redirects; response_ms is the total), the days
     // left on the TLS certificate (NULL without TLS), and a slow-but-up flag.
     addColumns: [
-      { table: "checks", name: "dns_ms", type: "UInt32 DEFAULT 0" },
-      { table: "checks", name: "connect_ms", type: "UInt32 DEFAULT 0" },
-      { table: "checks", name: "tls_ms", type: "UInt32 DEFAULT 0" },
-      { table: "checks", name: "ttfb_ms", type: "UInt32 DEFAULT 0" },
-      { table: "checks", name: "cert_days_left", type: "Nullable(Int32)" },
-      { table: "checks", name: "degraded", type: "UInt8 DEFAULT 0" },
+      { table: "checks", name: "dns_ms", type: sql`UInt32 DEFAULT 0` },
+      { table: "checks", name: "connect_ms", type: sql`UInt32 DEFAULT 0` },
+      { table: "checks", name: "tls_ms", type: sql`UInt32 DEFAULT 0` },
+      { table: "checks", name: "ttfb_ms", type: sql`UInt32 DEFAULT 0` },
+      { table: "checks", name: "cert_days_left", type: sql`Nullable(Int32)` },
+      { table: "checks", name: "degraded", type: sql`UInt8 DEFAULT 0` },
     ],
   },
 ];
 
-const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
+const LEDGER = sql`CREATE TABLE IF NOT EXISTS schema_migrations (
   version UInt32,
   name String,
   applied_at DateTime
@@ -94,18 +94,16 @@ export async function migrateClickHouse(
   const admin = connectClickHouse(url, { database: "default" });
   const ch = connectClickHouse(url);
   try {
-    await admin.client.command({
-      query: `CREATE DATABASE IF NOT EXISTS ${identifier(ch.database)}`,
-    });
-    await ch.client.command({ query: LEDGER });
+    await admin.command(sql`CREATE DATABASE IF NOT EXISTS ${identifier(ch.database)}`);
+    await ch.command(LEDGER);
     const done = new Set(
-      (await ch.rows<{ version: number }>("SELECT DISTINCT version FROM schema_migrations"))
+      (await ch.rows<{ version: number }>(sql`SELECT DISTINCT version FROM schema_migrations`))
         .map((row) => Number(row.version)),
     );
     const applied: number[] = [];
     for (const migration of migrations) {
       if (done.has(migration.version)) continue;
-      for (const query of migration.statements) await ch.client.command({ query });
+      for (const statement of migration.statements) await ch.command(statement);
       for (const column of migration.addColumns ?? []) await addColumn(ch, column);
       await recordApplied(ch, migration);
       applied.push(migration.version);
@@ -119,25 +117,24 @@ export async function migrateClickHouse(
 
 async function addColumn(
   ch: ClickHouse,
-  column: { table: string; name: string; type: string },
+  column: { table: string; name: string; type: Sql },
 ): Promise<void> {
   const existing = await ch.rows<{ name: string }>(
-    `SELECT name FROM system.columns WHERE database = currentDatabase()
+    sql`SELECT name FROM system.columns WHERE database = currentDatabase()
        AND table = ${literal.string(column.table)} AND name = ${literal.string(column.name)}`,
   );
   if (existing.length) return;
-  // The type is ours (a constant above), never user input.
-  await ch.client.command({
-    query: `ALTER TABLE ${identifier(column.table)} ADD COLUMN ${
+  await ch.command(
+    sql`ALTER TABLE ${identifier(column.table)} ADD COLUMN ${
       identifier(column.name)
     } ${column.type}`,
-  });
+  );
 }
 
 async function recordApplied(ch: ClickHouse, migration: Migration): Promise<void> {
-  await ch.client.command({
-    query: `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${
+  await ch.command(
+    sql`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${
       literal.int(migration.version)
     }, ${literal.string(migration.name)}, now())`,
-  });
+  );
 }

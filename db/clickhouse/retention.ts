@@ -4,7 +4,7 @@
  * (18.16), so old data never costs disk or query time.
  */
 import type { ClickHouse } from "./client.ts";
-import { identifier, literal } from "./sql.ts";
+import { identifier, literal, sql } from "./sql.ts";
 
 const TABLES = [
   { table: "checks", column: "scheduled_at" },
@@ -24,11 +24,11 @@ export async function applyRetention(
 ): Promise<{ droppedPartitions: string[] }> {
   if (supportsTtl(version)) {
     for (const { table, column } of TABLES) {
-      await ch.client.command({
-        query: `ALTER TABLE ${identifier(table)} MODIFY TTL ${identifier(column)} + INTERVAL ${
+      await ch.command(
+        sql`ALTER TABLE ${identifier(table)} MODIFY TTL ${identifier(column)} + INTERVAL ${
           literal.int(days)
         } DAY`,
-      });
+      );
     }
     return { droppedPartitions: [] };
   }
@@ -45,7 +45,7 @@ export async function dropExpiredPartitions(
   // A month partition may go once the cutoff lies in a later month.
   const cutoffMonth = cutoff.getUTCFullYear() * 100 + cutoff.getUTCMonth() + 1;
   const parts = await ch.rows<{ table: string; partition: string }>(
-    `SELECT DISTINCT table, partition FROM system.parts
+    sql`SELECT DISTINCT table, partition FROM system.parts
      WHERE database = ${literal.string(ch.database)} AND active
        AND table IN ${literal.list(TABLES.map((t) => t.table), literal.string)}`,
   );
@@ -53,9 +53,7 @@ export async function dropExpiredPartitions(
   for (const { table, partition } of parts) {
     const month = Number(partition);
     if (!Number.isInteger(month) || month >= cutoffMonth) continue;
-    await ch.client.command({
-      query: `ALTER TABLE ${identifier(table)} DROP PARTITION ${literal.int(month)}`,
-    });
+    await ch.command(sql`ALTER TABLE ${identifier(table)} DROP PARTITION ${literal.int(month)}`);
     dropped.push(`${table}/${month}`);
   }
   return dropped;

@@ -5,7 +5,7 @@
  * hour is replaced rather than added to. Run it every minute from one process.
  */
 import type { ClickHouse } from "./client.ts";
-import { literal } from "./sql.ts";
+import { literal, sql } from "./sql.ts";
 
 const HOUR = 3_600;
 /** Hours before the newest rolled-up one that are rolled up again. */
@@ -17,14 +17,14 @@ export async function rollUpRecentHours(
 ): Promise<{ from: number; to: number }> {
   const currentHour = Math.floor(now.getTime() / 1000 / HOUR) * HOUR;
   const [rolled] = await ch.rows<{ last: string | number; n: string | number }>(
-    "SELECT toUInt32(max(hour)) AS last, count() AS n FROM checks_hourly",
+    sql`SELECT toUInt32(max(hour)) AS last, count() AS n FROM checks_hourly`,
   );
   let from: number;
   if (Number(rolled.n) > 0) {
     from = Math.min(Number(rolled.last), currentHour) - LOOKBACK_HOURS * HOUR;
   } else {
     const [oldest] = await ch.rows<{ first: string | number; n: string | number }>(
-      "SELECT toUInt32(min(scheduled_at)) AS first, count() AS n FROM checks",
+      sql`SELECT toUInt32(min(scheduled_at)) AS first, count() AS n FROM checks`,
     );
     if (Number(oldest.n) === 0) return { from: currentHour, to: currentHour };
     from = Math.floor(Number(oldest.first) / HOUR) * HOUR;
@@ -36,8 +36,8 @@ export async function rollUpRecentHours(
 
 /** Rolls up (again) the hours in [from, to), epoch seconds on hour boundaries. */
 export async function rollUpHours(ch: ClickHouse, from: number, to: number): Promise<void> {
-  await ch.client.command({
-    query: `INSERT INTO checks_hourly
+  await ch.command(
+    sql`INSERT INTO checks_hourly
       SELECT website_id, region_id, toStartOfHour(scheduled_at) AS hour,
              count() AS checks, countIf(outcome = 'up') AS up_checks,
              quantilesTimingState(0.5, 0.95, 0.99)(response_ms) AS response_quantiles,
@@ -46,5 +46,5 @@ export async function rollUpHours(ch: ClickHouse, from: number, to: number): Pro
       WHERE scheduled_at >= toDateTime(${literal.int(from)})
         AND scheduled_at < toDateTime(${literal.int(to)})
       GROUP BY website_id, region_id, hour`,
-  });
+  );
 }

@@ -4,6 +4,7 @@
  * incidents see a heartbeat monitor like any other.
  */
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
+import { sql } from "../../db/clickhouse/sql.ts";
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
 import type { CheckRow } from "../../worker/result_store.ts";
@@ -48,7 +49,7 @@ export function heartbeatRow(
 /** Stores the rows, then publishes them live; throws when ClickHouse refuses them. */
 export async function storeHeartbeatResults(sinks: ResultSinks, rows: CheckRow[]): Promise<void> {
   if (!rows.length) return;
-  await sinks.ch.client.insert({ table: "checks", format: "JSONEachRow", values: rows });
+  await sinks.ch.insert(sql`checks`, rows);
   await publishLiveResults(sinks.redis, sinks.keys, rows);
 }
 

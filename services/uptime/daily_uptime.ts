@@ -4,8 +4,9 @@
  * The hourly rollup is built from deduplicated checks, so a check delivered twice counts
  * once; the same moment checked from two regions counts twice (two checks happened).
  */
-import { literal } from "../../db/clickhouse/sql.ts";
+import { literal, type Sql, sql } from "../../db/clickhouse/sql.ts";
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
+import { rowsInChunks } from "../../db/clickhouse/chunks.ts";
 import {
   type DailyBar,
   dailyBars,
@@ -32,13 +33,14 @@ export interface DailyCountRow {
 /**
  * Per website and UTC day (integer days since the epoch: the server's time zone and its
  * version cannot shift them), the rollup's checks and up checks, all regions together.
+ * `websiteIds` is a list rendered by `literal.uuidList`.
  */
-export function dailyCountsQuery(websiteIds: readonly string[], now: Date): string {
+export function dailyCountsQuery(websiteIds: Sql, now: Date): Sql {
   const from = firstBarDay(now) * DAY_MS;
-  return `SELECT website_id, intDiv(toUInt32(hour), 86400) AS day,
+  return sql`SELECT website_id, intDiv(toUInt32(hour), 86400) AS day,
       sum(checks) AS n, sum(up_checks) AS up
     FROM checks_hourly FINAL
-    WHERE website_id IN ${literal.list([...websiteIds], literal.uuid)}
+    WHERE website_id IN ${websiteIds}
       AND hour >= ${literal.dateTime(new Date(from))}
     GROUP BY website_id, day`;
 }
@@ -54,15 +56,19 @@ export function dayCounts(rows: readonly DailyCountRow[]): Map<string, DayCount[
   return byWebsite;
 }
 
-/** The bars and window uptime of each website (one query for all of them). */
+/** The bars and window uptime of each website (one query for all of them, or per chunk of a long list). */
 export async function dailyUptime(
   ch: ClickHouse,
   websiteIds: readonly string[],
   now = new Date(),
 ): Promise<Map<string, UptimeSummary>> {
-  const counts = websiteIds.length
-    ? dayCounts(await ch.rows<DailyCountRow>(dailyCountsQuery(websiteIds, now)))
-    : new Map<string, DayCount[]>();
+  const counts = dayCounts(
+    await rowsInChunks<DailyCountRow, string>(
+      ch,
+      websiteIds,
+      (chunk) => dailyCountsQuery(literal.uuidList(chunk), now),
+    ),
+  );
   return new Map(websiteIds.map((id) => {
     const bars = dailyBars(counts.get(id) ?? [], now);
     return [id, { bars, uptime: windowUptime(bars) }];

@@ -6,7 +6,7 @@
  * readers then compute the figure themselves.
  */
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
-import { literal } from "../../db/clickhouse/sql.ts";
+import { literal, sql } from "../../db/clickhouse/sql.ts";
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
 import { uptimePercent } from "../../lib/uptime.ts";
@@ -28,7 +28,7 @@ export async function refreshUptime24h(
   now = Date.now(),
 ): Promise<number> {
   const rows = await ch.rows<{ website_id: string; n: string; up: string }>(
-    `SELECT website_id, sum(checks) AS n, sum(up_checks) AS up
+    sql`SELECT website_id, sum(checks) AS n, sum(up_checks) AS up
      FROM checks_hourly FINAL
      WHERE hour >= ${literal.dateTime(new Date(windowStart(now)))}
      GROUP BY website_id`,

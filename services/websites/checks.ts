@@ -9,7 +9,7 @@
  * the whole history of a busy website is a million rows.
  */
 import { z } from "zod";
-import { literal } from "../../db/clickhouse/sql.ts";
+import { literal, sql } from "../../db/clickhouse/sql.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import type { ChecksInput } from "./schemas.ts";
@@ -124,23 +124,23 @@ async function newestChecks(
 ): Promise<Row[]> {
   const before = after?.scheduledAt ?? Math.floor(Date.now() / 1000);
   const olderThanCursor = after
-    ? `AND (scheduled_at < ${literal.dateTime(new Date(after.scheduledAt * 1000))}
+    ? sql`AND (scheduled_at < ${literal.dateTime(new Date(after.scheduledAt * 1000))}
         OR (scheduled_at = ${literal.dateTime(new Date(after.scheduledAt * 1000))}
           AND region_id < ${literal.string(after.region)}))`
-    : "";
+    : sql``;
   let rows: Row[] = [];
   for (const span of LOOK_BACK_SECONDS) {
     const since = span === null || before - span < 0
-      ? ""
-      : `AND scheduled_at >= ${literal.dateTime(new Date((before - span) * 1000))}`;
+      ? null
+      : sql`AND scheduled_at >= ${literal.dateTime(new Date((before - span) * 1000))}`;
     // LIMIT 1 BY keeps the latest delivery of each check, as ReplacingMergeTree(checked_at)
     // eventually does, without FINAL's merge of every part.
     rows = await services.ch.rows<Row>(
-      `SELECT region_id, toUInt32(scheduled_at) AS scheduled, toUInt32(checked_at) AS checked,
+      sql`SELECT region_id, toUInt32(scheduled_at) AS scheduled, toUInt32(checked_at) AS checked,
          outcome, http_status, response_ms, error_kind, error_message,
          dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded
        FROM checks
-       WHERE website_id = ${literal.uuid(websiteId)} ${olderThanCursor} ${since}
+       WHERE website_id = ${literal.uuid(websiteId)} ${olderThanCursor} ${since ?? sql``}
        ORDER BY scheduled_at DESC, region_id DESC, checked_at DESC
        LIMIT 1 BY scheduled_at, region_id
        LIMIT ${literal.int(count)}`,

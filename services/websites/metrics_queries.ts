@@ -10,11 +10,11 @@
  * whatever the server's time zone, and ClickHouse 18.16 (no toStartOfInterval) runs them.
  */
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
-import { literal } from "../../db/clickhouse/sql.ts";
+import { literal, type Sql, sql } from "../../db/clickhouse/sql.ts";
 import type { MetricsRange } from "./schemas.ts";
 import { type DailyCountRow, dailyCountsQuery } from "../uptime/daily_uptime.ts";
 
-export const QUANTILE_LEVELS = "0.5, 0.95, 0.99";
+export const QUANTILE_LEVELS = sql`0.5, 0.95, 0.99`;
 
 interface RangeShape {
   bucketSeconds: number;
@@ -54,16 +54,16 @@ export function metricsWindow(range: MetricsRange, now: Date): MetricsWindow {
 
 export interface MetricsQueries {
   /** Per region and bucket: n, up, q. */
-  series: string;
+  series: Sql;
   /**
    * Per region over the whole range: q. Counts are the sums of the series' buckets,
    * exact because buckets partition the range and a check lies in one bucket.
    */
-  regions: string;
+  regions: Sql;
   /** Response time quantiles over every region: q. */
-  overall: string;
+  overall: Sql;
   /** Per UTC day for the status bars, the query the public status page runs too. */
-  daily: string;
+  daily: Sql;
 }
 
 export function metricsQueries(
@@ -73,48 +73,48 @@ export function metricsQueries(
 ): MetricsQueries {
   const source = window.source === "raw" ? rawSource : rollupSource;
   const series = source(websiteId, window.fromSeconds, window.toSeconds);
-  const bucket = `intDiv(toUInt32(${series.time}), ${literal.int(window.bucketSeconds)}) * ${
+  const bucket = sql`intDiv(toUInt32(${series.time}), ${literal.int(window.bucketSeconds)}) * ${
     literal.int(window.bucketSeconds)
   }`;
   return {
-    series: `SELECT region_id AS region, ${bucket} AS bucket, ${series.aggregates}
+    series: sql`SELECT region_id AS region, ${bucket} AS bucket, ${series.aggregates}
       FROM ${series.from} WHERE ${series.where} GROUP BY region, bucket`,
-    regions: `SELECT region_id AS region, ${series.quantiles} AS q
+    regions: sql`SELECT region_id AS region, ${series.quantiles} AS q
       FROM ${series.from} WHERE ${series.where} GROUP BY region`,
-    overall: `SELECT ${series.quantiles} AS q FROM ${series.from} WHERE ${series.where}`,
-    daily: dailyCountsQuery([websiteId], now),
+    overall: sql`SELECT ${series.quantiles} AS q FROM ${series.from} WHERE ${series.where}`,
+    daily: dailyCountsQuery(literal.uuidList([websiteId]), now),
   };
 }
 
 function rawSource(websiteId: string, from: number, to: number) {
-  const counts = "count() AS n, countIf(outcome = 'up') AS up";
-  const quantiles = `quantilesTiming(${QUANTILE_LEVELS})(response_ms)`;
+  const counts = sql`count() AS n, countIf(outcome = 'up') AS up`;
+  const quantiles = sql`quantilesTiming(${QUANTILE_LEVELS})(response_ms)`;
   return {
-    time: "scheduled_at",
-    from: "checks FINAL",
-    where: `website_id = ${literal.uuid(websiteId)}
+    time: sql`scheduled_at`,
+    from: sql`checks FINAL`,
+    where: sql`website_id = ${literal.uuid(websiteId)}
       AND scheduled_at >= ${literal.dateTime(new Date(from * 1000))}
       AND scheduled_at < ${literal.dateTime(new Date(to * 1000))}`,
     counts,
     quantiles,
-    aggregates: `${counts}, ${quantiles} AS q`,
+    aggregates: sql`${counts}, ${quantiles} AS q`,
   };
 }
 
 function rollupSource(websiteId: string, from: number, to: number) {
   // Aliases differ from the column names: ClickHouse would read `checks` in the
   // aggregate as the alias and report a cyclic alias.
-  const counts = "sum(checks) AS n, sum(up_checks) AS up";
-  const quantiles = `quantilesTimingMerge(${QUANTILE_LEVELS})(response_quantiles)`;
+  const counts = sql`sum(checks) AS n, sum(up_checks) AS up`;
+  const quantiles = sql`quantilesTimingMerge(${QUANTILE_LEVELS})(response_quantiles)`;
   return {
-    time: "hour",
-    from: "checks_hourly FINAL",
-    where: `website_id = ${literal.uuid(websiteId)}
+    time: sql`hour`,
+    from: sql`checks_hourly FINAL`,
+    where: sql`website_id = ${literal.uuid(websiteId)}
       AND hour >= ${literal.dateTime(new Date(from * 1000))}
       AND hour < ${literal.dateTime(new Date(to * 1000))}`,
     counts,
     quantiles,
-    aggregates: `${counts}, ${quantiles} AS q`,
+    aggregates: sql`${counts}, ${quantiles} AS q`,
   };
 }
 

@@ -7,7 +7,8 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { websites } from "../../db/postgres/schema.ts";
-import { literal } from "../../db/clickhouse/sql.ts";
+import { literal, sql } from "../../db/clickhouse/sql.ts";
+import { rowsInChunks } from "../../db/clickhouse/chunks.ts";
 import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 import { overallState, type RegionState, regionState } from "../../lib/live_status.ts";
 import { uptimePercent } from "../../lib/uptime.ts";
@@ -254,9 +255,12 @@ async function uptime24h(
   if (!ids.length) return uptime;
   const hour = Math.floor(now / 3_600_000) * 3_600_000;
   const since = new Date(hour - 23 * 3_600_000);
-  const list = literal.uuidList(ids);
-  const rows = await services.ch.rows<{ website_id: string; n: string; up: string }>(
-    `SELECT website_id, sum(n) AS n, sum(up) AS up FROM (
+  const rows = await rowsInChunks<{ website_id: string; n: string; up: string }, string>(
+    services.ch,
+    ids,
+    (chunk) => {
+      const list = literal.uuidList(chunk);
+      return sql`SELECT website_id, sum(n) AS n, sum(up) AS up FROM (
        SELECT website_id, sum(checks) AS n, sum(up_checks) AS up
        FROM checks_hourly FINAL
        WHERE website_id IN ${list}
@@ -268,7 +272,8 @@ async function uptime24h(
        FROM checks
        WHERE website_id IN ${list} AND scheduled_at >= ${literal.dateTime(new Date(hour))}
        GROUP BY website_id
-     ) GROUP BY website_id`,
+     ) GROUP BY website_id`;
+    },
   );
   for (const row of rows) uptime.set(row.website_id, uptimePercent(Number(row.up), Number(row.n)));
   return uptime;
@@ -299,7 +304,7 @@ async function recentChecks(
     http_status: number;
     error_kind: string;
   }>(
-    `SELECT website_id, region_id, scheduled, outcome, response_ms, http_status, error_kind
+    sql`SELECT website_id, region_id, scheduled, outcome, response_ms, http_status, error_kind
      FROM (
        SELECT website_id, region_id, toUInt32(scheduled_at) AS scheduled, outcome,
               response_ms, http_status, error_kind

@@ -7,7 +7,7 @@
  * last happened; the first check after that is where the current run began. Both read
  * only the website's own granules, and no further back than the retention.
  */
-import { literal } from "../../db/clickhouse/sql.ts";
+import { literal, sql } from "../../db/clickhouse/sql.ts";
 import type { RegionRun } from "../../lib/monitor_status.ts";
 import type { Actor, Services } from "../context.ts";
 import { ownedWebsite } from "./store.ts";
@@ -41,7 +41,7 @@ export async function websiteRegionRuns(
     new Date(Date.now() - services.config.retentionDays * 86_400_000),
   );
   const rows = await services.ch.rows<OutcomeRow>(
-    `SELECT region_id AS region, toString(outcome) AS outcome,
+    sql`SELECT region_id AS region, toString(outcome) AS outcome,
        toUInt32(min(scheduled_at)) AS first, toUInt32(max(scheduled_at)) AS last,
        argMax(toUInt32(checked_at), scheduled_at) AS checked,
        argMax(response_ms, scheduled_at) AS ms, argMax(http_status, scheduled_at) AS status
@@ -61,13 +61,16 @@ export async function websiteRegionRuns(
   const changed = [...byRegion].filter(([, runs]) => runs.other);
   const starts = new Map<string, number>();
   if (changed.length) {
-    const after = changed.map(([region, runs]) =>
-      `(region_id = ${literal.string(region)} AND scheduled_at > ${
-        literal.dateTime(new Date(Number(runs.other!.last) * 1000))
-      })`
-    ).join(" OR ");
+    const after = sql.join(
+      changed.map(([region, runs]) =>
+        sql`(region_id = ${literal.string(region)} AND scheduled_at > ${
+          literal.dateTime(new Date(Number(runs.other!.last) * 1000))
+        })`
+      ),
+      sql` OR `,
+    );
     const firsts = await services.ch.rows<{ region: string; first: number | string }>(
-      `SELECT region_id AS region, toUInt32(min(scheduled_at)) AS first
+      sql`SELECT region_id AS region, toUInt32(min(scheduled_at)) AS first
        FROM checks WHERE website_id = ${id} AND (${after}) GROUP BY region`,
     );
     for (const row of firsts) starts.set(row.region, Number(row.first));

@@ -3,7 +3,7 @@
  * time to first byte, total) per region over a range, and the certificate's days left
  * at the latest HTTPS check. Read from raw checks; a redelivered check is counted once.
  */
-import { literal } from "../../db/clickhouse/sql.ts";
+import { identifier, literal, sql } from "../../db/clickhouse/sql.ts";
 import type { Actor, Services } from "../context.ts";
 import { metricsWindow } from "./metrics_queries.ts";
 import type { MetricsInput } from "./schemas.ts";
@@ -48,23 +48,26 @@ export async function websiteTimings(
 ): Promise<WebsiteTimings> {
   const website = await ownedWebsite(services.readDb, actor, input.id);
   const window = metricsWindow(input.range, now);
-  const where = `website_id = ${literal.uuid(website.id)}
+  const where = sql`website_id = ${literal.uuid(website.id)}
     AND scheduled_at >= ${literal.dateTime(new Date(window.fromSeconds * 1000))}
     AND scheduled_at < ${literal.dateTime(new Date(window.toSeconds * 1000))}`;
   // LIMIT 1 BY keeps one delivery of each check; quantilesTiming as for response times.
-  const deduplicated = `SELECT * FROM checks WHERE ${where}
+  const deduplicated = sql`SELECT * FROM checks WHERE ${where}
     ORDER BY scheduled_at, region_id, checked_at DESC LIMIT 1 BY scheduled_at, region_id`;
-  const quantiles = PHASES.map((phase) =>
-    `quantilesTiming(0.5, 0.95)(${COLUMN[phase]}) AS ${phase}_q`
-  ).join(", ");
+  const quantiles = sql.join(
+    PHASES.map((phase) =>
+      sql`quantilesTiming(0.5, 0.95)(${identifier(COLUMN[phase])}) AS ${identifier(`${phase}_q`)}`
+    ),
+    sql`, `,
+  );
   const [rows, cert] = await Promise.all([
     services.ch.rows<Record<string, unknown>>(
-      `SELECT region_id AS region, count() AS checks, ${quantiles}
+      sql`SELECT region_id AS region, count() AS checks, ${quantiles}
        FROM (${deduplicated}) WHERE http_status > 0 OR outcome = 'up'
        GROUP BY region_id ORDER BY region_id`,
     ),
     services.ch.rows<{ days: number | null; at: number | string }>(
-      `SELECT cert_days_left AS days, toUInt32(checked_at) AS at FROM checks
+      sql`SELECT cert_days_left AS days, toUInt32(checked_at) AS at FROM checks
        WHERE ${where} AND isNotNull(cert_days_left)
        ORDER BY scheduled_at DESC, checked_at DESC LIMIT 1`,
     ),

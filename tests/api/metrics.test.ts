@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { apiServer, errorCode } from "../helpers/api.ts";
 import { rollUpHours } from "../../db/clickhouse/rollup.ts";
+import { sql } from "../../db/clickhouse/sql.ts";
 
 const REGIONS = ["ams", "iad", "syd"];
 const HOUR = 3_600;
@@ -64,7 +65,7 @@ async function setUp() {
   const owner = await server.user("owner");
   const website = await owner.api.website.create.mutate({ url: "https://example.com/" });
   const insert = (rows: Row[]) =>
-    server.bed.ch.client.insert({ table: "checks", values: rows, format: "JSONEachRow" })
+    server.bed.ch.insert(sql`checks`, rows)
       .then(() => rollUpHours(server.bed.ch, 0, Math.floor(Date.now() / 1000) + 3_600));
   return { server, owner, website, insert };
 }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { apiServer, errorMessage } from "../helpers/api.ts";
 import { sweepMissedHeartbeats } from "../../publisher/heartbeats.ts";
 import { claimDueWebsites } from "../../publisher/due_websites.ts";
+import { sql } from "../../db/clickhouse/sql.ts";
 
 Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is later than period + grace", async () => {
   const server = await apiServer({ REGIONS: "ams,iad", REGION: "ams" });
@@ -167,27 +168,23 @@ Deno.test("website.checks returns each check's timing breakdown, certificate day
     const { api } = await server.user();
     const site = await api.website.create.mutate({ url: "https://example.com/" });
     const now = Math.floor(Date.now() / 1000);
-    await server.bed.ch.client.insert({
-      table: "checks",
-      format: "JSONEachRow",
-      values: [{
-        website_id: site.id,
-        region_id: "local",
-        scheduled_at: now,
-        checked_at: now,
-        outcome: "up",
-        http_status: 200,
-        response_ms: 420,
-        error_kind: "",
-        error_message: "",
-        dns_ms: 12,
-        connect_ms: 30,
-        tls_ms: 80,
-        ttfb_ms: 290,
-        cert_days_left: 9,
-        degraded: 1,
-      }],
-    });
+    await server.bed.ch.insert(sql`checks`, [{
+      website_id: site.id,
+      region_id: "local",
+      scheduled_at: now,
+      checked_at: now,
+      outcome: "up",
+      http_status: 200,
+      response_ms: 420,
+      error_kind: "",
+      error_message: "",
+      dns_ms: 12,
+      connect_ms: 30,
+      tls_ms: 80,
+      ttfb_ms: 290,
+      cert_days_left: 9,
+      degraded: 1,
+    }]);
     const [check] = (await api.website.checks.query({ id: site.id })).checks;
     assert.deepEqual(check.timings, { dnsMs: 12, connectMs: 30, tlsMs: 80, ttfbMs: 290 });
     assert.equal(check.certDaysLeft, 9);

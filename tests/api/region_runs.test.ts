@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { websiteRegionRuns } from "../../services/websites/region_runs.ts";
 import { monitorState, nextRun } from "../../lib/monitor_status.ts";
+import { sql } from "../../db/clickhouse/sql.ts";
 
 Deno.test("a region's run starts at the first check after the other outcome", async () => {
   const server = await apiServer({ REGIONS: "ams,iad,syd", REGION: "ams" });
@@ -39,13 +40,9 @@ Deno.test("a region's run starts at the first check after the other outcome", as
       row("syd", 0, "up"),
       row("syd", 5, "down"),
     ];
-    await server.bed.ch.client.insert({ table: "checks", values: rows, format: "JSONEachRow" });
+    await server.bed.ch.insert(sql`checks`, rows);
     // A redelivered check is one check.
-    await server.bed.ch.client.insert({
-      table: "checks",
-      values: [row("ams", 4, "up")],
-      format: "JSONEachRow",
-    });
+    await server.bed.ch.insert(sql`checks`, [row("ams", 4, "up")]);
 
     const runs = await websiteRegionRuns(server.services, { userId: owner.user.id }, {
       id: website.id,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
 import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
+import { sql } from "../../db/clickhouse/sql.ts";
 
 type Server = Awaited<ReturnType<typeof apiServer>>;
 
@@ -381,31 +382,23 @@ Deno.test("the public page's bars and status come from stored checks and live re
       error_kind: up ? "" : "status",
       error_message: "",
     });
-    await server.bed.ch.client.insert({
-      table: "checks",
-      format: "JSONEachRow",
-      values: [
-        // Today: ams 2 up + 1 down (one of them delivered twice), iad 1 up at the same moment.
-        row(mixed, "ams", today + 60, true),
-        row(mixed, "ams", today + 120, true),
-        row(mixed, "ams", today + 180, false),
-        row(mixed, "ams", today + 180, false, 5),
-        row(mixed, "iad", today + 60, true),
-        // Two days ago: 2 up.
-        row(mixed, "ams", today - 2 * day + 60, true),
-        row(mixed, "ams", today - 2 * day + 3_660, true),
-        // 100 days ago: outside the 90-day window.
-        row(mixed, "ams", today - 100 * day, false),
-        row(mixed, "ams", today - 100 * day + 60, false),
-        row(healthy, "ams", today - 89 * day + 60, true),
-      ],
-    });
+    await server.bed.ch.insert(sql`checks`, [
+      // Today: ams 2 up + 1 down (one of them delivered twice), iad 1 up at the same moment.
+      row(mixed, "ams", today + 60, true),
+      row(mixed, "ams", today + 120, true),
+      row(mixed, "ams", today + 180, false),
+      row(mixed, "ams", today + 180, false, 5),
+      row(mixed, "iad", today + 60, true),
+      // Two days ago: 2 up.
+      row(mixed, "ams", today - 2 * day + 60, true),
+      row(mixed, "ams", today - 2 * day + 3_660, true),
+      // 100 days ago: outside the 90-day window.
+      row(mixed, "ams", today - 100 * day, false),
+      row(mixed, "ams", today - 100 * day + 60, false),
+      row(healthy, "ams", today - 89 * day + 60, true),
+    ]);
     // A duplicate sent in a later insert (a redelivery after a crash) must not count either.
-    await server.bed.ch.client.insert({
-      table: "checks",
-      format: "JSONEachRow",
-      values: [row(mixed, "ams", today + 120, true, 9)],
-    });
+    await server.bed.ch.insert(sql`checks`, [row(mixed, "ams", today + 120, true, 9)]);
     await rollUpRecentHours(server.bed.ch);
 
     const live = (outcome: "up" | "down", region: string) =>

@@ -9,6 +9,7 @@ import { seedRows } from "../helpers/seed_checks.ts";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
 import { readUptime24h, refreshUptime24h } from "../../services/uptime/uptime_24h.ts";
 import { websiteOverview } from "../../services/websites/overview.ts";
+import { sql } from "../../db/clickhouse/sql.ts";
 
 Deno.test("published 24-hour uptime equals the figure computed on demand, and expires", async () => {
   const server = await apiServer({ REGIONS: "ams,iad" });
@@ -17,11 +18,7 @@ Deno.test("published 24-hour uptime equals the figure computed on demand, and ex
     const website = await api.website.create.mutate({ url: "https://example.com/", name: "Shop" });
     const quiet = await api.website.create.mutate({ url: "https://quiet.example.com/" });
     const now = Date.now();
-    await server.bed.ch.client.insert({
-      table: "checks",
-      values: seedRows(website.id, Math.floor(now / 1000)),
-      format: "JSONEachRow",
-    });
+    await server.bed.ch.insert(sql`checks`, seedRows(website.id, Math.floor(now / 1000)));
     await rollUpRecentHours(server.bed.ch);
     const actor = { userId: user.id };
     const { keys, redis } = server.services;

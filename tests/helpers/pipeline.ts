@@ -6,7 +6,7 @@ import { migratePostgres } from "../../db/postgres/migrate.ts";
 import { connectPostgres } from "../../db/postgres/client.ts";
 import { migrateClickHouse } from "../../db/clickhouse/migrations.ts";
 import { connectClickHouse } from "../../db/clickhouse/client.ts";
-import { literal } from "../../db/clickhouse/sql.ts";
+import { literal, sql } from "../../db/clickhouse/sql.ts";
 import { connectRedis } from "../../lib/redis.ts";
 import { withTimeout } from "../../lib/async.ts";
 import { Worker } from "../../worker/worker.ts";
@@ -75,7 +75,7 @@ export async function pipelineBed(options: { databaseUrl?: string } = {}) {
     /** Stored results: raw rows (duplicates included) and distinct checks. */
     async resultCounts(): Promise<{ rows: number; checks: number }> {
       const [row] = await ch.rows<{ rows: string; checks: string }>(
-        `SELECT count() AS rows,
+        sql`SELECT count() AS rows,
                 uniqExact(website_id, region_id, scheduled_at) AS checks FROM checks`,
       );
       return { rows: Number(row.rows), checks: Number(row.checks) };
@@ -83,7 +83,7 @@ export async function pipelineBed(options: { databaseUrl?: string } = {}) {
 
     async resultsFor(websiteId: string) {
       return await ch.rows<{ region_id: string; outcome: string; error_kind: string; n: string }>(
-        `SELECT region_id, outcome, error_kind, count() AS n FROM checks
+        sql`SELECT region_id, outcome, error_kind, count() AS n FROM checks
          WHERE website_id = ${literal.uuid(websiteId)}
          GROUP BY region_id, outcome, error_kind ORDER BY region_id`,
       );

@@ -1,6 +1,7 @@
 /** Check results written straight into ClickHouse (and its hourly rollup) for page tests. */
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
 import { rollUpHours } from "../../db/clickhouse/rollup.ts";
+import { sql } from "../../db/clickhouse/sql.ts";
 
 /** Seconds between seeded checks. */
 export const STEP = 300;
@@ -42,6 +43,6 @@ export function seedRows(websiteId: string, now: number): SeedRow[] {
 }
 
 export async function insertRows(server: { bed: { ch: ClickHouse } }, rows: SeedRow[]) {
-  await server.bed.ch.client.insert({ table: "checks", values: rows, format: "JSONEachRow" });
+  await server.bed.ch.insert(sql`checks`, rows);
   await rollUpHours(server.bed.ch, 0, Math.floor(Date.now() / 1000) + 3_600);
 }

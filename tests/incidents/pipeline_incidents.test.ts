@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { incidentEventSchema } from "../../lib/incident_event.ts";
 import { eventually, type PipelineBed, pipelineBed, startTarget } from "../helpers/pipeline.ts";
 import { spawnProcess } from "../helpers/processes.ts";
+import { literal, sql } from "../../db/clickhouse/sql.ts";
 
 async function streamEvents(bed: PipelineBed) {
   const entries = await bed.redis.xrange(bed.keys.incidentEvents, "-", "+");
@@ -29,8 +30,8 @@ async function monitor(
 /** Stored outcomes of one region, oldest slot first (one per slot). */
 async function outcomes(bed: PipelineBed, websiteId: string, region: string) {
   const rows = await bed.ch.rows<{ outcome: string }>(
-    `SELECT any(outcome) AS outcome FROM checks
-     WHERE website_id = '${websiteId}' AND region_id = '${region}'
+    sql`SELECT any(outcome) AS outcome FROM checks
+     WHERE website_id = ${literal.uuid(websiteId)} AND region_id = ${literal.string(region)}
      GROUP BY scheduled_at ORDER BY scheduled_at`,
   );
   return rows.map((r) => r.outcome);

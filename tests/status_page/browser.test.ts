@@ -9,6 +9,7 @@ import { publishLiveResults } from "../../worker/live_status.ts";
 import type { CheckRow } from "../../worker/result_store.ts";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
 import { closeBrowser, launchChromium } from "../helpers/browser.ts";
+import { sql } from "../../db/clickhouse/sql.ts";
 
 const TITLE = "<script>alert(1)</script>";
 
@@ -64,11 +65,7 @@ Deno.test({
           })
         )
       );
-      await server.bed.ch.client.insert({
-        table: "checks",
-        values: history,
-        format: "JSONEachRow",
-      });
+      await server.bed.ch.insert(sql`checks`, history);
       await rollUpRecentHours(server.bed.ch);
       const { redis, keys } = server.bed;
       await publishLiveResults(

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { sweepMissedHeartbeats } from "../../publisher/heartbeats.ts";
+import { sql } from "../../db/clickhouse/sql.ts";
 
 Deno.test("the monitor page warns about a certificate inside the warning window and breaks down the timings", async () => {
   const server = await apiServer();
@@ -33,11 +34,7 @@ Deno.test("the monitor page warns about a certificate inside the warning window 
       cert_days_left: certDays,
       degraded: 0,
     });
-    await server.bed.ch.client.insert({
-      table: "checks",
-      format: "JSONEachRow",
-      values: [row(120, 6, 100), row(60, 5, 200)],
-    });
+    await server.bed.ch.insert(sql`checks`, [row(120, 6, 100), row(60, 5, 200)]);
     const page = async () => {
       const res = await browser(`${server.url}/app/monitors/${site.id}`);
       assert.equal(res.status, 200);
