@@ -11,8 +11,10 @@ import { setLogContext } from "../lib/logger.ts";
 import { encodeTask } from "../lib/task.ts";
 import { LeaderLease } from "../publisher/leader_lease.ts";
 import { Publisher } from "../publisher/publisher.ts";
-import { type PipelineBed, pipelineBed, startWorker } from "../tests/helpers/pipeline.ts";
+import { type PipelineBed, pipelineBed } from "../tests/helpers/pipeline.ts";
 import { startTargetProcess } from "./support/processes.ts";
+import { median, report, timed } from "./support/report.ts";
+import { benchTask, queueTasks, runWorkerThrough } from "./support/worker_run.ts";
 
 setLogContext({ process: "bench" }, "warn");
 // Long enough that the last batch's flush delay (250 ms) is a small part of the run.
@@ -49,22 +51,12 @@ async function workerThroughput(bed: PipelineBed) {
     };
     let slot = Math.floor(Date.now() / 1000);
     const workerRun = async () => {
-      const stream = bed.keys.stream("bench");
-      const pipeline = bed.redis.pipeline();
-      for (let i = 0; i < CHECKS; i++) {
-        pipeline.xadd(stream, "*", "t", encodeTask(task(websiteId, target.url, slot--)));
-      }
-      await pipeline.exec();
-      const worker = startWorker(bed, "bench", {
-        concurrency: CONCURRENCY,
-        reclaimIdleMs: 300_000,
-        flushDelayMs: undefined,
-      });
-      const ms = await timed(async () => {
-        while (worker.worker.stats.stored < CHECKS) await sleep(20);
-      });
-      await worker.stop();
-      return ms;
+      await queueTasks(
+        bed,
+        "bench",
+        Array.from({ length: CHECKS }, () => benchTask(websiteId, target.url, slot--)),
+      );
+      return (await runWorkerThrough(bed, "bench", CHECKS, { concurrency: CONCURRENCY })).ms;
     };
     // Rounds alternate the sides, so a noisy moment on this shared machine hits both.
     const keepAlive: number[] = [];
@@ -93,11 +85,6 @@ async function workerThroughput(bed: PipelineBed) {
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function publisherEnqueue(bed: PipelineBed) {
   await bed.addWebsites(PUBLISHED / 2, {
     url: "https://example.com/",
@@ -119,7 +106,7 @@ async function publisherEnqueue(bed: PipelineBed) {
   if (tasks !== PUBLISHED) throw new Error(`published ${tasks}, expected ${PUBLISHED}`);
 
   // The same payloads, straight into a stream, pipelined in the same chunks.
-  const payload = encodeTask(task(crypto.randomUUID(), "https://example.com/", 1));
+  const payload = encodeTask(benchTask(crypto.randomUUID(), "https://example.com/", 1));
   const bareStream = bed.keys.stream("bare");
   const bareMs = await timed(async () => {
     for (let i = 0; i < PUBLISHED; i += 10_000) {
@@ -142,28 +129,17 @@ async function workerMemory(bed: PipelineBed) {
   try {
     const [websiteId] = await bed.addWebsites(1, { url: target.url, regions: ["mem"] });
     const now = Math.floor(Date.now() / 1000);
-    const pipeline = bed.redis.pipeline();
-    for (let i = 0; i < IN_FLIGHT; i++) {
-      pipeline.xadd(
-        bed.keys.stream("mem"),
-        "*",
-        "t",
-        encodeTask(task(websiteId, target.url, now - i)),
-      );
-    }
-    await pipeline.exec();
+    await queueTasks(
+      bed,
+      "mem",
+      Array.from({ length: IN_FLIGHT }, (_, i) => benchTask(websiteId, target.url, now - i)),
+    );
     const before = Deno.memoryUsage().rss;
-    const worker = startWorker(bed, "mem", {
-      concurrency: IN_FLIGHT,
-      reclaimIdleMs: 300_000,
-      flushDelayMs: undefined,
-    });
     let peak = before;
-    while (worker.worker.stats.stored < IN_FLIGHT) {
-      peak = Math.max(peak, Deno.memoryUsage().rss);
-      await sleep(50);
-    }
-    await worker.stop();
+    await runWorkerThrough(bed, "mem", IN_FLIGHT, {
+      concurrency: IN_FLIGHT,
+      poll: () => peak = Math.max(peak, Deno.memoryUsage().rss),
+    });
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     report("worker memory, 1,000 checks in flight (target answers after 4 s)", [
       ["RSS before", mb(before)],
@@ -176,34 +152,4 @@ async function workerMemory(bed: PipelineBed) {
   } finally {
     await target.stop();
   }
-}
-
-function task(websiteId: string, url: string, scheduledAt: number) {
-  return {
-    websiteId,
-    url,
-    method: "GET",
-    headers: {},
-    body: null,
-    timeoutMs: 10_000,
-    expectedStatus: null,
-    keyword: null,
-    scheduledAt,
-    deadline: Date.now() + 600_000,
-  };
-}
-
-async function timed(work: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function report(title: string, rows: [string, string][]) {
-  console.log(`\n${title}`);
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(34)} ${value}`);
 }

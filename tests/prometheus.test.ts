@@ -5,7 +5,7 @@ import { parseMetrics, sample, scrape } from "./helpers/scrape.ts";
 import { metricsText } from "../lib/metrics.ts";
 import { evaluateStoredResults } from "../worker/evaluation/evaluate.ts";
 import { relayIncidentEvents } from "../worker/evaluation/event_relay.ts";
-import type { CheckRow } from "../worker/result_store.ts";
+import { checkRow } from "./helpers/incidents.ts";
 
 Deno.test("/metrics of worker, publisher and web parse as Prometheus text and move as checks run", async () => {
   const bed = await pipelineBed();
@@ -125,20 +125,13 @@ Deno.test("incident counters move once per incident opened and resolved, even wh
   const count = async (type: string) =>
     sample(parseMetrics(await metricsText()), "uptime_incident_events_total", { type });
   try {
-    const [id] = await bed.addWebsites(1, { url: "https://example.com/", regions: ["ams"] });
-    await bed.pg.sql`update websites set quorum = 'any'::quorum, confirmations = 1
-      where id = ${id}`;
-    const row = (slot: number, up: boolean): CheckRow => ({
-      website_id: id,
-      region_id: "ams",
-      scheduled_at: slot,
-      checked_at: slot,
-      outcome: up ? "up" : "down",
-      http_status: up ? 200 : 503,
-      response_ms: 12,
-      error_kind: up ? "" : "status",
-      error_message: up ? "" : "expected 2xx or 3xx, got 503",
+    const [id] = await bed.addWebsites(1, {
+      url: "https://example.com/",
+      regions: ["ams"],
+      quorum: "any",
+      confirmations: 1,
     });
+    const row = (slot: number, up: boolean) => checkRow(id, "ams", slot, up);
     const [opened, resolved] = [await count("opened"), await count("resolved")];
     await evaluateStoredResults(bed.pg.sql, [row(10, false)]);
     await evaluateStoredResults(bed.pg.sql, [row(11, true)]);

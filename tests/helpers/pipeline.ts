@@ -19,6 +19,9 @@ export interface WebsiteSpec {
   intervalSeconds?: number;
   timeoutMs?: number;
   keyword?: string;
+  /** Unset: the column defaults (2, "half"). */
+  confirmations?: number;
+  quorum?: "any" | "half" | "all";
 }
 
 /** `databaseUrl`: a Postgres of the test's own (e.g. one it stops) instead of the shared one. */
@@ -65,6 +68,8 @@ export async function pipelineBed(options: { databaseUrl?: string } = {}) {
           interval_seconds: spec.intervalSeconds ?? null,
           timeout_ms: spec.timeoutMs ?? null,
           keyword: spec.keyword ?? null,
+          ...spec.confirmations === undefined ? {} : { confirmations: spec.confirmations },
+          ...spec.quorum === undefined ? {} : { quorum: spec.quorum },
         }));
         const inserted = await pg.sql`insert into websites ${pg.sql(rows)} returning id`;
         ids.push(...inserted.map((r) => r.id as string));

@@ -4,35 +4,23 @@
  */
 import assert from "node:assert/strict";
 import { connectPostgres } from "../../db/postgres/client.ts";
-import { incidentEventSchema } from "../../lib/incident_event.ts";
 import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
 import { relayIncidentEvents } from "../../worker/evaluation/event_relay.ts";
-import type { CheckRow } from "../../worker/result_store.ts";
+import { checkRow as row, streamEvents } from "../helpers/incidents.ts";
 import { type PipelineBed, pipelineBed } from "../helpers/pipeline.ts";
 
-function row(websiteId: string, region: string, slot: number, up: boolean): CheckRow {
-  return {
-    website_id: websiteId,
-    region_id: region,
-    scheduled_at: slot,
-    checked_at: slot,
-    outcome: up ? "up" : "down",
-    http_status: up ? 200 : 503,
-    response_ms: 12,
-    error_kind: up ? "" : "status",
-    error_message: up ? "" : "expected 2xx or 3xx, got 503",
-  };
-}
-
-async function streamEvents(bed: PipelineBed) {
-  const entries = await bed.redis.xrange(bed.keys.incidentEvents, "-", "+");
-  return entries.map(([, fields]) => incidentEventSchema.parse(JSON.parse(fields[1])));
-}
-
-async function monitor(bed: PipelineBed, regions: string[], quorum: string, confirmations = 1) {
-  const [id] = await bed.addWebsites(1, { url: "https://example.com/", regions });
-  await bed.pg.sql`update websites set quorum = ${quorum}::quorum,
-    confirmations = ${confirmations} where id = ${id}`;
+async function monitor(
+  bed: PipelineBed,
+  regions: string[],
+  quorum: "any" | "half" | "all",
+  confirmations = 1,
+) {
+  const [id] = await bed.addWebsites(1, {
+    url: "https://example.com/",
+    regions,
+    quorum,
+    confirmations,
+  });
   return id;
 }
 
@@ -120,6 +108,131 @@ Deno.test("results of a deleted website are skipped, the batch still applies", a
     const incidents = await bed.pg.sql`select website_id from incidents`;
     assert.deepEqual(incidents.map((r) => r.website_id), [kept]);
   } finally {
+    await bed.close();
+  }
+});
+
+Deno.test("late results after newer up results that only moved the slot are ignored", async () => {
+  const bed = await pipelineBed();
+  try {
+    const id = await monitor(bed, ["ams"], "any", 1);
+    await evaluateStoredResults(bed.pg.sql, [row(id, "ams", 10, true)]);
+    const summary = await evaluateStoredResults(bed.pg.sql, [
+      row(id, "ams", 11, true),
+      row(id, "ams", 12, true),
+    ]);
+    assert.equal(summary.settled, 2, "a region that is up takes the one-statement way");
+    // Checked before slot 12 and stored after it (a slow check, a redelivery).
+    await evaluateStoredResults(bed.pg.sql, [row(id, "ams", 11, true)]);
+    await evaluateStoredResults(bed.pg.sql, [row(id, "ams", 11, false)]);
+    assert.equal((await bed.pg.sql`select 1 from incidents`).length, 0);
+    const [state] = await bed.pg.sql`select failing, last_slot from region_states`;
+    assert.deepEqual([state.failing, Number(state.last_slot)], [false, 12]);
+  } finally {
+    await bed.close();
+  }
+});
+
+Deno.test("an up result of a region that is up still opens the incident a lowered quorum calls for", async () => {
+  const bed = await pipelineBed();
+  try {
+    const id = await monitor(bed, ["ams", "iad"], "all", 1);
+    await evaluateStoredResults(bed.pg.sql, [row(id, "ams", 10, true), row(id, "iad", 10, false)]);
+    assert.equal((await bed.pg.sql`select 1 from incidents`).length, 0, "one of two is not all");
+    await bed.pg.sql`update websites set quorum = 'any' where id = ${id}`;
+    const summary = await evaluateStoredResults(bed.pg.sql, [row(id, "ams", 11, true)]);
+    assert.equal(summary.events, 1);
+    const incidents = await bed.pg.sql`select regions from incidents where resolved_at is null`;
+    assert.deepEqual(incidents.map((r) => r.regions), [["iad"]]);
+  } finally {
+    await bed.close();
+  }
+});
+
+Deno.test("up results of one region and failures of another, in two workers at once, open one incident per monitor and lose no slot", async () => {
+  const bed = await pipelineBed();
+  // Two workers: ams's batches take the one-statement way, iad's the full evaluation, over
+  // the same monitors and rows, at the same moments (locks in one order: no deadlock).
+  const pools = [0, 1].map(() => connectPostgres(bed.env.DATABASE_URL, { max: 1 }));
+  try {
+    const ids = await bed.addWebsites(200, {
+      url: "https://example.com/",
+      regions: ["ams", "iad"],
+      quorum: "any",
+      confirmations: 2,
+    });
+    const batch = (region: string, slot: number, up: boolean) =>
+      ids.map((id) => row(id, region, slot, up));
+    for (const slot of [1, 2]) {
+      await evaluateStoredResults(bed.pg.sql, [
+        ...batch("ams", slot, true),
+        ...batch("iad", slot, true),
+      ]);
+    }
+    let settled = 0;
+    for (let slot = 3; slot <= 8; slot++) {
+      const [ams] = await Promise.all([
+        evaluateStoredResults(pools[0].sql, batch("ams", slot, true)),
+        evaluateStoredResults(pools[1].sql, batch("iad", slot, slot === 8)),
+      ]);
+      settled += ams.settled;
+    }
+    assert.ok(settled > 0, "ams's results took the one-statement way");
+    await relayIncidentEvents(bed.pg.sql, bed.redis, bed.keys);
+    const events = await streamEvents(bed);
+    assert.equal(events.filter((e) => e.type === "opened").length, ids.length);
+    const states = await bed.pg.sql`select region, last_slot from region_states`;
+    assert.equal(states.length, 2 * ids.length);
+    assert.ok(states.every((s) => Number(s.last_slot) === 8), "every region at its newest slot");
+    const open = await bed.pg.sql`select regions from incidents where resolved_at is null`;
+    assert.equal(open.length, ids.length, "iad up once of two: still open");
+    assert.ok(open.every((r) => r.regions.join() === "iad"));
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+    await bed.close();
+  }
+});
+
+Deno.test("up results waiting for a monitor another worker holds lock nothing after it (no deadlock)", async () => {
+  const bed = await pipelineBed();
+  const [holder, worker] = [0, 1].map(() => connectPostgres(bed.env.DATABASE_URL, { max: 1 }));
+  try {
+    const [first, second] =
+      (await bed.addWebsites(2, { url: "https://example.com/", regions: ["ams"] }))
+        .sort(); // the order Postgres sorts uuids in
+    for (const slot of [1, 2]) {
+      await evaluateStoredResults(bed.pg.sql, [
+        row(first, "ams", slot, true),
+        row(second, "ams", slot, true),
+      ]);
+    }
+    const [{ pid }] = await worker.sql`select pg_backend_pid() as pid`;
+    let evaluation: Promise<{ settled: number }> | undefined;
+    await holder.sql.begin(async (tx) => {
+      // As the full evaluation of another worker does: the rows of its monitors, in order.
+      await tx`select 1 from region_states where website_id = ${first} for update`;
+      evaluation = evaluateStoredResults(worker.sql, [
+        row(second, "ams", 3, true),
+        row(first, "ams", 3, true),
+      ]);
+      evaluation.catch(() => {}); // awaited below; a deadlock fails the test there
+      const deadline = Date.now() + 10_000;
+      while (
+        !(await bed.pg.sql`select 1 from pg_stat_activity
+          where pid = ${pid} and wait_event_type = 'Lock'`).length
+      ) {
+        if (Date.now() > deadline) throw new Error("the evaluation never waited for the lock");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // The waiting evaluation must not hold the second monitor meanwhile.
+      await tx`set local lock_timeout = '3s'`;
+      await tx`select 1 from region_states where website_id = ${second} for update`;
+    });
+    assert.equal((await evaluation!).settled, 2);
+    const states = await bed.pg.sql`select last_slot from region_states`;
+    assert.deepEqual(states.map((s) => Number(s.last_slot)), [3, 3]);
+  } finally {
+    await Promise.all([holder.close(), worker.close()]);
     await bed.close();
   }
 });

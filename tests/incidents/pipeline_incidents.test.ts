@@ -4,26 +4,25 @@
  * outage. Every transition must be on the incident stream exactly once.
  */
 import assert from "node:assert/strict";
-import { incidentEventSchema } from "../../lib/incident_event.ts";
+import { streamEvents } from "../helpers/incidents.ts";
 import { eventually, type PipelineBed, pipelineBed, startTarget } from "../helpers/pipeline.ts";
 import { spawnProcess } from "../helpers/processes.ts";
 import { literal, sql } from "../../db/clickhouse/sql.ts";
-
-async function streamEvents(bed: PipelineBed) {
-  const entries = await bed.redis.xrange(bed.keys.incidentEvents, "-", "+");
-  return entries.map(([, fields]) => incidentEventSchema.parse(JSON.parse(fields[1])));
-}
 
 /** A monitor checked every second. */
 async function monitor(
   bed: PipelineBed,
   url: string,
   regions: string[],
-  settings: { quorum: string; confirmations: number },
+  settings: { quorum: "any" | "half" | "all"; confirmations: number },
 ) {
-  const [id] = await bed.addWebsites(1, { url, regions, intervalSeconds: 1, timeoutMs: 3_000 });
-  await bed.pg.sql`update websites set quorum = ${settings.quorum}::quorum,
-    confirmations = ${settings.confirmations} where id = ${id}`;
+  const [id] = await bed.addWebsites(1, {
+    url,
+    regions,
+    intervalSeconds: 1,
+    timeoutMs: 3_000,
+    ...settings,
+  });
   return id;
 }
 

@@ -137,3 +137,20 @@ Deno.test("regions that join an open incident are recorded; removed regions do n
   const { open } = feed(monitor, [[down("ams", 10)], [down("iad", 20)], [down("fra", 30)]]);
   assert.deepEqual(open!.regions, ["ams", "iad"]);
 });
+
+Deno.test("an up result leaves a region that is up as it was, after an outage too (only its slot moves)", () => {
+  const monitor: Monitor = { regions: ["ams"], confirmations: 2, quorum: "any" };
+  const { states } = feed(monitor, [
+    [up("ams", 10)],
+    [down("ams", 20)],
+    [down("ams", 30)],
+    [up("ams", 40)],
+    [up("ams", 50)], // recovered
+  ]);
+  const recovered = states.get("ams")!;
+  const outcome = evaluateMonitor(monitor, states, null, [up("ams", 60)]);
+  assert.deepEqual(outcome.changed.get("ams"), { ...recovered, lastSlot: 60 });
+  assert.deepEqual(outcome.transitions, []);
+  const fresh = evaluateMonitor(monitor, new Map(), null, [up("ams", 10)]).changed.get("ams")!;
+  assert.deepEqual([fresh.failures, fresh.successes, fresh.failing], [0, 0, false]);
+});

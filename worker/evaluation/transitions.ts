@@ -31,6 +31,7 @@ export interface RegionState {
   /** Epoch seconds of the newest slot applied. */
   lastSlot: number;
   failures: number;
+  /** Successes in a row on a failing region's way back; 0 while it is not failing. */
   successes: number;
   failing: boolean;
   /** The first failure of the current streak (epoch ms), kept while the region is failing. */
@@ -145,8 +146,13 @@ function applyResult(state: RegionState, result: CheckResult, confirmations: num
   const next = { ...state, lastSlot: result.slot };
   if (result.up) {
     next.failures = 0;
-    next.successes = Math.min(state.successes + 1, confirmations);
-    if (next.successes >= confirmations) next.failing = false;
+    // Counted only on the way back, so an up result leaves a region that is up exactly as
+    // it was (the evaluation then only moves its last slot: settled.ts).
+    next.successes = state.failing ? Math.min(state.successes + 1, confirmations) : 0;
+    if (next.successes >= confirmations) {
+      next.failing = false;
+      next.successes = 0;
+    }
   } else {
     // A failing region keeps the first failure of its outage through short recoveries.
     if (state.failures === 0 && !state.failing) {
