@@ -7,6 +7,7 @@
  */
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
 import { literal, sql } from "../../db/clickhouse/sql.ts";
+import { rowsInChunks } from "../../db/clickhouse/chunks.ts";
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
 import { uptimePercent } from "../../lib/uptime.ts";
@@ -67,4 +68,43 @@ export async function readUptime24h(
     const value = values[i];
     return [id, value === null || value === "null" ? null : Number(value)];
   }));
+}
+
+/**
+ * The same figures computed on demand, when the publisher has not published them (a fresh
+ * start, or no publisher): whole hours from the hourly rollup, the hour under way from the
+ * checks themselves (the rollup trails them by up to a minute, and a monitor
+ * added a minute ago must not read "no data"). Both count each check once.
+ */
+export async function computeUptime24h(
+  ch: ClickHouse,
+  ids: string[],
+  now: number,
+): Promise<Map<string, number | null>> {
+  const uptime = new Map<string, number | null>();
+  if (!ids.length) return uptime;
+  const since = new Date(windowStart(now));
+  const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
+  const rows = await rowsInChunks<{ website_id: string; n: string; up: string }, string>(
+    ch,
+    ids,
+    (chunk) => {
+      const list = literal.uuidList(chunk);
+      return sql`SELECT website_id, sum(n) AS n, sum(up) AS up FROM (
+       SELECT website_id, sum(checks) AS n, sum(up_checks) AS up
+       FROM checks_hourly FINAL
+       WHERE website_id IN ${list}
+         AND hour >= ${literal.dateTime(since)} AND hour < ${literal.dateTime(new Date(hour))}
+       GROUP BY website_id
+       UNION ALL
+       SELECT website_id, uniqExact(region_id, scheduled_at) AS n,
+              uniqExactIf(region_id, scheduled_at, outcome = 'up') AS up
+       FROM checks
+       WHERE website_id IN ${list} AND scheduled_at >= ${literal.dateTime(new Date(hour))}
+       GROUP BY website_id
+     ) GROUP BY website_id`;
+    },
+  );
+  for (const row of rows) uptime.set(row.website_id, uptimePercent(Number(row.up), Number(row.n)));
+  return uptime;
 }

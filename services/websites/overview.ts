@@ -8,13 +8,11 @@ import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { websites } from "../../db/postgres/schema.ts";
 import { literal, sql } from "../../db/clickhouse/sql.ts";
-import { rowsInChunks } from "../../db/clickhouse/chunks.ts";
 import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 import { overallState, type RegionState, regionState } from "../../lib/live_status.ts";
-import { uptimePercent } from "../../lib/uptime.ts";
 import type { Actor, Services } from "../context.ts";
 import { log } from "../../lib/logger.ts";
-import { readUptime24h } from "../uptime/uptime_24h.ts";
+import { computeUptime24h, readUptime24h } from "../uptime/uptime_24h.ts";
 import { timed } from "../../lib/server_timing.ts";
 
 export const STRIP_LENGTH = 30;
@@ -119,7 +117,7 @@ export async function websiteOverview(
     timed(
       "uptime",
       readUptime24h(services.redis, services.keys, ids).then((published) =>
-        published ?? uptime24h(services, ids, now)
+        published ?? computeUptime24h(services.ch, ids, now)
       ),
     ).catch(resultsFailed),
   ]);
@@ -238,45 +236,6 @@ async function liveStatuses(
     const [error, hash] = replies[i] ?? [];
     return error ? null : hash as Record<string, string>;
   });
-}
-
-/**
- * Uptime over the last 24 hours, when the publisher has not published it (a fresh start,
- * or no publisher): whole hours from the hourly rollup, the hour under way
- * from the checks themselves (the rollup trails them by up to a minute, and a monitor
- * added a minute ago must not read "no data"). Both count each check once.
- */
-async function uptime24h(
-  services: Services,
-  ids: string[],
-  now: number,
-): Promise<Map<string, number | null>> {
-  const uptime = new Map<string, number | null>();
-  if (!ids.length) return uptime;
-  const hour = Math.floor(now / 3_600_000) * 3_600_000;
-  const since = new Date(hour - 23 * 3_600_000);
-  const rows = await rowsInChunks<{ website_id: string; n: string; up: string }, string>(
-    services.ch,
-    ids,
-    (chunk) => {
-      const list = literal.uuidList(chunk);
-      return sql`SELECT website_id, sum(n) AS n, sum(up) AS up FROM (
-       SELECT website_id, sum(checks) AS n, sum(up_checks) AS up
-       FROM checks_hourly FINAL
-       WHERE website_id IN ${list}
-         AND hour >= ${literal.dateTime(since)} AND hour < ${literal.dateTime(new Date(hour))}
-       GROUP BY website_id
-       UNION ALL
-       SELECT website_id, uniqExact(region_id, scheduled_at) AS n,
-              uniqExactIf(region_id, scheduled_at, outcome = 'up') AS up
-       FROM checks
-       WHERE website_id IN ${list} AND scheduled_at >= ${literal.dateTime(new Date(hour))}
-       GROUP BY website_id
-     ) GROUP BY website_id`;
-    },
-  );
-  for (const row of rows) uptime.set(row.website_id, uptimePercent(Number(row.up), Number(row.n)));
-  return uptime;
 }
 
 /**
