@@ -30,6 +30,25 @@ export const metrics = {
     buckets: CHECK_BUCKETS,
     registers,
   }),
+  checksRerun: new Counter({
+    name: "uptime_worker_checks_rerun_total",
+    help: "Checks that timed out while the worker's own event loop was held up: " +
+      "not stored, handed back to be run again.",
+    labelNames: ["region"] as const,
+    registers,
+  }),
+  eventLoopDelay: new Gauge({
+    name: "uptime_worker_event_loop_delay_seconds",
+    help: "How late the worker's event loop ran callbacks, the most over the last half second.",
+    labelNames: ["region"] as const,
+    registers,
+  }),
+  checkLimit: new Gauge({
+    name: "uptime_worker_check_limit",
+    help: "Checks the worker runs at once now: WORKER_CONCURRENCY, less while its loop is late.",
+    labelNames: ["region"] as const,
+    registers,
+  }),
   deadLetters: new Counter({
     name: "uptime_dead_letters_total",
     help: "Tasks set aside in the dead-letter stream, by region.",

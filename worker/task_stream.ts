@@ -79,12 +79,20 @@ export class TaskStream {
     return reply[0][1].map(([id, fields]) => toDelivery(id, fields, 1));
   }
 
+  /** Whether the last reclaim reached the end of the group's pending tasks. */
+  get reclaimedAll(): boolean {
+    return this.#reclaimCursor === "0-0";
+  }
+
   /**
-   * Takes over tasks idle longer than RECLAIM_IDLE_MS (their worker died). Those handed
-   * out more than `maxDeliveries` times go to the dead-letter stream and are acknowledged.
+   * Takes over tasks idle longer than RECLAIM_IDLE_MS (their worker died, or one handed
+   * them back). Those handed out more than `maxDeliveries` times go to the dead-letter
+   * stream and are acknowledged. Each call goes on where the last one stopped, or from the
+   * oldest pending task with `fromStart`.
    */
-  async reclaim(count: number): Promise<Delivery[]> {
+  async reclaim(count: number, fromStart = false): Promise<Delivery[]> {
     const { redis, keys, consumer, reclaimIdleMs } = this.#o;
+    if (fromStart) this.#reclaimCursor = "0-0";
     const [next, entries] = await redis.xautoclaim(
       this.stream,
       keys.consumerGroup,

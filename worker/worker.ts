@@ -1,7 +1,9 @@
 /**
  * The worker loop: read tasks of this region (new ones, and ones a dead worker left),
  * drop those no longer wanted, run the checks concurrently up to a bound, store the
- * results and only then acknowledge. On shutdown it stops reading, lets running checks
+ * results and only then acknowledge. The bound shrinks while the event loop runs late
+ * (intake.ts), and a check that timed out while the loop was held up is handed back to
+ * run again, never stored as down. On shutdown it stops reading, lets running checks
  * finish, flushes and acknowledges.
  */
 import type postgres from "postgres";
@@ -22,6 +24,7 @@ import { sleep } from "../lib/async.ts";
 import { evaluateStoredResults } from "./evaluation/evaluate.ts";
 import { relayIncidentEvents } from "./evaluation/event_relay.ts";
 import { backoffDelay } from "../lib/backoff.ts";
+import { Intake, timedOutByOwnDelay } from "./intake.ts";
 
 export interface WorkerOptions {
   sql: postgres.Sql;
@@ -50,6 +53,8 @@ export interface WorkerStats {
   stored: number;
   dropped: number;
   deadLettered: number;
+  /** Checks that timed out while this worker was held up, handed back to run again. */
+  rerun: number;
 }
 
 const READ_BLOCK_MS = 1_000;
@@ -58,17 +63,24 @@ const RELAY_SWEEP_MS = 5_000;
 
 export class Worker {
   readonly consumer: string;
-  readonly stats: WorkerStats = { checked: 0, stored: 0, dropped: 0, deadLettered: 0 };
+  readonly stats: WorkerStats = { checked: 0, stored: 0, dropped: 0, deadLettered: 0, rerun: 0 };
   #o: WorkerOptions;
   #stream: TaskStream;
   #store: ResultStore;
   #watchdog: Watchdog;
   #liveness: ConsumerLiveness;
+  #intake: Intake;
   /** Running checks and their stream ids. */
   #running = new Map<Promise<void>, string>();
   /** Aborts checks still running when the shutdown deadline nears. */
   #cutOff = new AbortController();
   #unfinished: string[] = [];
+  /** Checks our own delay made inconclusive, on their way back to the group. */
+  #handBack: string[] = [];
+  #handingBack: Promise<void> | null = null;
+  /** Handed-back tasks wait in the group: reclaim from the oldest at the next chance. */
+  #reclaimSoon = false;
+  #reclaimFromStart = false;
   #readAhead: Delivery[] = [];
   #capacityFreed: (() => void) | null = null;
   /** Stored results waiting for their incident evaluation (kept claimed meanwhile). */
@@ -104,6 +116,12 @@ export class Worker {
       region: options.region,
       consumer: this.consumer,
     });
+    this.#intake = new Intake({
+      max: options.concurrency,
+      region: options.region,
+      running: () => this.#running.size,
+      onRoom: () => this.#wake(),
+    });
     this.#watchdog = new Watchdog({
       stallMs: 10_000,
       noProgressMs: options.noProgressMs ?? 300_000,
@@ -111,11 +129,17 @@ export class Worker {
     });
   }
 
+  /** Checks running now. */
+  get running(): number {
+    return this.#running.size;
+  }
+
   /** Runs until `signal` aborts, then drains; resolves when everything is acknowledged. */
   async run(signal: AbortSignal): Promise<void> {
     await this.#stream.ensureGroup();
     await this.#liveness.start();
     this.#watchdog.start();
+    this.#intake.start();
     const keepClaimed = setInterval(() => {
       this.#stream.touch(this.#heldIds()).catch(() => {});
     }, Math.max(1_000, this.#o.reclaimIdleMs / 3));
@@ -139,16 +163,24 @@ export class Worker {
           let batch: Delivery[] = [];
           if (Date.now() - lastTakeover >= TAKEOVER_EVERY_MS) {
             batch = await this.#takeOverFromDead(wanted);
-            // More left than fitted: take the rest as soon as there is room.
-            lastTakeover = batch.length >= wanted ? 0 : Date.now();
+            // Took some: look again as soon as there is room, for the rest or to remove
+            // the consumer this emptied.
+            lastTakeover = batch.length ? 0 : Date.now();
           }
           if (
-            !batch.length && Date.now() - lastReclaim >= Math.min(this.#o.reclaimIdleMs, 30_000)
+            !batch.length && (this.#reclaimSoon ||
+              Date.now() - lastReclaim >= Math.min(this.#o.reclaimIdleMs, 30_000))
           ) {
             lastReclaim = Date.now();
-            batch = await this.#stream.reclaim(wanted);
+            const fromStart = this.#reclaimFromStart;
+            this.#reclaimFromStart = false;
+            batch = await this.#stream.reclaim(wanted, fromStart);
+            // A hand-back meanwhile asks for another pass from the start.
+            if (this.#stream.reclaimedAll && !this.#reclaimFromStart) this.#reclaimSoon = false;
           }
           if (!batch.length) batch = await this.#stream.read(wanted, READ_BLOCK_MS);
+          // The stream had at least as much as there was room for.
+          if (batch.length >= wanted) this.#intake.demand();
           await this.#accept(batch);
           failures = 0;
         } catch (error) {
@@ -163,6 +195,7 @@ export class Worker {
       clearInterval(keepClaimed);
       clearInterval(reportStats);
       clearInterval(sweepOutbox);
+      this.#intake.stop();
       await this.#drain();
       await this.#leaveGroup();
       this.#watchdog.stop();
@@ -222,24 +255,32 @@ export class Worker {
   }
 
   /**
-   * How many tasks to read now. Besides the running checks, up to half as many again
+   * How many tasks to read now: none while the event loop runs late (they stay in the
+   * stream for other workers). Besides the running checks, up to half as many again
    * wait here read ahead, so a check that ends is replaced at once instead of after a
    * round trip to Redis and Postgres; 0 until a quarter of that is free, so reads and
    * lookups come in batches.
    */
   #wanted(): number {
     const bufferLimit = this.#o.maxBuffered ?? 20_000;
-    if (this.#store.pending >= bufferLimit) return 0;
-    const limit = this.#o.concurrency + Math.ceil(this.#o.concurrency / 2);
+    if (this.#store.pending >= bufferLimit || !this.#intake.open) return 0;
+    const limit = this.#intake.limit + Math.ceil(this.#intake.limit / 2);
     const free = limit - this.#running.size - this.#readAhead.length;
     return free >= Math.ceil(limit / 4) ? free : 0;
   }
 
   /** Starts read-ahead checks while slots are free. */
   #fill(): void {
-    while (this.#running.size < this.#o.concurrency && this.#readAhead.length) {
+    while (this.#running.size < this.#intake.limit && this.#readAhead.length) {
       this.#start(this.#readAhead.shift()!);
     }
+    if (this.#readAhead.length) this.#intake.demand();
+  }
+
+  /** Lets the read loop go on if it waits for room. */
+  #wake(): void {
+    this.#capacityFreed?.();
+    this.#capacityFreed = null;
   }
 
   /** Sorts a batch: invalid → dead letters; stale, deleted or paused → acknowledged; rest → run. */
@@ -285,6 +326,7 @@ export class Worker {
   #start(delivery: Delivery): void {
     const task = delivery.task!;
     const startedAt = Date.now();
+    const loopMark = this.#intake.loop.total();
     const options = {
       allowPrivateTargets: this.#o.allowPrivateTargets,
       signal: this.#cutOff.signal,
@@ -310,6 +352,13 @@ export class Worker {
     const running: Promise<void> = checked.then((result) => {
       // Cut off by shutdown: no result to store; the task goes back to the group.
       if (this.#cutOff.signal.aborted) return void this.#unfinished.push(delivery.id);
+      // Our loop held up, not the target: this timeout says nothing about the site.
+      const ownDelayMs = this.#intake.loop.total() - loopMark;
+      if (result.errorKind === "timeout" && timedOutByOwnDelay(ownDelayMs, task.timeoutMs)) {
+        this.stats.rerun++;
+        this.#intake.rerun(ownDelayMs);
+        return this.#giveBack(delivery.id);
+      }
       this.stats.checked++;
       metrics.checks.inc({ region: this.#o.region, outcome: result.outcome });
       metrics.checkDuration.observe({ region: this.#o.region }, (Date.now() - startedAt) / 1000);
@@ -331,7 +380,11 @@ export class Worker {
           tls_ms: result.timings.tlsMs,
           ttfb_ms: result.timings.ttfbMs,
           cert_days_left: result.certDaysLeft,
-          degraded: result.degraded ? 1 : 0,
+          // Slow because of us is not slow: degraded only by the target's own share.
+          degraded: result.degraded &&
+              result.responseMs - ownDelayMs > (task.degradedMs ?? Infinity)
+            ? 1
+            : 0,
         },
       });
     }).catch((error) => {
@@ -340,8 +393,7 @@ export class Worker {
     }).finally(() => {
       this.#running.delete(running);
       this.#fill();
-      this.#capacityFreed?.();
-      this.#capacityFreed = null;
+      this.#wake();
     });
     this.#running.set(running, delivery.id);
   }
@@ -398,6 +450,23 @@ export class Worker {
       });
   }
 
+  /** Hands a task back to the group in a batch with others, for any worker to run again. */
+  #giveBack(id: string): void {
+    if (this.#draining) return void this.#unfinished.push(id);
+    this.#handBack.push(id);
+    this.#handingBack ??= this.#handBackAll();
+  }
+
+  async #handBackAll(): Promise<void> {
+    await Promise.resolve(); // the other checks that timed out in the same turn join
+    while (this.#handBack.length) await this.#release(this.#handBack.splice(0));
+    // In the same turn as the last look at the list: a later id starts a new round.
+    this.#handingBack = null;
+    this.#reclaimSoon = true;
+    this.#reclaimFromStart = true;
+    this.#wake();
+  }
+
   async #drain(): Promise<void> {
     this.#draining = true;
     // Read ahead but not started: hand back at once, for another worker to run now.
@@ -411,6 +480,7 @@ export class Worker {
     );
     await Promise.allSettled(this.#running.keys());
     clearTimeout(cutOff);
+    await this.#handingBack;
     await this.#release(this.#unfinished.splice(0));
     const stored = await this.#store.drain(deadline);
     // Whatever is left stays pending in Redis and is reclaimed by another worker.
