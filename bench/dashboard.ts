@@ -183,7 +183,7 @@ async function seed(ownerId: string): Promise<string[]> {
   }
   // The merges ClickHouse runs after a million-row load happen now, not during the loads
   // (the same rows, in the merged parts an older table has).
-  await ch.client.command({ query: "OPTIMIZE TABLE checks FINAL" });
+  await ch.command(sql`OPTIMIZE TABLE checks FINAL`);
   // What the leading publisher does every minute.
   await rollUpRecentHours(ch);
   await refreshUptime24h(ch, server.services.redis, server.services.keys);
