@@ -99,6 +99,15 @@ Deno.test("chunks stay within the budget and cover every item once, in order", (
     )
   );
   assert.deepEqual(listed, ids);
+  assert.equal(queries.length, Math.ceil((ids.length * 80) / budget), "no more chunks than needed");
+
+  // Items of uneven size (two short ones first, then multibyte ones): chunks are re-cut.
+  const names = ["a", "b", ...Array.from({ length: 300 }, (_, i) => `région ✓ ${i} `.repeat(8))];
+  const byName = (chunk: readonly string[]) =>
+    sql`SELECT 1 WHERE region_id IN ${literal.list(chunk, literal.string)}`;
+  const cut = chunkQueries(names, byName, 4_096);
+  for (const q of cut) assert.ok(new TextEncoder().encode(q.text).length <= 4_096);
+  assert.equal(cut.map((q) => q.text).join("").split("'région").length - 1, 300);
 });
 
 Deno.test("20,000 websites, too many for one query, are answered in chunks below max_query_size", async () => {

@@ -35,28 +35,47 @@ export async function rowsInChunks<T, I>(
 
 /**
  * The queries over `items`, each at most `budget` bytes long unless it names a single
- * item. A list that fits is one query, rendered once; a longer one is cut into as many
- * equal chunks as its size asks for, and a chunk that still does not fit is cut again.
+ * item. The query rendered for one item and for two tells its fixed size and the size of
+ * an item, hence how many items a chunk holds; the items are then split into that many
+ * equal chunks, each rendered once, and a chunk that still does not fit (items of
+ * uneven size) is halved.
  */
 export function chunkQueries<I>(
   items: readonly I[],
   query: (chunk: readonly I[]) => Sql,
   budget: number,
 ): Sql[] {
+  let perChunk = items.length;
+  if (items.length > 1) {
+    const one = byteLength(query(items.slice(0, 1)));
+    const perItem = Math.max(1, byteLength(query(items.slice(0, 2))) - one);
+    perChunk = Math.max(1, Math.floor((budget - (one - perItem)) / perItem));
+  }
+  const chunks = Math.ceil(items.length / perChunk);
+  const size = Math.ceil(items.length / chunks);
   const queries: Sql[] = [];
   const plan = (chunk: readonly I[]) => {
-    const whole = query(chunk);
-    // A UTF-16 code unit is 1 to 3 bytes of UTF-8 (a surrogate pair 4 for 2): encode only
-    // when the length alone cannot tell whether the text fits.
-    const { length } = whole.text;
-    const bytes = length > budget || length * 3 <= budget
-      ? length
-      : encoder.encode(whole.text).byteLength;
-    if (bytes <= budget || chunk.length === 1) return void queries.push(whole);
-    const parts = Math.min(chunk.length, Math.ceil(bytes / budget));
-    const size = Math.ceil(chunk.length / parts);
-    for (let i = 0; i < chunk.length; i += size) plan(chunk.slice(i, i + size));
+    const rendered = query(chunk);
+    if (chunk.length === 1 || fits(rendered.text, budget)) {
+      return void queries.push(rendered);
+    }
+    const half = Math.ceil(chunk.length / 2);
+    plan(chunk.slice(0, half));
+    plan(chunk.slice(half));
   };
-  plan(items);
+  for (let i = 0; i < items.length; i += size) plan(items.slice(i, i + size));
   return queries;
+}
+
+function byteLength(query: Sql): number {
+  return encoder.encode(query.text).byteLength;
+}
+
+/**
+ * Whether `text` is at most `budget` bytes of UTF-8. A UTF-16 code unit is 1 to 3 bytes
+ * (a surrogate pair 4 for 2), so the length alone mostly tells; encode only when not.
+ */
+function fits(text: string, budget: number): boolean {
+  if (text.length * 3 <= budget) return true;
+  return text.length <= budget && encoder.encode(text).byteLength <= budget;
 }
