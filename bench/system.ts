@@ -1,209 +1,236 @@
 /**
- * `deno task bench system`: the whole system's cost per check. Starts the real web,
- * publisher and worker processes against databases of this run's own, adds N websites
- * (straight into Postgres, not through the API) pointing at a local target, warms up, then
- * samples every process's CPU (utime + stime from /proc) and resident memory, the checks
- * per second counted at the target, and the delay from each result's slot to its check
- * (ClickHouse `checked_at - scheduled_at`, whole seconds). The servers' idle cost is
- * sampled first. Bounded: BENCH_LOADS (default "2000x20", websites × interval seconds,
- * comma-separated), BENCH_WARMUP_SECONDS (10), BENCH_SECONDS (30), BENCH_IDLE_SECONDS (5).
- * The three servers' figures include whatever else the machine runs against them.
+ * `deno task bench system`: what a user pays for the whole system. Starts the real web,
+ * publisher and worker processes (production entry points) against this run's own
+ * databases, adds the monitors of each load through the API (tRPC `website.create`),
+ * pointing at a local target in a process of its own, warms up, then samples every
+ * process's CPU (utime + stime from /proc, the three servers included) and resident
+ * memory, the checks per second counted at the target, the delay from each result's slot
+ * to its check (ClickHouse `checked_at - scheduled_at`, whole seconds) and Redis memory.
+ *
+ * In one run: the servers' idle cost, the system's idle cost with 0 monitors, each load of
+ * BENCH_LOADS, then a saturation run that adds monitors until the delay p99 passes 2 s.
+ * Settings (seconds unless named): BENCH_LOADS ("2000x20,20000x60", monitors × interval),
+ * BENCH_WARMUP_SECONDS (30), BENCH_SECONDS (60), BENCH_IDLE_SECONDS (20), BENCH_WORKERS (1),
+ * BENCH_SATURATION ("1000-12000+1000x2": checks/s from, to, step, × interval; "off"),
+ * BENCH_SATURATION_WARMUP_SECONDS (20), BENCH_SATURATION_SECONDS (30),
+ * BENCH_SATURATION_WORKERS (2: one per core). The three servers
+ * are private copies started for the run, so their figures are the system's alone;
+ * BENCH_SHARED_SERVERS=true uses the configured ones (figures then include other users').
  */
 import { migratePostgres } from "../db/postgres/migrate.ts";
 import { connectPostgres } from "../db/postgres/client.ts";
 import { migrateClickHouse } from "../db/clickhouse/migrations.ts";
 import { connectClickHouse } from "../db/clickhouse/client.ts";
-import { getConfig } from "../lib/config.ts";
 import { literal, sql } from "../db/clickhouse/sql.ts";
+import { parseConfig } from "../lib/config.ts";
+import { connectRedis } from "../lib/redis.ts";
+import { startTargetProcess } from "./support/processes.ts";
+import { type Sample, sample, serverPids } from "./support/proc_usage.ts";
+import { type Stack, startStack } from "./support/system_stack.ts";
+import { startPrivateServers } from "./support/private_servers.ts";
 
 const env = (name: string, fallback: string) => Deno.env.get(name) || fallback;
-const loads = env("BENCH_LOADS", "2000x20").split(",").map((load) => {
-  const [websites, interval] = load.split("x").map(Number);
-  return { websites, interval };
+const seconds = (name: string, fallback: number) => Number(env(name, String(fallback))) * 1000;
+const loads = env("BENCH_LOADS", "2000x20,20000x60").split(",").filter(Boolean).map((load) => {
+  const [monitors, interval] = load.split("x").map(Number);
+  return { monitors, interval };
 });
-const warmupMs = Number(env("BENCH_WARMUP_SECONDS", "10")) * 1000;
-const sampleMs = Number(env("BENCH_SECONDS", "30")) * 1000;
-const idleMs = Number(env("BENCH_IDLE_SECONDS", "5")) * 1000;
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const warmupMs = seconds("BENCH_WARMUP_SECONDS", 30);
+const sampleMs = seconds("BENCH_SECONDS", 60);
+const idleMs = seconds("BENCH_IDLE_SECONDS", 20);
+const workers = Number(env("BENCH_WORKERS", "1"));
+const saturationWorkers = Number(env("BENCH_SATURATION_WORKERS", "2"));
+const saturationSpec = env("BENCH_SATURATION", "1000-12000+1000x2");
+const saturation = /^(\d+)-(\d+)\+(\d+)x(\d+)$/.exec(saturationSpec);
+const satWarmupMs = seconds("BENCH_SATURATION_WARMUP_SECONDS", 20);
+const satSampleMs = seconds("BENCH_SATURATION_SECONDS", 30);
+/** The delay p99 (whole seconds) a sustained rate stays under, and the share it must reach. */
+const MAX_P99_S = 2;
+const MIN_ACHIEVED = 0.95;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** utime + stime in ms and RSS in MB of a process. */
-function usage(pid: number): { cpuMs: number; rssMb: number } {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const cpuMs = (Number(fields[11]) + Number(fields[12])) * 1000 / TICKS_PER_SECOND;
-    const rss = /VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
-    return { cpuMs, rssMb: rss ? Number(rss[1]) / 1024 : 0 };
-  } catch {
-    return { cpuMs: 0, rssMb: 0 }; // gone meanwhile
-  }
-}
-
-/** The pids of the three servers, by process name. */
-function serverPids(): Map<string, number[]> {
-  const names: [string, RegExp][] = [
-    ["redis", /^redis-server/],
-    ["clickhouse", /^clickhouse/],
-    ["postgres", /^postgres/],
-  ];
-  const pids = new Map<string, number[]>(names.map(([name]) => [name, []]));
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    let comm = "";
-    try {
-      comm = Deno.readTextFileSync(`/proc/${entry.name}/comm`).trim();
-    } catch {
-      continue;
-    }
-    for (const [name, pattern] of names) {
-      if (pattern.test(comm)) pids.get(name)!.push(Number(entry.name));
-    }
-  }
-  return pids;
-}
-
-/**
- * CPU % of one core and RSS of each group of processes over `ms`. Groups are looked up at
- * both ends: a server process that started meanwhile (a Postgres backend) counts in full,
- * one that ended counts nothing, so no figure is ever negative.
- */
-async function measure(
-  groups: () => Map<string, number[]>,
-  ms: number,
-  during?: () => number,
-) {
-  const before = new Map<number, number>();
-  for (const pids of groups().values()) for (const pid of pids) before.set(pid, usage(pid).cpuMs);
-  const count = during?.() ?? 0;
-  const began = performance.now();
-  await sleep(ms);
-  const elapsed = performance.now() - began;
-  const counted = (during?.() ?? 0) - count;
-  const figures = new Map<string, { cpuMs: number; rssMb: number }>();
-  for (const [name, pids] of groups()) {
-    let cpuMs = 0;
-    let rssMb = 0;
-    for (const pid of pids) {
-      const now = usage(pid);
-      cpuMs += Math.max(0, now.cpuMs - (before.get(pid) ?? 0));
-      rssMb += now.rssMb;
-    }
-    figures.set(name, { cpuMs, rssMb });
-  }
-  return { figures, elapsed, counted };
-}
-
-let requests = 0;
-const target = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
-  requests++;
-  return new Response("ok");
-});
-const targetUrl = `http://127.0.0.1:${target.addr.port}/`;
-
-const idle = await measure(serverPids, idleMs);
-const rows: string[][] = [];
-const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
-for (const [name, f] of idle.figures) {
-  row("idle", name, (f.cpuMs / idle.elapsed * 100).toFixed(2) + " %", f.rssMb.toFixed(0), "", "");
-}
-
-const base = getConfig();
-await migratePostgres(base.databaseUrl);
-await migrateClickHouse(base.clickhouseUrl, { retentionDays: 90 });
+const shared = env("BENCH_SHARED_SERVERS", "false") === "true";
+const servers = shared ? null : await startPrivateServers();
+const base = parseConfig({ ...Deno.env.toObject(), ...servers?.env });
+const serverGroups = servers ? servers.pids : serverPids;
+const intervals = [...loads.map((l) => l.interval), ...(saturation ? [Number(saturation[4])] : [])];
+const target = await startTargetProcess();
 const pg = connectPostgres(base.databaseUrl);
 const ch = connectClickHouse(base.clickhouseUrl);
-const [owner] = await pg.sql`
-  insert into users (email, password_hash) values ('bench@example.com', 'x') returning id`;
-for (const { websites, interval } of loads) {
-  const suffix = `${websites}x${interval}`;
-  await pg.sql`delete from websites`;
-  for (let i = 0; i < websites; i += 5_000) {
-    const batch = Array.from({ length: Math.min(5_000, websites - i) }, () => ({
-      owner_id: owner.id,
-      url: targetUrl,
-      regions: ["local"],
-      interval_seconds: interval,
-    }));
-    await pg.sql`insert into websites ${pg.sql(batch)}`;
-  }
-  const processEnv = {
-    ...Deno.env.toObject(),
-    // Keys of this load of their own, under the run's prefix (removed with the run).
-    REDIS_KEY_PREFIX: `${base.redisKeyPrefix}${suffix}:`,
-    REGION: "local",
-    PORT: "0",
-    MIN_INTERVAL_SECONDS: "10",
-  };
-  const children = new Map(
-    (["web", "publisher", "worker"] as const).map((name) => [
-      name,
-      new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", `${name}/main.ts`],
-        env: processEnv,
-        stdout: "null",
-        stderr: "inherit",
-      }).spawn(),
-    ]),
-  );
-  try {
-    await sleep(warmupMs);
-    const groups = () =>
-      new Map<string, number[]>([
-        ...[...children].map(([name, child]) => [name, [child.pid]] as [string, number[]]),
-        ...serverPids(),
-      ]);
-    const startedAt = Math.floor(Date.now() / 1000);
-    const load = await measure(groups, sampleMs, () => requests);
-    const endedAt = Math.floor(Date.now() / 1000);
-    const [delay] = await ch.rows<{ p50: number; p99: number }>(
-      sql`SELECT quantile(0.5)(checked_at - scheduled_at) AS p50,
-              quantile(0.99)(checked_at - scheduled_at) AS p99
-       FROM checks WHERE scheduled_at >= ${literal.dateTime(new Date(startedAt * 1000))}
-         AND scheduled_at < ${literal.dateTime(new Date(endedAt * 1000))}`,
-    );
-    const rate = load.counted / (load.elapsed / 1000);
-    const label = `${websites}×${interval}s`;
-    let cpuTotal = 0;
-    for (const [name, f] of load.figures) {
-      const perCheck = f.cpuMs / load.counted;
-      cpuTotal += perCheck;
-      row(
-        label,
-        name,
-        (f.cpuMs / load.elapsed * 100).toFixed(2) + " %",
-        f.rssMb.toFixed(0),
-        perCheck.toFixed(3),
-        "",
-      );
-    }
-    row(
-      label,
-      "total",
-      "",
-      "",
-      cpuTotal.toFixed(3),
-      `${rate.toFixed(1)} checks/s; delay p50 ${delay?.p50 ?? "?"} s, p99 ${delay?.p99 ?? "?"} s`,
-    );
-  } finally {
-    for (const child of children.values()) {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // exited already (its error is on stderr)
-      }
-    }
-    await Promise.all([...children.values()].map((child) => child.status));
-  }
-}
-await pg.close();
-await ch.close();
-await target.shutdown();
+const redis = connectRedis(base.redisUrl, { name: "bench" });
 
-const header = ["load", "process", "CPU (one core)", "RSS MB", "CPU ms/check", "notes"];
+const rows: string[][] = [];
+/** Each row is printed as it is measured too: a run cut short still shows its figures. */
+const row = (...cells: (string | number)[]) => {
+  rows.push(cells.map(String));
+  console.log(cells.join(" | "));
+};
+const pct = (s: Sample, cpuMs: number) => (cpuMs / s.elapsedMs * 100).toFixed(1) + " %";
+const machine = (s: Sample) => `machine busy ${(s.machineMs / s.elapsedMs * 100).toFixed(0)} %`;
+
+/** The rows of one sample: each process, then the system's and the servers' totals. */
+function report(label: string, s: Sample, notes: string) {
+  const perCheck = (ms: number) => s.counted ? (ms / s.counted).toFixed(3) : "";
+  let ours = 0, servers = 0, rss = 0;
+  for (const [name, f] of s.figures) {
+    const server = ["redis", "clickhouse", "postgres"].includes(name);
+    if (server) servers += f.cpuMs;
+    else (ours += f.cpuMs, rss += f.rssMb);
+    row(label, name, pct(s, f.cpuMs), perCheck(f.cpuMs), f.rssMb.toFixed(0), "");
+  }
+  row(label, "web+publisher+workers", pct(s, ours), perCheck(ours), rss.toFixed(0), "");
+  row(label, "total", pct(s, ours + servers), perCheck(ours + servers), "", notes);
+}
+
+async function delay(fromMs: number, toMs: number) {
+  const [d] = await ch.rows<{ p50: number; p99: number; n: string }>(
+    sql`SELECT quantile(0.5)(checked_at - scheduled_at) AS p50,
+            quantile(0.99)(checked_at - scheduled_at) AS p99, count() AS n
+     FROM checks WHERE scheduled_at >= ${literal.dateTime(new Date(fromMs + 999))}
+       AND scheduled_at < ${literal.dateTime(new Date(toMs - 2_000))}`,
+  );
+  return { p50: Number(d?.p50 ?? NaN), p99: Number(d?.p99 ?? NaN) };
+}
+
+/** Redis memory: the server's `used_memory` (shared) and the keys of this run's prefix. */
+async function redisMemory(prefix: string) {
+  const info = await redis.info("memory");
+  const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+  let cursor = "0", ours = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.memory("USAGE", key);
+    for (const [, bytes] of (await pipeline.exec()) ?? []) ours += Number(bytes ?? 0);
+  } while (cursor !== "0");
+  return `Redis ${(ours / 1048576).toFixed(1)} MB of keys (server ${
+    (used / 1048576).toFixed(0)
+  } MB)`;
+}
+
+/** Starts the processes with keys of their own under the run's prefix, and no websites. */
+async function stackFor(
+  name: string,
+  workerCount = workers,
+): Promise<{ stack: Stack; prefix: string }> {
+  await pg.sql`delete from websites`;
+  const prefix = `${base.redisKeyPrefix}${name}:`;
+  const stack = await startStack({
+    ...servers?.env,
+    REDIS_KEY_PREFIX: prefix,
+    REGION: "local",
+    // Limits of the account, not costs: a user may add this many, this often.
+    MIN_INTERVAL_SECONDS: String(Math.min(...intervals)),
+    WEBSITES_PER_USER: "100000",
+  }, workerCount);
+  return { stack, prefix };
+}
+
+const groups = (stack: Stack) => () =>
+  new Map<string, number[]>([
+    ...[...stack.pids].map(([name, pid]) => [name, [pid]] as [string, number[]]),
+    ...serverGroups(),
+  ]);
+
+try {
+  await migratePostgres(base.databaseUrl);
+  await migrateClickHouse(base.clickhouseUrl, { retentionDays: 90 });
+  const idle = await sample(serverGroups, idleMs);
+  for (const [name, f] of idle.figures) {
+    row("servers idle", name, pct(idle, f.cpuMs), "", f.rssMb.toFixed(0), "");
+  }
+  row(
+    "servers idle",
+    "total",
+    pct(idle, [...idle.figures.values()].reduce((a, f) => a + f.cpuMs, 0)),
+    "",
+    "",
+    machine(idle),
+  );
+
+  {
+    const { stack, prefix } = await stackFor("idle");
+    try {
+      await sleep(Math.min(warmupMs, 15_000));
+      const s = await sample(groups(stack), idleMs);
+      report("0 monitors", s, `${await redisMemory(prefix)}; ${machine(s)}`);
+    } finally {
+      await stack.stop();
+    }
+  }
+
+  for (const { monitors, interval } of loads) {
+    const label = `${monitors}×${interval}s`;
+    const { stack, prefix } = await stackFor(`${monitors}x${interval}`);
+    try {
+      const began = performance.now();
+      await stack.createMonitors(monitors, target.url, interval);
+      const createdIn = (performance.now() - began) / 1000;
+      await sleep(warmupMs);
+      const from = Date.now();
+      const s = await sample(groups(stack), sampleMs, target.requests);
+      const d = await delay(from, Date.now());
+      const rate = s.counted / (s.elapsedMs / 1000);
+      report(
+        label,
+        s,
+        `${rate.toFixed(0)} checks/s (offered ${(monitors / interval).toFixed(0)}); ` +
+          `delay p50 ${d.p50} s, p99 ${d.p99} s; ${await redisMemory(prefix)}; ` +
+          `created in ${createdIn.toFixed(0)} s via API; ${machine(s)}`,
+      );
+    } finally {
+      await stack.stop();
+    }
+  }
+
+  if (saturation) {
+    const [from, to, step, interval] = saturation.slice(1).map(Number);
+    const { stack, prefix } = await stackFor("saturation", saturationWorkers);
+    let sustained = 0;
+    let monitors = 0;
+    try {
+      for (let offered = from; offered <= to; offered += step) {
+        const wanted = offered * interval;
+        await stack.createMonitors(wanted - monitors, target.url, interval);
+        monitors = wanted;
+        await sleep(satWarmupMs);
+        const began = Date.now();
+        const s = await sample(groups(stack), satSampleMs, target.requests);
+        const d = await delay(began, Date.now());
+        const rate = s.counted / (s.elapsedMs / 1000);
+        const held = d.p99 < MAX_P99_S && rate >= offered * MIN_ACHIEVED;
+        report(
+          `sat ${offered}/s`,
+          s,
+          `${rate.toFixed(0)} checks/s of ${offered}; delay p50 ${d.p50} s, p99 ${d.p99} s` +
+            `${held ? "" : " (not sustained)"}; ${await redisMemory(prefix)}; ${machine(s)}`,
+        );
+        if (!held) break;
+        sustained = rate;
+      }
+    } finally {
+      await stack.stop();
+    }
+    row("saturation", "highest sustained", "", "", "", `${sustained.toFixed(0)} checks/s`);
+  }
+} finally {
+  redis.disconnect();
+  await pg.close();
+  await ch.close();
+  await target.stop();
+  await servers?.stop();
+}
+
+const header = ["load", "process", "CPU (one core)", "CPU ms/check", "RSS MB", "notes"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ").trimEnd();
+console.log(
+  `workers: ${workers} (saturation ${saturationWorkers}); servers: ${
+    shared ? "shared" : "private to this run"
+  }; ` +
+    "CPU ms per check counted at the target",
+);
 console.log(line(header));
 console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
 for (const r of rows) console.log(line(r));

@@ -5,7 +5,7 @@ import { log } from "../lib/logger.ts";
 import { redisKeys } from "../lib/redis_keys.ts";
 import { serverVersion } from "../db/clickhouse/client.ts";
 import { dropExpiredPartitions, supportsTtl } from "../db/clickhouse/retention.ts";
-import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
+import { rollUpCurrentHours, rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { refreshUptime24h } from "../services/uptime/uptime_24h.ts";
 import { LeaderLease } from "./leader_lease.ts";
 import { Publisher } from "./publisher.ts";
@@ -16,6 +16,8 @@ import { sweepMissedHeartbeats } from "./heartbeats.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 const ROLLUP_EVERY_MS = 60_000;
+/** How often the rollup also re-rolls the last hours for late results (rollup.ts). */
+const FULL_ROLLUP_EVERY_MS = 15 * 60_000;
 
 await runProcess("publisher", async (config, shutdown) => {
   const connections = await openConnections(config, "publisher");
@@ -67,11 +69,17 @@ await runProcess("publisher", async (config, shutdown) => {
 
   // The leader keeps the hourly rollup current; any instance could, one is enough.
   let rolling = false;
+  let lastFullRollup = 0;
   const rollUp = async () => {
     if (!publisher.isLeader || rolling) return;
     rolling = true;
     try {
-      await rollUpRecentHours(connections.ch);
+      if (Date.now() - lastFullRollup >= FULL_ROLLUP_EVERY_MS) {
+        await rollUpRecentHours(connections.ch);
+        lastFullRollup = Date.now();
+      } else {
+        await rollUpCurrentHours(connections.ch);
+      }
       await refreshUptime24h(connections.ch, connections.redis, keys);
     } catch (error) {
       log.error("rollup.failed", { error });

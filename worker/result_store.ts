@@ -3,6 +3,11 @@
  * rows or its oldest row is `flushDelayMs` old. A failed insert is retried with backoff
  * and its rows stay buffered (their tasks stay pending in Redis), so nothing is lost while
  * ClickHouse is away. Only after a batch is stored does `onStored` acknowledge it.
+ *
+ * A batch costs the same fixed work whatever its size (a ClickHouse part to write and
+ * merge, an incident-evaluation transaction, an acknowledgement and a live publish), so
+ * it waits up to a second for company: at a steady 100 checks/s, four batches a second
+ * cost the system about a third more CPU per check than one.
  */
 import type { ClickHouse } from "../db/clickhouse/client.ts";
 import { literal, sql } from "../db/clickhouse/sql.ts";
@@ -65,7 +70,7 @@ export class ResultStore {
     this.#o = {
       ...options,
       flushRows: options.flushRows ?? 2_000,
-      flushDelayMs: options.flushDelayMs ?? 250,
+      flushDelayMs: options.flushDelayMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 5_000,
     };
   }

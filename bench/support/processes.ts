@@ -13,8 +13,15 @@ export async function startTargetProcess(delayMs = 0) {
     text += new TextDecoder().decode(value);
   }
   reader.releaseLock();
+  const url = `http://127.0.0.1:${Number(text.trim())}/`;
   return {
-    url: `http://127.0.0.1:${Number(text.trim())}/`,
+    url,
+    pid: child.pid,
+    /** Requests served so far (checks that reached it). */
+    async requests(): Promise<number> {
+      const response = await fetch(`${url}__requests`, { signal: AbortSignal.timeout(10_000) });
+      return Number(await response.text());
+    },
     async stop() {
       child.kill("SIGTERM");
       await child.status;

@@ -1,0 +1,99 @@
+/**
+ * CPU time (utime + stime) and resident memory of processes, read from /proc (Linux), and
+ * a sampler that measures groups of processes over a span.
+ */
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+export interface Usage {
+  cpuMs: number;
+  rssMb: number;
+}
+
+/** utime + stime in ms and RSS in MB of a process; zeros when it is gone. */
+export function usage(pid: number): Usage {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const cpuMs = (Number(fields[11]) + Number(fields[12])) * 1000 / TICKS_PER_SECOND;
+    const rss = /VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+    return { cpuMs, rssMb: rss ? Number(rss[1]) / 1024 : 0 };
+  } catch {
+    return { cpuMs: 0, rssMb: 0 };
+  }
+}
+
+/** The pids of the three servers, by process name (every user's: they are shared). */
+export function serverPids(): Map<string, number[]> {
+  const names: [string, RegExp][] = [
+    ["redis", /^redis-server/],
+    ["clickhouse", /^clickhouse/],
+    ["postgres", /^postgres/],
+  ];
+  const pids = new Map<string, number[]>(names.map(([name]) => [name, []]));
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    let comm = "";
+    try {
+      comm = Deno.readTextFileSync(`/proc/${entry.name}/comm`).trim();
+    } catch {
+      continue;
+    }
+    for (const [name, pattern] of names) {
+      if (pattern.test(comm)) pids.get(name)!.push(Number(entry.name));
+    }
+  }
+  return pids;
+}
+
+/** Whole-machine CPU time (all cores, busy = everything but idle and iowait) in ms. */
+export function machineBusyMs(): number {
+  const line = Deno.readTextFileSync("/proc/stat").split("\n")[0];
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = ticks[3] + (ticks[4] ?? 0);
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - idle) * 1000 / TICKS_PER_SECOND;
+}
+
+export interface Sample {
+  /** CPU ms used in the span and RSS at its end, per group. */
+  figures: Map<string, Usage>;
+  elapsedMs: number;
+  /** How far `counter` moved in the span. */
+  counted: number;
+  /** CPU ms the whole machine (every core, every user) used in the span. */
+  machineMs: number;
+}
+
+/**
+ * CPU and RSS of each group of processes over `ms`. Groups are looked up at both ends: a
+ * server process that started meanwhile (a Postgres backend) counts in full, one that
+ * ended counts nothing, so no figure is ever negative.
+ */
+export async function sample(
+  groups: () => Map<string, number[]>,
+  ms: number,
+  counter: () => Promise<number> = () => Promise.resolve(0),
+): Promise<Sample> {
+  const before = new Map<number, number>();
+  for (const pids of groups().values()) for (const pid of pids) before.set(pid, usage(pid).cpuMs);
+  const machineBefore = machineBusyMs();
+  const count = await counter();
+  const began = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const elapsedMs = performance.now() - began;
+  const counted = (await counter()) - count;
+  const machineMs = machineBusyMs() - machineBefore;
+  const figures = new Map<string, Usage>();
+  for (const [name, pids] of groups()) {
+    let cpuMs = 0;
+    let rssMb = 0;
+    for (const pid of pids) {
+      const now = usage(pid);
+      cpuMs += Math.max(0, now.cpuMs - (before.get(pid) ?? 0));
+      rssMb += now.rssMb;
+    }
+    figures.set(name, { cpuMs, rssMb });
+  }
+  return { figures, elapsedMs, counted, machineMs };
+}
