@@ -82,12 +82,16 @@ function report(label: string, s: Sample, notes: string) {
   row(label, "total", pct(s, ours + servers), perCheck(ours + servers), "", notes);
 }
 
+/**
+ * The delay from slot to check of the checks run in [fromMs, toMs) (whole seconds): a
+ * backlog shows as a long delay rather than as slots not yet checked.
+ */
 async function delay(fromMs: number, toMs: number) {
   const [d] = await ch.rows<{ p50: number; p99: number; n: string }>(
     sql`SELECT quantile(0.5)(checked_at - scheduled_at) AS p50,
             quantile(0.99)(checked_at - scheduled_at) AS p99, count() AS n
-     FROM checks WHERE scheduled_at >= ${literal.dateTime(new Date(fromMs + 999))}
-       AND scheduled_at < ${literal.dateTime(new Date(toMs - 2_000))}`,
+     FROM checks WHERE checked_at >= ${literal.dateTime(new Date(fromMs + 999))}
+       AND checked_at < ${literal.dateTime(new Date(toMs - 2_000))}`,
   );
   return { p50: Number(d?.p50 ?? NaN), p99: Number(d?.p99 ?? NaN) };
 }
