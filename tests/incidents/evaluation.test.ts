@@ -236,3 +236,21 @@ Deno.test("up results waiting for a monitor another worker holds lock nothing af
     await bed.close();
   }
 });
+
+Deno.test("an outage ending and the next one starting within one batch: one resolved, one open", async () => {
+  const bed = await pipelineBed();
+  try {
+    const id = await monitor(bed, ["ams"], "any", 1);
+    await evaluateStoredResults(bed.pg.sql, [row(id, "ams", 10, false)]);
+    const summary = await evaluateStoredResults(bed.pg.sql, [
+      row(id, "ams", 11, true),
+      row(id, "ams", 12, false),
+    ]);
+    assert.equal(summary.events, 2);
+    const incidents = await bed.pg.sql`select started_at, resolved_at is null as open
+      from incidents order by started_at`;
+    assert.deepEqual(incidents.map((r) => r.open), [false, true]);
+  } finally {
+    await bed.close();
+  }
+});

@@ -33,6 +33,9 @@ import {
 const LOCK_CLASS = 7_307_010;
 const MAX_MESSAGE = 1_000;
 
+/** A statement not yet sent (postgres.js sends one when awaited or executed). */
+type Statement = postgres.PendingQuery<postgres.Row[]>;
+
 export interface EvaluationSummary {
   results: number;
   /** Results applied by the settled path alone, without the transaction. */
@@ -90,9 +93,12 @@ async function evaluateInTransaction(sql: postgres.Sql, rows: CheckRow[]): Promi
     const lockKeys = [...new Set(ids.map(lockKey))].sort((a, b) => a - b);
     // Passed as JSON: drizzle's wrapper leaves this client without array and date
     // serializers. The function scan yields the keys in their order.
-    await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, k::int)
-      from jsonb_array_elements_text(${JSON.stringify(lockKeys)}::jsonb) k`;
-    const [monitors, states, openIncidents] = await Promise.all([
+    // Sent first, the reads right behind it (pipelined: one round trip). Postgres runs them
+    // in order, so each read takes its snapshot once the locks are held.
+    const locked = tx`select pg_advisory_xact_lock(${LOCK_CLASS}, k::int)
+      from jsonb_array_elements_text(${JSON.stringify(lockKeys)}::jsonb) k`.execute();
+    const [, monitors, states, openIncidents] = await Promise.all([
+      locked,
       loadMonitors(tx, ids),
       loadRegionStates(tx, ids),
       loadOpenIncidents(tx, ids),
@@ -136,33 +142,50 @@ async function evaluateInTransaction(sql: postgres.Sql, rows: CheckRow[]): Promi
         updates.push({ id: open.id!, regions: outcome.open.regions, resolvedAt: null });
       }
     }
-    await saveRegionStates(tx, changedStates);
-    await insertIncidents(tx, inserts);
-    if (updates.length) {
-      const rows = updates.map((u) => ({
-        id: u.id,
-        regions: u.regions,
-        resolved_at: u.resolvedAt === null ? null : new Date(u.resolvedAt).toISOString(),
-      }));
-      await tx`update incidents i set
-        regions = array(select jsonb_array_elements_text(u.regions)), resolved_at = u.resolved_at
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as u(id uuid, regions jsonb, resolved_at timestamptz)
-        where i.id = u.id`;
-    }
-    if (events.length) {
-      const values = events.map((e) => ({ id: e.id, event: incidentEventSchema.parse(e) }));
-      await tx`insert into incident_outbox (id, event)
-        select id, event from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
-          as r(id text, event jsonb)
-        on conflict (id) do nothing`;
-    }
+    // Pipelined as well, in this order: an incident resolved before the next one of its
+    // monitor is inserted (one open incident per monitor).
+    const writes = [
+      ...saveRegionStates(tx, changedStates),
+      updateIncidents(tx, updates),
+      insertIncidents(tx, inserts),
+      insertEvents(tx, events),
+    ];
+    await Promise.all(writes.flatMap((write) => write ? [write.execute()] : []));
     return events.length;
   });
 }
 
-async function insertIncidents(tx: postgres.TransactionSql, inserts: NewIncident[]) {
-  if (!inserts.length) return;
+function updateIncidents(
+  tx: postgres.TransactionSql,
+  updates: { id: string; regions: string[]; resolvedAt: number | null }[],
+): Statement | null {
+  if (!updates.length) return null;
+  const rows = updates.map((u) => ({
+    id: u.id,
+    regions: u.regions,
+    resolved_at: u.resolvedAt === null ? null : new Date(u.resolvedAt).toISOString(),
+  }));
+  return tx`update incidents i set
+    regions = array(select jsonb_array_elements_text(u.regions)), resolved_at = u.resolved_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as u(id uuid, regions jsonb, resolved_at timestamptz)
+    where i.id = u.id`;
+}
+
+function insertEvents(tx: postgres.TransactionSql, events: IncidentEvent[]): Statement | null {
+  if (!events.length) return null;
+  const values = events.map((e) => ({ id: e.id, event: incidentEventSchema.parse(e) }));
+  return tx`insert into incident_outbox (id, event)
+    select id, event from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+      as r(id text, event jsonb)
+    on conflict (id) do nothing`;
+}
+
+function insertIncidents(
+  tx: postgres.TransactionSql,
+  inserts: NewIncident[],
+): Statement | null {
+  if (!inserts.length) return null;
   const rows = inserts.map(({ id, websiteId, incident, total, resolvedAt }) => ({
     id,
     website_id: websiteId,
@@ -174,7 +197,7 @@ async function insertIncidents(tx: postgres.TransactionSql, inserts: NewIncident
     regions: incident.regions,
     total_regions: total,
   }));
-  await tx`
+  return tx`
     insert into incidents (id, website_id, started_at, resolved_at, cause_error_kind,
       cause_error_message, cause_http_status, regions, total_regions)
     select id, website_id, started_at, resolved_at, cause_error_kind, cause_error_message,
@@ -263,7 +286,11 @@ interface ChangedState {
  * JSON). Most results only move a settled region's last slot forward: those rows get the
  * narrowest update; other existing rows a plain update; new ones an insert.
  */
-async function saveRegionStates(tx: postgres.TransactionSql, changed: ChangedState[]) {
+function saveRegionStates(
+  tx: postgres.TransactionSql,
+  changed: ChangedState[],
+): Statement[] {
+  const statements: Statement[] = [];
   const slotOnly: [string, string, number][] = [];
   const updated: Record<string, unknown>[] = [];
   const inserted: Record<string, unknown>[] = [];
@@ -288,25 +315,25 @@ async function saveRegionStates(tx: postgres.TransactionSql, changed: ChangedSta
     });
   }
   if (slotOnly.length) {
-    await tx`update region_states r set last_slot = (u->>2)::bigint
+    statements.push(tx`update region_states r set last_slot = (u->>2)::bigint
       from jsonb_array_elements(${JSON.stringify(slotOnly)}::jsonb) u
-      where r.website_id = (u->>0)::uuid and r.region = u->>1`;
+      where r.website_id = (u->>0)::uuid and r.region = u->>1`);
   }
   const columns = tx`website_id uuid, region text, last_slot bigint, failures int,
     successes int, failing bool, streak_started_at timestamptz, streak_error_kind text,
     streak_error_message text, streak_http_status int`;
   if (updated.length) {
-    await tx`update region_states r set last_slot = u.last_slot, failures = u.failures,
+    statements.push(tx`update region_states r set last_slot = u.last_slot, failures = u.failures,
         successes = u.successes, failing = u.failing, streak_started_at = u.streak_started_at,
         streak_error_kind = u.streak_error_kind, streak_error_message = u.streak_error_message,
         streak_http_status = u.streak_http_status
       from jsonb_to_recordset(${JSON.stringify(updated)}::jsonb) as u(${columns})
-      where r.website_id = u.website_id and r.region = u.region`;
+      where r.website_id = u.website_id and r.region = u.region`);
   }
   if (inserted.length) {
     // Under the monitor's lock no one else inserts these rows; the conflict clause is
     // there for a state written by a worker that held the lock before this one.
-    await tx`
+    statements.push(tx`
       insert into region_states (website_id, region, last_slot, failures, successes, failing,
         streak_started_at, streak_error_kind, streak_error_message, streak_http_status)
       select * from jsonb_to_recordset(${JSON.stringify(inserted)}::jsonb) as r(${columns})
@@ -316,8 +343,9 @@ async function saveRegionStates(tx: postgres.TransactionSql, changed: ChangedSta
         streak_started_at = excluded.streak_started_at,
         streak_error_kind = excluded.streak_error_kind,
         streak_error_message = excluded.streak_error_message,
-        streak_http_status = excluded.streak_http_status`;
+        streak_http_status = excluded.streak_http_status`);
   }
+  return statements;
 }
 
 /** Whether only the last slot moved (a settled region confirmed once more). */
