@@ -23,7 +23,7 @@ export interface IntakeOptions {
   running(): number;
   /** The limit rose or reading may resume (wake a reader that waits for room). */
   onRoom(): void;
-  /** Loop delay from which reading stops and the limit halves; default 150 ms. */
+  /** Loop delay from which reading stops and the limit halves; default 300 ms. */
   highMs?: number;
   /** Loop delay under which an overload counts as over; default 50 ms. */
   lowMs?: number;
@@ -64,7 +64,7 @@ export class Intake {
 
   constructor(options: IntakeOptions) {
     this.#o = {
-      highMs: 150,
+      highMs: 300,
       lowMs: 50,
       initial: 32,
       growEveryMs: 250,
