@@ -2,7 +2,7 @@ import { page } from "../../fresh/mod.ts";
 import { defineApp as define } from "../../web/define.ts";
 import { EmptyState, LinkButton, Notice, PageHeader } from "../../components/ui.tsx";
 import { type Overview, websiteOverview } from "../../services/websites/overview.ts";
-import MonitorTable from "../../islands/MonitorTable.tsx";
+import MonitorTable, { packOverview } from "../../islands/MonitorTable.tsx";
 import { DomainError } from "../../services/errors.ts";
 import { z } from "zod";
 
@@ -64,6 +64,6 @@ export default define.page<typeof handler>(({ data }) => (
           happens, and tells you when the site goes down.
         </EmptyState>
       )
-      : <MonitorTable overview={data.overview} />}
+      : <MonitorTable overview={packOverview(data.overview)} />}
   </>
 ));

@@ -123,6 +123,14 @@ Deno.test({
         /Down/,
         "down is said in words, not colour alone",
       );
+      const strip = row("Toggle site").getByRole("img", {
+        name: /^Last \d+ checks: \d+ up, [1-9]\d* down$/,
+      });
+      assert.match(
+        await strip.locator("[title]").last().getAttribute("title") ?? "",
+        /^\d+ \w+ \d{4}, \d\d:\d\d · local · Down · \S/,
+        "the strip counts the down check, and its cell's tooltip gives time, region, status, why",
+      );
 
       // Search and filter without a reload cover every monitor.
       await page.getByLabel("Search monitors").fill("toggle");
