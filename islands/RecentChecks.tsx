@@ -111,7 +111,7 @@ function merge(live: LiveResult[], checks: Check[]): Row[] {
       httpStatus: result.httpStatus,
       responseMs: result.responseMs,
       errorKind: result.errorKind,
-      errorMessage: "",
+      errorMessage: result.errorMessage ?? "",
       degraded: result.degraded ?? false,
       certDaysLeft: result.certDaysLeft ?? null,
       live: true,

@@ -6,6 +6,9 @@
  */
 import * as z from "zod/mini";
 
+/** Longer messages are cut to this many characters before they are published. */
+export const MAX_MESSAGE = 500;
+
 const whole = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
 export const liveResultSchema = z.object({
@@ -15,6 +18,8 @@ export const liveResultSchema = z.object({
   httpStatus: whole(0, 999),
   responseMs: z.number().check(z.minimum(0)),
   errorKind: z.string().check(z.maxLength(64)),
+  /** What went wrong, in words (empty when up); absent in older results. */
+  errorMessage: z.optional(z.string().check(z.maxLength(MAX_MESSAGE))),
   /** Up but slower than the monitor's threshold (shown amber); absent in older results. */
   degraded: z.optional(z.boolean()),
   /** Days left on the TLS certificate; absent without TLS. */

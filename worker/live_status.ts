@@ -4,7 +4,7 @@
  */
 import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
-import type { LiveResult } from "../lib/live_result.ts";
+import { type LiveResult, MAX_MESSAGE } from "../lib/live_result.ts";
 import type { CheckRow } from "./result_store.ts";
 
 export function toLiveResult(row: CheckRow): LiveResult {
@@ -15,6 +15,7 @@ export function toLiveResult(row: CheckRow): LiveResult {
     httpStatus: row.http_status,
     responseMs: row.response_ms,
     errorKind: row.error_kind,
+    errorMessage: row.error_message.slice(0, MAX_MESSAGE),
     degraded: row.degraded === 1,
     certDaysLeft: row.cert_days_left ?? null,
     // Rows hold epoch seconds (ClickHouse DateTime); everything we publish speaks ms.

@@ -99,13 +99,14 @@ Deno.test({
         http_status: 0,
         response_ms: 10_000,
         error_kind: "timeout",
-        error_message: "",
+        error_message: "no answer within 10000 ms",
       }]);
       await page.waitForSelector('tbody[data-checks] tr[data-live="true"]');
       assert.equal(await page.locator("tbody[data-checks] tr").count(), before + 1);
       const top = await page.locator("tbody[data-checks] tr").first().textContent();
       assert.match(top!, /iad/);
       assert.match(top!, /timeout/);
+      assert.match(top!, /no answer within 10000 ms/, "a live row says what went wrong");
       await page.waitForFunction(() =>
         document.querySelector("[data-announcement]")?.textContent ===
           "Monitor is now down (failing in ams, iad)."
