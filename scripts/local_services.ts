@@ -8,6 +8,7 @@
  * try { ... } finally { await services.stop(); }
  * ```
  */
+import postgres from "postgres";
 import { type Config, redactUrl } from "../lib/config.ts";
 
 export interface LocalServices {
@@ -123,7 +124,7 @@ function postgresService(url: string): Service {
   return {
     name: "Postgres",
     url,
-    reachable: () => answersTcp(hostname, port),
+    reachable: async () => (await answersTcp(hostname, port)) && await acceptsSessions(url),
     async start(dataDir) {
       const initdb = await findBinary("initdb", "postgresql", "postgresql");
       const postgres = await findBinary("postgres", "postgresql", "postgresql");
@@ -200,6 +201,24 @@ function hostAndPort(url: string, defaultPort: number) {
   const parsed = new URL(url);
   const hostname = parsed.hostname === "localhost" ? "127.0.0.1" : parsed.hostname;
   return { hostname, port: Number(parsed.port) || defaultPort };
+}
+
+/**
+ * A server that takes connections may still refuse sessions while it starts up or
+ * recovers (57P03, "the database system is starting up"). Any other answer, even an
+ * unknown database, means it is up.
+ */
+async function acceptsSessions(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code !== "57P03" && code !== "ECONNREFUSED" && code !== "CONNECT_TIMEOUT";
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
 }
 
 async function answersTcp(hostname: string, port: number): Promise<boolean> {
