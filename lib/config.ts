@@ -116,6 +116,11 @@ export interface Config {
    * Which reads may use it: web/read_routing.ts.
    */
   databaseReplicaUrl: string | null;
+  /**
+   * Some region reads from a replica (any `DATABASE_REPLICA_URL*` is set): writes mark their
+   * client so that its next reads, wherever they land, go to the primary.
+   */
+  replicasInUse: boolean;
   /** For this long after a client's write, its reads go to the primary (replica lag). */
   readYourWritesSeconds: number;
   redisUrl: string;
@@ -248,6 +253,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     databaseUrl: e.DATABASE_URL,
     databaseReplicaUrl,
+    replicasInUse: databaseReplicaUrl !== null ||
+      Object.keys(present).some((name) => name.startsWith(REPLICA_PREFIX) && present[name]),
     readYourWritesSeconds: e.READ_YOUR_WRITES_SECONDS,
     redisUrl: e.REDIS_URL,
     clickhouseUrl: e.CLICKHOUSE_URL,

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { newClickHouseUrl, newPostgresUrl } from "./helpers/databases.ts";
-import { freePort } from "./helpers/processes.ts";
+import { freePortRun } from "./helpers/processes.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -24,7 +24,8 @@ function startDev(): DevRun {
       DATABASE_URL: newPostgresUrl(),
       CLICKHOUSE_URL: newClickHouseUrl(),
       REDIS_KEY_PREFIX: `devtest:${crypto.randomUUID().slice(0, 8)}:`,
-      PORT: String(freePort()),
+      // Publisher and worker listen on PORT + 1 and PORT + 2.
+      PORT: String(freePortRun(3)),
       REGION: "local",
       LOG_LEVEL: "info",
     },

@@ -26,7 +26,10 @@ Deno.test("web serves /, /healthz and /readyz, and SIGTERM stops it with status 
   assert.deepEqual(await ready.json(), {
     ready: true,
     failing: [],
+    degraded: [],
     postgres: true,
+    postgresReplica: null,
+    readsFrom: "primary",
     redis: true,
     clickhouse: true,
   });

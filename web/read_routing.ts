@@ -66,7 +66,7 @@ export function readRouting(
     async serve(req, handle) {
       const replicaAllowed = replica !== null && mayReadReplica(req, config);
       const response = await requests.run({ replicaAllowed }, handle);
-      if (READING_METHODS.has(req.method.toUpperCase())) return response;
+      if (!config.replicasInUse || READING_METHODS.has(req.method.toUpperCase())) return response;
       return withCookie(response, recentWriteCookie(config, req));
     },
   };

@@ -95,3 +95,22 @@ export function freePort(): number {
   listener.close();
   return port;
 }
+
+/** A port whose next `count - 1` ports are free too (dev puts health ports beside web's). */
+export function freePortRun(count: number): number {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = freePort();
+    const listeners: Deno.Listener[] = [];
+    try {
+      for (let i = 1; i < count; i++) {
+        listeners.push(Deno.listen({ hostname: "127.0.0.1", port: port + i }));
+      }
+      return port;
+    } catch {
+      /* one of them is taken: try another */
+    } finally {
+      for (const listener of listeners) listener.close();
+    }
+  }
+  throw new Error(`no run of ${count} free ports found`);
+}

@@ -80,6 +80,7 @@ Deno.test("an overloaded worker leaves the tasks it cannot run to another worker
   const swamped = startWorker(bed, "ams", { concurrency: 1_000 });
   const healthy = spawnProcess("worker/main.ts", { ...bed.env, REGION: "ams" });
   try {
+    await healthy.waitFor("worker.started", 60_000);
     await bed.addWebsites(1_000, { url: target.url, regions: ["ams"] });
     assert.equal(await publishOnce(bed), 1_000);
     await eventually(
@@ -93,7 +94,7 @@ Deno.test("an overloaded worker leaves the tasks it cannot run to another worker
     assert.deepEqual(await outcomes(bed), { up: 1_000 });
     // Without a bound it would have taken 1,500 tasks (concurrency and read-ahead) at once.
     const { checked, rerun } = swamped.worker.stats;
-    assert.ok(checked + rerun < 100, `the swamped worker took ${checked + rerun} of 1,000`);
+    assert.ok(checked + rerun < 250, `the swamped worker took ${checked + rerun} of 1,000`);
   } finally {
     clearInterval(hog);
     await swamped.stop();
