@@ -8,8 +8,8 @@
  * Error messages name the host at most, never the URL: Telegram's path holds the bot
  * token, and Slack, Discord and Teams URLs are secrets in themselves.
  */
-import { CheckFailure, toFailure } from "../../worker/check/failures.ts";
-import { exchange } from "../../worker/check/http_exchange.ts";
+import { CheckFailure, toFailure } from "../../lib/http_client/failures.ts";
+import { exchange } from "../../lib/http_client/http_exchange.ts";
 import {
   defaultRule,
   parseTarget,
@@ -17,7 +17,7 @@ import {
   systemResolve,
   type Target,
   vetAddresses,
-} from "../../worker/check/target_guard.ts";
+} from "../../lib/http_client/target_guard.ts";
 
 export interface OutgoingRequest {
   url: string;

@@ -13,12 +13,17 @@
  * ```
  *
  * Every hop (the first request and each redirect) resolves DNS, vets every address
- * and connects only to a vetted IP; see target_guard.ts for why that defeats DNS
+ * and connects only to a vetted IP; see lib/http_client/target_guard.ts for why that defeats DNS
  * rebinding. The whole check, redirects and body read included, ends at `timeoutMs`.
  */
 import { isReservedHeader } from "../../lib/header_policy.ts";
-import { CheckFailure, type ErrorKind, toFailure } from "./failures.ts";
-import { exchange, type HopRequest, type HttpResponse, scanBody } from "./http_exchange.ts";
+import { CheckFailure, type ErrorKind, toFailure } from "../../lib/http_client/failures.ts";
+import {
+  exchange,
+  type HopRequest,
+  type HttpResponse,
+  scanBody,
+} from "../../lib/http_client/http_exchange.ts";
 import {
   type AddressRule,
   defaultRule,
@@ -26,9 +31,9 @@ import {
   type Resolver,
   systemResolve,
   vetAddresses,
-} from "./target_guard.ts";
+} from "../../lib/http_client/target_guard.ts";
 
-export type { ErrorKind } from "./failures.ts";
+export type { ErrorKind } from "../../lib/http_client/failures.ts";
 
 /** What to check: a website's request and what counts as up. */
 export interface CheckRequest {

@@ -4,10 +4,15 @@
  * the socket opened only to a vetted address) and sends nothing: the connection is closed
  * as soon as it opens.
  */
-import { raceAddresses } from "./connect.ts";
-import { CheckFailure, toFailure } from "./failures.ts";
+import { raceAddresses } from "../../lib/http_client/connect.ts";
+import { CheckFailure, toFailure } from "../../lib/http_client/failures.ts";
 import type { CheckOptions, CheckResult } from "./mod.ts";
-import { defaultRule, parseTcpTarget, systemResolve, vetAddresses } from "./target_guard.ts";
+import {
+  defaultRule,
+  parseTcpTarget,
+  systemResolve,
+  vetAddresses,
+} from "../../lib/http_client/target_guard.ts";
 
 export interface TcpCheckRequest {
   /** `tcp://host:port`. */

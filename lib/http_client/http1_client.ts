@@ -10,7 +10,7 @@
  * status line and headers (at most {@link maxHeaderBytes}), and decodes the body's
  * framing (chunked, Content-Length or until close) only when someone reads it.
  */
-import { headerNameProblem, headerValueProblem } from "../../lib/header_policy.ts";
+import { headerNameProblem, headerValueProblem } from "../header_policy.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { CheckFailure, formatBytes } from "./failures.ts";
 

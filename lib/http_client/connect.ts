@@ -14,7 +14,7 @@
  */
 import net from "node:net";
 import tls from "node:tls";
-import { ipVersion } from "../../lib/address_policy.ts";
+import { ipVersion } from "../address_policy.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { fromNodeSocket } from "./byte_stream.ts";
 import { CheckFailure } from "./failures.ts";

@@ -9,8 +9,8 @@
  * same rule.
  */
 import { lookup } from "node:dns/promises";
-import { blockReason, ipVersion } from "../../lib/address_policy.ts";
-import { portProblem } from "../../lib/port_policy.ts";
+import { blockReason, ipVersion } from "../address_policy.ts";
+import { portProblem } from "../port_policy.ts";
 import { CheckFailure, toFailure } from "./failures.ts";
 
 /** A parsed http(s) URL, ready to connect to. */
