@@ -18,7 +18,7 @@ import { parseConfig } from "../lib/config.ts";
 import { createChannel } from "../services/notifications/create.ts";
 import { evaluateStoredResults } from "../worker/evaluation/evaluate.ts";
 import { relayIncidentEvents } from "../worker/evaluation/event_relay.ts";
-import type { CheckRow } from "../worker/result_store.ts";
+import type { CheckRow } from "../db/clickhouse/check_row.ts";
 import { checkRow, parseEventEntry } from "../tests/helpers/incidents.ts";
 import { type PipelineBed, pipelineBed, startTarget } from "../tests/helpers/pipeline.ts";
 import { spawnProcess } from "../tests/helpers/processes.ts";

@@ -5,7 +5,7 @@
 import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";
 import { type LiveResult, MAX_MESSAGE } from "../lib/live_result.ts";
-import type { CheckRow } from "./result_store.ts";
+import type { CheckRow } from "../db/clickhouse/check_row.ts";
 
 export function toLiveResult(row: CheckRow): LiveResult {
   return {

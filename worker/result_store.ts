@@ -16,28 +16,7 @@ import { log } from "../lib/logger.ts";
 import { metrics } from "../lib/metrics.ts";
 import { sleep } from "../lib/async.ts";
 import { backoffDelay } from "../lib/backoff.ts";
-
-export interface CheckRow {
-  website_id: string;
-  region_id: string;
-  /** Epoch seconds; with website and region, the identity of the check. */
-  scheduled_at: number;
-  checked_at: number;
-  outcome: "up" | "down";
-  http_status: number;
-  response_ms: number;
-  error_kind: string;
-  error_message: string;
-  // Optional: a row without them (older code, tests) stores ClickHouse's defaults.
-  dns_ms?: number;
-  connect_ms?: number;
-  tls_ms?: number;
-  ttfb_ms?: number;
-  /** Null when no TLS handshake completed. */
-  cert_days_left?: number | null;
-  /** 1: up, but slower than the website's degraded threshold. */
-  degraded?: 0 | 1;
-}
+import type { CheckRow } from "../db/clickhouse/check_row.ts";
 
 export interface PendingResult {
   streamId: string;

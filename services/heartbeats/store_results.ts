@@ -7,7 +7,7 @@ import type { ClickHouse } from "../../db/clickhouse/client.ts";
 import { sql } from "../../db/clickhouse/sql.ts";
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
-import type { CheckRow } from "../../worker/result_store.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import { publishLiveResults } from "../../worker/live_status.ts";
 import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
 import { log } from "../../lib/logger.ts";

@@ -1,6 +1,6 @@
 /** Stored check results and incident events, for tests and benchmarks of the evaluation. */
 import { type IncidentEvent, incidentEventSchema } from "../../lib/incident_event.ts";
-import type { CheckRow } from "../../worker/result_store.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import type { PipelineBed } from "./pipeline.ts";
 
 /** A stored result as the worker hands it to the evaluation; checked at its slot. */

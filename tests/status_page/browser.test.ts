@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { publishLiveResults } from "../../worker/live_status.ts";
-import type { CheckRow } from "../../worker/result_store.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
 import { closeBrowser, launchChromium } from "../helpers/browser.ts";
 import { sql } from "../../db/clickhouse/sql.ts";

@@ -18,7 +18,7 @@ import {
   incidentEventId,
   incidentEventSchema,
 } from "../../lib/incident_event.ts";
-import type { CheckRow } from "../result_store.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import { applySettled } from "./settled.ts";
 import {
   type CheckResult,
