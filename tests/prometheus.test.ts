@@ -3,8 +3,8 @@ import { eventually, pipelineBed, startTarget } from "./helpers/pipeline.ts";
 import { freePort, spawnProcess } from "./helpers/processes.ts";
 import { parseMetrics, sample, scrape } from "./helpers/scrape.ts";
 import { metricsText } from "../lib/metrics.ts";
-import { evaluateStoredResults } from "../worker/evaluation/evaluate.ts";
-import { relayIncidentEvents } from "../worker/evaluation/event_relay.ts";
+import { evaluateStoredResults } from "../services/incidents/evaluation/evaluate.ts";
+import { relayIncidentEvents } from "../services/incidents/evaluation/event_relay.ts";
 import { checkRow } from "./helpers/incidents.ts";
 
 Deno.test("/metrics of worker, publisher and web parse as Prometheus text and move as checks run", async () => {

@@ -17,12 +17,12 @@ import { runCheck } from "./check/mod.ts";
 import { runTcpCheck } from "./check/tcp.ts";
 import { type Delivery, TaskStream } from "./task_stream.ts";
 import { type PendingResult, ResultStore } from "./result_store.ts";
-import { publishLiveResults } from "./live_status.ts";
+import { publishLiveResults } from "../services/live_status/publish.ts";
 import { Watchdog } from "./watchdog.ts";
 import { ConsumerLiveness, LIVENESS_TTL_MS, TAKEOVER_EVERY_MS } from "./liveness.ts";
 import { sleep } from "../lib/async.ts";
-import { evaluateStoredResults } from "./evaluation/evaluate.ts";
-import { relayIncidentEvents } from "./evaluation/event_relay.ts";
+import { evaluateStoredResults } from "../services/incidents/evaluation/evaluate.ts";
+import { relayIncidentEvents } from "../services/incidents/evaluation/event_relay.ts";
 import { backoffDelay } from "../lib/backoff.ts";
 import { Intake, timedOutByOwnDelay } from "./intake.ts";
 

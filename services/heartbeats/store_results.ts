@@ -8,8 +8,8 @@ import { sql } from "../../db/clickhouse/sql.ts";
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
-import { publishLiveResults } from "../../worker/live_status.ts";
-import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
+import { publishLiveResults } from "../live_status/publish.ts";
+import { evaluateStoredResults } from "../incidents/evaluation/evaluate.ts";
 import { log } from "../../lib/logger.ts";
 import type postgres from "postgres";
 

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { appRouter } from "../../web/trpc/router.ts";
 import { apiServer } from "../helpers/api.ts";
-import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
+import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
 
 type Ids = {
   websiteId: string;

@@ -1,6 +1,6 @@
 /** `incident.*` over HTTP: listing (paged, per monitor), reading, acknowledging. */
 import assert from "node:assert/strict";
-import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
+import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import { publicIncidents } from "../../services/incidents/mod.ts";
 import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { connectPostgres } from "../../db/postgres/client.ts";
-import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
-import { relayIncidentEvents } from "../../worker/evaluation/event_relay.ts";
+import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
+import { relayIncidentEvents } from "../../services/incidents/evaluation/event_relay.ts";
 import { checkRow as row, streamEvents } from "../helpers/incidents.ts";
 import { type PipelineBed, pipelineBed } from "../helpers/pipeline.ts";
 

@@ -7,7 +7,7 @@ import {
   type OpenIncident,
   regionsNeeded,
   type RegionState,
-} from "../../worker/evaluation/transitions.ts";
+} from "../../services/incidents/evaluation/transitions.ts";
 
 const down = (region: string, slot: number, message = "connection refused"): CheckResult => ({
   region,

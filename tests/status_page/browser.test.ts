@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
-import { publishLiveResults } from "../../worker/live_status.ts";
+import { publishLiveResults } from "../../services/live_status/publish.ts";
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
 import { closeBrowser, launchChromium } from "../helpers/browser.ts";

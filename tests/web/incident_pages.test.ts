@@ -4,7 +4,7 @@
  * fields of the monitor form.
  */
 import assert from "node:assert/strict";
-import { evaluateStoredResults } from "../../worker/evaluation/evaluate.ts";
+import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
 import { apiServer } from "../helpers/api.ts";
 
 const post = (fields: [string, string][]) => ({

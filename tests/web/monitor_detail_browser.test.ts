@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { type Page } from "playwright-core";
 import { apiServer } from "../helpers/api.ts";
-import { publishLiveResults } from "../../worker/live_status.ts";
+import { publishLiveResults } from "../../services/live_status/publish.ts";
 import { insertRows, seedRows } from "../helpers/seed_checks.ts";
 import { closeBrowser, launchChromium } from "../helpers/browser.ts";
 

@@ -19,7 +19,7 @@
  *   workers moving overlapping rows wait for each other instead of deadlocking.
  */
 import type postgres from "postgres";
-import type { CheckRow } from "../../db/clickhouse/check_row.ts";
+import type { CheckRow } from "../../../db/clickhouse/check_row.ts";
 
 interface SettledCandidate {
   websiteId: string;

@@ -2,10 +2,10 @@
  * After results are stored: the latest status per website and region in Redis (read by
  * the API), and one pub/sub message per result that the web processes relay to browsers.
  */
-import type { Redis } from "../lib/redis.ts";
-import type { RedisKeys } from "../lib/redis_keys.ts";
-import { type LiveResult, MAX_MESSAGE } from "../lib/live_result.ts";
-import type { CheckRow } from "../db/clickhouse/check_row.ts";
+import type { Redis } from "../../lib/redis.ts";
+import type { RedisKeys } from "../../lib/redis_keys.ts";
+import { type LiveResult, MAX_MESSAGE } from "../../lib/live_result.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 
 export function toLiveResult(row: CheckRow): LiveResult {
   return {

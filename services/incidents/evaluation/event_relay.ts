@@ -6,9 +6,9 @@
  * Rows are taken with SKIP LOCKED: workers relaying at once never send the same row.
  */
 import type postgres from "postgres";
-import type { Redis } from "../../lib/redis.ts";
-import type { RedisKeys } from "../../lib/redis_keys.ts";
-import { metrics } from "../../lib/metrics.ts";
+import type { Redis } from "../../../lib/redis.ts";
+import type { RedisKeys } from "../../../lib/redis_keys.ts";
+import { metrics } from "../../../lib/metrics.ts";
 
 // KEYS: sent marker, stream. ARGV: event JSON, marker lifetime in seconds.
 const SEND_ONCE = `

@@ -17,8 +17,8 @@ import {
   type IncidentEvent,
   incidentEventId,
   incidentEventSchema,
-} from "../../lib/incident_event.ts";
-import type { CheckRow } from "../../db/clickhouse/check_row.ts";
+} from "../../../lib/incident_event.ts";
+import type { CheckRow } from "../../../db/clickhouse/check_row.ts";
 import { applySettled } from "./settled.ts";
 import {
   type CheckResult,
