@@ -4,26 +4,20 @@ import { evaluateStoredResults } from "../../services/incidents/evaluation/evalu
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import { publicIncidents } from "../../services/incidents/mod.ts";
 import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
+import { checkRow } from "../helpers/incidents.ts";
 
-function result(websiteId: string, region: string, slot: number, up: boolean): CheckRow {
-  return {
-    website_id: websiteId,
-    region_id: region,
-    scheduled_at: slot,
-    checked_at: slot,
-    outcome: up ? "up" : "down",
-    http_status: up ? 200 : 0,
-    response_ms: 5,
-    error_kind: up ? "" : "connect",
-    error_message: up ? "" : "connection refused by 10.0.0.7:443",
-  };
-}
+/** The failure the incidents below record as their cause. */
+const refused = {
+  http_status: 0,
+  error_kind: "connect",
+  error_message: "connection refused by 10.0.0.7:443",
+};
 
 /** `count` outages of 60 s each, one after the other, as the worker would evaluate them. */
 function outages(websiteId: string, count: number, from = 1_700_000_000): CheckRow[] {
   return Array.from({ length: count }, (_, i) => [
-    result(websiteId, "ams", from + i * 120, false),
-    result(websiteId, "ams", from + i * 120 + 60, true),
+    checkRow(websiteId, "ams", from + i * 120, false, refused),
+    checkRow(websiteId, "ams", from + i * 120 + 60, true),
   ]).flat();
 }
 
@@ -82,7 +76,9 @@ Deno.test("acknowledging records who and when; the first acknowledgement stands"
     const site = await owner.api.website.create.mutate({ url: "https://example.com/" });
     await owner.api.website.update.mutate({ id: site.id, confirmations: 1, quorum: "any" });
     // Ongoing: one failure, no recovery yet.
-    await evaluateStoredResults(server.services.sql, [result(site.id, "ams", 1_000, false)]);
+    await evaluateStoredResults(server.services.sql, [
+      checkRow(site.id, "ams", 1_000, false, refused),
+    ]);
     const [incident] = (await owner.api.incident.list.query()).incidents;
     assert.equal(incident.resolvedAt, null);
     assert.ok(incident.durationMs > 0, "an ongoing incident lasts until now");

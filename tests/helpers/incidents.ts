@@ -3,8 +3,17 @@ import { type IncidentEvent, incidentEventSchema } from "../../lib/incident_even
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import type { PipelineBed } from "./pipeline.ts";
 
-/** A stored result as the worker hands it to the evaluation; checked at its slot. */
-export function checkRow(websiteId: string, region: string, slot: number, up: boolean): CheckRow {
+/**
+ * A stored result as the worker hands it to the evaluation; checked at its slot. A down
+ * result is a 503 unless `overrides` says otherwise (another failure, timings).
+ */
+export function checkRow(
+  websiteId: string,
+  region: string,
+  slot: number,
+  up: boolean,
+  overrides: Partial<CheckRow> = {},
+): CheckRow {
   return {
     website_id: websiteId,
     region_id: region,
@@ -15,6 +24,7 @@ export function checkRow(websiteId: string, region: string, slot: number, up: bo
     response_ms: 12,
     error_kind: up ? "" : "status",
     error_message: up ? "" : "expected 2xx or 3xx, got 503",
+    ...overrides,
   };
 }
 
