@@ -16,8 +16,8 @@ import type {
   MonitorStatus,
   Overview,
   RecentCheck,
-  RegionStatus,
 } from "../services/websites/overview.ts";
+import { type PackedOverview, unpackOverview } from "../components/monitor/packed_overview.ts";
 
 const STRIP_LENGTH = 30;
 const SORT_LABELS = {
@@ -399,117 +399,4 @@ function pageHref(query: Overview["query"], page: number): string {
   if (query.sort !== "status") params.set("sort", query.sort);
   params.set("page", String(page));
   return `/app?${params}`;
-}
-
-// The island's props travel in the page next to the rows drawn from them, so they are sent
-// as arrays rather than keyed objects: a page of 50 rows with 1,500 checks is about a
-// third of the size. `packOverview` runs on the server, `unpackOverview` in the island.
-
-type PackedRegion = [
-  region: string,
-  state: RegionStatus["state"],
-  responseMs: number | null,
-  checkedAt: number | null,
-];
-/** `at` is the gap to the previous check's (the first check's is epoch ms); `up` is 1 or 0. */
-type PackedCheck = [
-  at: number,
-  region: string,
-  up: number,
-  responseMs: number,
-  httpStatus: number,
-  errorKind: string,
-];
-type PackedRow = [
-  id: string,
-  name: string,
-  url: string,
-  host: string,
-  active: boolean,
-  intervalSeconds: number,
-  status: MonitorStatus,
-  regions: PackedRegion[],
-  lastCheckedAt: number | null,
-  lastResponseMs: number | null,
-  uptime24h: number | null,
-  recent: PackedCheck[],
-];
-export type PackedOverview = Omit<Overview, "rows"> & { rows: PackedRow[] };
-
-/** The overview in the compact form the island's props take. */
-export function packOverview(overview: Overview): PackedOverview {
-  return {
-    ...overview,
-    rows: overview.rows.map((row) => [
-      row.id,
-      row.name,
-      row.url,
-      row.host,
-      row.active,
-      row.intervalSeconds,
-      row.status,
-      row.regions.map((r) => [r.region, r.state, r.responseMs, r.checkedAt]),
-      row.lastCheckedAt,
-      row.lastResponseMs,
-      row.uptime24h,
-      row.recent.map((check, i, all) => [
-        i === 0 ? check.at : check.at - all[i - 1].at,
-        check.region,
-        check.outcome === "up" ? 1 : 0,
-        check.responseMs,
-        check.httpStatus,
-        check.errorKind,
-      ]),
-    ]),
-  };
-}
-
-function unpackOverview(packed: PackedOverview): Overview {
-  return {
-    ...packed,
-    rows: packed.rows.map((
-      [
-        id,
-        name,
-        url,
-        host,
-        active,
-        intervalSeconds,
-        status,
-        regions,
-        lastCheckedAt,
-        lastResponseMs,
-        uptime24h,
-        recent,
-      ],
-    ) => {
-      let at = 0;
-      return {
-        id,
-        name,
-        url,
-        host,
-        active,
-        intervalSeconds,
-        status,
-        regions: regions.map(([region, state, responseMs, checkedAt]) => ({
-          region,
-          state,
-          responseMs,
-          checkedAt,
-        })),
-        lastCheckedAt,
-        lastResponseMs,
-        uptime24h,
-        recent: recent.map(([gap, region, up, responseMs, httpStatus, errorKind]) => ({
-          at: at += gap,
-          region,
-          outcome: up ? "up" : "down",
-          responseMs,
-          httpStatus,
-          errorKind,
-        })),
-      };
-    }),
-  };
 }

@@ -2,7 +2,8 @@ import { page } from "../../fresh/mod.ts";
 import { defineApp as define } from "../../web/define.ts";
 import { EmptyState, LinkButton, Notice, PageHeader } from "../../components/ui.tsx";
 import { type Overview, websiteOverview } from "../../services/websites/overview.ts";
-import MonitorTable, { packOverview } from "../../islands/MonitorTable.tsx";
+import MonitorTable from "../../islands/MonitorTable.tsx";
+import { packOverview } from "../../components/monitor/packed_overview.ts";
 import { DomainError } from "../../services/errors.ts";
 import { z } from "zod";
 

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { packOverview, unpackOverview } from "../../components/monitor/packed_overview.ts";
+import type { Overview } from "../../services/websites/overview.ts";
+
+Deno.test("the monitors table's packed props unpack to the overview the server packed", () => {
+  const overview: Overview = {
+    query: { q: "shop", status: "all", sort: "status", page: 1 },
+    matching: 2,
+    pages: 1,
+    counts: { all: 2, up: 0, down: 1, paused: 1 },
+    resultsUnavailable: false,
+    rows: [{
+      id: "a",
+      name: "Shop",
+      url: "https://shop.example/",
+      host: "shop.example",
+      active: true,
+      intervalSeconds: 60,
+      status: "down",
+      regions: [
+        { region: "ams", state: "down", responseMs: 12, checkedAt: 1_700_000_120_000 },
+        { region: "iad", state: "nodata", responseMs: null, checkedAt: null },
+      ],
+      lastCheckedAt: 1_700_000_120_000,
+      lastResponseMs: 12,
+      uptime24h: 99.5,
+      recent: [
+        {
+          at: 1_700_000_000_000,
+          region: "ams",
+          outcome: "up",
+          responseMs: 5,
+          httpStatus: 200,
+          errorKind: "",
+        },
+        {
+          at: 1_700_000_060_000,
+          region: "iad",
+          outcome: "down",
+          responseMs: 0,
+          httpStatus: 0,
+          errorKind: "connect",
+        },
+      ],
+    }, {
+      id: "b",
+      name: "Blog",
+      url: "https://blog.example/",
+      host: "blog.example",
+      active: false,
+      intervalSeconds: 300,
+      status: "paused",
+      regions: [],
+      lastCheckedAt: null,
+      lastResponseMs: null,
+      uptime24h: null,
+      recent: [],
+    }],
+  };
+  const packed = packOverview(overview);
+  assert.deepEqual(packed.rows[0][11], [
+    [1_700_000_000_000, "ams", 1, 5, 200, ""],
+    [60_000, "iad", 0, 0, 0, "connect"],
+  ]);
+  assert.deepEqual(unpackOverview(JSON.parse(JSON.stringify(packed))), overview);
+});
