@@ -9,6 +9,7 @@ import { asc, eq } from "drizzle-orm";
 import { statusPages, statusPageWebsites, websites } from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { monitorColumns } from "../websites/monitor_columns.ts";
 import { currentStatuses, type PublicRegion } from "./current_status.ts";
 import { dailyUptime } from "../uptime/daily_uptime.ts";
 import { BAR_DAYS, type DailyBar, DAY_MS } from "../../lib/uptime.ts";
@@ -100,12 +101,7 @@ export async function computePublicStatusPage(
     .from(statusPages).where(eq(statusPages.slug, slug));
   if (!page) return null;
   const entries = await services.readDb.select({
-    id: websites.id,
-    name: websites.name,
-    url: websites.url,
-    regions: websites.regions,
-    active: websites.active,
-    intervalSeconds: websites.intervalSeconds,
+    ...monitorColumns,
     showUrl: statusPageWebsites.showUrl,
   }).from(statusPageWebsites)
     .innerJoin(websites, eq(websites.id, statusPageWebsites.websiteId))

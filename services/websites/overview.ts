@@ -7,6 +7,7 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { websites } from "../../db/postgres/schema.ts";
+import { monitorColumns } from "./monitor_columns.ts";
 import { literal, sql } from "../../db/clickhouse/sql.ts";
 import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 import { overallState, type RegionState, regionState } from "../../lib/live_status.ts";
@@ -100,15 +101,8 @@ export async function websiteOverview(
   const query = overviewInput.parse(input);
   const rows = await timed(
     "monitors",
-    services.readDb.select({
-      id: websites.id,
-      name: websites.name,
-      url: websites.url,
-      regions: websites.regions,
-      active: websites.active,
-      intervalSeconds: websites.intervalSeconds,
-      createdAt: websites.createdAt,
-    }).from(websites).where(eq(websites.ownerId, actor.userId))
+    services.readDb.select({ ...monitorColumns, createdAt: websites.createdAt }).from(websites)
+      .where(eq(websites.ownerId, actor.userId))
       .orderBy(asc(websites.createdAt), asc(websites.id)),
   );
   const ids = rows.map((row) => row.id);
