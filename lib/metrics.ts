@@ -16,6 +16,13 @@ const registers = [registry];
 /** Seconds, from a fast check to a timed-out one. */
 const CHECK_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
 
+/** Region → how late the worker's loop runs now, in seconds; read when scraped. */
+const loopDelayReaders = new Map<string, () => number>();
+
+export function reportLoopDelay(region: string, read: () => number): void {
+  loopDelayReaders.set(region, read);
+}
+
 export const metrics = {
   checks: new Counter({
     name: "uptime_checks_total",
@@ -42,6 +49,10 @@ export const metrics = {
     help: "How late the worker's event loop ran callbacks, the most over the last half second.",
     labelNames: ["region"] as const,
     registers,
+    // Read when scraped: the probe runs ten times a second, a scrape far less often.
+    collect() {
+      for (const [region, read] of loopDelayReaders) this.set({ region }, read());
+    },
   }),
   checkLimit: new Gauge({
     name: "uptime_worker_check_limit",

@@ -28,6 +28,8 @@ export class LeaderLease {
   #redis: Redis;
   #key: string;
   #ttlMs: number;
+  /** When this instance last renewed or took the lease (performance.now()). */
+  #renewedAt: number | null = null;
 
   constructor(redis: Redis, key: string, ttlMs: number) {
     this.#redis = redis;
@@ -39,14 +41,28 @@ export class LeaderLease {
     return this.#key;
   }
 
-  /** True when this instance holds the lease after the call. */
+  /**
+   * True when this instance holds the lease after the call. A lease renewed less than a
+   * quarter of its time ago is not renewed again (a round trip per tick saved): it has
+   * most of its time left, and every publish checks it in Redis anyway.
+   */
   async acquireOrRenew(): Promise<boolean> {
+    const now = performance.now();
+    if (this.#renewedAt !== null && now - this.#renewedAt < this.#ttlMs / 4) return true;
     const held = await this.#redis.eval(ACQUIRE_OR_RENEW, 1, this.#key, this.id, this.#ttlMs);
+    // From before the request: the lease runs at least that long.
+    this.#renewedAt = held === 1 ? now : null;
     return held === 1;
+  }
+
+  /** A publish found the lease gone: the next call asks Redis. */
+  lost(): void {
+    this.#renewedAt = null;
   }
 
   /** Gives the lease up at shutdown, so a standby need not wait for it to expire. */
   async release(): Promise<void> {
+    this.#renewedAt = null;
     await this.#redis.eval(RELEASE, 1, this.#key, this.id);
   }
 }

@@ -18,6 +18,8 @@ const RETENTION_EVERY_MS = 3_600_000;
 const ROLLUP_EVERY_MS = 60_000;
 /** How often the rollup also re-rolls the last hours for late results (rollup.ts). */
 const FULL_ROLLUP_EVERY_MS = 15 * 60_000;
+/** How often the leader looks for missed heartbeats (less with a shorter minimum interval). */
+const HEARTBEAT_SWEEP_MS = 5_000;
 
 await runProcess("publisher", async (config, shutdown) => {
   const connections = await openConnections(config, "publisher");
@@ -89,7 +91,7 @@ await runProcess("publisher", async (config, shutdown) => {
   };
   const rollupTimer = setInterval(rollUp, ROLLUP_EVERY_MS);
 
-  // The leader also records missed heartbeats, at the publisher's own pace.
+  // The leader also records missed heartbeats.
   let sweeping = false;
   let sweepFailed = false;
   const sweepHeartbeats = async () => {
@@ -113,7 +115,13 @@ await runProcess("publisher", async (config, shutdown) => {
       sweeping = false;
     }
   };
-  const sweepTimer = setInterval(sweepHeartbeats, config.publisherTickMs);
+  // A few seconds late at most, and well inside the shortest period a monitor may have;
+  // every tick would cost a Postgres transaction a second for nothing most of the time.
+  const sweepEveryMs = Math.max(
+    config.publisherTickMs,
+    Math.min(HEARTBEAT_SWEEP_MS, config.minIntervalSeconds * 500),
+  );
+  const sweepTimer = setInterval(sweepHeartbeats, sweepEveryMs);
 
   await aborted(shutdown);
   clearInterval(retentionTimer);

@@ -90,6 +90,7 @@ export class Publisher {
       }
     } catch (error) {
       if (!(error instanceof NotLeaderError)) throw error;
+      lease.lost();
       this.#wasLeader = false;
       result.leader = false;
       log.warn("publisher.lease_lost", { lease: lease.id, published: result.tasks });

@@ -12,7 +12,7 @@
  * has been calm for `calmMs` (`worker.overload_ended`, with what it cost).
  */
 import { log } from "../lib/logger.ts";
-import { metrics } from "../lib/metrics.ts";
+import { metrics, reportLoopDelay } from "../lib/metrics.ts";
 import { LoopDelay } from "./loop_delay.ts";
 
 export interface IntakeOptions {
@@ -77,6 +77,7 @@ export class Intake {
 
   start(): void {
     this.loop.start();
+    reportLoopDelay(this.#o.region, () => this.loop.recent() / 1000);
     metrics.checkLimit.set({ region: this.#o.region }, this.#limit);
   }
 
@@ -111,7 +112,6 @@ export class Intake {
   #sample(): void {
     const now = performance.now();
     const delay = this.loop.recent();
-    metrics.eventLoopDelay.set({ region: this.#o.region }, delay / 1000);
     if (delay >= this.#o.highMs) {
       this.#open = false;
       this.#begin(delay, "event loop delay");

@@ -22,11 +22,18 @@ import {
   type ClaimedDelivery,
   markDelivered,
   markFailed,
+  nextDueInMs,
   pruneDeliveries,
   release,
 } from "./record.ts";
 
 const POLL_MS = 1_000;
+/**
+ * With nothing due, the queue sleeps until the earliest pending delivery is due, and
+ * looks again after this long at most: this instance wakes at once for deliveries its
+ * own consumer queues, and another instance's (or one whose sender died) wait this long.
+ */
+const IDLE_POLL_MS = 10_000;
 const LEASE_MARGIN_MS = 30_000;
 
 export class DeliveryQueue {
@@ -35,6 +42,8 @@ export class DeliveryQueue {
   readonly #inFlight = new Map<string, number>();
   #running = 0;
   #wake: (() => void) | null = null;
+  /** A wake came since the last claim: a wake during a claim must not be lost. */
+  #woken = false;
   #failing = false;
 
   constructor(config: Config, sql: postgres.Sql) {
@@ -44,6 +53,7 @@ export class DeliveryQueue {
 
   /** Looks for due deliveries now (new ones were just queued). */
   wake(): void {
+    this.#woken = true;
     this.#wake?.();
   }
 
@@ -54,6 +64,7 @@ export class DeliveryQueue {
     const pollMs = Math.min(POLL_MS, retryBaseMs);
     while (!signal.aborted) {
       let delay = pollMs;
+      this.#woken = false;
       const free = concurrency - this.#running;
       if (free > 0) {
         try {
@@ -69,6 +80,7 @@ export class DeliveryQueue {
           }
           // A full batch: more may be due right away.
           if (claimed.length === free) delay = 0;
+          else if (!claimed.length) delay = await this.#untilDue(pollMs);
         } catch (error) {
           this.#failed("notification.queue_unavailable", error);
           delay = 2_000;
@@ -77,6 +89,17 @@ export class DeliveryQueue {
       if (delay > 0) await this.#idle(delay, signal);
     }
     await Promise.allSettled(attempts);
+  }
+
+  /**
+   * How long to sleep when nothing could be claimed: until the next pending delivery is
+   * due; `pollMs` when one is due already (its channel busy here, or a "resolved" waiting
+   * for its "opened"), for an attempt ending here to wake the queue sooner.
+   */
+  async #untilDue(pollMs: number): Promise<number> {
+    const ms = await nextDueInMs(this.#sql);
+    if (ms === null) return IDLE_POLL_MS;
+    return ms === 0 ? pollMs : Math.min(ms, IDLE_POLL_MS);
   }
 
   async #attempt(delivery: ClaimedDelivery, signal: AbortSignal): Promise<void> {
@@ -148,6 +171,7 @@ export class DeliveryQueue {
   }
 
   #idle(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.#woken) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

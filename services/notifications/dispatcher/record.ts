@@ -71,6 +71,17 @@ export async function claimDue(
   }));
 }
 
+/**
+ * Milliseconds until the earliest pending delivery is due (an attempt's lease ending
+ * counts too: it is due again then); null when nothing is pending; never below 0.
+ */
+export async function nextDueInMs(sql: postgres.Sql): Promise<number | null> {
+  const [row] = await sql`
+    select extract(epoch from min(next_attempt_at) - now()) * 1000 as ms
+    from notification_deliveries where status = 'pending'`;
+  return row.ms === null ? null : Math.max(0, Math.ceil(Number(row.ms)));
+}
+
 export async function markDelivered(sql: postgres.Sql, claimed: ClaimedDelivery): Promise<void> {
   await sql`
     update notification_deliveries
