@@ -6,6 +6,7 @@
  */
 import { getConfig } from "../lib/config.ts";
 import { startIsolatedRun } from "./isolated_run.ts";
+import { endTreeOnSignal } from "./process_tree.ts";
 
 const benchDir = new URL("../bench/", import.meta.url);
 const available = [...Deno.readDirSync(benchDir)]
@@ -32,11 +33,16 @@ let failed = false;
 try {
   for (const name of names) {
     console.log(`\n== bench ${name} ==`);
-    const status = await new Deno.Command(Deno.execPath(), {
+    const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", new URL(`${name}.ts`, benchDir).pathname],
       env: run.env,
-    }).spawn().status;
+    }).spawn();
+    const stopForwarding = endTreeOnSignal(child);
+    const status = await child.status;
+    stopForwarding();
     failed ||= !status.success;
+    // Ended by a signal (SIGTERM, Ctrl-C): the other benchmarks are not wanted either.
+    if (status.signal) break;
   }
 } finally {
   await run.finish();

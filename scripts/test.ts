@@ -6,6 +6,7 @@ import { getConfig } from "../lib/config.ts";
 import { buildProject } from "../fresh/mod.ts";
 import { PROJECT_ROOT } from "../web/app.ts";
 import { type IsolatedRun, startIsolatedRun } from "./isolated_run.ts";
+import { endTreeOnSignal, processTree, signalTree } from "./process_tree.ts";
 
 // Built once here, so each test's web app loads the bundles instead of running esbuild.
 await buildProject({ root: PROJECT_ROOT });
@@ -25,6 +26,7 @@ const child = new Deno.Command(Deno.execPath(), {
   stdout: "piped",
   stderr: "inherit",
 }).spawn();
+const stopForwarding = endTreeOnSignal(child);
 
 // Deno prints "ok | 12 passed | 0 failed"; CI reads the plain "N passed, N failed".
 // A test still running after four minutes (the slowest take under one) is hung: say which
@@ -41,6 +43,7 @@ for await (const chunk of child.stdout) {
   }
 }
 const status = await child.status;
+stopForwarding();
 await run.finish();
 if (hung) {
   console.error("\ntests: stopped, a test hung (see above)");
@@ -54,29 +57,10 @@ Deno.exit(status.code);
 
 /** Prints the test process's tree, then ends it and everything it started. */
 async function stopHungRun(test: Deno.ChildProcess): Promise<void> {
-  const ps = await new Deno.Command("ps", { args: ["-e", "-o", "pid=,ppid=,etime=,args="] })
-    .output();
-  const rows = new TextDecoder().decode(ps.stdout).trim().split("\n").map((line) => {
-    const [pid, ppid, etime, ...args] = line.trim().split(/\s+/);
-    return { pid: Number(pid), ppid: Number(ppid), etime, args: args.join(" ") };
-  });
-  const tree = new Set([test.pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const row of rows) {
-      if (tree.has(row.ppid) && !tree.has(row.pid)) {
-        tree.add(row.pid);
-        grew = true;
-      }
-    }
-  }
+  const tree = await processTree(test.pid);
   console.error("\na test hung for four minutes; its processes:");
-  for (const row of rows.filter((r) => tree.has(r.pid))) {
+  for (const row of tree) {
     console.error(`  ${row.pid} (parent ${row.ppid}, up ${row.etime}) ${row.args.slice(0, 160)}`);
   }
-  for (const pid of tree) {
-    try {
-      Deno.kill(pid, "SIGKILL");
-    } catch { /* gone already */ }
-  }
+  await signalTree(test.pid, "SIGKILL");
 }
