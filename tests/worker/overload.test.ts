@@ -83,6 +83,9 @@ Deno.test("an overloaded worker leaves the tasks it cannot run to another worker
     await healthy.waitFor("worker.started", 60_000);
     await bed.addWebsites(1_000, { url: target.url, regions: ["ams"] });
     assert.equal(await publishOnce(bed), 1_000);
+    // Held up at once as well: published into one of the hog's free 100 ms, a worker that
+    // checks in a millisecond would run hundreds of tasks before its next stall.
+    holdEventLoop(400);
     await eventually(
       async () => (await bed.resultCounts()).checks === 1_000,
       90_000,
