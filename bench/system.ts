@@ -9,7 +9,7 @@
  *
  * In one run: the servers' idle cost, the system's idle cost with 0 monitors, each load of
  * BENCH_LOADS, then a saturation run that adds monitors until the delay p99 passes 2 s.
- * Settings (seconds unless named): BENCH_LOADS ("2000x20,20000x60", monitors × interval),
+ * Settings (seconds unless named): BENCH_LOADS ("2000x20,20000x60", monitors × interval; "off"),
  * BENCH_WARMUP_SECONDS (30), BENCH_SECONDS (60), BENCH_IDLE_SECONDS (20), BENCH_WORKERS (1),
  * BENCH_SATURATION ("1000-12000+1000x2": checks/s from, to, step, × interval; "off"),
  * BENCH_SATURATION_WARMUP_SECONDS (20), BENCH_SATURATION_SECONDS (30),
@@ -31,7 +31,8 @@ import { startPrivateServers } from "./support/private_servers.ts";
 
 const env = (name: string, fallback: string) => Deno.env.get(name) || fallback;
 const seconds = (name: string, fallback: number) => Number(env(name, String(fallback))) * 1000;
-const loads = env("BENCH_LOADS", "2000x20,20000x60").split(",").filter(Boolean).map((load) => {
+const loadSpec = env("BENCH_LOADS", "2000x20,20000x60");
+const loads = (loadSpec === "off" ? [] : loadSpec.split(",").filter(Boolean)).map((load) => {
   const [monitors, interval] = load.split("x").map(Number);
   return { monitors, interval };
 });
@@ -125,7 +126,7 @@ async function stackFor(
     REDIS_KEY_PREFIX: prefix,
     REGION: "local",
     // Limits of the account, not costs: a user may add this many, this often.
-    MIN_INTERVAL_SECONDS: String(Math.min(...intervals)),
+    ...(intervals.length ? { MIN_INTERVAL_SECONDS: String(Math.min(...intervals)) } : {}),
     WEBSITES_PER_USER: "100000",
   }, workerCount);
   return { stack, prefix };

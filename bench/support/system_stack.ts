@@ -107,6 +107,8 @@ export async function startStack(
  * (`node --prof-process DIR/worker.log` reads one).
  */
 function profileFlags(name: string): string[] {
+  const inspect = Deno.env.get("BENCH_INSPECT_" + name.toUpperCase());
+  if (inspect) return [`--inspect=127.0.0.1:${inspect}`];
   const dir = Deno.env.get("BENCH_PROFILE_DIR");
   if (!dir || name === "web") return [];
   return [`--v8-flags=--prof,--no-logfile-per-isolate,--logfile=${dir}/${name}.log`];
