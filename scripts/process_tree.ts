@@ -12,7 +12,7 @@ export interface TreeProcess {
   args: string;
 }
 
-/** `root` and its descendants, `root` first. */
+/** `root` and every process below it. */
 export async function processTree(root: number): Promise<TreeProcess[]> {
   const ps = await new Deno.Command("ps", { args: ["-e", "-o", "pid=,ppid=,etime=,args="] })
     .output();
