@@ -9,9 +9,7 @@
  */
 import { setLogContext } from "../lib/logger.ts";
 import { encodeTask } from "../lib/task.ts";
-import { LeaderLease } from "../publisher/leader_lease.ts";
-import { Publisher } from "../publisher/publisher.ts";
-import { type PipelineBed, pipelineBed } from "../tests/helpers/pipeline.ts";
+import { type PipelineBed, pipelineBed, publisherFor } from "../tests/helpers/pipeline.ts";
 import { startTargetProcess } from "./support/processes.ts";
 import { median, report, timed } from "./support/report.ts";
 import { benchTask, queueTasks, runWorkerThrough } from "./support/worker_run.ts";
@@ -91,14 +89,7 @@ async function publisherEnqueue(bed: PipelineBed) {
     regions: ["pa", "pb"],
     intervalSeconds: 3_600,
   });
-  const lease = new LeaderLease(bed.redis, bed.keys.publisherLease, 60_000);
-  const publisher = new Publisher({
-    sql: bed.pg.sql,
-    redis: bed.redis,
-    keys: bed.keys,
-    lease,
-    defaults: { intervalSeconds: 180, timeoutMs: 10_000 },
-  });
+  const publisher = publisherFor(bed, { leaseMs: 60_000, timeoutMs: 10_000 });
   let tasks = 0;
   const publisherMs = await timed(async () => {
     tasks = (await publisher.runCycle()).tasks;

@@ -44,15 +44,13 @@ export const metrics = {
     labelNames: ["region"] as const,
     registers,
   }),
-  eventLoopDelay: new Gauge({
+  // Read when scraped: the probe runs ten times a second, a scrape far less often.
+  eventLoopDelay: gaugeOnScrape({
     name: "uptime_worker_event_loop_delay_seconds",
     help: "How late the worker's event loop ran callbacks, the most over the last half second.",
     labelNames: ["region"] as const,
-    registers,
-    // Read when scraped: the probe runs ten times a second, a scrape far less often.
-    collect() {
-      for (const [region, read] of loopDelayReaders) this.set({ region }, read());
-    },
+  }, (gauge) => {
+    for (const [region, read] of loopDelayReaders) gauge.set({ region }, read());
   }),
   checkLimit: new Gauge({
     name: "uptime_worker_check_limit",

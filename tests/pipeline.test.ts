@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import {
   eventually,
-  type PipelineBed,
   pipelineBed,
+  publisherFor,
   startTarget,
   startWorker,
 } from "./helpers/pipeline.ts";
 import { LeaderLease } from "../publisher/leader_lease.ts";
-import { Publisher } from "../publisher/publisher.ts";
 import { claimDueWebsites } from "../publisher/due_websites.ts";
 import { enqueueTasks, type QueuedTask } from "../publisher/enqueue.ts";
 import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
@@ -15,11 +14,6 @@ import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { sql } from "../db/clickhouse/sql.ts";
 
 const defaults = { intervalSeconds: 180, timeoutMs: 2_000 };
-
-function publisherFor(bed: PipelineBed, leaseMs = 10_000) {
-  const lease = new LeaderLease(bed.redis, bed.keys.publisherLease, leaseMs);
-  return new Publisher({ sql: bed.pg.sql, redis: bed.redis, keys: bed.keys, lease, defaults });
-}
 
 Deno.test("two regions and a publisher: each (website, region, cycle) yields one result", async () => {
   const bed = await pipelineBed();
@@ -198,8 +192,8 @@ Deno.test("only the lease holder publishes; a standby takes over when it is gone
   const bed = await pipelineBed();
   try {
     await bed.addWebsites(5, { url: "http://127.0.0.1:9/", regions: ["ams"] });
-    const leader = publisherFor(bed, 1_000);
-    const standby = publisherFor(bed, 1_000);
+    const leader = publisherFor(bed, { leaseMs: 1_000 });
+    const standby = publisherFor(bed, { leaseMs: 1_000 });
     assert.equal((await leader.runCycle()).leader, true);
     const second = await standby.runCycle();
     assert.equal(second.leader, false);

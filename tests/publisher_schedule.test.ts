@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
-import { type PipelineBed, pipelineBed } from "./helpers/pipeline.ts";
-import { LeaderLease } from "../publisher/leader_lease.ts";
-import { Publisher, untilNextTick } from "../publisher/publisher.ts";
+import { type PipelineBed, pipelineBed, publisherFor } from "./helpers/pipeline.ts";
+import { untilNextTick } from "../publisher/publisher.ts";
 import { slotOffset } from "../publisher/due_websites.ts";
 import { decodeTask } from "../lib/task.ts";
-
-const defaults = { intervalSeconds: 180, timeoutMs: 2_000 };
-
-function publisherFor(bed: PipelineBed) {
-  const lease = new LeaderLease(bed.redis, bed.keys.publisherLease, 60_000);
-  return new Publisher({ sql: bed.pg.sql, redis: bed.redis, keys: bed.keys, lease, defaults });
-}
 
 /** Every task on the region's stream as [website id, slot]. */
 async function published(bed: PipelineBed, region: string): Promise<[string, number][]> {
@@ -29,7 +21,7 @@ Deno.test("100 websites at one interval come due spread over it, each on its own
       regions: ["ams"],
       intervalSeconds: 20,
     });
-    const publisher = publisherFor(bed);
+    const publisher = publisherFor(bed, { leaseMs: 60_000 });
     // Second-aligned, as the ticks are; the first cycle takes every new website at once.
     const start = Math.ceil(Date.now() / 1000) * 1000 + 1_000;
     assert.equal((await publisher.runCycle(new Date(start))).tasks, 100);
@@ -62,7 +54,7 @@ Deno.test("a tick shorter than the interval publishes every slot, none twice", a
       regions: ["ams"],
       intervalSeconds: 2,
     });
-    const publisher = publisherFor(bed);
+    const publisher = publisherFor(bed, { leaseMs: 60_000 });
     const start = Math.ceil(Date.now() / 1000) * 1000 + 1_000;
     // Ticks of 700 ms, not dividing the interval: every 2-second slot still gets its turn.
     let last = start;

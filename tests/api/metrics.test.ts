@@ -7,24 +7,13 @@ import assert from "node:assert/strict";
 import { apiServer, errorCode } from "../helpers/api.ts";
 import { rollUpHours } from "../../db/clickhouse/rollup.ts";
 import { sql } from "../../db/clickhouse/sql.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 
 const REGIONS = ["ams", "iad", "syd"];
 const HOUR = 3_600;
 const DAY = 86_400;
 
-interface Row {
-  website_id: string;
-  region_id: string;
-  scheduled_at: number;
-  checked_at: number;
-  outcome: "up" | "down";
-  http_status: number;
-  response_ms: number;
-  error_kind: string;
-  error_message: string;
-}
-
-function row(websiteId: string, region: string, scheduledAt: number, seed: number): Row {
+function row(websiteId: string, region: string, scheduledAt: number, seed: number): CheckRow {
   const up = seed % 7 !== 0;
   return {
     website_id: websiteId,
@@ -49,7 +38,7 @@ function quantiles(values: number[]) {
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
-function summary(rows: Row[]) {
+function summary(rows: CheckRow[]) {
   const up = rows.filter((r) => r.outcome === "up").length;
   return {
     checks: rows.length,
@@ -64,7 +53,7 @@ async function setUp() {
   const server = await apiServer({ REGIONS: REGIONS.join(","), REGION: "ams" });
   const owner = await server.user("owner");
   const website = await owner.api.website.create.mutate({ url: "https://example.com/" });
-  const insert = (rows: Row[]) =>
+  const insert = (rows: CheckRow[]) =>
     server.bed.ch.insert(sql`checks`, rows)
       .then(() => rollUpHours(server.bed.ch, 0, Math.floor(Date.now() / 1000) + 3_600));
   return { server, owner, website, insert };
@@ -74,7 +63,7 @@ Deno.test("24h metrics equal hand-computed figures; a check stored twice counts 
   const { server, owner, website, insert } = await setUp();
   try {
     const now = Math.floor(Date.now() / 1000);
-    const rows: Row[] = [];
+    const rows: CheckRow[] = [];
     // Every 10 minutes for the last ~20 hours, fewer in syd; well inside the window.
     for (const [r, region] of REGIONS.entries()) {
       for (let k = 1; k <= 120 - r * 40; k++) {
@@ -138,7 +127,7 @@ Deno.test("90d metrics and daily bars come from the rollup and ignore duplicates
   try {
     const now = Math.floor(Date.now() / 1000);
     const today = Math.floor(now / DAY) * DAY;
-    const rows: Row[] = [];
+    const rows: CheckRow[] = [];
     // Days 0..89 back (today included), a few checks a day at fixed hours, region by region.
     for (let day = 0; day < 90; day++) {
       for (const [r, region] of REGIONS.entries()) {
@@ -280,7 +269,7 @@ Deno.test("checks page newest first, without duplicates or gaps, showing the las
   const { server, owner, website, insert } = await setUp();
   try {
     const now = Math.floor(Date.now() / 1000);
-    const rows: Row[] = [];
+    const rows: CheckRow[] = [];
     for (let k = 0; k < 40; k++) {
       // The same scheduled time in every region, as the publisher enqueues it; ever wider
       // gaps, up to 52 days back, so pages need to look further back than a day.

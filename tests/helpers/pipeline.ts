@@ -10,6 +10,8 @@ import { literal, sql } from "../../db/clickhouse/sql.ts";
 import { connectRedis } from "../../lib/redis.ts";
 import { withTimeout } from "../../lib/async.ts";
 import { Worker } from "../../worker/worker.ts";
+import { LeaderLease } from "../../publisher/leader_lease.ts";
+import { Publisher } from "../../publisher/publisher.ts";
 import { redisKeys } from "../../lib/redis_keys.ts";
 import { newClickHouseUrl, newPostgresUrl, testConfig } from "./databases.ts";
 
@@ -136,6 +138,24 @@ export async function eventually(
 }
 
 /** A worker in this process; `stop()` drains it as SIGTERM would. */
+/**
+ * A publisher on the bed's connections with a lease of its own; websites without their own
+ * interval or timeout get 180 s and `timeoutMs`.
+ */
+export function publisherFor(
+  bed: PipelineBed,
+  { leaseMs = 10_000, timeoutMs = 2_000 }: { leaseMs?: number; timeoutMs?: number } = {},
+): Publisher {
+  const lease = new LeaderLease(bed.redis, bed.keys.publisherLease, leaseMs);
+  return new Publisher({
+    sql: bed.pg.sql,
+    redis: bed.redis,
+    keys: bed.keys,
+    lease,
+    defaults: { intervalSeconds: 180, timeoutMs },
+  });
+}
+
 export function startWorker(
   bed: PipelineBed,
   region: string,

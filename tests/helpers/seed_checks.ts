@@ -2,25 +2,14 @@
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
 import { rollUpHours } from "../../db/clickhouse/rollup.ts";
 import { sql } from "../../db/clickhouse/sql.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 
 /** Seconds between seeded checks. */
 export const STEP = 300;
 
-interface SeedRow {
-  website_id: string;
-  region_id: string;
-  scheduled_at: number;
-  checked_at: number;
-  outcome: "up" | "down";
-  http_status: number;
-  response_ms: number;
-  error_kind: string;
-  error_message: string;
-}
-
 /** Three hours of checks every 5 minutes in ams and iad; ams failing for the last three. */
-export function seedRows(websiteId: string, now: number): SeedRow[] {
-  const rows: SeedRow[] = [];
+export function seedRows(websiteId: string, now: number): CheckRow[] {
+  const rows: CheckRow[] = [];
   const last = Math.floor(now / STEP) * STEP;
   for (const region of ["ams", "iad"]) {
     for (let k = 35; k >= 0; k--) {
@@ -42,7 +31,7 @@ export function seedRows(websiteId: string, now: number): SeedRow[] {
   return rows;
 }
 
-export async function insertRows(server: { bed: { ch: ClickHouse } }, rows: SeedRow[]) {
+export async function insertRows(server: { bed: { ch: ClickHouse } }, rows: CheckRow[]) {
   await server.bed.ch.insert(sql`checks`, rows);
   await rollUpHours(server.bed.ch, 0, Math.floor(Date.now() / 1000) + 3_600);
 }

@@ -4,11 +4,15 @@
  * read its answer, and the work it cannot do must stay in the stream for another worker.
  */
 import assert from "node:assert/strict";
-import { eventually, type PipelineBed, pipelineBed, startWorker } from "../helpers/pipeline.ts";
+import {
+  eventually,
+  type PipelineBed,
+  pipelineBed,
+  publisherFor,
+  startWorker,
+} from "../helpers/pipeline.ts";
 import { spawnProcess } from "../helpers/processes.ts";
 import { startTargetProcess } from "../helpers/target_process.ts";
-import { LeaderLease } from "../../publisher/leader_lease.ts";
-import { Publisher } from "../../publisher/publisher.ts";
 import { sql } from "../../db/clickhouse/sql.ts";
 
 /** Keeps this process's event loop busy for `ms`, as a worker swamped with work would be. */
@@ -20,15 +24,7 @@ function holdEventLoop(ms: number): void {
 }
 
 async function publishOnce(bed: PipelineBed): Promise<number> {
-  const lease = new LeaderLease(bed.redis, bed.keys.publisherLease, 10_000);
-  const publisher = new Publisher({
-    sql: bed.pg.sql,
-    redis: bed.redis,
-    keys: bed.keys,
-    lease,
-    defaults: { intervalSeconds: 180, timeoutMs: 10_000 },
-  });
-  return (await publisher.runCycle()).tasks;
+  return (await publisherFor(bed, { timeoutMs: 10_000 }).runCycle()).tasks;
 }
 
 async function outcomes(bed: PipelineBed): Promise<Record<string, number>> {
