@@ -23,6 +23,8 @@ import { migrateClickHouse } from "../db/clickhouse/migrations.ts";
 import { connectClickHouse } from "../db/clickhouse/client.ts";
 import { literal, sql } from "../db/clickhouse/sql.ts";
 import { parseConfig } from "../lib/config.ts";
+import { buildProject } from "../fresh/mod.ts";
+import { PROJECT_ROOT } from "../web/app.ts";
 import { connectRedis } from "../lib/redis.ts";
 import { startTargetProcess } from "./support/processes.ts";
 import { type Sample, sample, serverPids } from "./support/proc_usage.ts";
@@ -55,6 +57,8 @@ const servers = shared ? null : await startPrivateServers();
 const base = parseConfig({ ...Deno.env.toObject(), ...servers?.env });
 const serverGroups = servers ? servers.pids : serverPids;
 const intervals = [...loads.map((l) => l.interval), ...(saturation ? [Number(saturation[4])] : [])];
+// As in production (`deno task build` in the image): the web serves bundles built ahead.
+await buildProject({ root: PROJECT_ROOT });
 const target = await startTargetProcess();
 const pg = connectPostgres(base.databaseUrl);
 const ch = connectClickHouse(base.clickhouseUrl);
@@ -94,7 +98,9 @@ async function delay(fromMs: number, toMs: number) {
      FROM checks WHERE checked_at >= ${literal.dateTime(new Date(fromMs + 999))}
        AND checked_at < ${literal.dateTime(new Date(toMs - 2_000))}`,
   );
-  return { p50: Number(d?.p50 ?? NaN), p99: Number(d?.p99 ?? NaN) };
+  // quantile() interpolates: 94.09000000000015 prints as 94.1.
+  const seconds = (value: number | undefined) => Math.round(Number(value ?? NaN) * 10) / 10;
+  return { p50: seconds(d?.p50), p99: seconds(d?.p99) };
 }
 
 /** Redis memory: the server's `used_memory` (shared) and the keys of this run's prefix. */

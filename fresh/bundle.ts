@@ -4,7 +4,7 @@
  * content hash. Built at start in dev and again when `islands/` changes, or ahead of time
  * with `deno task build` for production.
  */
-import * as esbuild from "esbuild";
+import type * as esbuild from "esbuild";
 import { basename, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ClientBuild } from "./app.ts";
@@ -46,6 +46,8 @@ export async function buildClient(options: BuildOptions): Promise<ClientBuild> {
     })),
   ];
   running++;
+  // Loaded only to build: a production server serves `deno task build`'s output.
+  const esbuild = await import("esbuild");
   let result;
   try {
     result = await esbuild.build({

@@ -1,7 +1,8 @@
 /**
- * The real processes of one installation, as production starts them (`deno run -A
- * web/main.ts` etc., no `deno task` wrapper), and signed-up API clients that add monitors
- * through tRPC `website.create` like any user.
+ * The real processes of one installation, as production starts them (the commands of
+ * deno.json's `start`, `publisher` and `worker` tasks, V8 flags included, without the
+ * `deno task` wrapper), and signed-up API clients that add monitors through tRPC
+ * `website.create` like any user.
  */
 import { createApiClient } from "../../web/trpc/client.ts";
 import { withTimeout } from "../../lib/async.ts";
@@ -37,18 +38,19 @@ export async function startStack(
 ): Promise<Stack> {
   const port = freePort();
   const processEnv = { ...Deno.env.toObject(), ...env, PORT: String(port) };
-  const entries: [string, string][] = [
-    ["web", "web/main.ts"],
-    ["publisher", "publisher/main.ts"],
+  const tasks = await taskArgs();
+  const entries: [string, string[]][] = [
+    ["web", tasks.start],
+    ["publisher", tasks.publisher],
     ...Array.from(
       { length: workers },
-      (_, i) => [i ? `worker${i + 1}` : "worker", "worker/main.ts"] as [string, string],
+      (_, i) => [i ? `worker${i + 1}` : "worker", tasks.worker] as [string, string[]],
     ),
   ];
-  const children = new Map(entries.map(([name, entry]) => [
+  const children = new Map(entries.map(([name, [run, ...args]]) => [
     name,
     new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ...profileFlags(name), entry],
+      args: [run, ...profileFlags(name), ...args],
       cwd: root,
       env: processEnv,
       stdin: "null",
@@ -100,6 +102,13 @@ export async function startStack(
     await stop();
     throw error;
   }
+}
+
+/** The arguments after `deno` of each production task ("deno run -A … web/main.ts"). */
+async function taskArgs(): Promise<Record<"start" | "publisher" | "worker", string[]>> {
+  const { tasks } = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
+  const args = (name: string) => (tasks[name] as string).split(/\s+/).slice(1);
+  return { start: args("start"), publisher: args("publisher"), worker: args("worker") };
 }
 
 /**

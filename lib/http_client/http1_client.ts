@@ -33,6 +33,7 @@ export const maxHeaderBytes = 300 * 1024;
 
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const encoder = new TextEncoder();
+const nonAscii = /[\u0080-\uffff]/;
 const latin1 = new TextDecoder("latin1");
 
 /**
@@ -54,11 +55,19 @@ export function encodeRequest(request: Http1Request): Uint8Array {
   }
   if (body !== null) head += `content-length: ${body.length}\r\n`;
   head += "connection: close\r\n\r\n";
-  const headBytes = Uint8Array.from(head, (char) => char.charCodeAt(0));
+  const headBytes = latin1Bytes(head);
   if (body === null || body.length === 0) return headBytes;
   const bytes = new Uint8Array(headBytes.length + body.length);
   bytes.set(headBytes);
   bytes.set(body, headBytes.length);
+  return bytes;
+}
+
+/** Header values are latin1 (one byte per character); ASCII, the usual case, encodes natively. */
+function latin1Bytes(text: string): Uint8Array {
+  if (!nonAscii.test(text)) return encoder.encode(text);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
 
@@ -198,6 +207,9 @@ function truncated(): CheckFailure {
   return new CheckFailure("connection", "connection closed while reading the body");
 }
 
+const HEAD_BUFFER_BYTES = 2 * 1024;
+const BODY_BUFFER_BYTES = 16 * 1024;
+
 /**
  * A connection with buffered reads (lines for the head and chunk sizes, bytes for
  * bodies) that closes itself when `signal` aborts; reads then reject with its reason.
@@ -205,7 +217,8 @@ function truncated(): CheckFailure {
 class BufferedConn {
   #conn: ByteStream;
   #signal: AbortSignal;
-  #buffer = new Uint8Array(16 * 1024);
+  /** Enough for most response heads; grows for a longer line, and once for a body. */
+  #buffer = new Uint8Array(HEAD_BUFFER_BYTES);
   #start = 0;
   #end = 0;
   #closed = false;
@@ -262,7 +275,11 @@ class BufferedConn {
 
   /** Up to `maxBytes` bytes, valid until the next call; null when the connection ended. */
   async read(maxBytes: number): Promise<Uint8Array | null> {
-    if (this.#start === this.#end && !await this.#fill()) return null;
+    if (this.#start === this.#end) {
+      // A body is read in larger pieces than a head: fewer reads for a long page.
+      if (this.#buffer.length < BODY_BUFFER_BYTES) this.#buffer = new Uint8Array(BODY_BUFFER_BYTES);
+      if (!await this.#fill()) return null;
+    }
     const size = Math.min(maxBytes, this.#end - this.#start);
     const bytes = this.#buffer.subarray(this.#start, this.#start + size);
     this.#start += size;

@@ -4,19 +4,25 @@
  * not. One transport per SMTP URL, reused across deliveries.
  */
 // @ts-types="@types/nodemailer"
-import nodemailer from "nodemailer";
+import type nodemailer from "nodemailer";
 import type { NotificationConfig } from "../../lib/config.ts";
 import type { Mail, Outcome } from "./providers/types.ts";
 
 type Transport = ReturnType<typeof nodemailer.createTransport>;
 const transports = new Map<string, Transport>();
 
-function transportFor(deployment: NotificationConfig): Transport {
+async function transportFor(deployment: NotificationConfig): Promise<Transport> {
   const url = deployment.smtpUrl!;
   let transport = transports.get(url);
   if (!transport) {
+    // Loaded with the first mail: about 15 MB a deployment without email never spends.
+    // @ts-types="@types/nodemailer"
+    const { default: mailer } = await import("nodemailer");
+    // Another mail may have made one meanwhile.
+    transport = transports.get(url);
+    if (transport) return transport;
     const timeout = deployment.timeoutMs;
-    transport = nodemailer.createTransport(url, {
+    transport = mailer.createTransport(url, {
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
@@ -32,7 +38,7 @@ export async function sendMail(deployment: NotificationConfig, mail: Mail): Prom
     return { ok: false, retry: false, error: "SMTP_URL is not set on this deployment" };
   }
   try {
-    await transportFor(deployment).sendMail({
+    await (await transportFor(deployment)).sendMail({
       from: deployment.mailFrom,
       to: mail.to,
       subject: mail.subject,
