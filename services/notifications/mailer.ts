@@ -15,7 +15,7 @@ async function transportFor(deployment: NotificationConfig): Promise<Transport> 
   const url = deployment.smtpUrl!;
   let transport = transports.get(url);
   if (!transport) {
-    // Loaded with the first mail: about 15 MB a deployment without email never spends.
+    // Loaded with the first mail: a deployment without email never pays its memory.
     // @ts-types="@types/nodemailer"
     const { default: mailer } = await import("nodemailer");
     // Another mail may have made one meanwhile.
