@@ -1,8 +1,8 @@
 /**
  * fly.toml against the code it deploys: every process runs its deno task's command (without
- * the `deno task` wrapper), the release command is a task that exists, every check and metrics path is served by the process it
- * checks (started for real), every process group has a VM size, and the release command
- * runs twice in a row against real databases.
+ * the `deno task` wrapper), the release command is a task that exists, every check and
+ * metrics path is served by the process it checks (started for real), every process group
+ * has a VM size, and the release command runs twice in a row against real databases.
  */
 import assert from "node:assert/strict";
 import { parse } from "smol-toml";

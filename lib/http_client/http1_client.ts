@@ -63,8 +63,11 @@ export function encodeRequest(request: Http1Request): Uint8Array {
   return bytes;
 }
 
-/** Header values are latin1 (one byte per character); ASCII, the usual case, encodes natively. */
-function latin1Bytes(text: string): Uint8Array {
+/**
+ * The bytes of latin1 text (one byte per character), as header values are read and
+ * written; ASCII, the usual case, encodes natively.
+ */
+export function latin1Bytes(text: string): Uint8Array {
   if (!nonAscii.test(text)) return encoder.encode(text);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);

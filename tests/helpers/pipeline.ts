@@ -137,7 +137,6 @@ export async function eventually(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-/** A worker in this process; `stop()` drains it as SIGTERM would. */
 /**
  * A publisher on the bed's connections with a lease of its own; websites without their own
  * interval or timeout get 180 s and `timeoutMs`.
@@ -156,6 +155,7 @@ export function publisherFor(
   });
 }
 
+/** A worker in this process; `stop()` drains it as SIGTERM would. */
 export function startWorker(
   bed: PipelineBed,
   region: string,

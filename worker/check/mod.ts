@@ -18,6 +18,7 @@
  */
 import { isReservedHeader } from "../../lib/header_policy.ts";
 import { CheckFailure, type ErrorKind, toFailure } from "../../lib/http_client/failures.ts";
+import { latin1Bytes } from "../../lib/http_client/http1_client.ts";
 import {
   exchange,
   type HopRequest,
@@ -247,7 +248,7 @@ async function followRedirects(
  */
 export function locationText(raw: string): string {
   if (!/[\x80-\xff]/.test(raw)) return raw;
-  const bytes = Uint8Array.from(raw, (char) => char.charCodeAt(0) & 0xff);
+  const bytes = latin1Bytes(raw);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
