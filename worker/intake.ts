@@ -61,6 +61,7 @@ export class Intake {
   #lastCut = -Infinity;
   #lastGrowth = -Infinity;
   #episode: Episode | null = null;
+  #stopped = false;
 
   constructor(options: IntakeOptions) {
     this.#o = {
@@ -82,8 +83,14 @@ export class Intake {
   }
 
   stop(): void {
+    this.#stopped = true;
     this.loop.stop();
     this.#end();
+  }
+
+  /** A check starts: the loop is watched again if it was left alone while idle. */
+  busy(): void {
+    if (!this.#stopped) this.loop.start();
   }
 
   /** Checks that may run at once now. */
@@ -140,6 +147,10 @@ export class Intake {
       this.#episode.calmSince ??= now;
       if (now - this.#episode.calmSince >= this.#o.calmMs) this.#end();
     }
+    // No check running and nothing to recover from: a probe would only wake an idle
+    // process ten times a second (a wake-up costs about as much CPU as a check here).
+    // The next check starts it again (busy()).
+    if (this.#o.running() === 0 && this.#open && !this.#episode) this.loop.stop();
   }
 
   #setLimit(limit: number): void {

@@ -49,9 +49,15 @@ export class LoopDelay {
     this.#schedule(performance.now());
   }
 
+  /** Stops probing; what was measured so far stays, and {@link start} carries on. */
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  /** Whether the probe runs. */
+  get watching(): boolean {
+    return this.#timer !== undefined;
   }
 
   /**

@@ -325,6 +325,7 @@ export class Worker {
 
   #start(delivery: Delivery): void {
     const task = delivery.task!;
+    this.#intake.busy();
     const startedAt = Date.now();
     const loopMark = this.#intake.loop.total();
     const options = {
