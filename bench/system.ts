@@ -27,7 +27,7 @@ import { buildProject } from "../fresh/mod.ts";
 import { PROJECT_ROOT } from "../web/app.ts";
 import { connectRedis } from "../lib/redis.ts";
 import { startTargetProcess } from "./support/processes.ts";
-import { type Sample, sample, serverPids } from "./support/proc_usage.ts";
+import { type Sample, sample, serverPids, SERVERS } from "./support/proc_usage.ts";
 import { type Stack, startStack } from "./support/system_stack.ts";
 import { startPrivateServers } from "./support/private_servers.ts";
 
@@ -78,12 +78,15 @@ function report(label: string, s: Sample, notes: string) {
   const perCheck = (ms: number) => s.counted ? (ms / s.counted).toFixed(3) : "";
   let ours = 0, servers = 0, rss = 0;
   for (const [name, f] of s.figures) {
-    const server = ["redis", "clickhouse", "postgres"].includes(name);
+    const server = SERVERS.includes(name);
     if (server) servers += f.cpuMs;
     else (ours += f.cpuMs, rss += f.rssMb);
     row(label, name, pct(s, f.cpuMs), perCheck(f.cpuMs), f.rssMb.toFixed(0), "");
   }
-  row(label, "web+publisher+workers", pct(s, ours), perCheck(ours), rss.toFixed(0), "");
+  const once = s.oursOnceMb === null
+    ? ""
+    : `${s.oursOnceMb.toFixed(0)} MB together, pages they share (the deno binary) counted once`;
+  row(label, "web+publisher+workers", pct(s, ours), perCheck(ours), rss.toFixed(0), once);
   row(label, "total", pct(s, ours + servers), perCheck(ours + servers), "", notes);
 }
 

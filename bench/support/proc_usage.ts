@@ -23,6 +23,56 @@ export function usage(pid: number): Usage {
   }
 }
 
+const PAGE = 4096;
+
+/** The groups that are servers, not our processes. */
+export const SERVERS = ["redis", "clickhouse", "postgres"];
+
+/**
+ * Memory that `pids` take together, in MB, with the pages they share counted once: their
+ * anonymous memory (private to each) plus the distinct physical pages of their mapped
+ * files. RSS counts the deno binary's code once per process (about 45 MB each); the
+ * machine holds it once. Null when the page frames cannot be read (not root).
+ */
+export function memoryOnceMb(pids: number[]): number | null {
+  let anonymousKb = 0;
+  const frames = new Set<number>();
+  for (const pid of pids) {
+    try {
+      const rollup = Deno.readTextFileSync(`/proc/${pid}/smaps_rollup`);
+      anonymousKb += Number(/^Anonymous:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      const pagemap = Deno.openSync(`/proc/${pid}/pagemap`);
+      try {
+        for (const line of Deno.readTextFileSync(`/proc/${pid}/maps`).split("\n")) {
+          const [range, , , , , path] = line.split(/\s+/);
+          if (!path?.startsWith("/")) continue;
+          const [start, end] = range.split("-").map((hex) => parseInt(hex, 16));
+          const entries = new Uint8Array((end - start) / PAGE * 8);
+          pagemap.seekSync(start / PAGE * 8, Deno.SeekMode.Start);
+          for (let read = 0; read < entries.length;) {
+            const n = pagemap.readSync(entries.subarray(read));
+            if (!n) break;
+            read += n;
+          }
+          const view = new DataView(entries.buffer);
+          for (let i = 0; i < entries.length; i += 8) {
+            const entry = view.getBigUint64(i, true);
+            if (!(entry >> 63n)) continue; // not resident
+            const frame = Number(entry & ((1n << 55n) - 1n));
+            if (frame === 0) return null; // frames hidden from non-root readers
+            frames.add(frame);
+          }
+        }
+      } finally {
+        pagemap.close();
+      }
+    } catch {
+      continue; // the process is gone
+    }
+  }
+  return (anonymousKb * 1024 + frames.size * PAGE) / 1048576;
+}
+
 /** The pids of the three servers, by process name (every user's: they are shared). */
 export function serverPids(): Map<string, number[]> {
   const names: [string, RegExp][] = [
@@ -63,6 +113,8 @@ export interface Sample {
   counted: number;
   /** CPU ms the whole machine (every core, every user) used in the span. */
   machineMs: number;
+  /** {@link memoryOnceMb} of every group but the servers, at the end of the span. */
+  oursOnceMb: number | null;
 }
 
 /**
@@ -95,5 +147,8 @@ export async function sample(
     }
     figures.set(name, { cpuMs, rssMb });
   }
-  return { figures, elapsedMs, counted, machineMs };
+  const ours = [...groups()].filter(([name]) => !SERVERS.includes(name)).flatMap(([, pids]) =>
+    pids
+  );
+  return { figures, elapsedMs, counted, machineMs, oursOnceMb: memoryOnceMb(ours) };
 }
