@@ -34,7 +34,6 @@ export const maxHeaderBytes = 300 * 1024;
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const encoder = new TextEncoder();
 const nonAscii = /[\u0080-\uffff]/;
-const latin1 = new TextDecoder("latin1");
 
 /**
  * The request head and body as bytes. Throws an "invalid" failure for a header the
@@ -72,6 +71,19 @@ export function latin1Bytes(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
+}
+
+/**
+ * The latin1 text of bytes, one character (U+0000–U+00FF) per byte: the inverse of
+ * {@link latin1Bytes}. Not TextDecoder's "latin1", which is windows-1252 and turns 0x80–0x9F
+ * (UTF-8 continuation bytes among them) into other characters.
+ */
+export function latin1Text(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 4096) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
+  }
+  return text;
 }
 
 /**
@@ -265,7 +277,7 @@ class BufferedConn {
       if (newline >= 0) {
         const lineEnd = scanned + newline;
         const cr = lineEnd > this.#start && this.#buffer[lineEnd - 1] === 13 ? 1 : 0;
-        const line = latin1.decode(this.#buffer.subarray(this.#start, lineEnd - cr));
+        const line = latin1Text(this.#buffer.subarray(this.#start, lineEnd - cr));
         this.#start = lineEnd + 1;
         return line;
       }

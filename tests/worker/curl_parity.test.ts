@@ -105,6 +105,22 @@ const cases: ParityCase[] = [
     },
   },
   {
+    // UTF-8 continuation bytes 0x80–0x9F: a decoder for windows-1252 (what TextDecoder
+    // calls "latin1") turns them into other characters, and the redirect goes astray.
+    behaviour: "Location header holding raw UTF-8 bytes from 0x80 to 0x9F (a redirect to /привет)",
+    verdict: "up",
+    keyword: "privet",
+    start() {
+      const server = startScriptedServer((head) => {
+        const path = decodePath(head.split(" ")[1]);
+        if (path === "/") return `HTTP/1.1 302 Found\r\nLocation: ${rawUtf8("/привет")}\r\n\r\n`;
+        if (path === "/привет") return "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nprivet";
+        return "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+      });
+      return { url: `http://127.0.0.1:${server.port}/`, close: server.close };
+    },
+  },
+  {
     behaviour: "obs-fold: a header continued on an indented line (old Apache modules)",
     verdict: "up",
     keyword: "ok",

@@ -21,7 +21,8 @@ export function startScriptedServer(
       while (!/\r?\n\r?\n/.test(head)) {
         const count = await conn.read(buffer);
         if (count === null) return;
-        head += new TextDecoder("latin1").decode(buffer.subarray(0, count));
+        // One character per byte (TextDecoder's "latin1" is windows-1252).
+        head += String.fromCharCode(...buffer.subarray(0, count));
       }
       const answer = respond(head);
       const bytes = typeof answer === "string" ? latin1Bytes(answer) : answer;
