@@ -72,8 +72,12 @@ export class Worker {
   #intake: Intake;
   /** Running checks and their stream ids. */
   #running = new Map<Promise<void>, string>();
-  /** Aborts checks still running when the shutdown deadline nears. */
-  #cutOff = new AbortController();
+  /**
+   * Each running check's own abort, for a shutdown deadline that nears. One signal shared
+   * by every check would hold a listener per running check, and removing each would cost
+   * as much as the number running (a few percent of a saturated worker's time).
+   */
+  #cutOffs = new Set<AbortController>();
   #unfinished: string[] = [];
   /** Checks our own delay made inconclusive, on their way back to the group. */
   #handBack: string[] = [];
@@ -328,10 +332,9 @@ export class Worker {
     this.#intake.busy();
     const startedAt = Date.now();
     const loopMark = this.#intake.loop.total();
-    const options = {
-      allowPrivateTargets: this.#o.allowPrivateTargets,
-      signal: this.#cutOff.signal,
-    };
+    const cutOff = new AbortController();
+    this.#cutOffs.add(cutOff);
+    const options = { allowPrivateTargets: this.#o.allowPrivateTargets, signal: cutOff.signal };
     // Every line logged during the check names its task.
     const checked = withLogContext(
       { taskId: delivery.id, websiteId: task.websiteId },
@@ -352,7 +355,7 @@ export class Worker {
     );
     const running: Promise<void> = checked.then((result) => {
       // Cut off by shutdown: no result to store; the task goes back to the group.
-      if (this.#cutOff.signal.aborted) return void this.#unfinished.push(delivery.id);
+      if (cutOff.signal.aborted) return void this.#unfinished.push(delivery.id);
       // Our loop held up, not the target: this timeout says nothing about the site.
       const ownDelayMs = this.#intake.loop.total() - loopMark;
       if (result.errorKind === "timeout" && timedOutByOwnDelay(ownDelayMs, task.timeoutMs)) {
@@ -392,6 +395,7 @@ export class Worker {
       // runCheck never throws; this would be a bug here, which must not end the process.
       log.error("worker.check_failed", { error });
     }).finally(() => {
+      this.#cutOffs.delete(cutOff);
       this.#running.delete(running);
       this.#fill();
       this.#wake();
@@ -476,7 +480,7 @@ export class Worker {
     // Checks may take up to a minute; leave time to store what finished and to hand back
     // what did not, so the process ends within its supervisor's kill timeout.
     const cutOff = setTimeout(
-      () => this.#cutOff.abort(),
+      () => this.#cutOffs.forEach((running) => running.abort()),
       Math.max(0, deadline - Date.now() - 3_000),
     );
     await Promise.allSettled(this.#running.keys());
