@@ -34,15 +34,18 @@ export default function RecentChecks(props: {
   }
   return (
     <div class="overflow-x-auto">
-      <table class="w-full min-w-[36rem] text-left text-sm">
+      {/* Narrow screens: response time and error go under the status, not in columns. */}
+      <table class="w-full text-left text-sm sm:min-w-[36rem]">
         <caption class="sr-only">Recent checks, newest first</caption>
         <thead class="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-700 dark:text-slate-400">
           <tr>
             <th scope="col" class="px-4 py-2 font-semibold sm:px-6">Time</th>
-            <th scope="col" class="px-4 py-2 font-semibold">Region</th>
-            <th scope="col" class="px-4 py-2 font-semibold">Status</th>
-            <th scope="col" class="px-4 py-2 text-right font-semibold">Response</th>
-            <th scope="col" class="px-4 py-2 font-semibold sm:pr-6">Error</th>
+            <th scope="col" class="px-2 py-2 font-semibold sm:px-4">Region</th>
+            <th scope="col" class="py-2 pl-2 pr-4 font-semibold sm:px-4">Status</th>
+            <th scope="col" class="hidden px-4 py-2 text-right font-semibold sm:table-cell">
+              Response
+            </th>
+            <th scope="col" class="hidden px-4 py-2 font-semibold sm:table-cell sm:pr-6">Error</th>
           </tr>
         </thead>
         <tbody class="divide-y divide-slate-100 dark:divide-slate-700" data-checks>
@@ -52,36 +55,28 @@ export default function RecentChecks(props: {
               data-live={row.live ? "true" : undefined}
               class={row.live ? "bg-sky-50 dark:bg-slate-700/40" : undefined}
             >
-              <td class="whitespace-nowrap px-4 py-2 sm:px-6">
+              <td class="px-4 py-2 sm:whitespace-nowrap sm:px-6">
                 <Time at={row.checkedAt} />
               </td>
-              <td class="px-4 py-2 font-mono">{row.region}</td>
-              <td class="px-4 py-2">
+              <td class="px-2 py-2 font-mono sm:px-4">{row.region}</td>
+              <td class="py-2 pl-2 pr-4 sm:px-4">
                 <StatusBadge
                   status={row.outcome === "up" && row.degraded ? "degraded" : row.outcome}
                   label={`${row.outcome === "down" ? "Down" : row.degraded ? "Degraded" : "Up"}${
                     row.httpStatus ? ` · ${row.httpStatus}` : ""
                   }`}
                 />
+                <div class="mt-1 max-w-[11rem] sm:hidden">
+                  <span class="tabular-nums">{formatMs(row.responseMs)}</span>
+                  <CheckError row={row} />
+                </div>
               </td>
-              <td class="whitespace-nowrap px-4 py-2 text-right tabular-nums">
+              <td class="hidden whitespace-nowrap px-4 py-2 text-right tabular-nums sm:table-cell">
                 {formatMs(row.responseMs)}
               </td>
-              <td class="max-w-xs px-4 py-2 sm:pr-6">
+              <td class="hidden max-w-xs px-4 py-2 sm:table-cell sm:pr-6">
                 {row.errorKind
-                  ? (
-                    <>
-                      <span class="font-medium">{row.errorKind}</span>
-                      {row.errorMessage && (
-                        <span
-                          class="block truncate text-slate-600 dark:text-slate-400"
-                          title={row.errorMessage}
-                        >
-                          {row.errorMessage}
-                        </span>
-                      )}
-                    </>
-                  )
+                  ? <CheckError row={row} />
                   : <span class="text-slate-500 dark:text-slate-400">—</span>}
               </td>
             </tr>
@@ -89,6 +84,24 @@ export default function RecentChecks(props: {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The kind of a failed check and its message, cut to one line (the whole in its title). */
+function CheckError({ row }: { row: Row }) {
+  if (!row.errorKind) return null;
+  return (
+    <>
+      <span class="block font-medium">{row.errorKind}</span>
+      {row.errorMessage && (
+        <span
+          class="block truncate text-slate-600 dark:text-slate-400"
+          title={row.errorMessage}
+        >
+          {row.errorMessage}
+        </span>
+      )}
+    </>
   );
 }
 

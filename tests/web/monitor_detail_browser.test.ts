@@ -136,6 +136,17 @@ Deno.test({
       await drawnPoints(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(overflow <= 390, `the page is ${overflow} px wide on a 390 px screen`);
+      // The recent checks fit without scrolling sideways: response and error sit under
+      // the status there.
+      const checks = page.locator("table:has([data-checks])");
+      const [wide, room] = await checks.evaluate((table) => [
+        table.scrollWidth,
+        table.parentElement!.clientWidth,
+      ]);
+      assert.ok(wide <= room, `the recent checks are ${wide} px wide in ${room} px`);
+      await assert.doesNotReject(
+        checks.getByText("expected 2xx or 3xx, got 503").first().waitFor(),
+      );
       await page.screenshot({ path: shot("detail-390-light.png"), fullPage: true });
       await page.emulateMedia({ colorScheme: "dark" });
       await page.waitForSelector('[data-chart="uplot"][data-scheme="dark"]');
