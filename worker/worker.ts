@@ -70,14 +70,13 @@ export class Worker {
   #watchdog: Watchdog;
   #liveness: ConsumerLiveness;
   #intake: Intake;
-  /** Running checks and their stream ids. */
-  #running = new Map<Promise<void>, string>();
   /**
-   * Each running check's own abort, for a shutdown deadline that nears. One signal shared
-   * by every check would hold a listener per running check, and removing each would cost
-   * as much as the number running (a few percent of a saturated worker's time).
+   * Running checks: their stream ids, and an abort of their own for a shutdown deadline
+   * that nears. One signal shared by every check would hold a listener per running check,
+   * and removing each would cost as much as the number running (a few percent of a
+   * saturated worker's time).
    */
-  #cutOffs = new Set<AbortController>();
+  #running = new Map<Promise<void>, { id: string; cutOff: AbortController }>();
   #unfinished: string[] = [];
   /** Checks our own delay made inconclusive, on their way back to the group. */
   #handBack: string[] = [];
@@ -237,7 +236,7 @@ export class Worker {
   #heldIds(): string[] {
     return [
       ...this.#readAhead.map((d) => d.id),
-      ...this.#running.values(),
+      ...[...this.#running.values()].map((check) => check.id),
       ...this.#store.pendingIds(),
       ...this.#evaluating,
     ];
@@ -333,7 +332,6 @@ export class Worker {
     const startedAt = Date.now();
     const loopMark = this.#intake.loop.total();
     const cutOff = new AbortController();
-    this.#cutOffs.add(cutOff);
     const options = { allowPrivateTargets: this.#o.allowPrivateTargets, signal: cutOff.signal };
     // Every line logged during the check names its task.
     const checked = withLogContext(
@@ -395,12 +393,11 @@ export class Worker {
       // runCheck never throws; this would be a bug here, which must not end the process.
       log.error("worker.check_failed", { error });
     }).finally(() => {
-      this.#cutOffs.delete(cutOff);
       this.#running.delete(running);
       this.#fill();
       this.#wake();
     });
-    this.#running.set(running, delivery.id);
+    this.#running.set(running, { id: delivery.id, cutOff });
   }
 
   /**
@@ -480,7 +477,7 @@ export class Worker {
     // Checks may take up to a minute; leave time to store what finished and to hand back
     // what did not, so the process ends within its supervisor's kill timeout.
     const cutOff = setTimeout(
-      () => this.#cutOffs.forEach((running) => running.abort()),
+      () => this.#running.forEach((check) => check.cutOff.abort()),
       Math.max(0, deadline - Date.now() - 3_000),
     );
     await Promise.allSettled(this.#running.keys());

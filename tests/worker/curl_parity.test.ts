@@ -90,19 +90,7 @@ const cases: ParityCase[] = [
     behaviour: "Location header holding raw UTF-8 bytes (a CMS redirecting to /café)",
     verdict: "up",
     keyword: "bienvenue",
-    start() {
-      // Like real servers, it percent-decodes the path: raw and encoded UTF-8 both arrive,
-      // a double-encoded path does not.
-      const server = startScriptedServer((head) => {
-        const path = decodePath(head.split(" ")[1]);
-        if (path === "/") return `HTTP/1.1 302 Found\r\nLocation: ${rawUtf8("/café")}\r\n\r\n`;
-        if (path === "/café") {
-          return "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nbienvenue";
-        }
-        return "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
-      });
-      return { url: `http://127.0.0.1:${server.port}/`, close: server.close };
-    },
+    start: () => rawUtf8Redirect("/café", "bienvenue"),
   },
   {
     // UTF-8 continuation bytes 0x80–0x9F: a decoder for windows-1252 (what TextDecoder
@@ -110,15 +98,7 @@ const cases: ParityCase[] = [
     behaviour: "Location header holding raw UTF-8 bytes from 0x80 to 0x9F (a redirect to /привет)",
     verdict: "up",
     keyword: "privet",
-    start() {
-      const server = startScriptedServer((head) => {
-        const path = decodePath(head.split(" ")[1]);
-        if (path === "/") return `HTTP/1.1 302 Found\r\nLocation: ${rawUtf8("/привет")}\r\n\r\n`;
-        if (path === "/привет") return "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nprivet";
-        return "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
-      });
-      return { url: `http://127.0.0.1:${server.port}/`, close: server.close };
-    },
+    start: () => rawUtf8Redirect("/привет", "privet"),
   },
   {
     behaviour: "obs-fold: a header continued on an indented line (old Apache modules)",
@@ -275,6 +255,23 @@ const cases: ParityCase[] = [
     start: () => raw("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\n\r\noops!"),
   },
 ];
+
+/**
+ * A site that redirects / to `path` with its UTF-8 bytes raw in the Location header and
+ * answers `body` there. Like real servers, it percent-decodes the path: raw and encoded
+ * UTF-8 both arrive, a double-encoded path does not.
+ */
+function rawUtf8Redirect(path: string, body: string): Stand {
+  const server = startScriptedServer((head) => {
+    const requested = decodePath(head.split(" ")[1]);
+    if (requested === "/") return `HTTP/1.1 302 Found\r\nLocation: ${rawUtf8(path)}\r\n\r\n`;
+    if (requested === path) {
+      return `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    }
+    return "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+  });
+  return { url: `http://127.0.0.1:${server.port}/`, close: server.close };
+}
 
 /** A request path (latin1 text of its bytes) percent-decoded, then read as UTF-8. */
 function decodePath(path: string): string {
