@@ -1,6 +1,6 @@
 /**
  * The web app: routes from `routes/`, islands from `islands/`, files from `static/`.
- * `web/main.ts` serves the handler; `/healthz`, `/readyz` and `/metrics` are answered there
+ * `web/run.ts` serves the handler; `/healthz`, `/readyz` and `/metrics` are answered there
  * (lib/operational.ts), before this app, as is the fly-replay of writes (web/fly_replay.ts).
  *
  * ```ts

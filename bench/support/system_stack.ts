@@ -32,21 +32,25 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/**
+ * `standalone`: web, publisher and the first worker in one process (`deno task
+ * standalone`), the other workers in processes of their own.
+ */
 export async function startStack(
   env: Record<string, string>,
   workers: number,
+  standalone = false,
 ): Promise<Stack> {
   const port = freePort();
   const processEnv = { ...Deno.env.toObject(), ...env, PORT: String(port) };
   const tasks = await taskArgs();
-  const entries: [string, string[]][] = [
-    ["web", tasks.start],
-    ["publisher", tasks.publisher],
-    ...Array.from(
-      { length: workers },
-      (_, i) => [i ? `worker${i + 1}` : "worker", tasks.worker] as [string, string[]],
-    ),
-  ];
+  const workerEntries = Array.from(
+    { length: workers },
+    (_, i) => [i ? `worker${i + 1}` : "worker", tasks.worker] as [string, string[]],
+  );
+  const entries: [string, string[]][] = standalone
+    ? [["standalone", tasks.standalone], ...workerEntries.slice(1)]
+    : [["web", tasks.start], ["publisher", tasks.publisher], ...workerEntries];
   const children = new Map(entries.map(([name, [run, ...args]]) => [
     name,
     new Deno.Command(Deno.execPath(), {
@@ -104,11 +108,14 @@ export async function startStack(
   }
 }
 
+const TASKS = ["start", "publisher", "worker", "standalone"] as const;
+
 /** The arguments after `deno` of each production task ("deno run -A … web/main.ts"). */
-async function taskArgs(): Promise<Record<"start" | "publisher" | "worker", string[]>> {
+async function taskArgs(): Promise<Record<typeof TASKS[number], string[]>> {
   const { tasks } = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
-  const args = (name: string) => (tasks[name] as string).split(/\s+/).slice(1);
-  return { start: args("start"), publisher: args("publisher"), worker: args("worker") };
+  return Object.fromEntries(
+    TASKS.map((name) => [name, (tasks[name] as string).split(/\s+/).slice(1)]),
+  ) as Record<typeof TASKS[number], string[]>;
 }
 
 /**

@@ -1,0 +1,133 @@
+/** The publisher role (publisher/main.ts, or main.ts with the others). Any number may run; one leads. */
+import { aborted, type Main } from "../lib/lifecycle.ts";
+import { openConnections } from "../lib/connections.ts";
+import { log } from "../lib/logger.ts";
+import { redisKeys } from "../lib/redis_keys.ts";
+import { serverVersion } from "../db/clickhouse/client.ts";
+import { dropExpiredPartitions, supportsTtl } from "../db/clickhouse/retention.ts";
+import { rollUpCurrentHours, rollUpRecentHours } from "../db/clickhouse/rollup.ts";
+import { refreshUptime24h } from "../services/uptime/uptime_24h.ts";
+import { LeaderLease } from "./leader_lease.ts";
+import { Publisher } from "./publisher.ts";
+import { registerStreamMetrics } from "./stream_metrics.ts";
+import { serveOperational } from "../lib/operational.ts";
+import { startNotifier } from "../services/notifications/dispatcher/notifier.ts";
+import { sweepMissedHeartbeats } from "./heartbeats.ts";
+
+const RETENTION_EVERY_MS = 3_600_000;
+const ROLLUP_EVERY_MS = 60_000;
+/** How often the rollup also re-rolls the last hours for late results (rollup.ts). */
+const FULL_ROLLUP_EVERY_MS = 15 * 60_000;
+/** How often the leader looks for missed heartbeats (less with a shorter minimum interval). */
+const HEARTBEAT_SWEEP_MS = 5_000;
+
+export const runPublisher: Main = async (config, shutdown) => {
+  const connections = await openConnections(config, "publisher");
+  const keys = redisKeys(config.redisKeyPrefix);
+  const lease = new LeaderLease(connections.redis, keys.publisherLease, config.publisherLeaseMs);
+  const publisher = new Publisher({
+    sql: connections.pg.sql,
+    redis: connections.redis,
+    keys,
+    lease,
+    reclaimIdleMs: config.reclaimIdleMs,
+    defaults: {
+      intervalSeconds: Math.round(config.publishIntervalMs / 1000),
+      timeoutMs: config.checkTimeoutMs,
+    },
+  });
+  registerStreamMetrics(connections.redis, keys, config.regions);
+  const health = config.healthPort === null
+    ? null
+    : serveOperational(config.healthPort, connections);
+  log.info("publisher.started", { regions: config.regions, lease: lease.id });
+  publisher.start(config.publisherTickMs);
+
+  // Alerts go out from every publisher instance, leader or not: they share the incident
+  // events (a consumer group) and the delivery queue (Postgres, SKIP LOCKED). Workers
+  // never wait on a slow receiver this way.
+  const notifier = startNotifier({
+    config,
+    sql: connections.pg.sql,
+    redis: connections.redis,
+    keys,
+  }, shutdown);
+
+  // Servers with TTL expire rows themselves (set by the migration); older ones need
+  // their expired partitions dropped now and then. Idempotent: any instance may do it.
+  const version = await serverVersion(connections.ch);
+  const dropExpired = async () => {
+    try {
+      const dropped = await dropExpiredPartitions(connections.ch, config.retentionDays);
+      if (dropped.length) log.info("retention.dropped", { droppedPartitions: dropped });
+    } catch (error) {
+      log.error("retention.failed", { error });
+    }
+  };
+  const retentionTimer = supportsTtl(version)
+    ? undefined
+    : setInterval(dropExpired, RETENTION_EVERY_MS);
+  if (retentionTimer) await dropExpired();
+
+  // The leader keeps the hourly rollup current; any instance could, one is enough.
+  let rolling = false;
+  let lastFullRollup = 0;
+  const rollUp = async () => {
+    if (!publisher.isLeader || rolling) return;
+    rolling = true;
+    try {
+      if (Date.now() - lastFullRollup >= FULL_ROLLUP_EVERY_MS) {
+        await rollUpRecentHours(connections.ch);
+        lastFullRollup = Date.now();
+      } else {
+        await rollUpCurrentHours(connections.ch);
+      }
+      await refreshUptime24h(connections.ch, connections.redis, keys);
+    } catch (error) {
+      log.error("rollup.failed", { error });
+    } finally {
+      rolling = false;
+    }
+  };
+  const rollupTimer = setInterval(rollUp, ROLLUP_EVERY_MS);
+
+  // The leader also records missed heartbeats.
+  let sweeping = false;
+  let sweepFailed = false;
+  const sweepHeartbeats = async () => {
+    if (!publisher.isLeader || sweeping) return;
+    sweeping = true;
+    try {
+      const missed = await sweepMissedHeartbeats({
+        sql: connections.pg.sql,
+        ch: connections.ch,
+        redis: connections.redis,
+        keys,
+        defaultIntervalSeconds: Math.round(config.publishIntervalMs / 1000),
+      });
+      if (missed) log.info("heartbeats.missed", { monitors: missed });
+      sweepFailed = false;
+    } catch (error) {
+      // One line per outage, not one per tick.
+      if (!sweepFailed) log.error("heartbeats.sweep_failed", { error });
+      sweepFailed = true;
+    } finally {
+      sweeping = false;
+    }
+  };
+  // A few seconds late at most, and well inside the shortest period a monitor may have;
+  // every tick would cost a Postgres transaction a second for nothing most of the time.
+  const sweepEveryMs = Math.max(
+    config.publisherTickMs,
+    Math.min(HEARTBEAT_SWEEP_MS, config.minIntervalSeconds * 500),
+  );
+  const sweepTimer = setInterval(sweepHeartbeats, sweepEveryMs);
+
+  await aborted(shutdown);
+  clearInterval(retentionTimer);
+  clearInterval(rollupTimer);
+  clearInterval(sweepTimer);
+  await Promise.all([publisher.stop(), notifier.stopped]);
+  await health?.shutdown();
+  await connections.close();
+};
