@@ -1,4 +1,7 @@
-/** The publisher role (publisher/main.ts, or main.ts with the others). Any number may run; one leads. */
+/**
+ * The publisher role; any number may run, one leads. Run by publisher/main.ts or
+ * standalone/main.ts.
+ */
 import { aborted, type Main } from "../lib/lifecycle.ts";
 import { openConnections } from "../lib/connections.ts";
 import { log } from "../lib/logger.ts";

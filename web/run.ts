@@ -1,4 +1,4 @@
-/** The web role: dashboard, status pages, API (web/main.ts, or main.ts with the others). */
+/** The web role: dashboard, status pages, API. Run by web/main.ts or standalone/main.ts. */
 import { aborted, type Main } from "../lib/lifecycle.ts";
 import { openConnections } from "../lib/connections.ts";
 import { log } from "../lib/logger.ts";

@@ -1,4 +1,4 @@
-/** The worker role (worker/main.ts, or main.ts with the others), any number per region. */
+/** The worker role, any number per region. Run by worker/main.ts or standalone/main.ts. */
 import type { Main } from "../lib/lifecycle.ts";
 import { openConnections } from "../lib/connections.ts";
 import { log } from "../lib/logger.ts";
