@@ -29,7 +29,7 @@ import { buildProject } from "../fresh/mod.ts";
 import { PROJECT_ROOT } from "../web/app.ts";
 import { connectRedis } from "../lib/redis.ts";
 import { startTargetProcess } from "./support/processes.ts";
-import { type Sample, sample, serverPids, SERVERS, TARGET } from "./support/proc_usage.ts";
+import { isOurs, type Sample, sample, serverPids, TARGET } from "./support/proc_usage.ts";
 import { type Stack, startStack } from "./support/system_stack.ts";
 import { startPrivateServers } from "./support/private_servers.ts";
 
@@ -82,8 +82,8 @@ function report(label: string, s: Sample, notes: string) {
   const perCheck = (ms: number) => s.counted ? (ms / s.counted).toFixed(3) : "";
   let ours = 0, servers = 0, rss = 0;
   for (const [name, f] of s.figures) {
-    if (SERVERS.includes(name)) servers += f.cpuMs;
-    else if (name !== TARGET) (ours += f.cpuMs, rss += f.rssMb);
+    if (isOurs(name)) (ours += f.cpuMs, rss += f.rssMb);
+    else if (name !== TARGET) servers += f.cpuMs;
     const note = name === TARGET ? "the monitored site: counted in no total" : "";
     row(label, name, pct(s, f.cpuMs), perCheck(f.cpuMs), f.rssMb.toFixed(0), note);
   }

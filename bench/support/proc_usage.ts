@@ -26,12 +26,17 @@ export function usage(pid: number): Usage {
 const PAGE = 4096;
 
 /** The groups that are servers, not our processes. */
-export const SERVERS = ["redis", "clickhouse", "postgres"];
+const SERVERS = ["redis", "clickhouse", "postgres"];
 /**
  * The check target: it stands in for the monitored sites, which run elsewhere in
  * production, so it counts in neither total; its row shows what it takes of the cores.
  */
 export const TARGET = "target";
+
+/** Whether a group is one of our processes (web, publisher, workers, standalone). */
+export function isOurs(name: string): boolean {
+  return !SERVERS.includes(name) && name !== TARGET;
+}
 
 /**
  * Memory that `pids` take together, in MB, with the pages they share counted once: their
@@ -118,7 +123,7 @@ export interface Sample {
   counted: number;
   /** CPU ms the whole machine (every core, every user) used in the span. */
   machineMs: number;
-  /** {@link memoryOnceMb} of every group but the servers, at the end of the span. */
+  /** {@link memoryOnceMb} of our groups ({@link isOurs}), at the end of the span. */
   oursOnceMb: number | null;
 }
 
@@ -142,7 +147,9 @@ export async function sample(
   const counted = (await counter()) - count;
   const machineMs = machineBusyMs() - machineBefore;
   const figures = new Map<string, Usage>();
+  const ours: number[] = [];
   for (const [name, pids] of groups()) {
+    if (isOurs(name)) ours.push(...pids);
     let cpuMs = 0;
     let rssMb = 0;
     for (const pid of pids) {
@@ -152,7 +159,5 @@ export async function sample(
     }
     figures.set(name, { cpuMs, rssMb });
   }
-  const ours = [...groups()].filter(([name]) => !SERVERS.includes(name) && name !== TARGET)
-    .flatMap(([, pids]) => pids);
   return { figures, elapsedMs, counted, machineMs, oursOnceMb: memoryOnceMb(ours) };
 }

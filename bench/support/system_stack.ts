@@ -108,14 +108,16 @@ export async function startStack(
   }
 }
 
-const TASKS = ["start", "publisher", "worker", "standalone"] as const;
-
 /** The arguments after `deno` of each production task ("deno run -A … web/main.ts"). */
-async function taskArgs(): Promise<Record<typeof TASKS[number], string[]>> {
+async function taskArgs() {
   const { tasks } = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
-  return Object.fromEntries(
-    TASKS.map((name) => [name, (tasks[name] as string).split(/\s+/).slice(1)]),
-  ) as Record<typeof TASKS[number], string[]>;
+  const args = (name: string) => (tasks[name] as string).split(/\s+/).slice(1);
+  return {
+    start: args("start"),
+    publisher: args("publisher"),
+    worker: args("worker"),
+    standalone: args("standalone"),
+  };
 }
 
 /**
