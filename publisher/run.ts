@@ -26,6 +26,8 @@ const HEARTBEAT_SWEEP_MS = 5_000;
 
 export const runPublisher: Main = async (config, shutdown) => {
   const connections = await openConnections(config, "publisher");
+  // Read before the start is logged: "publisher.started" means start-up is over.
+  const version = await serverVersion(connections.ch);
   const keys = redisKeys(config.redisKeyPrefix);
   const lease = new LeaderLease(connections.redis, keys.publisherLease, config.publisherLeaseMs);
   const publisher = new Publisher({
@@ -58,7 +60,6 @@ export const runPublisher: Main = async (config, shutdown) => {
 
   // Servers with TTL expire rows themselves (set by the migration); older ones need
   // their expired partitions dropped now and then. Idempotent: any instance may do it.
-  const version = await serverVersion(connections.ch);
   const dropExpired = async () => {
     try {
       const dropped = await dropExpiredPartitions(connections.ch, config.retentionDays);

@@ -43,6 +43,8 @@ Deno.test("a worker killed during a ClickHouse outage: the survivor re-runs its 
     const names = await Promise.all(
       workers.map(async (w) => (await w.waitFor("worker.started")).consumer as string),
     );
+    // A publisher still starting would find ClickHouse gone and exit.
+    await publisher.waitFor("publisher.started");
     await clickhouse.stop();
     await bed.addWebsites(WEBSITES, { url: target.url, regions: ["ams"], intervalSeconds: 3_600 });
     await eventually(() => requestTimes.length === WEBSITES, 30_000, "every website checked");
