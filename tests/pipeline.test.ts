@@ -302,10 +302,13 @@ Deno.test("a publisher killed between enqueueing and committing: no slot is publ
     await bed.addWebsites(5, { url: "http://127.0.0.1:9/", regions: ["ams", "iad"] });
     const dying = new LeaderLease(bed.redis, bed.keys.publisherLease, 10_000);
     assert.equal(await dying.acquireOrRenew(), true);
+    // Both publishers run at the same instant: a later one would rightly publish a newer
+    // slot of any website whose grid point fell in between.
+    const now = new Date();
     // It claims and enqueues, then dies before Postgres commits: the websites stay due.
     await assert.rejects(
       bed.pg.sql.begin(async (tx) => {
-        const due = await claimDueWebsites(tx, new Date(), 100, defaults);
+        const due = await claimDueWebsites(tx, now, 100, defaults);
         const tasks = new Map<string, QueuedTask[]>();
         for (const region of ["ams", "iad"]) {
           tasks.set(region, due.map((w) => ({ websiteId: w.id, slot: w.slot, payload: "{}" })));
@@ -317,11 +320,11 @@ Deno.test("a publisher killed between enqueueing and committing: no slot is publ
     );
     await bed.redis.del(bed.keys.publisherLease); // its lease runs out
     const successor = publisherFor(bed);
-    assert.deepEqual(await successor.runCycle(), { leader: true, websites: 5, tasks: 0 });
+    assert.deepEqual(await successor.runCycle(now), { leader: true, websites: 5, tasks: 0 });
     assert.equal(await bed.redis.xlen(bed.keys.stream("ams")), 5);
     assert.equal(await bed.redis.xlen(bed.keys.stream("iad")), 5);
     // The next slot is published as usual.
-    const later = await successor.runCycle(new Date(Date.now() + 181_000));
+    const later = await successor.runCycle(new Date(now.getTime() + 181_000));
     assert.equal(later.tasks, 10);
   } finally {
     await bed.close();
