@@ -191,20 +191,22 @@ Deno.test("a task that keeps failing goes to the dead letters instead of cycling
 Deno.test("only the lease holder publishes; a standby takes over when it is gone", async () => {
   const bed = await pipelineBed();
   try {
-    await bed.addWebsites(5, { url: "http://127.0.0.1:9/", regions: ["ams"] });
+    // Hourly, so none of the first five comes due again during the takeover.
+    const hourly = { url: "http://127.0.0.1:9/", regions: ["ams"], intervalSeconds: 3_600 };
+    await bed.addWebsites(5, hourly);
     const leader = publisherFor(bed, { leaseMs: 1_000 });
     const standby = publisherFor(bed, { leaseMs: 1_000 });
     assert.equal((await leader.runCycle()).leader, true);
     const second = await standby.runCycle();
     assert.equal(second.leader, false);
     assert.equal(second.tasks, 0);
-    await bed.addWebsites(2, { url: "http://127.0.0.1:9/", regions: ["ams"] });
+    await bed.addWebsites(2, hourly);
     // The leader dies: its lease expires and the standby's next tick takes over.
     await bed.redis.pexpire(bed.keys.publisherLease, 1);
     await eventually(async () => (await standby.runCycle()).leader, 3_000, "takeover");
     assert.equal(await bed.redis.xlen(bed.keys.stream("ams")), 7);
     // The old leader, back from a pause, cannot publish any more.
-    await bed.addWebsites(1, { url: "http://127.0.0.1:9/", regions: ["ams"] });
+    await bed.addWebsites(1, hourly);
     assert.equal((await leader.runCycle()).tasks, 0);
   } finally {
     await bed.close();
