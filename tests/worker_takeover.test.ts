@@ -46,7 +46,8 @@ Deno.test("a worker killed during a ClickHouse outage: the survivor re-runs its 
     // A publisher still starting would find ClickHouse gone and exit.
     await publisher.waitFor("publisher.started");
     await clickhouse.stop();
-    await bed.addWebsites(WEBSITES, { url: target.url, regions: ["ams"], intervalSeconds: 3_600 });
+    // Daily: 400 hourly websites would each come due again about once in 9 s of the test.
+    await bed.addWebsites(WEBSITES, { url: target.url, regions: ["ams"], intervalSeconds: 86_400 });
     await eventually(() => requestTimes.length === WEBSITES, 30_000, "every website checked");
     // Every result is buffered in a worker, none acknowledged.
     await eventually(
