@@ -2,11 +2,13 @@
  * The monitors table. On the server it renders the page of rows and a search form that
  * works without JavaScript; in the browser it follows those monitors over `/api/ws`
  * (status dots, last check, response time and the strip update in place), ticks the
- * relative times, and searches, filters and sorts without a reload.
+ * relative times, and searches, filters and sorts without a reload. The counts above it
+ * follow the statuses of the monitors it shows.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { connectLive, type LiveResult } from "../web/live/client.ts";
 import { overallState, regionState } from "../lib/live_status.ts";
+import { countedAs } from "../lib/monitor_status.ts";
 import { formatDateTime, formatMs, formatRelative } from "../lib/time_format.ts";
 import { formatUptime } from "../lib/uptime.ts";
 import { type DisplayStatus, STATUS_LABEL, StatusBadge, StatusDot } from "../components/status.tsx";
@@ -37,6 +39,8 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
   const [announcement, setAnnouncement] = useState("");
   const [loading, setLoading] = useState(false);
   const live = useRef<ReturnType<typeof connectLive> | null>(null);
+  /** Each shown monitor's status when the server counted: live counts move from there. */
+  const counted = useRef(statusesOf(overview.rows));
   const request = useRef(0);
   const searchTimer = useRef<ReturnType<typeof setTimeout>>();
 
@@ -83,6 +87,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
       if (id !== request.current) return;
       live.current?.unsubscribe();
       live.current?.subscribe({ websiteIds: next.rows.map((row) => row.id) });
+      counted.current = statusesOf(next.rows);
       setOverview(next);
       const params = new URLSearchParams();
       if (next.query.q) params.set("q", next.query.q);
@@ -104,10 +109,15 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
     searchTimer.current = setTimeout(() => load(query), delay);
   };
 
-  const { query, counts } = overview;
+  const { query } = overview;
+  const counts = liveCounts(overview.counts, rows, counted.current);
   const first = (query.page - 1) * 50 + 1;
   return (
     <div>
+      <p class="mb-4 text-sm text-slate-600 dark:text-slate-400">
+        {counts.all} {counts.all === 1 ? "monitor" : "monitors"} · {counts.down} down ·{" "}
+        {counts.paused} paused
+      </p>
       <form
         method="get"
         action="/app"
@@ -390,6 +400,28 @@ function refresh(row: MonitorRow, now: number): MonitorRow {
     return { ...region, state };
   });
   return changed ? { ...row, regions, status: overallState(regions.map((r) => r.state)) } : row;
+}
+
+function statusesOf(rows: MonitorRow[]): Map<string, MonitorStatus> {
+  return new Map(rows.map((row) => [row.id, row.status]));
+}
+
+/** The server's counts, moved by every shown monitor whose status changed since. */
+function liveCounts(
+  counts: Overview["counts"],
+  rows: MonitorRow[],
+  counted: Map<string, MonitorStatus>,
+): Overview["counts"] {
+  const next = { ...counts };
+  for (const row of rows) {
+    const before = counted.get(row.id);
+    if (before === undefined || before === row.status) continue;
+    const from = countedAs(before);
+    const to = countedAs(row.status);
+    if (from) next[from]--;
+    if (to) next[to]++;
+  }
+  return next;
 }
 
 function pageHref(query: Overview["query"], page: number): string {

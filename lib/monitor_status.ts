@@ -21,6 +21,15 @@ export interface RegionRun {
 
 export type MonitorStatus = OverallState | "paused";
 
+/**
+ * Which of the monitor list's counts a status falls in: a degraded monitor (down in some
+ * regions) counts as down, as the list's "Down" filter shows it; no data counts in none.
+ */
+export function countedAs(status: MonitorStatus): "up" | "down" | "paused" | null {
+  if (status === "degraded") return "down";
+  return status === "nodata" ? null : status;
+}
+
 export interface MonitorState {
   status: MonitorStatus;
   /** Epoch ms since when the status holds; null while paused or without data. */

@@ -41,9 +41,6 @@ export default define.page<typeof handler>(({ data }) => (
   <>
     <PageHeader
       title="Monitors"
-      description={data.overview.counts.all
-        ? `${data.overview.counts.all} monitors · ${data.overview.counts.down} down · ${data.overview.counts.paused} paused`
-        : undefined}
       actions={data.overview.counts.all > 0 && (
         <LinkButton href="/app/monitors/new">Add monitor</LinkButton>
       )}

@@ -11,6 +11,7 @@ import { monitorColumns } from "./monitor_columns.ts";
 import { literal, sql } from "../../db/clickhouse/sql.ts";
 import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 import { overallState, type RegionState, regionState } from "../../lib/live_status.ts";
+import { countedAs } from "../../lib/monitor_status.ts";
 import type { Actor, Services } from "../context.ts";
 import { log } from "../../lib/logger.ts";
 import { computeUptime24h, readUptime24h } from "../uptime/uptime_24h.ts";
@@ -152,9 +153,8 @@ export async function websiteOverview(
 
   const counts = { all: all.length, up: 0, down: 0, paused: 0 };
   for (const row of all) {
-    if (row.status === "up") counts.up++;
-    else if (row.status === "down" || row.status === "degraded") counts.down++;
-    else if (row.status === "paused") counts.paused++;
+    const counted = countedAs(row.status);
+    if (counted) counts[counted]++;
   }
   const needle = query.q.toLowerCase();
   const matching = all.filter((row) =>
@@ -187,10 +187,8 @@ function matchesStatus(status: MonitorStatus, filter: Query["status"]): boolean 
   switch (filter) {
     case "all":
       return true;
-    case "down":
-      return status === "down" || status === "degraded";
     default:
-      return status === filter;
+      return countedAs(status) === filter;
   }
 }
 

@@ -108,6 +108,8 @@ Deno.test({
       );
       assert.match(await row("Up site").textContent() ?? "", /\d+ (ms|s)/);
       await screenshots(page, "monitors");
+      const summary = page.getByText(/^\d+ monitors? · \d+ down · \d+ paused$/);
+      assert.equal(await summary.textContent(), "3 monitors · 1 down · 0 paused");
 
       toggleUp = false;
       const wentDown = Date.now();
@@ -118,6 +120,17 @@ Deno.test({
       );
       assert.ok(Date.now() - wentDown <= (INTERVAL_SECONDS + 5) * 1000);
       assert.equal(await page.evaluate(() => (globalThis as { stayed?: boolean }).stayed), true);
+      // The counts follow the rows: the toggled monitor now counts as down.
+      await eventually(
+        async () => await summary.textContent() === "3 monitors · 2 down · 0 paused",
+        2_000,
+        "the counts to follow the row",
+      );
+      assert.equal(
+        await page.getByLabel("Status", { exact: true }).locator("option[value=down]")
+          .textContent(),
+        "Down (2)",
+      );
       assert.match(
         await row("Toggle site").locator("[data-status=down]").first().textContent() ?? "",
         /Down/,
