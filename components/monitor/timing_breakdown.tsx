@@ -1,7 +1,8 @@
 /**
  * Where the time goes, per region: a stacked bar of the median phases (DNS, connect, TLS,
- * time to first byte) and a table of p50 / p95 per phase. Server-rendered; colour is never
- * the only signal (each segment has a title and the table says the same).
+ * time to first byte) and a table of p50 / p95 per phase (a list per region on narrow
+ * screens). Server-rendered; colour is never the only signal (each segment has a title
+ * and the table says the same).
  */
 import { formatMs } from "../../lib/time_format.ts";
 import type { Phase, WebsiteTimings } from "../../services/websites/timings.ts";
@@ -12,6 +13,9 @@ const STACKED: { phase: Exclude<Phase, "total">; label: string; color: string }[
   { phase: "tls", label: "TLS", color: "bg-teal-500" },
   { phase: "ttfb", label: "First byte", color: "bg-amber-500" },
 ];
+
+/** Every phase the table gives, the total last. */
+const PHASES: { phase: Phase; label: string }[] = [...STACKED, { phase: "total", label: "Total" }];
 
 // Whole percent steps, spelled out so the styles are generated at render time.
 const WIDTH = Array.from({ length: 101 }, (_, i) => `w-[${i}%]`);
@@ -61,7 +65,26 @@ export function TimingBreakdown(props: { timings: WebsiteTimings }) {
           </div>
         );
       })}
-      <div class="overflow-x-auto">
+      {/* Narrow screens: each region's phases as a list, instead of a table to scroll. */}
+      <div class="space-y-3 sm:hidden">
+        {regions.map((region) => (
+          <div key={region.region} data-phases-list={region.region}>
+            <p class="font-mono text-sm">{region.region}</p>
+            <dl class="mt-1 space-y-1 text-sm">
+              {PHASES.map(({ phase, label }) => (
+                <div key={phase} class="flex justify-between gap-2">
+                  <dt class="text-slate-600 dark:text-slate-400">{label}</dt>
+                  <dd class="whitespace-nowrap tabular-nums">
+                    <PercentilePair p50={region.phases[phase].p50} p95={region.phases[phase].p95} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </div>
+        ))}
+        <p class="text-xs text-slate-600 dark:text-slate-400">p50 / p95 of each phase.</p>
+      </div>
+      <div class="hidden overflow-x-auto sm:block">
         <table class="w-full min-w-[32rem] text-left text-sm">
           <caption class="sr-only">p50 and p95 of each phase, per region</caption>
           <thead class="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-700 dark:text-slate-400">
@@ -79,13 +102,9 @@ export function TimingBreakdown(props: { timings: WebsiteTimings }) {
             {regions.map((region) => (
               <tr key={region.region} data-phases={region.region}>
                 <th scope="row" class="py-2 pr-4 font-mono font-normal">{region.region}</th>
-                {[...STACKED.map((part) => part.phase), "total" as const].map((phase) => (
+                {PHASES.map(({ phase }) => (
                   <td key={phase} class="whitespace-nowrap py-2 pr-4 text-right tabular-nums">
-                    {formatMs(region.phases[phase].p50)}
-                    <span class="text-slate-500 dark:text-slate-400">
-                      {" / "}
-                      {formatMs(region.phases[phase].p95)}
-                    </span>
+                    <PercentilePair p50={region.phases[phase].p50} p95={region.phases[phase].p95} />
                   </td>
                 ))}
               </tr>
@@ -95,6 +114,15 @@ export function TimingBreakdown(props: { timings: WebsiteTimings }) {
         <p class="mt-2 text-xs text-slate-600 dark:text-slate-400">p50 / p95 of each phase.</p>
       </div>
     </div>
+  );
+}
+
+function PercentilePair(props: { p50: number; p95: number }) {
+  return (
+    <>
+      {formatMs(props.p50)}
+      <span class="text-slate-500 dark:text-slate-400">{" / "}{formatMs(props.p95)}</span>
+    </>
   );
 }
 

@@ -130,7 +130,7 @@ Deno.test({
       assert.ok(await drawnPoints(page) > 0);
       assert.match((await page.locator("h2").allTextContents()).join(" "), /last 7 days/);
 
-      // A phone: nothing wider than the screen but the table's own scroller.
+      // A phone: nothing wider than the screen, and no table scrolls sideways.
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${server.url}${path}`);
       await drawnPoints(page);
@@ -147,6 +147,10 @@ Deno.test({
       await assert.doesNotReject(
         checks.getByText("expected 2xx or 3xx, got 503").first().waitFor(),
       );
+      // The timing phases are a list per region there, not a table wider than the card.
+      const phases = page.locator('[data-phases-list="ams"]');
+      assert.match(await phases.textContent() ?? "", /DNS.*Connect.*TLS.*First byte.*Total/);
+      assert.equal(await page.locator("table:has([data-phases])").isVisible(), false);
       await page.screenshot({ path: shot("detail-390-light.png"), fullPage: true });
       await page.emulateMedia({ colorScheme: "dark" });
       await page.waitForSelector('[data-chart="uplot"][data-scheme="dark"]');
