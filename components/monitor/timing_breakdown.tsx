@@ -120,8 +120,8 @@ export function TimingBreakdown(props: { timings: WebsiteTimings }) {
 function PercentilePair(props: { p50: number; p95: number }) {
   return (
     <>
-      {formatMs(props.p50)}
-      <span class="text-slate-500 dark:text-slate-400">{" / "}{formatMs(props.p95)}</span>
+      {formatMs(props.p50)}{" "}
+      <span class="text-slate-500 dark:text-slate-400">/ {formatMs(props.p95)}</span>
     </>
   );
 }
