@@ -3,6 +3,7 @@ import { statusDomains, statusPages } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { releaseCertificates } from "../status_domains/remove.ts";
 import { loadOwnedPage } from "./pages.ts";
+import { forgetPublicPage } from "./public.ts";
 
 /**
  * Deletes a page with its website list and domains. The domains' certificates at Fly go
@@ -18,5 +19,6 @@ export async function deleteStatusPage(
     .where(eq(statusDomains.statusPageId, page.id));
   await releaseCertificates(services, domains);
   await services.db.delete(statusPages).where(eq(statusPages.id, page.id));
+  forgetPublicPage(services, page.slug);
   return { id: page.id };
 }

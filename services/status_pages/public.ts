@@ -76,6 +76,14 @@ export function publicPageCache(services: Services): TtlCache<string, CachedPubl
 }
 
 /**
+ * After a page changed in this process: its next visitor gets it recomputed, not the
+ * render from before. Other web machines follow within their cache period.
+ */
+export function forgetPublicPage(services: Services, slug: string): void {
+  publicPageCache(services).delete(slug);
+}
+
+/**
  * The page by slug, from the cache; NOT_FOUND for no such page (also cached, so a flood
  * of made-up slugs costs one query per slug per period).
  */

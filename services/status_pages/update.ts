@@ -1,6 +1,8 @@
 import { eq, sql } from "drizzle-orm";
-import { statusPages } from "../../db/postgres/schema.ts";
+import { statusDomains, statusPages } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
+import { forgetHost } from "../status_domains/route_host.ts";
+import { forgetPublicPage } from "./public.ts";
 import type { UpdateStatusPageInput } from "./input.ts";
 import {
   isUniqueViolation,
@@ -14,7 +16,8 @@ import {
 
 /**
  * Changes what is given and keeps the rest. New `websiteIds` without `showUrls` keep the
- * URL choice of websites that stay on the page.
+ * URL choice of websites that stay on the page. The page shows the change at once, at
+ * its new address too (a slug visited before it existed was remembered as no page).
  */
 export async function updateStatusPage(
   services: Services,
@@ -22,8 +25,8 @@ export async function updateStatusPage(
   input: UpdateStatusPageInput,
 ): Promise<StatusPageView> {
   try {
-    return await services.db.transaction(async (tx) => {
-      await loadOwnedPage(tx, actor, input.id);
+    const { view, before, hostnames } = await services.db.transaction(async (tx) => {
+      const before = await loadOwnedPage(tx, actor, input.id);
       if (input.websiteIds || input.showUrls) {
         const current = (await pageWebsites(tx, [input.id])).get(input.id)!;
         const websiteIds = input.websiteIds ?? current.map((w) => w.websiteId);
@@ -40,8 +43,17 @@ export async function updateStatusPage(
         })
         .where(eq(statusPages.id, input.id))
         .returning();
-      return toView(page, (await pageWebsites(tx, [page.id])).get(page.id)!);
+      // A new slug: the page's domains serve it from now on.
+      const domains = page.slug === before.slug ? [] : await tx.select({
+        hostname: statusDomains.hostname,
+      }).from(statusDomains).where(eq(statusDomains.statusPageId, page.id));
+      const view = toView(page, (await pageWebsites(tx, [page.id])).get(page.id)!);
+      return { view, before, hostnames: domains.map((d) => d.hostname) };
     });
+    forgetPublicPage(services, before.slug);
+    forgetPublicPage(services, view.slug);
+    for (const hostname of hostnames) forgetHost(services, hostname);
+    return view;
   } catch (error) {
     if (input.slug !== undefined && isUniqueViolation(error)) throw slugTaken(input.slug);
     throw error;

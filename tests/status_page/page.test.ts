@@ -305,6 +305,43 @@ Deno.test("a page rendered once per period still gives every response a nonce of
   }
 });
 
+Deno.test("an edited, renamed or deleted page shows so at once, whatever the cache period", async () => {
+  const server = await apiServer({
+    STATUS_PAGE_CACHE_MS: "300000",
+    APP_URL: "https://uptime.example.net",
+  });
+  const visit = (slug: string) =>
+    fetch(`${server.url}/status/${slug}`).then(async (r) => ({
+      status: r.status,
+      html: await r.text(),
+    }));
+  try {
+    const { ada, page } = await pageWithMonitors(server, { title: "Before" });
+    await verifyDomain(server, page.id, "status.acme.com", true);
+    const onDomain = () => getWithHost(server.url, "status.acme.com", "/");
+    assert.match((await onDomain()).body, /<title>Before status<\/title>/);
+    assert.match((await visit("acme")).html, /<title>Before status<\/title>/);
+    // Visited before it exists: remembered as no page.
+    assert.equal((await visit("acme-new")).status, 404);
+
+    await ada.api.statusPage.update.mutate({ id: page.id, title: "After" });
+    assert.match((await visit("acme")).html, /<title>After status<\/title>/);
+
+    await ada.api.statusPage.update.mutate({ id: page.id, slug: "acme-new" });
+    assert.equal((await visit("acme")).status, 404);
+    const moved = await visit("acme-new");
+    assert.equal(moved.status, 200);
+    assert.match(moved.html, /<title>After status<\/title>/);
+    // The custom domain follows the page to its new slug.
+    assert.match((await onDomain()).body, /<title>After status<\/title>/);
+
+    await ada.api.statusPage.delete.mutate({ id: page.id });
+    assert.equal((await visit("acme-new")).status, 404);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a change to a page shows as soon as its figures are recomputed, not the old render", async () => {
   const server = await apiServer({ STATUS_PAGE_CACHE_MS: "0" });
   try {
