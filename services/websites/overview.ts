@@ -184,12 +184,7 @@ function resultsFailed(error: unknown): null {
 }
 
 function matchesStatus(status: MonitorStatus, filter: Query["status"]): boolean {
-  switch (filter) {
-    case "all":
-      return true;
-    default:
-      return countedAs(status) === filter;
-  }
+  return filter === "all" || countedAs(status) === filter;
 }
 
 type Sortable = MonitorRow & { order: number };
