@@ -26,6 +26,8 @@ export const incidentEventSchema = z.object({
   }),
   startedAt: z.number().int().min(0),
   resolvedAt: z.number().int().min(0).nullable(),
+  /** Who resolved it by hand (their email); null when its checks passed again. */
+  resolvedBy: z.string().max(320).nullable().default(null),
   /** When the transition was decided. */
   at: z.number().int().min(0),
 });

@@ -1,6 +1,7 @@
 /**
  * Incidents as the dashboard shows them: a table on wide screens, one card per incident
- * on narrow ones, each with an "Acknowledge" button that is a plain form POST.
+ * on narrow ones, each with "Acknowledge" and, while ongoing, "Resolve" buttons that are
+ * plain form POSTs.
  */
 import type { Incident } from "../../services/incidents/store.ts";
 import { formatDateTime, formatLongDuration } from "../../lib/time_format.ts";
@@ -9,7 +10,7 @@ import { Button, LINK } from "../ui.tsx";
 
 interface Props {
   incidents: Incident[];
-  /** Where the acknowledge form returns to (this page). */
+  /** Where the acknowledge and resolve forms return to (this page). */
   back: string;
   /** Hide the monitor column (on the monitor's own page). */
   hideMonitor?: boolean;
@@ -44,7 +45,7 @@ export function IncidentList(props: Props) {
                   <Time at={incident.startedAt} />
                 </td>
                 <td class="px-4 py-3 whitespace-nowrap">
-                  <Resolved incident={incident} />
+                  <Resolved incident={incident} back={props.back} />
                 </td>
                 <td class="px-4 py-3 whitespace-nowrap">
                   {formatLongDuration(incident.durationMs)}
@@ -68,11 +69,13 @@ export function IncidentList(props: Props) {
               {props.hideMonitor
                 ? <span class="font-medium">Incident</span>
                 : <MonitorLink incident={incident} />}
-              {incident.resolvedAt === null ? <Resolved incident={incident} /> : (
-                <span>
-                  Resolved <Time at={incident.resolvedAt} />
-                </span>
-              )}
+              {incident.resolvedAt === null
+                ? <Resolved incident={incident} back={props.back} />
+                : (
+                  <span>
+                    Resolved <Time at={incident.resolvedAt} />
+                  </span>
+                )}
             </div>
             <dl class="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
               <dt class="text-slate-600 dark:text-slate-400">Started</dt>
@@ -104,17 +107,31 @@ function MonitorLink(props: { incident: Incident }) {
   );
 }
 
-function Resolved(props: { incident: Incident }) {
-  const { resolvedAt } = props.incident;
-  if (resolvedAt === null) {
+function Resolved(props: { incident: Incident; back: string }) {
+  const { incident } = props;
+  if (incident.resolvedAt === null) {
     return (
-      <span class="inline-flex items-center gap-1.5 font-medium text-rose-700 dark:text-rose-400">
-        <span class="inline-block h-2 w-2 rounded-full bg-rose-600" aria-hidden="true"></span>
-        Ongoing
-      </span>
+      <div class="flex flex-wrap items-center gap-2">
+        <span class="inline-flex items-center gap-1.5 font-medium text-rose-700 dark:text-rose-400">
+          <span class="inline-block h-2 w-2 rounded-full bg-rose-600" aria-hidden="true"></span>
+          Ongoing
+        </span>
+        <form method="post" action={`/app/incidents/${incident.id}/resolve`}>
+          <input type="hidden" name="next" value={props.back} />
+          <Button
+            variant="secondary"
+            class="px-3 py-1"
+            aria-label={`Resolve the incident of ${incident.websiteName} started ${
+              formatDateTime(incident.startedAt, "UTC")
+            }`}
+          >
+            Resolve
+          </Button>
+        </form>
+      </div>
     );
   }
-  return <Time at={resolvedAt} />;
+  return <Time at={incident.resolvedAt} />;
 }
 
 function Acknowledgement(props: { incident: Incident; back: string }) {

@@ -2,6 +2,7 @@
 export { listIncidents } from "./list.ts";
 export { getIncident } from "./get.ts";
 export { acknowledgeIncident } from "./acknowledge.ts";
+export { resolveIncident } from "./resolve.ts";
 export { publicIncidents } from "./public.ts";
 export * from "./schemas.ts";
 export type { Incident } from "./store.ts";

@@ -1,8 +1,8 @@
 /**
  * What an alert says, written once from an incident event and rendered by each
  * provider in its own format. Down messages name the monitor, URL, failing/total
- * regions, cause and start time; recovery messages the outage's duration; both link
- * to the monitor in the dashboard.
+ * regions, cause and start time; recovery messages the outage's duration (and who, when
+ * a person resolved it by hand); both link to the monitor in the dashboard.
  */
 import type { IncidentEvent } from "../../lib/incident_event.ts";
 
@@ -25,10 +25,12 @@ export interface Message {
   cause: IncidentEvent["cause"] | null;
   startedAt: number | null;
   resolvedAt: number | null;
+  /** Who resolved it by hand; null when its checks passed again. */
+  resolvedBy: string | null;
   durationMs: number | null;
   occurredAt: number;
   dashboardUrl: string;
-  /** "Shop is down", "Shop is up again", "Test notification from Uptime". */
+  /** "Shop is down", "Shop is up again", "Shop: incident resolved by ada@…", a test. */
   title: string;
   facts: Fact[];
   /** Title, facts and link as plain text lines. */
@@ -39,9 +41,12 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
   const dashboardUrl = new URL(`/app/monitors/${event.websiteId}`, appUrl).href;
   const resolved = event.type === "resolved";
   const durationMs = resolved ? (event.resolvedAt ?? event.at) - event.startedAt : null;
-  const title = resolved
-    ? `${event.websiteName} is up again after ${formatDuration(durationMs!)}`
-    : `${event.websiteName} is down`;
+  // Resolved by hand, the site may well still be down: say who, not "up again".
+  const title = !resolved
+    ? `${event.websiteName} is down`
+    : event.resolvedBy
+    ? `${event.websiteName}: incident resolved by ${event.resolvedBy}`
+    : `${event.websiteName} is up again after ${formatDuration(durationMs!)}`;
   const facts: Fact[] = [
     { label: "Monitor", value: event.websiteName },
     { label: "URL", value: event.url },
@@ -52,6 +57,7 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
       { label: "Started", value: formatTime(event.startedAt) },
       { label: "Resolved", value: formatTime(event.resolvedAt ?? event.at) },
     );
+    if (event.resolvedBy) facts.push({ label: "Resolved by", value: event.resolvedBy });
   } else {
     facts.push(
       { label: "Failing regions", value: regionsText(event) },
@@ -71,6 +77,7 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
     cause: event.cause,
     startedAt: event.startedAt,
     resolvedAt: event.resolvedAt,
+    resolvedBy: event.resolvedBy,
     durationMs,
     occurredAt: event.at,
     dashboardUrl,
@@ -100,6 +107,7 @@ export function testMessage(channelName: string, appUrl: string, now = Date.now(
     cause: null,
     startedAt: null,
     resolvedAt: null,
+    resolvedBy: null,
     durationMs: null,
     occurredAt: now,
     dashboardUrl,

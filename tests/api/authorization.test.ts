@@ -41,6 +41,7 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "statusDomain.remove": ({ domainId }) => ({ id: domainId }),
   "incident.get": ({ incidentId }) => ({ id: incidentId }),
   "incident.acknowledge": ({ incidentId }) => ({ id: incidentId }),
+  "incident.resolve": ({ incidentId }) => ({ id: incidentId }),
   "incident.list": ({ websiteId }) => ({ websiteId }),
   "notification.update": ({ channelId }) => ({ id: channelId, name: "taken over" }),
   "notification.delete": ({ channelId }) => ({ id: channelId }),
@@ -160,6 +161,7 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
     assert.deepEqual(await intruder.api.statusPage.list.query(), []);
     assert.deepEqual((await intruder.api.incident.list.query()).incidents, []);
     assert.equal((await owner.api.incident.get.query({ id: incident.id })).acknowledgedAt, null);
+    assert.equal((await owner.api.incident.get.query({ id: incident.id })).resolvedAt, null);
     assert.deepEqual(await intruder.api.notification.list.query(), []);
     assert.equal((await owner.api.notification.list.query())[0].name, "Mine");
     assert.deepEqual(await owner.api.notification.deliveries.query({ id: channel.id }), []);

@@ -1,10 +1,11 @@
-/** `incident.*` over HTTP: listing (paged, per monitor), reading, acknowledging. */
+/** `incident.*` over HTTP: listing (paged, per monitor), reading, acknowledging, resolving. */
 import assert from "node:assert/strict";
 import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import { publicIncidents } from "../../services/incidents/mod.ts";
 import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
 import { checkRow } from "../helpers/incidents.ts";
+import { incidentMessage } from "../../services/notifications/message.ts";
 
 /** The failure the incidents below record as their cause. */
 const refused = {
@@ -93,6 +94,54 @@ Deno.test("acknowledging records who and when; the first acknowledgement stands"
   }
 });
 
+Deno.test("resolving by hand ends the incident, tells the channels who, and a still-down site opens a new one", async () => {
+  const server = await apiServer({ REGIONS: "ams", REGION: "ams" });
+  try {
+    const owner = await server.user("owner");
+    const site = await owner.api.website.create.mutate({
+      url: "https://example.com/",
+      name: "Shop",
+    });
+    await owner.api.website.update.mutate({ id: site.id, confirmations: 2, quorum: "any" });
+    const sql = server.services.sql;
+    await evaluateStoredResults(sql, [
+      checkRow(site.id, "ams", 1_000, false, refused),
+      checkRow(site.id, "ams", 1_060, false, refused),
+    ]);
+    const [incident] = (await owner.api.incident.list.query()).incidents;
+    assert.equal(incident.resolvedAt, null);
+
+    const before = Date.now();
+    const resolved = await owner.api.incident.resolve.mutate({ id: incident.id });
+    assert.ok(resolved.resolvedAt! >= before - 5_000 && resolved.resolvedAt! <= Date.now() + 5_000);
+    assert.equal(resolved.durationMs, resolved.resolvedAt! - incident.startedAt);
+    // Once: a second click changes nothing and tells nobody again.
+    const again = await owner.api.incident.resolve.mutate({ id: incident.id });
+    assert.equal(again.resolvedAt, resolved.resolvedAt);
+    const events = await sql`select event from incident_outbox
+      where event->>'incidentId' = ${incident.id} order by created_at`;
+    assert.deepEqual(events.map((e) => [e.event.type, e.event.resolvedBy]), [
+      ["opened", null],
+      ["resolved", owner.email],
+    ]);
+    assert.equal(events[1].event.resolvedAt, resolved.resolvedAt);
+    const message = incidentMessage(events[1].event, "https://uptime.example.com");
+    assert.equal(message.title, `Shop: incident resolved by ${owner.email}`);
+    assert.ok(message.facts.some((f) => f.label === "Resolved by" && f.value === owner.email));
+
+    // Still down: a new incident, but only after two more failures, not at the next one.
+    await evaluateStoredResults(sql, [checkRow(site.id, "ams", 1_120, false, refused)]);
+    assert.equal((await owner.api.incident.list.query()).incidents.length, 1);
+    await evaluateStoredResults(sql, [checkRow(site.id, "ams", 1_180, false, refused)]);
+    const [newer, older] = (await owner.api.incident.list.query()).incidents;
+    assert.equal(older.id, incident.id);
+    assert.equal(newer.resolvedAt, null);
+    assert.equal(newer.startedAt, 1_120_000, "the new outage starts after the resolve");
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("bad incident input is a 400 naming the field; unknown ids are NOT_FOUND", async () => {
   const server = await apiServer();
   try {
@@ -112,6 +161,10 @@ Deno.test("bad incident input is a 400 naming the field; unknown ids are NOT_FOU
     assert.equal(await errorCode(api.incident.get.query({ id: crypto.randomUUID() })), "NOT_FOUND");
     assert.equal(
       await errorCode(api.incident.acknowledge.mutate({ id: crypto.randomUUID() })),
+      "NOT_FOUND",
+    );
+    assert.equal(
+      await errorCode(api.incident.resolve.mutate({ id: crypto.randomUUID() })),
       "NOT_FOUND",
     );
     assert.equal(

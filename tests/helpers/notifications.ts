@@ -60,6 +60,7 @@ export async function notificationBed(env: Record<string, string> = {}) {
         },
         startedAt,
         resolvedAt: type === "resolved" ? startedAt + 12 * 60_000 + 5_000 : null,
+        resolvedBy: null,
         at: type === "resolved" ? startedAt + 12 * 60_000 + 5_000 : startedAt + 60_000,
         ...overrides,
       } satisfies IncidentEvent;

@@ -161,6 +161,19 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
         channel.kind,
       );
     }
+
+    // Resolved by hand: the message says by whom, not that the site is up.
+    const handled = crypto.randomUUID();
+    await bed.publish(bed.event(handled, "opened"));
+    await bed.publish(bed.event(handled, "resolved", { resolvedBy: "ada@example.com" }));
+    await eventually(() => counts().every((n) => n === 4), 15_000, "the hand-resolved incident");
+    assert.match(
+      smtp.mails[3].subject,
+      /^\[Resolved\] Shop: incident resolved by ada@example\.com$/,
+    );
+    assert.equal(webhook.requests[3].body.incident.resolvedBy, "ada@example.com");
+    assert.equal(pagerduty.requests[3].body.event_action, "resolve");
+    assert.match(telegram.requests[3].body.text as string, /Resolved by: ada@example\.com/);
   } finally {
     await bed.close();
     await Promise.all([

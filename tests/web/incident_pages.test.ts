@@ -1,7 +1,7 @@
 /**
  * Incidents in the dashboard as plain HTML and forms (no JavaScript): the incidents
- * page, a monitor's incidents on its page, the Acknowledge button, and the alerting
- * fields of the monitor form.
+ * page, a monitor's incidents on its page, the Acknowledge and Resolve buttons, and the
+ * alerting fields of the monitor form.
  */
 import assert from "node:assert/strict";
 import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
@@ -113,6 +113,33 @@ Deno.test("incident pages work as plain HTML and forms", async (t) => {
       );
       await away.body?.cancel();
       assert.equal(away.headers.get("location"), "/app/incidents");
+    });
+
+    await t.step("Resolve posts, ends the incident, and the button goes", async () => {
+      const other = await server.user("intruder");
+      const refused = await other.fetch(
+        `${server.url}/app/incidents/${incident.id}/resolve`,
+        post([["next", "/app/incidents"]]),
+      );
+      await refused.body?.cancel();
+      assert.equal(refused.status, 404);
+      assert.match(
+        (await get("/app/incidents")).html,
+        new RegExp(`<form method="post" action="/app/incidents/${incident.id}/resolve"`),
+      );
+      assert.match((await get("/app/incidents")).html, />Resolve<\/button>/);
+
+      const res = await owner.fetch(
+        `${server.url}/app/incidents/${incident.id}/resolve`,
+        post([["next", `/app/monitors/${site.id}#incidents`]]),
+      );
+      await res.body?.cancel();
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.get("location"), `/app/monitors/${site.id}#incidents`);
+      const { html } = await get(`/app/monitors/${site.id}`);
+      assert.doesNotMatch(html, /Ongoing/);
+      assert.doesNotMatch(html, />Resolve<\/button>/);
+      assert.notEqual((await owner.api.incident.get.query({ id: incident.id })).resolvedAt, null);
     });
 
     await t.step("a bad filter is a 400, another user's monitor a 404", async () => {

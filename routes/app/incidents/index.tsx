@@ -55,7 +55,7 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
       )}
       <PageHeader
         title={monitorName ? `Incidents of ${monitorName}` : "Incidents"}
-        description="An incident opens when enough regions of a monitor fail its confirmations, and resolves when they recover."
+        description="An incident opens when enough regions of a monitor fail its confirmations, and resolves when they recover or when you resolve it."
       />
       {incidents.length === 0
         ? (

@@ -212,6 +212,15 @@ function lockKey(websiteId: string): number {
   return parseInt(websiteId.slice(0, 8), 16) | 0;
 }
 
+/**
+ * Takes the monitor's evaluation lock for the rest of the transaction: a change to its
+ * incident outside the evaluation (a person resolving it) runs wholly before or after
+ * any evaluation of its results.
+ */
+export async function lockMonitor(tx: postgres.TransactionSql, websiteId: string) {
+  await tx`select pg_advisory_xact_lock(${LOCK_CLASS}, ${lockKey(websiteId)}::int)`;
+}
+
 async function loadMonitors(tx: postgres.TransactionSql, ids: string[]) {
   const rows = await tx`
     select id, owner_id, name, url, regions, confirmations, quorum
@@ -376,6 +385,7 @@ function toEvent(
     cause: transition.incident.cause,
     startedAt: transition.incident.startedAt,
     resolvedAt: transition.type === "resolved" ? transition.at : null,
+    resolvedBy: null,
     at,
   };
 }

@@ -38,6 +38,7 @@ export function webhookBody(message: Message) {
       id: message.incidentId,
       startedAt: iso(message.startedAt),
       resolvedAt: iso(message.resolvedAt),
+      resolvedBy: message.resolvedBy,
       durationSeconds: message.durationMs === null ? null : Math.round(message.durationMs / 1000),
       failingRegions: message.failingRegions,
       totalRegions: message.totalRegions,

@@ -5,6 +5,7 @@ import {
   incidentIdInput,
   listIncidents,
   listIncidentsInput,
+  resolveIncident,
 } from "../../../services/incidents/mod.ts";
 import { authedProcedure, router } from "../init.ts";
 
@@ -15,4 +16,6 @@ export const incidentRouter = router({
     .query(({ ctx, input }) => getIncident(ctx.services, ctx.actor, input.id)),
   acknowledge: authedProcedure.input(incidentIdInput)
     .mutation(({ ctx, input }) => acknowledgeIncident(ctx.services, ctx.actor, input.id)),
+  resolve: authedProcedure.input(incidentIdInput)
+    .mutation(({ ctx, input }) => resolveIncident(ctx.services, ctx.actor, input.id)),
 });
