@@ -35,6 +35,8 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     for (const scheme of ["light", "dark"] as const) {
       await page.setViewportSize({ width, height: 800 });
       await page.emulateMedia({ colorScheme: scheme });
+      // Buttons fade between schemes (transition-colors); shoot the settled colours.
+      await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
       await page.screenshot({ path: `${SHOTS}${name}-${width}-${scheme}.png`, fullPage: true });
     }
   }
