@@ -46,7 +46,7 @@ Deno.test("a worker killed during a ClickHouse outage: the survivor re-runs its 
     // A publisher still starting would find ClickHouse gone and exit.
     await publisher.waitFor("publisher.started");
     await clickhouse.stop();
-    // Daily: 400 hourly websites would each come due again about once in 9 s of the test.
+    // Daily: of 400 hourly websites, one would come due again about every 9 s.
     await bed.addWebsites(WEBSITES, { url: target.url, regions: ["ams"], intervalSeconds: 86_400 });
     await eventually(() => requestTimes.length === WEBSITES, 30_000, "every website checked");
     // Every result is buffered in a worker, none acknowledged.
