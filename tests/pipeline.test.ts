@@ -52,7 +52,16 @@ Deno.test("two regions and a publisher: each (website, region, cycle) yields one
         [["ams", "up", 3], ["iad", "up", 3]],
       );
     }
-    const live = await bed.redis.hgetall(bed.keys.liveStatus(ids[0]));
+    // Written after the insert, with the acknowledgement: the rows can be there first.
+    let live: Record<string, string> = {};
+    await eventually(
+      async () => {
+        live = await bed.redis.hgetall(bed.keys.liveStatus(ids[0]));
+        return Object.keys(live).length === 2;
+      },
+      10_000,
+      "both regions' live status",
+    );
     assert.deepEqual(Object.keys(live).sort(), ["ams", "iad"]);
     assert.equal(JSON.parse(live.ams).outcome, "up");
     // Epoch milliseconds, like every timestamp the API and the WebSocket send.
