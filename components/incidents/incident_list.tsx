@@ -116,18 +116,7 @@ function Resolved(props: { incident: Incident; back: string }) {
           <span class="inline-block h-2 w-2 rounded-full bg-rose-600" aria-hidden="true"></span>
           Ongoing
         </span>
-        <form method="post" action={`/app/incidents/${incident.id}/resolve`}>
-          <input type="hidden" name="next" value={props.back} />
-          <Button
-            variant="secondary"
-            class="px-3 py-1"
-            aria-label={`Resolve the incident of ${incident.websiteName} started ${
-              formatDateTime(incident.startedAt, "UTC")
-            }`}
-          >
-            Resolve
-          </Button>
-        </form>
+        <IncidentAction incident={incident} back={props.back} action="resolve" label="Resolve" />
       </div>
     );
   }
@@ -144,16 +133,31 @@ function Acknowledgement(props: { incident: Incident; back: string }) {
     );
   }
   return (
-    <form method="post" action={`/app/incidents/${incident.id}/acknowledge`}>
+    <IncidentAction
+      incident={incident}
+      back={props.back}
+      action="acknowledge"
+      label="Acknowledge"
+    />
+  );
+}
+
+/** A button that POSTs `action` for this incident and returns to `back`. */
+function IncidentAction(
+  props: { incident: Incident; back: string; action: "acknowledge" | "resolve"; label: string },
+) {
+  const { incident } = props;
+  return (
+    <form method="post" action={`/app/incidents/${incident.id}/${props.action}`}>
       <input type="hidden" name="next" value={props.back} />
       <Button
         variant="secondary"
         class="px-3 py-1"
-        aria-label={`Acknowledge the incident of ${incident.websiteName} started ${
+        aria-label={`${props.label} the incident of ${incident.websiteName} started ${
           formatDateTime(incident.startedAt, "UTC")
         }`}
       >
-        Acknowledge
+        {props.label}
       </Button>
     </form>
   );

@@ -1,19 +1,5 @@
-/** `POST /app/incidents/<id>/acknowledge`: the dashboard's Acknowledge button, without JavaScript. */
-import { HttpError } from "../../../../fresh/mod.ts";
-import { defineApp } from "../../../../web/define.ts";
-import { readForm, safeNext, seeOther } from "../../../../web/forms.ts";
-import { pageError } from "../../../../web/page_errors.ts";
-import { acknowledgeIncident, incidentIdInput } from "../../../../services/incidents/mod.ts";
+/** `POST /app/incidents/<id>/acknowledge`: the dashboard's Acknowledge button. */
+import { incidentActionHandlers } from "../../../../web/incident_action_route.ts";
+import { acknowledgeIncident } from "../../../../services/incidents/mod.ts";
 
-export const handler = defineApp.handlers({
-  async POST(ctx) {
-    const id = incidentIdInput.safeParse({ id: ctx.params.id });
-    if (!id.success) throw new HttpError(404, "Incident not found");
-    const form = await readForm(ctx.req);
-    await acknowledgeIncident(ctx.state.services, { userId: ctx.state.user.id }, id.data.id)
-      .catch((error) => {
-        throw pageError(error);
-      });
-    return seeOther(safeNext(form.get("next"), "/app/incidents"));
-  },
-});
+export const handler = incidentActionHandlers(acknowledgeIncident);
