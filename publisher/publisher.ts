@@ -1,6 +1,7 @@
 /**
  * The publish cycle: while this instance holds the lease, enqueue one task per
- * (due website, region) and move each website to its next slot. Cycles never overlap; a
+ * (due website, region) and move each website to its next slot (in memory, schedule.ts).
+ * Cycles never overlap; a
  * tick that finds the previous cycle still running is skipped and logged.
  *
  * Ticks fall just after wall-clock multiples of the tick: slots are whole seconds, so a
@@ -13,7 +14,7 @@ import type { RedisKeys } from "../lib/redis_keys.ts";
 import { log } from "../lib/logger.ts";
 import { metrics } from "../lib/metrics.ts";
 import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
-import { claimDueWebsites, type Defaults, type DueWebsite } from "./due_websites.ts";
+import { type Defaults, type DueWebsite, Schedule } from "./schedule.ts";
 import { enqueueTasks, NotLeaderError, type QueuedTask } from "./enqueue.ts";
 import type { LeaderLease } from "./leader_lease.ts";
 
@@ -23,7 +24,7 @@ export interface PublisherOptions {
   keys: RedisKeys;
   lease: LeaderLease;
   defaults: Defaults;
-  /** Websites read per query; each batch is enqueued before the next is read. */
+  /** Websites enqueued per round trip to Redis; the lease is renewed between batches. */
   batchSize?: number;
   /** RECLAIM_IDLE_MS: a task must outlive a takeover from a dead worker. */
   reclaimIdleMs?: number;
@@ -42,9 +43,11 @@ export class Publisher {
   #running: Promise<unknown> | null = null;
   #wasLeader = false;
   #failures = 0;
+  #schedule: Schedule;
 
   constructor(options: PublisherOptions) {
     this.#options = options;
+    this.#schedule = new Schedule(options.sql, options.defaults);
   }
 
   /** Whether this instance held the lease at its last cycle. */
@@ -54,7 +57,7 @@ export class Publisher {
 
   /** One cycle; exported for tests and benchmarks. Throws only on programming errors. */
   async runCycle(now = new Date()): Promise<CycleResult> {
-    const { sql, redis, keys, lease, defaults } = this.#options;
+    const { redis, keys, lease } = this.#options;
     const batchSize = this.#options.batchSize ?? 5_000;
     const result: CycleResult = { leader: false, websites: 0, tasks: 0 };
     result.leader = await lease.acquireOrRenew();
@@ -64,33 +67,39 @@ export class Publisher {
       });
       this.#wasLeader = result.leader;
     }
-    if (!result.leader) return result;
+    if (!result.leader) {
+      // Another instance publishes: should this one lead again, it reads everything anew.
+      this.#schedule.reset();
+      return result;
+    }
     const timing = { now: now.getTime(), reclaimIdleMs: this.#options.reclaimIdleMs ?? 0 };
     try {
-      while (true) {
+      await this.#schedule.sync();
+      const due = this.#schedule.due(timing.now);
+      for (let i = 0; i < due.length; i += batchSize) {
         // Renewed per batch: a long cycle must not outlive its lease halfway through.
-        if (result.websites > 0 && !(await lease.acquireOrRenew())) throw new NotLeaderError();
-        const claimed = await sql.begin(async (tx) => {
-          const due = await claimDueWebsites(tx, now, batchSize, defaults);
-          result.tasks += await enqueueTasks(
-            redis,
-            keys,
-            lease,
-            tasksByRegion(due, timing),
-            timing.now,
-          );
-          const enqueuedAt = Date.now();
-          for (const website of due) {
-            metrics.publisherLag.observe(Math.max(0, enqueuedAt - website.slot * 1000) / 1000);
-          }
-          return due.length;
-        });
-        result.websites += claimed;
-        if (claimed < batchSize) break;
+        if (i > 0 && !(await lease.acquireOrRenew())) throw new NotLeaderError();
+        const batch = due.slice(i, i + batchSize);
+        const websites = batch.map((d) => d.website);
+        result.tasks += await enqueueTasks(
+          redis,
+          keys,
+          lease,
+          tasksByRegion(websites, timing),
+          timing.now,
+        );
+        // Only once on the streams: a batch that failed is still due at the next tick.
+        this.#schedule.published(batch);
+        result.websites += batch.length;
+        const enqueuedAt = Date.now();
+        for (const website of websites) {
+          metrics.publisherLag.observe(Math.max(0, enqueuedAt - website.slot * 1000) / 1000);
+        }
       }
     } catch (error) {
       if (!(error instanceof NotLeaderError)) throw error;
       lease.lost();
+      this.#schedule.reset();
       this.#wasLeader = false;
       result.leader = false;
       log.warn("publisher.lease_lost", { lease: lease.id, published: result.tasks });

@@ -24,6 +24,7 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
       "status_page_websites",
       "status_pages",
       "users",
+      "website_changes",
       "websites",
     ]);
     const before = await sql`select id, hash from drizzle.__drizzle_migrations order by id`;
@@ -53,16 +54,20 @@ Deno.test("concurrent Postgres migrations of one database both succeed", async (
   }
 });
 
-Deno.test("the due-websites query of the publisher uses an index", async () => {
+Deno.test("the heartbeat sweep and the publisher's read of changes use indexes", async () => {
   const url = newPostgresUrl();
   await migratePostgres(url);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`set enable_seqscan = off`;
     const plan = await sql.unsafe(
-      "explain select id from websites where active and next_check_at <= now() order by next_check_at",
+      "explain select id from websites where active and type = 'heartbeat' and next_check_at <= now() order by next_check_at",
     );
     assert.match(plan.map((row) => row["QUERY PLAN"]).join("\n"), /websites_due_idx/);
+    const changes = await sql.unsafe(
+      "explain select website_id from website_changes where xid >= pg_current_xact_id()",
+    );
+    assert.match(changes.map((row) => row["QUERY PLAN"]).join("\n"), /website_changes_xid_idx/);
   } finally {
     await sql.end();
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type PipelineBed, pipelineBed, publisherFor } from "./helpers/pipeline.ts";
 import { untilNextTick } from "../publisher/publisher.ts";
-import { slotOffset } from "../publisher/due_websites.ts";
+import { slotOffset } from "../publisher/schedule.ts";
 import { decodeTask } from "../lib/task.ts";
 
 /** Every task on the region's stream as [website id, slot]. */
@@ -90,4 +90,73 @@ Deno.test("a website's offset comes from its id and stays within its interval", 
   assert.equal(slotOffset("00000015-0000-4000-8000-000000000000", 20), 1);
   assert.equal(slotOffset("ffffffff-0000-4000-8000-000000000000", 60), 0xffffffff % 60);
   assert.equal(slotOffset("ffffffff-0000-4000-8000-000000000000", 1), 0);
+});
+
+/**
+ * Hourly websites added a minute ago and published half a minute ago, so that a change
+ * that makes one due at once (its first slot is the second of the change) never falls in
+ * a second already published for it.
+ */
+async function publishedEarlier(bed: PipelineBed, count: number) {
+  const hourly = { url: "http://127.0.0.1:9/", regions: ["ams"], intervalSeconds: 3_600 };
+  const ids = await bed.addWebsites(count, hourly);
+  await bed.pg.sql`update websites set next_check_at = now() - interval '1 minute'`;
+  const publisher = publisherFor(bed, { leaseMs: 60_000 });
+  const start = Date.now();
+  assert.equal((await publisher.runCycle(new Date(start - 30_000))).tasks, count);
+  return { ids, publisher, start, add: () => bed.addWebsites(1, hourly) };
+}
+
+Deno.test("edits, pauses, resumes and deletions reach the publisher at its next cycle", async () => {
+  const bed = await pipelineBed();
+  try {
+    const { ids, publisher, start, add } = await publishedEarlier(bed, 4);
+    const [paused, deleted, edited, kept] = ids;
+    // As the web does it (services/websites/): a pause, a deletion, a new URL, which makes
+    // the website due at once, and a new website.
+    await bed.pg.sql`update websites set active = false where id = ${paused}`;
+    await bed.pg.sql`delete from websites where id = ${deleted}`;
+    await bed.pg.sql`
+      update websites set url = 'http://127.0.0.1:10/', next_check_at = now() where id = ${edited}`;
+    const [added] = await add();
+    await bed.pg.sql`update websites set name = 'renamed' where id = ${kept}`;
+    const next = await publisher.runCycle(new Date(start + 1_000));
+    assert.deepEqual(next, { leader: true, websites: 2, tasks: 2 });
+    const tasks = await published(bed, "ams");
+    assert.deepEqual(tasks.slice(4).map(([id]) => id).sort(), [edited, added].sort());
+    const entries = await bed.redis.xrange(bed.keys.stream("ams"), "-", "+");
+    const urls = entries.map(([, fields]) => decodeTask(fields[1])!.url);
+    assert.ok(
+      urls.includes("http://127.0.0.1:10/"),
+      "the edited website is checked at its new URL",
+    );
+    // Resumed: due at once again. A year on, every remaining website is due, none deleted.
+    await bed.pg.sql`update websites set active = true, next_check_at = now() where id = ${paused}`;
+    assert.equal((await publisher.runCycle(new Date(start + 2_000))).tasks, 1);
+    const yearLater = await publisher.runCycle(new Date(start + 365 * 86_400_000));
+    assert.equal(yearLater.websites, 4, "paused, edited, kept and added; not the deleted one");
+  } finally {
+    await bed.close();
+  }
+});
+
+Deno.test("a change committed after a cycle that began while it was being written still arrives", async () => {
+  const bed = await pipelineBed();
+  const slow = await bed.pg.sql.reserve();
+  try {
+    const { ids: [late, early], publisher, start } = await publishedEarlier(bed, 2);
+    // One edit starts first and commits last; a later one commits before the next cycle.
+    await slow`begin`;
+    await slow`update websites set next_check_at = now() where id = ${late}`;
+    await bed.pg.sql`update websites set next_check_at = now() where id = ${early}`;
+    assert.equal((await publisher.runCycle(new Date(start + 1_000))).tasks, 1);
+    await slow`commit`;
+    const after = await publisher.runCycle(new Date(start + 2_000));
+    assert.equal(after.tasks, 1, "the change committed last was missed");
+    const tasks = await published(bed, "ams");
+    assert.deepEqual(tasks.slice(2).map(([id]) => id), [early, late]);
+  } finally {
+    slow.release();
+    await bed.close();
+  }
 });

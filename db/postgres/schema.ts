@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -75,8 +76,10 @@ export const websites = pgTable("websites", {
   confirmations: integer("confirmations").notNull().default(2),
   quorum: quorum("quorum").notNull().default("half"),
   /**
-   * When the publisher enqueues this website next; it finds due websites by this alone.
-   * For a heartbeat monitor: when a missing beat makes it down.
+   * When the website is due, as the web last set it: now() when it is created, resumed or
+   * rescheduled (a new URL or interval), so it is checked at once. The publisher keeps the
+   * schedule from there in memory (publisher/schedule.ts) and never writes it. For a
+   * heartbeat monitor: when a missing beat makes it down.
    */
   nextCheckAt: timestamp("next_check_at", { withTimezone: true }).notNull().defaultNow(),
   createdAt: createdAt(),
@@ -85,6 +88,22 @@ export const websites = pgTable("websites", {
   index("websites_owner_id_idx").on(t.ownerId),
   index("websites_due_idx").on(t.nextCheckAt).where(sql`${t.active}`),
 ]);
+
+/** A transaction id that never wraps around, as `pg_current_xact_id()` returns it. */
+const xid8 = customType<{ data: string }>({ dataType: () => "xid8" });
+
+/**
+ * Which checked websites changed (inserted, updated or deleted), written by statement
+ * triggers on `websites` (migration 0006) whoever writes: the publisher keeps its schedule
+ * in memory and reads here which websites to read again (publisher/schedule.ts). The
+ * leading publisher deletes rows older than ten minutes.
+ */
+export const websiteChanges = pgTable("website_changes", {
+  websiteId: uuid("website_id").notNull(),
+  /** The writing transaction; a reader knows from its snapshot which ones it has seen. */
+  xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("website_changes_xid_idx").on(t.xid)]);
 
 export const statusPages = pgTable("status_pages", {
   id: uuid("id").primaryKey().defaultRandom(),

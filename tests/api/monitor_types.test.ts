@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { apiServer, errorMessage } from "../helpers/api.ts";
 import { sweepMissedHeartbeats } from "../../publisher/heartbeats.ts";
-import { claimDueWebsites } from "../../publisher/due_websites.ts";
+import { Schedule } from "../../publisher/schedule.ts";
 import { sql } from "../../db/clickhouse/sql.ts";
 
 Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is later than period + grace", async () => {
@@ -34,13 +34,10 @@ Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is
     await unknown.body?.cancel();
 
     // Heartbeats are not checked by workers.
-    const claimed = await server.bed.pg.sql.begin((tx) =>
-      claimDueWebsites(tx, new Date(Date.now() + 86_400_000), 100, {
-        intervalSeconds: 180,
-        timeoutMs: 10_000,
-      })
-    );
-    assert.ok(!claimed.some((website) => website.id === monitor.id));
+    const schedule = new Schedule(server.bed.pg.sql, { intervalSeconds: 180, timeoutMs: 10_000 });
+    await schedule.sync();
+    const due = schedule.due(Date.now() + 86_400_000);
+    assert.ok(!due.some(({ website }) => website.id === monitor.id));
 
     const sweep = (now: Date) =>
       sweepMissedHeartbeats({ ...server.services, defaultIntervalSeconds: 180 }, now);
