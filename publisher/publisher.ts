@@ -1,8 +1,8 @@
 /**
  * The publish cycle: while this instance holds the lease, enqueue one task per
  * (due website, region) and move each website to its next slot (in memory, schedule.ts).
- * Cycles never overlap; a
- * tick that finds the previous cycle still running is skipped and logged.
+ * Cycles never overlap; a tick that finds the previous cycle still running is skipped and
+ * logged.
  *
  * Ticks fall just after wall-clock multiples of the tick: slots are whole seconds, so a
  * tick that divides a second publishes each slot a few milliseconds after it begins
