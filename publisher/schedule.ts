@@ -151,12 +151,7 @@ export class Schedule {
           tx`select ${this.#columns(tx)} from websites where active and type <> 'heartbeat'`,
         ] as const,
     );
-    const seen = new Set<string>();
-    for (const row of rows) {
-      seen.add(row.id);
-      this.#apply(row);
-    }
-    for (const id of this.#entries.keys()) if (!seen.has(id)) this.#entries.delete(id);
+    this.#applyAll(rows, this.#entries.keys());
     this.#horizon = horizon[0].horizon;
     log.info("publisher.schedule_loaded", { websites: this.#entries.size });
   }
@@ -172,13 +167,7 @@ export class Schedule {
       const rows = await this.#sql`
         select ${this.#columns(this.#sql)} from websites
         where id = any(${ids}::uuid[]) and active and type <> 'heartbeat'`;
-      const current = new Set<string>();
-      for (const row of rows) {
-        current.add(row.id);
-        this.#apply(row);
-      }
-      // Deleted, paused, or no longer checked by workers.
-      for (const id of ids as string[]) if (!current.has(id)) this.#entries.delete(id);
+      this.#applyAll(rows, ids as string[]);
     }
     this.#horizon = horizon;
   }
@@ -200,6 +189,19 @@ export class Schedule {
     if (known !== undefined) return known as T;
     this.#values.set(key, value);
     return value;
+  }
+
+  /**
+   * Takes in `rows`, and drops every website of `checked` that is not among them:
+   * deleted, paused, or no longer checked by workers.
+   */
+  #applyAll(rows: postgres.RowList<postgres.Row[]>, checked: Iterable<string>): void {
+    const current = new Set<string>();
+    for (const row of rows) {
+      current.add(row.id);
+      this.#apply(row);
+    }
+    for (const id of checked) if (!current.has(id)) this.#entries.delete(id);
   }
 
   #apply(row: postgres.Row): void {
