@@ -1,13 +1,13 @@
 /**
  * Puts tasks on the region streams. Each batch is one Lua call that first checks the
  * publisher still holds the lease (fencing), skips a slot already published for that
- * website (a publisher killed after enqueueing and before its Postgres commit leaves
- * its websites due, and its successor must not publish them again), and trims the
- * stream, never by count: entries older than the longest task lifetime are worthless,
- * and so are entries every consumer group has read and acknowledged (older than both
- * the group's oldest pending entry and the last one it was given). Nothing unread or
- * unacknowledged is ever dropped, however many websites there are; a stream no group
- * reads yet keeps everything younger than the age limit.
+ * website (a publisher that takes over does not know what its predecessor published
+ * before it died, and must not publish those slots again), and trims the stream, never
+ * by count: entries older than the longest task lifetime are worthless, and so are
+ * entries every consumer group has read and acknowledged (older than both the group's
+ * oldest pending entry and the last one it was given). Nothing unread or unacknowledged
+ * is ever dropped, however many websites there are; a stream no group reads yet keeps
+ * everything younger than the age limit.
  */
 import type { Redis } from "../lib/redis.ts";
 import type { RedisKeys } from "../lib/redis_keys.ts";

@@ -112,6 +112,26 @@ Deno.test("results of a deleted website are skipped, the batch still applies", a
   }
 });
 
+Deno.test("a failing check that ends after its monitor was paused raises no incident", async () => {
+  const bed = await pipelineBed();
+  try {
+    const id = await monitor(bed, ["ams"], "any");
+    // Paused while the check ran (a timeout takes up to a minute): nobody is paged for it.
+    await bed.pg.sql`update websites set active = false where id = ${id}`;
+    const paused = await evaluateStoredResults(bed.pg.sql, [row(id, "ams", 5, false)]);
+    assert.equal(paused.events, 0);
+    assert.equal((await bed.pg.sql`select 1 from incidents`).length, 0);
+    assert.equal((await bed.pg.sql`select 1 from incident_outbox`).length, 0);
+    // Resumed, the same failure opens the incident.
+    await bed.pg.sql`update websites set active = true where id = ${id}`;
+    const resumed = await evaluateStoredResults(bed.pg.sql, [row(id, "ams", 6, false)]);
+    assert.equal(resumed.events, 1);
+    assert.equal((await bed.pg.sql`select 1 from incidents`).length, 1);
+  } finally {
+    await bed.close();
+  }
+});
+
 Deno.test("late results after newer up results that only moved the slot are ignored", async () => {
   const bed = await pipelineBed();
   try {

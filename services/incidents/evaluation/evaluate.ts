@@ -110,7 +110,8 @@ async function evaluateInTransaction(sql: postgres.Sql, rows: CheckRow[]): Promi
     const at = Date.now();
     for (const [websiteId, results] of byWebsite) {
       const monitor = monitors.get(websiteId);
-      if (!monitor) continue; // deleted since the check
+      // Deleted or paused since the check: a paused monitor raises and resolves nothing.
+      if (!monitor) continue;
       const open = openIncidents.get(websiteId) ?? null;
       const outcome = evaluateMonitor(monitor, states.get(websiteId) ?? new Map(), open, results);
       for (const state of outcome.changed.values()) {
@@ -224,7 +225,7 @@ export async function lockMonitor(tx: postgres.TransactionSql, websiteId: string
 async function loadMonitors(tx: postgres.TransactionSql, ids: string[]) {
   const rows = await tx`
     select id, owner_id, name, url, regions, confirmations, quorum
-    from websites where id = any(${ids}::uuid[])`;
+    from websites where id = any(${ids}::uuid[]) and active`;
   return new Map(rows.map((row): [string, MonitorRow] => [row.id, {
     id: row.id,
     ownerId: row.owner_id,
