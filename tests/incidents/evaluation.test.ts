@@ -122,7 +122,7 @@ Deno.test("a failing check that ends after its monitor was paused raises no inci
     assert.equal(paused.events, 0);
     assert.equal((await bed.pg.sql`select 1 from incidents`).length, 0);
     assert.equal((await bed.pg.sql`select 1 from incident_outbox`).length, 0);
-    // Resumed, the same failure opens the incident.
+    // Resumed, its next failure opens the incident.
     await bed.pg.sql`update websites set active = true where id = ${id}`;
     const resumed = await evaluateStoredResults(bed.pg.sql, [row(id, "ams", 6, false)]);
     assert.equal(resumed.events, 1);
