@@ -9,9 +9,11 @@
  * A website's slots sit on a grid: offset + k × interval epoch seconds (see
  * {@link slotOffset}). A new, resumed or rescheduled website is due at once (the web sets
  * `next_check_at` to now()), off its grid: that first slot is the second it became due,
- * and the next one is back on the grid. A website whose slot passed while nobody
- * published (a publisher that was away, or one that just took over) gets only its latest
- * slot; the streams' published-slot record (enqueue.ts) skips a slot already published.
+ * or the next second if a slot of that second was already published (the streams would
+ * skip it as a duplicate), and the next one is back on the grid. A website whose slot
+ * passed while nobody published (a publisher that was away, or one that just took over)
+ * gets only its latest slot; the streams' published-slot record (enqueue.ts) skips a slot
+ * already published.
  */
 import type postgres from "postgres";
 import { log } from "../lib/logger.ts";
@@ -54,6 +56,8 @@ interface Entry {
   dueAt: number;
   /** `next_check_at` as last read: when the web sets another, the website is due then. */
   setAt: number;
+  /** The last slot published, epoch seconds; 0: none yet. */
+  lastSlot: number;
 }
 
 /** A due website, the slot to publish and where its schedule goes once published. */
@@ -138,7 +142,10 @@ export class Schedule {
 
   /** Moves published websites to their next slot. */
   published(due: Due[]): void {
-    for (const { entry, nextDueAt } of due) entry.dueAt = nextDueAt;
+    for (const { website, entry, nextDueAt } of due) {
+      entry.dueAt = nextDueAt;
+      entry.lastSlot = website.slot;
+    }
   }
 
   async #loadAll(): Promise<void> {
@@ -224,11 +231,15 @@ export class Schedule {
     };
     const entry = this.#entries.get(row.id);
     if (!entry) {
-      this.#entries.set(row.id, { website, dueAt: setAt, setAt });
+      this.#entries.set(row.id, { website, dueAt: setAt, setAt, lastSlot: 0 });
       return;
     }
     entry.website = website;
-    // Rescheduled or resumed by the web: due then, whatever the slot in memory says.
-    if (setAt !== entry.setAt) entry.dueAt = entry.setAt = setAt;
+    // Rescheduled or resumed by the web: due then, whatever the slot in memory says, but
+    // never in the second of the last slot published (the streams would skip it).
+    if (setAt !== entry.setAt) {
+      entry.setAt = setAt;
+      entry.dueAt = Math.max(setAt, (entry.lastSlot + 1) * 1000);
+    }
   }
 }

@@ -140,6 +140,35 @@ Deno.test("edits, pauses, resumes and deletions reach the publisher at its next 
   }
 });
 
+Deno.test("an edit in the second its website was just published is checked a second later", async () => {
+  const bed = await pipelineBed();
+  try {
+    const [id] = await bed.addWebsites(1, {
+      url: "http://127.0.0.1:9/",
+      regions: ["ams"],
+      intervalSeconds: 3_600,
+    });
+    const second = Math.floor(Date.now() / 1000);
+    const at = (ms: number) => new Date(second * 1000 + ms);
+    await bed.pg.sql`
+      update websites set next_check_at = ${at(200).toISOString()}::timestamptz where id = ${id}`;
+    const publisher = publisherFor(bed, { leaseMs: 60_000 });
+    assert.equal((await publisher.runCycle(at(300))).tasks, 1);
+    // Edited 0.5 s later, as the web does it: due at once, in the same second.
+    await bed.pg.sql`
+      update websites set url = 'http://127.0.0.1:10/',
+        next_check_at = ${at(800).toISOString()}::timestamptz where id = ${id}`;
+    assert.equal((await publisher.runCycle(at(900))).tasks, 0);
+    assert.equal((await publisher.runCycle(at(1_100))).tasks, 1, "the edit is checked");
+    const tasks = await published(bed, "ams");
+    assert.deepEqual(tasks, [[id, second], [id, second + 1]]);
+    const entries = await bed.redis.xrange(bed.keys.stream("ams"), "-", "+");
+    assert.equal(decodeTask(entries[1][1][1])!.url, "http://127.0.0.1:10/");
+  } finally {
+    await bed.close();
+  }
+});
+
 Deno.test("a change committed after a cycle that began while it was being written still arrives", async () => {
   const bed = await pipelineBed();
   const slow = await bed.pg.sql.reserve();
