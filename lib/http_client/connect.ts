@@ -17,7 +17,7 @@ import tls from "node:tls";
 import { ipVersion } from "../address_policy.ts";
 import type { ByteStream } from "./byte_stream.ts";
 import { fromNodeSocket } from "./byte_stream.ts";
-import { CheckFailure } from "./failures.ts";
+import { CheckFailure, toFailure } from "./failures.ts";
 import type { Target } from "./target_guard.ts";
 
 export interface ConnectOptions {
@@ -49,7 +49,7 @@ export async function openConnection(
   if (!target.secure) {
     const conn = await raceAddresses(
       addresses,
-      (address, signal) => Deno.connect({ hostname: address, port: target.port, signal }),
+      (address, signal) => connectTcp(address, target.port, signal),
       (conn) => conn.close(),
       options.signal,
     );
@@ -134,6 +134,22 @@ export function raceAddresses<T>(
   });
 }
 
+/** A TCP connection to one vetted address; a failure names the address, as curl's do. */
+export function connectTcp(
+  address: string,
+  port: number,
+  signal: AbortSignal,
+): Promise<Deno.TcpConn> {
+  return Deno.connect({ hostname: address, port, signal }).catch((error) => {
+    throw toFailure(error, peerText(address, port));
+  });
+}
+
+/** "203.0.113.7:443", "[2001:db8::1]:443". */
+function peerText(address: string, port: number): string {
+  return ipVersion(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
 function nodeConnect(address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: address, port });
@@ -149,7 +165,7 @@ function nodeConnect(address: string, port: number, signal: AbortSignal): Promis
     });
     socket.once("error", (error) => {
       signal.removeEventListener("abort", onAbort);
-      reject(error);
+      reject(toFailure(error, peerText(address, port)));
     });
   });
 }

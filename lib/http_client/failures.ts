@@ -29,12 +29,23 @@ export class CheckFailure extends Error {
 
 const dnsCodes = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_NODATA", "EAI_NONAME", "EAI_FAIL"]);
 
-/** Maps anything thrown during a check to a failure with a kind and a short message. */
-export function toFailure(error: unknown): CheckFailure {
+/**
+ * Maps anything thrown during a check to a failure with a kind and a short message.
+ * `peer` ("203.0.113.7:443") names the address a connection attempt went to, as curl
+ * does: the message then says which of a name's addresses refused.
+ */
+export function toFailure(error: unknown, peer?: string): CheckFailure {
   if (error instanceof CheckFailure) return error;
   const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === "ECONNREFUSED") return new CheckFailure("refused", `connection refused: ${message}`);
+  // Deno's socket errors end in the errno ("Connection refused (os error 111)").
+  const message = (error instanceof Error ? error.message : String(error))
+    .replace(/\s*\(os error \d+\)$/, "");
+  if (code === "ECONNREFUSED") {
+    return new CheckFailure(
+      "refused",
+      peer ? `connection refused by ${peer}` : "connection refused",
+    );
+  }
   if (dnsCodes.has(code)) return new CheckFailure("dns", `DNS lookup failed: ${message}`);
   // Handshake failures are classified where they happen (http_exchange.ts); this
   // catches a TLS error reported later, on a read or write.
@@ -42,7 +53,8 @@ export function toFailure(error: unknown): CheckFailure {
     return new CheckFailure("tls", `TLS error: ${message}`);
   }
   const label = code ? `${code}: ` : "";
-  return new CheckFailure("connection", `connection failed: ${label}${message}`);
+  const to = peer ? ` to ${peer}` : "";
+  return new CheckFailure("connection", `connection${to} failed: ${label}${message}`);
 }
 
 /** One line, at most 300 characters: results are stored per check and shown in lists. */

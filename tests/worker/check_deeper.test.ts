@@ -143,12 +143,11 @@ Deno.test("a TCP monitor is up when the port accepts a connection, refused or bl
     assert.equal(up.outcome, "up", up.errorMessage);
     assert.equal(up.httpStatus, 0);
 
-    const closed = await runTcpCheck(
-      { url: `tcp://127.0.0.1:${freePort()}`, timeoutMs: 2_000 },
-      open,
-    );
+    const port = freePort();
+    const closed = await runTcpCheck({ url: `tcp://[::1]:${port}`, timeoutMs: 2_000 }, open);
     assert.equal(closed.outcome, "down");
     assert.equal(closed.errorKind, "refused");
+    assert.equal(closed.errorMessage, `connection refused by [::1]:${port}`);
 
     // The SSRF guard applies as for HTTP.
     const guarded = await runTcpCheck(

@@ -4,7 +4,7 @@
  * the socket opened only to a vetted address) and sends nothing: the connection is closed
  * as soon as it opens.
  */
-import { raceAddresses } from "../../lib/http_client/connect.ts";
+import { connectTcp, raceAddresses } from "../../lib/http_client/connect.ts";
 import { CheckFailure, toFailure } from "../../lib/http_client/failures.ts";
 import type { CheckOptions, CheckResult } from "./mod.ts";
 import {
@@ -56,7 +56,7 @@ export async function runTcpCheck(
     const connecting = performance.now();
     const conn = await raceAddresses(
       addresses,
-      (address, signal) => Deno.connect({ hostname: address, port: target.port, signal }),
+      (address, signal) => connectTcp(address, target.port, signal),
       (conn) => conn.close(),
       deadline.signal,
     );
