@@ -51,6 +51,15 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.match(html, /Add your first monitor/);
     });
 
+    await t.step(
+      "the monitors section's own address leads to the list, keeping its query",
+      async () => {
+        const { status, location } = await get("/app/monitors?status=down");
+        assert.equal(status, 301);
+        assert.equal(location, "/app?status=down");
+      },
+    );
+
     await t.step("the add form shows every field with a label", async () => {
       const { html } = await get("/app/monitors/new");
       for (
