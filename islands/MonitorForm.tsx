@@ -343,7 +343,7 @@ export default function MonitorForm(props: Props) {
             id="cert_expiry_warn_days"
             label="Certificate warning (days)"
             error={errors.cert_expiry_warn_days}
-            hint="Warn this many days before the TLS certificate expires; empty: 14."
+            hint="This monitor's page warns this many days before its TLS certificate expires (no alert is sent); empty: 14."
           >
             <input
               {...describedBy("cert_expiry_warn_days", errors.cert_expiry_warn_days, true)}

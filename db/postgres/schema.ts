@@ -64,7 +64,7 @@ export const websites = pgTable("websites", {
   forbiddenKeyword: text("forbidden_keyword"),
   /** An up check slower than this is degraded. Null: never. */
   degradedMs: integer("degraded_ms"),
-  /** Warn this many days before the TLS certificate expires. Null: 14. */
+  /** The monitor's page warns this many days before its TLS certificate expires. Null: 14. */
   certExpiryWarnDays: integer("cert_expiry_warn_days"),
   /** A heartbeat monitor's secret ping token (`/api/heartbeat/<token>`). */
   heartbeatToken: text("heartbeat_token").unique(),
