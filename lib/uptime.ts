@@ -12,6 +12,7 @@
 /** Daily bars on status pages and the dashboard: the last 90 UTC days, today included. */
 export const BAR_DAYS = 90;
 export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
 
 /**
  * Percent (0–100) of checks that were up, rounded to 3 decimals so "99.999" survives and

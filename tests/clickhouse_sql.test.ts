@@ -6,6 +6,7 @@ import { rollUpHours } from "../db/clickhouse/rollup.ts";
 import { identifier, literal, Sql, sql } from "../db/clickhouse/sql.ts";
 import { type DailyCountRow, dailyCountsQuery } from "../services/uptime/daily_uptime.ts";
 import { newClickHouseUrl, testConfig } from "./helpers/databases.ts";
+import { checkRow } from "./helpers/incidents.ts";
 
 const tricky = [
   "plain",
@@ -157,6 +158,44 @@ Deno.test("20,000 websites, too many for one query, are answered in chunks below
       totals,
       new Map([[ids[0], "3/3"], [ids[10_001], "3/2"], [ids[19_999], "3/3"]]),
     );
+  } finally {
+    await ch.close();
+  }
+});
+
+Deno.test("the daily bars count the hour under way from the checks, before and after its rollup, once", async () => {
+  const url = newClickHouseUrl();
+  await migrateClickHouse(url, { retentionDays: 90 });
+  const ch = connectClickHouse(url);
+  try {
+    const now = new Date();
+    const hour = Math.floor(now.getTime() / 3_600_000) * 3_600;
+    const websiteId = crypto.randomUUID();
+    // Two days when the hour under way is the first of a UTC day: the bars hold both.
+    const totals = async () => {
+      const rows = await ch.rows<DailyCountRow>(
+        dailyCountsQuery(literal.uuidList([websiteId]), now),
+      );
+      const n = rows.reduce((sum, r) => sum + Number(r.n), 0);
+      const up = rows.reduce((sum, r) => sum + Number(r.up), 0);
+      return `${n}/${up}`;
+    };
+    await ch.insert(sql`checks`, [
+      checkRow(websiteId, "ams", hour - 3_540, true),
+      checkRow(websiteId, "ams", hour, false),
+    ]);
+    // Nothing rolled up yet: a monitor added a minute ago shows its first check today.
+    assert.equal(await totals(), "1/0");
+
+    await rollUpHours(ch, hour - 3_600, hour + 3_600);
+    // The last hour from the rollup; this one still from the checks, not counted twice.
+    assert.equal(await totals(), "2/1");
+
+    // The same slot stored twice (a redelivered task) is one check.
+    await ch.insert(sql`checks`, [
+      checkRow(websiteId, "ams", hour, false, { checked_at: hour + 1 }),
+    ]);
+    assert.equal(await totals(), "2/1");
   } finally {
     await ch.close();
   }

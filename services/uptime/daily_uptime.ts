@@ -13,6 +13,7 @@ import {
   DAY_MS,
   type DayCount,
   firstBarDay,
+  HOUR_MS,
   windowUptime,
 } from "../../lib/uptime.ts";
 
@@ -32,17 +33,28 @@ export interface DailyCountRow {
 
 /**
  * Per website and UTC day (integer days since the epoch: the server's time zone and its
- * version cannot shift them), the rollup's checks and up checks, all regions together.
+ * version cannot shift them), the checks and up checks, all regions together: whole hours
+ * from the rollup, the hour under way from the checks themselves (the rollup trails them
+ * by up to a minute; today's bar then agrees with the 24-hour figure, see uptime_24h.ts).
  * `websiteIds` is a list rendered by `literal.uuidList`.
  */
 export function dailyCountsQuery(websiteIds: Sql, now: Date): Sql {
-  const from = firstBarDay(now) * DAY_MS;
-  return sql`SELECT website_id, intDiv(toUInt32(hour), 86400) AS day,
-      sum(checks) AS n, sum(up_checks) AS up
-    FROM checks_hourly FINAL
-    WHERE website_id IN ${websiteIds}
-      AND hour >= ${literal.dateTime(new Date(from))}
-    GROUP BY website_id, day`;
+  const from = literal.dateTime(new Date(firstBarDay(now) * DAY_MS));
+  const hour = literal.dateTime(new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS));
+  return sql`SELECT website_id, day, sum(n) AS n, sum(up) AS up FROM (
+      SELECT website_id, intDiv(toUInt32(hour), 86400) AS day,
+             sum(checks) AS n, sum(up_checks) AS up
+      FROM checks_hourly FINAL
+      WHERE website_id IN ${websiteIds} AND hour >= ${from} AND hour < ${hour}
+      GROUP BY website_id, day
+      UNION ALL
+      SELECT website_id, intDiv(toUInt32(${hour}), 86400) AS day,
+             uniqExact(region_id, scheduled_at) AS n,
+             uniqExactIf(region_id, scheduled_at, outcome = 'up') AS up
+      FROM checks
+      WHERE website_id IN ${websiteIds} AND scheduled_at >= ${hour}
+      GROUP BY website_id
+    ) GROUP BY website_id, day`;
 }
 
 /** The rows of {@link dailyCountsQuery} as day counts per website. */

@@ -10,9 +10,8 @@ import { literal, sql } from "../../db/clickhouse/sql.ts";
 import { rowsInChunks } from "../../db/clickhouse/chunks.ts";
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
-import { uptimePercent } from "../../lib/uptime.ts";
+import { HOUR_MS, uptimePercent } from "../../lib/uptime.ts";
 
-const HOUR_MS = 3_600_000;
 /** Three refreshes missed and the figures are dropped rather than shown stale. */
 const KEEP_SECONDS = 180;
 const CHUNK = 5_000;
