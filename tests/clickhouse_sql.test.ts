@@ -112,9 +112,7 @@ Deno.test("chunks stay within the budget and cover every item once, in order", (
 });
 
 Deno.test("20,000 websites, too many for one query, are answered in chunks below max_query_size", async () => {
-  const url = newClickHouseUrl();
-  await migrateClickHouse(url, { retentionDays: 90 });
-  const ch = connectClickHouse(url);
+  const ch = await migratedClickHouse();
   try {
     const now = new Date();
     const hour = Math.floor(now.getTime() / 3_600_000) * 3_600;
@@ -164,9 +162,7 @@ Deno.test("20,000 websites, too many for one query, are answered in chunks below
 });
 
 Deno.test("the daily bars count the hour under way from the checks, before and after its rollup, once", async () => {
-  const url = newClickHouseUrl();
-  await migrateClickHouse(url, { retentionDays: 90 });
-  const ch = connectClickHouse(url);
+  const ch = await migratedClickHouse();
   try {
     const now = new Date();
     const hour = Math.floor(now.getTime() / 3_600_000) * 3_600;
@@ -200,3 +196,10 @@ Deno.test("the daily bars count the hour under way from the checks, before and a
     await ch.close();
   }
 });
+
+/** A database of its own with the project's tables. */
+async function migratedClickHouse() {
+  const url = newClickHouseUrl();
+  await migrateClickHouse(url, { retentionDays: 90 });
+  return connectClickHouse(url);
+}
