@@ -231,23 +231,6 @@ export default function MonitorForm(props: Props) {
             />
           </Field>
         )}
-        {(!hydrated || v.type === "heartbeat") && (
-          <Field
-            id="heartbeat_grace"
-            label="Grace time (seconds)"
-            error={errors.heartbeat_grace}
-            hint="Heartbeat monitors only: how late a beat may be before the monitor is down."
-          >
-            <input
-              {...describedBy("heartbeat_grace", errors.heartbeat_grace, true)}
-              name="heartbeat_grace"
-              type="number"
-              min={0}
-              {...bind("heartbeatGrace")}
-              class={inputClass(errors.heartbeat_grace)}
-            />
-          </Field>
-        )}
         <Field
           id="name"
           label="Name"
@@ -499,6 +482,23 @@ export default function MonitorForm(props: Props) {
               class={inputClass(errors.timeout)}
             />
           </Field>
+          {(!hydrated || v.type === "heartbeat") && (
+            <Field
+              id="heartbeat_grace"
+              label="Grace time (seconds)"
+              error={errors.heartbeat_grace}
+              hint="Heartbeat monitors only: how late a beat may be before the monitor is down."
+            >
+              <input
+                {...describedBy("heartbeat_grace", errors.heartbeat_grace, true)}
+                name="heartbeat_grace"
+                type="number"
+                min={0}
+                {...bind("heartbeatGrace")}
+                class={inputClass(errors.heartbeat_grace)}
+              />
+            </Field>
+          )}
         </div>
         <fieldset aria-describedby={errors.regions ? "regions-error" : undefined}>
           <legend class="text-sm font-medium">Regions</legend>
