@@ -56,6 +56,23 @@ function urlProblem(value: string, type: string): string | null {
   return null;
 }
 
+/** The controlled text fields: their key in the form's state and their input's name. */
+const BOUND_FIELDS = {
+  url: "url",
+  name: "name",
+  body: "body",
+  intervalCustom: "interval_custom",
+  timeout: "timeout",
+  expectedStatus: "expected_status",
+  keyword: "keyword",
+  forbiddenKeyword: "forbidden_keyword",
+  degradedMs: "degraded_ms",
+  certExpiryWarnDays: "cert_expiry_warn_days",
+  confirmations: "confirmations",
+  heartbeatGrace: "heartbeat_grace",
+} as const;
+type Bound = keyof typeof BOUND_FIELDS;
+
 export default function MonitorForm(props: Props) {
   const [hydrated, setHydrated] = useState(false);
   const [headers, setHeaders] = useState(
@@ -65,21 +82,7 @@ export default function MonitorForm(props: Props) {
   const [errors, setErrors] = useState<Record<string, string | null>>(props.errors);
   // Controlled fields: a re-render (a row added, an error shown) keeps what was typed.
   const [form, setForm] = useState(props.values);
-  const bind = (
-    key:
-      | "url"
-      | "name"
-      | "body"
-      | "intervalCustom"
-      | "timeout"
-      | "expectedStatus"
-      | "keyword"
-      | "forbiddenKeyword"
-      | "degradedMs"
-      | "certExpiryWarnDays"
-      | "confirmations"
-      | "heartbeatGrace",
-  ) => ({
+  const bind = (key: Bound) => ({
     value: form[key],
     onInput: (e: Event) => {
       const value = (e.currentTarget as HTMLInputElement).value;
@@ -95,19 +98,15 @@ export default function MonitorForm(props: Props) {
     const text = (n: string) => (el.elements.namedItem(n) as HTMLInputElement | null)?.value;
     setForm((f) => ({
       ...f,
-      url: text("url") ?? f.url,
-      name: text("name") ?? f.name,
-      body: text("body") ?? f.body,
-      timeout: text("timeout") ?? f.timeout,
-      expectedStatus: text("expected_status") ?? f.expectedStatus,
-      keyword: text("keyword") ?? f.keyword,
-      intervalCustom: text("interval_custom") ?? f.intervalCustom,
+      ...Object.fromEntries(
+        Object.entries(BOUND_FIELDS).map(([key, name]) => [key, text(name) ?? f[key as Bound]]),
+      ),
       method: text("method") ?? f.method,
       type: text("type") ?? f.type,
-      heartbeatGrace: text("heartbeat_grace") ?? f.heartbeatGrace,
       regions: [...el.querySelectorAll<HTMLInputElement>("input[name=regions]")]
         .filter((box) => box.checked).map((box) => box.value),
     }));
+    chooseInterval((current) => text("interval") ?? current);
     const all = (n: string) =>
       [...el.querySelectorAll<HTMLInputElement>(`input[name=${n}]`)].map((i) => i.value);
     const values = all("header_value");
