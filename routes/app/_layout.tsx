@@ -20,8 +20,8 @@ export default define.layout(({ Component, state, url }) => {
             </span>
             Uptime
           </a>
-          <nav aria-label="Main" class="order-last w-full overflow-x-auto sm:order-none sm:w-auto">
-            <ul class="flex gap-1 text-sm">
+          <nav aria-label="Main" class="order-last w-full sm:order-none sm:w-auto">
+            <ul class="flex flex-wrap gap-1 text-sm">
               {NAV_ITEMS.map((item) => (
                 <li>
                   <a

@@ -6,6 +6,7 @@
  */
 import type { Services } from "../context.ts";
 import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
+import { storedLiveStatuses } from "../live_status/read.ts";
 import {
   type MonitorStatus,
   overallState,
@@ -35,12 +36,13 @@ export async function currentStatuses(
 ): Promise<Map<string, CurrentStatus>> {
   const statuses = new Map<string, CurrentStatus>();
   if (!websites.length) return statuses;
-  const pipeline = services.redis.pipeline();
-  for (const website of websites) pipeline.hgetall(services.keys.liveStatus(website.id));
-  const replies = (await pipeline.exec()) ?? [];
+  const hashes = await storedLiveStatuses(
+    services.redis,
+    services.keys,
+    websites.map((website) => website.id),
+  );
   websites.forEach((website, i) => {
-    const [error, hash] = replies[i] ?? [];
-    const stored = !error && hash ? hash as Record<string, string> : {};
+    const stored = hashes[i] ?? {};
     const regions = [...website.regions].sort().map((region): PublicRegion => {
       const latest = parseLiveJson(stored[region], shownFields);
       return {

@@ -15,6 +15,7 @@ import { countedAs } from "../../lib/monitor_status.ts";
 import type { Actor, Services } from "../context.ts";
 import { log } from "../../lib/logger.ts";
 import { computeUptime24h, readUptime24h } from "../uptime/uptime_24h.ts";
+import { storedLiveStatuses } from "../live_status/read.ts";
 import { timed } from "../../lib/server_timing.ts";
 
 export const STRIP_LENGTH = 30;
@@ -108,7 +109,7 @@ export async function websiteOverview(
   );
   const ids = rows.map((row) => row.id);
   const [live, uptime] = await Promise.all([
-    timed("live", liveStatuses(services, ids)),
+    timed("live", storedLiveStatuses(services.redis, services.keys, ids)),
     timed(
       "uptime",
       readUptime24h(services.redis, services.keys, ids).then((published) =>
@@ -209,20 +210,6 @@ function comparator(sort: Query["sort"]): (a: Sortable, b: Sortable) => number {
     case "status":
       return (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byName(a, b);
   }
-}
-
-async function liveStatuses(
-  services: Services,
-  ids: string[],
-): Promise<(Record<string, string> | null)[]> {
-  if (!ids.length) return [];
-  const pipeline = services.redis.pipeline();
-  for (const id of ids) pipeline.hgetall(services.keys.liveStatus(id));
-  const replies = (await pipeline.exec()) ?? [];
-  return ids.map((_, i) => {
-    const [error, hash] = replies[i] ?? [];
-    return error ? null : hash as Record<string, string>;
-  });
 }
 
 /**

@@ -7,7 +7,7 @@
  *
  * ```ts
  * await acceptTargetUrl("http://127.0.0.1/", { allowPrivateTargets: false });
- * // DomainError BAD_REQUEST "url: 127.0.0.1 is a loopback address"
+ * // DomainError BAD_REQUEST "url: 127.0.0.1 is a loopback address (monitors check public …)"
  * ```
  */
 import { lookup } from "node:dns/promises";
@@ -29,6 +29,10 @@ export const systemResolver: Resolver = async (hostname) => {
 };
 
 const refuse = (message: string) => new DomainError("BAD_REQUEST", `url: ${message}`);
+
+/** Most people who meet this refusal run their own installation and meant it. */
+const PRIVATE_HINT =
+  "monitors check public addresses; a self-hosted installation allows private ones with ALLOW_PRIVATE_TARGETS=true";
 
 /** Returns the normalised URL, or throws BAD_REQUEST saying what is wrong with it. */
 export async function acceptTargetUrl(
@@ -90,7 +94,9 @@ async function refusePrivateTarget(hostname: string, resolve: Resolver): Promise
   const literalReason = blockReason(hostname);
   if (literalReason === null) return;
   const bare = hostname.replace(/^\[|\]$/g, "");
-  if (literalReason !== "not an IP address") throw refuse(`${bare} is ${literalReason}`);
+  if (literalReason !== "not an IP address") {
+    throw refuse(`${bare} is ${literalReason} (${PRIVATE_HINT})`);
+  }
 
   let addresses: string[];
   try {
@@ -102,6 +108,6 @@ async function refusePrivateTarget(hostname: string, resolve: Resolver): Promise
   for (const address of addresses) {
     const reason = blockReason(address);
     // The address itself is not shown: it would map the network behind us.
-    if (reason) throw refuse(`${hostname} resolves to ${reason}`);
+    if (reason) throw refuse(`${hostname} resolves to ${reason} (${PRIVATE_HINT})`);
   }
 }

@@ -4,6 +4,8 @@ import { closeLiveHub, liveHub } from "../../web/live/hub.ts";
 import { connectLive } from "../../web/live/client.ts";
 import type { LiveResult, PageResult, ServerMessage } from "../../web/live/messages.ts";
 import { LiveSession, MAX_INVALID_MESSAGES } from "../../web/live/session.ts";
+import { publishLiveResults } from "../../services/live_status/publish.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 
 // Deno's WebSocket takes headers; the DOM lib's constructor type does not know that.
 const DenoWebSocket = WebSocket as unknown as new (
@@ -190,6 +192,45 @@ Deno.test("a client gets its own websites' results and not another user's", asyn
 
     await adaBrowser.close();
     await bobBrowser.close();
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a result stored before the socket subscribed arrives with the subscription", async () => {
+  const server = await liveServer();
+  try {
+    const ada = await signedIn(server, "ada");
+    const site = await addWebsite(server, ada.id);
+    const now = Math.floor(Date.now() / 1000);
+    const row = (region: string, outcome: "up" | "down", at: number): CheckRow => ({
+      website_id: site,
+      region_id: region,
+      scheduled_at: at,
+      checked_at: at,
+      outcome,
+      http_status: outcome === "up" ? 200 : 503,
+      response_ms: 17,
+      error_kind: outcome === "up" ? "" : "http_status",
+      error_message: "",
+    });
+    // The first check landed between the page's render and its socket's subscribe; "fra"
+    // checked this website before its regions were changed to "local" alone.
+    await publishLiveResults(server.bed.redis, server.bed.keys, [
+      row("local", "down", now - 1),
+      row("fra", "up", now - 60),
+    ]);
+    const browser = await ada.browser();
+    await browser.request({ type: "subscribe", websiteIds: [site] }, "subscribed");
+    const caughtUp = browser.messages.flatMap((m) => m.type === "result" ? [m.result] : []);
+    assert.deepEqual(
+      caughtUp.map((r) => [r.region, r.outcome, r.scheduledAt]),
+      [["local", "down", (now - 1) * 1000]],
+    );
+    // Subscribing again to what it already follows sends nothing more.
+    await browser.request({ type: "subscribe", websiteIds: [site] }, "subscribed");
+    assert.equal(browser.results().length, 1);
+    await browser.close();
   } finally {
     await server.close();
   }

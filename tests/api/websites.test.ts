@@ -208,7 +208,10 @@ Deno.test("with the SSRF guard on, private targets are refused at create and upd
   try {
     const { api } = await server.user();
     const refused: [string, RegExp][] = [
-      ["http://127.0.0.1/", /^BAD_REQUEST: url: 127\.0\.0\.1 is a loopback address$/],
+      [
+        "http://127.0.0.1/",
+        /^BAD_REQUEST: url: 127\.0\.0\.1 is a loopback address \(monitors check public addresses; a self-hosted installation allows private ones with ALLOW_PRIVATE_TARGETS=true\)$/,
+      ],
       ["http://10.0.0.1:8080/admin", /url: 10\.0\.0\.1 is a private address/],
       ["http://169.254.169.254/latest/meta-data/", /url: 169\.254\.169\.254 is the cloud metadata/],
       ["http://[::1]/", /url: ::1 is a loopback address/],

@@ -4,16 +4,17 @@
  */
 import type { Services } from "../../services/context.ts";
 
-/** The subset of `websiteIds` that `userId` owns. */
-export async function ownedWebsiteIds(
+/** The websites of `websiteIds` that `userId` owns, each with the regions that check it. */
+export async function ownedWebsites(
   services: Services,
   userId: string,
   websiteIds: readonly string[],
-): Promise<Set<string>> {
-  if (!websiteIds.length) return new Set();
-  const rows = await services.sql<{ id: string }[]>`
-    select id from websites where owner_id = ${userId} and id = any(${websiteIds}::uuid[])`;
-  return new Set(rows.map((row) => row.id));
+): Promise<Map<string, string[]>> {
+  if (!websiteIds.length) return new Map();
+  const rows = await services.sql<{ id: string; regions: string[] }[]>`
+    select id, regions from websites
+    where owner_id = ${userId} and id = any(${websiteIds}::uuid[])`;
+  return new Map(rows.map((row) => [row.id, row.regions]));
 }
 
 /** The websites shown on the status page `slug`; null when there is no such page. */

@@ -5,11 +5,14 @@
 import { log } from "../../lib/logger.ts";
 import type { Services } from "../../services/context.ts";
 import type { SessionUser } from "../../services/users/sessions.ts";
-import { ownedWebsiteIds, statusPageWebsiteIds } from "./access.ts";
+import { ownedWebsites, statusPageWebsiteIds } from "./access.ts";
 import type { LiveHub, LiveSubscriber } from "./hub.ts";
 import { type AccessAnswer, type AccessQuestion, accessRechecker } from "./access_recheck.ts";
+import { parseLiveJson } from "../../lib/live_result.ts";
+import { storedLiveStatuses } from "../../services/live_status/read.ts";
 import {
   type ClientMessage,
+  liveResultSchema,
   MAX_WEBSITE_IDS,
   parseClientMessage,
   type ServerMessage,
@@ -144,19 +147,39 @@ export class LiveSession implements LiveSubscriber {
   }
 
   async #handle(message: Subscription): Promise<void> {
-    const errors = message.type === "subscribe"
+    const { errors, added } = message.type === "subscribe"
       ? await this.#subscribe(message)
-      : this.#unsubscribe(message);
+      : { errors: this.#unsubscribe(message), added: new Map<string, string[]>() };
     if (this.#closed) return;
     this.#update();
     if (errors.length) this.#send({ type: "error", message: errors.join("; ") });
     try {
       // Results published after `subscribed` must arrive, so the Redis side must be live.
       await this.#hub.ready();
+      await this.#catchUp(added);
     } catch {
       this.#send({ type: "error", message: "live updates are unavailable right now" });
     }
+    if (this.#closed) return;
     this.#sendSubscribed();
+  }
+
+  /**
+   * The latest result of each region of websites just followed. A result published before
+   * the subscription was live (between a page's render and its socket's subscribe, or
+   * while a socket reconnected) would otherwise be missed until the next check, an
+   * interval later; one published since may arrive twice, and pages keep one of each slot.
+   */
+  async #catchUp(regionsById: Map<string, string[]>): Promise<void> {
+    const ids = [...regionsById.keys()];
+    const hashes = await storedLiveStatuses(this.#services.redis, this.#services.keys, ids);
+    hashes.forEach((hash, i) => {
+      // The hash keeps the last result of a region the website no longer uses.
+      for (const region of regionsById.get(ids[i])!) {
+        const result = parseLiveJson(hash?.[region], liveResultSchema);
+        if (result) this.#send({ type: "result", result });
+      }
+    });
   }
 
   #sendSubscribed(): void {
@@ -167,8 +190,12 @@ export class LiveSession implements LiveSubscriber {
     });
   }
 
-  async #subscribe({ websiteIds = [], statusPage }: Subscription): Promise<string[]> {
+  /** Follows what it may; returns what it refused and the websites it added, with regions. */
+  async #subscribe(
+    { websiteIds = [], statusPage }: Subscription,
+  ): Promise<{ errors: string[]; added: Map<string, string[]> }> {
     const errors: string[] = [];
+    const added = new Map<string, string[]>();
     const wanted = [...new Set(websiteIds)].filter((id) => !this.#own.has(id));
     if (wanted.length && !this.#user) {
       errors.push(
@@ -176,7 +203,7 @@ export class LiveSession implements LiveSubscriber {
           "without signing in, subscribe to a status page by its slug",
       );
     } else if (wanted.length) {
-      const owned = await ownedWebsiteIds(this.#services, this.#user!.id, wanted);
+      const owned = await ownedWebsites(this.#services, this.#user!.id, wanted);
       const refused = wanted.filter((id) => !owned.has(id));
       if (refused.length) errors.push(`no website of yours with id ${shown(refused)}`);
       const room = MAX_WEBSITE_IDS - this.#own.size;
@@ -184,14 +211,17 @@ export class LiveSession implements LiveSubscriber {
       if (accepted.length > room) {
         errors.push(`a socket follows at most ${MAX_WEBSITE_IDS} websites by id`);
       }
-      for (const id of accepted.slice(0, Math.max(0, room))) this.#own.add(id);
+      for (const id of accepted.slice(0, Math.max(0, room))) {
+        this.#own.add(id);
+        added.set(id, owned.get(id)!);
+      }
     }
     if (statusPage !== undefined && statusPage !== this.#page?.slug) {
       const ids = await statusPageWebsiteIds(this.#services, statusPage);
       if (ids) this.#page = { slug: statusPage, websiteIds: ids };
       else errors.push(`no status page "${statusPage}"`);
     }
-    return errors;
+    return { errors, added };
   }
 
   #unsubscribe({ websiteIds, statusPage }: Subscription): string[] {
