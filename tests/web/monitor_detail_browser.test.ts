@@ -136,6 +136,16 @@ Deno.test({
       await drawnPoints(page);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(overflow <= 390, `the page is ${overflow} px wide on a 390 px screen`);
+      // Every section of the main navigation is on the screen, none scrolled out of it.
+      for (
+        const link of await page.getByRole("navigation", { name: "Main" }).getByRole("link").all()
+      ) {
+        const box = (await link.boundingBox())!;
+        assert.ok(
+          box.x >= 0 && box.x + box.width <= 390,
+          `${await link.textContent()} is off screen`,
+        );
+      }
       // The recent checks fit without scrolling sideways: response and error sit under
       // the status there.
       const checks = page.locator("table:has([data-checks])");
