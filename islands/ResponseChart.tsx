@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type uPlot from "uplot";
-import { type ChartData, seriesColor } from "../components/monitor/chart_data.ts";
+import { type ChartData, isolatedPoints, seriesColor } from "../components/monitor/chart_data.ts";
 import { Sparkline } from "../components/monitor/sparkline.tsx";
 import { formatMs } from "../lib/time_format.ts";
 
@@ -107,7 +107,13 @@ function options(data: ChartData, scheme: "light" | "dark", el: HTMLElement): uP
         stroke: seriesColor(index)[scheme],
         width: 2,
         spanGaps: false,
-        points: { show: false },
+        // Lines only, but a value without neighbours (no line reaches it) as a dot.
+        points: {
+          show: false,
+          size: 6,
+          fill: seriesColor(index)[scheme],
+          filter: isolatedPoints(series.values),
+        },
         value: (_u: uPlot, v: number | null) => formatMs(v),
       })),
     ],

@@ -40,6 +40,18 @@ export function chartData(metrics: WebsiteMetrics): ChartData {
   };
 }
 
+/**
+ * Indices of values with no neighbour on either side: a line does not show them (one
+ * check, or a monitor checked less often than once a bucket), so they are drawn as dots.
+ */
+export function isolatedPoints(values: (number | null)[]): number[] {
+  return values.flatMap((value, i) =>
+    value !== null && (values[i - 1] ?? null) === null && (values[i + 1] ?? null) === null
+      ? [i]
+      : []
+  );
+}
+
 /** The chart in words: its text alternative, and the caption without JavaScript. */
 export function describeChart(data: ChartData): string[] {
   const lines: string[] = [];

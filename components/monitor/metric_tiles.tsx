@@ -9,7 +9,7 @@ export function MetricTiles(props: { metrics: WebsiteMetrics; rangeWords: string
     {
       label: "Uptime",
       value: formatUptime(metrics.uptime),
-      note: `${metrics.checks.toLocaleString("en")} checks`,
+      note: `${metrics.checks.toLocaleString("en")} check${metrics.checks === 1 ? "" : "s"}`,
     },
     { label: "p50", value: formatMs(metrics.responseMs?.p50), note: "median response" },
     { label: "p95", value: formatMs(metrics.responseMs?.p95), note: "95 % were faster" },

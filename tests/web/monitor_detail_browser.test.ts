@@ -1,8 +1,10 @@
 /**
  * The monitor detail page in real Chromium: uPlot draws the chart, the range switch
  * moves to another range, and a result published the way the worker publishes it
- * appears at the top of the recent checks and changes the announced state. Screenshots
- * at 1280 and 390 px, light and dark, go to .data/screenshots/ for a person to look at.
+ * appears at the top of the recent checks and changes the announced state; a new
+ * monitor's first check offers its figures, and checks too sparse for a line are dots.
+ * Screenshots at 1280 and 390 px, light and dark, go to .data/screenshots/ for a person
+ * to look at.
  */
 import assert from "node:assert/strict";
 import { type Page } from "playwright-core";
@@ -10,6 +12,8 @@ import { apiServer } from "../helpers/api.ts";
 import { publishLiveResults } from "../../services/live_status/publish.ts";
 import { insertRows, seedRows } from "../helpers/seed_checks.ts";
 import { closeBrowser, launchChromium } from "../helpers/browser.ts";
+import { SERIES_COLORS } from "../../components/monitor/chart_data.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 
 const SCREENSHOTS = new URL("../../.data/screenshots/", import.meta.url);
 
@@ -17,6 +21,21 @@ const SCREENSHOTS = new URL("../../.data/screenshots/", import.meta.url);
 async function drawnPoints(page: Page): Promise<number> {
   await page.waitForSelector('[data-chart="uplot"][data-points] canvas');
   return Number(await page.getAttribute('[data-chart="uplot"]', "data-points"));
+}
+
+/** Pixels of the chart in its first series' colour (lines and dots, not grid or axes). */
+function seriesPixels(page: Page): Promise<number> {
+  const [r, g, b] = SERIES_COLORS[0].light.slice(1).match(/../g)!.map((hex) => parseInt(hex, 16));
+  return page.$eval('[data-chart="uplot"] canvas', (canvas, [r, g, b]) => {
+    const c = canvas as HTMLCanvasElement;
+    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const near = Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b);
+      if (data[i + 3] === 255 && near < 30) count++;
+    }
+    return count;
+  }, [r, g, b]);
 }
 
 /** Whether the chart's canvas holds painted pixels (not a blank rectangle). */
@@ -173,19 +192,21 @@ Deno.test({
       await page.waitForSelector('[data-live-state="open"]');
       assert.equal(await page.locator("[data-waiting]").count(), 1);
       assert.equal(await page.locator("table").count(), 0);
+      assert.equal(await page.getByRole("link", { name: "Show the figures" }).isVisible(), false);
       await page.screenshot({ path: shot("detail-empty-390-light.png"), fullPage: true });
       const first = Math.floor(Date.now() / 1000);
-      await publishLiveResults(server.bed.redis, server.bed.keys, [{
+      const check = (at: number): CheckRow => ({
         website_id: fresh.id,
         region_id: "ams",
-        scheduled_at: first,
-        checked_at: first,
+        scheduled_at: at,
+        checked_at: at,
         outcome: "up",
         http_status: 200,
         response_ms: 42,
         error_kind: "",
         error_message: "",
-      }]);
+      });
+      await publishLiveResults(server.bed.redis, server.bed.keys, [check(first)]);
       await page.waitForSelector('tbody[data-checks] tr[data-live="true"]');
       assert.equal(await page.locator("[data-waiting]").count(), 0);
       assert.equal(
@@ -193,6 +214,16 @@ Deno.test({
         "up",
       );
       assert.match((await page.locator('[data-region="ams"]').textContent())!, /42 ms/);
+
+      // The figures were computed before that check: the page offers them. Checked every
+      // 10 minutes, no two checks share a line in 5-minute buckets: each is a dot.
+      await insertRows(server, [0, 600, 1_200, 1_800].map((ago) => check(first - ago)));
+      await page.getByRole("link", { name: "Show the figures" }).click();
+      await page.waitForSelector('[data-chart="uplot"][data-points="4"] canvas');
+      assert.equal(await page.locator('[data-tile="Uptime"] dd').last().textContent(), "4 checks");
+      const drawn = await seriesPixels(page);
+      assert.ok(drawn > 20, `the checks are drawn (${drawn} pixels)`);
+      assert.equal(await page.getByRole("link", { name: "Show the figures" }).count(), 0);
 
       assert.deepEqual(problems, []);
     } finally {

@@ -31,6 +31,7 @@ import { chartData, describeChart } from "../../../../components/monitor/chart_d
 import MonitorStatus, { type RegionView } from "../../../../islands/MonitorStatus.tsx";
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import ResponseChart from "../../../../islands/ResponseChart.tsx";
+import FirstChecksNotice from "../../../../islands/FirstChecksNotice.tsx";
 import { type IncidentPage, listIncidents } from "../../../../services/incidents/mod.ts";
 import { IncidentList } from "../../../../components/incidents/incident_list.tsx";
 import { type WebsiteTimings, websiteTimings } from "../../../../services/websites/timings.ts";
@@ -248,6 +249,9 @@ export default define.page<typeof handler>(({ data, url }) => {
         <h2 class="text-lg font-semibold">Performance, {words}</h2>
         <RangeSwitch current={range} path={url.pathname} />
       </div>
+      {metrics?.checks === 0 && (
+        <FirstChecksNotice feed={feed} from={metrics.from} href={`${path}?range=${range}`} />
+      )}
 
       {metrics && chart
         ? (
