@@ -325,7 +325,7 @@ export default function MonitorForm(props: Props) {
             id="cert_expiry_warn_days"
             label="Certificate warning (days)"
             error={errors.cert_expiry_warn_days}
-            hint="This monitor's page warns this many days before its TLS certificate expires (no alert is sent); empty: 14."
+            hint="Its channels are alerted, and its page warns, this many days before its TLS certificate expires; empty: 14."
           >
             <input
               {...describedBy("cert_expiry_warn_days", errors.cert_expiry_warn_days, true)}

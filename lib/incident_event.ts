@@ -1,8 +1,9 @@
 /**
- * What the incident evaluation tells the notification dispatcher: one entry per incident
- * transition on the Redis stream `keys.incidentEvents`, read in a consumer group. Written
- * at least once; `id` is the idempotency key (one per incident and transition), so a
- * repeated entry never notifies twice. Timestamps are epoch milliseconds.
+ * What the notification dispatcher is told, on the Redis stream `keys.incidentEvents`,
+ * read in a consumer group: one entry per incident transition (the incident evaluation),
+ * and one per TLS certificate nearing its end (services/certificates/). Written at least
+ * once; `id` is the idempotency key, so a repeated entry never notifies twice. Timestamps
+ * are epoch milliseconds.
  */
 import { z } from "zod";
 
@@ -35,3 +36,26 @@ export type IncidentEvent = z.infer<typeof incidentEventSchema>;
 
 export const incidentEventId = (incidentId: string, type: IncidentEvent["type"]) =>
   `${incidentId}:${type}`;
+
+/** A monitor's TLS certificate entered its warning window (`certExpiryWarnDays`). */
+export const certificateEventSchema = z.object({
+  /** `cert:<websiteId>:<expiry day>`: one per certificate. */
+  id: z.string().max(100),
+  type: z.literal("certificate"),
+  websiteId: z.uuid(),
+  ownerId: z.uuid(),
+  websiteName: z.string().max(200),
+  url: z.string().max(2048),
+  /** Whole days left when it was seen, as the check measured them. */
+  daysLeft: z.number().int(),
+  /** The day it expires, midnight UTC. */
+  expiresAt: z.number().int().min(0),
+  at: z.number().int().min(0),
+});
+export type CertificateEvent = z.infer<typeof certificateEventSchema>;
+
+export const alertEventSchema = z.discriminatedUnion("type", [
+  incidentEventSchema,
+  certificateEventSchema,
+]);
+export type AlertEvent = z.infer<typeof alertEventSchema>;

@@ -16,6 +16,10 @@ import { registerStreamMetrics } from "./stream_metrics.ts";
 import { serveOperational } from "../lib/operational.ts";
 import { startNotifier } from "../services/notifications/dispatcher/notifier.ts";
 import { sweepMissedHeartbeats } from "./heartbeats.ts";
+import {
+  alertExpiringCertificates,
+  SWEEP_EVERY_MS as CERTIFICATE_SWEEP_EVERY_MS,
+} from "../services/certificates/expiry_alerts.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 const ROLLUP_EVERY_MS = 60_000;
@@ -127,10 +131,31 @@ export const runPublisher: Main = async (config, shutdown) => {
   );
   const sweepTimer = setInterval(sweepHeartbeats, sweepEveryMs);
 
+  // And alerts about TLS certificates nearing their end.
+  let certificatesFailed = false;
+  const alertCertificates = async () => {
+    if (!publisher.isLeader) return;
+    try {
+      const alerts = await alertExpiringCertificates({
+        sql: connections.pg.sql,
+        ch: connections.ch,
+        redis: connections.redis,
+        keys,
+      });
+      if (alerts) log.info("certificates.expiring", { monitors: alerts });
+      certificatesFailed = false;
+    } catch (error) {
+      if (!certificatesFailed) log.error("certificates.sweep_failed", { error });
+      certificatesFailed = true;
+    }
+  };
+  const certificateTimer = setInterval(alertCertificates, CERTIFICATE_SWEEP_EVERY_MS);
+
   await aborted(shutdown);
   clearInterval(retentionTimer);
   clearInterval(rollupTimer);
   clearInterval(sweepTimer);
+  clearInterval(certificateTimer);
   await Promise.all([publisher.stop(), notifier.stopped]);
   await health?.shutdown();
   await connections.close();

@@ -4,6 +4,7 @@ import {
   bigint,
   boolean,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -64,7 +65,10 @@ export const websites = pgTable("websites", {
   forbiddenKeyword: text("forbidden_keyword"),
   /** An up check slower than this is degraded. Null: never. */
   degradedMs: integer("degraded_ms"),
-  /** The monitor's page warns this many days before its TLS certificate expires. Null: 14. */
+  /**
+   * This many days before its TLS certificate expires, the monitor's page warns and an
+   * alert goes to its channels (certificate_alerts). Null: 14.
+   */
   certExpiryWarnDays: integer("cert_expiry_warn_days"),
   /** A heartbeat monitor's secret ping token (`/api/heartbeat/<token>`). */
   heartbeatToken: text("heartbeat_token").unique(),
@@ -217,6 +221,18 @@ export const incidentOutbox = pgTable("incident_outbox", {
   event: jsonb("event").notNull(),
   createdAt: createdAt(),
 });
+/**
+ * The certificate a monitor was last alerted about, by the day it expires: an alert goes
+ * out once per certificate when it enters the monitor's warning window, and again only
+ * for another certificate (renewed, or the URL moved) once that one nears its end.
+ */
+export const certificateAlerts = pgTable("certificate_alerts", {
+  websiteId: uuid("website_id").primaryKey()
+    .references(() => websites.id, { onDelete: "cascade" }),
+  expiresOn: date("expires_on", { mode: "string" }).notNull(),
+  alertedAt: timestamp("alerted_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const notificationChannels = pgTable("notification_channels", {
   id: uuid("id").primaryKey().defaultRandom(),
   ownerId: uuid("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),

@@ -2,17 +2,17 @@
 import { desc, eq } from "drizzle-orm";
 import { notificationDeliveries } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
-import { incidentEventSchema } from "../../lib/incident_event.ts";
-import { incidentMessage } from "./message.ts";
+import { alertEventSchema } from "../../lib/incident_event.ts";
+import { alertMessage, type Message } from "./message.ts";
 import { ownedChannel } from "./store.ts";
 
 export const DELIVERIES_SHOWN = 50;
 
 export interface Delivery {
   id: string;
-  /** The idempotency key: `<incidentId>:opened|resolved` or `test:<uuid>`. */
+  /** The idempotency key: `<incidentId>:opened|resolved`, `cert:…` or `test:<uuid>`. */
   eventId: string;
-  type: "opened" | "resolved" | "test";
+  type: Message["type"];
   /** `pending` (first try or a retry ahead), `delivered`, or `failed` (given up). */
   status: "pending" | "delivered" | "failed";
   attempts: number;
@@ -56,6 +56,6 @@ export async function listDeliveries(
 
 function titleOf(type: string, event: unknown, appUrl: string): string {
   if (type === "test") return "Test notification";
-  const parsed = incidentEventSchema.safeParse(event);
-  return parsed.success ? incidentMessage(parsed.data, appUrl).title : "";
+  const parsed = alertEventSchema.safeParse(event);
+  return parsed.success ? alertMessage(parsed.data, appUrl).title : "";
 }

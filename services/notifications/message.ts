@@ -1,10 +1,11 @@
 /**
- * What an alert says, written once from an incident event and rendered by each
- * provider in its own format. Down messages name the monitor, URL, failing/total
- * regions, cause and start time; recovery messages the outage's duration (and who, when
- * a person resolved it by hand); both link to the monitor in the dashboard.
+ * What an alert says, written once from an event and rendered by each provider in its
+ * own format. Down messages name the monitor, URL, failing/total regions, cause and start
+ * time; recovery messages the outage's duration (and who, when a person resolved it by
+ * hand); certificate messages the days left and the day it expires; all link to the
+ * monitor in the dashboard.
  */
-import type { IncidentEvent } from "../../lib/incident_event.ts";
+import type { AlertEvent, CertificateEvent, IncidentEvent } from "../../lib/incident_event.ts";
 
 export interface Fact {
   label: string;
@@ -12,9 +13,9 @@ export interface Fact {
 }
 
 export interface Message {
-  /** The idempotency key: `<incidentId>:opened|resolved`, or `test:<uuid>`. */
+  /** The idempotency key: `<incidentId>:opened|resolved`, `cert:…`, or `test:<uuid>`. */
   eventId: string;
-  type: "opened" | "resolved" | "test";
+  type: AlertEvent["type"] | "test";
   /** Null for a test message. */
   incidentId: string | null;
   websiteId: string | null;
@@ -28,6 +29,8 @@ export interface Message {
   /** Who resolved it by hand; null when its checks passed again. */
   resolvedBy: string | null;
   durationMs: number | null;
+  /** A certificate nearing its end: whole days left, and the day (epoch ms) it expires. */
+  certificate: { daysLeft: number; expiresAt: number } | null;
   occurredAt: number;
   dashboardUrl: string;
   /** "Shop is down", "Shop is up again", "Shop: incident resolved by ada@…", a test. */
@@ -35,6 +38,12 @@ export interface Message {
   facts: Fact[];
   /** Title, facts and link as plain text lines. */
   text: string;
+}
+
+export function alertMessage(event: AlertEvent, appUrl: string): Message {
+  return event.type === "certificate"
+    ? certificateMessage(event, appUrl)
+    : incidentMessage(event, appUrl);
 }
 
 export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
@@ -79,11 +88,47 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
     resolvedAt: event.resolvedAt,
     resolvedBy: event.resolvedBy,
     durationMs,
+    certificate: null,
     occurredAt: event.at,
     dashboardUrl,
     title,
     facts,
     text: plainText(title, facts, dashboardUrl),
+  };
+}
+
+export function certificateMessage(event: CertificateEvent, appUrl: string): Message {
+  const dashboardUrl = new URL(`/app/monitors/${event.websiteId}`, appUrl).href;
+  const days = event.daysLeft;
+  const title = days < 0
+    ? `${event.websiteName}: the TLS certificate has expired`
+    : `${event.websiteName}: the TLS certificate expires in ${days} day${days === 1 ? "" : "s"}`;
+  const facts: Fact[] = [
+    { label: "Monitor", value: event.websiteName },
+    { label: "URL", value: event.url },
+    { label: "Expires", value: formatTime(event.expiresAt).slice(0, 10) },
+    { label: "Days left", value: String(days) },
+  ];
+  return {
+    eventId: event.id,
+    type: "certificate",
+    incidentId: null,
+    websiteId: event.websiteId,
+    websiteName: event.websiteName,
+    url: event.url,
+    failingRegions: [],
+    totalRegions: 0,
+    cause: null,
+    startedAt: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    durationMs: null,
+    certificate: { daysLeft: days, expiresAt: event.expiresAt },
+    occurredAt: event.at,
+    dashboardUrl,
+    title,
+    facts,
+    text: plainText(title, facts, dashboardUrl) + "\nRenew it before it expires.",
   };
 }
 
@@ -109,6 +154,7 @@ export function testMessage(channelName: string, appUrl: string, now = Date.now(
     resolvedAt: null,
     resolvedBy: null,
     durationMs: null,
+    certificate: null,
     occurredAt: now,
     dashboardUrl,
     title,

@@ -23,6 +23,7 @@ export const QUORUMS = ["any", "half", "all"] as const;
 export const MONITOR_TYPES = ["http", "tcp", "heartbeat"] as const;
 export type MonitorType = (typeof MONITOR_TYPES)[number];
 export const DEFAULT_CERT_EXPIRY_WARN_DAYS = 14;
+export const MAX_CERT_EXPIRY_WARN_DAYS = 365;
 
 export const idInput = z.strictObject({ id: z.uuid({ error: "id: not a valid website id" }) });
 
@@ -84,7 +85,7 @@ const settings = {
     .min(1, "forbiddenKeyword: may not be empty")
     .max(256, "forbiddenKeyword: at most 256 characters"),
   degradedMs: whole("degradedMs", 1, 60_000),
-  certExpiryWarnDays: whole("certExpiryWarnDays", 0, 365),
+  certExpiryWarnDays: whole("certExpiryWarnDays", 0, MAX_CERT_EXPIRY_WARN_DAYS),
   heartbeatGraceSeconds: whole("heartbeatGraceSeconds", 0, MAX_INTERVAL_SECONDS),
 };
 

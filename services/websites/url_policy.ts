@@ -7,7 +7,7 @@
  *
  * ```ts
  * await acceptTargetUrl("http://127.0.0.1/", { allowPrivateTargets: false });
- * // DomainError BAD_REQUEST "url: 127.0.0.1 is a loopback address (monitors check public …)"
+ * // DomainError BAD_REQUEST "url: 127.0.0.1 is a loopback address (only public addresses …)"
  * ```
  */
 import { lookup } from "node:dns/promises";
@@ -30,9 +30,9 @@ export const systemResolver: Resolver = async (hostname) => {
 
 const refuse = (message: string) => new DomainError("BAD_REQUEST", `url: ${message}`);
 
-/** Most people who meet this refusal run their own installation and meant it. */
+/** Most people who meet this refusal run their own installation and meant the address. */
 const PRIVATE_HINT =
-  "monitors check public addresses; a self-hosted installation allows private ones with ALLOW_PRIVATE_TARGETS=true";
+  "only public addresses are allowed; a self-hosted installation allows private ones with ALLOW_PRIVATE_TARGETS=true";
 
 /** Returns the normalised URL, or throws BAD_REQUEST saying what is wrong with it. */
 export async function acceptTargetUrl(

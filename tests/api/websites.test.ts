@@ -210,7 +210,7 @@ Deno.test("with the SSRF guard on, private targets are refused at create and upd
     const refused: [string, RegExp][] = [
       [
         "http://127.0.0.1/",
-        /^BAD_REQUEST: url: 127\.0\.0\.1 is a loopback address \(monitors check public addresses; a self-hosted installation allows private ones with ALLOW_PRIVATE_TARGETS=true\)$/,
+        /^BAD_REQUEST: url: 127\.0\.0\.1 is a loopback address \(only public addresses are allowed; a self-hosted installation allows private ones with ALLOW_PRIVATE_TARGETS=true\)$/,
       ],
       ["http://10.0.0.1:8080/admin", /url: 10\.0\.0\.1 is a private address/],
       ["http://169.254.169.254/latest/meta-data/", /url: 169\.254\.169\.254 is the cloud metadata/],

@@ -130,7 +130,8 @@ Deno.test("with ALLOW_PRIVATE_TARGETS=false a webhook to 127.0.0.1 is refused, w
           config: { url: receiver.url },
         }),
       ),
-      "BAD_REQUEST: config.url: 127.0.0.1 is a loopback address",
+      "BAD_REQUEST: config.url: 127.0.0.1 is a loopback address (only public addresses are " +
+        "allowed; a self-hosted installation allows private ones with ALLOW_PRIVATE_TARGETS=true)",
     );
     // A channel saved while the address was public is still refused when sent.
     const outcome = await deliver(server.services.config, {

@@ -50,11 +50,18 @@ Deno.test("a receiver that answers 500 three times gets the message, with the sa
   }
 });
 
-Deno.test("429 waits at least Retry-After; a 400 is recorded as failed without a retry", async () => {
+Deno.test("429 waits at least Retry-After; a 400 or 404 is recorded as failed without a retry", async () => {
   const limited = startWebhookReceiver();
   const refusing = startWebhookReceiver();
+  const misrouted = startWebhookReceiver();
   const bed = await notificationBed();
   try {
+    misrouted.failNext(5, () =>
+      new Response(
+        "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>" +
+          "<p>The requested URL was not found on this server.</p></body></html>",
+        { status: 404, headers: { "content-type": "text/html" } },
+      ));
     limited.failNext(
       1,
       () => new Response("slow down", { status: 429, headers: { "retry-after": "1" } }),
@@ -71,9 +78,14 @@ Deno.test("429 waits at least Retry-After; a 400 is recorded as failed without a
       name: "Refusing",
       config: { url: refusing.url },
     });
+    const wrongPath = await api.notification.create.mutate({
+      kind: "webhook",
+      name: "Wrong path",
+      config: { url: misrouted.url },
+    });
     bed.startDispatcher();
     await bed.publish(bed.event(crypto.randomUUID(), "opened"));
-    await eventually(() => bed.settled(), 20_000, "both deliveries to settle");
+    await eventually(() => bed.settled(), 20_000, "the deliveries to settle");
 
     assert.equal(limited.requests.length, 2);
     assert.ok(limited.requests[1].at - limited.requests[0].at >= 1_000, "waited for Retry-After");
@@ -84,9 +96,12 @@ Deno.test("429 waits at least Retry-After; a 400 is recorded as failed without a
       1,
       "HTTP 400: unknown hook",
     ]);
+    // A web page says what it is, not its markup.
+    const [page] = await api.notification.deliveries.query({ id: wrongPath.id });
+    assert.equal(page.error, 'HTTP 404: an HTML page, "404 Not Found"');
   } finally {
     await bed.close();
-    await Promise.all([limited.close(), refusing.close()]);
+    await Promise.all([limited.close(), refusing.close(), misrouted.close()]);
   }
 });
 

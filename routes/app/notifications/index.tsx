@@ -36,7 +36,7 @@ export default define.page<typeof handler>(({ data }) => (
   <div class="space-y-8">
     <PageHeader
       title="Notifications"
-      description="Where alerts go when a monitor goes down and when it recovers. Every monitor alerts every channel unless its settings name fewer."
+      description="Where alerts go when a monitor goes down, when it recovers, and when its TLS certificate nears its end. Every monitor alerts every channel unless its settings name fewer."
     />
     {data.notice && <Notice kind="success">{data.notice}</Notice>}
 

@@ -10,11 +10,11 @@
  */
 import type postgres from "postgres";
 import type { Config } from "../../../lib/config.ts";
-import { incidentEventSchema } from "../../../lib/incident_event.ts";
+import { alertEventSchema } from "../../../lib/incident_event.ts";
 import { log } from "../../../lib/logger.ts";
 import { metrics } from "../../../lib/metrics.ts";
 import { deliver } from "../deliver.ts";
-import { incidentMessage } from "../message.ts";
+import { alertMessage } from "../message.ts";
 import type { Outcome } from "../providers/mod.ts";
 import { retryDelayMs } from "./backoff.ts";
 import {
@@ -124,11 +124,11 @@ export class DeliveryQueue {
   }
 
   #send(delivery: ClaimedDelivery, signal: AbortSignal): Promise<Outcome> {
-    const event = incidentEventSchema.safeParse(delivery.event);
+    const event = alertEventSchema.safeParse(delivery.event);
     if (!event.success) {
-      return Promise.resolve({ ok: false, retry: false, error: "unreadable incident event" });
+      return Promise.resolve({ ok: false, retry: false, error: "unreadable event" });
     }
-    const message = incidentMessage(event.data, this.#config.appUrl);
+    const message = alertMessage(event.data, this.#config.appUrl);
     const channel = { id: delivery.channelId, kind: delivery.kind, config: delivery.config };
     return deliver(this.#config, channel, message, signal);
   }

@@ -1,5 +1,5 @@
 /**
- * Reads incident events (lib/incident_event.ts) from the Redis stream
+ * Reads incident and certificate events (lib/incident_event.ts) from the Redis stream
  * `keys.incidentEvents` in the consumer group `notifier`; every dispatcher instance
  * joins it. An entry is acknowledged only once its deliveries are queued in Postgres,
  * so a crash in between means it is read again (taken over from a dead consumer after
@@ -7,7 +7,7 @@
  */
 import type postgres from "postgres";
 import { sleep } from "../../../lib/async.ts";
-import { incidentEventSchema } from "../../../lib/incident_event.ts";
+import { alertEventSchema } from "../../../lib/incident_event.ts";
 import { log } from "../../../lib/logger.ts";
 import type { Redis } from "../../../lib/redis.ts";
 import { queueDeliveries } from "./fan_out.ts";
@@ -137,7 +137,7 @@ function parseEntry(fields: string[]) {
   const index = fields.findIndex((field, i) => i % 2 === 0 && field === "event");
   if (index < 0) return null;
   try {
-    const parsed = incidentEventSchema.safeParse(JSON.parse(fields[index + 1]));
+    const parsed = alertEventSchema.safeParse(JSON.parse(fields[index + 1]));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

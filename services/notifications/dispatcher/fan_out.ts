@@ -1,17 +1,18 @@
 /**
- * One incident event becomes one queued delivery per channel attached to the monitor
+ * One event becomes one queued delivery per channel attached to the monitor
  * (all of the owner's channels when the monitor names none). Inserting is idempotent per
  * (channel, event id): a repeated event queues nothing new.
  */
 import type postgres from "postgres";
-import type { IncidentEvent } from "../../../lib/incident_event.ts";
+import type { AlertEvent } from "../../../lib/incident_event.ts";
 // (drizzle makes postgres.js pass JSON through as text, so the event goes as text::jsonb.)
 
 /** Queues the event's deliveries; returns how many are new. */
-export async function queueDeliveries(sql: postgres.Sql, event: IncidentEvent): Promise<number> {
+export async function queueDeliveries(sql: postgres.Sql, event: AlertEvent): Promise<number> {
+  const incidentId = event.type === "certificate" ? null : event.incidentId;
   const rows = await sql`
     insert into notification_deliveries (channel_id, event_id, event_type, incident_id, event)
-    select c.id, ${event.id}, ${event.type}, ${event.incidentId}, ${JSON.stringify(event)}::jsonb
+    select c.id, ${event.id}, ${event.type}, ${incidentId}, ${JSON.stringify(event)}::jsonb
     from websites w
     join notification_channels c on c.owner_id = w.owner_id
     where w.id = ${event.websiteId} and w.owner_id = ${event.ownerId}

@@ -58,8 +58,15 @@ export function retryAfterMs(headers: Map<string, string>): number | undefined {
 /** The first line of an answer, short, for the delivery record. */
 function summary(body: string): string {
   const line = body.replace(/\s+/g, " ").trim();
-  return line.length <= 200 ? line : `${line.slice(0, 199)}…`;
+  // A web page (a wrong path, a proxy's error page): its title, not its markup.
+  if (/^<(!doctype|html|head|body)\b/i.test(line)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(line)?.[1].trim();
+    return title ? `an HTML page, "${clip(title)}"` : "an HTML page";
+  }
+  return clip(line);
 }
+
+const clip = (text: string) => text.length <= 200 ? text : `${text.slice(0, 199)}…`;
 
 /** An http(s) URL setting, with a message naming the field. */
 export const httpUrl = (field: string) =>

@@ -42,12 +42,14 @@ export const ntfy: Provider<z.infer<typeof schema>> = {
       topic: config.topic,
       title: message.title.slice(0, 250),
       message: message.facts.map((fact) => `${fact.label}: ${fact.value}`).join("\n"),
-      priority: message.type === "opened" ? 5 : 3,
+      priority: message.type === "opened" ? 5 : message.type === "certificate" ? 4 : 3,
       tags: [
         message.type === "opened"
           ? "red_circle"
           : message.type === "resolved"
           ? "white_check_mark"
+          : message.type === "certificate"
+          ? "warning"
           : "bell",
       ],
       click: message.dashboardUrl,

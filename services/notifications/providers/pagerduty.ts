@@ -38,7 +38,11 @@ export const pagerduty: Provider<z.infer<typeof schema>> = {
   urls: (_config, deployment) => [deployment.pagerdutyUrl],
   send(message, config, context) {
     const url = joinUrl(context.deployment.pagerdutyUrl, "v2/enqueue");
-    const dedupKey = message.incidentId ?? `uptime-test-${context.channelId}`;
+    // A certificate folds into one alert per monitor until someone resolves it.
+    const dedupKey = message.incidentId ??
+      (message.type === "certificate"
+        ? `uptime-certificate-${message.websiteId}`
+        : `uptime-test-${context.channelId}`);
     if (message.type === "resolved") {
       return postJson(context, url, {
         routing_key: config.routingKey,
@@ -53,7 +57,11 @@ export const pagerduty: Provider<z.infer<typeof schema>> = {
       payload: {
         summary: message.title.slice(0, 1024),
         source: message.url,
-        severity: message.type === "test" ? "info" : config.severity,
+        severity: message.type === "test"
+          ? "info"
+          : message.type === "certificate"
+          ? "warning"
+          : config.severity,
         timestamp: new Date(message.startedAt ?? message.occurredAt).toISOString(),
         component: message.websiteName,
         custom_details: Object.fromEntries(message.facts.map((fact) => [fact.label, fact.value])),

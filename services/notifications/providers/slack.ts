@@ -9,6 +9,8 @@ const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
 const escape = (text: string) =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
+const ICONS = { opened: "🔴", resolved: "✅", certificate: "⚠️", test: "🔔" };
+
 export const slack: Provider<z.infer<typeof schema>> = {
   kind: "slack",
   label: "Slack",
@@ -23,7 +25,7 @@ export const slack: Provider<z.infer<typeof schema>> = {
   schema,
   urls: (config) => [config.webhookUrl],
   send(message, config, context) {
-    const icon = message.type === "opened" ? "🔴" : message.type === "resolved" ? "✅" : "🔔";
+    const icon = ICONS[message.type];
     return postJson(context, config.webhookUrl, {
       text: `${icon} ${message.title}`,
       blocks: [

@@ -8,6 +8,9 @@ import type { Provider } from "./types.ts";
 
 const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
 
+/** Adaptive Card text colours. */
+const COLORS = { opened: "Attention", resolved: "Good", certificate: "Warning", test: "Default" };
+
 export const teams: Provider<z.infer<typeof schema>> = {
   kind: "teams",
   label: "Microsoft Teams",
@@ -37,11 +40,7 @@ export const teams: Provider<z.infer<typeof schema>> = {
               weight: "Bolder",
               size: "Medium",
               wrap: true,
-              color: message.type === "opened"
-                ? "Attention"
-                : message.type === "resolved"
-                ? "Good"
-                : "Default",
+              color: COLORS[message.type],
             },
             {
               type: "FactSet",

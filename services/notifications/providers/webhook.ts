@@ -26,7 +26,11 @@ export function webhookBody(message: Message) {
   const iso = (ms: number | null) => ms === null ? null : new Date(ms).toISOString();
   return {
     id: message.eventId,
-    type: message.type === "test" ? "test" : `incident.${message.type}`,
+    type: message.type === "test"
+      ? "test"
+      : message.type === "certificate"
+      ? "certificate.expiring"
+      : `incident.${message.type}`,
     occurredAt: iso(message.occurredAt),
     monitor: message.websiteId === null ? null : {
       id: message.websiteId,
@@ -43,6 +47,10 @@ export function webhookBody(message: Message) {
       failingRegions: message.failingRegions,
       totalRegions: message.totalRegions,
       cause: message.cause,
+    },
+    certificate: message.certificate === null ? null : {
+      daysLeft: message.certificate.daysLeft,
+      expiresAt: iso(message.certificate.expiresAt),
     },
     title: message.title,
     text: message.text,

@@ -41,7 +41,7 @@ export const handler = define.handlers<Data>({
   },
 });
 
-const TYPES = { opened: "Down", resolved: "Recovered", test: "Test" };
+const TYPES = { opened: "Down", resolved: "Recovered", certificate: "Certificate", test: "Test" };
 
 export default define.page<typeof handler>(({ data }) => {
   const { channel } = data;
