@@ -14,6 +14,15 @@ const schema = z.strictObject({
     .regex(/^[\x21-\x7e]{1,200}$/, "token: an access token without spaces").optional(),
 });
 
+/** ntfy's priorities (5 max, 3 default) and tags, which it shows as emoji. */
+const PRIORITIES = { opened: 5, resolved: 3, certificate: 4, test: 3 };
+const TAGS = {
+  opened: "red_circle",
+  resolved: "white_check_mark",
+  certificate: "warning",
+  test: "bell",
+};
+
 export const ntfy: Provider<z.infer<typeof schema>> = {
   kind: "ntfy",
   label: "ntfy",
@@ -42,16 +51,8 @@ export const ntfy: Provider<z.infer<typeof schema>> = {
       topic: config.topic,
       title: message.title.slice(0, 250),
       message: message.facts.map((fact) => `${fact.label}: ${fact.value}`).join("\n"),
-      priority: message.type === "opened" ? 5 : message.type === "certificate" ? 4 : 3,
-      tags: [
-        message.type === "opened"
-          ? "red_circle"
-          : message.type === "resolved"
-          ? "white_check_mark"
-          : message.type === "certificate"
-          ? "warning"
-          : "bell",
-      ],
+      priority: PRIORITIES[message.type],
+      tags: [TAGS[message.type]],
       click: message.dashboardUrl,
     }, {
       headers: config.token ? { authorization: `Bearer ${config.token}` } : {},
