@@ -120,9 +120,16 @@ function describe(
     return new DeliveryError("the channel's URL is not a valid http(s) URL", false);
   }
   // The check's messages never hold the URL's path or query, only host and cause.
-  const message = failure instanceof CheckFailure ? failure.message : "request failed";
+  const message = (failure instanceof CheckFailure ? failure.message : "request failed")
+    .replaceAll(target?.url.href ?? "\0", host);
   return new DeliveryError(
-    `${host}: ${message.replaceAll(target?.url.href ?? "\0", host)}`,
+    namesHost(message, host) ? message : `${host}: ${message}`,
     !permanentKinds.has(failure.kind),
   );
+}
+
+/** Whether `message` names `host` already ("connection refused by 127.0.0.1:8080"). */
+function namesHost(message: string, host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\w.:-])\\[?${bare}\\]?(?![\\w.-])`).test(message);
 }
