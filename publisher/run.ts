@@ -100,12 +100,10 @@ export const runPublisher: Main = async (config, shutdown) => {
   const rollupTimer = setInterval(rollUp, ROLLUP_EVERY_MS);
 
   // The leader also records missed heartbeats.
-  let sweeping = false;
-  let sweepFailed = false;
-  const sweepHeartbeats = async () => {
-    if (!publisher.isLeader || sweeping) return;
-    sweeping = true;
-    try {
+  const sweepHeartbeats = leaderJob(
+    () => publisher.isLeader,
+    "heartbeats.sweep_failed",
+    async () => {
       const missed = await sweepMissedHeartbeats({
         sql: connections.pg.sql,
         ch: connections.ch,
@@ -114,15 +112,8 @@ export const runPublisher: Main = async (config, shutdown) => {
         defaultIntervalSeconds: Math.round(config.publishIntervalMs / 1000),
       });
       if (missed) log.info("heartbeats.missed", { monitors: missed });
-      sweepFailed = false;
-    } catch (error) {
-      // One line per outage, not one per tick.
-      if (!sweepFailed) log.error("heartbeats.sweep_failed", { error });
-      sweepFailed = true;
-    } finally {
-      sweeping = false;
-    }
-  };
+    },
+  );
   // A few seconds late at most, and well inside the shortest period a monitor may have;
   // every tick would cost a Postgres transaction a second for nothing most of the time.
   const sweepEveryMs = Math.max(
@@ -132,10 +123,10 @@ export const runPublisher: Main = async (config, shutdown) => {
   const sweepTimer = setInterval(sweepHeartbeats, sweepEveryMs);
 
   // And alerts about TLS certificates nearing their end.
-  let certificatesFailed = false;
-  const alertCertificates = async () => {
-    if (!publisher.isLeader) return;
-    try {
+  const alertCertificates = leaderJob(
+    () => publisher.isLeader,
+    "certificates.sweep_failed",
+    async () => {
       const alerts = await alertExpiringCertificates({
         sql: connections.pg.sql,
         ch: connections.ch,
@@ -143,12 +134,8 @@ export const runPublisher: Main = async (config, shutdown) => {
         keys,
       });
       if (alerts) log.info("certificates.expiring", { monitors: alerts });
-      certificatesFailed = false;
-    } catch (error) {
-      if (!certificatesFailed) log.error("certificates.sweep_failed", { error });
-      certificatesFailed = true;
-    }
-  };
+    },
+  );
   const certificateTimer = setInterval(alertCertificates, CERTIFICATE_SWEEP_EVERY_MS);
 
   await aborted(shutdown);
@@ -160,3 +147,29 @@ export const runPublisher: Main = async (config, shutdown) => {
   await health?.shutdown();
   await connections.close();
 };
+
+/**
+ * A periodic task of the leader: skipped on a standby and while its last run is still
+ * going; a failure is logged once per outage, not once per run.
+ */
+function leaderJob(
+  isLeader: () => boolean,
+  failedEvent: string,
+  job: () => Promise<void>,
+): () => Promise<void> {
+  let running = false;
+  let failing = false;
+  return async () => {
+    if (!isLeader() || running) return;
+    running = true;
+    try {
+      await job();
+      failing = false;
+    } catch (error) {
+      if (!failing) log.error(failedEvent, { error });
+      failing = true;
+    } finally {
+      running = false;
+    }
+  };
+}

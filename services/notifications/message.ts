@@ -97,6 +97,18 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
   };
 }
 
+/** The incident fields of a message about no incident. */
+const NO_INCIDENT = {
+  incidentId: null,
+  failingRegions: [],
+  totalRegions: 0,
+  cause: null,
+  startedAt: null,
+  resolvedAt: null,
+  resolvedBy: null,
+  durationMs: null,
+} as const satisfies Partial<Message>;
+
 export function certificateMessage(event: CertificateEvent, appUrl: string): Message {
   const dashboardUrl = new URL(`/app/monitors/${event.websiteId}`, appUrl).href;
   const days = event.daysLeft;
@@ -112,17 +124,10 @@ export function certificateMessage(event: CertificateEvent, appUrl: string): Mes
   return {
     eventId: event.id,
     type: "certificate",
-    incidentId: null,
+    ...NO_INCIDENT,
     websiteId: event.websiteId,
     websiteName: event.websiteName,
     url: event.url,
-    failingRegions: [],
-    totalRegions: 0,
-    cause: null,
-    startedAt: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    durationMs: null,
     certificate: { daysLeft: days, expiresAt: event.expiresAt },
     occurredAt: event.at,
     dashboardUrl,
@@ -143,17 +148,10 @@ export function testMessage(channelName: string, appUrl: string, now = Date.now(
   return {
     eventId: `test:${crypto.randomUUID()}`,
     type: "test",
-    incidentId: null,
+    ...NO_INCIDENT,
     websiteId: null,
     websiteName: "Test",
     url: appUrl,
-    failingRegions: [],
-    totalRegions: 0,
-    cause: null,
-    startedAt: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    durationMs: null,
     certificate: null,
     occurredAt: now,
     dashboardUrl,
