@@ -118,7 +118,8 @@ export function certificateMessage(event: CertificateEvent, appUrl: string): Mes
   const facts: Fact[] = [
     { label: "Monitor", value: event.websiteName },
     { label: "URL", value: event.url },
-    { label: "Expires", value: formatTime(event.expiresAt).slice(0, 10) },
+    // Worked out from whole days left: the day may be one early.
+    { label: "Expires", value: `about ${formatTime(event.expiresAt).slice(0, 10)}` },
     { label: "Days left", value: String(days) },
   ];
   return {
