@@ -18,13 +18,15 @@ export default function RecentChecks(props: {
   /** Null on older pages: nothing is added to them. */
   feed: Signal<LiveResult[]> | null;
   waitingText: string;
+  /** The empty list's heading; "Waiting for the first check" unless said otherwise. */
+  waitingTitle?: string;
 }) {
   const rows = merge(props.feed?.value ?? [], props.checks);
   if (!rows.length) {
     return (
       <div class="px-4 py-10 text-center sm:px-6" data-waiting>
         <p class="text-base font-semibold text-slate-900 dark:text-white">
-          Waiting for the first check
+          {props.waitingTitle ?? "Waiting for the first check"}
         </p>
         <p class="mx-auto mt-2 max-w-md text-sm text-slate-600 dark:text-slate-400">
           {props.waitingText}

@@ -1,6 +1,6 @@
 /**
  * Incidents as the dashboard shows them: a table on wide screens, one card per incident
- * on narrow ones, each with "Acknowledge" and, while ongoing, "Resolve" buttons that are
+ * on narrow ones, each with, while ongoing, "Acknowledge" and "Resolve" buttons that are
  * plain form POSTs.
  */
 import type { Incident } from "../../services/incidents/store.ts";
@@ -19,7 +19,7 @@ interface Props {
 export function IncidentList(props: Props) {
   return (
     <>
-      <div class="hidden md:block">
+      <div class="hidden overflow-x-auto lg:block">
         <table class="w-full text-left text-sm">
           <caption class="sr-only">Incidents, newest first</caption>
           <thead class="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-700 dark:text-slate-400">
@@ -62,7 +62,7 @@ export function IncidentList(props: Props) {
           </tbody>
         </table>
       </div>
-      <ul class="divide-y divide-slate-100 md:hidden dark:divide-slate-700">
+      <ul class="divide-y divide-slate-100 lg:hidden dark:divide-slate-700">
         {props.incidents.map((incident) => (
           <li key={incident.id} class="space-y-2 p-4 text-sm">
             <div class="flex flex-wrap items-baseline justify-between gap-2">
@@ -91,7 +91,9 @@ export function IncidentList(props: Props) {
               <dt class="text-slate-600 dark:text-slate-400">Cause</dt>
               <dd class="break-words">{causeText(incident)}</dd>
             </dl>
-            <Acknowledgement incident={incident} back={props.back} />
+            {(incident.resolvedAt === null || incident.acknowledgedAt !== null) && (
+              <Acknowledgement incident={incident} back={props.back} />
+            )}
           </li>
         ))}
       </ul>
@@ -131,6 +133,10 @@ function Acknowledgement(props: { incident: Incident; back: string }) {
         By {incident.acknowledgedBy ?? "a deleted user"}, <Time at={incident.acknowledgedAt} />
       </span>
     );
+  }
+  // Resolved before anyone took it on: nothing left to acknowledge.
+  if (incident.resolvedAt !== null) {
+    return <span class="text-slate-600 dark:text-slate-400">—</span>;
   }
   return (
     <IncidentAction

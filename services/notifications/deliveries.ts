@@ -25,6 +25,8 @@ export interface Delivery {
   deliveredAt: number | null;
   /** When a pending delivery is tried next. */
   nextAttemptAt: number | null;
+  /** What kind of message: "Down", "Recovered", "Resolved" (by hand), "Certificate", "Test". */
+  label: string;
   /** The message's title, e.g. "Shop is down". */
   title: string;
 }
@@ -50,12 +52,25 @@ export async function listDeliveries(
     updatedAt: row.updatedAt.getTime(),
     deliveredAt: row.deliveredAt?.getTime() ?? null,
     nextAttemptAt: row.status === "pending" ? row.nextAttemptAt.getTime() : null,
-    title: titleOf(row.eventType, row.event, services.config.appUrl),
+    ...describe(row.eventType, row.event, services.config.appUrl),
   }));
 }
 
-function titleOf(type: string, event: unknown, appUrl: string): string {
-  if (type === "test") return "Test notification";
+const LABELS: Record<string, string> = {
+  opened: "Down",
+  resolved: "Recovered",
+  certificate: "Certificate",
+  test: "Test",
+};
+
+function describe(type: string, event: unknown, appUrl: string) {
+  if (type === "test") return { label: LABELS.test, title: "Test notification" };
   const parsed = alertEventSchema.safeParse(event);
-  return parsed.success ? alertMessage(parsed.data, appUrl).title : "";
+  if (!parsed.success) return { label: LABELS[type] ?? type, title: "" };
+  // Resolved by a person, the site may well still be down.
+  const byHand = parsed.data.type === "resolved" && parsed.data.resolvedBy !== null;
+  return {
+    label: byHand ? "Resolved" : LABELS[type] ?? type,
+    title: alertMessage(parsed.data, appUrl).title,
+  };
 }

@@ -151,12 +151,19 @@ export async function computePublicStatusPage(
     // Named as the page names the monitor: never its host unless the owner shows its URL.
     incidents: incidents.map((incident) => ({
       id: incident.id,
-      title: `${shown.find((m) => m.id === incident.websiteId)?.name ?? "A monitor"} was down`,
+      title: `${shown.find((m) => m.id === incident.websiteId)?.name ?? "A monitor"} ${
+        incident.resolvedAt === null ? "is down" : "was down"
+      }`,
       startedAt: incident.startedAt,
       resolvedAt: incident.resolvedAt,
     })),
     updatedAt: now.getTime(),
   };
+}
+
+/** "Acme status" for a page titled "Acme", and for one titled "Acme status" too. */
+export function statusHeading(title: string): string {
+  return /\bstatus$/i.test(title.trim()) ? title : `${title} status`;
 }
 
 function hostnameOf(url: string): string | null {

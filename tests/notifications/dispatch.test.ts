@@ -174,6 +174,10 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     assert.equal(webhook.requests[3].body.incident.resolvedBy, "ada@example.com");
     assert.equal(pagerduty.requests[3].body.event_action, "resolve");
     assert.match(telegram.requests[3].body.text as string, /Resolved by: ada@example\.com/);
+    // The channel's record says "Resolved", not "Recovered": the site may still be down.
+    const [first] = await api.notification.list.query();
+    const labels = (await api.notification.deliveries.query({ id: first.id })).map((d) => d.label);
+    assert.deepEqual(labels, ["Resolved", "Down", "Recovered", "Down"]);
   } finally {
     await bed.close();
     await Promise.all([

@@ -222,20 +222,25 @@ Deno.test("under load a page is computed once per cache period, and statusPage.p
 Deno.test("incidents of the page's monitors appear on the page and in its Atom feed, named as the page names them", async () => {
   const server = await apiServer();
   try {
-    const { ids } = await pageWithMonitors(server, { names: ["API", null] });
+    // Titled with "status" already: the page does not say it twice.
+    const { ids } = await pageWithMonitors(server, { names: ["API", null], title: "Acme Status" });
     const started = new Date(Date.now() - 3_600_000).toISOString();
     const resolved = new Date(Date.now() - 1_800_000).toISOString();
     await server.bed.pg.sql`
       insert into incidents (website_id, started_at, resolved_at, cause_error_kind,
         cause_error_message, cause_http_status, regions, total_regions)
       values (${ids[1]}, ${started}, ${resolved}, 'http_status', 'internal detail 10.0.0.7', 503,
-              ${["ams"]}, 2)`;
+              ${["ams"]}, 2),
+             (${ids[0]}, ${resolved}, null, 'http_status', '', 503, ${["ams"]}, 2)`;
     const html = await fetch(`${server.url}/status/acme`).then((r) => r.text());
+    assert.match(html, /<title>Acme Status<\/title>/);
     assert.match(html, /Monitor 2 was down/);
+    assert.match(html, /API is down/);
     assert.doesNotMatch(html, /No incidents in the last 90 days/);
     assert.doesNotMatch(html, /secret-host|10\.0\.0\.7/);
     const feed = await fetch(`${server.url}/status/acme/feed.atom`).then((r) => r.text());
-    assert.equal((feed.match(/<entry>/g) ?? []).length, 1);
+    assert.equal((feed.match(/<entry>/g) ?? []).length, 2);
+    assert.match(feed, /<title>Acme Status: incidents<\/title>/);
     assert.match(feed, /<title>Monitor 2 was down<\/title>/);
     assert.match(feed, /<published>\d{4}-\d{2}-\d{2}T/);
     assert.doesNotMatch(feed, /secret-host|10\.0\.0\.7/);

@@ -122,6 +122,13 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
       assert.match(text, /Waiting for the first check/);
       assert.doesNotMatch(text, /<table/);
       assert.match(text, /No checks in this range yet/);
+
+      // Paused before its first check: it is not waiting for one.
+      await owner.api.website.setActive.mutate({ id: fresh.id, active: false });
+      const paused = await (await get(`/app/monitors/${fresh.id}`)).text();
+      assert.doesNotMatch(paused, /Waiting for the first check|Checks run every/);
+      assert.match(paused, /No checks yet/);
+      assert.match(paused, /Checks are paused: resume the monitor to run them\./);
     });
 
     await t.step("another user's monitor, a bad id and an unknown one are 404 pages", async () => {

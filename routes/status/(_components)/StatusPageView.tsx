@@ -3,7 +3,11 @@
  * `_app`). Everything is readable without JavaScript; two islands keep the banner and
  * each monitor's status live.
  */
-import type { PublicMonitor, PublicStatusPage } from "../../../services/status_pages/public.ts";
+import {
+  type PublicMonitor,
+  type PublicStatusPage,
+  statusHeading,
+} from "../../../services/status_pages/public.ts";
 import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
 import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
 import { formatUptime } from "../../../lib/uptime.ts";
@@ -23,17 +27,17 @@ const NARROW_DAYS = 30;
 export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
   const description = `${PAGE_STATUS_TEXT[page.overall]}: live status and 90-day uptime of ${
     page.monitors.length === 1 ? "1 monitor" : `${page.monitors.length} monitors`
-  } on ${page.title}'s status page.`;
+  } on ${statusHeading(page.title)}.`;
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${page.title} status`}</title>
+        <title>{statusHeading(page.title)}</title>
         <meta name="description" content={description} />
         <meta name="color-scheme" content="light dark" />
         <meta property="og:type" content="website" />
-        <meta property="og:title" content={`${page.title} status`} />
+        <meta property="og:title" content={statusHeading(page.title)} />
         <meta property="og:description" content={description} />
         <meta property="og:url" content={pageUrl} />
         <meta name="twitter:card" content="summary" />

@@ -4,6 +4,7 @@
  */
 import { define } from "../../../web/define.ts";
 import { escapeXml } from "../../../services/status_pages/badge.ts";
+import { statusHeading } from "../../../services/status_pages/public.ts";
 import { cacheHeaders, loadPublicPage, notModified } from "../(_components)/load_page.ts";
 
 export const handler = define.handlers({
@@ -36,7 +37,7 @@ export const handler = define.handlers({
     const xml = `<?xml version="1.0" encoding="utf-8"?>` +
       `<feed xmlns="http://www.w3.org/2005/Atom">` +
       `<id>${escapeXml(feedUrl)}</id>` +
-      `<title>${escapeXml(`${page.title} status: incidents`)}</title>` +
+      `<title>${escapeXml(`${statusHeading(page.title)}: incidents`)}</title>` +
       `<updated>${iso(updated)}</updated>` +
       `<author><name>${escapeXml(page.title)}</name></author>` +
       `<link rel="self" href="${escapeXml(feedUrl)}"/>` +

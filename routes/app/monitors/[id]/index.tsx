@@ -320,8 +320,15 @@ export default define.page<typeof handler>(({ data, url }) => {
               <RecentChecks
                 checks={checks.checks}
                 feed={cursor ? null : feed}
+                waitingTitle={cursor
+                  ? "No older checks"
+                  : website.active
+                  ? undefined
+                  : "No checks yet"}
                 waitingText={cursor
                   ? "There are no older checks."
+                  : !website.active
+                  ? "Checks are paused: resume the monitor to run them."
                   : `Checks run every ${interval(website.intervalSeconds)} from ${
                     website.regions.join(", ")
                   }. New checks appear here as they run; reload the page if they do not.`}

@@ -41,8 +41,6 @@ export const handler = define.handlers<Data>({
   },
 });
 
-const TYPES = { opened: "Down", resolved: "Recovered", certificate: "Certificate", test: "Test" };
-
 export default define.page<typeof handler>(({ data }) => {
   const { channel } = data;
   const fields = providers[channel.kind as ChannelKind]?.fields ?? [];
@@ -102,7 +100,7 @@ export default define.page<typeof handler>(({ data }) => {
                         <Time at={delivery.createdAt} />
                       </td>
                       <td class="py-2 pr-4">
-                        <span class="font-medium">{TYPES[delivery.type]}</span>
+                        <span class="font-medium">{delivery.label}</span>
                         {delivery.title && <span class="block break-words">{delivery.title}</span>}
                       </td>
                       <td class="whitespace-nowrap py-2 pr-4">
