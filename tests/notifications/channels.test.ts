@@ -19,7 +19,16 @@ Deno.test("channels are validated per provider, and list() masks every secret", 
   const telegram = startTelegram(BOT_TOKEN);
   const server = await apiServer({ TELEGRAM_API_URL: telegram.url });
   try {
-    const { api } = await server.user("owner");
+    const owner = await server.user("owner");
+    const { api } = owner;
+    // Without SMTP_URL the email form is not offered, only the reason.
+    const emailPage = await (await owner.fetch(`${server.url}/app/notifications/new?kind=email`))
+      .text();
+    assert.match(
+      emailPage,
+      /Not available: email needs SMTP_URL, which this deployment has not set/,
+    );
+    assert.doesNotMatch(emailPage, /<form[^>]*action="\/app\/notifications\/new"/);
     assert.equal(
       await errorMessage(api.notification.create.mutate({ kind: "slack", name: "S", config: {} })),
       "BAD_REQUEST: config.webhookUrl: expected a URL",

@@ -20,13 +20,17 @@ type Data =
     values: Record<string, string>;
     errors: Record<string, string>;
   }
-  | { created: { id: string; name: string; secret: string } };
+  | { created: { id: string; name: string; secret: string } }
+  | { kind: ChannelKind; unavailable: string };
 
 export const handler = define.handlers<Data>({
   GET(ctx) {
     const kind = kindOf(ctx.url.searchParams.get("kind"));
     if (!kind) return seeOther("/app/notifications#add-heading");
     ctx.state.title = `Add ${providers[kind].label} channel`;
+    // A form that cannot be saved here would only fail once filled in.
+    const unavailable = providers[kind].unavailable?.(ctx.state.services.config.notifications);
+    if (unavailable) return page({ kind, unavailable });
     return page({ kind, name: providers[kind].label, values: {}, errors: {} });
   },
   async POST(ctx) {
@@ -70,6 +74,17 @@ export default define.page<typeof handler>(({ data }) => {
     );
   }
   const label = providers[data.kind].label;
+  if ("unavailable" in data) {
+    return (
+      <div class="max-w-2xl space-y-4">
+        <PageHeader title={`Add ${label} channel`} />
+        <Notice kind="warning">Not available: {data.unavailable}.</Notice>
+        <LinkButton href="/app/notifications" variant="secondary">
+          Back to notifications
+        </LinkButton>
+      </div>
+    );
+  }
   return (
     <div class="max-w-2xl">
       <PageHeader title={`Add ${label} channel`} />
