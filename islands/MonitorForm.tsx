@@ -142,12 +142,16 @@ export default function MonitorForm(props: Props) {
     m && k !== "form" && !fieldIds.includes(k)
   );
 
+  // What the chosen type uses (every field shows until the script runs; the server
+  // ignores the HTTP ones for the other types).
+  const http = !hydrated || v.type === "http";
+  const checked = !hydrated || v.type !== "heartbeat";
   return (
     <form
       ref={formRef}
       method="post"
       action={props.action}
-      class="relative space-y-8"
+      class="relative flex flex-col gap-8"
       noValidate
       onSubmit={(event) => {
         const el = event.currentTarget as HTMLFormElement;
@@ -162,7 +166,10 @@ export default function MonitorForm(props: Props) {
         }
       }}
     >
-      {/* Enter in a field presses the form's first submit button: make that one "save". */}
+      {
+        /* Enter in a field presses the form's first submit button: make that one "save" (out of
+      the flow, so the gap does not count it). */
+      }
       <button type="submit" tabIndex={-1} aria-hidden="true" class="absolute -left-[9999px]">
         {props.submitLabel}
       </button>
@@ -188,6 +195,8 @@ export default function MonitorForm(props: Props) {
                 onChange={(e) => {
                   const type = (e.currentTarget as HTMLSelectElement).value;
                   setForm((f) => ({ ...f, type }));
+                  // What the URL must look like depends on the type: judge it again on blur.
+                  setErrors((e) => ({ ...e, url: null }));
                 }}
               >
                 <option value="http" selected={v.type === "http"}>HTTP(S)</option>
@@ -245,196 +254,208 @@ export default function MonitorForm(props: Props) {
             class={inputClass(errors.name)}
           />
         </Field>
-        <div class="grid gap-5 sm:grid-cols-2">
-          <Field id="method" label="Method" error={errors.method}>
-            <select
-              {...describedBy("method", errors.method)}
-              name="method"
-              class={inputClass(errors.method)}
-            >
-              {props.methods.map((m) => (
-                <option key={m} value={m} selected={v.method === m}>{m}</option>
-              ))}
-            </select>
-          </Field>
-          <Field
-            id="expected_status"
-            label="Expected status"
-            error={errors.expected_status}
-            hint="Empty: any 2xx or 3xx answer is up."
-          >
-            <input
-              {...describedBy("expected_status", errors.expected_status, true)}
-              name="expected_status"
-              type="number"
-              min={100}
-              max={599}
-              {...bind("expectedStatus")}
-              class={inputClass(errors.expected_status)}
-            />
-          </Field>
-        </div>
-        <Field
-          id="keyword"
-          label="Keyword"
-          error={errors.keyword}
-          hint="Optional: the page must contain this text to count as up."
-        >
-          <input
-            {...describedBy("keyword", errors.keyword, true)}
-            name="keyword"
-            type="text"
-            maxLength={256}
-            {...bind("keyword")}
-            class={inputClass(errors.keyword)}
-          />
-        </Field>
-        <Field
-          id="forbidden_keyword"
-          label="Must not contain"
-          error={errors.forbidden_keyword}
-          hint="Optional: the check is down when the page contains this text, e.g. Fatal error."
-        >
-          <input
-            {...describedBy("forbidden_keyword", errors.forbidden_keyword, true)}
-            name="forbidden_keyword"
-            type="text"
-            maxLength={256}
-            {...bind("forbiddenKeyword")}
-            class={inputClass(errors.forbidden_keyword)}
-          />
-        </Field>
-        <div class="grid gap-5 sm:grid-cols-2">
-          <Field
-            id="degraded_ms"
-            label="Degraded after (ms)"
-            error={errors.degraded_ms}
-            hint="Optional: a slower answer is shown as degraded (amber), not down."
-          >
-            <input
-              {...describedBy("degraded_ms", errors.degraded_ms, true)}
-              name="degraded_ms"
-              type="number"
-              min={1}
-              max={60000}
-              {...bind("degradedMs")}
-              class={inputClass(errors.degraded_ms)}
-            />
-          </Field>
-          <Field
-            id="cert_expiry_warn_days"
-            label="Certificate warning (days)"
-            error={errors.cert_expiry_warn_days}
-            hint="Its channels are alerted, and its page warns, this many days before its TLS certificate expires; empty: 14."
-          >
-            <input
-              {...describedBy("cert_expiry_warn_days", errors.cert_expiry_warn_days, true)}
-              name="cert_expiry_warn_days"
-              type="number"
-              min={0}
-              max={365}
-              {...bind("certExpiryWarnDays")}
-              class={inputClass(errors.cert_expiry_warn_days)}
-            />
-          </Field>
-        </div>
-      </fieldset>
-
-      <fieldset class="space-y-3">
-        <legend class="text-base font-semibold">Request headers</legend>
-        <p id="headers-hint" class="text-sm text-slate-600 dark:text-slate-400">
-          Sent with every check, e.g. an Authorization header. Leave a row empty to skip it.
-        </p>
-        <ul class="space-y-3">
-          {headers.map((header, index) => (
-            <li key={index} class="grid gap-2 sm:grid-cols-[1fr_2fr_auto] sm:items-end">
-              <div>
-                <label for={`header-name-${index}`} class="block text-sm font-medium">
-                  Header name {index + 1}
-                </label>
-                <input
-                  id={`header-name-${index}`}
-                  name="header_name"
-                  type="text"
-                  value={header.name}
-                  placeholder="Authorization"
-                  class={`${INPUT} mt-1`}
-                  onInput={(e) => {
-                    const name = (e.currentTarget as HTMLInputElement).value;
-                    setHeaders((h) =>
-                      h.map((x, i) =>
-                        i === index ? { ...x, name } : x
-                      )
-                    );
-                  }}
-                />
-              </div>
-              <div>
-                <label for={`header-value-${index}`} class="block text-sm font-medium">
-                  Header value {index + 1}
-                </label>
-                <input
-                  id={`header-value-${index}`}
-                  name="header_value"
-                  type="text"
-                  value={header.value}
-                  class={`${INPUT} mt-1`}
-                  onInput={(e) => {
-                    const value = (e.currentTarget as HTMLInputElement).value;
-                    setHeaders((h) => h.map((x, i) => i === index ? { ...x, value } : x));
-                  }}
-                />
-              </div>
-              <button
-                type="submit"
-                name="remove_header"
-                value={String(index)}
-                formNoValidate
-                class={buttonClass("secondary")}
-                aria-label={`Remove header ${index + 1}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  setHeaders((h) =>
-                    h.length > 1 ? h.filter((_, i) => i !== index) : [{ name: "", value: "" }]
-                  );
-                }}
+        {http && (
+          <>
+            <div class="grid gap-5 sm:grid-cols-2">
+              <Field id="method" label="Method" error={errors.method}>
+                <select
+                  {...describedBy("method", errors.method)}
+                  name="method"
+                  class={inputClass(errors.method)}
+                >
+                  {props.methods.map((m) => (
+                    <option key={m} value={m} selected={v.method === m}>{m}</option>
+                  ))}
+                </select>
+              </Field>
+              <Field
+                id="expected_status"
+                label="Expected status"
+                error={errors.expected_status}
+                hint="Empty: any 2xx or 3xx answer is up."
               >
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-        <FieldError id="headers" error={errors.headers} />
-        <button
-          type="submit"
-          name="add_header"
-          value="1"
-          formNoValidate
-          class={buttonClass("secondary")}
-          onClick={(e) => {
-            e.preventDefault();
-            setHeaders((h) => [...h, { name: "", value: "" }]);
-          }}
-        >
-          Add header
-        </button>
+                <input
+                  {...describedBy("expected_status", errors.expected_status, true)}
+                  name="expected_status"
+                  type="number"
+                  min={100}
+                  max={599}
+                  {...bind("expectedStatus")}
+                  class={inputClass(errors.expected_status)}
+                />
+              </Field>
+            </div>
+            <Field
+              id="keyword"
+              label="Keyword"
+              error={errors.keyword}
+              hint="Optional: the page must contain this text to count as up."
+            >
+              <input
+                {...describedBy("keyword", errors.keyword, true)}
+                name="keyword"
+                type="text"
+                maxLength={256}
+                {...bind("keyword")}
+                class={inputClass(errors.keyword)}
+              />
+            </Field>
+            <Field
+              id="forbidden_keyword"
+              label="Must not contain"
+              error={errors.forbidden_keyword}
+              hint="Optional: the check is down when the page contains this text, e.g. Fatal error."
+            >
+              <input
+                {...describedBy("forbidden_keyword", errors.forbidden_keyword, true)}
+                name="forbidden_keyword"
+                type="text"
+                maxLength={256}
+                {...bind("forbiddenKeyword")}
+                class={inputClass(errors.forbidden_keyword)}
+              />
+            </Field>
+          </>
+        )}
+        {checked && (
+          <div class="grid gap-5 sm:grid-cols-2">
+            <Field
+              id="degraded_ms"
+              label="Degraded after (ms)"
+              error={errors.degraded_ms}
+              hint="Optional: a slower answer is shown as degraded (amber), not down."
+            >
+              <input
+                {...describedBy("degraded_ms", errors.degraded_ms, true)}
+                name="degraded_ms"
+                type="number"
+                min={1}
+                max={60000}
+                {...bind("degradedMs")}
+                class={inputClass(errors.degraded_ms)}
+              />
+            </Field>
+            {http && (
+              <Field
+                id="cert_expiry_warn_days"
+                label="Certificate warning (days)"
+                error={errors.cert_expiry_warn_days}
+                hint="Its channels are alerted, and its page warns, this many days before its TLS certificate expires; empty: 14."
+              >
+                <input
+                  {...describedBy("cert_expiry_warn_days", errors.cert_expiry_warn_days, true)}
+                  name="cert_expiry_warn_days"
+                  type="number"
+                  min={0}
+                  max={365}
+                  {...bind("certExpiryWarnDays")}
+                  class={inputClass(errors.cert_expiry_warn_days)}
+                />
+              </Field>
+            )}
+          </div>
+        )}
       </fieldset>
 
-      <Field
-        id="body"
-        label="Request body"
-        error={errors.body}
-        hint="Optional; for POST, PUT and PATCH."
-      >
-        <textarea
-          {...describedBy("body", errors.body, true)}
-          name="body"
-          rows={3}
-          {...bind("body")}
-          class={inputClass(errors.body, "font-mono")}
-        >
-        </textarea>
-      </Field>
+      {http && (
+        <>
+          <fieldset class="space-y-3">
+            <legend class="text-base font-semibold">Request headers</legend>
+            <p id="headers-hint" class="text-sm text-slate-600 dark:text-slate-400">
+              Sent with every check, e.g. an Authorization header. Leave a row empty to skip it.
+            </p>
+            <ul class="space-y-3">
+              {headers.map((header, index) => (
+                <li key={index} class="grid gap-2 sm:grid-cols-[1fr_2fr_auto] sm:items-end">
+                  <div>
+                    <label for={`header-name-${index}`} class="block text-sm font-medium">
+                      Header name {index + 1}
+                    </label>
+                    <input
+                      id={`header-name-${index}`}
+                      name="header_name"
+                      type="text"
+                      value={header.name}
+                      placeholder="Authorization"
+                      class={`${INPUT} mt-1`}
+                      onInput={(e) => {
+                        const name = (e.currentTarget as HTMLInputElement).value;
+                        setHeaders((h) =>
+                          h.map((x, i) =>
+                            i === index ? { ...x, name } : x
+                          )
+                        );
+                      }}
+                    />
+                  </div>
+                  <div>
+                    <label for={`header-value-${index}`} class="block text-sm font-medium">
+                      Header value {index + 1}
+                    </label>
+                    <input
+                      id={`header-value-${index}`}
+                      name="header_value"
+                      type="text"
+                      value={header.value}
+                      class={`${INPUT} mt-1`}
+                      onInput={(e) => {
+                        const value = (e.currentTarget as HTMLInputElement).value;
+                        setHeaders((h) => h.map((x, i) => i === index ? { ...x, value } : x));
+                      }}
+                    />
+                  </div>
+                  <button
+                    type="submit"
+                    name="remove_header"
+                    value={String(index)}
+                    formNoValidate
+                    class={buttonClass("secondary")}
+                    aria-label={`Remove header ${index + 1}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      setHeaders((h) =>
+                        h.length > 1 ? h.filter((_, i) => i !== index) : [{ name: "", value: "" }]
+                      );
+                    }}
+                  >
+                    Remove
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <FieldError id="headers" error={errors.headers} />
+            <button
+              type="submit"
+              name="add_header"
+              value="1"
+              formNoValidate
+              class={buttonClass("secondary")}
+              onClick={(e) => {
+                e.preventDefault();
+                setHeaders((h) => [...h, { name: "", value: "" }]);
+              }}
+            >
+              Add header
+            </button>
+          </fieldset>
+
+          <Field
+            id="body"
+            label="Request body"
+            error={errors.body}
+            hint="Optional; for POST, PUT and PATCH."
+          >
+            <textarea
+              {...describedBy("body", errors.body, true)}
+              name="body"
+              rows={3}
+              {...bind("body")}
+              class={inputClass(errors.body, "font-mono")}
+            >
+            </textarea>
+          </Field>
+        </>
+      )}
 
       <fieldset class="space-y-5">
         <legend class="text-base font-semibold">Schedule</legend>
@@ -470,17 +491,24 @@ export default function MonitorForm(props: Props) {
               />
             </Field>
           )}
-          <Field id="timeout" label="Timeout (seconds)" error={errors.timeout} hint="From 1 to 60.">
-            <input
-              {...describedBy("timeout", errors.timeout, true)}
-              name="timeout"
-              type="number"
-              min={1}
-              max={60}
-              {...bind("timeout")}
-              class={inputClass(errors.timeout)}
-            />
-          </Field>
+          {checked && (
+            <Field
+              id="timeout"
+              label="Timeout (seconds)"
+              error={errors.timeout}
+              hint="From 1 to 60."
+            >
+              <input
+                {...describedBy("timeout", errors.timeout, true)}
+                name="timeout"
+                type="number"
+                min={1}
+                max={60}
+                {...bind("timeout")}
+                class={inputClass(errors.timeout)}
+              />
+            </Field>
+          )}
           {(!hydrated || v.type === "heartbeat") && (
             <Field
               id="heartbeat_grace"

@@ -63,6 +63,21 @@ Deno.test({
       await add("Up site", up.url);
       await page.goto(`${server.url}/app/monitors/new`);
       await screenshots(page, "monitor-new");
+      // The form shows what the chosen type uses.
+      const shown = (label: string) => page.getByLabel(label, { exact: true }).isVisible();
+      const type = page.getByLabel("Monitor type");
+      await type.selectOption("tcp");
+      assert.deepEqual(
+        await Promise.all(["Method", "Keyword", "Request body", "Timeout (seconds)"].map(shown)),
+        [false, false, false, true],
+      );
+      await type.selectOption("heartbeat");
+      assert.deepEqual(
+        await Promise.all(["URL", "Timeout (seconds)", "Grace time (seconds)"].map(shown)),
+        [false, false, true],
+      );
+      await type.selectOption("http");
+      assert.ok(await shown("Keyword"));
       await add("<img src=x onerror=alert(1)>", down.url);
 
       // The third one with the keyboard alone: the URL field has focus when the page opens.
