@@ -34,6 +34,8 @@ export default function MonitorStatus(props: {
   regions: RegionView[];
   feed: Signal<LiveResult[]>;
   connection: Signal<LiveState | "off">;
+  /** False for a heartbeat monitor: its results have no response time. */
+  timed?: boolean;
 }) {
   const [regions, setRegions] = useState(props.regions);
   const [announcement, setAnnouncement] = useState("");
@@ -89,7 +91,12 @@ export default function MonitorStatus(props: {
       <h2 class="sr-only">Regions</h2>
       <ul class="mt-4 grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
         {regions.map((view) => (
-          <RegionItem key={view.region} view={view} intervalSeconds={props.intervalSeconds} />
+          <RegionItem
+            key={view.region}
+            view={view}
+            intervalSeconds={props.intervalSeconds}
+            timed={props.timed ?? true}
+          />
         ))}
       </ul>
       <p class="sr-only" aria-live="polite" data-announcement>{announcement}</p>
@@ -118,7 +125,7 @@ function withResult(views: RegionView[], result: LiveResult): RegionView[] {
   return index === -1 ? [...views, next] : views.map((v, i) => i === index ? next : v);
 }
 
-function RegionItem(props: { view: RegionView; intervalSeconds: number }) {
+function RegionItem(props: { view: RegionView; intervalSeconds: number; timed: boolean }) {
   const { region, latest } = props.view;
   const status = regionState(latest, props.intervalSeconds);
   const words = status === "nodata" ? latest ? "no recent checks" : "no checks yet" : status;
@@ -136,7 +143,8 @@ function RegionItem(props: { view: RegionView; intervalSeconds: number }) {
         {latest
           ? (
             <>
-              {formatMs(latest.responseMs)} · <Time at={latest.checkedAt} relative />
+              {props.timed && `${formatMs(latest.responseMs)} · `}
+              <Time at={latest.checkedAt} relative />
             </>
           )
           : "no checks yet"}

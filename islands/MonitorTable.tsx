@@ -310,7 +310,7 @@ function MonitorRowView(
         {formatUptime(row.uptime24h)}
       </td>
       <td class="hidden px-4 py-3 md:table-cell">
-        <Strip recent={row.recent} zone={zone} />
+        <Strip recent={row.recent} zone={zone} timed={row.timed} />
       </td>
     </tr>
   );
@@ -321,7 +321,7 @@ function MonitorRowView(
 const STRIP_CELLS =
   "[&_[data-strip]>i]:(h-6 w-1.5 rounded-sm bg-emerald-500) [&_[data-strip]>[data-d]]:(h-3 bg-rose-600) [&_[data-strip]>[data-e]]:(h-2 bg-slate-200 dark:bg-slate-700)";
 
-function Strip(props: { recent: RecentCheck[]; zone: string | undefined }) {
+function Strip(props: { recent: RecentCheck[]; zone: string | undefined; timed: boolean }) {
   const down = props.recent.filter((check) => check.outcome === "down").length;
   const empty = STRIP_LENGTH - props.recent.length;
   // An image to assistive technology: its name sums the strip up, the cells are its drawing.
@@ -342,9 +342,11 @@ function Strip(props: { recent: RecentCheck[]; zone: string | undefined }) {
           title={`${formatDateTime(check.at, props.zone)} · ${check.region} · ${
             check.outcome === "up" ? "Up" : "Down"
           } · ${
-            check.outcome === "up"
+            check.outcome === "down"
+              ? check.errorKind || `HTTP ${check.httpStatus}`
+              : props.timed
               ? formatMs(check.responseMs)
-              : check.errorKind || `HTTP ${check.httpStatus}`
+              : "beat"
           }`}
         />
       ))}
@@ -380,7 +382,7 @@ function apply(row: MonitorRow, result: LiveResult): MonitorRow {
     recent,
     status: row.active ? overallState(regions.map((r) => r.state)) : "paused",
     lastCheckedAt: newer ? result.checkedAt : row.lastCheckedAt,
-    lastResponseMs: newer ? result.responseMs : row.lastResponseMs,
+    lastResponseMs: newer && row.timed ? result.responseMs : row.lastResponseMs,
   };
 }
 

@@ -20,7 +20,10 @@ export default function RecentChecks(props: {
   waitingText: string;
   /** The empty list's heading; "Waiting for the first check" unless said otherwise. */
   waitingTitle?: string;
+  /** False for a heartbeat monitor: its results have no response time. */
+  timed?: boolean;
 }) {
+  const timed = props.timed ?? true;
   const rows = merge(props.feed?.value ?? [], props.checks);
   if (!rows.length) {
     return (
@@ -44,9 +47,11 @@ export default function RecentChecks(props: {
             <th scope="col" class="px-4 py-2 font-semibold sm:px-6">Time</th>
             <th scope="col" class="px-2 py-2 font-semibold sm:px-4">Region</th>
             <th scope="col" class="py-2 pl-2 pr-4 font-semibold sm:px-4">Status</th>
-            <th scope="col" class="hidden px-4 py-2 text-right font-semibold sm:table-cell">
-              Response
-            </th>
+            {timed && (
+              <th scope="col" class="hidden px-4 py-2 text-right font-semibold sm:table-cell">
+                Response
+              </th>
+            )}
             <th scope="col" class="hidden px-4 py-2 font-semibold sm:table-cell sm:pr-6">Error</th>
           </tr>
         </thead>
@@ -69,13 +74,15 @@ export default function RecentChecks(props: {
                   }`}
                 />
                 <div class="mt-1 max-w-[11rem] sm:hidden">
-                  <span class="tabular-nums">{formatMs(row.responseMs)}</span>
+                  {timed && <span class="tabular-nums">{formatMs(row.responseMs)}</span>}
                   <CheckError row={row} />
                 </div>
               </td>
-              <td class="hidden whitespace-nowrap px-4 py-2 text-right tabular-nums sm:table-cell">
-                {formatMs(row.responseMs)}
-              </td>
+              {timed && (
+                <td class="hidden whitespace-nowrap px-4 py-2 text-right tabular-nums sm:table-cell">
+                  {formatMs(row.responseMs)}
+                </td>
+              )}
               <td class="hidden max-w-xs px-4 py-2 sm:table-cell sm:pr-6">
                 {row.errorKind
                   ? <CheckError row={row} />

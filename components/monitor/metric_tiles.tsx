@@ -3,7 +3,10 @@ import { formatMs } from "../../lib/time_format.ts";
 import { formatUptime } from "../../lib/uptime.ts";
 import type { WebsiteMetrics } from "../../services/websites/metrics.ts";
 
-export function MetricTiles(props: { metrics: WebsiteMetrics; rangeWords: string }) {
+/** `timed` false (a heartbeat monitor, nothing timed): the uptime tile alone. */
+export function MetricTiles(
+  props: { metrics: WebsiteMetrics; rangeWords: string; timed?: boolean },
+) {
   const { metrics } = props;
   const tiles = [
     {
@@ -14,7 +17,7 @@ export function MetricTiles(props: { metrics: WebsiteMetrics; rangeWords: string
     { label: "p50", value: formatMs(metrics.responseMs?.p50), note: "median response" },
     { label: "p95", value: formatMs(metrics.responseMs?.p95), note: "95 % were faster" },
     { label: "p99", value: formatMs(metrics.responseMs?.p99), note: "99 % were faster" },
-  ];
+  ].slice(0, props.timed === false ? 1 : 4);
   return (
     <section aria-labelledby="tiles-heading">
       <h2 id="tiles-heading" class="sr-only">Figures for the {props.rangeWords}</h2>

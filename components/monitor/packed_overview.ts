@@ -59,6 +59,7 @@ const row = fieldOrder<RowCells>()(
   "regions",
   "lastCheckedAt",
   "lastResponseMs",
+  "timed",
   "uptime24h",
   "recent",
 );

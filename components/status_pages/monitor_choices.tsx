@@ -23,7 +23,7 @@ function MonitorName(props: { website: Website }) {
     <span class="min-w-0">
       <span class="block break-words font-medium">{monitorLabel(props.website)}</span>
       <span class="block break-all text-xs text-slate-600 dark:text-slate-400">
-        {props.website.url}
+        {props.website.type === "heartbeat" ? "Heartbeat" : props.website.url}
       </span>
     </span>
   );
@@ -108,16 +108,19 @@ export function MonitorOrder(
                 <MonitorName website={website} />
               </label>
               <div class="flex w-full flex-wrap items-center justify-between gap-2 pl-10 sm:w-auto sm:justify-end sm:gap-4 sm:pl-0">
-                <label class="flex cursor-pointer items-center gap-2 text-sm">
-                  <input
-                    type="checkbox"
-                    name="showUrls"
-                    value={website.id}
-                    checked={showUrl}
-                    class={CHECKBOX}
-                  />
-                  Show URL<span class="sr-only">{` of ${label}`}</span>
-                </label>
+                {/* A heartbeat has no URL to show: its job calls us. */}
+                {website.type !== "heartbeat" && (
+                  <label class="flex cursor-pointer items-center gap-2 text-sm">
+                    <input
+                      type="checkbox"
+                      name="showUrls"
+                      value={website.id}
+                      checked={showUrl}
+                      class={CHECKBOX}
+                    />
+                    Show URL<span class="sr-only">{` of ${label}`}</span>
+                  </label>
+                )}
                 <span class="flex gap-2">
                   <button
                     type="submit"

@@ -24,7 +24,8 @@ export async function createWebsite(
     ownerId: actor.userId,
     type,
     url: await acceptMonitorTarget(type, input.url, config, resolve),
-    name: input.name || null,
+    // Named by its host when unnamed; a heartbeat has none.
+    name: input.name || (heartbeat ? "Heartbeat" : null),
     method: input.method ?? "GET",
     headers: input.headers ?? {},
     body: input.body ?? null,

@@ -65,7 +65,10 @@ export interface MonitorRow {
   status: MonitorStatus;
   regions: RegionStatus[];
   lastCheckedAt: number | null;
+  /** Null for a heartbeat monitor: its job calls us, nothing is timed. */
   lastResponseMs: number | null;
+  /** False for heartbeat monitors, whose results have no response time. */
+  timed: boolean;
   uptime24h: number | null;
   /** Oldest first, at most {@link STRIP_LENGTH}. */
   recent: RecentCheck[];
@@ -103,7 +106,12 @@ export async function websiteOverview(
   const query = overviewInput.parse(input);
   const rows = await timed(
     "monitors",
-    services.readDb.select({ ...monitorColumns, createdAt: websites.createdAt }).from(websites)
+    services.readDb.select({
+      ...monitorColumns,
+      type: websites.type,
+      createdAt: websites.createdAt,
+    })
+      .from(websites)
       .where(eq(websites.ownerId, actor.userId))
       .orderBy(asc(websites.createdAt), asc(websites.id)),
   );
@@ -146,7 +154,8 @@ export async function websiteOverview(
       status: row.active ? overallState(regions.map((r) => r.state)) : "paused",
       regions,
       lastCheckedAt: newest?.checkedAt ?? null,
-      lastResponseMs: newest?.responseMs ?? null,
+      lastResponseMs: row.type === "heartbeat" ? null : newest?.responseMs ?? null,
+      timed: row.type !== "heartbeat",
       uptime24h: uptime?.get(row.id) ?? null,
       recent: [],
     };

@@ -131,6 +131,16 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
       assert.match(paused, /Checks are paused: resume the monitor to run them\./);
     });
 
+    await t.step("a heartbeat monitor shows beats, not response times", async () => {
+      const beat = await owner.api.website.create.mutate({ type: "heartbeat" });
+      assert.equal(beat.name, "Heartbeat");
+      const text = await (await get(`/app/monitors/${beat.id}`)).text();
+      assert.match(text, /Waiting for the first beat/);
+      assert.match(text, /One opens when 2 beats in a row are missed\./);
+      assert.match(text, /data-tile="Uptime"/);
+      assert.doesNotMatch(text, /data-tile="p50"|Response time|Checks run every/);
+    });
+
     await t.step("another user's monitor, a bad id and an unknown one are 404 pages", async () => {
       const other = await server.user("other");
       for (

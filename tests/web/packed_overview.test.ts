@@ -23,6 +23,7 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
       ],
       lastCheckedAt: 1_700_000_120_000,
       lastResponseMs: 12,
+      timed: true,
       uptime24h: 99.5,
       recent: [
         {
@@ -53,12 +54,13 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
       regions: [],
       lastCheckedAt: null,
       lastResponseMs: null,
+      timed: false,
       uptime24h: null,
       recent: [],
     }],
   };
   const packed = packOverview(overview);
-  assert.deepEqual(packed.rows[0][11], [
+  assert.deepEqual(packed.rows[0][12], [
     [1_700_000_000_000, "ams", 1, 5, 200, ""],
     [60_000, "iad", 0, 0, 0, "connect"],
   ]);

@@ -158,6 +158,8 @@ export default define.page<typeof handler>(({ data, url }) => {
   const feed = signal<LiveResult[]>([]);
   const connection = signal<LiveState | "off">("off");
   const words = RANGE_WORDS[range];
+  // A heartbeat's results time nothing: no response times to show.
+  const timed = website.type !== "heartbeat";
   const chart = metrics ? chartData(metrics) : null;
   const chartLabel = `Response time by region, median per ${
     metrics ? bucketWords(metrics.bucketMs) : "bucket"
@@ -211,6 +213,7 @@ export default define.page<typeof handler>(({ data, url }) => {
           regions={data.regions}
           feed={feed}
           connection={connection}
+          timed={timed}
         />
       </Card>
 
@@ -231,8 +234,15 @@ export default define.page<typeof handler>(({ data, url }) => {
             : data.incidents.incidents.length === 0
             ? (
               <p class="p-4 text-sm text-slate-600 dark:text-slate-400">
-                No incidents. One opens when {quorumWords(website)} {website.confirmations}{" "}
-                check{website.confirmations === 1 ? "" : "s"} in a row.
+                {timed
+                  ? `No incidents. One opens when ${
+                    quorumWords(website)
+                  } ${website.confirmations} check${
+                    website.confirmations === 1 ? "" : "s"
+                  } in a row.`
+                  : `No incidents. One opens when ${website.confirmations} beat${
+                    website.confirmations === 1 ? " is" : "s in a row are"
+                  } missed.`}
               </p>
             )
             : (
@@ -257,35 +267,37 @@ export default define.page<typeof handler>(({ data, url }) => {
         ? (
           <>
             <div class="mt-4">
-              <MetricTiles metrics={metrics} rangeWords={words} />
+              <MetricTiles metrics={metrics} rangeWords={words} timed={timed} />
             </div>
-            <Card class="mt-4 p-4 sm:p-6" title="Response time">
-              <h3 class="text-sm font-semibold">Response time</h3>
-              <p class="mb-3 text-xs text-slate-600 dark:text-slate-400">
-                Median per {bucketWords(metrics.bucketMs)} in each region; shaded: failed checks.
-              </p>
-              {metrics.checks === 0
-                ? (
-                  <p class="py-10 text-center text-sm text-slate-600 dark:text-slate-400">
-                    No checks in this range yet.
-                  </p>
-                )
-                : (
-                  <ResponseChart
-                    data={chart}
-                    label={chartLabel}
-                    describedBy="chart-description"
-                  />
+            {timed && (
+              <Card class="mt-4 p-4 sm:p-6" title="Response time">
+                <h3 class="text-sm font-semibold">Response time</h3>
+                <p class="mb-3 text-xs text-slate-600 dark:text-slate-400">
+                  Median per {bucketWords(metrics.bucketMs)} in each region; shaded: failed checks.
+                </p>
+                {metrics.checks === 0
+                  ? (
+                    <p class="py-10 text-center text-sm text-slate-600 dark:text-slate-400">
+                      No checks in this range yet.
+                    </p>
+                  )
+                  : (
+                    <ResponseChart
+                      data={chart}
+                      label={chartLabel}
+                      describedBy="chart-description"
+                    />
+                  )}
+                {metrics.checks > 0 && (
+                  <ul
+                    id="chart-description"
+                    class="mt-3 space-y-0.5 text-xs text-slate-600 dark:text-slate-400"
+                  >
+                    {describeChart(chart).map((line) => <li key={line}>{line}</li>)}
+                  </ul>
                 )}
-              {metrics.checks > 0 && (
-                <ul
-                  id="chart-description"
-                  class="mt-3 space-y-0.5 text-xs text-slate-600 dark:text-slate-400"
-                >
-                  {describeChart(chart).map((line) => <li key={line}>{line}</li>)}
-                </ul>
-              )}
-            </Card>
+              </Card>
+            )}
             {data.timings && website.type === "http" && (
               <Card class="mt-4 p-4 sm:p-6" title="Timing breakdown">
                 <h3 class="text-sm font-semibold">Timing breakdown</h3>
@@ -320,15 +332,20 @@ export default define.page<typeof handler>(({ data, url }) => {
               <RecentChecks
                 checks={checks.checks}
                 feed={cursor ? null : feed}
+                timed={timed}
                 waitingTitle={cursor
                   ? "No older checks"
-                  : website.active
+                  : !website.active
+                  ? "No checks yet"
+                  : timed
                   ? undefined
-                  : "No checks yet"}
+                  : "Waiting for the first beat"}
                 waitingText={cursor
                   ? "There are no older checks."
                   : !website.active
                   ? "Checks are paused: resume the monitor to run them."
+                  : !timed
+                  ? "Each beat your job sends, and each one it misses, appears here as it happens."
                   : `Checks run every ${interval(website.intervalSeconds)} from ${
                     website.regions.join(", ")
                   }. New checks appear here as they run; reload the page if they do not.`}
