@@ -49,6 +49,8 @@ Deno.test({
       await page.getByRole("button", { name: "Add channel" }).click();
       const secret = await page.getByTestId("webhook-secret").textContent();
       assert.match(secret ?? "", /^whsec_/);
+      await page.getByRole("button", { name: "Copy webhook signing secret" }).waitFor();
+      await screenshots(page, "notifications-secret");
       await page.getByRole("link", { name: "Continue to the channel" }).click();
 
       await page.getByRole("button", { name: "Send test notification" }).click();

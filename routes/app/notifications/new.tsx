@@ -12,6 +12,7 @@ import type { ChannelKind } from "../../../services/notifications/providers/mod.
 import { providers } from "../../../services/notifications/providers/mod.ts";
 import { Card, LinkButton, Notice, PageHeader } from "../../../components/ui.tsx";
 import { ChannelForm } from "../../../components/notifications/channel_form.tsx";
+import CopyButton from "../../../islands/CopyButton.tsx";
 
 type Data =
   | {
@@ -65,7 +66,12 @@ export default define.page<typeof handler>(({ data }) => {
           <p>
             Your webhook's signing secret, shown only now. Copy it to verify X-Uptime-Signature:
           </p>
-          <p class="mt-2 break-all font-mono" data-testid="webhook-secret">{data.created.secret}</p>
+          <p class="mt-2 flex flex-wrap items-center gap-3">
+            <span class="break-all font-mono" data-testid="webhook-secret">
+              {data.created.secret}
+            </span>
+            <CopyButton text={data.created.secret} label="webhook signing secret" />
+          </p>
         </Notice>
         <LinkButton href={`/app/notifications/${data.created.id}`}>
           Continue to the channel
