@@ -11,6 +11,8 @@ import { loadMonitor } from "./monitor_loader.ts";
 import { createInput, updateInput } from "../services/websites/schemas.ts";
 import { createWebsite } from "../services/websites/create.ts";
 import { updateWebsite } from "../services/websites/update.ts";
+import { acceptMonitorTarget } from "../services/websites/monitor_target.ts";
+import { z } from "zod";
 import type { SignedInState } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, readForm, seeOther } from "./forms.ts";
 import {
@@ -115,6 +117,16 @@ export async function submitMonitorForm(
   } catch (error) {
     const errors = fieldErrors(error);
     if (!errors) throw error;
+    // The schema names every field it refuses at once, but the target is judged only once
+    // the rest passed: without this a form without JavaScript shows one mistake a post.
+    if (
+      error instanceof z.ZodError && !errors.url &&
+      (values.type === "http" || values.type === "tcp")
+    ) {
+      await acceptMonitorTarget(values.type, values.url, services.config).catch((refused) => {
+        Object.assign(errors, fieldErrors(refused) ?? {});
+      });
+    }
     return { values, errors: monitorFormErrors(errors), status: 400 };
   }
 }

@@ -100,6 +100,13 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.match(html, /id="url-error"[^>]*>⚠ [^<]*http/i);
       // The values typed are kept.
       assert.match(html, /value="Bearer s3cret"/);
+      // A bad URL and a bad timeout are both named, not one a post.
+      const both = await (await browser(
+        `${server.url}/app/monitors/new`,
+        post(monitorFields({ url: "example dot com", timeout: "500" })),
+      )).text();
+      assert.match(both, /id="url-error"[^>]*>⚠ Not a valid URL/);
+      assert.match(both, /id="timeout-error"[^>]*>⚠ At most 60/);
     });
 
     await t.step("an interval below the minimum is refused at the interval", async () => {
