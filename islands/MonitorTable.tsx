@@ -184,7 +184,13 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
       {rows.length === 0
         ? (
           <div class="rounded-lg border border-slate-200 bg-white px-6 py-10 text-center dark:border-slate-700 dark:bg-slate-800">
-            <p class="font-medium">No monitors match this search.</p>
+            <p class="font-medium">
+              {query.q
+                ? "No monitors match this search."
+                : query.status === "all"
+                ? "No monitors on this page."
+                : `No monitors are ${query.status} right now.`}
+            </p>
             <a href="/app" class={`${LINK} mt-2 inline-block text-sm`}>Show all monitors</a>
           </div>
         )

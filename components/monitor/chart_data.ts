@@ -15,8 +15,10 @@ export interface ChartData {
   down: [number, number][];
 }
 
-export function chartData(metrics: WebsiteMetrics): ChartData {
+export function chartData(metrics: WebsiteMetrics, now = Date.now()): ChartData {
   const bucketSeconds = metrics.bucketMs / 1000;
+  // The bucket under way ends in the future; a down period in it ends now at the latest.
+  const until = (end: number) => Math.min(end, Math.floor(now / 1000));
   const times = (metrics.regions[0]?.series ?? []).map((bucket) => bucket.at / 1000);
   const down: [number, number][] = [];
   times.forEach((start, index) => {
@@ -26,8 +28,8 @@ export function chartData(metrics: WebsiteMetrics): ChartData {
     });
     if (!failed) return;
     const last = down.at(-1);
-    if (last && last[1] === start) last[1] = start + bucketSeconds;
-    else down.push([start, start + bucketSeconds]);
+    if (last && last[1] === start) last[1] = until(start + bucketSeconds);
+    else down.push([start, until(start + bucketSeconds)]);
   });
   return {
     times,

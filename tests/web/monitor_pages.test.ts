@@ -156,7 +156,7 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       const none = await get("/app?q=nothing-like-this");
       assert.match(none.html, /No monitors match this search/);
       const paused = await get("/app?status=paused");
-      assert.match(paused.html, /No monitors match this search/);
+      assert.match(paused.html, /No monitors are paused right now\./);
     });
 
     await t.step("the table says where its server time went (Server-Timing)", async () => {
