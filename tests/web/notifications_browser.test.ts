@@ -61,6 +61,14 @@ Deno.test({
       const row = page.getByRole("row").nth(1);
       assert.match(await row.textContent() ?? "", /Test.*Delivered/);
       await screenshots(page, "notifications-channel");
+      // On a phone the deliveries fit their card: attempts and error sit under the status.
+      await page.setViewportSize({ width: 390, height: 800 });
+      const [wide, room] = await page.locator("table").last().evaluate((table) => [
+        table.scrollWidth,
+        table.parentElement!.clientWidth,
+      ]);
+      assert.ok(wide <= room, `the deliveries are ${wide} px wide in ${room} px`);
+      await page.setViewportSize({ width: 1280, height: 800 });
 
       await page.getByRole("link", { name: "Edit" }).click();
       await page.getByLabel("Name").fill("Ops webhook");

@@ -77,7 +77,7 @@ export default define.page<typeof handler>(({ data }) => {
         </dl>
       </Card>
 
-      <Card title="Deliveries" class="p-6">
+      <Card title="Deliveries" class="p-4 sm:p-6">
         <h2 class="text-lg font-semibold">Last 50 deliveries</h2>
         {data.deliveries.length === 0
           ? <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">Nothing sent yet.</p>
@@ -89,25 +89,38 @@ export default define.page<typeof handler>(({ data }) => {
                     <th scope="col" class="py-2 pr-4 font-medium">When</th>
                     <th scope="col" class="py-2 pr-4 font-medium">Message</th>
                     <th scope="col" class="py-2 pr-4 font-medium">Status</th>
-                    <th scope="col" class="py-2 pr-4 font-medium">Attempts</th>
-                    <th scope="col" class="py-2 font-medium">Error</th>
+                    <th scope="col" class="hidden py-2 pr-4 font-medium sm:table-cell">
+                      Attempts
+                    </th>
+                    <th scope="col" class="hidden py-2 font-medium sm:table-cell">Error</th>
                   </tr>
                 </thead>
                 <tbody>
                   {data.deliveries.map((delivery) => (
                     <tr class="border-t border-slate-200 align-top dark:border-slate-700">
-                      <td class="whitespace-nowrap py-2 pr-4">
+                      <td class="py-2 pr-4 sm:whitespace-nowrap">
                         <Time at={delivery.createdAt} />
                       </td>
                       <td class="py-2 pr-4">
                         <span class="font-medium">{delivery.label}</span>
                         {delivery.title && <span class="block break-words">{delivery.title}</span>}
                       </td>
-                      <td class="whitespace-nowrap py-2 pr-4">
-                        <DeliveryStatus status={delivery.status} attempts={delivery.attempts} />
+                      <td class="py-2 pr-4">
+                        <span class="whitespace-nowrap">
+                          <DeliveryStatus status={delivery.status} attempts={delivery.attempts} />
+                        </span>
+                        {/* Narrow screens: attempts and error here, not in columns of their own. */}
+                        <span class="block text-xs text-slate-600 sm:hidden dark:text-slate-400">
+                          {delivery.attempts} attempt{delivery.attempts === 1 ? "" : "s"}
+                        </span>
+                        {delivery.error && (
+                          <span class="block max-w-[12rem] break-words text-xs sm:hidden">
+                            {delivery.error}
+                          </span>
+                        )}
                       </td>
-                      <td class="py-2 pr-4">{delivery.attempts}</td>
-                      <td class="break-words py-2">{delivery.error ?? ""}</td>
+                      <td class="hidden py-2 pr-4 sm:table-cell">{delivery.attempts}</td>
+                      <td class="hidden break-words py-2 sm:table-cell">{delivery.error ?? ""}</td>
                     </tr>
                   ))}
                 </tbody>
