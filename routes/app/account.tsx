@@ -54,10 +54,13 @@ export default define.page<typeof handler>(({ data, state }) => {
       <Card title="Profile" class="p-6">
         <h2 class="text-lg font-semibold">Profile</h2>
         <dl class="mt-4 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[8rem_1fr]">
-          <dt class="font-medium text-slate-600 dark:text-slate-400">Name</dt>
-          <dd class="break-words" data-testid="account-name">
-            {user.name ?? <span class="text-slate-500 dark:text-slate-400">Not set</span>}
-          </dd>
+          {/* Given at sign-up through the API only: no row to say it is missing. */}
+          {user.name && (
+            <>
+              <dt class="font-medium text-slate-600 dark:text-slate-400">Name</dt>
+              <dd class="break-words" data-testid="account-name">{user.name}</dd>
+            </>
+          )}
           <dt class="font-medium text-slate-600 dark:text-slate-400">Email</dt>
           <dd class="break-all" data-testid="account-email">{user.email}</dd>
         </dl>
