@@ -343,9 +343,9 @@ Deno.test("malformed messages get errors, the server keeps serving, abuse is cut
     await publish(server, result(site));
     await browser.next("result");
 
-    // Two more strikes reach the limit: closed with 1008 (policy violation).
+    // One more strike reaches the limit: closed with 1008 (policy violation). (A second
+    // one sent at once raced the close: now and then the socket ended without its code.)
     assert.equal(cases.length + 1, MAX_INVALID_MESSAGES - 1);
-    browser.send("{");
     browser.send("{");
     const closed = await browser.closed;
     assert.equal(closed.code, 1008);
