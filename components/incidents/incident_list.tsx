@@ -3,6 +3,7 @@
  * on narrow ones, each with, while ongoing, "Acknowledge" and "Resolve" buttons that are
  * plain form POSTs.
  */
+import type { ComponentChildren } from "preact";
 import type { Incident } from "../../services/incidents/store.ts";
 import { formatDateTime, formatLongDuration } from "../../lib/time_format.ts";
 import { Time } from "../time.tsx";
@@ -55,7 +56,11 @@ export function IncidentList(props: Props) {
                 </td>
                 <td class="px-4 py-3 break-words">{causeText(incident)}</td>
                 <td class="px-4 py-3">
-                  <Acknowledgement incident={incident} back={props.back} />
+                  <Acknowledgement
+                    incident={incident}
+                    back={props.back}
+                    none={<span class="text-slate-600 dark:text-slate-400">—</span>}
+                  />
                 </td>
               </tr>
             ))}
@@ -91,9 +96,7 @@ export function IncidentList(props: Props) {
               <dt class="text-slate-600 dark:text-slate-400">Cause</dt>
               <dd class="break-words">{causeText(incident)}</dd>
             </dl>
-            {(incident.resolvedAt === null || incident.acknowledgedAt !== null) && (
-              <Acknowledgement incident={incident} back={props.back} />
-            )}
+            <Acknowledgement incident={incident} back={props.back} />
           </li>
         ))}
       </ul>
@@ -125,7 +128,8 @@ function Resolved(props: { incident: Incident; back: string }) {
   return <Time at={incident.resolvedAt} />;
 }
 
-function Acknowledgement(props: { incident: Incident; back: string }) {
+/** Who acknowledged it, or the button while it is ongoing; `none` once resolved unacknowledged. */
+function Acknowledgement(props: { incident: Incident; back: string; none?: ComponentChildren }) {
   const { incident } = props;
   if (incident.acknowledgedAt !== null) {
     return (
@@ -135,9 +139,7 @@ function Acknowledgement(props: { incident: Incident; back: string }) {
     );
   }
   // Resolved before anyone took it on: nothing left to acknowledge.
-  if (incident.resolvedAt !== null) {
-    return <span class="text-slate-600 dark:text-slate-400">—</span>;
-  }
+  if (incident.resolvedAt !== null) return props.none ?? null;
   return (
     <IncidentAction
       incident={incident}

@@ -122,14 +122,9 @@ function describe(
   // The check's messages never hold the URL's path or query, only host and cause.
   const message = (failure instanceof CheckFailure ? failure.message : "request failed")
     .replaceAll(target?.url.href ?? "\0", host);
+  // "connection refused by 127.0.0.1:8080" names an IP host already.
   return new DeliveryError(
-    namesHost(message, host) ? message : `${host}: ${message}`,
+    message.includes(host) ? message : `${host}: ${message}`,
     !permanentKinds.has(failure.kind),
   );
-}
-
-/** Whether `message` names `host` already ("connection refused by 127.0.0.1:8080"). */
-function namesHost(message: string, host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^\\w.:-])\\[?${bare}\\]?(?![\\w.-])`).test(message);
 }

@@ -129,6 +129,7 @@ export async function websiteOverview(
 
   const all = rows.map((row, index): MonitorRow & { order: number } => {
     const intervalSeconds = row.intervalSeconds ?? defaultInterval;
+    const timed = row.type !== "heartbeat";
     const hash = live[index];
     const regions = row.regions.map((region): RegionStatus => {
       const latest = parseLiveJson(hash?.[region], latestSchema);
@@ -154,8 +155,8 @@ export async function websiteOverview(
       status: row.active ? overallState(regions.map((r) => r.state)) : "paused",
       regions,
       lastCheckedAt: newest?.checkedAt ?? null,
-      lastResponseMs: row.type === "heartbeat" ? null : newest?.responseMs ?? null,
-      timed: row.type !== "heartbeat",
+      lastResponseMs: timed ? newest?.responseMs ?? null : null,
+      timed,
       uptime24h: uptime?.get(row.id) ?? null,
       recent: [],
     };
