@@ -56,5 +56,5 @@ export async function runAction(
     return "/app?notice=deleted";
   }
   await setWebsiteActive(services, actor, { id, active: action === "resume" });
-  return `/app/monitors/${id}`;
+  return `/app/monitors/${id}?notice=${action === "resume" ? "resumed" : "paused"}`;
 }

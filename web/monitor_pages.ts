@@ -113,7 +113,8 @@ export async function submitMonitorForm(
     const website = target.mode === "create"
       ? await createWebsite(services, actor, createInput.parse(stripUndefined(input)))
       : await updateWebsite(services, actor, updateInput.parse({ ...input, id: target.id }));
-    return { redirect: seeOther(`/app/monitors/${website.id}`) };
+    const notice = target.mode === "create" ? "created" : "saved";
+    return { redirect: seeOther(`/app/monitors/${website.id}?notice=${notice}`) };
   } catch (error) {
     const errors = fieldErrors(error);
     if (!errors) throw error;

@@ -58,7 +58,7 @@ Deno.test({
         await page.getByLabel("Check interval").selectOption("custom");
         await page.getByLabel("Custom interval (seconds)").fill(String(INTERVAL_SECONDS));
         await page.getByRole("button", { name: "Add monitor" }).click();
-        await page.waitForURL(/\/app\/monitors\/[0-9a-f-]{36}$/);
+        await page.waitForURL(/\/app\/monitors\/[0-9a-f-]{36}\?notice=created$/);
       };
       await add("Up site", up.url);
       await page.goto(`${server.url}/app/monitors/new`);
@@ -102,7 +102,7 @@ Deno.test({
       await focusOn("Custom interval (seconds)");
       await page.keyboard.type(String(INTERVAL_SECONDS));
       await page.keyboard.press("Enter");
-      await page.waitForURL(/\/app\/monitors\/[0-9a-f-]{36}$/);
+      await page.waitForURL(/\/app\/monitors\/[0-9a-f-]{36}\?notice=created$/);
 
       await page.goto(`${server.url}/app`);
       // Live updates must arrive without reloading: a reload would clear this.

@@ -109,7 +109,9 @@ Deno.test("the add-monitor form saves keyword absence, the degraded threshold an
     });
     await res.body?.cancel();
     assert.equal(res.status, 303);
-    const id = /\/app\/monitors\/([0-9a-f-]{36})$/.exec(res.headers.get("location") ?? "")![1];
+    const id = /\/app\/monitors\/([0-9a-f-]{36})\?notice=created$/.exec(
+      res.headers.get("location") ?? "",
+    )![1];
     const [row] = await server.services.sql`select * from websites where id = ${id}`;
     assert.equal(row.forbidden_keyword, "Fatal error");
     assert.equal(row.degraded_ms, 800);

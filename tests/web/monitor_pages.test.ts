@@ -138,7 +138,10 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       );
       await res.body?.cancel();
       assert.equal(res.status, 303);
-      id = /\/app\/monitors\/([0-9a-f-]{36})$/.exec(res.headers.get("location") ?? "")![1];
+      const location = res.headers.get("location") ?? "";
+      id = /\/app\/monitors\/([0-9a-f-]{36})\?notice=created$/.exec(location)![1];
+      assert.match((await get(location)).html, /Monitor added\. Its first check runs now\./);
+      assert.doesNotMatch((await get(`/app/monitors/${id}`)).html, /Monitor added/);
       const [row] = await server.services.sql`select * from websites where id = ${id}`;
       assert.equal(row.interval_seconds, 60);
       assert.equal(row.timeout_ms, 10_000);
@@ -215,6 +218,8 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       );
       await res.body?.cancel();
       assert.equal(res.status, 303);
+      const saved = await get(res.headers.get("location")!);
+      assert.match(saved.html, /Changes saved\. The next check uses them\./);
       const [row] = await server.services.sql`select * from websites where id = ${id}`;
       assert.equal(row.name, "API");
       assert.equal(row.interval_seconds, 45);
@@ -258,12 +263,17 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.match(ask.html, /<button[^>]*>Pause monitor<\/button>/);
       const [before] = await server.services.sql`select active from websites where id = ${id}`;
       assert.equal(before.active, true, "asking changed nothing");
-      await (await browser(`${server.url}/app/monitors/${id}/pause`, post([]))).body?.cancel();
+      const pause = await browser(`${server.url}/app/monitors/${id}/pause`, post([]));
+      await pause.body?.cancel();
+      const told = await get(pause.headers.get("location")!);
+      assert.match(told.html, /Monitor paused\. No checks run until you resume it\./);
       const [paused] = await server.services.sql`select active from websites where id = ${id}`;
       assert.equal(paused.active, false);
       const list = await get("/app?status=paused");
       assert.match(list.html, new RegExp(`data-monitor="${id}" data-status="paused"`));
-      await (await browser(`${server.url}/app/monitors/${id}/resume`, post([]))).body?.cancel();
+      const resume = await browser(`${server.url}/app/monitors/${id}/resume`, post([]));
+      await resume.body?.cancel();
+      assert.match((await get(resume.headers.get("location")!)).html, /Monitor resumed\./);
       const [resumed] = await server.services.sql`select active from websites where id = ${id}`;
       assert.equal(resumed.active, true);
     });
@@ -282,6 +292,8 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       );
       const page = await heartbeat.text();
       assert.equal(heartbeat.status, 303, page.match(/⚠[^<]*/g)?.join(" | "));
+      const added = await get(heartbeat.headers.get("location")!);
+      assert.match(added.html, /It is up once your job calls the address below\./);
       const [beat] = await server.services.sql`
         select type, heartbeat_grace_seconds from websites where name = 'Nightly backup'`;
       assert.equal(beat.type, "heartbeat");

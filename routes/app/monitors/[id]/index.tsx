@@ -51,7 +51,18 @@ interface Data {
   regions: RegionView[];
   incidents: IncidentPage | null;
   timings: WebsiteTimings | null;
+  /** What the form the visitor just sent did, from `?notice=`. */
+  notice: string | null;
 }
+
+/** Said once after a form on this monitor did its work (`?notice=`). */
+const NOTICES: Record<string, string> = {
+  created: "Monitor added. Its first check runs now.",
+  "created-heartbeat": "Monitor added. It is up once your job calls the address below.",
+  saved: "Changes saved. The next check uses them.",
+  paused: "Monitor paused. No checks run until you resume it.",
+  resumed: "Monitor resumed. Checks run again from every region it uses.",
+};
 
 const INCIDENTS_SHOWN = 5;
 
@@ -101,9 +112,15 @@ export const handler = define.handlers<Data>({
       regions: regionViews(website, value(metrics), value(runs) ?? []),
       incidents: value(incidents),
       timings: value(timings),
+      notice: noticeText(ctx.url.searchParams.get("notice"), website),
     });
   },
 });
+
+function noticeText(notice: string | null, website: Website): string | null {
+  if (notice === "created" && website.type === "heartbeat") notice = "created-heartbeat";
+  return NOTICES[notice ?? ""] ?? null;
+}
 
 function parseRange(value: string | null): MetricsRange {
   if (value === null) return "24h";
@@ -187,6 +204,7 @@ export default define.page<typeof handler>(({ data, url }) => {
         }
       />
 
+      {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
       {certificateWarning(data.timings, website.certExpiryWarnDays) && (
         <Notice kind="warning" class="mb-4">
           <span data-cert-warning>
