@@ -44,10 +44,14 @@ export function LinkButton(
 export const LINK =
   `font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400 rounded ${FOCUS}`;
 
-export const INPUT =
-  `block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 placeholder-slate-400 shadow-sm dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 ${FOCUS}`;
+/** An input's look without its border colour, which says whether it holds a mistake. */
+const INPUT_SHAPE =
+  `block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 placeholder-slate-400 shadow-sm dark:bg-slate-900 dark:text-slate-100 ${FOCUS}`;
 
-const INPUT_INVALID = "border-rose-600 dark:border-rose-500";
+export const INPUT = `${INPUT_SHAPE} border-slate-300 dark:border-slate-600`;
+
+/** Alone, not after INPUT's grey: of two border colours the stylesheet's order would win. */
+const INPUT_INVALID = `${INPUT_SHAPE} border-rose-600 dark:border-rose-500`;
 
 /** A label, the control, a hint and the field's error, tied together for screen readers. */
 export function Field(props: {
@@ -96,7 +100,7 @@ export function describedBy(id: string, error?: string | null, hint?: boolean) {
 }
 
 export function inputClass(error?: string | null, extra = ""): string {
-  return `${INPUT} ${error ? INPUT_INVALID : ""} ${extra}`;
+  return `${error ? INPUT_INVALID : INPUT} ${extra}`;
 }
 
 export function Card(props: { children: ComponentChildren; class?: string; title?: string }) {

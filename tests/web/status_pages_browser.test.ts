@@ -104,6 +104,11 @@ Deno.test({
       await page.locator("#slug-error").waitFor();
       assert.match(await page.locator("#slug-error").textContent() ?? "", /reserved/);
       assert.equal(await page.getByLabel("Slug (address)").getAttribute("aria-invalid"), "true");
+      // The field itself is marked too, not only the text under it: its border turns red.
+      const borderOf = (label: string) =>
+        page.getByLabel(label).evaluate((el) => getComputedStyle(el).borderTopColor);
+      assert.equal(await borderOf("Slug (address)"), "rgb(225, 29, 72)", "rose-600");
+      assert.equal(await borderOf("Title"), "rgb(203, 213, 225)", "slate-300");
       assert.ok(await page.getByLabel("API").isChecked(), "the choices stay");
       await screenshots(page, "status-pages-create-error");
 
@@ -122,13 +127,21 @@ Deno.test({
           .allTextContents();
       assert.deepEqual((await order()).slice(0, 2), ["API", IMG_NAME]);
 
+      // The page comes back scrolled to the section saved: its notice is there, in sight.
+      const inSight = (text: string) =>
+        page.getByRole("status").filter({ hasText: text }).evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          return box.top >= 0 && box.bottom <= innerHeight;
+        });
       // Reorder without a script of ours: the move button is a form submit.
       await page.getByRole("button", { name: "Move down API" }).click();
       await page.waitForURL(/done=moved/);
       assert.deepEqual((await order()).slice(0, 2), [IMG_NAME, "API"]);
+      assert.ok(await inSight("Order saved."));
       await page.getByLabel("Show URL of API").check();
       await page.getByRole("button", { name: "Save monitors" }).click();
       await page.waitForURL(/done=monitors/);
+      assert.ok(await inSight("Monitors saved."));
       assert.ok(await page.getByLabel("Show URL of API").isChecked());
 
       // A custom domain and the records to create for it.

@@ -32,14 +32,24 @@ export const handler = define.handlers<EditorData>({
   },
 });
 
-const DONE: Record<string, string> = {
-  created: "Status page created. Choose the order of its monitors and add a domain below.",
-  details: "Title and slug saved.",
-  monitors: "Monitors saved.",
-  moved: "Order saved.",
-  "domain-added": "Domain added. Create the DNS records below, then verify the domain.",
-  "domain-verified": "Domain checked; its state is below.",
-  "domain-removed": "Domain removed.",
+/**
+ * What the last form did, and the section it is said in: the redirect jumps to that
+ * section, so a notice at the top of the page would be out of sight.
+ */
+const DONE: Record<string, { text: string; section: string }> = {
+  created: {
+    text: "Status page created. Choose the order of its monitors and add a domain below.",
+    section: "top",
+  },
+  details: { text: "Title and slug saved.", section: "details" },
+  monitors: { text: "Monitors saved.", section: "monitors" },
+  moved: { text: "Order saved.", section: "monitors" },
+  "domain-added": {
+    text: "Domain added. Create the DNS records below, then verify the domain.",
+    section: "domains",
+  },
+  "domain-verified": { text: "Domain checked; its state is below.", section: "domains" },
+  "domain-removed": { text: "Domain removed.", section: "domains" },
 };
 
 function SectionHeading(props: { id: string; title: string; description?: string }) {
@@ -59,6 +69,10 @@ export default define.page<typeof handler>(({ data }) => {
   const at = (section: EditorData["errorAt"]) => errorAt === section ? errors : {};
   const detailErrors = at("details");
   const done = data.done ? DONE[data.done] : undefined;
+  const doneIn = (section: string) =>
+    done?.section === section && (
+      <Notice kind="success" class={section === "top" ? "" : "mb-4"}>{done.text}</Notice>
+    );
   return (
     <div class="max-w-4xl space-y-6">
       <p class="text-sm">
@@ -73,10 +87,11 @@ export default define.page<typeof handler>(({ data }) => {
           </LinkButton>
         }
       />
-      {done && <Notice kind="success">{done}</Notice>}
+      {doneIn("top")}
 
       <Card title="Details" class="p-4 sm:p-6">
         <SectionHeading id="details" title="Details" />
+        {doneIn("details")}
         <form method="post" action={`${action}#details`} class="space-y-5">
           <input type="hidden" name="intent" value="details" />
           {detailErrors.form && <Notice kind="error">{detailErrors.form}</Notice>}
@@ -121,6 +136,7 @@ export default define.page<typeof handler>(({ data }) => {
           title="Monitors"
           description="Tick the monitors the page shows, in the order listed; Up and Down save the order at once. Show URL puts the monitor's address on the public page."
         />
+        {doneIn("monitors")}
         <form method="post" action={`${action}#monitors`} class="space-y-4">
           <input type="hidden" name="intent" value="monitors" />
           {at("monitors").form && <Notice kind="error">{at("monitors").form}</Notice>}
@@ -139,6 +155,7 @@ export default define.page<typeof handler>(({ data }) => {
           title="Custom domains"
           description="Serve this page at a hostname of your own. Add it, create the DNS records shown, then verify."
         />
+        {doneIn("domains")}
         {at("domains").form && <Notice kind="error" class="mb-4">{at("domains").form}</Notice>}
         <AddDomainForm
           pageId={statusPage.id}
