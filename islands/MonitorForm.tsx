@@ -178,7 +178,7 @@ export default function MonitorForm(props: Props) {
           {formError ?? unplaced.map(([, m]) => m).join(" ")}
         </Notice>
       )}
-      <fieldset class="space-y-5">
+      <fieldset class="min-w-0 space-y-5">
         <legend class="text-base font-semibold">What to check</legend>
         {props.chooseType
           ? (
@@ -359,7 +359,7 @@ export default function MonitorForm(props: Props) {
 
       {http && (
         <>
-          <fieldset class="space-y-3">
+          <fieldset class="min-w-0 space-y-3">
             <legend class="text-base font-semibold">Request headers</legend>
             <p id="headers-hint" class="text-sm text-slate-600 dark:text-slate-400">
               Sent with every check, e.g. an Authorization header. Leave a row empty to skip it.
@@ -457,7 +457,7 @@ export default function MonitorForm(props: Props) {
         </>
       )}
 
-      <fieldset class="space-y-5">
+      <fieldset class="min-w-0 space-y-5">
         <legend class="text-base font-semibold">Schedule</legend>
         <div class="grid gap-5 sm:grid-cols-2">
           <Field id="interval" label="Check interval" error={errors.interval}>
@@ -527,7 +527,10 @@ export default function MonitorForm(props: Props) {
             </Field>
           )}
         </div>
-        <fieldset aria-describedby={errors.regions ? "regions-error" : undefined}>
+        <fieldset
+          class="min-w-0"
+          aria-describedby={errors.regions ? "regions-error" : undefined}
+        >
           <legend class="text-sm font-medium">Regions</legend>
           <p class="text-xs text-slate-600 dark:text-slate-400">
             Each region checks on every interval.
@@ -559,7 +562,7 @@ export default function MonitorForm(props: Props) {
         </fieldset>
       </fieldset>
 
-      <fieldset class="space-y-5">
+      <fieldset class="min-w-0 space-y-5">
         <legend class="text-base font-semibold">Alerting</legend>
         <div class="grid gap-5 sm:grid-cols-2">
           <Field
@@ -595,7 +598,10 @@ export default function MonitorForm(props: Props) {
             </select>
           </Field>
         </div>
-        <fieldset aria-describedby={errors.notificationIds ? "notificationIds-error" : undefined}>
+        <fieldset
+          class="min-w-0"
+          aria-describedby={errors.notificationIds ? "notificationIds-error" : undefined}
+        >
           <legend class="text-sm font-medium">Alert channels</legend>
           <div class="mt-2 space-y-2 text-sm">
             <label class="flex items-center gap-2">

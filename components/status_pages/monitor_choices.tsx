@@ -35,7 +35,10 @@ export function MonitorChecklist(
 ) {
   const selected = new Set(props.selected);
   return (
-    <fieldset aria-describedby={props.error ? "websiteIds-error" : undefined}>
+    <fieldset
+      class="min-w-0"
+      aria-describedby={props.error ? "websiteIds-error" : undefined}
+    >
       <legend class="text-sm font-medium text-slate-800 dark:text-slate-200">
         Monitors on the page
       </legend>
@@ -83,7 +86,10 @@ export function MonitorOrder(
   if (!props.websites.length) return <NoMonitors />;
   const small = buttonClass("secondary", "px-2 py-1 text-xs");
   return (
-    <fieldset aria-describedby={props.errors.websiteIds ? "websiteIds-error" : undefined}>
+    <fieldset
+      class="min-w-0"
+      aria-describedby={props.errors.websiteIds ? "websiteIds-error" : undefined}
+    >
       <legend class="sr-only">Monitors on the page, in order</legend>
       <ol class="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-600">
         {chosen.map(({ website, showUrl }, i) => {

@@ -93,6 +93,11 @@ Deno.test({
       // Two monitors, made through the API.
       await owner.api.website.create.mutate({ url: "https://api.example.com/", name: "API" });
       await owner.api.website.create.mutate({ url: "https://shop.example.com/", name: IMG_NAME });
+      // A name with no place to break must not push the forms wider than a phone.
+      await owner.api.website.create.mutate({
+        url: "https://long.example.com/",
+        name: "W".repeat(100),
+      });
 
       // Create: a form error first (reserved slug), at its field.
       await page.goto(`${server.url}/app/status-pages`);
