@@ -210,7 +210,9 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
                   <th scope="col" class="px-4 py-3 font-semibold">Monitor</th>
                   <th scope="col" class="px-4 py-3 font-semibold">Status</th>
                   <th scope="col" class="hidden px-4 py-3 font-semibold md:table-cell">Regions</th>
-                  <th scope="col" class="px-4 py-3 font-semibold">Last check</th>
+                  <th scope="col" class="hidden px-4 py-3 font-semibold sm:table-cell">
+                    Last check
+                  </th>
                   <th scope="col" class="hidden px-4 py-3 text-right font-semibold sm:table-cell">
                     Response
                   </th>
@@ -271,7 +273,7 @@ function MonitorRowView(
       <td class="max-w-[16rem] px-4 py-3">
         <a
           href={`/app/monitors/${row.id}`}
-          class={`${LINK} block truncate`}
+          class={`${LINK} block break-words sm:truncate`}
           {
             // When the table is first drawn, for browsers that report it (Element Timing).
             ...(first ? { elementtiming: "monitors-first-row" } : {})
@@ -279,7 +281,9 @@ function MonitorRowView(
         >
           {row.name}
         </a>
-        <span class="block truncate text-xs text-slate-600 dark:text-slate-400">{row.host}</span>
+        <span class="block break-all text-xs text-slate-600 dark:text-slate-400 sm:truncate">
+          {row.target}
+        </span>
       </td>
       <td class="px-4 py-3">
         <StatusBadge status={display(row.status)} />
@@ -299,7 +303,7 @@ function MonitorRowView(
           ))}
         </ul>
       </td>
-      <td class="whitespace-nowrap px-4 py-3 text-slate-700 dark:text-slate-300">
+      <td class="hidden whitespace-nowrap px-4 py-3 text-slate-700 dark:text-slate-300 sm:table-cell">
         {row.lastCheckedAt === null ? row.active ? "Waiting for the first check" : "—" : (
           <time
             dateTime={new Date(row.lastCheckedAt).toISOString()}

@@ -52,7 +52,7 @@ const row = fieldOrder<RowCells>()(
   "id",
   "name",
   "url",
-  "host",
+  "target",
   "active",
   "intervalSeconds",
   "status",

@@ -59,7 +59,8 @@ export interface MonitorRow {
   id: string;
   name: string;
   url: string;
-  host: string;
+  /** What is checked, in short: `shop.example/health`, `TCP db.example:5432`, `Heartbeat`. */
+  target: string;
   active: boolean;
   intervalSeconds: number;
   status: MonitorStatus;
@@ -149,7 +150,7 @@ export async function websiteOverview(
       id: row.id,
       name: row.name ?? hostOf(row.url),
       url: row.url,
-      host: hostOf(row.url),
+      target: shortTarget(row.type, row.url),
       active: row.active,
       intervalSeconds,
       status: row.active ? overallState(regions.map((r) => r.state)) : "paused",
@@ -274,6 +275,13 @@ async function recentChecks(
   }
   for (const strip of strips.values()) strip.reverse();
   return strips;
+}
+
+function shortTarget(type: string, url: string): string {
+  if (type === "heartbeat") return "Heartbeat";
+  if (type === "tcp") return `TCP ${url.replace(/^tcp:\/\//, "")}`;
+  // The address without its usual scheme, and without a lone "/" path.
+  return url.replace(/^https:\/\//, "").replace(/^((?:http:\/\/)?[^/?#]+)\/$/, "$1");
 }
 
 function hostOf(url: string): string {

@@ -123,6 +123,13 @@ Deno.test({
       );
       assert.match(await row("Up site").textContent() ?? "", /\d+ (ms|s)/);
       await screenshots(page, "monitors");
+      // On a phone the table shows name, status and uptime without scrolling sideways.
+      await page.setViewportSize({ width: 390, height: 800 });
+      const table = page.locator("table#monitors");
+      assert.ok(await table.getByText("Uptime 24 h").isVisible());
+      const overflow = await table.evaluate((el) => el.scrollWidth - el.parentElement!.clientWidth);
+      assert.ok(overflow <= 0, `the table is ${overflow} px wider than its card on a phone`);
+      await page.setViewportSize({ width: 1280, height: 800 });
       const summary = page.getByText(/^\d+ monitors? · \d+ down · \d+ paused$/);
       assert.equal(await summary.textContent(), "3 monitors · 1 down · 0 paused");
 

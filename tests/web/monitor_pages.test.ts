@@ -154,6 +154,8 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.ok(html.includes("&lt;img src=x onerror=alert(1)"));
       assert.ok(!html.includes("<img src=x"));
       assert.match(html, /data-monitor="[0-9a-f-]{36}"/);
+      // Under the name, what is checked: monitors of one host differ by their path.
+      assert.match(html, />http:\/\/127\.0\.0\.1:9999\/health<\/span>/);
       const found = await get("/app?q=127.0.0.1");
       assert.match(found.html, new RegExp(`data-monitor="${id}"`));
       const none = await get("/app?q=nothing-like-this");
@@ -307,6 +309,9 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       const [port] = await server.services
         .sql`select type, url from websites where name = 'Database port'`;
       assert.equal(port.type, "tcp");
+      const list = await get("/app");
+      assert.match(list.html, />TCP 127\.0\.0\.1:5432<\/span>/);
+      assert.match(list.html, />Heartbeat<\/span>/);
       const wrong = await browser(
         `${server.url}/app/monitors/new`,
         post(monitorFields({ type: "tcp", url: "https://example.com/" })),
