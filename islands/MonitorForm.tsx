@@ -243,7 +243,9 @@ export default function MonitorForm(props: Props) {
           id="name"
           label="Name"
           error={errors.name}
-          hint="Shown in lists and alerts; the host when empty."
+          hint={checked
+            ? "Shown in lists and alerts; the host when empty."
+            : "Shown in lists and alerts; “Heartbeat” when empty."}
         >
           <input
             {...describedBy("name", errors.name, true)}
@@ -533,7 +535,9 @@ export default function MonitorForm(props: Props) {
         >
           <legend class="text-sm font-medium">Regions</legend>
           <p class="text-xs text-slate-600 dark:text-slate-400">
-            Each region checks on every interval.
+            {checked
+              ? "Each region checks on every interval."
+              : "A heartbeat's beats are recorded under the first region ticked."}
           </p>
           <div class="mt-2 flex flex-wrap gap-4">
             {props.regions.map((region) => (

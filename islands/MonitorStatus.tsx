@@ -84,6 +84,8 @@ export default function MonitorStatus(props: {
             ? "Checks are paused."
             : regions.some((view) => view.latest)
             ? "No recent results from any region."
+            : props.timed === false
+            ? "Waiting for the first beat."
             : "Waiting for the first check."}
         </span>
         <LiveIndicator connection={props.connection} />
@@ -128,7 +130,8 @@ function withResult(views: RegionView[], result: LiveResult): RegionView[] {
 function RegionItem(props: { view: RegionView; intervalSeconds: number; timed: boolean }) {
   const { region, latest } = props.view;
   const status = regionState(latest, props.intervalSeconds);
-  const words = status === "nodata" ? latest ? "no recent checks" : "no checks yet" : status;
+  const noun = props.timed ? "checks" : "beats";
+  const words = status === "nodata" ? latest ? `no recent ${noun}` : `no ${noun} yet` : status;
   return (
     <li
       class="flex items-center gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm dark:border-slate-700"
@@ -147,7 +150,7 @@ function RegionItem(props: { view: RegionView; intervalSeconds: number; timed: b
               <Time at={latest.checkedAt} relative />
             </>
           )
-          : "no checks yet"}
+          : `no ${noun} yet`}
       </span>
     </li>
   );

@@ -20,6 +20,14 @@ export function formatDuration(ms: number): string {
   return "";
 }
 
+/** A period set in seconds, exactly: "30 s", "90 s", "5 min", "1 h", "2 d". */
+export function formatInterval(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} d`;
+  if (seconds % 3_600 === 0) return `${seconds / 3_600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
 /** "1 h 5 min", "3 d 2 h": two units, for how long something lasted. */
 export function formatLongDuration(ms: number): string {
   const value = Math.max(0, ms);

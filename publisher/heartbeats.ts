@@ -10,6 +10,7 @@ import {
   type ResultSinks,
   storeHeartbeatResults,
 } from "../services/heartbeats/store_results.ts";
+import { formatInterval, formatLongDuration } from "../lib/time_format.ts";
 
 export interface HeartbeatSweep extends ResultSinks {
   /** Period of a monitor without its own interval, in seconds. */
@@ -39,10 +40,13 @@ export async function sweepMissedHeartbeats(sweep: HeartbeatSweep, now = new Dat
                 due.period::int as period, floor(extract(epoch from due.deadline))::bigint as due`;
     const results = rows.map((row) => {
       const last = row.last_heartbeat_at ? new Date(row.last_heartbeat_at) : null;
-      const since = last ? `since ${last.toISOString().replace(/\.\d+Z$/, "Z")}` : "yet";
-      const grace = row.heartbeat_grace_seconds ? ` + ${row.heartbeat_grace_seconds} s grace` : "";
+      // Words without a clock time: the message is read in every viewer's time zone.
+      const since = last ? `for ${formatLongDuration(now.getTime() - last.getTime())}` : "yet";
+      const grace = row.heartbeat_grace_seconds
+        ? ` + ${formatInterval(row.heartbeat_grace_seconds)} grace`
+        : "";
       return heartbeatRow(row.id, row.regions[0], Number(row.due), {
-        message: `no heartbeat ${since} (expected every ${row.period} s${grace})`,
+        message: `no heartbeat ${since} (expected every ${formatInterval(row.period)}${grace})`,
       });
     });
     await storeHeartbeatResults(sweep, results);

@@ -1,6 +1,6 @@
 /** Times as the pages write them: each in the zone asked for, however the calls interleave. */
 import assert from "node:assert/strict";
-import { formatDate, formatDateTime } from "../lib/time_format.ts";
+import { formatDate, formatDateTime, formatInterval } from "../lib/time_format.ts";
 
 Deno.test("times are written in the zone asked for, call after call", () => {
   const at = Date.UTC(2026, 11, 1, 20, 31);
@@ -11,4 +11,11 @@ Deno.test("times are written in the zone asked for, call after call", () => {
     assert.equal(formatDate(at, "America/New_York"), "1 Dec 2026");
     assert.equal(formatDateTime(at + 60_000, "UTC"), "1 Dec 2026, 20:32 UTC");
   }
+});
+
+Deno.test("a period set in seconds is written exactly, never rounded to a larger unit", () => {
+  assert.deepEqual(
+    [30, 90, 300, 3_600, 5_400, 86_400].map(formatInterval),
+    ["30 s", "90 s", "5 min", "1 h", "90 min", "1 d"],
+  );
 });

@@ -52,7 +52,7 @@ Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is
     assert.equal(missed.outcome, "down");
     assert.equal(missed.region, "ams");
     assert.equal(missed.errorKind, "heartbeat");
-    assert.equal(missed.errorMessage, "no heartbeat yet (expected every 3600 s + 600 s grace)");
+    assert.equal(missed.errorMessage, "no heartbeat yet (expected every 1 h + 10 min grace)");
 
     // The live status the dashboard and status pages read says down too.
     const live = await server.bed.redis.hget(server.bed.keys.liveStatus(monitor.id), "ams");
@@ -78,6 +78,13 @@ Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is
       select extract(epoch from next_check_at - last_heartbeat_at)::int as seconds
       from websites where id = ${monitor.id}`;
     assert.equal(row.seconds, 4_200);
+    // Silent again: the miss says for how long, in words that need no time zone.
+    assert.equal(await sweep(new Date(Date.now() + 75.5 * 60_000)), 1);
+    const [again] = (await api.website.checks.query({ id: monitor.id })).checks;
+    assert.equal(
+      again.errorMessage,
+      "no heartbeat for 1 h 15 min (expected every 1 h + 10 min grace)",
+    );
 
     // A heartbeat has no URL and no HTTP settings.
     assert.match(

@@ -225,6 +225,23 @@ Deno.test({
       assert.ok(drawn > 20, `the checks are drawn (${drawn} pixels)`);
       assert.equal(await page.getByRole("link", { name: "Show the figures" }).count(), 0);
 
+      // A heartbeat's address is copied with one click, for the job's configuration.
+      const beat = await owner.api.website.create.mutate({ type: "heartbeat", name: "Backup" });
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+        origin: server.url,
+      });
+      await page.goto(`${server.url}/app/monitors/${beat.id}`);
+      await page.getByText("Waiting for the first beat.").waitFor();
+      assert.match((await page.locator('[data-region="ams"]').textContent())!, /no beats yet/);
+      await page.getByRole("button", { name: "Copy heartbeat address" }).click();
+      await page.getByText("Copied").waitFor();
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(copied, beat.heartbeat!.pingUrl);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.screenshot({ path: shot(`monitor-heartbeat-${width}.png`), fullPage: true });
+      }
+
       assert.deepEqual(problems, []);
     } finally {
       await closeBrowser(browser);

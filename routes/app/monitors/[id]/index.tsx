@@ -8,7 +8,7 @@ import { HttpError, page } from "../../../../fresh/mod.ts";
 import { define, type SignedInState } from "../../../../web/define.ts";
 import { pageError } from "../../../../web/page_errors.ts";
 import { log } from "../../../../lib/logger.ts";
-import { formatDuration } from "../../../../lib/time_format.ts";
+import { formatDuration, formatInterval } from "../../../../lib/time_format.ts";
 import {
   getWebsite,
   idInput,
@@ -32,6 +32,7 @@ import MonitorStatus, { type RegionView } from "../../../../islands/MonitorStatu
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import ResponseChart from "../../../../islands/ResponseChart.tsx";
 import FirstChecksNotice from "../../../../islands/FirstChecksNotice.tsx";
+import CopyButton from "../../../../islands/CopyButton.tsx";
 import { type IncidentPage, listIncidents } from "../../../../services/incidents/mod.ts";
 import { IncidentList } from "../../../../components/incidents/incident_list.tsx";
 import { type WebsiteTimings, websiteTimings } from "../../../../services/websites/timings.ts";
@@ -214,12 +215,17 @@ export default define.page<typeof handler>(({ data, url }) => {
       )}
       {website.heartbeat && (
         <Notice kind="info" class="mb-4">
-          Have your job call{" "}
-          <code class="break-all font-mono" data-ping-url>{website.heartbeat.pingUrl}</code>{" "}
-          (GET or POST) at least every {interval(website.intervalSeconds)}
-          {website.heartbeat.graceSeconds
-            ? ` (plus ${interval(website.heartbeat.graceSeconds)} of grace)`
-            : ""}. Keep the address secret: anyone who has it can report a beat.
+          <p>
+            Have your job call this address (GET or POST) at least every{" "}
+            {formatInterval(website.intervalSeconds)}
+            {website.heartbeat.graceSeconds
+              ? ` (plus ${formatInterval(website.heartbeat.graceSeconds)} of grace)`
+              : ""}. Keep it secret: anyone who has it can report a beat.
+          </p>
+          <p class="mt-2 flex flex-wrap items-center gap-3">
+            <code class="break-all font-mono" data-ping-url>{website.heartbeat.pingUrl}</code>
+            <CopyButton text={website.heartbeat.pingUrl} label="heartbeat address" />
+          </p>
         </Notice>
       )}
 
@@ -364,7 +370,7 @@ export default define.page<typeof handler>(({ data, url }) => {
                   ? "Checks are paused: resume the monitor to run them."
                   : !timed
                   ? "Each beat your job sends, and each one it misses, appears here as it happens."
-                  : `Checks run every ${interval(website.intervalSeconds)} from ${
+                  : `Checks run every ${formatInterval(website.intervalSeconds)} from ${
                     website.regions.join(", ")
                   }. New checks appear here as they run; reload the page if they do not.`}
               />
@@ -398,10 +404,6 @@ function quorumWords(website: Website): string {
   if (website.quorum === "any") return "any of its regions fails";
   return website.quorum === "all" ? "all its regions fail" : "at least half of its regions fail";
 }
-
-/** "3 min", but "90 s" where whole minutes would round. */
-const interval = (seconds: number) =>
-  seconds % 60 === 0 ? formatDuration(seconds * 1000) : `${seconds} s`;
 
 function bucketWords(ms: number): string {
   const minutes = ms / 60_000;
