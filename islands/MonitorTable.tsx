@@ -11,6 +11,7 @@ import { overallState, regionState } from "../lib/live_status.ts";
 import { countedAs } from "../lib/monitor_status.ts";
 import { formatDateTime, formatMs, formatRelative } from "../lib/time_format.ts";
 import { formatUptime } from "../lib/uptime.ts";
+import { errorKindWords } from "../lib/http_client/failures.ts";
 import { type DisplayStatus, STATUS_LABEL, StatusBadge, StatusDot } from "../components/status.tsx";
 import { FOCUS, INPUT, LINK } from "../components/ui.tsx";
 import type {
@@ -353,7 +354,7 @@ function Strip(props: { recent: RecentCheck[]; zone: string | undefined; timed: 
             check.outcome === "up" ? "Up" : "Down"
           } · ${
             check.outcome === "down"
-              ? check.errorKind || `HTTP ${check.httpStatus}`
+              ? check.errorKind ? errorKindWords(check.errorKind) : `HTTP ${check.httpStatus}`
               : props.timed
               ? formatMs(check.responseMs)
               : "beat"

@@ -9,6 +9,7 @@ import type { Check } from "../services/websites/checks.ts";
 import { StatusBadge } from "../components/status.tsx";
 import { Time } from "../components/time.tsx";
 import { formatMs } from "../lib/time_format.ts";
+import { errorKindWords } from "../lib/http_client/failures.ts";
 
 // Live results carry no timing breakdown; the stored check does.
 type Row = Omit<Check, "timings"> & { timings?: Check["timings"]; live?: boolean };
@@ -74,8 +75,13 @@ export default function RecentChecks(props: {
                   }`}
                 />
                 <div class="mt-1 max-w-[11rem] sm:hidden">
-                  {timed && <span class="tabular-nums">{formatMs(row.responseMs)}</span>}
-                  <CheckError row={row} />
+                  {timed && (
+                    <span class="block tabular-nums">
+                      <span class="sr-only">Response</span>
+                      {formatMs(row.responseMs)}
+                    </span>
+                  )}
+                  <CheckError row={row} wrap />
                 </div>
               </td>
               {timed && (
@@ -96,16 +102,19 @@ export default function RecentChecks(props: {
   );
 }
 
-/** The kind of a failed check and its message, cut to one line (the whole in its title). */
-function CheckError({ row }: { row: Row }) {
+/**
+ * The kind of a failed check and its message: in a column, cut to one line (the whole in
+ * its title); under the status on a phone, where no pointer shows a title, wrapped.
+ */
+function CheckError({ row, wrap }: { row: Row; wrap?: boolean }) {
   if (!row.errorKind) return null;
   return (
     <>
-      <span class="block font-medium">{row.errorKind}</span>
+      <span class="block font-medium">{errorKindWords(row.errorKind)}</span>
       {row.errorMessage && (
         <span
-          class="block truncate text-slate-600 dark:text-slate-400"
-          title={row.errorMessage}
+          class={`block text-slate-600 dark:text-slate-400 ${wrap ? "break-words" : "truncate"}`}
+          title={wrap ? undefined : row.errorMessage}
         >
           {row.errorMessage}
         </span>

@@ -7,6 +7,7 @@ import type { ComponentChildren } from "preact";
 import type { Incident } from "../../services/incidents/store.ts";
 import { formatDateTime, formatLongDuration } from "../../lib/time_format.ts";
 import { Time } from "../time.tsx";
+import { errorKindWords } from "../../lib/http_client/failures.ts";
 import { Button, LINK } from "../ui.tsx";
 
 interface Props {
@@ -183,5 +184,6 @@ function Regions(props: { incident: Incident }) {
 function causeText(incident: Incident): string {
   const { errorKind, errorMessage, httpStatus } = incident.cause;
   const status = httpStatus ? `HTTP ${httpStatus}` : "";
-  return [errorKind, errorMessage || status].filter(Boolean).join(": ") || "Failed check";
+  return [errorKind && errorKindWords(errorKind), errorMessage || status].filter(Boolean)
+    .join(": ") || "Failed check";
 }

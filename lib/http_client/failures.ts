@@ -17,6 +17,29 @@ export type ErrorKind =
   | "redirects"
   | "invalid";
 
+/**
+ * What each kind of failure is called on the pages (a missed heartbeat included). Imports
+ * nothing, so islands can bundle it.
+ */
+const KIND_WORDS: Record<string, string> = {
+  timeout: "Timed out",
+  dns: "DNS lookup failed",
+  refused: "Connection refused",
+  tls: "TLS failed",
+  status: "Unexpected status",
+  keyword: "Keyword check failed",
+  blocked: "Address not allowed",
+  connection: "Connection failed",
+  redirects: "Too many redirects",
+  invalid: "Invalid response",
+  heartbeat: "Missed heartbeat",
+} satisfies Record<ErrorKind, string> & Record<string, string>;
+
+/** "Unexpected status" for "status"; a kind it does not know, as it is. */
+export function errorKindWords(kind: string): string {
+  return KIND_WORDS[kind] ?? kind;
+}
+
 const maxMessageLength = 300;
 
 /** A failure whose kind is already known; thrown inside the check, never out of it. */

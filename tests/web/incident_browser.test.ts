@@ -53,7 +53,7 @@ Deno.test({
         30_000,
         "the incident on the monitor page",
       );
-      assert.match(await incidents.innerText(), /status: expected 2xx or 3xx, got 503/);
+      assert.match(await incidents.innerText(), /Unexpected status: expected 2xx or 3xx, got 503/);
       await screenshots(page, "incident-monitor-ongoing");
 
       await page.getByRole("link", { name: "Incidents", exact: true }).click();

@@ -66,7 +66,9 @@ Deno.test("incident pages work as plain HTML and forms", async (t) => {
         assert.ok(!html.includes("<script>"));
         assert.match(html, /Ongoing/);
         assert.match(text(html), /local \(1 of 1\)/);
-        assert.ok(html.includes("status: expected 2xx or 3xx, got 502 &lt;b>Bad Gateway"));
+        assert.ok(
+          html.includes("Unexpected status: expected 2xx or 3xx, got 502 &lt;b>Bad Gateway"),
+        );
         assert.match(
           html,
           new RegExp(`<form method="post" action="/app/incidents/${incident.id}/acknowledge"`),
@@ -177,7 +179,7 @@ Deno.test("incident pages work as plain HTML and forms", async (t) => {
       );
       await saved.body?.cancel();
       assert.equal(saved.status, 303);
-      const id = /([0-9a-f-]{36})$/.exec(saved.headers.get("location") ?? "")![1];
+      const id = /([0-9a-f-]{36})\?notice=created$/.exec(saved.headers.get("location") ?? "")![1];
       const [row] = await server.services.sql`select confirmations, quorum from websites
         where id = ${id}`;
       assert.deepEqual({ ...row }, { confirmations: 3, quorum: "all" });

@@ -124,7 +124,7 @@ Deno.test({
       assert.equal(await page.locator("tbody[data-checks] tr").count(), before + 1);
       const top = await page.locator("tbody[data-checks] tr").first().textContent();
       assert.match(top!, /iad/);
-      assert.match(top!, /timeout/);
+      assert.match(top!, /Timed out/);
       assert.match(top!, /no answer within 10000 ms/, "a live row says what went wrong");
       await page.waitForFunction(() =>
         document.querySelector("[data-announcement]")?.textContent ===
