@@ -78,6 +78,12 @@ export default function MonitorForm(props: Props) {
   const [headers, setHeaders] = useState(
     props.values.headers.length ? props.values.headers : [{ name: "", value: "" }],
   );
+  // A row added or removed moves focus to a name field, not back to the page's start.
+  const focusAfterRender = useRef<string | null>(null);
+  useEffect(() => {
+    if (focusAfterRender.current) document.getElementById(focusAfterRender.current)?.focus();
+    focusAfterRender.current = null;
+  }, [headers]);
   const [interval, chooseInterval] = useState(props.values.interval);
   const [errors, setErrors] = useState<Record<string, string | null>>(props.errors);
   // Controlled fields: a re-render (a row added, an error shown) keeps what was typed.
@@ -415,6 +421,9 @@ export default function MonitorForm(props: Props) {
                     aria-label={`Remove header ${index + 1}`}
                     onClick={(e) => {
                       e.preventDefault();
+                      focusAfterRender.current = `header-name-${
+                        Math.max(0, Math.min(index, headers.length - 2))
+                      }`;
                       setHeaders((h) =>
                         h.length > 1 ? h.filter((_, i) => i !== index) : [{ name: "", value: "" }]
                       );
@@ -434,6 +443,7 @@ export default function MonitorForm(props: Props) {
               class={buttonClass("secondary")}
               onClick={(e) => {
                 e.preventDefault();
+                focusAfterRender.current = `header-name-${headers.length}`;
                 setHeaders((h) => [...h, { name: "", value: "" }]);
               }}
             >

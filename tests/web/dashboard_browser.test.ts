@@ -78,6 +78,12 @@ Deno.test({
       );
       await type.selectOption("http");
       assert.ok(await shown("Keyword"));
+      // Adding or removing a header row leaves the keyboard in the rows, not at the top.
+      const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
+      await page.getByRole("button", { name: "Add header" }).click();
+      assert.equal(await focused(), "header-name-1");
+      await page.getByRole("button", { name: "Remove header 2" }).click();
+      assert.equal(await focused(), "header-name-0");
       await add("<img src=x onerror=alert(1)>", down.url);
 
       // The third one with the keyboard alone: the URL field has focus when the page opens.
