@@ -97,7 +97,7 @@ export function IncidentList(props: Props) {
               <dt class="text-slate-600 dark:text-slate-400">Cause</dt>
               <dd class="break-words">{causeText(incident)}</dd>
             </dl>
-            <Acknowledgement incident={incident} back={props.back} />
+            <Acknowledgement incident={incident} back={props.back} labelled />
           </li>
         ))}
       </ul>
@@ -129,13 +129,20 @@ function Resolved(props: { incident: Incident; back: string }) {
   return <Time at={incident.resolvedAt} />;
 }
 
-/** Who acknowledged it, or the button while it is ongoing; `none` once resolved unacknowledged. */
-function Acknowledgement(props: { incident: Incident; back: string; none?: ComponentChildren }) {
+/**
+ * Who acknowledged it, or the button while it is ongoing; `none` once resolved
+ * unacknowledged. `labelled` where no column heading says what "By …" means.
+ */
+function Acknowledgement(
+  props: { incident: Incident; back: string; none?: ComponentChildren; labelled?: boolean },
+) {
   const { incident } = props;
   if (incident.acknowledgedAt !== null) {
     return (
       <span class="text-slate-700 dark:text-slate-300">
-        By {incident.acknowledgedBy ?? "a deleted user"}, <Time at={incident.acknowledgedAt} />
+        {props.labelled ? "Acknowledged by" : "By"} {incident.acknowledgedBy ?? "a deleted user"},
+        {" "}
+        <Time at={incident.acknowledgedAt} />
       </span>
     );
   }

@@ -106,7 +106,8 @@ Deno.test("incident pages work as plain HTML and forms", async (t) => {
       assert.equal(res.status, 303);
       assert.equal(res.headers.get("location"), `/app/monitors/${site.id}#incidents`);
       const { html } = await get("/app/incidents");
-      assert.ok(html.includes(`By ${owner.email}`));
+      assert.ok(html.includes(`By ${owner.email}`), "under the table's Acknowledged heading");
+      assert.ok(html.includes(`Acknowledged by ${owner.email}`), "on a card, which has none");
       assert.doesNotMatch(html, />Acknowledge<\/button>/);
       // A foreign `next` does not lead off the site.
       const away = await owner.fetch(
