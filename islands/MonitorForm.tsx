@@ -643,14 +643,15 @@ export default function MonitorForm(props: Props) {
             {props.channels.length === 0
               ? (
                 <p class="text-slate-600 dark:text-slate-400">
-                  No alert channels yet.{" "}
+                  No alert channels yet. {/* A new tab: leaving would lose what is typed here. */}
                   <a
-                    href="/app/notifications"
+                    href="/app/notifications#add-heading"
+                    target="_blank"
+                    rel="noopener"
                     class="font-medium text-sky-700 underline dark:text-sky-400"
                   >
-                    Add one
-                  </a>{" "}
-                  to be told when this monitor goes down.
+                    Add one (opens in a new tab)
+                  </a>; with “Every channel” chosen, this monitor's alerts go to it.
                 </p>
               )
               : (
