@@ -12,3 +12,9 @@ export function pageError(error: unknown): unknown {
   if (error.code === "BAD_REQUEST") return new HttpError(400, error.message);
   return error;
 }
+
+/** The `_error` page's heading, and its tab title: the layout renders before the page. */
+export function errorHeading(error: unknown): string {
+  const status = error instanceof HttpError ? error.status : 500;
+  return status === 404 ? "Page not found" : "Something went wrong";
+}

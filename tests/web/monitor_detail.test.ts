@@ -153,15 +153,23 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
         const res = await client.fetch(`${server.url}${url}`, { redirect: "manual" });
         const text = await res.text();
         assert.equal(res.status, 404, url);
-        assert.match(text, /Page not found/);
+        assert.match(text, /<title>Page not found · Uptime<\/title>/);
+        assert.match(text, /<h1[^>]*>Page not found<\/h1>/);
+        // Still inside the dashboard: its navigation leads on.
+        assert.match(text, /<nav aria-label="Main"/);
         assert.ok(!text.includes("onerror"), "nothing of the monitor leaks");
       }
+      const nowhere = await owner.fetch(`${server.url}/app/no-such-section`);
+      assert.equal(nowhere.status, 404);
+      assert.match(await nowhere.text(), /<nav aria-label="Main"/);
     });
 
     await t.step("a bad range or cursor is a 400 that says what is wrong", async () => {
       const range = await get(`${path}?range=1y`);
       assert.equal(range.status, 400);
-      assert.match(await range.text(), /range: expected one of 24h, 7d, 30d, 90d/);
+      const said = await range.text();
+      assert.match(said, /range: expected one of 24h, 7d, 30d, 90d/);
+      assert.match(said, /<title>Something went wrong · Uptime<\/title>/, "not the monitor's name");
       const cursor = await get(`${path}?cursor=nonsense`);
       assert.equal(cursor.status, 400);
       assert.match(await cursor.text(), /cursor: not a valid cursor/);
