@@ -12,10 +12,13 @@ import { notFound } from "../errors.ts";
 import { monitorColumns } from "../websites/monitor_columns.ts";
 import { currentStatuses, type PublicRegion } from "./current_status.ts";
 import { dailyUptime } from "../uptime/daily_uptime.ts";
-import { BAR_DAYS, type DailyBar, DAY_MS } from "../../lib/uptime.ts";
+import { BAR_DAYS, type DailyBar, DAY_MS, windowUptime } from "../../lib/uptime.ts";
 import { publicIncidents } from "../incidents/public.ts";
 import { type MonitorStatus, type PageStatus, pageStatus } from "../../lib/page_status.ts";
 import { TtlCache } from "../../lib/ttl_cache.ts";
+
+/** The days of bars a narrow screen shows. */
+export const NARROW_DAYS = 30;
 
 export interface PublicMonitor {
   /** The website id, so live updates (WebSocket) can find their row; grants nothing. */
@@ -30,6 +33,8 @@ export interface PublicMonitor {
   intervalMs: number;
   /** Percent over the 90 days of bars; null without any check. */
   uptime90d: number | null;
+  /** Over the last 30 bars, the ones a phone shows; null without any check there. */
+  uptime30d: number | null;
   bars: DailyBar[];
 }
 
@@ -140,6 +145,7 @@ export async function computePublicStatusPage(
       regions: current.regions,
       intervalMs: entry.intervalMs,
       uptime90d: summary.uptime,
+      uptime30d: windowUptime(summary.bars.slice(-NARROW_DAYS)),
       bars: summary.bars,
     };
   });

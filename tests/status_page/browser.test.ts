@@ -134,6 +134,7 @@ Deno.test({
         fullPage: true,
       });
 
+      const uptimeShown = new Map<number, number>();
       for (const [width, scheme] of [[1280, "dark"], [390, "light"], [390, "dark"]] as const) {
         const shot = await browser.newContext({
           viewport: { width, height: 900 },
@@ -145,12 +146,21 @@ Deno.test({
           document.documentElement.scrollWidth > document.documentElement.clientWidth
         );
         assert.equal(overflow, false, `no horizontal overflow at ${width}px`);
+        // A phone shows 30 days of bars, and the uptime of those 30 days beside them.
+        const labels = await p.locator(`[data-monitor="${ids[1]}"] [data-bar-labels]`).innerText();
+        const days = width === 390 ? 30 : 90;
+        const said = new RegExp(`^${days} days ago\\s+([\\d.]+)% uptime \\(${days} days\\)`)
+          .exec(labels);
+        assert.ok(said, labels);
+        uptimeShown.set(days, Number(said[1]));
         await p.screenshot({
           path: `.data/screenshots/status-${width}-${scheme}.png`,
           fullPage: true,
         });
         await shot.close();
       }
+      // Website's one bad moment, 25 days ago, weighs more in 30 days than in 90.
+      assert.ok(uptimeShown.get(30)! < uptimeShown.get(90)!, JSON.stringify([...uptimeShown]));
       assert.deepEqual(dialogs, [], "the title never ran as script");
       assert.deepEqual(problems, []);
     } finally {

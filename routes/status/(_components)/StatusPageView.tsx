@@ -4,6 +4,7 @@
  * each monitor's status live.
  */
 import {
+  NARROW_DAYS,
   type PublicMonitor,
   type PublicStatusPage,
   statusHeading,
@@ -22,7 +23,6 @@ export interface StatusPageViewProps {
 }
 
 /** Bars shown on narrow screens: the last 30 days. */
-const NARROW_DAYS = 30;
 
 export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
   const description = `${PAGE_STATUS_TEXT[page.overall]}: live status and 90-day uptime of ${
@@ -170,13 +170,21 @@ function MonitorRow({ monitor }: { monitor: PublicMonitor }) {
           />
         ))}
       </div>
-      <div class="mt-1 flex justify-between text-xs text-slate-600 dark:text-slate-400">
+      <div
+        class="mt-1 flex justify-between text-xs text-slate-600 dark:text-slate-400"
+        data-bar-labels
+      >
         <span class="hidden sm:inline">90 days ago</span>
         <span class="sm:hidden">{NARROW_DAYS} days ago</span>
-        <span>
+        <span class="hidden sm:inline">
           {monitor.uptime90d === null
             ? "No checks yet"
             : `${formatUptime(monitor.uptime90d)} uptime (90 days)`}
+        </span>
+        <span class="sm:hidden">
+          {monitor.uptime30d === null
+            ? "No checks yet"
+            : `${formatUptime(monitor.uptime30d)} uptime (${NARROW_DAYS} days)`}
         </span>
         <span>Today</span>
       </div>
