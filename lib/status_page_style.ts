@@ -36,6 +36,16 @@ export const BADGE_FILL: Record<MonitorStatus | PageStatus, string> = {
 
 export { MONITOR_STATUS_TEXT, PAGE_STATUS_TEXT };
 
+/**
+ * The page's icon: a dot in the colour of its status, inline, so a tab shows at a glance
+ * how things are and a custom domain needs no icon file of its own.
+ */
+export function statusFavicon(status: PageStatus): string {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">` +
+    `<circle cx="8" cy="8" r="7" fill="${BADGE_FILL[status]}"/></svg>`;
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
+}
+
 /** A day's bar: green when (nearly) always up, amber for a bad day, red for a very bad one. */
 export function barClass(uptime: number | null): string {
   if (uptime === null) return "bg-slate-200 dark:bg-slate-700";

@@ -316,6 +316,7 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
       "name",
       "regions",
       "status",
+      "uptime30d",
       "uptime90d",
       "url",
     ]);

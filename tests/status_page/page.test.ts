@@ -176,6 +176,8 @@ Deno.test("a region that stops reporting shows no data after three intervals", a
     assert.match(silent, /data-status="nodata"/);
     assert.match(silent, /No data yet/);
     assert.doesNotMatch(silent, /All systems operational/);
+    // The tab's icon is a dot of the page's colour: grey (#64748b) for no data.
+    assert.match(silent, /<link rel="icon" href="data:image\/svg\+xml,[^"]*%2364748b[^"]*"/);
   } finally {
     await server.close();
   }

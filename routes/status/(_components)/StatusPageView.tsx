@@ -12,7 +12,12 @@ import {
 import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
 import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
 import { formatUptime } from "../../../lib/uptime.ts";
-import { barClass, formatUtc, PAGE_STATUS_TEXT } from "../../../lib/status_page_style.ts";
+import {
+  barClass,
+  formatUtc,
+  PAGE_STATUS_TEXT,
+  statusFavicon,
+} from "../../../lib/status_page_style.ts";
 
 export interface StatusPageViewProps {
   page: PublicStatusPage;
@@ -41,6 +46,7 @@ export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
         <meta property="og:description" content={description} />
         <meta property="og:url" content={pageUrl} />
         <meta name="twitter:card" content="summary" />
+        <link rel="icon" href={statusFavicon(page.overall)} type="image/svg+xml" />
         <link
           rel="alternate"
           type="application/atom+xml"
@@ -200,6 +206,7 @@ export function StatusPageNotFound() {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Status page not found</title>
+        <link rel="icon" href={statusFavicon("nodata")} type="image/svg+xml" />
       </head>
       <body class="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-100">
         <main class="mx-auto max-w-lg px-6 py-24 text-center">
