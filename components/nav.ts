@@ -7,14 +7,11 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/app/account", label: "Account" },
 ];
 
-/** The section a path belongs to: the longest nav prefix. */
-export function activeSection(pathname: string): string {
-  let best = "/app";
-  for (const { href } of NAV_ITEMS) {
-    if ((pathname === href || pathname.startsWith(`${href}/`)) && href.length > best.length) {
-      best = href;
-    }
-  }
-  if (best === "/app" && pathname.startsWith("/app/monitors")) return "/app";
-  return best;
+/** The section a path belongs to; none for a path of no section (a 404 page). */
+export function activeSection(pathname: string): string | null {
+  if (pathname === "/app" || pathname.startsWith("/app/monitors")) return "/app";
+  // Every dashboard path starts with "/app": the other sections are looked at alone.
+  return NAV_ITEMS.find(({ href }) =>
+    href !== "/app" && (pathname === href || pathname.startsWith(`${href}/`))
+  )?.href ?? null;
 }

@@ -274,7 +274,7 @@ function MonitorRowView(
       <td class="max-w-[16rem] px-4 py-3">
         <a
           href={`/app/monitors/${row.id}`}
-          class={`${LINK} block break-words sm:truncate`}
+          class={`${LINK} block [overflow-wrap:anywhere] sm:truncate`}
           {
             // When the table is first drawn, for browsers that report it (Element Timing).
             ...(first ? { elementtiming: "monitors-first-row" } : {})
@@ -282,7 +282,7 @@ function MonitorRowView(
         >
           {row.name}
         </a>
-        <span class="block break-all text-xs text-slate-600 dark:text-slate-400 sm:truncate">
+        <span class="block text-xs text-slate-600 [overflow-wrap:anywhere] dark:text-slate-400 sm:truncate">
           {row.target}
         </span>
       </td>

@@ -64,10 +64,13 @@ export function describeChart(data: ChartData): string[] {
       continue;
     }
     const sorted = [...known].sort((a, b) => a - b);
+    const [low, high] = [formatMs(sorted[0]), formatMs(sorted.at(-1))];
     lines.push(
-      `${region}: median response between ${formatMs(sorted[0])} and ${
-        formatMs(sorted.at(-1))
-      }, typically ${formatMs(sorted[Math.floor(sorted.length / 2)])}`,
+      low === high
+        ? `${region}: median response ${low}`
+        : `${region}: median response between ${low} and ${high}, typically ${
+          formatMs(sorted[Math.floor(sorted.length / 2)])
+        }`,
     );
   }
   if (!data.down.length) lines.push("No failed checks in this range.");

@@ -161,7 +161,9 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
       }
       const nowhere = await owner.fetch(`${server.url}/app/no-such-section`);
       assert.equal(nowhere.status, 404);
-      assert.match(await nowhere.text(), /<nav aria-label="Main"/);
+      const lost = await nowhere.text();
+      assert.match(lost, /<nav aria-label="Main"/);
+      assert.doesNotMatch(lost, /aria-current="page"/, "no section claims a page of none");
     });
 
     await t.step("a bad range or cursor is a 400 that says what is wrong", async () => {

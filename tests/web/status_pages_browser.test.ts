@@ -98,6 +98,14 @@ Deno.test({
         url: "https://long.example.com/",
         name: "W".repeat(100),
       });
+      // The monitors table fits a phone with that name too: it wraps anywhere.
+      await page.goto(`${server.url}/app`);
+      await page.setViewportSize({ width: 390, height: 844 });
+      const wider = await page.locator("table#monitors").evaluate((el) =>
+        el.scrollWidth - el.parentElement!.clientWidth
+      );
+      assert.ok(wider <= 0, `the monitors table is ${wider} px wider than its card`);
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       // Create: a form error first (reserved slug), at its field.
       await page.goto(`${server.url}/app/status-pages`);
