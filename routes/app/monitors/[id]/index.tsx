@@ -8,7 +8,7 @@ import { HttpError, page } from "../../../../fresh/mod.ts";
 import { define, type SignedInState } from "../../../../web/define.ts";
 import { pageError } from "../../../../web/page_errors.ts";
 import { log } from "../../../../lib/logger.ts";
-import { formatDuration, formatInterval } from "../../../../lib/time_format.ts";
+import { formatInterval } from "../../../../lib/time_format.ts";
 import {
   getWebsite,
   idInput,
