@@ -15,19 +15,19 @@
 import type postgres from "postgres";
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
 import { literal, sql as chSql } from "../../db/clickhouse/sql.ts";
-import { type CertificateEvent, certificateEventSchema } from "../../lib/incident_event.ts";
+import type { CertificateEvent } from "../../lib/incident_event.ts";
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
-import { relayIncidentEvents } from "../incidents/evaluation/event_relay.ts";
+import { insertIntoOutbox, relayIncidentEvents } from "../incidents/evaluation/event_relay.ts";
 import { hostnameOf } from "../incidents/store.ts";
 import { DEFAULT_CERT_EXPIRY_WARN_DAYS, MAX_CERT_EXPIRY_WARN_DAYS } from "../websites/schemas.ts";
+import { DAY_MS } from "../../lib/uptime.ts";
 
 export const SWEEP_EVERY_MS = 10 * 60_000;
 /** The checks since the previous sweep, and late results: a monitor is seen once a check. */
 const LOOK_BACK_MS = SWEEP_EVERY_MS + 5 * 60_000;
 /** Expiry days this close are one certificate (days left are whole, counted per check). */
 const SAME_CERTIFICATE_DAYS = 2;
-const DAY_MS = 86_400_000;
 
 export interface CertificateSweep {
   sql: postgres.Sql;
@@ -77,26 +77,18 @@ export async function alertExpiringCertificates(
           set expires_on = excluded.expires_on, alerted_at = excluded.alerted_at
       )
       select id, owner_id, name, url, days, expires_on::text as expires_on from due`;
-    const events = due.map((row): CertificateEvent =>
-      certificateEventSchema.parse({
-        id: `cert:${row.id}:${row.expires_on}`,
-        type: "certificate",
-        websiteId: row.id,
-        ownerId: row.owner_id,
-        websiteName: (row.name ?? hostnameOf(row.url)).slice(0, 200),
-        url: row.url,
-        daysLeft: row.days,
-        expiresAt: Date.parse(`${row.expires_on}T00:00:00Z`),
-        at: now,
-      })
-    );
-    if (events.length) {
-      await tx`insert into incident_outbox (id, event)
-        select id, event from jsonb_to_recordset(${
-        JSON.stringify(events.map((event) => ({ id: event.id, event })))
-      }::jsonb) as r(id text, event jsonb)
-        on conflict (id) do nothing`;
-    }
+    const events = due.map((row): CertificateEvent => ({
+      id: `cert:${row.id}:${row.expires_on}`,
+      type: "certificate",
+      websiteId: row.id,
+      ownerId: row.owner_id,
+      websiteName: (row.name ?? hostnameOf(row.url)).slice(0, 200),
+      url: row.url,
+      daysLeft: row.days,
+      expiresAt: Date.parse(`${row.expires_on}T00:00:00Z`),
+      at: now,
+    }));
+    await insertIntoOutbox(tx, events);
     return events;
   });
   if (events.length) await relayIncidentEvents(sweep.sql, sweep.redis, sweep.keys);

@@ -6,10 +6,11 @@
  * regions fail `confirmations` checks in a row again. Resolving one that is already
  * resolved changes nothing (a double click, or a form posted twice).
  */
-import { incidentEventId, incidentEventSchema } from "../../lib/incident_event.ts";
+import { type IncidentEvent, incidentEventId } from "../../lib/incident_event.ts";
 import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { lockMonitor } from "./evaluation/evaluate.ts";
+import { insertIntoOutbox } from "./evaluation/event_relay.ts";
 import { hostnameOf, type Incident, ownedIncident } from "./store.ts";
 
 export async function resolveIncident(
@@ -41,7 +42,7 @@ export async function resolveIncident(
         streak_http_status = null
       where website_id = ${owned.website_id}`;
     const resolvedAt: number = resolved.resolved_at;
-    const event = incidentEventSchema.parse({
+    const event: IncidentEvent = {
       id: incidentEventId(id, "resolved"),
       type: "resolved",
       incidentId: id,
@@ -60,9 +61,8 @@ export async function resolveIncident(
       resolvedAt,
       resolvedBy: owned.email,
       at: resolvedAt,
-    });
-    await tx`insert into incident_outbox (id, event)
-      values (${event.id}, ${JSON.stringify(event)}::jsonb) on conflict (id) do nothing`;
+    };
+    await insertIntoOutbox(tx, [event]);
   });
   return await ownedIncident(services.sql, actor, id);
 }

@@ -13,13 +13,10 @@
  * (`region_states.last_slot`).
  */
 import type postgres from "postgres";
-import {
-  type IncidentEvent,
-  incidentEventId,
-  incidentEventSchema,
-} from "../../../lib/incident_event.ts";
+import { type IncidentEvent, incidentEventId } from "../../../lib/incident_event.ts";
 import type { CheckRow } from "../../../db/clickhouse/check_row.ts";
 import { applySettled } from "./settled.ts";
+import { insertIntoOutbox } from "./event_relay.ts";
 import {
   type CheckResult,
   evaluateMonitor,
@@ -149,7 +146,7 @@ async function evaluateInTransaction(sql: postgres.Sql, rows: CheckRow[]): Promi
       ...saveRegionStates(tx, changedStates),
       updateIncidents(tx, updates),
       insertIncidents(tx, inserts),
-      insertEvents(tx, events),
+      insertIntoOutbox(tx, events),
     ];
     await Promise.all(writes.flatMap((write) => write ? [write.execute()] : []));
     return events.length;
@@ -171,15 +168,6 @@ function updateIncidents(
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       as u(id uuid, regions jsonb, resolved_at timestamptz)
     where i.id = u.id`;
-}
-
-function insertEvents(tx: postgres.TransactionSql, events: IncidentEvent[]): Statement | null {
-  if (!events.length) return null;
-  const values = events.map((e) => ({ id: e.id, event: incidentEventSchema.parse(e) }));
-  return tx`insert into incident_outbox (id, event)
-    select id, event from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
-      as r(id text, event jsonb)
-    on conflict (id) do nothing`;
 }
 
 function insertIncidents(

@@ -1,5 +1,6 @@
 /**
- * Moves incident events from the Postgres outbox to the Redis stream the notification
+ * The outbox of events for the notification dispatcher: written in the transaction that
+ * decided the event ({@link insertIntoOutbox}), then moved to the Redis stream the
  * dispatcher reads. A row leaves the outbox only after its entry is on the stream, so a
  * crash anywhere in between sends it on the next run (at least once); a Redis marker per
  * event id, set atomically with the XADD, keeps that retry from adding it a second time.
@@ -9,6 +10,7 @@ import type postgres from "postgres";
 import type { Redis } from "../../../lib/redis.ts";
 import type { RedisKeys } from "../../../lib/redis_keys.ts";
 import { metrics } from "../../../lib/metrics.ts";
+import { type AlertEvent, alertEventSchema } from "../../../lib/incident_event.ts";
 
 // KEYS: sent marker, stream. ARGV: event JSON, marker lifetime in seconds.
 const SEND_ONCE = `
@@ -21,6 +23,22 @@ return 0`;
 /** Far longer than a row can wait in the outbox. */
 const MARKER_SECONDS = 30 * 86_400;
 const BATCH = 200;
+
+/**
+ * The statement that adds `events` to the outbox (sent when awaited or executed, so a
+ * caller may pipeline it); null for none. An event already there is not added again.
+ */
+export function insertIntoOutbox(
+  tx: postgres.TransactionSql,
+  events: AlertEvent[],
+): postgres.PendingQuery<postgres.Row[]> | null {
+  if (!events.length) return null;
+  const values = events.map((event) => ({ id: event.id, event: alertEventSchema.parse(event) }));
+  return tx`insert into incident_outbox (id, event)
+    select id, event from jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+      as r(id text, event jsonb)
+    on conflict (id) do nothing`;
+}
 
 export async function relayIncidentEvents(
   sql: postgres.Sql,

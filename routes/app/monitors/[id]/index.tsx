@@ -357,22 +357,7 @@ export default define.page<typeof handler>(({ data, url }) => {
                 checks={checks.checks}
                 feed={cursor ? null : feed}
                 timed={timed}
-                waitingTitle={cursor
-                  ? "No older checks"
-                  : !website.active
-                  ? "No checks yet"
-                  : timed
-                  ? undefined
-                  : "Waiting for the first beat"}
-                waitingText={cursor
-                  ? "There are no older checks."
-                  : !website.active
-                  ? "Checks are paused: resume the monitor to run them."
-                  : !timed
-                  ? "Each beat your job sends, and each one it misses, appears here as it happens."
-                  : `Checks run every ${formatInterval(website.intervalSeconds)} from ${
-                    website.regions.join(", ")
-                  }. New checks appear here as they run; reload the page if they do not.`}
+                {...noChecksYet(website, Boolean(cursor))}
               />
             )
             : (
@@ -396,6 +381,31 @@ function describeTarget(website: Website): string {
   if (website.type === "heartbeat") return "Heartbeat: your job reports in";
   if (website.type === "tcp") return `TCP ${website.url.replace(/^tcp:\/\//, "")}`;
   return `${website.method} ${website.url}`;
+}
+
+/** What the empty list of checks says, by why it is empty. */
+function noChecksYet(
+  website: Website,
+  older: boolean,
+): { waitingTitle?: string; waitingText: string } {
+  if (older) return { waitingTitle: "No older checks", waitingText: "There are no older checks." };
+  if (!website.active) {
+    return {
+      waitingTitle: "No checks yet",
+      waitingText: "Checks are paused: resume the monitor to run them.",
+    };
+  }
+  if (website.type === "heartbeat") {
+    return {
+      waitingTitle: "Waiting for the first beat",
+      waitingText: "Each beat your job sends, and each one it misses, appears here as it happens.",
+    };
+  }
+  return {
+    waitingText: `Checks run every ${formatInterval(website.intervalSeconds)} from ${
+      website.regions.join(", ")
+    }. New checks appear here as they run; reload the page if they do not.`,
+  };
 }
 
 /** "any region fails", "at least half of its regions fail", … */
