@@ -28,16 +28,22 @@ export function formatInterval(seconds: number): string {
   return `${seconds} s`;
 }
 
-/** "1 h 5 min", "3 d 2 h": two units, for how long something lasted. */
+const TWO_UNITS: [size: number, unit: string, smallSize: number, smallUnit: string][] = [
+  [86_400, "d", 3_600, "h"],
+  [3_600, "h", 60, "min"],
+  [60, "min", 1, "s"],
+];
+
+/** "45 s", "12 min 5 s", "1 h 5 min", "3 d 2 h": two units, for how long something lasted. */
 export function formatLongDuration(ms: number): string {
-  const value = Math.max(0, ms);
-  if (value < 3_600_000) return formatDuration(value);
-  const big = value < 86_400_000 ? 3_600_000 : 86_400_000;
-  const small = big === 3_600_000 ? 60_000 : 3_600_000;
-  const whole = Math.floor(value / big);
-  const rest = Math.floor((value - whole * big) / small);
-  const [bigUnit, smallUnit] = big === 3_600_000 ? ["h", "min"] : ["d", "h"];
-  return rest ? `${whole} ${bigUnit} ${rest} ${smallUnit}` : `${whole} ${bigUnit}`;
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  for (const [size, unit, smallSize, smallUnit] of TWO_UNITS) {
+    if (seconds < size) continue;
+    const whole = Math.floor(seconds / size);
+    const rest = Math.floor((seconds % size) / smallSize);
+    return rest ? `${whole} ${unit} ${rest} ${smallUnit}` : `${whole} ${unit}`;
+  }
+  return `${seconds} s`;
 }
 
 /** "12 s ago", "in 3 min", "just now". */

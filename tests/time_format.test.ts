@@ -1,6 +1,11 @@
 /** Times as the pages write them: each in the zone asked for, however the calls interleave. */
 import assert from "node:assert/strict";
-import { formatDate, formatDateTime, formatInterval } from "../lib/time_format.ts";
+import {
+  formatDate,
+  formatDateTime,
+  formatInterval,
+  formatLongDuration,
+} from "../lib/time_format.ts";
 
 Deno.test("times are written in the zone asked for, call after call", () => {
   const at = Date.UTC(2026, 11, 1, 20, 31);
@@ -17,5 +22,12 @@ Deno.test("a period set in seconds is written exactly, never rounded to a larger
   assert.deepEqual(
     [30, 90, 300, 3_600, 5_400, 86_400].map(formatInterval),
     ["30 s", "90 s", "5 min", "1 h", "90 min", "1 d"],
+  );
+});
+
+Deno.test("how long an incident lasted is written in two units, as its alert says it", () => {
+  assert.deepEqual(
+    [45_000, 60_000, 725_000, 3_900_000, 93_600_000].map(formatLongDuration),
+    ["45 s", "1 min", "12 min 5 s", "1 h 5 min", "1 d 2 h"],
   );
 });

@@ -6,6 +6,7 @@
  * monitor in the dashboard.
  */
 import type { AlertEvent, CertificateEvent, IncidentEvent } from "../../lib/incident_event.ts";
+import { formatLongDuration } from "../../lib/time_format.ts";
 
 export interface Fact {
   label: string;
@@ -55,14 +56,14 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
     ? `${event.websiteName} is down`
     : event.resolvedBy
     ? `${event.websiteName}: incident resolved by ${event.resolvedBy}`
-    : `${event.websiteName} is up again after ${formatDuration(durationMs!)}`;
+    : `${event.websiteName} is up again after ${formatLongDuration(durationMs!)}`;
   const facts: Fact[] = [
     { label: "Monitor", value: event.websiteName },
     { label: "URL", value: event.url },
   ];
   if (resolved) {
     facts.push(
-      { label: "Down for", value: formatDuration(durationMs!) },
+      { label: "Down for", value: formatLongDuration(durationMs!) },
       { label: "Started", value: formatTime(event.startedAt) },
       { label: "Resolved", value: formatTime(event.resolvedAt ?? event.at) },
     );
@@ -181,17 +182,4 @@ function causeText(cause: IncidentEvent["cause"]): string {
 /** "2026-12-01 20:04:05 UTC". */
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
-}
-
-/** "45 s", "12 min 5 s", "3 h 2 min", "2 d 4 h". */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(seconds / 86_400);
-  const h = Math.floor((seconds % 86_400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (d) return h ? `${d} d ${h} h` : `${d} d`;
-  if (h) return m ? `${h} h ${m} min` : `${h} h`;
-  if (m) return s ? `${m} min ${s} s` : `${m} min`;
-  return `${s} s`;
 }
