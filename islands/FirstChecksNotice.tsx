@@ -8,13 +8,14 @@ import type { LiveResult } from "../web/live/client.ts";
 import { LINK, Notice } from "../components/ui.tsx";
 
 export default function FirstChecksNotice(
-  props: { feed: Signal<LiveResult[]>; from: number; href: string },
+  props: { feed: Signal<LiveResult[]>; from: number; href: string; noun?: "check" | "beat" },
 ) {
   const arrived = props.feed.value.some((result) => result.checkedAt >= props.from);
   return (
     <div hidden={!arrived} data-first-checks>
       <Notice kind="info" class="mt-4">
-        The first checks are in. <a href={props.href} class={LINK}>Show the figures</a>
+        The first {props.noun ?? "check"}s are in.{" "}
+        <a href={props.href} class={LINK}>Show the figures</a>
       </Notice>
     </div>
   );

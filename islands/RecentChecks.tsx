@@ -42,7 +42,7 @@ export default function RecentChecks(props: {
     <div class="overflow-x-auto">
       {/* Narrow screens: response time and error go under the status, not in columns. */}
       <table class="w-full text-left text-sm sm:min-w-[36rem]">
-        <caption class="sr-only">Recent checks, newest first</caption>
+        <caption class="sr-only">Recent {timed ? "checks" : "beats"}, newest first</caption>
         <thead class="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-700 dark:text-slate-400">
           <tr>
             <th scope="col" class="px-4 py-2 font-semibold sm:px-6">Time</th>

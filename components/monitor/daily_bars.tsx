@@ -2,7 +2,7 @@
  * 90 daily bars, drawn on the server: colour and height both say how the day went
  * (full and green without downtime, shorter and amber or red with it, a stub without
  * checks), with the date, uptime and checks in each bar's tooltip and in words for
- * screen readers. No JavaScript.
+ * screen readers. No JavaScript. A heartbeat monitor's results are beats (`noun`).
  */
 import type { DailyBar } from "../../lib/uptime.ts";
 import { formatUptime, windowUptime } from "../../lib/uptime.ts";
@@ -17,21 +17,22 @@ function look(bar: DailyBar): { class: string; words: string } {
   return { class: "h-1/2 bg-rose-600 dark:bg-rose-500", words: " (major downtime)" };
 }
 
-function describe(bar: DailyBar): string {
+function describe(bar: DailyBar, noun: string): string {
   const date = formatDate(bar.at, "UTC");
-  if (bar.uptime === null) return `${date}: no checks`;
-  return `${date}: ${formatUptime(bar.uptime)} up, ${bar.checks.toLocaleString("en")} checks${
-    look(bar).words
-  }`;
+  if (bar.uptime === null) return `${date}: no ${noun}s`;
+  return `${date}: ${formatUptime(bar.uptime)} up, ${bar.checks.toLocaleString("en")} ${noun}${
+    bar.checks === 1 ? "" : "s"
+  }${look(bar).words}`;
 }
 
-export function DailyBars(props: { bars: DailyBar[] }) {
+export function DailyBars(props: { bars: DailyBar[]; noun?: "check" | "beat" }) {
   const { bars } = props;
+  const noun = props.noun ?? "check";
   return (
     <div>
       <p class="text-sm text-slate-700 dark:text-slate-300">
         {windowUptime(bars) === null
-          ? `No checks in the last ${bars.length} days yet.`
+          ? `No ${noun}s in the last ${bars.length} days yet.`
           : `${
             formatUptime(windowUptime(bars))
           } uptime over the last ${bars.length} days (UTC days)`}
@@ -41,7 +42,7 @@ export function DailyBars(props: { bars: DailyBar[] }) {
         aria-label={`Daily uptime, last ${bars.length} days`}
       >
         {bars.map((bar) => {
-          const text = describe(bar);
+          const text = describe(bar, noun);
           return (
             <li
               class="flex h-full min-w-0 flex-1 items-end"
@@ -77,7 +78,7 @@ export function DailyBars(props: { bars: DailyBar[] }) {
             class="inline-block h-1 w-2 rounded-sm bg-slate-300 dark:bg-slate-600"
             aria-hidden="true"
           />
-          no checks
+          no {noun}s
         </li>
       </ul>
     </div>

@@ -77,6 +77,12 @@ Deno.test("a heartbeat monitor shows its ping URL, and shows down after a missed
     assert.equal(missed, 1);
     const list = await (await browser(`${server.url}/app`)).text();
     assert.match(list, new RegExp(`data-monitor="${monitor.id}" data-status="down"`));
+    // Its figures count beats: a job reports in, nothing is checked.
+    const page = await (await browser(`${server.url}/app/monitors/${monitor.id}`)).text();
+    assert.match(page, /Recent beats<\/h2>/);
+    assert.match(page, /data-tile="Uptime"[\s\S]*?>1 beat<\/dd>/);
+    assert.match(page, /: 0\.00% up, 1 beat \(major downtime\)/);
+    assert.doesNotMatch(page, /Recent checks|1 checks?\b|no checks/);
   } finally {
     await server.close();
   }

@@ -178,6 +178,7 @@ export default define.page<typeof handler>(({ data, url }) => {
   const words = RANGE_WORDS[range];
   // A heartbeat's results time nothing: no response times to show.
   const timed = website.type !== "heartbeat";
+  const noun = timed ? "check" : "beat";
   const chart = metrics ? chartData(metrics) : null;
   const chartLabel = `Response time by region, median per ${
     metrics ? bucketWords(metrics.bucketMs) : "bucket"
@@ -284,7 +285,12 @@ export default define.page<typeof handler>(({ data, url }) => {
         <RangeSwitch current={range} path={url.pathname} />
       </div>
       {metrics?.checks === 0 && (
-        <FirstChecksNotice feed={feed} from={metrics.from} href={`${path}?range=${range}`} />
+        <FirstChecksNotice
+          feed={feed}
+          from={metrics.from}
+          href={`${path}?range=${range}`}
+          noun={noun}
+        />
       )}
 
       {metrics && chart
@@ -333,7 +339,7 @@ export default define.page<typeof handler>(({ data, url }) => {
             )}
             <Card class="mt-4 p-4 sm:p-6" title="Daily uptime">
               <h3 class="mb-2 text-sm font-semibold">Daily uptime</h3>
-              <DailyBars bars={metrics.daily} />
+              <DailyBars bars={metrics.daily} noun={noun} />
             </Card>
           </>
         )
@@ -346,9 +352,9 @@ export default define.page<typeof handler>(({ data, url }) => {
       <section id="checks" class="mt-8" aria-labelledby="checks-heading">
         <div class="mb-3 flex flex-wrap items-baseline justify-between gap-2">
           <h2 id="checks-heading" class="text-lg font-semibold">
-            {cursor ? "Older checks" : "Recent checks"}
+            {cursor ? `Older ${noun}s` : `Recent ${noun}s`}
           </h2>
-          {cursor && <a href={`${path}?range=${range}#checks`} class={LINK}>Newest checks</a>}
+          {cursor && <a href={`${path}?range=${range}#checks`} class={LINK}>Newest {noun}s</a>}
         </div>
         <Card>
           {checks
@@ -362,13 +368,13 @@ export default define.page<typeof handler>(({ data, url }) => {
             )
             : (
               <Notice kind="error" class="m-4">
-                Recent checks could not be loaded just now. Reload the page to try again.
+                Recent {noun}s could not be loaded just now. Reload the page to try again.
               </Notice>
             )}
         </Card>
         {olderHref && (
           <p class="mt-3 text-right text-sm">
-            <a href={olderHref} class={LINK} rel="next">Older checks →</a>
+            <a href={olderHref} class={LINK} rel="next">Older {noun}s →</a>
           </p>
         )}
       </section>
