@@ -49,6 +49,8 @@ export interface EditorData {
   errorAt: EditorSection | `domain:${string}` | null;
   /** What the last successful form did, from `?done=`. */
   done: string | null;
+  /** The monitor an Up or Down button just moved, from `?moved=`. */
+  moved: string | null;
   /** `delete`, or `remove:<domain id>`: the confirmation step to show. */
   confirm: string | null;
 }
@@ -76,6 +78,7 @@ export async function loadEditor(
     errors: {},
     errorAt: null,
     done: ctx.url.searchParams.get("done")?.slice(0, 40) ?? null,
+    moved: ctx.url.searchParams.get("moved")?.slice(0, 40) ?? null,
     confirm: ctx.url.searchParams.get("confirm")?.slice(0, 60) ?? null,
     ...extra,
   };
@@ -120,16 +123,21 @@ export function chosenMonitors(
   return { websiteIds, showUrls: form.getAll("showUrls").filter((id) => chosen.has(id)) };
 }
 
-/** `up:<id>` or `down:<id>` moves one monitor a place; anything else leaves the order. */
-export function applyMove(ids: string[], move: string | null): string[] {
+/**
+ * `up:<id>` or `down:<id>` moves one monitor a place; anything else leaves the order.
+ * Returns the order and the monitor moved, if one was.
+ */
+export function applyMove(
+  ids: string[],
+  move: string | null,
+): { ids: string[]; moved: string | null } {
   const match = /^(up|down):(.+)$/.exec(move ?? "");
-  if (!match) return ids;
-  const from = ids.indexOf(match[2]);
-  const to = from + (match[1] === "up" ? -1 : 1);
-  if (from < 0 || to < 0 || to >= ids.length) return ids;
+  const from = match ? ids.indexOf(match[2]) : -1;
+  const to = from + (match?.[1] === "up" ? -1 : 1);
+  if (from < 0 || to < 0 || to >= ids.length) return { ids, moved: null };
   const next = [...ids];
   [next[from], next[to]] = [next[to], next[from]];
-  return next;
+  return { ids: next, moved: ids[from] };
 }
 
 export type EditorOutcome = FormOutcome<{ error: Partial<EditorData> }>;
@@ -161,12 +169,17 @@ export async function submitEditor(
         section = "monitors";
         const { websiteIds, showUrls } = chosenMonitors(form);
         const move = form.get("move");
+        const order = applyMove(websiteIds, move);
         await updateStatusPage(
           services,
           actor,
-          updateStatusPageInput.parse({ id, websiteIds: applyMove(websiteIds, move), showUrls }),
+          updateStatusPageInput.parse({ id, websiteIds: order.ids, showUrls }),
         );
-        return back(move ? "moved" : "monitors", "monitors");
+        if (!move) return back("monitors", "monitors");
+        // Back to the row moved, so the next Up or Down is where the last one was.
+        return order.moved
+          ? back(`moved&moved=${encodeURIComponent(order.moved)}`, `monitor-${order.moved}`)
+          : back("moved", "monitors");
       }
       case "add-domain": {
         section = "domains";

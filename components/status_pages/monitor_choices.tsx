@@ -71,10 +71,16 @@ export function MonitorChecklist(
 
 /**
  * The editor's list: the page's monitors first, in their order, then the others. The
- * form lists chosen ids in that order, so saving keeps it; a move button saves too.
+ * form lists chosen ids in that order, so saving keeps it; a move button saves too, and
+ * the row `moved` says where it went.
  */
 export function MonitorOrder(
-  props: { websites: Website[]; onPage: StatusPageWebsite[]; errors: Record<string, string> },
+  props: {
+    websites: Website[];
+    onPage: StatusPageWebsite[];
+    errors: Record<string, string>;
+    moved?: string | null;
+  },
 ) {
   const byId = new Map(props.websites.map((w) => [w.id, w]));
   const chosen = props.onPage.flatMap((entry) => {
@@ -97,6 +103,7 @@ export function MonitorOrder(
           return (
             <li
               key={website.id}
+              id={`monitor-${website.id}`}
               class="flex flex-wrap items-start gap-x-4 gap-y-2 px-3 py-3"
               data-monitor={website.id}
             >
@@ -150,6 +157,14 @@ export function MonitorOrder(
                   </button>
                 </span>
               </div>
+              {props.moved === website.id && (
+                <p
+                  role="status"
+                  class="w-full pl-10 text-sm text-emerald-800 dark:text-emerald-300"
+                >
+                  {`Order saved: now ${i + 1} of ${chosen.length}.`}
+                </p>
+              )}
             </li>
           );
         })}

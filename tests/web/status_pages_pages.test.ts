@@ -135,13 +135,22 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
         ["move", `down:${api.id}`],
       ]);
       assert.equal(res.status, 303);
-      assert.equal(res.location, `/app/status-pages/${pageId}?done=moved#monitors`);
+      // Back to the row moved, which says where it went.
+      assert.equal(
+        res.location,
+        `/app/status-pages/${pageId}?done=moved&moved=${api.id}#monitor-${api.id}`,
+      );
       const page = await getStatusPage(server.services, actor, pageId);
       assert.deepEqual(page.websites.map((w) => w.websiteId), [shop.id, api.id]);
-      const { html } = await get(`/app/status-pages/${pageId}`);
+      const { html } = await get(res.location!);
       assert.ok(
         html.indexOf(`data-monitor="${shop.id}"`) < html.indexOf(`data-monitor="${api.id}"`),
         "the editor lists the monitors in the new order",
+      );
+      const row = html.slice(html.indexOf(`id="monitor-${api.id}"`));
+      assert.match(
+        row.slice(0, row.indexOf("</li>")),
+        /role="status"[^>]*>Order saved: now 2 of 2\.</,
       );
       assert.match(html, /<span class="sr-only">Move<\/span> Up<span class="sr-only"> API<\/span>/);
     });

@@ -69,7 +69,13 @@ export default define.page<typeof handler>(({ data }) => {
   const at = (section: EditorData["errorAt"]) => errorAt === section ? errors : {};
   const detailErrors = at("details");
   const done = data.done ? DONE[data.done] : undefined;
+  // A move is confirmed in the row moved, where the page comes back to.
+  const moved = data.done === "moved" &&
+      statusPage.websites.some((entry) => entry.websiteId === data.moved)
+    ? data.moved
+    : null;
   const doneIn = (section: string) =>
+    !moved &&
     done?.section === section && (
       <Notice kind="success" class={section === "top" ? "" : "mb-4"}>{done.text}</Notice>
     );
@@ -143,6 +149,7 @@ export default define.page<typeof handler>(({ data }) => {
           <MonitorOrder
             websites={data.websites}
             onPage={statusPage.websites}
+            moved={moved}
             errors={at("monitors")}
           />
           {data.websites.length > 0 && <Button>Save monitors</Button>}
