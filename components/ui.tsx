@@ -49,6 +49,7 @@ const INPUT_SHAPE =
   `block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 placeholder-slate-400 shadow-sm dark:bg-slate-900 dark:text-slate-100 ${FOCUS}`;
 
 export const INPUT = `${INPUT_SHAPE} border-slate-300 dark:border-slate-600`;
+export const CHECKBOX = "mt-0.5 h-4 w-4 shrink-0 rounded border-slate-400 accent-emerald-700";
 
 /** Alone, not after INPUT's grey: of two border colours the stylesheet's order would win. */
 const INPUT_INVALID = `${INPUT_SHAPE} border-rose-600 dark:border-rose-500`;

@@ -2,21 +2,38 @@
 import { page } from "../fresh/mod.ts";
 import { defineApp } from "./define.ts";
 import { loadMonitor } from "./monitor_loader.ts";
-import { type ActionCopy, actionCopy, type MonitorAction, runAction } from "./monitor_actions.ts";
-import { seeOther } from "./forms.ts";
+import {
+  type ActionCopy,
+  actionCopy,
+  type MonitorAction,
+  ongoingIncident,
+  runAction,
+} from "./monitor_actions.ts";
+import { readForm, seeOther } from "./forms.ts";
 
 export function monitorActionHandlers(action: MonitorAction) {
   return defineApp.handlers<{ id: string; copy: ActionCopy }>({
     async GET(ctx) {
       const website = await loadMonitor(ctx);
-      const copy = actionCopy(action, website.name ?? new URL(website.url).host);
+      const actor = { userId: ctx.state.user.id };
+      const ongoing = action === "pause" && website.active
+        ? await ongoingIncident(ctx.state.services, actor, website.id)
+        : null;
+      const copy = actionCopy(action, website.name ?? new URL(website.url).host, ongoing);
       ctx.state.title = copy.title;
       return page({ id: website.id, copy });
     },
     async POST(ctx) {
       const website = await loadMonitor(ctx);
+      const form = await readForm(ctx.req);
       return seeOther(
-        await runAction(ctx.state.services, { userId: ctx.state.user.id }, website.id, action),
+        await runAction(
+          ctx.state.services,
+          { userId: ctx.state.user.id },
+          website.id,
+          action,
+          form,
+        ),
       );
     },
   });

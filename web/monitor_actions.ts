@@ -4,8 +4,12 @@
  */
 import { deleteWebsite } from "../services/websites/delete.ts";
 import { setWebsiteActive } from "../services/websites/set_active.ts";
+import { listIncidents } from "../services/incidents/list.ts";
+import { resolveIncident } from "../services/incidents/resolve.ts";
+import type { Incident } from "../services/incidents/store.ts";
 import type { Actor, Services } from "../services/context.ts";
 import type { Variant } from "../components/ui.tsx";
+import { formatDateTime } from "../lib/time_format.ts";
 
 export type MonitorAction = "pause" | "resume" | "delete";
 
@@ -14,9 +18,16 @@ export interface ActionCopy {
   explanation: string;
   button: string;
   variant: Variant;
+  /** A checkbox, ticked at first, for something the action may do as well. */
+  option?: { name: string; label: string; hint: string };
 }
 
-export function actionCopy(action: MonitorAction, name: string): ActionCopy {
+/** What the page asks; `ongoing`: the monitor's incident that has not ended. */
+export function actionCopy(
+  action: MonitorAction,
+  name: string,
+  ongoing: Incident | null = null,
+): ActionCopy {
   switch (action) {
     case "pause":
       return {
@@ -25,6 +36,16 @@ export function actionCopy(action: MonitorAction, name: string): ActionCopy {
           "Checks stop until you resume the monitor. Its history stays, and its status pages show it as paused.",
         button: "Pause monitor",
         variant: "primary",
+        // Paused, nothing would end it: no check runs to see the site up again.
+        option: ongoing
+          ? {
+            name: "resolve",
+            label: "Also resolve its ongoing incident",
+            hint: `Down since ${
+              formatDateTime(ongoing.startedAt, "UTC")
+            }. Its channels are told you resolved it. Left open, it ends only once the monitor is resumed and its checks pass.`,
+          }
+          : undefined,
       };
     case "resume":
       return {
@@ -44,17 +65,32 @@ export function actionCopy(action: MonitorAction, name: string): ActionCopy {
   }
 }
 
-/** Does it; returns where the browser goes next. */
+/** The monitor's incident that has not ended, if any (a monitor has one at most). */
+export async function ongoingIncident(
+  services: Services,
+  actor: Actor,
+  websiteId: string,
+): Promise<Incident | null> {
+  const [latest] = (await listIncidents(services, actor, { websiteId })).incidents;
+  return latest?.resolvedAt === null ? latest : null;
+}
+
+/** Does it; returns where the browser goes next. `form`: the options ticked. */
 export async function runAction(
   services: Services,
   actor: Actor,
   id: string,
   action: MonitorAction,
+  form: URLSearchParams,
 ): Promise<string> {
   if (action === "delete") {
     await deleteWebsite(services, actor, id);
     return "/app?notice=deleted";
   }
   await setWebsiteActive(services, actor, { id, active: action === "resume" });
-  return `/app/monitors/${id}?notice=${action === "resume" ? "resumed" : "paused"}`;
+  if (action === "resume") return `/app/monitors/${id}?notice=resumed`;
+  // Paused first: no result still in flight can open another incident after this one.
+  const ongoing = form.get("resolve") === "on" ? await ongoingIncident(services, actor, id) : null;
+  if (ongoing) await resolveIncident(services, actor, ongoing.id);
+  return `/app/monitors/${id}?notice=${ongoing ? "paused-resolved" : "paused"}`;
 }

@@ -4,10 +4,8 @@
  */
 import type { Website } from "../../services/websites/store.ts";
 import type { StatusPageWebsite } from "../../services/status_pages/pages.ts";
-import { buttonClass, FieldError, LINK } from "../ui.tsx";
+import { buttonClass, CHECKBOX, FieldError, LINK } from "../ui.tsx";
 import { monitorLabel } from "./monitor_label.ts";
-
-const CHECKBOX = "mt-0.5 h-4 w-4 shrink-0 rounded border-slate-400 accent-emerald-700";
 
 function NoMonitors() {
   return (

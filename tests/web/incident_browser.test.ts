@@ -1,7 +1,8 @@
 /**
  * An outage in real Chromium, with a real publisher and worker checking a local target:
  * the incident appears on the monitor's page and on the incidents page, is acknowledged
- * with its button, and shows as resolved once the target is back.
+ * with its button, and shows as resolved once the target is back; down again, pausing the
+ * monitor resolves the new incident too.
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
@@ -81,6 +82,24 @@ Deno.test({
       assert.equal(list.length, 1, "one outage, one incident");
       assert.notEqual(list[0].resolvedAt, null);
       assert.equal(list[0].acknowledgedBy, owner.email);
+
+      // Down again, then paused: the pause page offers to end the incident too.
+      healthy = false;
+      await eventually(
+        async () => {
+          await page.goto(monitorPage);
+          return await incidents.getByText("Ongoing").first().isVisible();
+        },
+        30_000,
+        "a second incident",
+      );
+      await page.getByRole("link", { name: "Pause" }).click();
+      const resolveToo = page.getByLabel("Also resolve its ongoing incident");
+      assert.ok(await resolveToo.isChecked());
+      await screenshots(page, "monitor-pause-ongoing-incident");
+      await page.getByRole("button", { name: "Pause monitor" }).click();
+      await page.getByText("Monitor paused and its incident resolved.").waitFor();
+      assert.equal(await incidents.getByText("Ongoing").count(), 0);
       assert.deepEqual(problems, []);
     } finally {
       await closeBrowser(browser);

@@ -145,6 +145,47 @@ Deno.test("incident pages work as plain HTML and forms", async (t) => {
       assert.notEqual((await owner.api.incident.get.query({ id: incident.id })).resolvedAt, null);
     });
 
+    await t.step("pausing a monitor that is down offers to resolve its incident", async () => {
+      const kept = await owner.api.website.create.mutate({
+        url: "https://kept.example.com/",
+        confirmations: 1,
+      });
+      const ended = await owner.api.website.create.mutate({
+        url: "https://ended.example.com/",
+        confirmations: 1,
+      });
+      await evaluateStoredResults(server.services.sql, [down(kept.id, now - 60)]);
+      await evaluateStoredResults(server.services.sql, [down(ended.id, now - 60)]);
+      const ongoing = async (websiteId: string) =>
+        (await owner.api.incident.list.query({ websiteId })).incidents[0].resolvedAt === null;
+
+      const ask = text((await get(`/app/monitors/${ended.id}/pause`)).html);
+      assert.match(ask, /Also resolve its ongoing incident/);
+      assert.match(ask, /Down since \d+ \w+ \d{4}, \d\d:\d\d UTC\. Its channels are told/);
+      // A box left unticked (a form without it) pauses and leaves the incident open.
+      const paused = await owner.fetch(`${server.url}/app/monitors/${kept.id}/pause`, post([]));
+      await paused.body?.cancel();
+      assert.equal(paused.headers.get("location"), `/app/monitors/${kept.id}?notice=paused`);
+      assert.ok(await ongoing(kept.id));
+      const both = await owner.fetch(
+        `${server.url}/app/monitors/${ended.id}/pause`,
+        post([["resolve", "on"]]),
+      );
+      await both.body?.cancel();
+      assert.equal(
+        both.headers.get("location"),
+        `/app/monitors/${ended.id}?notice=paused-resolved`,
+      );
+      assert.ok(!(await ongoing(ended.id)));
+      assert.match(
+        (await get(both.headers.get("location")!)).html,
+        /Monitor paused and its incident resolved\./,
+      );
+      // Nothing to resolve: the page asks only about pausing.
+      const again = (await get(`/app/monitors/${site.id}/pause`)).html;
+      assert.doesNotMatch(again, /Also resolve/);
+    });
+
     await t.step("a bad filter is a 400, another user's monitor a 404", async () => {
       assert.equal((await get("/app/incidents?monitor=nope")).status, 400);
       assert.equal((await get(`/app/incidents?monitor=${crypto.randomUUID()}`)).status, 404);

@@ -62,6 +62,7 @@ const NOTICES: Record<string, string> = {
   "created-heartbeat": "Monitor added. It is up once your job calls the address below.",
   saved: "Changes saved. The next check uses them.",
   paused: "Monitor paused. No checks run until you resume it.",
+  "paused-resolved": "Monitor paused and its incident resolved. No checks run until you resume it.",
   resumed: "Monitor resumed. Checks run again from every region it uses.",
 };
 
