@@ -1,16 +1,39 @@
 /**
- * The server side of the account page's forms: changing the password (this session
- * stays, the others end) and signing out everywhere (this session too).
+ * The server side of the account page's forms: the profile (name and email), changing
+ * the password (this session stays, the others end) and signing out everywhere (this
+ * session too).
  */
 import type { Context } from "../fresh/mod.ts";
 import { DomainError } from "../services/errors.ts";
 import { changePassword, changePasswordInput } from "../services/users/change_password.ts";
 import { signOutEverywhere } from "../services/users/sign_out_everywhere.ts";
+import { updateProfile, updateProfileInput } from "../services/users/update_profile.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
 import { clearedSessionCookie, isSecureRequest, readSessionCookie } from "./trpc/cookies.ts";
 
 export type AccountOutcome = FormOutcome<{ errors: FieldErrors }>;
+
+export async function submitProfile(
+  ctx: Context<State>,
+  form: URLSearchParams,
+): Promise<AccountOutcome> {
+  try {
+    const input = updateProfileInput.parse({
+      name: form.get("name") ?? "",
+      email: form.get("email") ?? "",
+      currentPassword: form.get("profilePassword") || undefined,
+    });
+    await updateProfile(ctx.state.services, { userId: ctx.state.user!.id }, input);
+    return { redirect: seeOther("/app/account?saved=profile#profile") };
+  } catch (error) {
+    const outcome = refused(error);
+    // This form's password field has a name of its own: the password form has one too.
+    const { currentPassword, ...errors } = outcome.errors;
+    if (currentPassword) errors.profilePassword = currentPassword;
+    return { ...outcome, errors };
+  }
+}
 
 export async function submitPasswordChange(
   ctx: Context<State>,
@@ -35,17 +58,22 @@ export async function submitPasswordChange(
     );
     return { redirect: seeOther(`/app/account?changed=${otherSessionsEnded}`) };
   } catch (error) {
-    const errors = fieldErrors(error);
-    if (!errors) throw error;
-    if (error instanceof DomainError && error.code === "TOO_MANY_REQUESTS") {
-      const wait = error.details.retryAfterSeconds ?? 60;
-      return {
-        errors: { form: `Too many attempts. Wait ${wait} seconds, then try again.` },
-        status: 429,
-      };
-    }
-    return { errors, status: 400 };
+    return refused(error);
   }
+}
+
+/** A form's errors by field; too many attempts say how long to wait. */
+function refused(error: unknown): { errors: FieldErrors; status: number } {
+  const errors = fieldErrors(error);
+  if (!errors) throw error;
+  if (error instanceof DomainError && error.code === "TOO_MANY_REQUESTS") {
+    const wait = error.details.retryAfterSeconds ?? 60;
+    return {
+      errors: { form: `Too many attempts. Wait ${wait} seconds, then try again.` },
+      status: 429,
+    };
+  }
+  return { errors, status: error instanceof DomainError && error.code === "CONFLICT" ? 409 : 400 };
 }
 
 export async function submitSignOutEverywhere(ctx: Context<State>): Promise<Response> {

@@ -1,7 +1,11 @@
 import { HttpError, page } from "../../fresh/mod.ts";
 import { define } from "../../web/define.ts";
 import { type FieldErrors, readForm } from "../../web/forms.ts";
-import { submitPasswordChange, submitSignOutEverywhere } from "../../web/account_form.ts";
+import {
+  submitPasswordChange,
+  submitProfile,
+  submitSignOutEverywhere,
+} from "../../web/account_form.ts";
 import {
   Button,
   Card,
@@ -15,17 +19,29 @@ import {
 
 interface Data {
   errors: FieldErrors;
+  /** The form the errors belong to. */
+  errorAt: "profile" | "password" | null;
+  /** The profile as last posted (on an error), so nothing typed is lost. */
+  values: { name?: string; email?: string };
+  profileSaved: boolean;
   /** Sessions ended by a password change just made, or null. */
   changed: number | null;
   confirmSignOut: boolean;
 }
+
+const NOTHING: Omit<Data, "profileSaved" | "changed" | "confirmSignOut"> = {
+  errors: {},
+  errorAt: null,
+  values: {},
+};
 
 export const handler = define.handlers<Data>({
   GET(ctx) {
     ctx.state.title = "Account";
     const changed = ctx.url.searchParams.get("changed");
     return page({
-      errors: {},
+      ...NOTHING,
+      profileSaved: ctx.url.searchParams.get("saved") === "profile",
       changed: changed !== null && /^\d{1,6}$/.test(changed) ? Number(changed) : null,
       confirmSignOut: ctx.url.searchParams.get("confirm") === "sign-out-everywhere",
     });
@@ -35,35 +51,85 @@ export const handler = define.handlers<Data>({
     const form = await readForm(ctx.req);
     const intent = form.get("intent");
     if (intent === "sign-out-everywhere") return await submitSignOutEverywhere(ctx);
-    if (intent !== "change-password") throw new HttpError(400, "Unknown action");
-    const outcome = await submitPasswordChange(ctx, form);
+    if (intent !== "change-password" && intent !== "profile") {
+      throw new HttpError(400, "Unknown action");
+    }
+    const outcome = intent === "profile"
+      ? await submitProfile(ctx, form)
+      : await submitPasswordChange(ctx, form);
     if ("redirect" in outcome) return outcome.redirect;
-    return page({ errors: outcome.errors, changed: null, confirmSignOut: false }, {
-      status: outcome.status,
-    });
+    return page({
+      errors: outcome.errors,
+      errorAt: intent === "profile" ? "profile" : "password",
+      values: intent === "profile"
+        ? { name: form.get("name")?.slice(0, 200), email: form.get("email")?.slice(0, 300) }
+        : {},
+      profileSaved: false,
+      changed: null,
+      confirmSignOut: false,
+    }, { status: outcome.status });
   },
 });
 
 export default define.page<typeof handler>(({ data, state }) => {
-  const { errors } = data;
   const user = state.user!;
+  const errors = data.errorAt === "password" ? data.errors : {};
+  const profileErrors = data.errorAt === "profile" ? data.errors : {};
   return (
     <div class="max-w-2xl space-y-6">
       <PageHeader title="Account" description="Your sign-in details and sessions." />
 
       <Card title="Profile" class="p-6">
-        <h2 class="text-lg font-semibold">Profile</h2>
-        <dl class="mt-4 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[8rem_1fr]">
-          {/* Given at sign-up through the API only: no row to say it is missing. */}
-          {user.name && (
-            <>
-              <dt class="font-medium text-slate-600 dark:text-slate-400">Name</dt>
-              <dd class="break-words" data-testid="account-name">{user.name}</dd>
-            </>
-          )}
-          <dt class="font-medium text-slate-600 dark:text-slate-400">Email</dt>
-          <dd class="break-all" data-testid="account-email">{user.email}</dd>
-        </dl>
+        <h2 id="profile" class="text-lg font-semibold">Profile</h2>
+        <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Your name is shown on incidents you acknowledge; your email is how you sign in.
+        </p>
+        {data.profileSaved && <Notice kind="success" class="mt-4">Profile saved.</Notice>}
+        <form method="post" action="/app/account#profile" class="mt-4 space-y-4">
+          <input type="hidden" name="intent" value="profile" />
+          {profileErrors.form && <Notice kind="error">{profileErrors.form}</Notice>}
+          <Field
+            id="name"
+            label="Name"
+            error={profileErrors.name}
+            hint="Optional. Without one, incidents you acknowledge show your email."
+          >
+            <input
+              {...describedBy("name", profileErrors.name, true)}
+              name="name"
+              autoComplete="name"
+              maxLength={100}
+              value={data.values.name ?? user.name ?? ""}
+              class={inputClass(profileErrors.name)}
+            />
+          </Field>
+          <Field id="email" label="Email" error={profileErrors.email}>
+            <input
+              {...describedBy("email", profileErrors.email)}
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              value={data.values.email ?? user.email}
+              class={inputClass(profileErrors.email)}
+            />
+          </Field>
+          <Field
+            id="profilePassword"
+            label="Password"
+            error={profileErrors.profilePassword}
+            hint="Your current password: needed only to change your email."
+          >
+            <input
+              {...describedBy("profilePassword", profileErrors.profilePassword, true)}
+              name="profilePassword"
+              type="password"
+              autoComplete="current-password"
+              class={inputClass(profileErrors.profilePassword)}
+            />
+          </Field>
+          <Button>Save profile</Button>
+        </form>
       </Card>
 
       <Card title="Change password" class="p-6">

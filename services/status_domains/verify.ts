@@ -1,8 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import { statusDomains } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
-import { DomainError } from "../errors.ts";
-import { isUniqueViolation } from "../status_pages/pages.ts";
+import { DomainError, isUniqueViolation } from "../errors.ts";
 import {
   type DomainRow,
   type DomainWithDns,

@@ -106,11 +106,3 @@ export async function replaceWebsites(
 
 export const slugTaken = (slug: string) =>
   new DomainError("CONFLICT", `slug: "${slug}" is already taken, choose another`);
-
-/** Whether a database error is a unique-constraint violation (drizzle wraps postgres.js). */
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === "23505") return true;
-  }
-  return false;
-}

@@ -4,8 +4,8 @@ import type { Actor, Services } from "../context.ts";
 import { forgetHost } from "../status_domains/route_host.ts";
 import { forgetPublicPage } from "./public.ts";
 import type { UpdateStatusPageInput } from "./input.ts";
+import { isUniqueViolation } from "../errors.ts";
 import {
-  isUniqueViolation,
   loadOwnedPage,
   pageWebsites,
   replaceWebsites,

@@ -56,6 +56,7 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "notification.list": null,
   "user.me": null,
   "account.changePassword": null,
+  "account.updateProfile": null,
   "account.signOutEverywhere": null,
 };
 /** Procedures anyone may call. */

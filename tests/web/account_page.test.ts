@@ -1,7 +1,8 @@
 /**
- * The account page as plain forms: the password change keeps this session and ends the
- * others, a wrong current password is said at its field, and signing out everywhere
- * (after a confirmation step) ends this session too.
+ * The account page as plain forms: the profile changes the name at once and the email
+ * only with the password, the password change keeps this session and ends the others, a
+ * wrong current password is said at its field, and signing out everywhere (after a
+ * confirmation step) ends this session too.
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
@@ -36,7 +37,7 @@ Deno.test("the account page changes the password and signs out everywhere", asyn
       const html = await res.text();
       assert.equal(res.status, 200);
       assert.match(html, /<title>Account · Uptime<\/title>/);
-      assert.ok(html.includes("&lt;img src=x onerror=alert(1)>"), "the name is escaped");
+      assert.ok(html.includes('value="&lt;img src=x onerror=alert(1)>"'), "the name is escaped");
       assert.ok(!html.includes("<img src=x"), "no tag from the name");
       assert.ok(html.includes(email));
       assert.match(html, /<label for="currentPassword"[^>]*>Current password</);
@@ -79,6 +80,72 @@ Deno.test("the account page changes the password and signs out everywhere", asyn
       );
       assert.equal((await laptop.api.user.me.query()).email, email, "nothing changed yet");
     });
+
+    await t.step(
+      "the profile changes the name at once, the email only with the password",
+      async () => {
+        const profile = (fields: Record<string, string>) =>
+          post({ intent: "profile", name: "Ada", email, ...fields });
+        const named = await profile({ name: "  Ada Lovelace " });
+        await named.body?.cancel();
+        assert.equal(named.status, 303);
+        assert.equal(named.headers.get("location"), "/app/account?saved=profile#profile");
+        const saved = await (await get("/app/account?saved=profile")).text();
+        assert.match(saved, /Profile saved\./);
+        assert.match(saved, /name="name"[^>]*value="Ada Lovelace"/);
+
+        const other = `other-${crypto.randomUUID().slice(0, 8)}@example.com`;
+        await server.client().api.user.signup.mutate({ email: other, password: PASSWORD });
+        const newEmail = `new-${crypto.randomUUID().slice(0, 8)}@example.com`;
+        const refusals: [Record<string, string>, number, RegExp][] = [
+          [
+            { email: newEmail },
+            400,
+            /id="profilePassword-error"[^>]*>⚠ Enter your current password/,
+          ],
+          [
+            { email: newEmail, profilePassword: "not it" },
+            400,
+            /id="profilePassword-error"[^>]*>⚠ This is not your current password/,
+          ],
+          [{ email: "not an address" }, 400, /id="email-error"[^>]*>⚠ Not a valid address/],
+          [
+            { email: other.toUpperCase(), profilePassword: PASSWORD },
+            409,
+            /id="email-error"[^>]*>⚠ An account with this email exists/,
+          ],
+          [{ name: "x".repeat(101) }, 400, /id="name-error"[^>]*>⚠ At most 100 characters/],
+        ];
+        for (const [fields, status, said] of refusals) {
+          const res = await profile(fields);
+          assert.equal(res.status, status, JSON.stringify(fields));
+          const html = await res.text();
+          assert.match(html, said);
+          // What was typed stays in the form.
+          assert.ok(html.includes(`value="${fields.email ?? email}"`), JSON.stringify(fields));
+        }
+        assert.equal((await me.api.user.me.query()).email, email, "nothing changed yet");
+
+        const moved = await profile({
+          email: ` ${newEmail.toUpperCase()} `,
+          profilePassword: PASSWORD,
+        });
+        await moved.body?.cancel();
+        assert.equal(moved.status, 303);
+        const signIn = server.client();
+        await signIn.api.user.login.mutate({ email: newEmail, password: PASSWORD });
+        await signIn.api.user.logout.mutate();
+        await assert.rejects(server.client().api.user.login.mutate({ email, password: PASSWORD }));
+        assert.equal((await laptop.api.user.me.query()).email, newEmail, "sessions stay");
+        // Back, through the API this time; an empty name is no name.
+        const back = await me.api.account.updateProfile.mutate({
+          name: "",
+          email,
+          currentPassword: PASSWORD,
+        });
+        assert.deepEqual({ email: back.email, name: back.name }, { email, name: null });
+      },
+    );
 
     await t.step("a form from another site is refused", async () => {
       const res = await me.fetch(`${server.url}/app/account`, {

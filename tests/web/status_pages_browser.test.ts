@@ -209,10 +209,14 @@ Deno.test({
       const laptop = await laptopContext.newPage();
       watch(laptop, problems);
       await laptop.goto(`${server.url}/app/account`);
-      assert.equal(await laptop.getByTestId("account-email").textContent(), email);
+      assert.equal(await laptop.getByLabel("Email").inputValue(), email);
 
       await page.goto(`${server.url}/app/account`);
-      assert.equal(await page.getByTestId("account-name").textContent(), "Ada Lovelace");
+      assert.equal(await page.getByLabel("Name").inputValue(), "Ada Lovelace");
+      await page.getByLabel("Name").fill("Ada King");
+      await page.getByRole("button", { name: "Save profile" }).click();
+      await page.getByText("Profile saved.").waitFor();
+      assert.equal(await page.getByLabel("Name").inputValue(), "Ada King");
       await screenshots(page, "account");
       await page.getByLabel("Current password").fill("not my password");
       await page.getByLabel("New password", { exact: true }).fill("a new battery staple");
@@ -234,7 +238,7 @@ Deno.test({
       await laptop.reload();
       await laptop.waitForURL(/\/login\?next=%2Fapp%2Faccount/);
       await page.goto(`${server.url}/app/account`);
-      assert.equal(await page.getByTestId("account-email").textContent(), email);
+      assert.equal(await page.getByLabel("Email").inputValue(), email);
 
       // Sign out everywhere, after the confirmation step.
       await page.getByRole("link", { name: "Sign out everywhere" }).click();

@@ -1,0 +1,58 @@
+/**
+ * Changing one's name and email. The name is what acknowledgements show ("By Ada"); the
+ * email is the sign-in name, so changing it asks for the current password, as changing
+ * the password does (a borrowed, unlocked browser is not enough), and counts against the
+ * same limit of attempts. Sessions stay signed in.
+ */
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { users } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { DomainError, isUniqueViolation } from "../errors.ts";
+import { emailSchema } from "./accounts.ts";
+import { verifyPassword } from "./password.ts";
+import { checkPasswordChangeAllowed } from "./login_limits.ts";
+import type { SessionUser } from "./sessions.ts";
+
+export const updateProfileInput = z.object({
+  /** Empty: no name (acknowledgements show the email). */
+  name: z.string().trim().max(100, "name: at most 100 characters"),
+  email: emailSchema,
+  /** Needed only when the email changes. */
+  currentPassword: z.string().max(256, "currentPassword: at most 256 characters").optional(),
+});
+
+export type UpdateProfileInput = z.input<typeof updateProfileInput>;
+
+export async function updateProfile(
+  services: Services,
+  actor: Actor,
+  input: z.output<typeof updateProfileInput>,
+): Promise<SessionUser> {
+  const [row] = await services.db.select().from(users).where(eq(users.id, actor.userId));
+  if (!row) throw new DomainError("UNAUTHORIZED", "Sign in first");
+  if (input.email !== row.email) {
+    if (!input.currentPassword) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        "currentPassword: enter your current password to change your email",
+      );
+    }
+    await checkPasswordChangeAllowed(services, actor.userId);
+    if (!(await verifyPassword(input.currentPassword, row.passwordHash))) {
+      throw new DomainError("BAD_REQUEST", "currentPassword: this is not your current password");
+    }
+  }
+  try {
+    const [user] = await services.db.update(users)
+      .set({ name: input.name || null, email: input.email })
+      .where(eq(users.id, actor.userId))
+      .returning({ id: users.id, email: users.email, name: users.name });
+    return user;
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new DomainError("CONFLICT", "email: an account with this email exists");
+    }
+    throw error;
+  }
+}
