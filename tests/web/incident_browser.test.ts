@@ -41,19 +41,21 @@ Deno.test({
       const problems = watchProblems(page);
       const monitorPage = `${server.url}/app/monitors/${site.id}`;
       const incidents = page.locator("#incidents");
+      const ongoingIncident = (what: string) =>
+        eventually(
+          async () => {
+            await page.goto(monitorPage);
+            return await incidents.getByText("Ongoing").first().isVisible();
+          },
+          30_000,
+          what,
+        );
 
       await page.goto(monitorPage);
       await incidents.getByText("No incidents.").waitFor();
 
       healthy = false;
-      await eventually(
-        async () => {
-          await page.goto(monitorPage);
-          return await incidents.getByText("Ongoing").first().isVisible();
-        },
-        30_000,
-        "the incident on the monitor page",
-      );
+      await ongoingIncident("the incident on the monitor page");
       assert.match(await incidents.innerText(), /Unexpected status: expected 2xx or 3xx, got 503/);
       await screenshots(page, "incident-monitor-ongoing");
 
@@ -85,14 +87,7 @@ Deno.test({
 
       // Down again, then paused: the pause page offers to end the incident too.
       healthy = false;
-      await eventually(
-        async () => {
-          await page.goto(monitorPage);
-          return await incidents.getByText("Ongoing").first().isVisible();
-        },
-        30_000,
-        "a second incident",
-      );
+      await ongoingIncident("a second incident");
       await page.getByRole("link", { name: "Pause" }).click();
       const resolveToo = page.getByLabel("Also resolve its ongoing incident");
       assert.ok(await resolveToo.isChecked());
