@@ -7,8 +7,10 @@
  * memory, the checks per second counted at the target, the delay from each result's slot
  * to its check (ClickHouse `checked_at - scheduled_at`, whole seconds) and Redis memory.
  *
- * In one run: the servers' idle cost, the system's idle cost with 0 monitors, each load of
- * BENCH_LOADS, then a saturation run that adds monitors until the delay p99 passes 2 s.
+ * In one run: the servers' idle cost, the system's idle cost with 0 monitors, the floor at
+ * each load's rate (bare checks from a process of their own), each load of BENCH_LOADS
+ * (our processes also as a multiple of the floor), then a saturation run that adds
+ * monitors until the delay p99 passes 2 s.
  * Settings (seconds unless named): BENCH_LOADS ("2000x20,20000x60", monitors × interval; "off"),
  * BENCH_WARMUP_SECONDS (30), BENCH_SECONDS (60), BENCH_IDLE_SECONDS (20), BENCH_WORKERS (1),
  * BENCH_SATURATION ("1000-12000+1000x2": checks/s from, to, step, × interval; "off"),
@@ -28,7 +30,7 @@ import { parseConfig } from "../lib/config.ts";
 import { buildProject } from "../fresh/mod.ts";
 import { PROJECT_ROOT } from "../web/app.ts";
 import { connectRedis } from "../lib/redis.ts";
-import { startTargetProcess } from "./support/processes.ts";
+import { startBareChecks, startTargetProcess } from "./support/processes.ts";
 import { isOurs, type Sample, sample, serverPids, TARGET } from "./support/proc_usage.ts";
 import { type Stack, startStack } from "./support/system_stack.ts";
 import { startPrivateServers } from "./support/private_servers.ts";
@@ -77,8 +79,11 @@ const row = (...cells: (string | number)[]) => {
 const pct = (s: Sample, cpuMs: number) => (cpuMs / s.elapsedMs * 100).toFixed(1) + " %";
 const machine = (s: Sample) => `machine busy ${(s.machineMs / s.elapsedMs * 100).toFixed(0)} %`;
 
-/** The rows of one sample: each process, then the system's and the servers' totals. */
-function report(label: string, s: Sample, notes: string) {
+/**
+ * The rows of one sample: each process, then the system's and the servers' totals.
+ * `floorMs`: the bare checks' CPU per check at this rate, to compare ours with.
+ */
+function report(label: string, s: Sample, notes: string, floorMs?: number) {
   const perCheck = (ms: number) => s.counted ? (ms / s.counted).toFixed(3) : "";
   let ours = 0, servers = 0, rss = 0;
   for (const [name, f] of s.figures) {
@@ -90,8 +95,49 @@ function report(label: string, s: Sample, notes: string) {
   const once = s.oursOnceMb === null
     ? ""
     : `${s.oursOnceMb.toFixed(0)} MB together, pages they share (the deno binary) counted once`;
-  row(label, "web+publisher+workers", pct(s, ours), perCheck(ours), rss.toFixed(0), once);
+  const overFloor = floorMs && s.counted
+    ? `${(ours / s.counted / floorMs).toFixed(1)}× the floor (${floorMs.toFixed(3)} ms); `
+    : "";
+  row(
+    label,
+    "web+publisher+workers",
+    pct(s, ours),
+    perCheck(ours),
+    rss.toFixed(0),
+    overFloor + once,
+  );
   row(label, "total", pct(s, ours + servers), perCheck(ours + servers), "", notes);
+}
+
+/**
+ * The floor at `rate` checks a second: the CPU per check of bare checks (bare_checks.ts),
+ * the least a check costs on this machine, whatever the code around it: machines here
+ * differ by twice in CPU per check, and the floor says what a figure means on this one.
+ */
+async function floor(rate: number): Promise<number> {
+  const bare = await startBareChecks(target.url, rate);
+  try {
+    await sleep(5_000);
+    const s = await sample(
+      () => new Map([["bare checks", [bare.pid]]]),
+      Math.min(sampleMs, 30_000),
+      target.requests,
+    );
+    const f = s.figures.get("bare checks")!;
+    const perCheck = s.counted ? f.cpuMs / s.counted : NaN;
+    row(
+      `floor ${rate}/s`,
+      "bare checks",
+      pct(s, f.cpuMs),
+      perCheck.toFixed(3),
+      f.rssMb.toFixed(0),
+      `${(s.counted / (s.elapsedMs / 1000)).toFixed(0)} checks/s: connect, GET, read, close ` +
+        "from a bare Deno process; counted in no total",
+    );
+    return perCheck;
+  } finally {
+    await bare.stop();
+  }
 }
 
 /**
@@ -196,6 +242,12 @@ try {
     }
   }
 
+  const floors = new Map<number, number>();
+  for (const { monitors, interval } of loads) {
+    const rate = Math.round(monitors / interval);
+    if (!floors.has(rate)) floors.set(rate, await floor(rate));
+  }
+
   for (const { monitors, interval } of loads) {
     const label = `${monitors}×${interval}s`;
     const { stack, prefix } = await stackFor(`${monitors}x${interval}`);
@@ -214,6 +266,7 @@ try {
         `${rate.toFixed(0)} checks/s (offered ${(monitors / interval).toFixed(0)}); ` +
           `delay p50 ${d.p50} s, p99 ${d.p99} s; ${await redisMemory(prefix)}; ` +
           `created in ${createdIn.toFixed(0)} s via API; ${machine(s)}`,
+        floors.get(Math.round(monitors / interval)),
       );
     } finally {
       await stack.stop();

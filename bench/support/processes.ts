@@ -29,3 +29,24 @@ export async function startTargetProcess(delayMs = 0) {
     },
   };
 }
+
+/** Starts `bare_checks.ts`: `rate` bare checks a second against `url`, until stopped. */
+export async function startBareChecks(url: string, rate: number) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./bare_checks.ts", import.meta.url).pathname, url, String(rate)],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const { done } = await reader.read();
+  if (done) throw new Error("bare checks exited before starting");
+  reader.releaseLock();
+  return {
+    pid: child.pid,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+      await child.stdout.cancel().catch(() => {});
+    },
+  };
+}
