@@ -40,7 +40,10 @@ export function IncidentList(props: Props) {
               <tr key={incident.id} class="align-top">
                 {!props.hideMonitor && (
                   <td class="px-4 py-3">
-                    <MonitorLink incident={incident} />
+                    {/* A name with no place to break must not push the other columns away. */}
+                    <div class="max-w-[16rem] [overflow-wrap:anywhere]">
+                      <MonitorLink incident={incident} />
+                    </div>
                   </td>
                 )}
                 <td class="px-4 py-3 whitespace-nowrap">
@@ -107,7 +110,10 @@ export function IncidentList(props: Props) {
 
 function MonitorLink(props: { incident: Incident }) {
   return (
-    <a href={`/app/monitors/${props.incident.websiteId}`} class={LINK}>
+    <a
+      href={`/app/monitors/${props.incident.websiteId}`}
+      class={`${LINK} min-w-0 [overflow-wrap:anywhere]`}
+    >
       {props.incident.websiteName}
     </a>
   );

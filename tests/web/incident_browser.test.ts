@@ -9,6 +9,7 @@ import { apiServer } from "../helpers/api.ts";
 import { spawnProcess } from "../helpers/processes.ts";
 import { eventually, startTarget } from "../helpers/pipeline.ts";
 import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
 
 Deno.test({
   name: "an outage becomes an incident on the monitor page, is acknowledged, and resolves",
@@ -100,6 +101,59 @@ Deno.test({
       await closeBrowser(browser);
       await Promise.all([worker.stop(), publisher.stop()]);
       await target.close();
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "a monitor name with no place to break keeps the incidents list inside the screen",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await apiServer({ REGIONS: "local" });
+    const browser = await launchChromium();
+    try {
+      const owner = await server.user("long-name");
+      const now = Math.floor(Date.now() / 1000);
+      for (const name of ["A".repeat(100), "Shop"]) {
+        const site = await owner.api.website.create.mutate({
+          url: "https://shop.example.com/",
+          name,
+          confirmations: 1,
+        });
+        await evaluateStoredResults(server.services.sql, [{
+          website_id: site.id,
+          region_id: "local",
+          scheduled_at: now - 60,
+          checked_at: now - 60,
+          outcome: "down",
+          http_status: 502,
+          response_ms: 30,
+          error_kind: "status",
+          error_message: "expected 2xx or 3xx, got 502",
+        }]);
+      }
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await context.addCookies(
+        [...owner.jar].map(([name, value]) => ({ name, value, url: server.url })),
+      );
+      const page = await context.newPage();
+      await page.goto(`${server.url}/app/incidents`);
+      // Every column in sight at 1280 px: the Acknowledge buttons too, without scrolling.
+      const table = page.locator("table");
+      const { scrollWidth, clientWidth } = await table.locator("xpath=..").evaluate((el) => ({
+        scrollWidth: el.scrollWidth,
+        clientWidth: el.clientWidth,
+      }));
+      assert.ok(scrollWidth <= clientWidth, `the table is ${scrollWidth} px in ${clientWidth}`);
+      assert.ok(await table.getByRole("button", { name: /^Acknowledge/ }).first().isVisible());
+      await screenshots(page, "incidents-long-name");
+      await page.setViewportSize({ width: 390, height: 800 });
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= 390, `the page is ${wide} px wide on a 390 px phone`);
+    } finally {
+      await closeBrowser(browser);
       await server.close();
     }
   },
