@@ -8,7 +8,16 @@ import type { Actor, Services } from "../services/context.ts";
 
 type IncidentAction = (services: Services, actor: Actor, id: string) => Promise<unknown>;
 
-export function incidentActionHandlers(act: IncidentAction) {
+/** What the page the button returns to says it did (`?notice=`). */
+export const INCIDENT_NOTICES: Record<string, string> = {
+  "incident-acknowledged": "Incident acknowledged. It shows who acknowledged it and when.",
+  "incident-resolved": "Incident resolved. Its channels are told you resolved it.",
+};
+
+export function incidentActionHandlers(
+  act: IncidentAction,
+  notice: "incident-acknowledged" | "incident-resolved",
+) {
   return defineApp.handlers({
     async POST(ctx) {
       const id = incidentIdInput.safeParse({ id: ctx.params.id });
@@ -17,7 +26,10 @@ export function incidentActionHandlers(act: IncidentAction) {
       await act(ctx.state.services, { userId: ctx.state.user.id }, id.data.id).catch((error) => {
         throw pageError(error);
       });
-      return seeOther(safeNext(form.get("next"), "/app/incidents"));
+      // Back where the button was, saying what it did.
+      const back = new URL(safeNext(form.get("next"), "/app/incidents"), "http://back");
+      back.searchParams.set("notice", notice);
+      return seeOther(`${back.pathname}${back.search}${back.hash}`);
     },
   });
 }

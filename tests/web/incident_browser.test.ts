@@ -66,7 +66,8 @@ Deno.test({
       await screenshots(page, "incidents-ongoing");
       await page.getByRole("button", { name: /^Acknowledge the incident of Checkout/ }).first()
         .click();
-      await page.waitForURL(`${server.url}/app/incidents`);
+      await page.waitForURL(`${server.url}/app/incidents?notice=incident-acknowledged`);
+      await page.getByRole("status").filter({ hasText: "Incident acknowledged." }).waitFor();
       await page.getByText(`By ${owner.email}`).first().waitFor();
 
       healthy = true;

@@ -104,7 +104,14 @@ Deno.test("incident pages work as plain HTML and forms", async (t) => {
       );
       await res.body?.cancel();
       assert.equal(res.status, 303);
-      assert.equal(res.headers.get("location"), `/app/monitors/${site.id}#incidents`);
+      assert.equal(
+        res.headers.get("location"),
+        `/app/monitors/${site.id}?notice=incident-acknowledged#incidents`,
+      );
+      assert.match(
+        (await get(res.headers.get("location")!)).html,
+        /Incident acknowledged\. It shows who acknowledged it and when\./,
+      );
       const { html } = await get("/app/incidents");
       assert.ok(html.includes(`By ${owner.email}`), "under the table's Acknowledged heading");
       assert.ok(html.includes(`Acknowledged by ${owner.email}`), "on a card, which has none");
@@ -115,7 +122,7 @@ Deno.test("incident pages work as plain HTML and forms", async (t) => {
         post([["next", "//evil.example.com/"]]),
       );
       await away.body?.cancel();
-      assert.equal(away.headers.get("location"), "/app/incidents");
+      assert.equal(away.headers.get("location"), "/app/incidents?notice=incident-acknowledged");
     });
 
     await t.step("Resolve posts, ends the incident, and the button goes", async () => {
@@ -132,13 +139,19 @@ Deno.test("incident pages work as plain HTML and forms", async (t) => {
       );
       assert.match((await get("/app/incidents")).html, />Resolve<\/button>/);
 
+      // From the incidents page (a filter kept), back to it, saying what happened.
       const res = await owner.fetch(
         `${server.url}/app/incidents/${incident.id}/resolve`,
-        post([["next", `/app/monitors/${site.id}#incidents`]]),
+        post([["next", `/app/incidents?monitor=${site.id}&notice=incident-acknowledged`]]),
       );
       await res.body?.cancel();
       assert.equal(res.status, 303);
-      assert.equal(res.headers.get("location"), `/app/monitors/${site.id}#incidents`);
+      const back = `/app/incidents?monitor=${site.id}&notice=incident-resolved`;
+      assert.equal(res.headers.get("location"), back);
+      assert.match(
+        (await get(back)).html,
+        /Incident resolved\. Its channels are told you resolved it\./,
+      );
       const { html } = await get(`/app/monitors/${site.id}`);
       assert.doesNotMatch(html, /Ongoing/);
       assert.doesNotMatch(html, />Resolve<\/button>/);

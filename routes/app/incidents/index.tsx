@@ -8,13 +8,16 @@ import {
   listIncidentsInput,
 } from "../../../services/incidents/mod.ts";
 import { IncidentList } from "../../../components/incidents/incident_list.tsx";
-import { Card, EmptyState, LINK, PageHeader } from "../../../components/ui.tsx";
+import { Card, EmptyState, LINK, Notice, PageHeader } from "../../../components/ui.tsx";
+import { INCIDENT_NOTICES } from "../../../web/incident_action_route.ts";
 
 interface Data {
   page: IncidentPage;
   cursor: string | null;
   /** Set when the list shows one monitor's incidents (`?monitor=<id>`). */
   monitor: string | null;
+  /** What a button just did, from `?notice=`. */
+  notice: string | null;
 }
 
 export const handler = defineApp.handlers<Data>({
@@ -35,7 +38,8 @@ export const handler = defineApp.handlers<Data>({
       .catch((error) => {
         throw pageError(error);
       });
-    return page({ page: result, cursor, monitor });
+    const notice = INCIDENT_NOTICES[ctx.url.searchParams.get("notice") ?? ""] ?? null;
+    return page({ page: result, cursor, monitor, notice });
   },
 });
 
@@ -57,6 +61,7 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
         title={monitorName ? `Incidents of ${monitorName}` : "Incidents"}
         description="An incident opens when enough regions of a monitor fail its confirmations, and resolves when they recover or when you resolve it."
       />
+      {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
       {incidents.length === 0
         ? (
           <EmptyState title={data.cursor ? "No older incidents" : "No incidents yet"}>

@@ -2,4 +2,4 @@
 import { incidentActionHandlers } from "../../../../web/incident_action_route.ts";
 import { acknowledgeIncident } from "../../../../services/incidents/mod.ts";
 
-export const handler = incidentActionHandlers(acknowledgeIncident);
+export const handler = incidentActionHandlers(acknowledgeIncident, "incident-acknowledged");

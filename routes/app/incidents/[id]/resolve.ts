@@ -2,4 +2,4 @@
 import { incidentActionHandlers } from "../../../../web/incident_action_route.ts";
 import { resolveIncident } from "../../../../services/incidents/mod.ts";
 
-export const handler = incidentActionHandlers(resolveIncident);
+export const handler = incidentActionHandlers(resolveIncident, "incident-resolved");

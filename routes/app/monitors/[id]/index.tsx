@@ -29,6 +29,7 @@ import { MetricTiles } from "../../../../components/monitor/metric_tiles.tsx";
 import { DailyBars } from "../../../../components/monitor/daily_bars.tsx";
 import { chartData, describeChart } from "../../../../components/monitor/chart_data.ts";
 import MonitorStatus, { type RegionView } from "../../../../islands/MonitorStatus.tsx";
+import { INCIDENT_NOTICES } from "../../../../web/incident_action_route.ts";
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import ResponseChart from "../../../../islands/ResponseChart.tsx";
 import FirstChecksNotice from "../../../../islands/FirstChecksNotice.tsx";
@@ -64,6 +65,7 @@ const NOTICES: Record<string, string> = {
   paused: "Monitor paused. No checks run until you resume it.",
   "paused-resolved": "Monitor paused and its incident resolved. No checks run until you resume it.",
   resumed: "Monitor resumed. Checks run again from every region it uses.",
+  ...INCIDENT_NOTICES,
 };
 
 const INCIDENTS_SHOWN = 5;
