@@ -56,7 +56,7 @@ export async function submitPasswordChange(
       input,
       readSessionCookie(ctx.req),
     );
-    return { redirect: seeOther(`/app/account?changed=${otherSessionsEnded}`) };
+    return { redirect: seeOther(`/app/account?changed=${otherSessionsEnded}#password`) };
   } catch (error) {
     return refused(error);
   }

@@ -133,7 +133,7 @@ export default define.page<typeof handler>(({ data, state }) => {
       </Card>
 
       <Card title="Change password" class="p-6">
-        <h2 class="text-lg font-semibold">Change password</h2>
+        <h2 id="password" class="text-lg font-semibold">Change password</h2>
         <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
           Every other browser and device signed in to this account is signed out; this one stays.
         </p>
@@ -146,7 +146,7 @@ export default define.page<typeof handler>(({ data, state }) => {
               } signed out.`}
           </Notice>
         )}
-        <form method="post" action="/app/account" class="mt-4 space-y-4">
+        <form method="post" action="/app/account#password" class="mt-4 space-y-4">
           <input type="hidden" name="intent" value="change-password" />
           {errors.form && <Notice kind="error">{errors.form}</Notice>}
           {/* For password managers: whose password this is. */}

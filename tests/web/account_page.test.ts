@@ -169,7 +169,7 @@ Deno.test("the account page changes the password and signs out everywhere", asyn
       });
       await res.body?.cancel();
       assert.equal(res.status, 303);
-      assert.equal(res.headers.get("location"), "/app/account?changed=1");
+      assert.equal(res.headers.get("location"), "/app/account?changed=1#password");
       const after = await get("/app/account?changed=1");
       assert.equal(after.status, 200);
       assert.match(await after.text(), /Password changed\. 1 other session was signed out\./);

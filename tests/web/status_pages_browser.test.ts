@@ -218,11 +218,21 @@ Deno.test({
       await page.getByText("Profile saved.").waitFor();
       assert.equal(await page.getByLabel("Name").inputValue(), "Ada King");
       await screenshots(page, "account");
+      // On a phone the page comes back at the password form, its error in sight.
+      await page.setViewportSize({ width: 390, height: 844 });
       await page.getByLabel("Current password").fill("not my password");
       await page.getByLabel("New password", { exact: true }).fill("a new battery staple");
       await page.getByLabel("New password, again").fill("a new battery staple");
       await page.getByRole("button", { name: "Change password" }).click();
       await page.locator("#currentPassword-error").waitFor();
+      assert.ok(
+        await page.locator("#currentPassword-error").evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          return box.top >= 0 && box.bottom <= innerHeight;
+        }),
+        "the error is in sight",
+      );
+      await page.setViewportSize({ width: 1280, height: 900 });
       assert.match(
         await page.locator("#currentPassword-error").textContent() ?? "",
         /not your current password/,
