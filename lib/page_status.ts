@@ -19,16 +19,17 @@ import {
 
 export { overallState, regionState, STALE_AFTER_INTERVALS };
 export type { RegionState };
-/** A monitor on the page: up, down, degraded (regions disagree) or nodata. */
-export type MonitorStatus = OverallState;
+/** A monitor on the page: up, down, degraded (regions disagree), nodata, or paused by its owner. */
+export type MonitorStatus = OverallState | "paused";
 export type PageStatus = "operational" | "partial-outage" | "major-outage" | "nodata";
 
 /**
  * All operational when every monitor with data is up, major outage when every one is
- * down, partial outage in between. Monitors without data say nothing either way.
+ * down, partial outage in between. Monitors without data, and paused ones, say nothing
+ * either way.
  */
 export function pageStatus(monitors: readonly MonitorStatus[]): PageStatus {
-  const known = monitors.filter((m) => m !== "nodata");
+  const known = monitors.filter((m) => m !== "nodata" && m !== "paused");
   if (!known.length) return "nodata";
   if (known.every((m) => m === "up")) return "operational";
   if (known.every((m) => m === "down")) return "major-outage";
@@ -40,6 +41,7 @@ export const MONITOR_STATUS_TEXT: Record<MonitorStatus, string> = {
   down: "Down",
   degraded: "Degraded",
   nodata: "No data",
+  paused: "Paused",
 };
 
 export const PAGE_STATUS_TEXT: Record<PageStatus, string> = {

@@ -14,6 +14,7 @@ export const MONITOR_PILL: Record<MonitorStatus, string> = {
   down: "bg-rose-100 text-rose-900 dark:bg-rose-900 dark:text-rose-100",
   degraded: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
   "nodata": "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
+  paused: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
 };
 
 export const OVERALL_BANNER: Record<PageStatus, string> = {
@@ -32,6 +33,7 @@ export const BADGE_FILL: Record<MonitorStatus | PageStatus, string> = {
   degraded: "#d97706",
   "partial-outage": "#d97706",
   "nodata": "#64748b",
+  paused: "#64748b",
 };
 
 export { MONITOR_STATUS_TEXT, PAGE_STATUS_TEXT };

@@ -53,7 +53,7 @@ export async function currentStatuses(
       };
     });
     statuses.set(website.id, {
-      status: overallState(regions.map((r) => r.state)),
+      status: website.active ? overallState(regions.map((r) => r.state)) : "paused",
       regions,
     });
   });

@@ -433,7 +433,8 @@ Deno.test("the public page's bars and status come from stored checks and live re
       ["Monitor 2", "up"],
       ["Monitor 3", "down"],
       ["Monitor 4", "nodata"],
-      ["Monitor 5", "nodata"],
+      // Paused by its owner: said so, whatever its last result was.
+      ["Monitor 5", "paused"],
     ]);
     assert.equal(page.overall, "partial-outage");
 

@@ -183,6 +183,22 @@ Deno.test("a region that stops reporting shows no data after three intervals", a
   }
 });
 
+Deno.test("a paused monitor says Paused, and the page goes by the others", async () => {
+  const server = await apiServer({ STATUS_PAGE_CACHE_MS: "0" });
+  try {
+    const { ids } = await pageWithMonitors(server, { names: ["API", "Old shop"] });
+    const now = Date.now();
+    for (const id of ids) await setLive(server, id, "ams", "up", now - 10_000);
+    await setLive(server, ids[1], "iad", "down", now - 10_000);
+    await server.bed.pg.sql`update websites set active = false where id = ${ids[1]}`;
+    const html = await fetch(`${server.url}/status/acme`).then((r) => r.text());
+    assert.match(html, /data-status="paused"[^>]*>Paused</);
+    assert.match(html, /All systems operational/);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("badges: the page's and one monitor's, as escaped SVG", async () => {
   const server = await apiServer();
   try {

@@ -20,6 +20,8 @@ import {
 export interface MonitorSeed {
   id: string;
   intervalMs: number;
+  /** Paused by its owner: it stays so until the page is loaded again. */
+  paused: boolean;
   regions: { region: string; state: RegionState; checkedAt: number | null }[];
 }
 
@@ -45,6 +47,7 @@ export function startStatusPageLive(
     seed.id,
     {
       intervalMs: seed.intervalMs,
+      paused: seed.paused,
       regions: new Map(seed.regions.map((r) => [
         r.region,
         r.state === "nodata" ? null : { outcome: r.state, checkedAt: r.checkedAt ?? 0 },
@@ -62,7 +65,7 @@ export function startStatusPageLive(
         region,
         state: regionState(result, monitor.intervalMs / 1000, now),
       }));
-      statuses[id] = overallState(regions[id].map((r) => r.state));
+      statuses[id] = monitor.paused ? "paused" : overallState(regions[id].map((r) => r.state));
     }
     monitorRegions.value = regions;
     monitorStatuses.value = statuses;

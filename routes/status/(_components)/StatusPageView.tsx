@@ -67,6 +67,7 @@ export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
             monitors={page.monitors.map((m) => ({
               id: m.id,
               intervalMs: m.intervalMs,
+              paused: m.status === "paused",
               regions: m.regions,
             }))}
           />
