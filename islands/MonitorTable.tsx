@@ -305,14 +305,16 @@ function MonitorRowView(
         </ul>
       </td>
       <td class="hidden whitespace-nowrap px-4 py-3 text-slate-700 dark:text-slate-300 sm:table-cell">
-        {row.lastCheckedAt === null ? row.active ? "Waiting for the first check" : "—" : (
-          <time
-            dateTime={new Date(row.lastCheckedAt).toISOString()}
-            title={formatDateTime(row.lastCheckedAt, zone)}
-          >
-            {formatRelative(row.lastCheckedAt, now)}
-          </time>
-        )}
+        {row.lastCheckedAt === null
+          ? row.active ? `Waiting for the first ${row.timed ? "check" : "beat"}` : "—"
+          : (
+            <time
+              dateTime={new Date(row.lastCheckedAt).toISOString()}
+              title={formatDateTime(row.lastCheckedAt, zone)}
+            >
+              {formatRelative(row.lastCheckedAt, now)}
+            </time>
+          )}
       </td>
       <td class="hidden whitespace-nowrap px-4 py-3 text-right tabular-nums sm:table-cell">
         {formatMs(row.lastResponseMs)}

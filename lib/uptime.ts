@@ -30,6 +30,13 @@ export function formatUptime(percent: number | null): string {
   return `${shown.toFixed(shown === 100 ? 0 : 2)}%`;
 }
 
+/** A heartbeat's results in words: "3 received, 1 missed", "no beats yet". */
+export function beatsText(received: number, results: number): string {
+  if (results === 0) return "no beats yet";
+  const missed = results - received;
+  return `${received.toLocaleString("en")} received, ${missed.toLocaleString("en")} missed`;
+}
+
 export interface DailyBar {
   /** Start of the UTC day, epoch ms. */
   at: number;

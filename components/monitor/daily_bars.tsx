@@ -5,7 +5,7 @@
  * screen readers. No JavaScript. A heartbeat monitor's results are beats (`noun`).
  */
 import type { DailyBar } from "../../lib/uptime.ts";
-import { formatUptime, windowUptime } from "../../lib/uptime.ts";
+import { beatsText, formatUptime, windowUptime } from "../../lib/uptime.ts";
 import { formatDate } from "../../lib/time_format.ts";
 
 function look(bar: DailyBar): { class: string; words: string } {
@@ -20,9 +20,10 @@ function look(bar: DailyBar): { class: string; words: string } {
 function describe(bar: DailyBar, noun: string): string {
   const date = formatDate(bar.at, "UTC");
   if (bar.uptime === null) return `${date}: no ${noun}s`;
-  return `${date}: ${formatUptime(bar.uptime)} up, ${bar.checks.toLocaleString("en")} ${noun}${
-    bar.checks === 1 ? "" : "s"
-  }${look(bar).words}`;
+  const counted = noun === "beat"
+    ? beatsText(bar.up, bar.checks)
+    : `${bar.checks.toLocaleString("en")} check${bar.checks === 1 ? "" : "s"}`;
+  return `${date}: ${formatUptime(bar.uptime)} up, ${counted}${look(bar).words}`;
 }
 
 export function DailyBars(props: { bars: DailyBar[]; noun?: "check" | "beat" }) {

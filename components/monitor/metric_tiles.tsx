@@ -1,19 +1,23 @@
 /** Uptime and response-time percentiles of the chosen range, as four tiles. */
 import { formatMs } from "../../lib/time_format.ts";
-import { formatUptime } from "../../lib/uptime.ts";
+import { beatsText, formatUptime } from "../../lib/uptime.ts";
 import type { WebsiteMetrics } from "../../services/websites/metrics.ts";
 
-/** `timed` false (a heartbeat monitor, nothing timed): the uptime tile alone, counting beats. */
+/**
+ * `timed` false (a heartbeat monitor, nothing timed): the uptime tile alone, counting
+ * the beats that arrived and the ones missed.
+ */
 export function MetricTiles(
   props: { metrics: WebsiteMetrics; rangeWords: string; timed?: boolean },
 ) {
   const { metrics } = props;
-  const noun = props.timed === false ? "beat" : "check";
   const tiles = [
     {
       label: "Uptime",
       value: formatUptime(metrics.uptime),
-      note: `${metrics.checks.toLocaleString("en")} ${noun}${metrics.checks === 1 ? "" : "s"}`,
+      note: props.timed === false
+        ? beatsText(metrics.up, metrics.checks)
+        : `${metrics.checks.toLocaleString("en")} check${metrics.checks === 1 ? "" : "s"}`,
     },
     { label: "p50", value: formatMs(metrics.responseMs?.p50), note: "median response" },
     { label: "p95", value: formatMs(metrics.responseMs?.p95), note: "95 % were faster" },

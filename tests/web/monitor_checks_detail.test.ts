@@ -80,8 +80,8 @@ Deno.test("a heartbeat monitor shows its ping URL, and shows down after a missed
     // Its figures count beats: a job reports in, nothing is checked.
     const page = await (await browser(`${server.url}/app/monitors/${monitor.id}`)).text();
     assert.match(page, /Recent beats<\/h2>/);
-    assert.match(page, /data-tile="Uptime"[\s\S]*?>1 beat<\/dd>/);
-    assert.match(page, /: 0\.00% up, 1 beat \(major downtime\)/);
+    assert.match(page, /data-tile="Uptime"[\s\S]*?>0 received, 1 missed<\/dd>/);
+    assert.match(page, /: 0\.00% up, 0 received, 1 missed \(major downtime\)/);
     assert.doesNotMatch(page, /Recent checks|1 checks?\b|no checks/);
   } finally {
     await server.close();

@@ -139,6 +139,8 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
       assert.match(text, /One opens when 2 beats in a row are missed\./);
       assert.match(text, /data-tile="Uptime"/);
       assert.doesNotMatch(text, /data-tile="p50"|Response time|Checks run every/);
+      assert.match(text, /data-tile="Uptime"[\s\S]*?>no beats yet<\/dd>/);
+      assert.match(await (await get("/app")).text(), /Waiting for the first beat/);
     });
 
     await t.step("another user's monitor, a bad id and an unknown one are 404 pages", async () => {
