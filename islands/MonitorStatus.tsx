@@ -21,6 +21,8 @@ export interface RegionView {
     checkedAt: number;
     responseMs: number;
     httpStatus: number;
+    /** Up, but slower than the monitor's degraded threshold. */
+    degraded?: boolean;
   } | null;
 }
 
@@ -40,7 +42,12 @@ export default function MonitorStatus(props: {
   const [regions, setRegions] = useState(props.regions);
   const [announcement, setAnnouncement] = useState("");
   const state = monitorState(regions, props.active, props.intervalSeconds);
-  const previous = useRef(state.status);
+  // Up everywhere, but slower than the threshold somewhere: amber, as in the checks list.
+  const slow = regions.filter((view) =>
+    view.latest?.degraded && regionState(view.latest, props.intervalSeconds) === "up"
+  );
+  const shown = state.status === "up" && slow.length ? "degraded" : state.status;
+  const previous = useRef(shown);
 
   useEffect(() => {
     const live = connectLive({
@@ -59,22 +66,29 @@ export default function MonitorStatus(props: {
   }, [props.websiteId]);
 
   useEffect(() => {
-    if (previous.current === state.status) return;
-    previous.current = state.status;
+    if (previous.current === shown) return;
+    previous.current = shown;
     const down = regions.filter((view) => view.run?.outcome === "down").map((v) => v.region);
-    setAnnouncement(
-      `Monitor is now ${state.status}${down.length ? ` (failing in ${down.join(", ")})` : ""}.`,
-    );
-  }, [state.status]);
+    const where = down.length
+      ? ` (failing in ${down.join(", ")})`
+      : slow.length
+      ? ` (slow in ${slow.map((v) => v.region).join(", ")})`
+      : "";
+    setAnnouncement(`Monitor is now ${shown}${where}.`);
+  }, [shown]);
 
   return (
     <div>
       <div class="flex flex-wrap items-center gap-x-3 gap-y-1">
-        <span class="text-base" data-monitor-status={state.status}>
-          <StatusBadge status={state.status} />
+        <span class="text-base" data-monitor-status={shown}>
+          <StatusBadge status={shown} />
         </span>
         <span class="text-sm text-slate-700 dark:text-slate-300">
-          {state.since !== null
+          {shown !== state.status
+            ? `Up, but slower than its degraded threshold in ${
+              slow.map((view) => view.region).join(", ")
+            }.`
+            : state.since !== null
             ? (
               <>
                 since <Time at={state.since} /> (<Time at={state.since} relative />)
@@ -122,6 +136,7 @@ function withResult(views: RegionView[], result: LiveResult): RegionView[] {
       checkedAt: result.checkedAt,
       responseMs: result.responseMs,
       httpStatus: result.httpStatus,
+      degraded: result.degraded ?? false,
     },
   };
   return index === -1 ? [...views, next] : views.map((v, i) => i === index ? next : v);
@@ -129,9 +144,14 @@ function withResult(views: RegionView[], result: LiveResult): RegionView[] {
 
 function RegionItem(props: { view: RegionView; intervalSeconds: number; timed: boolean }) {
   const { region, latest } = props.view;
-  const status = regionState(latest, props.intervalSeconds);
+  const state = regionState(latest, props.intervalSeconds);
+  const status = state === "up" && latest?.degraded ? "degraded" : state;
   const noun = props.timed ? "checks" : "beats";
-  const words = status === "nodata" ? latest ? `no recent ${noun}` : `no ${noun} yet` : status;
+  const words = status === "nodata"
+    ? latest ? `no recent ${noun}` : `no ${noun} yet`
+    : status === "degraded"
+    ? "up, slower than the degraded threshold"
+    : status;
   return (
     <li
       class="flex items-center gap-2 rounded-md border border-slate-200 px-3 py-2 text-sm dark:border-slate-700"

@@ -31,7 +31,14 @@ const SORT_LABELS = {
   created: "Newest first",
 } as const;
 
-const display = (status: MonitorStatus): DisplayStatus => status;
+/**
+ * What the badge shows: the status, but amber "Degraded" for a monitor up everywhere and
+ * slower than its threshold somewhere (it still counts as up).
+ */
+const display = (row: MonitorRow): DisplayStatus =>
+  row.status === "up" && row.regions.some((r) => r.state === "up" && r.degraded)
+    ? "degraded"
+    : row.status;
 
 export default function MonitorTable(props: { overview: PackedOverview }) {
   const [overview, setOverview] = useState(() => unpackOverview(props.overview));
@@ -57,10 +64,8 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
           );
           const before = current.rows.find((row) => row.id === result.websiteId);
           const after = rows.find((row) => row.id === result.websiteId);
-          if (before && after && before.status !== after.status) {
-            setAnnouncement(
-              `${after.name} is ${STATUS_LABEL[display(after.status)].toLowerCase()}`,
-            );
+          if (before && after && display(before) !== display(after)) {
+            setAnnouncement(`${after.name} is ${STATUS_LABEL[display(after)].toLowerCase()}`);
           }
           return { ...current, rows };
         }),
@@ -287,16 +292,22 @@ function MonitorRowView(
         </span>
       </td>
       <td class="px-4 py-3">
-        <StatusBadge status={display(row.status)} />
+        <StatusBadge status={display(row)} />
       </td>
       <td class="hidden px-4 py-3 md:table-cell">
         <ul class="flex flex-wrap gap-x-3 gap-y-1">
           {row.regions.map((region) => (
             <li key={region.region} class="flex items-center gap-1 text-xs">
               <StatusDot
-                status={region.state === "nodata" ? "nodata" : region.state}
+                status={region.state === "up" && region.degraded ? "degraded" : region.state}
                 label={`${region.region}: ${
-                  region.state === "nodata" ? "no data" : region.state === "up" ? "up" : "down"
+                  region.state === "nodata"
+                    ? "no data"
+                    : region.state === "down"
+                    ? "down"
+                    : region.degraded
+                    ? "up, slow"
+                    : "up"
                 }`}
               />
               <span class="uppercase text-slate-700 dark:text-slate-300">{region.region}</span>
@@ -332,10 +343,11 @@ function MonitorRowView(
 // One rule on the table draws every cell of every strip, so a cell is only its tooltip:
 // `<i title="…">` is up, `data-d` marks a down check and `data-e` a slot not yet checked.
 const STRIP_CELLS =
-  "[&_[data-strip]>i]:(h-6 w-1.5 rounded-sm bg-emerald-500) [&_[data-strip]>[data-d]]:(h-3 bg-rose-600) [&_[data-strip]>[data-e]]:(h-2 bg-slate-200 dark:bg-slate-700)";
+  "[&_[data-strip]>i]:(h-6 w-1.5 rounded-sm bg-emerald-500) [&_[data-strip]>[data-d]]:(h-3 bg-rose-600) [&_[data-strip]>[data-s]]:(h-5 bg-amber-500) [&_[data-strip]>[data-e]]:(h-2 bg-slate-200 dark:bg-slate-700)";
 
 function Strip(props: { recent: RecentCheck[]; zone: string | undefined; timed: boolean }) {
   const down = props.recent.filter((check) => check.outcome === "down").length;
+  const slow = props.recent.filter((check) => check.degraded).length;
   const empty = STRIP_LENGTH - props.recent.length;
   // An image to assistive technology: its name sums the strip up, the cells are its drawing.
   return (
@@ -344,7 +356,9 @@ function Strip(props: { recent: RecentCheck[]; zone: string | undefined; timed: 
       role="img"
       class="flex h-6 items-end gap-px"
       aria-label={props.recent.length
-        ? `Last ${props.recent.length} checks: ${props.recent.length - down} up, ${down} down`
+        ? `Last ${props.recent.length} checks: ${props.recent.length - down} up${
+          slow ? ` (${slow} degraded)` : ""
+        }, ${down} down`
         : "No checks yet"}
     >
       {Array.from({ length: empty }, (_, i) => <i key={`empty-${i}`} data-e />)}
@@ -352,8 +366,9 @@ function Strip(props: { recent: RecentCheck[]; zone: string | undefined; timed: 
         <i
           key={`${check.at}-${check.region}`}
           data-d={check.outcome === "down" || undefined}
+          data-s={check.degraded || undefined}
           title={`${formatDateTime(check.at, props.zone)} · ${check.region} · ${
-            check.outcome === "up" ? "Up" : "Down"
+            check.outcome === "down" ? "Down" : check.degraded ? "Degraded" : "Up"
           } · ${
             check.outcome === "down"
               ? check.errorKind ? errorKindWords(check.errorKind) : `HTTP ${check.httpStatus}`
@@ -376,6 +391,7 @@ function apply(row: MonitorRow, result: LiveResult): MonitorRow {
         state: result.outcome,
         responseMs: result.responseMs,
         checkedAt: result.checkedAt,
+        degraded: result.degraded ?? false,
       }
       : region
   );
@@ -384,6 +400,7 @@ function apply(row: MonitorRow, result: LiveResult): MonitorRow {
     at: result.scheduledAt,
     region: result.region,
     outcome: result.outcome,
+    degraded: result.degraded ?? false,
     responseMs: result.responseMs,
     httpStatus: result.httpStatus,
     errorKind: result.errorKind,

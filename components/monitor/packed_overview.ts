@@ -14,9 +14,9 @@ import type {
 
 /**
  * A check as packed: `at` is the gap to the previous check's (the first check's is epoch
- * ms); `up` is 1 or 0.
+ * ms); `up` is 1, 2 when up but degraded, or 0.
  */
-interface CheckCells extends Omit<RecentCheck, "outcome"> {
+interface CheckCells extends Omit<RecentCheck, "outcome" | "degraded"> {
   up: number;
 }
 type RowCells = Omit<MonitorRow, "regions" | "recent"> & {
@@ -39,7 +39,13 @@ function fieldOrder<T>() {
   });
 }
 
-const region = fieldOrder<RegionStatus>()("region", "state", "responseMs", "checkedAt");
+const region = fieldOrder<RegionStatus>()(
+  "region",
+  "state",
+  "responseMs",
+  "checkedAt",
+  "degraded",
+);
 const check = fieldOrder<CheckCells>()(
   "at",
   "region",
@@ -78,7 +84,7 @@ export function packOverview(overview: Overview): PackedOverview {
           check.pack({
             ...recent,
             at: i === 0 ? recent.at : recent.at - all[i - 1].at,
-            up: recent.outcome === "up" ? 1 : 0,
+            up: recent.outcome === "up" ? recent.degraded ? 2 : 1 : 0,
           })
         ),
       })
@@ -97,7 +103,7 @@ export function unpackOverview(packed: PackedOverview): Overview {
         regions: monitor.regions.map(region.unpack),
         recent: monitor.recent.map((checkCells) => {
           const { at: gap, up, ...recent } = check.unpack(checkCells);
-          return { ...recent, at: at += gap, outcome: up ? "up" : "down" };
+          return { ...recent, at: at += gap, outcome: up ? "up" : "down", degraded: up === 2 };
         }),
       };
     }),

@@ -41,6 +41,8 @@ export interface LatestStatus {
   errorKind: string;
   checkedAt: number;
   scheduledAt: number;
+  /** Up, but slower than the monitor's degraded threshold (absent from older workers). */
+  degraded?: boolean;
 }
 
 export interface RegionMetrics {
@@ -75,6 +77,7 @@ const latestSchema = liveResultFields(
   "errorKind",
   "checkedAt",
   "scheduledAt",
+  "degraded",
 );
 
 export async function websiteMetrics(

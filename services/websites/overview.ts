@@ -43,6 +43,8 @@ export interface RegionStatus {
   responseMs: number | null;
   /** Epoch ms of the region's newest result. */
   checkedAt: number | null;
+  /** Its newest result was up, but slower than the monitor's degraded threshold. */
+  degraded: boolean;
 }
 
 export interface RecentCheck {
@@ -50,6 +52,8 @@ export interface RecentCheck {
   at: number;
   region: string;
   outcome: "up" | "down";
+  /** Up, but slower than the monitor's degraded threshold. */
+  degraded: boolean;
   responseMs: number;
   httpStatus: number;
   errorKind: string;
@@ -87,7 +91,7 @@ export interface Overview {
   resultsUnavailable: boolean;
 }
 
-const latestSchema = liveResultFields("outcome", "responseMs", "checkedAt");
+const latestSchema = liveResultFields("outcome", "responseMs", "checkedAt", "degraded");
 
 // Down first: the table answers "what is broken" before anything else.
 const STATUS_ORDER: Record<MonitorStatus, number> = {
@@ -139,6 +143,7 @@ export async function websiteOverview(
         state: row.active ? regionState(latest, intervalSeconds, now) : "nodata",
         responseMs: latest?.responseMs ?? null,
         checkedAt: latest?.checkedAt ?? null,
+        degraded: latest?.degraded === true,
       };
     });
     const newest = regions.reduce<RegionStatus | null>(
@@ -247,11 +252,13 @@ async function recentChecks(
     response_ms: number;
     http_status: number;
     error_kind: string;
+    degraded: number | string;
   }>(
-    sql`SELECT website_id, region_id, scheduled, outcome, response_ms, http_status, error_kind
+    sql`SELECT website_id, region_id, scheduled, outcome, response_ms, http_status, error_kind,
+            degraded
      FROM (
        SELECT website_id, region_id, toUInt32(scheduled_at) AS scheduled, outcome,
-              response_ms, http_status, error_kind
+              response_ms, http_status, error_kind, degraded
        FROM checks
        WHERE website_id IN ${literal.uuidList(ids)}
          AND scheduled_at >= ${literal.dateTime(new Date(now - lookBackMs))}
@@ -268,6 +275,7 @@ async function recentChecks(
       at: Number(row.scheduled) * 1000,
       region: row.region_id,
       outcome: row.outcome,
+      degraded: Number(row.degraded) === 1,
       responseMs: Number(row.response_ms),
       httpStatus: Number(row.http_status),
       errorKind: row.error_kind,

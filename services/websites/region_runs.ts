@@ -18,6 +18,8 @@ export interface RegionLatest extends RegionRun {
   checkedAt: number;
   responseMs: number;
   httpStatus: number;
+  /** Up, but slower than the monitor's degraded threshold. */
+  degraded: boolean;
 }
 
 interface OutcomeRow {
@@ -27,6 +29,7 @@ interface OutcomeRow {
   last: number | string;
   checked: number | string;
   ms: number | string;
+  slow: number | string;
   status: number | string;
 }
 
@@ -44,7 +47,8 @@ export async function websiteRegionRuns(
     sql`SELECT region_id AS region, toString(outcome) AS outcome,
        toUInt32(min(scheduled_at)) AS first, toUInt32(max(scheduled_at)) AS last,
        argMax(toUInt32(checked_at), scheduled_at) AS checked,
-       argMax(response_ms, scheduled_at) AS ms, argMax(http_status, scheduled_at) AS status
+       argMax(response_ms, scheduled_at) AS ms, argMax(http_status, scheduled_at) AS status,
+       argMax(degraded, scheduled_at) AS slow
      FROM checks WHERE website_id = ${id} AND scheduled_at >= ${since}
      GROUP BY region, outcome`,
   );
@@ -84,5 +88,6 @@ export async function websiteRegionRuns(
     checkedAt: Number(current.checked) * 1000,
     responseMs: Number(current.ms),
     httpStatus: Number(current.status),
+    degraded: Number(current.slow) === 1,
   })).sort((a, b) => a.region.localeCompare(b.region));
 }

@@ -55,6 +55,57 @@ Deno.test("the monitor page warns about a certificate inside the warning window 
   }
 });
 
+Deno.test("a monitor slower than its degraded threshold shows amber on its page and in the list", async () => {
+  const server = await apiServer();
+  try {
+    const { api, fetch: browser } = await server.user();
+    const site = await api.website.create.mutate({
+      url: "https://slow.example.com/",
+      degradedMs: 1_000,
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const row = (offset: number, ms: number) => ({
+      website_id: site.id,
+      region_id: "local",
+      scheduled_at: now - offset,
+      checked_at: now - offset,
+      outcome: "up",
+      http_status: 200,
+      response_ms: ms,
+      error_kind: "",
+      error_message: "",
+      degraded: ms > 1_000 ? 1 : 0,
+    });
+    await server.bed.ch.insert(sql`checks`, [row(120, 200), row(60, 3_012)]);
+    // What the worker publishes with the stored row: the list's badge reads it.
+    await server.bed.redis.hset(server.bed.keys.liveStatus(site.id), {
+      local: JSON.stringify({
+        websiteId: site.id,
+        region: "local",
+        outcome: "up",
+        httpStatus: 200,
+        responseMs: 3_012,
+        errorKind: "",
+        checkedAt: (now - 60) * 1000,
+        scheduledAt: (now - 60) * 1000,
+        degraded: true,
+      }),
+    });
+    const page = await (await browser(`${server.url}/app/monitors/${site.id}`)).text();
+    assert.match(page, /data-monitor-status="degraded"/);
+    assert.match(page, /Up, but slower than its degraded threshold in local\./);
+    const list = await (await browser(`${server.url}/app`)).text();
+    assert.match(list, /aria-label="Last 2 checks: 2 up \(1 degraded\), 0 down"/);
+    // Amber on the badge, but counted as up.
+    const tableRow = list.slice(list.indexOf(`data-monitor="${site.id}"`));
+    assert.match(tableRow.slice(0, tableRow.indexOf("</tr>")), />Degraded</);
+    assert.match(list, /1 monitor · 0 down · 0 paused/);
+    assert.match(list, /data-s title="[^"]*· local · Degraded · 3\.01 s"/);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a heartbeat monitor shows its ping URL, and shows down after a missed beat", async () => {
   const server = await apiServer();
   try {

@@ -18,8 +18,14 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
       intervalSeconds: 60,
       status: "down",
       regions: [
-        { region: "ams", state: "down", responseMs: 12, checkedAt: 1_700_000_120_000 },
-        { region: "iad", state: "nodata", responseMs: null, checkedAt: null },
+        {
+          region: "ams",
+          state: "down",
+          responseMs: 12,
+          checkedAt: 1_700_000_120_000,
+          degraded: false,
+        },
+        { region: "iad", state: "nodata", responseMs: null, checkedAt: null, degraded: false },
       ],
       lastCheckedAt: 1_700_000_120_000,
       lastResponseMs: 12,
@@ -30,6 +36,7 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
           at: 1_700_000_000_000,
           region: "ams",
           outcome: "up",
+          degraded: false,
           responseMs: 5,
           httpStatus: 200,
           errorKind: "",
@@ -38,9 +45,19 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
           at: 1_700_000_060_000,
           region: "iad",
           outcome: "down",
+          degraded: false,
           responseMs: 0,
           httpStatus: 0,
           errorKind: "connect",
+        },
+        {
+          at: 1_700_000_120_000,
+          region: "ams",
+          outcome: "up",
+          degraded: true,
+          responseMs: 3_012,
+          httpStatus: 200,
+          errorKind: "",
         },
       ],
     }, {
@@ -63,6 +80,7 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
   assert.deepEqual(packed.rows[0][12], [
     [1_700_000_000_000, "ams", 1, 5, 200, ""],
     [60_000, "iad", 0, 0, 0, "connect"],
+    [60_000, "ams", 2, 3_012, 200, ""],
   ]);
   assert.deepEqual(unpackOverview(JSON.parse(JSON.stringify(packed))), overview);
 });

@@ -155,13 +155,14 @@ function regionViews(
     const stored = runs.find((run) => run.region === region);
     const live = metrics?.regions.find((r) => r.region === region)?.latest ?? null;
     let run = stored ? { region, outcome: stored.outcome, since: stored.since } : null;
-    let latest = stored
+    let latest: RegionView["latest"] = stored
       ? {
         outcome: stored.outcome,
         scheduledAt: stored.scheduledAt,
         checkedAt: stored.checkedAt,
         responseMs: stored.responseMs,
         httpStatus: stored.httpStatus,
+        degraded: stored.degraded,
       }
       : null;
     if (live && (!latest || live.scheduledAt > latest.scheduledAt)) {
