@@ -11,7 +11,7 @@ export function MonitorFormPage({ data }: { data: MonitorFormPageData }) {
       {data.website ? <PageHeader title={`Edit ${data.website.name}`} /> : (
         <PageHeader
           title="Add monitor"
-          description="Uptime checks the URL from every region you choose and tells you when it stops answering as expected."
+          description="Check a website or a port from the regions you choose, or have a job report in with heartbeats; you are told when it stops answering as expected."
         />
       )}
       <div class="rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-800">

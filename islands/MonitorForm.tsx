@@ -348,7 +348,7 @@ export default function MonitorForm(props: Props) {
                 id="cert_expiry_warn_days"
                 label="Certificate warning (days)"
                 error={errors.cert_expiry_warn_days}
-                hint="Its channels are alerted, and its page warns, this many days before its TLS certificate expires; empty: 14."
+                hint="How many days before its TLS certificate expires to alert its channels and warn on its page; empty: 14."
               >
                 <input
                   {...describedBy("cert_expiry_warn_days", errors.cert_expiry_warn_days, true)}
@@ -526,7 +526,7 @@ export default function MonitorForm(props: Props) {
               id="heartbeat_grace"
               label="Grace time (seconds)"
               error={errors.heartbeat_grace}
-              hint="Heartbeat monitors only: how late a beat may be before the monitor is down."
+              hint="How late a beat may be before the monitor is down."
             >
               <input
                 {...describedBy("heartbeat_grace", errors.heartbeat_grace, true)}
