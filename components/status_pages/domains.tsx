@@ -14,7 +14,7 @@ const CERTIFICATE: Record<EditorDomain["certificateState"], [DisplayStatus, stri
   issued: ["up", "Certificate issued"],
   pending: ["pending", "Certificate pending"],
   failed: ["down", "Certificate failed"],
-  manual: ["nodata", "Certificate: manual"],
+  manual: ["nodata", "Certificate: added by the operator"],
 };
 
 const PURPOSE: Record<DnsRecord["purpose"], string> = {

@@ -7,11 +7,15 @@ export function verificationRecord(hostname: string, token: string): DnsRecord {
   return { type: "TXT", name: verificationName(hostname), value: token, purpose: "ownership" };
 }
 
-/** Before a certificate is requested (the domain is not verified yet). */
+/**
+ * Before a certificate is requested (the domain is not verified yet). `manual`: this
+ * deployment requests no certificates (not on Fly); its operator adds them.
+ */
 export function unverifiedDnsInstructions(
   hostname: string,
   token: string,
   cnameTarget: string,
+  manual = false,
 ): DnsInstructions {
   return {
     records: [
@@ -20,7 +24,10 @@ export function unverifiedDnsInstructions(
     ],
     note: `Create the TXT record (it proves the domain is yours) and the CNAME (for an apex ` +
       `domain, A/AAAA records with the addresses of ${cnameTarget} instead), then verify. ` +
-      "The certificate is requested once the domain is verified.",
+      (manual
+        ? "Certificates are not requested automatically on this deployment: ask its operator " +
+          "to add one."
+        : "The certificate is requested once the domain is verified."),
   };
 }
 

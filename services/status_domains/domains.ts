@@ -70,7 +70,12 @@ export function toDomainView(
 export function baseInstructions(services: Services, row: DomainRow): DnsInstructions {
   const target = cnameTargets(services.config)[0] ?? new URL(services.config.appUrl).hostname;
   if (!row.verifiedAt) {
-    return unverifiedDnsInstructions(row.hostname, row.verificationToken, target);
+    return unverifiedDnsInstructions(
+      row.hostname,
+      row.verificationToken,
+      target,
+      !services.config.fly,
+    );
   }
   const base = manualDnsInstructions(row.hostname, services.config.appUrl);
   return {

@@ -215,6 +215,10 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
       const { html } = await get(`/app/status-pages/${pageId}?done=domain-added`);
       assert.ok(html.includes(`id="domain-${domainId}"`));
       assert.match(html, /DNS records to create/);
+      // Not on Fly, no certificate is requested for it: the page says who adds one.
+      assert.match(html, /Certificate: added by the operator/);
+      assert.match(html, /Certificates are not requested automatically on this deployment/);
+      assert.doesNotMatch(html, /The certificate is requested once the domain is verified/);
       // The record is on the page as selectable text, whether or not JavaScript runs.
       assert.match(
         html,
