@@ -341,7 +341,8 @@ function MonitorRowView(
 }
 
 // One rule on the table draws every cell of every strip, so a cell is only its tooltip:
-// `<i title="…">` is up, `data-d` marks a down check and `data-e` a slot not yet checked.
+// `<i title="…">` is up, `data-d` marks a down check, `data-s` an up one slower than the
+// degraded threshold and `data-e` a slot not yet checked.
 const STRIP_CELLS =
   "[&_[data-strip]>i]:(h-6 w-1.5 rounded-sm bg-emerald-500) [&_[data-strip]>[data-d]]:(h-3 bg-rose-600) [&_[data-strip]>[data-s]]:(h-5 bg-amber-500) [&_[data-strip]>[data-e]]:(h-2 bg-slate-200 dark:bg-slate-700)";
 

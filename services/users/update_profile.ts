@@ -22,8 +22,6 @@ export const updateProfileInput = z.object({
   currentPassword: z.string().max(256, "currentPassword: at most 256 characters").optional(),
 });
 
-export type UpdateProfileInput = z.input<typeof updateProfileInput>;
-
 export async function updateProfile(
   services: Services,
   actor: Actor,
