@@ -6,7 +6,7 @@
 import type { Signal } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { connectLive, type LiveResult, type LiveState } from "../web/live/client.ts";
-import { monitorState, nextRun, type RegionRun } from "../lib/monitor_status.ts";
+import { monitorState, nextRun, type RegionRun, shownStatus } from "../lib/monitor_status.ts";
 import { regionState } from "../lib/live_status.ts";
 import { StatusBadge, StatusDot } from "../components/status.tsx";
 import { Time } from "../components/time.tsx";
@@ -42,11 +42,10 @@ export default function MonitorStatus(props: {
   const [regions, setRegions] = useState(props.regions);
   const [announcement, setAnnouncement] = useState("");
   const state = monitorState(regions, props.active, props.intervalSeconds);
-  // Up everywhere, but slower than the threshold somewhere: amber, as in the checks list.
   const slow = regions.filter((view) =>
     view.latest?.degraded && regionState(view.latest, props.intervalSeconds) === "up"
   );
-  const shown = state.status === "up" && slow.length ? "degraded" : state.status;
+  const shown = shownStatus(state.status, slow.length > 0);
   const previous = useRef(shown);
 
   useEffect(() => {

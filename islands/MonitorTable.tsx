@@ -8,7 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { connectLive, type LiveResult } from "../web/live/client.ts";
 import { overallState, regionState } from "../lib/live_status.ts";
-import { countedAs } from "../lib/monitor_status.ts";
+import { countedAs, shownStatus } from "../lib/monitor_status.ts";
 import { formatDateTime, formatMs, formatRelative } from "../lib/time_format.ts";
 import { formatUptime } from "../lib/uptime.ts";
 import { errorKindWords } from "../lib/http_client/failures.ts";
@@ -31,14 +31,8 @@ const SORT_LABELS = {
   created: "Newest first",
 } as const;
 
-/**
- * What the badge shows: the status, but amber "Degraded" for a monitor up everywhere and
- * slower than its threshold somewhere (it still counts as up).
- */
 const display = (row: MonitorRow): DisplayStatus =>
-  row.status === "up" && row.regions.some((r) => r.state === "up" && r.degraded)
-    ? "degraded"
-    : row.status;
+  shownStatus(row.status, row.regions.some((r) => r.state === "up" && r.degraded));
 
 export default function MonitorTable(props: { overview: PackedOverview }) {
   const [overview, setOverview] = useState(() => unpackOverview(props.overview));

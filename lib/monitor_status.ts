@@ -30,6 +30,14 @@ export function countedAs(status: MonitorStatus): "up" | "down" | "paused" | nul
   return status === "nodata" ? null : status;
 }
 
+/**
+ * What a badge shows: the status, but amber "degraded" for a monitor up everywhere and
+ * slower than its threshold somewhere (`slow`); it still counts as up.
+ */
+export function shownStatus(status: MonitorStatus, slow: boolean): MonitorStatus {
+  return status === "up" && slow ? "degraded" : status;
+}
+
 export interface MonitorState {
   status: MonitorStatus;
   /** Epoch ms since when the status holds; null while paused or without data. */

@@ -12,7 +12,10 @@ import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
 import { clearedSessionCookie, isSecureRequest, readSessionCookie } from "./trpc/cookies.ts";
 
-export type AccountOutcome = FormOutcome<{ errors: FieldErrors }>;
+/** On an error, the profile as posted (`values`), so nothing typed is lost. */
+export type AccountOutcome = FormOutcome<
+  { errors: FieldErrors; values?: { name?: string; email?: string } }
+>;
 
 export async function submitProfile(
   ctx: Context<State>,
@@ -31,7 +34,11 @@ export async function submitProfile(
     // This form's password field has a name of its own: the password form has one too.
     const { currentPassword, ...errors } = outcome.errors;
     if (currentPassword) errors.profilePassword = currentPassword;
-    return { ...outcome, errors };
+    const values = {
+      name: form.get("name")?.slice(0, 200),
+      email: form.get("email")?.slice(0, 300),
+    };
+    return { ...outcome, errors, values };
   }
 }
 

@@ -29,18 +29,14 @@ interface Data {
   confirmSignOut: boolean;
 }
 
-const NOTHING: Omit<Data, "profileSaved" | "changed" | "confirmSignOut"> = {
-  errors: {},
-  errorAt: null,
-  values: {},
-};
-
 export const handler = define.handlers<Data>({
   GET(ctx) {
     ctx.state.title = "Account";
     const changed = ctx.url.searchParams.get("changed");
     return page({
-      ...NOTHING,
+      errors: {},
+      errorAt: null,
+      values: {},
       profileSaved: ctx.url.searchParams.get("saved") === "profile",
       changed: changed !== null && /^\d{1,6}$/.test(changed) ? Number(changed) : null,
       confirmSignOut: ctx.url.searchParams.get("confirm") === "sign-out-everywhere",
@@ -61,9 +57,7 @@ export const handler = define.handlers<Data>({
     return page({
       errors: outcome.errors,
       errorAt: intent === "profile" ? "profile" : "password",
-      values: intent === "profile"
-        ? { name: form.get("name")?.slice(0, 200), email: form.get("email")?.slice(0, 300) }
-        : {},
+      values: outcome.values ?? {},
       profileSaved: false,
       changed: null,
       confirmSignOut: false,

@@ -10,6 +10,7 @@ import { spawnProcess } from "../helpers/processes.ts";
 import { eventually, startTarget } from "../helpers/pipeline.ts";
 import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
 import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
+import { checkRow } from "../helpers/incidents.ts";
 
 Deno.test({
   name: "an outage becomes an incident on the monitor page, is acknowledged, and resolves",
@@ -123,17 +124,9 @@ Deno.test({
           name,
           confirmations: 1,
         });
-        await evaluateStoredResults(server.services.sql, [{
-          website_id: site.id,
-          region_id: "local",
-          scheduled_at: now - 60,
-          checked_at: now - 60,
-          outcome: "down",
-          http_status: 502,
-          response_ms: 30,
-          error_kind: "status",
-          error_message: "expected 2xx or 3xx, got 502",
-        }]);
+        await evaluateStoredResults(server.services.sql, [
+          checkRow(site.id, "local", now - 60, false),
+        ]);
       }
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       await context.addCookies(

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { sweepMissedHeartbeats } from "../../publisher/heartbeats.ts";
 import { sql } from "../../db/clickhouse/sql.ts";
+import { checkRow } from "../helpers/incidents.ts";
 
 Deno.test("the monitor page warns about a certificate inside the warning window and breaks down the timings", async () => {
   const server = await apiServer();
@@ -17,23 +18,15 @@ Deno.test("the monitor page warns about a certificate inside the warning window 
       certExpiryWarnDays: 14,
     });
     const now = Math.floor(Date.now() / 1000);
-    const row = (offset: number, certDays: number, ttfb: number) => ({
-      website_id: site.id,
-      region_id: "local",
-      scheduled_at: now - offset,
-      checked_at: now - offset,
-      outcome: "up",
-      http_status: 200,
-      response_ms: 10 + 20 + 30 + ttfb,
-      error_kind: "",
-      error_message: "",
-      dns_ms: 10,
-      connect_ms: 20,
-      tls_ms: 30,
-      ttfb_ms: ttfb,
-      cert_days_left: certDays,
-      degraded: 0,
-    });
+    const row = (offset: number, certDays: number, ttfb: number) =>
+      checkRow(site.id, "local", now - offset, true, {
+        response_ms: 10 + 20 + 30 + ttfb,
+        dns_ms: 10,
+        connect_ms: 20,
+        tls_ms: 30,
+        ttfb_ms: ttfb,
+        cert_days_left: certDays,
+      });
     await server.bed.ch.insert(sql`checks`, [row(120, 6, 100), row(60, 5, 200)]);
     const page = async () => {
       const res = await browser(`${server.url}/app/monitors/${site.id}`);
@@ -64,18 +57,11 @@ Deno.test("a monitor slower than its degraded threshold shows amber on its page 
       degradedMs: 1_000,
     });
     const now = Math.floor(Date.now() / 1000);
-    const row = (offset: number, ms: number) => ({
-      website_id: site.id,
-      region_id: "local",
-      scheduled_at: now - offset,
-      checked_at: now - offset,
-      outcome: "up",
-      http_status: 200,
-      response_ms: ms,
-      error_kind: "",
-      error_message: "",
-      degraded: ms > 1_000 ? 1 : 0,
-    });
+    const row = (offset: number, ms: number) =>
+      checkRow(site.id, "local", now - offset, true, {
+        response_ms: ms,
+        degraded: ms > 1_000 ? 1 : 0,
+      });
     await server.bed.ch.insert(sql`checks`, [row(120, 200), row(60, 3_012)]);
     // What the worker publishes with the stored row: the list's badge reads it.
     await server.bed.redis.hset(server.bed.keys.liveStatus(site.id), {

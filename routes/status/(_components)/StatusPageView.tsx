@@ -27,8 +27,6 @@ export interface StatusPageViewProps {
   pageUrl: string;
 }
 
-/** Bars shown on narrow screens: the last 30 days. */
-
 export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
   const description = `${PAGE_STATUS_TEXT[page.overall]}: live status and 90-day uptime of ${
     page.monitors.length === 1 ? "1 monitor" : `${page.monitors.length} monitors`
