@@ -17,7 +17,10 @@
  * BENCH_SATURATION_WARMUP_SECONDS (20), BENCH_SATURATION_SETTLE_SECONDS (120: the longest
  * wait for a backlog to drain before a step is sampled), BENCH_SATURATION_SECONDS (30),
  * BENCH_SATURATION_WORKERS (2: one per core), BENCH_STANDALONE (false; true: web, publisher
- * and the first worker in one process, `deno task standalone`). The three servers
+ * and the first worker in one process, `deno task standalone`), BENCH_KUMA_DIR (unset; an
+ * installed Uptime Kuma, the issue's baseline: it then runs BENCH_KUMA_LOADS, "2000x20", in
+ * the same run, with Node from BENCH_KUMA_NODE, "node", and each load it shares with ours
+ * prints the ratio). The three servers
  * are private copies started for the run, so their figures are the system's alone;
  * BENCH_SHARED_SERVERS=true uses the configured ones (figures then include other users').
  */
@@ -34,20 +37,26 @@ import { startBareChecks, startTargetProcess } from "./support/processes.ts";
 import { isOurs, type Sample, sample, serverPids, TARGET } from "./support/proc_usage.ts";
 import { type Stack, startStack } from "./support/system_stack.ts";
 import { startPrivateServers } from "./support/private_servers.ts";
+import { startUptimeKuma } from "./support/uptime_kuma.ts";
 
 const env = (name: string, fallback: string) => Deno.env.get(name) || fallback;
 const seconds = (name: string, fallback: number) => Number(env(name, String(fallback))) * 1000;
-const loadSpec = env("BENCH_LOADS", "2000x20,20000x60");
-const loads = (loadSpec === "off" ? [] : loadSpec.split(",").filter(Boolean)).map((load) => {
-  const [monitors, interval] = load.split("x").map(Number);
-  return { monitors, interval };
-});
+/** "2000x20,20000x60" (monitors × interval seconds) → loads; "off" → none. */
+function parseLoads(spec: string) {
+  return (spec === "off" ? [] : spec.split(",").filter(Boolean)).map((load) => {
+    const [monitors, interval] = load.split("x").map(Number);
+    return { monitors, interval };
+  });
+}
+const loads = parseLoads(env("BENCH_LOADS", "2000x20,20000x60"));
 const warmupMs = seconds("BENCH_WARMUP_SECONDS", 30);
 const sampleMs = seconds("BENCH_SECONDS", 60);
 const idleMs = seconds("BENCH_IDLE_SECONDS", 20);
 const workers = Number(env("BENCH_WORKERS", "1"));
 const saturationWorkers = Number(env("BENCH_SATURATION_WORKERS", "2"));
 const standalone = env("BENCH_STANDALONE", "false") === "true";
+const kumaDir = Deno.env.get("BENCH_KUMA_DIR");
+const kumaLoads = kumaDir ? parseLoads(env("BENCH_KUMA_LOADS", "2000x20")) : [];
 const saturationSpec = env("BENCH_SATURATION", "1000-12000+1000x2");
 const saturation = /^(\d+)-(\d+)\+(\d+)x(\d+)$/.exec(saturationSpec);
 const satWarmupMs = seconds("BENCH_SATURATION_WARMUP_SECONDS", 20);
@@ -81,7 +90,8 @@ const machine = (s: Sample) => `machine busy ${(s.machineMs / s.elapsedMs * 100)
 
 /**
  * The rows of one sample: each process, then the system's and the servers' totals.
- * `floorMs`: the bare checks' CPU per check at this rate, to compare ours with.
+ * `floorMs`: the bare checks' CPU per check at this rate, to compare ours with. Returns
+ * the CPU per check of our processes and of everything, and our processes' RSS.
  */
 function report(label: string, s: Sample, notes: string, floorMs?: number) {
   const perCheck = (ms: number) => s.counted ? (ms / s.counted).toFixed(3) : "";
@@ -107,6 +117,7 @@ function report(label: string, s: Sample, notes: string, floorMs?: number) {
     overFloor + once,
   );
   row(label, "total", pct(s, ours + servers), perCheck(ours + servers), "", notes);
+  return { oursMs: ours / s.counted, totalMs: (ours + servers) / s.counted, rssMb: rss };
 }
 
 /**
@@ -242,6 +253,7 @@ try {
     }
   }
 
+  const measured = new Map<string, ReturnType<typeof report>>();
   const floors = new Map<number, number>();
   for (const { monitors, interval } of loads) {
     const rate = Math.round(monitors / interval);
@@ -260,7 +272,7 @@ try {
       const s = await sample(groups(stack), sampleMs, target.requests);
       const d = await delay(from, Date.now());
       const rate = s.counted / (s.elapsedMs / 1000);
-      report(
+      const figures = report(
         label,
         s,
         `${rate.toFixed(0)} checks/s (offered ${(monitors / interval).toFixed(0)}); ` +
@@ -268,8 +280,55 @@ try {
           `created in ${createdIn.toFixed(0)} s via API; ${machine(s)}`,
         floors.get(Math.round(monitors / interval)),
       );
+      measured.set(label, figures);
     } finally {
       await stack.stop();
+    }
+  }
+
+  for (const { monitors, interval } of kumaLoads) {
+    const label = `${monitors}×${interval}s`;
+    const kuma = await startUptimeKuma(kumaDir!, env("BENCH_KUMA_NODE", "node"));
+    try {
+      const began = performance.now();
+      await kuma.createMonitors(monitors, target.url, interval);
+      const createdIn = (performance.now() - began) / 1000;
+      await sleep(warmupMs);
+      const s = await sample(
+        () => new Map([["uptime kuma", [kuma.pid]]]),
+        sampleMs,
+        target.requests,
+      );
+      const f = s.figures.get("uptime kuma")!;
+      const kumaMs = f.cpuMs / s.counted;
+      const rate = s.counted / (s.elapsedMs / 1000);
+      row(
+        `Kuma ${label}`,
+        `uptime kuma ${kuma.version}`,
+        pct(s, f.cpuMs),
+        kumaMs.toFixed(3),
+        f.rssMb.toFixed(0),
+        `${rate.toFixed(0)} checks/s (offered ${(monitors / interval).toFixed(0)}); one Node ` +
+          `process with SQLite; created in ${createdIn.toFixed(0)} s via its socket API; ${
+            machine(s)
+          }`,
+      );
+      const ours = measured.get(label);
+      if (ours) {
+        row(
+          `Kuma ${label}`,
+          "Uptime Kuma ÷ ours",
+          "",
+          `${(kumaMs / ours.totalMs).toFixed(1)}×`,
+          "",
+          `its CPU per check over our total with the servers (${ours.totalMs.toFixed(3)} ms; ` +
+            `the issue's target: 20×); over our processes alone ${
+              (kumaMs / ours.oursMs).toFixed(1)
+            }×; RSS ${f.rssMb.toFixed(0)} MB against our processes' ${ours.rssMb.toFixed(0)} MB`,
+        );
+      }
+    } finally {
+      await kuma.stop();
     }
   }
 
