@@ -27,6 +27,7 @@ import type postgres from "postgres";
 import type { Config } from "../lib/config.ts";
 import type { ReadReplica } from "../lib/read_replica.ts";
 import type { Database, Postgres } from "../db/postgres/client.ts";
+import { readCookie } from "./trpc/cookies.ts";
 
 /** Set on every writing request's answer; its value is the write's time (epoch ms). */
 export const RECENT_WRITE_COOKIE = "uptime_recent_write";
@@ -45,7 +46,7 @@ export interface ReadRouting {
 export function mayReadReplica(req: Request, config: Config, now = Date.now()): boolean {
   if (!READING_METHODS.has(req.method.toUpperCase())) return false;
   if (req.headers.has("fly-replay-src")) return false;
-  const wroteAt = Number(cookieValue(req, RECENT_WRITE_COOKIE));
+  const wroteAt = Number(readCookie(req, RECENT_WRITE_COOKIE));
   // A write within the window, or a clock skewed into the future: the primary.
   return !(wroteAt > now - config.readYourWritesSeconds * 1000);
 }
@@ -95,14 +96,6 @@ function withCookie(response: Response, cookie: string): Response {
     copy.headers.append("set-cookie", cookie);
     return copy;
   }
-}
-
-function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.get("cookie") ?? "").split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return value.join("=");
-  }
-  return undefined;
 }
 
 /** A drizzle database whose every use goes to `pick()`'s at that moment. */

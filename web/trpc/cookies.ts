@@ -10,13 +10,15 @@ const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 const cookieName = (secure: boolean) => secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
 
 export function readSessionCookie(req: Request): string | undefined {
-  const header = req.headers.get("cookie");
-  if (!header) return undefined;
   // Over https only the prefixed cookie counts: the plain one could have been planted.
-  const wanted = cookieName(isSecureRequest(req));
-  for (const part of header.split(";")) {
-    const [name, ...value] = part.trim().split("=");
-    if (name === wanted) return value.join("=");
+  return readCookie(req, cookieName(isSecureRequest(req)));
+}
+
+/** The value of the request's cookie `name`, as sent. */
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.get("cookie") ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return value.join("=");
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { HttpError, page } from "../../../fresh/mod.ts";
 import { defineApp as define } from "../../../web/define.ts";
 import { readForm, seeOther } from "../../../web/forms.ts";
+import { flashSecret } from "../../../web/secret_flash.ts";
 import {
   actorOf,
   channelErrors,
@@ -12,7 +13,6 @@ import type { ChannelKind } from "../../../services/notifications/providers/mod.
 import { providers } from "../../../services/notifications/providers/mod.ts";
 import { Card, LinkButton, Notice, PageHeader } from "../../../components/ui.tsx";
 import { ChannelForm } from "../../../components/notifications/channel_form.tsx";
-import CopyButton from "../../../islands/CopyButton.tsx";
 
 type Data =
   | {
@@ -21,7 +21,6 @@ type Data =
     values: Record<string, string>;
     errors: Record<string, string>;
   }
-  | { created: { id: string; name: string; secret: string } }
   | { kind: ChannelKind; unavailable: string };
 
 export const handler = define.handlers<Data>({
@@ -42,13 +41,12 @@ export const handler = define.handlers<Data>({
     const { name, config } = readChannelForm(form, kind);
     try {
       const channel = await createChannel(ctx.state.services, actorOf(ctx), { kind, name, config });
-      // A generated signing secret is shown this once.
-      if (kind === "webhook" && !config.secret) {
-        return page({
-          created: { id: channel.id, name: channel.name, secret: String(channel.config.secret) },
-        });
-      }
-      return seeOther(`/app/notifications/${channel.id}?notice=created`);
+      const path = `/app/notifications/${channel.id}`;
+      // A generated signing secret is shown this once, on the channel's page.
+      const flash: HeadersInit = kind === "webhook" && !config.secret
+        ? { "set-cookie": flashSecret(ctx.req, path, String(channel.config.secret)) }
+        : {};
+      return seeOther(`${path}?notice=created`, flash);
     } catch (error) {
       const errors = channelErrors(error);
       if (!errors) throw error;
@@ -58,27 +56,6 @@ export const handler = define.handlers<Data>({
 });
 
 export default define.page<typeof handler>(({ data }) => {
-  if ("created" in data) {
-    return (
-      <div class="max-w-2xl space-y-4">
-        <PageHeader title={`${data.created.name} added`} />
-        <Notice kind="success">
-          <p>
-            Your webhook's signing secret, shown only now. Copy it to verify X-Uptime-Signature:
-          </p>
-          <p class="mt-2 flex flex-wrap items-center gap-3">
-            <span class="break-all font-mono" data-testid="webhook-secret">
-              {data.created.secret}
-            </span>
-            <CopyButton text={data.created.secret} label="webhook signing secret" />
-          </p>
-        </Notice>
-        <LinkButton href={`/app/notifications/${data.created.id}`}>
-          Continue to the channel
-        </LinkButton>
-      </div>
-    );
-  }
   const label = providers[data.kind].label;
   if ("unavailable" in data) {
     return (

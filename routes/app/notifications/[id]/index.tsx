@@ -7,11 +7,15 @@ import { type ChannelKind, providers } from "../../../../services/notifications/
 import { Button, Card, LinkButton, Notice, PageHeader } from "../../../../components/ui.tsx";
 import { Time } from "../../../../components/time.tsx";
 import { DeliveryStatus } from "../../../../components/notifications/delivery_status.tsx";
+import { takeSecret } from "../../../../web/secret_flash.ts";
+import CopyButton from "../../../../islands/CopyButton.tsx";
 
 interface Data {
   channel: Channel;
   deliveries: Delivery[];
   notice: { kind: "success" | "error"; text: string } | null;
+  /** A webhook's generated signing secret, on the page its creation leads to: shown once. */
+  secret: string | null;
 }
 
 function noticeFor(value: string | null, latest: Delivery | undefined): Data["notice"] {
@@ -33,11 +37,13 @@ export const handler = define.handlers<Data>({
     const row = await loadChannel(ctx);
     ctx.state.title = row.name;
     const deliveries = await listDeliveries(ctx.state.services, actorOf(ctx), row.id);
+    const flash = takeSecret(ctx.req, `/app/notifications/${row.id}`);
     return page({
       channel: toChannel(row),
       deliveries,
       notice: noticeFor(ctx.url.searchParams.get("notice"), deliveries[0]),
-    });
+      secret: flash?.secret ?? null,
+    }, flash ? { headers: { "set-cookie": flash.clear } } : undefined);
   },
 });
 
@@ -64,6 +70,17 @@ export default define.page<typeof handler>(({ data }) => {
         }
       />
       {data.notice && <Notice kind={data.notice.kind}>{data.notice.text}</Notice>}
+      {data.secret && (
+        <Notice kind="warning">
+          <p>
+            Your webhook's signing secret, shown only now. Copy it to verify X-Uptime-Signature:
+          </p>
+          <p class="mt-2 flex flex-wrap items-center gap-3">
+            <span class="break-all font-mono" data-testid="webhook-secret">{data.secret}</span>
+            <CopyButton text={data.secret} label="webhook signing secret" />
+          </p>
+        </Notice>
+      )}
 
       <Card title="Settings" class="p-6">
         <h2 class="text-lg font-semibold">Settings</h2>
