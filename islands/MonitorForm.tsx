@@ -56,6 +56,32 @@ function urlProblem(value: string, type: string): string | null {
   return null;
 }
 
+/** Each field's label, also naming it in the list of problems above the form. */
+const LABELS = {
+  type: "Monitor type",
+  url: "URL",
+  name: "Name",
+  method: "Method",
+  expected_status: "Expected status",
+  keyword: "Keyword",
+  forbidden_keyword: "Must not contain",
+  degraded_ms: "Degraded after (ms)",
+  cert_expiry_warn_days: "Certificate warning (days)",
+  body: "Request body",
+  interval: "Check interval",
+  interval_custom: "Custom interval (seconds)",
+  timeout: "Timeout (seconds)",
+  heartbeat_grace: "Grace time (seconds)",
+  confirmations: "Confirmations",
+  quorum: "Down when",
+  headers: "Headers",
+  regions: "Regions",
+  notificationIds: "Notifications",
+} as const;
+
+/** Fields that are groups of inputs: a problem with one links to its message. */
+const GROUPS = new Set<string>(["headers", "regions", "notificationIds"]);
+
 /** The controlled text fields: their key in the form's state and their input's name. */
 const BOUND_FIELDS = {
   url: "url",
@@ -124,29 +150,11 @@ export default function MonitorForm(props: Props) {
   const presets = props.presets.filter((s) => s >= props.minIntervalSeconds);
   const showCustom = !hydrated || interval === "custom";
   const formError = errors.form;
-  const fieldIds = [
-    "url",
-    "name",
-    "method",
-    "headers",
-    "body",
-    "interval",
-    "timeout",
-    "regions",
-    "expected_status",
-    "keyword",
-    "forbidden_keyword",
-    "degraded_ms",
-    "cert_expiry_warn_days",
-    "confirmations",
-    "quorum",
-    "notificationIds",
-    "type",
-    "heartbeat_grace",
-  ];
-  const unplaced = Object.entries(errors).filter(([k, m]) =>
-    m && k !== "form" && !fieldIds.includes(k)
-  );
+  const placed = Object.entries(errors).filter(([k, m]) => m && k in LABELS) as [
+    keyof typeof LABELS,
+    string,
+  ][];
+  const unplaced = Object.entries(errors).filter(([k, m]) => m && k !== "form" && !(k in LABELS));
 
   // What the chosen type uses (every field shows until the script runs; the server
   // ignores the HTTP ones for the other types).
@@ -165,10 +173,15 @@ export default function MonitorForm(props: Props) {
         if (submitter?.name) return;
         const input = el.elements.namedItem("url") as HTMLInputElement | null;
         const problem = input ? urlProblem(input.value, v.type) : null;
-        if (problem) {
+        const custom = el.elements.namedItem("interval_custom") as HTMLInputElement | null;
+        const tooOften = interval === "custom" && custom &&
+            !(Number(custom.value) >= props.minIntervalSeconds)
+          ? `At least ${props.minIntervalSeconds} seconds`
+          : null;
+        if (problem || tooOften) {
           event.preventDefault();
-          setErrors((e) => ({ ...e, url: problem }));
-          input?.focus();
+          setErrors((e) => ({ ...e, url: problem, interval_custom: tooOften }));
+          (problem ? input : custom)?.focus();
         }
       }}
     >
@@ -184,13 +197,33 @@ export default function MonitorForm(props: Props) {
           {formError ?? unplaced.map(([, m]) => m).join(" ")}
         </Notice>
       )}
+      {placed.length > 0 && (
+        // Focused as the page loads: a refused form says so where the reader is.
+        <div tabIndex={-1} autofocus class={`rounded-md ${FOCUS_RING}`}>
+          <Notice kind="error">
+            <p class="font-medium">
+              {placed.length === 1 ? "One field needs" : `${placed.length} fields need`}{" "}
+              a change before this can be saved:
+            </p>
+            <ul class="mt-1 list-disc pl-5">
+              {placed.map(([id, message]) => (
+                <li key={id}>
+                  <a href={`#${id}${GROUPS.has(id) ? "-error" : ""}`} class="underline">
+                    {LABELS[id]}
+                  </a>: {message}
+                </li>
+              ))}
+            </ul>
+          </Notice>
+        </div>
+      )}
       <fieldset class="min-w-0 space-y-5">
         <legend class="text-base font-semibold">What to check</legend>
         {props.chooseType
           ? (
             <Field
               id="type"
-              label="Monitor type"
+              label={LABELS.type}
               error={errors.type}
               hint="HTTP fetches a URL; TCP opens a connection to host:port; Heartbeat waits for your job to call us."
             >
@@ -217,7 +250,7 @@ export default function MonitorForm(props: Props) {
         {(!hydrated || v.type !== "heartbeat") && (
           <Field
             id="url"
-            label="URL"
+            label={LABELS.url}
             error={errors.url}
             hint={v.type === "tcp"
               ? "The host and port, as tcp://host:port."
@@ -247,7 +280,7 @@ export default function MonitorForm(props: Props) {
         )}
         <Field
           id="name"
-          label="Name"
+          label={LABELS.name}
           error={errors.name}
           hint={checked
             ? "Shown in lists and alerts; the host when empty."
@@ -265,7 +298,7 @@ export default function MonitorForm(props: Props) {
         {http && (
           <>
             <div class="grid gap-5 sm:grid-cols-2">
-              <Field id="method" label="Method" error={errors.method}>
+              <Field id="method" label={LABELS.method} error={errors.method}>
                 <select
                   {...describedBy("method", errors.method)}
                   name="method"
@@ -278,7 +311,7 @@ export default function MonitorForm(props: Props) {
               </Field>
               <Field
                 id="expected_status"
-                label="Expected status"
+                label={LABELS.expected_status}
                 error={errors.expected_status}
                 hint="Empty: any 2xx or 3xx answer is up."
               >
@@ -295,7 +328,7 @@ export default function MonitorForm(props: Props) {
             </div>
             <Field
               id="keyword"
-              label="Keyword"
+              label={LABELS.keyword}
               error={errors.keyword}
               hint="Optional: the page must contain this text to count as up."
             >
@@ -310,7 +343,7 @@ export default function MonitorForm(props: Props) {
             </Field>
             <Field
               id="forbidden_keyword"
-              label="Must not contain"
+              label={LABELS.forbidden_keyword}
               error={errors.forbidden_keyword}
               hint="Optional: the check is down when the page contains this text, e.g. Fatal error."
             >
@@ -329,7 +362,7 @@ export default function MonitorForm(props: Props) {
           <div class="grid gap-5 sm:grid-cols-2">
             <Field
               id="degraded_ms"
-              label="Degraded after (ms)"
+              label={LABELS.degraded_ms}
               error={errors.degraded_ms}
               hint="Optional: a slower answer is shown as degraded (amber), not down."
             >
@@ -346,7 +379,7 @@ export default function MonitorForm(props: Props) {
             {http && (
               <Field
                 id="cert_expiry_warn_days"
-                label="Certificate warning (days)"
+                label={LABELS.cert_expiry_warn_days}
                 error={errors.cert_expiry_warn_days}
                 hint="How many days before its TLS certificate expires to alert its channels and warn on its page; empty: 14."
               >
@@ -453,7 +486,7 @@ export default function MonitorForm(props: Props) {
 
           <Field
             id="body"
-            label="Request body"
+            label={LABELS.body}
             error={errors.body}
             hint="Optional; for POST, PUT and PATCH."
           >
@@ -472,7 +505,7 @@ export default function MonitorForm(props: Props) {
       <fieldset class="min-w-0 space-y-5">
         <legend class="text-base font-semibold">Schedule</legend>
         <div class="grid gap-5 sm:grid-cols-2">
-          <Field id="interval" label="Check interval" error={errors.interval}>
+          <Field id="interval" label={LABELS.interval} error={errors.interval}>
             <select
               {...describedBy("interval", errors.interval)}
               name="interval"
@@ -490,23 +523,24 @@ export default function MonitorForm(props: Props) {
           {showCustom && (
             <Field
               id="interval_custom"
-              label="Custom interval (seconds)"
+              label={LABELS.interval_custom}
+              error={errors.interval_custom}
               hint={`Used when the interval is Custom; at least ${props.minIntervalSeconds}.`}
             >
               <input
-                {...describedBy("interval_custom", null, true)}
+                {...describedBy("interval_custom", errors.interval_custom, true)}
                 name="interval_custom"
                 type="number"
                 min={props.minIntervalSeconds}
                 {...bind("intervalCustom")}
-                class={INPUT}
+                class={inputClass(errors.interval_custom)}
               />
             </Field>
           )}
           {checked && (
             <Field
               id="timeout"
-              label="Timeout (seconds)"
+              label={LABELS.timeout}
               error={errors.timeout}
               hint="From 1 to 60."
             >
@@ -524,7 +558,7 @@ export default function MonitorForm(props: Props) {
           {(!hydrated || v.type === "heartbeat") && (
             <Field
               id="heartbeat_grace"
-              label="Grace time (seconds)"
+              label={LABELS.heartbeat_grace}
               error={errors.heartbeat_grace}
               hint="How late a beat may be before the monitor is down."
             >
@@ -581,7 +615,7 @@ export default function MonitorForm(props: Props) {
         <div class="grid gap-5 sm:grid-cols-2">
           <Field
             id="confirmations"
-            label="Confirmations"
+            label={LABELS.confirmations}
             error={errors.confirmations}
             hint="Failed checks in a row before a region counts as down, and successes in a row before it is up again (1 to 10)."
           >
@@ -597,7 +631,7 @@ export default function MonitorForm(props: Props) {
           </Field>
           <Field
             id="quorum"
-            label="Down when"
+            label={LABELS.quorum}
             error={errors.quorum}
             hint="How many of the monitor's regions must be down to open an incident."
           >

@@ -194,11 +194,16 @@ const FIELD_OF: Record<string, string> = {
   certExpiryWarnDays: "cert_expiry_warn_days",
 };
 
-/** Errors keyed by the API's field names, re-keyed by the form's, in the form's words. */
-export function monitorFormErrors(errors: FieldErrors): FieldErrors {
+/**
+ * Errors keyed by the API's field names, re-keyed by the form's, in the form's words. A
+ * custom interval's error is at the field that holds it.
+ */
+export function monitorFormErrors(errors: FieldErrors, values: MonitorFormValues): FieldErrors {
   const out: FieldErrors = {};
   for (const [field, message] of Object.entries(errors)) {
-    const key = FIELD_OF[field] ?? field;
+    const key = field === "intervalSeconds" && values.interval === "custom"
+      ? "interval_custom"
+      : FIELD_OF[field] ?? field;
     out[key] = key === "timeout" ? secondsWording(message) : message;
   }
   return out;

@@ -12,6 +12,7 @@ import { createInput, updateInput } from "../services/websites/schemas.ts";
 import { createWebsite } from "../services/websites/create.ts";
 import { updateWebsite } from "../services/websites/update.ts";
 import { acceptMonitorTarget } from "../services/websites/monitor_target.ts";
+import { checkInterval } from "../services/websites/rules.ts";
 import { z } from "zod";
 import type { SignedInState } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, readForm, seeOther } from "./forms.ts";
@@ -108,8 +109,8 @@ export async function submitMonitorForm(
   }
   const { services } = ctx.state;
   const actor = { userId: ctx.state.user.id };
+  const input = monitorInput(values, target.mode);
   try {
-    const input = monitorInput(values, target.mode);
     const website = target.mode === "create"
       ? await createWebsite(services, actor, createInput.parse(stripUndefined(input)))
       : await updateWebsite(services, actor, updateInput.parse({ ...input, id: target.id }));
@@ -128,7 +129,19 @@ export async function submitMonitorForm(
         Object.assign(errors, fieldErrors(refused) ?? {});
       });
     }
-    return { values, errors: monitorFormErrors(errors), status: 400 };
+    // Likewise the shortest interval the deployment allows, judged after the schema and
+    // the target: whatever was refused, a too short interval is named too.
+    if (!errors.intervalSeconds) {
+      try {
+        checkInterval(
+          services.config,
+          Number.isFinite(input.intervalSeconds) ? input.intervalSeconds : null,
+        );
+      } catch (refused) {
+        Object.assign(errors, fieldErrors(refused) ?? {});
+      }
+    }
+    return { values, errors: monitorFormErrors(errors, values), status: 400 };
   }
 }
 

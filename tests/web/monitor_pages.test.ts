@@ -107,6 +107,13 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       )).text();
       assert.match(both, /id="url-error"[^>]*>⚠ Not a valid URL/);
       assert.match(both, /id="timeout-error"[^>]*>⚠ At most 60/);
+      // So is an interval below the deployment's shortest, though judged after the schema.
+      const three = await (await browser(
+        `${server.url}/app/monitors/new`,
+        post(monitorFields({ url: "htp:/bad", interval: "custom", interval_custom: "10" })),
+      )).text();
+      assert.match(three, /id="url-error"[^>]*>⚠ /);
+      assert.match(three, /id="interval_custom-error"[^>]*>⚠ At least 30 seconds/);
     });
 
     await t.step("an interval below the minimum is refused at the interval", async () => {
@@ -116,7 +123,9 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       );
       const html = await res.text();
       assert.equal(res.status, 400);
-      assert.match(html, /id="interval-error"[^>]*>⚠ At least 30/);
+      // At the field that holds it, and listed above the form, which is focused first.
+      assert.match(html, /id="interval_custom-error"[^>]*>⚠ At least 30 seconds/);
+      assert.match(html, /autofocus[^>]*>.*href="#interval_custom"/s);
     });
 
     await t.step("Add header posts back one more row without saving", async () => {
