@@ -49,10 +49,12 @@ export interface EditorData {
   errorAt: EditorSection | `domain:${string}` | null;
   /** What the last successful form did, from `?done=`. */
   done: string | null;
-  /** The monitor an Up or Down button just moved, from `?moved=`. */
+  /** The move an Up or Down button just made (`down:<monitor id>`), from `?moved=`. */
   moved: string | null;
   /** `delete`, or `remove:<domain id>`: the confirmation step to show. */
   confirm: string | null;
+  /** The domain "Verify domain" just found wanting, and what stands in its way. */
+  unverified: { id: string; problems: string[] } | null;
 }
 
 const actorOf = (ctx: Context<State>): Actor => ({ userId: ctx.state.user!.id });
@@ -73,13 +75,18 @@ export async function loadEditor(
   return {
     page,
     websites,
-    domains: domains.map((domain) => withDns(services, domain)),
+    domains: domains.map((domain) => {
+      const shown = withDns(services, domain);
+      const unverified = extra.unverified?.id === domain.id ? extra.unverified : null;
+      return unverified ? { ...shown, problems: unverified.problems } : shown;
+    }),
     values: {},
     errors: {},
     errorAt: null,
     done: ctx.url.searchParams.get("done")?.slice(0, 40) ?? null,
-    moved: ctx.url.searchParams.get("moved")?.slice(0, 40) ?? null,
+    moved: ctx.url.searchParams.get("moved")?.slice(0, 45) ?? null,
     confirm: ctx.url.searchParams.get("confirm")?.slice(0, 60) ?? null,
+    unverified: null,
     ...extra,
   };
 }
@@ -150,8 +157,8 @@ export async function submitEditor(
   const { services } = ctx.state;
   const actor = actorOf(ctx);
   const id = ctx.params.id;
-  const back = (done: string, anchor: string) => ({
-    redirect: seeOther(`/app/status-pages/${id}?done=${done}#${anchor}`),
+  const back = (done: string, anchor: string | null) => ({
+    redirect: seeOther(`/app/status-pages/${id}?done=${done}${anchor ? `#${anchor}` : ""}`),
   });
   const intent = form.get("intent");
   const domainId = form.get("domainId") ?? "";
@@ -176,9 +183,10 @@ export async function submitEditor(
           updateStatusPageInput.parse({ id, websiteIds: order.ids, showUrls }),
         );
         if (!move) return back("monitors", "monitors");
-        // Back to the row moved, so the next Up or Down is where the last one was.
+        // Back to the row moved, focus on the button pressed (its autofocus), so the next
+        // Up or Down is where the last one was.
         return order.moved
-          ? back(`moved&moved=${encodeURIComponent(order.moved)}`, `monitor-${order.moved}`)
+          ? back(`moved&moved=${encodeURIComponent(move)}`, null)
           : back("moved", "monitors");
       }
       case "add-domain": {
@@ -192,7 +200,18 @@ export async function submitEditor(
       }
       case "verify-domain": {
         section = `domain:${domainId}`;
-        await verifyStatusDomain(services, actor, domainIdInput.parse({ id: domainId }).id);
+        const checked = await verifyStatusDomain(
+          services,
+          actor,
+          domainIdInput.parse({ id: domainId }).id,
+        );
+        // Not verified (or no certificate yet): the page again, saying what stands in the way.
+        if (checked.problems.length) {
+          return {
+            error: { unverified: { id: domainId, problems: checked.problems } },
+            status: 200,
+          };
+        }
         return back("domain-verified", `domain-${domainId}`);
       }
       case "remove-domain": {

@@ -14,7 +14,7 @@ const CERTIFICATE: Record<EditorDomain["certificateState"], [DisplayStatus, stri
   issued: ["up", "Certificate issued"],
   pending: ["pending", "Certificate pending"],
   failed: ["down", "Certificate failed"],
-  manual: ["nodata", "Certificate: added by the operator"],
+  manual: ["nodata", "Certificate: not automatic here"],
 };
 
 const PURPOSE: Record<DnsRecord["purpose"], string> = {
@@ -150,9 +150,13 @@ export function DomainItem(
       {props.error && <Notice kind="error" class="mt-3">{props.error}</Notice>}
       {domain.problems.length > 0 && (
         <Notice kind="error" class="mt-3">
-          <p class="font-medium">What stands in the way:</p>
+          <p class="font-medium">
+            {domain.verified ? "What stands in the way of its certificate:" : "Not verified yet:"}
+          </p>
           <ul class="ml-4 mt-1 list-disc">
-            {domain.problems.map((problem) => <li key={problem}>{problem}</li>)}
+            {domain.problems.map((problem) => (
+              <li key={problem} class="[overflow-wrap:anywhere]">{problem}</li>
+            ))}
           </ul>
         </Notice>
       )}
@@ -177,7 +181,7 @@ export function DomainItem(
         )
         : (
           <div class="mt-4 flex flex-wrap gap-2">
-            <form method="post" action={action}>
+            <form method="post" action={`${action}#domain-${domain.id}`}>
               <input type="hidden" name="intent" value="verify-domain" />
               <input type="hidden" name="domainId" value={domain.id} />
               <Button variant="secondary">

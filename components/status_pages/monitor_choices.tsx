@@ -70,14 +70,20 @@ export function MonitorChecklist(
 /**
  * The editor's list: the page's monitors first, in their order, then the others. The
  * form lists chosen ids in that order, so saving keeps it; a move button saves too, and
- * the row `moved` says where it went.
+ * the row `moved` says where it went, with focus back on the button pressed (or on the
+ * other one, once the row has reached an end), as if the page had not reloaded.
  */
 export function MonitorOrder(
   props: {
     websites: Website[];
     onPage: StatusPageWebsite[];
     errors: Record<string, string>;
-    moved?: string | null;
+    moved?: { id: string; by: "up" | "down" } | null;
+    /**
+     * Where a move posts: the editor's address without a fragment, so the page it comes
+     * back to has none (a fragment would cancel the autofocus of the button pressed).
+     */
+    moveAction: string;
   },
 ) {
   const byId = new Map(props.websites.map((w) => [w.id, w]));
@@ -98,6 +104,9 @@ export function MonitorOrder(
       <ol class="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-600">
         {chosen.map(({ website, showUrl }, i) => {
           const label = monitorLabel(website);
+          const first = i === 0, last = i === chosen.length - 1;
+          const moved = props.moved?.id === website.id ? props.moved.by : null;
+          const focusUp = moved === "up" && !first || moved === "down" && last;
           return (
             <li
               key={website.id}
@@ -137,8 +146,10 @@ export function MonitorOrder(
                     type="submit"
                     name="move"
                     value={`up:${website.id}`}
+                    formAction={props.moveAction}
                     class={small}
-                    disabled={i === 0}
+                    disabled={first}
+                    autofocus={focusUp}
                   >
                     <span aria-hidden="true">↑</span>
                     <span class="sr-only">Move</span> Up<span class="sr-only">{` ${label}`}</span>
@@ -147,15 +158,17 @@ export function MonitorOrder(
                     type="submit"
                     name="move"
                     value={`down:${website.id}`}
+                    formAction={props.moveAction}
                     class={small}
-                    disabled={i === chosen.length - 1}
+                    disabled={last}
+                    autofocus={moved !== null && !focusUp && !last}
                   >
                     <span aria-hidden="true">↓</span>
                     <span class="sr-only">Move</span> Down<span class="sr-only">{` ${label}`}</span>
                   </button>
                 </span>
               </div>
-              {props.moved === website.id && (
+              {moved && (
                 <p
                   role="status"
                   class="w-full pl-10 text-sm text-emerald-800 dark:text-emerald-300"

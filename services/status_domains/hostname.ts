@@ -22,6 +22,11 @@ export function hostnameProblem(name: string): string | null {
     return "hostname: an IP address cannot have a certificate here; use a domain name";
   }
   if (name.length > 253) return "hostname: at most 253 characters";
+  const odd = [...new Set(name.replace(/[a-z0-9.-]/g, ""))].slice(0, 5);
+  if (odd.length) {
+    const named = odd.map((c) => c === " " ? "spaces" : JSON.stringify(c)).join(" or ");
+    return `hostname: letters, digits, dashes and dots only, not ${named}`;
+  }
   const labels = name.split(".");
   if (labels.length < 2) {
     return "hostname: needs at least two labels, e.g. status.example.com";

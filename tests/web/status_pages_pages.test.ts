@@ -138,7 +138,7 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
       // Back to the row moved, which says where it went.
       assert.equal(
         res.location,
-        `/app/status-pages/${pageId}?done=moved&moved=${api.id}#monitor-${api.id}`,
+        `/app/status-pages/${pageId}?done=moved&moved=down%3A${api.id}`,
       );
       const page = await getStatusPage(server.services, actor, pageId);
       assert.deepEqual(page.websites.map((w) => w.websiteId), [shop.id, api.id]);
@@ -153,6 +153,8 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
         /role="status"[^>]*>Order saved: now 2 of 2\.</,
       );
       assert.match(html, /<span class="sr-only">Move<\/span> Up<span class="sr-only"> API<\/span>/);
+      // Moved to the end, its Down button is off: focus comes back on its Up button.
+      assert.match(row, /<button[^>]*value="up:[^"]*"[^>]*autofocus/);
     });
 
     await t.step("Show URL and leaving a monitor off are saved", async () => {
@@ -216,7 +218,7 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
       assert.ok(html.includes(`id="domain-${domainId}"`));
       assert.match(html, /DNS records to create/);
       // Not on Fly, no certificate is requested for it: the page says who adds one.
-      assert.match(html, /Certificate: added by the operator/);
+      assert.match(html, /Certificate: not automatic here/);
       assert.match(html, /Certificates are not requested automatically on this deployment/);
       assert.doesNotMatch(html, /The certificate is requested once the domain is verified/);
       // The record is on the page as selectable text, whether or not JavaScript runs.
@@ -234,16 +236,19 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
       assert.match(res.html, /id="hostname-error"[^>]*>⚠ .*already in use/);
     });
 
-    await t.step("verify records the check", async () => {
+    await t.step("verify records the check and says what it found missing", async () => {
       const res = await post(`/app/status-pages/${pageId}`, {
         intent: "verify-domain",
         domainId,
       });
-      assert.equal(res.status, 303);
-      assert.equal(
-        res.location,
-        `/app/status-pages/${pageId}?done=domain-verified#domain-${domainId}`,
+      // No DNS record exists for it: the editor again, naming the records not found.
+      assert.equal(res.status, 200);
+      assert.match(res.html, /Not verified yet:/);
+      assert.match(
+        res.html,
+        new RegExp(`no TXT record _uptime\\.${hostname.replaceAll(".", "\\.")} yet`),
       );
+      assert.doesNotMatch(res.html, /Domain verified\./);
       const [domain] = await me.api.statusDomain.list.query({ statusPageId: pageId });
       assert.ok(domain.lastCheckedAt, "the check time is stored");
     });

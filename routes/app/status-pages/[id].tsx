@@ -48,7 +48,7 @@ const DONE: Record<string, { text: string; section: string }> = {
     text: "Domain added. Create the DNS records below, then verify the domain.",
     section: "domains",
   },
-  "domain-verified": { text: "Domain checked; its state is below.", section: "domains" },
+  "domain-verified": { text: "Domain verified.", section: "domains" },
   "domain-removed": { text: "Domain removed.", section: "domains" },
 };
 
@@ -70,9 +70,10 @@ export default define.page<typeof handler>(({ data }) => {
   const detailErrors = at("details");
   const done = data.done ? DONE[data.done] : undefined;
   // A move is confirmed in the row moved, where the page comes back to.
+  const [, by, movedId] = /^(up|down):(.+)$/.exec(data.moved ?? "") ?? [];
   const moved = data.done === "moved" &&
-      statusPage.websites.some((entry) => entry.websiteId === data.moved)
-    ? data.moved
+      statusPage.websites.some((entry) => entry.websiteId === movedId)
+    ? { id: movedId, by: by as "up" | "down" }
     : null;
   const doneIn = (section: string) =>
     !moved &&
@@ -150,6 +151,7 @@ export default define.page<typeof handler>(({ data }) => {
             websites={data.websites}
             onPage={statusPage.websites}
             moved={moved}
+            moveAction={action}
             errors={at("monitors")}
           />
           {data.websites.length > 0 && <Button>Save monitors</Button>}
