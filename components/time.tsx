@@ -4,16 +4,18 @@
  */
 import { formatDateTime, formatRelative } from "../lib/time_format.ts";
 
-export function Time(props: { at: number; relative?: boolean; class?: string }) {
+/** `seconds`: to the second, for rows that can be seconds apart (a list of checks). */
+export function Time(props: { at: number; relative?: boolean; seconds?: boolean; class?: string }) {
   const iso = new Date(props.at).toISOString();
+  const seconds = props.seconds ?? false;
   return (
     <time
       dateTime={iso}
-      data-local={props.relative ? "relative" : "datetime"}
-      title={formatDateTime(props.at, "UTC")}
+      data-local={props.relative ? "relative" : seconds ? "seconds" : "datetime"}
+      title={formatDateTime(props.at, "UTC", true)}
       class={props.class}
     >
-      {props.relative ? formatRelative(props.at) : formatDateTime(props.at, "UTC")}
+      {props.relative ? formatRelative(props.at) : formatDateTime(props.at, "UTC", seconds)}
     </time>
   );
 }

@@ -12,9 +12,12 @@ export default function LocalTimes() {
       for (const el of document.querySelectorAll<HTMLTimeElement>("time[data-local]")) {
         const at = Date.parse(el.dateTime);
         if (Number.isNaN(at)) continue;
-        const text = el.dataset.local === "relative" ? formatRelative(at) : formatDateTime(at);
+        const kind = el.dataset.local;
+        const text = kind === "relative"
+          ? formatRelative(at)
+          : formatDateTime(at, undefined, kind === "seconds");
         if (el.textContent !== text) el.textContent = text;
-        const title = formatDateTime(at);
+        const title = formatDateTime(at, undefined, true);
         if (el.title !== title) el.title = title;
       }
     };

@@ -111,6 +111,7 @@ export default function MonitorStatus(props: {
             view={view}
             intervalSeconds={props.intervalSeconds}
             timed={props.timed ?? true}
+            paused={!props.active}
           />
         ))}
       </ul>
@@ -141,15 +142,20 @@ function withResult(views: RegionView[], result: LiveResult): RegionView[] {
   return index === -1 ? [...views, next] : views.map((v, i) => i === index ? next : v);
 }
 
-function RegionItem(props: { view: RegionView; intervalSeconds: number; timed: boolean }) {
+/** `paused`: the monitor's checks are paused; its regions' last results are history. */
+function RegionItem(
+  props: { view: RegionView; intervalSeconds: number; timed: boolean; paused: boolean },
+) {
   const { region, latest } = props.view;
   const state = regionState(latest, props.intervalSeconds);
-  const status = state === "up" && latest?.degraded ? "degraded" : state;
+  const status = props.paused ? "paused" : state === "up" && latest?.degraded ? "degraded" : state;
   const noun = props.timed ? "checks" : "beats";
   const words = status === "nodata"
     ? latest ? `no recent ${noun}` : `no ${noun} yet`
     : status === "degraded"
     ? "up, slower than the degraded threshold"
+    : status === "paused"
+    ? `paused${latest ? `, last ${noun.slice(0, -1)} ${latest.outcome}` : ""}`
     : status;
   return (
     <li

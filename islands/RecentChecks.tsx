@@ -64,7 +64,7 @@ export default function RecentChecks(props: {
               class={row.live ? "bg-sky-50 dark:bg-slate-700/40" : undefined}
             >
               <td class="px-4 py-2 sm:whitespace-nowrap sm:px-6">
-                <Time at={row.checkedAt} />
+                <Time at={row.checkedAt} seconds />
               </td>
               <td class="px-2 py-2 font-mono sm:px-4">{row.region}</td>
               <td class="py-2 pl-2 pr-4 sm:px-4">

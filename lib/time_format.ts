@@ -55,10 +55,10 @@ export function formatRelative(at: number, now = Date.now()): string {
 
 /**
  * "1 Dec 2026, 20:31" in `timeZone` (the viewer's own in the browser; UTC on the server,
- * which says so, until the browser rewrites it).
+ * which says so, until the browser rewrites it); with `seconds`, "1 Dec 2026, 20:31:05".
  */
-export function formatDateTime(at: number, timeZone?: string): string {
-  const text = formatter(DATE_TIME, timeZone).format(at);
+export function formatDateTime(at: number, timeZone?: string, seconds = false): string {
+  const text = formatter(seconds ? DATE_TIME_SECONDS : DATE_TIME, timeZone).format(at);
   return timeZone === "UTC" ? `${text} UTC` : text;
 }
 
@@ -69,6 +69,7 @@ export function formatDate(at: number, timeZone?: string): string {
 
 const DATE: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric" };
 const DATE_TIME: Intl.DateTimeFormatOptions = { ...DATE, hour: "2-digit", minute: "2-digit" };
+const DATE_TIME_SECONDS: Intl.DateTimeFormatOptions = { ...DATE_TIME, second: "2-digit" };
 
 // Building an Intl.DateTimeFormat costs about a millisecond, formatting with one a few
 // microseconds: the monitors table writes 1,500 tooltips a page, so each format is made

@@ -1,13 +1,14 @@
 /**
  * How uptime is computed and rounded, once for every screen that shows it: the dashboard
  * (`website.metrics`), the public status page, its badge and its live island. Imports
- * nothing, so island bundles can use it.
+ * only the time format, so island bundles can use it.
  *
  * ```ts
  * uptimePercent(2, 3) // 66.667
  * const bars = dailyBars([{ day: 20_000, checks: 4, up: 3 }], new Date());
  * ```
  */
+import { formatDate } from "./time_format.ts";
 
 /** Daily bars on status pages and the dashboard: the last 90 UTC days, today included. */
 export const BAR_DAYS = 90;
@@ -78,6 +79,17 @@ export function dailyBars(rows: Iterable<DayCount>, now: Date): DailyBar[] {
   }
   for (const bar of bars) bar.uptime = uptimePercent(bar.up, bar.checks);
   return bars;
+}
+
+/**
+ * What a window's uptime covers, in words: "the last 90 days", or, for a monitor whose
+ * first checks in the window came after its start (a new one), "since 3 Dec 2026".
+ */
+export function windowWords(bars: readonly DailyBar[]): string {
+  const first = bars.findIndex((bar) => bar.checks > 0);
+  return first > 0
+    ? `since ${formatDate(bars[first].at, "UTC")}`
+    : `over the last ${bars.length} days`;
 }
 
 /** Uptime over every bar: the window's checks, not the average of the days. */

@@ -15,6 +15,8 @@ Deno.test("times are written in the zone asked for, call after call", () => {
     assert.equal(formatDate(at, "Asia/Tokyo"), "2 Dec 2026");
     assert.equal(formatDate(at, "America/New_York"), "1 Dec 2026");
     assert.equal(formatDateTime(at + 60_000, "UTC"), "1 Dec 2026, 20:32 UTC");
+    // Rows of checks can be seconds apart: to the second.
+    assert.equal(formatDateTime(at + 5_000, "UTC", true), "1 Dec 2026, 20:31:05 UTC");
   }
 });
 

@@ -5,7 +5,7 @@
  * screen readers. No JavaScript. A heartbeat monitor's results are beats (`noun`).
  */
 import type { DailyBar } from "../../lib/uptime.ts";
-import { beatsText, formatUptime, windowUptime } from "../../lib/uptime.ts";
+import { beatsText, formatUptime, windowUptime, windowWords } from "../../lib/uptime.ts";
 import { formatDate } from "../../lib/time_format.ts";
 
 function look(bar: DailyBar): { class: string; words: string } {
@@ -34,9 +34,7 @@ export function DailyBars(props: { bars: DailyBar[]; noun?: "check" | "beat" }) 
       <p class="text-sm text-slate-700 dark:text-slate-300">
         {windowUptime(bars) === null
           ? `No ${noun}s in the last ${bars.length} days yet.`
-          : `${
-            formatUptime(windowUptime(bars))
-          } uptime over the last ${bars.length} days (UTC days)`}
+          : `${formatUptime(windowUptime(bars))} uptime ${windowWords(bars)} (UTC days)`}
       </p>
       <ol
         class="mt-3 flex h-12 items-end gap-px sm:gap-0.5"

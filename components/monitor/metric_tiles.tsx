@@ -20,8 +20,8 @@ export function MetricTiles(
         : `${metrics.checks.toLocaleString("en")} check${metrics.checks === 1 ? "" : "s"}`,
     },
     { label: "p50", value: formatMs(metrics.responseMs?.p50), note: "median response" },
-    { label: "p95", value: formatMs(metrics.responseMs?.p95), note: "95 % were faster" },
-    { label: "p99", value: formatMs(metrics.responseMs?.p99), note: "99 % were faster" },
+    { label: "p95", value: formatMs(metrics.responseMs?.p95), note: "95 % at or below" },
+    { label: "p99", value: formatMs(metrics.responseMs?.p99), note: "99 % at or below" },
   ].slice(0, props.timed === false ? 1 : 4);
   return (
     <section aria-labelledby="tiles-heading">

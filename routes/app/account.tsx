@@ -110,9 +110,9 @@ export default define.page<typeof handler>(({ data, state }) => {
           </Field>
           <Field
             id="profilePassword"
-            label="Password"
+            label="Your password"
             error={profileErrors.profilePassword}
-            hint="Your current password: needed only to change your email."
+            hint="Needed only to change the email above."
           >
             <input
               {...describedBy("profilePassword", profileErrors.profilePassword, true)}

@@ -13,7 +13,8 @@ import {
 } from "./login_limits.ts";
 import { createSession, deleteSession, type SessionUser } from "./sessions.ts";
 
-export const emailSchema = z.string().trim().toLowerCase().max(254)
+export const emailSchema = z.string().trim().toLowerCase()
+  .min(1, "email: enter your email address").max(254)
   .pipe(z.email({ error: "email: not a valid address" }));
 export const passwordSchema = z.string()
   .min(8, "password: at least 8 characters")

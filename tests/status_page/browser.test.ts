@@ -149,8 +149,9 @@ Deno.test({
         // A phone shows 30 days of bars, and the uptime of those 30 days beside them.
         const labels = await p.locator(`[data-monitor="${ids[1]}"] [data-bar-labels]`).innerText();
         const days = width === 390 ? 30 : 90;
-        const said = new RegExp(`^${days} days ago\\s+([\\d.]+)% uptime \\(${days} days\\)`)
-          .exec(labels);
+        const said = new RegExp(
+          `^${days} days ago\\s+([\\d.]+)% uptime (over the last ${days} days|since \\d+ \\w+ \\d{4})`,
+        ).exec(labels);
         assert.ok(said, labels);
         uptimeShown.set(days, Number(said[1]));
         await p.screenshot({

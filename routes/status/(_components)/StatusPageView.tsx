@@ -11,7 +11,7 @@ import {
 } from "../../../services/status_pages/public.ts";
 import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
 import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
-import { formatUptime } from "../../../lib/uptime.ts";
+import { formatUptime, windowWords } from "../../../lib/uptime.ts";
 import {
   barClass,
   formatUtc,
@@ -184,12 +184,14 @@ function MonitorRow({ monitor }: { monitor: PublicMonitor }) {
         <span class="hidden sm:inline">
           {monitor.uptime90d === null
             ? "No checks yet"
-            : `${formatUptime(monitor.uptime90d)} uptime (90 days)`}
+            : `${formatUptime(monitor.uptime90d)} uptime ${windowWords(monitor.bars)}`}
         </span>
         <span class="sm:hidden">
           {monitor.uptime30d === null
             ? "No checks yet"
-            : `${formatUptime(monitor.uptime30d)} uptime (${NARROW_DAYS} days)`}
+            : `${formatUptime(monitor.uptime30d)} uptime ${
+              windowWords(monitor.bars.slice(-NARROW_DAYS))
+            }`}
         </span>
         <span>Today</span>
       </div>
