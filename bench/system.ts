@@ -86,6 +86,9 @@ const row = (...cells: (string | number)[]) => {
   console.log(cells.join(" | "));
 };
 const pct = (s: Sample, cpuMs: number) => (cpuMs / s.elapsedMs * 100).toFixed(1) + " %";
+/** RSS at the end of the span, and its peak in the span (summed for several processes). */
+const memory = (f: { rssMb: number; peakMb: number }) =>
+  `${f.rssMb.toFixed(0)} (${f.peakMb.toFixed(0)})`;
 const machine = (s: Sample) => `machine busy ${(s.machineMs / s.elapsedMs * 100).toFixed(0)} %`;
 
 /**
@@ -95,12 +98,12 @@ const machine = (s: Sample) => `machine busy ${(s.machineMs / s.elapsedMs * 100)
  */
 function report(label: string, s: Sample, notes: string, floorMs?: number) {
   const perCheck = (ms: number) => s.counted ? (ms / s.counted).toFixed(3) : "";
-  let ours = 0, servers = 0, rss = 0;
+  let ours = 0, servers = 0, rss = 0, peak = 0;
   for (const [name, f] of s.figures) {
-    if (isOurs(name)) (ours += f.cpuMs, rss += f.rssMb);
+    if (isOurs(name)) (ours += f.cpuMs, rss += f.rssMb, peak += f.peakMb);
     else if (name !== TARGET) servers += f.cpuMs;
     const note = name === TARGET ? "the monitored site: counted in no total" : "";
-    row(label, name, pct(s, f.cpuMs), perCheck(f.cpuMs), f.rssMb.toFixed(0), note);
+    row(label, name, pct(s, f.cpuMs), perCheck(f.cpuMs), memory(f), note);
   }
   const once = s.oursOnceMb === null
     ? ""
@@ -113,7 +116,7 @@ function report(label: string, s: Sample, notes: string, floorMs?: number) {
     "web+publisher+workers",
     pct(s, ours),
     perCheck(ours),
-    rss.toFixed(0),
+    memory({ rssMb: rss, peakMb: peak }),
     overFloor + once,
   );
   row(label, "total", pct(s, ours + servers), perCheck(ours + servers), "", notes);
@@ -141,7 +144,7 @@ async function floor(rate: number): Promise<number> {
       "bare checks",
       pct(s, f.cpuMs),
       perCheck.toFixed(3),
-      f.rssMb.toFixed(0),
+      memory(f),
       `${(s.counted / (s.elapsedMs / 1000)).toFixed(0)} checks/s: connect, GET, read, close ` +
         "from a bare Deno process; counted in no total",
     );
@@ -231,7 +234,7 @@ try {
   await migrateClickHouse(base.clickhouseUrl, { retentionDays: 90 });
   const idle = await sample(serverGroups, idleMs);
   for (const [name, f] of idle.figures) {
-    row("servers idle", name, pct(idle, f.cpuMs), "", f.rssMb.toFixed(0), "");
+    row("servers idle", name, pct(idle, f.cpuMs), "", memory(f), "");
   }
   row(
     "servers idle",
@@ -307,7 +310,7 @@ try {
         `uptime kuma ${kuma.version}`,
         pct(s, f.cpuMs),
         kumaMs.toFixed(3),
-        f.rssMb.toFixed(0),
+        memory(f),
         `${rate.toFixed(0)} checks/s (offered ${(monitors / interval).toFixed(0)}); one Node ` +
           `process with SQLite; created in ${createdIn.toFixed(0)} s via its socket API; ${
             machine(s)
@@ -371,7 +374,7 @@ try {
   await servers?.stop();
 }
 
-const header = ["load", "process", "CPU (one core)", "CPU ms/check", "RSS MB", "notes"];
+const header = ["load", "process", "CPU (one core)", "CPU ms/check", "RSS MB (peak)", "notes"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ").trimEnd();
 console.log(

@@ -8,19 +8,33 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 export interface Usage {
   cpuMs: number;
   rssMb: number;
+  /** The highest RSS since {@link resetPeak} (or since the process started). */
+  peakMb: number;
 }
 
-/** utime + stime in ms and RSS in MB of a process; zeros when it is gone. */
+/** utime + stime in ms, RSS and peak RSS in MB of a process; zeros when it is gone. */
 export function usage(pid: number): Usage {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const cpuMs = (Number(fields[11]) + Number(fields[12])) * 1000 / TICKS_PER_SECOND;
-    const rss = /VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
-    return { cpuMs, rssMb: rss ? Number(rss[1]) / 1024 : 0 };
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const mb = (field: string) =>
+      Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+    return { cpuMs, rssMb: mb("VmRSS"), peakMb: mb("VmHWM") };
   } catch {
-    return { cpuMs: 0, rssMb: 0 };
+    return { cpuMs: 0, rssMb: 0, peakMb: 0 };
   }
+}
+
+/**
+ * Starts a process's peak RSS afresh (Linux: "5" to /proc/<pid>/clear_refs, for our own
+ * children or as root); where that is refused the peak stays the one since its start.
+ */
+function resetPeak(pid: number): void {
+  try {
+    Deno.writeTextFileSync(`/proc/${pid}/clear_refs`, "5");
+  } catch { /* gone, or not ours to reset */ }
 }
 
 const PAGE = 4096;
@@ -116,7 +130,7 @@ export function machineBusyMs(): number {
 }
 
 export interface Sample {
-  /** CPU ms used in the span and RSS at its end, per group. */
+  /** CPU ms used in the span, RSS at its end and peak RSS in it, per group. */
   figures: Map<string, Usage>;
   elapsedMs: number;
   /** How far `counter` moved in the span. */
@@ -138,7 +152,9 @@ export async function sample(
   counter: () => Promise<number> = () => Promise.resolve(0),
 ): Promise<Sample> {
   const before = new Map<number, number>();
-  for (const pids of groups().values()) for (const pid of pids) before.set(pid, usage(pid).cpuMs);
+  for (const pids of groups().values()) {
+    for (const pid of pids) (resetPeak(pid), before.set(pid, usage(pid).cpuMs));
+  }
   const machineBefore = machineBusyMs();
   const count = await counter();
   const began = performance.now();
@@ -152,12 +168,14 @@ export async function sample(
     if (isOurs(name)) ours.push(...pids);
     let cpuMs = 0;
     let rssMb = 0;
+    let peakMb = 0;
     for (const pid of pids) {
       const now = usage(pid);
       cpuMs += Math.max(0, now.cpuMs - (before.get(pid) ?? 0));
       rssMb += now.rssMb;
+      peakMb += now.peakMb;
     }
-    figures.set(name, { cpuMs, rssMb });
+    figures.set(name, { cpuMs, rssMb, peakMb });
   }
   return { figures, elapsedMs, counted, machineMs, oursOnceMb: memoryOnceMb(ours) };
 }
