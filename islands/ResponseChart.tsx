@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type uPlot from "uplot";
 import { type ChartData, isolatedPoints, seriesColor } from "../components/monitor/chart_data.ts";
 import { Sparkline } from "../components/monitor/sparkline.tsx";
-import { formatMs } from "../lib/time_format.ts";
+import { formatDateTime, formatMs, formatTicks } from "../lib/time_format.ts";
 
 const HEIGHT = 240;
 
@@ -97,11 +97,17 @@ function options(data: ChartData, scheme: "light" | "dark", el: HTMLElement): uP
       y: { range: (_u, _min, max) => [0, Math.max(10, (max ?? 0) * 1.1)] },
     },
     axes: [
-      axis,
+      // Times as the rest of the page writes them ("3 Dec, 14:00"), not uPlot's "12/3/26".
+      {
+        ...axis,
+        space: 60,
+        values: (_u, ticks, _axis, _space, step) =>
+          formatTicks(ticks.map((tick) => tick * 1000), step),
+      },
       { ...axis, size: 64, values: (_u, ticks) => ticks.map((tick) => formatMs(tick)) },
     ],
     series: [
-      { value: (_u, v) => v === null ? "—" : new Date(v * 1000).toLocaleString() },
+      { value: (_u, v) => v === null ? "—" : formatDateTime(v * 1000, undefined, true) },
       ...data.series.map((series, index) => ({
         label: series.region,
         stroke: seriesColor(index)[scheme],

@@ -62,6 +62,23 @@ export function formatDateTime(at: number, timeZone?: string, seconds = false): 
   return timeZone === "UTC" ? `${text} UTC` : text;
 }
 
+/**
+ * A chart's time ticks in `timeZone`, as the page writes its other times: "3 Dec" for
+ * ticks a day or more apart; otherwise "14:05", with the day ("3 Dec, 00:00") on the first
+ * tick and wherever the day changes.
+ */
+export function formatTicks(ats: number[], stepSeconds: number, timeZone?: string): string[] {
+  const day = formatter(DAY_MONTH, timeZone);
+  if (stepSeconds >= 86_400) return ats.map((at) => day.format(at));
+  const time = formatter(TIME, timeZone);
+  return ats.map((at, i) => {
+    const today = day.format(at);
+    return i === 0 || today !== day.format(ats[i - 1])
+      ? `${today}, ${time.format(at)}`
+      : time.format(at);
+  });
+}
+
 /** "1 Dec 2026" in `timeZone`. */
 export function formatDate(at: number, timeZone?: string): string {
   return formatter(DATE, timeZone).format(at);
@@ -70,6 +87,8 @@ export function formatDate(at: number, timeZone?: string): string {
 const DATE: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric" };
 const DATE_TIME: Intl.DateTimeFormatOptions = { ...DATE, hour: "2-digit", minute: "2-digit" };
 const DATE_TIME_SECONDS: Intl.DateTimeFormatOptions = { ...DATE_TIME, second: "2-digit" };
+const TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit" };
+const DAY_MONTH: Intl.DateTimeFormatOptions = { day: "numeric", month: "short" };
 
 // Building an Intl.DateTimeFormat costs about a millisecond, formatting with one a few
 // microseconds: the monitors table writes 1,500 tooltips a page, so each format is made

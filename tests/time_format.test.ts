@@ -5,6 +5,7 @@ import {
   formatDateTime,
   formatInterval,
   formatLongDuration,
+  formatTicks,
 } from "../lib/time_format.ts";
 
 Deno.test("times are written in the zone asked for, call after call", () => {
@@ -15,6 +16,10 @@ Deno.test("times are written in the zone asked for, call after call", () => {
     assert.equal(formatDate(at, "Asia/Tokyo"), "2 Dec 2026");
     assert.equal(formatDate(at, "America/New_York"), "1 Dec 2026");
     assert.equal(formatDateTime(at + 60_000, "UTC"), "1 Dec 2026, 20:32 UTC");
+    // A chart's ticks: the day where it changes, else the time; days apart, the day.
+    const hours = [0, 2, 4].map((h) => Date.UTC(2026, 11, 1, 22 + h));
+    assert.deepEqual(formatTicks(hours, 7_200, "UTC"), ["1 Dec, 22:00", "2 Dec, 00:00", "02:00"]);
+    assert.deepEqual(formatTicks([at, at + 86_400_000], 86_400, "UTC"), ["1 Dec", "2 Dec"]);
     // Rows of checks can be seconds apart: to the second.
     assert.equal(formatDateTime(at + 5_000, "UTC", true), "1 Dec 2026, 20:31:05 UTC");
   }
