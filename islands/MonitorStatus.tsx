@@ -6,7 +6,13 @@
 import type { Signal } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { connectLive, type LiveResult, type LiveState } from "../web/live/client.ts";
-import { monitorState, nextRun, type RegionRun, shownStatus } from "../lib/monitor_status.ts";
+import {
+  monitorState,
+  nextRun,
+  type RegionRun,
+  shownRegion,
+  shownStatus,
+} from "../lib/monitor_status.ts";
 import { regionState } from "../lib/live_status.ts";
 import { StatusBadge, StatusDot } from "../components/status.tsx";
 import { Time } from "../components/time.tsx";
@@ -43,7 +49,8 @@ export default function MonitorStatus(props: {
   const [announcement, setAnnouncement] = useState("");
   const state = monitorState(regions, props.active, props.intervalSeconds);
   const slow = regions.filter((view) =>
-    view.latest?.degraded && regionState(view.latest, props.intervalSeconds) === "up"
+    shownRegion(regionState(view.latest, props.intervalSeconds), view.latest?.degraded) ===
+      "degraded"
   );
   const shown = shownStatus(state.status, slow.length > 0);
   const previous = useRef(shown);
@@ -147,15 +154,16 @@ function RegionItem(
   props: { view: RegionView; intervalSeconds: number; timed: boolean; paused: boolean },
 ) {
   const { region, latest } = props.view;
-  const state = regionState(latest, props.intervalSeconds);
-  const status = props.paused ? "paused" : state === "up" && latest?.degraded ? "degraded" : state;
+  const status = props.paused
+    ? "paused"
+    : shownRegion(regionState(latest, props.intervalSeconds), latest?.degraded);
   const noun = props.timed ? "checks" : "beats";
   const words = status === "nodata"
     ? latest ? `no recent ${noun}` : `no ${noun} yet`
     : status === "degraded"
     ? "up, slower than the degraded threshold"
     : status === "paused"
-    ? `paused${latest ? `, last ${noun.slice(0, -1)} ${latest.outcome}` : ""}`
+    ? `paused${latest ? `, last ${props.timed ? "check" : "beat"} ${latest.outcome}` : ""}`
     : status;
   return (
     <li

@@ -8,7 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { connectLive, type LiveResult } from "../web/live/client.ts";
 import { overallState, regionState } from "../lib/live_status.ts";
-import { countedAs, shownStatus } from "../lib/monitor_status.ts";
+import { countedAs, shownRegion, shownStatus } from "../lib/monitor_status.ts";
 import { formatDateTime, formatMs, formatRelative } from "../lib/time_format.ts";
 import { formatUptime } from "../lib/uptime.ts";
 import { errorKindWords } from "../lib/http_client/failures.ts";
@@ -32,7 +32,7 @@ const SORT_LABELS = {
 } as const;
 
 const display = (row: MonitorRow): DisplayStatus =>
-  shownStatus(row.status, row.regions.some((r) => r.state === "up" && r.degraded));
+  shownStatus(row.status, row.regions.some((r) => shownRegion(r.state, r.degraded) === "degraded"));
 
 export default function MonitorTable(props: { overview: PackedOverview }) {
   const [overview, setOverview] = useState(() => unpackOverview(props.overview));
@@ -293,7 +293,7 @@ function MonitorRowView(
           {row.regions.map((region) => (
             <li key={region.region} class="flex items-center gap-1 text-xs">
               <StatusDot
-                status={region.state === "up" && region.degraded ? "degraded" : region.state}
+                status={shownRegion(region.state, region.degraded)}
                 label={`${region.region}: ${
                   region.state === "nodata"
                     ? "no data"

@@ -9,6 +9,7 @@ import type { Check } from "../services/websites/checks.ts";
 import { StatusBadge } from "../components/status.tsx";
 import { Time } from "../components/time.tsx";
 import { formatMs } from "../lib/time_format.ts";
+import { shownRegion } from "../lib/monitor_status.ts";
 import { errorKindWords } from "../lib/http_client/failures.ts";
 
 // Live results carry no timing breakdown; the stored check does.
@@ -69,7 +70,7 @@ export default function RecentChecks(props: {
               <td class="px-2 py-2 font-mono sm:px-4">{row.region}</td>
               <td class="py-2 pl-2 pr-4 sm:px-4">
                 <StatusBadge
-                  status={row.outcome === "up" && row.degraded ? "degraded" : row.outcome}
+                  status={shownRegion(row.outcome, row.degraded)}
                   label={`${row.outcome === "down" ? "Down" : row.degraded ? "Degraded" : "Up"}${
                     row.httpStatus ? ` · ${row.httpStatus}` : ""
                   }`}

@@ -9,7 +9,7 @@
  * // { status: "down", since: 1_700_000_000_000 }
  * ```
  */
-import { type OverallState, overallState, regionState } from "./live_status.ts";
+import { type OverallState, overallState, type RegionState, regionState } from "./live_status.ts";
 
 /** One region's current run: its latest outcome and when the run of that outcome began. */
 export interface RegionRun {
@@ -28,6 +28,17 @@ export type MonitorStatus = OverallState | "paused";
 export function countedAs(status: MonitorStatus): "up" | "down" | "paused" | null {
   if (status === "degraded") return "down";
   return status === "nodata" ? null : status;
+}
+
+/**
+ * What a region's dot (or a single check) shows: its state, but amber "degraded" when it
+ * is up and slower than the monitor's threshold.
+ */
+export function shownRegion(
+  state: RegionState,
+  degraded: boolean | undefined,
+): RegionState | "degraded" {
+  return state === "up" && degraded ? "degraded" : state;
 }
 
 /**
