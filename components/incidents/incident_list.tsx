@@ -33,6 +33,9 @@ export function IncidentList(props: Props) {
               <th scope="col" class="px-4 py-2">Regions</th>
               <th scope="col" class="px-4 py-2">Cause</th>
               <th scope="col" class="px-4 py-2">Acknowledged</th>
+              <th scope="col" class="px-4 py-2">
+                <span class="sr-only">Details</span>
+              </th>
             </tr>
           </thead>
           <tbody class="divide-y divide-slate-100 dark:divide-slate-700">
@@ -65,6 +68,9 @@ export function IncidentList(props: Props) {
                     back={props.back}
                     none={<span class="text-slate-600 dark:text-slate-400">—</span>}
                   />
+                </td>
+                <td class="px-4 py-3">
+                  <DetailsLink incident={incident} />
                 </td>
               </tr>
             ))}
@@ -100,7 +106,10 @@ export function IncidentList(props: Props) {
               <dt class="text-slate-600 dark:text-slate-400">Cause</dt>
               <dd class="break-words">{causeText(incident)}</dd>
             </dl>
-            <Acknowledgement incident={incident} back={props.back} labelled />
+            <div class="flex flex-wrap items-center justify-between gap-2">
+              <Acknowledgement incident={incident} back={props.back} labelled />
+              <DetailsLink incident={incident} />
+            </div>
           </li>
         ))}
       </ul>
@@ -115,6 +124,22 @@ function MonitorLink(props: { incident: Incident }) {
       class={`${LINK} min-w-0 [overflow-wrap:anywhere]`}
     >
       {props.incident.websiteName}
+    </a>
+  );
+}
+
+/** "Details", named for screen readers by the incident it opens. */
+function DetailsLink(props: { incident: Incident }) {
+  const { incident } = props;
+  return (
+    <a
+      href={`/app/incidents/${incident.id}`}
+      class={`${LINK} whitespace-nowrap`}
+      aria-label={`Details of the incident of ${incident.websiteName} started ${
+        formatDateTime(incident.startedAt, "UTC")
+      }`}
+    >
+      Details
     </a>
   );
 }
@@ -165,7 +190,7 @@ function Acknowledgement(
 }
 
 /** A button that POSTs `action` for this incident and returns to `back`. */
-function IncidentAction(
+export function IncidentAction(
   props: { incident: Incident; back: string; action: "acknowledge" | "resolve"; label: string },
 ) {
   const { incident } = props;
@@ -185,16 +210,17 @@ function IncidentAction(
   );
 }
 
-function Regions(props: { incident: Incident }) {
+export function Regions(props: { incident: Incident }) {
   const { regions, totalRegions } = props.incident;
   return (
     <>
-      <span class="uppercase">{regions.join(", ")}</span> ({regions.length} of {totalRegions})
+      <span class="font-mono">{regions.join(", ")}</span>{" "}
+      <span class="whitespace-nowrap">({regions.length} of {totalRegions})</span>
     </>
   );
 }
 
-function causeText(incident: Incident): string {
+export function causeText(incident: Incident): string {
   const { errorKind, errorMessage, httpStatus } = incident.cause;
   const status = httpStatus ? `HTTP ${httpStatus}` : "";
   return [errorKind && errorKindWords(errorKind), errorMessage || status].filter(Boolean)

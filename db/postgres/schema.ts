@@ -203,6 +203,8 @@ export const incidents = pgTable("incidents", {
   totalRegions: integer("total_regions").notNull(),
   acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
   acknowledgedBy: uuid("acknowledged_by").references(() => users.id, { onDelete: "set null" }),
+  /** Who resolved it by hand; null when its checks passed again. */
+  resolvedBy: uuid("resolved_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: createdAt(),
 }, (t) => [
   index("incidents_website_started_idx").on(t.websiteId, t.startedAt),

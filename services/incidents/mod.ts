@@ -1,10 +1,12 @@
 /** Incidents: outages the worker's evaluation opened and resolved, for their owner to see. */
 export { listIncidents } from "./list.ts";
 export { getIncident } from "./get.ts";
+export { incidentDetail } from "./detail.ts";
 export { acknowledgeIncident } from "./acknowledge.ts";
 export { resolveIncident } from "./resolve.ts";
 export { publicIncidents } from "./public.ts";
 export * from "./schemas.ts";
 export type { Incident } from "./store.ts";
 export type { IncidentPage } from "./list.ts";
+export type { IncidentAlert, IncidentDetail, RegionSpan } from "./detail.ts";
 export type { PublicIncident } from "./public.ts";

@@ -28,7 +28,7 @@ export async function resolveIncident(
     // After any evaluation of this monitor's results in flight, before the next.
     await lockMonitor(tx, owned.website_id);
     const [resolved] = await tx`
-      update incidents i set resolved_at = now()
+      update incidents i set resolved_at = now(), resolved_by = ${actor.userId}
       from websites w
       where i.id = ${id} and i.resolved_at is null and w.id = i.website_id
       returning round(extract(epoch from i.started_at) * 1000)::float8 as started_at,

@@ -22,6 +22,8 @@ export interface Incident {
   acknowledgedAt: number | null;
   /** Who acknowledged it: their name, or their email when they have none. */
   acknowledgedBy: string | null;
+  /** Who resolved it by hand, named as `acknowledgedBy`; null when its checks passed again. */
+  resolvedBy: string | null;
 }
 
 /**
@@ -35,11 +37,13 @@ export const incidentColumns = (sql: postgres.Sql) =>
       i.regions, i.total_regions, i.cause_error_kind, i.cause_error_message,
       i.cause_http_status,
       round(extract(epoch from i.acknowledged_at) * 1000)::float8 as acknowledged_at,
-      coalesce(u.name, u.email) as acknowledged_by`;
+      coalesce(u.name, u.email) as acknowledged_by,
+      coalesce(r.name, r.email) as resolved_by`;
 
 export const incidentJoins = (sql: postgres.Sql) =>
   sql`incidents i join websites w on w.id = i.website_id
-      left join users u on u.id = i.acknowledged_by`;
+      left join users u on u.id = i.acknowledged_by
+      left join users r on r.id = i.resolved_by`;
 
 export function toIncident(row: postgres.Row, now = Date.now()): Incident {
   const startedAt: number = row.started_at;
@@ -60,6 +64,7 @@ export function toIncident(row: postgres.Row, now = Date.now()): Incident {
     },
     acknowledgedAt: row.acknowledged_at,
     acknowledgedBy: row.acknowledged_by ?? null,
+    resolvedBy: row.resolved_by ?? null,
   };
 }
 

@@ -2,8 +2,8 @@
  * What an alert says, written once from an event and rendered by each provider in its
  * own format. Down messages name the monitor, URL, failing/total regions, cause and start
  * time; recovery messages the outage's duration (and who, when a person resolved it by
- * hand); certificate messages the days left and the day it expires; all link to the
- * monitor in the dashboard.
+ * hand); certificate messages the days left and the day it expires. Incident messages
+ * link to the incident's page, the others to the monitor (a test to the channels).
  */
 import type { AlertEvent, CertificateEvent, IncidentEvent } from "../../lib/incident_event.ts";
 import { formatLongDuration } from "../../lib/time_format.ts";
@@ -33,7 +33,12 @@ export interface Message {
   /** A certificate nearing its end: whole days left, and the day (epoch ms) it expires. */
   certificate: { daysLeft: number; expiresAt: number } | null;
   occurredAt: number;
+  /** The monitor's page (the channels' page for a test). */
   dashboardUrl: string;
+  /** The incident's page; null for a message about no incident. */
+  incidentUrl: string | null;
+  /** Where a person goes from the message: the incident's page, else `dashboardUrl`. */
+  link: string;
   /** "Shop is down", "Shop is up again", "Shop: incident resolved by ada@…", a test. */
   title: string;
   facts: Fact[];
@@ -49,6 +54,7 @@ export function alertMessage(event: AlertEvent, appUrl: string): Message {
 
 export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
   const dashboardUrl = new URL(`/app/monitors/${event.websiteId}`, appUrl).href;
+  const incidentUrl = new URL(`/app/incidents/${event.incidentId}`, appUrl).href;
   const resolved = event.type === "resolved";
   const durationMs = resolved ? (event.resolvedAt ?? event.at) - event.startedAt : null;
   // Resolved by hand, the site may well still be down: say who, not "up again".
@@ -92,15 +98,18 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
     certificate: null,
     occurredAt: event.at,
     dashboardUrl,
+    incidentUrl,
+    link: incidentUrl,
     title,
     facts,
-    text: plainText(title, facts, dashboardUrl),
+    text: plainText(title, facts, incidentUrl),
   };
 }
 
 /** The incident fields of a message about no incident. */
 const NO_INCIDENT = {
   incidentId: null,
+  incidentUrl: null,
   failingRegions: [],
   totalRegions: 0,
   cause: null,
@@ -133,6 +142,7 @@ export function certificateMessage(event: CertificateEvent, appUrl: string): Mes
     certificate: { daysLeft: days, expiresAt: event.expiresAt },
     occurredAt: event.at,
     dashboardUrl,
+    link: dashboardUrl,
     title,
     facts,
     text: plainText(title, facts, dashboardUrl) + "\nRenew it before it expires.",
@@ -157,6 +167,7 @@ export function testMessage(channelName: string, appUrl: string, now = Date.now(
     certificate: null,
     occurredAt: now,
     dashboardUrl,
+    link: dashboardUrl,
     title,
     facts,
     text: plainText(title, facts, dashboardUrl) + "\nAlerts about your monitors arrive like this.",

@@ -61,7 +61,12 @@ export function decodeCursor(cursor: string): Position {
   }
 }
 
-interface Row {
+/** The columns {@link toCheck} reads. */
+export const CHECK_COLUMNS = sql`region_id, toUInt32(scheduled_at) AS scheduled,
+  toUInt32(checked_at) AS checked, outcome, http_status, response_ms, error_kind, error_message,
+  dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded`;
+
+export interface CheckColumns {
   region_id: string;
   scheduled: number | string;
   checked: number | string;
@@ -86,24 +91,7 @@ export async function websiteChecks(
   const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
   const website = await ownedWebsite(services.readDb, actor, input.id);
   const rows = await newestChecks(services, website.id, after, input.limit + 1);
-  const page = rows.slice(0, input.limit).map((row): Check => ({
-    region: row.region_id,
-    scheduledAt: Number(row.scheduled) * 1000,
-    checkedAt: Number(row.checked) * 1000,
-    outcome: row.outcome,
-    httpStatus: Number(row.http_status),
-    responseMs: Number(row.response_ms),
-    errorKind: row.error_kind,
-    errorMessage: row.error_message,
-    degraded: Number(row.degraded) === 1,
-    timings: {
-      dnsMs: Number(row.dns_ms),
-      connectMs: Number(row.connect_ms),
-      tlsMs: Number(row.tls_ms),
-      ttfbMs: Number(row.ttfb_ms),
-    },
-    certDaysLeft: row.cert_days_left === null ? null : Number(row.cert_days_left),
-  }));
+  const page = rows.slice(0, input.limit).map(toCheck);
   const last = page.at(-1);
   return {
     checks: page,
@@ -121,24 +109,22 @@ async function newestChecks(
   websiteId: string,
   after: Position | null,
   count: number,
-): Promise<Row[]> {
+): Promise<CheckColumns[]> {
   const before = after?.scheduledAt ?? Math.floor(Date.now() / 1000);
   const olderThanCursor = after
     ? sql`AND (scheduled_at < ${literal.dateTime(new Date(after.scheduledAt * 1000))}
         OR (scheduled_at = ${literal.dateTime(new Date(after.scheduledAt * 1000))}
           AND region_id < ${literal.string(after.region)}))`
     : sql``;
-  let rows: Row[] = [];
+  let rows: CheckColumns[] = [];
   for (const span of LOOK_BACK_SECONDS) {
     const since = span === null || before - span < 0
       ? null
       : sql`AND scheduled_at >= ${literal.dateTime(new Date((before - span) * 1000))}`;
     // LIMIT 1 BY keeps the latest delivery of each check, as ReplacingMergeTree(checked_at)
     // eventually does, without FINAL's merge of every part.
-    rows = await services.ch.rows<Row>(
-      sql`SELECT region_id, toUInt32(scheduled_at) AS scheduled, toUInt32(checked_at) AS checked,
-         outcome, http_status, response_ms, error_kind, error_message,
-         dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded
+    rows = await services.ch.rows<CheckColumns>(
+      sql`SELECT ${CHECK_COLUMNS}
        FROM checks
        WHERE website_id = ${literal.uuid(websiteId)} ${olderThanCursor} ${since ?? sql``}
        ORDER BY scheduled_at DESC, region_id DESC, checked_at DESC
@@ -148,4 +134,25 @@ async function newestChecks(
     if (rows.length >= count || !since) break;
   }
   return rows;
+}
+
+export function toCheck(row: CheckColumns): Check {
+  return {
+    region: row.region_id,
+    scheduledAt: Number(row.scheduled) * 1000,
+    checkedAt: Number(row.checked) * 1000,
+    outcome: row.outcome,
+    httpStatus: Number(row.http_status),
+    responseMs: Number(row.response_ms),
+    errorKind: row.error_kind,
+    errorMessage: row.error_message,
+    degraded: Number(row.degraded) === 1,
+    timings: {
+      dnsMs: Number(row.dns_ms),
+      connectMs: Number(row.connect_ms),
+      tlsMs: Number(row.tls_ms),
+      ttfbMs: Number(row.ttfb_ms),
+    },
+    certDaysLeft: row.cert_days_left === null ? null : Number(row.cert_days_left),
+  };
 }

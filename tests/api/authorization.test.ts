@@ -40,6 +40,7 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "statusDomain.verify": ({ domainId }) => ({ id: domainId }),
   "statusDomain.remove": ({ domainId }) => ({ id: domainId }),
   "incident.get": ({ incidentId }) => ({ id: incidentId }),
+  "incident.detail": ({ incidentId }) => ({ id: incidentId }),
   "incident.acknowledge": ({ incidentId }) => ({ id: incidentId }),
   "incident.resolve": ({ incidentId }) => ({ id: incidentId }),
   "incident.list": ({ websiteId }) => ({ websiteId }),

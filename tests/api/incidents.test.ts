@@ -62,6 +62,7 @@ Deno.test("incidents are listed newest first, per monitor, in pages that never r
       },
       acknowledgedAt: null,
       acknowledgedBy: null,
+      resolvedBy: null,
     });
     assert.deepEqual(await api.incident.get.query({ id: only.incidents[0].id }), only.incidents[0]);
   } finally {
@@ -115,6 +116,7 @@ Deno.test("resolving by hand ends the incident, tells the channels who, and a st
     const resolved = await owner.api.incident.resolve.mutate({ id: incident.id });
     assert.ok(resolved.resolvedAt! >= before - 5_000 && resolved.resolvedAt! <= Date.now() + 5_000);
     assert.equal(resolved.durationMs, resolved.resolvedAt! - incident.startedAt);
+    assert.equal(resolved.resolvedBy, owner.email);
     // Once: a second click changes nothing and tells nobody again.
     const again = await owner.api.incident.resolve.mutate({ id: incident.id });
     assert.equal(again.resolvedAt, resolved.resolvedAt);

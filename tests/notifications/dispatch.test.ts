@@ -56,6 +56,8 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     bed.startDispatcher();
     const incidentId = crypto.randomUUID();
     const dashboard = `${APP_URL}/app/monitors/${bed.website.id}`;
+    // People go from a message to the incident's page; the webhook names both.
+    const incidentPage = `${APP_URL}/app/incidents/${incidentId}`;
     const http = { webhook, slack, discord, pagerduty, teams, telegram, ntfy };
     const counts = () => [...Object.values(http).map((s) => s.requests.length), smtp.mails.length];
 
@@ -67,6 +69,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     assert.equal(hook.headers.get("idempotency-key"), `${incidentId}:opened`);
     assert.equal(hook.body.type, "incident.opened");
     assert.equal(hook.body.monitor.dashboardUrl, dashboard);
+    assert.equal(hook.body.incident.url, incidentPage);
     assert.deepEqual(hook.body.incident.failingRegions, ["ams", "fra"]);
 
     const slackText = slack.requests[0].body.text as string;
@@ -79,7 +82,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
         "2 of 3 (ams, fra)",
         "HTTP 503",
         "2026-12-01 20:00:00 UTC",
-        dashboard,
+        incidentPage,
       ]
     ) {
       assert.ok(slackBlocks.includes(part), `Slack blocks name ${part}`);
@@ -87,7 +90,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
 
     const discordBody = discord.requests[0].body;
     assert.equal(discordBody.content, "Shop is down");
-    assert.equal(discordBody.embeds[0].url, dashboard);
+    assert.equal(discordBody.embeds[0].url, incidentPage);
     assert.deepEqual(discordBody.allowed_mentions, { parse: [] });
 
     const trigger = pagerduty.requests[0].body;
@@ -95,10 +98,11 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     assert.equal(trigger.event_action, "trigger");
     assert.equal(trigger.dedup_key, incidentId);
     assert.equal(trigger.payload.severity, "critical");
+    assert.equal(trigger.client_url, incidentPage);
 
     const card = teams.requests[0].body.attachments[0].content;
     assert.equal(card.type, "AdaptiveCard");
-    assert.equal(card.actions[0].url, dashboard);
+    assert.equal(card.actions[0].url, incidentPage);
 
     const telegramBody = telegram.requests[0].body;
     assert.equal(telegramBody.chat_id, "-100200300");
@@ -110,7 +114,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
         "Failing regions: 2 of 3 (ams, fra)",
         "Cause: status, HTTP 503: expected 2xx or 3xx, got 503",
         "Started: 2026-12-01 20:00:00 UTC",
-        dashboard,
+        incidentPage,
       ]
     ) {
       assert.ok(text.includes(part), `the down message names ${part}:\n${text}`);
@@ -118,7 +122,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
 
     const push = ntfy.requests[0].body;
     assert.deepEqual([push.topic, push.title, push.priority], ["shop-alerts", "Shop is down", 5]);
-    assert.equal(push.click, dashboard);
+    assert.equal(push.click, incidentPage);
 
     const mail = smtp.mails[0];
     assert.match(mail.subject, /^\[Down\] Shop is down$/);
@@ -143,7 +147,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     assert.equal(webhook.requests[1].body.incident.durationSeconds, 725);
     const recovery = telegram.requests[1].body.text as string;
     assert.match(recovery, /Shop is up again after 12 min 5 s/);
-    assert.ok(recovery.includes(dashboard));
+    assert.ok(recovery.includes(incidentPage));
     assert.equal(ntfy.requests[1].body.priority, 3);
     assert.match(smtp.mails[1].subject, /^\[Up\] Shop is up again after 12 min 5 s$/);
 

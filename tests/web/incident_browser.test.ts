@@ -85,6 +85,20 @@ Deno.test({
       await screenshots(page, "incidents-resolved");
       const list = (await owner.api.incident.list.query()).incidents;
       assert.equal(list.length, 1, "one outage, one incident");
+
+      // Its own page: why, when, where, told by whom.
+      await page.getByRole("link", { name: /^Details of the incident of Checkout/ }).click();
+      await page.waitForURL(`${server.url}/app/incidents/${list[0].id}`);
+      await page.getByRole("heading", { name: "Incident of Checkout" }).waitFor();
+      assert.match(await page.locator("#timeline").innerText(), /Acknowledged by/);
+      assert.match(
+        await page.locator("#timeline").innerText(),
+        /Recovered: its checks passed again/,
+      );
+      const failedChecks = await page.locator("#failures tbody tr").count();
+      assert.ok(failedChecks >= 2, `${failedChecks} failed checks listed (2 confirmations)`);
+      assert.match(await page.locator("#regions").innerText(), /local\s+\d+ of \d+/);
+      await screenshots(page, "incident-detail-resolved");
       assert.notEqual(list[0].resolvedAt, null);
       assert.equal(list[0].acknowledgedBy, owner.email);
 

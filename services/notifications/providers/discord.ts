@@ -26,7 +26,7 @@ export const discord: Provider<z.infer<typeof schema>> = {
       allowed_mentions: { parse: [] },
       embeds: [{
         title: message.title.slice(0, 256),
-        url: message.dashboardUrl,
+        url: message.link,
         color: colors[message.type],
         timestamp: new Date(message.occurredAt).toISOString(),
         fields: message.facts.slice(0, 25).map((fact) => ({

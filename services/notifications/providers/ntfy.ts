@@ -53,7 +53,7 @@ export const ntfy: Provider<z.infer<typeof schema>> = {
       message: message.facts.map((fact) => `${fact.label}: ${fact.value}`).join("\n"),
       priority: PRIORITIES[message.type],
       tags: [TAGS[message.type]],
-      click: message.dashboardUrl,
+      click: message.link,
     }, {
       headers: config.token ? { authorization: `Bearer ${config.token}` } : {},
     });

@@ -67,8 +67,8 @@ export const pagerduty: Provider<z.infer<typeof schema>> = {
         custom_details: Object.fromEntries(message.facts.map((fact) => [fact.label, fact.value])),
       },
       client: "Uptime",
-      client_url: message.dashboardUrl,
-      links: [{ href: message.dashboardUrl, text: "Open in Uptime" }],
+      client_url: message.link,
+      links: [{ href: message.link, text: "Open in Uptime" }],
     });
   },
 };

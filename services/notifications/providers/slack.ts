@@ -45,7 +45,7 @@ export const slack: Provider<z.infer<typeof schema>> = {
           elements: [{
             type: "button",
             text: { type: "plain_text", text: "Open in Uptime" },
-            url: message.dashboardUrl,
+            url: message.link,
           }],
         },
       ],

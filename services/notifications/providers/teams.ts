@@ -47,7 +47,7 @@ export const teams: Provider<z.infer<typeof schema>> = {
               facts: message.facts.map((fact) => ({ title: fact.label, value: fact.value })),
             },
           ],
-          actions: [{ type: "Action.OpenUrl", title: "Open in Uptime", url: message.dashboardUrl }],
+          actions: [{ type: "Action.OpenUrl", title: "Open in Uptime", url: message.link }],
         },
       }],
     });

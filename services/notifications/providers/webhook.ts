@@ -40,6 +40,7 @@ export function webhookBody(message: Message) {
     },
     incident: message.incidentId === null ? null : {
       id: message.incidentId,
+      url: message.incidentUrl,
       startedAt: iso(message.startedAt),
       resolvedAt: iso(message.resolvedAt),
       resolvedBy: message.resolvedBy,

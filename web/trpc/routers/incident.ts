@@ -2,6 +2,7 @@
 import {
   acknowledgeIncident,
   getIncident,
+  incidentDetail,
   incidentIdInput,
   listIncidents,
   listIncidentsInput,
@@ -14,6 +15,9 @@ export const incidentRouter = router({
     .query(({ ctx, input }) => listIncidents(ctx.services, ctx.actor, input)),
   get: authedProcedure.input(incidentIdInput)
     .query(({ ctx, input }) => getIncident(ctx.services, ctx.actor, input.id)),
+  /** The incident with each region's checks during it, its failed checks and its alerts. */
+  detail: authedProcedure.input(incidentIdInput)
+    .query(({ ctx, input }) => incidentDetail(ctx.services, ctx.actor, input.id)),
   acknowledge: authedProcedure.input(incidentIdInput)
     .mutation(({ ctx, input }) => acknowledgeIncident(ctx.services, ctx.actor, input.id)),
   resolve: authedProcedure.input(incidentIdInput)

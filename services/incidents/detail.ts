@@ -1,0 +1,168 @@
+/**
+ * One incident as its page tells it: what failed where (each region's checks from the
+ * first failure to the end, and the failed checks themselves from ClickHouse), and who
+ * was told (the alerts sent to its channels, from the delivery records).
+ */
+import { literal, sql } from "../../db/clickhouse/sql.ts";
+import { log } from "../../lib/logger.ts";
+import type { Actor, Services } from "../context.ts";
+import { type Check, CHECK_COLUMNS, type CheckColumns, toCheck } from "../websites/checks.ts";
+import { type Incident, ownedIncident } from "./store.ts";
+
+/** The failed checks the page lists, newest first. */
+export const FAILURES_SHOWN = 50;
+
+/**
+ * How long before the first failure a check of it may have been scheduled: the incident
+ * starts when that check ran, and a check runs within its timeout (at most 60 s) of its slot,
+ * later only when a worker fell behind.
+ */
+const SCHEDULED_BEFORE_SECONDS = 300;
+
+export interface RegionSpan {
+  region: string;
+  /** Checks of the region from the incident's start to its end (or now). */
+  checks: number;
+  failed: number;
+  /** Epoch milliseconds; null when the region had no failed check in the span. */
+  firstFailureAt: number | null;
+  lastFailureAt: number | null;
+}
+
+export interface IncidentAlert {
+  channelId: string;
+  channelName: string;
+  /** The provider id: `slack`, `email`, `webhook`, … */
+  channelKind: string;
+  /** Which message: that it went down, or that it ended. */
+  event: "opened" | "resolved";
+  /** `pending` (first try or a retry ahead), `delivered`, or `failed` (given up). */
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  /** The last attempt's error; null once delivered. */
+  error: string | null;
+  /** Epoch milliseconds: queued, delivered, the last attempt, the next attempt. */
+  createdAt: number;
+  deliveredAt: number | null;
+  updatedAt: number;
+  nextAttemptAt: number | null;
+}
+
+export interface IncidentDetail {
+  incident: Incident;
+  /** From ClickHouse; null when it could not be read just now (the rest still shows). */
+  checks: {
+    regions: RegionSpan[];
+    /** The failed checks from the start to the end (or now), newest first, at most {@link FAILURES_SHOWN}. */
+    failures: Check[];
+    failureCount: number;
+  } | null;
+  /** Oldest first. */
+  alerts: IncidentAlert[];
+}
+
+export async function incidentDetail(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<IncidentDetail> {
+  const incident = await ownedIncident(services.readSql, actor, id);
+  const [checks, alerts] = await Promise.all([
+    Promise.all([regionSpans(services, incident), failedChecks(services, incident)])
+      .then(([regions, failures]) => ({
+        regions,
+        failures,
+        failureCount: regions.reduce((sum, span) => sum + span.failed, 0),
+      }))
+      .catch((error) => {
+        log.error("incident_detail.checks_failed", { error, incidentId: incident.id });
+        return null;
+      }),
+    incidentAlerts(services, incident.id),
+  ]);
+  return { incident, checks, alerts };
+}
+
+/** The incident's checks, each once (its latest delivery, as `website.checks` reads them). */
+function checksDuring(incident: Incident, columns = CHECK_COLUMNS) {
+  const start = Math.floor(incident.startedAt / 1000);
+  const end = Math.ceil((incident.resolvedAt ?? Date.now()) / 1000);
+  return sql`SELECT ${columns} FROM checks
+    WHERE website_id = ${literal.uuid(incident.websiteId)}
+      AND scheduled_at >= ${literal.dateTime(new Date((start - SCHEDULED_BEFORE_SECONDS) * 1000))}
+      AND scheduled_at <= ${literal.dateTime(new Date(end * 1000))}
+      AND checked_at >= ${literal.dateTime(new Date(start * 1000))}
+      AND checked_at <= ${literal.dateTime(new Date(end * 1000))}
+    ORDER BY scheduled_at DESC, region_id DESC, checked_at DESC
+    LIMIT 1 BY scheduled_at, region_id`;
+}
+
+async function regionSpans(services: Services, incident: Incident): Promise<RegionSpan[]> {
+  const rows = await services.ch.rows<{
+    region_id: string;
+    checks: number | string;
+    failed: number | string;
+    first_failure: number | string;
+    last_failure: number | string;
+  }>(
+    sql`SELECT region_id, count() AS checks, countIf(outcome = 'down') AS failed,
+        minIf(toUInt32(checked_at), outcome = 'down') AS first_failure,
+        maxIf(toUInt32(checked_at), outcome = 'down') AS last_failure
+      FROM (${checksDuring(incident, sql`region_id, scheduled_at, checked_at, outcome`)})
+      GROUP BY region_id
+      ORDER BY failed DESC, region_id`,
+  );
+  const spans = rows.map((row): RegionSpan => {
+    const failed = Number(row.failed);
+    return {
+      region: row.region_id,
+      checks: Number(row.checks),
+      failed,
+      firstFailureAt: failed ? Number(row.first_failure) * 1000 : null,
+      lastFailureAt: failed ? Number(row.last_failure) * 1000 : null,
+    };
+  });
+  // A region the incident names whose checks are gone (past retention) still shows.
+  for (const region of incident.regions) {
+    if (!spans.some((span) => span.region === region)) {
+      spans.push({ region, checks: 0, failed: 0, firstFailureAt: null, lastFailureAt: null });
+    }
+  }
+  return spans;
+}
+
+async function failedChecks(services: Services, incident: Incident): Promise<Check[]> {
+  const rows = await services.ch.rows<CheckColumns>(
+    sql`SELECT * FROM (${checksDuring(incident)})
+      WHERE outcome = 'down'
+      ORDER BY scheduled DESC, region_id DESC
+      LIMIT ${literal.int(FAILURES_SHOWN)}`,
+  );
+  return rows.map(toCheck);
+}
+
+async function incidentAlerts(services: Services, incidentId: string): Promise<IncidentAlert[]> {
+  const rows = await services.readSql`
+    select d.channel_id, c.name, c.kind, d.event_type, d.status, d.attempts, d.last_error,
+      round(extract(epoch from d.created_at) * 1000)::float8 as created_at,
+      round(extract(epoch from d.delivered_at) * 1000)::float8 as delivered_at,
+      round(extract(epoch from d.updated_at) * 1000)::float8 as updated_at,
+      round(extract(epoch from d.next_attempt_at) * 1000)::float8 as next_attempt_at
+    from notification_deliveries d
+    join notification_channels c on c.id = d.channel_id
+    where d.incident_id = ${incidentId}
+    order by d.created_at, c.name, d.id`;
+  return rows.map((row): IncidentAlert => ({
+    channelId: row.channel_id,
+    channelName: row.name,
+    channelKind: row.kind,
+    event: row.event_type,
+    status: row.status,
+    attempts: row.attempts,
+    error: row.status === "delivered" ? null : row.last_error,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at,
+    updatedAt: row.updated_at,
+    nextAttemptAt: row.status === "pending" ? row.next_attempt_at : null,
+  }));
+}
