@@ -602,7 +602,7 @@ export default function MonitorForm(props: Props) {
                   }}
                   class={`h-4 w-4 rounded border-slate-300 ${FOCUS_RING}`}
                 />
-                <span class="uppercase">{region}</span>
+                <span class="font-mono">{region}</span>
               </label>
             ))}
           </div>

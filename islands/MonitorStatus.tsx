@@ -158,6 +158,8 @@ function RegionItem(
     ? "paused"
     : shownRegion(regionState(latest, props.intervalSeconds), latest?.degraded);
   const noun = props.timed ? "checks" : "beats";
+  // A heartbeat is reported to us, from no region of ours: its one chip is its last beat.
+  const name = props.timed ? region : "Last beat";
   const words = status === "nodata"
     ? latest ? `no recent ${noun}` : `no ${noun} yet`
     : status === "degraded"
@@ -172,9 +174,9 @@ function RegionItem(
     >
       <StatusDot
         status={status}
-        label={`${region}: ${words}`}
+        label={`${name}: ${words}`}
       />
-      <span class="font-mono font-medium">{region}</span>
+      <span class={props.timed ? "font-mono font-medium" : "font-medium"}>{name}</span>
       <span class="ml-auto whitespace-nowrap tabular-nums text-slate-700 dark:text-slate-300">
         {latest
           ? (

@@ -304,7 +304,7 @@ function MonitorRowView(
                     : "up"
                 }`}
               />
-              <span class="uppercase text-slate-700 dark:text-slate-300">{region.region}</span>
+              <span class="font-mono text-slate-700 dark:text-slate-300">{region.region}</span>
             </li>
           ))}
         </ul>

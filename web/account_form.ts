@@ -51,16 +51,19 @@ export async function submitPasswordChange(
     currentPassword: form.get("currentPassword") ?? "",
     newPassword: form.get("newPassword") ?? "",
   };
+  // Every problem of the form at once: a short password and a mismatch in one post.
+  const input = changePasswordInput.safeParse(raw);
+  const errors = input.success ? {} : fieldErrors(input.error)!;
+  // A typo in a password nobody can see would lock the person out.
+  if (raw.newPassword !== (form.get("newPasswordAgain") ?? "")) {
+    errors.newPasswordAgain = "Does not match the new password";
+  }
+  if (!input.success || errors.newPasswordAgain) return { errors, status: 400 };
   try {
-    const input = changePasswordInput.parse(raw);
-    // A typo in a password nobody can see would lock the person out.
-    if (input.newPassword !== (form.get("newPasswordAgain") ?? "")) {
-      throw new DomainError("BAD_REQUEST", "newPasswordAgain: does not match the new password");
-    }
     const { otherSessionsEnded } = await changePassword(
       ctx.state.services,
       { userId: user.id },
-      input,
+      input.data,
       readSessionCookie(ctx.req),
     );
     return { redirect: seeOther(`/app/account?changed=${otherSessionsEnded}#password`) };

@@ -20,7 +20,7 @@ const PAGE_PATHS: Partial<Record<string, (slug: string) => string>> = {
 };
 
 /** Served as they are on every host: what the page loads, and the operators' probes. */
-const SHARED_PREFIXES = ["/_fresh/", "/api/ws", "/healthz", "/readyz", "/metrics"];
+const SHARED_PREFIXES = ["/_fresh/", "/api/ws", "/healthz", "/readyz", "/metrics", "/favicon.ico"];
 
 export function routeByHost(services: Services, app: Handler): Handler {
   return async (req, info) => {

@@ -81,6 +81,13 @@ Deno.test("host routing: a verified domain serves its page at /, unverified and 
     const feed = await getWithHost(server.url, "status.acme.com", "/feed.atom");
     assert.equal(feed.status, 200);
     assert.match(feed.body, /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/);
+    // The icon browsers ask for by themselves, there and on the app's host.
+    for (const host of ["status.acme.com", "uptime.example.net"]) {
+      const icon = await getWithHost(server.url, host, "/favicon.ico");
+      assert.equal(icon.status, 200, host);
+      assert.equal(icon.headers.get("content-type"), "image/svg+xml");
+      assert.match(icon.body, /^<svg/);
+    }
 
     // Nothing else of the app is reachable there.
     for (const path of ["/login", "/app", "/status/acme", "/api/trpc/user.me"]) {

@@ -78,6 +78,18 @@ Deno.test("the account page changes the password and signs out everywhere", asyn
         await mistyped.text(),
         /id="newPasswordAgain-error"[^>]*>⚠ Does not match the new password/,
       );
+      // Both at once, and an empty current password: all three named in one post.
+      const all = await post({
+        intent: "change-password",
+        currentPassword: "",
+        newPassword: "short",
+        newPasswordAgain: "shrot",
+      });
+      assert.equal(all.status, 400);
+      const html = await all.text();
+      assert.match(html, /id="currentPassword-error"[^>]*>⚠ Enter your current password/);
+      assert.match(html, /id="newPassword-error"[^>]*>⚠ At least 8 characters/);
+      assert.match(html, /id="newPasswordAgain-error"[^>]*>⚠ Does not match the new password/);
       assert.equal((await laptop.api.user.me.query()).email, email, "nothing changed yet");
     });
 
