@@ -76,6 +76,8 @@ export const websites = pgTable("websites", {
   heartbeatGraceSeconds: integer("heartbeat_grace_seconds"),
   lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }),
   active: boolean("active").notNull().default(true),
+  /** When it was last resumed after a pause: no run of results ("up since") reaches back past it. */
+  resumedAt: timestamp("resumed_at", { withTimezone: true }),
   /** Consecutive failed (or successful) checks after which a region is failing (recovered). */
   confirmations: integer("confirmations").notNull().default(2),
   quorum: quorum("quorum").notNull().default("half"),

@@ -80,10 +80,12 @@ export async function websiteRegionRuns(
     for (const row of firsts) starts.set(row.region, Number(row.first));
   }
 
+  // A pause breaks every run: after it, "up since" counts from the resume at the earliest.
+  const resumedAt = website.resumedAt?.getTime() ?? 0;
   return [...byRegion].map(([region, { current }]) => ({
     region,
     outcome: current.outcome,
-    since: (starts.get(region) ?? Number(current.first)) * 1000,
+    since: Math.max((starts.get(region) ?? Number(current.first)) * 1000, resumedAt),
     scheduledAt: Number(current.last) * 1000,
     checkedAt: Number(current.checked) * 1000,
     responseMs: Number(current.ms),

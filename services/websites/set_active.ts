@@ -15,7 +15,13 @@ export async function setWebsiteActive(
     .set({
       active: input.active,
       updatedAt: sql`now()`,
-      ...(input.active ? { nextCheckAt: sql`now()` } : {}),
+      ...(input.active
+        ? {
+          nextCheckAt: sql`now()`,
+          // Resuming a monitor that runs already changes nothing.
+          resumedAt: sql`case when ${websites.active} then ${websites.resumedAt} else now() end`,
+        }
+        : {}),
     })
     .where(ownedBy(actor, input.id))
     .returning();

@@ -56,6 +56,26 @@ Deno.test("a region's run starts at the first check after the other outcome", as
     assert.equal(runs[0].responseMs, 321);
     assert.equal(runs[0].checkedAt, at(5) + 1000);
 
+    // Paused and resumed: no run reaches back past the resume, however long it was.
+    await owner.api.website.setActive.mutate({ id: website.id, active: false });
+    const resumeFrom = Date.now();
+    await owner.api.website.setActive.mutate({ id: website.id, active: true });
+    await server.bed.ch.insert(sql`checks`, [row("iad", 61, "up")]);
+    const resumed = await websiteRegionRuns(server.services, { userId: owner.user.id }, {
+      id: website.id,
+    });
+    const iad = resumed.find((r) => r.region === "iad")!;
+    assert.ok(
+      iad.since >= resumeFrom && iad.since <= Date.now(),
+      `iad up since the resume, not minute 1: ${new Date(iad.since).toISOString()}`,
+    );
+    // Resuming a monitor that runs already moves nothing.
+    await owner.api.website.setActive.mutate({ id: website.id, active: true });
+    const again = await websiteRegionRuns(server.services, { userId: owner.user.id }, {
+      id: website.id,
+    });
+    assert.equal(again.find((r) => r.region === "iad")!.since, iad.since);
+
     const other = await server.user("other");
     await assert.rejects(
       websiteRegionRuns(server.services, { userId: other.user.id }, { id: website.id }),
