@@ -3,7 +3,7 @@ import { HttpError } from "../fresh/mod.ts";
 import { defineApp } from "./define.ts";
 import { readForm, safeNext, seeOther } from "./forms.ts";
 import { pageError } from "./page_errors.ts";
-import { incidentIdInput } from "../services/incidents/mod.ts";
+import { getIncident, incidentIdInput } from "../services/incidents/mod.ts";
 import type { Actor, Services } from "../services/context.ts";
 
 type IncidentAction = (services: Services, actor: Actor, id: string) => Promise<unknown>;
@@ -12,6 +12,7 @@ type IncidentAction = (services: Services, actor: Actor, id: string) => Promise<
 export const INCIDENT_NOTICES: Record<string, string> = {
   "incident-acknowledged": "Incident acknowledged. It shows who acknowledged it and when.",
   "incident-resolved": "Incident resolved. Its channels are told you resolved it.",
+  "incident-ended": "This incident had already ended, so nothing changed.",
 };
 
 export function incidentActionHandlers(
@@ -23,12 +24,21 @@ export function incidentActionHandlers(
       const id = incidentIdInput.safeParse({ id: ctx.params.id });
       if (!id.success) throw new HttpError(404, "Incident not found");
       const form = await readForm(ctx.req);
-      await act(ctx.state.services, { userId: ctx.state.user.id }, id.data.id).catch((error) => {
-        throw pageError(error);
-      });
+      const actor = { userId: ctx.state.user.id };
+      // A button on a page left open may be about an incident that has ended since.
+      const ended = await getIncident(ctx.state.services, actor, id.data.id)
+        .then((incident) => incident.resolvedAt !== null)
+        .catch((error) => {
+          throw pageError(error);
+        });
+      if (!ended) {
+        await act(ctx.state.services, actor, id.data.id).catch((error) => {
+          throw pageError(error);
+        });
+      }
       // Back where the button was, saying what it did.
       const back = new URL(safeNext(form.get("next"), "/app/incidents"), "http://back");
-      back.searchParams.set("notice", notice);
+      back.searchParams.set("notice", ended ? "incident-ended" : notice);
       return seeOther(`${back.pathname}${back.search}${back.hash}`);
     },
   });

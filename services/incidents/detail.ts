@@ -6,7 +6,15 @@
 import { literal, sql } from "../../db/clickhouse/sql.ts";
 import { log } from "../../lib/logger.ts";
 import type { Actor, Services } from "../context.ts";
-import { type Check, CHECK_COLUMNS, type CheckColumns, toCheck } from "../websites/checks.ts";
+import {
+  type Check,
+  CHECK_COLUMNS,
+  type CheckColumns,
+  decodeCursor,
+  encodeCursor,
+  toCheck,
+} from "../websites/checks.ts";
+import type { IncidentDetailInput } from "./schemas.ts";
 import { type Incident, ownedIncident } from "./store.ts";
 
 /** The failed checks the page lists, newest first. */
@@ -50,12 +58,24 @@ export interface IncidentAlert {
 
 export interface IncidentDetail {
   incident: Incident;
+  monitor: {
+    type: "http" | "tcp" | "heartbeat";
+    method: string;
+    url: string;
+    /** How many channels an incident of it alerts now (its own list, or all of the account's). */
+    channels: number;
+  };
   /** From ClickHouse; null when it could not be read just now (the rest still shows). */
   checks: {
     regions: RegionSpan[];
-    /** The failed checks from the start to the end (or now), newest first, at most {@link FAILURES_SHOWN}. */
+    /**
+     * The failed checks from the start to the end (or now), newest first, at most
+     * {@link FAILURES_SHOWN} from the cursor on.
+     */
     failures: Check[];
     failureCount: number;
+    /** Pass back as `cursor` for the next (older) failed checks; null on the last page. */
+    nextCursor: string | null;
   } | null;
   /** Oldest first. */
   alerts: IncidentAlert[];
@@ -64,23 +84,43 @@ export interface IncidentDetail {
 export async function incidentDetail(
   services: Services,
   actor: Actor,
-  id: string,
+  input: IncidentDetailInput,
 ): Promise<IncidentDetail> {
-  const incident = await ownedIncident(services.readSql, actor, id);
-  const [checks, alerts] = await Promise.all([
-    Promise.all([regionSpans(services, incident), failedChecks(services, incident)])
-      .then(([regions, failures]) => ({
-        regions,
-        failures,
-        failureCount: regions.reduce((sum, span) => sum + span.failed, 0),
-      }))
+  const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
+  const incident = await ownedIncident(services.readSql, actor, input.id);
+  const [checks, alerts, monitor] = await Promise.all([
+    Promise.all([regionSpans(services, incident), failedChecks(services, incident, after)])
+      .then(([regions, rows]) => {
+        const failures = rows.slice(0, FAILURES_SHOWN).map(toCheck);
+        const last = failures.at(-1);
+        return {
+          regions,
+          failures,
+          failureCount: regions.reduce((sum, span) => sum + span.failed, 0),
+          nextCursor: rows.length > FAILURES_SHOWN && last
+            ? encodeCursor({ scheduledAt: last.scheduledAt / 1000, region: last.region })
+            : null,
+        };
+      })
       .catch((error) => {
         log.error("incident_detail.checks_failed", { error, incidentId: incident.id });
         return null;
       }),
     incidentAlerts(services, incident.id),
+    monitorOf(services, incident.websiteId),
   ]);
-  return { incident, checks, alerts };
+  return { incident, monitor, checks, alerts };
+}
+
+async function monitorOf(services: Services, websiteId: string) {
+  const [row] = await services.readSql`
+    select w.type, w.method, w.url,
+      (select count(*)::int from notification_channels c
+        where c.owner_id = w.owner_id
+          and (w.notification_channel_ids is null or c.id = any(w.notification_channel_ids))
+      ) as channels
+    from websites w where w.id = ${websiteId}`;
+  return { type: row.type, method: row.method, url: row.url, channels: row.channels };
 }
 
 /** The incident's checks, each once (its latest delivery, as `website.checks` reads them). */
@@ -131,14 +171,23 @@ async function regionSpans(services: Services, incident: Incident): Promise<Regi
   return spans;
 }
 
-async function failedChecks(services: Services, incident: Incident): Promise<Check[]> {
-  const rows = await services.ch.rows<CheckColumns>(
+/** One more than a page, from the cursor on, to tell whether there is another. */
+function failedChecks(
+  services: Services,
+  incident: Incident,
+  after: { scheduledAt: number; region: string } | null,
+): Promise<CheckColumns[]> {
+  const olderThanCursor = after
+    ? sql`AND (scheduled < ${literal.int(after.scheduledAt)}
+        OR (scheduled = ${literal.int(after.scheduledAt)}
+          AND region_id < ${literal.string(after.region)}))`
+    : sql``;
+  return services.ch.rows<CheckColumns>(
     sql`SELECT * FROM (${checksDuring(incident)})
-      WHERE outcome = 'down'
+      WHERE outcome = 'down' ${olderThanCursor}
       ORDER BY scheduled DESC, region_id DESC
-      LIMIT ${literal.int(FAILURES_SHOWN)}`,
+      LIMIT ${literal.int(FAILURES_SHOWN + 1)}`,
   );
-  return rows.map(toCheck);
 }
 
 async function incidentAlerts(services: Services, incidentId: string): Promise<IncidentAlert[]> {

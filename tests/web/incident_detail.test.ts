@@ -10,10 +10,18 @@ import { Publisher } from "../../publisher/publisher.ts";
 import { eventually, startTarget, startWorker } from "../helpers/pipeline.ts";
 import { notificationBed } from "../helpers/notifications.ts";
 import { startWebhookReceiver } from "../helpers/notification_stand_ins.ts";
+import { apiServer } from "../helpers/api.ts";
+import { checkRow } from "../helpers/incidents.ts";
+import { insertRows } from "../helpers/seed_checks.ts";
+import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
 
 /** The page's text as a reader sees it: no tags, single spaces. */
 const text = (html: string) =>
   html.replace(/<!--.*?-->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+
+/** The rows of the failed checks' table. */
+const failedRows = (html: string) =>
+  html.split("data-checks>")[1]?.split("</tbody>")[0].match(/<tr/g)?.length ?? 0;
 
 const post = (fields: [string, string][]) => ({
   method: "POST",
@@ -87,7 +95,8 @@ Deno.test("an incident's page: cause, timeline with its alerts, regions, failed 
       assert.ok(!html.includes("<img src=x"), "the channel's name escaped");
       const page = text(html);
       assert.match(page, /Incident of Shop &lt;script>alert\(1\)&lt;\/script>/);
-      assert.match(page, /Ongoing for/);
+      assert.match(page, /Ongoing, started (just now|\d+ s ago)/);
+      assert.match(page, new RegExp(`GET ${target.url}`), "what the monitor checks");
       assert.match(page, /Cause Unexpected status: expected 2xx or 3xx, got 500/);
       assert.match(page, /Resolved Not yet/);
       assert.match(page, /Acknowledged No/);
@@ -129,9 +138,14 @@ Deno.test("an incident's page: cause, timeline with its alerts, regions, failed 
       const page = text((await get(`${path}?notice=incident-resolved`)).html);
       assert.match(page, /Incident resolved\. Its channels are told you resolved it\./);
       assert.match(page, /Resolved after/);
-      assert.match(page, new RegExp(`, by ${bed.owner.email.replace(".", "\\.")}`));
+      assert.match(page, new RegExp(`\\(by ${bed.owner.email.replace(".", "\\.")}\\)`));
       assert.match(page, new RegExp(`Resolved by ${bed.owner.email.replace(".", "\\.")}`));
       assert.match(page, /Resolved alert delivered to Hook/);
+      // A recovery never overtakes its channel's down alert.
+      assert.match(
+        page,
+        /Resolved alert to Broken \(Webhook\): Waiting to send ?, after the down alert/,
+      );
       assert.doesNotMatch(page, /Ongoing/);
       const api2 = await api.incident.detail.query({ id: incident.id });
       assert.equal(api2.incident.resolvedBy, bed.owner.email);
@@ -154,5 +168,66 @@ Deno.test("an incident's page: cause, timeline with its alerts, regions, failed 
     await worker.stop();
     await bed.close();
     await Promise.all([hook.close(), broken.close(), target.close()]);
+  }
+});
+
+Deno.test("a long incident's failed checks page by 50; a button on a stale page changes nothing", async () => {
+  const server = await apiServer({ REGIONS: "ams" });
+  try {
+    const owner = await server.user("pages");
+    const site = await owner.api.website.create.mutate({
+      url: "https://shop.example.com/",
+      name: "Shop",
+      confirmations: 1,
+    });
+    const t0 = Math.floor(Date.now() / 1000) - 7_200;
+    const rows = Array.from(
+      { length: 70 },
+      (_, minute) => checkRow(site.id, "ams", t0 + minute * 60, false),
+    );
+    await evaluateStoredResults(server.services.sql, rows.slice(0, 1));
+    await insertRows(server, rows);
+    const [incident] = (await owner.api.incident.list.query()).incidents;
+    const path = `/app/incidents/${incident.id}`;
+    const get = async (at: string) => {
+      const res = await owner.fetch(`${server.url}${at}`, { redirect: "manual" });
+      return { status: res.status, html: await res.text() };
+    };
+
+    const first = await get(path);
+    assert.match(text(first.html), /70 in all, 50 a page, newest first/);
+    assert.match(text(first.html), /ams 70 of 70/);
+    assert.equal(failedRows(first.html), 50);
+    const older = /<a href="([^"]+)"[^>]*rel="next"/.exec(first.html)![1].replaceAll("&amp;", "&");
+    assert.match(older, new RegExp(`^${path}\\?cursor=[\\w-]+#failures$`));
+    const second = await get(older.replace(/#.*/, ""));
+    assert.equal(failedRows(second.html), 20);
+    assert.doesNotMatch(second.html, /rel="next"/);
+    assert.match(second.html, /Newest failed checks/);
+    // The oldest failure is on the last page, the newest on the first.
+    assert.ok(second.html.includes(new Date(t0 * 1000).toISOString()));
+    assert.ok(first.html.includes(new Date((t0 + 69 * 60) * 1000).toISOString()));
+    assert.equal((await get(`${path}?cursor=%%%`)).status, 400);
+
+    // The incident ends while its page is open; its buttons then change nothing.
+    await evaluateStoredResults(server.services.sql, [
+      checkRow(site.id, "ams", t0 + 70 * 60, true),
+    ]);
+    const res = await owner.fetch(`${server.url}${path}/acknowledge`, post([["next", path]]));
+    await res.body?.cancel();
+    assert.equal(res.headers.get("location"), `${path}?notice=incident-ended`);
+    assert.match(
+      (await get(`${path}?notice=incident-ended`)).html,
+      /This incident had already ended, so nothing changed\./,
+    );
+    const after = await owner.api.incident.get.query({ id: incident.id });
+    assert.equal(after.acknowledgedAt, null, "not acknowledged after it ended");
+    assert.equal(after.resolvedBy, null, "recovered, not resolved by hand");
+    assert.equal(
+      (await owner.api.incident.acknowledge.mutate({ id: incident.id })).acknowledgedAt,
+      null,
+    );
+  } finally {
+    await server.close();
   }
 });

@@ -3,6 +3,7 @@ import {
   acknowledgeIncident,
   getIncident,
   incidentDetail,
+  incidentDetailInput,
   incidentIdInput,
   listIncidents,
   listIncidentsInput,
@@ -16,8 +17,8 @@ export const incidentRouter = router({
   get: authedProcedure.input(incidentIdInput)
     .query(({ ctx, input }) => getIncident(ctx.services, ctx.actor, input.id)),
   /** The incident with each region's checks during it, its failed checks and its alerts. */
-  detail: authedProcedure.input(incidentIdInput)
-    .query(({ ctx, input }) => incidentDetail(ctx.services, ctx.actor, input.id)),
+  detail: authedProcedure.input(incidentDetailInput)
+    .query(({ ctx, input }) => incidentDetail(ctx.services, ctx.actor, input)),
   acknowledge: authedProcedure.input(incidentIdInput)
     .mutation(({ ctx, input }) => acknowledgeIncident(ctx.services, ctx.actor, input.id)),
   resolve: authedProcedure.input(incidentIdInput)

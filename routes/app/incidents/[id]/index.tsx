@@ -1,7 +1,8 @@
 /**
  * `/app/incidents/<id>`: one incident, for finding out why and who knows: what it is,
- * what happened when (went down, alerts sent, acknowledged, resolved), each region's
- * checks during it, and its failed checks. Acknowledge and Resolve are plain form POSTs.
+ * what happened when (went down, regions joining, alerts sent, acknowledged, resolved),
+ * each region's checks during it, and its failed checks, 50 a page. Acknowledge and
+ * Resolve are plain form POSTs.
  */
 import { HttpError, page } from "../../../../fresh/mod.ts";
 import { defineApp } from "../../../../web/define.ts";
@@ -12,7 +13,7 @@ import {
   type IncidentAlert,
   type IncidentDetail,
   incidentDetail,
-  incidentIdInput,
+  incidentDetailInput,
 } from "../../../../services/incidents/mod.ts";
 import { FAILURES_SHOWN } from "../../../../services/incidents/detail.ts";
 import {
@@ -20,6 +21,7 @@ import {
   IncidentAction,
   Regions,
 } from "../../../../components/incidents/incident_list.tsx";
+import { describeTarget } from "../../../../components/monitor/describe_target.ts";
 import { Card, LINK, Notice, PageHeader } from "../../../../components/ui.tsx";
 import { Time } from "../../../../components/time.tsx";
 import { DeliveryStatus } from "../../../../components/notifications/delivery_status.tsx";
@@ -29,32 +31,46 @@ import type { ComponentChildren } from "preact";
 
 interface Data {
   detail: IncidentDetail;
+  /** The failed checks' page (`?cursor=`); null on the newest. */
+  cursor: string | null;
   notice: string | null;
+  retentionDays: number;
 }
 
 export const handler = defineApp.handlers<Data>({
   async GET(ctx) {
-    const id = incidentIdInput.safeParse({ id: ctx.params.id });
-    if (!id.success) throw new HttpError(404, "Incident not found");
-    const detail = await incidentDetail(
-      ctx.state.services,
-      { userId: ctx.state.user.id },
-      id.data.id,
-    ).catch((error) => {
-      throw pageError(error);
+    const cursor = ctx.url.searchParams.get("cursor");
+    const input = incidentDetailInput.safeParse({
+      id: ctx.params.id,
+      ...(cursor === null ? {} : { cursor }),
     });
+    if (!input.success) {
+      if (input.error.issues.some((issue) => issue.path[0] === "id")) {
+        throw new HttpError(404, "Incident not found");
+      }
+      throw new HttpError(400, input.error.issues[0].message);
+    }
+    const { services } = ctx.state;
+    const detail = await incidentDetail(services, { userId: ctx.state.user.id }, input.data)
+      .catch((error) => {
+        throw pageError(error);
+      });
     ctx.state.title = `Incident of ${detail.incident.websiteName}`;
     const notice = INCIDENT_NOTICES[ctx.url.searchParams.get("notice") ?? ""] ?? null;
-    return page({ detail, notice });
+    return page({ detail, cursor, notice, retentionDays: services.config.retentionDays });
   },
 });
 
 const TERM = "text-slate-600 dark:text-slate-400";
+/** A value that may be one long word (a name, a URL, an error) wraps anywhere. */
+const WRAP = "min-w-0 [overflow-wrap:anywhere]";
 
 export default defineApp.page<typeof handler>(({ data, url }) => {
-  const { incident, checks, alerts } = data.detail;
+  const { incident, monitor, checks, alerts } = data.detail;
   const ongoing = incident.resolvedAt === null;
   const back = url.pathname;
+  const failuresHref = (cursor?: string) =>
+    `${url.pathname}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}#failures`;
   return (
     <>
       <p class="mb-2 text-sm">
@@ -62,14 +78,30 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
       </p>
       <PageHeader
         title={`Incident of ${incident.websiteName}`}
-        description={ongoing
-          ? (
-            <span class="inline-flex items-center gap-1.5 font-medium text-rose-700 dark:text-rose-400">
-              <span class="inline-block h-2 w-2 rounded-full bg-rose-600" aria-hidden="true"></span>
-              Ongoing for {formatLongDuration(incident.durationMs)}
+        description={
+          <span
+            class={`inline-flex flex-wrap items-center gap-x-1.5 font-medium ${
+              ongoing
+                ? "text-rose-700 dark:text-rose-400"
+                : "text-emerald-700 dark:text-emerald-400"
+            }`}
+          >
+            <span
+              class={`inline-block h-2 w-2 rounded-full ${
+                ongoing ? "bg-rose-600" : "bg-emerald-600"
+              }`}
+              aria-hidden="true"
+            >
             </span>
-          )
-          : <span>Resolved after {formatLongDuration(incident.durationMs)}</span>}
+            {ongoing
+              ? (
+                <>
+                  Ongoing, started <Time at={incident.startedAt} relative />
+                </>
+              )
+              : `Resolved after ${formatLongDuration(incident.durationMs)}`}
+          </span>
+        }
         actions={ongoing && (
           <>
             {incident.acknowledgedAt === null && (
@@ -89,23 +121,24 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
       <Card class="p-4 sm:p-6" title="Summary">
         <dl class="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
           <dt class={TERM}>Monitor</dt>
-          <dd class="[overflow-wrap:anywhere]">
+          <dd class={WRAP}>
             <a href={`/app/monitors/${incident.websiteId}`} class={LINK}>
               {incident.websiteName}
             </a>
+            <span class={`block font-mono text-xs ${TERM}`}>{describeTarget(monitor)}</span>
           </dd>
           <dt class={TERM}>Cause</dt>
-          <dd class="break-words">{causeText(incident)}</dd>
+          <dd class={WRAP}>{causeText(incident)}</dd>
           <dt class={TERM}>Started</dt>
           <dd>
             <Time at={incident.startedAt} seconds />
           </dd>
           <dt class={TERM}>Resolved</dt>
-          <dd>
+          <dd class={WRAP}>
             {ongoing ? "Not yet" : (
               <>
-                <Time at={incident.resolvedAt!} seconds />
-                {incident.resolvedBy ? `, by ${incident.resolvedBy}` : ", its checks passed again"}
+                <Time at={incident.resolvedAt!} seconds />{" "}
+                {incident.resolvedBy ? `(by ${incident.resolvedBy})` : "(recovered)"}
               </>
             )}
           </dd>
@@ -114,7 +147,7 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
             <Regions incident={incident} />
           </dd>
           <dt class={TERM}>Acknowledged</dt>
-          <dd>
+          <dd class={WRAP}>
             {incident.acknowledgedAt === null ? "No" : (
               <>
                 By {incident.acknowledgedBy ?? "a deleted user"},{" "}
@@ -133,14 +166,26 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
                 <span class={`${TERM} whitespace-nowrap`}>
                   <Time at={entry.at} seconds />
                 </span>
-                <span class="break-words">{entry.what}</span>
+                <span class={WRAP}>{entry.what}</span>
               </li>
             ))}
           </ol>
           {alerts.length === 0 && (
             <p class={`mt-4 text-sm ${TERM}`}>
-              No alert was sent about this incident: alerts go to the monitor's{" "}
-              <a href="/app/notifications" class={LINK}>notification channels</a>.
+              {monitor.channels === 0
+                ? (
+                  <>
+                    No alert was sent: this monitor alerts no channel. Add one under{" "}
+                    <a href="/app/notifications" class={LINK}>Notifications</a>, or choose its
+                    channels in the{" "}
+                    <a href={`/app/monitors/${incident.websiteId}/edit`} class={LINK}>
+                      monitor's settings
+                    </a>.
+                  </>
+                )
+                : ongoing
+                ? "No alert has gone out about it yet."
+                : "No alert was sent about it: the monitor alerted no channel then."}
             </p>
           )}
         </Card>
@@ -194,18 +239,30 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
         id="failures"
         title="Failed checks"
         aside={checks && checks.failureCount > FAILURES_SHOWN
-          ? `The last ${FAILURES_SHOWN} of ${checks.failureCount}`
+          ? `${checks.failureCount} in all, ${FAILURES_SHOWN} a page, newest first`
           : undefined}
       >
         {checks === null ? <ChecksUnavailable /> : (
-          <Card>
-            <RecentChecks
-              checks={checks.failures}
-              feed={null}
-              waitingTitle="No failed checks stored"
-              waitingText="Checks are kept for a limited time; this incident's are gone."
-            />
-          </Card>
+          <>
+            <Card>
+              <RecentChecks
+                checks={checks.failures}
+                feed={null}
+                timed={monitor.type !== "heartbeat"}
+                {...noFailures(data, Boolean(data.cursor))}
+              />
+            </Card>
+            <p class="mt-4 flex justify-between text-sm">
+              {data.cursor
+                ? <a href={failuresHref()} class={LINK}>Newest failed checks</a>
+                : <span></span>}
+              {checks.nextCursor && (
+                <a href={failuresHref(checks.nextCursor)} class={LINK} rel="next">
+                  Older failed checks →
+                </a>
+              )}
+            </p>
+          </>
         )}
       </Section>
     </>
@@ -234,15 +291,47 @@ function ChecksUnavailable() {
   );
 }
 
+/** What the empty list of failed checks says, by why it is empty. */
+function noFailures(data: Data, older: boolean): { waitingTitle: string; waitingText: string } {
+  if (older) {
+    return { waitingTitle: "No older failed checks", waitingText: "That was the first one." };
+  }
+  const expired = data.detail.incident.startedAt < Date.now() - data.retentionDays * 86_400_000;
+  return {
+    waitingTitle: "No failed checks stored",
+    waitingText: expired
+      ? `Checks are kept for ${data.retentionDays} days; this incident's are gone.`
+      : "None of this incident's failed checks are stored.",
+  };
+}
+
 interface Entry {
   at: number;
   what: ComponentChildren;
 }
 
-/** What happened, oldest first: down, each alert, acknowledged, resolved. */
-function timeline({ incident, alerts }: IncidentDetail): Entry[] {
+/**
+ * What happened, oldest first: down, each further region's first failure, each alert
+ * (when it was raised), acknowledged, resolved.
+ */
+function timeline({ incident, alerts, checks }: IncidentDetail): Entry[] {
   const entries: Entry[] = [{ at: incident.startedAt, what: `Down: ${causeText(incident)}` }];
-  for (const alert of alerts) entries.push(alertEntry(alert, incident.resolvedBy !== null));
+  const failing = (checks?.regions ?? []).filter((span) => span.firstFailureAt !== null);
+  if (failing.length > 1) {
+    for (const span of failing) {
+      entries.push({
+        at: span.firstFailureAt!,
+        what: (
+          <>
+            First failed check in <span class="font-mono">{span.region}</span>
+          </>
+        ),
+      });
+    }
+  }
+  for (const alert of alerts) {
+    entries.push(alertEntry(alert, incident.resolvedBy !== null, alerts));
+  }
   if (incident.acknowledgedAt !== null) {
     entries.push({
       at: incident.acknowledgedAt,
@@ -257,11 +346,11 @@ function timeline({ incident, alerts }: IncidentDetail): Entry[] {
         : "Recovered: its checks passed again",
     });
   }
-  // Stable: an alert queued in the same millisecond as the transition stays after it.
+  // Stable: an entry of the same instant as the one it follows stays after it.
   return entries.sort((a, b) => a.at - b.at);
 }
 
-function alertEntry(alert: IncidentAlert, byHand: boolean): Entry {
+function alertEntry(alert: IncidentAlert, byHand: boolean, alerts: IncidentAlert[]): Entry {
   const message = alert.event === "opened"
     ? "Down alert"
     : byHand
@@ -274,25 +363,47 @@ function alertEntry(alert: IncidentAlert, byHand: boolean): Entry {
       {` (${kindLabel(alert.channelKind)})`}
     </>
   );
+  const tries = `${alert.attempts} ${alert.attempts === 1 ? "try" : "tries"}`;
   if (alert.status === "delivered") {
     return {
-      at: alert.deliveredAt ?? alert.updatedAt,
-      what: <>{message} delivered to {to}</>,
+      at: alert.createdAt,
+      what: (
+        <>
+          {message} delivered to {to}
+          {alert.attempts > 1 && (
+            <>
+              {` after ${tries}, `}
+              <Time at={alert.deliveredAt ?? alert.updatedAt} seconds />
+            </>
+          )}
+        </>
+      ),
     };
   }
-  const tries = `${alert.attempts} ${alert.attempts === 1 ? "try" : "tries"}`;
+  // A recovery waits for the channel's down alert, so nobody hears "up" before "down".
+  const waitsForDown = alert.event === "resolved" &&
+    alerts.some((other) =>
+      other.channelId === alert.channelId && other.event === "opened" &&
+      other.status === "pending"
+    );
   return {
-    at: alert.status === "failed" ? alert.updatedAt : alert.createdAt,
+    at: alert.createdAt,
     what: (
       <>
         {message} to {to}: <DeliveryStatus status={alert.status} attempts={alert.attempts} />
         {alert.attempts > 0 && ` after ${tries}`}
         {alert.error && ` (${alert.error})`}
-        {alert.nextAttemptAt !== null && (
-          <>
-            , next try <Time at={alert.nextAttemptAt} seconds />
-          </>
-        )}
+        {waitsForDown
+          ? ", after the down alert"
+          : alert.nextAttemptAt !== null && alert.attempts > 0 && (
+            alert.nextAttemptAt > Date.now()
+              ? (
+                <>
+                  , next try <Time at={alert.nextAttemptAt} seconds />
+                </>
+              )
+              : ", trying again now"
+          )}
       </>
     ),
   };

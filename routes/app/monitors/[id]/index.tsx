@@ -36,6 +36,7 @@ import FirstChecksNotice from "../../../../islands/FirstChecksNotice.tsx";
 import CopyButton from "../../../../islands/CopyButton.tsx";
 import { type IncidentPage, listIncidents } from "../../../../services/incidents/mod.ts";
 import { IncidentList } from "../../../../components/incidents/incident_list.tsx";
+import { describeTarget } from "../../../../components/monitor/describe_target.ts";
 import { type WebsiteTimings, websiteTimings } from "../../../../services/websites/timings.ts";
 import {
   certificateWarning,
@@ -385,13 +386,6 @@ export default define.page<typeof handler>(({ data, url }) => {
     </>
   );
 });
-
-/** What is checked: "GET https://…", "TCP host:port" or "Heartbeat". */
-function describeTarget(website: Website): string {
-  if (website.type === "heartbeat") return "Heartbeat: your job reports in";
-  if (website.type === "tcp") return `TCP ${website.url.replace(/^tcp:\/\//, "")}`;
-  return `${website.method} ${website.url}`;
-}
 
 /** What the empty list of checks says, by why it is empty. */
 function noChecksYet(

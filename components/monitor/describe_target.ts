@@ -1,0 +1,6 @@
+/** What a monitor checks, in one line: "GET https://…", "TCP host:port" or "Heartbeat…". */
+export function describeTarget(monitor: { type: string; method: string; url: string }): string {
+  if (monitor.type === "heartbeat") return "Heartbeat: your job reports in";
+  if (monitor.type === "tcp") return `TCP ${monitor.url.replace(/^tcp:\/\//, "")}`;
+  return `${monitor.method} ${monitor.url}`;
+}
