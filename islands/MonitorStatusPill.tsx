@@ -9,14 +9,17 @@ import { MONITOR_PILL, MONITOR_STATUS_TEXT } from "../lib/status_page_style.ts";
 interface Props {
   id: string;
   status: MonitorStatus;
-  regions: { region: string; state: RegionState }[];
+  regions: { region: string; state: RegionState; slow: boolean }[];
 }
 
 export default function MonitorStatusPill(props: Props) {
   const status = monitorStatuses.value[props.id] ?? props.status;
   const regions = monitorRegions.value[props.id] ?? props.regions;
-  const detail = regions.map((r) => `${r.region}: ${r.state === "nodata" ? "no data" : r.state}`)
-    .join(", ");
+  const detail = regions.map((r) =>
+    `${r.region}: ${
+      r.state === "nodata" ? "no data" : r.state === "up" && r.slow ? "slow" : r.state
+    }`
+  ).join(", ");
   return (
     <span
       data-status={status}

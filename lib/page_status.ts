@@ -7,6 +7,7 @@
  *
  * ```ts
  * pageStatus(["up", "down"]) // "partial-outage"
+ * pageStatus(["up", "slow"]) // "degraded-performance"
  * ```
  */
 import {
@@ -19,19 +20,42 @@ import {
 
 export { overallState, regionState, STALE_AFTER_INTERVALS };
 export type { RegionState };
-/** A monitor on the page: up, down, degraded (regions disagree), nodata, or paused by its owner. */
-export type MonitorStatus = OverallState | "paused";
-export type PageStatus = "operational" | "partial-outage" | "major-outage" | "nodata";
+/**
+ * A monitor on the page: up, down, degraded (regions disagree: a partial outage), slow (up
+ * everywhere, slower than its threshold somewhere), nodata, or paused by its owner.
+ */
+export type MonitorStatus = OverallState | "slow" | "paused";
+export type PageStatus =
+  | "operational"
+  | "degraded-performance"
+  | "partial-outage"
+  | "major-outage"
+  | "nodata";
+
+/** One region of a monitor on the page: its state, and whether its latest check was slow. */
+export interface PageRegion {
+  state: RegionState;
+  slow: boolean;
+}
+
+/** The monitor's status from its regions: their overall state, "slow" when up but slow. */
+export function monitorStatus(regions: readonly PageRegion[]): MonitorStatus {
+  const overall = overallState(regions.map((region) => region.state));
+  return overall === "up" && regions.some((region) => region.state === "up" && region.slow)
+    ? "slow"
+    : overall;
+}
 
 /**
- * All operational when every monitor with data is up, major outage when every one is
- * down, partial outage in between. Monitors without data, and paused ones, say nothing
- * either way.
+ * All operational when every monitor with data is up, degraded performance when they are
+ * all up but some are slow, major outage when every one is down, partial outage in
+ * between. Monitors without data, and paused ones, say nothing either way.
  */
 export function pageStatus(monitors: readonly MonitorStatus[]): PageStatus {
   const known = monitors.filter((m) => m !== "nodata" && m !== "paused");
   if (!known.length) return "nodata";
   if (known.every((m) => m === "up")) return "operational";
+  if (known.every((m) => m === "up" || m === "slow")) return "degraded-performance";
   if (known.every((m) => m === "down")) return "major-outage";
   return "partial-outage";
 }
@@ -39,13 +63,15 @@ export function pageStatus(monitors: readonly MonitorStatus[]): PageStatus {
 export const MONITOR_STATUS_TEXT: Record<MonitorStatus, string> = {
   up: "Operational",
   down: "Down",
-  degraded: "Degraded",
+  degraded: "Partial outage",
+  slow: "Degraded performance",
   nodata: "No data",
   paused: "Paused",
 };
 
 export const PAGE_STATUS_TEXT: Record<PageStatus, string> = {
   operational: "All systems operational",
+  "degraded-performance": "Degraded performance",
   "partial-outage": "Partial outage",
   "major-outage": "Major outage",
   nodata: "No data yet",

@@ -13,12 +13,14 @@ export const MONITOR_PILL: Record<MonitorStatus, string> = {
   up: "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100",
   down: "bg-rose-100 text-rose-900 dark:bg-rose-900 dark:text-rose-100",
   degraded: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
+  slow: "bg-yellow-100 text-yellow-900 dark:bg-yellow-900 dark:text-yellow-100",
   "nodata": "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
   paused: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
 };
 
 export const OVERALL_BANNER: Record<PageStatus, string> = {
   operational: "bg-emerald-600 text-white",
+  "degraded-performance": "bg-yellow-400 text-slate-900",
   "partial-outage": "bg-amber-500 text-slate-900",
   "major-outage": "bg-rose-600 text-white",
   "nodata": "bg-slate-600 text-white",
@@ -31,6 +33,8 @@ export const BADGE_FILL: Record<MonitorStatus | PageStatus, string> = {
   down: "#dc2626",
   "major-outage": "#dc2626",
   degraded: "#d97706",
+  slow: "#ca8a04",
+  "degraded-performance": "#ca8a04",
   "partial-outage": "#d97706",
   "nodata": "#64748b",
   paused: "#64748b",

@@ -9,15 +9,17 @@ import { liveResultFields, parseLiveJson } from "../../lib/live_result.ts";
 import { storedLiveStatuses } from "../live_status/read.ts";
 import {
   type MonitorStatus,
-  overallState,
+  monitorStatus,
   type RegionState,
   regionState,
 } from "../../lib/page_status.ts";
 
-/** What the page shows of one region: its state and when it last reported. */
+/** What the page shows of one region: its state, whether it was slow, when it last reported. */
 export interface PublicRegion {
   region: string;
   state: RegionState;
+  /** Up but slower than the monitor's degraded threshold at its latest check. */
+  slow: boolean;
   /** Epoch ms of the newest result, also when it is too old to count; null without one. */
   checkedAt: number | null;
 }
@@ -27,7 +29,7 @@ export interface CurrentStatus {
   regions: PublicRegion[];
 }
 
-const shownFields = liveResultFields("outcome", "checkedAt");
+const shownFields = liveResultFields("outcome", "checkedAt", "degraded");
 
 export async function currentStatuses(
   services: Services,
@@ -49,11 +51,12 @@ export async function currentStatuses(
         region,
         // A paused monitor has no current status, whatever its last result was.
         state: website.active ? regionState(latest, website.intervalMs / 1000, now) : "nodata",
+        slow: latest?.degraded ?? false,
         checkedAt: latest?.checkedAt ?? null,
       };
     });
     statuses.set(website.id, {
-      status: website.active ? overallState(regions.map((r) => r.state)) : "paused",
+      status: website.active ? monitorStatus(regions) : "paused",
       regions,
     });
   });

@@ -292,6 +292,7 @@ Deno.test("anyone may follow the websites of a status page by its slug", async (
       websiteId: shown,
       region: down.region,
       outcome: "down",
+      degraded: false,
       checkedAt: down.checkedAt,
     });
     assert.ok(!anonymous.messages.some((m) => m.type === "result"));

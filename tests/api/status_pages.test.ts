@@ -322,8 +322,8 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
     ]);
     // Each region the monitor is checked from, and its state: all the page says of it.
     assert.deepEqual(page.monitors[0].regions, [
-      { region: "ams", state: "nodata", checkedAt: null },
-      { region: "iad", state: "nodata", checkedAt: null },
+      { region: "ams", state: "nodata", slow: false, checkedAt: null },
+      { region: "iad", state: "nodata", slow: false, checkedAt: null },
     ]);
 
     const raw = await fetch(

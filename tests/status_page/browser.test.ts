@@ -112,6 +112,19 @@ Deno.test({
       await Deno.mkdir(".data/screenshots", { recursive: true });
       await page.screenshot({ path: ".data/screenshots/status-1280-light.png", fullPage: true });
 
+      // The API answers, but slower than its threshold in iad: degraded performance, live.
+      await publishLiveResults(redis, keys, [{ ...check(ids[0], "iad", "up"), degraded: 1 }]);
+      await page.waitForSelector(`[data-monitor="${ids[0]}"] [data-status="slow"]`);
+      await page.waitForSelector('[data-overall="degraded-performance"]');
+      assert.equal(
+        await page.textContent("[data-testid=overall-status]"),
+        "Degraded performance",
+      );
+      await page.screenshot({
+        path: ".data/screenshots/status-1280-light-slow.png",
+        fullPage: true,
+      });
+
       // The API's target goes down in both regions: the worker's writer publishes it.
       await publishLiveResults(redis, keys, [
         check(ids[0], "ams", "down"),

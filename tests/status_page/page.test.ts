@@ -37,6 +37,7 @@ async function setLive(
   region: string,
   outcome: "up" | "down",
   checkedAt: number,
+  degraded = false,
 ) {
   await server.bed.redis.hset(server.bed.keys.liveStatus(websiteId), {
     [region]: JSON.stringify({
@@ -44,8 +45,9 @@ async function setLive(
       region,
       outcome,
       httpStatus: outcome === "up" ? 200 : 503,
-      responseMs: 12,
+      responseMs: degraded ? 4_000 : 12,
       errorKind: outcome === "up" ? "" : "http_status",
+      degraded,
       checkedAt,
       scheduledAt: checkedAt,
     }),
@@ -185,6 +187,44 @@ Deno.test("a region that stops reporting shows no data after three intervals", a
     assert.doesNotMatch(silent, /All systems operational/);
     // The tab's icon is a dot of the page's colour: grey (#64748b) for no data.
     assert.match(silent, /<link rel="icon" href="data:image\/svg\+xml,[^"]*%2364748b[^"]*"/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a monitor up but slow says Degraded performance, and so does the page", async () => {
+  const server = await apiServer({ STATUS_PAGE_CACHE_MS: "0" });
+  try {
+    const { ids } = await pageWithMonitors(server, { names: ["API", "Shop"] });
+    const now = Date.now() - 5_000;
+    await setLive(server, ids[0], "ams", "up", now);
+    await setLive(server, ids[0], "iad", "up", now, true);
+    await setLive(server, ids[1], "ams", "up", now);
+    await setLive(server, ids[1], "iad", "up", now);
+    const page = await server.client().api.statusPage.public.query({ slug: "acme" });
+    assert.deepEqual(page.monitors.map((m) => [m.name, m.status]), [
+      ["API", "slow"],
+      ["Shop", "up"],
+    ]);
+    assert.deepEqual(page.monitors[0].regions.map((r) => [r.region, r.state, r.slow]), [
+      ["ams", "up", false],
+      ["iad", "up", true],
+    ]);
+    assert.equal(page.overall, "degraded-performance");
+    const html = await fetch(`${server.url}/status/acme`).then((r) => r.text());
+    assert.match(html, /data-overall="degraded-performance"/);
+    assert.match(html, /<meta name="description" content="Degraded performance: live status/);
+    assert.match(html, /data-status="slow"[^>]*>Degraded performance/);
+    assert.match(html, /iad: slow/, "the pill names the slow region");
+    const badge = await fetch(`${server.url}/status/acme/badge.svg?monitor=${ids[0]}`);
+    assert.match(await badge.text(), /degraded performance · /);
+
+    // Slow somewhere and down elsewhere is an outage, not a slowdown.
+    await setLive(server, ids[1], "ams", "down", now);
+    const worse = await server.client().api.statusPage.public.query({ slug: "acme" });
+    assert.deepEqual(worse.monitors.map((m) => m.status), ["slow", "degraded"]);
+    assert.equal(worse.overall, "partial-outage");
+    assert.match(await fetch(`${server.url}/status/acme`).then((r) => r.text()), /Partial outage/);
   } finally {
     await server.close();
   }

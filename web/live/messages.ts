@@ -28,13 +28,14 @@ export { type LiveResult, liveResultSchema };
 
 /**
  * What a status page's anonymous followers get of a result: only what the page shows
- * (a monitor's state per region and when it was checked), never status codes, response
- * times or error kinds.
+ * (a monitor's state per region, whether it was slow, and when it was checked), never
+ * status codes, response times or error kinds.
  */
 export const pageResultSchema = z.strictObject({
   websiteId: liveResultSchema.shape.websiteId,
   region: liveResultSchema.shape.region,
   outcome: liveResultSchema.shape.outcome,
+  degraded: z.boolean(),
   checkedAt: liveResultSchema.shape.checkedAt,
 });
 export type PageResult = z.infer<typeof pageResultSchema>;
@@ -44,6 +45,7 @@ export function toPageResult(result: LiveResult): PageResult {
     websiteId: result.websiteId,
     region: result.region,
     outcome: result.outcome,
+    degraded: result.degraded ?? false,
     checkedAt: result.checkedAt,
   };
 }

@@ -9,7 +9,7 @@ import { signal } from "@preact/signals";
 import { connectLive, type LiveState } from "./client.ts";
 import {
   type MonitorStatus,
-  overallState,
+  monitorStatus,
   type PageStatus,
   pageStatus,
   type RegionState,
@@ -22,13 +22,13 @@ export interface MonitorSeed {
   intervalMs: number;
   /** Paused by its owner: it stays so until the page is loaded again. */
   paused: boolean;
-  regions: { region: string; state: RegionState; checkedAt: number | null }[];
+  regions: { region: string; state: RegionState; slow: boolean; checkedAt: number | null }[];
 }
 
 export const monitorStatuses = signal<Record<string, MonitorStatus>>({});
-export const monitorRegions = signal<Record<string, { region: string; state: RegionState }[]>>(
-  {},
-);
+export const monitorRegions = signal<
+  Record<string, { region: string; state: RegionState; slow: boolean }[]>
+>({});
 export const livePageStatus = signal<PageStatus | null>(null);
 /** Epoch ms of the newest figure on the page. */
 export const pageUpdatedAt = signal<number | null>(null);
@@ -50,7 +50,9 @@ export function startStatusPageLive(
       paused: seed.paused,
       regions: new Map(seed.regions.map((r) => [
         r.region,
-        r.state === "nodata" ? null : { outcome: r.state, checkedAt: r.checkedAt ?? 0 },
+        r.state === "nodata"
+          ? null
+          : { outcome: r.state, slow: r.slow, checkedAt: r.checkedAt ?? 0 },
       ])),
     },
   ]));
@@ -59,13 +61,14 @@ export function startStatusPageLive(
   const recompute = () => {
     const now = Date.now();
     const statuses: Record<string, MonitorStatus> = {};
-    const regions: Record<string, { region: string; state: RegionState }[]> = {};
+    const regions: Record<string, { region: string; state: RegionState; slow: boolean }[]> = {};
     for (const [id, monitor] of latest) {
       regions[id] = [...monitor.regions].map(([region, result]) => ({
         region,
         state: regionState(result, monitor.intervalMs / 1000, now),
+        slow: result?.slow ?? false,
       }));
-      statuses[id] = monitor.paused ? "paused" : overallState(regions[id].map((r) => r.state));
+      statuses[id] = monitor.paused ? "paused" : monitorStatus(regions[id]);
     }
     monitorRegions.value = regions;
     monitorStatuses.value = statuses;
@@ -82,7 +85,11 @@ export function startStatusPageLive(
       if (!monitor?.regions.has(result.region)) return;
       const current = monitor.regions.get(result.region);
       if (current && current.checkedAt > result.checkedAt) return;
-      monitor.regions.set(result.region, { outcome: result.outcome, checkedAt: result.checkedAt });
+      monitor.regions.set(result.region, {
+        outcome: result.outcome,
+        slow: result.degraded,
+        checkedAt: result.checkedAt,
+      });
       pageUpdatedAt.value = Math.max(pageUpdatedAt.value ?? 0, result.checkedAt);
       recompute();
     },
