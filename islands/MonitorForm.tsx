@@ -4,7 +4,7 @@
  * rows change in place, the custom interval shows only when chosen, and the URL is
  * checked as it is typed.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import {
   Button,
   buttonClass,
@@ -104,9 +104,10 @@ export default function MonitorForm(props: Props) {
   const [headers, setHeaders] = useState(
     props.values.headers.length ? props.values.headers : [{ name: "", value: "" }],
   );
-  // A row added or removed moves focus to a name field, not back to the page's start.
+  // A row added or removed moves focus to a name field, not back to the page's start: in
+  // the same turn as the render, not after the next paint (keys pressed meanwhile go there).
   const focusAfterRender = useRef<string | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (focusAfterRender.current) document.getElementById(focusAfterRender.current)?.focus();
     focusAfterRender.current = null;
   }, [headers]);

@@ -46,6 +46,3 @@ export function channelErrors(error: unknown): FieldErrors | null {
   const text = match ? match[2] : error.message;
   return { [field === "kind" ? "form" : field]: text.charAt(0).toUpperCase() + text.slice(1) };
 }
-
-/** "Slack", "Webhook", …; "Unknown" for a kind this version no longer has. */
-export const kindLabel = (kind: string) => providers[kind as ChannelKind]?.label ?? "Unknown";

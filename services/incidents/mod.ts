@@ -1,7 +1,7 @@
 /** Incidents: outages the worker's evaluation opened and resolved, for their owner to see. */
 export { listIncidents } from "./list.ts";
 export { getIncident } from "./get.ts";
-export { incidentDetail } from "./detail.ts";
+export { FAILURES_SHOWN, incidentDetail } from "./detail.ts";
 export { acknowledgeIncident } from "./acknowledge.ts";
 export { resolveIncident } from "./resolve.ts";
 export { publicIncidents } from "./public.ts";

@@ -1,9 +1,9 @@
 import { page } from "../../../fresh/mod.ts";
 import { defineApp as define } from "../../../web/define.ts";
-import { actorOf, kindLabel } from "../../../web/notification_pages.ts";
+import { actorOf } from "../../../web/notification_pages.ts";
 import { channelsOverview } from "../../../services/notifications/overview.ts";
 import type { ChannelOverview } from "../../../services/notifications/overview.ts";
-import { KINDS, providers } from "../../../services/notifications/providers/mod.ts";
+import { kindLabel, KINDS, providers } from "../../../services/notifications/providers/mod.ts";
 import { Button, Card, EmptyState, LINK, Notice, PageHeader } from "../../../components/ui.tsx";
 import { DeliveryStatus } from "../../../components/notifications/delivery_status.tsx";
 

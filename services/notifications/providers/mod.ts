@@ -20,5 +20,8 @@ export const providers: Record<ChannelKind, Provider> = {
   ntfy,
 };
 
+/** "Slack", "Webhook", …; "Unknown" for a kind this version no longer has. */
+export const kindLabel = (kind: string) => providers[kind as ChannelKind]?.label ?? "Unknown";
+
 export { KINDS } from "./types.ts";
 export type { ChannelKind, ConfigField, Outcome, Provider, SendContext } from "./types.ts";

@@ -1,30 +1,29 @@
 /**
  * `/app/incidents/<id>`: one incident, for finding out why and who knows: what it is,
- * what happened when (went down, regions joining, alerts sent, acknowledged, resolved),
- * each region's checks during it, and its failed checks, 50 a page. Acknowledge and
- * Resolve are plain form POSTs.
+ * what happened when (components/incidents/incident_timeline.tsx), each region's checks
+ * during it, and its failed checks, 50 a page. Acknowledge and Resolve are plain form
+ * POSTs.
  */
 import { HttpError, page } from "../../../../fresh/mod.ts";
 import { defineApp } from "../../../../web/define.ts";
 import { pageError } from "../../../../web/page_errors.ts";
 import { INCIDENT_NOTICES } from "../../../../web/incident_action_route.ts";
-import { kindLabel } from "../../../../web/notification_pages.ts";
 import {
-  type IncidentAlert,
+  FAILURES_SHOWN,
   type IncidentDetail,
   incidentDetail,
   incidentDetailInput,
 } from "../../../../services/incidents/mod.ts";
-import { FAILURES_SHOWN } from "../../../../services/incidents/detail.ts";
 import {
   causeText,
   IncidentAction,
   Regions,
 } from "../../../../components/incidents/incident_list.tsx";
+import { IncidentTimeline } from "../../../../components/incidents/incident_timeline.tsx";
+import { RegionSpans } from "../../../../components/incidents/region_spans.tsx";
 import { describeTarget } from "../../../../components/monitor/describe_target.ts";
 import { Card, LINK, Notice, PageHeader } from "../../../../components/ui.tsx";
 import { Time } from "../../../../components/time.tsx";
-import { DeliveryStatus } from "../../../../components/notifications/delivery_status.tsx";
 import { formatLongDuration } from "../../../../lib/time_format.ts";
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import type { ComponentChildren } from "preact";
@@ -66,7 +65,7 @@ const TERM = "text-slate-600 dark:text-slate-400";
 const WRAP = "min-w-0 [overflow-wrap:anywhere]";
 
 export default defineApp.page<typeof handler>(({ data, url }) => {
-  const { incident, monitor, checks, alerts } = data.detail;
+  const { incident, monitor, checks } = data.detail;
   const ongoing = incident.resolvedAt === null;
   const back = url.pathname;
   const failuresHref = (cursor?: string) =>
@@ -159,80 +158,11 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
       </Card>
 
       <Section id="timeline" title="Timeline">
-        <Card class="p-4 sm:p-6">
-          <ol class="space-y-3 text-sm">
-            {timeline(data.detail).map((entry, index) => (
-              <li key={index} class="grid gap-x-4 sm:grid-cols-[12rem_1fr]">
-                <span class={`${TERM} whitespace-nowrap`}>
-                  <Time at={entry.at} seconds />
-                </span>
-                <span class={WRAP}>{entry.what}</span>
-              </li>
-            ))}
-          </ol>
-          {alerts.length === 0 && (
-            <p class={`mt-4 text-sm ${TERM}`}>
-              {monitor.channels === 0
-                ? (
-                  <>
-                    No alert was sent: this monitor alerts no channel. Add one under{" "}
-                    <a href="/app/notifications" class={LINK}>Notifications</a>, or choose its
-                    channels in the{" "}
-                    <a href={`/app/monitors/${incident.websiteId}/edit`} class={LINK}>
-                      monitor's settings
-                    </a>.
-                  </>
-                )
-                : ongoing
-                ? "No alert has gone out about it yet."
-                : "No alert was sent about it: the monitor alerted no channel then."}
-            </p>
-          )}
-        </Card>
+        <IncidentTimeline detail={data.detail} />
       </Section>
 
       <Section id="regions" title="Regions">
-        {checks === null ? <ChecksUnavailable /> : (
-          <Card>
-            <div class="overflow-x-auto">
-              <table class="w-full text-left text-sm">
-                <caption class="sr-only">
-                  Each region's checks from the start of the incident to its end
-                </caption>
-                <thead class="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-700 dark:text-slate-400">
-                  <tr>
-                    <th scope="col" class="px-4 py-2 sm:px-6">Region</th>
-                    <th scope="col" class="px-4 py-2">Failed checks</th>
-                    <th scope="col" class="hidden px-4 py-2 sm:table-cell">First failure</th>
-                    <th scope="col" class="hidden px-4 py-2 sm:table-cell sm:pr-6">
-                      Last failure
-                    </th>
-                  </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100 dark:divide-slate-700">
-                  {checks.regions.map((span) => (
-                    <tr key={span.region} class="align-top">
-                      <td class="px-4 py-3 font-mono sm:px-6">{span.region}</td>
-                      <td class="px-4 py-3">
-                        {span.checks ? `${span.failed} of ${span.checks}` : "No checks stored"}
-                      </td>
-                      <td class="hidden px-4 py-3 whitespace-nowrap sm:table-cell">
-                        {span.firstFailureAt === null
-                          ? "—"
-                          : <Time at={span.firstFailureAt} seconds />}
-                      </td>
-                      <td class="hidden px-4 py-3 whitespace-nowrap sm:table-cell sm:pr-6">
-                        {span.lastFailureAt === null
-                          ? "—"
-                          : <Time at={span.lastFailureAt} seconds />}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </Card>
-        )}
+        {checks === null ? <ChecksUnavailable /> : <RegionSpans regions={checks.regions} />}
       </Section>
 
       <Section
@@ -302,109 +232,5 @@ function noFailures(data: Data, older: boolean): { waitingTitle: string; waiting
     waitingText: expired
       ? `Checks are kept for ${data.retentionDays} days; this incident's are gone.`
       : "None of this incident's failed checks are stored.",
-  };
-}
-
-interface Entry {
-  at: number;
-  what: ComponentChildren;
-}
-
-/**
- * What happened, oldest first: down, each further region's first failure, each alert
- * (when it was raised), acknowledged, resolved.
- */
-function timeline({ incident, alerts, checks }: IncidentDetail): Entry[] {
-  const entries: Entry[] = [{ at: incident.startedAt, what: `Down: ${causeText(incident)}` }];
-  const failing = (checks?.regions ?? []).filter((span) => span.firstFailureAt !== null);
-  if (failing.length > 1) {
-    for (const span of failing) {
-      entries.push({
-        at: span.firstFailureAt!,
-        what: (
-          <>
-            First failed check in <span class="font-mono">{span.region}</span>
-          </>
-        ),
-      });
-    }
-  }
-  for (const alert of alerts) {
-    entries.push(alertEntry(alert, incident.resolvedBy !== null, alerts));
-  }
-  if (incident.acknowledgedAt !== null) {
-    entries.push({
-      at: incident.acknowledgedAt,
-      what: `Acknowledged by ${incident.acknowledgedBy ?? "a deleted user"}`,
-    });
-  }
-  if (incident.resolvedAt !== null) {
-    entries.push({
-      at: incident.resolvedAt,
-      what: incident.resolvedBy
-        ? `Resolved by ${incident.resolvedBy}`
-        : "Recovered: its checks passed again",
-    });
-  }
-  // Stable: an entry of the same instant as the one it follows stays after it.
-  return entries.sort((a, b) => a.at - b.at);
-}
-
-function alertEntry(alert: IncidentAlert, byHand: boolean, alerts: IncidentAlert[]): Entry {
-  const message = alert.event === "opened"
-    ? "Down alert"
-    : byHand
-    ? "Resolved alert"
-    : "Recovery alert";
-  // The channel's page has its settings and every delivery.
-  const to = (
-    <>
-      <a href={`/app/notifications/${alert.channelId}`} class={LINK}>{alert.channelName}</a>
-      {` (${kindLabel(alert.channelKind)})`}
-    </>
-  );
-  const tries = `${alert.attempts} ${alert.attempts === 1 ? "try" : "tries"}`;
-  if (alert.status === "delivered") {
-    return {
-      at: alert.createdAt,
-      what: (
-        <>
-          {message} delivered to {to}
-          {alert.attempts > 1 && (
-            <>
-              {` after ${tries}, `}
-              <Time at={alert.deliveredAt ?? alert.updatedAt} seconds />
-            </>
-          )}
-        </>
-      ),
-    };
-  }
-  // A recovery waits for the channel's down alert, so nobody hears "up" before "down".
-  const waitsForDown = alert.event === "resolved" &&
-    alerts.some((other) =>
-      other.channelId === alert.channelId && other.event === "opened" &&
-      other.status === "pending"
-    );
-  return {
-    at: alert.createdAt,
-    what: (
-      <>
-        {message} to {to}: <DeliveryStatus status={alert.status} attempts={alert.attempts} />
-        {alert.attempts > 0 && ` after ${tries}`}
-        {alert.error && ` (${alert.error})`}
-        {waitsForDown
-          ? ", after the down alert"
-          : alert.nextAttemptAt !== null && alert.attempts > 0 && (
-            alert.nextAttemptAt > Date.now()
-              ? (
-                <>
-                  , next try <Time at={alert.nextAttemptAt} seconds />
-                </>
-              )
-              : ", trying again now"
-          )}
-      </>
-    ),
   };
 }

@@ -4,12 +4,11 @@ import { readForm, seeOther } from "../../../../web/forms.ts";
 import {
   actorOf,
   channelErrors,
-  kindLabel,
   loadChannel,
   readChannelForm,
 } from "../../../../web/notification_pages.ts";
 import { updateChannel } from "../../../../services/notifications/update.ts";
-import type { ChannelKind } from "../../../../services/notifications/providers/mod.ts";
+import { type ChannelKind, kindLabel } from "../../../../services/notifications/providers/mod.ts";
 import { Card, PageHeader } from "../../../../components/ui.tsx";
 import { ChannelForm } from "../../../../components/notifications/channel_form.tsx";
 

@@ -1,9 +1,13 @@
 import { page } from "../../../../fresh/mod.ts";
 import { defineApp as define } from "../../../../web/define.ts";
-import { actorOf, kindLabel, loadChannel } from "../../../../web/notification_pages.ts";
+import { actorOf, loadChannel } from "../../../../web/notification_pages.ts";
 import { type Delivery, listDeliveries } from "../../../../services/notifications/deliveries.ts";
 import { type Channel, toChannel } from "../../../../services/notifications/store.ts";
-import { type ChannelKind, providers } from "../../../../services/notifications/providers/mod.ts";
+import {
+  type ChannelKind,
+  kindLabel,
+  providers,
+} from "../../../../services/notifications/providers/mod.ts";
 import { Button, Card, LinkButton, Notice, PageHeader } from "../../../../components/ui.tsx";
 import { Time } from "../../../../components/time.tsx";
 import { DeliveryStatus } from "../../../../components/notifications/delivery_status.tsx";
