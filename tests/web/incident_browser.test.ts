@@ -61,6 +61,22 @@ Deno.test({
       assert.match(await incidents.innerText(), /Unexpected status: expected 2xx or 3xx, got 503/);
       await screenshots(page, "incident-monitor-ongoing");
 
+      // Its page, left open, counts the checks that arrive after it loaded.
+      await incidents.getByRole("link", { name: /^Details of the incident of Checkout/ }).click();
+      await page.getByRole("heading", { name: "Incident of Checkout" }).waitFor();
+      const arrived = page.locator("[data-incident-live]");
+      await arrived.getByText(/Since this page loaded: \d+ failed checks?/).waitFor();
+      await screenshots(page, "incident-detail-ongoing");
+      const failedBefore = await page.locator("#failures tbody tr").count();
+      await Promise.all([
+        page.waitForEvent("load"),
+        arrived.getByRole("link", { name: "Reload to see them" }).click(),
+      ]);
+      assert.ok(
+        (await page.locator("#failures tbody tr").count()) > failedBefore,
+        "the reloaded page lists the new failed checks",
+      );
+
       await page.getByRole("link", { name: "Incidents", exact: true }).click();
       await page.waitForURL(`${server.url}/app/incidents`);
       await page.getByRole("link", { name: "Checkout" }).first().waitFor();

@@ -26,6 +26,7 @@ import { Card, LINK, Notice, PageHeader } from "../../../../components/ui.tsx";
 import { Time } from "../../../../components/time.tsx";
 import { formatLongDuration } from "../../../../lib/time_format.ts";
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
+import IncidentLive from "../../../../islands/IncidentLive.tsx";
 import type { ComponentChildren } from "preact";
 
 interface Data {
@@ -34,6 +35,8 @@ interface Data {
   cursor: string | null;
   notice: string | null;
   retentionDays: number;
+  /** Epoch ms: checks from then on are not on the page. */
+  renderedAt: number;
 }
 
 export const handler = defineApp.handlers<Data>({
@@ -56,7 +59,13 @@ export const handler = defineApp.handlers<Data>({
       });
     ctx.state.title = `Incident of ${detail.incident.websiteName}`;
     const notice = INCIDENT_NOTICES[ctx.url.searchParams.get("notice") ?? ""] ?? null;
-    return page({ detail, cursor, notice, retentionDays: services.config.retentionDays });
+    return page({
+      detail,
+      cursor,
+      notice,
+      retentionDays: services.config.retentionDays,
+      renderedAt: Date.now(),
+    });
   },
 });
 
@@ -116,6 +125,9 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
         )}
       />
       {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
+      {ongoing && (
+        <IncidentLive websiteId={incident.websiteId} since={data.renderedAt} href={back} />
+      )}
 
       <Card class="p-4 sm:p-6" title="Summary">
         <dl class="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
