@@ -47,7 +47,8 @@ export default function RecentChecks(props: {
         <thead class="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-700 dark:text-slate-400">
           <tr>
             <th scope="col" class="px-4 py-2 font-semibold sm:px-6">Time</th>
-            <th scope="col" class="px-2 py-2 font-semibold sm:px-4">Region</th>
+            {/* A heartbeat is reported to us, from no region of ours. */}
+            {timed && <th scope="col" class="px-2 py-2 font-semibold sm:px-4">Region</th>}
             <th scope="col" class="py-2 pl-2 pr-4 font-semibold sm:px-4">Status</th>
             {timed && (
               <th scope="col" class="hidden px-4 py-2 text-right font-semibold sm:table-cell">
@@ -67,7 +68,7 @@ export default function RecentChecks(props: {
               <td class="px-4 py-2 sm:whitespace-nowrap sm:px-6">
                 <Time at={row.checkedAt} seconds />
               </td>
-              <td class="px-2 py-2 font-mono sm:px-4">{row.region}</td>
+              {timed && <td class="px-2 py-2 font-mono sm:px-4">{row.region}</td>}
               <td class="py-2 pl-2 pr-4 sm:px-4">
                 <StatusBadge
                   status={shownRegion(row.outcome, row.degraded)}

@@ -12,7 +12,12 @@ import {
   pageUpdatedAt,
   startStatusPageLive,
 } from "../web/live/status_page_store.ts";
-import { formatUtc, OVERALL_BANNER, PAGE_STATUS_TEXT } from "../lib/status_page_style.ts";
+import {
+  formatUtc,
+  OVERALL_BANNER,
+  PAGE_STATUS_TEXT,
+  statusFavicon,
+} from "../lib/status_page_style.ts";
 
 interface Props {
   slug: string;
@@ -25,6 +30,13 @@ export default function StatusPageBanner(props: Props) {
   useEffect(() => startStatusPageLive(props.slug, props.monitors, props.updatedAt), []);
   const overall = livePageStatus.value ?? props.overall;
   const updatedAt = pageUpdatedAt.value ?? props.updatedAt;
+  // The tab's dot follows the banner, for a page watched from another tab.
+  useEffect(() => {
+    document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.setAttribute(
+      "href",
+      statusFavicon(overall),
+    );
+  }, [overall]);
   return (
     <section
       aria-live="polite"

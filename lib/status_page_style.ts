@@ -13,7 +13,9 @@ export const MONITOR_PILL: Record<MonitorStatus, string> = {
   up: "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100",
   down: "bg-rose-100 text-rose-900 dark:bg-rose-900 dark:text-rose-100",
   degraded: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100",
-  slow: "bg-yellow-100 text-yellow-900 dark:bg-yellow-900 dark:text-yellow-100",
+  // Bright yellow in both schemes: beside the amber of a partial outage it must not read
+  // as the same brown.
+  slow: "bg-yellow-300 text-slate-900",
   "nodata": "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
   paused: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
 };
@@ -26,16 +28,19 @@ export const OVERALL_BANNER: Record<PageStatus, string> = {
   "nodata": "bg-slate-600 text-white",
 };
 
-/** Badge colours (SVG fill), shields.io-like. */
+/**
+ * Badge colours (SVG fill), shields.io-like; Tailwind's 700 shades, so the badge's white
+ * 11 px text has a contrast of at least 4.5:1 on each.
+ */
 export const BADGE_FILL: Record<MonitorStatus | PageStatus, string> = {
-  up: "#16a34a",
-  operational: "#16a34a",
-  down: "#dc2626",
-  "major-outage": "#dc2626",
-  degraded: "#d97706",
-  slow: "#ca8a04",
-  "degraded-performance": "#ca8a04",
-  "partial-outage": "#d97706",
+  up: "#15803d",
+  operational: "#15803d",
+  down: "#b91c1c",
+  "major-outage": "#b91c1c",
+  degraded: "#b45309",
+  "partial-outage": "#b45309",
+  slow: "#a16207",
+  "degraded-performance": "#a16207",
   "nodata": "#64748b",
   paused: "#64748b",
 };

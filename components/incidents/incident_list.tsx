@@ -108,7 +108,9 @@ export function IncidentList(props: Props) {
             </dl>
             <div class="flex flex-wrap items-center justify-between gap-2">
               <Acknowledgement incident={incident} back={props.back} labelled />
-              <DetailsLink incident={incident} />
+              <span class="ml-auto">
+                <DetailsLink incident={incident} />
+              </span>
             </div>
           </li>
         ))}

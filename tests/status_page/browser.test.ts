@@ -108,7 +108,7 @@ Deno.test({
       await page.goto(url);
       await page.waitForSelector("text=· live");
       // All up: a green dot in the tab (the page names its icon, so no /favicon.ico miss).
-      assert.match((await page.getAttribute('link[rel="icon"]', "href"))!, /%2316a34a/);
+      assert.match((await page.getAttribute('link[rel="icon"]', "href"))!, /%2315803d/);
       await Deno.mkdir(".data/screenshots", { recursive: true });
       await page.screenshot({ path: ".data/screenshots/status-1280-light.png", fullPage: true });
 
@@ -119,6 +119,10 @@ Deno.test({
       assert.equal(
         await page.textContent("[data-testid=overall-status]"),
         "Degraded performance",
+      );
+      // The tab's dot follows: yellow (#a16207).
+      await page.waitForFunction(() =>
+        document.querySelector('link[rel="icon"]')?.getAttribute("href")?.includes("%23a16207")
       );
       await page.screenshot({
         path: ".data/screenshots/status-1280-light-slow.png",

@@ -147,8 +147,9 @@ function MonitorRow({ monitor }: { monitor: PublicMonitor }) {
   const narrowFrom = monitor.bars.length - NARROW_DAYS;
   return (
     <li class="p-4 sm:p-5" data-monitor={monitor.id}>
-      <div class="flex items-start justify-between gap-3">
-        <div class="min-w-0">
+      {/* On a phone a long name or URL gets the row; the status goes under it. */}
+      <div class="flex flex-col items-start gap-1 sm:flex-row sm:justify-between sm:gap-3">
+        <div class="min-w-0 max-w-full">
           <h3 class="break-words font-medium">{monitor.name}</h3>
           {monitor.url && (
             <p class="truncate text-sm text-slate-600 dark:text-slate-400">{monitor.url}</p>
@@ -176,7 +177,7 @@ function MonitorRow({ monitor }: { monitor: PublicMonitor }) {
         ))}
       </div>
       <div
-        class="mt-1 flex justify-between text-xs text-slate-600 dark:text-slate-400"
+        class="mt-1 flex justify-between gap-2 text-xs text-slate-600 dark:text-slate-400"
         data-bar-labels
       >
         <span class="hidden sm:inline">90 days ago</span>
