@@ -294,7 +294,7 @@ function MonitorRowView(
             <li key={region.region} class="flex items-center gap-1 text-xs">
               <StatusDot
                 status={shownRegion(region.state, region.degraded)}
-                label={`${region.region}: ${
+                label={`${row.timed ? region.region : "Last beat"}: ${
                   region.state === "nodata"
                     ? "no data"
                     : region.state === "down"
@@ -304,7 +304,12 @@ function MonitorRowView(
                     : "up"
                 }`}
               />
-              <span class="font-mono text-slate-700 dark:text-slate-300">{region.region}</span>
+              {/* A heartbeat is reported to us, from no region of ours. */}
+              <span
+                class={`${row.timed ? "font-mono " : ""}text-slate-700 dark:text-slate-300`}
+              >
+                {row.timed ? region.region : "Last beat"}
+              </span>
             </li>
           ))}
         </ul>

@@ -321,6 +321,9 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       const list = await get("/app");
       assert.match(list.html, />TCP 127\.0\.0\.1:5432<\/span>/);
       assert.match(list.html, />Heartbeat<\/span>/);
+      // Its one chip in the list, as on its page, is its last beat: no region of ours.
+      assert.match(list.html, /aria-label="Last beat: no data"/);
+      assert.match(added.html, /aria-label="Last beat: no beats yet"/);
       const wrong = await browser(
         `${server.url}/app/monitors/new`,
         post(monitorFields({ type: "tcp", url: "https://example.com/" })),
