@@ -3,16 +3,16 @@
  * first failure to the end, and the failed checks themselves from ClickHouse), and who
  * was told (the alerts sent to its channels, from the delivery records).
  */
-import { literal, sql } from "../../db/clickhouse/sql.ts";
+import { literal, type Sql, sql } from "../../db/clickhouse/sql.ts";
 import { log } from "../../lib/logger.ts";
 import type { Actor, Services } from "../context.ts";
 import {
   type Check,
   CHECK_COLUMNS,
   type CheckColumns,
+  checksPage,
   decodeCursor,
-  encodeCursor,
-  toCheck,
+  olderThan,
 } from "../websites/checks.ts";
 import type { IncidentDetailInput } from "./schemas.ts";
 import { type Incident, ownedIncident } from "./store.ts";
@@ -91,16 +91,9 @@ export async function incidentDetail(
   const [checks, alerts, monitor] = await Promise.all([
     Promise.all([regionSpans(services, incident), failedChecks(services, incident, after)])
       .then(([regions, rows]) => {
-        const failures = rows.slice(0, FAILURES_SHOWN).map(toCheck);
-        const last = failures.at(-1);
-        return {
-          regions,
-          failures,
-          failureCount: regions.reduce((sum, span) => sum + span.failed, 0),
-          nextCursor: rows.length > FAILURES_SHOWN && last
-            ? encodeCursor({ scheduledAt: last.scheduledAt / 1000, region: last.region })
-            : null,
-        };
+        const { checks: failures, nextCursor } = checksPage(rows, FAILURES_SHOWN);
+        const failureCount = regions.reduce((sum, span) => sum + span.failed, 0);
+        return { regions, failures, failureCount, nextCursor };
       })
       .catch((error) => {
         log.error("incident_detail.checks_failed", { error, incidentId: incident.id });
@@ -123,8 +116,11 @@ async function monitorOf(services: Services, websiteId: string) {
   return { type: row.type, method: row.method, url: row.url, channels: row.channels };
 }
 
-/** The incident's checks, each once (its latest delivery, as `website.checks` reads them). */
-function checksDuring(incident: Incident, columns = CHECK_COLUMNS) {
+/**
+ * The incident's checks, each once (its latest delivery, as `website.checks` reads them);
+ * `where`: more conditions.
+ */
+function checksDuring(incident: Incident, columns = CHECK_COLUMNS, where: Sql = sql``) {
   const start = Math.floor(incident.startedAt / 1000);
   const end = Math.ceil((incident.resolvedAt ?? Date.now()) / 1000);
   return sql`SELECT ${columns} FROM checks
@@ -132,7 +128,7 @@ function checksDuring(incident: Incident, columns = CHECK_COLUMNS) {
       AND scheduled_at >= ${literal.dateTime(new Date((start - SCHEDULED_BEFORE_SECONDS) * 1000))}
       AND scheduled_at <= ${literal.dateTime(new Date(end * 1000))}
       AND checked_at >= ${literal.dateTime(new Date(start * 1000))}
-      AND checked_at <= ${literal.dateTime(new Date(end * 1000))}
+      AND checked_at <= ${literal.dateTime(new Date(end * 1000))} ${where}
     ORDER BY scheduled_at DESC, region_id DESC, checked_at DESC
     LIMIT 1 BY scheduled_at, region_id`;
 }
@@ -177,14 +173,9 @@ function failedChecks(
   incident: Incident,
   after: { scheduledAt: number; region: string } | null,
 ): Promise<CheckColumns[]> {
-  const olderThanCursor = after
-    ? sql`AND (scheduled < ${literal.int(after.scheduledAt)}
-        OR (scheduled = ${literal.int(after.scheduledAt)}
-          AND region_id < ${literal.string(after.region)}))`
-    : sql``;
   return services.ch.rows<CheckColumns>(
-    sql`SELECT * FROM (${checksDuring(incident)})
-      WHERE outcome = 'down' ${olderThanCursor}
+    sql`SELECT * FROM (${checksDuring(incident, CHECK_COLUMNS, olderThan(after))})
+      WHERE outcome = 'down'
       ORDER BY scheduled DESC, region_id DESC
       LIMIT ${literal.int(FAILURES_SHOWN + 1)}`,
   );

@@ -9,7 +9,7 @@
  * the whole history of a busy website is a million rows.
  */
 import { z } from "zod";
-import { literal, sql } from "../../db/clickhouse/sql.ts";
+import { literal, type Sql, sql } from "../../db/clickhouse/sql.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import type { ChecksInput } from "./schemas.ts";
@@ -91,14 +91,27 @@ export async function websiteChecks(
   const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
   const website = await ownedWebsite(services.readDb, actor, input.id);
   const rows = await newestChecks(services, website.id, after, input.limit + 1);
-  const page = rows.slice(0, input.limit).map(toCheck);
-  const last = page.at(-1);
+  return checksPage(rows, input.limit);
+}
+
+/** A page of `limit` checks, newest first, from up to `limit + 1` rows: one more means a next page. */
+export function checksPage(rows: CheckColumns[], limit: number): ChecksPage {
+  const checks = rows.slice(0, limit).map(toCheck);
+  const last = checks.at(-1);
   return {
-    checks: page,
-    nextCursor: rows.length > input.limit && last
+    checks,
+    nextCursor: rows.length > limit && last
       ? encodeCursor({ scheduledAt: last.scheduledAt / 1000, region: last.region })
       : null,
   };
+}
+
+/** `AND` the checks after `after` in newest-first order (scheduled time, then region); `` without one. */
+export function olderThan(after: Position | null): Sql {
+  if (!after) return sql``;
+  const at = literal.dateTime(new Date(after.scheduledAt * 1000));
+  return sql`AND (scheduled_at < ${at}
+    OR (scheduled_at = ${at} AND region_id < ${literal.string(after.region)}))`;
 }
 
 /** How far back a page looks, in turn; the last try is unbounded. */
@@ -111,11 +124,6 @@ async function newestChecks(
   count: number,
 ): Promise<CheckColumns[]> {
   const before = after?.scheduledAt ?? Math.floor(Date.now() / 1000);
-  const olderThanCursor = after
-    ? sql`AND (scheduled_at < ${literal.dateTime(new Date(after.scheduledAt * 1000))}
-        OR (scheduled_at = ${literal.dateTime(new Date(after.scheduledAt * 1000))}
-          AND region_id < ${literal.string(after.region)}))`
-    : sql``;
   let rows: CheckColumns[] = [];
   for (const span of LOOK_BACK_SECONDS) {
     const since = span === null || before - span < 0
@@ -126,7 +134,7 @@ async function newestChecks(
     rows = await services.ch.rows<CheckColumns>(
       sql`SELECT ${CHECK_COLUMNS}
        FROM checks
-       WHERE website_id = ${literal.uuid(websiteId)} ${olderThanCursor} ${since ?? sql``}
+       WHERE website_id = ${literal.uuid(websiteId)} ${olderThan(after)} ${since ?? sql``}
        ORDER BY scheduled_at DESC, region_id DESC, checked_at DESC
        LIMIT 1 BY scheduled_at, region_id
        LIMIT ${literal.int(count)}`,
