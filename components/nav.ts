@@ -2,6 +2,7 @@
 export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/app", label: "Monitors" },
   { href: "/app/incidents", label: "Incidents" },
+  { href: "/app/maintenance", label: "Maintenance" },
   { href: "/app/status-pages", label: "Status pages" },
   { href: "/app/notifications", label: "Notifications" },
   { href: "/app/account", label: "Account" },

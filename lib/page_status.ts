@@ -22,11 +22,13 @@ export { overallState, regionState, STALE_AFTER_INTERVALS };
 export type { RegionState };
 /**
  * A monitor on the page: up, down, degraded (regions disagree: a partial outage), slow (up
- * everywhere, slower than its threshold somewhere), nodata, or paused by its owner.
+ * everywhere, slower than its threshold somewhere), nodata, paused by its owner, or in a
+ * maintenance window.
  */
-export type MonitorStatus = OverallState | "slow" | "paused";
+export type MonitorStatus = OverallState | "slow" | "paused" | "maintenance";
 export type PageStatus =
   | "operational"
+  | "maintenance"
   | "degraded-performance"
   | "partial-outage"
   | "major-outage"
@@ -49,12 +51,14 @@ export function monitorStatus(regions: readonly PageRegion[]): MonitorStatus {
 /**
  * All operational when every monitor with data is up, degraded performance when they are
  * all up but some are slow, major outage when every one is down, partial outage in
- * between. Monitors without data, and paused ones, say nothing either way.
+ * between. Monitors without data, paused ones and ones under maintenance say nothing
+ * either way; under maintenance when some are and the others are all up.
  */
 export function pageStatus(monitors: readonly MonitorStatus[]): PageStatus {
-  const known = monitors.filter((m) => m !== "nodata" && m !== "paused");
-  if (!known.length) return "nodata";
-  if (known.every((m) => m === "up")) return "operational";
+  const known = monitors.filter((m) => m !== "nodata" && m !== "paused" && m !== "maintenance");
+  const maintenance = monitors.includes("maintenance");
+  if (!known.length) return maintenance ? "maintenance" : "nodata";
+  if (known.every((m) => m === "up")) return maintenance ? "maintenance" : "operational";
   if (known.every((m) => m === "up" || m === "slow")) return "degraded-performance";
   if (known.every((m) => m === "down")) return "major-outage";
   return "partial-outage";
@@ -67,10 +71,12 @@ export const MONITOR_STATUS_TEXT: Record<MonitorStatus, string> = {
   slow: "Degraded performance",
   nodata: "No data",
   paused: "Paused",
+  maintenance: "Under maintenance",
 };
 
 export const PAGE_STATUS_TEXT: Record<PageStatus, string> = {
   operational: "All systems operational",
+  maintenance: "Under maintenance",
   "degraded-performance": "Degraded performance",
   "partial-outage": "Partial outage",
   "major-outage": "Major outage",

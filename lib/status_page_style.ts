@@ -18,10 +18,12 @@ export const MONITOR_PILL: Record<MonitorStatus, string> = {
   slow: "bg-yellow-300 text-slate-900",
   "nodata": "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
   paused: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
+  maintenance: "bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100",
 };
 
 export const OVERALL_BANNER: Record<PageStatus, string> = {
   operational: "bg-emerald-600 text-white",
+  maintenance: "bg-sky-700 text-white",
   "degraded-performance": "bg-yellow-400 text-slate-900",
   "partial-outage": "bg-amber-500 text-slate-900",
   "major-outage": "bg-rose-600 text-white",
@@ -43,6 +45,7 @@ export const BADGE_FILL: Record<MonitorStatus | PageStatus, string> = {
   "degraded-performance": "#a16207",
   "nodata": "#64748b",
   paused: "#64748b",
+  maintenance: "#0369a1",
 };
 
 export { MONITOR_STATUS_TEXT, PAGE_STATUS_TEXT };

@@ -17,6 +17,8 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
       "certificate_alerts",
       "incident_outbox",
       "incidents",
+      "maintenance_websites",
+      "maintenances",
       "notification_channels",
       "notification_deliveries",
       "region_states",

@@ -11,7 +11,7 @@ function NoMonitors() {
   return (
     <p class="rounded-md border border-dashed border-slate-300 px-4 py-3 text-sm text-slate-600 dark:border-slate-600 dark:text-slate-400">
       You have no monitors yet.{" "}
-      <a href="/app/monitors/new" class={LINK}>Add a monitor</a>, then come back to show it here.
+      <a href="/app/monitors/new" class={LINK}>Add a monitor</a>, then come back to choose it here.
     </p>
   );
 }
@@ -29,7 +29,7 @@ function MonitorName(props: { website: Website }) {
 
 /** The create form's checklist, in the order monitors were added. */
 export function MonitorChecklist(
-  props: { websites: Website[]; selected: string[]; error?: string },
+  props: { websites: Website[]; selected: string[]; error?: string; legend?: string },
 ) {
   const selected = new Set(props.selected);
   return (
@@ -38,7 +38,7 @@ export function MonitorChecklist(
       aria-describedby={props.error ? "websiteIds-error" : undefined}
     >
       <legend class="text-sm font-medium text-slate-800 dark:text-slate-200">
-        Monitors on the page
+        {props.legend ?? "Monitors on the page"}
       </legend>
       <div class="mt-1">
         {props.websites.length === 0

@@ -132,6 +132,30 @@ export const statusPageWebsites = pgTable("status_page_websites", {
   index("status_page_websites_website_id_idx").on(t.websiteId),
 ]);
 
+/**
+ * A maintenance window: while it lasts, its monitors open no incident (so no alert goes out)
+ * and status pages show them as under maintenance. Checks still run and are stored.
+ */
+export const maintenances = pgTable("maintenances", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  ownerId: uuid("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  title: text("title").notNull(),
+  /** Shown to visitors of the status pages of its monitors; empty for none. */
+  message: text("message").notNull().default(""),
+  startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+  endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+}, (t) => [index("maintenances_owner_ends_idx").on(t.ownerId, t.endsAt)]);
+
+export const maintenanceWebsites = pgTable("maintenance_websites", {
+  maintenanceId: uuid("maintenance_id").notNull()
+    .references(() => maintenances.id, { onDelete: "cascade" }),
+  websiteId: uuid("website_id").notNull().references(() => websites.id, { onDelete: "cascade" }),
+}, (t) => [
+  primaryKey({ columns: [t.maintenanceId, t.websiteId] }),
+  index("maintenance_websites_website_id_idx").on(t.websiteId),
+]);
+
 export const certificateState = pgEnum("certificate_state", [
   "manual",
   "pending",

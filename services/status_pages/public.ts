@@ -16,6 +16,7 @@ import { BAR_DAYS, type DailyBar, DAY_MS, windowUptime } from "../../lib/uptime.
 import { publicIncidents } from "../incidents/public.ts";
 import { type MonitorStatus, type PageStatus, pageStatus } from "../../lib/page_status.ts";
 import { TtlCache } from "../../lib/ttl_cache.ts";
+import { currentWindows, inWindow } from "../maintenance/current.ts";
 
 /** The days of bars a narrow screen shows. */
 export const NARROW_DAYS = 30;
@@ -36,6 +37,21 @@ export interface PublicMonitor {
   /** Over the last 30 bars, the ones a phone shows; null without any check there. */
   uptime30d: number | null;
   bars: DailyBar[];
+  /** Its maintenance windows in progress or to come (epoch ms), for the live status. */
+  maintenance: { startsAt: number; endsAt: number }[];
+}
+
+/** A maintenance window in progress or to come, with the page's monitors it covers. */
+export interface PublicMaintenance {
+  id: string;
+  title: string;
+  message: string;
+  /** Epoch ms. */
+  startsAt: number;
+  /** Epoch ms. */
+  endsAt: number;
+  /** The monitors' names, as the page names them. */
+  monitors: string[];
 }
 
 /** An incident as the public page shows it. */
@@ -53,6 +69,8 @@ export interface PublicStatusPage {
   title: string;
   overall: PageStatus;
   monitors: PublicMonitor[];
+  /** Maintenance in progress, then to come, soonest first. */
+  maintenances: PublicMaintenance[];
   /** The last 90 days' incidents of the page's monitors, newest first. */
   incidents: PublicIncident[];
   /** Epoch ms: when these figures were computed. */
@@ -104,7 +122,10 @@ export async function publicStatusPage(
   return cached;
 }
 
-/** The page computed now: one Postgres query for the page, one for its monitors, one ClickHouse query. */
+/**
+ * The page computed now: one Postgres query for the page, one for its monitors, one for
+ * their incidents and one for their maintenance, one ClickHouse query.
+ */
 export async function computePublicStatusPage(
   services: Services,
   slug: string,
@@ -128,32 +149,46 @@ export async function computePublicStatusPage(
       : services.config.publishIntervalMs,
   }));
   const ids = monitors.map((m) => m.id);
-  const [uptime, statuses, incidents] = await Promise.all([
+  const [uptime, statuses, incidents, windows] = await Promise.all([
     dailyUptime(services.ch, ids, now),
     currentStatuses(services, monitors, now.getTime()),
     publicIncidents(services, ids, now.getTime() - BAR_DAYS * DAY_MS),
+    currentWindows(services.readDb, ids, now.getTime()),
   ]);
   const shown = monitors.map((entry, index): PublicMonitor => {
     const current = statuses.get(entry.id)!;
     const summary = uptime.get(entry.id)!;
+    const underMaintenance = current.status !== "paused" &&
+      inWindow(windows, entry.id, now.getTime());
     return {
       id: entry.id,
       name: entry.name ?? (entry.showUrl ? hostnameOf(entry.url) : null) ??
         `Monitor ${index + 1}`,
       url: entry.showUrl ? entry.url : null,
-      status: current.status,
+      status: underMaintenance ? "maintenance" : current.status,
       regions: current.regions,
       intervalMs: entry.intervalMs,
       uptime90d: summary.uptime,
       uptime30d: windowUptime(summary.bars.slice(-NARROW_DAYS)),
       bars: summary.bars,
+      maintenance: windows.filter((w) => w.websiteIds.includes(entry.id))
+        .map(({ startsAt, endsAt }) => ({ startsAt, endsAt })),
     };
   });
+  const nameOf = new Map(shown.map((m) => [m.id, m.name]));
   return {
     slug,
     title: page.title,
     overall: pageStatus(shown.map((m) => m.status)),
     monitors: shown,
+    maintenances: windows.map((w) => ({
+      id: w.id,
+      title: w.title,
+      message: w.message,
+      startsAt: w.startsAt,
+      endsAt: w.endsAt,
+      monitors: w.websiteIds.map((id) => nameOf.get(id)!),
+    })),
     // Named as the page names the monitor: never its host unless the owner shows its URL.
     incidents: incidents.map((incident) => ({
       id: incident.id,

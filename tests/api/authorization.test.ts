@@ -16,6 +16,7 @@ type Ids = {
   slug: string;
   incidentId: string;
   channelId: string;
+  maintenanceId: string;
 };
 type Call = (input: unknown) => Promise<Response>;
 
@@ -48,6 +49,14 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "notification.delete": ({ channelId }) => ({ id: channelId }),
   "notification.test": ({ channelId }) => ({ id: channelId }),
   "notification.deliveries": ({ channelId }) => ({ id: channelId }),
+  "maintenance.end": ({ maintenanceId }) => ({ id: maintenanceId }),
+  "maintenance.delete": ({ maintenanceId }) => ({ id: maintenanceId }),
+  "maintenance.create": ({ websiteId }) => ({
+    title: "Stolen",
+    startsAt: Date.now(),
+    endsAt: Date.now() + 3_600_000,
+    websiteIds: [websiteId],
+  }),
   // Signed-in only, but about the caller's own things.
   "website.create": null,
   "website.list": null,
@@ -55,6 +64,7 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "statusPage.list": null,
   "notification.create": null,
   "notification.list": null,
+  "maintenance.list": null,
   "user.me": null,
   "account.changePassword": null,
   "account.updateProfile": null,
@@ -128,6 +138,12 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       name: "Mine",
       config: { url: "https://hooks.example.com/mine" },
     });
+    const maintenance = await owner.api.maintenance.create.mutate({
+      title: "Mine",
+      startsAt: Date.now(),
+      endsAt: Date.now() + 3_600_000,
+      websiteIds: [website.id],
+    });
     const ids: Ids = {
       websiteId: website.id,
       pageId: page.id,
@@ -135,6 +151,7 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       slug: page.slug,
       incidentId: incident.id,
       channelId: channel.id,
+      maintenanceId: maintenance.id,
     };
     const intruderCookie = [...intruder.jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
@@ -167,6 +184,10 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
     assert.deepEqual(await intruder.api.notification.list.query(), []);
     assert.equal((await owner.api.notification.list.query())[0].name, "Mine");
     assert.deepEqual(await owner.api.notification.deliveries.query({ id: channel.id }), []);
+    assert.deepEqual(await intruder.api.maintenance.list.query(), []);
+    const [window] = await owner.api.maintenance.list.query();
+    assert.equal(window.state, "in-progress");
+    assert.equal(window.endsAt, maintenance.endsAt);
     // Another user's channel cannot be attached to one's own monitor.
     await assert.rejects(
       intruder.api.website.create.mutate({

@@ -303,6 +303,7 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
     assert.equal(page.overall, "nodata");
     assert.deepEqual(Object.keys(page).sort(), [
       "incidents",
+      "maintenances",
       "monitors",
       "overall",
       "slug",
@@ -313,6 +314,7 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
       "bars",
       "id",
       "intervalMs",
+      "maintenance",
       "name",
       "regions",
       "status",

@@ -3,7 +3,8 @@
  * by slug, each monitor's latest state per region, and the statuses derived from them
  * with the server's rules (`lib/page_status.ts`). The page's islands read its signals;
  * the first island to start it opens the socket. A region that stops reporting turns to
- * "no data" after three intervals here too, without a reload.
+ * "no data" after three intervals here too, and a maintenance window starts and ends,
+ * without a reload.
  */
 import { signal } from "@preact/signals";
 import { connectLive, type LiveState } from "./client.ts";
@@ -22,6 +23,8 @@ export interface MonitorSeed {
   intervalMs: number;
   /** Paused by its owner: it stays so until the page is loaded again. */
   paused: boolean;
+  /** Its maintenance windows (epoch ms): under maintenance while one lasts. */
+  maintenance: { startsAt: number; endsAt: number }[];
   regions: { region: string; state: RegionState; slow: boolean; checkedAt: number | null }[];
 }
 
@@ -48,6 +51,7 @@ export function startStatusPageLive(
     {
       intervalMs: seed.intervalMs,
       paused: seed.paused,
+      maintenance: seed.maintenance,
       regions: new Map(seed.regions.map((r) => [
         r.region,
         r.state === "nodata"
@@ -68,7 +72,11 @@ export function startStatusPageLive(
         state: regionState(result, monitor.intervalMs / 1000, now),
         slow: result?.slow ?? false,
       }));
-      statuses[id] = monitor.paused ? "paused" : monitorStatus(regions[id]);
+      statuses[id] = monitor.paused
+        ? "paused"
+        : monitor.maintenance.some((w) => w.startsAt <= now && now < w.endsAt)
+        ? "maintenance"
+        : monitorStatus(regions[id]);
     }
     monitorRegions.value = regions;
     monitorStatuses.value = statuses;

@@ -7,6 +7,7 @@ import { statusDomainRouter } from "./routers/status_domain.ts";
 import { accountRouter } from "./routers/account.ts";
 import { incidentRouter } from "./routers/incident.ts";
 import { notificationRouter } from "./routers/notification.ts";
+import { maintenanceRouter } from "./routers/maintenance.ts";
 
 export const appRouter = router({
   user: userRouter,
@@ -16,6 +17,7 @@ export const appRouter = router({
   account: accountRouter,
   incident: incidentRouter,
   notification: notificationRouter,
+  maintenance: maintenanceRouter,
 });
 
 export type AppRouter = typeof appRouter;

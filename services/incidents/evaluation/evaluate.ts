@@ -20,6 +20,7 @@ import { insertIntoOutbox } from "./event_relay.ts";
 import {
   type CheckResult,
   evaluateMonitor,
+  type MaintenanceWindow,
   type Monitor,
   type OpenIncident,
   type RegionState,
@@ -94,11 +95,13 @@ async function evaluateInTransaction(sql: postgres.Sql, rows: CheckRow[]): Promi
     // in order, so each read takes its snapshot once the locks are held.
     const locked = tx`select pg_advisory_xact_lock(${LOCK_CLASS}, k::int)
       from jsonb_array_elements_text(${JSON.stringify(lockKeys)}::jsonb) k`.execute();
-    const [, monitors, states, openIncidents] = await Promise.all([
+    const since = Math.min(...rows.map((row) => row.checked_at)) * 1000;
+    const [, monitors, states, openIncidents, windows] = await Promise.all([
       locked,
       loadMonitors(tx, ids),
       loadRegionStates(tx, ids),
       loadOpenIncidents(tx, ids),
+      loadMaintenanceWindows(tx, ids, since),
     ]);
     const changedStates: ChangedState[] = [];
     const inserts: NewIncident[] = [];
@@ -110,7 +113,12 @@ async function evaluateInTransaction(sql: postgres.Sql, rows: CheckRow[]): Promi
       // Deleted or paused since the check: a paused monitor raises and resolves nothing.
       if (!monitor) continue;
       const open = openIncidents.get(websiteId) ?? null;
-      const outcome = evaluateMonitor(monitor, states.get(websiteId) ?? new Map(), open, results);
+      const outcome = evaluateMonitor(
+        { ...monitor, maintenance: windows.get(websiteId) },
+        states.get(websiteId) ?? new Map(),
+        open,
+        results,
+      );
       for (const state of outcome.changed.values()) {
         changedStates.push({ websiteId, state, before: states.get(websiteId)?.get(state.region) });
       }
@@ -223,6 +231,27 @@ async function loadMonitors(tx: postgres.TransactionSql, ids: string[]) {
     confirmations: row.confirmations,
     quorum: row.quorum,
   }]));
+}
+
+/**
+ * The monitors' maintenance windows from `since` (epoch ms) to now, and those that ended in
+ * the three days before: an outage that began in one is dated from its end, and the first
+ * result after it comes within a check interval (at most a day, plus a heartbeat's grace).
+ */
+async function loadMaintenanceWindows(tx: postgres.TransactionSql, ids: string[], since: number) {
+  const rows = await tx`
+    select mw.website_id, round(extract(epoch from m.starts_at) * 1000)::float8 as starts_at,
+           round(extract(epoch from m.ends_at) * 1000)::float8 as ends_at
+    from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
+    where mw.website_id = any(${ids}::uuid[]) and m.starts_at <= now()
+      and m.ends_at > to_timestamp(${since / 1000}) - interval '3 days'`;
+  const byWebsite = new Map<string, MaintenanceWindow[]>();
+  for (const row of rows) {
+    let windows = byWebsite.get(row.website_id);
+    if (!windows) byWebsite.set(row.website_id, windows = []);
+    windows.push({ startsAt: row.starts_at, endsAt: row.ends_at });
+  }
+  return byWebsite;
 }
 
 async function loadRegionStates(tx: postgres.TransactionSql, ids: string[]) {

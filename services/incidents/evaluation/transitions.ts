@@ -7,6 +7,9 @@
  * reaches its quorum (any one, at least half, all). One incident spans an outage: it
  * opens when the monitor goes down and resolves when it comes back up.
  *
+ * While a maintenance window of the monitor lasts, it opens no incident: a monitor still
+ * down when the window ends opens one with its next failed check, dated from the end.
+ *
  * Results are applied in slot order, and a result whose slot is not newer than the
  * region's last applied slot is ignored: a redelivered check never counts twice, and a
  * late one never overrides what newer checks said.
@@ -18,6 +21,13 @@ export interface Monitor {
   regions: string[];
   confirmations: number;
   quorum: Quorum;
+  /** Its maintenance windows around these results (epoch ms, end excluded). */
+  maintenance?: readonly MaintenanceWindow[];
+}
+
+export interface MaintenanceWindow {
+  startsAt: number;
+  endsAt: number;
 }
 
 export interface Cause {
@@ -103,13 +113,16 @@ export function evaluateMonitor(
       .filter((s): s is RegionState => s?.failing === true);
     const down = monitor.regions.length > 0 && failing.length >= needed;
     if (down && !current) {
+      if (windowAt(monitor, result.checkedAt)) continue;
       // The outage began when the quorum's last region began failing: with "any", the
       // first failure; with "all", a region that failed for days does not date it back.
       const start = failing.map((s) => ({ at: s.streakStartedAt ?? result.checkedAt, s }))
         .sort((a, b) => a.at - b.at)[needed - 1];
+      // Not before the end of a maintenance window it began in.
+      const window = windowAt(monitor, start.at);
       current = {
         id: null,
-        startedAt: start.at,
+        startedAt: window ? Math.min(window.endsAt, result.checkedAt) : start.at,
         cause: start.s.streakCause ?? result.cause,
         regions: failing.map((s) => s.region).sort(),
       };
@@ -128,6 +141,10 @@ export function evaluateMonitor(
     }
   }
   return { changed, transitions, open: current };
+}
+
+function windowAt(monitor: Monitor, at: number): MaintenanceWindow | undefined {
+  return monitor.maintenance?.find((w) => w.startsAt <= at && at < w.endsAt);
 }
 
 function emptyState(region: string): RegionState {

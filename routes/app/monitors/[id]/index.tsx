@@ -33,6 +33,8 @@ import { INCIDENT_NOTICES } from "../../../../web/incident_action_route.ts";
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import ResponseChart from "../../../../islands/ResponseChart.tsx";
 import FirstChecksNotice from "../../../../islands/FirstChecksNotice.tsx";
+import { Time } from "../../../../components/time.tsx";
+import { type CurrentWindow, currentWindows } from "../../../../services/maintenance/current.ts";
 import CopyButton from "../../../../islands/CopyButton.tsx";
 import { type IncidentPage, listIncidents } from "../../../../services/incidents/mod.ts";
 import { IncidentList } from "../../../../components/incidents/incident_list.tsx";
@@ -54,6 +56,8 @@ interface Data {
   regions: RegionView[];
   incidents: IncidentPage | null;
   timings: WebsiteTimings | null;
+  /** Its maintenance in progress or to come, soonest first. */
+  maintenance: CurrentWindow[];
   /** What the form the visitor just sent did, from `?notice=`. */
   notice: string | null;
 }
@@ -85,7 +89,7 @@ export const handler = define.handlers<Data>({
     });
     ctx.state.title = displayName(website);
 
-    const [metrics, checks, runs, incidents, timings] = await Promise.allSettled([
+    const [metrics, checks, runs, incidents, timings, maintenance] = await Promise.allSettled([
       websiteMetrics(services, actor, { id: website.id, range }),
       websiteChecks(services, actor, {
         id: website.id,
@@ -95,12 +99,13 @@ export const handler = define.handlers<Data>({
       websiteRegionRuns(services, actor, { id: website.id }),
       listIncidents(services, actor, { websiteId: website.id }),
       websiteTimings(services, actor, { id: website.id, range }),
+      currentWindows(services.readDb, [website.id], Date.now(), 3),
     ]);
     // A bad cursor is the visitor's mistake; a failing store is ours, shown as a notice.
     if (checks.status === "rejected" && pageError(checks.reason) instanceof HttpError) {
       throw pageError(checks.reason);
     }
-    const failed = [metrics, checks, runs, incidents, timings].filter((o) =>
+    const failed = [metrics, checks, runs, incidents, timings, maintenance].filter((o) =>
       o.status === "rejected"
     );
     if (failed.length) {
@@ -117,10 +122,33 @@ export const handler = define.handlers<Data>({
       regions: regionViews(website, value(metrics), value(runs) ?? []),
       incidents: value(incidents),
       timings: value(timings),
+      maintenance: value(maintenance) ?? [],
       notice: noticeText(ctx.url.searchParams.get("notice"), website),
     });
   },
 });
+
+/** The window in progress (no alerts now), else the next one. */
+function MaintenanceNotice(props: { windows: CurrentWindow[] }) {
+  const now = Date.now();
+  const window = props.windows.find((w) => w.startsAt <= now) ?? props.windows[0];
+  const ongoing = window.startsAt <= now;
+  return (
+    <Notice kind="info" class="mb-4">
+      <span data-maintenance>
+        {ongoing ? "Under maintenance until " : "Maintenance scheduled from "}
+        {!ongoing && (
+          <>
+            <Time at={window.startsAt} /> to{" "}
+          </>
+        )}
+        <Time at={window.endsAt} />: “{window.title}”.{" "}
+        {ongoing ? "It sends no alerts until then. " : "It will send no alerts then. "}
+        <a href="/app/maintenance" class={LINK}>Maintenance</a>
+      </span>
+    </Notice>
+  );
+}
 
 function noticeText(notice: string | null, website: Website): string | null {
   if (notice === "created" && website.type === "heartbeat") notice = "created-heartbeat";
@@ -219,6 +247,7 @@ export default define.page<typeof handler>(({ data, url }) => {
           </span>
         </Notice>
       )}
+      {data.maintenance.length > 0 && <MaintenanceNotice windows={data.maintenance} />}
       {website.heartbeat && (
         <Notice kind="info" class="mb-4">
           <p>

@@ -1,0 +1,274 @@
+/**
+ * `/app/maintenance`: planned work. While a window lasts its monitors open no incident, so
+ * no alert goes out, and their status pages say "Under maintenance"; checks still run.
+ */
+import { type Context, HttpError, page } from "../../../fresh/mod.ts";
+import { defineApp, type SignedInState } from "../../../web/define.ts";
+import { type FieldErrors, readForm, seeOther } from "../../../web/forms.ts";
+import { pageError } from "../../../web/page_errors.ts";
+import {
+  EMPTY_VALUES,
+  type MaintenanceValues,
+  submitMaintenance,
+} from "../../../web/maintenance_form.ts";
+import { listMaintenances } from "../../../services/maintenance/list.ts";
+import { endMaintenance } from "../../../services/maintenance/end.ts";
+import { deleteMaintenance } from "../../../services/maintenance/delete.ts";
+import { maintenanceIdInput } from "../../../services/maintenance/input.ts";
+import { DomainError } from "../../../services/errors.ts";
+import type { MaintenanceState, MaintenanceView } from "../../../services/maintenance/windows.ts";
+import { listWebsites } from "../../../services/websites/list.ts";
+import type { Website } from "../../../services/websites/store.ts";
+import { MonitorChecklist } from "../../../components/status_pages/monitor_choices.tsx";
+import { monitorLabel } from "../../../components/status_pages/monitor_label.ts";
+import { Time } from "../../../components/time.tsx";
+import TimeZoneField from "../../../islands/TimeZoneField.tsx";
+import {
+  Button,
+  Card,
+  describedBy,
+  EmptyState,
+  Field,
+  inputClass,
+  LINK,
+  LinkButton,
+  Notice,
+  PageHeader,
+} from "../../../components/ui.tsx";
+
+interface Data {
+  windows: MaintenanceView[];
+  websites: Website[];
+  values: MaintenanceValues;
+  errors: FieldErrors;
+  notice: string | null;
+}
+
+const NOTICES: Record<string, string> = {
+  created: "Maintenance scheduled. Its monitors send no alerts while it lasts.",
+  ended: "Maintenance ended. Its monitors alert again from their next failed checks.",
+  deleted: "The maintenance window was deleted.",
+  "already-ended": "That maintenance window had already ended.",
+  gone: "That maintenance window no longer exists.",
+};
+
+async function load(ctx: Context<SignedInState>, extra: Partial<Data> = {}): Promise<Data> {
+  const { services } = ctx.state;
+  const actor = { userId: ctx.state.user.id };
+  const [windows, websites] = await Promise.all([
+    listMaintenances(services, actor),
+    listWebsites(services, actor),
+  ]);
+  ctx.state.title = "Maintenance";
+  return {
+    windows,
+    websites,
+    values: EMPTY_VALUES,
+    errors: {},
+    notice: NOTICES[ctx.url.searchParams.get("done") ?? ""] ?? null,
+    ...extra,
+  };
+}
+
+export const handler = defineApp.handlers<Data>({
+  async GET(ctx) {
+    return page(await load(ctx));
+  },
+  async POST(ctx) {
+    const form = await readForm(ctx.req);
+    const intent = form.get("intent");
+    if (intent === "create") {
+      const outcome = await submitMaintenance(ctx, form);
+      if ("redirect" in outcome) return outcome.redirect;
+      const data = await load(ctx, { values: outcome.values, errors: outcome.errors });
+      return page(data, { status: outcome.status });
+    }
+    if (intent !== "end" && intent !== "delete") throw new HttpError(400, "Unknown action");
+    const input = maintenanceIdInput.safeParse({ id: form.get("id") });
+    if (!input.success) throw new HttpError(400, input.error.issues[0].message);
+    const actor = { userId: ctx.state.user.id };
+    try {
+      if (intent === "end") await endMaintenance(ctx.state.services, actor, input.data.id);
+      else await deleteMaintenance(ctx.state.services, actor, input.data.id);
+    } catch (error) {
+      // A page left open: the window ended, or was deleted, meanwhile.
+      if (!(error instanceof DomainError)) throw error;
+      if (error.code === "CONFLICT") return seeOther("/app/maintenance?done=already-ended");
+      if (error.code === "NOT_FOUND") return seeOther("/app/maintenance?done=gone");
+      throw pageError(error);
+    }
+    return seeOther(`/app/maintenance?done=${intent === "end" ? "ended" : "deleted"}`);
+  },
+});
+
+const STATE_TEXT: Record<MaintenanceState, string> = {
+  "in-progress": "In progress",
+  scheduled: "Scheduled",
+  completed: "Completed",
+};
+
+const STATE_PILL: Record<MaintenanceState, string> = {
+  "in-progress": "bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100",
+  scheduled: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
+  completed: "bg-slate-100 text-slate-700 dark:bg-slate-700 dark:text-slate-200",
+};
+
+function WindowRow(props: { window: MaintenanceView; names: Map<string, Website> }) {
+  const { window } = props;
+  const action = window.state === "in-progress"
+    ? { intent: "end", label: "End now", variant: "secondary" as const }
+    : window.state === "scheduled"
+    ? { intent: "delete", label: "Cancel maintenance", variant: "secondary" as const }
+    : { intent: "delete", label: "Delete", variant: "ghost" as const };
+  return (
+    <li class="flex flex-wrap items-start justify-between gap-x-6 gap-y-3 px-4 py-4 sm:px-6">
+      <div class="min-w-0 flex-1">
+        <p class="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+          <span class="break-words text-base font-semibold text-slate-900 dark:text-white">
+            {window.title}
+          </span>
+          <span
+            class={`rounded-full px-2 py-0.5 text-xs font-semibold ${STATE_PILL[window.state]}`}
+          >
+            {STATE_TEXT[window.state]}
+          </span>
+        </p>
+        <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          <Time at={window.startsAt} /> — <Time at={window.endsAt} />
+        </p>
+        {window.message && (
+          <p class="mt-1 whitespace-pre-line break-words text-sm text-slate-700 dark:text-slate-300">
+            {window.message}
+          </p>
+        )}
+        <p class="mt-1 break-words text-sm text-slate-600 dark:text-slate-400">
+          {window.websiteIds.length === 1 ? "Monitor: " : "Monitors: "}
+          {window.websiteIds.map((id, i) => {
+            const website = props.names.get(id);
+            return (
+              <>
+                {i > 0 && ", "}
+                {website
+                  ? <a href={`/app/monitors/${id}`} class={LINK}>{monitorLabel(website)}</a>
+                  : "a deleted monitor"}
+              </>
+            );
+          })}
+        </p>
+      </div>
+      <form method="post" action="/app/maintenance">
+        <input type="hidden" name="intent" value={action.intent} />
+        <input type="hidden" name="id" value={window.id} />
+        <Button variant={action.variant}>
+          {action.label}
+          <span class="sr-only">{` (${window.title})`}</span>
+        </Button>
+      </form>
+    </li>
+  );
+}
+
+export default defineApp.page<typeof handler>(({ data }) => {
+  const { errors, values } = data;
+  const names = new Map(data.websites.map((w) => [w.id, w]));
+  return (
+    <div class="space-y-8">
+      <PageHeader
+        title="Maintenance"
+        description="Planned work: while a window lasts, its monitors send no alerts and their status pages say “Under maintenance”. Checks still run and count."
+        actions={data.windows.length > 0 && (
+          <LinkButton href="#schedule">Schedule maintenance</LinkButton>
+        )}
+      />
+      {data.notice && <Notice kind="success">{data.notice}</Notice>}
+      {data.windows.length === 0
+        ? (
+          <EmptyState
+            title="No maintenance scheduled"
+            action={<LinkButton href="#schedule">Schedule maintenance</LinkButton>}
+          >
+            Schedule a window before planned work, so that a deploy or a migration does not page
+            anyone and your customers see it coming on your status page.
+          </EmptyState>
+        )
+        : (
+          <Card title="Maintenance windows">
+            <ul class="divide-y divide-slate-200 dark:divide-slate-700">
+              {data.windows.map((w) => <WindowRow key={w.id} window={w} names={names} />)}
+            </ul>
+          </Card>
+        )}
+
+      <Card title="Schedule maintenance" class="p-4 sm:p-6">
+        <h2 id="schedule" class="text-lg font-semibold">Schedule maintenance</h2>
+        <form method="post" action="/app/maintenance#schedule" class="mt-4 space-y-5">
+          <input type="hidden" name="intent" value="create" />
+          {errors.form && <Notice kind="error">{errors.form}</Notice>}
+          <Field id="title" label="Title" error={errors.title}>
+            <input
+              {...describedBy("title", errors.title)}
+              name="title"
+              type="text"
+              required
+              maxLength={100}
+              placeholder="Database upgrade"
+              value={values.title}
+              class={inputClass(errors.title)}
+            />
+          </Field>
+          <Field
+            id="message"
+            label="Message (optional)"
+            error={errors.message}
+            hint="Shown on the status pages of these monitors."
+          >
+            <textarea
+              {...describedBy("message", errors.message, true)}
+              name="message"
+              rows={3}
+              maxLength={1000}
+              placeholder="We are upgrading our database; the API may be unavailable for a few minutes."
+              class={inputClass(errors.message)}
+            >
+              {values.message}
+            </textarea>
+          </Field>
+          <div class="grid gap-5 md:grid-cols-2">
+            <Field
+              id="startsAt"
+              label="Starts"
+              error={errors.startsAt}
+              hint="Leave empty to start now."
+            >
+              <input
+                {...describedBy("startsAt", errors.startsAt, true)}
+                name="startsAt"
+                type="datetime-local"
+                value={values.startsAt}
+                class={inputClass(errors.startsAt)}
+              />
+            </Field>
+            <Field id="endsAt" label="Ends" error={errors.endsAt}>
+              <input
+                {...describedBy("endsAt", errors.endsAt)}
+                name="endsAt"
+                type="datetime-local"
+                required
+                value={values.endsAt}
+                class={inputClass(errors.endsAt)}
+              />
+            </Field>
+          </div>
+          <TimeZoneField value={values.timeZone} />
+          <MonitorChecklist
+            websites={data.websites}
+            selected={values.websiteIds}
+            error={errors.websiteIds}
+            legend="Monitors under maintenance"
+          />
+          <Button>Schedule maintenance</Button>
+        </form>
+      </Card>
+    </div>
+  );
+});

@@ -1,0 +1,65 @@
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { maintenances, maintenanceWebsites } from "../../db/postgres/schema.ts";
+import type { Queryable } from "../status_pages/pages.ts";
+
+/** A window in progress or still to come, with those of the asked-for monitors it covers. */
+export interface CurrentWindow {
+  id: string;
+  title: string;
+  message: string;
+  /** Epoch ms. */
+  startsAt: number;
+  /** Epoch ms. */
+  endsAt: number;
+  websiteIds: string[];
+}
+
+/** The windows of these monitors that have not ended, soonest first (at most `limit`). */
+export async function currentWindows(
+  db: Queryable,
+  websiteIds: string[],
+  now = Date.now(),
+  limit = 20,
+): Promise<CurrentWindow[]> {
+  if (!websiteIds.length) return [];
+  const rows = await db.select({
+    id: maintenances.id,
+    title: maintenances.title,
+    message: maintenances.message,
+    startsAt: maintenances.startsAt,
+    endsAt: maintenances.endsAt,
+    websiteId: maintenanceWebsites.websiteId,
+  }).from(maintenanceWebsites)
+    .innerJoin(maintenances, eq(maintenances.id, maintenanceWebsites.maintenanceId))
+    .where(and(
+      inArray(maintenanceWebsites.websiteId, websiteIds),
+      gt(maintenances.endsAt, new Date(now)),
+    ))
+    .orderBy(asc(maintenances.startsAt), asc(maintenances.id))
+    .limit(limit * 100);
+  const byId = new Map<string, CurrentWindow>();
+  for (const row of rows) {
+    let window = byId.get(row.id);
+    if (!window) {
+      if (byId.size === limit) break;
+      byId.set(
+        row.id,
+        window = {
+          id: row.id,
+          title: row.title,
+          message: row.message,
+          startsAt: row.startsAt.getTime(),
+          endsAt: row.endsAt.getTime(),
+          websiteIds: [],
+        },
+      );
+    }
+    window.websiteIds.push(row.websiteId);
+  }
+  return [...byId.values()];
+}
+
+/** Whether a monitor is in one of these windows at `at`. */
+export function inWindow(windows: CurrentWindow[], websiteId: string, at: number): boolean {
+  return windows.some((w) => w.startsAt <= at && at < w.endsAt && w.websiteIds.includes(websiteId));
+}

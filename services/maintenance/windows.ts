@@ -1,0 +1,90 @@
+/**
+ * What the maintenance verbs share: a window's shape, loading the actor's own, and
+ * telling the status pages of its monitors that it changed.
+ */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import {
+  maintenances,
+  maintenanceWebsites,
+  statusPages,
+  statusPageWebsites,
+} from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { notFound } from "../errors.ts";
+import type { Queryable } from "../status_pages/pages.ts";
+import { forgetPublicPage } from "../status_pages/public.ts";
+
+export type MaintenanceState = "scheduled" | "in-progress" | "completed";
+
+/** A maintenance window as its owner sees it. */
+export interface MaintenanceView {
+  id: string;
+  title: string;
+  message: string;
+  /** Epoch ms. */
+  startsAt: number;
+  /** Epoch ms. */
+  endsAt: number;
+  state: MaintenanceState;
+  websiteIds: string[];
+}
+
+type MaintenanceRow = typeof maintenances.$inferSelect;
+
+export function maintenanceState(
+  window: { startsAt: number; endsAt: number },
+  now = Date.now(),
+): MaintenanceState {
+  if (now < window.startsAt) return "scheduled";
+  return now < window.endsAt ? "in-progress" : "completed";
+}
+
+export function toView(row: MaintenanceRow, websiteIds: string[], now = Date.now()) {
+  const window = { startsAt: row.startsAt.getTime(), endsAt: row.endsAt.getTime() };
+  return {
+    id: row.id,
+    title: row.title,
+    message: row.message,
+    ...window,
+    state: maintenanceState(window, now),
+    websiteIds,
+  } satisfies MaintenanceView;
+}
+
+/** The actor's window, or NOT_FOUND: another user's is indistinguishable from none. */
+export async function loadOwnedWindow(
+  db: Queryable,
+  actor: Actor,
+  id: string,
+): Promise<MaintenanceRow> {
+  const [row] = await db.select().from(maintenances)
+    .where(and(eq(maintenances.id, id), eq(maintenances.ownerId, actor.userId)));
+  if (!row) throw notFound("maintenance window");
+  return row;
+}
+
+/** Each window's monitors, in the order they were added. */
+export async function windowWebsites(
+  db: Queryable,
+  ids: string[],
+): Promise<Map<string, string[]>> {
+  const byWindow = new Map<string, string[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return byWindow;
+  const rows = await db.select().from(maintenanceWebsites)
+    .where(inArray(maintenanceWebsites.maintenanceId, ids))
+    .orderBy(asc(maintenanceWebsites.websiteId));
+  for (const row of rows) byWindow.get(row.maintenanceId)?.push(row.websiteId);
+  return byWindow;
+}
+
+/**
+ * The status pages showing these monitors draw them again on their next visit in this
+ * process; other web machines follow within their cache period.
+ */
+export async function forgetPagesOf(services: Services, websiteIds: string[]): Promise<void> {
+  if (!websiteIds.length) return;
+  const pages = await services.db.selectDistinct({ slug: statusPages.slug }).from(statusPages)
+    .innerJoin(statusPageWebsites, eq(statusPageWebsites.statusPageId, statusPages.id))
+    .where(inArray(statusPageWebsites.websiteId, websiteIds));
+  for (const { slug } of pages) forgetPublicPage(services, slug);
+}

@@ -1,0 +1,89 @@
+/**
+ * The server side of the "Schedule maintenance" form: the browser's local date-times,
+ * read in the time zone the form names, become the API's epoch milliseconds.
+ */
+import { fromZonedTime } from "date-fns-tz";
+import type { Context } from "../fresh/mod.ts";
+import { createMaintenance } from "../services/maintenance/create.ts";
+import { createMaintenanceInput } from "../services/maintenance/input.ts";
+import { DomainError } from "../services/errors.ts";
+import type { State } from "./define.ts";
+import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
+
+export interface MaintenanceValues {
+  title: string;
+  message: string;
+  /** As the browser sent them: "2026-12-04T22:00". */
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  websiteIds: string[];
+}
+
+export const EMPTY_VALUES: MaintenanceValues = {
+  title: "",
+  message: "",
+  startsAt: "",
+  endsAt: "",
+  timeZone: "UTC",
+  websiteIds: [],
+};
+
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/;
+
+/** Epoch ms of a `datetime-local` value in `timeZone`; null when it is not one. */
+export function zonedTime(local: string, timeZone: string): number | null {
+  if (!LOCAL_DATE_TIME.test(local)) return null;
+  const at = fromZonedTime(local, timeZone).getTime();
+  return Number.isFinite(at) ? at : null;
+}
+
+function knownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function submitMaintenance(
+  ctx: Context<State>,
+  form: URLSearchParams,
+): Promise<FormOutcome<{ values: MaintenanceValues; errors: FieldErrors }>> {
+  const values: MaintenanceValues = {
+    title: (form.get("title") ?? "").slice(0, 200),
+    message: (form.get("message") ?? "").slice(0, 2_000),
+    startsAt: (form.get("startsAt") ?? "").trim().slice(0, 40),
+    endsAt: (form.get("endsAt") ?? "").trim().slice(0, 40),
+    timeZone: (form.get("timeZone") ?? "UTC").slice(0, 100),
+    websiteIds: form.getAll("websiteIds").slice(0, 200),
+  };
+  const redraw = (errors: FieldErrors, status = 400) => ({ values, errors, status });
+  if (!knownTimeZone(values.timeZone)) {
+    return redraw({ form: `Unknown time zone "${values.timeZone}"; reload the page.` });
+  }
+  const errors: FieldErrors = {};
+  // Empty: at once.
+  const startsAt = values.startsAt ? zonedTime(values.startsAt, values.timeZone) : Date.now();
+  const endsAt = zonedTime(values.endsAt, values.timeZone);
+  if (startsAt === null) errors.startsAt = "Enter a date and time, or leave it empty for now";
+  if (endsAt === null) errors.endsAt = "Enter the date and time it ends";
+  const parsed = createMaintenanceInput.safeParse({ ...values, startsAt, endsAt });
+  if (!parsed.success) {
+    // Every problem at once, a field's own first.
+    return redraw({ ...fieldErrors(parsed.error), ...errors });
+  }
+  if (Object.keys(errors).length) return redraw(errors);
+  try {
+    await createMaintenance(ctx.state.services, { userId: ctx.state.user!.id }, parsed.data);
+    return { redirect: seeOther("/app/maintenance?done=created") };
+  } catch (error) {
+    let found = fieldErrors(error);
+    if (!found && error instanceof DomainError && error.code === "NOT_FOUND") {
+      found = { websiteIds: "A monitor you chose no longer exists; choose again." };
+    }
+    if (!found) throw error;
+    return redraw(found);
+  }
+}

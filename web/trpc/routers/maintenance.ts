@@ -1,0 +1,18 @@
+/** `maintenance.*`: a thin adapter over services/maintenance; every procedure needs a session. */
+import { createMaintenance } from "../../../services/maintenance/create.ts";
+import { deleteMaintenance } from "../../../services/maintenance/delete.ts";
+import { endMaintenance } from "../../../services/maintenance/end.ts";
+import { createMaintenanceInput, maintenanceIdInput } from "../../../services/maintenance/input.ts";
+import { listMaintenances } from "../../../services/maintenance/list.ts";
+import { authedProcedure, router } from "../init.ts";
+
+export const maintenanceRouter = router({
+  create: authedProcedure.input(createMaintenanceInput)
+    .mutation(({ ctx, input }) => createMaintenance(ctx.services, ctx.actor, input)),
+  list: authedProcedure.query(({ ctx }) => listMaintenances(ctx.services, ctx.actor)),
+  /** Ends a window in progress now. */
+  end: authedProcedure.input(maintenanceIdInput)
+    .mutation(({ ctx, input }) => endMaintenance(ctx.services, ctx.actor, input.id)),
+  delete: authedProcedure.input(maintenanceIdInput)
+    .mutation(({ ctx, input }) => deleteMaintenance(ctx.services, ctx.actor, input.id)),
+});
