@@ -13,7 +13,7 @@ export default function TimeZoneField(props: { value: string }) {
     if (own) setZone(own);
   }, []);
   return (
-    <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="time-zone">
+    <p id="time-zone" class="text-sm text-slate-600 dark:text-slate-400" data-testid="time-zone">
       <input type="hidden" name="timeZone" value={zone} />
       Times are in <span class="font-medium text-slate-800 dark:text-slate-200">{zone}</span>
       {zone === "UTC" ? "." : " (your browser's time zone)."}

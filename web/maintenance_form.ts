@@ -2,7 +2,7 @@
  * The server side of the "Schedule maintenance" form: the browser's local date-times,
  * read in the time zone the form names, become the API's epoch milliseconds.
  */
-import { fromZonedTime } from "date-fns-tz";
+import { formatInTimeZone, fromZonedTime } from "date-fns-tz";
 import type { Context } from "../fresh/mod.ts";
 import { createMaintenance } from "../services/maintenance/create.ts";
 import { createMaintenanceInput } from "../services/maintenance/input.ts";
@@ -31,11 +31,20 @@ export const EMPTY_VALUES: MaintenanceValues = {
 
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/;
 
-/** Epoch ms of a `datetime-local` value in `timeZone`; null when it is not one. */
+/**
+ * Epoch ms of a `datetime-local` value in `timeZone`; null when it names no time there: not
+ * a date and time, or one the clocks skip when they go forward (02:30 on a spring night).
+ */
 export function zonedTime(local: string, timeZone: string): number | null {
   if (!LOCAL_DATE_TIME.test(local)) return null;
   const at = fromZonedTime(local, timeZone).getTime();
-  return Number.isFinite(at) ? at : null;
+  if (!Number.isFinite(at)) return null;
+  const back = formatInTimeZone(
+    at,
+    timeZone,
+    local.length > 16 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm",
+  );
+  return back === local ? at : null;
 }
 
 function knownTimeZone(zone: string): boolean {
@@ -61,14 +70,25 @@ export async function submitMaintenance(
   };
   const redraw = (errors: FieldErrors, status = 400) => ({ values, errors, status });
   if (!knownTimeZone(values.timeZone)) {
-    return redraw({ form: `Unknown time zone "${values.timeZone}"; reload the page.` });
+    // Drawn again in UTC, which the browser replaces with its own zone if it can.
+    const zone = values.timeZone;
+    values.timeZone = "UTC";
+    return redraw({ form: `Unknown time zone "${zone}": check the times, now read in UTC.` });
   }
   const errors: FieldErrors = {};
   // Empty: at once.
   const startsAt = values.startsAt ? zonedTime(values.startsAt, values.timeZone) : Date.now();
   const endsAt = zonedTime(values.endsAt, values.timeZone);
-  if (startsAt === null) errors.startsAt = "Enter a date and time, or leave it empty for now";
-  if (endsAt === null) errors.endsAt = "Enter the date and time it ends";
+  if (startsAt === null) {
+    errors.startsAt = values.startsAt && LOCAL_DATE_TIME.test(values.startsAt)
+      ? `No such time in ${values.timeZone} (the clocks change then); choose another`
+      : "Enter a date and time, or leave it empty for now";
+  }
+  if (endsAt === null) {
+    errors.endsAt = values.endsAt && LOCAL_DATE_TIME.test(values.endsAt)
+      ? `No such time in ${values.timeZone} (the clocks change then); choose another`
+      : "Enter the date and time it ends";
+  }
   const parsed = createMaintenanceInput.safeParse({ ...values, startsAt, endsAt });
   if (!parsed.success) {
     // Every problem at once, a field's own first.
@@ -77,7 +97,7 @@ export async function submitMaintenance(
   if (Object.keys(errors).length) return redraw(errors);
   try {
     await createMaintenance(ctx.state.services, { userId: ctx.state.user!.id }, parsed.data);
-    return { redirect: seeOther("/app/maintenance?done=created") };
+    return { redirect: seeOther("/app/maintenance?done=created#notice") };
   } catch (error) {
     let found = fieldErrors(error);
     if (!found && error instanceof DomainError && error.code === "NOT_FOUND") {

@@ -63,7 +63,7 @@ export async function loadOwnedWindow(
   return row;
 }
 
-/** Each window's monitors, in the order they were added. */
+/** Each window's monitors (by id; callers order them by name or by page). */
 export async function windowWebsites(
   db: Queryable,
   ids: string[],

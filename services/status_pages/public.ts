@@ -50,7 +50,7 @@ export interface PublicMaintenance {
   startsAt: number;
   /** Epoch ms. */
   endsAt: number;
-  /** The monitors' names, as the page names them. */
+  /** The monitors' names, as the page names them, in its order. */
   monitors: string[];
 }
 
@@ -175,7 +175,6 @@ export async function computePublicStatusPage(
         .map(({ startsAt, endsAt }) => ({ startsAt, endsAt })),
     };
   });
-  const nameOf = new Map(shown.map((m) => [m.id, m.name]));
   return {
     slug,
     title: page.title,
@@ -187,7 +186,7 @@ export async function computePublicStatusPage(
       message: w.message,
       startsAt: w.startsAt,
       endsAt: w.endsAt,
-      monitors: w.websiteIds.map((id) => nameOf.get(id)!),
+      monitors: shown.filter((m) => w.websiteIds.includes(m.id)).map((m) => m.name),
     })),
     // Named as the page names the monitor: never its host unless the owner shows its URL.
     incidents: incidents.map((incident) => ({

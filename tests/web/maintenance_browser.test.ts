@@ -112,11 +112,22 @@ Deno.test({
       assert.match(await rows.nth(0).textContent() ?? "", /DB upgrade.*In progress/);
       assert.match(await rows.nth(1).textContent() ?? "", /Billing move.*Scheduled/);
       await rows.nth(1).getByRole("link", { name: IMG_NAME }).waitFor();
+      // A title with no place to break wraps anywhere rather than widen the pages.
+      const long = await owner.api.maintenance.create.mutate({
+        title: "W".repeat(100),
+        message: "Line one\nline two",
+        startsAt: Date.now() + 30 * 3_600_000,
+        endsAt: Date.now() + 31 * 3_600_000,
+        websiteIds: [api.id],
+      });
+      await page.reload();
       await screenshots(page, "maintenance-list");
       await noWiderThanPhone(page, "the maintenance list");
 
       // The monitor's page says so, and so does the public page.
       await page.goto(`${server.url}/app/monitors/${api.id}`);
+      await screenshots(page, "monitor-maintenance");
+      await noWiderThanPhone(page, "the monitor page");
       assert.match(
         await page.locator("[data-maintenance]").textContent() ?? "",
         /Under maintenance until .*DB upgrade.*no alerts/,
@@ -126,12 +137,34 @@ Deno.test({
       const section = page.getByRole("region", { name: "Maintenance" });
       await section.getByText(SCRIPT_TITLE).waitFor();
       await section.getByText("The API may answer slowly.").waitFor();
-      await section.getByText("Scheduled").waitFor();
+      await section.getByText("Scheduled").first().waitFor();
       await page.locator('[data-status="maintenance"]').waitFor();
       await screenshots(page, "status-page-maintenance");
       await noWiderThanPhone(page, "the status page");
+      await owner.api.maintenance.delete.mutate({ id: long.id });
 
       // End the one in progress; cancel the other.
+      await page.goto(`${server.url}/app/maintenance`);
+      // "Cancel maintenance" from a page left open while its window started cancels nothing.
+      const started = await owner.api.maintenance.create.mutate({
+        title: "Started meanwhile",
+        startsAt: Date.now(),
+        endsAt: Date.now() + 3_600_000,
+        websiteIds: [api.id],
+      });
+      await page.evaluate((id) => {
+        const form = document.createElement("form");
+        form.method = "post";
+        form.action = "/app/maintenance";
+        for (const [name, value] of [["intent", "cancel"], ["id", id]]) {
+          const input = Object.assign(document.createElement("input"), { name, value });
+          form.append(input);
+        }
+        document.body.append(form);
+        form.submit();
+      }, started.id);
+      await page.getByText("had already started, so it was not cancelled").waitFor();
+      await owner.api.maintenance.delete.mutate({ id: started.id });
       await page.goto(`${server.url}/app/maintenance`);
       await page.getByRole("button", { name: `End now (${SCRIPT_TITLE})` }).click();
       await page.getByText("Maintenance ended.").waitFor();

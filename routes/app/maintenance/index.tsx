@@ -49,6 +49,7 @@ const NOTICES: Record<string, string> = {
   ended: "Maintenance ended. Its monitors alert again from their next failed checks.",
   deleted: "The maintenance window was deleted.",
   "already-ended": "That maintenance window had already ended.",
+  "already-started": "That maintenance window had already started, so it was not cancelled.",
   gone: "That maintenance window no longer exists.",
 };
 
@@ -83,21 +84,31 @@ export const handler = defineApp.handlers<Data>({
       const data = await load(ctx, { values: outcome.values, errors: outcome.errors });
       return page(data, { status: outcome.status });
     }
-    if (intent !== "end" && intent !== "delete") throw new HttpError(400, "Unknown action");
+    if (intent !== "end" && intent !== "cancel" && intent !== "delete") {
+      throw new HttpError(400, "Unknown action");
+    }
     const input = maintenanceIdInput.safeParse({ id: form.get("id") });
     if (!input.success) throw new HttpError(400, input.error.issues[0].message);
     const actor = { userId: ctx.state.user.id };
     try {
       if (intent === "end") await endMaintenance(ctx.state.services, actor, input.data.id);
-      else await deleteMaintenance(ctx.state.services, actor, input.data.id);
+      else {
+        await deleteMaintenance(ctx.state.services, actor, input.data.id, {
+          onlyScheduled: intent === "cancel",
+        });
+      }
     } catch (error) {
       // A page left open: the window ended, or was deleted, meanwhile.
       if (!(error instanceof DomainError)) throw error;
-      if (error.code === "CONFLICT") return seeOther("/app/maintenance?done=already-ended");
-      if (error.code === "NOT_FOUND") return seeOther("/app/maintenance?done=gone");
+      if (error.code === "CONFLICT") {
+        return seeOther(
+          `/app/maintenance?done=${intent === "end" ? "already-ended" : "already-started"}#notice`,
+        );
+      }
+      if (error.code === "NOT_FOUND") return seeOther("/app/maintenance?done=gone#notice");
       throw pageError(error);
     }
-    return seeOther(`/app/maintenance?done=${intent === "end" ? "ended" : "deleted"}`);
+    return seeOther(`/app/maintenance?done=${intent === "end" ? "ended" : "deleted"}#notice`);
   },
 });
 
@@ -115,16 +126,19 @@ const STATE_PILL: Record<MaintenanceState, string> = {
 
 function WindowRow(props: { window: MaintenanceView; names: Map<string, Website> }) {
   const { window } = props;
+  // A deleted monitor leaves its windows (the row goes with it).
+  const monitors = window.websiteIds.flatMap((id) => props.names.get(id) ?? [])
+    .sort((a, b) => monitorLabel(a).localeCompare(monitorLabel(b)));
   const action = window.state === "in-progress"
     ? { intent: "end", label: "End now", variant: "secondary" as const }
     : window.state === "scheduled"
-    ? { intent: "delete", label: "Cancel maintenance", variant: "secondary" as const }
+    ? { intent: "cancel", label: "Cancel maintenance", variant: "secondary" as const }
     : { intent: "delete", label: "Delete", variant: "ghost" as const };
   return (
-    <li class="flex flex-wrap items-start justify-between gap-x-6 gap-y-3 px-4 py-4 sm:px-6">
+    <li class="flex flex-col gap-x-6 gap-y-3 px-4 py-4 sm:flex-row sm:items-start sm:justify-between sm:px-6">
       <div class="min-w-0 flex-1">
         <p class="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-          <span class="break-words text-base font-semibold text-slate-900 dark:text-white">
+          <span class="min-w-0 break-words text-base font-semibold text-slate-900 dark:text-white">
             {window.title}
           </span>
           <span
@@ -142,18 +156,13 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
           </p>
         )}
         <p class="mt-1 break-words text-sm text-slate-600 dark:text-slate-400">
-          {window.websiteIds.length === 1 ? "Monitor: " : "Monitors: "}
-          {window.websiteIds.map((id, i) => {
-            const website = props.names.get(id);
-            return (
-              <>
-                {i > 0 && ", "}
-                {website
-                  ? <a href={`/app/monitors/${id}`} class={LINK}>{monitorLabel(website)}</a>
-                  : "a deleted monitor"}
-              </>
-            );
-          })}
+          {monitors.length === 1 ? "Monitor: " : "Monitors: "}
+          {monitors.map((website, i) => (
+            <>
+              {i > 0 && ", "}
+              <a href={`/app/monitors/${website.id}`} class={LINK}>{monitorLabel(website)}</a>
+            </>
+          ))}
         </p>
       </div>
       <form method="post" action="/app/maintenance">
@@ -180,7 +189,11 @@ export default defineApp.page<typeof handler>(({ data }) => {
           <LinkButton href="#schedule">Schedule maintenance</LinkButton>
         )}
       />
-      {data.notice && <Notice kind="success">{data.notice}</Notice>}
+      {data.notice && (
+        <div id="notice">
+          <Notice kind="success">{data.notice}</Notice>
+        </div>
+      )}
       {data.windows.length === 0
         ? (
           <EmptyState
@@ -204,9 +217,14 @@ export default defineApp.page<typeof handler>(({ data }) => {
         <form method="post" action="/app/maintenance#schedule" class="mt-4 space-y-5">
           <input type="hidden" name="intent" value="create" />
           {errors.form && <Notice kind="error">{errors.form}</Notice>}
-          <Field id="title" label="Title" error={errors.title}>
+          <Field
+            id="title"
+            label="Title"
+            error={errors.title}
+            hint="Shown on the status pages of these monitors, as is the message."
+          >
             <input
-              {...describedBy("title", errors.title)}
+              {...describedBy("title", errors.title, true)}
               name="title"
               type="text"
               required
@@ -220,7 +238,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
             id="message"
             label="Message (optional)"
             error={errors.message}
-            hint="Shown on the status pages of these monitors."
+            hint="What visitors of those status pages read under the title."
           >
             <textarea
               {...describedBy("message", errors.message, true)}
@@ -242,6 +260,9 @@ export default defineApp.page<typeof handler>(({ data }) => {
             >
               <input
                 {...describedBy("startsAt", errors.startsAt, true)}
+                aria-describedby={`${
+                  errors.startsAt ? "startsAt-error" : "startsAt-hint"
+                } time-zone`}
                 name="startsAt"
                 type="datetime-local"
                 value={values.startsAt}
@@ -251,6 +272,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
             <Field id="endsAt" label="Ends" error={errors.endsAt}>
               <input
                 {...describedBy("endsAt", errors.endsAt)}
+                aria-describedby={`${errors.endsAt ? "endsAt-error " : ""}time-zone`}
                 name="endsAt"
                 type="datetime-local"
                 required

@@ -11,6 +11,7 @@ import {
 } from "../../../services/status_pages/public.ts";
 import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
 import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
+import StatusPageMaintenance from "../../../islands/StatusPageMaintenance.tsx";
 import { formatUptime, windowWords } from "../../../lib/uptime.ts";
 import {
   barClass,
@@ -71,7 +72,9 @@ export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
             }))}
           />
 
-          {page.maintenances.length > 0 && <Maintenances page={page} />}
+          {page.maintenances.length > 0 && (
+            <StatusPageMaintenance windows={page.maintenances} renderedAt={page.updatedAt} />
+          )}
 
           <section aria-labelledby="monitors-heading" class="mt-8">
             <h2 id="monitors-heading" class="text-lg font-semibold">Monitors</h2>
@@ -141,43 +144,6 @@ export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
         </main>
       </body>
     </html>
-  );
-}
-
-/** Maintenance in progress and to come, as Statuspage-style pages list it. */
-function Maintenances({ page }: { page: PublicStatusPage }) {
-  return (
-    <section aria-labelledby="maintenance-heading" class="mt-8">
-      <h2 id="maintenance-heading" class="text-lg font-semibold">Maintenance</h2>
-      <ul class="mt-3 space-y-3">
-        {page.maintenances.map((window) => {
-          const ongoing = window.startsAt <= page.updatedAt;
-          return (
-            <li
-              key={window.id}
-              class="rounded-xl border border-sky-200 bg-white p-4 dark:border-sky-800 dark:bg-slate-800"
-            >
-              <p class="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-                <span class="font-medium break-words">{window.title}</span>
-                <span class="rounded-full bg-sky-100 px-2 py-0.5 text-xs font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-100">
-                  {ongoing ? "In progress" : "Scheduled"}
-                </span>
-              </p>
-              <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                {ongoing ? "Until " : `${formatUtc(window.startsAt)} — `}
-                {formatUtc(window.endsAt)}
-              </p>
-              {window.message && (
-                <p class="mt-2 whitespace-pre-line break-words text-sm">{window.message}</p>
-              )}
-              <p class="mt-2 break-words text-sm text-slate-600 dark:text-slate-400">
-                Affects: {window.monitors.join(", ")}
-              </p>
-            </li>
-          );
-        })}
-      </ul>
-    </section>
   );
 }
 

@@ -135,7 +135,7 @@ function MaintenanceNotice(props: { windows: CurrentWindow[] }) {
   const ongoing = window.startsAt <= now;
   return (
     <Notice kind="info" class="mb-4">
-      <span data-maintenance>
+      <span data-maintenance class="break-words">
         {ongoing ? "Under maintenance until " : "Maintenance scheduled from "}
         {!ongoing && (
           <>
@@ -144,7 +144,7 @@ function MaintenanceNotice(props: { windows: CurrentWindow[] }) {
         )}
         <Time at={window.endsAt} />: “{window.title}”.{" "}
         {ongoing ? "It sends no alerts until then. " : "It will send no alerts then. "}
-        <a href="/app/maintenance" class={LINK}>Maintenance</a>
+        <a href="/app/maintenance" class={LINK}>See maintenance windows</a>
       </span>
     </Notice>
   );
