@@ -287,6 +287,15 @@ function MonitorRowView(
       </td>
       <td class="px-4 py-3">
         <StatusBadge status={display(row)} />
+        {row.maintenanceUntil !== null && row.maintenanceUntil > now && (
+          <span
+            class="mt-1 block whitespace-nowrap text-xs text-sky-800 dark:text-sky-300"
+            title={`Under maintenance until ${formatDateTime(row.maintenanceUntil)}: no alerts`}
+            data-maintenance
+          >
+            Maintenance
+          </span>
+        )}
       </td>
       <td class="hidden px-4 py-3 md:table-cell">
         <ul class="flex flex-wrap gap-x-3 gap-y-1">

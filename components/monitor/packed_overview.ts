@@ -68,6 +68,7 @@ const row = fieldOrder<RowCells>()(
   "timed",
   "uptime24h",
   "recent",
+  "maintenanceUntil",
 );
 
 export type PackedOverview = Omit<Overview, "rows"> & { rows: ReturnType<typeof row.pack>[] };

@@ -17,6 +17,7 @@ import { log } from "../../lib/logger.ts";
 import { computeUptime24h, readUptime24h } from "../uptime/uptime_24h.ts";
 import { storedLiveStatuses } from "../live_status/read.ts";
 import { timed } from "../../lib/server_timing.ts";
+import { currentWindows } from "../maintenance/current.ts";
 
 export const STRIP_LENGTH = 30;
 export const OVERVIEW_PAGE_SIZE = 50;
@@ -77,6 +78,8 @@ export interface MonitorRow {
   uptime24h: number | null;
   /** Oldest first, at most {@link STRIP_LENGTH}. */
   recent: RecentCheck[];
+  /** Epoch ms: the end of the maintenance window it is in; null when it is in none. */
+  maintenanceUntil: number | null;
 }
 
 export interface Overview {
@@ -165,6 +168,7 @@ export async function websiteOverview(
       timed,
       uptime24h: uptime?.get(row.id) ?? null,
       recent: [],
+      maintenanceUntil: null,
     };
   });
 
@@ -181,12 +185,21 @@ export async function websiteOverview(
   const pages = Math.max(1, Math.ceil(matching.length / OVERVIEW_PAGE_SIZE));
   const page = Math.min(query.page, pages);
   const shown = matching.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE);
-  const strips = uptime === null
-    ? null
-    : await timed("strips", recentChecks(services, shown, now)).catch(resultsFailed);
+  const [strips, windows] = await Promise.all([
+    uptime === null
+      ? null
+      : timed("strips", recentChecks(services, shown, now)).catch(resultsFailed),
+    currentWindows(services.readDb, shown.map((row) => row.id), now, OVERVIEW_PAGE_SIZE),
+  ]);
+  const maintenanceUntil = (id: string) =>
+    windows.find((w) => w.startsAt <= now && w.websiteIds.includes(id))?.endsAt ?? null;
   return {
     query: { ...query, page },
-    rows: shown.map(({ order: _order, ...row }) => ({ ...row, recent: strips?.get(row.id) ?? [] })),
+    rows: shown.map(({ order: _order, ...row }) => ({
+      ...row,
+      recent: strips?.get(row.id) ?? [],
+      maintenanceUntil: maintenanceUntil(row.id),
+    })),
     matching: matching.length,
     pages,
     counts,

@@ -124,7 +124,14 @@ Deno.test({
       await screenshots(page, "maintenance-list");
       await noWiderThanPhone(page, "the maintenance list");
 
-      // The monitor's page says so, and so does the public page.
+      // The monitors table marks it; the monitor's page says so, and so does the public page.
+      await page.goto(`${server.url}/app`);
+      assert.equal(
+        await page.locator(`tr[data-monitor="${api.id}"] [data-maintenance]`).textContent(),
+        "Maintenance",
+      );
+      assert.equal(await page.locator("tr [data-maintenance]").count(), 1);
+      await screenshots(page, "monitors-maintenance");
       await page.goto(`${server.url}/app/monitors/${api.id}`);
       await screenshots(page, "monitor-maintenance");
       await noWiderThanPhone(page, "the monitor page");

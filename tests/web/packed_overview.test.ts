@@ -31,6 +31,7 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
       lastResponseMs: 12,
       timed: true,
       uptime24h: 99.5,
+      maintenanceUntil: 1_700_000_600_000,
       recent: [
         {
           at: 1_700_000_000_000,
@@ -74,6 +75,7 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
       timed: false,
       uptime24h: null,
       recent: [],
+      maintenanceUntil: null,
     }],
   };
   const packed = packOverview(overview);
