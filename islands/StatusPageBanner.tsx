@@ -24,10 +24,15 @@ interface Props {
   overall: PageStatus;
   updatedAt: number;
   monitors: MonitorSeed[];
+  /** After a change other than a result (maintenance), the page loads itself again then. */
+  reloadAfterMs: number;
 }
 
 export default function StatusPageBanner(props: Props) {
-  useEffect(() => startStatusPageLive(props.slug, props.monitors, props.updatedAt), []);
+  useEffect(
+    () => startStatusPageLive(props.slug, props.monitors, props.updatedAt, props.reloadAfterMs),
+    [],
+  );
   const overall = livePageStatus.value ?? props.overall;
   const updatedAt = pageUpdatedAt.value ?? props.updatedAt;
   // The tab's dot follows the banner, for a page watched from another tab.

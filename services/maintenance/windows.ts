@@ -79,10 +79,15 @@ export async function windowWebsites(
 
 /**
  * The status pages showing these monitors draw them again on their next visit in this
- * process; other web machines follow within their cache period.
+ * process; other web machines follow within their cache period. Visitors who have one open
+ * are told to load it again (`page-changed` on the live socket).
  */
 export async function forgetPagesOf(services: Services, websiteIds: string[]): Promise<void> {
   if (!websiteIds.length) return;
+  await services.redis.publish(
+    services.keys.resultsChannel,
+    JSON.stringify({ type: "page-changed", websiteIds }),
+  );
   const pages = await services.db.selectDistinct({ slug: statusPages.slug }).from(statusPages)
     .innerJoin(statusPageWebsites, eq(statusPageWebsites.statusPageId, statusPages.id))
     .where(inArray(statusPageWebsites.websiteId, websiteIds));

@@ -42,7 +42,8 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    const server = await apiServer();
+    // A short cache, so that a page told of a change loads itself again soon.
+    const server = await apiServer({ STATUS_PAGE_CACHE_MS: "500" });
     const browser = await launchChromium();
     try {
       const owner = await server.user("maintenance");
@@ -148,7 +149,10 @@ Deno.test({
       await page.locator('[data-status="maintenance"]').waitFor();
       await screenshots(page, "status-page-maintenance");
       await noWiderThanPhone(page, "the status page");
+      // Changed while the page is open: it loads itself again, without the window.
       await owner.api.maintenance.delete.mutate({ id: long.id });
+      await section.getByText("W".repeat(100)).waitFor({ state: "detached" });
+      await section.getByText(SCRIPT_TITLE).waitFor();
 
       // End the one in progress; cancel the other.
       await page.goto(`${server.url}/app/maintenance`);

@@ -35,6 +35,8 @@ export interface LiveClientOptions {
   onResult?(result: LiveResult): void;
   /** What a followed status page shows of a result (all an anonymous visitor gets). */
   onPageResult?(result: PageResult): void;
+  /** The followed status page changed other than by a result: it should be loaded again. */
+  onPageChanged?(): void;
   /** The server's confirmation of what this socket follows, after every (re)subscribe. */
   onSubscribed?(subscription: { websiteIds: string[]; statusPage?: string }): void;
   /** Errors the server reported (refused ids, unknown page). */
@@ -102,6 +104,8 @@ export function connectLive(options: LiveClientOptions): LiveClient {
         return options.onResult?.(message.result);
       case "page-result":
         return options.onPageResult?.(message.result);
+      case "page-changed":
+        return options.onPageChanged?.();
       case "subscribed":
         // A working subscription: the next outage starts its backoff from the beginning.
         attempt = 0;

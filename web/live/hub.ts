@@ -173,6 +173,7 @@ export class LiveHub {
       log.warn("live.bad_result", { reason: "not JSON" });
       return;
     }
+    if ((json as { type?: unknown })?.type === "page-changed") return this.#pageChanged(json);
     const websiteId = (json as { websiteId?: unknown })?.websiteId;
     if (typeof websiteId !== "string") return;
     const owners = this.#followers.owner.get(websiteId);
@@ -192,6 +193,15 @@ export class LiveHub {
       const frame = JSON.stringify({ type: "page-result", result: toPageResult(parsed.data) });
       for (const subscriber of readers) subscriber.deliver(frame);
     }
+  }
+
+  /** Tells each socket following a page that shows one of these websites, once. */
+  #pageChanged(json: unknown): void {
+    const ids = (json as { websiteIds?: unknown }).websiteIds;
+    if (!Array.isArray(ids)) return;
+    const readers = new Set(ids.flatMap((id) => [...this.#followers.page.get(id) ?? []]));
+    const frame = JSON.stringify({ type: "page-changed" });
+    for (const subscriber of readers) subscriber.deliver(frame);
   }
 
   #keepalive(): void {

@@ -72,6 +72,8 @@ export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export const serverMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("result"), result: liveResultSchema }),
   z.object({ type: z.literal("page-result"), result: pageResultSchema }),
+  // What the page shows changed other than by a result (maintenance): draw it again.
+  z.object({ type: z.literal("page-changed") }),
   z.object({
     type: z.literal("subscribed"),
     websiteIds: z.array(z.uuid()),

@@ -38,11 +38,18 @@ export const pageUpdatedAt = signal<number | null>(null);
 export const connection = signal<LiveState>("connecting");
 
 let started = false;
+let reloading = false;
 
+/**
+ * `reloadAfterMs`: how long after a `page-changed` the page loads itself again (a little
+ * more, at random, so that its visitors do not all come at once): long enough for every
+ * web machine's cache to have let the old figures go.
+ */
 export function startStatusPageLive(
   slug: string,
   seeds: MonitorSeed[],
   updatedAt: number,
+  reloadAfterMs: number,
 ): void {
   if (started || typeof WebSocket === "undefined") return;
   started = true;
@@ -100,6 +107,11 @@ export function startStatusPageLive(
       });
       pageUpdatedAt.value = Math.max(pageUpdatedAt.value ?? 0, result.checkedAt);
       recompute();
+    },
+    onPageChanged() {
+      if (reloading) return;
+      reloading = true;
+      setTimeout(() => location.reload(), reloadAfterMs + Math.random() * 5_000);
     },
     onStateChange(state) {
       connection.value = state;

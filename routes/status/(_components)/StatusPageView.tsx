@@ -26,9 +26,11 @@ export interface StatusPageViewProps {
   base: string;
   /** The page's absolute URL, for Open Graph. */
   pageUrl: string;
+  /** After a change other than a result, when an open page loads itself again. */
+  reloadAfterMs: number;
 }
 
-export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
+export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPageViewProps) {
   const description = `${PAGE_STATUS_TEXT[page.overall]}: live status and 90-day uptime of ${
     page.monitors.length === 1 ? "1 monitor" : `${page.monitors.length} monitors`
   } on ${statusHeading(page.title)}.`;
@@ -63,6 +65,7 @@ export function StatusPageView({ page, base, pageUrl }: StatusPageViewProps) {
             slug={page.slug}
             overall={page.overall}
             updatedAt={page.updatedAt}
+            reloadAfterMs={reloadAfterMs}
             monitors={page.monitors.map((m) => ({
               id: m.id,
               intervalMs: m.intervalMs,

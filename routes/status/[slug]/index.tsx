@@ -25,7 +25,13 @@ export const handler = define.handlers<Data>({
     if (!loaded) return page(null, { status: 404, headers: { "cache-control": "no-store" } });
     const headers = cacheHeaders(services, loaded.etag);
     if (notModified(ctx.req, loaded.etag)) return new Response(null, { status: 304, headers });
-    const props = { page: loaded.page, base: loaded.base, pageUrl: loaded.pageUrl };
+    const props = {
+      page: loaded.page,
+      base: loaded.base,
+      pageUrl: loaded.pageUrl,
+      // A machine's cache may give the old figures for two periods (one of them stale).
+      reloadAfterMs: 2 * services.config.statusPageCacheMs,
+    };
     return renderedPages.respond(
       ctx,
       loaded.cached,
