@@ -47,6 +47,14 @@ export function zonedTime(local: string, timeZone: string): number | null {
   return back === local ? at : null;
 }
 
+/** Why a field's value named no time: not a calendar date and time, or a skipped one. */
+function timeError(local: string, timeZone: string, otherwise: string): string {
+  const utc = Date.parse(`${local}Z`);
+  const real = LOCAL_DATE_TIME.test(local) && !Number.isNaN(utc) &&
+    new Date(utc).toISOString().startsWith(local);
+  return real ? `No such time in ${timeZone} (the clocks change then); choose another` : otherwise;
+}
+
 function knownTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
@@ -80,14 +88,14 @@ export async function submitMaintenance(
   const startsAt = values.startsAt ? zonedTime(values.startsAt, values.timeZone) : Date.now();
   const endsAt = zonedTime(values.endsAt, values.timeZone);
   if (startsAt === null) {
-    errors.startsAt = values.startsAt && LOCAL_DATE_TIME.test(values.startsAt)
-      ? `No such time in ${values.timeZone} (the clocks change then); choose another`
-      : "Enter a date and time, or leave it empty for now";
+    errors.startsAt = timeError(
+      values.startsAt,
+      values.timeZone,
+      "Enter a date and time, or leave it empty for now",
+    );
   }
   if (endsAt === null) {
-    errors.endsAt = values.endsAt && LOCAL_DATE_TIME.test(values.endsAt)
-      ? `No such time in ${values.timeZone} (the clocks change then); choose another`
-      : "Enter the date and time it ends";
+    errors.endsAt = timeError(values.endsAt, values.timeZone, "Enter the date and time it ends");
   }
   const parsed = createMaintenanceInput.safeParse({ ...values, startsAt, endsAt });
   if (!parsed.success) {

@@ -84,12 +84,12 @@ export async function windowWebsites(
  */
 export async function forgetPagesOf(services: Services, websiteIds: string[]): Promise<void> {
   if (!websiteIds.length) return;
-  await services.redis.publish(
-    services.keys.resultsChannel,
-    JSON.stringify({ type: "page-changed", websiteIds }),
-  );
   const pages = await services.db.selectDistinct({ slug: statusPages.slug }).from(statusPages)
     .innerJoin(statusPageWebsites, eq(statusPageWebsites.statusPageId, statusPages.id))
     .where(inArray(statusPageWebsites.websiteId, websiteIds));
   for (const { slug } of pages) forgetPublicPage(services, slug);
+  await services.redis.publish(
+    services.keys.resultsChannel,
+    JSON.stringify({ type: "page-changed", websiteIds }),
+  );
 }

@@ -88,6 +88,11 @@ Deno.test({
       assert.ok(await page.getByLabel("API").isChecked());
       await page.getByTestId("time-zone").getByText(ZONE).waitFor();
       await screenshots(page, "maintenance-error");
+      // A time the clocks skip in New York is refused, not moved an hour.
+      await page.getByLabel("Starts").fill("2027-03-14T02:30");
+      await page.getByLabel("Ends").fill("2027-03-14T05:00");
+      await page.getByRole("button", { name: "Schedule maintenance" }).click();
+      await page.locator("#startsAt-error").getByText(`No such time in ${ZONE}`).waitFor();
 
       // Starting now (Starts left empty), ending in two hours of New York time.
       await page.getByLabel("Starts").fill("");
