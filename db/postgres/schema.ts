@@ -38,6 +38,22 @@ export const sessions = pgTable("sessions", {
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
 }, (t) => [index("sessions_user_id_idx").on(t.userId)]);
 
+/**
+ * API tokens: a script's way in (`Authorization: Bearer upt_…`), with the account's rights
+ * but not its sign-in details. Only the token's SHA-256 is kept, and its first characters to
+ * tell tokens apart.
+ */
+export const apiTokens = pgTable("api_tokens", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  /** "upt_Ab3d": shown in the list. */
+  prefix: text("prefix").notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+}, (t) => [index("api_tokens_user_id_idx").on(t.userId)]);
+
 /** How many regions must be failing for a monitor to be down: one, at least half, or all. */
 export const quorum = pgEnum("quorum", ["any", "half", "all"]);
 

@@ -225,6 +225,16 @@ export default define.page<typeof handler>(({ data, state }) => {
             </LinkButton>
           )}
       </Card>
+
+      <Card title="API tokens" class="p-6">
+        <h2 class="text-lg font-semibold">API tokens</h2>
+        <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Tokens let scripts and CI call the API as you, without your password.
+        </p>
+        <div class="mt-4">
+          <LinkButton href="/app/api-tokens" variant="secondary">Manage API tokens</LinkButton>
+        </div>
+      </Card>
     </div>
   );
 });

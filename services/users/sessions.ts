@@ -23,11 +23,16 @@ export async function sha256(token: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** 256 random bits, base64url: a session's or an API token's secret part. */
+export function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
 /** Starts a session; returns the token for the cookie (never stored). */
 export async function createSession(services: Services, userId: string): Promise<string> {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
-    .replace(/=+$/, "");
+  const token = randomToken();
   await services.db.insert(sessions).values({
     tokenHash: await sha256(token),
     userId,

@@ -17,6 +17,7 @@ type Ids = {
   incidentId: string;
   channelId: string;
   maintenanceId: string;
+  apiTokenId: string;
 };
 type Call = (input: unknown) => Promise<Response>;
 
@@ -50,6 +51,7 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "notification.test": ({ channelId }) => ({ id: channelId }),
   "notification.deliveries": ({ channelId }) => ({ id: channelId }),
   "maintenance.end": ({ maintenanceId }) => ({ id: maintenanceId }),
+  "apiToken.revoke": ({ apiTokenId }) => ({ id: apiTokenId }),
   "maintenance.delete": ({ maintenanceId }) => ({ id: maintenanceId }),
   "maintenance.create": ({ websiteId }) => ({
     title: "Stolen",
@@ -65,6 +67,8 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "notification.create": null,
   "notification.list": null,
   "maintenance.list": null,
+  "apiToken.create": null,
+  "apiToken.list": null,
   "user.me": null,
   "account.changePassword": null,
   "account.updateProfile": null,
@@ -144,6 +148,7 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       endsAt: Date.now() + 3_600_000,
       websiteIds: [website.id],
     });
+    const apiToken = await owner.api.apiToken.create.mutate({ name: "Mine" });
     const ids: Ids = {
       websiteId: website.id,
       pageId: page.id,
@@ -152,6 +157,7 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       incidentId: incident.id,
       channelId: channel.id,
       maintenanceId: maintenance.id,
+      apiTokenId: apiToken.id,
     };
     const intruderCookie = [...intruder.jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
@@ -185,6 +191,8 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
     assert.equal((await owner.api.notification.list.query())[0].name, "Mine");
     assert.deepEqual(await owner.api.notification.deliveries.query({ id: channel.id }), []);
     assert.deepEqual(await intruder.api.maintenance.list.query(), []);
+    assert.deepEqual(await intruder.api.apiToken.list.query(), []);
+    assert.equal((await owner.api.apiToken.list.query())[0].name, "Mine");
     const [window] = await owner.api.maintenance.list.query();
     assert.equal(window.state, "in-progress");
     assert.equal(window.endsAt, maintenance.endsAt);

@@ -6,6 +6,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { log } from "../../lib/logger.ts";
 import type { Services } from "../../services/context.ts";
 import { resolveSession } from "../../services/users/sessions.ts";
+import { resolveApiToken } from "../../services/users/api_tokens.ts";
 import { isSecureRequest, readSessionCookie } from "./cookies.ts";
 import { appRouter } from "./router.ts";
 import { MAX_BATCH_CALLS } from "./limits.ts";
@@ -19,7 +20,9 @@ export async function handleTrpc(
   services: Services,
   ip: string,
 ): Promise<Response> {
-  if (req.method !== "GET" && !isSameOrigin(req, services.config.appUrl)) {
+  const bearer = bearerToken(req);
+  // A token is sent on purpose, never by a browser on its own: no cross-site risk.
+  if (req.method !== "GET" && bearer === null && !isSameOrigin(req, services.config.appUrl)) {
     return errorResponse(403, "FORBIDDEN", "Cross-origin requests may not change anything");
   }
   let body: Uint8Array<ArrayBuffer> | null = null;
@@ -31,7 +34,8 @@ export async function handleTrpc(
   }
   // A request of our own: tRPC reads `signal`, and Deno.serve's request warns on that.
   const request = new Request(req.url, { method: req.method, headers: req.headers, body });
-  const sessionToken = readSessionCookie(req);
+  // With a token, the cookie is not looked at: a call acts as one account, one way.
+  const sessionToken = bearer === null ? readSessionCookie(req) : undefined;
   const requestId = crypto.randomUUID();
   return await fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
@@ -44,7 +48,10 @@ export async function handleTrpc(
       resHeaders,
       ip,
       sessionToken,
-      user: await resolveSession(services, sessionToken),
+      user: bearer === null
+        ? await resolveSession(services, sessionToken)
+        : await resolveApiToken(services, bearer),
+      apiToken: bearer !== null,
       secure: isSecureRequest(req),
     }),
     onError({ error, path }) {
@@ -53,6 +60,12 @@ export async function handleTrpc(
       }
     },
   });
+}
+
+/** The token of `Authorization: Bearer <token>`; null without one. */
+function bearerToken(req: Request): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
+  return match ? match[1] : null;
 }
 
 async function readCapped(

@@ -12,6 +12,8 @@ export interface TrpcContext {
   ip: string;
   sessionToken: string | undefined;
   user: SessionUser | null;
+  /** The caller sent an API token (`Authorization: Bearer upt_…`), not a session cookie. */
+  apiToken: boolean;
   /** Whether the app is served over https (Secure cookies). */
   secure: boolean;
 }
@@ -41,4 +43,18 @@ export const publicProcedure = t.procedure.use(mapErrors);
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
   return next({ ctx: { ...ctx, user: ctx.user, actor: { userId: ctx.user.id } } });
+});
+
+/**
+ * A procedure about the account's sign-in or its API tokens: a browser session only, so a
+ * leaked token cannot take the account over or make itself more tokens.
+ */
+export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.apiToken) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "An API token cannot do this; sign in to the dashboard",
+    });
+  }
+  return next();
 });

@@ -8,6 +8,7 @@ import { accountRouter } from "./routers/account.ts";
 import { incidentRouter } from "./routers/incident.ts";
 import { notificationRouter } from "./routers/notification.ts";
 import { maintenanceRouter } from "./routers/maintenance.ts";
+import { apiTokenRouter } from "./routers/api_token.ts";
 
 export const appRouter = router({
   user: userRouter,
@@ -18,6 +19,7 @@ export const appRouter = router({
   incident: incidentRouter,
   notification: notificationRouter,
   maintenance: maintenanceRouter,
+  apiToken: apiTokenRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,92 @@
+/**
+ * API tokens against the real API: a script calls queries and mutations with a bearer
+ * token (from anywhere: no cookie, no CSRF risk), cannot touch the account's sign-in or
+ * tokens, and is refused at once after the token is revoked.
+ */
+import assert from "node:assert/strict";
+import { apiServer, errorCode } from "../helpers/api.ts";
+
+Deno.test("a script calls the API with a token until it is revoked, and never reaches the account", async () => {
+  const server = await apiServer();
+  try {
+    const { api } = await server.user("owner");
+    const website = await api.website.create.mutate({ url: "https://example.com/", name: "Shop" });
+    const made = await api.apiToken.create.mutate({ name: "  Deploy script  " });
+    assert.match(made.token, /^upt_[A-Za-z0-9_-]{43}$/);
+    assert.equal(made.name, "Deploy script");
+    assert.equal(made.prefix, made.token.slice(0, 8));
+    const [listed] = await api.apiToken.list.query();
+    assert.deepEqual([listed.name, listed.prefix, listed.lastUsedAt], [
+      "Deploy script",
+      made.prefix,
+      null,
+    ]);
+    assert.ok(!JSON.stringify(await api.apiToken.list.query()).includes(made.token));
+    // Only its hash is stored.
+    const stored = await server.services.sql`select token_hash from api_tokens`;
+    assert.notEqual(stored[0].token_hash, made.token);
+
+    const call = (path: string, init: { token?: string; body?: unknown; origin?: string } = {}) =>
+      fetch(
+        `${server.url}/api/trpc/${path}`,
+        {
+          method: init.body === undefined ? "GET" : "POST",
+          headers: {
+            ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+            ...(init.origin ? { origin: init.origin } : {}),
+            "content-type": "application/json",
+          },
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        },
+      );
+    const list = await call("website.list", { token: made.token });
+    assert.equal(list.status, 200);
+    assert.deepEqual((await list.json()).result.data.map((w: { name: string }) => w.name), [
+      "Shop",
+    ]);
+    // A change from a deploy script, wherever it runs (an Origin of its own is no CSRF).
+    const created = await call("maintenance.create", {
+      token: made.token,
+      origin: "https://ci.example.com",
+      body: {
+        title: "Deploy",
+        startsAt: Date.now(),
+        endsAt: Date.now() + 600_000,
+        websiteIds: [website.id],
+      },
+    });
+    assert.equal(created.status, 200);
+    assert.equal((await api.maintenance.list.query())[0].title, "Deploy");
+    assert.notEqual((await api.apiToken.list.query())[0].lastUsedAt, null);
+
+    // Not the account's sign-in, nor tokens: a browser session only.
+    for (
+      const [path, body] of [
+        ["apiToken.create", { name: "another" }],
+        ["apiToken.revoke", { id: made.id }],
+        ["account.changePassword", { currentPassword: "x", newPassword: "correct horse 2" }],
+        ["account.signOutEverywhere", undefined],
+      ] as const
+    ) {
+      const refused = await call(path, { token: made.token, body: body ?? {} });
+      assert.equal(refused.status, 403, path);
+      assert.equal((await refused.json()).error.data.code, "FORBIDDEN");
+    }
+    assert.equal((await call("apiToken.list", { token: made.token })).status, 403);
+
+    // A wrong token is no one, whatever cookie comes with it.
+    for (const token of ["upt_nope", "not-a-token", made.token.slice(0, -1)]) {
+      assert.equal((await call("website.list", { token })).status, 401, token);
+    }
+
+    await api.apiToken.revoke.mutate({ id: made.id });
+    const after = await call("website.list", { token: made.token });
+    assert.equal(after.status, 401);
+    assert.equal((await after.json()).error.data.code, "UNAUTHORIZED");
+    assert.deepEqual(await api.apiToken.list.query(), []);
+    assert.equal(await errorCode(api.apiToken.revoke.mutate({ id: made.id })), "NOT_FOUND");
+    assert.equal(await errorCode(api.apiToken.create.mutate({ name: " " })), "BAD_REQUEST");
+  } finally {
+    await server.close();
+  }
+});
