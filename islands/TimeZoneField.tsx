@@ -1,14 +1,14 @@
 /**
- * The time zone a form's local date-times are in: UTC as the server renders it (and
- * without JavaScript), the viewer's own once the browser says which that is.
+ * The time zone a form's local date-times are in. A new form (`value` empty) is in UTC as
+ * the server renders it (and without JavaScript), in the viewer's own zone once the browser
+ * says which that is; a form drawn again keeps the zone it was read in.
  */
 import { useEffect, useState } from "preact/hooks";
 
 export default function TimeZoneField(props: { value: string }) {
-  const [zone, setZone] = useState(props.value);
+  const [zone, setZone] = useState(props.value || "UTC");
   useEffect(() => {
-    // A zone chosen before (a form drawn again with errors) stays as it was.
-    if (props.value !== "UTC") return;
+    if (props.value) return;
     const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (own) setZone(own);
   }, []);

@@ -25,7 +25,8 @@ export const EMPTY_VALUES: MaintenanceValues = {
   message: "",
   startsAt: "",
   endsAt: "",
-  timeZone: "UTC",
+  /** Empty: the browser's own, once it says which (UTC until then). */
+  timeZone: "",
   websiteIds: [],
 };
 

@@ -195,8 +195,9 @@ export default define.page<typeof handler>(({ data, state }) => {
       <Card title="Sessions" class="p-6">
         <h2 class="text-lg font-semibold">Sign out everywhere</h2>
         <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          Ends every session of this account, on every browser and device, this one included. Use it
-          if you lost a device or signed in on a computer that is not yours.
+          Ends every session of this account, on every browser and device, this one included, and
+          revokes every API token. Use it if you lost a device, signed in on a computer that is not
+          yours, or think someone else used your account.
         </p>
         {data.confirmSignOut
           ? (
@@ -205,8 +206,8 @@ export default define.page<typeof handler>(({ data, state }) => {
               class="mt-4 rounded-md border border-rose-300 p-4 dark:border-rose-800"
             >
               <p class="text-sm font-medium">
-                Sign out of every session, including this one? You will need your password to sign
-                in again.
+                Sign out of every session, including this one, and revoke every API token? You will
+                need your password to sign in again.
               </p>
               <form method="post" action="/app/account" class="mt-3 flex flex-wrap gap-2">
                 <input type="hidden" name="intent" value="sign-out-everywhere" />

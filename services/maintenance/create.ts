@@ -1,8 +1,11 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import { maintenances, maintenanceWebsites, websites } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
 import type { CreateMaintenanceInput } from "./input.ts";
+import { COMPLETED_SHOWN_MS } from "./list.ts";
+
+const PAST_START_GRACE_MS = 5 * 60_000;
 import { forgetPagesOf, type MaintenanceView, toView } from "./windows.ts";
 
 /** Schedules a window for some of the actor's monitors; it may start at once, not end in the past. */
@@ -11,8 +14,17 @@ export async function createMaintenance(
   actor: Actor,
   input: CreateMaintenanceInput,
 ): Promise<MaintenanceView> {
-  if (input.endsAt <= Date.now()) {
+  const now = Date.now();
+  if (input.endsAt <= now) {
     throw new DomainError("BAD_REQUEST", "endsAt: must be in the future");
+  }
+  // A few minutes' grace for a form filled in slowly; beyond that, planned work is not
+  // announced after the fact (it would also quiet failures already checked).
+  if (input.startsAt < now - PAST_START_GRACE_MS) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "startsAt: must not be in the past; give the current time to start at once",
+    );
   }
   const view = await services.db.transaction(async (tx) => {
     const owned = new Set(
@@ -22,6 +34,11 @@ export async function createMaintenance(
     );
     const missing = input.websiteIds.find((id) => !owned.has(id));
     if (missing) throw notFound(`website ${missing}`);
+    // Windows over for 30 days are in no list, no page and no evaluation: they go.
+    await tx.delete(maintenances).where(and(
+      eq(maintenances.ownerId, actor.userId),
+      lt(maintenances.endsAt, new Date(now - COMPLETED_SHOWN_MS)),
+    ));
     const [row] = await tx.insert(maintenances).values({
       ownerId: actor.userId,
       title: input.title,

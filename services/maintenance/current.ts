@@ -59,6 +59,26 @@ export async function currentWindows(
   return [...byId.values()];
 }
 
+/**
+ * When a monitor's maintenance in progress at `now` ends: the last end of the windows that
+ * follow on from one another; null when it is in none.
+ */
+export function maintenanceUntil(
+  windows: CurrentWindow[],
+  websiteId: string,
+  now: number,
+): number | null {
+  const mine = windows.filter((w) => w.websiteIds.includes(websiteId));
+  let until = now;
+  for (let more = true; more;) {
+    more = false;
+    for (const w of mine) {
+      if (w.startsAt <= until && w.endsAt > until) [until, more] = [w.endsAt, true];
+    }
+  }
+  return until > now ? until : null;
+}
+
 /** Whether a monitor is in one of these windows at `at`. */
 export function inWindow(windows: CurrentWindow[], websiteId: string, at: number): boolean {
   return windows.some((w) => w.startsAt <= at && at < w.endsAt && w.websiteIds.includes(websiteId));

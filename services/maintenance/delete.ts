@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import { maintenances } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
-import { DomainError } from "../errors.ts";
+import { DomainError, notFound } from "../errors.ts";
 import { forgetPagesOf, loadOwnedWindow, windowWebsites } from "./windows.ts";
 
 /**
@@ -15,12 +15,20 @@ export async function deleteMaintenance(
   options: { onlyScheduled?: boolean } = {},
 ): Promise<{ id: string }> {
   const row = await loadOwnedWindow(services.db, actor, id);
-  // Cancelling from a page left open: a window that has started since stays.
-  if (options.onlyScheduled && row.startsAt.getTime() <= Date.now()) {
-    throw new DomainError("CONFLICT", "This maintenance window has already started");
-  }
   const websiteIds = (await windowWebsites(services.db, [row.id])).get(row.id)!;
-  await services.db.delete(maintenances).where(eq(maintenances.id, row.id));
-  await forgetPagesOf(services, websiteIds);
+  // Cancelling from a page left open: a window that has started since stays (decided by
+  // the statement itself).
+  const [deleted] = await services.db.delete(maintenances).where(and(
+    eq(maintenances.id, row.id),
+    options.onlyScheduled ? gt(maintenances.startsAt, sql`now()`) : undefined,
+  )).returning({ endsAt: maintenances.endsAt });
+  if (!deleted) {
+    if (options.onlyScheduled) {
+      throw new DomainError("CONFLICT", "This maintenance window has already started");
+    }
+    throw notFound("maintenance window");
+  }
+  // A completed window was on no status page.
+  if (deleted.endsAt.getTime() > Date.now()) await forgetPagesOf(services, websiteIds);
   return { id: row.id };
 }

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import { maintenances } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -21,9 +21,22 @@ export async function endMaintenance(
   id: string,
 ): Promise<MaintenanceView> {
   const row = await loadOwnedWindow(services.db, actor, id);
-  const window = { startsAt: row.startsAt.getTime(), endsAt: row.endsAt.getTime() };
-  const state = maintenanceState(window);
-  if (state !== "in-progress") {
+  // Only while it is in progress, decided by the statement itself: a window that ended or
+  // was deleted meanwhile is not touched.
+  const [ended] = await services.db.update(maintenances)
+    // To the millisecond, as the API and the evaluation read it back.
+    .set({ endsAt: sql`date_trunc('milliseconds', now())` })
+    .where(and(
+      eq(maintenances.id, row.id),
+      lte(maintenances.startsAt, sql`now()`),
+      gt(maintenances.endsAt, sql`now()`),
+    ))
+    .returning();
+  if (!ended) {
+    const state = maintenanceState({
+      startsAt: row.startsAt.getTime(),
+      endsAt: row.endsAt.getTime(),
+    });
     throw new DomainError(
       "CONFLICT",
       state === "scheduled"
@@ -31,10 +44,6 @@ export async function endMaintenance(
         : "This maintenance window has already ended",
     );
   }
-  const [ended] = await services.db.update(maintenances)
-    .set({ endsAt: new Date() })
-    .where(eq(maintenances.id, row.id))
-    .returning();
   const websiteIds = (await windowWebsites(services.db, [row.id])).get(row.id)!;
   await forgetPagesOf(services, websiteIds);
   return toView(ended, websiteIds);

@@ -13,6 +13,7 @@ import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { Queryable } from "../status_pages/pages.ts";
 import { forgetPublicPage } from "../status_pages/public.ts";
+import { log } from "../../lib/logger.ts";
 
 export type MaintenanceState = "scheduled" | "in-progress" | "completed";
 
@@ -88,8 +89,9 @@ export async function forgetPagesOf(services: Services, websiteIds: string[]): P
     .innerJoin(statusPageWebsites, eq(statusPageWebsites.statusPageId, statusPages.id))
     .where(inArray(statusPageWebsites.websiteId, websiteIds));
   for (const { slug } of pages) forgetPublicPage(services, slug);
+  // The change is made: open pages not hearing of it is no reason to say it failed.
   await services.redis.publish(
     services.keys.resultsChannel,
     JSON.stringify({ type: "page-changed", websiteIds }),
-  );
+  ).catch((error) => log.warn("maintenance.page_changed_unsent", { error }));
 }

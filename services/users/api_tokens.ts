@@ -54,20 +54,26 @@ export async function createApiToken(
   actor: Actor,
   input: z.infer<typeof createApiTokenInput>,
 ): Promise<ApiTokenView & { token: string }> {
-  const held = await services.db.$count(apiTokens, eq(apiTokens.userId, actor.userId));
-  if (held >= MAX_TOKENS) {
-    throw new DomainError(
-      "BAD_REQUEST",
-      `name: an account holds at most ${MAX_TOKENS} tokens; revoke one first`,
-    );
-  }
   const token = `${TOKEN_PREFIX}${randomToken()}`;
-  const [row] = await services.db.insert(apiTokens).values({
-    userId: actor.userId,
-    name: input.name,
-    tokenHash: await sha256(token),
-    prefix: token.slice(0, TOKEN_PREFIX.length + 4),
-  }).returning();
+  const tokenHash = await sha256(token);
+  const row = await services.db.transaction(async (tx) => {
+    // The account's row locked: two tokens made at once cannot both be the 50th.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for("update");
+    const held = await tx.$count(apiTokens, eq(apiTokens.userId, actor.userId));
+    if (held >= MAX_TOKENS) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        `name: an account holds at most ${MAX_TOKENS} tokens; revoke one first`,
+      );
+    }
+    const [row] = await tx.insert(apiTokens).values({
+      userId: actor.userId,
+      name: input.name,
+      tokenHash,
+      prefix: token.slice(0, TOKEN_PREFIX.length + 4),
+    }).returning();
+    return row;
+  });
   return { ...toView(row), token };
 }
 

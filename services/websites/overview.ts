@@ -17,7 +17,7 @@ import { log } from "../../lib/logger.ts";
 import { computeUptime24h, readUptime24h } from "../uptime/uptime_24h.ts";
 import { storedLiveStatuses } from "../live_status/read.ts";
 import { timed } from "../../lib/server_timing.ts";
-import { currentWindows } from "../maintenance/current.ts";
+import { currentWindows, maintenanceUntil } from "../maintenance/current.ts";
 
 export const STRIP_LENGTH = 30;
 export const OVERVIEW_PAGE_SIZE = 50;
@@ -191,14 +191,12 @@ export async function websiteOverview(
       : timed("strips", recentChecks(services, shown, now)).catch(resultsFailed),
     currentWindows(services.readDb, shown.map((row) => row.id), now, OVERVIEW_PAGE_SIZE),
   ]);
-  const maintenanceUntil = (id: string) =>
-    windows.find((w) => w.startsAt <= now && w.websiteIds.includes(id))?.endsAt ?? null;
   return {
     query: { ...query, page },
     rows: shown.map(({ order: _order, ...row }) => ({
       ...row,
       recent: strips?.get(row.id) ?? [],
-      maintenanceUntil: maintenanceUntil(row.id),
+      maintenanceUntil: maintenanceUntil(windows, row.id, now),
     })),
     matching: matching.length,
     pages,

@@ -115,7 +115,10 @@ Deno.test("signing out everywhere ends every session, this one and its live sock
       if (JSON.parse(event.data).type === "ping") socket.send(JSON.stringify({ type: "pong" }));
     };
 
-    assert.deepEqual(await me.api.account.signOutEverywhere.mutate(), { sessionsEnded: 2 });
+    assert.deepEqual(await me.api.account.signOutEverywhere.mutate(), {
+      sessionsEnded: 2,
+      tokensRevoked: 0,
+    });
     assert.equal(me.jar.size, 0, "this browser's cookie is cleared");
     assert.equal(await errorCode(laptop.api.user.me.query()), "UNAUTHORIZED");
     const rows = await server.bed.pg.sql`select 1 from sessions where user_id = ${me.user.id}`;

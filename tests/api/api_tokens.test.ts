@@ -9,7 +9,8 @@ import { apiServer, errorCode } from "../helpers/api.ts";
 Deno.test("a script calls the API with a token until it is revoked, and never reaches the account", async () => {
   const server = await apiServer();
   try {
-    const { api } = await server.user("owner");
+    const owner = await server.user("owner");
+    const { api } = owner;
     const website = await api.website.create.mutate({ url: "https://example.com/", name: "Shop" });
     const made = await api.apiToken.create.mutate({ name: "  Deploy script  " });
     assert.match(made.token, /^upt_[A-Za-z0-9_-]{43}$/);
@@ -78,6 +79,21 @@ Deno.test("a script calls the API with a token until it is revoked, and never re
     for (const token of ["upt_nope", "not-a-token", made.token.slice(0, -1)]) {
       assert.equal((await call("website.list", { token })).status, 401, token);
     }
+
+    // Signing out everywhere revokes tokens too: one made in a stolen session goes with it.
+    const { api: other } = await server.user("other");
+    const second = await other.apiToken.create.mutate({ name: "CI" });
+    assert.equal((await call("website.list", { token: second.token })).status, 200);
+    assert.deepEqual(await other.account.signOutEverywhere.mutate(), {
+      sessionsEnded: 1,
+      tokensRevoked: 1,
+    });
+    assert.equal((await call("website.list", { token: second.token })).status, 401);
+    // Another bearer (an auth proxy's) is not ours: the cookie decides, as without it.
+    const proxied = await owner.fetch(`${server.url}/api/trpc/website.list`, {
+      headers: { authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x" },
+    });
+    assert.equal(proxied.status, 200);
 
     await api.apiToken.revoke.mutate({ id: made.id });
     const after = await call("website.list", { token: made.token });

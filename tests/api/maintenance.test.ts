@@ -29,19 +29,27 @@ Deno.test("a monitor in maintenance opens no incident, and one still down after 
 
     const window = await api.maintenance.create.mutate({
       title: "Database upgrade",
-      startsAt: Date.now() - 10 * 60_000,
+      startsAt: Date.now(),
       endsAt: Date.now() + HOUR,
       websiteIds: [website.id],
     });
     assert.equal(window.state, "in-progress");
+    // It began ten minutes ago (the API takes no start in the past).
+    await server.services.sql`update maintenances
+      set starts_at = starts_at - interval '10 minutes' where id = ${window.id}`;
     const now = seconds(Date.now());
     for (const at of [now - 300, now - 240, now - 180, now - 120]) await evaluate(at);
     assert.deepEqual(await incidents(), [], "down four times in a row, but under maintenance");
 
     const ended = await api.maintenance.end.mutate({ id: window.id });
     assert.equal(ended.state, "completed");
-    assert.ok(ended.endsAt <= Date.now() && ended.endsAt > window.startsAt);
-    await evaluate(seconds(Date.now()) + 5);
+    assert.ok(ended.endsAt <= Date.now() && ended.endsAt > window.startsAt - 10 * 60_000);
+    // Passing its first check after the window: on its way back, not newly down.
+    const after = seconds(Date.now()) + 5;
+    await evaluate(after, true);
+    assert.deepEqual(await incidents(), []);
+    // Failing again: down, and dated from the window's end.
+    await evaluate(after + 1);
     const [incident] = await incidents();
     assert.ok(incident, "still down after the window: an incident opens at once");
     assert.equal(
@@ -59,7 +67,7 @@ Deno.test("a monitor in maintenance opens no incident, and one still down after 
       endsAt: Date.now() + HOUR,
       websiteIds: [website.id],
     });
-    const later = seconds(Date.now()) + 10;
+    const later = after + 10;
     await evaluate(later, true);
     await evaluate(later + 1, true);
     assert.notEqual((await incidents())[0].resolvedAt, null);
@@ -109,6 +117,10 @@ Deno.test("a window still to come changes nothing yet, and bad windows are refus
       /BAD_REQUEST: endsAt: must be in the future/,
     );
     assert.match(await refused({ endsAt: base.startsAt + 32 * 24 * HOUR }), /at most 31 days/);
+    assert.match(
+      await refused({ startsAt: Date.now() - HOUR }),
+      /BAD_REQUEST: startsAt: must not be in the past/,
+    );
     assert.match(await refused({ websiteIds: [] }), /websiteIds: choose at least one monitor/);
     assert.match(await refused({ title: " " }), /title: must not be empty/);
     assert.match(await refused({ startsAt: "tomorrow" }), /startsAt: must be a time/);

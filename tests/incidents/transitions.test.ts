@@ -154,3 +154,38 @@ Deno.test("an up result leaves a region that is up as it was, after an outage to
   const fresh = evaluateMonitor(monitor, new Map(), null, [up("ams", 10)]).changed.get("ams")!;
   assert.deepEqual([fresh.failures, fresh.successes, fresh.failing], [0, 0, false]);
 });
+
+Deno.test("maintenance: nothing opens in a window; after it, the next failure opens, dated from the last window's end", () => {
+  const monitor: Monitor = {
+    regions: ["ams"],
+    confirmations: 2,
+    quorum: "any",
+    // Back to back: 100–200 s, then 200–300 s.
+    maintenance: [
+      { startsAt: 100_000, endsAt: 200_000 },
+      { startsAt: 200_000, endsAt: 300_000 },
+    ],
+  };
+  // The streak began before the first window and was confirmed inside it.
+  assert.deepEqual(
+    feed(monitor, [[down("ams", 90)], [down("ams", 150)], [down("ams", 250)], [down("ams", 310)]])
+      .log,
+    ["opened@300 ams"],
+  );
+  // Another region's passing check after a window opens nothing; a failed one does.
+  assert.deepEqual(
+    feed({ ...monitor, regions: ["ams", "iad", "sfo"], quorum: "half" }, [
+      [down("ams", 150), down("iad", 150)],
+      [down("ams", 160), down("iad", 160)],
+      [up("sfo", 305)],
+      [down("iad", 310)],
+    ]).log,
+    ["opened@300 ams,iad"],
+  );
+  // Up at its first check after the windows: on its way back, nothing opens or resolves.
+  assert.deepEqual(
+    feed(monitor, [[down("ams", 150)], [down("ams", 160)], [up("ams", 310)], [up("ams", 320)]])
+      .log,
+    [],
+  );
+});

@@ -62,9 +62,12 @@ export async function handleTrpc(
   });
 }
 
-/** The token of `Authorization: Bearer <token>`; null without one. */
+/**
+ * The API token of `Authorization: Bearer upt_…`; null without one. Another bearer (one a
+ * self-hoster's auth proxy adds) is not ours: the cookie decides then.
+ */
 function bearerToken(req: Request): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
+  const match = /^Bearer\s+(upt_\S*)\s*$/i.exec(req.headers.get("authorization") ?? "");
   return match ? match[1] : null;
 }
 

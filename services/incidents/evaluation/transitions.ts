@@ -8,7 +8,8 @@
  * opens when the monitor goes down and resolves when it comes back up.
  *
  * While a maintenance window of the monitor lasts, it opens no incident: a monitor still
- * down when the window ends opens one with its next failed check, dated from the end.
+ * down when the window ends opens one with its next failed check, dated from the end (of
+ * the last window, when an outage spans several or began before one).
  *
  * Results are applied in slot order, and a result whose slot is not newer than the
  * region's last applied slot is ignored: a redelivered check never counts twice, and a
@@ -113,16 +114,18 @@ export function evaluateMonitor(
       .filter((s): s is RegionState => s?.failing === true);
     const down = monitor.regions.length > 0 && failing.length >= needed;
     if (down && !current) {
-      if (windowAt(monitor, result.checkedAt)) continue;
+      if (inMaintenance(monitor, result.checkedAt)) continue;
       // The outage began when the quorum's last region began failing: with "any", the
       // first failure; with "all", a region that failed for days does not date it back.
       const start = failing.map((s) => ({ at: s.streakStartedAt ?? result.checkedAt, s }))
         .sort((a, b) => a.at - b.at)[needed - 1];
-      // Not before the end of a maintenance window it began in.
-      const window = windowAt(monitor, start.at);
+      const from = quietUntil(monitor, start.at, result.checkedAt);
+      // Failing through a window that has ended: it opens with a failed check after it; a
+      // passing one may be the monitor on its way back.
+      if (from > start.at && result.up) continue;
       current = {
         id: null,
-        startedAt: window ? Math.min(window.endsAt, result.checkedAt) : start.at,
+        startedAt: Math.min(from, result.checkedAt),
         cause: start.s.streakCause ?? result.cause,
         regions: failing.map((s) => s.region).sort(),
       };
@@ -143,8 +146,20 @@ export function evaluateMonitor(
   return { changed, transitions, open: current };
 }
 
-function windowAt(monitor: Monitor, at: number): MaintenanceWindow | undefined {
-  return monitor.maintenance?.find((w) => w.startsAt <= at && at < w.endsAt);
+function inMaintenance(monitor: Monitor, at: number): boolean {
+  return monitor.maintenance?.some((w) => w.startsAt <= at && at < w.endsAt) ?? false;
+}
+
+/**
+ * When an outage that began at `from` and was confirmed at `to` counts from: the end of the
+ * last maintenance window between the two, if any (back-to-back windows end with the last).
+ */
+function quietUntil(monitor: Monitor, from: number, to: number): number {
+  let at = from;
+  for (const w of monitor.maintenance ?? []) {
+    if (w.startsAt <= to && w.endsAt > from) at = Math.max(at, w.endsAt);
+  }
+  return at;
 }
 
 function emptyState(region: string): RegionState {

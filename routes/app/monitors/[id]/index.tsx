@@ -34,7 +34,11 @@ import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import ResponseChart from "../../../../islands/ResponseChart.tsx";
 import FirstChecksNotice from "../../../../islands/FirstChecksNotice.tsx";
 import { Time } from "../../../../components/time.tsx";
-import { type CurrentWindow, currentWindows } from "../../../../services/maintenance/current.ts";
+import {
+  type CurrentWindow,
+  currentWindows,
+  maintenanceUntil,
+} from "../../../../services/maintenance/current.ts";
 import CopyButton from "../../../../islands/CopyButton.tsx";
 import { type IncidentPage, listIncidents } from "../../../../services/incidents/mod.ts";
 import { IncidentList } from "../../../../components/incidents/incident_list.tsx";
@@ -129,10 +133,12 @@ export const handler = define.handlers<Data>({
 });
 
 /** The window in progress (no alerts now), else the next one. */
-function MaintenanceNotice(props: { windows: CurrentWindow[] }) {
+function MaintenanceNotice(props: { windows: CurrentWindow[]; websiteId: string }) {
   const now = Date.now();
   const window = props.windows.find((w) => w.startsAt <= now) ?? props.windows[0];
   const ongoing = window.startsAt <= now;
+  // Back-to-back windows: alerts resume at the end of the last.
+  const until = ongoing ? maintenanceUntil(props.windows, props.websiteId, now)! : window.endsAt;
   return (
     <Notice kind="info" class="mb-4">
       <span data-maintenance class="break-words">
@@ -142,7 +148,7 @@ function MaintenanceNotice(props: { windows: CurrentWindow[] }) {
             <Time at={window.startsAt} /> to{" "}
           </>
         )}
-        <Time at={window.endsAt} />: “{window.title}”.{" "}
+        <Time at={until} />: “{window.title}”.{" "}
         {ongoing ? "It sends no alerts until then. " : "It will send no alerts then. "}
         <a href="/app/maintenance" class={LINK}>See maintenance windows</a>
       </span>
@@ -247,7 +253,9 @@ export default define.page<typeof handler>(({ data, url }) => {
           </span>
         </Notice>
       )}
-      {data.maintenance.length > 0 && <MaintenanceNotice windows={data.maintenance} />}
+      {data.maintenance.length > 0 && (
+        <MaintenanceNotice windows={data.maintenance} websiteId={website.id} />
+      )}
       {website.heartbeat && (
         <Notice kind="info" class="mb-4">
           <p>
