@@ -126,7 +126,7 @@ const STATE_PILL: Record<MaintenanceState, string> = {
 
 function WindowRow(props: { window: MaintenanceView; names: Map<string, Website> }) {
   const { window } = props;
-  // A deleted monitor leaves its windows (the row goes with it).
+  // A monitor deleted since is no longer one of the window's.
   const monitors = window.websiteIds.flatMap((id) => props.names.get(id) ?? [])
     .sort((a, b) => monitorLabel(a).localeCompare(monitorLabel(b)));
   const action = window.state === "in-progress"
@@ -156,7 +156,11 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
           </p>
         )}
         <p class="mt-1 break-words text-sm text-slate-600 dark:text-slate-400">
-          {monitors.length === 1 ? "Monitor: " : "Monitors: "}
+          {monitors.length === 0
+            ? "Its monitors were deleted."
+            : monitors.length === 1
+            ? "Monitor: "
+            : "Monitors: "}
           {monitors.map((website, i) => (
             <>
               {i > 0 && ", "}
