@@ -164,11 +164,12 @@ const NOTICE = {
 };
 
 export function Notice(
-  props: { kind?: keyof typeof NOTICE; children: ComponentChildren; class?: string },
+  props: { kind?: keyof typeof NOTICE; children: ComponentChildren; class?: string; id?: string },
 ) {
   const kind = props.kind ?? "info";
   return (
     <div
+      id={props.id}
       role={kind === "error" ? "alert" : "status"}
       class={`rounded-md border px-4 py-3 text-sm ${NOTICE[kind]} ${props.class ?? ""}`}
     >

@@ -11,11 +11,11 @@ import { DomainError } from "../../services/errors.ts";
 import {
   apiTokenIdInput,
   type ApiTokenView,
-  createApiToken,
   createApiTokenInput,
-  listApiTokens,
-  revokeApiToken,
-} from "../../services/users/api_tokens.ts";
+} from "../../services/api_tokens/tokens.ts";
+import { createApiToken } from "../../services/api_tokens/create.ts";
+import { listApiTokens } from "../../services/api_tokens/list.ts";
+import { revokeApiToken } from "../../services/api_tokens/revoke.ts";
 import { Time } from "../../components/time.tsx";
 import CopyButton from "../../islands/CopyButton.tsx";
 import {
@@ -138,11 +138,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
         title="API tokens"
         description="For scripts and CI: a token can do all you can through the API, except change your sign-in or its tokens."
       />
-      {data.notice && (
-        <div id="notice">
-          <Notice kind="success">{data.notice}</Notice>
-        </div>
-      )}
+      {data.notice && <Notice kind="success" id="notice">{data.notice}</Notice>}
       {data.created && (
         <div id="new-token">
           <Notice kind="warning">

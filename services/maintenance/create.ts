@@ -1,7 +1,8 @@
-import { and, eq, inArray, lt } from "drizzle-orm";
-import { maintenances, maintenanceWebsites, websites } from "../../db/postgres/schema.ts";
+import { and, eq, lt } from "drizzle-orm";
+import { maintenances, maintenanceWebsites } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
-import { DomainError, notFound } from "../errors.ts";
+import { DomainError } from "../errors.ts";
+import { assertOwnWebsites } from "../websites/owned.ts";
 import type { CreateMaintenanceInput } from "./input.ts";
 import { COMPLETED_SHOWN_MS } from "./list.ts";
 
@@ -27,13 +28,7 @@ export async function createMaintenance(
     );
   }
   const view = await services.db.transaction(async (tx) => {
-    const owned = new Set(
-      (await tx.select({ id: websites.id }).from(websites)
-        .where(and(eq(websites.ownerId, actor.userId), inArray(websites.id, input.websiteIds))))
-        .map((row) => row.id),
-    );
-    const missing = input.websiteIds.find((id) => !owned.has(id));
-    if (missing) throw notFound(`website ${missing}`);
+    await assertOwnWebsites(tx, actor, input.websiteIds);
     // Windows over for 30 days are in no list, no page and no evaluation: they go.
     await tx.delete(maintenances).where(and(
       eq(maintenances.ownerId, actor.userId),

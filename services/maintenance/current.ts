@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { maintenances, maintenanceWebsites } from "../../db/postgres/schema.ts";
 import type { Queryable } from "../status_pages/pages.ts";
+import { inWindow } from "../../lib/maintenance_window.ts";
 
 /** A window in progress or still to come, with those of the asked-for monitors it covers. */
 export interface CurrentWindow {
@@ -80,6 +81,6 @@ export function maintenanceUntil(
 }
 
 /** Whether a monitor is in one of these windows at `at`. */
-export function inWindow(windows: CurrentWindow[], websiteId: string, at: number): boolean {
-  return windows.some((w) => w.startsAt <= at && at < w.endsAt && w.websiteIds.includes(websiteId));
+export function inWindowOf(windows: CurrentWindow[], websiteId: string, at: number): boolean {
+  return inWindow(windows.filter((w) => w.websiteIds.includes(websiteId)), at);
 }

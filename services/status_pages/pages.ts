@@ -1,8 +1,9 @@
 /** What the status-page verbs share: loading an owned page, its websites, and its shape. */
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { statusPages, statusPageWebsites, websites } from "../../db/postgres/schema.ts";
+import { statusPages, statusPageWebsites } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
+import { assertOwnWebsites } from "../websites/owned.ts";
 
 /** A transaction or the database itself: both run the same queries. */
 export type Queryable = Pick<Services["db"], "select" | "insert" | "update" | "delete">;
@@ -84,15 +85,7 @@ export async function replaceWebsites(
       `showUrls: website ${stray} is not one of the page's websiteIds`,
     );
   }
-  if (websiteIds.length) {
-    const owned = new Set(
-      (await db.select({ id: websites.id }).from(websites)
-        .where(and(eq(websites.ownerId, actor.userId), inArray(websites.id, websiteIds))))
-        .map((row) => row.id),
-    );
-    const missing = websiteIds.find((id) => !owned.has(id));
-    if (missing) throw notFound(`website ${missing}`);
-  }
+  await assertOwnWebsites(db, actor, websiteIds);
   await db.delete(statusPageWebsites).where(eq(statusPageWebsites.statusPageId, pageId));
   if (!websiteIds.length) return;
   const shown = new Set(showUrls);

@@ -16,7 +16,8 @@ import { BAR_DAYS, type DailyBar, DAY_MS, windowUptime } from "../../lib/uptime.
 import { publicIncidents } from "../incidents/public.ts";
 import { type MonitorStatus, type PageStatus, pageStatus } from "../../lib/page_status.ts";
 import { TtlCache } from "../../lib/ttl_cache.ts";
-import { currentWindows, inWindow } from "../maintenance/current.ts";
+import { currentWindows, inWindowOf } from "../maintenance/current.ts";
+import type { MaintenanceWindow } from "../../lib/maintenance_window.ts";
 
 /** The days of bars a narrow screen shows. */
 export const NARROW_DAYS = 30;
@@ -38,7 +39,7 @@ export interface PublicMonitor {
   uptime30d: number | null;
   bars: DailyBar[];
   /** Its maintenance windows in progress or to come (epoch ms), for the live status. */
-  maintenance: { startsAt: number; endsAt: number }[];
+  maintenance: MaintenanceWindow[];
 }
 
 /** A maintenance window in progress or to come, with the page's monitors it covers. */
@@ -159,7 +160,7 @@ export async function computePublicStatusPage(
     const current = statuses.get(entry.id)!;
     const summary = uptime.get(entry.id)!;
     const underMaintenance = current.status !== "paused" &&
-      inWindow(windows, entry.id, now.getTime());
+      inWindowOf(windows, entry.id, now.getTime());
     return {
       id: entry.id,
       name: entry.name ?? (entry.showUrl ? hostnameOf(entry.url) : null) ??

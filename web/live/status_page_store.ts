@@ -16,6 +16,7 @@ import {
   type RegionState,
   regionState,
 } from "../../lib/page_status.ts";
+import { inWindow, type MaintenanceWindow } from "../../lib/maintenance_window.ts";
 
 /** What the server rendered for one monitor: enough to go on from. */
 export interface MonitorSeed {
@@ -24,7 +25,7 @@ export interface MonitorSeed {
   /** Paused by its owner: it stays so until the page is loaded again. */
   paused: boolean;
   /** Its maintenance windows (epoch ms): under maintenance while one lasts. */
-  maintenance: { startsAt: number; endsAt: number }[];
+  maintenance: MaintenanceWindow[];
   regions: { region: string; state: RegionState; slow: boolean; checkedAt: number | null }[];
 }
 
@@ -81,7 +82,7 @@ export function startStatusPageLive(
       }));
       statuses[id] = monitor.paused
         ? "paused"
-        : monitor.maintenance.some((w) => w.startsAt <= now && now < w.endsAt)
+        : inWindow(monitor.maintenance, now)
         ? "maintenance"
         : monitorStatus(regions[id]);
     }

@@ -6,7 +6,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { log } from "../../lib/logger.ts";
 import type { Services } from "../../services/context.ts";
 import { resolveSession } from "../../services/users/sessions.ts";
-import { resolveApiToken } from "../../services/users/api_tokens.ts";
+import { resolveApiToken } from "../../services/api_tokens/resolve.ts";
 import { isSecureRequest, readSessionCookie } from "./cookies.ts";
 import { appRouter } from "./router.ts";
 import { MAX_BATCH_CALLS } from "./limits.ts";

@@ -193,11 +193,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
           <LinkButton href="#schedule">Schedule maintenance</LinkButton>
         )}
       />
-      {data.notice && (
-        <div id="notice">
-          <Notice kind="success">{data.notice}</Notice>
-        </div>
-      )}
+      {data.notice && <Notice kind="success" id="notice">{data.notice}</Notice>}
       {data.windows.length === 0
         ? (
           <EmptyState

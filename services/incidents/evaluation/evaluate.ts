@@ -17,10 +17,10 @@ import { type IncidentEvent, incidentEventId } from "../../../lib/incident_event
 import type { CheckRow } from "../../../db/clickhouse/check_row.ts";
 import { applySettled } from "./settled.ts";
 import { insertIntoOutbox } from "./event_relay.ts";
+import type { MaintenanceWindow } from "../../../lib/maintenance_window.ts";
 import {
   type CheckResult,
   evaluateMonitor,
-  type MaintenanceWindow,
   type Monitor,
   type OpenIncident,
   type RegionState,

@@ -16,19 +16,16 @@
  * late one never overrides what newer checks said.
  */
 
+import { inWindow, type MaintenanceWindow } from "../../../lib/maintenance_window.ts";
+
 export type Quorum = "any" | "half" | "all";
 
 export interface Monitor {
   regions: string[];
   confirmations: number;
   quorum: Quorum;
-  /** Its maintenance windows around these results (epoch ms, end excluded). */
+  /** Its maintenance windows around these results. */
   maintenance?: readonly MaintenanceWindow[];
-}
-
-export interface MaintenanceWindow {
-  startsAt: number;
-  endsAt: number;
 }
 
 export interface Cause {
@@ -114,7 +111,7 @@ export function evaluateMonitor(
       .filter((s): s is RegionState => s?.failing === true);
     const down = monitor.regions.length > 0 && failing.length >= needed;
     if (down && !current) {
-      if (inMaintenance(monitor, result.checkedAt)) continue;
+      if (inWindow(monitor.maintenance ?? [], result.checkedAt)) continue;
       // The outage began when the quorum's last region began failing: with "any", the
       // first failure; with "all", a region that failed for days does not date it back.
       const start = failing.map((s) => ({ at: s.streakStartedAt ?? result.checkedAt, s }))
@@ -144,10 +141,6 @@ export function evaluateMonitor(
     }
   }
   return { changed, transitions, open: current };
-}
-
-function inMaintenance(monitor: Monitor, at: number): boolean {
-  return monitor.maintenance?.some((w) => w.startsAt <= at && at < w.endsAt) ?? false;
 }
 
 /**

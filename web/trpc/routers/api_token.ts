@@ -1,11 +1,8 @@
 /** `apiToken.*`: a script's tokens, made and revoked from a browser session only. */
-import {
-  apiTokenIdInput,
-  createApiToken,
-  createApiTokenInput,
-  listApiTokens,
-  revokeApiToken,
-} from "../../../services/users/api_tokens.ts";
+import { apiTokenIdInput, createApiTokenInput } from "../../../services/api_tokens/tokens.ts";
+import { createApiToken } from "../../../services/api_tokens/create.ts";
+import { listApiTokens } from "../../../services/api_tokens/list.ts";
+import { revokeApiToken } from "../../../services/api_tokens/revoke.ts";
 import { router, sessionProcedure } from "../init.ts";
 
 export const apiTokenRouter = router({

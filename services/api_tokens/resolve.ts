@@ -1,0 +1,34 @@
+import { eq } from "drizzle-orm";
+import { apiTokens, users } from "../../db/postgres/schema.ts";
+import type { Services } from "../context.ts";
+import { type SessionUser, sha256 } from "../users/sessions.ts";
+import { TOKEN_PREFIX } from "./tokens.ts";
+
+// Writing last_used_at on every call would make every read a write.
+const TOUCH_EVERY_MS = 60_000;
+
+/** The account a token acts for, or null for no such token. */
+export async function resolveApiToken(
+  services: Services,
+  token: string,
+): Promise<SessionUser | null> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
+  const tokenHash = await sha256(token);
+  const [row] = await services.db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.tokenHash, tokenHash));
+  if (!row) return null;
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    await services.db.update(apiTokens).set({ lastUsedAt: now })
+      .where(eq(apiTokens.tokenHash, tokenHash));
+  }
+  return { id: row.id, email: row.email, name: row.name };
+}

@@ -1,0 +1,17 @@
+import { and, eq } from "drizzle-orm";
+import { apiTokens } from "../../db/postgres/schema.ts";
+import type { Actor, Services } from "../context.ts";
+import { notFound } from "../errors.ts";
+
+/** Revokes a token at once: its next call is refused. */
+export async function revokeApiToken(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<{ id: string }> {
+  const [row] = await services.db.delete(apiTokens)
+    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, actor.userId)))
+    .returning({ id: apiTokens.id });
+  if (!row) throw notFound("API token");
+  return row;
+}

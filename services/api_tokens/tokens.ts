@@ -1,0 +1,43 @@
+/**
+ * API tokens: `upt_` and 256 random bits, for scripts that call the API without a browser
+ * (`Authorization: Bearer …`). A token acts as its account in every procedure except those
+ * about the account's sign-in itself and its tokens, which need a browser session. Only
+ * the SHA-256 is stored; the token is shown once, when it is made.
+ */
+import { z } from "zod";
+import type { apiTokens } from "../../db/postgres/schema.ts";
+
+export const TOKEN_PREFIX = "upt_";
+/** Tokens an account may hold: enough for every script, few enough to review. */
+export const MAX_TOKENS = 50;
+
+export const createApiTokenInput = z.object({
+  name: z.string().trim()
+    .min(1, "name: must not be empty")
+    .max(60, "name: at most 60 characters"),
+});
+export const apiTokenIdInput = z.object({ id: z.uuid({ error: "id: not an API token id" }) });
+
+/** A token as its owner sees it: never the token itself. */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  /** Its first characters, "upt_Ab3d", to tell it apart. */
+  prefix: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms, to the minute; null when never used. */
+  lastUsedAt: number | null;
+}
+
+type Row = typeof apiTokens.$inferSelect;
+
+export function toView(row: Row): ApiTokenView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt.getTime(),
+    lastUsedAt: row.lastUsedAt?.getTime() ?? null,
+  };
+}
