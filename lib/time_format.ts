@@ -113,3 +113,25 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
   return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
+
+const LOCAL_INPUT: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+};
+
+/**
+ * `at` as a `datetime-local` field holds it in `timeZone`: "2026-12-04T22:00", with the
+ * seconds ("2026-12-04T22:00:30") when there are some.
+ */
+export function formatLocalInput(at: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    formatter(LOCAL_INPUT, timeZone).formatToParts(at).map((p) => [p.type, p.value]),
+  );
+  const minutes = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+  return parts.second === "00" ? minutes : `${minutes}:${parts.second}`;
+}

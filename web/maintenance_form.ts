@@ -1,11 +1,15 @@
 /**
- * The server side of the "Schedule maintenance" form: the browser's local date-times,
- * read in the time zone the form names, become the API's epoch milliseconds.
+ * The server side of the "Schedule maintenance" and "Edit maintenance" forms: the
+ * browser's local date-times, read in the time zone the form names, become the API's epoch
+ * milliseconds.
  */
 import { formatInTimeZone, fromZonedTime } from "date-fns-tz";
 import type { Context } from "../fresh/mod.ts";
 import { createMaintenance } from "../services/maintenance/create.ts";
-import { createMaintenanceInput } from "../services/maintenance/input.ts";
+import { createMaintenanceInput, updateMaintenanceInput } from "../services/maintenance/input.ts";
+import { updateMaintenance } from "../services/maintenance/update.ts";
+import type { MaintenanceView } from "../services/maintenance/windows.ts";
+import { formatLocalInput } from "../lib/time_format.ts";
 import { DomainError } from "../services/errors.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
@@ -29,6 +33,18 @@ export const EMPTY_VALUES: MaintenanceValues = {
   timeZone: "",
   websiteIds: [],
 };
+
+/** A window's fields as its edit form shows them first: times in UTC until the browser says. */
+export function valuesOf(window: MaintenanceView): MaintenanceValues {
+  return {
+    title: window.title,
+    message: window.message,
+    startsAt: formatLocalInput(window.startsAt, "UTC"),
+    endsAt: formatLocalInput(window.endsAt, "UTC"),
+    timeZone: "",
+    websiteIds: window.websiteIds,
+  };
+}
 
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/;
 
@@ -65,9 +81,14 @@ function knownTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * Schedules a window, or with `existing` changes that one. A time sent back as the form
+ * showed it is the window's own, to the millisecond (the field holds whole minutes).
+ */
 export async function submitMaintenance(
   ctx: Context<State>,
   form: URLSearchParams,
+  existing?: MaintenanceView,
 ): Promise<FormOutcome<{ values: MaintenanceValues; errors: FieldErrors }>> {
   const values: MaintenanceValues = {
     title: (form.get("title") ?? "").slice(0, 200),
@@ -84,30 +105,59 @@ export async function submitMaintenance(
     values.timeZone = "UTC";
     return redraw({ form: `Unknown time zone "${zone}": check the times, now read in UTC.` });
   }
+  const zone = values.timeZone;
+  const read = (local: string, own?: number) =>
+    own !== undefined && formatLocalInput(own, zone) === local ? own : zonedTime(local, zone);
   const errors: FieldErrors = {};
-  // Empty: at once.
-  const startsAt = values.startsAt ? zonedTime(values.startsAt, values.timeZone) : Date.now();
-  const endsAt = zonedTime(values.endsAt, values.timeZone);
+  // A window in progress keeps its start (the form does not ask); empty: at once.
+  const keepStart = existing?.state === "in-progress";
+  const startsAt = keepStart
+    ? existing!.startsAt
+    : values.startsAt
+    ? read(values.startsAt, existing?.startsAt)
+    : Date.now();
+  const endsAt = read(values.endsAt, existing?.endsAt);
   if (startsAt === null) {
     errors.startsAt = timeError(
       values.startsAt,
-      values.timeZone,
+      zone,
       "Enter a date and time, or leave it empty for now",
     );
   }
   if (endsAt === null) {
-    errors.endsAt = timeError(values.endsAt, values.timeZone, "Enter the date and time it ends");
+    errors.endsAt = timeError(values.endsAt, zone, "Enter the date and time it ends");
   }
-  const parsed = createMaintenanceInput.safeParse({ ...values, startsAt, endsAt });
+  const fields = { ...values, startsAt, endsAt };
+  const parsed = existing
+    ? updateMaintenanceInput.safeParse({
+      ...fields,
+      id: existing.id,
+      startsAt: keepStart ? undefined : startsAt,
+    })
+    : createMaintenanceInput.safeParse(fields);
   if (!parsed.success) {
     // Every problem at once, a field's own first.
     return redraw({ ...fieldErrors(parsed.error), ...errors });
   }
   if (Object.keys(errors).length) return redraw(errors);
+  const actor = { userId: ctx.state.user!.id };
   try {
-    await createMaintenance(ctx.state.services, { userId: ctx.state.user!.id }, parsed.data);
+    if (existing) {
+      await updateMaintenance(ctx.state.services, actor, { ...parsed.data, id: existing.id });
+      return { redirect: seeOther("/app/maintenance?done=updated#notice") };
+    }
+    await createMaintenance(ctx.state.services, actor, { ...parsed.data, startsAt: startsAt! });
     return { redirect: seeOther("/app/maintenance?done=created#notice") };
   } catch (error) {
+    if (existing && error instanceof DomainError) {
+      // A page left open: the window ended, or was deleted, meanwhile.
+      if (error.code === "CONFLICT") {
+        return { redirect: seeOther("/app/maintenance?done=already-ended#notice") };
+      }
+      if (error.code === "NOT_FOUND" && /maintenance window/.test(error.message)) {
+        return { redirect: seeOther("/app/maintenance?done=gone#notice") };
+      }
+    }
     let found = fieldErrors(error);
     if (!found && error instanceof DomainError && error.code === "NOT_FOUND") {
       found = { websiteIds: "A monitor you chose no longer exists; choose again." };

@@ -1,13 +1,10 @@
 import { and, eq, lt } from "drizzle-orm";
 import { maintenances, maintenanceWebsites } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
-import { DomainError } from "../errors.ts";
 import { assertOwnWebsites } from "../websites/owned.ts";
 import type { CreateMaintenanceInput } from "./input.ts";
 import { COMPLETED_SHOWN_MS } from "./list.ts";
-
-const PAST_START_GRACE_MS = 5 * 60_000;
-import { forgetPagesOf, type MaintenanceView, toView } from "./windows.ts";
+import { assertAhead, forgetPagesOf, type MaintenanceView, toView } from "./windows.ts";
 
 /** Schedules a window for some of the actor's monitors; it may start at once, not end in the past. */
 export async function createMaintenance(
@@ -16,17 +13,7 @@ export async function createMaintenance(
   input: CreateMaintenanceInput,
 ): Promise<MaintenanceView> {
   const now = Date.now();
-  if (input.endsAt <= now) {
-    throw new DomainError("BAD_REQUEST", "endsAt: must be in the future");
-  }
-  // A few minutes' grace for a form filled in slowly; beyond that, planned work is not
-  // announced after the fact (it would also quiet failures already checked).
-  if (input.startsAt < now - PAST_START_GRACE_MS) {
-    throw new DomainError(
-      "BAD_REQUEST",
-      "startsAt: must not be in the past; give the current time to start at once",
-    );
-  }
+  assertAhead(input, now);
   const view = await services.db.transaction(async (tx) => {
     await assertOwnWebsites(tx, actor, input.websiteIds);
     // Windows over for 30 days are in no list, no page and no evaluation: they go.

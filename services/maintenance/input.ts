@@ -9,7 +9,20 @@ const epochMs = (field: string) =>
     `${field}: must be a whole number of milliseconds`,
   ).min(0, `${field}: must be a time after 1970`);
 
-export const createMaintenanceInput = z.object({
+/** What is wrong with a window from `startsAt` to `endsAt`, or null. */
+export function spanProblem(startsAt: number, endsAt: number): string | null {
+  if (endsAt <= startsAt) return "endsAt: must be after the start";
+  if (endsAt - startsAt > MAX_WINDOW_MS) {
+    return "endsAt: a window lasts at most 31 days; pause the monitor for longer";
+  }
+  return null;
+}
+
+const windowId = z.uuid({ error: "id: not a maintenance window id" });
+
+export const maintenanceIdInput = z.object({ id: windowId });
+
+const windowFields = {
   title: z.string().trim()
     .min(1, "title: must not be empty")
     .max(100, "title: at most 100 characters"),
@@ -20,20 +33,21 @@ export const createMaintenanceInput = z.object({
     .min(1, "websiteIds: choose at least one monitor")
     .max(100, "websiteIds: at most 100 monitors per window")
     .refine((ids) => new Set(ids).size === ids.length, "websiteIds: a website is listed twice"),
-}).superRefine((input, ctx) => {
-  if (input.endsAt <= input.startsAt) {
-    ctx.addIssue({ code: "custom", path: ["endsAt"], message: "endsAt: must be after the start" });
-  } else if (input.endsAt - input.startsAt > MAX_WINDOW_MS) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["endsAt"],
-      message: "endsAt: a window lasts at most 31 days; pause the monitor for longer",
-    });
-  }
-});
+};
 
-export const maintenanceIdInput = z.object({
-  id: z.uuid({ error: "id: not a maintenance window id" }),
-});
+function checkSpan(input: { startsAt?: number; endsAt: number }, ctx: z.RefinementCtx): void {
+  const problem = input.startsAt === undefined ? null : spanProblem(input.startsAt, input.endsAt);
+  if (problem) ctx.addIssue({ code: "custom", path: ["endsAt"], message: problem });
+}
+
+export const createMaintenanceInput = z.object(windowFields).superRefine(checkSpan);
+
+/** A window changed: every field again; without `startsAt`, it keeps its start. */
+export const updateMaintenanceInput = z.object({
+  ...windowFields,
+  id: windowId,
+  startsAt: windowFields.startsAt.optional(),
+}).superRefine(checkSpan);
 
 export type CreateMaintenanceInput = z.infer<typeof createMaintenanceInput>;
+export type UpdateMaintenanceInput = z.infer<typeof updateMaintenanceInput>;

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt } from "drizzle-orm";
 import { maintenances } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
-import { type MaintenanceView, toView, windowWebsites } from "./windows.ts";
+import { loadOwnedWindow, type MaintenanceView, toView, windowWebsites } from "./windows.ts";
 
 /** Completed windows are listed for this long after their end. */
 export const COMPLETED_SHOWN_MS = 30 * 86_400_000;
@@ -29,4 +29,14 @@ export async function listMaintenances(
     rank[a.state] - rank[b.state] ||
     (a.state === "completed" ? b.endsAt - a.endsAt : a.startsAt - b.startsAt)
   );
+}
+
+/** One of the actor's windows, or NOT_FOUND. */
+export async function getMaintenance(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<MaintenanceView> {
+  const row = await loadOwnedWindow(services.db, actor, id);
+  return toView(row, (await windowWebsites(services.db, [row.id])).get(row.id)!);
 }

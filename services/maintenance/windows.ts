@@ -10,7 +10,7 @@ import {
   statusPageWebsites,
 } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
-import { notFound } from "../errors.ts";
+import { DomainError, notFound } from "../errors.ts";
 import type { Queryable } from "../status_pages/pages.ts";
 import { forgetPublicPage } from "../status_pages/public.ts";
 import { log } from "../../lib/logger.ts";
@@ -50,6 +50,25 @@ export function toView(row: MaintenanceRow, websiteIds: string[], now = Date.now
     state: maintenanceState(window, now),
     websiteIds,
   } satisfies MaintenanceView;
+}
+
+const PAST_START_GRACE_MS = 5 * 60_000;
+
+/**
+ * A window being set may start at once, not end in the past. A few minutes' grace for a
+ * form filled in slowly; beyond that, planned work is not announced after the fact (it
+ * would also quiet failures already checked). Without `startsAt`, the start is not set.
+ */
+export function assertAhead(times: { startsAt?: number; endsAt: number }, now: number): void {
+  if (times.endsAt <= now) {
+    throw new DomainError("BAD_REQUEST", "endsAt: must be in the future");
+  }
+  if (times.startsAt !== undefined && times.startsAt < now - PAST_START_GRACE_MS) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "startsAt: must not be in the past; give the current time to start at once",
+    );
+  }
 }
 
 /** The actor's window, or NOT_FOUND: another user's is indistinguishable from none. */

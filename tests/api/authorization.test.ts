@@ -53,6 +53,12 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "maintenance.end": ({ maintenanceId }) => ({ id: maintenanceId }),
   "apiToken.revoke": ({ apiTokenId }) => ({ id: apiTokenId }),
   "maintenance.delete": ({ maintenanceId }) => ({ id: maintenanceId }),
+  "maintenance.update": ({ maintenanceId, websiteId }) => ({
+    id: maintenanceId,
+    title: "Taken over",
+    endsAt: Date.now() + 3_600_000,
+    websiteIds: [websiteId],
+  }),
   "maintenance.create": ({ websiteId }) => ({
     title: "Stolen",
     startsAt: Date.now(),

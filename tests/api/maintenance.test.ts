@@ -147,6 +147,116 @@ Deno.test("a window still to come changes nothing yet, and bad windows are refus
   }
 });
 
+Deno.test("a window changes until it ends: a scheduled one in full, one in progress all but its start", async () => {
+  const server = await apiServer();
+  try {
+    const { api } = await server.user("ops");
+    const other = await server.user("other");
+    const create = (name: string) =>
+      api.website.create.mutate({ url: `https://${name}.example.com/`, name, confirmations: 1 });
+    const [a, b] = [await create("a"), await create("b")];
+    const soon = await api.maintenance.create.mutate({
+      title: "Racks",
+      startsAt: Date.now() + HOUR,
+      endsAt: Date.now() + 2 * HOUR,
+      websiteIds: [a.id],
+    });
+    const later = { startsAt: Date.now() + 3 * HOUR, endsAt: Date.now() + 5 * HOUR };
+    const moved = await api.maintenance.update.mutate({
+      id: soon.id,
+      title: " Racks, moved ",
+      message: "Two hours later.",
+      ...later,
+      websiteIds: [b.id, a.id],
+    });
+    assert.deepEqual(
+      [moved.title, moved.message, moved.startsAt, moved.endsAt, moved.state, moved.websiteIds],
+      [
+        "Racks, moved",
+        "Two hours later.",
+        later.startsAt,
+        later.endsAt,
+        "scheduled",
+        [
+          a.id,
+          b.id,
+        ].sort(),
+      ],
+    );
+    assert.deepEqual(await api.maintenance.list.query(), [moved]);
+
+    // In progress: the monitors and the end change, the start does not.
+    const now = await api.maintenance.create.mutate({
+      title: "Deploy",
+      startsAt: Date.now(),
+      endsAt: Date.now() + HOUR,
+      websiteIds: [a.id],
+    });
+    const edit = { id: now.id, title: "Deploy", endsAt: now.endsAt + HOUR, websiteIds: [b.id] };
+    const changed = await api.maintenance.update.mutate(edit);
+    assert.deepEqual(
+      [changed.startsAt, changed.endsAt, changed.state, changed.websiteIds],
+      [now.startsAt, now.endsAt + HOUR, "in-progress", [b.id]],
+    );
+    assert.equal(
+      (await api.maintenance.update.mutate({ ...edit, startsAt: now.startsAt })).startsAt,
+      now.startsAt,
+      "its own start, sent back, is no change",
+    );
+    assert.match(
+      await errorMessage(api.maintenance.update.mutate({ ...edit, startsAt: Date.now() + HOUR })),
+      /BAD_REQUEST: startsAt: this window has started/,
+    );
+    // Taken out of the window, a monitor alerts again; the one put in does not (a slot
+    // after the window's start, which has milliseconds).
+    const down = (website: typeof a) =>
+      evaluateStoredResults(server.services.sql, [
+        checkRow(website.id, website.regions[0], seconds(Date.now()) + 2, false),
+      ]);
+    await down(a);
+    await down(b);
+    const { incidents } = await api.incident.list.query();
+    assert.deepEqual(incidents.map((i) => i.websiteId), [a.id]);
+
+    const refused = (input: Partial<typeof edit> & { startsAt?: number }) =>
+      errorMessage(api.maintenance.update.mutate({ ...edit, ...input }));
+    assert.match(await refused({ endsAt: Date.now() - 1_000 }), /endsAt: must be in the future/);
+    assert.match(
+      await refused({ id: soon.id, startsAt: Date.now() - HOUR }),
+      /startsAt: must not be in the past/,
+    );
+    assert.match(
+      await refused({ id: soon.id, endsAt: later.startsAt + 32 * 24 * HOUR }),
+      /at most 31 days/,
+    );
+    // Without a start, the end is weighed against the one it has.
+    assert.match(
+      await refused({ id: soon.id, endsAt: later.startsAt - 1 }),
+      /endsAt: must be after the start/,
+    );
+    assert.match(await refused({ websiteIds: [] }), /choose at least one monitor/);
+    assert.equal(
+      await errorCode(other.api.maintenance.update.mutate(edit)),
+      "NOT_FOUND",
+      "another user's window is as unknown as none",
+    );
+    const theirs = await other.api.website.create.mutate({ url: "https://theirs.example.com/" });
+    assert.equal(
+      await errorCode(api.maintenance.update.mutate({ ...edit, websiteIds: [theirs.id] })),
+      "NOT_FOUND",
+    );
+    await api.maintenance.end.mutate({ id: now.id });
+    assert.equal(await errorCode(api.maintenance.update.mutate(edit)), "CONFLICT");
+    assert.equal(
+      (await api.maintenance.list.query()).find((w) => w.id === now.id)?.websiteIds[0],
+      b.id,
+      "a refused change changes nothing",
+    );
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("status pages say under maintenance, list what is planned, and escape it", async () => {
   const server = await apiServer();
   try {

@@ -19,17 +19,13 @@ import { DomainError } from "../../../services/errors.ts";
 import type { MaintenanceState, MaintenanceView } from "../../../services/maintenance/windows.ts";
 import { listWebsites } from "../../../services/websites/list.ts";
 import type { Website } from "../../../services/websites/store.ts";
-import { MonitorChecklist } from "../../../components/status_pages/monitor_choices.tsx";
 import { monitorLabel } from "../../../components/status_pages/monitor_label.ts";
 import { Time } from "../../../components/time.tsx";
-import TimeZoneField from "../../../islands/TimeZoneField.tsx";
+import { MaintenanceFields } from "../../../components/maintenance/fields.tsx";
 import {
   Button,
   Card,
-  describedBy,
   EmptyState,
-  Field,
-  inputClass,
   LINK,
   LinkButton,
   Notice,
@@ -46,6 +42,7 @@ interface Data {
 
 const NOTICES: Record<string, string> = {
   created: "Maintenance scheduled. Its monitors send no alerts while it lasts.",
+  updated: "Maintenance window saved.",
   ended: "Maintenance ended. Its monitors alert again from their next failed checks.",
   deleted: "The maintenance window was deleted.",
   "already-ended": "That maintenance window had already ended.",
@@ -169,14 +166,22 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
           ))}
         </p>
       </div>
-      <form method="post" action="/app/maintenance">
-        <input type="hidden" name="intent" value={action.intent} />
-        <input type="hidden" name="id" value={window.id} />
-        <Button variant={action.variant}>
-          {action.label}
-          <span class="sr-only">{` (${window.title})`}</span>
-        </Button>
-      </form>
+      <div class="flex flex-wrap gap-2">
+        {window.state !== "completed" && (
+          <LinkButton variant="secondary" href={`/app/maintenance/${window.id}/edit`}>
+            Edit
+            <span class="sr-only">{` (${window.title})`}</span>
+          </LinkButton>
+        )}
+        <form method="post" action="/app/maintenance">
+          <input type="hidden" name="intent" value={action.intent} />
+          <input type="hidden" name="id" value={window.id} />
+          <Button variant={action.variant}>
+            {action.label}
+            <span class="sr-only">{` (${window.title})`}</span>
+          </Button>
+        </form>
+      </div>
     </li>
   );
 }
@@ -216,78 +221,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
         <h2 id="schedule" class="text-lg font-semibold">Schedule maintenance</h2>
         <form method="post" action="/app/maintenance#schedule" class="mt-4 space-y-5">
           <input type="hidden" name="intent" value="create" />
-          {errors.form && <Notice kind="error">{errors.form}</Notice>}
-          <Field
-            id="title"
-            label="Title"
-            error={errors.title}
-            hint="Shown on the status pages of these monitors, as is the message."
-          >
-            <input
-              {...describedBy("title", errors.title, true)}
-              name="title"
-              type="text"
-              required
-              maxLength={100}
-              placeholder="Database upgrade"
-              value={values.title}
-              class={inputClass(errors.title)}
-            />
-          </Field>
-          <Field
-            id="message"
-            label="Message (optional)"
-            error={errors.message}
-            hint="What visitors of those status pages read under the title."
-          >
-            <textarea
-              {...describedBy("message", errors.message, true)}
-              name="message"
-              rows={3}
-              maxLength={1000}
-              placeholder="We are upgrading our database; the API may be unavailable for a few minutes."
-              class={inputClass(errors.message)}
-            >
-              {values.message}
-            </textarea>
-          </Field>
-          <div class="grid gap-5 md:grid-cols-2">
-            <Field
-              id="startsAt"
-              label="Starts"
-              error={errors.startsAt}
-              hint="Leave empty to start now."
-            >
-              <input
-                {...describedBy("startsAt", errors.startsAt, true)}
-                aria-describedby={`${
-                  errors.startsAt ? "startsAt-error" : "startsAt-hint"
-                } time-zone`}
-                name="startsAt"
-                type="datetime-local"
-                value={values.startsAt}
-                class={inputClass(errors.startsAt)}
-              />
-            </Field>
-            <Field id="endsAt" label="Ends" error={errors.endsAt}>
-              <input
-                {...describedBy("endsAt", errors.endsAt)}
-                aria-describedby={`${errors.endsAt ? "endsAt-error " : ""}time-zone`}
-                name="endsAt"
-                type="datetime-local"
-                required
-                value={values.endsAt}
-                class={inputClass(errors.endsAt)}
-              />
-            </Field>
-          </div>
-          <TimeZoneField value={values.timeZone} />
-          <MonitorChecklist
-            websites={data.websites}
-            selected={values.websiteIds}
-            error={errors.websiteIds}
-            legend="Monitors under maintenance"
-          />
+          <MaintenanceFields values={values} errors={errors} websites={data.websites} />
           <Button>Schedule maintenance</Button>
         </form>
       </Card>
