@@ -76,6 +76,11 @@ export default function RecentChecks(props: {
                     row.httpStatus ? ` · ${row.httpStatus}` : ""
                   }`}
                 />
+                {row.maintenance && (
+                  <span class="mt-1 block text-xs text-sky-800 dark:text-sky-300">
+                    During maintenance, not counted
+                  </span>
+                )}
                 <div class="mt-1 max-w-[11rem] sm:hidden">
                   {timed && (
                     <span class="block tabular-nums">
@@ -146,6 +151,7 @@ function merge(live: LiveResult[], checks: Check[]): Row[] {
       errorKind: result.errorKind,
       errorMessage: result.errorMessage ?? "",
       degraded: result.degraded ?? false,
+      maintenance: result.maintenance ?? false,
       certDaysLeft: result.certDaysLeft ?? null,
       live: true,
     });

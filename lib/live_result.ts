@@ -22,6 +22,8 @@ export const liveResultSchema = z.object({
   errorMessage: z.optional(z.string().check(z.maxLength(MAX_MESSAGE))),
   /** Up but slower than the monitor's threshold (shown amber); absent in older results. */
   degraded: z.optional(z.boolean()),
+  /** Checked while the monitor was under maintenance: counted in no uptime; else absent. */
+  maintenance: z.optional(z.boolean()),
   /** Days left on the TLS certificate; absent without TLS. */
   certDaysLeft: z.optional(z.nullable(z.int())),
   /** Epoch milliseconds, like every timestamp the API and WebSocket send. */

@@ -60,9 +60,12 @@ export function statusFavicon(status: PageStatus): string {
   return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
-/** A day's bar: green when (nearly) always up, amber for a bad day, red for a very bad one. */
-export function barClass(uptime: number | null): string {
-  if (uptime === null) return "bg-slate-200 dark:bg-slate-700";
+/**
+ * A day's bar: green when (nearly) always up, amber for a bad day, red for a very bad one,
+ * sky blue for a day of nothing but maintenance.
+ */
+export function barClass(uptime: number | null, maintenance = 0): string {
+  if (uptime === null) return maintenance ? "bg-sky-500" : "bg-slate-200 dark:bg-slate-700";
   if (uptime >= 99.9) return "bg-emerald-500";
   if (uptime >= 95) return "bg-amber-400";
   return "bg-rose-500";

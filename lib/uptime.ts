@@ -43,8 +43,11 @@ export interface DailyBar {
   at: number;
   /** The same day as `YYYY-MM-DD`. */
   date: string;
+  /** Checks that count: those under maintenance are in neither this nor `up`. */
   checks: number;
   up: number;
+  /** Checks while the monitor was under maintenance. */
+  maintenance: number;
   /** {@link uptimePercent} of the day. */
   uptime: number | null;
 }
@@ -54,6 +57,7 @@ export interface DayCount {
   day: number;
   checks: number;
   up: number;
+  maintenance?: number;
 }
 
 /** The first day (days since the epoch) of the {@link BAR_DAYS} bars ending today. */
@@ -69,16 +73,33 @@ export function dailyBars(rows: Iterable<DayCount>, now: Date): DailyBar[] {
   const first = firstBarDay(now);
   const bars = Array.from({ length: BAR_DAYS }, (_, index): DailyBar => {
     const at = (first + index) * DAY_MS;
-    return { at, date: new Date(at).toISOString().slice(0, 10), checks: 0, up: 0, uptime: null };
+    const date = new Date(at).toISOString().slice(0, 10);
+    return { at, date, checks: 0, up: 0, maintenance: 0, uptime: null };
   });
   for (const row of rows) {
     const bar = bars[row.day - first];
     if (!bar) continue;
     bar.checks += row.checks;
     bar.up += row.up;
+    bar.maintenance += row.maintenance ?? 0;
   }
   for (const bar of bars) bar.uptime = uptimePercent(bar.up, bar.checks);
   return bars;
+}
+
+/**
+ * What checks under maintenance add to the description of a day or a range: "" without
+ * any, "under maintenance" when nothing else was checked, and otherwise how many were not
+ * counted ("3 checks during maintenance not counted"). `noun` is "check" or "beat".
+ */
+export function maintenanceWords(
+  counts: { checks: number; maintenance: number },
+  noun = "check",
+): string {
+  if (!counts.maintenance) return "";
+  if (!counts.checks) return "under maintenance";
+  const n = counts.maintenance;
+  return `${n.toLocaleString("en")} ${noun}${n === 1 ? "" : "s"} during maintenance not counted`;
 }
 
 /**

@@ -79,22 +79,26 @@ Deno.test("the heartbeat sweep and the publisher's read of changes use indexes",
 
 Deno.test("ClickHouse migrations create the database and apply once", async () => {
   const url = newClickHouseUrl();
-  assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2]);
+  assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3]);
   assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), []);
   const ch = connectClickHouse(url);
   try {
     // Added columns are looked up first (18.16 has no ADD COLUMN IF NOT EXISTS): migrations
     // interrupted before their ledger rows apply again without an error.
     await ch.command(sql`DROP TABLE schema_migrations`);
-    assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2]);
-    const columns = await ch.rows<{ name: string; type: string }>(
-      sql`SELECT name, type FROM system.columns WHERE database = ${literal.string(ch.database)}
-         AND table = 'checks' AND name IN ('dns_ms', 'cert_days_left', 'degraded') ORDER BY name`,
+    assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3]);
+    const columns = await ch.rows<{ table: string; name: string; type: string }>(
+      sql`SELECT table, name, type FROM system.columns
+         WHERE database = ${literal.string(ch.database)} AND name IN
+           ('dns_ms', 'cert_days_left', 'degraded', 'maintenance', 'maintenance_checks')
+         ORDER BY table, name`,
     );
-    assert.deepEqual(columns.map((c) => `${c.name} ${c.type}`), [
-      "cert_days_left Nullable(Int32)",
-      "degraded UInt8",
-      "dns_ms UInt32",
+    assert.deepEqual(columns.map((c) => `${c.table}.${c.name} ${c.type}`), [
+      "checks.cert_days_left Nullable(Int32)",
+      "checks.degraded UInt8",
+      "checks.dns_ms UInt32",
+      "checks.maintenance UInt8",
+      "checks_hourly.maintenance_checks UInt32",
     ]);
     const tables = await ch.rows<{ name: string }>(
       sql`SELECT name FROM system.tables WHERE database = ${

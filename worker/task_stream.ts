@@ -10,6 +10,7 @@ import { metrics } from "../lib/metrics.ts";
 import { decodeTask, type Task } from "../lib/task.ts";
 import { redactUrl } from "../lib/config.ts";
 import type { ConsumerInfo } from "./liveness.ts";
+import type { MaintenanceWindow } from "../lib/maintenance_window.ts";
 
 /** How long a dead letter is kept for inspection. */
 export const DEAD_LETTER_TTL_MS = 7 * 24 * 3_600_000;
@@ -21,6 +22,8 @@ export interface Delivery {
   task: Task | null;
   /** How often the group has handed this entry out, this time included. */
   deliveries: number;
+  /** The website's maintenance windows around the check, set by the worker on accepting it. */
+  maintenance?: readonly MaintenanceWindow[];
 }
 
 type Entry = [id: string, fields: string[]];

@@ -25,6 +25,7 @@ import { evaluateStoredResults } from "../services/incidents/evaluation/evaluate
 import { relayIncidentEvents } from "../services/incidents/evaluation/event_relay.ts";
 import { backoffDelay } from "../lib/backoff.ts";
 import { Intake, timedOutByOwnDelay } from "./intake.ts";
+import { inWindow, type MaintenanceWindow } from "../lib/maintenance_window.ts";
 
 export interface WorkerOptions {
   sql: postgres.Sql;
@@ -302,25 +303,46 @@ export class Worker {
         due.push(delivery);
       }
     }
-    const active = await this.#activeWebsites(due.map((d) => d.task!.websiteId));
+    const active = await this.#activeWebsites(due);
     for (const delivery of due) {
-      if (active && !active.has(delivery.task!.websiteId)) unwanted.push(delivery.id);
-      else this.#readAhead.push(delivery);
+      const windows = active?.get(delivery.task!.websiteId);
+      if (active && !windows) unwanted.push(delivery.id);
+      else this.#readAhead.push({ ...delivery, maintenance: windows });
     }
     this.#fill();
     this.stats.dropped += unwanted.length;
     await this.#stream.ack(unwanted);
   }
 
-  /** Ids of the websites that still exist and are not paused: one query per batch. */
-  async #activeWebsites(ids: string[]): Promise<Set<string> | null> {
-    if (!ids.length) return new Set();
+  /**
+   * The websites of these tasks that still exist and are not paused, each with its
+   * maintenance windows that may hold while its task runs (until the latest deadline):
+   * one query per batch.
+   */
+  async #activeWebsites(due: Delivery[]): Promise<Map<string, MaintenanceWindow[]> | null> {
+    if (!due.length) return new Map();
+    const ids = [...new Set(due.map((d) => d.task!.websiteId))];
+    const until = Math.max(...due.map((d) => d.task!.deadline));
     try {
       const rows = await this.#o.sql`
-        select id from websites where id = any(${[...new Set(ids)]}::uuid[]) and active`;
-      return new Set(rows.map((row) => row.id as string));
+        select w.id, round(extract(epoch from m.starts_at) * 1000)::float8 as starts_at,
+               round(extract(epoch from m.ends_at) * 1000)::float8 as ends_at
+        from websites w
+        left join (maintenance_websites mw join maintenances m
+          on m.id = mw.maintenance_id and m.ends_at > now()
+            and m.starts_at <= to_timestamp(${until / 1000}))
+          on mw.website_id = w.id
+        where w.id = any(${ids}::uuid[]) and w.active`;
+      const active = new Map<string, MaintenanceWindow[]>();
+      for (const row of rows) {
+        let windows = active.get(row.id);
+        if (!windows) active.set(row.id, windows = []);
+        if (row.starts_at !== null) windows.push({ startsAt: row.starts_at, endsAt: row.ends_at });
+      }
+      return active;
     } catch (error) {
-      // Without Postgres, checking a website that was just paused beats not checking at all.
+      // Without Postgres, checking a website that was just paused beats not checking at all
+      // (its result is then counted even if a maintenance window holds).
       log.warn("worker.active_lookup_failed", { error });
       return null;
     }
@@ -385,6 +407,10 @@ export class Worker {
           // Slow because of us is not slow: degraded only by the target's own share.
           degraded: result.degraded &&
               result.responseMs - ownDelayMs > (task.degradedMs ?? Infinity)
+            ? 1
+            : 0,
+          // The evaluation's rule and time: a check that opens no incident counts for no uptime.
+          maintenance: inWindow(delivery.maintenance ?? [], Math.floor(startedAt / 1000) * 1000)
             ? 1
             : 0,
         },

@@ -1,14 +1,24 @@
 /**
  * 90 daily bars, drawn on the server: colour and height both say how the day went
  * (full and green without downtime, shorter and amber or red with it, a stub without
- * checks), with the date, uptime and checks in each bar's tooltip and in words for
+ * checks, full and sky blue for a day of nothing but maintenance, whose checks count
+ * neither way), with the date, uptime and checks in each bar's tooltip and in words for
  * screen readers. No JavaScript. A heartbeat monitor's results are beats (`noun`).
  */
 import type { DailyBar } from "../../lib/uptime.ts";
-import { beatsText, formatUptime, windowUptime, windowWords } from "../../lib/uptime.ts";
+import {
+  beatsText,
+  formatUptime,
+  maintenanceWords,
+  windowUptime,
+  windowWords,
+} from "../../lib/uptime.ts";
 import { formatDate } from "../../lib/time_format.ts";
 
 function look(bar: DailyBar): { class: string; words: string } {
+  if (bar.uptime === null && bar.maintenance) {
+    return { class: "h-full bg-sky-500 dark:bg-sky-400", words: "" };
+  }
   if (bar.uptime === null) return { class: "h-1/4 bg-slate-300 dark:bg-slate-600", words: "" };
   if (bar.uptime === 100) return { class: "h-full bg-emerald-600 dark:bg-emerald-500", words: "" };
   if (bar.uptime >= 99) {
@@ -19,11 +29,14 @@ function look(bar: DailyBar): { class: string; words: string } {
 
 function describe(bar: DailyBar, noun: string): string {
   const date = formatDate(bar.at, "UTC");
-  if (bar.uptime === null) return `${date}: no ${noun}s`;
+  const maintenance = maintenanceWords(bar, noun);
+  if (bar.uptime === null) return `${date}: ${maintenance || `no ${noun}s`}`;
   const counted = noun === "beat"
     ? beatsText(bar.up, bar.checks)
     : `${bar.checks.toLocaleString("en")} check${bar.checks === 1 ? "" : "s"}`;
-  return `${date}: ${formatUptime(bar.uptime)} up, ${counted}${look(bar).words}`;
+  return `${date}: ${formatUptime(bar.uptime)} up, ${counted}${look(bar).words}${
+    maintenance ? `; ${maintenance}` : ""
+  }`;
 }
 
 export function DailyBars(props: { bars: DailyBar[]; noun?: "check" | "beat" }) {
@@ -79,6 +92,12 @@ export function DailyBars(props: { bars: DailyBar[]; noun?: "check" | "beat" }) 
           />
           no {noun}s
         </li>
+        {bars.some((bar) => bar.maintenance) && (
+          <li class="flex items-center gap-1">
+            <span class="inline-block h-3 w-2 rounded-sm bg-sky-500" aria-hidden="true" />
+            maintenance (not counted)
+          </li>
+        )}
       </ul>
     </div>
   );

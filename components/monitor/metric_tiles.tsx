@@ -1,6 +1,6 @@
 /** Uptime and response-time percentiles of the chosen range, as four tiles. */
 import { formatMs } from "../../lib/time_format.ts";
-import { beatsText, formatUptime } from "../../lib/uptime.ts";
+import { beatsText, formatUptime, maintenanceWords } from "../../lib/uptime.ts";
 import type { WebsiteMetrics } from "../../services/websites/metrics.ts";
 
 /**
@@ -11,13 +11,15 @@ export function MetricTiles(
   props: { metrics: WebsiteMetrics; rangeWords: string; timed?: boolean },
 ) {
   const { metrics } = props;
+  const counted = props.timed === false
+    ? beatsText(metrics.up, metrics.checks)
+    : `${metrics.checks.toLocaleString("en")} check${metrics.checks === 1 ? "" : "s"}`;
+  const maintenance = maintenanceWords(metrics, props.timed === false ? "beat" : "check");
   const tiles = [
     {
       label: "Uptime",
       value: formatUptime(metrics.uptime),
-      note: props.timed === false
-        ? beatsText(metrics.up, metrics.checks)
-        : `${metrics.checks.toLocaleString("en")} check${metrics.checks === 1 ? "" : "s"}`,
+      note: metrics.checks && maintenance ? `${counted}; ${maintenance}` : maintenance || counted,
     },
     { label: "p50", value: formatMs(metrics.responseMs?.p50), note: "median response" },
     { label: "p95", value: formatMs(metrics.responseMs?.p95), note: "95 % at or below" },

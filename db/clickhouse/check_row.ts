@@ -22,4 +22,6 @@ export interface CheckRow {
   cert_days_left?: number | null;
   /** 1: up, but slower than the website's degraded threshold. */
   degraded?: 0 | 1;
+  /** 1: its monitor was under maintenance when it ran; not counted in uptime. */
+  maintenance?: 0 | 1;
 }

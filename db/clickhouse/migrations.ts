@@ -75,6 +75,18 @@ export const migrations: Migration[] = [
       { table: "checks", name: "degraded", type: sql`UInt8 DEFAULT 0` },
     ],
   },
+  {
+    version: 3,
+    name: "checks during maintenance",
+    statements: [],
+    // A check whose monitor was under maintenance when it ran: stored and shown, but not
+    // counted in uptime either way. The rollup's checks and up_checks count the others;
+    // maintenance_checks says how many it left out (response times include them all).
+    addColumns: [
+      { table: "checks", name: "maintenance", type: sql`UInt8 DEFAULT 0` },
+      { table: "checks_hourly", name: "maintenance_checks", type: sql`UInt32 DEFAULT 0` },
+    ],
+  },
 ];
 
 const LEDGER = sql`CREATE TABLE IF NOT EXISTS schema_migrations (

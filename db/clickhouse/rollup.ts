@@ -60,11 +60,13 @@ export async function rollUpCurrentHours(
 /** Rolls up (again) the hours in [from, to), epoch seconds on hour boundaries. */
 export async function rollUpHours(ch: ClickHouse, from: number, to: number): Promise<void> {
   await ch.command(
-    sql`INSERT INTO checks_hourly
+    sql`INSERT INTO checks_hourly (website_id, region_id, hour, checks, up_checks,
+        response_quantiles, rolled_up_at, maintenance_checks)
       SELECT website_id, region_id, toStartOfHour(scheduled_at) AS hour,
-             count() AS checks, countIf(outcome = 'up') AS up_checks,
+             countIf(maintenance = 0) AS checks,
+             countIf(outcome = 'up' AND maintenance = 0) AS up_checks,
              quantilesTimingState(0.5, 0.95, 0.99)(response_ms) AS response_quantiles,
-             now() AS rolled_up_at
+             now() AS rolled_up_at, countIf(maintenance = 1) AS maintenance_checks
       FROM checks FINAL
       WHERE scheduled_at >= toDateTime(${literal.int(from)})
         AND scheduled_at < toDateTime(${literal.int(to)})

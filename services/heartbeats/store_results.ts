@@ -10,6 +10,7 @@ import type { RedisKeys } from "../../lib/redis_keys.ts";
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 import { publishLiveResults } from "../live_status/publish.ts";
 import { evaluateStoredResults } from "../incidents/evaluation/evaluate.ts";
+import { markMaintenanceChecks } from "../maintenance/mark_checks.ts";
 import { log } from "../../lib/logger.ts";
 import type postgres from "postgres";
 
@@ -46,11 +47,15 @@ export function heartbeatRow(
   };
 }
 
-/** Stores the rows, then publishes them live; throws when ClickHouse refuses them. */
+/**
+ * Stores the rows, those under maintenance marked so, then publishes them live; throws
+ * when ClickHouse refuses them.
+ */
 export async function storeHeartbeatResults(sinks: ResultSinks, rows: CheckRow[]): Promise<void> {
   if (!rows.length) return;
-  await sinks.ch.insert(sql`checks`, rows);
-  await publishLiveResults(sinks.redis, sinks.keys, rows);
+  const marked = await markMaintenanceChecks(sinks.sql, rows);
+  await sinks.ch.insert(sql`checks`, marked);
+  await publishLiveResults(sinks.redis, sinks.keys, marked);
 }
 
 /**

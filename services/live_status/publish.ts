@@ -18,6 +18,7 @@ export function toLiveResult(row: CheckRow): LiveResult {
     errorMessage: row.error_message.slice(0, MAX_MESSAGE),
     degraded: row.degraded === 1,
     certDaysLeft: row.cert_days_left ?? null,
+    ...(row.maintenance === 1 ? { maintenance: true } : {}),
     // Rows hold epoch seconds (ClickHouse DateTime); everything we publish speaks ms.
     checkedAt: row.checked_at * 1000,
     scheduledAt: row.scheduled_at * 1000,

@@ -29,6 +29,8 @@ export interface DailyCountRow {
   day: string | number;
   n: string | number;
   up: string | number;
+  /** Checks under maintenance, in neither n nor up. */
+  m: string | number;
 }
 
 /**
@@ -41,16 +43,17 @@ export interface DailyCountRow {
 export function dailyCountsQuery(websiteIds: Sql, now: Date): Sql {
   const from = literal.dateTime(new Date(firstBarDay(now) * DAY_MS));
   const hour = literal.dateTime(new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS));
-  return sql`SELECT website_id, day, sum(n) AS n, sum(up) AS up FROM (
+  return sql`SELECT website_id, day, sum(n) AS n, sum(up) AS up, sum(m) AS m FROM (
       SELECT website_id, intDiv(toUInt32(hour), 86400) AS day,
-             sum(checks) AS n, sum(up_checks) AS up
+             sum(checks) AS n, sum(up_checks) AS up, sum(maintenance_checks) AS m
       FROM checks_hourly FINAL
       WHERE website_id IN ${websiteIds} AND hour >= ${from} AND hour < ${hour}
       GROUP BY website_id, day
       UNION ALL
       SELECT website_id, intDiv(toUInt32(${hour}), 86400) AS day,
-             uniqExact(region_id, scheduled_at) AS n,
-             uniqExactIf(region_id, scheduled_at, outcome = 'up') AS up
+             uniqExactIf(region_id, scheduled_at, maintenance = 0) AS n,
+             uniqExactIf(region_id, scheduled_at, outcome = 'up' AND maintenance = 0) AS up,
+             uniqExactIf(region_id, scheduled_at, maintenance = 1) AS m
       FROM checks
       WHERE website_id IN ${websiteIds} AND scheduled_at >= ${hour}
       GROUP BY website_id
@@ -63,7 +66,12 @@ export function dayCounts(rows: readonly DailyCountRow[]): Map<string, DayCount[
   for (const row of rows) {
     let days = byWebsite.get(row.website_id);
     if (!days) byWebsite.set(row.website_id, days = []);
-    days.push({ day: Number(row.day), checks: Number(row.n), up: Number(row.up) });
+    days.push({
+      day: Number(row.day),
+      checks: Number(row.n),
+      up: Number(row.up),
+      maintenance: Number(row.m),
+    });
   }
   return byWebsite;
 }

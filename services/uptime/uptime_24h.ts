@@ -96,8 +96,8 @@ export async function computeUptime24h(
          AND hour >= ${literal.dateTime(since)} AND hour < ${literal.dateTime(new Date(hour))}
        GROUP BY website_id
        UNION ALL
-       SELECT website_id, uniqExact(region_id, scheduled_at) AS n,
-              uniqExactIf(region_id, scheduled_at, outcome = 'up') AS up
+       SELECT website_id, uniqExactIf(region_id, scheduled_at, maintenance = 0) AS n,
+              uniqExactIf(region_id, scheduled_at, outcome = 'up' AND maintenance = 0) AS up
        FROM checks
        WHERE website_id IN ${list} AND scheduled_at >= ${literal.dateTime(new Date(hour))}
        GROUP BY website_id

@@ -27,6 +27,8 @@ export interface Check {
   errorMessage: string;
   /** Up, but slower than the website's degraded threshold. */
   degraded: boolean;
+  /** Checked while the monitor was under maintenance: counted in no uptime. */
+  maintenance: boolean;
   /** Where the time went; `responseMs` is the total. Zero for results without timings. */
   timings: { dnsMs: number; connectMs: number; tlsMs: number; ttfbMs: number };
   /** Days left on the TLS certificate; null without TLS. */
@@ -64,7 +66,7 @@ export function decodeCursor(cursor: string): Position {
 /** The columns {@link toCheck} reads. */
 export const CHECK_COLUMNS = sql`region_id, toUInt32(scheduled_at) AS scheduled,
   toUInt32(checked_at) AS checked, outcome, http_status, response_ms, error_kind, error_message,
-  dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded`;
+  dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded, maintenance`;
 
 export interface CheckColumns {
   region_id: string;
@@ -81,6 +83,7 @@ export interface CheckColumns {
   ttfb_ms: number;
   cert_days_left: number | null;
   degraded: number;
+  maintenance: number;
 }
 
 export async function websiteChecks(
@@ -155,6 +158,7 @@ export function toCheck(row: CheckColumns): Check {
     errorKind: row.error_kind,
     errorMessage: row.error_message,
     degraded: Number(row.degraded) === 1,
+    maintenance: Number(row.maintenance) === 1,
     timings: {
       dnsMs: Number(row.dns_ms),
       connectMs: Number(row.connect_ms),

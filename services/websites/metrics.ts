@@ -26,8 +26,11 @@ export interface ResponseTimes {
 export interface Bucket {
   /** Start of the bucket. */
   at: number;
+  /** Checks that count: those under maintenance are in neither this nor `up`. */
   checks: number;
   up: number;
+  /** Checks while the monitor was under maintenance. */
+  maintenance: number;
   uptime: number | null;
   p50: number | null;
   p95: number | null;
@@ -49,6 +52,7 @@ export interface RegionMetrics {
   region: string;
   checks: number;
   up: number;
+  maintenance: number;
   uptime: number | null;
   responseMs: ResponseTimes | null;
   series: Bucket[];
@@ -62,6 +66,8 @@ export interface WebsiteMetrics {
   bucketMs: number;
   checks: number;
   up: number;
+  /** Checks under maintenance, counted in no uptime. */
+  maintenance: number;
   uptime: number | null;
   responseMs: ResponseTimes | null;
   regions: RegionMetrics[];
@@ -106,18 +112,21 @@ export async function websiteMetrics(
     );
     const checks = sum(series.map((bucket) => bucket.checks));
     const up = sum(series.map((bucket) => bucket.up));
+    const maintenance = sum(series.map((bucket) => bucket.maintenance));
     return {
       region,
       checks,
       up,
+      maintenance,
       uptime: percent(up, checks),
-      responseMs: checks ? responseTimes(quantiles.get(region)) : null,
+      responseMs: checks + maintenance ? responseTimes(quantiles.get(region)) : null,
       series,
       latest: parseLatest(live[region]),
     };
   });
   const checks = sum(regions.map((r) => r.checks));
   const up = sum(regions.map((r) => r.up));
+  const maintenance = sum(regions.map((r) => r.maintenance));
   return {
     range: input.range,
     from: window.fromSeconds * 1000,
@@ -125,8 +134,9 @@ export async function websiteMetrics(
     bucketMs: window.bucketSeconds * 1000,
     checks,
     up,
+    maintenance,
     uptime: percent(up, checks),
-    responseMs: checks ? responseTimes(rows.overall[0]?.q) : null,
+    responseMs: checks + maintenance ? responseTimes(rows.overall[0]?.q) : null,
     regions,
     daily: dailyBars(dayCounts(rows.daily).get(website.id) ?? [], now),
   };
@@ -139,11 +149,13 @@ function fillBuckets(rows: CountRow[], from: number, size: number, count: number
     const row = byStart.get(start);
     const checks = Number(row?.n ?? 0);
     const up = Number(row?.up ?? 0);
-    const times = checks ? responseTimes(row?.q) : null;
+    const maintenance = Number(row?.m ?? 0);
+    const times = checks + maintenance ? responseTimes(row?.q) : null;
     return {
       at: start * 1000,
       checks,
       up,
+      maintenance,
       uptime: percent(up, checks),
       p50: times?.p50 ?? null,
       p95: times?.p95 ?? null,

@@ -87,7 +87,8 @@ export function metricsQueries(
 }
 
 function rawSource(websiteId: string, from: number, to: number) {
-  const counts = sql`count() AS n, countIf(outcome = 'up') AS up`;
+  const counts = sql`countIf(maintenance = 0) AS n,
+    countIf(outcome = 'up' AND maintenance = 0) AS up, countIf(maintenance = 1) AS m`;
   const quantiles = sql`quantilesTiming(${QUANTILE_LEVELS})(response_ms)`;
   return {
     time: sql`scheduled_at`,
@@ -104,7 +105,7 @@ function rawSource(websiteId: string, from: number, to: number) {
 function rollupSource(websiteId: string, from: number, to: number) {
   // Aliases differ from the column names: ClickHouse would read `checks` in the
   // aggregate as the alias and report a cyclic alias.
-  const counts = sql`sum(checks) AS n, sum(up_checks) AS up`;
+  const counts = sql`sum(checks) AS n, sum(up_checks) AS up, sum(maintenance_checks) AS m`;
   const quantiles = sql`quantilesTimingMerge(${QUANTILE_LEVELS})(response_quantiles)`;
   return {
     time: sql`hour`,
@@ -124,6 +125,8 @@ export interface CountRow {
   bucket?: string | number;
   n: string | number;
   up: string | number;
+  /** Checks under maintenance: in neither n nor up. */
+  m: string | number;
   q?: (number | null)[];
 }
 

@@ -449,6 +449,7 @@ Deno.test("the public page's bars and status come from stored checks and live re
       date: date(t),
       checks,
       up,
+      maintenance: 0,
       uptime,
     });
     assert.deepEqual(bars[89], bar(today, 4, 3, 75));

@@ -12,7 +12,7 @@ import {
 import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
 import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
 import StatusPageMaintenance from "../../../islands/StatusPageMaintenance.tsx";
-import { formatUptime, windowWords } from "../../../lib/uptime.ts";
+import { formatUptime, maintenanceWords, windowWords } from "../../../lib/uptime.ts";
 import {
   barClass,
   formatUtc,
@@ -179,9 +179,12 @@ function MonitorRow({ monitor }: { monitor: PublicMonitor }) {
           <span
             data-day={bar.date}
             title={`${bar.date}: ${
-              bar.uptime === null ? "no data" : `${formatUptime(bar.uptime)} uptime`
+              [
+                bar.uptime === null ? "" : `${formatUptime(bar.uptime)} uptime`,
+                maintenanceWords(bar),
+              ].filter(Boolean).join(", ") || "no data"
             }`}
-            class={barClass(bar.uptime)}
+            class={barClass(bar.uptime, bar.maintenance)}
           />
         ))}
       </div>

@@ -1,0 +1,102 @@
+/**
+ * Checks under maintenance in real Chromium: the monitor's daily bars draw a day of
+ * nothing but maintenance in sky blue and say how many checks a mixed day left out, the
+ * checks list marks them, and the status page's bars say "under maintenance". Screenshots
+ * at 1280 and 390 px go to .data/screenshots/.
+ */
+import assert from "node:assert/strict";
+import { apiServer } from "../helpers/api.ts";
+import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import { insertRows } from "../helpers/seed_checks.ts";
+import type { CheckRow } from "../../db/clickhouse/check_row.ts";
+import { formatDate } from "../../lib/time_format.ts";
+
+const DAY = 86_400;
+
+Deno.test({
+  name: "checks under maintenance are drawn and listed as not counted",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await apiServer();
+    const browser = await launchChromium();
+    try {
+      const owner = await server.user("maintenance-uptime");
+      const api = await owner.api.website.create.mutate({
+        url: "https://api.example.com/",
+        name: "API",
+      });
+      // Yesterday: four failed checks, all under maintenance. Today: two passed, then three
+      // failed under maintenance, the newest ones.
+      const now = Math.floor(Date.now() / 1000);
+      const today = Math.floor(now / DAY) * DAY;
+      const row = (at: number, up: boolean, maintenance: 0 | 1): CheckRow => ({
+        website_id: api.id,
+        region_id: api.regions[0],
+        scheduled_at: at,
+        checked_at: at,
+        outcome: up ? "up" : "down",
+        http_status: up ? 200 : 503,
+        response_ms: 120,
+        error_kind: up ? "" : "status",
+        error_message: up ? "" : "expected 2xx or 3xx, got 503",
+        maintenance,
+      });
+      const start = Math.max(now - 300, today + 2);
+      await insertRows(server, [
+        ...[1, 2, 3, 4].map((k) => row(today - DAY + k * 3_600, false, 1)),
+        row(start - 2, true, 0),
+        row(start - 1, true, 0),
+        ...[0, 1, 2].map((k) => row(start + k, false, 1)),
+      ]);
+      const statusPage = await owner.api.statusPage.create.mutate({
+        slug: `maint-${crypto.randomUUID().slice(0, 8)}`,
+        title: "Acme",
+        websiteIds: [api.id],
+      });
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.addCookies(
+        [...owner.jar].map(([name, value]) => ({ name, value, url: server.url })),
+      );
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      await page.goto(`${server.url}/app/monitors/${api.id}`);
+      const bars = page.getByRole("list", { name: "Daily uptime, last 90 days" });
+      const yesterday = formatDate((today - DAY) * 1000, "UTC");
+      await bars.getByText(`${yesterday}: under maintenance`).waitFor({ state: "attached" });
+      await bars.getByText(
+        `${
+          formatDate(today * 1000, "UTC")
+        }: 100% up, 2 checks; 3 checks during maintenance not counted`,
+      ).waitFor({ state: "attached" });
+      await page.getByText("maintenance (not counted)").waitFor();
+      assert.equal(
+        await page.locator('[data-tile="Uptime"] dd').last().textContent(),
+        "2 checks; 3 checks during maintenance not counted",
+      );
+      await page.getByText("100% uptime since").waitFor();
+      const marked = page.locator("[data-checks] tr", { hasText: "During maintenance" });
+      assert.equal(await page.locator("[data-checks] tr").count(), 9);
+      assert.equal(await marked.count(), 7, "the seven checks under maintenance are marked");
+      await screenshots(page, "monitor-maintenance-uptime");
+
+      await page.goto(`${server.url}/status/${statusPage.slug}`);
+      const day = page.locator(`[data-monitor="${api.id}"] [data-day]`);
+      assert.equal(
+        await day.last().getAttribute("title"),
+        `${new Date(today * 1000).toISOString().slice(0, 10)}: 100% uptime, ` +
+          "3 checks during maintenance not counted",
+      );
+      assert.equal(
+        await day.nth(-2).getAttribute("title"),
+        `${new Date((today - DAY) * 1000).toISOString().slice(0, 10)}: under maintenance`,
+      );
+      await screenshots(page, "status-page-maintenance-uptime");
+      assert.deepEqual(problems, []);
+    } finally {
+      await closeBrowser(browser);
+      await server.close();
+    }
+  },
+});
