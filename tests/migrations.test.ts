@@ -17,6 +17,7 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
       "api_tokens",
       "certificate_alerts",
       "incident_outbox",
+      "incident_updates",
       "incidents",
       "maintenance_websites",
       "maintenances",

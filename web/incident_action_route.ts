@@ -13,6 +13,9 @@ export const INCIDENT_NOTICES: Record<string, string> = {
   "incident-acknowledged": "Incident acknowledged. It shows who acknowledged it and when.",
   "incident-resolved": "Incident resolved. Its channels are told you resolved it.",
   "incident-ended": "This incident had already ended, so nothing changed.",
+  "update-posted": "Update posted. The status pages of this monitor show it.",
+  "update-deleted": "Update deleted. The status pages no longer show it.",
+  "update-gone": "That update had already been deleted.",
 };
 
 export function incidentActionHandlers(

@@ -1,10 +1,11 @@
 /**
  * An incident's timeline, oldest first: when it went down, each further region's first
- * failed check, each alert to each channel (when it was raised, and how it went), its
- * acknowledgement and its end; below, why no alert went out when none did.
+ * failed check, each alert to each channel (when it was raised, and how it went), each
+ * update posted for customers, its acknowledgement and its end; below, why no alert went out when none did.
  */
 import type { ComponentChildren } from "preact";
 import type { IncidentAlert, IncidentDetail } from "../../services/incidents/mod.ts";
+import { UPDATE_STATUS_WORDS } from "../../services/incidents/mod.ts";
 import { kindLabel } from "../../services/notifications/providers/mod.ts";
 import { Card, LINK } from "../ui.tsx";
 import { Time } from "../time.tsx";
@@ -57,9 +58,9 @@ interface Entry {
 
 /**
  * What happened, oldest first: down, each further region's first failure, each alert
- * (when it was raised), acknowledged, resolved.
+ * (when it was raised), each update for customers, acknowledged, resolved.
  */
-function timeline({ incident, alerts, checks }: IncidentDetail): Entry[] {
+function timeline({ incident, alerts, checks, updates }: IncidentDetail): Entry[] {
   const entries: Entry[] = [{ at: incident.startedAt, what: `Down: ${causeText(incident)}` }];
   const failing = (checks?.regions ?? []).filter((span) => span.firstFailureAt !== null);
   if (failing.length > 1) {
@@ -76,6 +77,14 @@ function timeline({ incident, alerts, checks }: IncidentDetail): Entry[] {
   }
   for (const alert of alerts) {
     entries.push(alertEntry(alert, incident.resolvedBy !== null, alerts));
+  }
+  for (const update of updates) {
+    entries.push({
+      at: update.createdAt,
+      what: `Update for customers posted (${UPDATE_STATUS_WORDS[update.status]})${
+        update.author ? ` by ${update.author}` : ""
+      }`,
+    });
   }
   if (incident.acknowledgedAt !== null) {
     entries.push({

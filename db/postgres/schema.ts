@@ -254,6 +254,28 @@ export const incidents = pgTable("incidents", {
   uniqueIndex("incidents_one_open_idx").on(t.websiteId).where(sql`${t.resolvedAt} is null`),
 ]);
 
+/** What an update tells the status page's visitors of an incident, as status pages say it. */
+export const incidentUpdateStatus = pgEnum("incident_update_status", [
+  "investigating",
+  "identified",
+  "monitoring",
+  "update",
+]);
+
+/**
+ * What the owner tells customers about an incident, in their own words: shown under the
+ * incident on the status pages of its monitor, newest first.
+ */
+export const incidentUpdates = pgTable("incident_updates", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  incidentId: uuid("incident_id").notNull()
+    .references(() => incidents.id, { onDelete: "cascade" }),
+  status: incidentUpdateStatus("status").notNull(),
+  message: text("message").notNull(),
+  authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+}, (t) => [index("incident_updates_incident_created_idx").on(t.incidentId, t.createdAt)]);
+
 /**
  * Incident events written in the same transaction as the transition they describe and
  * relayed to the Redis stream afterwards (transactional outbox): a crash between the

@@ -3,6 +3,7 @@
  * first failure to the end, and the failed checks themselves from ClickHouse), and who
  * was told (the alerts sent to its channels, from the delivery records).
  */
+import { type IncidentUpdate, updatesOf } from "./updates.ts";
 import { literal, type Sql, sql } from "../../db/clickhouse/sql.ts";
 import { log } from "../../lib/logger.ts";
 import type { Actor, Services } from "../context.ts";
@@ -79,6 +80,10 @@ export interface IncidentDetail {
   } | null;
   /** Oldest first. */
   alerts: IncidentAlert[];
+  /** What the owner told customers, newest first. */
+  updates: IncidentUpdate[];
+  /** The status pages that show the monitor, and so its updates. */
+  statusPages: { id: string; title: string; slug: string }[];
 }
 
 export async function incidentDetail(
@@ -88,7 +93,7 @@ export async function incidentDetail(
 ): Promise<IncidentDetail> {
   const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
   const incident = await ownedIncident(services.readSql, actor, input.id);
-  const [checks, alerts, monitor] = await Promise.all([
+  const [checks, alerts, monitor, updates, statusPages] = await Promise.all([
     Promise.all([regionSpans(services, incident), failedChecks(services, incident, after)])
       .then(([regions, rows]) => {
         const { checks: failures, nextCursor } = checksPage(rows, FAILURES_SHOWN);
@@ -101,8 +106,20 @@ export async function incidentDetail(
       }),
     incidentAlerts(services, incident.id),
     monitorOf(services, incident.websiteId),
+    updatesOf(services.readSql, [incident.id]),
+    services.readSql<{ id: string; title: string; slug: string }[]>`
+      select p.id, p.title, p.slug from status_pages p
+      join status_page_websites pw on pw.status_page_id = p.id
+      where pw.website_id = ${incident.websiteId} order by p.title, p.id`,
   ]);
-  return { incident, monitor, checks, alerts };
+  return {
+    incident,
+    monitor,
+    checks,
+    alerts,
+    updates: updates.get(incident.id)!,
+    statusPages: [...statusPages],
+  };
 }
 
 async function monitorOf(services: Services, websiteId: string) {

@@ -1,10 +1,12 @@
 /**
- * Incident history for public status pages: when each outage started and ended and
- * which monitor it hit, built field by field. Nothing else leaves: no error text (it can
- * hold internal hostnames and addresses), no regions, no acknowledgements.
+ * Incident history for public status pages: when each outage started and ended, which
+ * monitor it hit and what the owner told customers about it, built field by field.
+ * Nothing else leaves: no error text (it can hold internal hostnames and addresses), no
+ * regions, no acknowledgements, no authors of updates.
  */
 import type { Services } from "../context.ts";
 import { hostnameOf } from "./store.ts";
+import { updatesOf, type UpdateStatus } from "./updates.ts";
 
 export interface PublicIncident {
   id: string;
@@ -16,6 +18,8 @@ export interface PublicIncident {
   resolvedAt: number | null;
   /** Until resolved, or until now while ongoing. */
   durationMs: number;
+  /** What the owner told customers, newest first: status, words and time only. */
+  updates: { status: UpdateStatus; message: string; createdAt: number }[];
 }
 
 const MAX_INCIDENTS = 100;
@@ -36,6 +40,7 @@ export async function publicIncidents(
       and (i.resolved_at is null or i.resolved_at >= to_timestamp(${sinceMs}::float8 / 1000))
     order by i.started_at desc, i.id desc
     limit ${MAX_INCIDENTS}`;
+  const updates = await updatesOf(services.readSql, rows.map((row) => row.id));
   const now = Date.now();
   return rows.map((row) => {
     const startedAt: number = row.started_at;
@@ -47,6 +52,11 @@ export async function publicIncidents(
       startedAt,
       resolvedAt,
       durationMs: Math.max(0, (resolvedAt ?? now) - startedAt),
+      updates: updates.get(row.id)!.map(({ status, message, createdAt }) => ({
+        status,
+        message,
+        createdAt,
+      })),
     };
   });
 }

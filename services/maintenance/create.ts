@@ -4,7 +4,8 @@ import type { Actor, Services } from "../context.ts";
 import { assertOwnWebsites } from "../websites/owned.ts";
 import type { CreateMaintenanceInput } from "./input.ts";
 import { COMPLETED_SHOWN_MS } from "./list.ts";
-import { assertAhead, forgetPagesOf, type MaintenanceView, toView } from "./windows.ts";
+import { assertAhead, type MaintenanceView, toView } from "./windows.ts";
+import { forgetPagesOf } from "../status_pages/pages_changed.ts";
 
 /** Schedules a window for some of the actor's monitors; it may start at once, not end in the past. */
 export async function createMaintenance(

@@ -2,7 +2,8 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import { maintenances } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
-import { forgetPagesOf, loadOwnedWindow, windowWebsites } from "./windows.ts";
+import { loadOwnedWindow, windowWebsites } from "./windows.ts";
+import { forgetPagesOf } from "../status_pages/pages_changed.ts";
 
 /**
  * Deletes a window, whatever its state: a scheduled one is cancelled, one in progress

@@ -3,13 +3,13 @@ import { maintenances } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import {
-  forgetPagesOf,
   loadOwnedWindow,
   maintenanceState,
   type MaintenanceView,
   toView,
   windowWebsites,
 } from "./windows.ts";
+import { forgetPagesOf } from "../status_pages/pages_changed.ts";
 
 /**
  * Ends a window in progress now: its monitors alert again from their next failed checks

@@ -6,12 +6,12 @@ import { assertOwnWebsites } from "../websites/owned.ts";
 import { spanProblem, type UpdateMaintenanceInput } from "./input.ts";
 import {
   assertAhead,
-  forgetPagesOf,
   maintenanceState,
   type MaintenanceView,
   toView,
   windowWebsites,
 } from "./windows.ts";
+import { forgetPagesOf } from "../status_pages/pages_changed.ts";
 
 /**
  * Changes a window that has not ended: a scheduled one in every field, under the rules of

@@ -1,19 +1,11 @@
 /**
- * What the maintenance verbs share: a window's shape, loading the actor's own, and
- * telling the status pages of its monitors that it changed.
+ * What the maintenance verbs share: a window's shape and loading the actor's own.
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
-import {
-  maintenances,
-  maintenanceWebsites,
-  statusPages,
-  statusPageWebsites,
-} from "../../db/postgres/schema.ts";
-import type { Actor, Services } from "../context.ts";
+import { maintenances, maintenanceWebsites } from "../../db/postgres/schema.ts";
+import type { Actor } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
 import type { Queryable } from "../status_pages/pages.ts";
-import { forgetPublicPage } from "../status_pages/public.ts";
-import { log } from "../../lib/logger.ts";
 
 export type MaintenanceState = "scheduled" | "in-progress" | "completed";
 
@@ -95,22 +87,4 @@ export async function windowWebsites(
     .orderBy(asc(maintenanceWebsites.websiteId));
   for (const row of rows) byWindow.get(row.maintenanceId)?.push(row.websiteId);
   return byWindow;
-}
-
-/**
- * The status pages showing these monitors draw them again on their next visit in this
- * process; other web machines follow within their cache period. Visitors who have one open
- * are told to load it again (`page-changed` on the live socket).
- */
-export async function forgetPagesOf(services: Services, websiteIds: string[]): Promise<void> {
-  if (!websiteIds.length) return;
-  const pages = await services.db.selectDistinct({ slug: statusPages.slug }).from(statusPages)
-    .innerJoin(statusPageWebsites, eq(statusPageWebsites.statusPageId, statusPages.id))
-    .where(inArray(statusPageWebsites.websiteId, websiteIds));
-  for (const { slug } of pages) forgetPublicPage(services, slug);
-  // The change is made: open pages not hearing of it is no reason to say it failed.
-  await services.redis.publish(
-    services.keys.resultsChannel,
-    JSON.stringify({ type: "page-changed", websiteIds }),
-  ).catch((error) => log.warn("maintenance.page_changed_unsent", { error }));
 }

@@ -14,6 +14,7 @@ import { currentStatuses, type PublicRegion } from "./current_status.ts";
 import { dailyUptime } from "../uptime/daily_uptime.ts";
 import { BAR_DAYS, type DailyBar, DAY_MS, windowUptime } from "../../lib/uptime.ts";
 import { publicIncidents } from "../incidents/public.ts";
+import type { UpdateStatus } from "../incidents/updates.ts";
 import { type MonitorStatus, type PageStatus, pageStatus } from "../../lib/page_status.ts";
 import { TtlCache } from "../../lib/ttl_cache.ts";
 import { currentWindows, inWindowOf } from "../maintenance/current.ts";
@@ -63,6 +64,8 @@ export interface PublicIncident {
   startedAt: number;
   /** Epoch ms; null while it lasts. */
   resolvedAt: number | null;
+  /** What the owner said about it, newest first. */
+  updates: { status: UpdateStatus; message: string; createdAt: number }[];
 }
 
 export interface PublicStatusPage {
@@ -197,6 +200,7 @@ export async function computePublicStatusPage(
       }`,
       startedAt: incident.startedAt,
       resolvedAt: incident.resolvedAt,
+      updates: incident.updates,
     })),
     updatedAt: now.getTime(),
   };

@@ -18,6 +18,7 @@ type Ids = {
   channelId: string;
   maintenanceId: string;
   apiTokenId: string;
+  updateId: string;
 };
 type Call = (input: unknown) => Promise<Response>;
 
@@ -46,6 +47,12 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "incident.acknowledge": ({ incidentId }) => ({ id: incidentId }),
   "incident.resolve": ({ incidentId }) => ({ id: incidentId }),
   "incident.list": ({ websiteId }) => ({ websiteId }),
+  "incident.postUpdate": ({ incidentId }) => ({
+    incidentId,
+    status: "update",
+    message: "Taken over",
+  }),
+  "incident.deleteUpdate": ({ updateId }) => ({ id: updateId }),
   "notification.update": ({ channelId }) => ({ id: channelId, name: "taken over" }),
   "notification.delete": ({ channelId }) => ({ id: channelId }),
   "notification.test": ({ channelId }) => ({ id: channelId }),
@@ -155,6 +162,11 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       websiteIds: [website.id],
     });
     const apiToken = await owner.api.apiToken.create.mutate({ name: "Mine" });
+    const update = await owner.api.incident.postUpdate.mutate({
+      incidentId: incident.id,
+      status: "investigating",
+      message: "Mine",
+    });
     const ids: Ids = {
       websiteId: website.id,
       pageId: page.id,
@@ -164,6 +176,7 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       channelId: channel.id,
       maintenanceId: maintenance.id,
       apiTokenId: apiToken.id,
+      updateId: update.id,
     };
     const intruderCookie = [...intruder.jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
@@ -193,6 +206,10 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
     assert.deepEqual((await intruder.api.incident.list.query()).incidents, []);
     assert.equal((await owner.api.incident.get.query({ id: incident.id })).acknowledgedAt, null);
     assert.equal((await owner.api.incident.get.query({ id: incident.id })).resolvedAt, null);
+    assert.deepEqual(
+      (await owner.api.incident.detail.query({ id: incident.id })).updates.map((u) => u.message),
+      ["Mine"],
+    );
     assert.deepEqual(await intruder.api.notification.list.query(), []);
     assert.equal((await owner.api.notification.list.query())[0].name, "Mine");
     assert.deepEqual(await owner.api.notification.deliveries.query({ id: channel.id }), []);

@@ -201,6 +201,7 @@ Deno.test("the public history has times and the monitor's name, no error text", 
       startedAt: recent * 1000,
       resolvedAt: (recent + 60) * 1000,
       durationMs: 60_000,
+      updates: [],
     });
     assert.doesNotMatch(JSON.stringify(history), /refused|10\.0\.0\.7/);
   } finally {

@@ -13,6 +13,7 @@ import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
 import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
 import StatusPageMaintenance from "../../../islands/StatusPageMaintenance.tsx";
 import { formatUptime, maintenanceWords, windowWords } from "../../../lib/uptime.ts";
+import { UPDATE_STATUS_WORDS } from "../../../services/incidents/updates.ts";
 import {
   barClass,
   formatUtc,
@@ -111,6 +112,31 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
                         {formatUtc(incident.startedAt)} —{" "}
                         {incident.resolvedAt ? formatUtc(incident.resolvedAt) : "ongoing"}
                       </p>
+                      {incident.updates.length > 0 && (
+                        <ol
+                          class="mt-3 space-y-3 border-l-2 border-slate-200 pl-4 dark:border-slate-600"
+                          aria-label="Updates, newest first"
+                        >
+                          {incident.updates.map((update) => (
+                            <li data-update>
+                              <p class="text-sm">
+                                <span class="font-semibold">
+                                  {UPDATE_STATUS_WORDS[update.status]}
+                                </span>
+                                <span class="text-slate-600 dark:text-slate-400">
+                                  {" · "}
+                                  <time dateTime={new Date(update.createdAt).toISOString()}>
+                                    {formatUtc(update.createdAt)}
+                                  </time>
+                                </span>
+                              </p>
+                              <p class="mt-1 whitespace-pre-line break-words text-sm text-slate-800 dark:text-slate-200">
+                                {update.message}
+                              </p>
+                            </li>
+                          ))}
+                        </ol>
+                      )}
                     </li>
                   ))}
                 </ul>

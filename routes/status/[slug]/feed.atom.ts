@@ -1,10 +1,14 @@
 /**
  * `/status/<slug>/feed.atom` (`/feed.atom` on the page's domain): the page's incidents as
- * an Atom feed (RFC 4287), newest first; empty but valid until incidents are recorded.
+ * an Atom feed (RFC 4287), newest first, each with the owner's updates as its content; an
+ * update moves its entry's `updated`, so feed readers show it again. Empty but valid until
+ * incidents are recorded.
  */
 import { define } from "../../../web/define.ts";
 import { escapeXml } from "../../../services/status_pages/badge.ts";
-import { statusHeading } from "../../../services/status_pages/public.ts";
+import { type PublicIncident, statusHeading } from "../../../services/status_pages/public.ts";
+import { UPDATE_STATUS_WORDS } from "../../../services/incidents/updates.ts";
+import { formatUtc } from "../../../lib/status_page_style.ts";
 import { cacheHeaders, loadPublicPage, notModified } from "../(_components)/load_page.ts";
 
 export const handler = define.handlers({
@@ -20,19 +24,20 @@ export const handler = define.handlers({
     if (notModified(ctx.req, loaded.etag)) return new Response(null, { status: 304, headers });
     const { page, pageUrl } = loaded;
     const feedUrl = `${pageUrl.replace(/\/$/, "")}/feed.atom`;
-    const updated = Math.max(
-      page.updatedAt,
-      ...page.incidents.map((i) => i.resolvedAt ?? i.startedAt),
-    );
+    const updated = Math.max(page.updatedAt, ...page.incidents.map(lastChange));
     const entries = page.incidents.map((incident) =>
       `<entry><id>urn:uuid:${escapeXml(incident.id)}</id>` +
       `<title>${escapeXml(incident.title)}</title>` +
-      `<updated>${iso(incident.resolvedAt ?? incident.startedAt)}</updated>` +
+      `<updated>${iso(lastChange(incident))}</updated>` +
       `<published>${iso(incident.startedAt)}</published>` +
       `<link rel="alternate" href="${escapeXml(pageUrl)}"/>` +
       `<summary>${
         escapeXml(incident.resolvedAt ? `Resolved at ${iso(incident.resolvedAt)}` : "Ongoing")
-      }</summary></entry>`
+      }</summary>` +
+      (incident.updates.length
+        ? `<content type="text">${escapeXml(updatesText(incident))}</content>`
+        : "") +
+      `</entry>`
     ).join("");
     const xml = `<?xml version="1.0" encoding="utf-8"?>` +
       `<feed xmlns="http://www.w3.org/2005/Atom">` +
@@ -48,3 +53,15 @@ export const handler = define.handlers({
 });
 
 const iso = (at: number) => new Date(at).toISOString();
+
+/** When an incident last changed: its start, its end or its newest update. */
+function lastChange(incident: PublicIncident): number {
+  return Math.max(incident.resolvedAt ?? incident.startedAt, incident.updates[0]?.createdAt ?? 0);
+}
+
+/** The owner's updates, newest first, as the page shows them. */
+function updatesText(incident: PublicIncident): string {
+  return incident.updates.map((update) =>
+    `${UPDATE_STATUS_WORDS[update.status]} (${formatUtc(update.createdAt)}): ${update.message}`
+  ).join("\n\n");
+}

@@ -1,13 +1,17 @@
 /** `incident.*`: a thin adapter over services/incidents; every procedure needs a session. */
 import {
   acknowledgeIncident,
+  deleteIncidentUpdate,
   getIncident,
   incidentDetail,
   incidentDetailInput,
   incidentIdInput,
   listIncidents,
   listIncidentsInput,
+  postIncidentUpdate,
+  postUpdateInput,
   resolveIncident,
+  updateIdInput,
 } from "../../../services/incidents/mod.ts";
 import { authedProcedure, router } from "../init.ts";
 
@@ -23,4 +27,9 @@ export const incidentRouter = router({
     .mutation(({ ctx, input }) => acknowledgeIncident(ctx.services, ctx.actor, input.id)),
   resolve: authedProcedure.input(incidentIdInput)
     .mutation(({ ctx, input }) => resolveIncident(ctx.services, ctx.actor, input.id)),
+  /** Tells customers, on the monitor's status pages, what is going on. */
+  postUpdate: authedProcedure.input(postUpdateInput)
+    .mutation(({ ctx, input }) => postIncidentUpdate(ctx.services, ctx.actor, input)),
+  deleteUpdate: authedProcedure.input(updateIdInput)
+    .mutation(({ ctx, input }) => deleteIncidentUpdate(ctx.services, ctx.actor, input.id)),
 });

@@ -1,10 +1,11 @@
 /**
  * `/app/incidents/<id>`: one incident, for finding out why and who knows: what it is,
  * what happened when (components/incidents/incident_timeline.tsx), each region's checks
- * during it, and its failed checks, 50 a page. Acknowledge and Resolve are plain form
- * POSTs.
+ * during it, and its failed checks, 50 a page; and what the owner tells customers about it
+ * (components/incidents/incident_updates.tsx), posted here. Acknowledge, Resolve and
+ * posting an update are plain form POSTs.
  */
-import { HttpError, page } from "../../../../fresh/mod.ts";
+import { type Context, HttpError, page } from "../../../../fresh/mod.ts";
 import { defineApp } from "../../../../web/define.ts";
 import { pageError } from "../../../../web/page_errors.ts";
 import { INCIDENT_NOTICES } from "../../../../web/incident_action_route.ts";
@@ -13,7 +14,16 @@ import {
   type IncidentDetail,
   incidentDetail,
   incidentDetailInput,
+  postIncidentUpdate,
+  postUpdateInput,
 } from "../../../../services/incidents/mod.ts";
+import {
+  firstValues,
+  IncidentUpdates,
+  type UpdateValues,
+} from "../../../../components/incidents/incident_updates.tsx";
+import { type FieldErrors, fieldErrors, readForm, seeOther } from "../../../../web/forms.ts";
+import type { SignedInState } from "../../../../web/define.ts";
 import {
   causeText,
   IncidentAction,
@@ -31,6 +41,9 @@ import type { ComponentChildren } from "preact";
 
 interface Data {
   detail: IncidentDetail;
+  /** The update form: what it starts with, or what was posted with its errors. */
+  update: UpdateValues;
+  errors: FieldErrors;
   /** The failed checks' page (`?cursor=`); null on the newest. */
   cursor: string | null;
   notice: string | null;
@@ -40,34 +53,57 @@ interface Data {
 }
 
 export const handler = defineApp.handlers<Data>({
-  async GET(ctx) {
-    const cursor = ctx.url.searchParams.get("cursor");
-    const input = incidentDetailInput.safeParse({
-      id: ctx.params.id,
-      ...(cursor === null ? {} : { cursor }),
-    });
-    if (!input.success) {
-      if (input.error.issues.some((issue) => issue.path[0] === "id")) {
-        throw new HttpError(404, "Incident not found");
-      }
-      throw new HttpError(400, input.error.issues[0].message);
+  GET: (ctx) => show(ctx),
+  /** "Post update": back to the page with the update listed, or with the form's errors. */
+  async POST(ctx) {
+    const form = await readForm(ctx.req);
+    const values = { status: form.get("status") ?? "", message: form.get("message") ?? "" };
+    const actor = { userId: ctx.state.user.id };
+    try {
+      const input = postUpdateInput.parse({ incidentId: ctx.params.id, ...values });
+      await postIncidentUpdate(ctx.state.services, actor, input);
+    } catch (error) {
+      const errors = fieldErrors(error);
+      if (!errors) throw pageError(error); // not found, or not ours to say
+      if (errors.incidentId) throw new HttpError(404, "Incident not found");
+      return show(ctx, { values, errors });
     }
-    const { services } = ctx.state;
-    const detail = await incidentDetail(services, { userId: ctx.state.user.id }, input.data)
-      .catch((error) => {
-        throw pageError(error);
-      });
-    ctx.state.title = `Incident of ${detail.incident.websiteName}`;
-    const notice = INCIDENT_NOTICES[ctx.url.searchParams.get("notice") ?? ""] ?? null;
-    return page({
-      detail,
-      cursor,
-      notice,
-      retentionDays: services.config.retentionDays,
-      renderedAt: Date.now(),
-    });
+    return seeOther(`${ctx.url.pathname}?notice=update-posted#updates`);
   },
 });
+
+async function show(
+  ctx: Context<SignedInState>,
+  posted?: { values: UpdateValues; errors: FieldErrors },
+) {
+  const cursor = ctx.url.searchParams.get("cursor");
+  const input = incidentDetailInput.safeParse({
+    id: ctx.params.id,
+    ...(cursor === null ? {} : { cursor }),
+  });
+  if (!input.success) {
+    if (input.error.issues.some((issue) => issue.path[0] === "id")) {
+      throw new HttpError(404, "Incident not found");
+    }
+    throw new HttpError(400, input.error.issues[0].message);
+  }
+  const { services } = ctx.state;
+  const detail = await incidentDetail(services, { userId: ctx.state.user.id }, input.data)
+    .catch((error) => {
+      throw pageError(error);
+    });
+  ctx.state.title = `Incident of ${detail.incident.websiteName}`;
+  const notice = INCIDENT_NOTICES[ctx.url.searchParams.get("notice") ?? ""] ?? null;
+  return page({
+    detail,
+    update: posted?.values ?? firstValues(detail),
+    errors: posted?.errors ?? {},
+    cursor,
+    notice,
+    retentionDays: services.config.retentionDays,
+    renderedAt: Date.now(),
+  }, { status: posted ? 400 : 200 });
+}
 
 const TERM = "text-slate-600 dark:text-slate-400";
 /** A value that may be one long word (a name, a URL, an error) wraps anywhere. */
@@ -168,6 +204,10 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
           </dd>
         </dl>
       </Card>
+
+      <Section id="updates" title="Updates for customers">
+        <IncidentUpdates detail={data.detail} values={data.update} errors={data.errors} />
+      </Section>
 
       <Section id="timeline" title="Timeline">
         <IncidentTimeline detail={data.detail} />

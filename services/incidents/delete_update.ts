@@ -1,0 +1,19 @@
+/** Deletes an update of an incident of the actor's monitor; its status pages drop it at once. */
+import type { Actor, Services } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { forgetPagesOf } from "../status_pages/pages_changed.ts";
+
+export async function deleteIncidentUpdate(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<{ id: string; incidentId: string }> {
+  const [row] = await services.sql`
+    delete from incident_updates u using incidents i, websites w
+    where u.id = ${id} and i.id = u.incident_id and w.id = i.website_id
+      and w.owner_id = ${actor.userId}
+    returning u.incident_id, i.website_id`;
+  if (!row) throw notFound("Update");
+  await forgetPagesOf(services, [row.website_id]);
+  return { id, incidentId: row.incident_id };
+}

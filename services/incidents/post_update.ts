@@ -1,0 +1,40 @@
+/**
+ * Posts an update to an incident of the actor's monitor (see updates.ts), and tells the
+ * status pages showing that monitor at once.
+ */
+import type { Actor, Services } from "../context.ts";
+import { DomainError, notFound } from "../errors.ts";
+import { forgetPagesOf } from "../status_pages/pages_changed.ts";
+import type { PostUpdateInput } from "./schemas.ts";
+import { type IncidentUpdate, MAX_UPDATES, toUpdate, updateColumns } from "./updates.ts";
+
+export async function postIncidentUpdate(
+  services: Services,
+  actor: Actor,
+  input: PostUpdateInput,
+): Promise<IncidentUpdate> {
+  const { update, websiteId } = await services.sql.begin(async (tx) => {
+    // The incident's row lock keeps two posts from both passing the count.
+    const [incident] = await tx`
+      select i.website_id from incidents i join websites w on w.id = i.website_id
+      where i.id = ${input.incidentId} and w.owner_id = ${actor.userId}
+      for update of i`;
+    if (!incident) throw notFound("Incident");
+    const [{ count }] = await tx`
+      select count(*)::int as count from incident_updates where incident_id = ${input.incidentId}`;
+    if (count >= MAX_UPDATES) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        `message: an incident takes at most ${MAX_UPDATES} updates; delete one first`,
+      );
+    }
+    const [row] = await tx`
+      insert into incident_updates as u (incident_id, status, message, author_id)
+      values (${input.incidentId}, ${input.status}, ${input.message}, ${actor.userId})
+      returning ${updateColumns(tx)},
+        (select coalesce(name, email) from users where id = ${actor.userId}) as author`;
+    return { update: toUpdate(row), websiteId: incident.website_id as string };
+  });
+  await forgetPagesOf(services, [websiteId]);
+  return update;
+}
