@@ -107,7 +107,7 @@ export function maintenanceWords(
  * first checks in the window came after its start (a new one), "since 3 Dec 2026".
  */
 export function windowWords(bars: readonly DailyBar[]): string {
-  const first = bars.findIndex((bar) => bar.checks > 0);
+  const first = bars.findIndex((bar) => bar.checks + bar.maintenance > 0);
   return first > 0
     ? `since ${formatDate(bars[first].at, "UTC")}`
     : `over the last ${bars.length} days`;

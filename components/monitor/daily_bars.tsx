@@ -45,9 +45,11 @@ export function DailyBars(props: { bars: DailyBar[]; noun?: "check" | "beat" }) 
   return (
     <div>
       <p class="text-sm text-slate-700 dark:text-slate-300">
-        {windowUptime(bars) === null
-          ? `No ${noun}s in the last ${bars.length} days yet.`
-          : `${formatUptime(windowUptime(bars))} uptime ${windowWords(bars)} (UTC days)`}
+        {windowUptime(bars) !== null
+          ? `${formatUptime(windowUptime(bars))} uptime ${windowWords(bars)} (UTC days)`
+          : bars.some((bar) => bar.maintenance)
+          ? `No uptime in the last ${bars.length} days: every ${noun} was under maintenance.`
+          : `No ${noun}s in the last ${bars.length} days yet.`}
       </p>
       <ol
         class="mt-3 flex h-12 items-end gap-px sm:gap-0.5"

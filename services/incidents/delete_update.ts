@@ -7,11 +7,14 @@ export async function deleteIncidentUpdate(
   services: Services,
   actor: Actor,
   id: string,
+  /** The incident it must belong to, when the caller names one (a page's URL). */
+  incidentId?: string,
 ): Promise<{ id: string; incidentId: string }> {
   const [row] = await services.sql`
     delete from incident_updates u using incidents i, websites w
     where u.id = ${id} and i.id = u.incident_id and w.id = i.website_id
       and w.owner_id = ${actor.userId}
+      ${incidentId ? services.sql`and u.incident_id = ${incidentId}` : services.sql``}
     returning u.incident_id, i.website_id`;
   if (!row) throw notFound("Update");
   await forgetPagesOf(services, [row.website_id]);

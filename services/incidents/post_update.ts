@@ -1,6 +1,7 @@
 /**
  * Posts an update to an incident of the actor's monitor (see updates.ts), and tells the
- * status pages showing that monitor at once.
+ * status pages showing that monitor. The same update sent twice within 30 s (a form posted
+ * twice) is the one already posted.
  */
 import type { Actor, Services } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
@@ -20,6 +21,14 @@ export async function postIncidentUpdate(
       where i.id = ${input.incidentId} and w.owner_id = ${actor.userId}
       for update of i`;
     if (!incident) throw notFound("Incident");
+    // The same words posted again within seconds: a double click, not a second update.
+    const [twice] = await tx`
+      select ${updateColumns(tx)}, coalesce(a.name, a.email) as author
+      from incident_updates u left join users a on a.id = u.author_id
+      where u.incident_id = ${input.incidentId} and u.status = ${input.status}
+        and u.message = ${input.message} and u.created_at > now() - interval '30 seconds'
+      order by u.created_at desc limit 1`;
+    if (twice) return { update: toUpdate(twice), websiteId: incident.website_id as string };
     const [{ count }] = await tx`
       select count(*)::int as count from incident_updates where incident_id = ${input.incidentId}`;
     if (count >= MAX_UPDATES) {

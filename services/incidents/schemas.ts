@@ -31,7 +31,8 @@ export const postUpdateInput = z.strictObject({
   }),
   message: z.string({ error: "message: expected text" }).trim()
     .min(1, "message: required")
-    .max(MAX_UPDATE_MESSAGE, `message: at most ${MAX_UPDATE_MESSAGE} characters`),
+    .max(MAX_UPDATE_MESSAGE, `message: at most ${MAX_UPDATE_MESSAGE} characters`)
+    .refine((text) => !text.includes("\0"), "message: must not contain NUL characters"),
 });
 
 export const updateIdInput = z.strictObject({

@@ -14,7 +14,7 @@ const HOSTILE = `<script>alert(1)</script> <img src=x onerror=alert(1)>\nSecond 
 Deno.test("an update shows under its incident on the status page and in the feed, and goes when deleted", async () => {
   const server = await apiServer();
   try {
-    const { api } = await server.user("ops");
+    const { api, fetch: signedIn } = await server.user("ops");
     const website = await api.website.create.mutate({
       url: "https://shop.example.com/",
       name: "Shop",
@@ -44,11 +44,17 @@ Deno.test("an update shows under its incident on the status page and in the feed
     });
     assert.deepEqual([first.status, first.message], ["investigating", HOSTILE]);
     assert.match(first.author ?? "", /^ops-/);
-    const second = await api.incident.postUpdate.mutate({
+    const secondInput = {
       incidentId: incident.id,
-      status: "update",
+      status: "update" as const,
       message: "The payment provider had an outage; all is well since 10:02.",
-    });
+    };
+    const second = await api.incident.postUpdate.mutate(secondInput);
+    assert.equal(
+      (await api.incident.postUpdate.mutate(secondInput)).id,
+      second.id,
+      "the same update sent twice at once (a double click) is posted once",
+    );
     const detail = await api.incident.detail.query({ id: incident.id });
     assert.deepEqual(detail.updates.map((u) => u.id), [second.id, first.id], "newest first");
     assert.deepEqual(detail.statusPages.map((p) => p.slug), [page.slug]);
@@ -74,12 +80,29 @@ Deno.test("an update shows under its incident on the status page and in the feed
     assert.ok(feed.includes("Investigating ("), "every update, newest first");
     assert.ok(feed.includes("&lt;script&gt;") && !feed.includes("<script>"));
 
+    // Through another incident's page, nothing is deleted.
+    await evaluateStoredResults(server.services.sql, [
+      checkRow(website.id, website.regions[0], now, false),
+    ]);
+    const [other] = (await api.incident.list.query()).incidents;
+    assert.notEqual(other.id, incident.id);
+    const wrongPage = await signedIn(
+      `${server.url}/app/incidents/${other.id}/updates/${first.id}/delete`,
+      { method: "POST", redirect: "manual", headers: { origin: server.url } },
+    );
+    assert.equal(wrongPage.status, 303);
+    assert.match(wrongPage.headers.get("location") ?? "", /notice=update-gone/);
+    assert.equal((await api.incident.detail.query({ id: incident.id })).updates.length, 2);
+
     assert.deepEqual(await api.incident.deleteUpdate.mutate({ id: first.id }), {
       id: first.id,
       incidentId: incident.id,
     });
     const after = await api.statusPage.public.query({ slug: page.slug });
-    assert.deepEqual(after.incidents[0].updates.map((u) => u.status), ["update"]);
+    assert.deepEqual(
+      after.incidents.find((i) => i.id === incident.id)?.updates.map((u) => u.status),
+      ["update"],
+    );
     assert.match(
       await errorMessage(api.incident.deleteUpdate.mutate({ id: first.id })),
       /NOT_FOUND: Update not found/,
@@ -113,6 +136,7 @@ Deno.test("bad updates are refused by field, and an incident takes a bounded num
     assert.match(await post({ message: "   " }), /BAD_REQUEST: message: required/);
     assert.match(await post({ message: "x".repeat(5_001) }), /message: at most 5000 characters/);
     assert.match(await post({ status: "resolved" }), /status: expected one of investigating/);
+    assert.match(await post({ message: "a\0b" }), /BAD_REQUEST: message: must not contain NUL/);
     assert.match(
       await post({ incidentId: crypto.randomUUID() }),
       /NOT_FOUND: Incident not found/,

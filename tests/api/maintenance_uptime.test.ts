@@ -18,7 +18,7 @@ Deno.test("checks during maintenance are stored but count for no uptime, on ever
   const server = await apiServer({ REGIONS: "ams" });
   const worker = startWorker(server.bed, "ams");
   try {
-    const { api } = await server.user("ops");
+    const { api, fetch: signedIn } = await server.user("ops");
     const monitor = (name: string) =>
       api.website.create.mutate({ url: target.url, name, intervalSeconds: 60, confirmations: 1 });
     const upgraded = await monitor("Upgraded");
@@ -86,6 +86,15 @@ Deno.test("checks during maintenance are stored but count for no uptime, on ever
       assert.deepEqual([outside.checks, outside.uptime], [1, 0], `${range}: the other one is down`);
       assert.equal(outside.daily.at(-1)!.maintenance, 0);
     }
+    // The monitor's page: figures of a range that was all maintenance, not "first checks".
+    const monitorPage = await (await signedIn(`${server.url}/app/monitors/${upgraded.id}`)).text();
+    assert.ok(!monitorPage.includes("data-first-checks"), "not waiting for its first checks");
+    assert.match(
+      monitorPage.split('data-tile="Uptime"')[1]?.slice(0, 800) ?? "",
+      /no data.*under maintenance/s,
+      "the uptime tile says why it has none",
+    );
+    assert.ok(!monitorPage.includes("No checks in this range yet"), "the chart is drawn");
     const hourly = await server.bed.ch.rows<{ id: string; n: number; m: number }>(
       sql`SELECT website_id AS id, checks AS n, maintenance_checks AS m FROM checks_hourly FINAL`,
     );

@@ -5,6 +5,7 @@
  */
 import {
   NARROW_DAYS,
+  type PublicIncident,
   type PublicMonitor,
   type PublicStatusPage,
   statusHeading,
@@ -35,6 +36,9 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
   const description = `${PAGE_STATUS_TEXT[page.overall]}: live status and 90-day uptime of ${
     page.monitors.length === 1 ? "1 monitor" : `${page.monitors.length} monitors`
   } on ${statusHeading(page.title)}.`;
+  // What is going on now comes first, with what the owner said about it.
+  const ongoing = page.incidents.filter((incident) => incident.resolvedAt === null);
+  const past = page.incidents.filter((incident) => incident.resolvedAt !== null);
   return (
     <html lang="en">
       <head>
@@ -76,6 +80,17 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
             }))}
           />
 
+          {ongoing.length > 0 && (
+            <section aria-labelledby="ongoing-heading" class="mt-6">
+              <h2 id="ongoing-heading" class="text-lg font-semibold">Ongoing incidents</h2>
+              <ul class="mt-3 space-y-3">
+                {ongoing.map((incident) => (
+                  <IncidentItem key={incident.id} incident={incident} ongoing />
+                ))}
+              </ul>
+            </section>
+          )}
+
           {page.maintenances.length > 0 && (
             <StatusPageMaintenance windows={page.maintenances} renderedAt={page.updatedAt} />
           )}
@@ -102,48 +117,17 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
 
           <section aria-labelledby="incidents-heading" class="mt-8">
             <h2 id="incidents-heading" class="text-lg font-semibold">Incidents</h2>
-            {page.incidents.length
+            {past.length
               ? (
                 <ul class="mt-3 space-y-3">
-                  {page.incidents.map((incident) => (
-                    <li class="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-700 dark:bg-slate-800">
-                      <p class="font-medium break-words">{incident.title}</p>
-                      <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                        {formatUtc(incident.startedAt)} —{" "}
-                        {incident.resolvedAt ? formatUtc(incident.resolvedAt) : "ongoing"}
-                      </p>
-                      {incident.updates.length > 0 && (
-                        <ol
-                          class="mt-3 space-y-3 border-l-2 border-slate-200 pl-4 dark:border-slate-600"
-                          aria-label="Updates, newest first"
-                        >
-                          {incident.updates.map((update) => (
-                            <li data-update>
-                              <p class="text-sm">
-                                <span class="font-semibold">
-                                  {UPDATE_STATUS_WORDS[update.status]}
-                                </span>
-                                <span class="text-slate-600 dark:text-slate-400">
-                                  {" · "}
-                                  <time dateTime={new Date(update.createdAt).toISOString()}>
-                                    {formatUtc(update.createdAt)}
-                                  </time>
-                                </span>
-                              </p>
-                              <p class="mt-1 whitespace-pre-line break-words text-sm text-slate-800 dark:text-slate-200">
-                                {update.message}
-                              </p>
-                            </li>
-                          ))}
-                        </ol>
-                      )}
-                    </li>
-                  ))}
+                  {past.map((incident) => <IncidentItem key={incident.id} incident={incident} />)}
                 </ul>
               )
               : (
                 <p class="mt-3 rounded-xl border border-slate-200 bg-white p-5 text-slate-700 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300">
-                  No incidents in the last 90 days.
+                  {ongoing.length
+                    ? "No other incidents in the last 90 days."
+                    : "No incidents in the last 90 days."}
                 </p>
               )}
           </section>
@@ -173,6 +157,54 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
         </main>
       </body>
     </html>
+  );
+}
+
+/** Why bars have no uptime: nothing checked yet, or only under maintenance. */
+function noUptime(bars: PublicMonitor["bars"]): string {
+  return bars.some((bar) => bar.maintenance) ? "Under maintenance" : "No checks yet";
+}
+
+/** An incident with the owner's updates under it, newest first. */
+function IncidentItem({ incident, ongoing }: { incident: PublicIncident; ongoing?: boolean }) {
+  return (
+    <li
+      class={`rounded-xl border bg-white p-4 dark:bg-slate-800 ${
+        ongoing ? "border-rose-300 dark:border-rose-800" : "border-slate-200 dark:border-slate-700"
+      }`}
+      data-incident={incident.id}
+    >
+      <p class="font-medium break-words">{incident.title}</p>
+      <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        {formatUtc(incident.startedAt)} —{" "}
+        {incident.resolvedAt ? formatUtc(incident.resolvedAt) : "ongoing"}
+      </p>
+      {incident.updates.length > 0 && (
+        <ol
+          class="mt-3 space-y-3 border-l-2 border-slate-200 pl-4 dark:border-slate-600"
+          aria-label="Updates, newest first"
+        >
+          {incident.updates.map((update) => (
+            <li data-update>
+              <p class="text-sm">
+                <span class="font-semibold">
+                  {UPDATE_STATUS_WORDS[update.status]}
+                </span>
+                <span class="text-slate-600 dark:text-slate-400">
+                  {" · "}
+                  <time dateTime={new Date(update.createdAt).toISOString()}>
+                    {formatUtc(update.createdAt)}
+                  </time>
+                </span>
+              </p>
+              <p class="mt-1 whitespace-pre-line break-words text-sm text-slate-800 dark:text-slate-200">
+                {update.message}
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
+    </li>
   );
 }
 
@@ -222,12 +254,12 @@ function MonitorRow({ monitor }: { monitor: PublicMonitor }) {
         <span class="sm:hidden">{NARROW_DAYS} days ago</span>
         <span class="hidden sm:inline">
           {monitor.uptime90d === null
-            ? "No checks yet"
+            ? noUptime(monitor.bars)
             : `${formatUptime(monitor.uptime90d)} uptime ${windowWords(monitor.bars)}`}
         </span>
         <span class="sm:hidden">
           {monitor.uptime30d === null
-            ? "No checks yet"
+            ? noUptime(monitor.bars.slice(-NARROW_DAYS))
             : `${formatUptime(monitor.uptime30d)} uptime ${
               windowWords(monitor.bars.slice(-NARROW_DAYS))
             }`}

@@ -326,7 +326,7 @@ export default define.page<typeof handler>(({ data, url }) => {
         <h2 class="text-lg font-semibold">Performance, {words}</h2>
         <RangeSwitch current={range} path={url.pathname} />
       </div>
-      {metrics?.checks === 0 && (
+      {metrics && metrics.checks + metrics.maintenance === 0 && (
         <FirstChecksNotice
           feed={feed}
           from={metrics.from}
@@ -347,7 +347,7 @@ export default define.page<typeof handler>(({ data, url }) => {
                 <p class="mb-3 text-xs text-slate-600 dark:text-slate-400">
                   Median per {bucketWords(metrics.bucketMs)} in each region; shaded: failed checks.
                 </p>
-                {metrics.checks === 0
+                {metrics.checks + metrics.maintenance === 0
                   ? (
                     <p class="py-10 text-center text-sm text-slate-600 dark:text-slate-400">
                       No checks in this range yet.
@@ -360,7 +360,7 @@ export default define.page<typeof handler>(({ data, url }) => {
                       describedBy="chart-description"
                     />
                   )}
-                {metrics.checks > 0 && (
+                {metrics.checks + metrics.maintenance > 0 && (
                   <ul
                     id="chart-description"
                     class="mt-3 space-y-0.5 text-xs text-slate-600 dark:text-slate-400"

@@ -24,7 +24,7 @@ export const handler = defineApp.handlers({
     const { services } = ctx.state;
     let notice = "update-deleted";
     try {
-      await deleteIncidentUpdate(services, actor, update.data.id);
+      await deleteIncidentUpdate(services, actor, update.data.id, incident.data.id);
     } catch (error) {
       if (!(error instanceof DomainError && error.code === "NOT_FOUND")) throw pageError(error);
       // Gone already, if the incident is the actor's; otherwise not found at all.
