@@ -38,6 +38,11 @@ export default function StatusPageMaintenance(props: Props) {
                 <span class="rounded-full bg-sky-100 px-2 py-0.5 text-xs font-semibold text-sky-900 dark:bg-sky-900 dark:text-sky-100">
                   {ongoing ? "In progress" : "Scheduled"}
                 </span>
+                {window.repeats && (
+                  <span class="text-xs text-slate-600 dark:text-slate-400">
+                    Repeats every {window.repeats}
+                  </span>
+                )}
               </p>
               <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
                 {ongoing ? "Until " : `${formatUtc(window.startsAt)} — `}

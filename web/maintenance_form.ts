@@ -6,7 +6,12 @@
 import { formatInTimeZone, fromZonedTime } from "date-fns-tz";
 import type { Context } from "../fresh/mod.ts";
 import { createMaintenance } from "../services/maintenance/create.ts";
-import { createMaintenanceInput, updateMaintenanceInput } from "../services/maintenance/input.ts";
+import {
+  type CreateMaintenanceInput,
+  createMaintenanceInput,
+  MAX_REPEATS,
+  updateMaintenanceInput,
+} from "../services/maintenance/input.ts";
 import { updateMaintenance } from "../services/maintenance/update.ts";
 import type { MaintenanceView } from "../services/maintenance/windows.ts";
 import { formatLocalInput } from "../lib/time_format.ts";
@@ -22,6 +27,9 @@ export interface MaintenanceValues {
   endsAt: string;
   timeZone: string;
   websiteIds: string[];
+  /** "", "day" or "week"; with how many times (new windows only). */
+  repeat: string;
+  times: string;
 }
 
 export const EMPTY_VALUES: MaintenanceValues = {
@@ -32,6 +40,8 @@ export const EMPTY_VALUES: MaintenanceValues = {
   /** Empty: the browser's own, once it says which (UTC until then). */
   timeZone: "",
   websiteIds: [],
+  repeat: "",
+  times: "4",
 };
 
 /** A window's fields as its edit form shows them first: times in UTC until the browser says. */
@@ -43,6 +53,8 @@ export function valuesOf(window: MaintenanceView): MaintenanceValues {
     endsAt: formatLocalInput(window.endsAt, "UTC"),
     timeZone: "",
     websiteIds: window.websiteIds,
+    repeat: "",
+    times: "",
   };
 }
 
@@ -97,6 +109,8 @@ export async function submitMaintenance(
     endsAt: (form.get("endsAt") ?? "").trim().slice(0, 40),
     timeZone: (form.get("timeZone") ?? "UTC").slice(0, 100),
     websiteIds: form.getAll("websiteIds").slice(0, 200),
+    repeat: (form.get("repeat") ?? "").slice(0, 10),
+    times: (form.get("times") ?? "").trim().slice(0, 10),
   };
   const redraw = (errors: FieldErrors, status = 400) => ({ values, errors, status });
   if (!knownTimeZone(values.timeZone)) {
@@ -127,7 +141,17 @@ export async function submitMaintenance(
   if (endsAt === null) {
     errors.endsAt = timeError(values.endsAt, zone, "Enter the date and time it ends");
   }
-  const fields = { ...values, startsAt, endsAt };
+  const { repeat: every, times, ...rest } = values;
+  const count = Number(times);
+  if (every && !(Number.isInteger(count) && count >= 2 && count <= MAX_REPEATS)) {
+    errors.times = `Enter how many times, from 2 to ${MAX_REPEATS}`;
+  }
+  const fields = {
+    ...rest,
+    startsAt,
+    endsAt,
+    ...(every && !errors.times && { repeat: { every, times: count } }),
+  };
   const parsed = existing
     ? updateMaintenanceInput.safeParse({
       ...fields,
@@ -146,7 +170,9 @@ export async function submitMaintenance(
       await updateMaintenance(ctx.state.services, actor, { ...parsed.data, id: existing.id });
       return { redirect: seeOther("/app/maintenance?done=updated#notice") };
     }
-    await createMaintenance(ctx.state.services, actor, { ...parsed.data, startsAt: startsAt! });
+    // Without `existing`, parsed by createMaintenanceInput.
+    const input = parsed.data as CreateMaintenanceInput;
+    await createMaintenance(ctx.state.services, actor, { ...input, startsAt: startsAt! });
     return { redirect: seeOther("/app/maintenance?done=created#notice") };
   } catch (error) {
     if (existing && error instanceof DomainError) {

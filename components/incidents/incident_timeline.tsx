@@ -81,9 +81,9 @@ function timeline({ incident, alerts, checks, updates }: IncidentDetail): Entry[
   for (const update of updates) {
     entries.push({
       at: update.createdAt,
-      what: `Update for customers posted (${UPDATE_STATUS_WORDS[update.status]})${
-        update.author ? ` by ${update.author}` : ""
-      }`,
+      what: `Posted an update for customers${
+        update.status === "update" ? "" : ` (${UPDATE_STATUS_WORDS[update.status]})`
+      }${update.author ? ` by ${update.author}` : ""}`,
     });
   }
   if (incident.acknowledgedAt !== null) {

@@ -44,13 +44,18 @@ export function IncidentUpdates(props: {
           )
           : (
             <>
-              {detail.incident.websiteName} is on no status page yet, so nobody outside sees these.
-              {" "}
-              <a href="/app/status-pages" class={LINK}>Status pages</a>
+              {detail.incident.websiteName}{" "}
+              is on no status page yet, so nobody outside sees these updates. To show them,{" "}
+              <a href="/app/status-pages" class={LINK}>add it to a status page</a>.
             </>
           )}
       </p>
       <Card class="p-4 sm:p-6">
+        {detail.incident.resolvedAt !== null && (
+          <p class="mb-4 text-sm text-slate-700 dark:text-slate-300">
+            This incident is over. An update now tells customers what was found and what changed.
+          </p>
+        )}
         <form method="post" action={`${path}#updates`} class="space-y-4" novalidate>
           {errors.form && <Notice kind="error">{errors.form}</Notice>}
           <Field id="update-status" label="Status" error={errors.status}>
@@ -78,7 +83,9 @@ export function IncidentUpdates(props: {
               rows={4}
               maxLength={MAX_UPDATE_MESSAGE}
               required
-              placeholder="Checkout is failing for some customers. We are looking into it."
+              placeholder={detail.incident.resolvedAt === null
+                ? "Checkout is failing for some customers. We are looking into it."
+                : "A certificate had expired. We renewed it and now renew automatically."}
               class={inputClass(errors.message)}
             >
               {values.message}
@@ -95,7 +102,8 @@ export function IncidentUpdates(props: {
         )
         : (
           <p class="mt-4 text-sm text-slate-600 dark:text-slate-400">
-            No updates yet. The status pages show only when it started and whether it is over.
+            No updates yet.{detail.statusPages.length > 0 &&
+              " The status pages show only when it started and whether it is over."}
           </p>
         )}
     </>

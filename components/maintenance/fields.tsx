@@ -9,6 +9,7 @@ import { MonitorChecklist } from "../status_pages/monitor_choices.tsx";
 import { Time } from "../time.tsx";
 import TimeZoneField from "../../islands/TimeZoneField.tsx";
 import { describedBy, Field, inputClass, Notice } from "../ui.tsx";
+import { MAX_REPEATS } from "../../services/maintenance/input.ts";
 
 export function MaintenanceFields(props: {
   values: MaintenanceValues;
@@ -18,6 +19,8 @@ export function MaintenanceFields(props: {
   startedAt?: number;
   /** Ids of the time fields filled in UTC, for the browser to show in its own zone. */
   convert?: string[];
+  /** Scheduling a new window: it may repeat. */
+  repeatable?: boolean;
 }) {
   const { values, errors } = props;
   return (
@@ -101,6 +104,42 @@ export function MaintenanceFields(props: {
         </Field>
       </div>
       <TimeZoneField value={values.timeZone} convert={props.convert} />
+      {props.repeatable && (
+        <div class="grid gap-5 md:grid-cols-2">
+          <Field
+            id="repeat"
+            label="Repeat"
+            error={errors.repeat}
+            hint="Each repeat is a window of its own, at the same time of day in this time zone."
+          >
+            <select
+              {...describedBy("repeat", errors.repeat, true)}
+              name="repeat"
+              class={inputClass(errors.repeat)}
+            >
+              <option value="" selected={!values.repeat}>Does not repeat</option>
+              <option value="day" selected={values.repeat === "day"}>Every day</option>
+              <option value="week" selected={values.repeat === "week"}>Every week</option>
+            </select>
+          </Field>
+          <Field
+            id="times"
+            label="How many times"
+            error={errors.times}
+            hint={`2 to ${MAX_REPEATS}, this one included.`}
+          >
+            <input
+              {...describedBy("times", errors.times, true)}
+              name="times"
+              type="number"
+              min={2}
+              max={MAX_REPEATS}
+              value={values.times}
+              class={inputClass(errors.times)}
+            />
+          </Field>
+        </div>
+      )}
       <MonitorChecklist
         websites={props.websites}
         selected={values.websiteIds}

@@ -160,8 +160,21 @@ export const maintenances = pgTable("maintenances", {
   message: text("message").notNull().default(""),
   startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
   endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+  /**
+   * Windows scheduled together as a repeating one ("every week, 8 times") share this id;
+   * each is a window of its own, changed or cancelled alone. Null for a single window.
+   */
+  seriesId: uuid("series_id"),
+  /** How the series repeats: "day" or "week"; null for a single window. */
+  repeatEvery: text("repeat_every"),
+  /** Its place in the series as scheduled ("2 of 8"), whatever was cancelled since. */
+  seriesIndex: integer("series_index"),
+  seriesSize: integer("series_size"),
   createdAt: createdAt(),
-}, (t) => [index("maintenances_owner_ends_idx").on(t.ownerId, t.endsAt)]);
+}, (t) => [
+  index("maintenances_owner_ends_idx").on(t.ownerId, t.endsAt),
+  index("maintenances_series_idx").on(t.seriesId),
+]);
 
 export const maintenanceWebsites = pgTable("maintenance_websites", {
   maintenanceId: uuid("maintenance_id").notNull()

@@ -6,8 +6,13 @@ import type { CreateMaintenanceInput } from "./input.ts";
 import { COMPLETED_SHOWN_MS } from "./list.ts";
 import { assertAhead, type MaintenanceView, toView } from "./windows.ts";
 import { forgetPagesOf } from "../status_pages/pages_changed.ts";
+import { occurrences } from "./repeat.ts";
 
-/** Schedules a window for some of the actor's monitors; it may start at once, not end in the past. */
+/**
+ * Schedules a window for some of the actor's monitors; it may start at once, not end in the
+ * past. With `repeat`, the windows of the series at once (see repeat.ts); the first is
+ * returned.
+ */
 export async function createMaintenance(
   services: Services,
   actor: Actor,
@@ -22,17 +27,28 @@ export async function createMaintenance(
       eq(maintenances.ownerId, actor.userId),
       lt(maintenances.endsAt, new Date(now - COMPLETED_SHOWN_MS)),
     ));
-    const [row] = await tx.insert(maintenances).values({
+    const times = input.repeat ? occurrences(input, input.repeat, input.timeZone) : [input];
+    const seriesId = input.repeat ? crypto.randomUUID() : null;
+    const rows = await tx.insert(maintenances).values(times.map((at, index) => ({
       ownerId: actor.userId,
       title: input.title,
       message: input.message,
-      startsAt: new Date(input.startsAt),
-      endsAt: new Date(input.endsAt),
-    }).returning();
+      startsAt: new Date(at.startsAt),
+      endsAt: new Date(at.endsAt),
+      ...(seriesId && {
+        seriesId,
+        repeatEvery: input.repeat!.every,
+        seriesIndex: index + 1,
+        seriesSize: times.length,
+      }),
+    }))).returning();
     await tx.insert(maintenanceWebsites).values(
-      input.websiteIds.map((websiteId) => ({ maintenanceId: row.id, websiteId })),
+      rows.flatMap((row) =>
+        input.websiteIds.map((websiteId) => ({ maintenanceId: row.id, websiteId }))
+      ),
     );
-    return toView(row, [...input.websiteIds].sort());
+    const first = rows.reduce((a, b) => a.startsAt <= b.startsAt ? a : b);
+    return toView(first, [...input.websiteIds].sort());
   });
   await forgetPagesOf(services, view.websiteIds);
   return view;

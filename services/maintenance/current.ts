@@ -2,6 +2,21 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { maintenances, maintenanceWebsites } from "../../db/postgres/schema.ts";
 import type { Queryable } from "../status_pages/pages.ts";
 import { inWindow } from "../../lib/maintenance_window.ts";
+import type { Repeat } from "./input.ts";
+
+/**
+ * The windows a page lists: those in progress and, of a repeating window, only the next
+ * one still to come (the rest of its series would crowd the page).
+ */
+export function listedWindows(windows: CurrentWindow[], now: number): CurrentWindow[] {
+  const nextShown = new Set<string>();
+  return windows.filter((w) => {
+    if (!w.seriesId || w.startsAt <= now) return true;
+    if (nextShown.has(w.seriesId)) return false;
+    nextShown.add(w.seriesId);
+    return true;
+  });
+}
 
 /** A window in progress or still to come, with those of the asked-for monitors it covers. */
 export interface CurrentWindow {
@@ -13,6 +28,9 @@ export interface CurrentWindow {
   /** Epoch ms. */
   endsAt: number;
   websiteIds: string[];
+  /** For one of a repeating window's: its series, and how often it repeats. */
+  seriesId: string | null;
+  repeatEvery: Repeat | null;
 }
 
 /** The windows of these monitors that have not ended, soonest first (at most `limit`). */
@@ -29,6 +47,8 @@ export async function currentWindows(
     message: maintenances.message,
     startsAt: maintenances.startsAt,
     endsAt: maintenances.endsAt,
+    seriesId: maintenances.seriesId,
+    repeatEvery: maintenances.repeatEvery,
     websiteId: maintenanceWebsites.websiteId,
   }).from(maintenanceWebsites)
     .innerJoin(maintenances, eq(maintenances.id, maintenanceWebsites.maintenanceId))
@@ -52,6 +72,8 @@ export async function currentWindows(
           startsAt: row.startsAt.getTime(),
           endsAt: row.endsAt.getTime(),
           websiteIds: [],
+          seriesId: row.seriesId,
+          repeatEvery: row.repeatEvery as Repeat | null,
         },
       );
     }

@@ -40,7 +40,47 @@ function checkSpan(input: { startsAt?: number; endsAt: number }, ctx: z.Refineme
   if (problem) ctx.addIssue({ code: "custom", path: ["endsAt"], message: problem });
 }
 
-export const createMaintenanceInput = z.object(windowFields).superRefine(checkSpan);
+export const REPEATS = ["day", "week"] as const;
+export type Repeat = typeof REPEATS[number];
+/** A repeating window's period: each one ends before the next begins. */
+export const REPEAT_MS: Record<Repeat, number> = { day: 86_400_000, week: 7 * 86_400_000 };
+export const MAX_REPEATS = 12;
+
+const repeat = z.object({
+  every: z.enum(REPEATS, { error: `repeat.every: expected one of ${REPEATS.join(", ")}` }),
+  times: z.number({ error: "repeat.times: expected a number" })
+    .int("repeat.times: a whole number")
+    .min(2, "repeat.times: at least 2 (a window that happens once does not repeat)")
+    .max(MAX_REPEATS, `repeat.times: at most ${MAX_REPEATS}`),
+});
+
+/** An IANA zone ("Europe/Berlin"): a repeating window keeps its clock time there. */
+const timeZone = z.string().max(64).refine((zone) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, "timeZone: not a known time zone");
+
+export const createMaintenanceInput = z.object({
+  ...windowFields,
+  repeat: repeat.optional(),
+  timeZone: timeZone.default("UTC"),
+}).superRefine((input, ctx) => {
+  checkSpan(input, ctx);
+  const period = input.repeat && REPEAT_MS[input.repeat.every];
+  if (period && input.endsAt - input.startsAt > period) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["endsAt"],
+      message: `endsAt: a window that repeats every ${input.repeat!.every} lasts at most a ${
+        input.repeat!.every
+      }`,
+    });
+  }
+});
 
 /** A window changed: every field again; without `startsAt`, it keeps its start. */
 export const updateMaintenanceInput = z.object({

@@ -6,6 +6,7 @@ import { maintenances, maintenanceWebsites } from "../../db/postgres/schema.ts";
 import type { Actor } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
 import type { Queryable } from "../status_pages/pages.ts";
+import type { Repeat } from "./input.ts";
 
 export type MaintenanceState = "scheduled" | "in-progress" | "completed";
 
@@ -20,6 +21,8 @@ export interface MaintenanceView {
   endsAt: number;
   state: MaintenanceState;
   websiteIds: string[];
+  /** One of a repeating window's: how often, and which of how many as scheduled. */
+  series: { id: string; every: Repeat; index: number; size: number } | null;
 }
 
 type MaintenanceRow = typeof maintenances.$inferSelect;
@@ -41,6 +44,14 @@ export function toView(row: MaintenanceRow, websiteIds: string[], now = Date.now
     ...window,
     state: maintenanceState(window, now),
     websiteIds,
+    series: row.seriesId
+      ? {
+        id: row.seriesId,
+        every: row.repeatEvery as Repeat,
+        index: row.seriesIndex ?? 1,
+        size: row.seriesSize ?? 1,
+      }
+      : null,
   } satisfies MaintenanceView;
 }
 

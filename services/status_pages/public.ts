@@ -17,7 +17,7 @@ import { publicIncidents } from "../incidents/public.ts";
 import type { UpdateStatus } from "../incidents/updates.ts";
 import { type MonitorStatus, type PageStatus, pageStatus } from "../../lib/page_status.ts";
 import { TtlCache } from "../../lib/ttl_cache.ts";
-import { currentWindows, inWindowOf } from "../maintenance/current.ts";
+import { currentWindows, inWindowOf, listedWindows } from "../maintenance/current.ts";
 import type { MaintenanceWindow } from "../../lib/maintenance_window.ts";
 
 /** The days of bars a narrow screen shows. */
@@ -54,6 +54,8 @@ export interface PublicMaintenance {
   endsAt: number;
   /** The monitors' names, as the page names them, in its order. */
   monitors: string[];
+  /** It is one of a window repeating every day or week (the next is listed once it is due). */
+  repeats: "day" | "week" | null;
 }
 
 /** An incident as the public page shows it. */
@@ -184,13 +186,14 @@ export async function computePublicStatusPage(
     title: page.title,
     overall: pageStatus(shown.map((m) => m.status)),
     monitors: shown,
-    maintenances: windows.map((w) => ({
+    maintenances: listedWindows(windows, now.getTime()).map((w) => ({
       id: w.id,
       title: w.title,
       message: w.message,
       startsAt: w.startsAt,
       endsAt: w.endsAt,
       monitors: shown.filter((m) => w.websiteIds.includes(m.id)).map((m) => m.name),
+      repeats: w.repeatEvery,
     })),
     // Named as the page names the monitor: never its host unless the owner shows its URL.
     incidents: incidents.map((incident) => ({

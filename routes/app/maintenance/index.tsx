@@ -131,6 +131,10 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
     : window.state === "scheduled"
     ? { intent: "cancel", label: "Cancel maintenance", variant: "secondary" as const }
     : { intent: "delete", label: "Delete", variant: "ghost" as const };
+  // Windows of a series share a title: buttons say which one they act on.
+  const named = window.series
+    ? `${window.title}, ${window.series.index} of ${window.series.size}`
+    : window.title;
   return (
     <li class="flex flex-col gap-x-6 gap-y-3 px-4 py-4 sm:flex-row sm:items-start sm:justify-between sm:px-6">
       <div class="min-w-0 flex-1">
@@ -143,6 +147,11 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
           >
             {STATE_TEXT[window.state]}
           </span>
+          {window.series && (
+            <span class="text-xs text-slate-600 dark:text-slate-400" data-series>
+              Every {window.series.every} · {window.series.index} of {window.series.size}
+            </span>
+          )}
         </p>
         <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
           <Time at={window.startsAt} /> — <Time at={window.endsAt} />
@@ -170,7 +179,7 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
         {window.state !== "completed" && (
           <LinkButton variant="secondary" href={`/app/maintenance/${window.id}/edit`}>
             Edit
-            <span class="sr-only">{` (${window.title})`}</span>
+            <span class="sr-only">{` (${named})`}</span>
           </LinkButton>
         )}
         <form method="post" action="/app/maintenance">
@@ -178,7 +187,7 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
           <input type="hidden" name="id" value={window.id} />
           <Button variant={action.variant}>
             {action.label}
-            <span class="sr-only">{` (${window.title})`}</span>
+            <span class="sr-only">{` (${named})`}</span>
           </Button>
         </form>
       </div>
@@ -193,7 +202,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
     <div class="space-y-8">
       <PageHeader
         title="Maintenance"
-        description="Planned work: while a window lasts, its monitors send no alerts and their status pages say “Under maintenance”. Checks still run and count."
+        description="Planned work: while a window lasts, its monitors send no alerts and their status pages say “Under maintenance”. Checks still run, but count in no uptime."
         actions={data.windows.length > 0 && (
           <LinkButton href="#schedule">Schedule maintenance</LinkButton>
         )}
@@ -221,7 +230,12 @@ export default defineApp.page<typeof handler>(({ data }) => {
         <h2 id="schedule" class="text-lg font-semibold">Schedule maintenance</h2>
         <form method="post" action="/app/maintenance#schedule" class="mt-4 space-y-5">
           <input type="hidden" name="intent" value="create" />
-          <MaintenanceFields values={values} errors={errors} websites={data.websites} />
+          <MaintenanceFields
+            values={values}
+            errors={errors}
+            websites={data.websites}
+            repeatable
+          />
           <Button>Schedule maintenance</Button>
         </form>
       </Card>

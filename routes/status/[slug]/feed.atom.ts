@@ -32,7 +32,7 @@ export const handler = define.handlers({
       `<published>${iso(incident.startedAt)}</published>` +
       `<link rel="alternate" href="${escapeXml(pageUrl)}"/>` +
       `<summary>${
-        escapeXml(incident.resolvedAt ? `Resolved at ${iso(incident.resolvedAt)}` : "Ongoing")
+        escapeXml(incident.resolvedAt ? `Resolved at ${formatUtc(incident.resolvedAt)}` : "Ongoing")
       }</summary>` +
       (incident.updates.length
         ? `<content type="text">${escapeXml(updatesText(incident))}</content>`

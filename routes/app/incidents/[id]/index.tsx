@@ -47,6 +47,8 @@ interface Data {
   /** The failed checks' page (`?cursor=`); null on the newest. */
   cursor: string | null;
   notice: string | null;
+  /** The notice is about an update: it goes where the page lands, by the updates. */
+  updateNotice: boolean;
   retentionDays: number;
   /** Epoch ms: checks from then on are not on the page. */
   renderedAt: number;
@@ -93,13 +95,15 @@ async function show(
       throw pageError(error);
     });
   ctx.state.title = `Incident of ${detail.incident.websiteName}`;
-  const notice = INCIDENT_NOTICES[ctx.url.searchParams.get("notice") ?? ""] ?? null;
+  const noticeKey = ctx.url.searchParams.get("notice") ?? "";
+  const notice = INCIDENT_NOTICES[noticeKey] ?? null;
   return page({
     detail,
     update: posted?.values ?? firstValues(detail),
     errors: posted?.errors ?? {},
     cursor,
     notice,
+    updateNotice: notice !== null && noticeKey.startsWith("update-"),
     retentionDays: services.config.retentionDays,
     renderedAt: Date.now(),
   }, { status: posted ? 400 : 200 });
@@ -160,7 +164,9 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
           </>
         )}
       />
-      {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
+      {data.notice && !data.updateNotice && (
+        <Notice kind="success" class="mb-4">{data.notice}</Notice>
+      )}
       {ongoing && (
         <IncidentLive websiteId={incident.websiteId} since={data.renderedAt} href={back} />
       )}
@@ -206,6 +212,7 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
       </Card>
 
       <Section id="updates" title="Updates for customers">
+        {data.updateNotice && <Notice kind="success" class="mb-3">{data.notice}</Notice>}
         <IncidentUpdates detail={data.detail} values={data.update} errors={data.errors} />
       </Section>
 
