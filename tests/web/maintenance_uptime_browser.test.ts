@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
 import { insertRows } from "../helpers/seed_checks.ts";
-import type { CheckRow } from "../../db/clickhouse/check_row.ts";
+import { checkRow } from "../helpers/incidents.ts";
 import { formatDate } from "../../lib/time_format.ts";
 
 const DAY = 86_400;
@@ -30,18 +30,8 @@ Deno.test({
       // failed under maintenance, the newest ones.
       const now = Math.floor(Date.now() / 1000);
       const today = Math.floor(now / DAY) * DAY;
-      const row = (at: number, up: boolean, maintenance: 0 | 1): CheckRow => ({
-        website_id: api.id,
-        region_id: api.regions[0],
-        scheduled_at: at,
-        checked_at: at,
-        outcome: up ? "up" : "down",
-        http_status: up ? 200 : 503,
-        response_ms: 120,
-        error_kind: up ? "" : "status",
-        error_message: up ? "" : "expected 2xx or 3xx, got 503",
-        maintenance,
-      });
+      const row = (at: number, up: boolean, maintenance: 0 | 1) =>
+        checkRow(api.id, api.regions[0], at, up, { response_ms: 120, maintenance });
       const start = Math.max(now - 300, today + 2);
       await insertRows(server, [
         ...[1, 2, 3, 4].map((k) => row(today - DAY + k * 3_600, false, 1)),
