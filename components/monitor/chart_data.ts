@@ -13,6 +13,8 @@ export interface ChartData {
   series: { region: string; values: (number | null)[] }[];
   /** Down periods, [start, end) in epoch seconds. */
   down: [number, number][];
+  /** Checks under maintenance in the range: in no down period, whatever they said. */
+  maintenance: number;
 }
 
 export function chartData(metrics: WebsiteMetrics, now = Date.now()): ChartData {
@@ -39,6 +41,7 @@ export function chartData(metrics: WebsiteMetrics, now = Date.now()): ChartData 
       values: region.series.map((bucket) => bucket.p50 === null ? null : Math.round(bucket.p50)),
     })),
     down,
+    maintenance: metrics.maintenance,
   };
 }
 
@@ -73,7 +76,12 @@ export function describeChart(data: ChartData): string[] {
         }`,
     );
   }
-  if (!data.down.length) lines.push("No failed checks in this range.");
+  const unCounted = data.maintenance
+    ? `; ${data.maintenance.toLocaleString("en")} check${
+      data.maintenance === 1 ? "" : "s"
+    } during maintenance ${data.maintenance === 1 ? "is" : "are"} not counted`
+    : "";
+  if (!data.down.length) lines.push(`No failed checks in this range${unCounted}.`);
   else {
     const shown = data.down.slice(-5).map(([from, to]) =>
       `${formatDateTime(from * 1000, "UTC")} to ${formatDateTime(to * 1000, "UTC")}`
@@ -81,7 +89,7 @@ export function describeChart(data: ChartData): string[] {
     lines.push(
       `Failed checks in ${data.down.length} period${data.down.length === 1 ? "" : "s"}${
         data.down.length > 5 ? ", the latest" : ""
-      }: ${shown.join("; ")}.`,
+      }: ${shown.join("; ")}${unCounted}.`,
     );
   }
   return lines;

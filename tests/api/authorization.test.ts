@@ -60,6 +60,7 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "maintenance.end": ({ maintenanceId }) => ({ id: maintenanceId }),
   "apiToken.revoke": ({ apiTokenId }) => ({ id: apiTokenId }),
   "maintenance.delete": ({ maintenanceId }) => ({ id: maintenanceId }),
+  "maintenance.cancelRest": ({ maintenanceId }) => ({ id: maintenanceId }),
   "maintenance.update": ({ maintenanceId, websiteId }) => ({
     id: maintenanceId,
     title: "Taken over",

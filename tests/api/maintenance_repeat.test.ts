@@ -47,6 +47,31 @@ Deno.test("a weekly window keeps 09:00 New York time across the change to summer
     const left = (await api.maintenance.list.query()).filter((w) => w.title === "Backups");
     assert.deepEqual(left.map((w) => w.series?.index), [1, 3]);
 
+    // "Cancel this and later": from the one named on, not before.
+    const daily = await api.maintenance.create.mutate({
+      title: "Reindex",
+      startsAt: Date.now() + HOUR,
+      endsAt: Date.now() + 2 * HOUR,
+      websiteIds: [website.id],
+      repeat: { every: "day", times: 4 },
+    });
+    const reindex = () =>
+      api.maintenance.list.query().then((all) => all.filter((w) => w.title === "Reindex"));
+    assert.deepEqual(await api.maintenance.cancelRest.mutate({ id: (await reindex())[1].id }), {
+      cancelled: 3,
+    });
+    assert.deepEqual((await reindex()).map((w) => w.id), [daily.id]);
+    const single = await api.maintenance.create.mutate({
+      title: "Once",
+      startsAt: Date.now() + HOUR,
+      endsAt: Date.now() + 2 * HOUR,
+      websiteIds: [website.id],
+    });
+    assert.match(
+      await errorMessage(api.maintenance.cancelRest.mutate({ id: single.id })),
+      /BAD_REQUEST: id: this maintenance window does not repeat/,
+    );
+
     const base = {
       title: "Bad",
       startsAt: Date.now() + HOUR,

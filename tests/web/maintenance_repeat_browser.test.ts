@@ -68,6 +68,10 @@ Deno.test({
         "the same clock time each week in New York",
       );
       await screenshots(page, "maintenance-repeat-list");
+      await page.getByRole("button", { name: "Cancel this and later (Backups, 2 of 3)" }).click();
+      await page.getByText("That window and the later ones of its series were cancelled.")
+        .waitFor();
+      assert.deepEqual(await series.allTextContents(), ["Every week · 1 of 3"]);
       // The refused form comes back as a 400, which Chromium reports; nothing else.
       assert.deepEqual(problems.filter((p) => !/status of 400 .*\/app\/maintenance/.test(p)), []);
     } finally {

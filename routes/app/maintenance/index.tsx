@@ -14,6 +14,7 @@ import {
 import { listMaintenances } from "../../../services/maintenance/list.ts";
 import { endMaintenance } from "../../../services/maintenance/end.ts";
 import { deleteMaintenance } from "../../../services/maintenance/delete.ts";
+import { cancelRestOfSeries } from "../../../services/maintenance/cancel_rest.ts";
 import { maintenanceIdInput } from "../../../services/maintenance/input.ts";
 import { DomainError } from "../../../services/errors.ts";
 import type { MaintenanceState, MaintenanceView } from "../../../services/maintenance/windows.ts";
@@ -45,6 +46,7 @@ const NOTICES: Record<string, string> = {
   updated: "Maintenance window saved.",
   ended: "Maintenance ended. Its monitors alert again from their next failed checks.",
   deleted: "The maintenance window was deleted.",
+  "rest-cancelled": "That window and the later ones of its series were cancelled.",
   "already-ended": "That maintenance window had already ended.",
   "already-started": "That maintenance window had already started, so it was not cancelled.",
   gone: "That maintenance window no longer exists.",
@@ -81,7 +83,9 @@ export const handler = defineApp.handlers<Data>({
       const data = await load(ctx, { values: outcome.values, errors: outcome.errors });
       return page(data, { status: outcome.status });
     }
-    if (intent !== "end" && intent !== "cancel" && intent !== "delete") {
+    if (
+      intent !== "end" && intent !== "cancel" && intent !== "delete" && intent !== "cancel-rest"
+    ) {
       throw new HttpError(400, "Unknown action");
     }
     const input = maintenanceIdInput.safeParse({ id: form.get("id") });
@@ -89,7 +93,9 @@ export const handler = defineApp.handlers<Data>({
     const actor = { userId: ctx.state.user.id };
     try {
       if (intent === "end") await endMaintenance(ctx.state.services, actor, input.data.id);
-      else {
+      else if (intent === "cancel-rest") {
+        await cancelRestOfSeries(ctx.state.services, actor, input.data.id);
+      } else {
         await deleteMaintenance(ctx.state.services, actor, input.data.id, {
           onlyScheduled: intent === "cancel",
         });
@@ -105,7 +111,12 @@ export const handler = defineApp.handlers<Data>({
       if (error.code === "NOT_FOUND") return seeOther("/app/maintenance?done=gone#notice");
       throw pageError(error);
     }
-    return seeOther(`/app/maintenance?done=${intent === "end" ? "ended" : "deleted"}#notice`);
+    const done = intent === "end"
+      ? "ended"
+      : intent === "cancel-rest"
+      ? "rest-cancelled"
+      : "deleted";
+    return seeOther(`/app/maintenance?done=${done}#notice`);
   },
 });
 
@@ -190,6 +201,17 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
             <span class="sr-only">{` (${named})`}</span>
           </Button>
         </form>
+        {window.state === "scheduled" && window.series &&
+          window.series.index < window.series.size && (
+          <form method="post" action="/app/maintenance">
+            <input type="hidden" name="intent" value="cancel-rest" />
+            <input type="hidden" name="id" value={window.id} />
+            <Button variant="ghost">
+              Cancel this and later
+              <span class="sr-only">{` (${named})`}</span>
+            </Button>
+          </form>
+        )}
       </div>
     </li>
   );

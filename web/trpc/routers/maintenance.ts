@@ -1,6 +1,7 @@
 /** `maintenance.*`: a thin adapter over services/maintenance; every procedure needs a session. */
 import { createMaintenance } from "../../../services/maintenance/create.ts";
 import { deleteMaintenance } from "../../../services/maintenance/delete.ts";
+import { cancelRestOfSeries } from "../../../services/maintenance/cancel_rest.ts";
 import { endMaintenance } from "../../../services/maintenance/end.ts";
 import {
   createMaintenanceInput,
@@ -23,4 +24,7 @@ export const maintenanceRouter = router({
     .mutation(({ ctx, input }) => endMaintenance(ctx.services, ctx.actor, input.id)),
   delete: authedProcedure.input(maintenanceIdInput)
     .mutation(({ ctx, input }) => deleteMaintenance(ctx.services, ctx.actor, input.id)),
+  /** Of a repeating window: this one and the later ones that have not started. */
+  cancelRest: authedProcedure.input(maintenanceIdInput)
+    .mutation(({ ctx, input }) => cancelRestOfSeries(ctx.services, ctx.actor, input.id)),
 });
