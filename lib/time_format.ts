@@ -135,3 +135,13 @@ export function formatLocalInput(at: number, timeZone: string): string {
   const minutes = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
   return parts.second === "00" ? minutes : `${minutes}:${parts.second}`;
 }
+
+/** Whether `zone` is a time zone this runtime knows ("Europe/Berlin", "UTC"). */
+export function knownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

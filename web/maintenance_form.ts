@@ -14,7 +14,7 @@ import {
 } from "../services/maintenance/input.ts";
 import { updateMaintenance } from "../services/maintenance/update.ts";
 import type { MaintenanceView } from "../services/maintenance/windows.ts";
-import { formatLocalInput } from "../lib/time_format.ts";
+import { formatLocalInput, knownTimeZone } from "../lib/time_format.ts";
 import { DomainError } from "../services/errors.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
@@ -82,15 +82,6 @@ function timeError(local: string, timeZone: string, otherwise: string): string {
   const real = LOCAL_DATE_TIME.test(local) && !Number.isNaN(utc) &&
     new Date(utc).toISOString().startsWith(local);
   return real ? `No such time in ${timeZone} (the clocks change then); choose another` : otherwise;
-}
-
-function knownTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

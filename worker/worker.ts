@@ -25,7 +25,12 @@ import { evaluateStoredResults } from "../services/incidents/evaluation/evaluate
 import { relayIncidentEvents } from "../services/incidents/evaluation/event_relay.ts";
 import { backoffDelay } from "../lib/backoff.ts";
 import { Intake, timedOutByOwnDelay } from "./intake.ts";
-import { inWindow, type MaintenanceWindow } from "../lib/maintenance_window.ts";
+import {
+  inWindow,
+  type MaintenanceWindow,
+  type WindowRow,
+  windowsByWebsite,
+} from "../lib/maintenance_window.ts";
 
 export interface WorkerOptions {
   sql: postgres.Sql;
@@ -307,7 +312,10 @@ export class Worker {
     for (const delivery of due) {
       const windows = active?.get(delivery.task!.websiteId);
       if (active && !windows) unwanted.push(delivery.id);
-      else this.#readAhead.push({ ...delivery, maintenance: windows });
+      else {
+        delivery.maintenance = windows;
+        this.#readAhead.push(delivery);
+      }
     }
     this.#fill();
     this.stats.dropped += unwanted.length;
@@ -324,8 +332,9 @@ export class Worker {
     const ids = [...new Set(due.map((d) => d.task!.websiteId))];
     const until = Math.max(...due.map((d) => d.task!.deadline));
     try {
-      const rows = await this.#o.sql`
-        select w.id, round(extract(epoch from m.starts_at) * 1000)::float8 as starts_at,
+      const rows = await this.#o.sql<WindowRow[]>`
+        select w.id as website_id,
+               round(extract(epoch from m.starts_at) * 1000)::float8 as starts_at,
                round(extract(epoch from m.ends_at) * 1000)::float8 as ends_at
         from websites w
         left join (maintenance_websites mw join maintenances m
@@ -333,13 +342,7 @@ export class Worker {
             and m.starts_at <= to_timestamp(${until / 1000}))
           on mw.website_id = w.id
         where w.id = any(${ids}::uuid[]) and w.active`;
-      const active = new Map<string, MaintenanceWindow[]>();
-      for (const row of rows) {
-        let windows = active.get(row.id);
-        if (!windows) active.set(row.id, windows = []);
-        if (row.starts_at !== null) windows.push({ startsAt: row.starts_at, endsAt: row.ends_at });
-      }
-      return active;
+      return windowsByWebsite(rows);
     } catch (error) {
       // Without Postgres, checking a website that was just paused beats not checking at all
       // (its result is then counted even if a maintenance window holds).

@@ -7,7 +7,13 @@ import type { Actor, Services } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { forgetPagesOf } from "../status_pages/pages_changed.ts";
 import type { PostUpdateInput } from "./schemas.ts";
-import { type IncidentUpdate, MAX_UPDATES, toUpdate, updateColumns } from "./updates.ts";
+import {
+  type IncidentUpdate,
+  MAX_UPDATES,
+  selectUpdates,
+  toUpdate,
+  updateColumns,
+} from "./updates.ts";
 
 export async function postIncidentUpdate(
   services: Services,
@@ -22,9 +28,7 @@ export async function postIncidentUpdate(
       for update of i`;
     if (!incident) throw notFound("Incident");
     // The same words posted again within seconds: a double click, not a second update.
-    const [twice] = await tx`
-      select ${updateColumns(tx)}, coalesce(a.name, a.email) as author
-      from incident_updates u left join users a on a.id = u.author_id
+    const [twice] = await tx`${selectUpdates(tx)}
       where u.incident_id = ${input.incidentId} and u.status = ${input.status}
         and u.message = ${input.message} and u.created_at > now() - interval '30 seconds'
       order by u.created_at desc limit 1`;

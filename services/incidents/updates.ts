@@ -39,9 +39,7 @@ export async function updatesOf(
 ): Promise<Map<string, IncidentUpdate[]>> {
   const byIncident = new Map<string, IncidentUpdate[]>(incidentIds.map((id) => [id, []]));
   if (!incidentIds.length) return byIncident;
-  const rows = await sql`
-    select ${updateColumns(sql)}, coalesce(a.name, a.email) as author
-    from incident_updates u left join users a on a.id = u.author_id
+  const rows = await sql`${selectUpdates(sql)}
     where u.incident_id = any(${incidentIds}::uuid[])
     order by u.created_at desc, u.id desc`;
   for (const row of rows) byIncident.get(row.incident_id)?.push(toUpdate(row));
@@ -52,6 +50,11 @@ export async function updatesOf(
 export const updateColumns = (sql: postgres.Sql | postgres.TransactionSql) =>
   sql`u.id, u.incident_id, u.status, u.message,
       round(extract(epoch from u.created_at) * 1000)::float8 as created_at`;
+
+/** Updates with their authors, as {@link toUpdate} reads them; a `where` follows. */
+export const selectUpdates = (sql: postgres.Sql | postgres.TransactionSql) =>
+  sql`select ${updateColumns(sql)}, coalesce(a.name, a.email) as author
+    from incident_updates u left join users a on a.id = u.author_id`;
 
 export function toUpdate(row: postgres.Row): IncidentUpdate {
   return {

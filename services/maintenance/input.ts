@@ -1,5 +1,6 @@
 /** What callers may send to the maintenance services, checked before any query runs. */
 import { z } from "zod";
+import { knownTimeZone } from "../../lib/time_format.ts";
 
 /** The longest window: a longer one is a pause, which monitors have (`setActive`). */
 export const MAX_WINDOW_MS = 31 * 24 * 3_600_000;
@@ -55,14 +56,7 @@ const repeat = z.object({
 });
 
 /** An IANA zone ("Europe/Berlin"): a repeating window keeps its clock time there. */
-const timeZone = z.string().max(64).refine((zone) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, "timeZone: not a known time zone");
+const timeZone = z.string().max(64).refine(knownTimeZone, "timeZone: not a known time zone");
 
 export const createMaintenanceInput = z.object({
   ...windowFields,

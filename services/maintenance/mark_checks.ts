@@ -7,7 +7,7 @@
  */
 import type postgres from "postgres";
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
-import { inWindow, type MaintenanceWindow } from "../../lib/maintenance_window.ts";
+import { inWindow, type WindowRow, windowsByWebsite } from "../../lib/maintenance_window.ts";
 import { log } from "../../lib/logger.ts";
 
 export async function markMaintenanceChecks(
@@ -16,7 +16,7 @@ export async function markMaintenanceChecks(
 ): Promise<CheckRow[]> {
   if (!rows.length) return rows;
   const times = rows.map((row) => row.checked_at);
-  const found = await sql<{ website_id: string; starts_at: number; ends_at: number }[]>`
+  const found = await sql<WindowRow[]>`
     select mw.website_id, round(extract(epoch from m.starts_at) * 1000)::float8 as starts_at,
            round(extract(epoch from m.ends_at) * 1000)::float8 as ends_at
     from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
@@ -26,12 +26,7 @@ export async function markMaintenanceChecks(
     log.warn("heartbeats.maintenance_lookup_failed", { error });
     return [];
   });
-  const windows = new Map<string, MaintenanceWindow[]>();
-  for (const row of found) {
-    let list = windows.get(row.website_id);
-    if (!list) windows.set(row.website_id, list = []);
-    list.push({ startsAt: row.starts_at, endsAt: row.ends_at });
-  }
+  const windows = windowsByWebsite(found);
   return rows.map((row) => ({
     ...row,
     maintenance: inWindow(windows.get(row.website_id) ?? [], row.checked_at * 1000) ? 1 : 0,

@@ -3,7 +3,7 @@
  * screenshots at the widths the dashboard promises, into `.data/screenshots/` (ignored
  * by git) for a person to look at.
  */
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { withTimeout } from "../../lib/async.ts";
 
 export const CHROMIUM_ARGS = [
@@ -23,6 +23,23 @@ export function launchChromium(): Promise<Browser> {
 /** Closes the browser, failing the test rather than hanging it if Chromium does not end. */
 export function closeBrowser(browser: Browser): Promise<void> {
   return withTimeout(browser.close(), 15_000, "closing Chromium");
+}
+
+/**
+ * A context signed in with a test user's cookies (`jar`, from `server.user()`) for the app
+ * at `url`, 1280 px wide unless `options` say otherwise, allowing slow steps on a busy
+ * machine.
+ */
+export async function signedInContext(
+  browser: Browser,
+  url: string,
+  jar: Map<string, string>,
+  options: BrowserContextOptions = {},
+) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  context.setDefaultTimeout(90_000);
+  await context.addCookies([...jar].map(([name, value]) => ({ name, value, url })));
+  return context;
 }
 
 const SHOTS = new URL("../../.data/screenshots/", import.meta.url).pathname;

@@ -6,12 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
-import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import {
+  closeBrowser,
+  launchChromium,
+  screenshots,
+  signedInContext,
+  watchProblems,
+} from "../helpers/browser.ts";
 import { checkRow } from "../helpers/incidents.ts";
 import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
 
 const HOSTILE = "<img src=x onerror=alert(1)> Checkout fails for some card payments.";
-const SLOW_MS = 90_000;
 
 Deno.test({
   name: "an incident's updates are posted from its page and shown on the status page",
@@ -36,15 +41,11 @@ Deno.test({
         checkRow(website.id, website.regions[0], Math.floor(Date.now() / 1000) - 120, false),
       ]);
       const [incident] = (await owner.api.incident.list.query()).incidents;
-      const cookies = [...owner.jar].map(([name, value]) => ({ name, value, url: server.url }));
 
       // Without JavaScript: the form is a plain POST.
-      const plain = await browser.newContext({
-        viewport: { width: 1280, height: 900 },
+      const plain = await signedInContext(browser, server.url, owner.jar, {
         javaScriptEnabled: false,
       });
-      plain.setDefaultTimeout(SLOW_MS);
-      await plain.addCookies(cookies);
       const form = await plain.newPage();
       await form.goto(`${server.url}/app/incidents/${incident.id}`);
       const section = form.getByRole("region", { name: "Updates for customers" });
@@ -64,9 +65,7 @@ Deno.test({
       assert.equal(await form.getByLabel("Status").inputValue(), "update", "next: an update");
       await plain.close();
 
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      context.setDefaultTimeout(SLOW_MS);
-      await context.addCookies(cookies);
+      const context = await signedInContext(browser, server.url, owner.jar);
       const page = await context.newPage();
       const problems = watchProblems(page);
       await owner.api.incident.postUpdate.mutate({

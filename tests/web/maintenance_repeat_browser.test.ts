@@ -6,7 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
-import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import {
+  closeBrowser,
+  launchChromium,
+  screenshots,
+  signedInContext,
+  watchProblems,
+} from "../helpers/browser.ts";
 import { formatLocalInput } from "../../lib/time_format.ts";
 
 const ZONE = "America/New_York";
@@ -22,14 +28,7 @@ Deno.test({
     try {
       const owner = await server.user("maintenance-repeat");
       await owner.api.website.create.mutate({ url: "https://api.example.com/", name: "API" });
-      const context = await browser.newContext({
-        viewport: { width: 1280, height: 900 },
-        timezoneId: ZONE,
-      });
-      context.setDefaultTimeout(90_000);
-      await context.addCookies(
-        [...owner.jar].map(([name, value]) => ({ name, value, url: server.url })),
-      );
+      const context = await signedInContext(browser, server.url, owner.jar, { timezoneId: ZONE });
       const page = await context.newPage();
       const problems = watchProblems(page);
       const tomorrow = Math.floor((Date.now() + 24 * HOUR) / 60_000) * 60_000;

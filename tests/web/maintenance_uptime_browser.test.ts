@@ -6,7 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
-import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import {
+  closeBrowser,
+  launchChromium,
+  screenshots,
+  signedInContext,
+  watchProblems,
+} from "../helpers/browser.ts";
 import { insertRows } from "../helpers/seed_checks.ts";
 import { checkRow } from "../helpers/incidents.ts";
 import { formatDate } from "../../lib/time_format.ts";
@@ -45,10 +51,7 @@ Deno.test({
         websiteIds: [api.id],
       });
 
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      await context.addCookies(
-        [...owner.jar].map(([name, value]) => ({ name, value, url: server.url })),
-      );
+      const context = await signedInContext(browser, server.url, owner.jar);
       const page = await context.newPage();
       const problems = watchProblems(page);
       await page.goto(`${server.url}/app/monitors/${api.id}`);

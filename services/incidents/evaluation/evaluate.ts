@@ -17,7 +17,7 @@ import { type IncidentEvent, incidentEventId } from "../../../lib/incident_event
 import type { CheckRow } from "../../../db/clickhouse/check_row.ts";
 import { applySettled } from "./settled.ts";
 import { insertIntoOutbox } from "./event_relay.ts";
-import type { MaintenanceWindow } from "../../../lib/maintenance_window.ts";
+import { type WindowRow, windowsByWebsite } from "../../../lib/maintenance_window.ts";
 import {
   type CheckResult,
   evaluateMonitor,
@@ -239,19 +239,13 @@ async function loadMonitors(tx: postgres.TransactionSql, ids: string[]) {
  * result after it comes within a check interval (at most a day, plus a heartbeat's grace).
  */
 async function loadMaintenanceWindows(tx: postgres.TransactionSql, ids: string[], since: number) {
-  const rows = await tx`
+  const rows = await tx<WindowRow[]>`
     select mw.website_id, round(extract(epoch from m.starts_at) * 1000)::float8 as starts_at,
            round(extract(epoch from m.ends_at) * 1000)::float8 as ends_at
     from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
     where mw.website_id = any(${ids}::uuid[]) and m.starts_at <= now()
       and m.ends_at > to_timestamp(${since / 1000}) - interval '3 days'`;
-  const byWebsite = new Map<string, MaintenanceWindow[]>();
-  for (const row of rows) {
-    let windows = byWebsite.get(row.website_id);
-    if (!windows) byWebsite.set(row.website_id, windows = []);
-    windows.push({ startsAt: row.starts_at, endsAt: row.ends_at });
-  }
-  return byWebsite;
+  return windowsByWebsite(rows);
 }
 
 async function loadRegionStates(tx: postgres.TransactionSql, ids: string[]) {
