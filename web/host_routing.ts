@@ -3,7 +3,8 @@
  * app. A verified custom domain gets its status page: `/` is the page, `/badge.svg` and
  * `/feed.atom` are its badge and feed, and the assets and live socket the page uses
  * (`/_fresh/…`, `/api/ws`) work as on the app's host. Anything else, and any host that is
- * not a verified custom domain, is a plain 404, never the app.
+ * not a verified custom domain, is a plain 404, never the app. `/subscribe` and
+ * `/subscription` are the page's email subscription.
  */
 import { hostnameOf, isAppHost } from "../lib/app_hosts.ts";
 import { log } from "../lib/logger.ts";
@@ -17,6 +18,8 @@ const PAGE_PATHS: Partial<Record<string, (slug: string) => string>> = {
   "/": (slug) => `/status/${slug}`,
   "/badge.svg": (slug) => `/status/${slug}/badge.svg`,
   "/feed.atom": (slug) => `/status/${slug}/feed.atom`,
+  "/subscribe": (slug) => `/status/${slug}/subscribe`,
+  "/subscription": (slug) => `/status/${slug}/subscription`,
 };
 
 /** Served as they are on every host: what the page loads, and the operators' probes. */

@@ -1,6 +1,6 @@
 /**
  * What the status-page editor shows, and the server side of its forms: details, the
- * monitors and their order, custom domains, delete. Each form posts an `intent`; success
+ * monitors and their order, custom domains, email subscribers, delete. Each form posts an `intent`; success
  * is a 303 back to the editor (with what was done in `?done=`), failure re-renders it
  * with the error at the field the service names.
  */
@@ -25,11 +25,17 @@ import {
   manualDnsInstructions,
 } from "../services/status_domains/dns.ts";
 import { listWebsites } from "../services/websites/list.ts";
+import {
+  listSubscribers,
+  removeSubscriber,
+  type Subscribers,
+} from "../services/subscribers/list.ts";
+import { subscriberIdInput } from "../services/subscribers/input.ts";
 import type { Website } from "../services/websites/store.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
 
-export type EditorSection = "details" | "monitors" | "domains" | "delete";
+export type EditorSection = "details" | "monitors" | "domains" | "subscribers" | "delete";
 
 export interface EditorDomain extends StatusDomainView {
   dns: DnsInstructions;
@@ -42,6 +48,9 @@ export interface EditorData {
   page: StatusPageView;
   websites: Website[];
   domains: EditorDomain[];
+  subscribers: Subscribers;
+  /** Whether this deployment can send email (SMTP_URL). */
+  canMail: boolean;
   /** What the form last posted (on an error), so nothing typed is lost. */
   values: { title?: string; slug?: string; hostname?: string };
   errors: FieldErrors;
@@ -68,13 +77,16 @@ export async function loadEditor(
   const id = ctx.params.id;
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new HttpError(404, "No such status page");
   const page = await notFoundAs404(getStatusPage(services, actor, id));
-  const [websites, domains] = await Promise.all([
+  const [websites, domains, subscribers] = await Promise.all([
     listWebsites(services, actor),
     listStatusDomains(services, actor, page.id),
+    listSubscribers(services, actor, page.id),
   ]);
   return {
     page,
     websites,
+    subscribers,
+    canMail: services.config.notifications.smtpUrl !== null,
     domains: domains.map((domain) => {
       const shown = withDns(services, domain);
       const unverified = extra.unverified?.id === domain.id ? extra.unverified : null;
@@ -219,6 +231,18 @@ export async function submitEditor(
         await removeStatusDomain(services, actor, domainIdInput.parse({ id: domainId }).id);
         return back("domain-removed", "domains");
       }
+      case "subscriptions": {
+        section = "subscribers";
+        const subscriptions = form.get("subscriptions") === "on";
+        await updateStatusPage(services, actor, updateStatusPageInput.parse({ id, subscriptions }));
+        return back(subscriptions ? "subscriptions-on" : "subscriptions-off", "subscribers");
+      }
+      case "remove-subscriber": {
+        section = "subscribers";
+        const input = subscriberIdInput.parse({ id: form.get("subscriberId") ?? "" });
+        await removeSubscriber(services, actor, input.id);
+        return back("subscriber-removed", "subscribers");
+      }
       case "delete": {
         section = "delete";
         await deleteStatusPage(services, actor, id);
@@ -230,6 +254,9 @@ export async function submitEditor(
   } catch (error) {
     if (error instanceof DomainError && error.code === "NOT_FOUND") {
       // Something the form named went away meanwhile (another tab): say so at the form.
+      if (section === "subscribers" && error.message.startsWith("Subscriber")) {
+        return gone("subscribers", { form: "This subscriber is gone already; reload." });
+      }
       if (section?.startsWith("domain:")) {
         return gone("domains", { form: "This domain is no longer on the page; reload." });
       }

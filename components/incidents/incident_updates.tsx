@@ -28,6 +28,8 @@ export function IncidentUpdates(props: {
 }) {
   const { detail, values, errors } = props;
   const path = `/app/incidents/${detail.incident.id}`;
+  // An address on two of these pages is mailed once by each.
+  const subscribers = detail.statusPages.reduce((sum, page) => sum + page.subscribers, 0);
   return (
     <>
       <p class="mb-3 text-sm text-slate-700 dark:text-slate-300" data-shown-on>
@@ -40,6 +42,10 @@ export function IncidentUpdates(props: {
                   <a href={`/status/${page.slug}`} class={LINK}>{page.title}</a>
                 </span>
               ))}, newest first. Visitors see the words and the time, not who posted them.
+              {subscribers > 0 &&
+                ` Posting one also emails it to ${subscribers} ${
+                  subscribers === 1 ? "subscriber" : "subscribers"
+                } of ${detail.statusPages.length === 1 ? "the page" : "these pages"}.`}
             </>
           )
           : (

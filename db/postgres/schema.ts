@@ -132,6 +132,8 @@ export const statusPages = pgTable("status_pages", {
   ownerId: uuid("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
   slug: text("slug").notNull().unique(),
   title: text("title").notNull(),
+  /** Whether visitors may subscribe to its incidents by email. */
+  subscriptions: boolean("subscriptions").notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index("status_pages_owner_id_idx").on(t.ownerId)]);
@@ -146,6 +148,50 @@ export const statusPageWebsites = pgTable("status_page_websites", {
 }, (t) => [
   primaryKey({ columns: [t.statusPageId, t.websiteId] }),
   index("status_page_websites_website_id_idx").on(t.websiteId),
+]);
+
+/**
+ * A visitor who asked a status page for its incidents by email. Mails other than the
+ * confirmation go only to confirmed addresses; unsubscribing deletes the row.
+ */
+export const statusPageSubscribers = pgTable("status_page_subscribers", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  statusPageId: uuid("status_page_id").notNull()
+    .references(() => statusPages.id, { onDelete: "cascade" }),
+  /** Trimmed and lower-case. */
+  email: text("email").notNull(),
+  /** In the links of its mails: confirms or ends this subscription, and nothing else. */
+  token: text("token").notNull().unique(),
+  confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+  /** When the last confirmation mail was queued. */
+  confirmSentAt: timestamp("confirm_sent_at", { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex("status_page_subscribers_page_email_idx").on(t.statusPageId, t.email)]);
+
+/**
+ * Mails to subscribers, written when queued and sent by the notification dispatcher.
+ * Unique per (subscriber, key): a repeated event mails nobody twice.
+ */
+export const subscriberMails = pgTable("subscriber_mails", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  subscriberId: uuid("subscriber_id").notNull()
+    .references(() => statusPageSubscribers.id, { onDelete: "cascade" }),
+  /** `confirm:<epoch ms>`, `<incidentId>:opened|resolved` or `update:<update id>`. */
+  key: text("key").notNull(),
+  subject: text("subject").notNull(),
+  body: text("body").notNull(),
+  /** The subscription's one-click unsubscribe address (RFC 8058). */
+  unsubscribeUrl: text("unsubscribe_url").notNull(),
+  /** `pending`, `sent` or `failed` (given up). */
+  status: text("status").notNull().default("pending"),
+  attempts: integer("attempts").notNull().default(0),
+  lastError: text("last_error"),
+  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+  sentAt: timestamp("sent_at", { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex("subscriber_mails_subscriber_key_idx").on(t.subscriberId, t.key),
+  index("subscriber_mails_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
 ]);
 
 /**

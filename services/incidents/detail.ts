@@ -82,8 +82,11 @@ export interface IncidentDetail {
   alerts: IncidentAlert[];
   /** What the owner told customers, newest first. */
   updates: IncidentUpdate[];
-  /** The status pages that show the monitor, and so its updates. */
-  statusPages: { id: string; title: string; slug: string }[];
+  /**
+   * The status pages that show the monitor, and so its updates, with how many confirmed
+   * subscribers each update is emailed to (0 where the page takes no subscriptions).
+   */
+  statusPages: { id: string; title: string; slug: string; subscribers: number }[];
 }
 
 export async function incidentDetail(
@@ -107,8 +110,12 @@ export async function incidentDetail(
     incidentAlerts(services, incident.id),
     monitorOf(services, incident.websiteId),
     updatesOf(services.readSql, [incident.id]),
-    services.readSql<{ id: string; title: string; slug: string }[]>`
-      select p.id, p.title, p.slug from status_pages p
+    services.readSql<{ id: string; title: string; slug: string; subscribers: number }[]>`
+      select p.id, p.title, p.slug,
+        case when p.subscriptions then (
+          select count(*)::int from status_page_subscribers s
+          where s.status_page_id = p.id and s.confirmed_at is not null) else 0 end as subscribers
+      from status_pages p
       join status_page_websites pw on pw.status_page_id = p.id
       where pw.website_id = ${incident.websiteId} order by p.title, p.id`,
   ]);

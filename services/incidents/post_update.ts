@@ -1,7 +1,7 @@
 /**
  * Posts an update to an incident of the actor's monitor (see updates.ts), and tells the
- * status pages showing that monitor. The same update sent twice within 30 s (a form posted
- * twice) is the one already posted.
+ * status pages showing that monitor, and their subscribers by email. The same update sent
+ * twice within 30 s (a form posted twice) is the one already posted.
  */
 import type { Actor, Services } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
@@ -12,8 +12,10 @@ import {
   MAX_UPDATES,
   selectUpdates,
   toUpdate,
+  UPDATE_STATUS_WORDS,
   updateColumns,
 } from "./updates.ts";
+import { queueUpdateMails } from "../subscribers/queue.ts";
 
 export async function postIncidentUpdate(
   services: Services,
@@ -46,7 +48,15 @@ export async function postIncidentUpdate(
       values (${input.incidentId}, ${input.status}, ${input.message}, ${actor.userId})
       returning ${updateColumns(tx)},
         (select coalesce(name, email) from users where id = ${actor.userId}) as author`;
-    return { update: toUpdate(row), websiteId: incident.website_id as string };
+    const update = toUpdate(row);
+    // With the update, or not at all: subscribers of the pages showing it hear of it once.
+    await queueUpdateMails(tx, services.config.appUrl, incident.website_id, {
+      id: update.id,
+      statusWord: UPDATE_STATUS_WORDS[update.status],
+      message: update.message,
+      createdAt: update.createdAt,
+    });
+    return { update, websiteId: incident.website_id as string };
   });
   await forgetPagesOf(services, [websiteId]);
   return update;

@@ -45,6 +45,7 @@ export async function sendMail(deployment: NotificationConfig, mail: Mail): Prom
       text: mail.text,
       html: mail.html,
       messageId: mail.messageId,
+      headers: mail.headers,
     });
     return { ok: true };
   } catch (error) {

@@ -1,7 +1,14 @@
 import { statusPages } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import type { CreateStatusPageInput } from "./input.ts";
-import { pageWebsites, replaceWebsites, slugTaken, type StatusPageView, toView } from "./pages.ts";
+import {
+  assertCanMail,
+  pageWebsites,
+  replaceWebsites,
+  slugTaken,
+  type StatusPageView,
+  toView,
+} from "./pages.ts";
 
 /** Creates a page showing some of the actor's websites; the slug must be free. */
 export async function createStatusPage(
@@ -9,9 +16,15 @@ export async function createStatusPage(
   actor: Actor,
   input: CreateStatusPageInput,
 ): Promise<StatusPageView> {
+  assertCanMail(services, input.subscriptions);
   return await services.db.transaction(async (tx) => {
     const [page] = await tx.insert(statusPages)
-      .values({ ownerId: actor.userId, slug: input.slug, title: input.title })
+      .values({
+        ownerId: actor.userId,
+        slug: input.slug,
+        title: input.title,
+        subscriptions: input.subscriptions ?? false,
+      })
       .onConflictDoNothing({ target: statusPages.slug })
       .returning();
     if (!page) throw slugTaken(input.slug);

@@ -50,6 +50,9 @@ export const websiteIdsSchema = z.array(websiteId)
 /** Of the page's websites, those whose URL the public page shows. */
 export const showUrlsSchema = z.array(websiteId).max(100, "showUrls: at most 100 websites");
 
+/** Whether visitors may subscribe to the page's incidents by email. */
+const subscriptionsSchema = z.boolean({ error: "subscriptions: expected true or false" });
+
 export const pageIdInput = z.object({ id: z.uuid({ error: "id: not a status page id" }) });
 
 export const createStatusPageInput = z.object({
@@ -57,6 +60,7 @@ export const createStatusPageInput = z.object({
   title: titleSchema,
   websiteIds: websiteIdsSchema,
   showUrls: showUrlsSchema.optional(),
+  subscriptions: subscriptionsSchema.optional(),
 });
 
 export const updateStatusPageInput = z.object({
@@ -65,6 +69,7 @@ export const updateStatusPageInput = z.object({
   title: titleSchema.optional(),
   websiteIds: websiteIdsSchema.optional(),
   showUrls: showUrlsSchema.optional(),
+  subscriptions: subscriptionsSchema.optional(),
 });
 
 export const publicStatusPageInput = z.object({

@@ -19,6 +19,8 @@ export interface StatusPageView {
   id: string;
   slug: string;
   title: string;
+  /** Whether visitors may subscribe to its incidents by email. */
+  subscriptions: boolean;
   /** Epoch ms. */
   createdAt: number;
   /** Epoch ms. */
@@ -27,6 +29,20 @@ export interface StatusPageView {
 }
 
 type PageRow = typeof statusPages.$inferSelect;
+
+/** Whether the page offers subscriptions: it asks for them and this deployment can mail. */
+export const takesSubscriptions = (services: Services, page: { subscriptions: boolean }) =>
+  page.subscriptions && services.config.notifications.smtpUrl !== null;
+
+/** Subscriptions need mail: refused where SMTP_URL is not set. */
+export function assertCanMail(services: Services, subscriptions: boolean | undefined): void {
+  if (subscriptions && !services.config.notifications.smtpUrl) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "subscriptions: this deployment cannot send email (SMTP_URL is not set)",
+    );
+  }
+}
 
 /** The actor's page, or NOT_FOUND: another user's page is indistinguishable from none. */
 export async function loadOwnedPage(db: Queryable, actor: Actor, id: string): Promise<PageRow> {
@@ -60,6 +76,7 @@ export function toView(page: PageRow, entries: StatusPageWebsite[]): StatusPageV
     id: page.id,
     slug: page.slug,
     title: page.title,
+    subscriptions: page.subscriptions,
     createdAt: page.createdAt.getTime(),
     updatedAt: page.updatedAt.getTime(),
     websites: entries,

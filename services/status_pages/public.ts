@@ -9,6 +9,7 @@ import { asc, eq } from "drizzle-orm";
 import { statusPages, statusPageWebsites, websites } from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { takesSubscriptions } from "./pages.ts";
 import { monitorColumns } from "../websites/monitor_columns.ts";
 import { currentStatuses, type PublicRegion } from "./current_status.ts";
 import { dailyUptime } from "../uptime/daily_uptime.ts";
@@ -77,6 +78,8 @@ export interface PublicStatusPage {
   monitors: PublicMonitor[];
   /** Maintenance in progress, then to come, soonest first. */
   maintenances: PublicMaintenance[];
+  /** Whether visitors may subscribe to its incidents by email. */
+  subscribe: boolean;
   /** The last 90 days' incidents of the page's monitors, newest first. */
   incidents: PublicIncident[];
   /** Epoch ms: when these figures were computed. */
@@ -137,7 +140,11 @@ export async function computePublicStatusPage(
   slug: string,
   now = new Date(),
 ): Promise<PublicStatusPage | null> {
-  const [page] = await services.readDb.select({ id: statusPages.id, title: statusPages.title })
+  const [page] = await services.readDb.select({
+    id: statusPages.id,
+    title: statusPages.title,
+    subscriptions: statusPages.subscriptions,
+  })
     .from(statusPages).where(eq(statusPages.slug, slug));
   if (!page) return null;
   const entries = await services.readDb.select({
@@ -168,8 +175,7 @@ export async function computePublicStatusPage(
       inWindowOf(windows, entry.id, now.getTime());
     return {
       id: entry.id,
-      name: entry.name ?? (entry.showUrl ? hostnameOf(entry.url) : null) ??
-        `Monitor ${index + 1}`,
+      name: publicMonitorName(entry, index),
       url: entry.showUrl ? entry.url : null,
       status: underMaintenance ? "maintenance" : current.status,
       regions: current.regions,
@@ -184,6 +190,7 @@ export async function computePublicStatusPage(
   return {
     slug,
     title: page.title,
+    subscribe: takesSubscriptions(services, page),
     overall: pageStatus(shown.map((m) => m.status)),
     monitors: shown,
     maintenances: listedWindows(windows, now.getTime()).map((w) => ({
@@ -207,6 +214,17 @@ export async function computePublicStatusPage(
     })),
     updatedAt: now.getTime(),
   };
+}
+
+/**
+ * How a page names its `index`th monitor to the public: by its name; by its host only
+ * when the owner shows its URL; otherwise "Monitor 2".
+ */
+export function publicMonitorName(
+  entry: { name: string | null; url: string; showUrl: boolean },
+  index: number,
+): string {
+  return entry.name ?? (entry.showUrl ? hostnameOf(entry.url) : null) ?? `Monitor ${index + 1}`;
 }
 
 /** "Acme status" for a page titled "Acme", and for one titled "Acme status" too. */

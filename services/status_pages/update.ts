@@ -6,6 +6,7 @@ import { forgetPublicPage } from "./public.ts";
 import type { UpdateStatusPageInput } from "./input.ts";
 import { isUniqueViolation } from "../errors.ts";
 import {
+  assertCanMail,
   loadOwnedPage,
   pageWebsites,
   replaceWebsites,
@@ -24,6 +25,7 @@ export async function updateStatusPage(
   actor: Actor,
   input: UpdateStatusPageInput,
 ): Promise<StatusPageView> {
+  assertCanMail(services, input.subscriptions);
   try {
     const { view, before, hostnames } = await services.db.transaction(async (tx) => {
       const before = await loadOwnedPage(tx, actor, input.id);
@@ -39,6 +41,7 @@ export async function updateStatusPage(
         .set({
           ...(input.slug !== undefined && { slug: input.slug }),
           ...(input.title !== undefined && { title: input.title }),
+          ...(input.subscriptions !== undefined && { subscriptions: input.subscriptions }),
           updatedAt: sql`now()`,
         })
         .where(eq(statusPages.id, input.id))

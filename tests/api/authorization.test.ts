@@ -19,6 +19,7 @@ type Ids = {
   maintenanceId: string;
   apiTokenId: string;
   updateId: string;
+  subscriberId: string;
 };
 type Call = (input: unknown) => Promise<Response>;
 
@@ -33,6 +34,8 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "statusPage.get": ({ pageId }) => ({ id: pageId }),
   "statusPage.update": ({ pageId }) => ({ id: pageId, title: "taken over" }),
   "statusPage.delete": ({ pageId }) => ({ id: pageId }),
+  "statusPage.subscribers": ({ pageId }) => ({ id: pageId }),
+  "statusPage.removeSubscriber": ({ subscriberId }) => ({ id: subscriberId }),
   "statusPage.create": ({ websiteId }) => ({
     slug: "stolen-page",
     title: "Stolen",
@@ -168,6 +171,9 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       status: "investigating",
       message: "Mine",
     });
+    const [subscriber] = await server.services.sql`
+      insert into status_page_subscribers (status_page_id, email, token)
+      values (${page.id}, 'reader@example.com', ${"t".repeat(32)}) returning id`;
     const ids: Ids = {
       websiteId: website.id,
       pageId: page.id,
@@ -178,6 +184,7 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       maintenanceId: maintenance.id,
       apiTokenId: apiToken.id,
       updateId: update.id,
+      subscriberId: subscriber.id,
     };
     const intruderCookie = [...intruder.jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
@@ -202,6 +209,7 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
     assert.equal((await owner.api.website.get.query({ id: website.id })).active, true);
     assert.equal((await owner.api.statusPage.get.query({ id: page.id })).title, "Mine");
     assert.equal((await owner.api.statusDomain.list.query({ statusPageId: page.id })).length, 1);
+    assert.equal((await owner.api.statusPage.subscribers.query({ id: page.id })).waiting, 1);
     assert.deepEqual(await intruder.api.website.list.query(), []);
     assert.deepEqual(await intruder.api.statusPage.list.query(), []);
     assert.deepEqual((await intruder.api.incident.list.query()).incidents, []);

@@ -307,6 +307,7 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
       "monitors",
       "overall",
       "slug",
+      "subscribe",
       "title",
       "updatedAt",
     ]);

@@ -5,6 +5,10 @@ import { type EditorData, loadEditor, submitEditor } from "../../../web/status_p
 import { MonitorOrder } from "../../../components/status_pages/monitor_choices.tsx";
 import { AddDomainForm, DomainItem } from "../../../components/status_pages/domains.tsx";
 import {
+  SubscriberList,
+  SubscriptionsForm,
+} from "../../../components/status_pages/subscribers.tsx";
+import {
   Button,
   Card,
   describedBy,
@@ -50,6 +54,15 @@ const DONE: Record<string, { text: string; section: string }> = {
   },
   "domain-verified": { text: "Domain verified.", section: "domains" },
   "domain-removed": { text: "Domain removed.", section: "domains" },
+  "subscriptions-on": {
+    text: "Visitors can now subscribe by email on the public page.",
+    section: "subscribers",
+  },
+  "subscriptions-off": {
+    text: "Subscribing is off: the public page no longer offers it, and no email is sent.",
+    section: "subscribers",
+  },
+  "subscriber-removed": { text: "Subscriber removed.", section: "subscribers" },
 };
 
 function SectionHeading(props: { id: string; title: string; description?: string }) {
@@ -193,6 +206,24 @@ export default define.page<typeof handler>(({ data }) => {
               })}
             </ul>
           )}
+      </Card>
+
+      <Card title="Email subscribers" class="p-4 sm:p-6">
+        <SectionHeading
+          id="subscribers"
+          title="Email subscribers"
+          description="People who asked the public page to email them about incidents."
+        />
+        {doneIn("subscribers")}
+        <SubscriptionsForm
+          pageId={statusPage.id}
+          enabled={statusPage.subscriptions}
+          canMail={data.canMail}
+          error={at("subscribers").subscriptions ?? at("subscribers").form}
+        />
+        <div class="mt-6">
+          <SubscriberList pageId={statusPage.id} list={data.subscribers} />
+        </div>
       </Card>
 
       <Card title="Delete status page" class="border-rose-200 p-4 dark:border-rose-900 sm:p-6">

@@ -13,6 +13,7 @@ import {
 import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
 import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
 import StatusPageMaintenance from "../../../islands/StatusPageMaintenance.tsx";
+import { SubscribeForm } from "./SubscriptionPage.tsx";
 import { formatUptime, maintenanceWords, windowWords } from "../../../lib/uptime.ts";
 import { UPDATE_STATUS_WORDS } from "../../../services/incidents/updates.ts";
 import {
@@ -132,6 +133,8 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
               )}
           </section>
 
+          {page.subscribe && <SubscribeSection base={base} />}
+
           <footer class="mt-10 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600 dark:text-slate-400">
             <p>
               Figures as of{" "}
@@ -157,6 +160,26 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
         </main>
       </body>
     </html>
+  );
+}
+
+/**
+ * "Get updates by email": a form that posts without JavaScript. The page is rendered once
+ * for every visitor, so it holds nothing of anyone's; the answer is a page of its own.
+ */
+function SubscribeSection({ base }: { base: string }) {
+  return (
+    <section
+      aria-labelledby="subscribe-heading"
+      class="mt-8 rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-700 dark:bg-slate-800"
+    >
+      <h2 id="subscribe-heading" class="text-lg font-semibold">Get updates by email</h2>
+      <p class="mt-1 text-sm text-slate-700 dark:text-slate-300">
+        We email you when a monitor on this page goes down, comes back up, or its incident has an
+        update. Every email has a link to unsubscribe.
+      </p>
+      <SubscribeForm action={`${base}/subscribe`} />
+    </section>
   );
 }
 

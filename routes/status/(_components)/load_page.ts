@@ -39,12 +39,21 @@ export async function loadPublicPage(
     if (error instanceof DomainError && error.code === "NOT_FOUND") return null;
     throw error;
   }
+  return { ...cached, cached, ...pageLocation(services, req, cached.page.slug) };
+}
+
+/** Where a page's links start for this request, and the page's own address. */
+export function pageLocation(
+  services: Services,
+  req: Request,
+  slug: string,
+): { base: string; pageUrl: string } {
   const url = new URL(req.url);
   const host = req.headers.get("host") ?? url.host;
   const onOwnDomain = !isAppHost(services.config, host);
-  const base = onOwnDomain ? "" : `/status/${cached.page.slug}`;
+  const base = onOwnDomain ? "" : `/status/${slug}`;
   const origin = onOwnDomain ? `${forwardedProto(req, url)}//${host}` : services.config.appUrl;
-  return { ...cached, cached, base, pageUrl: `${origin.replace(/\/+$/, "")}${base || "/"}` };
+  return { base, pageUrl: `${origin.replace(/\/+$/, "")}${base || "/"}` };
 }
 
 function forwardedProto(req: Request, url: URL): string {

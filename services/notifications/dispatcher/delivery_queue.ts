@@ -17,6 +17,7 @@ import { deliver } from "../deliver.ts";
 import { alertMessage } from "../message.ts";
 import type { Outcome } from "../providers/mod.ts";
 import { retryDelayMs } from "./backoff.ts";
+import { Alarm } from "./alarm.ts";
 import {
   claimDue,
   type ClaimedDelivery,
@@ -41,9 +42,7 @@ export class DeliveryQueue {
   readonly #sql: postgres.Sql;
   readonly #inFlight = new Map<string, number>();
   #running = 0;
-  #wake: (() => void) | null = null;
-  /** A wake came since the last claim: a wake during a claim must not be lost. */
-  #woken = false;
+  readonly #alarm = new Alarm();
   #failing = false;
 
   constructor(config: Config, sql: postgres.Sql) {
@@ -53,8 +52,7 @@ export class DeliveryQueue {
 
   /** Looks for due deliveries now (new ones were just queued). */
   wake(): void {
-    this.#woken = true;
-    this.#wake?.();
+    this.#alarm.wake();
   }
 
   /** Runs until `signal` aborts; attempts in flight are then interrupted and released. */
@@ -64,7 +62,7 @@ export class DeliveryQueue {
     const pollMs = Math.min(POLL_MS, retryBaseMs);
     while (!signal.aborted) {
       let delay = pollMs;
-      this.#woken = false;
+      this.#alarm.reset();
       const free = concurrency - this.#running;
       if (free > 0) {
         try {
@@ -86,7 +84,7 @@ export class DeliveryQueue {
           delay = 2_000;
         }
       }
-      if (delay > 0) await this.#idle(delay, signal);
+      if (delay > 0) await this.#alarm.sleep(delay, signal);
     }
     await Promise.allSettled(attempts);
   }
@@ -168,21 +166,6 @@ export class DeliveryQueue {
       settled = state === "failed";
     }
     if (settled) await pruneDeliveries(this.#sql, delivery.channelId);
-  }
-
-  #idle(ms: number, signal: AbortSignal): Promise<void> {
-    if (this.#woken) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        this.#wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-      this.#wake = done;
-    });
   }
 
   #failed(event: string, error: unknown): void {

@@ -1,7 +1,8 @@
 /**
  * Reads incident and certificate events (lib/incident_event.ts) from the Redis stream
  * `keys.incidentEvents` in the consumer group `notifier`; every dispatcher instance
- * joins it. An entry is acknowledged only once its deliveries are queued in Postgres,
+ * joins it. An entry is acknowledged only once its deliveries (and its mails to status
+ * pages' subscribers) are queued in Postgres,
  * so a crash in between means it is read again (taken over from a dead consumer after
  * {@link RECLAIM_IDLE_MS}), and queueing is idempotent per (channel, event id).
  */
@@ -11,6 +12,7 @@ import { alertEventSchema } from "../../../lib/incident_event.ts";
 import { log } from "../../../lib/logger.ts";
 import type { Redis } from "../../../lib/redis.ts";
 import { queueDeliveries } from "./fan_out.ts";
+import { queueIncidentMails } from "../../subscribers/queue.ts";
 
 export const NOTIFIER_GROUP = "notifier";
 /** An entry unacknowledged this long belongs to a dead consumer (or failed to queue). */
@@ -28,6 +30,8 @@ export interface EventConsumerOptions {
   /** A connection of its own: XREADGROUP BLOCK holds it. */
   reader: Redis;
   sql: postgres.Sql;
+  /** For the links in subscribers' mails. */
+  appUrl: string;
   stream: string;
   consumer: string;
   /** Called after new deliveries were queued. */
@@ -113,7 +117,14 @@ export class IncidentEventConsumer {
         log.warn("notification.bad_event", { entryId: id });
       } else {
         queued += await queueDeliveries(this.#o.sql, event);
-        log.info("notification.event", { eventId: event.id, websiteId: event.websiteId, queued });
+        // The status pages showing the monitor tell their subscribers (woken by NOTIFY).
+        const mails = await queueIncidentMails(this.#o.sql, this.#o.appUrl, event);
+        log.info("notification.event", {
+          eventId: event.id,
+          websiteId: event.websiteId,
+          queued,
+          subscriberMails: mails,
+        });
       }
       await this.#o.redis.xack(this.#o.stream, NOTIFIER_GROUP, id);
     }

@@ -1,7 +1,8 @@
 /**
- * The notification dispatcher: the incident-event consumer and the delivery queue,
- * started together by a process (the publisher: every instance, leader or standby,
- * joins the consumer group and the queue) and stopped by its shutdown signal.
+ * The notification dispatcher: the incident-event consumer, the delivery queue and the
+ * queue of mails to status-page subscribers, started together by a process (the
+ * publisher: every instance, leader or standby, joins the consumer group and the queues)
+ * and stopped by its shutdown signal.
  *
  * ```ts
  * const notifier = startNotifier({ config, sql, redis, keys }, shutdown);
@@ -15,6 +16,7 @@ import type { RedisKeys } from "../../../lib/redis_keys.ts";
 import { closeMailers } from "../mailer.ts";
 import { DeliveryQueue } from "./delivery_queue.ts";
 import { IncidentEventConsumer } from "./event_consumer.ts";
+import { SubscriberMailQueue } from "./subscriber_mail_queue.ts";
 
 export interface NotifierDeps {
   config: Config;
@@ -24,7 +26,7 @@ export interface NotifierDeps {
 }
 
 export interface Notifier {
-  /** Resolves once both loops have ended after `shutdown` aborted. */
+  /** Resolves once its loops have ended after `shutdown` aborted. */
   stopped: Promise<void>;
 }
 
@@ -34,15 +36,21 @@ export function startNotifier(deps: NotifierDeps, shutdown: AbortSignal): Notifi
     commandTimeoutMs: 10_000,
   });
   const queue = new DeliveryQueue(deps.config, deps.sql);
+  const mails = new SubscriberMailQueue(deps.config, deps.sql);
   const consumer = new IncidentEventConsumer({
     redis: deps.redis,
     reader,
     sql: deps.sql,
+    appUrl: deps.config.appUrl,
     stream: deps.keys.incidentEvents,
     consumer: `${Deno.hostname()}-${crypto.randomUUID().slice(0, 8)}`,
     onQueued: () => queue.wake(),
   });
-  const stopped = Promise.allSettled([consumer.run(shutdown), queue.run(shutdown)])
+  const stopped = Promise.allSettled([
+    consumer.run(shutdown),
+    queue.run(shutdown),
+    mails.run(shutdown),
+  ])
     .then(() => {
       reader.disconnect();
       closeMailers();

@@ -6,15 +6,14 @@
 import { z } from "zod";
 import type { Message } from "../message.ts";
 import type { Provider } from "./types.ts";
-
-const address = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,255}$/;
+import { EMAIL_ADDRESS } from "../../../lib/email_address.ts";
 
 const schema = z.strictObject({
   to: z.string({ error: "to: expected a string" }).trim()
     .max(2000, "to: at most 2000 characters")
     .transform((value) => value.split(/[,\s]+/).filter(Boolean))
     .pipe(
-      z.array(z.string().regex(address, "to: expected email addresses separated by commas"))
+      z.array(z.string().regex(EMAIL_ADDRESS, "to: expected email addresses separated by commas"))
         .min(1, "to: at least one address")
         .max(10, "to: at most 10 addresses"),
     )

@@ -54,9 +54,11 @@ export interface Mail {
   to: string[];
   subject: string;
   text: string;
-  html: string;
+  html?: string;
   /** Stable per event and channel, so a retried mail can be recognised by the receiver. */
   messageId: string;
+  /** More headers (List-Unsubscribe for subscribers). */
+  headers?: Record<string, string>;
 }
 
 /** What a provider may use to send: guarded HTTP, SMTP, the deployment's settings. */

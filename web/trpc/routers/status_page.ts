@@ -10,6 +10,8 @@ import {
 import { listStatusPages } from "../../../services/status_pages/list.ts";
 import { publicStatusPage } from "../../../services/status_pages/public.ts";
 import { updateStatusPage } from "../../../services/status_pages/update.ts";
+import { listSubscribers, removeSubscriber } from "../../../services/subscribers/list.ts";
+import { subscriberIdInput } from "../../../services/subscribers/input.ts";
 import { authedProcedure, publicProcedure, router } from "../init.ts";
 
 export const statusPageRouter = router({
@@ -22,6 +24,11 @@ export const statusPageRouter = router({
     .mutation(({ ctx, input }) => updateStatusPage(ctx.services, ctx.actor, input)),
   delete: authedProcedure.input(pageIdInput)
     .mutation(({ ctx, input }) => deleteStatusPage(ctx.services, ctx.actor, input.id)),
+  /** Its email subscribers: counts and the newest 500 addresses. */
+  subscribers: authedProcedure.input(pageIdInput)
+    .query(({ ctx, input }) => listSubscribers(ctx.services, ctx.actor, input.id)),
+  removeSubscriber: authedProcedure.input(subscriberIdInput)
+    .mutation(({ ctx, input }) => removeSubscriber(ctx.services, ctx.actor, input.id)),
   /** No login: what anyone with the slug may see (the page's cache, shared with /status). */
   public: publicProcedure.input(publicStatusPageInput)
     .query(async ({ ctx, input }) => (await publicStatusPage(ctx.services, input.slug)).page),

@@ -1,0 +1,91 @@
+/**
+ * The small pages of a status page's email subscription: what the subscribe form, the
+ * confirmation link and the unsubscribe link lead to. Whole documents in the status
+ * page's own look; each says what happened and leads back to the page.
+ */
+import type { ComponentChildren } from "preact";
+import { statusHeading } from "../../../services/status_pages/public.ts";
+import { statusFavicon } from "../../../lib/status_page_style.ts";
+
+export interface SubscriptionPageProps {
+  pageTitle: string;
+  /** Where the status page is: `/status/<slug>`, or `/` on its own domain. */
+  pageHref: string;
+  heading: string;
+  tone?: "ok" | "error";
+  children: ComponentChildren;
+}
+
+export function SubscriptionPage(props: SubscriptionPageProps) {
+  const title = `${props.heading} · ${statusHeading(props.pageTitle)}`;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{title}</title>
+        <link rel="icon" href={statusFavicon("nodata")} type="image/svg+xml" />
+      </head>
+      <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-900 dark:text-slate-100">
+        <main class="mx-auto max-w-lg px-4 py-12 sm:px-6 sm:py-20">
+          <p class="text-sm font-medium text-slate-600 dark:text-slate-400">
+            <span class="break-words">{statusHeading(props.pageTitle)}</span>
+          </p>
+          <h1
+            class={`mt-1 text-2xl font-bold tracking-tight ${
+              props.tone === "error" ? "text-rose-700 dark:text-rose-400" : ""
+            }`}
+          >
+            {props.heading}
+          </h1>
+          <div class="mt-4 space-y-4 break-words text-slate-700 dark:text-slate-300">
+            {props.children}
+          </div>
+          <p class="mt-8 text-sm">
+            <a
+              href={props.pageHref}
+              class="underline hover:text-slate-900 dark:hover:text-white"
+            >
+              ← Back to the status page
+            </a>
+          </p>
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/**
+ * The address field and "Subscribe": on the status page, and again under what was wrong
+ * (`errorId` names the message) with the address as typed.
+ */
+export function SubscribeForm(props: { action: string; value?: string; errorId?: string }) {
+  return (
+    <form method="post" action={props.action} class="mt-4 flex flex-wrap items-end gap-3">
+      <div class="min-w-0 flex-1 basis-56">
+        <label for="subscribe-email" class="block text-sm font-medium">Email address</label>
+        <input
+          id="subscribe-email"
+          name="email"
+          type="email"
+          required
+          maxLength={320}
+          autoComplete="email"
+          placeholder="you@example.com"
+          value={props.value}
+          aria-invalid={props.errorId ? "true" : undefined}
+          aria-describedby={props.errorId}
+          class={`mt-1 w-full rounded-md border bg-white px-3 py-2 text-slate-900 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/40 dark:bg-slate-900 dark:text-slate-100 ${
+            props.errorId ? "border-rose-400" : "border-slate-300 dark:border-slate-600"
+          }`}
+        />
+      </div>
+      <button type="submit" class={BUTTON_CLASS}>Subscribe</button>
+    </form>
+  );
+}
+
+export const BUTTON_CLASS =
+  "rounded-md bg-slate-900 px-4 py-2 font-medium text-white hover:bg-slate-700 focus:outline-none focus:ring-2 focus:ring-sky-500 focus:ring-offset-2 dark:bg-white dark:text-slate-900 dark:hover:bg-slate-200";

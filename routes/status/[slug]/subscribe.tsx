@@ -1,0 +1,84 @@
+/**
+ * `POST /status/<slug>/subscribe` (`/subscribe` on the page's domain): the status page's
+ * "Get updates by email" form. The answer is a page of its own: check your inbox, or what
+ * was wrong with the address, with the form again.
+ */
+import { page } from "../../../fresh/mod.ts";
+import { define } from "../../../web/define.ts";
+import { fieldErrors, readForm, seeOther } from "../../../web/forms.ts";
+import { clientIp } from "../../../web/client_ip.ts";
+import { DomainError } from "../../../services/errors.ts";
+import { subscribablePage, subscribe } from "../../../services/subscribers/subscribe.ts";
+import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
+import { StatusPageNotFound } from "../(_components)/StatusPageView.tsx";
+import { pageLocation } from "../(_components)/load_page.ts";
+import { SubscribeForm, SubscriptionPage } from "../(_components)/SubscriptionPage.tsx";
+
+export const config = { skipAppWrapper: true, skipInheritedLayouts: true };
+
+type Data =
+  | { pageTitle: string; pageHref: string; action: string; email: string; error: string | null }
+  | null;
+
+const NO_STORE = { "cache-control": "no-store" };
+
+export const handler = define.handlers<Data>({
+  GET(ctx) {
+    // Someone reloading the answer: the form is on the page.
+    const { base } = pageLocation(ctx.state.services, ctx.req, ctx.params.slug);
+    return seeOther(`${base || "/"}#subscribe-heading`);
+  },
+  async POST(ctx) {
+    const { services } = ctx.state;
+    const slug = publicStatusPageInput.safeParse({ slug: ctx.params.slug });
+    const found = slug.success ? await subscribablePage(services, slug.data.slug) : null;
+    if (!found) return page(null, { status: 404, headers: NO_STORE });
+    const { base } = pageLocation(services, ctx.req, found.slug);
+    const form = await readForm(ctx.req);
+    const typed = (form.get("email") ?? "").slice(0, 320);
+    const shown = { pageTitle: found.title, pageHref: base || "/", action: `${base}/subscribe` };
+    try {
+      const ip = clientIp(ctx.req, ctx.info, services.config.trustedProxies);
+      const { email } = await subscribe(services, found, { email: form.get("email") }, ip);
+      return page({ ...shown, email, error: null }, { headers: NO_STORE });
+    } catch (error) {
+      const errors = fieldErrors(error);
+      if (!errors) throw error;
+      const tooMany = error instanceof DomainError && error.code === "TOO_MANY_REQUESTS";
+      return page({ ...shown, email: typed, error: errors.email ?? errors.form }, {
+        status: tooMany ? 429 : 400,
+        headers: NO_STORE,
+      });
+    }
+  },
+});
+
+export default define.page<typeof handler>(({ data }) => {
+  if (!data) return <StatusPageNotFound />;
+  if (!data.error) {
+    return (
+      <SubscriptionPage
+        pageTitle={data.pageTitle}
+        pageHref={data.pageHref}
+        heading="Check your inbox"
+      >
+        <p>
+          Unless <strong>{data.email}</strong>{" "}
+          is subscribed already, we have sent it a link to confirm the subscription.
+        </p>
+        <p>Nothing else is sent to it until the subscription is confirmed.</p>
+      </SubscriptionPage>
+    );
+  }
+  return (
+    <SubscriptionPage
+      pageTitle={data.pageTitle}
+      pageHref={data.pageHref}
+      heading="Could not subscribe"
+      tone="error"
+    >
+      <p id="subscribe-error" role="alert">{data.error}</p>
+      <SubscribeForm action={data.action} value={data.email} errorId="subscribe-error" />
+    </SubscriptionPage>
+  );
+});

@@ -1,0 +1,21 @@
+/** What visitors and owners may send about status-page subscriptions. */
+import { z } from "zod";
+import { EMAIL_ADDRESS } from "../../lib/email_address.ts";
+
+export const subscribeInput = z.object({
+  email: z.string({ error: "email: enter your email address" }).trim().toLowerCase()
+    .min(1, "email: enter your email address")
+    .max(320, "email: at most 320 characters")
+    .regex(EMAIL_ADDRESS, "email: not an email address (like name@example.com)"),
+});
+
+/** The secret of a subscription's links: confirms or ends it, and nothing else. */
+export const tokenSchema = z.string().regex(/^[\w-]{20,64}$/, "token: not a subscription link");
+
+export const subscriberIdInput = z.object({ id: z.uuid({ error: "id: not a subscriber id" }) });
+
+/** A new subscription's token: 24 random bytes, base64url. */
+export function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
+}

@@ -1,0 +1,64 @@
+/** The owner's view of a page's subscribers, and removing one. */
+import type { Actor, Services } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { loadOwnedPage } from "../status_pages/pages.ts";
+
+export interface Subscriber {
+  id: string;
+  email: string;
+  /** Epoch ms; null while the address has not confirmed. */
+  confirmedAt: number | null;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+export interface Subscribers {
+  confirmed: number;
+  waiting: number;
+  /** The newest 500. */
+  subscribers: Subscriber[];
+}
+
+export const LISTED = 500;
+
+export async function listSubscribers(
+  services: Services,
+  actor: Actor,
+  pageId: string,
+): Promise<Subscribers> {
+  const page = await loadOwnedPage(services.readDb, actor, pageId);
+  const [counts, rows] = await Promise.all([
+    services.readSql`
+      select count(*) filter (where confirmed_at is not null)::int as confirmed,
+        count(*) filter (where confirmed_at is null)::int as waiting
+      from status_page_subscribers where status_page_id = ${page.id}`,
+    services.readSql`
+      select id, email, confirmed_at, created_at from status_page_subscribers
+      where status_page_id = ${page.id} order by created_at desc, id limit ${LISTED}`,
+  ]);
+  return {
+    confirmed: counts[0].confirmed,
+    waiting: counts[0].waiting,
+    subscribers: rows.map((row) => ({
+      id: row.id,
+      email: row.email,
+      // drizzle has postgres.js return timestamps as text.
+      confirmedAt: row.confirmed_at ? new Date(row.confirmed_at).getTime() : null,
+      createdAt: new Date(row.created_at).getTime(),
+    })),
+  };
+}
+
+/** Removes a subscriber of one of the actor's pages; returns its page's id. */
+export async function removeSubscriber(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<{ statusPageId: string }> {
+  const [row] = await services.sql`
+    delete from status_page_subscribers s using status_pages p
+    where s.id = ${id} and p.id = s.status_page_id and p.owner_id = ${actor.userId}
+    returning s.status_page_id`;
+  if (!row) throw notFound("Subscriber");
+  return { statusPageId: row.status_page_id };
+}

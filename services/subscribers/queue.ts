@@ -1,0 +1,141 @@
+/**
+ * Queues mails to subscribers in Postgres (`subscriber_mails`, sent by the notification
+ * dispatcher's SubscriberMailQueue) and wakes the senders with a NOTIFY on
+ * {@link MAIL_CHANNEL}. Queueing is idempotent per (subscriber, key): an event read twice
+ * mails nobody twice.
+ */
+import type postgres from "postgres";
+import type { AlertEvent } from "../../lib/incident_event.ts";
+import { publicMonitorName } from "../status_pages/public.ts";
+import {
+  confirmationMail,
+  incidentMail,
+  type MailText,
+  type PageAddress,
+  subscriptionUrl,
+  updateMail,
+} from "./mails.ts";
+
+/** The Postgres notification channel the senders listen on. */
+export const MAIL_CHANNEL = "subscriber_mails";
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+/** A page's verified custom domain (the oldest, when it has several), for its links. */
+export const verifiedHostname = (sql: Sql, pageId: postgres.Fragment | string) =>
+  sql`(select d.hostname from status_domains d
+       where d.status_page_id = ${pageId} and d.verified_at is not null
+       order by d.verified_at limit 1)`;
+
+interface Recipient {
+  subscriberId: string;
+  token: string;
+  page: PageAddress;
+  /** The monitor as this page names it. */
+  monitor: string;
+}
+
+/** The confirmed subscribers of every page that shows the monitor and takes subscriptions. */
+async function recipientsOf(sql: Sql, websiteId: string): Promise<Recipient[]> {
+  const rows = await sql`
+    select s.id, s.token, p.slug, p.title, ${verifiedHostname(sql, sql`p.id`)} as hostname,
+      w.name, w.url, e.show_url,
+      (select count(*)::int from status_page_websites o
+       where o.status_page_id = p.id and o.position < e.position) as index
+    from status_page_websites e
+    join status_pages p on p.id = e.status_page_id and p.subscriptions
+    join websites w on w.id = e.website_id
+    join status_page_subscribers s on s.status_page_id = p.id and s.confirmed_at is not null
+    where e.website_id = ${websiteId}`;
+  return rows.map((row) => ({
+    subscriberId: row.id,
+    token: row.token,
+    page: { slug: row.slug, title: row.title, hostname: row.hostname },
+    monitor: publicMonitorName({ name: row.name, url: row.url, showUrl: row.show_url }, row.index),
+  }));
+}
+
+interface QueuedMail extends MailText {
+  subscriberId: string;
+  key: string;
+  unsubscribeUrl: string;
+}
+
+/** Inserts the mails not queued before and wakes the senders; returns how many are new. */
+async function queue(sql: Sql, mails: QueuedMail[]): Promise<number> {
+  if (!mails.length) return 0;
+  const rows = mails.map((mail) => ({
+    subscriber_id: mail.subscriberId,
+    key: mail.key,
+    subject: mail.subject,
+    body: mail.body,
+    unsubscribe_url: mail.unsubscribeUrl,
+  }));
+  const inserted = await sql`
+    insert into subscriber_mails
+      ${sql(rows, "subscriber_id", "key", "subject", "body", "unsubscribe_url")}
+    on conflict (subscriber_id, key) do nothing
+    returning id`;
+  if (inserted.length) await sql`select pg_notify(${MAIL_CHANNEL}, '')`;
+  return inserted.length;
+}
+
+/** A monitor went down or came back: each page showing it tells its subscribers. */
+export async function queueIncidentMails(
+  sql: Sql,
+  appUrl: string,
+  event: AlertEvent,
+): Promise<number> {
+  if (event.type === "certificate") return 0;
+  const recipients = await recipientsOf(sql, event.websiteId);
+  return queue(
+    sql,
+    recipients.map((r) => {
+      const link = subscriptionUrl(appUrl, r.page, r.token);
+      return {
+        ...incidentMail(appUrl, r.page, r.monitor, event, link),
+        subscriberId: r.subscriberId,
+        key: event.id,
+        unsubscribeUrl: link,
+      };
+    }),
+  );
+}
+
+/** The owner posted an update about an incident of this monitor. */
+export async function queueUpdateMails(
+  sql: Sql,
+  appUrl: string,
+  websiteId: string,
+  update: { id: string; statusWord: string; message: string; createdAt: number },
+): Promise<number> {
+  const recipients = await recipientsOf(sql, websiteId);
+  return queue(
+    sql,
+    recipients.map((r) => {
+      const link = subscriptionUrl(appUrl, r.page, r.token);
+      return {
+        ...updateMail(appUrl, r.page, r.monitor, update, link),
+        subscriberId: r.subscriberId,
+        key: `update:${update.id}`,
+        unsubscribeUrl: link,
+      };
+    }),
+  );
+}
+
+/** The mail that asks a new subscriber to confirm. */
+export function queueConfirmation(
+  sql: Sql,
+  appUrl: string,
+  subscriber: { id: string; token: string },
+  page: PageAddress,
+): Promise<number> {
+  const link = subscriptionUrl(appUrl, page, subscriber.token);
+  return queue(sql, [{
+    ...confirmationMail(page, link),
+    subscriberId: subscriber.id,
+    key: `confirm:${Date.now()}`,
+    unsubscribeUrl: link,
+  }]);
+}
