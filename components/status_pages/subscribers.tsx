@@ -33,8 +33,8 @@ export function SubscriptionsForm(
           <span class="font-medium">Let visitors subscribe by email</span>
           <span class="block text-slate-600 dark:text-slate-400">
             The public page gets a “Get updates by email” form. Subscribers confirm their address,
-            then get an email when a monitor on the page goes down or comes back up, and for each
-            update you post about its incident.
+            then get an email when a monitor on the page goes down or comes back up, for each update
+            you post about its incident, and when you schedule, move or cancel its maintenance.
           </span>
         </span>
       </label>

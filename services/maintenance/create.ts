@@ -7,6 +7,7 @@ import { COMPLETED_SHOWN_MS } from "./list.ts";
 import { assertAhead, type MaintenanceView, toView } from "./windows.ts";
 import { forgetPagesOf } from "../status_pages/pages_changed.ts";
 import { occurrences } from "./repeat.ts";
+import { queueMaintenanceMails } from "../subscribers/queue.ts";
 
 /**
  * Schedules a window for some of the actor's monitors; it may start at once, not end in the
@@ -51,5 +52,11 @@ export async function createMaintenance(
     return toView(first, [...input.websiteIds].sort());
   });
   await forgetPagesOf(services, view.websiteIds);
+  // A series is announced once, by its first window.
+  await queueMaintenanceMails(services, {
+    ...view,
+    kind: "scheduled",
+    repeat: view.series ? { every: view.series.every, times: view.series.size } : null,
+  }, view.websiteIds);
   return view;
 }

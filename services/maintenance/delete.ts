@@ -2,7 +2,8 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import { maintenances } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
-import { loadOwnedWindow, windowWebsites } from "./windows.ts";
+import { loadOwnedWindow, toView, windowWebsites } from "./windows.ts";
+import { queueMaintenanceMails } from "../subscribers/queue.ts";
 import { forgetPagesOf } from "../status_pages/pages_changed.ts";
 
 /**
@@ -22,7 +23,7 @@ export async function deleteMaintenance(
   const [deleted] = await services.db.delete(maintenances).where(and(
     eq(maintenances.id, row.id),
     options.onlyScheduled ? gt(maintenances.startsAt, sql`now()`) : undefined,
-  )).returning({ endsAt: maintenances.endsAt });
+  )).returning();
   if (!deleted) {
     if (options.onlyScheduled) {
       throw new DomainError("CONFLICT", "This maintenance window has already started");
@@ -31,5 +32,13 @@ export async function deleteMaintenance(
   }
   // A completed window was on no status page.
   if (deleted.endsAt.getTime() > Date.now()) await forgetPagesOf(services, websiteIds);
+  // One that had not started was announced to subscribers, and is called off.
+  if (deleted.startsAt.getTime() > Date.now()) {
+    await queueMaintenanceMails(services, {
+      ...toView(deleted, websiteIds),
+      kind: "cancelled",
+      repeat: null,
+    }, websiteIds);
+  }
   return { id: row.id };
 }

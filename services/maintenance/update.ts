@@ -12,6 +12,7 @@ import {
   windowWebsites,
 } from "./windows.ts";
 import { forgetPagesOf } from "../status_pages/pages_changed.ts";
+import { queueMaintenanceMails } from "../subscribers/queue.ts";
 
 /**
  * Changes a window that has not ended: a scheduled one in every field, under the rules of
@@ -23,7 +24,7 @@ export async function updateMaintenance(
   actor: Actor,
   input: UpdateMaintenanceInput,
 ): Promise<MaintenanceView> {
-  const { view, touched } = await services.db.transaction(async (tx) => {
+  const { view, touched, moved } = await services.db.transaction(async (tx) => {
     // Locked, so that "End now" or another edit meanwhile is decided before or after this.
     const [row] = await tx.select().from(maintenances)
       .where(and(eq(maintenances.id, input.id), eq(maintenances.ownerId, actor.userId)))
@@ -60,10 +61,20 @@ export async function updateMaintenance(
     );
     return {
       view: toView(updated, [...input.websiteIds].sort(), now),
+      moved: updated.startsAt.getTime() !== startedAt ||
+        updated.endsAt.getTime() !== row.endsAt.getTime(),
       // A monitor taken out of the window is on pages that showed it.
       touched: [...new Set([...before, ...input.websiteIds])],
     };
   });
   await forgetPagesOf(services, touched);
+  // New times are news to subscribers; a new title or message alone is not.
+  if (moved) {
+    await queueMaintenanceMails(
+      services,
+      { ...view, kind: "changed", repeat: null },
+      view.websiteIds,
+    );
+  }
   return view;
 }

@@ -1,7 +1,7 @@
 /**
  * What subscribers of a status page are sent: the confirmation of their subscription, and
- * then each incident of the page's monitors (down, back up) and each update the owner
- * posts about one. Written as the page tells it: the monitor by its public name, no cause
+ * then each incident of the page's monitors (down, back up), each update the owner posts
+ * about one, and maintenance of its monitors (scheduled, changed, cancelled). Written as the page tells it: the monitor by its public name, no cause
  * or URL the page does not show. Every mail ends with the way out.
  */
 import { formatLongDuration } from "../../lib/time_format.ts";
@@ -44,7 +44,8 @@ export function confirmationMail(page: PageAddress, link: string): MailText {
   const heading = statusHeading(page.title);
   return {
     subject: oneLine(`Confirm your subscription to ${heading}`),
-    body: `Someone, probably you, asked to be told by email about incidents on ${heading}.\n\n` +
+    body:
+      `Someone, probably you, asked to be told by email about incidents and maintenance on ${heading}.\n\n` +
       `Confirm the subscription: ${link}\n\n` +
       `If it was not you, ignore this mail: nothing is sent to this address unless the ` +
       `subscription is confirmed.\n`,
@@ -84,6 +85,68 @@ export function incidentMail(
       `${monitor} is back up since ${formatUtc(end)}, after ${
         formatLongDuration(end - incident.startedAt)
       } down.\n\n${follow}`,
+    ),
+  };
+}
+
+/** The monitors a maintenance window affects on one page, in the page's order. */
+export interface MaintenanceFacts {
+  kind: "scheduled" | "changed" | "cancelled";
+  title: string;
+  message: string;
+  startsAt: number;
+  endsAt: number;
+  /** A repeating window: how often and how many times (as scheduled). */
+  repeat: { every: "day" | "week"; times: number } | null;
+  /** Cancelled with the later windows of its series. */
+  withLater?: boolean;
+}
+
+const SUBJECTS: Record<MaintenanceFacts["kind"], string> = {
+  scheduled: "Scheduled maintenance",
+  changed: "Maintenance rescheduled",
+  cancelled: "Maintenance cancelled",
+};
+
+export function maintenanceMail(
+  appUrl: string,
+  page: PageAddress,
+  monitors: string[],
+  window: MaintenanceFacts,
+  link: string,
+  now = Date.now(),
+): MailText {
+  const span = `${formatUtc(window.startsAt)} to ${formatUtc(window.endsAt)} (${
+    formatLongDuration(window.endsAt - window.startsAt)
+  })`;
+  const affects = monitors.length === 1
+    ? monitors[0]
+    : `${monitors.slice(0, -1).join(", ")} and ${monitors.at(-1)}`;
+  const subject = window.kind === "scheduled" && window.startsAt <= now
+    ? "Maintenance under way"
+    : SUBJECTS[window.kind];
+  const lines = window.kind === "cancelled"
+    ? [
+      `The maintenance "${window.title}" planned from ${span}${
+        window.withLater ? ", and its later repeats," : ""
+      } is cancelled.`,
+    ]
+    : [
+      window.title,
+      "",
+      `${window.kind === "changed" ? "Now from" : "From"} ${span}.`,
+      ...(window.repeat
+        ? [`It repeats every ${window.repeat.every}, ${window.repeat.times} times in all.`]
+        : []),
+      `Affects: ${affects}.`,
+      ...(window.message ? ["", window.message] : []),
+    ];
+  return {
+    subject: oneLine(`[${page.title}] ${subject}: ${window.title}`),
+    body: withFooter(
+      page,
+      link,
+      `${lines.join("\n")}\n\nStatus page: ${pageUrl(appUrl, page)}`,
     ),
   };
 }

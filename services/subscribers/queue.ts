@@ -7,10 +7,14 @@
 import type postgres from "postgres";
 import type { AlertEvent } from "../../lib/incident_event.ts";
 import { publicMonitorName } from "../status_pages/public.ts";
+import type { Services } from "../context.ts";
+import { log } from "../../lib/logger.ts";
 import {
   confirmationMail,
   incidentMail,
   type MailText,
+  type MaintenanceFacts,
+  maintenanceMail,
   type PageAddress,
   subscriptionUrl,
   updateMail,
@@ -31,12 +35,16 @@ interface Recipient {
   subscriberId: string;
   token: string;
   page: PageAddress;
-  /** The monitor as this page names it. */
-  monitor: string;
+  /** Those of the monitors this page shows, as it names them, in its order. */
+  monitors: string[];
 }
 
-/** The confirmed subscribers of every page that shows the monitor and takes subscriptions. */
-async function recipientsOf(sql: Sql, websiteId: string): Promise<Recipient[]> {
+/**
+ * The confirmed subscribers of every page that shows one of the monitors and takes
+ * subscriptions, once each.
+ */
+async function recipientsOf(sql: Sql, websiteIds: string[]): Promise<Recipient[]> {
+  if (!websiteIds.length) return [];
   const rows = await sql`
     select s.id, s.token, p.slug, p.title, ${verifiedHostname(sql, sql`p.id`)} as hostname,
       w.name, w.url, e.show_url,
@@ -46,13 +54,26 @@ async function recipientsOf(sql: Sql, websiteId: string): Promise<Recipient[]> {
     join status_pages p on p.id = e.status_page_id and p.subscriptions
     join websites w on w.id = e.website_id
     join status_page_subscribers s on s.status_page_id = p.id and s.confirmed_at is not null
-    where e.website_id = ${websiteId}`;
-  return rows.map((row) => ({
-    subscriberId: row.id,
-    token: row.token,
-    page: { slug: row.slug, title: row.title, hostname: row.hostname },
-    monitor: publicMonitorName({ name: row.name, url: row.url, showUrl: row.show_url }, row.index),
-  }));
+    where e.website_id = any(${websiteIds}::uuid[])
+    order by s.id, e.position`;
+  const bySubscriber = new Map<string, Recipient>();
+  for (const row of rows) {
+    const name = publicMonitorName(
+      { name: row.name, url: row.url, showUrl: row.show_url },
+      row.index,
+    );
+    const known = bySubscriber.get(row.id);
+    if (known) known.monitors.push(name);
+    else {
+      bySubscriber.set(row.id, {
+        subscriberId: row.id,
+        token: row.token,
+        page: { slug: row.slug, title: row.title, hostname: row.hostname },
+        monitors: [name],
+      });
+    }
+  }
+  return [...bySubscriber.values()];
 }
 
 interface QueuedMail extends MailText {
@@ -87,13 +108,13 @@ export async function queueIncidentMails(
   event: AlertEvent,
 ): Promise<number> {
   if (event.type === "certificate") return 0;
-  const recipients = await recipientsOf(sql, event.websiteId);
+  const recipients = await recipientsOf(sql, [event.websiteId]);
   return queue(
     sql,
     recipients.map((r) => {
       const link = subscriptionUrl(appUrl, r.page, r.token);
       return {
-        ...incidentMail(appUrl, r.page, r.monitor, event, link),
+        ...incidentMail(appUrl, r.page, r.monitors[0], event, link),
         subscriberId: r.subscriberId,
         key: event.id,
         unsubscribeUrl: link,
@@ -109,19 +130,50 @@ export async function queueUpdateMails(
   websiteId: string,
   update: { id: string; statusWord: string; message: string; createdAt: number },
 ): Promise<number> {
-  const recipients = await recipientsOf(sql, websiteId);
+  const recipients = await recipientsOf(sql, [websiteId]);
   return queue(
     sql,
     recipients.map((r) => {
       const link = subscriptionUrl(appUrl, r.page, r.token);
       return {
-        ...updateMail(appUrl, r.page, r.monitor, update, link),
+        ...updateMail(appUrl, r.page, r.monitors[0], update, link),
         subscriberId: r.subscriberId,
         key: `update:${update.id}`,
         unsubscribeUrl: link,
       };
     }),
   );
+}
+
+/**
+ * A maintenance window of these monitors was scheduled, moved or cancelled: each page
+ * showing some of them tells its subscribers, once per window and change. Called after the
+ * change is committed; a failure here is logged, and the change stands.
+ */
+export async function queueMaintenanceMails(
+  services: Services,
+  window: MaintenanceFacts & { id: string },
+  websiteIds: string[],
+): Promise<void> {
+  const { appUrl } = services.config;
+  const change = window.kind === "changed" ? `:${window.startsAt}:${window.endsAt}` : "";
+  try {
+    const recipients = await recipientsOf(services.sql, websiteIds);
+    await queue(
+      services.sql,
+      recipients.map((r) => {
+        const link = subscriptionUrl(appUrl, r.page, r.token);
+        return {
+          ...maintenanceMail(appUrl, r.page, r.monitors, window, link),
+          subscriberId: r.subscriberId,
+          key: `maintenance:${window.id}:${window.kind}${change}`,
+          unsubscribeUrl: link,
+        };
+      }),
+    );
+  } catch (error) {
+    log.error("maintenance.subscriber_mails_failed", { error, maintenanceId: window.id });
+  }
 }
 
 /** The mail that asks a new subscriber to confirm. */

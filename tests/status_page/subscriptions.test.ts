@@ -337,3 +337,90 @@ Deno.test("a deployment without SMTP_URL cannot turn subscriptions on, and says 
     await bed.close();
   }
 });
+
+Deno.test("subscribers hear of maintenance: scheduled, moved and cancelled, a series once", async () => {
+  const t = await subscriptionBed();
+  const { bed } = t;
+  const { api } = bed.owner;
+  try {
+    bed.startDispatcher();
+    const pageId = (await api.statusPage.list.query())[0].id;
+    await api.statusPage.update.mutate({ id: pageId, subscriptions: true });
+    await bed.services.sql`
+      insert into status_page_subscribers (status_page_id, email, token, confirmed_at)
+      values (${pageId}, 'ada@example.com', ${"a".repeat(32)}, now()),
+             (${pageId}, 'eve@example.com', ${"e".repeat(32)}, null)`;
+    const hidden = await api.website.create.mutate({ url: "https://internal.example.com/" });
+    const mails = () => t.mailsTo("ada@example.com");
+    const hour = 3_600_000;
+    const start = Math.ceil(Date.now() / hour) * hour + 24 * hour;
+
+    const window = await api.maintenance.create.mutate({
+      title: "Database upgrade",
+      message: "Checkout may be slow.",
+      startsAt: start,
+      endsAt: start + 2 * hour,
+      websiteIds: [bed.website.id, hidden.id],
+    });
+    await eventually(() => mails().length === 1, 30_000, "the scheduled mail");
+    assert.equal(mails()[0].subject, "[Acme] Scheduled maintenance: Database upgrade");
+    const scheduled = bodyOf(mails()[0]);
+    // Only what the page shows: Shop, not the monitor that is on no page.
+    assert.match(scheduled, /Affects: Shop\./);
+    assert.doesNotMatch(scheduled, /internal/);
+    assert.match(scheduled, /\(2 h\)\./);
+    assert.match(scheduled, /Checkout may be slow\./);
+
+    // A new title alone is no news; new times are.
+    const edit = {
+      id: window.id,
+      title: "DB upgrade",
+      message: "",
+      endsAt: start + 2 * hour,
+      websiteIds: [bed.website.id],
+    };
+    await api.maintenance.update.mutate(edit);
+    await api.maintenance.update.mutate({ ...edit, endsAt: start + 3 * hour });
+    await eventually(() => mails().length === 2, 30_000, "the rescheduled mail");
+    assert.equal(mails()[1].subject, "[Acme] Maintenance rescheduled: DB upgrade");
+    assert.match(bodyOf(mails()[1]), /Now from .* \(3 h\)\./);
+
+    await api.maintenance.delete.mutate({ id: window.id });
+    await eventually(() => mails().length === 3, 30_000, "the cancelled mail");
+    assert.equal(mails()[2].subject, "[Acme] Maintenance cancelled: DB upgrade");
+
+    // A weekly series is announced once; cancelling all of it says so.
+    await api.maintenance.create.mutate({
+      title: "Patching",
+      startsAt: start,
+      endsAt: start + hour,
+      websiteIds: [bed.website.id],
+      repeat: { every: "week", times: 3 },
+    });
+    await eventually(() => mails().length === 4, 30_000, "the series mail");
+    assert.match(bodyOf(mails()[3]), /It repeats every week, 3 times in all\./);
+    const series = (await api.maintenance.list.query()).filter((w) => w.title === "Patching")
+      .sort((a, b) => a.startsAt - b.startsAt);
+    const statusPage = () => fetch(`${bed.server.url}/status/acme`).then((r) => r.text());
+    assert.match(await statusPage(), /Patching/);
+    await api.maintenance.cancelRest.mutate({ id: series[0].id });
+    // The page shows the change at once (it lists only the next window of a series).
+    assert.doesNotMatch(await statusPage(), /Patching/);
+    await eventually(() => mails().length === 5, 30_000, "the series cancelled");
+    assert.match(mails()[4].subject, /Maintenance cancelled: Patching/);
+    assert.match(bodyOf(mails()[4]), /and its later repeats, is cancelled/);
+
+    // A window of monitors on no subscribed page, and the unconfirmed address: no mail.
+    await api.maintenance.create.mutate({
+      title: "Internal",
+      startsAt: start,
+      endsAt: start + hour,
+      websiteIds: [hidden.id],
+    });
+    await eventually(() => t.settled(), 30_000, "everything sent");
+    assert.equal(mails().length, 5);
+    assert.equal(t.mailsTo("eve@example.com").length, 0);
+  } finally {
+    await t.close();
+  }
+});

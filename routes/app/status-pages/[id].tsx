@@ -212,7 +212,7 @@ export default define.page<typeof handler>(({ data }) => {
         <SectionHeading
           id="subscribers"
           title="Email subscribers"
-          description="People who asked the public page to email them about incidents."
+          description="People who asked the public page to email them about incidents and maintenance."
         />
         {doneIn("subscribers")}
         <SubscriptionsForm

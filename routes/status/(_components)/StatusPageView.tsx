@@ -176,7 +176,7 @@ function SubscribeSection({ base }: { base: string }) {
       <h2 id="subscribe-heading" class="text-lg font-semibold">Get updates by email</h2>
       <p class="mt-1 text-sm text-slate-700 dark:text-slate-300">
         We email you when a monitor on this page goes down, comes back up, or its incident has an
-        update. Every email has a link to unsubscribe.
+        update, and about planned maintenance. Every email has a link to unsubscribe.
       </p>
       <SubscribeForm action={`${base}/subscribe`} />
     </section>

@@ -109,7 +109,7 @@ export default define.page<typeof handler>(({ data }) => {
         <SubscriptionPage {...frame} heading="Confirm your subscription">
           <p>
             Get an email at <strong>{email}</strong> when a monitor on {heading}{" "}
-            goes down, comes back up, or its incident has an update?
+            goes down, comes back up, or its incident has an update, and about planned maintenance?
           </p>
           {button("confirm", "Confirm subscription")}
         </SubscriptionPage>
@@ -123,7 +123,7 @@ export default define.page<typeof handler>(({ data }) => {
         >
           <p>
             <strong>{email}</strong> gets an email when a monitor on {heading}{" "}
-            goes down, comes back up, or its incident has an update.
+            goes down, comes back up, or its incident has an update, and about planned maintenance.
           </p>
           {button("unsubscribe", "Unsubscribe")}
         </SubscriptionPage>
