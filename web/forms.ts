@@ -10,9 +10,17 @@ import { DomainError } from "../services/errors.ts";
 /** Forms are small; a monitor's body (64 KiB) plus headers is the largest. */
 const MAX_FORM_BYTES = 128 * 1024;
 
-export async function readForm(req: Request): Promise<URLSearchParams> {
+/**
+ * A posted form's fields. `multipart`: also `multipart/form-data` (text fields only), which
+ * mail clients may send for a one-click unsubscribe (RFC 8058).
+ */
+export async function readForm(
+  req: Request,
+  options: { multipart?: boolean } = {},
+): Promise<URLSearchParams> {
   const type = req.headers.get("content-type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded")) {
+  const multipart = options.multipart === true && type.startsWith("multipart/form-data");
+  if (!multipart && !type.startsWith("application/x-www-form-urlencoded")) {
     throw new HttpError(415, "Send the form as application/x-www-form-urlencoded");
   }
   const declared = Number(req.headers.get("content-length") ?? "0");
@@ -32,7 +40,16 @@ export async function readForm(req: Request): Promise<URLSearchParams> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new URLSearchParams(new TextDecoder().decode(bytes));
+  if (!multipart) return new URLSearchParams(new TextDecoder().decode(bytes));
+  let data: FormData;
+  try {
+    data = await new Response(bytes, { headers: { "content-type": type } }).formData();
+  } catch {
+    throw new HttpError(400, "The form could not be read");
+  }
+  const fields = new URLSearchParams();
+  for (const [name, value] of data) if (typeof value === "string") fields.append(name, value);
+  return fields;
 }
 
 /** Errors by field name; `form` holds what belongs to no field. */

@@ -10,16 +10,17 @@ import { Button, CHECKBOX, Notice } from "../ui.tsx";
 export function SubscriptionsForm(
   props: { pageId: string; enabled: boolean; canMail: boolean; error?: string },
 ) {
-  if (!props.canMail) {
-    return (
-      <Notice kind="info">
-        This deployment cannot send email: set <code>SMTP_URL</code> (and{" "}
-        <code>MAIL_FROM</code>) to let visitors subscribe to this page.
-      </Notice>
-    );
-  }
+  const cannotMail = !props.canMail && (
+    <Notice kind="info">
+      This deployment cannot send email: set <code>SMTP_URL</code> (and{" "}
+      <code>MAIL_FROM</code>) to let visitors subscribe to this page.
+    </Notice>
+  );
+  // Without mail, subscriptions can still be turned off, never on.
+  if (!props.canMail && !props.enabled) return cannotMail;
   return (
     <form method="post" action={`/app/status-pages/${props.pageId}#subscribers`} class="space-y-3">
+      {cannotMail}
       <input type="hidden" name="intent" value="subscriptions" />
       {props.error && <Notice kind="error">{props.error}</Notice>}
       <label class="flex items-start gap-2 text-sm">

@@ -50,7 +50,7 @@ export async function postIncidentUpdate(
         (select coalesce(name, email) from users where id = ${actor.userId}) as author`;
     const update = toUpdate(row);
     // With the update, or not at all: subscribers of the pages showing it hear of it once.
-    await queueUpdateMails(tx, services.config.appUrl, incident.website_id, {
+    await queueUpdateMails(tx, services.config, incident.website_id, {
       id: update.id,
       statusWord: UPDATE_STATUS_WORDS[update.status],
       message: update.message,

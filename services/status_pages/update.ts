@@ -46,6 +46,13 @@ export async function updateStatusPage(
         })
         .where(eq(statusPages.id, input.id))
         .returning();
+      // Turned off: what was queued for its subscribers is not sent either.
+      if (input.subscriptions === false) {
+        await tx.execute(sql`
+          delete from subscriber_mails m using status_page_subscribers s
+          where s.id = m.subscriber_id and s.status_page_id = ${page.id}
+            and m.status = 'pending'`);
+      }
       // A new slug: the page's domains serve it from now on.
       const domains = page.slug === before.slug ? [] : await tx.select({
         hostname: statusDomains.hostname,

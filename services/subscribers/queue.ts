@@ -1,5 +1,5 @@
 /**
- * Queues mails to subscribers in Postgres (`subscriber_mails`, sent by the notification
+ * Queues mails to subscribers in Postgres (nothing where SMTP_URL is not set) (`subscriber_mails`, sent by the notification
  * dispatcher's SubscriberMailQueue) and wakes the senders with a NOTIFY on
  * {@link MAIL_CHANNEL}. Queueing is idempotent per (subscriber, key): an event read twice
  * mails nobody twice.
@@ -8,6 +8,7 @@ import type postgres from "postgres";
 import type { AlertEvent } from "../../lib/incident_event.ts";
 import { publicMonitorName } from "../status_pages/public.ts";
 import type { Services } from "../context.ts";
+import type { Config } from "../../lib/config.ts";
 import { log } from "../../lib/logger.ts";
 import {
   confirmationMail,
@@ -104,10 +105,11 @@ async function queue(sql: Sql, mails: QueuedMail[]): Promise<number> {
 /** A monitor went down or came back: each page showing it tells its subscribers. */
 export async function queueIncidentMails(
   sql: Sql,
-  appUrl: string,
+  config: Config,
   event: AlertEvent,
 ): Promise<number> {
-  if (event.type === "certificate") return 0;
+  if (event.type === "certificate" || !config.notifications.smtpUrl) return 0;
+  const { appUrl } = config;
   const recipients = await recipientsOf(sql, [event.websiteId]);
   return queue(
     sql,
@@ -126,10 +128,12 @@ export async function queueIncidentMails(
 /** The owner posted an update about an incident of this monitor. */
 export async function queueUpdateMails(
   sql: Sql,
-  appUrl: string,
+  config: Config,
   websiteId: string,
   update: { id: string; statusWord: string; message: string; createdAt: number },
 ): Promise<number> {
+  if (!config.notifications.smtpUrl) return 0;
+  const { appUrl } = config;
   const recipients = await recipientsOf(sql, [websiteId]);
   return queue(
     sql,
@@ -156,6 +160,7 @@ export async function queueMaintenanceMails(
   websiteIds: string[],
 ): Promise<void> {
   const { appUrl } = services.config;
+  if (!services.config.notifications.smtpUrl) return;
   const change = window.kind === "changed" ? `:${window.startsAt}:${window.endsAt}` : "";
   try {
     const recipients = await recipientsOf(services.sql, websiteIds);

@@ -172,8 +172,11 @@ export interface Mail {
   subject: string;
 }
 
-/** An SMTP server (npm smtp-server) on 127.0.0.1, no TLS, no auth. */
-export async function startSmtp() {
+/**
+ * An SMTP server (npm smtp-server) on 127.0.0.1, no TLS, no auth. `refuse` may turn a mail
+ * away with a temporary failure (451), as a busy server does; it is then not recorded.
+ */
+export async function startSmtp(options: { refuse?: (subject: string) => boolean } = {}) {
   const mails: Mail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -185,6 +188,10 @@ export async function startSmtp() {
       stream.on("end", () => {
         const raw = new TextDecoder().decode(concat(chunks));
         const subject = /^Subject: (.*)$/m.exec(raw)?.[1] ?? "";
+        if (options.refuse?.(subject)) {
+          const error = Object.assign(new Error("Try again later"), { responseCode: 451 });
+          return callback(error);
+        }
         mails.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),

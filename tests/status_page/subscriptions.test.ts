@@ -38,8 +38,8 @@ function linkIn(mail: Mail): string {
   return match[1];
 }
 
-async function subscriptionBed() {
-  const smtp = await startSmtp();
+async function subscriptionBed(smtpOptions: Parameters<typeof startSmtp>[0] = {}) {
+  const smtp = await startSmtp(smtpOptions);
   const bed = await notificationBed({ SMTP_URL: smtp.url });
   const { api } = bed.owner;
   await api.statusPage.create.mutate({ slug: "acme", title: "Acme", websiteIds: [bed.website.id] });
@@ -173,11 +173,11 @@ Deno.test({
       await eventually(() => t.settled(), 30_000, "the repeated event handled");
       assert.equal(t.mailsTo("ada@example.com").length, 3);
 
-      // One click in the mail client (RFC 8058): no Origin, no cookie.
-      const oneClick = await fetch(
-        `${bed.server.url}${unsubscribe[1]}`,
-        form({ "List-Unsubscribe": "One-Click" }),
-      );
+      // One click in the mail client (RFC 8058): no Origin, no cookie, multipart as the RFC
+      // prefers.
+      const body = new FormData();
+      body.set("List-Unsubscribe", "One-Click");
+      const oneClick = await fetch(`${bed.server.url}${unsubscribe[1]}`, { method: "POST", body });
       assert.equal(oneClick.status, 200);
       await oneClick.body?.cancel();
       const left = await bed.owner.api.statusPage.subscribers.query({ id: pageId });
@@ -312,6 +312,15 @@ Deno.test({
       }
       // Three counted before (bob twice, cy), so 7 of these 12 pass.
       assert.equal(limited, 5);
+
+      // The page renamed: links in mails already sent still work, and lead to it.
+      await api.statusPage.update.mutate({ id: pageId, slug: "acme-co" });
+      const cyToken = /token=([\w-]+)/.exec(linkIn(t.mailsTo("cy@example.com")[0]))![1];
+      response = await fetch(`${url}/status/acme/subscription?token=${cyToken}`);
+      assert.equal(response.status, 200);
+      const renamed = await response.text();
+      assert.match(renamed, /Confirm your subscription/);
+      assert.match(renamed, /href="\/status\/acme-co"/);
     } finally {
       await t.close();
     }
@@ -420,6 +429,35 @@ Deno.test("subscribers hear of maintenance: scheduled, moved and cancelled, a se
     await eventually(() => t.settled(), 30_000, "everything sent");
     assert.equal(mails().length, 5);
     assert.equal(t.mailsTo("eve@example.com").length, 0);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a subscriber never hears a monitor is back up before hearing it went down", async () => {
+  // The mail server turns the first two "down" mails away for now (451), as a busy one does.
+  let refused = 0;
+  const t = await subscriptionBed({
+    refuse: (subject) => subject.endsWith("is down") && refused++ < 2,
+  });
+  const { bed } = t;
+  try {
+    const pageId = (await bed.owner.api.statusPage.list.query())[0].id;
+    await bed.owner.api.statusPage.update.mutate({ id: pageId, subscriptions: true });
+    await bed.services.sql`
+      insert into status_page_subscribers (status_page_id, email, token, confirmed_at)
+      values (${pageId}, 'ada@example.com', ${"a".repeat(32)}, now())`;
+    const incident = await t.incident();
+    await bed.publish(bed.event(incident, "opened"));
+    await bed.publish(bed.event(incident, "resolved"));
+    bed.startDispatcher();
+    await eventually(() => t.mailsTo("ada@example.com").length === 2, 30_000, "both mails");
+    assert.equal(refused, 3);
+    assert.deepEqual(t.mailsTo("ada@example.com").map((m) => m.subject), [
+      "[Acme] Shop is down",
+      "[Acme] Shop is back up",
+    ]);
+    assert.match(bodyOf(t.mailsTo("ada@example.com")[1]), /after 12 min 5 s down/);
   } finally {
     await t.close();
   }

@@ -8,7 +8,8 @@ import { statusHeading } from "../../../services/status_pages/public.ts";
 import { statusFavicon } from "../../../lib/status_page_style.ts";
 
 export interface SubscriptionPageProps {
-  pageTitle: string;
+  /** Null when no page is known (a link that finds nothing): no page named, no way back. */
+  pageTitle: string | null;
   /** Where the status page is: `/status/<slug>`, or `/` on its own domain. */
   pageHref: string;
   heading: string;
@@ -17,7 +18,8 @@ export interface SubscriptionPageProps {
 }
 
 export function SubscriptionPage(props: SubscriptionPageProps) {
-  const title = `${props.heading} · ${statusHeading(props.pageTitle)}`;
+  const page = props.pageTitle === null ? null : statusHeading(props.pageTitle);
+  const title = page ? `${props.heading} · ${page}` : props.heading;
   return (
     <html lang="en">
       <head>
@@ -31,7 +33,7 @@ export function SubscriptionPage(props: SubscriptionPageProps) {
       <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-900 dark:text-slate-100">
         <main class="mx-auto max-w-lg px-4 py-12 sm:px-6 sm:py-20">
           <p class="text-sm font-medium text-slate-600 dark:text-slate-400">
-            <span class="break-words">{statusHeading(props.pageTitle)}</span>
+            <span class="break-words">{page ?? "Status"}</span>
           </p>
           <h1
             class={`mt-1 text-2xl font-bold tracking-tight ${
@@ -43,14 +45,16 @@ export function SubscriptionPage(props: SubscriptionPageProps) {
           <div class="mt-4 space-y-4 break-words text-slate-700 dark:text-slate-300">
             {props.children}
           </div>
-          <p class="mt-8 text-sm">
-            <a
-              href={props.pageHref}
-              class="underline hover:text-slate-900 dark:hover:text-white"
-            >
-              ← Back to the status page
-            </a>
-          </p>
+          {page && (
+            <p class="mt-8 text-sm">
+              <a
+                href={props.pageHref}
+                class="underline hover:text-slate-900 dark:hover:text-white"
+              >
+                ← Back to the status page
+              </a>
+            </p>
+          )}
         </main>
       </body>
     </html>

@@ -8,7 +8,12 @@ import { define } from "../../../web/define.ts";
 import { fieldErrors, readForm, seeOther } from "../../../web/forms.ts";
 import { clientIp } from "../../../web/client_ip.ts";
 import { DomainError } from "../../../services/errors.ts";
-import { subscribablePage, subscribe } from "../../../services/subscribers/subscribe.ts";
+import {
+  RESEND_AFTER_MINUTES,
+  subscribablePage,
+  subscribe,
+} from "../../../services/subscribers/subscribe.ts";
+import { takesSubscriptions } from "../../../services/status_pages/pages.ts";
 import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
 import { StatusPageNotFound } from "../(_components)/StatusPageView.tsx";
 import { pageLocation } from "../(_components)/load_page.ts";
@@ -17,7 +22,15 @@ import { SubscribeForm, SubscriptionPage } from "../(_components)/SubscriptionPa
 export const config = { skipAppWrapper: true, skipInheritedLayouts: true };
 
 type Data =
-  | { pageTitle: string; pageHref: string; action: string; email: string; error: string | null }
+  | {
+    pageTitle: string;
+    pageHref: string;
+    action: string;
+    email: string;
+    error: string | null;
+    /** Whether asking again can succeed: not on a page that sends no email. */
+    retry: boolean;
+  }
   | null;
 
 const NO_STORE = { "cache-control": "no-store" };
@@ -37,15 +50,16 @@ export const handler = define.handlers<Data>({
     const form = await readForm(ctx.req);
     const typed = (form.get("email") ?? "").slice(0, 320);
     const shown = { pageTitle: found.title, pageHref: base || "/", action: `${base}/subscribe` };
+    const retry = takesSubscriptions(services, found);
     try {
       const ip = clientIp(ctx.req, ctx.info, services.config.trustedProxies);
       const { email } = await subscribe(services, found, { email: form.get("email") }, ip);
-      return page({ ...shown, email, error: null }, { headers: NO_STORE });
+      return page({ ...shown, email, error: null, retry }, { headers: NO_STORE });
     } catch (error) {
       const errors = fieldErrors(error);
       if (!errors) throw error;
       const tooMany = error instanceof DomainError && error.code === "TOO_MANY_REQUESTS";
-      return page({ ...shown, email: typed, error: errors.email ?? errors.form }, {
+      return page({ ...shown, email: typed, error: errors.email ?? errors.form, retry }, {
         status: tooMany ? 429 : 400,
         headers: NO_STORE,
       });
@@ -63,10 +77,14 @@ export default define.page<typeof handler>(({ data }) => {
         heading="Check your inbox"
       >
         <p>
-          Unless <strong>{data.email}</strong>{" "}
-          is subscribed already, we have sent it a link to confirm the subscription.
+          If <strong>{data.email}</strong>{" "}
+          is not subscribed yet, it gets a link to confirm the subscription. Nothing else is sent to
+          it until the subscription is confirmed.
         </p>
-        <p>Nothing else is sent to it until the subscription is confirmed.</p>
+        <p>
+          The link is sent again at most every {RESEND_AFTER_MINUTES}{" "}
+          minutes: if it has not come, look in your spam folder before asking again.
+        </p>
       </SubscriptionPage>
     );
   }
@@ -78,7 +96,9 @@ export default define.page<typeof handler>(({ data }) => {
       tone="error"
     >
       <p id="subscribe-error" role="alert">{data.error}</p>
-      <SubscribeForm action={data.action} value={data.email} errorId="subscribe-error" />
+      {data.retry && (
+        <SubscribeForm action={data.action} value={data.email} errorId="subscribe-error" />
+      )}
     </SubscriptionPage>
   );
 });

@@ -2,20 +2,20 @@
  * `/status/<slug>/subscription?token=…` (`/subscription` on the page's domain): where the
  * links in a subscriber's mails lead. A GET changes nothing (mail scanners follow links):
  * it shows the subscription with a button to confirm it or to unsubscribe. A POST does
- * it; a POST with `List-Unsubscribe=One-Click` (RFC 8058, sent by mail clients) ends it.
+ * it; a POST with `List-Unsubscribe=One-Click` (RFC 8058, sent by mail clients, url-encoded
+ * or multipart) ends it. The token alone says which subscription: a page renamed since
+ * the mail was sent still lets its subscribers leave.
  */
 import { type Context, page } from "../../../fresh/mod.ts";
 import { define, type State } from "../../../web/define.ts";
 import { readForm } from "../../../web/forms.ts";
 import {
   confirmSubscription,
+  type Subscription,
   subscriptionByToken,
   unsubscribe,
 } from "../../../services/subscribers/subscription.ts";
-import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
-import { subscribablePage } from "../../../services/subscribers/subscribe.ts";
 import { statusHeading } from "../../../services/status_pages/public.ts";
-import { StatusPageNotFound } from "../(_components)/StatusPageView.tsx";
 import { pageLocation } from "../(_components)/load_page.ts";
 import { BUTTON_CLASS, SubscriptionPage } from "../(_components)/SubscriptionPage.tsx";
 
@@ -23,79 +23,72 @@ export const config = { skipAppWrapper: true, skipInheritedLayouts: true };
 
 type Shown = "confirm" | "subscribed" | "confirmed" | "unsubscribed" | "invalid";
 
-type Data = {
+interface Data {
   shown: Shown;
-  pageTitle: string;
+  /** Null for a link that finds no subscription: no page to name. */
+  pageTitle: string | null;
   pageHref: string;
   action: string;
   email: string;
-} | null;
+}
 
 const NO_STORE = { "cache-control": "no-store" };
 
 export const handler = define.handlers<Data>({
   async GET(ctx) {
-    const found = await findPage(ctx);
-    if (!found) return page(null, { status: 404, headers: NO_STORE });
-    const subscription = await subscriptionByToken(ctx.state.services, found.slug, found.token);
-    const shown: Shown = !subscription
-      ? "invalid"
-      : subscription.confirmed
-      ? "subscribed"
-      : "confirm";
-    return page({ ...found.shown, shown, email: subscription?.email ?? "" }, {
-      status: shown === "invalid" ? 404 : 200,
-      headers: NO_STORE,
-    });
+    const token = tokenOf(ctx);
+    const subscription = await subscriptionByToken(ctx.state.services, token);
+    const shown = !subscription ? "invalid" : subscription.confirmed ? "subscribed" : "confirm";
+    return answer(ctx, token, subscription, shown);
   },
   async POST(ctx) {
-    const found = await findPage(ctx);
-    if (!found) return page(null, { status: 404, headers: NO_STORE });
     const { services } = ctx.state;
-    const form = await readForm(ctx.req);
+    const token = tokenOf(ctx);
+    const form = await readForm(ctx.req, { multipart: true });
     if (form.get("List-Unsubscribe") === "One-Click") {
-      await unsubscribe(services, found.slug, found.token);
+      await unsubscribe(services, token);
       return new Response("Unsubscribed", { headers: NO_STORE });
     }
-    const subscription = await subscriptionByToken(services, found.slug, found.token);
+    const subscription = await subscriptionByToken(services, token);
     let shown: Shown = "invalid";
     if (subscription && form.get("intent") === "confirm") {
-      shown = (await confirmSubscription(services, found.slug, found.token))
-        ? "confirmed"
-        : "invalid";
+      shown = (await confirmSubscription(services, token)) ? "confirmed" : "invalid";
     } else if (subscription && form.get("intent") === "unsubscribe") {
-      shown = (await unsubscribe(services, found.slug, found.token)) ? "unsubscribed" : "invalid";
+      shown = (await unsubscribe(services, token)) ? "unsubscribed" : "invalid";
     } else if (subscription) {
       shown = subscription.confirmed ? "subscribed" : "confirm";
     }
-    return page({ ...found.shown, shown, email: subscription?.email ?? "" }, {
-      status: shown === "invalid" ? 404 : 200,
-      headers: NO_STORE,
-    });
+    return answer(ctx, token, subscription, shown);
   },
 });
 
-async function findPage(ctx: Context<State>) {
-  const slug = publicStatusPageInput.safeParse({ slug: ctx.params.slug });
-  const found = slug.success ? await subscribablePage(ctx.state.services, slug.data.slug) : null;
-  if (!found) return null;
-  const { base } = pageLocation(ctx.state.services, ctx.req, found.slug);
-  const token = (ctx.url.searchParams.get("token") ?? "").slice(0, 100);
-  return {
-    slug: found.slug,
-    token,
-    shown: {
-      pageTitle: found.title,
-      pageHref: base || "/",
-      action: `${base}/subscription?token=${encodeURIComponent(token)}`,
-    },
+const tokenOf = (ctx: Context<State>) => (ctx.url.searchParams.get("token") ?? "").slice(0, 100);
+
+function answer(
+  ctx: Context<State>,
+  token: string,
+  subscription: Subscription | null,
+  shown: Shown,
+) {
+  // Links lead where the page is now; on its own domain, that domain's root.
+  const { base } = pageLocation(
+    ctx.state.services,
+    ctx.req,
+    subscription?.page.slug ?? ctx.params.slug,
+  );
+  const data: Data = {
+    shown,
+    pageTitle: subscription?.page.title ?? null,
+    pageHref: base || "/",
+    action: `${base}/subscription?token=${encodeURIComponent(token)}`,
+    email: subscription?.email ?? "",
   };
+  return page(data, { status: shown === "invalid" ? 404 : 200, headers: NO_STORE });
 }
 
 export default define.page<typeof handler>(({ data }) => {
-  if (!data) return <StatusPageNotFound />;
   const { shown, pageTitle, pageHref, action, email } = data;
-  const heading = statusHeading(pageTitle);
+  const heading = statusHeading(pageTitle ?? "");
   const frame = { pageTitle, pageHref };
   const button = (intent: string, label: string) => (
     <form method="post" action={action}>
@@ -141,8 +134,8 @@ export default define.page<typeof handler>(({ data }) => {
       return (
         <SubscriptionPage {...frame} heading="This link does not work any more" tone="error">
           <p>
-            The subscription it was for has ended (unsubscribed, or removed by the page's owner), or
-            the link was copied incompletely. You can subscribe again on the status page.
+            The subscription it was for has ended (unsubscribed, removed by the page's owner, or the
+            page was deleted), or the link was copied incompletely.
           </p>
         </SubscriptionPage>
       );

@@ -7,6 +7,7 @@
  * {@link RECLAIM_IDLE_MS}), and queueing is idempotent per (channel, event id).
  */
 import type postgres from "postgres";
+import type { Config } from "../../../lib/config.ts";
 import { sleep } from "../../../lib/async.ts";
 import { alertEventSchema } from "../../../lib/incident_event.ts";
 import { log } from "../../../lib/logger.ts";
@@ -30,8 +31,8 @@ export interface EventConsumerOptions {
   /** A connection of its own: XREADGROUP BLOCK holds it. */
   reader: Redis;
   sql: postgres.Sql;
-  /** For the links in subscribers' mails. */
-  appUrl: string;
+  /** Whether subscribers can be mailed, and the links in their mails. */
+  config: Config;
   stream: string;
   consumer: string;
   /** Called after new deliveries were queued. */
@@ -118,7 +119,7 @@ export class IncidentEventConsumer {
       } else {
         queued += await queueDeliveries(this.#o.sql, event);
         // The status pages showing the monitor tell their subscribers (woken by NOTIFY).
-        const mails = await queueIncidentMails(this.#o.sql, this.#o.appUrl, event);
+        const mails = await queueIncidentMails(this.#o.sql, this.#o.config, event);
         log.info("notification.event", {
           eventId: event.id,
           websiteId: event.websiteId,

@@ -41,7 +41,7 @@ export function startNotifier(deps: NotifierDeps, shutdown: AbortSignal): Notifi
     redis: deps.redis,
     reader,
     sql: deps.sql,
-    appUrl: deps.config.appUrl,
+    config: deps.config,
     stream: deps.keys.incidentEvents,
     consumer: `${Deno.hostname()}-${crypto.randomUUID().slice(0, 8)}`,
     onQueued: () => queue.wake(),

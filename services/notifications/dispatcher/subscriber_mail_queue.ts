@@ -18,7 +18,11 @@ import { Alarm } from "./alarm.ts";
 const BATCH = 4;
 /** Looked at this often at most when nothing is due, for a NOTIFY that was missed. */
 const IDLE_POLL_MS = 10_000;
-const LEASE_MARGIN_MS = 30_000;
+/**
+ * A claim's lease: nodemailer bounds each step (DNS, connect, greeting, each reply) by the
+ * timeout, not the whole send, so the lease allows several before another sender may try.
+ */
+const leaseMs = (timeoutMs: number) => 4 * timeoutMs + 30_000;
 /** Sent and failed mails are kept this long: their rows make a repeated event a no-op. */
 const KEEP_MS = 2 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -73,18 +77,29 @@ export class SubscriberMailQueue {
     await (await listening)?.unlisten().catch(() => {});
   }
 
+  /**
+   * Pending mails that may go: a "back up" waits until the "down" of the same incident to
+   * the same subscriber is settled, so nobody hears of the recovery first.
+   */
+  #sendable() {
+    return this.#sql`m.status = 'pending' and not (m.key like '%:resolved' and exists (
+      select 1 from subscriber_mails o
+      where o.subscriber_id = m.subscriber_id and o.status = 'pending'
+        and o.key = replace(m.key, ':resolved', ':opened')))`;
+  }
+
   async #claim(): Promise<ClaimedMail[]> {
-    const leaseMs = this.#config.notifications.timeoutMs + LEASE_MARGIN_MS;
+    const lease = leaseMs(this.#config.notifications.timeoutMs);
     const rows = await this.#sql`
       with picked as (
-        select id from subscriber_mails
-        where status = 'pending' and next_attempt_at <= now()
-        order by next_attempt_at limit ${BATCH}
+        select m.id from subscriber_mails m
+        where ${this.#sendable()} and m.next_attempt_at <= now()
+        order by m.next_attempt_at limit ${BATCH}
         for update skip locked
       )
       update subscriber_mails m
       set attempts = m.attempts + 1,
-          next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
+          next_attempt_at = now() + ${lease} * interval '1 millisecond'
       from picked, status_page_subscribers s
       where m.id = picked.id and s.id = m.subscriber_id
       returning m.id, m.attempts, m.created_at, m.subject, m.body, m.unsubscribe_url, s.email`;
@@ -119,24 +134,26 @@ export class SubscriberMailQueue {
     }
     const { retryBaseMs, giveUpAfterMs } = this.#config.notifications;
     const delayMs = retryDelayMs(mail.attempts, retryBaseMs);
+    // A server's refusal often quotes the recipient: the log and the row keep it out.
+    const error = outcome.error.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, "<address>");
     const givingUp = !outcome.retry ||
       Date.now() + delayMs > mail.createdAt.getTime() + giveUpAfterMs;
     await this.#sql`
       update subscriber_mails
-      set status = ${givingUp ? "failed" : "pending"}, last_error = ${outcome.error.slice(0, 500)},
+      set status = ${givingUp ? "failed" : "pending"}, last_error = ${error.slice(0, 500)},
           next_attempt_at = now() + ${givingUp ? 0 : delayMs} * interval '1 millisecond'
       where id = ${mail.id} and attempts = ${mail.attempts}`;
     metrics.notifications.inc({ kind: "subscriber", outcome: givingUp ? "failed" : "retrying" });
     // The address is the subscriber's; the log names the mail only.
-    const fields = { mailId: mail.id, attempts: mail.attempts, error: outcome.error };
+    const fields = { mailId: mail.id, attempts: mail.attempts, error };
     if (givingUp) log.warn("subscriber_mail.failed", fields);
     else log.info("subscriber_mail.retrying", { ...fields, retryInMs: delayMs });
   }
 
   async #untilDue(): Promise<number> {
     const [row] = await this.#sql`
-      select extract(epoch from min(next_attempt_at) - now()) * 1000 as ms
-      from subscriber_mails where status = 'pending'`;
+      select extract(epoch from min(m.next_attempt_at) - now()) * 1000 as ms
+      from subscriber_mails m where ${this.#sendable()}`;
     if (row.ms === null) return IDLE_POLL_MS;
     return Math.min(IDLE_POLL_MS, Math.max(50, Math.ceil(Number(row.ms))));
   }
