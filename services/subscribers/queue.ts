@@ -1,7 +1,7 @@
 /**
- * Queues mails to subscribers in Postgres (nothing where SMTP_URL is not set) (`subscriber_mails`, sent by the notification
- * dispatcher's SubscriberMailQueue) and wakes the senders with a NOTIFY on
- * {@link MAIL_CHANNEL}. Queueing is idempotent per (subscriber, key): an event read twice
+ * Queues mails to subscribers in Postgres (`subscriber_mails`, sent by the notification
+ * dispatcher's SubscriberMailQueue; nothing where SMTP_URL is not set) and wakes the
+ * senders with a NOTIFY on {@link MAIL_CHANNEL}. Queueing is idempotent per (subscriber, key): an event read twice
  * mails nobody twice.
  */
 import type postgres from "postgres";
@@ -83,23 +83,28 @@ interface QueuedMail extends MailText {
   unsubscribeUrl: string;
 }
 
+/** Rows per insert: a statement takes at most 65,535 parameters, five per mail here. */
+const INSERT_ROWS = 1_000;
+
 /** Inserts the mails not queued before and wakes the senders; returns how many are new. */
 async function queue(sql: Sql, mails: QueuedMail[]): Promise<number> {
-  if (!mails.length) return 0;
-  const rows = mails.map((mail) => ({
-    subscriber_id: mail.subscriberId,
-    key: mail.key,
-    subject: mail.subject,
-    body: mail.body,
-    unsubscribe_url: mail.unsubscribeUrl,
-  }));
-  const inserted = await sql`
-    insert into subscriber_mails
-      ${sql(rows, "subscriber_id", "key", "subject", "body", "unsubscribe_url")}
-    on conflict (subscriber_id, key) do nothing
-    returning id`;
-  if (inserted.length) await sql`select pg_notify(${MAIL_CHANNEL}, '')`;
-  return inserted.length;
+  let inserted = 0;
+  for (let from = 0; from < mails.length; from += INSERT_ROWS) {
+    const rows = mails.slice(from, from + INSERT_ROWS).map((mail) => ({
+      subscriber_id: mail.subscriberId,
+      key: mail.key,
+      subject: mail.subject,
+      body: mail.body,
+      unsubscribe_url: mail.unsubscribeUrl,
+    }));
+    inserted += (await sql`
+      insert into subscriber_mails
+        ${sql(rows, "subscriber_id", "key", "subject", "body", "unsubscribe_url")}
+      on conflict (subscriber_id, key) do nothing
+      returning id`).length;
+  }
+  if (inserted) await sql`select pg_notify(${MAIL_CHANNEL}, '')`;
+  return inserted;
 }
 
 /** A monitor went down or came back: each page showing it tells its subscribers. */
