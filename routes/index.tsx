@@ -19,7 +19,8 @@ const FEATURES = [
   },
   {
     title: "Public status pages",
-    body: "Tell your users what is going on, on your own domain, with the certificate handled.",
+    body:
+      "Tell your users what is going on, on your own domain, with the certificate handled; they can subscribe to incidents and maintenance by email.",
   },
 ];
 

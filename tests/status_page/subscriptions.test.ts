@@ -112,6 +112,9 @@ Deno.test({
       await page.goto(`${bed.server.url}/status/acme`);
       await page.getByRole("heading", { name: "Get updates by email" }).waitFor();
       await screenshots(page, "status-page-subscribe");
+      // The header's link leads to the form.
+      await page.getByRole("link", { name: "Subscribe to updates" }).click();
+      assert.ok(page.url().endsWith("#subscribe-heading"));
       await page.getByLabel("Email address").fill("ada@example.com");
       await page.getByRole("button", { name: "Subscribe" }).click();
       await page.getByRole("heading", { name: "Check your inbox" }).waitFor();

@@ -63,9 +63,19 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
       </head>
       <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-900 dark:text-slate-100">
         <main class="mx-auto max-w-3xl px-4 py-8 sm:px-6 sm:py-12">
-          <header class="mb-6">
-            <p class="text-sm font-medium text-slate-600 dark:text-slate-400">Status</p>
-            <h1 class="mt-1 break-words text-3xl font-bold tracking-tight">{page.title}</h1>
+          <header class="mb-6 flex flex-wrap items-end justify-between gap-x-4 gap-y-2">
+            <div class="min-w-0">
+              <p class="text-sm font-medium text-slate-600 dark:text-slate-400">Status</p>
+              <h1 class="mt-1 break-words text-3xl font-bold tracking-tight">{page.title}</h1>
+            </div>
+            {page.subscribe && (
+              <a
+                href="#subscribe-heading"
+                class="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-white dark:border-slate-600 dark:hover:bg-slate-800"
+              >
+                Subscribe to updates
+              </a>
+            )}
           </header>
           <StatusPageBanner
             slug={page.slug}
