@@ -125,7 +125,10 @@ export async function incidentDetail(
     checks,
     alerts,
     updates: updates.get(incident.id)!,
-    statusPages: [...statusPages],
+    // Without SMTP_URL nobody is mailed, whatever the pages ask.
+    statusPages: statusPages.map((page) =>
+      services.config.notifications.smtpUrl ? { ...page } : { ...page, subscribers: 0 }
+    ),
   };
 }
 

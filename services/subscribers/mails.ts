@@ -1,8 +1,9 @@
 /**
  * What subscribers of a status page are sent: the confirmation of their subscription, and
  * then each incident of the page's monitors (down, back up), each update the owner posts
- * about one, and maintenance of its monitors (scheduled, changed, cancelled). Written as the page tells it: the monitor by its public name, no cause
- * or URL the page does not show. Every mail ends with the way out.
+ * about one, and maintenance of its monitors (scheduled, changed, cancelled). Written as
+ * the page tells it: a monitor by its public name, no cause or URL the page does not show.
+ * Every mail ends with the way out.
  */
 import { formatLongDuration } from "../../lib/time_format.ts";
 import { formatUtc } from "../../lib/status_page_style.ts";
@@ -89,7 +90,7 @@ export function incidentMail(
   };
 }
 
-/** The monitors a maintenance window affects on one page, in the page's order. */
+/** A maintenance window, and what happened to it. */
 export interface MaintenanceFacts {
   kind: "scheduled" | "changed" | "cancelled";
   title: string;
@@ -108,6 +109,7 @@ const SUBJECTS: Record<MaintenanceFacts["kind"], string> = {
   cancelled: "Maintenance cancelled",
 };
 
+/** `monitors`: those of the window's monitors the page shows, named and ordered as it does. */
 export function maintenanceMail(
   appUrl: string,
   page: PageAddress,

@@ -1,5 +1,5 @@
 /**
- * A visitor asks a status page for its incidents by email. Double opt-in: the address
+ * A visitor asks a status page for its incidents and maintenance by email. Double opt-in: the address
  * gets a link to confirm, and nothing else until it is confirmed. Asking again sends the
  * link again at most every 10 minutes; an address already confirmed is sent nothing, and
  * the answer is the same either way, so the form tells nobody who is subscribed.
