@@ -126,9 +126,10 @@ export async function incidentDetail(
     alerts,
     updates: updates.get(incident.id)!,
     // Without SMTP_URL nobody is mailed, whatever the pages ask.
-    statusPages: statusPages.map((page) =>
-      services.config.notifications.smtpUrl ? { ...page } : { ...page, subscribers: 0 }
-    ),
+    statusPages: statusPages.map((page) => ({
+      ...page,
+      subscribers: services.config.notifications.smtpUrl ? page.subscribers : 0,
+    })),
   };
 }
 

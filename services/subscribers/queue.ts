@@ -107,50 +107,54 @@ async function queue(sql: Sql, mails: QueuedMail[]): Promise<number> {
   return inserted;
 }
 
-/** A monitor went down or came back: each page showing it tells its subscribers. */
-export async function queueIncidentMails(
+/**
+ * Writes each recipient among the subscribers of the pages showing these monitors their
+ * mail (`write` gets the subscription's link) and queues it under `key`; nothing where
+ * SMTP_URL is not set. Returns how many are new.
+ */
+async function tellSubscribers(
   sql: Sql,
   config: Config,
-  event: AlertEvent,
+  websiteIds: string[],
+  key: string,
+  write: (recipient: Recipient, link: string) => MailText,
 ): Promise<number> {
-  if (event.type === "certificate" || !config.notifications.smtpUrl) return 0;
-  const { appUrl } = config;
-  const recipients = await recipientsOf(sql, [event.websiteId]);
+  if (!config.notifications.smtpUrl) return 0;
+  const recipients = await recipientsOf(sql, websiteIds);
   return queue(
     sql,
     recipients.map((r) => {
-      const link = subscriptionUrl(appUrl, r.page, r.token);
-      return {
-        ...incidentMail(appUrl, r.page, r.monitors[0], event, link),
-        subscriberId: r.subscriberId,
-        key: event.id,
-        unsubscribeUrl: link,
-      };
+      const link = subscriptionUrl(config.appUrl, r.page, r.token);
+      return { ...write(r, link), subscriberId: r.subscriberId, key, unsubscribeUrl: link };
     }),
   );
 }
 
+/** A monitor went down or came back: each page showing it tells its subscribers. */
+export function queueIncidentMails(sql: Sql, config: Config, event: AlertEvent): Promise<number> {
+  if (event.type === "certificate") return Promise.resolve(0);
+  return tellSubscribers(
+    sql,
+    config,
+    [event.websiteId],
+    event.id,
+    (r, link) => incidentMail(config.appUrl, r.page, r.monitors[0], event, link),
+  );
+}
+
 /** The owner posted an update about an incident of this monitor. */
-export async function queueUpdateMails(
+export function queueUpdateMails(
   sql: Sql,
   config: Config,
   websiteId: string,
   update: { id: string; statusWord: string; message: string; createdAt: number },
 ): Promise<number> {
-  if (!config.notifications.smtpUrl) return 0;
-  const { appUrl } = config;
-  const recipients = await recipientsOf(sql, [websiteId]);
-  return queue(
+  return tellSubscribers(
     sql,
-    recipients.map((r) => {
-      const link = subscriptionUrl(appUrl, r.page, r.token);
-      return {
-        ...updateMail(appUrl, r.page, r.monitors[0], update, link),
-        subscriberId: r.subscriberId,
-        key: `update:${update.id}`,
-        unsubscribeUrl: link,
-      };
-    }),
+    config,
+    [websiteId],
+    `update:${update.id}`,
+    (r, link) => updateMail(config.appUrl, r.page, r.monitors[0], update, link),
   );
 }
 
@@ -164,22 +168,15 @@ export async function queueMaintenanceMails(
   window: MaintenanceFacts & { id: string },
   websiteIds: string[],
 ): Promise<void> {
-  const { appUrl } = services.config;
-  if (!services.config.notifications.smtpUrl) return;
+  const { config } = services;
   const change = window.kind === "changed" ? `:${window.startsAt}:${window.endsAt}` : "";
   try {
-    const recipients = await recipientsOf(services.sql, websiteIds);
-    await queue(
+    await tellSubscribers(
       services.sql,
-      recipients.map((r) => {
-        const link = subscriptionUrl(appUrl, r.page, r.token);
-        return {
-          ...maintenanceMail(appUrl, r.page, r.monitors, window, link),
-          subscriberId: r.subscriberId,
-          key: `maintenance:${window.id}:${window.kind}${change}`,
-          unsubscribeUrl: link,
-        };
-      }),
+      config,
+      websiteIds,
+      `maintenance:${window.id}:${window.kind}${change}`,
+      (r, link) => maintenanceMail(config.appUrl, r.page, r.monitors, window, link),
     );
   } catch (error) {
     log.error("maintenance.subscriber_mails_failed", { error, maintenanceId: window.id });
