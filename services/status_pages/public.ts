@@ -62,6 +62,8 @@ export interface PublicMaintenance {
 /** An incident as the public page shows it. */
 export interface PublicIncident {
   id: string;
+  /** The monitor it hit (the page's monitors carry the same id). */
+  monitorId: string;
   title: string;
   /** Epoch ms. */
   startedAt: number;
@@ -205,6 +207,7 @@ export async function computePublicStatusPage(
     // Named as the page names the monitor: never its host unless the owner shows its URL.
     incidents: incidents.map((incident) => ({
       id: incident.id,
+      monitorId: incident.websiteId,
       title: `${shown.find((m) => m.id === incident.websiteId)?.name ?? "A monitor"} ${
         incident.resolvedAt === null ? "is down" : "was down"
       }`,

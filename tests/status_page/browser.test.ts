@@ -187,3 +187,149 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a day's bar opens its card on hover, from the keyboard and on a tap, with the outage",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await apiServer();
+    const browser = await launchChromium();
+    try {
+      const ada = await server.user("ada");
+      const [api] = await server.bed.pg.sql`
+        insert into websites (owner_id, url, name, regions, interval_seconds)
+        values (${ada.user.id}, 'https://api.example.com/', 'API', ${["ams"]}, 60)
+        returning id`;
+      await ada.api.statusPage.create.mutate({ slug: "acme", title: "Acme", websiteIds: [api.id] });
+      // Three days ago: 24 hourly checks, 2 of them down, and a 14-minute outage at 14:02.
+      const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+      const day = today - 3 * 86_400_000;
+      const hourly = (start: number, down: number[]) =>
+        Array.from({ length: 24 }, (_, h) => {
+          const at = Math.floor((start + h * 3_600_000) / 1000);
+          return {
+            ...check(api.id, "ams", down.includes(h) ? "down" : "up"),
+            scheduled_at: at,
+            checked_at: at,
+          };
+        });
+      await server.bed.ch.insert(sql`checks`, [
+        ...hourly(day, [14, 15]),
+        ...hourly(day + 86_400_000, []),
+      ]);
+      await rollUpRecentHours(server.bed.ch);
+      const [incident] = await server.bed.pg.sql`
+        insert into incidents (website_id, started_at, resolved_at, cause_error_kind,
+          cause_error_message, cause_http_status, regions, total_regions)
+        values (${api.id}, ${new Date(day + 14 * 3_600_000 + 2 * 60_000).toISOString()},
+          ${new Date(day + 14 * 3_600_000 + 16 * 60_000).toISOString()}, 'http_status', '', 503,
+          ${["ams"]}, 1)
+        returning id`;
+      const date = new Date(day).toISOString().slice(0, 10);
+      const url = `${server.url}/status/acme`;
+      const problems: string[] = [];
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      page.on("pageerror", (e) => problems.push(e.message));
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(`${m.text()} ${m.location().url}`);
+      });
+      await page.goto(url);
+      const row = page.getByRole("group", { name: /^Daily uptime of API, last 90 days: / });
+      await row.waitFor();
+      // One tab stop for the row: today's bar.
+      assert.equal(await row.locator('button[tabindex="0"]').count(), 1);
+      assert.equal(await row.getByRole("button").count(), 90);
+
+      // Hover: the day's uptime, checks and the outage, linked to the incident below.
+      const bar = row.locator(`[data-day="${date}"]`);
+      assert.equal(await bar.getAttribute("aria-label"), `${date}: 91.66% uptime`);
+      await bar.hover();
+      const card = page.locator(`[data-day-card="${date}"]`);
+      await card.waitFor();
+      const text = await card.innerText();
+      assert.match(text, /91\.66% uptime · 24 checks/);
+      assert.match(text, /Down 14:02 – 14:16 UTC \(14 min\)/);
+      await page.screenshot({ path: ".data/screenshots/status-day-card-1280-light.png" });
+      await card.getByRole("link", { name: /^Down 14:02/ }).click();
+      assert.equal(new URL(page.url()).hash, `#incident-${incident.id}`);
+      assert.ok(await page.locator(`#incident-${incident.id}`).isVisible());
+
+      // Keyboard: the row's tab stop is today; arrows walk back to the day, Escape closes.
+      await row.locator('button[tabindex="0"]').focus();
+      const todayCard = page.locator(
+        `[data-day-card="${new Date(today).toISOString().slice(0, 10)}"]`,
+      );
+      await todayCard.waitFor();
+      assert.match(await todayCard.innerText(), /No checks this day/);
+      for (let i = 0; i < 2; i++) await page.keyboard.press("ArrowLeft");
+      assert.match(
+        await page.locator("[data-day-card]").innerText(),
+        /100% uptime · 24 checks\s+No downtime recorded/,
+      );
+      await page.keyboard.press("ArrowLeft");
+      await card.waitFor();
+      assert.equal(await bar.evaluate((el) => el === document.activeElement), true);
+      await page.keyboard.press("Escape");
+      await card.waitFor({ state: "detached" });
+      await page.keyboard.press("Home");
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.getAttribute("data-day")),
+        await row.locator("[data-day]").first().getAttribute("data-day"),
+      );
+      await context.close();
+
+      // A phone: 30 bars, a tap opens the card, a tap elsewhere closes it.
+      for (const scheme of ["light", "dark"] as const) {
+        const phone = await browser.newContext({
+          viewport: { width: 390, height: 844 },
+          hasTouch: true,
+          isMobile: true,
+          colorScheme: scheme,
+        });
+        const p = await phone.newPage();
+        p.on("pageerror", (e) => problems.push(e.message));
+        await p.goto(url);
+        const phoneRow = p.getByRole("group", { name: /^Daily uptime of API/ });
+        await phoneRow.waitFor();
+        await phoneRow.locator(`[data-day="${date}"]`).tap();
+        const phoneCard = p.locator(`[data-day-card="${date}"]`);
+        await phoneCard.waitFor();
+        assert.match(await phoneCard.innerText(), /Down 14:02 – 14:16 UTC/);
+        const box = (await phoneCard.boundingBox())!;
+        assert.ok(box.x >= 0 && box.x + box.width <= 390, `the card fits: ${JSON.stringify(box)}`);
+        await p.screenshot({ path: `.data/screenshots/status-day-card-390-${scheme}.png` });
+        await p.getByRole("heading", { name: "Monitors" }).tap();
+        await phoneCard.waitFor({ state: "detached" });
+        // A bar mid-row gets its card beneath it, not where it would be among 90.
+        const middle = new Date(today - 15 * 86_400_000).toISOString().slice(0, 10);
+        const middleBar = phoneRow.locator(`[data-day="${middle}"]`);
+        await middleBar.tap();
+        const barBox = (await middleBar.boundingBox())!;
+        const middleBox = (await p.locator(`[data-day-card="${middle}"]`).boundingBox())!;
+        const barCenter = barBox.x + barBox.width / 2;
+        assert.ok(
+          middleBox.x < barCenter && barCenter < middleBox.x + middleBox.width,
+          `${JSON.stringify(middleBox)} spans ${barCenter}`,
+        );
+        assert.ok(Math.abs(middleBox.x + middleBox.width / 2 - barCenter) < 2);
+        await middleBar.tap();
+        await p.locator("[data-day-card]").waitFor({ state: "detached" });
+        // Home stops at the first bar a phone shows, 30 days back.
+        await phoneRow.locator('button[tabindex="0"]').focus();
+        await p.keyboard.press("Home");
+        assert.equal(
+          await p.evaluate(() => document.activeElement?.getAttribute("data-day")),
+          new Date(today - 29 * 86_400_000).toISOString().slice(0, 10),
+        );
+        await phone.close();
+      }
+      assert.deepEqual(problems, []);
+    } finally {
+      await closeBrowser(browser);
+      await server.close();
+    }
+  },
+});

@@ -75,14 +75,15 @@ Deno.test({
       await screenshots(page, "monitor-maintenance-uptime");
 
       await page.goto(`${server.url}/status/${statusPage.slug}`);
-      const day = page.locator(`[data-monitor="${api.id}"] [data-day]`);
+      // Each bar is a button named by its day once the page's script runs.
+      const day = page.locator(`[data-monitor="${api.id}"] [role=group] button[data-day]`);
       assert.equal(
-        await day.last().getAttribute("title"),
+        await day.last().getAttribute("aria-label"),
         `${new Date(today * 1000).toISOString().slice(0, 10)}: 100% uptime, ` +
           "3 checks during maintenance not counted",
       );
       assert.equal(
-        await day.nth(-2).getAttribute("title"),
+        await day.nth(-2).getAttribute("aria-label"),
         `${new Date((today - DAY) * 1000).toISOString().slice(0, 10)}: under maintenance`,
       );
       await screenshots(page, "status-page-maintenance-uptime");

@@ -13,15 +13,11 @@ import {
 import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
 import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
 import StatusPageMaintenance from "../../../islands/StatusPageMaintenance.tsx";
+import DayBars, { type DayCounts } from "../../../islands/DayBars.tsx";
 import { SubscribeForm } from "./SubscriptionPage.tsx";
-import { formatUptime, maintenanceWords, windowWords } from "../../../lib/uptime.ts";
+import { formatUptime, windowWords } from "../../../lib/uptime.ts";
 import { UPDATE_STATUS_WORDS } from "../../../services/incidents/updates.ts";
-import {
-  barClass,
-  formatUtc,
-  PAGE_STATUS_TEXT,
-  statusFavicon,
-} from "../../../lib/status_page_style.ts";
+import { formatUtc, PAGE_STATUS_TEXT, statusFavicon } from "../../../lib/status_page_style.ts";
 
 export interface StatusPageViewProps {
   page: PublicStatusPage;
@@ -110,11 +106,12 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
             <h2 id="monitors-heading" class="text-lg font-semibold">Monitors</h2>
             {page.monitors.length
               ? (
-                <ul class="mt-3 divide-y divide-slate-200 overflow-hidden rounded-xl border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800">
+                <ul class="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800">
                   {page.monitors.map((monitor) => (
                     <MonitorRow
                       key={monitor.id}
                       monitor={monitor}
+                      incidents={page.incidents.filter((i) => i.monitorId === monitor.id)}
                     />
                   ))}
                 </ul>
@@ -205,6 +202,7 @@ function IncidentItem({ incident, ongoing }: { incident: PublicIncident; ongoing
       class={`rounded-xl border bg-white p-4 dark:bg-slate-800 ${
         ongoing ? "border-rose-300 dark:border-rose-800" : "border-slate-200 dark:border-slate-700"
       }`}
+      id={`incident-${incident.id}`}
       data-incident={incident.id}
     >
       <p class="font-medium break-words">{incident.title}</p>
@@ -241,7 +239,9 @@ function IncidentItem({ incident, ongoing }: { incident: PublicIncident; ongoing
   );
 }
 
-function MonitorRow({ monitor }: { monitor: PublicMonitor }) {
+function MonitorRow(
+  { monitor, incidents }: { monitor: PublicMonitor; incidents: PublicIncident[] },
+) {
   // The bars' shared look is one rule on their row, not a class list per bar (20 monitors'
   // 1,800 bars were most of the page); narrow screens hide all but the last 30 days.
   const narrowFrom = monitor.bars.length - NARROW_DAYS;
@@ -257,27 +257,24 @@ function MonitorRow({ monitor }: { monitor: PublicMonitor }) {
         </div>
         <MonitorStatusPill id={monitor.id} status={monitor.status} regions={monitor.regions} />
       </div>
-      <div
-        class={`mt-3 flex h-8 gap-px [&>*]:flex-1 [&>*]:rounded-sm ${
-          narrowFrom > 0
-            ? `[&>:nth-child(-n+${narrowFrom})]:hidden sm:[&>:nth-child(-n+${narrowFrom})]:block`
-            : ""
-        }`}
-        role="img"
-        aria-label={`Daily uptime, last 90 days: ${formatUptime(monitor.uptime90d)}`}
-      >
-        {monitor.bars.map((bar) => (
-          <span
-            data-day={bar.date}
-            title={`${bar.date}: ${
-              [
-                bar.uptime === null ? "" : `${formatUptime(bar.uptime)} uptime`,
-                maintenanceWords(bar),
-              ].filter(Boolean).join(", ") || "no data"
-            }`}
-            class={barClass(bar.uptime, bar.maintenance)}
-          />
-        ))}
+      <div class="mt-3">
+        <DayBars
+          label={`Daily uptime of ${monitor.name}, last 90 days: ${
+            formatUptime(monitor.uptime90d)
+          }`}
+          firstDay={monitor.bars[0].at}
+          days={monitor.bars.map((bar): DayCounts => [bar.checks, bar.up, bar.maintenance])}
+          incidents={incidents.map(({ id, startedAt, resolvedAt }) => ({
+            id,
+            startedAt,
+            resolvedAt,
+          }))}
+          rowClass={`flex h-8 gap-px [&>*]:flex-1 [&>*]:rounded-sm ${
+            narrowFrom > 0
+              ? `[&>:nth-child(-n+${narrowFrom})]:hidden sm:[&>:nth-child(-n+${narrowFrom})]:block`
+              : ""
+          }`}
+        />
       </div>
       <div
         class="mt-1 flex justify-between gap-2 text-xs text-slate-600 dark:text-slate-400"
