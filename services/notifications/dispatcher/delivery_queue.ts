@@ -19,6 +19,7 @@ import type { Outcome } from "../providers/mod.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { Alarm } from "./alarm.ts";
 import {
+  attemptLeaseMs,
   claimDue,
   type ClaimedDelivery,
   markDelivered,
@@ -35,7 +36,6 @@ const POLL_MS = 1_000;
  * own consumer queues, and another instance's (or one whose sender died) wait this long.
  */
 const IDLE_POLL_MS = 10_000;
-const LEASE_MARGIN_MS = 30_000;
 
 export class DeliveryQueue {
   readonly #config: Config;
@@ -67,7 +67,7 @@ export class DeliveryQueue {
       if (free > 0) {
         try {
           const busy = [...this.#inFlight.keys()];
-          const claimed = await claimDue(this.#sql, free, busy, timeoutMs + LEASE_MARGIN_MS);
+          const claimed = await claimDue(this.#sql, free, busy, attemptLeaseMs(timeoutMs));
           this.#recovered();
           for (const delivery of claimed) {
             const attempt = this.#attempt(delivery, signal).finally(() => {

@@ -18,6 +18,17 @@ export interface ClaimedDelivery {
   config: Record<string, unknown>;
 }
 
+/**
+ * A claim's lease, for alert deliveries and subscriber mails alike. An HTTP attempt ends
+ * by the timeout, but nodemailer bounds each step of a mail (DNS, connect, greeting, each
+ * reply) by it, not the whole send, so the lease allows several steps before another
+ * sender may try again. What it costs: a claim of a process that died is due again a
+ * minute or so later rather than at once.
+ */
+export function attemptLeaseMs(timeoutMs: number): number {
+  return 4 * timeoutMs + 30_000;
+}
+
 /** Per process, a channel has at most this many deliveries in flight. */
 export const PER_CHANNEL = 2;
 

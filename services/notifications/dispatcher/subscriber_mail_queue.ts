@@ -13,16 +13,12 @@ import { sendMail } from "../mailer.ts";
 import { MAIL_CHANNEL } from "../../subscribers/queue.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { Alarm } from "./alarm.ts";
+import { attemptLeaseMs } from "./record.ts";
 
 /** Mails sent at once by one process: an SMTP relay takes few connections per client. */
 const BATCH = 4;
 /** Looked at this often at most when nothing is due, for a NOTIFY that was missed. */
 const IDLE_POLL_MS = 10_000;
-/**
- * A claim's lease: nodemailer bounds each step (DNS, connect, greeting, each reply) by the
- * timeout, not the whole send, so the lease allows several before another sender may try.
- */
-const leaseMs = (timeoutMs: number) => 4 * timeoutMs + 30_000;
 /** Sent and failed mails are kept this long: their rows make a repeated event a no-op. */
 const KEEP_MS = 2 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -89,7 +85,7 @@ export class SubscriberMailQueue {
   }
 
   async #claim(): Promise<ClaimedMail[]> {
-    const lease = leaseMs(this.#config.notifications.timeoutMs);
+    const lease = attemptLeaseMs(this.#config.notifications.timeoutMs);
     const rows = await this.#sql`
       with picked as (
         select m.id from subscriber_mails m
