@@ -85,6 +85,12 @@ export function SubscriberList(props: { pageId: string; list: Subscribers }) {
                       Subscribed <Time at={subscriber.confirmedAt} />
                     </>
                   )}
+                {" · "}
+                {subscriber.monitors === null
+                  ? "all monitors"
+                  : subscriber.monitors.length
+                  ? subscriber.monitors.join(", ")
+                  : "none of the monitors it chose is on the page now"}
               </p>
             </div>
             <form method="post" action={`/app/status-pages/${props.pageId}#subscribers`}>

@@ -165,6 +165,11 @@ export const statusPageSubscribers = pgTable("status_page_subscribers", {
   confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
   /** When the last confirmation mail was queued. */
   confirmSentAt: timestamp("confirm_sent_at", { withTimezone: true }),
+  /**
+   * The monitors of the page it is mailed about; null: all of them, ones added later too.
+   * Ids of monitors the page no longer shows are kept, and match nothing.
+   */
+  websiteIds: uuid("website_ids").array(),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex("status_page_subscribers_page_email_idx").on(t.statusPageId, t.email)]);
 

@@ -9,6 +9,15 @@ export const subscribeInput = z.object({
     .regex(EMAIL_ADDRESS, "email: not an email address (like name@example.com)"),
 });
 
+/**
+ * Which monitors of the page a subscriber is mailed about, as a form sends it: the ticked
+ * `monitors`, where `choosing` says the form showed them (a form without them means all).
+ */
+export const monitorChoiceInput = z.object({
+  choosing: z.boolean().default(false),
+  monitors: z.array(z.string().max(100)).max(1_000, "monitors: too many").default([]),
+});
+
 /** The secret of a subscription's links: confirms or ends it, and nothing else. */
 export const tokenSchema = z.string().regex(/^[\w-]{20,64}$/, "token: not a subscription link");
 

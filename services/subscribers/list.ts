@@ -2,6 +2,7 @@
 import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { loadOwnedPage } from "../status_pages/pages.ts";
+import { pageMonitors } from "./monitors.ts";
 
 export interface Subscriber {
   id: string;
@@ -10,6 +11,8 @@ export interface Subscriber {
   confirmedAt: number | null;
   /** Epoch ms. */
   createdAt: number;
+  /** The monitors it is mailed about, as the page names them; null: all of them. */
+  monitors: string[] | null;
 }
 
 export interface Subscribers {
@@ -27,14 +30,15 @@ export async function listSubscribers(
   pageId: string,
 ): Promise<Subscribers> {
   const page = await loadOwnedPage(services.readDb, actor, pageId);
-  const [counts, rows] = await Promise.all([
+  const [counts, rows, monitors] = await Promise.all([
     services.readSql`
       select count(*) filter (where confirmed_at is not null)::int as confirmed,
         count(*) filter (where confirmed_at is null)::int as waiting
       from status_page_subscribers where status_page_id = ${page.id}`,
     services.readSql`
-      select id, email, confirmed_at, created_at from status_page_subscribers
+      select id, email, confirmed_at, created_at, website_ids from status_page_subscribers
       where status_page_id = ${page.id} order by created_at desc, id limit ${LISTED}`,
+    pageMonitors(services.readSql, page.id),
   ]);
   return {
     confirmed: counts[0].confirmed,
@@ -45,6 +49,8 @@ export async function listSubscribers(
       // drizzle has postgres.js return timestamps as text.
       confirmedAt: row.confirmed_at ? new Date(row.confirmed_at).getTime() : null,
       createdAt: new Date(row.created_at).getTime(),
+      monitors: row.website_ids &&
+        monitors.filter((m) => row.website_ids.includes(m.id)).map((m) => m.name),
     })),
   };
 }

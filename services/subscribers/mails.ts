@@ -27,7 +27,7 @@ export function pageUrl(appUrl: string, page: PageAddress): string {
     : `${appUrl.replace(/\/+$/, "")}/status/${page.slug}`;
 }
 
-/** The page where a subscription is confirmed or ended; also the one-click unsubscribe. */
+/** The page where a subscription is confirmed, changed or ended; also the one-click unsubscribe. */
 export function subscriptionUrl(appUrl: string, page: PageAddress, token: string): string {
   return `${pageUrl(appUrl, page).replace(/\/$/, "")}/subscription?token=${token}`;
 }
@@ -38,7 +38,7 @@ const oneLine = (text: string) => text.replace(/[\r\n]+/g, " ").slice(0, 250);
 function withFooter(page: PageAddress, link: string, body: string): string {
   return `${body}\n\n--\nYou receive this because you subscribed to ${
     statusHeading(page.title)
-  }.\nUnsubscribe: ${link}\n`;
+  }.\nChoose monitors or unsubscribe: ${link}\n`;
 }
 
 export function confirmationMail(page: PageAddress, link: string): MailText {

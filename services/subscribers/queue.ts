@@ -42,7 +42,7 @@ interface Recipient {
 
 /**
  * The confirmed subscribers of every page that shows one of the monitors and takes
- * subscriptions, once each.
+ * subscriptions, once each, who follow one of them (all the page's, or it among theirs).
  */
 async function recipientsOf(sql: Sql, websiteIds: string[]): Promise<Recipient[]> {
   if (!websiteIds.length) return [];
@@ -55,6 +55,7 @@ async function recipientsOf(sql: Sql, websiteIds: string[]): Promise<Recipient[]
     join status_pages p on p.id = e.status_page_id and p.subscriptions
     join websites w on w.id = e.website_id
     join status_page_subscribers s on s.status_page_id = p.id and s.confirmed_at is not null
+      and (s.website_ids is null or e.website_id = any(s.website_ids))
     where e.website_id = any(${websiteIds}::uuid[])
     order by s.id, e.position`;
   const bySubscriber = new Map<string, Recipient>();

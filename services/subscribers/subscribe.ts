@@ -10,6 +10,7 @@ import { enforceRateLimits } from "../users/rate_limit.ts";
 import { takesSubscriptions } from "../status_pages/pages.ts";
 import { newToken, subscribeInput } from "./input.ts";
 import { queueConfirmation, verifiedHostname } from "./queue.ts";
+import { chosenMonitors, pageMonitors } from "./monitors.ts";
 import type { PageAddress } from "./mails.ts";
 
 export const RESEND_AFTER_MINUTES = 10;
@@ -39,10 +40,15 @@ export async function subscribablePage(
     : null;
 }
 
+/**
+ * `input`: the address, and which monitors (`choosing`, `monitors`; all when not sent). The
+ * choice of an address already confirmed stays as its owner set it: whoever types it in
+ * again changes nothing for it.
+ */
 export async function subscribe(
   services: Services,
   page: SubscribablePage,
-  input: unknown,
+  input: { email?: unknown; choosing?: unknown; monitors?: unknown },
   clientIp: string,
 ): Promise<{ email: string }> {
   if (!takesSubscriptions(services, page)) {
@@ -50,6 +56,10 @@ export async function subscribe(
   }
   const { email } = subscribeInput.parse(input);
   const { sql } = services;
+  const websiteIds = chosenMonitors(
+    { choosing: input.choosing, monitors: input.monitors },
+    await pageMonitors(sql, page.id),
+  );
   // A form that mails whoever is typed in must not become a way to flood an inbox.
   await enforceRateLimits(services, [
     { scope: "subscribe-ip", key: clientIp, max: 10, windowSeconds: 3_600 },
@@ -57,9 +67,11 @@ export async function subscribe(
   ]);
   await sql.begin(async (tx) => {
     const [subscriber] = await tx`
-      insert into status_page_subscribers (status_page_id, email, token)
-      values (${page.id}, ${email}, ${newToken()})
-      on conflict (status_page_id, email) do update set email = excluded.email
+      insert into status_page_subscribers (status_page_id, email, token, website_ids)
+      values (${page.id}, ${email}, ${newToken()}, ${websiteIds}::uuid[])
+      on conflict (status_page_id, email) do update set website_ids = case
+        when status_page_subscribers.confirmed_at is null then excluded.website_ids
+        else status_page_subscribers.website_ids end
       returning id, token`;
     const [due] = await tx`
       update status_page_subscribers set confirm_sent_at = now()

@@ -6,11 +6,16 @@
  */
 import type { Services } from "../context.ts";
 import { tokenSchema } from "./input.ts";
+import { chosenMonitors, type PageMonitor, pageMonitors } from "./monitors.ts";
 
 export interface Subscription {
   email: string;
   confirmed: boolean;
   page: { slug: string; title: string };
+  /** The page's monitors, as it names them. */
+  monitors: PageMonitor[];
+  /** Those it is mailed about; null: all of them. */
+  chosen: string[] | null;
 }
 
 export async function subscriptionByToken(
@@ -19,12 +24,37 @@ export async function subscriptionByToken(
 ): Promise<Subscription | null> {
   if (!tokenSchema.safeParse(token).success) return null;
   const [row] = await services.sql`
-    select s.email, s.confirmed_at is not null as confirmed, p.slug, p.title
+    select s.email, s.confirmed_at is not null as confirmed, s.website_ids, p.id as page_id,
+      p.slug, p.title
     from status_page_subscribers s join status_pages p on p.id = s.status_page_id
     where s.token = ${token}`;
-  return row
-    ? { email: row.email, confirmed: row.confirmed, page: { slug: row.slug, title: row.title } }
-    : null;
+  if (!row) return null;
+  return {
+    email: row.email,
+    confirmed: row.confirmed,
+    page: { slug: row.slug, title: row.title },
+    monitors: await pageMonitors(services.sql, row.page_id),
+    chosen: row.website_ids,
+  };
+}
+
+/**
+ * Sets which monitors the subscription is mailed about (`input`: `choosing` and
+ * `monitors` as the form sends them); returns the subscription as it now is, or null when the link
+ * is not one. A choice that is no choice throws, naming the field.
+ */
+export async function chooseMonitors(
+  services: Services,
+  token: string,
+  input: unknown,
+): Promise<Subscription | null> {
+  const subscription = await subscriptionByToken(services, token);
+  if (!subscription) return null;
+  const chosen = chosenMonitors(input, subscription.monitors);
+  const rows = await services.sql`
+    update status_page_subscribers set website_ids = ${chosen}::uuid[]
+    where token = ${token} returning id`;
+  return rows.length ? { ...subscription, chosen } : null;
 }
 
 /** Confirms the subscription (again is fine); false when the link is not one. */

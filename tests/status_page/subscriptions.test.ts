@@ -465,3 +465,146 @@ Deno.test("a subscriber never hears a monitor is back up before hearing it went 
     await t.close();
   }
 });
+
+Deno.test({
+  name:
+    "subscribers choose monitors: on the form and from their link, mailed only about those, and nobody else can change it",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const t = await subscriptionBed();
+    const { bed } = t;
+    const { api } = bed.owner;
+    const url = bed.server.url;
+    const browser = await launchChromium();
+    try {
+      bed.startDispatcher();
+      const pageId = (await api.statusPage.list.query())[0].id;
+      const blogName = "Blog <img src=x onerror=alert(1)>";
+      const blog = await api.website.create.mutate({
+        url: "https://blog.example.com/",
+        name: blogName,
+      });
+      await api.statusPage.update.mutate({
+        id: pageId,
+        subscriptions: true,
+        websiteIds: [bed.website.id, blog.id],
+      });
+      const shop = bed.website.id;
+      const subscribe = (fields: [string, string][]) =>
+        fetch(`${url}/status/acme/subscribe`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams(fields).toString(),
+        });
+
+      // The page offers the choice, every monitor ticked; a name is text, never markup.
+      const html = await fetch(`${url}/status/acme`).then((r) => r.text());
+      assert.match(html, /Choose monitors \(all by default\)/);
+      assert.ok(!html.includes(blogName) && html.includes("Blog &lt;img"));
+
+      // Nothing ticked is refused, naming the field, with the address kept.
+      let response = await subscribe([["email", "ada@example.com"], ["choosing", "1"]]);
+      assert.equal(response.status, 400);
+      const refused = await response.text();
+      assert.match(refused, /Tick at least one monitor/);
+      assert.match(refused, /value="ada@example\.com"/);
+
+      // Ada wants the blog only.
+      response = await subscribe([
+        ["email", "ada@example.com"],
+        ["choosing", "1"],
+        ["monitors", blog.id],
+      ]);
+      assert.equal(response.status, 200);
+      await response.body?.cancel();
+      await eventually(() => t.mailsTo("ada@example.com").length === 1, 30_000, "confirmation");
+      const link = linkIn(t.mailsTo("ada@example.com")[0]);
+      const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const dialogs: string[] = [];
+      const page = await visitor.newPage();
+      page.on("dialog", (d) => dialogs.push(d.message()));
+      await page.goto(`${url}/status/acme`);
+      await page.getByText("Choose monitors (all by default)").click();
+      await page.getByRole("checkbox", { name: "Shop" }).waitFor();
+      await screenshots(page, "status-page-subscribe-monitors");
+      await page.goto(`${url}${link}`);
+      assert.match(
+        await page.locator("main").innerText(),
+        /when Blog <img[^>]*> on Acme status goes down/,
+      );
+      await page.getByRole("button", { name: "Confirm subscription" }).click();
+      await page.getByRole("heading", { name: "You are subscribed" }).waitFor();
+      assert.equal(await page.getByRole("checkbox", { name: "Shop" }).isChecked(), false);
+      assert.equal(await page.getByRole("checkbox", { name: /^Blog/ }).isChecked(), true);
+      await screenshots(page, "status-page-subscription-monitors");
+      let listed = await api.statusPage.subscribers.query({ id: pageId });
+      assert.deepEqual(listed.subscribers.map((s) => s.monitors), [[blogName]]);
+
+      // The shop goes down: not her concern. The blog: a mail. Maintenance of both names
+      // only the blog to her.
+      await bed.publish(bed.event(crypto.randomUUID(), "opened"));
+      await eventually(() => t.settled(), 30_000, "the shop's incident handled");
+      assert.equal(t.mailsTo("ada@example.com").length, 1);
+      await bed.publish(
+        bed.event(crypto.randomUUID(), "opened", { websiteId: blog.id, websiteName: blogName }),
+      );
+      await eventually(() => t.mailsTo("ada@example.com").length === 2, 30_000, "blog down");
+      assert.equal(t.mailsTo("ada@example.com")[1].subject, `[Acme] ${blogName} is down`);
+      const hour = 3_600_000;
+      const start = Math.ceil(Date.now() / hour) * hour + 24 * hour;
+      await api.maintenance.create.mutate({
+        title: "Moving hosts",
+        startsAt: start,
+        endsAt: start + hour,
+        websiteIds: [shop, blog.id],
+      });
+      await eventually(() => t.mailsTo("ada@example.com").length === 3, 30_000, "maintenance");
+      assert.match(bodyOf(t.mailsTo("ada@example.com")[2]), /Affects: Blog <img[^>]*>\./);
+
+      // Someone typing her address in again, with other ticks, changes nothing.
+      response = await subscribe([
+        ["email", "ada@example.com"],
+        ["choosing", "1"],
+        ["monitors", shop],
+      ]);
+      assert.equal(response.status, 200);
+      await response.body?.cancel();
+      listed = await api.statusPage.subscribers.query({ id: pageId });
+      assert.deepEqual(listed.subscribers.map((s) => s.monitors), [[blogName]]);
+
+      // From her link: nothing ticked is refused; everything ticked is all of them.
+      await page.getByRole("checkbox", { name: /^Blog/ }).uncheck();
+      await page.getByRole("button", { name: "Save monitors" }).click();
+      await page.getByText("Tick at least one monitor").waitFor();
+      assert.equal(await page.getByRole("alert").innerText(), "Tick at least one monitor");
+      await screenshots(page, "status-page-subscription-monitors-error");
+      await page.getByRole("checkbox", { name: "Shop" }).check();
+      await page.getByRole("checkbox", { name: /^Blog/ }).check();
+      await page.getByRole("button", { name: "Save monitors" }).click();
+      await page.getByRole("heading", { name: "Your choice is saved" }).waitFor();
+      assert.match(
+        await page.locator("main").innerText(),
+        /gets an email when a monitor on Acme status goes down/,
+      );
+      listed = await api.statusPage.subscribers.query({ id: pageId });
+      assert.deepEqual(listed.subscribers.map((s) => s.monitors), [null]);
+      await bed.publish(bed.event(crypto.randomUUID(), "opened"));
+      await eventually(() => t.mailsTo("ada@example.com").length === 4, 30_000, "shop down");
+      assert.equal(t.mailsTo("ada@example.com")[3].subject, "[Acme] Shop is down");
+      assert.match(bodyOf(t.mailsTo("ada@example.com")[3]), /Choose monitors or unsubscribe: /);
+
+      // The owner's list says what each subscriber gets.
+      const owner = await signedInContext(browser, url, bed.owner.jar);
+      const editor = await owner.newPage();
+      await editor.goto(`${url}/app/status-pages/${pageId}`);
+      await editor.getByText(/Subscribed .* · all monitors/).waitFor();
+      assert.deepEqual(dialogs, []);
+      await visitor.close();
+      await owner.close();
+    } finally {
+      await closeBrowser(browser);
+      await t.close();
+    }
+  },
+});

@@ -15,6 +15,7 @@ import MonitorStatusPill from "../../../islands/MonitorStatusPill.tsx";
 import StatusPageMaintenance from "../../../islands/StatusPageMaintenance.tsx";
 import DayBars, { type DayCounts } from "../../../islands/DayBars.tsx";
 import { SubscribeForm } from "./SubscriptionPage.tsx";
+import type { PageMonitor } from "../../../services/subscribers/monitors.ts";
 import { formatUptime, windowWords } from "../../../lib/uptime.ts";
 import { UPDATE_STATUS_WORDS } from "../../../services/incidents/updates.ts";
 import { formatUtc, PAGE_STATUS_TEXT, statusFavicon } from "../../../lib/status_page_style.ts";
@@ -140,7 +141,12 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
               )}
           </section>
 
-          {page.subscribe && <SubscribeSection base={base} />}
+          {page.subscribe && (
+            <SubscribeSection
+              base={base}
+              monitors={page.monitors.map(({ id, name }) => ({ id, name }))}
+            />
+          )}
 
           <footer class="mt-10 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600 dark:text-slate-400">
             <p>
@@ -174,7 +180,7 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
  * "Get updates by email": a form that posts without JavaScript. The page is rendered once
  * for every visitor, so it holds nothing of anyone's; the answer is a page of its own.
  */
-function SubscribeSection({ base }: { base: string }) {
+function SubscribeSection({ base, monitors }: { base: string; monitors: PageMonitor[] }) {
   return (
     <section
       aria-labelledby="subscribe-heading"
@@ -183,9 +189,10 @@ function SubscribeSection({ base }: { base: string }) {
       <h2 id="subscribe-heading" class="text-lg font-semibold">Get updates by email</h2>
       <p class="mt-1 text-sm text-slate-700 dark:text-slate-300">
         We email you when a monitor on this page goes down, comes back up, or its incident has an
-        update, and about planned maintenance. Every email has a link to unsubscribe.
+        update, and about planned maintenance. Every email has a link to choose monitors or to
+        unsubscribe.
       </p>
-      <SubscribeForm action={`${base}/subscribe`} />
+      <SubscribeForm action={`${base}/subscribe`} monitors={monitors} />
     </section>
   );
 }

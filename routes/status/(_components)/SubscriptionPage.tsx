@@ -6,6 +6,7 @@
 import type { ComponentChildren } from "preact";
 import { statusHeading } from "../../../services/status_pages/public.ts";
 import { statusFavicon } from "../../../lib/status_page_style.ts";
+import type { PageMonitor } from "../../../services/subscribers/monitors.ts";
 
 export interface SubscriptionPageProps {
   /** Null when no page is known (a link that finds nothing): no page named, no way back. */
@@ -63,31 +64,92 @@ export function SubscriptionPage(props: SubscriptionPageProps) {
 
 /**
  * The address field and "Subscribe": on the status page, and again under what was wrong
- * (`errorId` names the message) with the address as typed.
+ * (`errorId` names the message) with the address and ticks as sent. A page of several
+ * monitors lets the visitor choose some of them, folded away: all by default.
  */
-export function SubscribeForm(props: { action: string; value?: string; errorId?: string }) {
+export function SubscribeForm(props: {
+  action: string;
+  monitors: PageMonitor[];
+  value?: string;
+  /** Null: all. */
+  chosen?: string[] | null;
+  errorId?: string;
+  /** Which field `errorId` is about. */
+  errorField?: "email" | "monitors";
+}) {
+  const emailError = props.errorField !== "monitors" ? props.errorId : undefined;
+  const chosen = props.chosen ?? null;
   return (
-    <form method="post" action={props.action} class="mt-4 flex flex-wrap items-end gap-3">
-      <div class="min-w-0 flex-1 basis-56">
-        <label for="subscribe-email" class="block text-sm font-medium">Email address</label>
-        <input
-          id="subscribe-email"
-          name="email"
-          type="email"
-          required
-          maxLength={320}
-          autoComplete="email"
-          placeholder="you@example.com"
-          value={props.value}
-          aria-invalid={props.errorId ? "true" : undefined}
-          aria-describedby={props.errorId}
-          class={`mt-1 w-full rounded-md border bg-white px-3 py-2 text-slate-900 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/40 dark:bg-slate-900 dark:text-slate-100 ${
-            props.errorId ? "border-rose-400" : "border-slate-300 dark:border-slate-600"
-          }`}
-        />
+    <form method="post" action={props.action} class="mt-4 space-y-3">
+      <div class="flex flex-wrap items-end gap-3">
+        <div class="min-w-0 flex-1 basis-56">
+          <label for="subscribe-email" class="block text-sm font-medium">Email address</label>
+          <input
+            id="subscribe-email"
+            name="email"
+            type="email"
+            required
+            maxLength={320}
+            autoComplete="email"
+            placeholder="you@example.com"
+            value={props.value}
+            aria-invalid={emailError ? "true" : undefined}
+            aria-describedby={emailError}
+            class={`mt-1 w-full rounded-md border bg-white px-3 py-2 text-slate-900 focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/40 dark:bg-slate-900 dark:text-slate-100 ${
+              emailError ? "border-rose-400" : "border-slate-300 dark:border-slate-600"
+            }`}
+          />
+        </div>
+        <button type="submit" class={BUTTON_CLASS}>Subscribe</button>
       </div>
-      <button type="submit" class={BUTTON_CLASS}>Subscribe</button>
+      {props.monitors.length > 1 && (
+        <details
+          open={chosen !== null || props.errorField === "monitors"}
+          class="text-sm"
+        >
+          <summary class="cursor-pointer font-medium">Choose monitors (all by default)</summary>
+          <MonitorChoice
+            monitors={props.monitors}
+            chosen={chosen}
+            errorId={props.errorField === "monitors" ? props.errorId : undefined}
+          />
+        </details>
+      )}
     </form>
+  );
+}
+
+/**
+ * A checkbox per monitor of the page, all ticked for "all of them". Inside a form that
+ * posts `choosing`, so that a form without it means all.
+ */
+export function MonitorChoice(
+  props: { monitors: PageMonitor[]; chosen: string[] | null; errorId?: string },
+) {
+  return (
+    <fieldset class="mt-2 text-sm" aria-describedby={props.errorId}>
+      <legend class="sr-only">Monitors to get emails about</legend>
+      <input type="hidden" name="choosing" value="1" />
+      <ul class="space-y-1.5">
+        {props.monitors.map((monitor) => (
+          <li key={monitor.id}>
+            <label class="flex items-start gap-2">
+              <input
+                type="checkbox"
+                name="monitors"
+                value={monitor.id}
+                checked={props.chosen === null || props.chosen.includes(monitor.id)}
+                class="mt-0.5 h-4 w-4 shrink-0 accent-slate-900 dark:accent-white"
+              />
+              <span class="min-w-0 break-words">{monitor.name}</span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      <p class="mt-2 text-slate-600 dark:text-slate-400">
+        With every monitor ticked, you also get emails about monitors added to the page later.
+      </p>
+    </fieldset>
   );
 }
 

@@ -14,6 +14,7 @@ import {
   subscribe,
 } from "../../../services/subscribers/subscribe.ts";
 import { takesSubscriptions } from "../../../services/status_pages/pages.ts";
+import { type PageMonitor, pageMonitors } from "../../../services/subscribers/monitors.ts";
 import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
 import { StatusPageNotFound } from "../(_components)/StatusPageView.tsx";
 import { pageLocation } from "../(_components)/load_page.ts";
@@ -27,7 +28,11 @@ type Data =
     pageHref: string;
     action: string;
     email: string;
+    monitors: PageMonitor[];
+    /** The ticks as sent; null: all. */
+    chosen: string[] | null;
     error: string | null;
+    errorField: "email" | "monitors";
     /** Whether asking again can succeed: not on a page that sends no email. */
     retry: boolean;
   }
@@ -49,20 +54,39 @@ export const handler = define.handlers<Data>({
     const { base } = pageLocation(services, ctx.req, found.slug);
     const form = await readForm(ctx.req);
     const typed = (form.get("email") ?? "").slice(0, 320);
-    const shown = { pageTitle: found.title, pageHref: base || "/", action: `${base}/subscribe` };
+    const choice = { choosing: form.has("choosing"), monitors: form.getAll("monitors") };
+    const monitors = await pageMonitors(services.sql, found.id);
+    const shown = {
+      pageTitle: found.title,
+      pageHref: base || "/",
+      action: `${base}/subscribe`,
+      monitors,
+      chosen: choice.choosing ? choice.monitors : null,
+    };
     const retry = takesSubscriptions(services, found);
     try {
       const ip = clientIp(ctx.req, ctx.info, services.config.trustedProxies);
-      const { email } = await subscribe(services, found, { email: form.get("email") }, ip);
-      return page({ ...shown, email, error: null, retry }, { headers: NO_STORE });
+      const { email } = await subscribe(
+        services,
+        found,
+        { email: form.get("email"), ...choice },
+        ip,
+      );
+      return page({ ...shown, email, error: null, errorField: "email", retry }, {
+        headers: NO_STORE,
+      });
     } catch (error) {
       const errors = fieldErrors(error);
       if (!errors) throw error;
       const tooMany = error instanceof DomainError && error.code === "TOO_MANY_REQUESTS";
-      return page({ ...shown, email: typed, error: errors.email ?? errors.form, retry }, {
-        status: tooMany ? 429 : 400,
-        headers: NO_STORE,
-      });
+      const errorField = errors.email || !errors.monitors ? "email" : "monitors";
+      return page({
+        ...shown,
+        email: typed,
+        error: errors.email ?? errors.monitors ?? errors.form,
+        errorField,
+        retry,
+      }, { status: tooMany ? 429 : 400, headers: NO_STORE });
     }
   },
 });
@@ -97,7 +121,14 @@ export default define.page<typeof handler>(({ data }) => {
     >
       <p id="subscribe-error" role="alert">{data.error}</p>
       {data.retry && (
-        <SubscribeForm action={data.action} value={data.email} errorId="subscribe-error" />
+        <SubscribeForm
+          action={data.action}
+          monitors={data.monitors}
+          value={data.email}
+          chosen={data.chosen}
+          errorId="subscribe-error"
+          errorField={data.errorField}
+        />
       )}
     </SubscriptionPage>
   );

@@ -1,27 +1,33 @@
 /**
  * `/status/<slug>/subscription?token=…` (`/subscription` on the page's domain): where the
  * links in a subscriber's mails lead. A GET changes nothing (mail scanners follow links):
- * it shows the subscription with a button to confirm it or to unsubscribe. A POST does
- * it; a POST with `List-Unsubscribe=One-Click` (RFC 8058, sent by mail clients, url-encoded
+ * it shows the subscription with a button to confirm it or to unsubscribe, and, once
+ * confirmed, which of the page's monitors it is about. A POST does it; a POST with `List-Unsubscribe=One-Click` (RFC 8058, sent by mail clients, url-encoded
  * or multipart) ends it. The token alone says which subscription: a page renamed since
  * the mail was sent still lets its subscribers leave.
  */
 import { type Context, page } from "../../../fresh/mod.ts";
 import { define, type State } from "../../../web/define.ts";
-import { readForm } from "../../../web/forms.ts";
+import { fieldErrors, readForm } from "../../../web/forms.ts";
 import {
+  chooseMonitors,
   confirmSubscription,
   type Subscription,
   subscriptionByToken,
   unsubscribe,
 } from "../../../services/subscribers/subscription.ts";
+import { followedWords, type PageMonitor } from "../../../services/subscribers/monitors.ts";
 import { statusHeading } from "../../../services/status_pages/public.ts";
 import { pageLocation } from "../(_components)/load_page.ts";
-import { BUTTON_CLASS, SubscriptionPage } from "../(_components)/SubscriptionPage.tsx";
+import {
+  BUTTON_CLASS,
+  MonitorChoice,
+  SubscriptionPage,
+} from "../(_components)/SubscriptionPage.tsx";
 
 export const config = { skipAppWrapper: true, skipInheritedLayouts: true };
 
-type Shown = "confirm" | "subscribed" | "confirmed" | "unsubscribed" | "invalid";
+type Shown = "confirm" | "subscribed" | "confirmed" | "saved" | "unsubscribed" | "invalid";
 
 interface Data {
   shown: Shown;
@@ -30,6 +36,11 @@ interface Data {
   pageHref: string;
   action: string;
   email: string;
+  monitors: PageMonitor[];
+  /** Null: all. */
+  chosen: string[] | null;
+  /** What was wrong with the monitors sent. */
+  error: string | null;
 }
 
 const NO_STORE = { "cache-control": "no-store" };
@@ -49,12 +60,22 @@ export const handler = define.handlers<Data>({
       await unsubscribe(services, token);
       return new Response("Unsubscribed", { headers: NO_STORE });
     }
-    const subscription = await subscriptionByToken(services, token);
+    let subscription = await subscriptionByToken(services, token);
     let shown: Shown = "invalid";
     if (subscription && form.get("intent") === "confirm") {
       shown = (await confirmSubscription(services, token)) ? "confirmed" : "invalid";
     } else if (subscription && form.get("intent") === "unsubscribe") {
       shown = (await unsubscribe(services, token)) ? "unsubscribed" : "invalid";
+    } else if (subscription?.confirmed && form.get("intent") === "monitors") {
+      const choice = { choosing: form.has("choosing"), monitors: form.getAll("monitors") };
+      try {
+        subscription = await chooseMonitors(services, token, choice);
+        shown = subscription ? "saved" : "invalid";
+      } catch (error) {
+        const errors = fieldErrors(error);
+        if (!errors?.monitors) throw error;
+        return answer(ctx, token, subscription, "subscribed", errors.monitors, 400);
+      }
     } else if (subscription) {
       shown = subscription.confirmed ? "subscribed" : "confirm";
     }
@@ -69,6 +90,8 @@ function answer(
   token: string,
   subscription: Subscription | null,
   shown: Shown,
+  error: string | null = null,
+  status = shown === "invalid" ? 404 : 200,
 ) {
   // Links lead where the page is now; on its own domain, that domain's root.
   const { base } = pageLocation(
@@ -82,13 +105,17 @@ function answer(
     pageHref: base || "/",
     action: `${base}/subscription?token=${encodeURIComponent(token)}`,
     email: subscription?.email ?? "",
+    monitors: subscription?.monitors ?? [],
+    chosen: subscription?.chosen ?? null,
+    error,
   };
-  return page(data, { status: shown === "invalid" ? 404 : 200, headers: NO_STORE });
+  return page(data, { status, headers: NO_STORE });
 }
 
 export default define.page<typeof handler>(({ data }) => {
-  const { shown, pageTitle, pageHref, action, email } = data;
+  const { shown, pageTitle, pageHref, action, email, monitors, chosen } = data;
   const heading = statusHeading(pageTitle ?? "");
+  const about = followedWords(chosen, monitors, heading);
   const frame = { pageTitle, pageHref };
   const button = (intent: string, label: string) => (
     <form method="post" action={action}>
@@ -101,7 +128,7 @@ export default define.page<typeof handler>(({ data }) => {
       return (
         <SubscriptionPage {...frame} heading="Confirm your subscription">
           <p>
-            Get an email at <strong>{email}</strong> when a monitor on {heading}{" "}
+            Get an email at <strong>{email}</strong> when {about}{" "}
             goes down, comes back up, or its incident has an update, and about planned maintenance?
           </p>
           {button("confirm", "Confirm subscription")}
@@ -109,16 +136,48 @@ export default define.page<typeof handler>(({ data }) => {
       );
     case "confirmed":
     case "subscribed":
+    case "saved":
       return (
         <SubscriptionPage
           {...frame}
-          heading={shown === "confirmed" ? "You are subscribed" : "Your subscription"}
+          heading={shown === "confirmed"
+            ? "You are subscribed"
+            : shown === "saved"
+            ? "Your choice is saved"
+            : "Your subscription"}
         >
           <p>
-            <strong>{email}</strong> gets an email when a monitor on {heading}{" "}
+            <strong>{email}</strong> gets an email when {about}{" "}
             goes down, comes back up, or its incident has an update, and about planned maintenance.
           </p>
-          {button("unsubscribe", "Unsubscribe")}
+          {monitors.length > 1 && (
+            <section aria-labelledby="monitors-heading">
+              <h2 id="monitors-heading" class="font-semibold text-slate-900 dark:text-slate-100">
+                Monitors to get emails about
+              </h2>
+              {data.error && (
+                <p id="monitors-error" role="alert" class="mt-1 text-rose-700 dark:text-rose-400">
+                  {data.error}
+                </p>
+              )}
+              <form method="post" action={action}>
+                <input type="hidden" name="intent" value="monitors" />
+                <MonitorChoice
+                  monitors={monitors}
+                  chosen={data.error ? [] : chosen}
+                  errorId={data.error ? "monitors-error" : undefined}
+                />
+                <button type="submit" class={`${BUTTON_CLASS} mt-3`}>Save monitors</button>
+              </form>
+            </section>
+          )}
+          <section aria-labelledby="leave-heading">
+            <h2 id="leave-heading" class="font-semibold text-slate-900 dark:text-slate-100">
+              No more emails
+            </h2>
+            <p class="mt-1">Unsubscribing ends every email from {heading}.</p>
+            <div class="mt-3">{button("unsubscribe", "Unsubscribe")}</div>
+          </section>
         </SubscriptionPage>
       );
     case "unsubscribed":

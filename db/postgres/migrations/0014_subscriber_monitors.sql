@@ -1,0 +1,1 @@
+ALTER TABLE "status_page_subscribers" ADD COLUMN "website_ids" uuid[];
