@@ -43,13 +43,22 @@ export default function DayBars(props: Props) {
   const root = useRef<HTMLDivElement>(null);
   const cardId = useRef(`day-card-${Math.random().toString(36).slice(2)}`).current;
   useEffect(() => setReady(true), []);
+  // A tap elsewhere closes the card, and Escape does wherever the focus is (a card opened
+  // by the pointer included).
   useEffect(() => {
     if (open === null) return;
     const away = (event: PointerEvent) => {
       if (!root.current?.contains(event.target as Node)) close();
     };
+    const escape = (event: KeyboardEvent) => {
+      if (event.key === "Escape") close();
+    };
     document.addEventListener("pointerdown", away);
-    return () => document.removeEventListener("pointerdown", away);
+    document.addEventListener("keydown", escape);
+    return () => {
+      document.removeEventListener("pointerdown", away);
+      document.removeEventListener("keydown", escape);
+    };
   }, [open]);
 
   const close = () => {
@@ -59,6 +68,8 @@ export default function DayBars(props: Props) {
   const show = (index: number) => {
     setCurrent(index);
     setOpen(index);
+    // A pinned card moves with the keys, and stays pinned.
+    if (pinned !== null) setPinned(index);
   };
   const onKeyDown = (event: KeyboardEvent, index: number) => {
     // A phone hides the older bars: the keys stop at the first one shown.
@@ -79,9 +90,6 @@ export default function DayBars(props: Props) {
         show(target);
         root.current!.querySelectorAll<HTMLElement>("[data-day]")[target].focus();
       }
-    } else if (event.key === "Escape" && open !== null) {
-      event.preventDefault();
-      close();
     }
   };
 
@@ -178,13 +186,12 @@ function downWhen(incident: DayBarsIncident, dayStart: number, now: number): str
   const start = incident.startedAt < dayStart
     ? formatUtc(incident.startedAt).slice(0, 16)
     : time(incident.startedAt);
-  const end = incident.resolvedAt === null
-    ? "now"
-    : incident.resolvedAt >= dayEnd
+  const lasted = formatLongDuration((incident.resolvedAt ?? now) - incident.startedAt);
+  if (incident.resolvedAt === null) return `since ${start} UTC (ongoing, ${lasted})`;
+  const end = incident.resolvedAt >= dayEnd
     ? formatUtc(incident.resolvedAt).slice(0, 16)
     : time(incident.resolvedAt);
-  const lasted = formatLongDuration((incident.resolvedAt ?? now) - incident.startedAt);
-  return `${start} – ${end} UTC (${incident.resolvedAt === null ? "ongoing, " : ""}${lasted})`;
+  return `${start} – ${end} UTC (${lasted})`;
 }
 
 function DayCard(props: {
@@ -205,19 +212,19 @@ function DayCard(props: {
   return (
     <div
       id={props.id}
-      role="region"
-      aria-label={`${formatDate(day.at, "UTC")}`}
+      // Focusable, so a click or tap on it keeps the focus (and the card) in the row.
+      tabIndex={-1}
       data-day-card={day.date}
       // Under its bar, kept inside the row: set through CSSOM, which the page's CSP allows.
       // Its top padding is part of it, so the pointer reaches it without leaving the bars.
       style={{ left: `clamp(0px, calc(${props.center}px - 9rem), calc(100% - 18rem))` }}
-      class="absolute top-full z-10 w-72 max-w-full pt-2"
+      class="absolute top-full z-10 w-72 max-w-full pt-2 focus:outline-none"
     >
       <div class="rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-lg dark:border-slate-600 dark:bg-slate-900">
         <p class="font-semibold">{formatDate(day.at, "UTC")}</p>
         <p class="mt-1 text-slate-700 dark:text-slate-300">
           {day.uptime === null
-            ? maintenance ? "Under maintenance all day" : "No checks this day"
+            ? maintenance ? "Only checks under maintenance (not counted)" : "No checks this day"
             : `${formatUptime(day.uptime)} uptime · ${day.checks.toLocaleString("en")} check${
               day.checks === 1 ? "" : "s"
             }`}
@@ -238,7 +245,7 @@ function DayCard(props: {
           ? <p class="mt-2 text-emerald-800 dark:text-emerald-300">No downtime recorded</p>
           : failed > 0 && (
             <p class="mt-2 text-slate-700 dark:text-slate-300">
-              No incident: {failed.toLocaleString("en")} failed check{failed === 1 ? "" : "s"}
+              {failed.toLocaleString("en")} failed check{failed === 1 ? "" : "s"}
             </p>
           )}
         {maintenance && day.uptime !== null && (

@@ -11,11 +11,13 @@ export const subscribeInput = z.object({
 
 /**
  * Which monitors of the page a subscriber is mailed about, as a form sends it: the ticked
- * `monitors`, where `choosing` says the form showed them (a form without them means all).
+ * `monitors` of those it `offered`, where `choosing` says the form showed them (a form
+ * without them means all).
  */
 export const monitorChoiceInput = z.object({
   choosing: z.boolean().default(false),
   monitors: z.array(z.string().max(100)).max(1_000, "monitors: too many").default([]),
+  offered: z.array(z.string().max(100)).max(1_000, "monitors: too many").default([]),
 });
 
 /** The secret of a subscription's links: confirms or ends it, and nothing else. */

@@ -38,7 +38,7 @@ const oneLine = (text: string) => text.replace(/[\r\n]+/g, " ").slice(0, 250);
 function withFooter(page: PageAddress, link: string, body: string): string {
   return `${body}\n\n--\nYou receive this because you subscribed to ${
     statusHeading(page.title)
-  }.\nChoose monitors or unsubscribe: ${link}\n`;
+  }.\nManage or end your subscription: ${link}\n`;
 }
 
 export function confirmationMail(page: PageAddress, link: string): MailText {

@@ -26,28 +26,38 @@ export async function pageMonitors(sql: postgres.Sql, pageId: string): Promise<P
 }
 
 /**
- * The choice a form sent, checked against the page: null for all (every monitor ticked,
- * or a form that showed none), or the ticked ones the page shows, in its order. A tick
- * for a monitor the page has dropped since the form was drawn is ignored; none left is an
- * error naming the field.
+ * The choice a form sent, checked against the page: null for all (every monitor the form
+ * offered ticked, which takes in those added since it was drawn; or a form that offered
+ * none), or the ticked ones the page shows, in its order. A tick for a monitor the page
+ * has dropped since is ignored; none left is an error naming the field.
  */
 export function chosenMonitors(input: unknown, monitors: PageMonitor[]): string[] | null {
   const choice = monitorChoiceInput.parse(input);
-  if (!choice.choosing) return null;
+  if (!choice.choosing || allTicked(choice)) return null;
   const ticked = new Set(choice.monitors);
   const chosen = monitors.filter((m) => ticked.has(m.id)).map((m) => m.id);
   if (!chosen.length) throw new DomainError("BAD_REQUEST", "monitors: tick at least one monitor");
-  return chosen.length === monitors.length ? null : chosen;
+  return chosen;
 }
 
-/** What a subscription is about, in words: "a monitor on Acme status", "API or Docs". */
+/** Whether a form ticked every monitor it offered (a form that offered none, too). */
+export function allTicked(choice: { monitors: string[]; offered: string[] }): boolean {
+  const ticked = new Set(choice.monitors);
+  return choice.offered.every((id) => ticked.has(id));
+}
+
+/**
+ * What a subscription is about, in words: "a monitor on Acme status", "API or Docs on Acme
+ * status"; null when none of the monitors it chose is on the page any more.
+ */
 export function followedWords(
   chosen: string[] | null,
   monitors: PageMonitor[],
   heading: string,
-): string {
-  const names = chosen && monitors.filter((m) => chosen.includes(m.id)).map((m) => m.name);
-  if (!names?.length) return `a monitor on ${heading}`;
+): string | null {
+  if (chosen === null) return `a monitor on ${heading}`;
+  const names = monitors.filter((m) => chosen.includes(m.id)).map((m) => m.name);
+  if (!names.length) return null;
   return names.length === 1
     ? `${names[0]} on ${heading}`
     : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]} on ${heading}`;

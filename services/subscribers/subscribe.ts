@@ -41,14 +41,15 @@ export async function subscribablePage(
 }
 
 /**
- * `input`: the address, and which monitors (`choosing`, `monitors`; all when not sent). The
+ * `input`: the address, and which monitors (`choosing`, `monitors`, `offered`; all when
+ * not sent). The
  * choice of an address already confirmed stays as its owner set it: whoever types it in
  * again changes nothing for it.
  */
 export async function subscribe(
   services: Services,
   page: SubscribablePage,
-  input: { email?: unknown; choosing?: unknown; monitors?: unknown },
+  input: { email?: unknown; choosing?: unknown; monitors?: unknown; offered?: unknown },
   clientIp: string,
 ): Promise<{ email: string }> {
   if (!takesSubscriptions(services, page)) {
@@ -57,7 +58,7 @@ export async function subscribe(
   const { email } = subscribeInput.parse(input);
   const { sql } = services;
   const websiteIds = chosenMonitors(
-    { choosing: input.choosing, monitors: input.monitors },
+    { choosing: input.choosing, monitors: input.monitors, offered: input.offered },
     await pageMonitors(sql, page.id),
   );
   // A form that mails whoever is typed in must not become a way to flood an inbox.

@@ -39,8 +39,8 @@ export async function subscriptionByToken(
 }
 
 /**
- * Sets which monitors the subscription is mailed about (`input`: `choosing` and
- * `monitors` as the form sends them); returns the subscription as it now is, or null when the link
+ * Sets which monitors the subscription is mailed about (`input`: `choosing`, `monitors`
+ * and `offered` as the form sends them); returns the subscription as it now is, or null when the link
  * is not one. A choice that is no choice throws, naming the field.
  */
 export async function chooseMonitors(

@@ -1,13 +1,15 @@
 /**
  * Delivery: at least once through failures (same idempotency key on every try),
  * Retry-After honoured, refusals recorded without retrying, given up after the retry
- * window, and a hanging receiver holding up no other channel.
+ * window, a hanging receiver holding up no other channel, and an attempt that outlasts its
+ * lease keeping its claim.
  */
 import assert from "node:assert/strict";
 import { eventually } from "../helpers/pipeline.ts";
 import { notificationBed } from "../helpers/notifications.ts";
 import { startWebhookReceiver } from "../helpers/notification_stand_ins.ts";
 import { metrics } from "../../lib/metrics.ts";
+import { claimDue, holdClaim } from "../../services/notifications/dispatcher/record.ts";
 
 /** The attempt counter's value for webhook channels with this outcome. */
 async function attempts(outcome: string): Promise<number> {
@@ -156,5 +158,41 @@ Deno.test("a hanging receiver does not delay another channel", async () => {
     gate.release();
     await bed.close();
     await Promise.all([hanging.close(), healthy.close()]);
+  }
+});
+
+Deno.test("an attempt that outlasts its lease keeps its claim: no other sender takes the row until it ends", async () => {
+  const bed = await notificationBed();
+  try {
+    const channel = await bed.owner.api.notification.create.mutate({
+      kind: "webhook",
+      name: "Hook",
+      config: { url: "http://127.0.0.1:8080/never-sent" },
+    });
+    const { sql } = bed.services;
+    await sql`
+      insert into notification_deliveries (channel_id, event_id, event_type, event)
+      values (${channel.id}, 'held:opened', 'opened', '{}'::jsonb)`;
+    const leaseMs = 1_000;
+    const [claim] = await claimDue(sql, 1, [], leaseMs);
+    assert.equal(claim.attempts, 1);
+    // A mail server slow at every step: the attempt runs three leases long.
+    const stop = holdClaim(sql, "notification_deliveries", claim, leaseMs);
+    const until = Date.now() + 3 * leaseMs;
+    while (Date.now() < until) {
+      assert.deepEqual(await claimDue(sql, 1, [], leaseMs), [], "nobody else claims it");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // The attempt ends without recording (its process died, say): the row comes due again.
+    stop();
+    let again: Awaited<ReturnType<typeof claimDue>> = [];
+    await eventually(
+      async () => (again = await claimDue(sql, 1, [], leaseMs)).length === 1,
+      10_000,
+      "the row due again",
+    );
+    assert.equal(again[0].attempts, 2);
+  } finally {
+    await bed.close();
   }
 });

@@ -279,6 +279,19 @@ Deno.test({
         await page.evaluate(() => document.activeElement?.getAttribute("data-day")),
         await row.locator("[data-day]").first().getAttribute("data-day"),
       );
+
+      // A click pins the card: a click on its text keeps it, Escape closes it.
+      await bar.click();
+      await card.locator("p").first().click();
+      await page.mouse.move(0, 0);
+      assert.ok(await card.isVisible(), "a click inside the pinned card keeps it");
+      await page.keyboard.press("Escape");
+      await card.waitFor({ state: "detached" });
+      // Opened by the pointer alone, Escape closes it too.
+      await bar.hover();
+      await card.waitFor();
+      await page.keyboard.press("Escape");
+      await card.waitFor({ state: "detached" });
       await context.close();
 
       // A phone: 30 bars, a tap opens the card, a tap elsewhere closes it.

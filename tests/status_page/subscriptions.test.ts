@@ -491,6 +491,8 @@ Deno.test({
         websiteIds: [bed.website.id, blog.id],
       });
       const shop = bed.website.id;
+      // As the page's form posts it: the monitors it offered, and those ticked.
+      const offered: [string, string][] = [["offered", shop], ["offered", blog.id]];
       const subscribe = (fields: [string, string][]) =>
         fetch(`${url}/status/acme/subscribe`, {
           method: "POST",
@@ -504,7 +506,7 @@ Deno.test({
       assert.ok(!html.includes(blogName) && html.includes("Blog &lt;img"));
 
       // Nothing ticked is refused, naming the field, with the address kept.
-      let response = await subscribe([["email", "ada@example.com"], ["choosing", "1"]]);
+      let response = await subscribe([["email", "ada@example.com"], ["choosing", "1"], ...offered]);
       assert.equal(response.status, 400);
       const refused = await response.text();
       assert.match(refused, /Tick at least one monitor/);
@@ -514,6 +516,7 @@ Deno.test({
       response = await subscribe([
         ["email", "ada@example.com"],
         ["choosing", "1"],
+        ...offered,
         ["monitors", blog.id],
       ]);
       assert.equal(response.status, 200);
@@ -566,6 +569,7 @@ Deno.test({
       response = await subscribe([
         ["email", "ada@example.com"],
         ["choosing", "1"],
+        ...offered,
         ["monitors", shop],
       ]);
       assert.equal(response.status, 200);
@@ -592,13 +596,45 @@ Deno.test({
       await bed.publish(bed.event(crypto.randomUUID(), "opened"));
       await eventually(() => t.mailsTo("ada@example.com").length === 4, 30_000, "shop down");
       assert.equal(t.mailsTo("ada@example.com")[3].subject, "[Acme] Shop is down");
-      assert.match(bodyOf(t.mailsTo("ada@example.com")[3]), /Choose monitors or unsubscribe: /);
+      assert.match(bodyOf(t.mailsTo("ada@example.com")[3]), /Manage or end your subscription: /);
+
+      // A form drawn before the page gained the blog, every box ticked: all monitors.
+      response = await subscribe([
+        ["email", "bob@example.com"],
+        ["choosing", "1"],
+        ["offered", shop],
+        ["monitors", shop],
+      ]);
+      assert.equal(response.status, 200);
+      await response.body?.cancel();
+      listed = await api.statusPage.subscribers.query({ id: pageId });
+      assert.deepEqual(
+        listed.subscribers.map((s) => [s.email, s.monitors]),
+        [["bob@example.com", null], ["ada@example.com", null]],
+      );
+
+      // Carol follows the blog only, and the owner takes it off the page: her link says so
+      // and lets her choose again.
+      await bed.services.sql`
+        insert into status_page_subscribers (status_page_id, email, token, confirmed_at,
+          website_ids)
+        values (${pageId}, 'carol@example.com', ${"c".repeat(32)}, now(), ${[blog.id]}::uuid[])`;
+      await api.statusPage.update.mutate({ id: pageId, websiteIds: [shop] });
+      const carol = await fetch(`${url}/status/acme/subscription?token=${"c".repeat(32)}`)
+        .then((r) => r.text());
+      assert.match(
+        carol,
+        /None of the monitors <strong>carol@example.com<\/strong> chose is on Acme status/,
+      );
+      assert.match(carol, /name="monitors" value="[^"]+"/);
+      assert.match(carol, /Save monitors/);
 
       // The owner's list says what each subscriber gets.
       const owner = await signedInContext(browser, url, bed.owner.jar);
       const editor = await owner.newPage();
       await editor.goto(`${url}/app/status-pages/${pageId}`);
-      await editor.getByText(/Subscribed .* · all monitors/).waitFor();
+      await editor.getByText(/Subscribed .* · all monitors/).first().waitFor();
+      await editor.getByText("none of the monitors it chose is on the page now").waitFor();
       assert.deepEqual(dialogs, []);
       await visitor.close();
       await owner.close();

@@ -79,6 +79,8 @@ export function SubscribeForm(props: {
 }) {
   const emailError = props.errorField !== "monitors" ? props.errorId : undefined;
   const chosen = props.chosen ?? null;
+  const choosing = props.monitors.length > 1;
+  const button = <button type="submit" class={BUTTON_CLASS}>Subscribe</button>;
   return (
     <form method="post" action={props.action} class="mt-4 space-y-3">
       <div class="flex flex-wrap items-end gap-3">
@@ -100,9 +102,10 @@ export function SubscribeForm(props: {
             }`}
           />
         </div>
-        <button type="submit" class={BUTTON_CLASS}>Subscribe</button>
+        {!choosing && button}
       </div>
-      {props.monitors.length > 1 && (
+      {/* Before the button, so that keyboards and screen readers meet the choice first. */}
+      {choosing && (
         <details
           open={chosen !== null || props.errorField === "monitors"}
           class="text-sm"
@@ -115,13 +118,15 @@ export function SubscribeForm(props: {
           />
         </details>
       )}
+      {choosing && button}
     </form>
   );
 }
 
 /**
- * A checkbox per monitor of the page, all ticked for "all of them". Inside a form that
- * posts `choosing`, so that a form without it means all.
+ * A checkbox per monitor of the page, all ticked for "all of them". It posts `choosing`
+ * (a form without it means all) and the monitors it `offered`, so that all of them ticked
+ * still means all when the page has gained one since it was drawn.
  */
 export function MonitorChoice(
   props: { monitors: PageMonitor[]; chosen: string[] | null; errorId?: string },
@@ -130,6 +135,9 @@ export function MonitorChoice(
     <fieldset class="mt-2 text-sm" aria-describedby={props.errorId}>
       <legend class="sr-only">Monitors to get emails about</legend>
       <input type="hidden" name="choosing" value="1" />
+      {props.monitors.map((monitor) => (
+        <input key={monitor.id} type="hidden" name="offered" value={monitor.id} />
+      ))}
       <ul class="space-y-1.5">
         {props.monitors.map((monitor) => (
           <li key={monitor.id}>
@@ -151,6 +159,15 @@ export function MonitorChoice(
       </p>
     </fieldset>
   );
+}
+
+/** The monitors a posted form chose (see {@link MonitorChoice}). */
+export function monitorChoiceOf(form: URLSearchParams) {
+  return {
+    choosing: form.has("choosing"),
+    monitors: form.getAll("monitors"),
+    offered: form.getAll("offered"),
+  };
 }
 
 export const BUTTON_CLASS =

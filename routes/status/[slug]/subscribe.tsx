@@ -14,11 +14,19 @@ import {
   subscribe,
 } from "../../../services/subscribers/subscribe.ts";
 import { takesSubscriptions } from "../../../services/status_pages/pages.ts";
-import { type PageMonitor, pageMonitors } from "../../../services/subscribers/monitors.ts";
+import {
+  allTicked,
+  type PageMonitor,
+  pageMonitors,
+} from "../../../services/subscribers/monitors.ts";
 import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
 import { StatusPageNotFound } from "../(_components)/StatusPageView.tsx";
 import { pageLocation } from "../(_components)/load_page.ts";
-import { SubscribeForm, SubscriptionPage } from "../(_components)/SubscriptionPage.tsx";
+import {
+  monitorChoiceOf,
+  SubscribeForm,
+  SubscriptionPage,
+} from "../(_components)/SubscriptionPage.tsx";
 
 export const config = { skipAppWrapper: true, skipInheritedLayouts: true };
 
@@ -54,14 +62,14 @@ export const handler = define.handlers<Data>({
     const { base } = pageLocation(services, ctx.req, found.slug);
     const form = await readForm(ctx.req);
     const typed = (form.get("email") ?? "").slice(0, 320);
-    const choice = { choosing: form.has("choosing"), monitors: form.getAll("monitors") };
+    const choice = monitorChoiceOf(form);
     const monitors = await pageMonitors(services.sql, found.id);
     const shown = {
       pageTitle: found.title,
       pageHref: base || "/",
       action: `${base}/subscribe`,
       monitors,
-      chosen: choice.choosing ? choice.monitors : null,
+      chosen: choice.choosing && !allTicked(choice) ? choice.monitors : null,
     };
     const retry = takesSubscriptions(services, found);
     try {
@@ -108,6 +116,10 @@ export default define.page<typeof handler>(({ data }) => {
         <p>
           The link is sent again at most every {RESEND_AFTER_MINUTES}{" "}
           minutes: if it has not come, look in your spam folder before asking again.
+        </p>
+        <p>
+          Already subscribed? The link in any of our emails lets you change which monitors you get
+          emails about.
         </p>
       </SubscriptionPage>
     );

@@ -22,6 +22,7 @@ import { pageLocation } from "../(_components)/load_page.ts";
 import {
   BUTTON_CLASS,
   MonitorChoice,
+  monitorChoiceOf,
   SubscriptionPage,
 } from "../(_components)/SubscriptionPage.tsx";
 
@@ -67,7 +68,7 @@ export const handler = define.handlers<Data>({
     } else if (subscription && form.get("intent") === "unsubscribe") {
       shown = (await unsubscribe(services, token)) ? "unsubscribed" : "invalid";
     } else if (subscription?.confirmed && form.get("intent") === "monitors") {
-      const choice = { choosing: form.has("choosing"), monitors: form.getAll("monitors") };
+      const choice = monitorChoiceOf(form);
       try {
         subscription = await chooseMonitors(services, token, choice);
         shown = subscription ? "saved" : "invalid";
@@ -115,8 +116,15 @@ function answer(
 export default define.page<typeof handler>(({ data }) => {
   const { shown, pageTitle, pageHref, action, email, monitors, chosen } = data;
   const heading = statusHeading(pageTitle ?? "");
+  // Null: none of the monitors it chose is on the page any more.
   const about = followedWords(chosen, monitors, heading);
   const frame = { pageTitle, pageHref };
+  const gone = (
+    <p>
+      None of the monitors <strong>{email}</strong> chose is on {heading}{" "}
+      any more, so nothing is sent to it.
+    </p>
+  );
   const button = (intent: string, label: string) => (
     <form method="post" action={action}>
       <input type="hidden" name="intent" value={intent} />
@@ -127,10 +135,15 @@ export default define.page<typeof handler>(({ data }) => {
     case "confirm":
       return (
         <SubscriptionPage {...frame} heading="Confirm your subscription">
-          <p>
-            Get an email at <strong>{email}</strong> when {about}{" "}
-            goes down, comes back up, or its incident has an update, and about planned maintenance?
-          </p>
+          {about
+            ? (
+              <p>
+                Get an email at <strong>{email}</strong> when {about}{" "}
+                goes down, comes back up, or its incident has an update, and about planned
+                maintenance?
+              </p>
+            )
+            : gone}
           {button("confirm", "Confirm subscription")}
         </SubscriptionPage>
       );
@@ -146,11 +159,17 @@ export default define.page<typeof handler>(({ data }) => {
             ? "Your choice is saved"
             : "Your subscription"}
         >
-          <p>
-            <strong>{email}</strong> gets an email when {about}{" "}
-            goes down, comes back up, or its incident has an update, and about planned maintenance.
-          </p>
-          {monitors.length > 1 && (
+          {about
+            ? (
+              <p>
+                <strong>{email}</strong> gets an email when {about}{" "}
+                goes down, comes back up, or its incident has an update, and about planned
+                maintenance.
+              </p>
+            )
+            : gone}
+          {/* One monitor is no choice, unless the one chosen has left the page. */}
+          {monitors.length > 0 && (monitors.length > 1 || !about) && (
             <section aria-labelledby="monitors-heading">
               <h2 id="monitors-heading" class="font-semibold text-slate-900 dark:text-slate-100">
                 Monitors to get emails about

@@ -22,6 +22,7 @@ import {
   attemptLeaseMs,
   claimDue,
   type ClaimedDelivery,
+  holdClaim,
   markDelivered,
   markFailed,
   nextDueInMs,
@@ -103,8 +104,10 @@ export class DeliveryQueue {
   async #attempt(delivery: ClaimedDelivery, signal: AbortSignal): Promise<void> {
     this.#running++;
     this.#inFlight.set(delivery.channelId, (this.#inFlight.get(delivery.channelId) ?? 0) + 1);
+    const lease = attemptLeaseMs(this.#config.notifications.timeoutMs);
+    const stopHolding = holdClaim(this.#sql, "notification_deliveries", delivery, lease);
     try {
-      const outcome = await this.#send(delivery, signal);
+      const outcome = await this.#send(delivery, signal).finally(stopHolding);
       if (signal.aborted && !outcome.ok) {
         await release(this.#sql, delivery);
         return;

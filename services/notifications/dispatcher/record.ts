@@ -18,15 +18,33 @@ export interface ClaimedDelivery {
   config: Record<string, unknown>;
 }
 
-/**
- * A claim's lease, for alert deliveries and subscriber mails alike. An HTTP attempt ends
- * by the timeout, but nodemailer bounds each step of a mail (DNS, connect, greeting, each
- * reply) by it, not the whole send, so the lease allows several steps before another
- * sender may try again. What it costs: a claim of a process that died is due again a
- * minute or so later rather than at once.
- */
+/** A claim's lease, for alert deliveries and subscriber mails alike; see {@link holdClaim}. */
 export function attemptLeaseMs(timeoutMs: number): number {
-  return 4 * timeoutMs + 30_000;
+  return timeoutMs + 30_000;
+}
+
+/**
+ * Keeps a claim while its attempt runs: every half lease the row's lease is pushed on, as
+ * long as the row is still this attempt's. An HTTP attempt ends by the timeout, but
+ * nodemailer bounds each step of a mail (DNS, connect, greeting, each reply), not the
+ * send, so a slow mail server could outlast any lease, and another sender would send the
+ * same mail again. A process that dies stops holding, and its claims come due when their
+ * lease ends. Returns what stops it.
+ */
+export function holdClaim(
+  sql: postgres.Sql,
+  table: "notification_deliveries" | "subscriber_mails",
+  claim: { id: string; attempts: number },
+  leaseMs: number,
+): () => void {
+  const timer = setInterval(() => {
+    sql`
+      update ${sql(table)} set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
+      where id = ${claim.id} and attempts = ${claim.attempts} and status = 'pending'`
+      // Postgres away: the lease runs out, and the row is due again as without a hold.
+      .catch(() => {});
+  }, leaseMs / 2);
+  return () => clearInterval(timer);
 }
 
 /** Per process, a channel has at most this many deliveries in flight. */

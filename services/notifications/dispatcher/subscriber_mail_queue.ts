@@ -13,7 +13,7 @@ import { sendMail } from "../mailer.ts";
 import { MAIL_CHANNEL } from "../../subscribers/queue.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { Alarm } from "./alarm.ts";
-import { attemptLeaseMs } from "./record.ts";
+import { attemptLeaseMs, holdClaim } from "./record.ts";
 
 /** Mails sent at once by one process: an SMTP relay takes few connections per client. */
 const BATCH = 4;
@@ -111,6 +111,8 @@ export class SubscriberMailQueue {
   }
 
   async #attempt(mail: ClaimedMail): Promise<void> {
+    const lease = attemptLeaseMs(this.#config.notifications.timeoutMs);
+    const stopHolding = holdClaim(this.#sql, "subscriber_mails", mail, lease);
     const outcome = await sendMail(this.#config.notifications, {
       to: [mail.email],
       subject: mail.subject,
@@ -120,7 +122,7 @@ export class SubscriberMailQueue {
         "List-Unsubscribe": `<${mail.unsubscribeUrl}>`,
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
       },
-    });
+    }).finally(stopHolding);
     if (outcome.ok) {
       await this.#sql`
         update subscriber_mails set status = 'sent', sent_at = now(), last_error = null
