@@ -26,6 +26,7 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
       "region_states",
       "sessions",
       "status_domains",
+      "status_page_logos",
       "status_page_subscribers",
       "status_page_websites",
       "status_pages",

@@ -23,14 +23,32 @@ export async function readForm(
   if (!multipart && !type.startsWith("application/x-www-form-urlencoded")) {
     throw new HttpError(415, "Send the form as application/x-www-form-urlencoded");
   }
+  const bytes = await readBody(req, MAX_FORM_BYTES);
+  if (!multipart) return new URLSearchParams(new TextDecoder().decode(bytes));
+  return (await parseMultipart(bytes, type)).fields;
+}
+
+/** A form that uploads files (`multipart/form-data`), of at most `maxBytes` in all. */
+export async function readUpload(
+  req: Request,
+  maxBytes: number,
+): Promise<{ fields: URLSearchParams; files: Map<string, Uint8Array<ArrayBuffer>> }> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!type.startsWith("multipart/form-data")) {
+    throw new HttpError(415, "Send the form as multipart/form-data");
+  }
+  return parseMultipart(await readBody(req, maxBytes), type);
+}
+
+async function readBody(req: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_FORM_BYTES) throw new HttpError(413, "The form is too large");
+  if (declared > maxBytes) throw new HttpError(413, "The form is too large");
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
     for await (const chunk of req.body) {
       size += chunk.byteLength;
-      if (size > MAX_FORM_BYTES) throw new HttpError(413, "The form is too large");
+      if (size > maxBytes) throw new HttpError(413, "The form is too large");
       chunks.push(chunk);
     }
   }
@@ -40,7 +58,10 @@ export async function readForm(
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  if (!multipart) return new URLSearchParams(new TextDecoder().decode(bytes));
+  return bytes;
+}
+
+async function parseMultipart(bytes: Uint8Array<ArrayBuffer>, type: string) {
   let data: FormData;
   try {
     data = await new Response(bytes, { headers: { "content-type": type } }).formData();
@@ -48,8 +69,12 @@ export async function readForm(
     throw new HttpError(400, "The form could not be read");
   }
   const fields = new URLSearchParams();
-  for (const [name, value] of data) if (typeof value === "string") fields.append(name, value);
-  return fields;
+  const files = new Map<string, Uint8Array<ArrayBuffer>>();
+  for (const [name, value] of data) {
+    if (typeof value === "string") fields.append(name, value);
+    else files.set(name, new Uint8Array(await value.arrayBuffer()));
+  }
+  return { fields, files };
 }
 
 /** Errors by field name; `form` holds what belongs to no field. */

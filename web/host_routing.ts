@@ -1,7 +1,7 @@
 /**
  * Routing by the Host header. The app's own hosts (see `lib/app_hosts.ts`) get the whole
- * app. A verified custom domain gets its status page: `/` is the page, `/badge.svg` and
- * `/feed.atom` are its badge and feed, and the assets and live socket the page uses
+ * app. A verified custom domain gets its status page: `/` is the page, `/badge.svg`,
+ * `/feed.atom` and `/logo` are its badge, feed and logo, and the assets and live socket the page uses
  * (`/_fresh/…`, `/api/ws`) work as on the app's host. Anything else, and any host that is
  * not a verified custom domain, is a plain 404, never the app. `/subscribe` and
  * `/subscription` are the page's email subscription.
@@ -18,6 +18,7 @@ const PAGE_PATHS: Partial<Record<string, (slug: string) => string>> = {
   "/": (slug) => `/status/${slug}`,
   "/badge.svg": (slug) => `/status/${slug}/badge.svg`,
   "/feed.atom": (slug) => `/status/${slug}/feed.atom`,
+  "/logo": (slug) => `/status/${slug}/logo`,
   "/subscribe": (slug) => `/status/${slug}/subscribe`,
   "/subscription": (slug) => `/status/${slug}/subscription`,
 };

@@ -1,6 +1,6 @@
 /**
- * What the status-page editor shows, and the server side of its forms: details, the
- * monitors and their order, custom domains, email subscribers, delete. Each form posts an `intent`; success
+ * What the status-page editor shows, and the server side of its forms: details, the logo,
+ * the monitors and their order, custom domains, email subscribers, delete. Each form posts an `intent`; success
  * is a 303 back to the editor (with what was done in `?done=`), failure re-renders it
  * with the error at the field the service names.
  */
@@ -13,6 +13,7 @@ import { updateStatusPageInput } from "../services/status_pages/input.ts";
 import type { StatusPageView } from "../services/status_pages/pages.ts";
 import { updateStatusPage } from "../services/status_pages/update.ts";
 import { deleteStatusPage } from "../services/status_pages/delete.ts";
+import { logoVersion, removeLogo, setLogo } from "../services/status_pages/logo.ts";
 import { addStatusDomain } from "../services/status_domains/add.ts";
 import { listStatusDomains } from "../services/status_domains/list.ts";
 import { verifyStatusDomain } from "../services/status_domains/verify.ts";
@@ -35,7 +36,13 @@ import type { Website } from "../services/websites/store.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
 
-export type EditorSection = "details" | "monitors" | "domains" | "subscribers" | "delete";
+export type EditorSection =
+  | "details"
+  | "logo"
+  | "monitors"
+  | "domains"
+  | "subscribers"
+  | "delete";
 
 export interface EditorDomain extends StatusDomainView {
   dns: DnsInstructions;
@@ -49,10 +56,18 @@ export interface EditorData {
   websites: Website[];
   domains: EditorDomain[];
   subscribers: Subscribers;
+  /** The logo's version, for its address; null without one. */
+  logo: string | null;
   /** Whether this deployment can send email (SMTP_URL). */
   canMail: boolean;
   /** What the form last posted (on an error), so nothing typed is lost. */
-  values: { title?: string; slug?: string; hostname?: string };
+  values: {
+    title?: string;
+    slug?: string;
+    description?: string;
+    homepageUrl?: string;
+    hostname?: string;
+  };
   errors: FieldErrors;
   /** The form the errors belong to; a domain's own errors carry its id. */
   errorAt: EditorSection | `domain:${string}` | null;
@@ -77,15 +92,17 @@ export async function loadEditor(
   const id = ctx.params.id;
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new HttpError(404, "No such status page");
   const page = await notFoundAs404(getStatusPage(services, actor, id));
-  const [websites, domains, subscribers] = await Promise.all([
+  const [websites, domains, subscribers, logo] = await Promise.all([
     listWebsites(services, actor),
     listStatusDomains(services, actor, page.id),
     listSubscribers(services, actor, page.id),
+    logoVersion(services, page.id),
   ]);
   return {
     page,
     websites,
     subscribers,
+    logo,
     canMail: services.config.notifications.smtpUrl !== null,
     domains: domains.map((domain) => {
       const shown = withDns(services, domain);
@@ -161,10 +178,11 @@ export function applyMove(
 
 export type EditorOutcome = FormOutcome<{ error: Partial<EditorData> }>;
 
-/** Handles one posted form of the editor. */
+/** Handles one posted form of the editor; `files`: what a logo upload sent. */
 export async function submitEditor(
   ctx: Context<State>,
   form: URLSearchParams,
+  files: Map<string, Uint8Array<ArrayBuffer>> = new Map(),
 ): Promise<EditorOutcome> {
   const { services } = ctx.state;
   const actor = actorOf(ctx);
@@ -179,10 +197,28 @@ export async function submitEditor(
     switch (intent) {
       case "details": {
         section = "details";
-        const title = form.get("title") ?? "";
-        const slug = form.get("slug") ?? "";
-        await updateStatusPage(services, actor, updateStatusPageInput.parse({ id, title, slug }));
+        await updateStatusPage(
+          services,
+          actor,
+          updateStatusPageInput.parse({
+            id,
+            title: form.get("title") ?? "",
+            slug: form.get("slug") ?? "",
+            description: form.get("description") ?? "",
+            homepageUrl: form.get("homepageUrl") ?? "",
+          }),
+        );
         return back("details", "details");
+      }
+      case "logo": {
+        section = "logo";
+        await setLogo(services, actor, id, files.get("logo") ?? new Uint8Array());
+        return back("logo", "logo");
+      }
+      case "remove-logo": {
+        section = "logo";
+        await removeLogo(services, actor, id);
+        return back("logo-removed", "logo");
       }
       case "monitors": {
         section = "monitors";
@@ -274,6 +310,8 @@ export async function submitEditor(
         values: {
           title: form.get("title")?.slice(0, 200),
           slug: form.get("slug")?.slice(0, 100),
+          description: form.get("description")?.slice(0, 2_000),
+          homepageUrl: form.get("homepageUrl")?.slice(0, 1_000),
           hostname: form.get("hostname")?.slice(0, 300),
         },
       },

@@ -113,6 +113,7 @@ export const websites = pgTable("websites", {
 
 /** A transaction id that never wraps around, as `pg_current_xact_id()` returns it. */
 const xid8 = customType<{ data: string }>({ dataType: () => "xid8" });
+const bytea = customType<{ data: Uint8Array }>({ dataType: () => "bytea" });
 
 /**
  * Which checked websites changed (inserted, updated or deleted), written by statement
@@ -134,9 +135,25 @@ export const statusPages = pgTable("status_pages", {
   title: text("title").notNull(),
   /** Whether visitors may subscribe to its incidents by email. */
   subscriptions: boolean("subscriptions").notNull().default(false),
+  /** Plain text under the title; "" for none. */
+  description: text("description").notNull().default(""),
+  /** The owner's own site, linked from the page's header. */
+  homepageUrl: text("homepage_url"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index("status_pages_owner_id_idx").on(t.ownerId)]);
+
+/** A page's logo, apart from the page's row so that reading a page never reads the image. */
+export const statusPageLogos = pgTable("status_page_logos", {
+  statusPageId: uuid("status_page_id").primaryKey()
+    .references(() => statusPages.id, { onDelete: "cascade" }),
+  /** Taken from the image's own bytes, never from what the browser said. */
+  contentType: text("content_type").notNull(),
+  image: bytea("image").notNull(),
+  /** A hash of the image: its ETag, and the version in the page's link to it. */
+  etag: text("etag").notNull(),
+  updatedAt: updatedAt(),
+});
 
 export const statusPageWebsites = pgTable("status_page_websites", {
   statusPageId: uuid("status_page_id").notNull()

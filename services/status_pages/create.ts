@@ -24,6 +24,8 @@ export async function createStatusPage(
         slug: input.slug,
         title: input.title,
         subscriptions: input.subscriptions ?? false,
+        description: input.description ?? "",
+        homepageUrl: input.homepageUrl ?? null,
       })
       .onConflictDoNothing({ target: statusPages.slug })
       .returning();

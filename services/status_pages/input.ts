@@ -50,6 +50,43 @@ export const websiteIdsSchema = z.array(websiteId)
 /** Of the page's websites, those whose URL the public page shows. */
 export const showUrlsSchema = z.array(websiteId).max(100, "showUrls: at most 100 websites");
 
+/** Plain text under the page's title; line breaks kept. */
+export const descriptionSchema = z.string().trim()
+  .max(1_000, "description: at most 1,000 characters")
+  // deno-lint-ignore no-control-regex
+  .refine((text) => !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text), {
+    message: "description: remove the control characters",
+  });
+
+/**
+ * The owner's own site, linked from the page: an http(s) address without credentials;
+ * "" or null for none.
+ */
+export const homepageUrlSchema = z.string().trim().max(500, "homepageUrl: at most 500 characters")
+  .nullable()
+  .transform((text, ctx) => {
+    if (!text) return null;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "homepageUrl: not a web address (https://…)" });
+      return z.NEVER;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      ctx.addIssue({ code: "custom", message: "homepageUrl: must start with https:// or http://" });
+      return z.NEVER;
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({
+        code: "custom",
+        message: "homepageUrl: must not hold a user name or password",
+      });
+      return z.NEVER;
+    }
+    return url.href;
+  });
+
 /** Whether visitors may subscribe to the page's incidents by email. */
 const subscriptionsSchema = z.boolean({ error: "subscriptions: expected true or false" });
 
@@ -61,6 +98,8 @@ export const createStatusPageInput = z.object({
   websiteIds: websiteIdsSchema,
   showUrls: showUrlsSchema.optional(),
   subscriptions: subscriptionsSchema.optional(),
+  description: descriptionSchema.optional(),
+  homepageUrl: homepageUrlSchema.optional(),
 });
 
 export const updateStatusPageInput = z.object({
@@ -70,6 +109,8 @@ export const updateStatusPageInput = z.object({
   websiteIds: websiteIdsSchema.optional(),
   showUrls: showUrlsSchema.optional(),
   subscriptions: subscriptionsSchema.optional(),
+  description: descriptionSchema.optional(),
+  homepageUrl: homepageUrlSchema.optional(),
 });
 
 export const publicStatusPageInput = z.object({

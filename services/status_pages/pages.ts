@@ -21,6 +21,10 @@ export interface StatusPageView {
   title: string;
   /** Whether visitors may subscribe to its incidents by email. */
   subscriptions: boolean;
+  /** Plain text under the title; "" for none. */
+  description: string;
+  /** The owner's own site, linked from the page; null for none. */
+  homepageUrl: string | null;
   /** Epoch ms. */
   createdAt: number;
   /** Epoch ms. */
@@ -77,6 +81,8 @@ export function toView(page: PageRow, entries: StatusPageWebsite[]): StatusPageV
     slug: page.slug,
     title: page.title,
     subscriptions: page.subscriptions,
+    description: page.description,
+    homepageUrl: page.homepageUrl,
     createdAt: page.createdAt.getTime(),
     updatedAt: page.updatedAt.getTime(),
     websites: entries,

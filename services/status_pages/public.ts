@@ -6,7 +6,12 @@
  * visitors ask (see {@link publicStatusPage}).
  */
 import { asc, eq } from "drizzle-orm";
-import { statusPages, statusPageWebsites, websites } from "../../db/postgres/schema.ts";
+import {
+  statusPageLogos,
+  statusPages,
+  statusPageWebsites,
+  websites,
+} from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { takesSubscriptions } from "./pages.ts";
@@ -76,6 +81,12 @@ export interface PublicIncident {
 export interface PublicStatusPage {
   slug: string;
   title: string;
+  /** Plain text under the title; "" for none. */
+  description: string;
+  /** The owner's own site; null for none. */
+  homepageUrl: string | null;
+  /** The logo's version (`<page>/logo?v=…`); null without one. */
+  logo: string | null;
   overall: PageStatus;
   monitors: PublicMonitor[];
   /** Maintenance in progress, then to come, soonest first. */
@@ -146,8 +157,13 @@ export async function computePublicStatusPage(
     id: statusPages.id,
     title: statusPages.title,
     subscriptions: statusPages.subscriptions,
+    description: statusPages.description,
+    homepageUrl: statusPages.homepageUrl,
+    logo: statusPageLogos.etag,
   })
-    .from(statusPages).where(eq(statusPages.slug, slug));
+    .from(statusPages)
+    .leftJoin(statusPageLogos, eq(statusPageLogos.statusPageId, statusPages.id))
+    .where(eq(statusPages.slug, slug));
   if (!page) return null;
   const entries = await services.readDb.select({
     ...monitorColumns,
@@ -192,6 +208,9 @@ export async function computePublicStatusPage(
   return {
     slug,
     title: page.title,
+    description: page.description,
+    homepageUrl: page.homepageUrl,
+    logo: page.logo,
     subscribe: takesSubscriptions(services, page),
     overall: pageStatus(shown.map((m) => m.status)),
     monitors: shown,

@@ -42,6 +42,8 @@ export async function updateStatusPage(
           ...(input.slug !== undefined && { slug: input.slug }),
           ...(input.title !== undefined && { title: input.title }),
           ...(input.subscriptions !== undefined && { subscriptions: input.subscriptions }),
+          ...(input.description !== undefined && { description: input.description }),
+          ...(input.homepageUrl !== undefined && { homepageUrl: input.homepageUrl }),
           updatedAt: sql`now()`,
         })
         .where(eq(statusPages.id, input.id))

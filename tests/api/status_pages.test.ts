@@ -302,7 +302,10 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
     );
     assert.equal(page.overall, "nodata");
     assert.deepEqual(Object.keys(page).sort(), [
+      "description",
+      "homepageUrl",
       "incidents",
+      "logo",
       "maintenances",
       "monitors",
       "overall",

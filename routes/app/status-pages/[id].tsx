@@ -1,6 +1,6 @@
 import { page } from "../../../fresh/mod.ts";
 import { define } from "../../../web/define.ts";
-import { readForm } from "../../../web/forms.ts";
+import { readForm, readUpload } from "../../../web/forms.ts";
 import { type EditorData, loadEditor, submitEditor } from "../../../web/status_page_editor.ts";
 import { MonitorOrder } from "../../../components/status_pages/monitor_choices.tsx";
 import { AddDomainForm, DomainItem } from "../../../components/status_pages/domains.tsx";
@@ -8,6 +8,7 @@ import {
   SubscriberList,
   SubscriptionsForm,
 } from "../../../components/status_pages/subscribers.tsx";
+import { MAX_LOGO_BYTES } from "../../../services/status_pages/logo.ts";
 import {
   Button,
   Card,
@@ -27,14 +28,20 @@ export const handler = define.handlers<EditorData>({
     return page(data);
   },
   async POST(ctx) {
-    const form = await readForm(ctx.req);
-    const outcome = await submitEditor(ctx, form);
+    // The logo's form uploads a file; the others are plain forms.
+    const upload = (ctx.req.headers.get("content-type") ?? "").startsWith("multipart/form-data")
+      ? await readUpload(ctx.req, MAX_UPLOAD_BYTES)
+      : { fields: await readForm(ctx.req), files: undefined };
+    const outcome = await submitEditor(ctx, upload.fields, upload.files);
     if ("redirect" in outcome) return outcome.redirect;
     const data = await loadEditor(ctx, { ...outcome.error, done: null, confirm: null });
     ctx.state.title = `${data.page.title} · Status pages`;
     return page(data, { status: outcome.status });
   },
 });
+
+/** An upload larger than a logo may be is still read, to be refused at its field. */
+const MAX_UPLOAD_BYTES = 4 * MAX_LOGO_BYTES;
 
 /**
  * What the last form did, and the section it is said in: the redirect jumps to that
@@ -45,7 +52,9 @@ const DONE: Record<string, { text: string; section: string }> = {
     text: "Status page created. Choose the order of its monitors and add a domain below.",
     section: "top",
   },
-  details: { text: "Title and slug saved.", section: "details" },
+  details: { text: "Details saved.", section: "details" },
+  logo: { text: "Logo saved: the public page shows it.", section: "logo" },
+  "logo-removed": { text: "Logo removed.", section: "logo" },
   monitors: { text: "Monitors saved.", section: "monitors" },
   moved: { text: "Order saved.", section: "monitors" },
   "domain-added": {
@@ -146,7 +155,86 @@ export default define.page<typeof handler>(({ data }) => {
               />
             </Field>
           </div>
+          <Field
+            id="description"
+            label="Description"
+            error={detailErrors.description}
+            hint="Under the title on the public page: what the page covers, where to ask for help. Plain text, up to 1,000 characters."
+          >
+            <textarea
+              {...describedBy("description", detailErrors.description, true)}
+              name="description"
+              rows={3}
+              maxLength={1_000}
+              class={inputClass(detailErrors.description)}
+            >
+              {errorAt === "details" ? values.description : statusPage.description}
+            </textarea>
+          </Field>
+          <Field
+            id="homepageUrl"
+            label="Your website (optional)"
+            error={detailErrors.homepageUrl}
+            hint="The page's header links to it, as “Visit example.com”."
+          >
+            <input
+              {...describedBy("homepageUrl", detailErrors.homepageUrl, true)}
+              name="homepageUrl"
+              type="url"
+              maxLength={500}
+              placeholder="https://example.com"
+              value={errorAt === "details" ? values.homepageUrl : statusPage.homepageUrl ?? ""}
+              class={inputClass(detailErrors.homepageUrl)}
+            />
+          </Field>
           <Button>Save details</Button>
+        </form>
+      </Card>
+
+      <Card title="Logo" class="p-4 sm:p-6">
+        <SectionHeading
+          id="logo"
+          title="Logo"
+          description="Shown above the title on the public page, 48 px high. A PNG, JPEG, GIF or WebP image of at most 256 KB."
+        />
+        {doneIn("logo")}
+        {data.logo
+          ? (
+            <div class="mb-4 flex flex-wrap items-center gap-4">
+              <img
+                src={`/status/${statusPage.slug}/logo?v=${data.logo}`}
+                alt="The page's logo"
+                class="h-12 w-auto max-w-[14rem] rounded border border-slate-200 object-contain p-1 dark:border-slate-700"
+              />
+              <form method="post" action={`${action}#logo`}>
+                <input type="hidden" name="intent" value="remove-logo" />
+                <Button variant="secondary">Remove logo</Button>
+              </form>
+            </div>
+          )
+          : (
+            <p class="mb-4 text-sm text-slate-600 dark:text-slate-400">
+              No logo: the page shows its title alone.
+            </p>
+          )}
+        <form
+          method="post"
+          action={`${action}#logo`}
+          enctype="multipart/form-data"
+          class="flex flex-wrap items-end gap-3"
+        >
+          <input type="hidden" name="intent" value="logo" />
+          <Field id="logo-file" label="Logo image" error={at("logo").logo ?? at("logo").form}>
+            <input
+              {...describedBy("logo-file", at("logo").logo ?? at("logo").form)}
+              name="logo"
+              type="file"
+              required
+              accept="image/png,image/jpeg,image/gif,image/webp"
+              class="block text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:file:bg-slate-700 dark:file:text-slate-100"
+            />
+          </Field>
+          <Button>{data.logo ? "Replace logo" : "Upload logo"}</Button>
         </form>
       </Card>
 

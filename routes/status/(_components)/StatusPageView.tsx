@@ -60,18 +60,36 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
       </head>
       <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-900 dark:text-slate-100">
         <main class="mx-auto max-w-3xl px-4 py-8 sm:px-6 sm:py-12">
-          <header class="mb-6 flex flex-wrap items-end justify-between gap-x-4 gap-y-2">
-            <div class="min-w-0">
-              <p class="text-sm font-medium text-slate-600 dark:text-slate-400">Status</p>
-              <h1 class="mt-1 break-words text-3xl font-bold tracking-tight">{page.title}</h1>
+          <header class="mb-6">
+            <div class="flex flex-wrap items-end justify-between gap-x-4 gap-y-3">
+              <div class="min-w-0">
+                {page.logo && (
+                  <img
+                    src={`${base}/logo?v=${page.logo}`}
+                    alt={`${page.title} logo`}
+                    class="mb-4 h-12 w-auto max-w-[14rem] object-contain object-left dark:rounded-md dark:bg-white dark:p-1.5"
+                  />
+                )}
+                <p class="text-sm font-medium text-slate-600 dark:text-slate-400">Status</p>
+                <h1 class="mt-1 break-words text-3xl font-bold tracking-tight">{page.title}</h1>
+              </div>
+              {(page.homepageUrl || page.subscribe) && (
+                <div class="flex flex-wrap gap-2">
+                  {page.homepageUrl && (
+                    <a href={page.homepageUrl} rel="noopener" class={HEADER_LINK}>
+                      Visit {new URL(page.homepageUrl).host}
+                    </a>
+                  )}
+                  {page.subscribe && (
+                    <a href="#subscribe-heading" class={HEADER_LINK}>Subscribe to updates</a>
+                  )}
+                </div>
+              )}
             </div>
-            {page.subscribe && (
-              <a
-                href="#subscribe-heading"
-                class="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-white dark:border-slate-600 dark:hover:bg-slate-800"
-              >
-                Subscribe to updates
-              </a>
+            {page.description && (
+              <p class="mt-3 whitespace-pre-line break-words text-slate-700 dark:text-slate-300">
+                {page.description}
+              </p>
             )}
           </header>
           <StatusPageBanner
@@ -189,8 +207,8 @@ function SubscribeSection({ base, monitors }: { base: string; monitors: PageMoni
       <h2 id="subscribe-heading" class="text-lg font-semibold">Get updates by email</h2>
       <p class="mt-1 text-sm text-slate-700 dark:text-slate-300">
         We email you when a monitor on this page goes down, comes back up, or its incident has an
-        update, and about planned maintenance. Every email has a link to choose monitors or to
-        unsubscribe.
+        update, and about planned maintenance. Every email has a link to manage or end the
+        subscription.
       </p>
       <SubscribeForm action={`${base}/subscribe`} monitors={monitors} />
     </section>
@@ -306,6 +324,9 @@ function MonitorRow(
     </li>
   );
 }
+
+const HEADER_LINK =
+  "rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-white dark:border-slate-600 dark:hover:bg-slate-800";
 
 /** The page for a slug nobody has: a whole document too, with a 404. */
 export function StatusPageNotFound() {
