@@ -40,18 +40,24 @@ export async function readUpload(
   return parseMultipart(await readBody(req, maxBytes), type);
 }
 
+/**
+ * The body, of at most `maxBytes`; a larger one is 413. Up to 8 × that is still read (and
+ * dropped), so that the browser, which sends it all before it reads an answer, gets the
+ * answer rather than a connection closed under it.
+ */
 async function readBody(req: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new HttpError(413, "The form is too large");
+  if (declared > 8 * maxBytes) throw new HttpError(413, "The form is too large");
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
     for await (const chunk of req.body) {
       size += chunk.byteLength;
-      if (size > maxBytes) throw new HttpError(413, "The form is too large");
-      chunks.push(chunk);
+      if (size > 8 * maxBytes) throw new HttpError(413, "The form is too large");
+      if (size <= maxBytes) chunks.push(chunk);
     }
   }
+  if (size > maxBytes) throw new HttpError(413, "The form is too large");
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -50,13 +50,19 @@ export const websiteIdsSchema = z.array(websiteId)
 /** Of the page's websites, those whose URL the public page shows. */
 export const showUrlsSchema = z.array(websiteId).max(100, "showUrls: at most 100 websites");
 
-/** Plain text under the page's title; line breaks kept. */
-export const descriptionSchema = z.string().trim()
-  .max(1_000, "description: at most 1,000 characters")
-  // deno-lint-ignore no-control-regex
-  .refine((text) => !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text), {
-    message: "description: remove the control characters",
-  });
+/**
+ * Plain text under the page's title; line breaks kept, as `\n` (a form sends `\r\n`, which a
+ * browser counts as one character against the field's limit).
+ */
+export const descriptionSchema = z.preprocess(
+  (value) => typeof value === "string" ? value.replace(/\r\n?/g, "\n") : value,
+  z.string({ error: "description: expected text" }).trim()
+    .max(1_000, "description: at most 1,000 characters")
+    // deno-lint-ignore no-control-regex
+    .refine((text) => !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text), {
+      message: "description: remove the control characters",
+    }),
+);
 
 /**
  * The owner's own site, linked from the page: an http(s) address without credentials;

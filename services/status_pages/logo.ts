@@ -5,6 +5,7 @@
  * file served as an image must be one.
  */
 import { eq } from "drizzle-orm";
+import { TtlCache } from "../../lib/ttl_cache.ts";
 import { statusPageLogos, statusPages } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -13,6 +14,7 @@ import { forgetPublicPage } from "./public.ts";
 
 /** Large enough for any logo at twice its shown size, small enough to keep in Postgres. */
 export const MAX_LOGO_BYTES = 256 * 1024;
+export const LOGO_TOO_LARGE = "At most 256 KB; save it smaller and try again";
 
 export interface Logo {
   contentType: string;
@@ -40,7 +42,7 @@ export async function setLogo(
 ): Promise<{ etag: string }> {
   if (!image.length) throw new DomainError("BAD_REQUEST", "logo: choose an image file");
   if (image.length > MAX_LOGO_BYTES) {
-    throw new DomainError("BAD_REQUEST", "logo: at most 256 KB; save it smaller and try again");
+    throw new DomainError("BAD_REQUEST", `logo: ${LOGO_TOO_LARGE}`);
   }
   const contentType = imageType(image);
   if (!contentType) {
@@ -56,6 +58,7 @@ export async function setLogo(
       set: { contentType, image, etag, updatedAt: new Date() },
     });
   forgetPublicPage(services, page.slug);
+  logoCache(services).delete(page.slug);
   return { etag };
 }
 
@@ -63,6 +66,7 @@ export async function removeLogo(services: Services, actor: Actor, pageId: strin
   const page = await loadOwnedPage(services.db, actor, pageId);
   await services.db.delete(statusPageLogos).where(eq(statusPageLogos.statusPageId, page.id));
   forgetPublicPage(services, page.slug);
+  logoCache(services).delete(page.slug);
 }
 
 /** The version of the page's logo (its ETag), or null without one: for the owner's editor. */
@@ -72,8 +76,29 @@ export async function logoVersion(services: Services, pageId: string): Promise<s
   return row?.etag ?? null;
 }
 
+const caches = new WeakMap<Services, TtlCache<string, Logo | null>>();
+
+/**
+ * Logos as visitors get them: read once per status-page cache period and slug, however
+ * many visitors ask (a page is visited most when something is down). A change made here
+ * shows at once; other machines follow within the period. 100 logos of at most 256 KB.
+ */
+function logoCache(services: Services): TtlCache<string, Logo | null> {
+  let cache = caches.get(services);
+  if (!cache) {
+    const ttlMs = services.config.statusPageCacheMs;
+    cache = new TtlCache({ ttlMs, staleMs: ttlMs, maxEntries: 100 });
+    caches.set(services, cache);
+  }
+  return cache;
+}
+
 /** The logo of the page at `slug`, for anyone: the page is public. */
-export async function publicLogo(services: Services, slug: string): Promise<Logo | null> {
+export function publicLogo(services: Services, slug: string): Promise<Logo | null> {
+  return logoCache(services).get(slug, () => readLogo(services, slug));
+}
+
+async function readLogo(services: Services, slug: string): Promise<Logo | null> {
   const [row] = await services.readDb.select({
     contentType: statusPageLogos.contentType,
     image: statusPageLogos.image,

@@ -54,6 +54,9 @@ Deno.test({
       await editor.getByLabel("Your website (optional)").fill("https://acme.test");
       await editor.getByRole("button", { name: "Save details" }).click();
       await editor.getByText("Details saved.").waitFor();
+      // The form sends its line break as CRLF; it is kept as one "\n".
+      const saved = (await ada.api.statusPage.list.query()).find((p) => p.id === created.id)!;
+      assert.equal(saved.description, DESCRIPTION);
 
       // An SVG is refused whatever it is called; the PNG is taken.
       await editor.getByLabel("Logo image").setInputFiles({
@@ -65,6 +68,16 @@ Deno.test({
       });
       await editor.getByRole("button", { name: "Upload logo" }).click();
       await editor.getByText("A PNG, JPEG, GIF or WebP image only").waitFor();
+      // Too large is said at the field, a little too large and far too large alike.
+      for (const size of [300_000, 1_500_000]) {
+        await editor.getByLabel("Logo image").setInputFiles({
+          name: "big.png",
+          mimeType: "image/png",
+          buffer: Buffer.alloc(size),
+        });
+        await editor.getByRole("button", { name: "Upload logo" }).click();
+        await editor.getByText("At most 256 KB; save it smaller and try again").waitFor();
+      }
       await editor.getByLabel("Logo image").setInputFiles(LOGO);
       await editor.getByRole("button", { name: "Upload logo" }).click();
       await editor.getByText("Logo saved: the public page shows it.").waitFor();
@@ -99,6 +112,10 @@ Deno.test({
       assert.equal(image.headers.get("x-content-type-options"), "nosniff");
       assert.match(image.headers.get("cache-control")!, /immutable/);
       assert.deepEqual(new Uint8Array(await image.arrayBuffer()), await Deno.readFile(LOGO));
+      // Under a version it is not, the image is only checked again, never kept for good.
+      const stale = await fetch(`${server.url}/status/acme/logo?v=0123`);
+      assert.equal(stale.headers.get("cache-control"), "public, max-age=0, must-revalidate");
+      await stale.body?.cancel();
       const again = await fetch(`${server.url}/status/acme/logo`, {
         headers: { "if-none-match": image.headers.get("etag")! },
       });

@@ -1,4 +1,4 @@
-import { page } from "../../../fresh/mod.ts";
+import { HttpError, page } from "../../../fresh/mod.ts";
 import { define } from "../../../web/define.ts";
 import { readForm, readUpload } from "../../../web/forms.ts";
 import { type EditorData, loadEditor, submitEditor } from "../../../web/status_page_editor.ts";
@@ -8,7 +8,7 @@ import {
   SubscriberList,
   SubscriptionsForm,
 } from "../../../components/status_pages/subscribers.tsx";
-import { MAX_LOGO_BYTES } from "../../../services/status_pages/logo.ts";
+import { LOGO_TOO_LARGE } from "../../../services/status_pages/logo.ts";
 import {
   Button,
   Card,
@@ -29,9 +29,20 @@ export const handler = define.handlers<EditorData>({
   },
   async POST(ctx) {
     // The logo's form uploads a file; the others are plain forms.
-    const upload = (ctx.req.headers.get("content-type") ?? "").startsWith("multipart/form-data")
-      ? await readUpload(ctx.req, MAX_UPLOAD_BYTES)
-      : { fields: await readForm(ctx.req), files: undefined };
+    const uploading = (ctx.req.headers.get("content-type") ?? "").startsWith("multipart/form-data");
+    let upload;
+    try {
+      upload = uploading
+        ? await readUpload(ctx.req, MAX_UPLOAD_BYTES)
+        : { fields: await readForm(ctx.req), files: undefined };
+    } catch (error) {
+      if (!uploading || !(error instanceof HttpError) || error.status !== 413) throw error;
+      // A file far larger than a logo may be: said at the field, as a smaller one is.
+      const errors = { logo: LOGO_TOO_LARGE };
+      const data = await loadEditor(ctx, { errors, errorAt: "logo", done: null, confirm: null });
+      ctx.state.title = `${data.page.title} · Status pages`;
+      return page(data, { status: 413 });
+    }
     const outcome = await submitEditor(ctx, upload.fields, upload.files);
     if ("redirect" in outcome) return outcome.redirect;
     const data = await loadEditor(ctx, { ...outcome.error, done: null, confirm: null });
@@ -40,8 +51,11 @@ export const handler = define.handlers<EditorData>({
   },
 });
 
-/** An upload larger than a logo may be is still read, to be refused at its field. */
-const MAX_UPLOAD_BYTES = 4 * MAX_LOGO_BYTES;
+/**
+ * An upload larger than a logo may be is still read, to be refused at its field; under
+ * the 1 MB a Fly replay carries.
+ */
+const MAX_UPLOAD_BYTES = 960 * 1024;
 
 /**
  * What the last form did, and the section it is said in: the redirect jumps to that
@@ -224,9 +238,14 @@ export default define.page<typeof handler>(({ data }) => {
           class="flex flex-wrap items-end gap-3"
         >
           <input type="hidden" name="intent" value="logo" />
-          <Field id="logo-file" label="Logo image" error={at("logo").logo ?? at("logo").form}>
+          <Field
+            id="logo-file"
+            label="Logo image"
+            error={at("logo").logo ?? at("logo").form}
+            hint="PNG, JPEG, GIF or WebP, at most 256 KB."
+          >
             <input
-              {...describedBy("logo-file", at("logo").logo ?? at("logo").form)}
+              {...describedBy("logo-file", at("logo").logo ?? at("logo").form, true)}
               name="logo"
               type="file"
               required
