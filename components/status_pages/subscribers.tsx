@@ -5,7 +5,7 @@
 import type { Subscribers } from "../../services/subscribers/list.ts";
 import { LISTED } from "../../services/subscribers/list.ts";
 import { Time } from "../time.tsx";
-import { Button, CHECKBOX, Notice } from "../ui.tsx";
+import { Button, CHECKBOX, LINK, Notice } from "../ui.tsx";
 
 export function SubscriptionsForm(
   props: { pageId: string; enabled: boolean; canMail: boolean; error?: string },
@@ -63,7 +63,10 @@ export function SubscriberList(props: { pageId: string; list: Subscribers }) {
             , <span class="font-medium">{waiting}</span> yet to confirm their address
           </>
         )}
-        {total > LISTED && <>; the newest {LISTED} are listed</>}.
+        {total > LISTED && <>; the newest {LISTED} are listed</>}.{" "}
+        <a href={`/app/status-pages/${props.pageId}/subscribers.csv`} class={LINK} download>
+          Download all as CSV
+        </a>
       </p>
       <ul class="mt-3 divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-700 dark:border-slate-700">
         {subscribers.map((subscriber) => (

@@ -1,4 +1,5 @@
-/** The owner's view of a page's subscribers, and removing one. */
+/** The owner's view of a page's subscribers, all of them as CSV, and removing one. */
+import { stringify } from "csv-stringify/sync";
 import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { loadOwnedPage } from "../status_pages/pages.ts";
@@ -53,6 +54,44 @@ export async function listSubscribers(
         monitors.filter((m) => row.website_ids.includes(m.id)).map((m) => m.name),
     })),
   };
+}
+
+/**
+ * Every subscriber of the actor's page, oldest first, as CSV for a spreadsheet or a mail
+ * tool: address, whether confirmed, when asked and confirmed (ISO 8601, UTC), and the
+ * monitors ("all", or their names). A cell that a spreadsheet would run as a formula
+ * (`=`, `+`, `-`, `@`) starts with a `'`.
+ */
+export async function subscribersCsv(
+  services: Services,
+  actor: Actor,
+  pageId: string,
+): Promise<{ filename: string; csv: string }> {
+  const page = await loadOwnedPage(services.readDb, actor, pageId);
+  const [rows, monitors] = await Promise.all([
+    services.readSql`
+      select email, confirmed_at, created_at, website_ids from status_page_subscribers
+      where status_page_id = ${page.id} order by created_at, id`,
+    pageMonitors(services.readSql, page.id),
+  ]);
+  const iso = (at: string | null) => at ? new Date(at).toISOString() : "";
+  const csv = stringify(
+    rows.map((row) => [
+      row.email,
+      row.confirmed_at ? "confirmed" : "not confirmed",
+      iso(row.created_at),
+      iso(row.confirmed_at),
+      row.website_ids === null
+        ? "all"
+        : monitors.filter((m) => row.website_ids.includes(m.id)).map((m) => m.name).join("; "),
+    ]),
+    {
+      header: true,
+      columns: ["email", "status", "asked_at", "confirmed_at", "monitors"],
+      escape_formulas: true,
+    },
+  );
+  return { filename: `${page.slug}-subscribers.csv`, csv };
 }
 
 /** Removes a subscriber of one of the actor's pages; returns its page's id. */

@@ -635,6 +635,35 @@ Deno.test({
       await editor.goto(`${url}/app/status-pages/${pageId}`);
       await editor.getByText(/Subscribed .* · all monitors/).first().waitFor();
       await editor.getByText("none of the monitors it chose is on the page now").waitFor();
+
+      // All of them as CSV, for the owner only; a cell a spreadsheet would run is defused.
+      await bed.services.sql`
+        insert into status_page_subscribers (status_page_id, email, token)
+        values (${pageId}, '=cmd@example.com', ${"f".repeat(32)})`;
+      const csvHref = await editor.getByRole("link", { name: "Download all as CSV" })
+        .getAttribute("href");
+      const csv = await bed.owner.fetch(`${url}${csvHref}`);
+      assert.equal(csv.status, 200);
+      assert.equal(csv.headers.get("content-type"), "text/csv; charset=utf-8");
+      assert.equal(
+        csv.headers.get("content-disposition"),
+        'attachment; filename="acme-subscribers.csv"',
+      );
+      const rows = (await csv.text()).trim().split("\n");
+      const at = "\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z";
+      assert.equal(rows[0], "email,status,asked_at,confirmed_at,monitors");
+      assert.match(rows[1], new RegExp(`^ada@example\\.com,confirmed,${at},${at},all$`));
+      assert.match(rows[2], new RegExp(`^bob@example\\.com,not confirmed,${at},,all$`));
+      assert.match(rows[3], new RegExp(`^carol@example\\.com,confirmed,${at},${at},$`));
+      assert.match(rows[4], /^'=cmd@example\.com,not confirmed,/);
+      assert.equal(rows.length, 5);
+      const eve = await bed.server.user("eve");
+      const forEve = await eve.fetch(`${url}${csvHref}`);
+      assert.equal(forEve.status, 404);
+      await forEve.body?.cancel();
+      const anonymous = await fetch(`${url}${csvHref}`, { redirect: "manual" });
+      assert.match(anonymous.headers.get("location") ?? "", /^\/login\?next=/);
+      await anonymous.body?.cancel();
       assert.deepEqual(dialogs, []);
       await visitor.close();
       await owner.close();
