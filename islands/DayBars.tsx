@@ -3,8 +3,8 @@
  * server drew: coloured days, each with its figures in a tooltip. With it, each bar is a
  * button (one tab stop per row; arrow keys, Home and End move along it) that opens the
  * day's card on hover, focus or tap: its uptime, when the monitor was down that day and for
- * how long, with a link to the incident below, and the checks under maintenance. A phone
- * gets the card on a tap, where a tooltip never shows.
+ * how long, with a link to the incident in the page's list, and the checks under
+ * maintenance. A phone gets the card on a tap, where a tooltip never shows.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { barClass, formatUtc } from "../lib/status_page_style.ts";
@@ -198,7 +198,7 @@ function DayCard(props: {
   id: string;
   day: Day;
   incidents: DayBarsIncident[];
-  /** The bar's centre, px from the row's left edge. */
+  /** The bar's center, px from the row's left edge. */
   center: number;
   now: number;
 }) {

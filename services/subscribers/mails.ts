@@ -27,7 +27,10 @@ export function pageUrl(appUrl: string, page: PageAddress): string {
     : `${appUrl.replace(/\/+$/, "")}/status/${page.slug}`;
 }
 
-/** The page where a subscription is confirmed, changed or ended; also the one-click unsubscribe. */
+/**
+ * The page where a subscription is confirmed, changed or ended; also the one-click
+ * unsubscribe.
+ */
 export function subscriptionUrl(appUrl: string, page: PageAddress, token: string): string {
   return `${pageUrl(appUrl, page).replace(/\/$/, "")}/subscription?token=${token}`;
 }
