@@ -1,7 +1,9 @@
 /**
  * `deno task dev`: the whole system on one machine. Starts any missing local service,
  * migrates, then runs web, publisher and worker, all restarted when a source file changes.
- * SIGTERM or Ctrl-C stops every child and every service this script started.
+ * Without SMTP_URL, mail goes to a catcher that logs it and keeps it under `.data/mail/`
+ * (scripts/dev_mailbox.ts). SIGTERM or Ctrl-C stops every child and every service this
+ * script started.
  *
  * The children are plain `deno run` processes, not `deno run --watch`: a `--watch` child
  * answers SIGTERM by waiting for the next file change, so stopping took until the
@@ -14,21 +16,27 @@ import { log, setLogContext } from "../lib/logger.ts";
 import { ensureLocalServices, type LocalServices } from "./local_services.ts";
 import { migrateAll } from "./migrate.ts";
 import { welcome } from "./first_run.ts";
+import { type DevMailbox, startDevMailbox } from "./dev_mailbox.ts";
 
 setLogContext({ process: "dev" });
 const config = getConfig();
+const ROOT = new URL("../", import.meta.url).pathname;
 let services: LocalServices | undefined;
+let mailbox: DevMailbox | undefined;
 try {
   services = await ensureLocalServices(config);
   if (services.started.length) log.info("dev.services_started", { started: services.started });
   await migrateAll();
+  if (!config.notifications.smtpUrl) {
+    mailbox = await startDevMailbox(`${ROOT}.data/mail`);
+    log.info("dev.mailbox", { smtpUrl: mailbox.url, kept: ".data/mail/" });
+  }
 } catch (error) {
   log.error("dev.failed", { message: error instanceof Error ? error.message : String(error) });
+  await mailbox?.close();
   await services?.stop();
   Deno.exit(1);
 }
-
-const ROOT = new URL("../", import.meta.url).pathname;
 // Publisher and worker answer /healthz, /readyz and /metrics next to web's port.
 const ENTRIES = {
   web: { entry: "web/main.ts", env: {} },
@@ -46,7 +54,12 @@ function start(name: string, entry: string, env: Record<string, string>): void {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", entry],
     cwd: ROOT,
-    env: { ...env, UPTIME_DEV: "1", UPTIME_PARENT_PIPE: "1" },
+    env: {
+      ...env,
+      ...(mailbox && { SMTP_URL: mailbox.url }),
+      UPTIME_DEV: "1",
+      UPTIME_PARENT_PIPE: "1",
+    },
     // Never written to: the child sees end-of-file when this process dies, however it dies.
     stdin: "piped",
   }).spawn();
@@ -128,6 +141,7 @@ async function stopAll(code: number): Promise<never> {
   rootWatcher.close();
   await restarting;
   await stopChildren();
+  await mailbox?.close();
   await services?.stop();
   Deno.exit(code);
 }
@@ -137,7 +151,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 startAll();
 // Plain text for the person who ran the command, after the children's start-up lines.
-welcome(config).then((text) => setTimeout(() => console.log(`\n${text}\n`), 1_500))
+const caught = mailbox
+  ? "\nEmail is caught, not sent: each mail is logged (dev.mail, with its links) and kept in .data/mail/"
+  : "";
+welcome(config).then((text) => setTimeout(() => console.log(`\n${text}${caught}\n`), 1_500))
   .catch((error) => log.warn("dev.welcome_failed", { error }));
 watch(sourceWatcher);
 watch(rootWatcher);

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { newClickHouseUrl, newPostgresUrl } from "./helpers/databases.ts";
 import { freePortRun } from "./helpers/processes.ts";
+import { eventually } from "./helpers/pipeline.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -107,7 +108,8 @@ async function withDev(test: (run: DevRun) => Promise<void>): Promise<void> {
 }
 
 Deno.test({
-  name: "SIGTERM to an idle `deno task dev`'s process group stops all of it within 5 s",
+  name:
+    "`deno task dev` catches mail (logged with its links, kept in .data/mail/); SIGTERM to its process group stops all of it within 5 s",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: () =>
@@ -117,6 +119,32 @@ Deno.test({
         true,
         "task, supervisor, 3 children",
       );
+      // No SMTP_URL was given: the children send to the catcher, which a mail client reaches.
+      const said = run.output.find((line) => line.includes('"event":"dev.mailbox"'));
+      assert.ok(said, run.output.join("\n"));
+      const smtpUrl: string = JSON.parse(said).smtpUrl;
+      assert.match(smtpUrl, /^smtp:\/\/127\.0\.0\.1:\d+$/);
+      const subject = `Confirm ${crypto.randomUUID()}`;
+      // @ts-types="@types/nodemailer"
+      const { default: mailer } = await import("nodemailer");
+      const link = `http://localhost:8000/status/acme/subscription?token=${"t".repeat(80)}`;
+      await mailer.createTransport(smtpUrl).sendMail({
+        from: "uptime@example.com",
+        to: "ada@example.com",
+        subject,
+        text: `Confirm the subscription: ${link}\n`,
+      });
+      await eventually(
+        () => run.output.some((line) => line.includes(subject)),
+        10_000,
+        "the catcher logs the mail",
+      );
+      const entry = JSON.parse(run.output.find((line) => line.includes(subject))!);
+      assert.equal(entry.event, "dev.mail");
+      assert.deepEqual(entry.to, ["ada@example.com"]);
+      assert.deepEqual(entry.links, [link], "a link split by quoted-printable is whole");
+      assert.match(await Deno.readTextFile(`${root}${entry.file}`), new RegExp(subject));
+      await Deno.remove(`${root}${entry.file}`);
       Deno.kill(-run.group, "SIGTERM");
       const left = await remainingAfter(run.group, 5_000);
       assert.deepEqual(left, [], `still running after 5 s:\n${run.output.slice(-20).join("\n")}`);
