@@ -8,7 +8,13 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { barClass, formatUtc } from "../lib/status_page_style.ts";
-import { DAY_MS, formatUptime, maintenanceWords, uptimePercent } from "../lib/uptime.ts";
+import {
+  type DailyBar,
+  DAY_MS,
+  formatUptime,
+  maintenanceWords,
+  uptimePercent,
+} from "../lib/uptime.ts";
 import { formatDate, formatLongDuration } from "../lib/time_format.ts";
 
 /** One day's counts, as `DailyBar` has them: [checks, up, maintenance]. */
@@ -151,13 +157,7 @@ export default function DayBars(props: Props) {
   );
 }
 
-interface Day {
-  at: number;
-  date: string;
-  checks: number;
-  up: number;
-  maintenance: number;
-  uptime: number | null;
+interface Day extends DailyBar {
   /** The day in one line, as the bar's tooltip and accessible name. */
   title: string;
 }

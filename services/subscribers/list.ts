@@ -3,7 +3,7 @@ import { stringify } from "csv-stringify/sync";
 import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { loadOwnedPage } from "../status_pages/pages.ts";
-import { pageMonitors } from "./monitors.ts";
+import { chosenNames, pageMonitors } from "./monitors.ts";
 
 export interface Subscriber {
   id: string;
@@ -50,8 +50,7 @@ export async function listSubscribers(
       // drizzle has postgres.js return timestamps as text.
       confirmedAt: row.confirmed_at ? new Date(row.confirmed_at).getTime() : null,
       createdAt: new Date(row.created_at).getTime(),
-      monitors: row.website_ids &&
-        monitors.filter((m) => row.website_ids.includes(m.id)).map((m) => m.name),
+      monitors: chosenNames(row.website_ids, monitors),
     })),
   };
 }
@@ -81,9 +80,7 @@ export async function subscribersCsv(
       row.confirmed_at ? "confirmed" : "not confirmed",
       iso(row.created_at),
       iso(row.confirmed_at),
-      row.website_ids === null
-        ? "all"
-        : monitors.filter((m) => row.website_ids.includes(m.id)).map((m) => m.name).join("; "),
+      chosenNames(row.website_ids, monitors)?.join("; ") ?? "all",
     ]),
     {
       header: true,

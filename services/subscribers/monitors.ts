@@ -46,6 +46,11 @@ export function allTicked(choice: { monitors: string[]; offered: string[] }): bo
   return choice.offered.every((id) => ticked.has(id));
 }
 
+/** The names of the chosen monitors the page still shows, in its order; null for all. */
+export function chosenNames(chosen: string[] | null, monitors: PageMonitor[]): string[] | null {
+  return chosen && monitors.filter((m) => chosen.includes(m.id)).map((m) => m.name);
+}
+
 /**
  * What a subscription is about, in words: "a monitor on Acme status", "API or Docs on Acme
  * status"; null when none of the monitors it chose is on the page any more.
@@ -55,8 +60,8 @@ export function followedWords(
   monitors: PageMonitor[],
   heading: string,
 ): string | null {
-  if (chosen === null) return `a monitor on ${heading}`;
-  const names = monitors.filter((m) => chosen.includes(m.id)).map((m) => m.name);
+  const names = chosenNames(chosen, monitors);
+  if (names === null) return `a monitor on ${heading}`;
   if (!names.length) return null;
   return names.length === 1
     ? `${names[0]} on ${heading}`

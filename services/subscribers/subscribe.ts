@@ -10,7 +10,7 @@ import { enforceRateLimits } from "../users/rate_limit.ts";
 import { takesSubscriptions } from "../status_pages/pages.ts";
 import { newToken, subscribeInput } from "./input.ts";
 import { queueConfirmation, verifiedHostname } from "./queue.ts";
-import { chosenMonitors, pageMonitors } from "./monitors.ts";
+import { chosenMonitors, type PageMonitor, pageMonitors } from "./monitors.ts";
 import type { PageAddress } from "./mails.ts";
 
 export const RESEND_AFTER_MINUTES = 10;
@@ -18,6 +18,8 @@ export const RESEND_AFTER_MINUTES = 10;
 export interface SubscribablePage extends PageAddress {
   id: string;
   subscriptions: boolean;
+  /** What the form offers to choose from, and what a choice is checked against. */
+  monitors: PageMonitor[];
 }
 
 /** The page at `slug`, as subscribing needs it; null when there is none. */
@@ -36,15 +38,15 @@ export async function subscribablePage(
       title: page.title,
       subscriptions: page.subscriptions,
       hostname: page.hostname,
+      monitors: await pageMonitors(sql, page.id),
     }
     : null;
 }
 
 /**
  * `input`: the address, and which monitors (`choosing`, `monitors`, `offered`; all when
- * not sent). The
- * choice of an address already confirmed stays as its owner set it: whoever types it in
- * again changes nothing for it.
+ * not sent). The choice of an address already confirmed stays as its owner set it:
+ * whoever types it in again changes nothing for it.
  */
 export async function subscribe(
   services: Services,
@@ -59,7 +61,7 @@ export async function subscribe(
   const { sql } = services;
   const websiteIds = chosenMonitors(
     { choosing: input.choosing, monitors: input.monitors, offered: input.offered },
-    await pageMonitors(sql, page.id),
+    page.monitors,
   );
   // A form that mails whoever is typed in must not become a way to flood an inbox.
   await enforceRateLimits(services, [

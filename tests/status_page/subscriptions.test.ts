@@ -76,7 +76,8 @@ async function subscriptionBed(smtpOptions: Parameters<typeof startSmtp>[0] = {}
   };
 }
 
-const form = (fields: Record<string, string>) => ({
+/** A form post; fields as pairs where a name repeats (checkboxes). */
+const form = (fields: Record<string, string> | [string, string][]) => ({
   method: "POST",
   headers: { "content-type": "application/x-www-form-urlencoded" },
   body: new URLSearchParams(fields).toString(),
@@ -494,11 +495,7 @@ Deno.test({
       // As the page's form posts it: the monitors it offered, and those ticked.
       const offered: [string, string][] = [["offered", shop], ["offered", blog.id]];
       const subscribe = (fields: [string, string][]) =>
-        fetch(`${url}/status/acme/subscribe`, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams(fields).toString(),
-        });
+        fetch(`${url}/status/acme/subscribe`, form(fields));
 
       // The page offers the choice, every monitor ticked; a name is text, never markup.
       const html = await fetch(`${url}/status/acme`).then((r) => r.text());

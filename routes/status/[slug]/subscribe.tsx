@@ -14,11 +14,7 @@ import {
   subscribe,
 } from "../../../services/subscribers/subscribe.ts";
 import { takesSubscriptions } from "../../../services/status_pages/pages.ts";
-import {
-  allTicked,
-  type PageMonitor,
-  pageMonitors,
-} from "../../../services/subscribers/monitors.ts";
+import { allTicked, type PageMonitor } from "../../../services/subscribers/monitors.ts";
 import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
 import { StatusPageNotFound } from "../(_components)/StatusPageView.tsx";
 import { pageLocation } from "../(_components)/load_page.ts";
@@ -63,12 +59,11 @@ export const handler = define.handlers<Data>({
     const form = await readForm(ctx.req);
     const typed = (form.get("email") ?? "").slice(0, 320);
     const choice = monitorChoiceOf(form);
-    const monitors = await pageMonitors(services.sql, found.id);
     const shown = {
       pageTitle: found.title,
       pageHref: base || "/",
       action: `${base}/subscribe`,
-      monitors,
+      monitors: found.monitors,
       chosen: choice.choosing && !allTicked(choice) ? choice.monitors : null,
     };
     const retry = takesSubscriptions(services, found);
