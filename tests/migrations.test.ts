@@ -14,6 +14,7 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
   try {
     const tables = await sql`select tablename from pg_tables where schemaname = 'public'`;
     assert.deepEqual(tables.map((t) => t.tablename).sort(), [
+      "account_mails",
       "api_tokens",
       "certificate_alerts",
       "incident_outbox",
@@ -23,6 +24,7 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
       "maintenances",
       "notification_channels",
       "notification_deliveries",
+      "password_resets",
       "region_states",
       "sessions",
       "status_domains",

@@ -84,7 +84,7 @@ function friendly(error: unknown, errors: FieldErrors, mode: "login" | "signup")
   }
 }
 
-function statusOf(error: unknown): number {
+export function statusOf(error: unknown): number {
   if (!(error instanceof DomainError)) return 400;
   return {
     UNAUTHORIZED: 401,

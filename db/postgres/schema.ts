@@ -39,6 +39,40 @@ export const sessions = pgTable("sessions", {
 }, (t) => [index("sessions_user_id_idx").on(t.userId)]);
 
 /**
+ * Links that let a person who forgot their password choose a new one: only the token's
+ * SHA-256 is kept. One use, an hour long; a password change ends them all.
+ */
+export const passwordResets = pgTable("password_resets", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+}, (t) => [index("password_resets_user_id_idx").on(t.userId)]);
+
+/**
+ * Mails to account holders (a password reset link), queued and sent like
+ * {@link subscriberMails}. A body that held a secret is emptied once the mail is settled.
+ */
+export const accountMails = pgTable("account_mails", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  /** `password-reset:<epoch ms>`. */
+  key: text("key").notNull(),
+  subject: text("subject").notNull(),
+  body: text("body").notNull(),
+  /** `pending`, `sent` or `failed` (given up). */
+  status: text("status").notNull().default("pending"),
+  attempts: integer("attempts").notNull().default(0),
+  lastError: text("last_error"),
+  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+  sentAt: timestamp("sent_at", { withTimezone: true }),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex("account_mails_user_key_idx").on(t.userId, t.key),
+  index("account_mails_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+]);
+
+/**
  * API tokens: a script's way in (`Authorization: Bearer upt_…`), with the account's rights
  * but not its sign-in details. Only the token's SHA-256 is kept, and its first characters to
  * tell tokens apart.

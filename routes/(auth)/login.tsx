@@ -38,5 +38,8 @@ export default define.page<typeof handler>(({ data }) => (
       errors={data.errors}
       next={data.next !== "/app" ? data.next : undefined}
     />
+    <p class="mt-4 text-center text-sm">
+      <a href="/forgot-password" class={LINK}>Forgot your password?</a>
+    </p>
   </>
 ));

@@ -1,11 +1,11 @@
 /**
  * Changing one's password: the current one must be given (a borrowed, unlocked browser is
  * not enough), and every other session of the user ends, so a thief's copy of the cookie
- * stops working. The session that made the change stays.
+ * stops working, as does every password reset link. The session that made the change stays.
  */
 import { and, eq, ne } from "drizzle-orm";
 import { z } from "zod";
-import { sessions, users } from "../../db/postgres/schema.ts";
+import { passwordResets, sessions, users } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
@@ -46,6 +46,7 @@ export async function changePassword(
   const keep = currentToken ? await sha256(currentToken) : "";
   return await services.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.userId));
+    await tx.delete(passwordResets).where(eq(passwordResets.userId, actor.userId));
     const ended = await tx.delete(sessions)
       .where(and(eq(sessions.userId, actor.userId), ne(sessions.tokenHash, keep)))
       .returning({ tokenHash: sessions.tokenHash });

@@ -2,11 +2,12 @@
  * Changing one's name and email. The name is what acknowledgements show ("By Ada"); the
  * email is the sign-in name, so changing it asks for the current password, as changing
  * the password does (a borrowed, unlocked browser is not enough), and counts against the
- * same limit of attempts. Sessions stay signed in.
+ * same limit of attempts. Sessions stay signed in; password reset links mailed to the old
+ * address stop working.
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { users } from "../../db/postgres/schema.ts";
+import { passwordResets, users } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError, isUniqueViolation } from "../errors.ts";
 import { emailSchema } from "./accounts.ts";
@@ -42,11 +43,16 @@ export async function updateProfile(
     }
   }
   try {
-    const [user] = await services.db.update(users)
-      .set({ name: input.name || null, email: input.email })
-      .where(eq(users.id, actor.userId))
-      .returning({ id: users.id, email: users.email, name: users.name });
-    return user;
+    return await services.db.transaction(async (tx) => {
+      const [user] = await tx.update(users)
+        .set({ name: input.name || null, email: input.email })
+        .where(eq(users.id, actor.userId))
+        .returning({ id: users.id, email: users.email, name: users.name });
+      if (input.email !== row.email) {
+        await tx.delete(passwordResets).where(eq(passwordResets.userId, actor.userId));
+      }
+      return user;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new DomainError("CONFLICT", "email: an account with this email exists");

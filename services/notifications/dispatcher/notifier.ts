@@ -1,8 +1,8 @@
 /**
  * The notification dispatcher: the incident-event consumer, the delivery queue and the
- * queue of mails to status-page subscribers, started together by a process (the
- * publisher: every instance, leader or standby, joins the consumer group and the queues)
- * and stopped by its shutdown signal.
+ * queues of mails (to status-page subscribers, to account holders), started together by a
+ * process (the publisher: every instance, leader or standby, joins the consumer group and
+ * the queues) and stopped by its shutdown signal.
  *
  * ```ts
  * const notifier = startNotifier({ config, sql, redis, keys }, shutdown);
@@ -16,7 +16,7 @@ import type { RedisKeys } from "../../../lib/redis_keys.ts";
 import { closeMailers } from "../mailer.ts";
 import { DeliveryQueue } from "./delivery_queue.ts";
 import { IncidentEventConsumer } from "./event_consumer.ts";
-import { SubscriberMailQueue } from "./subscriber_mail_queue.ts";
+import { ACCOUNT_OUTBOX, MailQueue, SUBSCRIBER_OUTBOX } from "./mail_queue.ts";
 
 export interface NotifierDeps {
   config: Config;
@@ -36,7 +36,9 @@ export function startNotifier(deps: NotifierDeps, shutdown: AbortSignal): Notifi
     commandTimeoutMs: 10_000,
   });
   const queue = new DeliveryQueue(deps.config, deps.sql);
-  const mails = new SubscriberMailQueue(deps.config, deps.sql);
+  const mails = [SUBSCRIBER_OUTBOX, ACCOUNT_OUTBOX].map((outbox) =>
+    new MailQueue(deps.config, deps.sql, outbox)
+  );
   const consumer = new IncidentEventConsumer({
     redis: deps.redis,
     reader,
@@ -49,7 +51,7 @@ export function startNotifier(deps: NotifierDeps, shutdown: AbortSignal): Notifi
   const stopped = Promise.allSettled([
     consumer.run(shutdown),
     queue.run(shutdown),
-    mails.run(shutdown),
+    ...mails.map((queue) => queue.run(shutdown)),
   ])
     .then(() => {
       reader.disconnect();

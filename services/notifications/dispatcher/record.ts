@@ -33,7 +33,7 @@ export function attemptLeaseMs(timeoutMs: number): number {
  */
 export function holdClaim(
   sql: postgres.Sql,
-  table: "notification_deliveries" | "subscriber_mails",
+  table: "notification_deliveries" | "subscriber_mails" | "account_mails",
   claim: { id: string; attempts: number },
   leaseMs: number,
 ): () => void {

@@ -1,0 +1,165 @@
+/**
+ * A forgotten password. The account's address is mailed a link (`/reset-password?token=…`)
+ * with which whoever opens it within an hour chooses a new password, once. Asking answers
+ * the same whether or not an account has the address, so the form tells nobody who has
+ * one, and mails an account at most one link a minute. Choosing the new password ends
+ * every session of the account and every other link, and signs in the browser that chose
+ * it. Where SMTP_URL is not set the instance's operator makes the link instead
+ * (`deno task user:reset-password`). Only a link's SHA-256 is kept, as for sessions.
+ */
+import { z } from "zod";
+import type postgres from "postgres";
+import type { Config } from "../../lib/config.ts";
+import type { Services } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import { emailSchema, passwordSchema } from "./accounts.ts";
+import { queueAccountMail } from "./account_mails.ts";
+import { hashPassword } from "./password.ts";
+import { recordLoginSuccess } from "./login_limits.ts";
+import { enforceRateLimits } from "./rate_limit.ts";
+import { createSession, randomToken, type SessionUser, sha256 } from "./sessions.ts";
+
+export const RESET_LINK_MINUTES = 60;
+const RESEND_AFTER_SECONDS = 60;
+/** Asks from one address an hour: each may mail someone else's inbox. */
+export const RESET_ASKS_PER_ADDRESS = 10;
+
+export const forgotPasswordInput = z.object({ email: emailSchema });
+export const resetPasswordInput = z.object({
+  token: z.string().min(1, "token: open the link from the mail").max(100),
+  password: passwordSchema,
+});
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+/** Whether this instance can mail a link (it sends mail at all). */
+export function resetsByMail(config: Config): boolean {
+  return config.notifications.smtpUrl !== null;
+}
+
+export function resetUrl(appUrl: string, token: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/reset-password?token=${token}`;
+}
+
+async function newLink(sql: Sql, config: Config, userId: string): Promise<string> {
+  const token = randomToken();
+  await sql`
+    insert into password_resets (token_hash, user_id, expires_at)
+    values (${await sha256(token)}, ${userId},
+            now() + ${RESET_LINK_MINUTES} * interval '1 minute')`;
+  return resetUrl(config.appUrl, token);
+}
+
+function resetMail(appUrl: string, email: string, link: string) {
+  return {
+    subject: "Reset your Uptime password",
+    body: `Someone, probably you, asked to reset the password of the Uptime account ${email} ` +
+      `at ${new URL(appUrl).host}.\n\n` +
+      `Choose a new password: ${link}\n\n` +
+      `The link works once, for ${RESET_LINK_MINUTES} minutes. If it was not you, ignore ` +
+      `this mail: your password stays as it is.\n`,
+  };
+}
+
+/**
+ * Mails the account with this address a link, unless one went in the last minute. Says
+ * nothing of whether the account exists.
+ */
+export async function requestPasswordReset(
+  services: Services,
+  input: { email?: unknown },
+  clientIp: string,
+): Promise<{ email: string }> {
+  if (!resetsByMail(services.config)) {
+    throw new DomainError(
+      "SERVICE_UNAVAILABLE",
+      "This instance does not send email; ask its administrator to reset your password",
+    );
+  }
+  const { email } = forgotPasswordInput.parse(input);
+  await enforceRateLimits(services, [
+    {
+      scope: "password-reset-ip",
+      key: clientIp,
+      max: RESET_ASKS_PER_ADDRESS,
+      windowSeconds: 3_600,
+    },
+  ]);
+  await services.sql.begin(async (tx) => {
+    // Locked, so two asks at once make one link.
+    const [user] = await tx`select id from users where email = ${email} for update`;
+    if (!user) return;
+    const [recent] = await tx`
+      select 1 from password_resets where user_id = ${user.id}
+        and created_at > now() - ${RESEND_AFTER_SECONDS} * interval '1 second'`;
+    if (recent) return;
+    const link = await newLink(tx, services.config, user.id);
+    await queueAccountMail(tx, user.id, {
+      key: `password-reset:${Date.now()}`,
+      ...resetMail(services.config.appUrl, email, link),
+    });
+  });
+  return { email };
+}
+
+/** A link for the account with this address, for its operator to hand over; null: none. */
+export async function operatorResetLink(
+  services: Pick<Services, "sql" | "config">,
+  email: string,
+): Promise<string | null> {
+  const [user] = await services.sql`
+    select id from users where email = ${forgotPasswordInput.parse({ email }).email}`;
+  return user ? await newLink(services.sql, services.config, user.id) : null;
+}
+
+/** The address of the account a link is for, while the link works; null otherwise. */
+export async function resetLinkAccount(
+  services: Pick<Services, "sql">,
+  token: string | null | undefined,
+): Promise<{ email: string } | null> {
+  if (!token || token.length > 100) return null;
+  const [row] = await services.sql`
+    select u.email from password_resets r join users u on u.id = r.user_id
+    where r.token_hash = ${await sha256(token)} and r.expires_at > now()`;
+  return row ? { email: row.email } : null;
+}
+
+const linkGone = () =>
+  new DomainError("BAD_REQUEST", "token: this link has expired or was used; ask for a new one");
+
+/**
+ * Sets the password of the link's account, ends its sessions and links, and starts a
+ * session for the browser that chose it.
+ */
+export async function resetPassword(
+  services: Services,
+  input: { token?: unknown; password?: unknown },
+  clientIp: string,
+): Promise<{ user: SessionUser; token: string; otherSessionsEnded: number }> {
+  const { token, password } = resetPasswordInput.parse(input);
+  const tokenHash = await sha256(token);
+  // Hashing costs 128 MiB for a moment: only for a link that works.
+  if (!(await resetLinkAccount(services, token))) throw linkGone();
+  const passwordHash = await hashPassword(password);
+  const { user, ended } = await services.sql.begin(async (tx) => {
+    const [reset] = await tx`
+      delete from password_resets where token_hash = ${tokenHash} and expires_at > now()
+      returning user_id`;
+    if (!reset) throw linkGone();
+    const [user] = await tx`
+      update users set password_hash = ${passwordHash} where id = ${reset.user_id}
+      returning id, email, name`;
+    await tx`delete from password_resets where user_id = ${reset.user_id}`;
+    const ended = await tx`delete from sessions where user_id = ${reset.user_id} returning 1`;
+    return {
+      user: {
+        id: user.id as string,
+        email: user.email as string,
+        name: user.name as string | null,
+      },
+      ended: ended.length,
+    };
+  });
+  await recordLoginSuccess(services, user.email, clientIp);
+  return { user, token: await createSession(services, user.id), otherSessionsEnded: ended };
+}

@@ -1,0 +1,102 @@
+/**
+ * The server side of the forgotten-password forms: asking for a link (`/forgot-password`)
+ * and choosing the new password with it (`/reset-password?token=…`). Neither is cached;
+ * the link's token stays out of the request log, which logs paths only.
+ */
+import type { Context } from "../fresh/mod.ts";
+import { DomainError } from "../services/errors.ts";
+import { logout } from "../services/users/accounts.ts";
+import {
+  requestPasswordReset,
+  resetLinkAccount,
+  resetPassword,
+  resetsByMail,
+} from "../services/users/password_reset.ts";
+import { clientIp } from "./client_ip.ts";
+import type { State } from "./define.ts";
+import { type FieldErrors, fieldErrors, type FormOutcome, readForm, seeOther } from "./forms.ts";
+import { statusOf } from "./auth_pages.ts";
+import { isSecureRequest, readSessionCookie, sessionCookie } from "./trpc/cookies.ts";
+
+export const NO_STORE = { "cache-control": "no-store" };
+
+export interface ForgotFormData {
+  /** False where this instance sends no mail: its operator resets passwords. */
+  byMail: boolean;
+  email: string;
+  errors: FieldErrors;
+  /** The address a link was asked for, once asked. */
+  sentTo: string | null;
+}
+
+export function forgotForm(ctx: Context<State>): ForgotFormData {
+  return {
+    byMail: resetsByMail(ctx.state.services.config),
+    email: "",
+    errors: {},
+    sentTo: null,
+  };
+}
+
+export async function submitForgotForm(
+  ctx: Context<State>,
+): Promise<{ form: ForgotFormData; status: number }> {
+  const form = await readForm(ctx.req);
+  const email = (form.get("email") ?? "").slice(0, 300);
+  const { services } = ctx.state;
+  const ip = clientIp(ctx.req, ctx.info, services.config.trustedProxies);
+  try {
+    const sent = await requestPasswordReset(services, { email }, ip);
+    return { form: { ...forgotForm(ctx), email, sentTo: sent.email }, status: 200 };
+  } catch (error) {
+    const errors = fieldErrors(error);
+    if (!errors) throw error;
+    if (error instanceof DomainError && error.code === "TOO_MANY_REQUESTS") {
+      errors.form = `Too many requests from your network. Wait ${
+        Math.ceil((error.details.retryAfterSeconds as number ?? 60) / 60)
+      } minutes, then try again.`;
+    }
+    return { form: { ...forgotForm(ctx), email, errors }, status: statusOf(error) };
+  }
+}
+
+export interface ResetFormData {
+  token: string;
+  /** The account the link is for; null: the link does not work (any more). */
+  email: string | null;
+  errors: FieldErrors;
+}
+
+export async function resetForm(ctx: Context<State>): Promise<ResetFormData> {
+  const token = ctx.url.searchParams.get("token") ?? "";
+  const account = await resetLinkAccount(ctx.state.services, token);
+  return { token, email: account?.email ?? null, errors: {} };
+}
+
+export async function submitResetForm(
+  ctx: Context<State>,
+): Promise<FormOutcome<{ form: ResetFormData }>> {
+  const form = await readForm(ctx.req);
+  const token = form.get("token") ?? "";
+  const { services } = ctx.state;
+  const ip = clientIp(ctx.req, ctx.info, services.config.trustedProxies);
+  try {
+    const reset = await resetPassword(
+      services,
+      { token, password: form.get("password") ?? "" },
+      ip,
+    );
+    // This browser's old session, if it had one, ended with the others.
+    await logout(services, readSessionCookie(ctx.req));
+    return {
+      redirect: seeOther(`/app/account?changed=${reset.otherSessionsEnded}`, {
+        "set-cookie": sessionCookie(reset.token, isSecureRequest(ctx.req)),
+      }),
+    };
+  } catch (error) {
+    const errors = fieldErrors(error);
+    if (!errors) throw error;
+    const account = errors.token ? null : await resetLinkAccount(services, token);
+    return { form: { token, email: account?.email ?? null, errors }, status: statusOf(error) };
+  }
+}
