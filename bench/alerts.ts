@@ -68,7 +68,7 @@ async function detection(bed: PipelineBed) {
       keys: bed.keys,
     };
     const [owner] = await bed.pg.sql`select id from users limit 1`;
-    await createChannel(services, { userId: owner.id }, {
+    await createChannel(services, { userId: owner.id, accountId: owner.id }, {
       kind: "webhook",
       name: "bench",
       config: { url: `http://127.0.0.1:${receiver.addr.port}/hook` },

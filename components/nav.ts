@@ -5,6 +5,7 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/app/maintenance", label: "Maintenance" },
   { href: "/app/status-pages", label: "Status pages" },
   { href: "/app/notifications", label: "Notifications" },
+  { href: "/app/team", label: "Team" },
   { href: "/app/account", label: "Account" },
 ];
 

@@ -24,7 +24,18 @@ export interface Services {
   keys: RedisKeys;
 }
 
-/** The signed-in user a service acts for. */
+/** The signed-in user a service acts for, and the team (account) they act in. */
 export interface Actor {
+  /** The person: who acknowledged, who wrote, whose sign-in and tokens. */
   userId: string;
+  /**
+   * The team: whose monitors, pages, channels and windows (their `owner_id`). The user's
+   * own account, or one they are a member of.
+   */
+  accountId: string;
+}
+
+/** The actor of a signed-in user (a session's or an API token's). */
+export function actorOf(user: { id: string; accountId: string }): Actor {
+  return { userId: user.id, accountId: user.accountId };
 }

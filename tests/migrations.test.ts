@@ -14,7 +14,9 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
   try {
     const tables = await sql`select tablename from pg_tables where schemaname = 'public'`;
     assert.deepEqual(tables.map((t) => t.tablename).sort(), [
+      "account_invitations",
       "account_mails",
+      "account_members",
       "api_tokens",
       "certificate_alerts",
       "incident_outbox",

@@ -11,6 +11,7 @@ import { updateProfile, updateProfileInput } from "../services/users/update_prof
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
 import { clearedSessionCookie, isSecureRequest, readSessionCookie } from "./trpc/cookies.ts";
+import { actorOf } from "../services/context.ts";
 
 /** On an error, the profile as posted (`values`), so nothing typed is lost. */
 export type AccountOutcome = FormOutcome<
@@ -27,7 +28,7 @@ export async function submitProfile(
       email: form.get("email") ?? "",
       currentPassword: form.get("profilePassword") || undefined,
     });
-    await updateProfile(ctx.state.services, { userId: ctx.state.user!.id }, input);
+    await updateProfile(ctx.state.services, actorOf(ctx.state.user!), input);
     return { redirect: seeOther("/app/account?saved=profile#profile") };
   } catch (error) {
     const outcome = refused(error);
@@ -62,7 +63,7 @@ export async function submitPasswordChange(
   try {
     const { otherSessionsEnded } = await changePassword(
       ctx.state.services,
-      { userId: user.id },
+      actorOf(user),
       input.data,
       readSessionCookie(ctx.req),
     );
@@ -87,6 +88,6 @@ function refused(error: unknown): { errors: FieldErrors; status: number } {
 }
 
 export async function submitSignOutEverywhere(ctx: Context<State>): Promise<Response> {
-  await signOutEverywhere(ctx.state.services, { userId: ctx.state.user!.id });
+  await signOutEverywhere(ctx.state.services, actorOf(ctx.state.user!));
   return seeOther("/login", { "set-cookie": clearedSessionCookie(isSecureRequest(ctx.req)) });
 }

@@ -2,6 +2,7 @@
 import { createDefine } from "../fresh/mod.ts";
 import type { Services } from "../services/context.ts";
 import type { SessionUser } from "../services/users/sessions.ts";
+import type { TeamRef } from "../services/teams/teams.ts";
 
 export interface State {
   services: Services;
@@ -14,6 +15,8 @@ export interface State {
 /** State on pages under `/app`, where `routes/app/_middleware.ts` guarantees a user. */
 export interface SignedInState extends State {
   user: SessionUser;
+  /** The teams the user works in, their own first (`routes/app/_middleware.ts`). */
+  teams: TeamRef[];
 }
 
 export const define = createDefine<State>();

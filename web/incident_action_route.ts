@@ -4,7 +4,7 @@ import { defineApp } from "./define.ts";
 import { readForm, safeNext, seeOther } from "./forms.ts";
 import { pageError } from "./page_errors.ts";
 import { getIncident, incidentIdInput } from "../services/incidents/mod.ts";
-import type { Actor, Services } from "../services/context.ts";
+import { type Actor, actorOf, type Services } from "../services/context.ts";
 
 type IncidentAction = (services: Services, actor: Actor, id: string) => Promise<unknown>;
 
@@ -27,7 +27,7 @@ export function incidentActionHandlers(
       const id = incidentIdInput.safeParse({ id: ctx.params.id });
       if (!id.success) throw new HttpError(404, "Incident not found");
       const form = await readForm(ctx.req);
-      const actor = { userId: ctx.state.user.id };
+      const actor = actorOf(ctx.state.user);
       // A button on a page left open may be about an incident that has ended since.
       const ended = await getIncident(ctx.state.services, actor, id.data.id)
         .then((incident) => incident.resolvedAt !== null)

@@ -18,6 +18,7 @@ import { formatLocalInput, knownTimeZone } from "../lib/time_format.ts";
 import { DomainError } from "../services/errors.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
+import { actorOf } from "../services/context.ts";
 
 export interface MaintenanceValues {
   title: string;
@@ -155,7 +156,7 @@ export async function submitMaintenance(
     return redraw({ ...fieldErrors(parsed.error), ...errors });
   }
   if (Object.keys(errors).length) return redraw(errors);
-  const actor = { userId: ctx.state.user!.id };
+  const actor = actorOf(ctx.state.user!);
   try {
     if (existing) {
       await updateMaintenance(ctx.state.services, actor, { ...parsed.data, id: existing.id });

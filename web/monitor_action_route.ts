@@ -10,12 +10,13 @@ import {
   runAction,
 } from "./monitor_actions.ts";
 import { readForm, seeOther } from "./forms.ts";
+import { actorOf } from "../services/context.ts";
 
 export function monitorActionHandlers(action: MonitorAction) {
   return defineApp.handlers<{ id: string; copy: ActionCopy }>({
     async GET(ctx) {
       const website = await loadMonitor(ctx);
-      const actor = { userId: ctx.state.user.id };
+      const actor = actorOf(ctx.state.user);
       const ongoing = action === "pause" && website.active
         ? await ongoingIncident(ctx.state.services, actor, website.id)
         : null;
@@ -29,7 +30,7 @@ export function monitorActionHandlers(action: MonitorAction) {
       return seeOther(
         await runAction(
           ctx.state.services,
-          { userId: ctx.state.user.id },
+          actorOf(ctx.state.user),
           website.id,
           action,
           form,

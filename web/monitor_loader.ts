@@ -4,6 +4,7 @@ import { getWebsite } from "../services/websites/get.ts";
 import type { Website } from "../services/websites/store.ts";
 import { DomainError } from "../services/errors.ts";
 import type { SignedInState } from "./define.ts";
+import { actorOf } from "../services/context.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -11,7 +12,7 @@ export async function loadMonitor(ctx: Context<SignedInState>): Promise<Website>
   const id = ctx.params.id ?? "";
   if (!UUID.test(id)) throw new HttpError(404);
   try {
-    return await getWebsite(ctx.state.services, { userId: ctx.state.user.id }, id);
+    return await getWebsite(ctx.state.services, actorOf(ctx.state.user), id);
   } catch (error) {
     if (error instanceof DomainError && error.code === "NOT_FOUND") throw new HttpError(404);
     throw error;

@@ -24,6 +24,7 @@ import {
   monitorInput,
   readMonitorForm,
 } from "./monitor_form.ts";
+import { actorOf } from "../services/context.ts";
 
 /** What the add and edit pages draw the form with; `website` is null when adding. */
 export interface MonitorFormPageData {
@@ -67,7 +68,7 @@ async function formData(
   const { config } = ctx.state.services;
   const name = website ? website.name ?? new URL(website.url).host : null;
   ctx.state.title = website ? `Edit ${name}` : "Add monitor";
-  const channels = await listChannels(ctx.state.services, { userId: ctx.state.user.id });
+  const channels = await listChannels(ctx.state.services, actorOf(ctx.state.user));
   return {
     website: website && { id: website.id, name: name! },
     values: values ?? (website ? monitorFormFrom(website) : blankMonitorForm(
@@ -108,7 +109,7 @@ export async function submitMonitorForm(
     };
   }
   const { services } = ctx.state;
-  const actor = { userId: ctx.state.user.id };
+  const actor = actorOf(ctx.state.user);
   const input = monitorInput(values, target.mode);
   try {
     const website = target.mode === "create"

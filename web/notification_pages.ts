@@ -10,15 +10,14 @@ import { ownedChannel } from "../services/notifications/store.ts";
 import { type ChannelKind, KINDS, providers } from "../services/notifications/providers/mod.ts";
 import type { SignedInState } from "./define.ts";
 import type { FieldErrors } from "./forms.ts";
-
-export const actorOf = (ctx: Context<SignedInState>) => ({ userId: ctx.state.user.id });
+import { actorOf } from "../services/context.ts";
 
 /** The channel of `ctx.params.id`, or a 404 page. */
 export async function loadChannel(ctx: Context<SignedInState>) {
   const id = ctx.params.id ?? "";
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new HttpError(404, "No such notification channel");
   try {
-    return await ownedChannel(ctx.state.services.readDb, actorOf(ctx), id);
+    return await ownedChannel(ctx.state.services.readDb, actorOf(ctx.state.user), id);
   } catch (error) {
     if (error instanceof DomainError && error.code === "NOT_FOUND") {
       throw new HttpError(404, "No such notification channel");

@@ -1,6 +1,7 @@
 /**
  * Service errors on pages: the page a person should see instead of a 500. A missing or
- * foreign record is "page not found"; bad input is a 400 that says what is wrong.
+ * foreign record is "page not found"; bad input is a 400 that says what is wrong, and a
+ * refusal (a team's member doing what only its owner may) a 403.
  * Anything else stays an error (the `_error` page hides its text).
  */
 import { HttpError } from "../fresh/mod.ts";
@@ -10,6 +11,7 @@ export function pageError(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
   if (error.code === "NOT_FOUND") return new HttpError(404, error.message);
   if (error.code === "BAD_REQUEST") return new HttpError(400, error.message);
+  if (error.code === "FORBIDDEN") return new HttpError(403, error.message);
   return error;
 }
 

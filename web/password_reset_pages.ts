@@ -18,7 +18,13 @@ import { type FieldErrors, fieldErrors, type FormOutcome, readForm, seeOther } f
 import { statusOf } from "./auth_pages.ts";
 import { isSecureRequest, readSessionCookie, sessionCookie } from "./trpc/cookies.ts";
 
-export const NO_STORE = { "cache-control": "no-store" };
+/**
+ * For pages whose address holds a secret link: never cached, and sent on as a Referer only
+ * as its origin, not even whole to this site (a proxy in front may log Referers). Not
+ * `no-referrer`: with it a browser sends `Origin: null`, and the page's own form would be
+ * refused as cross-site.
+ */
+export const SECRET_PAGE = { "cache-control": "no-store", "referrer-policy": "strict-origin" };
 
 export interface ForgotFormData {
   /** False where this instance sends no mail: its operator resets passwords. */
@@ -52,9 +58,10 @@ export async function submitForgotForm(
     const errors = fieldErrors(error);
     if (!errors) throw error;
     if (error instanceof DomainError && error.code === "TOO_MANY_REQUESTS") {
-      errors.form = `Too many requests from your network. Wait ${
-        Math.ceil((error.details.retryAfterSeconds as number ?? 60) / 60)
-      } minutes, then try again.`;
+      const minutes = Math.ceil((error.details.retryAfterSeconds as number ?? 60) / 60);
+      errors.form = `Too many requests from your network. Wait ${minutes} ${
+        minutes === 1 ? "minute" : "minutes"
+      }, then try again.`;
     }
     return { form: { ...forgotForm(ctx), email, errors }, status: statusOf(error) };
   }

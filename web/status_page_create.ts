@@ -6,6 +6,7 @@ import { DomainError } from "../services/errors.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
 import { chosenMonitors } from "./status_page_editor.ts";
+import { actorOf } from "../services/context.ts";
 
 export interface CreateValues {
   title: string;
@@ -31,7 +32,7 @@ export async function submitCreate(
   try {
     const page = await createStatusPage(
       ctx.state.services,
-      { userId: ctx.state.user!.id },
+      actorOf(ctx.state.user!),
       createStatusPageInput.parse({ title, slug, websiteIds }),
     );
     return { redirect: seeOther(`/app/status-pages/${page.id}?done=created`) };

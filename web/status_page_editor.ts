@@ -6,7 +6,7 @@
  */
 import type { Context } from "../fresh/mod.ts";
 import { HttpError } from "../fresh/mod.ts";
-import type { Actor, Services } from "../services/context.ts";
+import { actorOf, type Services } from "../services/context.ts";
 import { DomainError } from "../services/errors.ts";
 import { getStatusPage } from "../services/status_pages/get.ts";
 import { updateStatusPageInput } from "../services/status_pages/input.ts";
@@ -81,14 +81,12 @@ export interface EditorData {
   unverified: { id: string; problems: string[] } | null;
 }
 
-const actorOf = (ctx: Context<State>): Actor => ({ userId: ctx.state.user!.id });
-
 export async function loadEditor(
   ctx: Context<State>,
   extra: Partial<EditorData> = {},
 ): Promise<EditorData> {
   const { services } = ctx.state;
-  const actor = actorOf(ctx);
+  const actor = actorOf(ctx.state.user!);
   const id = ctx.params.id;
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new HttpError(404, "No such status page");
   const page = await notFoundAs404(getStatusPage(services, actor, id));
@@ -185,7 +183,7 @@ export async function submitEditor(
   files: Map<string, Uint8Array<ArrayBuffer>> = new Map(),
 ): Promise<EditorOutcome> {
   const { services } = ctx.state;
-  const actor = actorOf(ctx);
+  const actor = actorOf(ctx.state.user!);
   const id = ctx.params.id;
   const back = (done: string, anchor: string | null) => ({
     redirect: seeOther(`/app/status-pages/${id}?done=${done}${anchor ? `#${anchor}` : ""}`),

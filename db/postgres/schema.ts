@@ -33,6 +33,8 @@ export const sessions = pgTable("sessions", {
   /** SHA-256 of the cookie token: a leaked table does not leak sessions. */
   tokenHash: text("token_hash").primaryKey(),
   userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  /** The team the session works in; null: the user's own. */
+  accountId: uuid("account_id").references(() => users.id, { onDelete: "set null" }),
   createdAt: createdAt(),
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -50,14 +52,16 @@ export const passwordResets = pgTable("password_resets", {
 }, (t) => [index("password_resets_user_id_idx").on(t.userId)]);
 
 /**
- * Mails to account holders (a password reset link), queued and sent like
- * {@link subscriberMails}. A body that held a secret is emptied once the mail is settled.
+ * Mails about an account (a password reset link, an invitation to its team), queued and
+ * sent like {@link subscriberMails}. A body that held a secret is emptied once the mail is
+ * settled.
  */
 export const accountMails = pgTable("account_mails", {
   id: uuid("id").primaryKey().defaultRandom(),
+  /** The account the mail is about: the one whose password, or the inviting team's. */
   userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-  /** `password-reset:<epoch ms>`. */
-  key: text("key").notNull(),
+  /** The recipient's address as it was when the mail was queued. */
+  email: text("email").notNull(),
   subject: text("subject").notNull(),
   body: text("body").notNull(),
   /** `pending`, `sent` or `failed` (given up). */
@@ -68,9 +72,32 @@ export const accountMails = pgTable("account_mails", {
   sentAt: timestamp("sent_at", { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [
-  uniqueIndex("account_mails_user_key_idx").on(t.userId, t.key),
   index("account_mails_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
 ]);
+
+/**
+ * The members of a team besides its owner. A team is an account: its owner's user id is
+ * the `owner_id` of everything in it, and each member acts on all of it as the owner does,
+ * except managing the team.
+ */
+export const accountMembers = pgTable("account_members", {
+  accountId: uuid("account_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.accountId, t.userId] }),
+  index("account_members_user_id_idx").on(t.userId),
+]);
+
+/** Invitations to join a team: only the link's SHA-256 is kept. One use, 7 days long. */
+export const accountInvitations = pgTable("account_invitations", {
+  tokenHash: text("token_hash").primaryKey(),
+  accountId: uuid("account_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  /** Whom it was sent to, as the owner typed it; whoever opens the link may accept it. */
+  email: text("email").notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+}, (t) => [uniqueIndex("account_invitations_account_email_idx").on(t.accountId, t.email)]);
 
 /**
  * API tokens: a script's way in (`Authorization: Bearer upt_…`), with the account's rights
@@ -80,6 +107,8 @@ export const accountMails = pgTable("account_mails", {
 export const apiTokens = pgTable("api_tokens", {
   id: uuid("id").primaryKey().defaultRandom(),
   userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  /** The team the token acts in (it ends when its user leaves it); null: the user's own. */
+  accountId: uuid("account_id").references(() => users.id, { onDelete: "cascade" }),
   name: text("name").notNull(),
   tokenHash: text("token_hash").notNull().unique(),
   /** "upt_Ab3d": shown in the list. */

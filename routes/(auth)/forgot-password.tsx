@@ -3,7 +3,7 @@ import { define } from "../../web/define.ts";
 import {
   forgotForm,
   type ForgotFormData,
-  NO_STORE,
+  SECRET_PAGE,
   submitForgotForm,
 } from "../../web/password_reset_pages.ts";
 import { RESET_LINK_MINUTES } from "../../services/users/password_reset.ts";
@@ -12,12 +12,12 @@ import { Button, describedBy, Field, inputClass, LINK, Notice } from "../../comp
 export const handler = define.handlers<ForgotFormData>({
   GET(ctx) {
     ctx.state.title = "Reset your password";
-    return page(forgotForm(ctx), { headers: NO_STORE });
+    return page(forgotForm(ctx), { headers: SECRET_PAGE });
   },
   async POST(ctx) {
     const { form, status } = await submitForgotForm(ctx);
     ctx.state.title = form.sentTo ? "Check your email" : "Reset your password";
-    return page(form, { status, headers: NO_STORE });
+    return page(form, { status, headers: SECRET_PAGE });
   },
 });
 

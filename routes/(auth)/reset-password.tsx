@@ -1,9 +1,9 @@
 import { page } from "../../fresh/mod.ts";
 import { define } from "../../web/define.ts";
 import {
-  NO_STORE,
   resetForm,
   type ResetFormData,
+  SECRET_PAGE,
   submitResetForm,
 } from "../../web/password_reset_pages.ts";
 import { RESET_LINK_MINUTES } from "../../services/users/password_reset.ts";
@@ -13,13 +13,13 @@ export const handler = define.handlers<ResetFormData>({
   async GET(ctx) {
     const form = await resetForm(ctx);
     ctx.state.title = form.email ? "Choose a new password" : "This link no longer works";
-    return page(form, { status: form.email ? 200 : 400, headers: NO_STORE });
+    return page(form, { status: form.email ? 200 : 400, headers: SECRET_PAGE });
   },
   async POST(ctx) {
     const outcome = await submitResetForm(ctx);
     if ("redirect" in outcome) return outcome.redirect;
     ctx.state.title = outcome.form.email ? "Choose a new password" : "This link no longer works";
-    return page(outcome.form, { status: outcome.status, headers: NO_STORE });
+    return page(outcome.form, { status: outcome.status, headers: SECRET_PAGE });
   },
 });
 
@@ -45,7 +45,7 @@ export default define.page<typeof handler>(({ data }) => {
       <p class="mt-1 mb-6 text-sm text-slate-600 dark:text-slate-400">
         For{" "}
         <strong class="break-words">{data.email}</strong>. Every device signed in to this account
-        will be signed out.
+        will be signed out, and its API tokens revoked.
       </p>
       <form method="post" action="/reset-password" class="space-y-5">
         {errors.form && <Notice kind="error">{errors.form}</Notice>}

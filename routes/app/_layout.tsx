@@ -1,10 +1,38 @@
-import { define } from "../../web/define.ts";
+import { define, type SignedInState } from "../../web/define.ts";
+import { teamName, type TeamRef } from "../../services/teams/teams.ts";
 import { activeSection, NAV_ITEMS } from "../../components/nav.ts";
 import { FOCUS } from "../../components/ui.tsx";
 import LocalTimes from "../../islands/LocalTimes.tsx";
 
+/** Which team this session works in, for a person in more than one; a plain form. */
+function TeamSwitch({ teams, current }: { teams: TeamRef[]; current: string }) {
+  return (
+    <form method="post" action="/app/switch-team" class="flex items-center gap-2">
+      <label for="team-switch" class="text-slate-600 dark:text-slate-400">Team</label>
+      <select
+        id="team-switch"
+        name="account"
+        class={`max-w-[9rem] rounded-md sm:max-w-[11rem] border border-slate-300 bg-white py-1 pl-2 pr-7 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 ${FOCUS}`}
+      >
+        {teams.map((team, i) => (
+          <option value={team.accountId} selected={team.accountId === current}>
+            {i === 0 ? "Your own" : teamName(team.ownerName)}
+          </option>
+        ))}
+      </select>
+      <button
+        type="submit"
+        class={`whitespace-nowrap rounded-md px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-700 ${FOCUS}`}
+      >
+        Switch
+      </button>
+    </form>
+  );
+}
+
 export default define.layout(({ Component, state, url }) => {
   const active = activeSection(url.pathname);
+  const teams = (state as Partial<SignedInState>).teams ?? [];
   return (
     <div class="flex min-h-screen flex-col">
       <a
@@ -40,13 +68,14 @@ export default define.layout(({ Component, state, url }) => {
             </ul>
           </nav>
           <div class="ml-auto flex items-center gap-3 text-sm">
-            <span class="hidden max-w-[16rem] truncate text-slate-600 dark:text-slate-400 md:inline">
+            {teams.length > 1 && <TeamSwitch teams={teams} current={state.user!.accountId} />}
+            <span class="hidden max-w-[16rem] truncate text-slate-600 dark:text-slate-400 2xl:inline">
               {state.user?.email}
             </span>
             <form method="post" action="/logout">
               <button
                 type="submit"
-                class={`rounded-md px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-700 ${FOCUS}`}
+                class={`whitespace-nowrap rounded-md px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-700 ${FOCUS}`}
               >
                 Log out
               </button>

@@ -28,6 +28,8 @@ import {
   Notice,
   PageHeader,
 } from "../../components/ui.tsx";
+import { actorOf } from "../../services/context.ts";
+import { teamName } from "../../services/teams/teams.ts";
 
 const PATH = "/app/api-tokens";
 
@@ -39,6 +41,8 @@ interface Data {
   errors: FieldErrors;
   notice: string | null;
   appUrl: string;
+  /** The team's name when the session works in another's team; null in one's own. */
+  team: string | null;
 }
 
 const NOTICES: Record<string, string> = {
@@ -46,15 +50,21 @@ const NOTICES: Record<string, string> = {
   gone: "That token no longer exists.",
 };
 
+function teamOf({ user, teams }: SignedInState): string | null {
+  const team = teams.find((t) => t.accountId === user.accountId);
+  return team && user.accountId !== user.id ? teamName(team.ownerName) : null;
+}
+
 async function load(ctx: Context<SignedInState>, extra: Partial<Data> = {}): Promise<Data> {
   ctx.state.title = "API tokens";
   return {
-    tokens: await listApiTokens(ctx.state.services, { userId: ctx.state.user.id }),
+    tokens: await listApiTokens(ctx.state.services, actorOf(ctx.state.user)),
     created: null,
     name: "",
     errors: {},
     notice: NOTICES[ctx.url.searchParams.get("done") ?? ""] ?? null,
     appUrl: ctx.state.services.config.appUrl.replace(/\/+$/, ""),
+    team: teamOf(ctx.state),
     ...extra,
   };
 }
@@ -67,7 +77,7 @@ export const handler = defineApp.handlers<Data>({
   },
   async POST(ctx) {
     const form = await readForm(ctx.req);
-    const actor = { userId: ctx.state.user.id };
+    const actor = actorOf(ctx.state.user);
     const intent = form.get("intent");
     if (intent === "create") {
       const name = (form.get("name") ?? "").slice(0, 200);
@@ -138,6 +148,13 @@ export default defineApp.page<typeof handler>(({ data }) => {
         title="API tokens"
         description="For scripts and CI: a token can do all you can through the API, except change your sign-in or its tokens."
       />
+      {data.team && (
+        <Notice>
+          You work in{" "}
+          {data.team}: the tokens below, and those you create here, act in it. Your tokens for your
+          own team are listed when you switch to it.
+        </Notice>
+      )}
       {data.notice && <Notice kind="success" id="notice">{data.notice}</Notice>}
       {data.created && (
         <div id="new-token">

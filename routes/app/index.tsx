@@ -6,6 +6,7 @@ import MonitorTable from "../../islands/MonitorTable.tsx";
 import { packOverview } from "../../components/monitor/packed_overview.ts";
 import { DomainError } from "../../services/errors.ts";
 import { z } from "zod";
+import { actorOf } from "../../services/context.ts";
 
 const NOTICES: Record<string, string> = {
   deleted: "The monitor was deleted.",
@@ -25,13 +26,13 @@ export const handler = define.handlers({
     try {
       overview = await websiteOverview(
         ctx.state.services,
-        { userId: ctx.state.user.id },
+        actorOf(ctx.state.user),
         input as never,
       );
     } catch (error) {
       if (!(error instanceof z.ZodError || error instanceof DomainError)) throw error;
       // A hand-edited address: show everything rather than an error page.
-      overview = await websiteOverview(ctx.state.services, { userId: ctx.state.user.id }, {});
+      overview = await websiteOverview(ctx.state.services, actorOf(ctx.state.user), {});
     }
     return page({ overview, notice: NOTICES[params.get("notice") ?? ""] ?? null });
   },

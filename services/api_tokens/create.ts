@@ -5,10 +5,12 @@ import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { randomToken, sha256 } from "../users/sessions.ts";
 import {
+  actorsTokens,
   type ApiTokenView,
   type createApiTokenInput,
   MAX_TOKENS,
   TOKEN_PREFIX,
+  tokenAccount,
   toView,
 } from "./tokens.ts";
 
@@ -23,7 +25,7 @@ export async function createApiToken(
   const row = await services.db.transaction(async (tx) => {
     // The account's row locked: two tokens made at once cannot both be the 50th.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for("update");
-    const held = await tx.$count(apiTokens, eq(apiTokens.userId, actor.userId));
+    const held = await tx.$count(apiTokens, actorsTokens(actor));
     if (held >= MAX_TOKENS) {
       throw new DomainError(
         "BAD_REQUEST",
@@ -32,6 +34,7 @@ export async function createApiToken(
     }
     const [row] = await tx.insert(apiTokens).values({
       userId: actor.userId,
+      accountId: tokenAccount(actor),
       name: input.name,
       tokenHash,
       prefix: token.slice(0, TOKEN_PREFIX.length + 4),

@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
-import { apiTokens, users } from "../../db/postgres/schema.ts";
+import { and, eq, isNotNull, isNull, or } from "drizzle-orm";
+import { accountMembers, apiTokens, users } from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
-import { type SessionUser, sha256 } from "../users/sessions.ts";
+import { accountInUse, memberOf, type SessionUser, sha256 } from "../users/sessions.ts";
 import { TOKEN_PREFIX } from "./tokens.ts";
 
 // Writing last_used_at on every call would make every read a write.
@@ -19,16 +19,22 @@ export async function resolveApiToken(
       id: users.id,
       email: users.email,
       name: users.name,
+      accountId: accountInUse,
       lastUsedAt: apiTokens.lastUsedAt,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.tokenHash, tokenHash));
+    .leftJoin(accountMembers, memberOf(apiTokens.accountId, apiTokens.userId))
+    // A team's token works while its user is a member (leaving deletes it, too).
+    .where(and(
+      eq(apiTokens.tokenHash, tokenHash),
+      or(isNull(apiTokens.accountId), isNotNull(accountMembers.userId)),
+    ));
   if (!row) return null;
   const now = new Date();
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await services.db.update(apiTokens).set({ lastUsedAt: now })
       .where(eq(apiTokens.tokenHash, tokenHash));
   }
-  return { id: row.id, email: row.email, name: row.name };
+  return { id: row.id, email: row.email, name: row.name, accountId: row.accountId };
 }

@@ -5,7 +5,9 @@
  * the SHA-256 is stored; the token is shown once, when it is made.
  */
 import { z } from "zod";
-import type { apiTokens } from "../../db/postgres/schema.ts";
+import { and, eq, isNull } from "drizzle-orm";
+import { apiTokens } from "../../db/postgres/schema.ts";
+import type { Actor } from "../context.ts";
 
 export const TOKEN_PREFIX = "upt_";
 /** Tokens an account may hold: enough for every script, few enough to review. */
@@ -41,3 +43,19 @@ export function toView(row: Row): ApiTokenView {
     lastUsedAt: row.lastUsedAt?.getTime() ?? null,
   };
 }
+
+/**
+ * The team a new token of the actor acts in, as stored: null for the user's own account.
+ * A token made in a team ends when its user leaves the team.
+ */
+export const tokenAccount = (actor: Actor) =>
+  actor.accountId === actor.userId ? null : actor.accountId;
+
+/** The actor's tokens: their own, made in the team they work in now. */
+export const actorsTokens = (actor: Actor) =>
+  and(
+    eq(apiTokens.userId, actor.userId),
+    actor.accountId === actor.userId
+      ? isNull(apiTokens.accountId)
+      : eq(apiTokens.accountId, actor.accountId),
+  );

@@ -14,7 +14,7 @@ export async function acknowledgeIncident(
   await services.sql`
     update incidents i set acknowledged_at = now(), acknowledged_by = ${actor.userId}::uuid
     from websites w
-    where i.id = ${id} and w.id = i.website_id and w.owner_id = ${actor.userId}
+    where i.id = ${id} and w.id = i.website_id and w.owner_id = ${actor.accountId}
       and i.acknowledged_at is null and i.resolved_at is null`;
   // Someone else's, or no such incident: not found.
   return await ownedIncident(services.sql, actor, id);

@@ -16,7 +16,7 @@ export async function deleteIncidentUpdate(
   const [row] = await services.sql`
     delete from incident_updates u using incidents i, websites w
     where u.id = ${id} and i.id = u.incident_id and w.id = i.website_id
-      and w.owner_id = ${actor.userId}
+      and w.owner_id = ${actor.accountId}
       ${incidentId ? services.sql`and u.incident_id = ${incidentId}` : services.sql``}
     returning u.incident_id, i.website_id`;
   if (!row) throw notFound("Update");

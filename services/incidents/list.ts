@@ -46,7 +46,7 @@ export async function listIncidents(
   const sql = services.readSql;
   const rows = await sql`
     select ${incidentColumns(sql)} from ${incidentJoins(sql)}
-    where w.owner_id = ${actor.userId}
+    where w.owner_id = ${actor.accountId}
       ${input?.websiteId ? sql`and i.website_id = ${input.websiteId}` : sql``}
       ${
     after

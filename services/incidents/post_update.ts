@@ -26,7 +26,7 @@ export async function postIncidentUpdate(
     // The incident's row lock keeps two posts from both passing the count.
     const [incident] = await tx`
       select i.website_id from incidents i join websites w on w.id = i.website_id
-      where i.id = ${input.incidentId} and w.owner_id = ${actor.userId}
+      where i.id = ${input.incidentId} and w.owner_id = ${actor.accountId}
       for update of i`;
     if (!incident) throw notFound("Incident");
     // The same words posted again within seconds: a double click, not a second update.

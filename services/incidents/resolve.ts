@@ -23,7 +23,7 @@ export async function resolveIncident(
       select i.website_id, u.email from incidents i
       join websites w on w.id = i.website_id
       join users u on u.id = w.owner_id
-      where i.id = ${id} and w.owner_id = ${actor.userId}`;
+      where i.id = ${id} and w.owner_id = ${actor.accountId}`;
     if (!owned) throw notFound("Incident");
     // After any evaluation of this monitor's results in flight, before the next.
     await lockMonitor(tx, owned.website_id);

@@ -78,7 +78,7 @@ export async function ownedIncident(
   id: string,
 ): Promise<Incident> {
   const [row] = await sql`select ${incidentColumns(sql)} from ${incidentJoins(sql)}
-    where i.id = ${id} and w.owner_id = ${actor.userId}`;
+    where i.id = ${id} and w.owner_id = ${actor.accountId}`;
   if (!row) throw notFound("Incident");
   return toIncident(row);
 }

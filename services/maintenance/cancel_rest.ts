@@ -25,7 +25,7 @@ export async function cancelRestOfSeries(
   // before the delete takes them with it.
   const websiteIds = (await windowWebsites(services.db, [row.id])).get(row.id) ?? [];
   const deleted = await services.db.delete(maintenances).where(and(
-    eq(maintenances.ownerId, actor.userId),
+    eq(maintenances.ownerId, actor.accountId),
     eq(maintenances.seriesId, row.seriesId),
     gte(maintenances.startsAt, row.startsAt),
     gt(maintenances.startsAt, sql`now()`),

@@ -25,13 +25,13 @@ export async function createMaintenance(
     await assertOwnWebsites(tx, actor, input.websiteIds);
     // Windows over for 30 days are in no list, no page and no evaluation: they go.
     await tx.delete(maintenances).where(and(
-      eq(maintenances.ownerId, actor.userId),
+      eq(maintenances.ownerId, actor.accountId),
       lt(maintenances.endsAt, new Date(now - COMPLETED_SHOWN_MS)),
     ));
     const times = input.repeat ? occurrences(input, input.repeat, input.timeZone) : [input];
     const seriesId = input.repeat ? crypto.randomUUID() : null;
     const rows = await tx.insert(maintenances).values(times.map((at, index) => ({
-      ownerId: actor.userId,
+      ownerId: actor.accountId,
       title: input.title,
       message: input.message,
       startsAt: new Date(at.startsAt),

@@ -17,7 +17,7 @@ export async function listMaintenances(
 ): Promise<MaintenanceView[]> {
   const rows = await services.readDb.select().from(maintenances)
     .where(and(
-      eq(maintenances.ownerId, actor.userId),
+      eq(maintenances.ownerId, actor.accountId),
       gt(maintenances.endsAt, new Date(now - COMPLETED_SHOWN_MS)),
     ))
     .orderBy(desc(maintenances.endsAt))

@@ -27,7 +27,7 @@ export async function updateMaintenance(
   const { view, touched, moved } = await services.db.transaction(async (tx) => {
     // Locked, so that "End now" or another edit meanwhile is decided before or after this.
     const [row] = await tx.select().from(maintenances)
-      .where(and(eq(maintenances.id, input.id), eq(maintenances.ownerId, actor.userId)))
+      .where(and(eq(maintenances.id, input.id), eq(maintenances.ownerId, actor.accountId)))
       .for("update");
     if (!row) throw notFound("maintenance window");
     const now = Date.now();

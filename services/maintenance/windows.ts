@@ -81,7 +81,7 @@ export async function loadOwnedWindow(
   id: string,
 ): Promise<MaintenanceRow> {
   const [row] = await db.select().from(maintenances)
-    .where(and(eq(maintenances.id, id), eq(maintenances.ownerId, actor.userId)));
+    .where(and(eq(maintenances.id, id), eq(maintenances.ownerId, actor.accountId)));
   if (!row) throw notFound("maintenance window");
   return row;
 }

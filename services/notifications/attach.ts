@@ -27,7 +27,7 @@ export async function acceptChannelIds(
   const owned = await services.db.select({ id: notificationChannels.id })
     .from(notificationChannels)
     .where(
-      and(eq(notificationChannels.ownerId, actor.userId), inArray(notificationChannels.id, ids)),
+      and(eq(notificationChannels.ownerId, actor.accountId), inArray(notificationChannels.id, ids)),
     );
   const known = new Set(owned.map((row) => row.id));
   const unknown = ids.find((id) => !known.has(id));

@@ -24,9 +24,11 @@ export async function createChannel(
   const config = await acceptSettings(services, providers[input.kind], withoutEmpty(input.config));
   const row = await services.db.transaction(async (tx) => {
     // Serialises the owner's creates so the limit holds under concurrency.
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for("update");
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.accountId)).for(
+      "update",
+    );
     const [{ owned }] = await tx.select({ owned: count() }).from(notificationChannels)
-      .where(eq(notificationChannels.ownerId, actor.userId));
+      .where(eq(notificationChannels.ownerId, actor.accountId));
     if (owned >= CHANNELS_PER_USER) {
       throw new DomainError(
         "FORBIDDEN",
@@ -34,7 +36,7 @@ export async function createChannel(
       );
     }
     const [inserted] = await tx.insert(notificationChannels)
-      .values({ ownerId: actor.userId, kind: input.kind, name: input.name, config })
+      .values({ ownerId: actor.accountId, kind: input.kind, name: input.name, config })
       .returning();
     return inserted;
   });

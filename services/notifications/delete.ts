@@ -14,7 +14,9 @@ export async function deleteChannel(
 ): Promise<{ id: string }> {
   await services.db.transaction(async (tx) => {
     const deleted = await tx.delete(notificationChannels)
-      .where(and(eq(notificationChannels.id, id), eq(notificationChannels.ownerId, actor.userId)))
+      .where(
+        and(eq(notificationChannels.id, id), eq(notificationChannels.ownerId, actor.accountId)),
+      )
       .returning({ id: notificationChannels.id });
     if (!deleted.length) throw notFound("Notification channel");
     await tx.update(websites)
@@ -22,7 +24,7 @@ export async function deleteChannel(
         notificationChannelIds: sql`array_remove(${websites.notificationChannelIds}, ${id}::uuid)`,
       })
       .where(and(
-        eq(websites.ownerId, actor.userId),
+        eq(websites.ownerId, actor.accountId),
         sql`${id}::uuid = any(${websites.notificationChannelIds})`,
       ));
   });

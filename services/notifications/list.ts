@@ -6,7 +6,7 @@ import { type Channel, toChannel } from "./store.ts";
 
 export async function listChannels(services: Services, actor: Actor): Promise<Channel[]> {
   const rows = await services.readDb.select().from(notificationChannels)
-    .where(eq(notificationChannels.ownerId, actor.userId))
+    .where(eq(notificationChannels.ownerId, actor.accountId))
     .orderBy(asc(notificationChannels.createdAt), asc(notificationChannels.id));
   return rows.map((row) => toChannel(row));
 }

@@ -64,7 +64,7 @@ export async function ownedChannel(
   id: string,
 ): Promise<ChannelRow> {
   const [row] = await db.select().from(notificationChannels)
-    .where(and(eq(notificationChannels.id, id), eq(notificationChannels.ownerId, actor.userId)));
+    .where(and(eq(notificationChannels.id, id), eq(notificationChannels.ownerId, actor.accountId)));
   if (!row) throw notFound("Notification channel");
   return row;
 }

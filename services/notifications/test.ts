@@ -25,7 +25,7 @@ export async function testChannel(
   const channel = await ownedChannel(services.db, actor, id);
   // Each test makes us send a request somewhere; a few a minute is plenty for a person.
   await enforceRateLimits(services, [
-    { scope: "notification-test", key: actor.userId, max: 10, windowSeconds: 60 },
+    { scope: "notification-test", key: actor.accountId, max: 10, windowSeconds: 60 },
   ]);
   const message = testMessage(channel.name, services.config.appUrl);
   const outcome = await deliver(services.config, channel, message);

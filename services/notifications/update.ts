@@ -33,7 +33,7 @@ export async function updateChannel(
   const [row] = await services.db.update(notificationChannels)
     .set({ name: input.name ?? current.name, config, updatedAt: sql`now()` })
     .where(
-      and(eq(notificationChannels.id, input.id), eq(notificationChannels.ownerId, actor.userId)),
+      and(eq(notificationChannels.id, input.id), eq(notificationChannels.ownerId, actor.accountId)),
     )
     .returning();
   if (!row) throw notFound("Notification channel");

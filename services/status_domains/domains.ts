@@ -99,7 +99,7 @@ export async function loadOwnedDomain(
 ): Promise<DomainRow> {
   const [row] = await services.db.select({ domain: statusDomains }).from(statusDomains)
     .innerJoin(statusPages, eq(statusPages.id, statusDomains.statusPageId))
-    .where(and(eq(statusDomains.id, id), eq(statusPages.ownerId, actor.userId)));
+    .where(and(eq(statusDomains.id, id), eq(statusPages.ownerId, actor.accountId)));
   if (!row) throw notFound("domain");
   return row.domain;
 }
@@ -111,7 +111,7 @@ export async function assertOwnedPage(
   statusPageId: string,
 ): Promise<void> {
   const [page] = await db.select({ id: statusPages.id }).from(statusPages)
-    .where(and(eq(statusPages.id, statusPageId), eq(statusPages.ownerId, actor.userId)));
+    .where(and(eq(statusPages.id, statusPageId), eq(statusPages.ownerId, actor.accountId)));
   if (!page) throw notFound("status page");
 }
 

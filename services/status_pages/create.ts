@@ -20,7 +20,7 @@ export async function createStatusPage(
   return await services.db.transaction(async (tx) => {
     const [page] = await tx.insert(statusPages)
       .values({
-        ownerId: actor.userId,
+        ownerId: actor.accountId,
         slug: input.slug,
         title: input.title,
         subscriptions: input.subscriptions ?? false,

@@ -9,7 +9,7 @@ export async function listStatusPages(
   actor: Actor,
 ): Promise<StatusPageView[]> {
   const pages = await services.readDb.select().from(statusPages)
-    .where(eq(statusPages.ownerId, actor.userId))
+    .where(eq(statusPages.ownerId, actor.accountId))
     .orderBy(asc(statusPages.createdAt), asc(statusPages.id));
   const entries = await pageWebsites(services.readDb, pages.map((p) => p.id));
   return pages.map((page) => toView(page, entries.get(page.id)!));

@@ -51,7 +51,7 @@ export function assertCanMail(services: Services, subscriptions: boolean | undef
 /** The actor's page, or NOT_FOUND: another user's page is indistinguishable from none. */
 export async function loadOwnedPage(db: Queryable, actor: Actor, id: string): Promise<PageRow> {
   const [page] = await db.select().from(statusPages)
-    .where(and(eq(statusPages.id, id), eq(statusPages.ownerId, actor.userId)));
+    .where(and(eq(statusPages.id, id), eq(statusPages.ownerId, actor.accountId)));
   if (!page) throw notFound("status page");
   return page;
 }

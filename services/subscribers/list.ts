@@ -99,7 +99,7 @@ export async function removeSubscriber(
 ): Promise<{ statusPageId: string }> {
   const [row] = await services.sql`
     delete from status_page_subscribers s using status_pages p
-    where s.id = ${id} and p.id = s.status_page_id and p.owner_id = ${actor.userId}
+    where s.id = ${id} and p.id = s.status_page_id and p.owner_id = ${actor.accountId}
     returning s.status_page_id`;
   if (!row) throw notFound("Subscriber");
   return { statusPageId: row.status_page_id };

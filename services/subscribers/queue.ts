@@ -1,6 +1,6 @@
 /**
  * Queues mails to subscribers in Postgres (`subscriber_mails`, sent by the notification
- * dispatcher's SubscriberMailQueue; nothing where SMTP_URL is not set) and wakes the
+ * dispatcher's MailQueue; nothing where SMTP_URL is not set) and wakes the
  * senders with a NOTIFY on {@link MAIL_CHANNEL}. Queueing is idempotent per (subscriber, key): an event read twice
  * mails nobody twice.
  */

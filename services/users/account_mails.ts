@@ -1,5 +1,5 @@
 /**
- * Queues a mail to an account holder in Postgres (`account_mails`, sent by the notification
+ * Queues a mail about an account (to its holder, or an invitation to its team) in Postgres (`account_mails`, sent by the notification
  * dispatcher's MailQueue; nothing is sent where SMTP_URL is not set) and wakes the senders
  * with a NOTIFY on {@link ACCOUNT_MAIL_CHANNEL}, which Postgres delivers once the
  * transaction commits.
@@ -11,11 +11,12 @@ export const ACCOUNT_MAIL_CHANNEL = "account_mails";
 
 export async function queueAccountMail(
   sql: postgres.Sql | postgres.TransactionSql,
+  /** The account the mail is about. */
   userId: string,
-  mail: { key: string; subject: string; body: string },
+  mail: { to: string; subject: string; body: string },
 ): Promise<void> {
   await sql`
-    insert into account_mails (user_id, key, subject, body)
-    values (${userId}, ${mail.key}, ${mail.subject}, ${mail.body})`;
+    insert into account_mails (user_id, email, subject, body)
+    values (${userId}, ${mail.to}, ${mail.subject}, ${mail.body})`;
   await sql`select pg_notify(${ACCOUNT_MAIL_CHANNEL}, '')`;
 }

@@ -57,7 +57,7 @@ export async function createUser(
     .onConflictDoNothing({ target: users.email })
     .returning({ id: users.id, email: users.email, name: users.name });
   if (!user) throw new DomainError("CONFLICT", "email: an account with this email exists");
-  return user;
+  return { ...user, accountId: user.id };
 }
 
 export async function login(
@@ -74,7 +74,8 @@ export async function login(
     throw new DomainError("UNAUTHORIZED", "Wrong email or password");
   }
   await recordLoginSuccess(services, input.email, ip);
-  const user = { id: row.id, email: row.email, name: row.name };
+  // A new session starts in the user's own team.
+  const user = { id: row.id, email: row.email, name: row.name, accountId: row.id };
   return { user, token: await createSession(services, user.id) };
 }
 

@@ -3,8 +3,8 @@
  * with which whoever opens it within an hour chooses a new password, once. Asking answers
  * the same whether or not an account has the address, so the form tells nobody who has
  * one, and mails an account at most one link a minute. Choosing the new password ends
- * every session of the account and every other link, and signs in the browser that chose
- * it. Where SMTP_URL is not set the instance's operator makes the link instead
+ * every session, API token and other link of the account, and signs in the browser that
+ * chose it. Where SMTP_URL is not set the instance's operator makes the link instead
  * (`deno task user:reset-password`). Only a link's SHA-256 is kept, as for sessions.
  */
 import { z } from "zod";
@@ -22,7 +22,7 @@ import { createSession, randomToken, type SessionUser, sha256 } from "./sessions
 export const RESET_LINK_MINUTES = 60;
 const RESEND_AFTER_SECONDS = 60;
 /** Asks from one address an hour: each may mail someone else's inbox. */
-export const RESET_ASKS_PER_ADDRESS = 10;
+const RESET_ASKS_PER_ADDRESS = 10;
 
 export const forgotPasswordInput = z.object({ email: emailSchema });
 export const resetPasswordInput = z.object({
@@ -95,7 +95,7 @@ export async function requestPasswordReset(
     if (recent) return;
     const link = await newLink(tx, services.config, user.id);
     await queueAccountMail(tx, user.id, {
-      key: `password-reset:${Date.now()}`,
+      to: email,
       ...resetMail(services.config.appUrl, email, link),
     });
   });
@@ -128,7 +128,7 @@ const linkGone = () =>
   new DomainError("BAD_REQUEST", "token: this link has expired or was used; ask for a new one");
 
 /**
- * Sets the password of the link's account, ends its sessions and links, and starts a
+ * Sets the password of the link's account, ends its sessions, tokens and links, and starts a
  * session for the browser that chose it.
  */
 export async function resetPassword(
@@ -137,9 +137,12 @@ export async function resetPassword(
   clientIp: string,
 ): Promise<{ user: SessionUser; token: string; otherSessionsEnded: number }> {
   const { token, password } = resetPasswordInput.parse(input);
-  const tokenHash = await sha256(token);
-  // Hashing costs 128 MiB for a moment: only for a link that works.
+  // Hashing costs 128 MiB for a moment: only for a link that works, and not many at once.
+  await enforceRateLimits(services, [
+    { scope: "password-reset-post", key: clientIp, max: 20, windowSeconds: 3_600 },
+  ]);
   if (!(await resetLinkAccount(services, token))) throw linkGone();
+  const tokenHash = await sha256(token);
   const passwordHash = await hashPassword(password);
   const { user, ended } = await services.sql.begin(async (tx) => {
     const [reset] = await tx`
@@ -151,15 +154,20 @@ export async function resetPassword(
       returning id, email, name`;
     await tx`delete from password_resets where user_id = ${reset.user_id}`;
     const ended = await tx`delete from sessions where user_id = ${reset.user_id} returning 1`;
+    // Whoever took the account may have made tokens; "Sign out everywhere" ends them too.
+    await tx`delete from api_tokens where user_id = ${reset.user_id}`;
     return {
+      // Signed in to their own team, as by a login.
       user: {
         id: user.id as string,
         email: user.email as string,
         name: user.name as string | null,
+        accountId: user.id as string,
       },
       ended: ended.length,
     };
   });
-  await recordLoginSuccess(services, user.email, clientIp);
+  // The password is changed already: a Redis hiccup here must not show as a failure.
+  await recordLoginSuccess(services, user.email, clientIp).catch(() => {});
   return { user, token: await createSession(services, user.id), otherSessionsEnded: ended };
 }

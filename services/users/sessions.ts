@@ -2,8 +2,9 @@
  * Sessions: a 256-bit random token in the cookie, only its SHA-256 in Postgres. A
  * session ends after a week unused (idle) or 30 days after login (absolute), or at logout.
  */
-import { and, eq, gt, inArray, lt, or } from "drizzle-orm";
-import { sessions, users } from "../../db/postgres/schema.ts";
+import { and, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { accountMembers, sessions, users } from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
 
 export const SESSION_COOKIE = "uptime_session";
@@ -16,7 +17,19 @@ export interface SessionUser {
   id: string;
   email: string;
   name: string | null;
+  /** The team the user works in: their own account's id, or one they are a member of. */
+  accountId: string;
 }
+
+/**
+ * The team a session or token works in: the one it names while the user is still a member
+ * of it, the user's own otherwise. Needs `accountMembers` joined by {@link memberOf}.
+ */
+export const accountInUse = sql<string>`coalesce(${accountMembers.accountId}, ${users.id})`;
+
+/** Joins the membership of `userId` in the team `accountId`, where there is one. */
+export const memberOf = (accountId: AnyPgColumn, userId: AnyPgColumn) =>
+  and(eq(accountMembers.accountId, accountId), eq(accountMembers.userId, userId));
 
 export async function sha256(token: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
@@ -54,10 +67,12 @@ export async function resolveSession(
       id: users.id,
       email: users.email,
       name: users.name,
+      accountId: accountInUse,
       lastSeenAt: sessions.lastSeenAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(accountMembers, memberOf(sessions.accountId, sessions.userId))
     .where(and(
       eq(sessions.tokenHash, tokenHash),
       gt(sessions.expiresAt, now),
@@ -68,7 +83,7 @@ export async function resolveSession(
     await services.db.update(sessions).set({ lastSeenAt: now })
       .where(eq(sessions.tokenHash, tokenHash));
   }
-  return { id: row.id, email: row.email, name: row.name };
+  return { id: row.id, email: row.email, name: row.name, accountId: row.accountId };
 }
 
 /**
@@ -95,8 +110,13 @@ export async function deleteSession(services: Services, token: string | undefine
   await services.db.delete(sessions).where(eq(sessions.tokenHash, await sha256(token)));
 }
 
-/** Removes expired sessions; run now and then, not on the request path. */
+/**
+ * Removes expired sessions, password reset links and team invitations; run now and then,
+ * not on the request path.
+ */
 export async function deleteExpiredSessions(services: Services): Promise<void> {
+  await services.sql`delete from password_resets where expires_at < now()`;
+  await services.sql`delete from account_invitations where expires_at < now()`;
   const now = new Date();
   await services.db.delete(sessions).where(or(
     lt(sessions.expiresAt, now),

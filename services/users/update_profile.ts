@@ -51,7 +51,7 @@ export async function updateProfile(
       if (input.email !== row.email) {
         await tx.delete(passwordResets).where(eq(passwordResets.userId, actor.userId));
       }
-      return user;
+      return { ...user, accountId: actor.accountId };
     });
   } catch (error) {
     if (isUniqueViolation(error)) {

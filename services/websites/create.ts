@@ -21,7 +21,7 @@ export async function createWebsite(
   const type = input.type ?? "http";
   const heartbeat = type === "heartbeat";
   const values = {
-    ownerId: actor.userId,
+    ownerId: actor.accountId,
     type,
     url: await acceptMonitorTarget(type, input.url, config, resolve),
     // Named by its host when unnamed; a heartbeat has none.
@@ -55,9 +55,11 @@ export async function createWebsite(
   const row = await services.db.transaction(async (tx) => {
     // Locking the owner's row serialises their creates, so two at once cannot both
     // pass the count below and exceed the limit.
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for("update");
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.accountId)).for(
+      "update",
+    );
     const [{ owned }] = await tx.select({ owned: count() }).from(websites)
-      .where(eq(websites.ownerId, actor.userId));
+      .where(eq(websites.ownerId, actor.accountId));
     if (owned >= config.websitesPerUser) {
       throw new DomainError(
         "FORBIDDEN",

@@ -6,7 +6,7 @@ import { toWebsite, type Website } from "./store.ts";
 
 export async function listWebsites(services: Services, actor: Actor): Promise<Website[]> {
   const rows = await services.readDb.select().from(websites)
-    .where(eq(websites.ownerId, actor.userId))
+    .where(eq(websites.ownerId, actor.accountId))
     .orderBy(asc(websites.createdAt), asc(websites.id));
   return rows.map((row) => toWebsite(row, services.config));
 }

@@ -120,7 +120,7 @@ export async function websiteOverview(
       createdAt: websites.createdAt,
     })
       .from(websites)
-      .where(eq(websites.ownerId, actor.userId))
+      .where(eq(websites.ownerId, actor.accountId))
       .orderBy(asc(websites.createdAt), asc(websites.id)),
   );
   const ids = rows.map((row) => row.id);

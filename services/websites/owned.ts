@@ -16,7 +16,7 @@ export async function assertOwnWebsites(
   if (!websiteIds.length) return;
   const owned = new Set(
     (await db.select({ id: websites.id }).from(websites)
-      .where(and(eq(websites.ownerId, actor.userId), inArray(websites.id, websiteIds))))
+      .where(and(eq(websites.ownerId, actor.accountId), inArray(websites.id, websiteIds))))
       .map((row) => row.id),
   );
   const missing = websiteIds.find((id) => !owned.has(id));

@@ -94,11 +94,11 @@ export async function ownedWebsite(
   id: string,
 ): Promise<WebsiteRow> {
   const [row] = await db.select().from(websites)
-    .where(and(eq(websites.id, id), eq(websites.ownerId, actor.userId)));
+    .where(and(eq(websites.id, id), eq(websites.ownerId, actor.accountId)));
   if (!row) throw notFound("Website");
   return row;
 }
 
 /** Only the owner's row matches, so a guessed id changes nothing. */
 export const ownedBy = (actor: Actor, id: string) =>
-  and(eq(websites.id, id), eq(websites.ownerId, actor.userId));
+  and(eq(websites.id, id), eq(websites.ownerId, actor.accountId));

@@ -44,7 +44,10 @@ Deno.test("a region's run starts at the first check after the other outcome", as
     // A redelivered check is one check.
     await server.bed.ch.insert(sql`checks`, [row("ams", 4, "up")]);
 
-    const runs = await websiteRegionRuns(server.services, { userId: owner.user.id }, {
+    const runs = await websiteRegionRuns(server.services, {
+      userId: owner.user.id,
+      accountId: owner.user.id,
+    }, {
       id: website.id,
     });
     const at = (minute: number) => (t0 + minute * 60) * 1000;
@@ -61,7 +64,10 @@ Deno.test("a region's run starts at the first check after the other outcome", as
     const resumeFrom = Date.now();
     await owner.api.website.setActive.mutate({ id: website.id, active: true });
     await server.bed.ch.insert(sql`checks`, [row("iad", 61, "up")]);
-    const resumed = await websiteRegionRuns(server.services, { userId: owner.user.id }, {
+    const resumed = await websiteRegionRuns(server.services, {
+      userId: owner.user.id,
+      accountId: owner.user.id,
+    }, {
       id: website.id,
     });
     const iad = resumed.find((r) => r.region === "iad")!;
@@ -71,14 +77,19 @@ Deno.test("a region's run starts at the first check after the other outcome", as
     );
     // Resuming a monitor that runs already moves nothing.
     await owner.api.website.setActive.mutate({ id: website.id, active: true });
-    const again = await websiteRegionRuns(server.services, { userId: owner.user.id }, {
+    const again = await websiteRegionRuns(server.services, {
+      userId: owner.user.id,
+      accountId: owner.user.id,
+    }, {
       id: website.id,
     });
     assert.equal(again.find((r) => r.region === "iad")!.since, iad.since);
 
     const other = await server.user("other");
     await assert.rejects(
-      websiteRegionRuns(server.services, { userId: other.user.id }, { id: website.id }),
+      websiteRegionRuns(server.services, { userId: other.user.id, accountId: other.user.id }, {
+        id: website.id,
+      }),
       /Website not found/,
     );
   } finally {

@@ -20,7 +20,7 @@ Deno.test("published 24-hour uptime equals the figure computed on demand, and ex
     const now = Date.now();
     await server.bed.ch.insert(sql`checks`, seedRows(website.id, Math.floor(now / 1000)));
     await rollUpRecentHours(server.bed.ch);
-    const actor = { userId: user.id };
+    const actor = { userId: user.id, accountId: user.id };
     const { keys, redis } = server.services;
 
     assert.equal(await readUptime24h(redis, keys, [website.id]), null, "nothing published yet");

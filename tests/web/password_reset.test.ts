@@ -10,22 +10,10 @@ import { notificationBed } from "../helpers/notifications.ts";
 import { type Mail, startSmtp } from "../helpers/notification_stand_ins.ts";
 import { apiServer, errorCode } from "../helpers/api.ts";
 import { eventually } from "../helpers/pipeline.ts";
+import { form, linkInMail } from "../helpers/forms.ts";
 import { closeBrowser, launchChromium, screenshots } from "../helpers/browser.ts";
 
-const form = (fields: Record<string, string>) => ({
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  body: new URLSearchParams(fields).toString(),
-  redirect: "manual" as const,
-});
-
-/** The path and query of the reset link in a mail (quoted-printable undone). */
-function linkIn(mail: Mail): string {
-  const text = mail.raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-  const match = /https?:\/\/[^\s/]+(\/reset-password\?token=[\w-]+)/.exec(text);
-  assert.ok(match, `no reset link in:\n${mail.raw}`);
-  return match[1];
-}
+const linkIn = (mail: Mail) => linkInMail(mail, "/reset-password");
 
 async function resetBed() {
   const smtp = await startSmtp();
@@ -122,6 +110,7 @@ Deno.test("a forgotten password is reset by a mailed link, on plain forms", asyn
       const html = await res.text();
       assert.equal(res.status, 200);
       assert.equal(res.headers.get("cache-control"), "no-store");
+      assert.equal(res.headers.get("referrer-policy"), "strict-origin");
       assert.match(html, /Choose a new password/);
       assert.ok(html.includes(`For <strong class="break-words">${owner.email}</strong>`));
       assert.match(html, /<label for="password"[^>]*>New password<\/label>/);
@@ -141,14 +130,20 @@ Deno.test("a forgotten password is reset by a mailed link, on plain forms", asyn
     await t.step("a new password ends every session and signs this browser in", async () => {
       const before = await owner.api.user.me.query();
       assert.equal(before.email, owner.email);
+      const { token: apiToken } = await owner.api.apiToken.create.mutate({ name: "CI" });
       const res = await post("/reset-password", { token, password: "new battery staple 2" });
       await res.body?.cancel();
       assert.equal(res.status, 303);
       assert.equal(res.headers.get("location"), "/app/account?changed=1");
       const account = await (await get("/app/account?changed=1")).text();
       assert.match(account, /Password changed\. 1 other session was signed out/);
-      // The owner's other session (the API client's) ended.
+      // The owner's other session (the API client's) ended, and so did their token.
       assert.equal(await errorCode(owner.api.user.me.query()), "UNAUTHORIZED");
+      const byToken = await fetch(`${server.url}/api/trpc/user.me`, {
+        headers: { authorization: `Bearer ${apiToken}` },
+      });
+      await byToken.body?.cancel();
+      assert.equal(byToken.status, 401);
       const fresh = server.client();
       assert.equal(
         await errorCode(fresh.api.user.login.mutate({

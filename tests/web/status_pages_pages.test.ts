@@ -24,7 +24,7 @@ Deno.test("status pages: list, create, edit, domains and delete as plain forms",
   const server = await apiServer();
   try {
     const me = await server.user("pages");
-    const actor = { userId: me.user.id };
+    const actor = { userId: me.user.id, accountId: me.user.id };
     const get = async (path: string) => {
       const res = await me.fetch(`${server.url}${path}`, { redirect: "manual" });
       return { status: res.status, html: await res.text(), location: res.headers.get("location") };

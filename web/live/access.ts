@@ -1,19 +1,22 @@
 /**
- * Who may follow which websites live: their owner, and anyone for the websites of a
+ * Who may follow which websites live: their team, and anyone for the websites of a
  * status page (every status page is public). One Postgres query per question.
  */
 import type { Services } from "../../services/context.ts";
 
-/** The websites of `websiteIds` that `userId` owns, each with the regions that check it. */
+/**
+ * The websites of `websiteIds` in the team `accountId`, each with the regions that check
+ * it.
+ */
 export async function ownedWebsites(
   services: Services,
-  userId: string,
+  accountId: string,
   websiteIds: readonly string[],
 ): Promise<Map<string, string[]>> {
   if (!websiteIds.length) return new Map();
   const rows = await services.sql<{ id: string; regions: string[] }[]>`
     select id, regions from websites
-    where owner_id = ${userId} and id = any(${websiteIds}::uuid[])`;
+    where owner_id = ${accountId} and id = any(${websiteIds}::uuid[])`;
   return new Map(rows.map((row) => [row.id, row.regions]));
 }
 

@@ -1,9 +1,10 @@
 /**
  * Access re-checks for live sockets, batched: every few seconds one pass asks Postgres
- * three questions for all sockets at once (which sessions are still valid, who owns the
- * followed websites, what each followed status page shows), in chunks, instead of one
- * query per socket. So a logout, a deleted website or a page change reaches every socket
- * within {@link RECHECK_EVERY_MS}, and 50,000 sockets cost a handful of queries.
+ * four questions for all sockets at once (which sessions are still valid, which users are
+ * still in which teams, who owns the followed websites, what each followed status page
+ * shows), in chunks, instead of one query per socket. So a logout, a member removed from a
+ * team, a deleted website or a page change reaches every socket within
+ * {@link RECHECK_EVERY_MS}, and 50,000 sockets cost a handful of queries.
  *
  * The session check does not touch the session: an open socket alone does not keep an
  * idle session alive (it ends after IDLE_TIMEOUT_MS without a request, socket or not).
@@ -19,7 +20,9 @@ export interface AccessQuestion {
   /** The session token, for signed-in sockets. */
   token?: string;
   userId?: string;
-  /** Websites followed as their owner. */
+  /** The team the socket's session worked in when it subscribed. */
+  accountId?: string;
+  /** Websites followed as their team's. */
   own: readonly string[];
   /** The status page followed, if any. */
   slug?: string;
@@ -28,7 +31,7 @@ export interface AccessQuestion {
 export interface AccessAnswer {
   /** False when the socket's session ended (logout, expiry, idle, deleted account). */
   sessionValid: boolean;
-  /** The subset of `own` still owned by the user. */
+  /** The subset of `own` still in the team, while the user is still in it. */
   owned: Set<string>;
   /** The websites the followed page shows now; null when the page is gone. */
   pageWebsiteIds: string[] | null;
@@ -99,8 +102,12 @@ export class AccessRechecker {
     }
     // Forget hashes of tokens no socket holds any more.
     for (const token of this.#hashes.keys()) if (!hashOf.has(token)) this.#hashes.delete(token);
-    const [validRows, ownerRows, pageRows] = await Promise.all([
+    const [validRows, memberRows, ownerRows, pageRows] = await Promise.all([
       chunked([...hashOf.values()], (chunk) => validSessionHashes(this.#services, chunk)),
+      chunked(
+        [...new Set(questions.flatMap((q) => q.userId ? [q.userId] : []))],
+        (chunk) => memberships(this.#services, chunk),
+      ),
       chunked(
         [...new Set(questions.flatMap((q) => q.own))],
         (chunk) => websiteOwners(this.#services, chunk),
@@ -111,6 +118,9 @@ export class AccessRechecker {
       ),
     ]);
     const valid = new Set(validRows);
+    const member = new Set(memberRows.map((row) => `${row.account_id}:${row.user_id}`));
+    const inTeam = (q: AccessQuestion) =>
+      q.accountId === q.userId || member.has(`${q.accountId}:${q.userId}`);
     const owners = new Map(ownerRows.map((row) => [row.id, row.owner_id]));
     const pages = new Map<string, string[]>();
     for (const row of pageRows) {
@@ -122,7 +132,9 @@ export class AccessRechecker {
       const q = questions[i];
       member.applyAccess({
         sessionValid: !q.token || valid.has(hashOf.get(q.token)!),
-        owned: new Set(q.own.filter((id) => q.userId && owners.get(id) === q.userId)),
+        owned: new Set(
+          q.own.filter((id) => q.accountId && inTeam(q) && owners.get(id) === q.accountId),
+        ),
         pageWebsiteIds: q.slug ? (pages.get(q.slug) ?? null) : null,
       });
     });
@@ -138,6 +150,11 @@ async function chunked<K, R>(keys: K[], query: (chunk: K[]) => Promise<R[]>): Pr
 function websiteOwners(services: Services, ids: string[]) {
   return services.sql<{ id: string; owner_id: string }[]>`
     select id, owner_id from websites where id = any(${ids}::uuid[])`;
+}
+
+function memberships(services: Services, userIds: string[]) {
+  return services.sql<{ account_id: string; user_id: string }[]>`
+    select account_id, user_id from account_members where user_id = any(${userIds}::uuid[])`;
 }
 
 function pageWebsites(services: Services, slugs: string[]) {

@@ -102,6 +102,7 @@ export class LiveSession implements LiveSubscriber {
     return {
       token: this.#user ? this.#token : undefined,
       userId: this.#user?.id,
+      accountId: this.#user?.accountId,
       own: [...this.#own],
       slug: this.#page?.slug,
     };
@@ -203,7 +204,7 @@ export class LiveSession implements LiveSubscriber {
           "without signing in, subscribe to a status page by its slug",
       );
     } else if (wanted.length) {
-      const owned = await ownedWebsites(this.#services, this.#user!.id, wanted);
+      const owned = await ownedWebsites(this.#services, this.#user!.accountId, wanted);
       const refused = wanted.filter((id) => !owned.has(id));
       if (refused.length) errors.push(`no website of yours with id ${shown(refused)}`);
       const room = MAX_WEBSITE_IDS - this.#own.size;

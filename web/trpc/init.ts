@@ -1,6 +1,6 @@
 /** tRPC's root: the context type, error shape, and the two kinds of procedure. */
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { Services } from "../../services/context.ts";
+import { actorOf, type Services } from "../../services/context.ts";
 import type { SessionUser } from "../../services/users/sessions.ts";
 import { publicMessage, toTRPCError } from "./errors.ts";
 
@@ -42,7 +42,7 @@ export const publicProcedure = t.procedure.use(mapErrors);
 /** A procedure for signed-in users; `ctx.actor` is who they are. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-  return next({ ctx: { ...ctx, user: ctx.user, actor: { userId: ctx.user.id } } });
+  return next({ ctx: { ...ctx, user: ctx.user, actor: actorOf(ctx.user) } });
 });
 
 /**

@@ -10,6 +10,7 @@ import {
 import { IncidentList } from "../../../components/incidents/incident_list.tsx";
 import { Card, EmptyState, LINK, Notice, PageHeader } from "../../../components/ui.tsx";
 import { INCIDENT_NOTICES } from "../../../web/incident_action_route.ts";
+import { actorOf } from "../../../services/context.ts";
 
 interface Data {
   page: IncidentPage;
@@ -32,7 +33,7 @@ export const handler = defineApp.handlers<Data>({
     if (!input.success) throw new HttpError(400, input.error.issues[0].message);
     const result = await listIncidents(
       ctx.state.services,
-      { userId: ctx.state.user.id },
+      actorOf(ctx.state.user),
       input.data,
     )
       .catch((error) => {

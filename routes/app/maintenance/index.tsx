@@ -32,6 +32,7 @@ import {
   Notice,
   PageHeader,
 } from "../../../components/ui.tsx";
+import { actorOf } from "../../../services/context.ts";
 
 interface Data {
   windows: MaintenanceView[];
@@ -54,7 +55,7 @@ const NOTICES: Record<string, string> = {
 
 async function load(ctx: Context<SignedInState>, extra: Partial<Data> = {}): Promise<Data> {
   const { services } = ctx.state;
-  const actor = { userId: ctx.state.user.id };
+  const actor = actorOf(ctx.state.user);
   const [windows, websites] = await Promise.all([
     listMaintenances(services, actor),
     listWebsites(services, actor),
@@ -90,7 +91,7 @@ export const handler = defineApp.handlers<Data>({
     }
     const input = maintenanceIdInput.safeParse({ id: form.get("id") });
     if (!input.success) throw new HttpError(400, input.error.issues[0].message);
-    const actor = { userId: ctx.state.user.id };
+    const actor = actorOf(ctx.state.user);
     try {
       if (intent === "end") await endMaintenance(ctx.state.services, actor, input.data.id);
       else if (intent === "cancel-rest") {

@@ -1,11 +1,11 @@
 import { page } from "../../../fresh/mod.ts";
 import { defineApp as define } from "../../../web/define.ts";
-import { actorOf } from "../../../web/notification_pages.ts";
 import { channelsOverview } from "../../../services/notifications/overview.ts";
 import type { ChannelOverview } from "../../../services/notifications/overview.ts";
 import { kindLabel, KINDS, providers } from "../../../services/notifications/providers/mod.ts";
 import { Button, Card, EmptyState, LINK, Notice, PageHeader } from "../../../components/ui.tsx";
 import { DeliveryStatus } from "../../../components/notifications/delivery_status.tsx";
+import { actorOf } from "../../../services/context.ts";
 
 interface Data {
   channels: ChannelOverview[];
@@ -25,7 +25,7 @@ export const handler = define.handlers<Data>({
       if (reason) unavailable[kind] = reason;
     }
     return page({
-      channels: await channelsOverview(services, actorOf(ctx)),
+      channels: await channelsOverview(services, actorOf(ctx.state.user)),
       notice: NOTICES[ctx.url.searchParams.get("notice") ?? ""] ?? null,
       unavailable,
     });

@@ -19,6 +19,7 @@ import {
   Notice,
   PageHeader,
 } from "../../../components/ui.tsx";
+import { actorOf } from "../../../services/context.ts";
 
 interface Data {
   pages: StatusPageView[];
@@ -30,7 +31,7 @@ interface Data {
 
 async function load(ctx: Context<State>, extra: Partial<Data> = {}): Promise<Data> {
   const { services } = ctx.state;
-  const actor = { userId: ctx.state.user!.id };
+  const actor = actorOf(ctx.state.user!);
   const [pages, websites] = await Promise.all([
     listStatusPages(services, actor),
     listWebsites(services, actor),

@@ -13,11 +13,12 @@ import { metrics } from "../../../lib/metrics.ts";
 import { sendMail } from "../mailer.ts";
 import { MAIL_CHANNEL } from "../../subscribers/queue.ts";
 import { ACCOUNT_MAIL_CHANNEL } from "../../users/account_mails.ts";
+import { RESET_LINK_MINUTES } from "../../users/password_reset.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { Alarm } from "./alarm.ts";
 import { attemptLeaseMs, holdClaim } from "./record.ts";
 
-/** Mails sent at once by one process and queue: an SMTP relay takes few connections. */
+/** Mails sent at once by one queue of a process: an SMTP relay takes few connections. */
 const BATCH = 4;
 /** Looked at this often at most when nothing is due, for a NOTIFY that was missed. */
 const IDLE_POLL_MS = 10_000;
@@ -32,8 +33,11 @@ export interface Outbox {
   table: "subscriber_mails" | "account_mails";
   /** The NOTIFY channel queueing wakes the senders on. */
   channel: string;
-  /** The table the recipient's `email` is read from, and the mail's column naming its row. */
-  recipients: { table: "status_page_subscribers" | "users"; key: "subscriber_id" | "user_id" };
+  /**
+   * The table the recipient's `email` is read from, and the mail's column naming its row;
+   * without, the mail's own `email`.
+   */
+  recipients?: { table: "status_page_subscribers"; key: "subscriber_id" };
   /** Extra SQL a pending mail must meet to go, about the mail `m`. */
   sendable?: (sql: postgres.Sql) => postgres.PendingQuery<postgres.Row[]>;
   /** Columns of the mail read for {@link headers}. */
@@ -41,6 +45,8 @@ export interface Outbox {
   headers?: (row: postgres.Row) => Record<string, string>;
   /** The body holds a secret (a link that signs in): emptied once the mail is settled. */
   forgetBody?: boolean;
+  /** Given up this long after it was queued; NOTIFICATION_GIVE_UP_MS otherwise. */
+  giveUpAfterMs?: number;
 }
 
 export const SUBSCRIBER_OUTBOX: Outbox = {
@@ -67,8 +73,9 @@ export const ACCOUNT_OUTBOX: Outbox = {
   kind: "account",
   table: "account_mails",
   channel: ACCOUNT_MAIL_CHANNEL,
-  recipients: { table: "users", key: "user_id" },
   forgetBody: true,
+  // A reset link works for an hour: a later mail would carry a dead link.
+  giveUpAfterMs: RESET_LINK_MINUTES * 60_000,
 };
 
 interface ClaimedMail {
@@ -143,9 +150,10 @@ export class MailQueue {
       update ${sql(table)} m
       set attempts = m.attempts + 1,
           next_attempt_at = now() + ${lease} * interval '1 millisecond'
-      from picked, ${sql(recipients.table)} r
-      where m.id = picked.id and r.id = m.${sql(recipients.key)}
-      returning m.id, m.attempts, m.created_at, m.subject, m.body, r.email
+      from picked ${recipients ? sql`, ${sql(recipients.table)} r` : sql``}
+      where m.id = picked.id ${recipients ? sql`and r.id = m.${sql(recipients.key)}` : sql``}
+      returning m.id, m.attempts, m.created_at, m.subject, m.body,
+        ${recipients ? sql`r.email` : sql`m.email`}
         ${columns.length ? sql`, ${sql(columns.map((c) => `m.${c}`))}` : sql``}`;
     return rows.map((row) => ({
       id: row.id,
@@ -170,16 +178,16 @@ export class MailQueue {
       messageId: `<${mail.id}@uptime>`,
       headers: mail.headers,
     }).finally(stopHolding);
-    const body = forgetBody ? sql`''` : sql`body`;
+    const forget = forgetBody ? sql`, body = ''` : sql``;
     if (outcome.ok) {
       await sql`
-        update ${sql(table)} set status = 'sent', sent_at = now(), last_error = null,
-          body = ${body}
+        update ${sql(table)} set status = 'sent', sent_at = now(), last_error = null ${forget}
         where id = ${mail.id} and attempts = ${mail.attempts}`;
       metrics.notifications.inc({ kind, outcome: "delivered" });
       return;
     }
-    const { retryBaseMs, giveUpAfterMs } = this.#config.notifications;
+    const { retryBaseMs } = this.#config.notifications;
+    const giveUpAfterMs = this.#outbox.giveUpAfterMs ?? this.#config.notifications.giveUpAfterMs;
     const delayMs = retryDelayMs(mail.attempts, retryBaseMs);
     // A server's refusal often quotes the recipient: the log and the row keep it out.
     const error = outcome.error.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, "<address>");
@@ -188,8 +196,8 @@ export class MailQueue {
     await sql`
       update ${sql(table)}
       set status = ${givingUp ? "failed" : "pending"}, last_error = ${error.slice(0, 500)},
-          next_attempt_at = now() + ${givingUp ? 0 : delayMs} * interval '1 millisecond',
-          body = ${givingUp ? body : sql`body`}
+          next_attempt_at = now() + ${givingUp ? 0 : delayMs} * interval '1 millisecond'
+          ${givingUp ? forget : sql``}
       where id = ${mail.id} and attempts = ${mail.attempts}`;
     metrics.notifications.inc({ kind, outcome: givingUp ? "failed" : "retrying" });
     // The address is the recipient's; the log names the mail only.

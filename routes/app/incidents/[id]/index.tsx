@@ -38,6 +38,7 @@ import { formatLongDuration } from "../../../../lib/time_format.ts";
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import IncidentLive from "../../../../islands/IncidentLive.tsx";
 import type { ComponentChildren } from "preact";
+import { actorOf } from "../../../../services/context.ts";
 
 interface Data {
   detail: IncidentDetail;
@@ -60,7 +61,7 @@ export const handler = defineApp.handlers<Data>({
   async POST(ctx) {
     const form = await readForm(ctx.req);
     const values = { status: form.get("status") ?? "", message: form.get("message") ?? "" };
-    const actor = { userId: ctx.state.user.id };
+    const actor = actorOf(ctx.state.user);
     try {
       const input = postUpdateInput.parse({ incidentId: ctx.params.id, ...values });
       await postIncidentUpdate(ctx.state.services, actor, input);
@@ -90,7 +91,7 @@ async function show(
     throw new HttpError(400, input.error.issues[0].message);
   }
   const { services } = ctx.state;
-  const detail = await incidentDetail(services, { userId: ctx.state.user.id }, input.data)
+  const detail = await incidentDetail(services, actorOf(ctx.state.user), input.data)
     .catch((error) => {
       throw pageError(error);
     });

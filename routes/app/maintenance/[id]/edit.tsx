@@ -18,6 +18,7 @@ import { listWebsites } from "../../../../services/websites/list.ts";
 import type { Website } from "../../../../services/websites/store.ts";
 import { MaintenanceFields } from "../../../../components/maintenance/fields.tsx";
 import { Button, Card, LinkButton, PageHeader } from "../../../../components/ui.tsx";
+import { actorOf } from "../../../../services/context.ts";
 
 interface Data {
   window: MaintenanceView;
@@ -30,7 +31,7 @@ interface Data {
 async function load(ctx: Context<SignedInState>): Promise<Data | Response> {
   const input = maintenanceIdInput.safeParse({ id: ctx.params.id });
   if (!input.success) throw new HttpError(404, "Maintenance window not found");
-  const actor = { userId: ctx.state.user.id };
+  const actor = actorOf(ctx.state.user);
   const [window, websites] = await Promise.all([
     getMaintenance(ctx.state.services, actor, input.data.id),
     listWebsites(ctx.state.services, actor),

@@ -48,6 +48,7 @@ import {
   certificateWarning,
   TimingBreakdown,
 } from "../../../../components/monitor/timing_breakdown.tsx";
+import { actorOf } from "../../../../services/context.ts";
 
 const CHECKS_PER_PAGE = 25;
 
@@ -82,7 +83,7 @@ const INCIDENTS_SHOWN = 5;
 export const handler = define.handlers<Data>({
   async GET(ctx) {
     const { services, user } = ctx.state as SignedInState;
-    const actor = { userId: user.id };
+    const actor = actorOf(user);
     const id = idInput.safeParse({ id: ctx.params.id });
     if (!id.success) throw new HttpError(404, "Website not found");
     const range = parseRange(ctx.url.searchParams.get("range"));

@@ -1,9 +1,10 @@
 import { page } from "../../../../fresh/mod.ts";
 import { defineApp as define } from "../../../../web/define.ts";
 import { seeOther } from "../../../../web/forms.ts";
-import { actorOf, loadChannel } from "../../../../web/notification_pages.ts";
+import { loadChannel } from "../../../../web/notification_pages.ts";
 import { deleteChannel } from "../../../../services/notifications/delete.ts";
 import { ConfirmPage } from "../../../../components/confirm_page.tsx";
+import { actorOf } from "../../../../services/context.ts";
 
 export const handler = define.handlers<{ id: string; name: string }>({
   async GET(ctx) {
@@ -13,7 +14,7 @@ export const handler = define.handlers<{ id: string; name: string }>({
   },
   async POST(ctx) {
     const row = await loadChannel(ctx);
-    await deleteChannel(ctx.state.services, actorOf(ctx), row.id);
+    await deleteChannel(ctx.state.services, actorOf(ctx.state.user), row.id);
     return seeOther("/app/notifications?notice=deleted");
   },
 });

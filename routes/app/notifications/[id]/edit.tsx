@@ -1,16 +1,12 @@
 import { page } from "../../../../fresh/mod.ts";
 import { defineApp as define } from "../../../../web/define.ts";
 import { readForm, seeOther } from "../../../../web/forms.ts";
-import {
-  actorOf,
-  channelErrors,
-  loadChannel,
-  readChannelForm,
-} from "../../../../web/notification_pages.ts";
+import { channelErrors, loadChannel, readChannelForm } from "../../../../web/notification_pages.ts";
 import { updateChannel } from "../../../../services/notifications/update.ts";
 import { type ChannelKind, kindLabel } from "../../../../services/notifications/providers/mod.ts";
 import { Card, PageHeader } from "../../../../components/ui.tsx";
 import { ChannelForm } from "../../../../components/notifications/channel_form.tsx";
+import { actorOf } from "../../../../services/context.ts";
 
 interface Data {
   id: string;
@@ -41,7 +37,11 @@ export const handler = define.handlers<Data>({
     const kind = row.kind as ChannelKind;
     const { name, config } = readChannelForm(await readForm(ctx.req), kind);
     try {
-      await updateChannel(ctx.state.services, actorOf(ctx), { id: row.id, name, config });
+      await updateChannel(ctx.state.services, actorOf(ctx.state.user), {
+        id: row.id,
+        name,
+        config,
+      });
       return seeOther(`/app/notifications/${row.id}?notice=saved`);
     } catch (error) {
       const errors = channelErrors(error);

@@ -1,6 +1,6 @@
 import { page } from "../../../../fresh/mod.ts";
 import { defineApp as define } from "../../../../web/define.ts";
-import { actorOf, loadChannel } from "../../../../web/notification_pages.ts";
+import { loadChannel } from "../../../../web/notification_pages.ts";
 import { type Delivery, listDeliveries } from "../../../../services/notifications/deliveries.ts";
 import { type Channel, toChannel } from "../../../../services/notifications/store.ts";
 import {
@@ -13,6 +13,7 @@ import { Time } from "../../../../components/time.tsx";
 import { DeliveryStatus } from "../../../../components/notifications/delivery_status.tsx";
 import { takeSecret } from "../../../../web/secret_flash.ts";
 import CopyButton from "../../../../islands/CopyButton.tsx";
+import { actorOf } from "../../../../services/context.ts";
 
 interface Data {
   channel: Channel;
@@ -40,7 +41,7 @@ export const handler = define.handlers<Data>({
   async GET(ctx) {
     const row = await loadChannel(ctx);
     ctx.state.title = row.name;
-    const deliveries = await listDeliveries(ctx.state.services, actorOf(ctx), row.id);
+    const deliveries = await listDeliveries(ctx.state.services, actorOf(ctx.state.user), row.id);
     const flash = takeSecret(ctx.req, `/app/notifications/${row.id}`);
     return page({
       channel: toChannel(row),

@@ -3,6 +3,7 @@ import { HttpError } from "../../../../fresh/mod.ts";
 import { define } from "../../../../web/define.ts";
 import { DomainError } from "../../../../services/errors.ts";
 import { subscribersCsv } from "../../../../services/subscribers/list.ts";
+import { actorOf } from "../../../../services/context.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -11,7 +12,7 @@ export const handler = define.handlers({
     try {
       const { filename, csv } = await subscribersCsv(
         ctx.state.services,
-        { userId: ctx.state.user!.id },
+        actorOf(ctx.state.user!),
         id,
       );
       return new Response(csv, {

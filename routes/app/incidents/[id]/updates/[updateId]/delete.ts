@@ -14,13 +14,14 @@ import {
   updateIdInput,
 } from "../../../../../../services/incidents/mod.ts";
 import { DomainError } from "../../../../../../services/errors.ts";
+import { actorOf } from "../../../../../../services/context.ts";
 
 export const handler = defineApp.handlers({
   async POST(ctx) {
     const incident = incidentIdInput.safeParse({ id: ctx.params.id });
     const update = updateIdInput.safeParse({ id: ctx.params.updateId });
     if (!incident.success || !update.success) throw new HttpError(404, "Update not found");
-    const actor = { userId: ctx.state.user.id };
+    const actor = actorOf(ctx.state.user);
     const { services } = ctx.state;
     let notice = "update-deleted";
     try {

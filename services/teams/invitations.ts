@@ -1,0 +1,153 @@
+/**
+ * Invitations to a team: the owner names an address; a link (`/invite?token=…`) is mailed
+ * to it where this instance sends mail, and shown to the owner once either way, to pass on
+ * by other means. Inviting an address again replaces its link. Only the link's SHA-256 is
+ * kept.
+ */
+import type { Actor, Services } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import { queueAccountMail } from "../users/account_mails.ts";
+import { randomToken, type SessionUser, sha256 } from "../users/sessions.ts";
+import { enforceRateLimits } from "../users/rate_limit.ts";
+import {
+  INVITATION_DAYS,
+  inviteInput,
+  MAX_MEMBERS,
+  mustOwn,
+  ownerNameSql,
+  teamName,
+} from "./teams.ts";
+
+export function invitationUrl(appUrl: string, token: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/invite?token=${token}`;
+}
+
+/** Invites `email` to the actor's team; returns the link (shown to the owner once). */
+export async function inviteMember(
+  services: Services,
+  actor: Actor,
+  input: { email?: unknown },
+): Promise<{ email: string; link: string; mailed: boolean }> {
+  mustOwn(actor, "invite people");
+  const { email } = inviteInput.parse(input);
+  // Each invitation may mail someone: a team cannot become a way to flood inboxes.
+  await enforceRateLimits(services, [
+    { scope: "team-invite", key: actor.accountId, max: 30, windowSeconds: 3_600 },
+  ]);
+  const token = randomToken();
+  const link = invitationUrl(services.config.appUrl, token);
+  const mailed = services.config.notifications.smtpUrl !== null;
+  await services.sql.begin(async (tx) => {
+    // The owner's row locked: two invitations at once cannot both be the 50th.
+    const [owner] = await tx`
+      select u.email, ${ownerNameSql(tx)} as name from users u
+      where u.id = ${actor.accountId} for update`;
+    if (owner.email === email) {
+      throw new DomainError("BAD_REQUEST", "email: that is you; you own this team");
+    }
+    const [member] = await tx`
+      select 1 from account_members m join users u on u.id = m.user_id
+      where m.account_id = ${actor.accountId} and u.email = ${email}`;
+    if (member) throw new DomainError("BAD_REQUEST", "email: already a member of this team");
+    const [{ count }] = await tx`
+      select (select count(*) from account_members where account_id = ${actor.accountId}) +
+        (select count(*) from account_invitations
+         where account_id = ${actor.accountId} and expires_at > now() and email <> ${email})
+        as count`;
+    if (Number(count) >= MAX_MEMBERS) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        `email: a team has at most ${MAX_MEMBERS} members and invitations; remove one first`,
+      );
+    }
+    await tx`
+      insert into account_invitations (token_hash, account_id, email, expires_at)
+      values (${await sha256(token)}, ${actor.accountId}, ${email},
+              now() + ${INVITATION_DAYS} * interval '1 day')
+      on conflict (account_id, email) do update
+      set token_hash = excluded.token_hash, created_at = now(),
+          expires_at = excluded.expires_at`;
+    if (mailed) {
+      await queueAccountMail(tx, actor.accountId, {
+        to: email,
+        subject: `${owner.name} invites you to their team on Uptime`.replace(/[\r\n]+/g, " ")
+          .slice(0, 250),
+        body: `${owner.name} invites you to join ${teamName(owner.name)} on Uptime at ` +
+          `${new URL(services.config.appUrl).host}, to see and change its monitors, status ` +
+          `pages and alerts.\n\nJoin the team: ${link}\n\nThe link works once, for ` +
+          `${INVITATION_DAYS} days. If you do not know ${owner.name}, ignore this mail.\n`,
+      });
+    }
+  });
+  return { email, link, mailed };
+}
+
+/** Withdraws the invitation of `email`; false when there was none. */
+export async function cancelInvitation(
+  services: Services,
+  actor: Actor,
+  email: string,
+): Promise<boolean> {
+  mustOwn(actor, "cancel invitations");
+  const gone = await services.sql`
+    delete from account_invitations where account_id = ${actor.accountId} and email = ${email}
+    returning email`;
+  return gone.length > 0;
+}
+
+export interface Invitation {
+  accountId: string;
+  ownerName: string;
+  email: string;
+}
+
+/** The invitation of a link, while it works; null otherwise. */
+export async function invitationByToken(
+  services: Pick<Services, "sql">,
+  token: string | null | undefined,
+): Promise<Invitation | null> {
+  if (!token || token.length > 100) return null;
+  const { sql } = services;
+  const [row] = await sql`
+    select i.account_id, i.email, ${ownerNameSql(sql)} as owner_name
+    from account_invitations i join users u on u.id = i.account_id
+    where i.token_hash = ${await sha256(token)} and i.expires_at > now()`;
+  return row ? { accountId: row.account_id, ownerName: row.owner_name, email: row.email } : null;
+}
+
+/**
+ * Makes `user` a member of the invitation's team and ends the invitation; the session
+ * `sessionToken` then works in the team. Returns the team's id.
+ */
+export async function acceptInvitation(
+  services: Services,
+  user: SessionUser,
+  token: string,
+  sessionToken: string | undefined,
+): Promise<{ accountId: string; ownerName: string }> {
+  const invitation = await invitationByToken(services, token);
+  if (!invitation) {
+    throw new DomainError("BAD_REQUEST", "token: this invitation has expired or was used");
+  }
+  if (invitation.accountId === user.id) {
+    throw new DomainError("BAD_REQUEST", "token: this is an invitation to your own team");
+  }
+  await services.sql.begin(async (tx) => {
+    const [used] = await tx`
+      delete from account_invitations where token_hash = ${await sha256(token)}
+        and expires_at > now()
+      returning account_id`;
+    if (!used) {
+      throw new DomainError("BAD_REQUEST", "token: this invitation has expired or was used");
+    }
+    await tx`
+      insert into account_members (account_id, user_id) values (${used.account_id}, ${user.id})
+      on conflict do nothing`;
+    if (sessionToken) {
+      await tx`
+        update sessions set account_id = ${used.account_id}
+        where token_hash = ${await sha256(sessionToken)} and user_id = ${user.id}`;
+    }
+  });
+  return { accountId: invitation.accountId, ownerName: invitation.ownerName };
+}

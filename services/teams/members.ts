@@ -1,0 +1,90 @@
+/** Who is in a team, who is invited, and removing people from it. */
+import type postgres from "postgres";
+import type { Actor, Services } from "../context.ts";
+import { DomainError } from "../errors.ts";
+import { mustOwn, ownerNameSql } from "./teams.ts";
+
+export interface TeamPerson {
+  userId: string;
+  name: string | null;
+  email: string;
+  /** Epoch ms: when they joined (for the owner, when the account was made). */
+  since: number;
+}
+
+export interface TeamView {
+  accountId: string;
+  ownerName: string;
+  owner: TeamPerson;
+  /** Newest first. */
+  members: TeamPerson[];
+  /** Waiting invitations, newest first; only the owner sees them. */
+  invitations: { email: string; createdAt: number; expiresAt: number }[];
+  /** Whether the actor owns the team. */
+  youOwn: boolean;
+}
+
+export async function teamView(services: Services, actor: Actor): Promise<TeamView> {
+  const sql = services.readSql;
+  const [owner] = await sql`
+    select u.id, u.name, u.email, u.created_at, ${ownerNameSql(sql)} as owner_name
+    from users u where u.id = ${actor.accountId}`;
+  if (!owner) throw new DomainError("UNAUTHORIZED", "Sign in first");
+  const members = await sql`
+    select u.id, u.name, u.email, m.created_at from account_members m
+    join users u on u.id = m.user_id
+    where m.account_id = ${actor.accountId}
+    order by m.created_at desc, u.email`;
+  const youOwn = actor.userId === actor.accountId;
+  const invitations = youOwn
+    ? await sql`
+      select email, created_at, expires_at from account_invitations
+      where account_id = ${actor.accountId} and expires_at > now()
+      order by created_at desc`
+    : [];
+  const person = (row: postgres.Row): TeamPerson => ({
+    userId: row.id,
+    name: row.name,
+    email: row.email,
+    since: new Date(row.created_at).getTime(),
+  });
+  return {
+    accountId: actor.accountId,
+    ownerName: owner.owner_name,
+    owner: person(owner),
+    members: members.map(person),
+    invitations: invitations.map((row) => ({
+      email: row.email,
+      createdAt: new Date(row.created_at).getTime(),
+      expiresAt: new Date(row.expires_at).getTime(),
+    })),
+    youOwn,
+  };
+}
+
+/**
+ * Takes `userId` out of the actor's team: the owner removes anyone else, a member removes
+ * themselves (leaves). Their API tokens made in the team end; their sessions working in it
+ * fall back to their own team. Returns false when they were not in it.
+ */
+export async function removeMember(
+  services: Services,
+  actor: Actor,
+  userId: string,
+): Promise<boolean> {
+  if (userId !== actor.userId) mustOwn(actor, "remove people");
+  if (userId === actor.accountId) {
+    throw new DomainError("BAD_REQUEST", "The owner cannot leave their own team");
+  }
+  return await services.sql.begin(async (tx) => {
+    const gone = await tx`
+      delete from account_members where account_id = ${actor.accountId} and user_id = ${userId}
+      returning user_id`;
+    await tx`
+      delete from api_tokens where account_id = ${actor.accountId} and user_id = ${userId}`;
+    await tx`
+      update sessions set account_id = null
+      where account_id = ${actor.accountId} and user_id = ${userId}`;
+    return gone.length > 0;
+  });
+}
