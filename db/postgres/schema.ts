@@ -62,6 +62,8 @@ export const accountMails = pgTable("account_mails", {
   userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
   /** The recipient's address as it was when the mail was queued. */
   email: text("email").notNull(),
+  /** Not tried after this: when the link it carries stops working. */
+  giveUpAt: timestamp("give_up_at", { withTimezone: true }).notNull(),
   subject: text("subject").notNull(),
   body: text("body").notNull(),
   /** `pending`, `sent` or `failed` (given up). */

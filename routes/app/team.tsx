@@ -55,8 +55,11 @@ interface Data {
 }
 
 const NOTICES: Record<string, string> = {
-  removed: "Removed. They no longer see anything of this team.",
+  removed:
+    "Removed. They no longer see this team's monitors, pages or alerts, in the dashboard, the API or live updates. Alert channels they added stay with the team: look them over on Notifications.",
   cancelled: "The invitation was cancelled; its link no longer works.",
+  "not-member": "They were not in the team any more.",
+  "no-invitation": "That invitation no longer exists.",
   left: "You left the team. You are back in your own.",
   joined: "Welcome to the team. You now see its monitors, status pages and alerts.",
 };
@@ -112,20 +115,21 @@ export const handler = defineApp.handlers<Data>({
     if (intent === "cancel") {
       const email = emailSchema.safeParse(form.get("email") ?? "");
       if (!email.success) throw new HttpError(400, "Not an invitation's address");
-      await cancelInvitation(services, actor, email.data).catch((error) => {
+      const cancelled = await cancelInvitation(services, actor, email.data).catch((error) => {
         throw pageError(error);
       });
-      return seeOther(`${PATH}?done=cancelled#notice`);
+      return seeOther(`${PATH}?done=${cancelled ? "cancelled" : "no-invitation"}#notice`);
     }
     if (intent === "remove" || intent === "leave") {
       const input = memberInput.safeParse({
         userId: intent === "leave" ? user.id : form.get("userId"),
       });
       if (!input.success) throw new HttpError(400, input.error.issues[0].message);
-      await removeMember(services, actor, input.data.userId).catch((error) => {
+      const removed = await removeMember(services, actor, input.data.userId).catch((error) => {
         throw pageError(error);
       });
-      return seeOther(`${PATH}?done=${intent === "leave" ? "left" : "removed"}#notice`);
+      const done = !removed ? "not-member" : intent === "leave" ? "left" : "removed";
+      return seeOther(`${PATH}?done=${done}#notice`);
     }
     throw new HttpError(400, "Unknown action");
   },

@@ -49,6 +49,17 @@ export async function inviteMember(
       select 1 from account_members m join users u on u.id = m.user_id
       where m.account_id = ${actor.accountId} and u.email = ${email}`;
     if (member) throw new DomainError("BAD_REQUEST", "email: already a member of this team");
+    // Inviting again sends again: not more than once a minute to one address.
+    const [recent] = await tx`
+      select 1 from account_invitations
+      where account_id = ${actor.accountId} and email = ${email}
+        and created_at > now() - interval '1 minute'`;
+    if (recent) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        "email: invited a moment ago; wait a minute to send again",
+      );
+    }
     const [{ count }] = await tx`
       select (select count(*) from account_members where account_id = ${actor.accountId}) +
         (select count(*) from account_invitations
@@ -70,6 +81,7 @@ export async function inviteMember(
     if (mailed) {
       await queueAccountMail(tx, actor.accountId, {
         to: email,
+        validMinutes: INVITATION_DAYS * 24 * 60,
         subject: `${owner.name} invites you to their team on Uptime`.replace(/[\r\n]+/g, " ")
           .slice(0, 250),
         body: `${owner.name} invites you to join ${teamName(owner.name)} on Uptime at ` +

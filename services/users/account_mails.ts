@@ -13,10 +13,12 @@ export async function queueAccountMail(
   sql: postgres.Sql | postgres.TransactionSql,
   /** The account the mail is about. */
   userId: string,
-  mail: { to: string; subject: string; body: string },
+  /** `validMinutes`: how long the link it carries works; it is not tried after. */
+  mail: { to: string; subject: string; body: string; validMinutes: number },
 ): Promise<void> {
   await sql`
-    insert into account_mails (user_id, email, subject, body)
-    values (${userId}, ${mail.to}, ${mail.subject}, ${mail.body})`;
+    insert into account_mails (user_id, email, subject, body, give_up_at)
+    values (${userId}, ${mail.to}, ${mail.subject}, ${mail.body},
+            now() + ${mail.validMinutes} * interval '1 minute')`;
   await sql`select pg_notify(${ACCOUNT_MAIL_CHANNEL}, '')`;
 }

@@ -96,6 +96,7 @@ export async function requestPasswordReset(
     const link = await newLink(tx, services.config, user.id);
     await queueAccountMail(tx, user.id, {
       to: email,
+      validMinutes: RESET_LINK_MINUTES,
       ...resetMail(services.config.appUrl, email, link),
     });
   });

@@ -11,7 +11,13 @@ import { type Mail, startSmtp } from "../helpers/notification_stand_ins.ts";
 import { apiServer, errorCode } from "../helpers/api.ts";
 import { eventually } from "../helpers/pipeline.ts";
 import { form, linkInMail } from "../helpers/forms.ts";
-import { closeBrowser, launchChromium, screenshots, signedInContext } from "../helpers/browser.ts";
+import {
+  closeBrowser,
+  launchChromium,
+  screenshots,
+  signedInContext,
+  watchProblems,
+} from "../helpers/browser.ts";
 import { accessRechecker } from "../../web/live/access_recheck.ts";
 
 const linkIn = (mail: Mail) => linkInMail(mail, "/invite");
@@ -28,6 +34,7 @@ async function liveSocket(url: string, jar: Map<string, string>) {
   });
   const inbox: Record<string, unknown>[] = [];
   let wake = () => {};
+  const closed = new Promise<CloseEvent>((resolve) => socket.onclose = resolve);
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.type === "ping") return socket.send(JSON.stringify({ type: "pong" }));
@@ -47,6 +54,7 @@ async function liveSocket(url: string, jar: Map<string, string>) {
         await new Promise<void>((resolve) => wake = resolve);
       }
     },
+    closed,
     close: () => socket.close(),
   };
 }
@@ -101,6 +109,9 @@ Deno.test("a team: invite by mail, join, work together, switch, remove", async (
       assert.ok(html.includes(link), "the page shows the mailed link");
       const again = await (await get(owner, "/app/team")).text();
       assert.ok(!again.includes(link), "the link is shown once");
+      const soon = await post(owner, "/app/team", { intent: "invite", email: mate.email });
+      assert.equal(soon.status, 400);
+      assert.match(await soon.text(), /⚠ Invited a moment ago; wait a minute to send again/);
     });
 
     await t.step("signed out, the link leads to sign-up or log-in and back", async () => {
@@ -204,9 +215,20 @@ Deno.test("a team: invite by mail, join, work together, switch, remove", async (
       });
       await token.body?.cancel();
       assert.equal(token.status, 401);
+      // The open socket closes; a new one starts in the member's own team.
       await accessRechecker(server.services).recheckNow();
-      assert.deepEqual((await live.next("subscribed")).websiteIds, []);
-      live.close();
+      const closed = await live.closed;
+      assert.equal(closed.code, 1008);
+      assert.equal(closed.reason, "no longer in this team");
+      const again = await liveSocket(server.url, mate.jar);
+      again.send({ type: "subscribe", websiteIds: [website.id] });
+      assert.match(String((await again.next("error")).message), /no website of yours/);
+      assert.deepEqual((await again.next("subscribed")).websiteIds, []);
+      again.close();
+      await again.closed;
+      const twice = await post(owner, "/app/team", { intent: "remove", userId: mate.user.id });
+      await twice.body?.cancel();
+      assert.equal(twice.headers.get("location"), "/app/team?done=not-member#notice");
       const html = await (await get(mate, "/app")).text();
       assert.ok(!html.includes('id="team-switch"'));
     });
@@ -257,6 +279,9 @@ Deno.test("in Chromium: invite without mail, sign up from the link, join", async
   const browser = await launchChromium();
   try {
     const owner = await server.user("owner");
+    // The owner's name names the team wherever it is shown: it must stay text.
+    const name = `<img src=x onerror=alert(1)>Ada`;
+    await owner.api.account.updateProfile.mutate({ name, email: owner.email });
     await owner.api.website.create.mutate({ url: "https://shop.example.com", name: "Shop" });
     const ownerContext = await signedInContext(browser, server.url, owner.jar);
     const ownerPage = await ownerContext.newPage();
@@ -271,10 +296,11 @@ Deno.test("in Chromium: invite without mail, sign up from the link, join", async
     const visitor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     visitor.setDefaultTimeout(90_000);
     const page = await visitor.newPage();
+    const problems = watchProblems(page);
     // The link names the app's configured address (APP_URL); the test server is elsewhere.
     const invitation = new URL(link!.trim());
     await page.goto(`${server.url}${invitation.pathname}${invitation.search}`);
-    await page.getByRole("heading", { name: /^Join owner-.*'s team$/ }).waitFor();
+    await page.getByRole("heading", { name: `Join ${name}'s team` }).waitFor();
     await screenshots(page, "team-invitation");
     await page.getByRole("link", { name: "Sign up to join" }).click();
     await page.getByLabel("Email").fill("grace@example.com");
@@ -285,12 +311,17 @@ Deno.test("in Chromium: invite without mail, sign up from the link, join", async
     await screenshots(page, "team-member");
     await page.getByRole("link", { name: "Monitors" }).click();
     await page.getByRole("link", { name: "Shop" }).first().waitFor();
+    assert.equal(
+      await page.getByLabel("Team").locator("option:checked").textContent(),
+      `${name}'s team`,
+    );
     await page.getByLabel("Team").selectOption({ label: "Your own" });
     await page.getByRole("button", { name: "Switch" }).click();
     await page.getByText("Add your first monitor").waitFor();
     await page.setViewportSize({ width: 390, height: 800 });
     await screenshots(page, "team-switcher");
 
+    assert.deepEqual(problems, []);
     await ownerPage.goto(`${server.url}/app/team`);
     await ownerPage.getByRole("link", { name: "Remove grace@example.com from the team" }).click();
     await ownerPage.getByRole("button", { name: "Yes, remove grace@example.com" }).waitFor();

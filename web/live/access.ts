@@ -5,18 +5,21 @@
 import type { Services } from "../../services/context.ts";
 
 /**
- * The websites of `websiteIds` in the team `accountId`, each with the regions that check
- * it.
+ * The websites of `websiteIds` in the team `user.accountId`, each with the regions that
+ * check it; none once the user is no longer in that team.
  */
 export async function ownedWebsites(
   services: Services,
-  accountId: string,
+  user: { id: string; accountId: string },
   websiteIds: readonly string[],
 ): Promise<Map<string, string[]>> {
   if (!websiteIds.length) return new Map();
   const rows = await services.sql<{ id: string; regions: string[] }[]>`
     select id, regions from websites
-    where owner_id = ${accountId} and id = any(${websiteIds}::uuid[])`;
+    where owner_id = ${user.accountId} and id = any(${websiteIds}::uuid[])
+      and (${user.accountId}::uuid = ${user.id}::uuid or exists (
+        select 1 from account_members
+        where account_id = ${user.accountId} and user_id = ${user.id}))`;
   return new Map(rows.map((row) => [row.id, row.regions]));
 }
 

@@ -3,7 +3,7 @@
  * four questions for all sockets at once (which sessions are still valid, which users are
  * still in which teams, who owns the followed websites, what each followed status page
  * shows), in chunks, instead of one query per socket. So a logout, a member removed from a
- * team, a deleted website or a page change reaches every socket within
+ * team (whose socket closes), a deleted website or a page change reaches every socket within
  * {@link RECHECK_EVERY_MS}, and 50,000 sockets cost a handful of queries.
  *
  * The session check does not touch the session: an open socket alone does not keep an
@@ -31,6 +31,8 @@ export interface AccessQuestion {
 export interface AccessAnswer {
   /** False when the socket's session ended (logout, expiry, idle, deleted account). */
   sessionValid: boolean;
+  /** False when the socket's user is no longer in the team it subscribed in. */
+  inTeam: boolean;
   /** The subset of `own` still in the team, while the user is still in it. */
   owned: Set<string>;
   /** The websites the followed page shows now; null when the page is gone. */
@@ -106,7 +108,7 @@ export class AccessRechecker {
       chunked([...hashOf.values()], (chunk) => validSessionHashes(this.#services, chunk)),
       chunked(
         [...new Set(questions.flatMap((q) => q.userId ? [q.userId] : []))],
-        (chunk) => memberships(this.#services, chunk),
+        (chunk) => membershipsOf(this.#services, chunk),
       ),
       chunked(
         [...new Set(questions.flatMap((q) => q.own))],
@@ -118,9 +120,9 @@ export class AccessRechecker {
       ),
     ]);
     const valid = new Set(validRows);
-    const member = new Set(memberRows.map((row) => `${row.account_id}:${row.user_id}`));
+    const memberships = new Set(memberRows.map((row) => `${row.account_id}:${row.user_id}`));
     const inTeam = (q: AccessQuestion) =>
-      q.accountId === q.userId || member.has(`${q.accountId}:${q.userId}`);
+      !q.userId || q.accountId === q.userId || memberships.has(`${q.accountId}:${q.userId}`);
     const owners = new Map(ownerRows.map((row) => [row.id, row.owner_id]));
     const pages = new Map<string, string[]>();
     for (const row of pageRows) {
@@ -132,6 +134,7 @@ export class AccessRechecker {
       const q = questions[i];
       member.applyAccess({
         sessionValid: !q.token || valid.has(hashOf.get(q.token)!),
+        inTeam: inTeam(q),
         owned: new Set(
           q.own.filter((id) => q.accountId && inTeam(q) && owners.get(id) === q.accountId),
         ),
@@ -152,7 +155,7 @@ function websiteOwners(services: Services, ids: string[]) {
     select id, owner_id from websites where id = any(${ids}::uuid[])`;
 }
 
-function memberships(services: Services, userIds: string[]) {
+function membershipsOf(services: Services, userIds: string[]) {
   return services.sql<{ account_id: string; user_id: string }[]>`
     select account_id, user_id from account_members where user_id = any(${userIds}::uuid[])`;
 }

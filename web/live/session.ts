@@ -114,6 +114,8 @@ export class LiveSession implements LiveSubscriber {
     if (this.#user && !answer.sessionValid) {
       return this.close(1008, "session ended; sign in again");
     }
+    // Its user left the team it works in: a new socket starts in the team they are in now.
+    if (this.#user && !answer.inTeam) return this.close(1008, "no longer in this team");
     for (const id of this.#own) if (!answer.owned.has(id)) this.#own.delete(id);
     if (this.#page) {
       this.#page = answer.pageWebsiteIds
@@ -204,7 +206,7 @@ export class LiveSession implements LiveSubscriber {
           "without signing in, subscribe to a status page by its slug",
       );
     } else if (wanted.length) {
-      const owned = await ownedWebsites(this.#services, this.#user!.accountId, wanted);
+      const owned = await ownedWebsites(this.#services, this.#user!, wanted);
       const refused = wanted.filter((id) => !owned.has(id));
       if (refused.length) errors.push(`no website of yours with id ${shown(refused)}`);
       const room = MAX_WEBSITE_IDS - this.#own.size;

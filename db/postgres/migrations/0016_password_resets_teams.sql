@@ -10,6 +10,7 @@ CREATE TABLE "account_mails" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"user_id" uuid NOT NULL,
 	"email" text NOT NULL,
+	"give_up_at" timestamp with time zone NOT NULL,
 	"subject" text NOT NULL,
 	"body" text NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,

@@ -13,7 +13,6 @@ import { metrics } from "../../../lib/metrics.ts";
 import { sendMail } from "../mailer.ts";
 import { MAIL_CHANNEL } from "../../subscribers/queue.ts";
 import { ACCOUNT_MAIL_CHANNEL } from "../../users/account_mails.ts";
-import { RESET_LINK_MINUTES } from "../../users/password_reset.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { Alarm } from "./alarm.ts";
 import { attemptLeaseMs, holdClaim } from "./record.ts";
@@ -45,8 +44,8 @@ export interface Outbox {
   headers?: (row: postgres.Row) => Record<string, string>;
   /** The body holds a secret (a link that signs in): emptied once the mail is settled. */
   forgetBody?: boolean;
-  /** Given up this long after it was queued; NOTIFICATION_GIVE_UP_MS otherwise. */
-  giveUpAfterMs?: number;
+  /** When a mail is given up: read from its row; NOTIFICATION_GIVE_UP_MS after it was queued otherwise. */
+  giveUpAt?: (row: postgres.Row) => Date;
 }
 
 export const SUBSCRIBER_OUTBOX: Outbox = {
@@ -74,14 +73,15 @@ export const ACCOUNT_OUTBOX: Outbox = {
   table: "account_mails",
   channel: ACCOUNT_MAIL_CHANNEL,
   forgetBody: true,
-  // A reset link works for an hour: a later mail would carry a dead link.
-  giveUpAfterMs: RESET_LINK_MINUTES * 60_000,
+  // When its link stops working: a later mail would carry a dead link.
+  columns: ["give_up_at"],
+  giveUpAt: (row) => new Date(row.give_up_at),
 };
 
 interface ClaimedMail {
   id: string;
   attempts: number;
-  createdAt: Date;
+  giveUpAt: Date;
   subject: string;
   body: string;
   email: string;
@@ -138,7 +138,8 @@ export class MailQueue {
 
   async #claim(): Promise<ClaimedMail[]> {
     const sql = this.#sql;
-    const { table, recipients, columns = [], headers } = this.#outbox;
+    const { table, recipients, columns = [], headers, giveUpAt } = this.#outbox;
+    const { giveUpAfterMs } = this.#config.notifications;
     const lease = attemptLeaseMs(this.#config.notifications.timeoutMs);
     const rows = await sql`
       with picked as (
@@ -158,7 +159,7 @@ export class MailQueue {
     return rows.map((row) => ({
       id: row.id,
       attempts: row.attempts,
-      createdAt: new Date(row.created_at),
+      giveUpAt: giveUpAt?.(row) ?? new Date(new Date(row.created_at).getTime() + giveUpAfterMs),
       subject: row.subject,
       body: row.body,
       email: row.email,
@@ -186,13 +187,10 @@ export class MailQueue {
       metrics.notifications.inc({ kind, outcome: "delivered" });
       return;
     }
-    const { retryBaseMs } = this.#config.notifications;
-    const giveUpAfterMs = this.#outbox.giveUpAfterMs ?? this.#config.notifications.giveUpAfterMs;
-    const delayMs = retryDelayMs(mail.attempts, retryBaseMs);
+    const delayMs = retryDelayMs(mail.attempts, this.#config.notifications.retryBaseMs);
     // A server's refusal often quotes the recipient: the log and the row keep it out.
     const error = outcome.error.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, "<address>");
-    const givingUp = !outcome.retry ||
-      Date.now() + delayMs > mail.createdAt.getTime() + giveUpAfterMs;
+    const givingUp = !outcome.retry || Date.now() + delayMs > mail.giveUpAt.getTime();
     await sql`
       update ${sql(table)}
       set status = ${givingUp ? "failed" : "pending"}, last_error = ${error.slice(0, 500)},
