@@ -12,7 +12,7 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
 /** The section a path belongs to; none for a path of no section (a 404 page). */
 export function activeSection(pathname: string): string | null {
   if (pathname === "/app" || pathname.startsWith("/app/monitors")) return "/app";
-  if (pathname === "/app/api-tokens") return "/app/account";
+  if (pathname === "/app/api-tokens" || pathname === "/app/two-factor") return "/app/account";
   // Every dashboard path starts with "/app": the other sections are looked at alone.
   return NAV_ITEMS.find(({ href }) =>
     href !== "/app" && (pathname === href || pathname.startsWith(`${href}/`))

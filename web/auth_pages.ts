@@ -4,7 +4,7 @@
  */
 import type { Context } from "../fresh/mod.ts";
 import { DomainError } from "../services/errors.ts";
-import { login, loginInput, logout, signup, signupInput } from "../services/users/accounts.ts";
+import { loginInput, loginStep, logout, signup, signupInput } from "../services/users/accounts.ts";
 import { clientIp } from "./client_ip.ts";
 import type { State } from "./define.ts";
 import {
@@ -15,7 +15,12 @@ import {
   safeNext,
   seeOther,
 } from "./forms.ts";
-import { isSecureRequest, readSessionCookie, sessionCookie } from "./trpc/cookies.ts";
+import {
+  challengeCookie,
+  isSecureRequest,
+  readSessionCookie,
+  sessionCookie,
+} from "./trpc/cookies.ts";
 
 export interface AuthFormData {
   values: { email?: string; name?: string };
@@ -44,14 +49,16 @@ export async function submitAuthForm(
   const ip = clientIp(ctx.req, ctx.info, services.config.trustedProxies);
   try {
     const parsed = (mode === "signup" ? signupInput : loginInput).parse(raw);
-    const { token } = mode === "signup"
+    const outcome = mode === "signup"
       ? await signup(services, parsed as typeof signupInput._output, ip)
-      : await login(services, parsed, ip);
+      : await loginStep(services, parsed, ip);
+    const secure = isSecureRequest(ctx.req);
+    if ("challenge" in outcome) {
+      return { redirect: askSecondFactor(outcome.challenge, next, secure) };
+    }
     // A new session at every login; the one this browser had ends.
     await logout(services, readSessionCookie(ctx.req));
-    return {
-      redirect: seeOther(next, { "set-cookie": sessionCookie(token, isSecureRequest(ctx.req)) }),
-    };
+    return { redirect: seeOther(next, { "set-cookie": sessionCookie(outcome.token, secure) }) };
   } catch (error) {
     const errors = fieldErrors(error);
     if (!errors) throw error;
@@ -60,6 +67,13 @@ export async function submitAuthForm(
       status: statusOf(error),
     };
   }
+}
+
+/** Where a login with two-factor on goes after its password: the page that asks the code. */
+export function askSecondFactor(challenge: string, next: string, secure: boolean): Response {
+  return seeOther(`/two-factor?next=${encodeURIComponent(next)}`, {
+    "set-cookie": challengeCookie(challenge, secure),
+  });
 }
 
 function friendly(error: unknown, errors: FieldErrors, mode: "login" | "signup"): FieldErrors {

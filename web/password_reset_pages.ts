@@ -15,7 +15,7 @@ import {
 import { clientIp } from "./client_ip.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, readForm, seeOther } from "./forms.ts";
-import { statusOf } from "./auth_pages.ts";
+import { askSecondFactor, statusOf } from "./auth_pages.ts";
 import { isSecureRequest, readSessionCookie, sessionCookie } from "./trpc/cookies.ts";
 
 /**
@@ -95,11 +95,10 @@ export async function submitResetForm(
     );
     // This browser's old session, if it had one, ended with the others.
     await logout(services, readSessionCookie(ctx.req));
-    return {
-      redirect: seeOther(`/app/account?changed=${reset.otherSessionsEnded}`, {
-        "set-cookie": sessionCookie(reset.token, isSecureRequest(ctx.req)),
-      }),
-    };
+    const next = `/app/account?changed=${reset.otherSessionsEnded}`;
+    const secure = isSecureRequest(ctx.req);
+    if ("challenge" in reset) return { redirect: askSecondFactor(reset.challenge, next, secure) };
+    return { redirect: seeOther(next, { "set-cookie": sessionCookie(reset.token, secure) }) };
   } catch (error) {
     const errors = fieldErrors(error);
     if (!errors) throw error;

@@ -41,6 +41,38 @@ export const sessions = pgTable("sessions", {
 }, (t) => [index("sessions_user_id_idx").on(t.userId)]);
 
 /**
+ * Two-factor authentication (TOTP, RFC 6238) of a user: the shared secret (base32), set up
+ * when `enabled_at` is set; before that, a setup waiting for its first code. `last_step`
+ * is the time step of the last code accepted, so a code works once.
+ */
+export const twoFactor = pgTable("two_factor", {
+  userId: uuid("user_id").primaryKey().references(() => users.id, { onDelete: "cascade" }),
+  secret: text("secret").notNull(),
+  enabledAt: timestamp("enabled_at", { withTimezone: true }),
+  lastStep: bigint("last_step", { mode: "number" }).notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/** One-use codes for signing in without the authenticator app: their SHA-256 only. */
+export const recoveryCodes = pgTable("recovery_codes", {
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  codeHash: text("code_hash").notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.userId, t.codeHash] })]);
+
+/**
+ * A login waiting for its second factor: the password was right; the code is asked next.
+ * Only the token's SHA-256 (its cookie holds the token); 10 minutes, 5 wrong codes.
+ */
+export const loginChallenges = pgTable("login_challenges", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  attempts: integer("attempts").notNull().default(0),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
+
+/**
  * Links that let a person who forgot their password choose a new one: only the token's
  * SHA-256 is kept. One use, an hour long; a password change ends them all.
  */

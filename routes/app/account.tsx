@@ -16,6 +16,7 @@ import {
   Notice,
   PageHeader,
 } from "../../components/ui.tsx";
+import { type TwoFactorStatus, twoFactorStatus } from "../../services/users/two_factor.ts";
 
 interface Data {
   errors: FieldErrors;
@@ -27,13 +28,15 @@ interface Data {
   /** Sessions ended by a password change just made, or null. */
   changed: number | null;
   confirmSignOut: boolean;
+  twoFactor: TwoFactorStatus;
 }
 
 export const handler = define.handlers<Data>({
-  GET(ctx) {
+  async GET(ctx) {
     ctx.state.title = "Account";
     const changed = ctx.url.searchParams.get("changed");
     return page({
+      twoFactor: await twoFactorStatus(ctx.state.services.sql, ctx.state.user!.id),
       errors: {},
       errorAt: null,
       values: {},
@@ -55,6 +58,7 @@ export const handler = define.handlers<Data>({
       : await submitPasswordChange(ctx, form);
     if ("redirect" in outcome) return outcome.redirect;
     return page({
+      twoFactor: await twoFactorStatus(ctx.state.services.sql, ctx.state.user!.id),
       errors: outcome.errors,
       errorAt: intent === "profile" ? "profile" : "password",
       values: outcome.values ?? {},
@@ -190,6 +194,24 @@ export default define.page<typeof handler>(({ data, state }) => {
           </Field>
           <Button>Change password</Button>
         </form>
+      </Card>
+
+      <Card title="Two-factor authentication" class="p-6">
+        <h2 class="text-lg font-semibold">Two-factor authentication</h2>
+        <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          {data.twoFactor.enabled
+            ? `On: signing in asks for a code from your authenticator app. ${data.twoFactor.recoveryCodesLeft} recovery ${
+              data.twoFactor.recoveryCodesLeft === 1 ? "code" : "codes"
+            } left.`
+            : "Off: your password alone signs you in. Turn it on so that a stolen password is not enough."}
+        </p>
+        <div class="mt-4">
+          <LinkButton href="/app/two-factor" variant="secondary">
+            {data.twoFactor.enabled
+              ? "Manage two-factor authentication"
+              : "Set up two-factor authentication"}
+          </LinkButton>
+        </div>
       </Card>
 
       <Card title="Sessions" class="p-6">

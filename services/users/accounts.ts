@@ -11,7 +11,9 @@ import {
   recordLoginFailure,
   recordLoginSuccess,
 } from "./login_limits.ts";
-import { createSession, deleteSession, type SessionUser } from "./sessions.ts";
+import { createSession, deleteSession, type SessionUser, sha256 } from "./sessions.ts";
+import { needsSecondFactor } from "./two_factor.ts";
+import { completeChallenge, startChallenge } from "./login_challenge.ts";
 
 export const emailSchema = z.string().trim().toLowerCase()
   .min(1, "email: enter your email address").max(254)
@@ -28,6 +30,8 @@ export const signupInput = z.object({
 export const loginInput = z.object({
   email: emailSchema,
   password: z.string().min(1).max(256),
+  /** With two-factor on: the app's code, or a recovery code (the API's one-step login). */
+  code: z.string().max(40).optional(),
 });
 
 export async function signup(
@@ -60,11 +64,16 @@ export async function createUser(
   return { ...user, accountId: user.id };
 }
 
-export async function login(
+/**
+ * The first step of a login: a right password starts a session, or, with two-factor on,
+ * a challenge that asks for the code next (login_challenge.ts). Success is recorded only
+ * with the session, so wrong codes keep counting against the limits.
+ */
+export async function loginStep(
   services: Services,
   input: z.infer<typeof loginInput>,
   ip: string,
-): Promise<{ user: SessionUser; token: string }> {
+): Promise<{ user: SessionUser; token: string } | { challenge: string }> {
   await checkLoginAllowed(services, input.email, ip);
   const [row] = await services.db.select().from(users).where(eq(users.email, input.email));
   // Without an account, still spend the time of a check: timing must not reveal accounts.
@@ -73,10 +82,35 @@ export async function login(
     await recordLoginFailure(services, input.email, ip);
     throw new DomainError("UNAUTHORIZED", "Wrong email or password");
   }
+  if (await needsSecondFactor(services.sql, row.id)) {
+    return { challenge: await startChallenge(services, row.id) };
+  }
   await recordLoginSuccess(services, input.email, ip);
   // A new session starts in the user's own team.
   const user = { id: row.id, email: row.email, name: row.name, accountId: row.id };
   return { user, token: await createSession(services, user.id) };
+}
+
+/**
+ * A login in one call (the API's): with two-factor on, `code` must come with the password.
+ */
+export async function login(
+  services: Services,
+  input: z.infer<typeof loginInput>,
+  ip: string,
+): Promise<{ user: SessionUser; token: string }> {
+  const step = await loginStep(services, input, ip);
+  if (!("challenge" in step)) return step;
+  if (input.code === undefined) {
+    await services.sql`delete from login_challenges where token_hash = ${await sha256(
+      step.challenge,
+    )}`;
+    throw new DomainError(
+      "BAD_REQUEST",
+      "code: this account uses two-factor authentication; send the code from its authenticator app, or a recovery code",
+    );
+  }
+  return await completeChallenge(services, step.challenge, { code: input.code }, ip);
 }
 
 export async function logout(services: Services, token: string | undefined): Promise<void> {

@@ -4,7 +4,7 @@
  * the same whether or not an account has the address, so the form tells nobody who has
  * one, and mails an account at most one link a minute. Choosing the new password ends
  * every session, API token and other link of the account, and signs in the browser that
- * chose it. Where SMTP_URL is not set the instance's operator makes the link instead
+ * chose it (after its two-factor code, where that is on). Where SMTP_URL is not set the instance's operator makes the link instead
  * (`deno task user:reset-password`). Only a link's SHA-256 is kept, as for sessions.
  */
 import { z } from "zod";
@@ -18,6 +18,8 @@ import { hashPassword } from "./password.ts";
 import { recordLoginSuccess } from "./login_limits.ts";
 import { enforceRateLimits } from "./rate_limit.ts";
 import { createSession, randomToken, type SessionUser, sha256 } from "./sessions.ts";
+import { needsSecondFactor } from "./two_factor.ts";
+import { startChallenge } from "./login_challenge.ts";
 
 export const RESET_LINK_MINUTES = 60;
 const RESEND_AFTER_SECONDS = 60;
@@ -136,7 +138,9 @@ export async function resetPassword(
   services: Services,
   input: { token?: unknown; password?: unknown },
   clientIp: string,
-): Promise<{ user: SessionUser; token: string; otherSessionsEnded: number }> {
+): Promise<
+  ({ user: SessionUser; token: string } | { challenge: string }) & { otherSessionsEnded: number }
+> {
   const { token, password } = resetPasswordInput.parse(input);
   // Hashing costs 128 MiB for a moment: only for a link that works, and not many at once.
   await enforceRateLimits(services, [
@@ -168,6 +172,10 @@ export async function resetPassword(
       ended: ended.length,
     };
   });
+  // With two-factor on, the link alone does not sign in: the code is asked next.
+  if (await needsSecondFactor(services.sql, user.id)) {
+    return { challenge: await startChallenge(services, user.id), otherSessionsEnded: ended };
+  }
   // The password is changed already: a Redis hiccup here must not show as a failure.
   await recordLoginSuccess(services, user.email, clientIp).catch(() => {});
   return { user, token: await createSession(services, user.id), otherSessionsEnded: ended };

@@ -111,12 +111,13 @@ export async function deleteSession(services: Services, token: string | undefine
 }
 
 /**
- * Removes expired sessions, password reset links and team invitations; run now and then,
- * not on the request path.
+ * Removes expired sessions, password reset links, team invitations and login challenges;
+ * run now and then, not on the request path.
  */
 export async function deleteExpiredSessions(services: Services): Promise<void> {
   await services.sql`delete from password_resets where expires_at < now()`;
   await services.sql`delete from account_invitations where expires_at < now()`;
+  await services.sql`delete from login_challenges where expires_at < now()`;
   const now = new Date();
   await services.db.delete(sessions).where(or(
     lt(sessions.expiresAt, now),

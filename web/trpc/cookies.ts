@@ -44,3 +44,25 @@ export function isSecureRequest(req: Request): boolean {
   return new URL(req.url).protocol === "https:" ||
     req.headers.get("x-forwarded-proto") === "https";
 }
+
+const CHALLENGE_COOKIE = "uptime_login_challenge";
+const CHALLENGE_PATH = "/two-factor";
+
+/**
+ * The cookie of a login waiting for its second factor (login_challenge.ts): it reaches
+ * only the page that asks for the code, and lives as long as the challenge.
+ */
+export function challengeCookie(token: string, secure: boolean, maxAgeSeconds = 600): string {
+  return [
+    `${CHALLENGE_COOKIE}=${token}`,
+    `Path=${CHALLENGE_PATH}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAgeSeconds}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+export const clearedChallengeCookie = (secure: boolean) => challengeCookie("", secure, 0);
+
+export const readChallengeCookie = (req: Request) => readCookie(req, CHALLENGE_COOKIE);
