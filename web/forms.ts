@@ -125,8 +125,9 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 /** A `?next=` target that stays on this site: a path, never `//host` or `/\host`. */
 export function safeNext(next: string | null | undefined, fallback = "/app"): string {
   if (!next || next.length > 2_000) return fallback;
-  // deno-lint-ignore no-control-regex
-  if (!/^\/(?![/\\])/.test(next) || /[\x00-\x1f\x7f\\]/.test(next)) return fallback;
+  // Printable ASCII only: a browser sends other characters percent-encoded, and a Location
+  // header cannot hold them.
+  if (!/^\/(?![/\\])/.test(next) || /[^\x20-\x7e]|\\/.test(next)) return fallback;
   return next;
 }
 

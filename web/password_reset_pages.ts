@@ -8,6 +8,7 @@ import { DomainError } from "../services/errors.ts";
 import { logout } from "../services/users/accounts.ts";
 import {
   requestPasswordReset,
+  type ResetAccount,
   resetLinkAccount,
   resetPassword,
   resetsByMail,
@@ -15,7 +16,7 @@ import {
 import { clientIp } from "./client_ip.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, readForm, seeOther } from "./forms.ts";
-import { askSecondFactor, statusOf } from "./auth_pages.ts";
+import { statusOf } from "./auth_pages.ts";
 import { isSecureRequest, readSessionCookie, sessionCookie } from "./trpc/cookies.ts";
 
 /**
@@ -70,14 +71,13 @@ export async function submitForgotForm(
 export interface ResetFormData {
   token: string;
   /** The account the link is for; null: the link does not work (any more). */
-  email: string | null;
+  account: ResetAccount | null;
   errors: FieldErrors;
 }
 
 export async function resetForm(ctx: Context<State>): Promise<ResetFormData> {
   const token = ctx.url.searchParams.get("token") ?? "";
-  const account = await resetLinkAccount(ctx.state.services, token);
-  return { token, email: account?.email ?? null, errors: {} };
+  return { token, account: await resetLinkAccount(ctx.state.services, token), errors: {} };
 }
 
 export async function submitResetForm(
@@ -90,19 +90,20 @@ export async function submitResetForm(
   try {
     const reset = await resetPassword(
       services,
-      { token, password: form.get("password") ?? "" },
+      { token, password: form.get("password") ?? "", code: form.get("code") ?? undefined },
       ip,
     );
     // This browser's old session, if it had one, ended with the others.
     await logout(services, readSessionCookie(ctx.req));
-    const next = `/app/account?changed=${reset.otherSessionsEnded}`;
-    const secure = isSecureRequest(ctx.req);
-    if ("challenge" in reset) return { redirect: askSecondFactor(reset.challenge, next, secure) };
-    return { redirect: seeOther(next, { "set-cookie": sessionCookie(reset.token, secure) }) };
+    return {
+      redirect: seeOther(`/app/account?changed=${reset.otherSessionsEnded}`, {
+        "set-cookie": sessionCookie(reset.token, isSecureRequest(ctx.req)),
+      }),
+    };
   } catch (error) {
     const errors = fieldErrors(error);
     if (!errors) throw error;
     const account = errors.token ? null : await resetLinkAccount(services, token);
-    return { form: { token, email: account?.email ?? null, errors }, status: statusOf(error) };
+    return { form: { token, account, errors }, status: statusOf(error) };
   }
 }

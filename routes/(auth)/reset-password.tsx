@@ -12,19 +12,20 @@ import { Button, describedBy, Field, inputClass, LINK, Notice } from "../../comp
 export const handler = define.handlers<ResetFormData>({
   async GET(ctx) {
     const form = await resetForm(ctx);
-    ctx.state.title = form.email ? "Choose a new password" : "This link no longer works";
-    return page(form, { status: form.email ? 200 : 400, headers: SECRET_PAGE });
+    ctx.state.title = form.account ? "Choose a new password" : "This link no longer works";
+    return page(form, { status: form.account ? 200 : 400, headers: SECRET_PAGE });
   },
   async POST(ctx) {
     const outcome = await submitResetForm(ctx);
     if ("redirect" in outcome) return outcome.redirect;
-    ctx.state.title = outcome.form.email ? "Choose a new password" : "This link no longer works";
+    ctx.state.title = outcome.form.account ? "Choose a new password" : "This link no longer works";
     return page(outcome.form, { status: outcome.status, headers: SECRET_PAGE });
   },
 });
 
 export default define.page<typeof handler>(({ data }) => {
-  if (!data.email) {
+  const { account } = data;
+  if (!account) {
     return (
       <>
         <h1 class="text-2xl font-semibold tracking-tight">This link no longer works</h1>
@@ -44,7 +45,7 @@ export default define.page<typeof handler>(({ data }) => {
       <h1 class="text-2xl font-semibold tracking-tight">Choose a new password</h1>
       <p class="mt-1 mb-6 text-sm text-slate-600 dark:text-slate-400">
         For{" "}
-        <strong class="break-words">{data.email}</strong>. Every device signed in to this account
+        <strong class="break-words">{account.email}</strong>. Every device signed in to this account
         will be signed out, and its API tokens revoked.
       </p>
       <form method="post" action="/reset-password" class="space-y-5">
@@ -55,7 +56,7 @@ export default define.page<typeof handler>(({ data }) => {
           type="text"
           name="username"
           autoComplete="username"
-          value={data.email}
+          value={account.email}
           hidden
           readOnly
         />
@@ -76,6 +77,24 @@ export default define.page<typeof handler>(({ data }) => {
             class={inputClass(errors.password)}
           />
         </Field>
+        {account.twoFactor && (
+          <Field
+            id="code"
+            label="Authentication code"
+            error={errors.code}
+            hint="Two-factor authentication is on: the code from your app, or a recovery code."
+          >
+            <input
+              {...describedBy("code", errors.code, true)}
+              name="code"
+              type="text"
+              autoComplete="one-time-code"
+              required
+              maxLength={40}
+              class={inputClass(errors.code)}
+            />
+          </Field>
+        )}
         <Button class="w-full">Set new password</Button>
       </form>
     </>

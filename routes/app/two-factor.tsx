@@ -47,10 +47,13 @@ interface Data {
 async function load(ctx: Context<SignedInState>, extra: Partial<Data> = {}): Promise<Data> {
   const { services, user } = ctx.state;
   ctx.state.title = "Two-factor authentication";
-  const status = await twoFactorStatus(services.sql, user.id);
+  let status = await twoFactorStatus(services.sql, user.id);
+  // Turned on meanwhile (from another tab): then there is nothing to set up.
+  const setup = status.enabled ? null : await startSetup(services, actorOf(user)).catch(() => null);
+  if (!setup) status = await twoFactorStatus(services.sql, user.id);
   return {
     status,
-    setup: status.enabled ? null : await startSetup(services, actorOf(user)),
+    setup,
     codes: null,
     errors: {},
     errorAt: null,
@@ -82,7 +85,10 @@ export const handler = defineApp.handlers<Data>({
         return seeOther(`${PATH}?done=off#notice`);
       }
       const codes = intent === "enable"
-        ? await confirmSetup(services, actor, { code: form.get("code") ?? "" })
+        ? await confirmSetup(services, actor, {
+          code: form.get("code") ?? "",
+          currentPassword: form.get("currentPassword"),
+        })
         : await renewRecoveryCodes(services, actor, {
           currentPassword: form.get("currentPassword"),
         });
@@ -105,7 +111,6 @@ function PasswordForm(
   return (
     <form method="post" action={`${PATH}#${props.intent}`} class="mt-4 space-y-4" id={props.intent}>
       <input type="hidden" name="intent" value={props.intent} />
-      {errors.form && <Notice kind="error">{errors.form}</Notice>}
       <Field id={id} label="Current password" error={errors.currentPassword}>
         <input
           {...describedBy(id, errors.currentPassword)}
@@ -130,6 +135,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
         description="With it on, signing in takes your password and a code from an authenticator app on your phone, so a stolen password alone is not enough."
       />
       {data.notice && <Notice kind="success" id="notice">{data.notice}</Notice>}
+      {data.errors.form && <Notice kind="error">{data.errors.form}</Notice>}
       {data.codes && (
         <div id="recovery-codes">
           <Notice kind="warning">
@@ -157,7 +163,9 @@ export default defineApp.page<typeof handler>(({ data }) => {
                 Open an authenticator app (Google Authenticator, 1Password, Bitwarden, Authy, …) and
                 scan this QR code.
               </li>
-              <li>Enter the 6-digit code it shows, to check that it works.</li>
+              <li>
+                Enter the 6-digit code it shows, to check that it works, and your password.
+              </li>
             </ol>
             <div class="mt-4 flex flex-col gap-4 sm:flex-row sm:items-start">
               <div
@@ -179,7 +187,6 @@ export default defineApp.page<typeof handler>(({ data }) => {
             </div>
             <form method="post" action={`${PATH}#enable`} class="mt-6 space-y-4" id="enable">
               <input type="hidden" name="intent" value="enable" />
-              {errors.form && <Notice kind="error">{errors.form}</Notice>}
               <Field id="code" label="Authentication code" error={errors.code}>
                 <input
                   {...describedBy("code", errors.code)}
@@ -190,6 +197,16 @@ export default defineApp.page<typeof handler>(({ data }) => {
                   required
                   maxLength={10}
                   class={inputClass(errors.code, "sm:max-w-[12rem]")}
+                />
+              </Field>
+              <Field id="enable-password" label="Current password" error={errors.currentPassword}>
+                <input
+                  {...describedBy("enable-password", errors.currentPassword)}
+                  name="currentPassword"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  class={inputClass(errors.currentPassword, "sm:max-w-xs")}
                 />
               </Field>
               <Button>Turn on two-factor authentication</Button>

@@ -101,16 +101,19 @@ export async function login(
 ): Promise<{ user: SessionUser; token: string }> {
   const step = await loginStep(services, input, ip);
   if (!("challenge" in step)) return step;
-  if (input.code === undefined) {
-    await services.sql`delete from login_challenges where token_hash = ${await sha256(
-      step.challenge,
-    )}`;
-    throw new DomainError(
-      "BAD_REQUEST",
-      "code: this account uses two-factor authentication; send the code from its authenticator app, or a recovery code",
-    );
+  try {
+    if (input.code === undefined) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        "code: this account uses two-factor authentication; send the code from its authenticator app, or a recovery code",
+      );
+    }
+    return await completeChallenge(services, step.challenge, { code: input.code }, ip);
+  } finally {
+    // Nobody holds this challenge: it ends with the call.
+    await services.sql`
+      delete from login_challenges where token_hash = ${await sha256(step.challenge)}`;
   }
-  return await completeChallenge(services, step.challenge, { code: input.code }, ip);
 }
 
 export async function logout(services: Services, token: string | undefined): Promise<void> {

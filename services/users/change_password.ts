@@ -11,6 +11,7 @@ import { DomainError } from "../errors.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { checkPasswordChangeAllowed } from "./login_limits.ts";
 import { sha256 } from "./sessions.ts";
+import { endPendingSecondFactor } from "./two_factor.ts";
 
 export const changePasswordInput = z.object({
   currentPassword: z.string()
@@ -44,6 +45,7 @@ export async function changePassword(
   }
   const passwordHash = await hashPassword(input.newPassword);
   const keep = currentToken ? await sha256(currentToken) : "";
+  await endPendingSecondFactor(services.sql, actor.userId);
   return await services.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.userId));
     await tx.delete(passwordResets).where(eq(passwordResets.userId, actor.userId));

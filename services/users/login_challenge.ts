@@ -1,13 +1,18 @@
 /**
  * The step between a right password and a session for users with two-factor on: a
  * challenge (a random token in a cookie, only its SHA-256 kept) that lives 10 minutes and
- * takes 5 wrong codes, then ends. A right code ends it and starts the session. Wrong codes
- * also count as failed logins (login_limits.ts), so codes cannot be guessed across
- * challenges.
+ * takes 5 codes, then ends. A right code ends it and starts the session. Codes are checked
+ * under the login limits, and wrong ones count against the account whatever the address
+ * (login_limits.ts), so codes cannot be guessed across challenges either.
  */
 import type { Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { recordLoginFailure, recordLoginSuccess } from "./login_limits.ts";
+import {
+  checkCodeAllowed,
+  checkLoginAllowed,
+  recordCodeFailure,
+  recordCodeSuccess,
+} from "./login_limits.ts";
 import { createSession, randomToken, type SessionUser, sha256 } from "./sessions.ts";
 import { codeInput, verifySecondFactor } from "./two_factor.ts";
 
@@ -39,6 +44,29 @@ export async function challengeUser(
 const challengeGone = () =>
   new DomainError("UNAUTHORIZED", "This sign-in took too long or had too many wrong codes");
 
+/**
+ * Checks a second factor under the limits: the login's (account and address, address),
+ * and wrong codes per account whatever the address. Throws at the `code` field when wrong.
+ */
+export async function checkSecondFactor(
+  services: Services,
+  user: { id: string; email: string },
+  code: string,
+  clientIp: string,
+): Promise<void> {
+  await checkLoginAllowed(services, user.email, clientIp);
+  await checkCodeAllowed(services, user.id);
+  if (!(await verifySecondFactor(services.sql, user.id, code))) {
+    await recordCodeFailure(services, user, clientIp);
+    throw new DomainError(
+      "BAD_REQUEST",
+      "code: that code is not right; enter the newest code from your app, or a recovery code",
+    );
+  }
+  // The code is spent already: a Redis hiccup here must not turn it into a failure.
+  await recordCodeSuccess(services, user, clientIp).catch(() => {});
+}
+
 /** Checks the code; on success ends the challenge and returns a new session. */
 export async function completeChallenge(
   services: Services,
@@ -47,25 +75,21 @@ export async function completeChallenge(
   clientIp: string,
 ): Promise<{ user: SessionUser; token: string }> {
   const { code } = codeInput.parse(input);
-  const user = await challengeUser(services, token);
+  if (!token || token.length > 100) throw challengeGone();
+  const tokenHash = await sha256(token);
+  // The attempt is spent before the code is looked at: guesses sent at once count each.
+  const [user] = await services.sql`
+    update login_challenges c set attempts = c.attempts + 1 from users u
+    where c.token_hash = ${tokenHash} and c.expires_at > now()
+      and c.attempts < ${MAX_WRONG_CODES} and u.id = c.user_id
+    returning u.id, u.email, u.name`;
   if (!user) throw challengeGone();
-  const tokenHash = await sha256(token!);
-  if (!(await verifySecondFactor(services.sql, user.id, code))) {
-    await services.sql`
-      update login_challenges set attempts = attempts + 1 where token_hash = ${tokenHash}`;
-    await recordLoginFailure(services, user.email, clientIp);
-    throw new DomainError(
-      "BAD_REQUEST",
-      "code: that code is not right; enter the newest code from your app, or a recovery code",
-    );
-  }
+  await checkSecondFactor(services, user as { id: string; email: string }, code, clientIp);
   const [ended] = await services.sql`
     delete from login_challenges where token_hash = ${tokenHash} returning user_id`;
   if (!ended) throw challengeGone();
-  await recordLoginSuccess(services, user.email, clientIp).catch(() => {});
-  const [row] = await services.sql`select name from users where id = ${user.id}`;
   return {
-    user: { id: user.id, email: user.email, name: row?.name ?? null, accountId: user.id },
+    user: { id: user.id, email: user.email, name: user.name, accountId: user.id },
     token: await createSession(services, user.id),
   };
 }

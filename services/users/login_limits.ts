@@ -9,6 +9,10 @@
  *   otherwise reset their budget between guesses.
  * - sign-ups from one address: 10 a minute.
  * - password changes (guesses at the current password) per account: 10 in 15 minutes.
+ * - wrong two-factor codes per account, whatever the address: 10 in a row, then the
+ *   account's codes wait 15 minutes (only someone with the password gets this far, so
+ *   the owner is locked out of nothing a thief has not already got); a right code resets
+ *   the count.
  * Emails appear in keys only as SHA-256 digests.
  */
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
@@ -20,12 +24,14 @@ const WINDOW_SECONDS = 15 * 60;
 export const FAILURES_PER_ACCOUNT_AND_ADDRESS = 10;
 export const SIGNUPS_PER_ADDRESS_PER_MINUTE = 10;
 export const PASSWORD_CHANGES = 10;
+export const WRONG_CODES_PER_ACCOUNT = 10;
 
 interface Limiters {
   accountAddress: RateLimiterRedis;
   address: RateLimiterRedis;
   signup: RateLimiterRedis;
   passwordChange: RateLimiterRedis;
+  codes: RateLimiterRedis;
 }
 
 const byRedis = new WeakMap<object, Limiters>();
@@ -59,6 +65,12 @@ function limiters(services: Services): Limiters {
       keyPrefix: `${prefix}password-change:account`,
       points: PASSWORD_CHANGES,
       duration: WINDOW_SECONDS,
+    }),
+    codes: new RateLimiterRedis({
+      ...common,
+      keyPrefix: `${prefix}two-factor-fail:account`,
+      points: WRONG_CODES_PER_ACCOUNT,
+      blockDuration: WINDOW_SECONDS,
     }),
   };
   byRedis.set(services.redis, found);
@@ -106,6 +118,36 @@ export async function recordLoginFailure(services: Services, email: string, ip: 
 /** A success ends the run of failures for this account from this address. */
 export async function recordLoginSuccess(services: Services, email: string, ip: string) {
   await limiters(services).accountAddress.delete((await keys(email, ip)).accountAddress);
+}
+
+/** Refuses while the account's wrong two-factor codes are over the limit. */
+export async function checkCodeAllowed(services: Services, userId: string) {
+  const state = await limiters(services).codes.get(userId);
+  if (state && state.consumedPoints >= WRONG_CODES_PER_ACCOUNT) throw tooMany(state.msBeforeNext);
+}
+
+/** A wrong two-factor code: counted against the account, and as a failed login. */
+export async function recordCodeFailure(
+  services: Services,
+  user: { id: string; email: string },
+  ip: string,
+) {
+  await Promise.all([
+    limiters(services).codes.consume(user.id).catch(overLimitIsFine),
+    recordLoginFailure(services, user.email, ip),
+  ]);
+}
+
+/** A right code ends the run of wrong ones, and of failed logins from this address. */
+export async function recordCodeSuccess(
+  services: Services,
+  user: { id: string; email: string },
+  ip: string,
+) {
+  await Promise.all([
+    limiters(services).codes.delete(user.id),
+    recordLoginSuccess(services, user.email, ip),
+  ]);
 }
 
 export async function checkSignupAllowed(services: Services, ip: string) {

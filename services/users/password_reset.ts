@@ -4,7 +4,7 @@
  * the same whether or not an account has the address, so the form tells nobody who has
  * one, and mails an account at most one link a minute. Choosing the new password ends
  * every session, API token and other link of the account, and signs in the browser that
- * chose it (after its two-factor code, where that is on). Where SMTP_URL is not set the instance's operator makes the link instead
+ * chose it; with two-factor on, the form asks for a code as well. Where SMTP_URL is not set the instance's operator makes the link instead
  * (`deno task user:reset-password`). Only a link's SHA-256 is kept, as for sessions.
  */
 import { z } from "zod";
@@ -18,8 +18,8 @@ import { hashPassword } from "./password.ts";
 import { recordLoginSuccess } from "./login_limits.ts";
 import { enforceRateLimits } from "./rate_limit.ts";
 import { createSession, randomToken, type SessionUser, sha256 } from "./sessions.ts";
-import { needsSecondFactor } from "./two_factor.ts";
-import { startChallenge } from "./login_challenge.ts";
+import { endPendingSecondFactor } from "./two_factor.ts";
+import { checkSecondFactor } from "./login_challenge.ts";
 
 export const RESET_LINK_MINUTES = 60;
 const RESEND_AFTER_SECONDS = 60;
@@ -30,6 +30,9 @@ export const forgotPasswordInput = z.object({ email: emailSchema });
 export const resetPasswordInput = z.object({
   token: z.string().min(1, "token: open the link from the mail").max(100),
   password: passwordSchema,
+  /** With two-factor on: the app's code, or a recovery code. */
+  code: z.string().trim().max(40, "code: not a code from your app or a recovery code")
+    .optional(),
 });
 
 type Sql = postgres.Sql | postgres.TransactionSql;
@@ -115,16 +118,26 @@ export async function operatorResetLink(
   return user ? await newLink(services.sql, services.config, user.id) : null;
 }
 
-/** The address of the account a link is for, while the link works; null otherwise. */
+export interface ResetAccount {
+  id: string;
+  email: string;
+  /** Two-factor is on: the reset form asks for a code too. */
+  twoFactor: boolean;
+}
+
+/** The account a link is for, while the link works; null otherwise. */
 export async function resetLinkAccount(
   services: Pick<Services, "sql">,
   token: string | null | undefined,
-): Promise<{ email: string } | null> {
+): Promise<ResetAccount | null> {
   if (!token || token.length > 100) return null;
   const [row] = await services.sql`
-    select u.email from password_resets r join users u on u.id = r.user_id
+    select u.id, u.email, exists (
+      select 1 from two_factor t where t.user_id = u.id and t.enabled_at is not null
+    ) as two_factor
+    from password_resets r join users u on u.id = r.user_id
     where r.token_hash = ${await sha256(token)} and r.expires_at > now()`;
-  return row ? { email: row.email } : null;
+  return row ? { id: row.id, email: row.email, twoFactor: row.two_factor } : null;
 }
 
 const linkGone = () =>
@@ -132,21 +145,30 @@ const linkGone = () =>
 
 /**
  * Sets the password of the link's account, ends its sessions, tokens and links, and starts a
- * session for the browser that chose it.
+ * session for the browser that chose it. With two-factor on, the code comes with the new
+ * password and is checked first: a mailbox alone changes nothing.
  */
 export async function resetPassword(
   services: Services,
-  input: { token?: unknown; password?: unknown },
+  input: { token?: unknown; password?: unknown; code?: unknown },
   clientIp: string,
-): Promise<
-  ({ user: SessionUser; token: string } | { challenge: string }) & { otherSessionsEnded: number }
-> {
-  const { token, password } = resetPasswordInput.parse(input);
+): Promise<{ user: SessionUser; token: string; otherSessionsEnded: number }> {
+  const { token, password, code } = resetPasswordInput.parse(input);
   // Hashing costs 128 MiB for a moment: only for a link that works, and not many at once.
   await enforceRateLimits(services, [
     { scope: "password-reset-post", key: clientIp, max: 20, windowSeconds: 3_600 },
   ]);
-  if (!(await resetLinkAccount(services, token))) throw linkGone();
+  const account = await resetLinkAccount(services, token);
+  if (!account) throw linkGone();
+  if (account.twoFactor) {
+    if (!code) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        "code: enter the code from your authenticator app, or a recovery code",
+      );
+    }
+    await checkSecondFactor(services, account, code, clientIp);
+  }
   const tokenHash = await sha256(token);
   const passwordHash = await hashPassword(password);
   const { user, ended } = await services.sql.begin(async (tx) => {
@@ -161,6 +183,7 @@ export async function resetPassword(
     const ended = await tx`delete from sessions where user_id = ${reset.user_id} returning 1`;
     // Whoever took the account may have made tokens; "Sign out everywhere" ends them too.
     await tx`delete from api_tokens where user_id = ${reset.user_id}`;
+    await endPendingSecondFactor(tx, reset.user_id);
     return {
       // Signed in to their own team, as by a login.
       user: {
@@ -172,10 +195,6 @@ export async function resetPassword(
       ended: ended.length,
     };
   });
-  // With two-factor on, the link alone does not sign in: the code is asked next.
-  if (await needsSecondFactor(services.sql, user.id)) {
-    return { challenge: await startChallenge(services, user.id), otherSessionsEnded: ended };
-  }
   // The password is changed already: a Redis hiccup here must not show as a failure.
   await recordLoginSuccess(services, user.email, clientIp).catch(() => {});
   return { user, token: await createSession(services, user.id), otherSessionsEnded: ended };

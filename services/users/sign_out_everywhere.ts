@@ -7,11 +7,13 @@
 import { eq } from "drizzle-orm";
 import { apiTokens, sessions } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
+import { endPendingSecondFactor } from "./two_factor.ts";
 
 export async function signOutEverywhere(
   services: Services,
   actor: Actor,
 ): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
+  await endPendingSecondFactor(services.sql, actor.userId);
   return await services.db.transaction(async (tx) => {
     const ended = await tx.delete(sessions).where(eq(sessions.userId, actor.userId))
       .returning({ tokenHash: sessions.tokenHash });

@@ -2,8 +2,9 @@
  * Two-factor authentication with an authenticator app (TOTP, RFC 6238: 6 digits, 30 s;
  * npm `otpauth`). Setting it up shows a secret (as a QR code, npm `qrcode`) and asks for
  * its first code; then 10 recovery codes are shown once, each good for one sign-in without
- * the app. With it on, a right password is not enough: a login, and a password reset, ask
- * for a code next (a challenge of 10 minutes and 5 tries, services/users/login_challenge.ts).
+ * the app. With it on, a right password is not enough: a login asks for a code next (a
+ * challenge of 10 minutes and 5 tries, services/users/login_challenge.ts), and the password
+ * reset form asks for one with the new password.
  * A code is accepted once (the time step is remembered), one step early or late allowed.
  */
 import * as OTPAuth from "otpauth";
@@ -20,6 +21,9 @@ import { sha256 } from "./sessions.ts";
 const ISSUER = "Uptime";
 const PERIOD_SECONDS = 30;
 export const RECOVERY_CODES = 10;
+
+/** A setup not confirmed within this long gets a new key at its next look. */
+const SETUP_MINUTES = 60;
 
 export const codeInput = z.object({
   code: z.string().trim().min(1, "code: enter the code from your authenticator app")
@@ -46,8 +50,10 @@ function totp(secret: string, email: string): OTPAuth.TOTP {
 function matchingStep(secret: string, email: string, code: string): number | null {
   const token = code.replace(/\s+/g, "");
   if (!/^\d{6}$/.test(token)) return null;
-  const delta = totp(secret, email).validate({ token, window: 1 });
-  return delta === null ? null : Math.floor(Date.now() / 1000 / PERIOD_SECONDS) + delta;
+  // One reading of the clock for both: at a step's edge two could disagree.
+  const timestamp = Date.now();
+  const delta = totp(secret, email).validate({ token, timestamp, window: 1 });
+  return delta === null ? null : Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta;
 }
 
 export interface TwoFactorStatus {
@@ -74,16 +80,22 @@ export interface Setup {
 }
 
 /**
- * The setup waiting for its first code: the same secret until it is confirmed, so that a
- * reload does not change what the app scanned. Refused once two-factor is on.
+ * The setup waiting for its first code: the same secret for an hour, so that a reload does
+ * not change what the app scanned, then a new one. Ended by a password change, a reset and
+ * "Sign out everywhere", so a key someone else saw in a taken session is not the one
+ * confirmed later. Refused once two-factor is on.
  */
 export async function startSetup(services: Services, actor: Actor): Promise<Setup> {
   const { sql } = services;
   const [user] = await sql`select email from users where id = ${actor.userId}`;
   const fresh = new OTPAuth.Secret({ size: 20 }).base32;
+  const stale = sql`two_factor.enabled_at is null
+    and two_factor.created_at < now() - ${SETUP_MINUTES} * interval '1 minute'`;
   const [row] = await sql`
     insert into two_factor (user_id, secret) values (${actor.userId}, ${fresh})
-    on conflict (user_id) do update set secret = two_factor.secret
+    on conflict (user_id) do update
+    set secret = case when ${stale} then excluded.secret else two_factor.secret end,
+        created_at = case when ${stale} then now() else two_factor.created_at end
     returning secret, enabled_at`;
   if (row.enabled_at) {
     throw new DomainError("BAD_REQUEST", "Two-factor authentication is on already");
@@ -117,13 +129,17 @@ async function replaceRecoveryCodes(sql: Sql, userId: string): Promise<string[]>
   return codes;
 }
 
-/** Turns two-factor on with the setup's first code; returns the recovery codes (shown once). */
+/**
+ * Turns two-factor on with the setup's first code and the password (a taken session alone
+ * must not lock its owner out); returns the recovery codes, shown once.
+ */
 export async function confirmSetup(
   services: Services,
   actor: Actor,
-  input: { code?: unknown },
+  input: { code?: unknown; currentPassword?: unknown },
 ): Promise<string[]> {
-  const { code } = codeInput.parse(input);
+  const { code, currentPassword } = codeInput.extend(passwordInput.shape).parse(input);
+  await checkPassword(services, actor, currentPassword);
   return await services.sql.begin(async (tx) => {
     const [row] = await tx`
       select t.secret, t.enabled_at, u.email from two_factor t join users u on u.id = t.user_id
@@ -165,7 +181,36 @@ export async function disableTwoFactor(
   await services.sql.begin(async (tx) => {
     await tx`delete from two_factor where user_id = ${actor.userId}`;
     await tx`delete from recovery_codes where user_id = ${actor.userId}`;
+    await tx`delete from login_challenges where user_id = ${actor.userId}`;
   });
+}
+
+/**
+ * Turns two-factor off for the account with this address, for its owner who lost both the
+ * phone and the recovery codes (`deno task user:disable-two-factor`); false: no such
+ * account, or it was off.
+ */
+export async function operatorDisableTwoFactor(sql: postgres.Sql, email: string) {
+  return await sql.begin(async (tx) => {
+    const [row] = await tx`
+      delete from two_factor t using users u
+      where u.id = t.user_id and u.email = ${email.trim().toLowerCase()}
+        and t.enabled_at is not null
+      returning t.user_id`;
+    if (!row) return false;
+    await tx`delete from recovery_codes where user_id = ${row.user_id}`;
+    await tx`delete from login_challenges where user_id = ${row.user_id}`;
+    return true;
+  });
+}
+
+/**
+ * Ends what a password change, a reset or "Sign out everywhere" must end: logins waiting
+ * for their code, and a setup not confirmed yet.
+ */
+export async function endPendingSecondFactor(sql: Sql, userId: string): Promise<void> {
+  await sql`delete from login_challenges where user_id = ${userId}`;
+  await sql`delete from two_factor where user_id = ${userId} and enabled_at is null`;
 }
 
 /** New recovery codes (the old ones stop working); asks for the password. */
@@ -196,7 +241,7 @@ export async function verifySecondFactor(sql: Sql, userId: string, code: string)
   const [row] = await sql`
     select t.secret, t.last_step, u.email from two_factor t join users u on u.id = t.user_id
     where t.user_id = ${userId} and t.enabled_at is not null`;
-  if (!row) return true;
+  if (!row) return false;
   const step = matchingStep(row.secret, row.email, code);
   if (step !== null) {
     // Compared and set in one statement: two logins with one code cannot both pass.

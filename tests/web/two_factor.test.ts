@@ -59,16 +59,35 @@ Deno.test("two-factor authentication on plain forms", async (t) => {
     });
 
     await t.step("a wrong code is said at the field, and changes nothing", async () => {
-      const res = await post(ada, "/app/two-factor", { intent: "enable", code: wrongCode(key) });
+      const res = await post(ada, "/app/two-factor", {
+        intent: "enable",
+        code: wrongCode(key),
+        currentPassword: "correct horse 1",
+      });
       const html = await res.text();
       assert.equal(res.status, 400);
       assert.match(html, /id="code-error"[^>]*>⚠ That is not the app's current code/);
+      // The password too: a session alone does not turn it on.
+      const noPassword = await post(ada, "/app/two-factor", {
+        intent: "enable",
+        code: codeOf(key),
+        currentPassword: "not it",
+      });
+      assert.equal(noPassword.status, 400);
+      assert.match(
+        await noPassword.text(),
+        /id="enable-password-error"[^>]*>⚠ This is not your current password/,
+      );
       const account = await (await get(ada, "/app/account")).text();
       assert.match(account, /Off: your password alone signs you in/);
     });
 
     await t.step("the right code turns it on and shows 10 recovery codes once", async () => {
-      const res = await post(ada, "/app/two-factor", { intent: "enable", code: codeOf(key) });
+      const res = await post(ada, "/app/two-factor", {
+        intent: "enable",
+        code: codeOf(key),
+        currentPassword: "correct horse 1",
+      });
       await res.body?.cancel();
       assert.equal(res.status, 303);
       const html = await (await get(ada, "/app/two-factor")).text();
@@ -162,21 +181,57 @@ Deno.test("two-factor authentication on plain forms", async (t) => {
       assert.equal((await client.api.user.me.query()).email, ada.email);
     });
 
-    await t.step("a password reset link still asks for the code", async () => {
+    await t.step("codes sent at once to one sign-in count each", async () => {
+      await server.services.sql`delete from login_challenges where user_id = ${ada.user.id}`;
+      const browser = server.client();
+      await (await post(browser, "/login", { email: ada.email, password: "correct horse 1" }))
+        .body?.cancel();
+      const answers = await Promise.all(
+        Array.from(
+          { length: 8 },
+          () =>
+            post(browser, "/two-factor?next=%2Fapp", { code: wrongCode(key) }).then(async (r) => {
+              await r.body?.cancel();
+              return r.status;
+            }),
+        ),
+      );
+      // Each is a wrong code (400) or finds the sign-in over (303, to "Log in again").
+      assert.ok(answers.every((status) => status === 400 || status === 303), String(answers));
+      // Five attempts were spent, however many were sent: the sign-in is over.
+      const [{ attempts }] = await server.services.sql`
+        select attempts from login_challenges where user_id = ${ada.user.id}`;
+      assert.equal(attempts, 5);
+      const html = await (await get(browser, "/two-factor?next=%2Fapp")).text();
+      assert.match(html, /<h1[^>]*>Log in again<\/h1>/);
+    });
+
+    await t.step("a password reset link asks for the code before it changes anything", async () => {
       const link = await operatorResetLink(server.services, ada.email);
       const token = new URL(link!).searchParams.get("token")!;
       const browser = server.client();
-      const res = await post(browser, "/reset-password", { token, password: "new battery 2" });
+      const page = await (await get(browser, `/reset-password?token=${token}`)).text();
+      assert.match(page, /<label for="code"[^>]*>Authentication code<\/label>/);
+      const without = await post(browser, "/reset-password", { token, password: "new battery 2" });
+      assert.equal(without.status, 400);
+      assert.match(await without.text(), /id="code-error"[^>]*>⚠ Enter the code from your/);
+      const wrong = await post(browser, "/reset-password", {
+        token,
+        password: "new battery 2",
+        code: wrongCode(key),
+      });
+      assert.equal(wrong.status, 400);
+      await wrong.body?.cancel();
+      // Nothing changed: the old password still signs in, the owner's session still works.
+      assert.equal((await ada.api.user.me.query()).email, ada.email);
+      const res = await post(browser, "/reset-password", {
+        token,
+        password: "new battery 2",
+        code: recovery[3],
+      });
       await res.body?.cancel();
       assert.equal(res.status, 303);
-      assert.match(
-        res.headers.get("location")!,
-        /^\/two-factor\?next=%2Fapp%2Faccount%3Fchanged%3D\d+$/,
-      );
-      assert.ok(!browser.jar.has("uptime_session"));
-      const code = await post(browser, res.headers.get("location")!, { code: recovery[3] });
-      await code.body?.cancel();
-      assert.match(code.headers.get("location")!, /^\/app\/account\?changed=\d+$/);
+      assert.match(res.headers.get("location")!, /^\/app\/account\?changed=\d+$/);
       assert.ok(browser.jar.has("uptime_session"));
     });
 
@@ -224,6 +279,58 @@ Deno.test("two-factor authentication on plain forms", async (t) => {
   }
 });
 
+Deno.test("wrong codes are limited per account, across sign-ins and addresses", async () => {
+  // X-Forwarded-For believed from the test's own address, as behind a proxy.
+  const server = await apiServer({ TRUSTED_PROXIES: "loopback" });
+  try {
+    const bob = await server.user("bob");
+    const get = (path: string) => bob.fetch(`${server.url}${path}`, { redirect: "manual" });
+    const [key] = between(await (await get("/app/two-factor")).text(), "two-factor-secret");
+    const on = await bob.fetch(
+      `${server.url}/app/two-factor`,
+      form({ intent: "enable", code: codeOf(key), currentPassword: "correct horse 1" }),
+    );
+    await on.body?.cancel();
+    const statuses: number[] = [];
+    for (let signIn = 0; signIn < 3; signIn++) {
+      const browser = server.client();
+      // Each sign-in from another address, as a thief would spread them.
+      const from = { "x-forwarded-for": `198.51.100.${signIn + 1}` };
+      await (await browser.fetch(`${server.url}/login`, {
+        ...form({ email: bob.email, password: "correct horse 1" }),
+        headers: { ...form({}).headers, ...from },
+      })).body?.cancel();
+      for (let i = 0; i < 4; i++) {
+        const res = await browser.fetch(`${server.url}/two-factor?next=%2Fapp`, {
+          ...form({ code: wrongCode(key) }),
+          headers: { ...form({}).headers, ...from },
+        });
+        const html = await res.text();
+        statuses.push(res.status);
+        if (res.status === 429) assert.match(html, /Too many attempts/);
+      }
+    }
+    // Ten wrong codes, then the account's codes wait, whatever the sign-in.
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(400));
+    assert.deepEqual(statuses.slice(10), [429, 429]);
+
+    // The owner lost the phone and the codes: the operator turns it off.
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/user_disable_two_factor.ts", bob.email.toUpperCase()],
+      env: server.bed.env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+    assert.match(new TextDecoder().decode(run.stdout), /two-factor authentication is off for bob-/);
+    const plain = server.client();
+    await plain.api.user.login.mutate({ email: bob.email, password: "correct horse 1" });
+    assert.equal((await plain.api.user.me.query()).email, bob.email);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("in Chromium: turn on two-factor, then sign in with a code", async () => {
   const server = await apiServer();
   const browser = await launchChromium();
@@ -237,6 +344,7 @@ Deno.test("in Chromium: turn on two-factor, then sign in with a code", async () 
     await screenshots(page, "two-factor-setup");
     const key = (await page.getByTestId("two-factor-secret").textContent())!.trim();
     await page.getByLabel("Authentication code").fill(codeOf(key));
+    await page.getByLabel("Current password").fill("correct horse 1");
     await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
     await page.getByText("Your recovery codes, shown only now.").waitFor();
     assert.equal(await page.getByTestId("recovery-code").count(), 10);

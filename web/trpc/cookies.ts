@@ -4,6 +4,7 @@
  * subdomain (a status-page domain, say) cannot plant a session cookie of its choosing.
  */
 import { ABSOLUTE_TIMEOUT_MS, SESSION_COOKIE } from "../../services/users/sessions.ts";
+import { CHALLENGE_MINUTES } from "../../services/users/login_challenge.ts";
 
 const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
@@ -52,7 +53,11 @@ const CHALLENGE_PATH = "/two-factor";
  * The cookie of a login waiting for its second factor (login_challenge.ts): it reaches
  * only the page that asks for the code, and lives as long as the challenge.
  */
-export function challengeCookie(token: string, secure: boolean, maxAgeSeconds = 600): string {
+export function challengeCookie(
+  token: string,
+  secure: boolean,
+  maxAgeSeconds = CHALLENGE_MINUTES * 60,
+): string {
   return [
     `${CHALLENGE_COOKIE}=${token}`,
     `Path=${CHALLENGE_PATH}`,
