@@ -67,6 +67,8 @@ Deno.test("a script calls the API with a token until it is revoked, and never re
         ["apiToken.revoke", { id: made.id }],
         ["account.changePassword", { currentPassword: "x", newPassword: "correct horse 2" }],
         ["account.signOutEverywhere", undefined],
+        ["team.invite", { email: "thief@example.com" }],
+        ["team.removeMember", { userId: crypto.randomUUID() }],
       ] as const
     ) {
       const refused = await call(path, { token: made.token, body: body ?? {} });

@@ -90,6 +90,12 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "account.changePassword": null,
   "account.updateProfile": null,
   "account.signOutEverywhere": null,
+  // The caller's own team (a member removed from another team is NOT_FOUND: team.test.ts).
+  "team.get": null,
+  "team.list": null,
+  "team.invite": null,
+  "team.cancelInvitation": null,
+  "team.removeMember": null,
 };
 /** Procedures anyone may call. */
 const PUBLIC = new Set(["user.signup", "user.login", "user.logout", "statusPage.public"]);

@@ -149,6 +149,24 @@ Deno.test("a team: invite by mail, join, work together, switch, remove", async (
       assert.equal((await get(mate, link)).status, 400);
     });
 
+    await t.step("the API tells who is in the team, and the teams one is in", async () => {
+      const team = await mate.api.team.get.query();
+      assert.equal(team.accountId, owner.user.id);
+      assert.equal(team.youOwn, false);
+      assert.deepEqual(team.members.map((m) => m.email), [mate.email]);
+      assert.deepEqual(team.invitations, [], "members do not see invitations");
+      const teams = await mate.api.team.list.query();
+      assert.deepEqual(teams.map((t) => t.accountId), [mate.user.id, owner.user.id]);
+      assert.equal(
+        await errorCode(mate.api.team.invite.mutate({ email: "x@example.com" })),
+        "FORBIDDEN",
+      );
+      assert.equal(
+        await errorCode(owner.api.team.removeMember.mutate({ userId: crypto.randomUUID() })),
+        "NOT_FOUND",
+      );
+    });
+
     await t.step("a teammate cannot manage the team", async () => {
       const invite = await post(mate, "/app/team", { intent: "invite", email: "x@example.com" });
       assert.equal(invite.status, 403);

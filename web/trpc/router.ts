@@ -9,6 +9,7 @@ import { incidentRouter } from "./routers/incident.ts";
 import { notificationRouter } from "./routers/notification.ts";
 import { maintenanceRouter } from "./routers/maintenance.ts";
 import { apiTokenRouter } from "./routers/api_token.ts";
+import { teamRouter } from "./routers/team.ts";
 
 export const appRouter = router({
   user: userRouter,
@@ -20,6 +21,7 @@ export const appRouter = router({
   notification: notificationRouter,
   maintenance: maintenanceRouter,
   apiToken: apiTokenRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;
