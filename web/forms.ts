@@ -137,3 +137,11 @@ export function seeOther(location: string, headers: HeadersInit = {}): Response 
   h.set("location", location);
   return new Response(null, { status: 303, headers: h });
 }
+
+/**
+ * For pages whose address holds a secret link: never cached, and sent on as a Referer only
+ * as its origin, not even whole to this site (a proxy in front may log Referers). Not
+ * `no-referrer`: with it a browser sends `Origin: null`, and the page's own form would be
+ * refused as cross-site.
+ */
+export const SECRET_PAGE = { "cache-control": "no-store", "referrer-policy": "strict-origin" };

@@ -19,14 +19,6 @@ import { type FieldErrors, fieldErrors, type FormOutcome, readForm, seeOther } f
 import { statusOf } from "./auth_pages.ts";
 import { isSecureRequest, readSessionCookie, sessionCookie } from "./trpc/cookies.ts";
 
-/**
- * For pages whose address holds a secret link: never cached, and sent on as a Referer only
- * as its origin, not even whole to this site (a proxy in front may log Referers). Not
- * `no-referrer`: with it a browser sends `Origin: null`, and the page's own form would be
- * refused as cross-site.
- */
-export const SECRET_PAGE = { "cache-control": "no-store", "referrer-policy": "strict-origin" };
-
 export interface ForgotFormData {
   /** False where this instance sends no mail: its operator resets passwords. */
   byMail: boolean;

@@ -1,9 +1,9 @@
 import { page } from "../../fresh/mod.ts";
 import { define } from "../../web/define.ts";
+import { SECRET_PAGE } from "../../web/forms.ts";
 import {
   forgotForm,
   type ForgotFormData,
-  SECRET_PAGE,
   submitForgotForm,
 } from "../../web/password_reset_pages.ts";
 import { RESET_LINK_MINUTES } from "../../services/users/password_reset.ts";

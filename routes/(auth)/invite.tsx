@@ -5,8 +5,7 @@
  */
 import { page } from "../../fresh/mod.ts";
 import { define } from "../../web/define.ts";
-import { readForm, seeOther } from "../../web/forms.ts";
-import { SECRET_PAGE } from "../../web/password_reset_pages.ts";
+import { readForm, SECRET_PAGE, seeOther } from "../../web/forms.ts";
 import { readSessionCookie } from "../../web/trpc/cookies.ts";
 import { pageError } from "../../web/page_errors.ts";
 import {

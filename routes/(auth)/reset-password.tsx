@@ -1,13 +1,10 @@
 import { page } from "../../fresh/mod.ts";
 import { define } from "../../web/define.ts";
-import {
-  resetForm,
-  type ResetFormData,
-  SECRET_PAGE,
-  submitResetForm,
-} from "../../web/password_reset_pages.ts";
+import { SECRET_PAGE } from "../../web/forms.ts";
+import { resetForm, type ResetFormData, submitResetForm } from "../../web/password_reset_pages.ts";
 import { RESET_LINK_MINUTES } from "../../services/users/password_reset.ts";
 import { Button, describedBy, Field, inputClass, LINK, Notice } from "../../components/ui.tsx";
+import { CodeField } from "../../components/auth/code_field.tsx";
 
 export const handler = define.handlers<ResetFormData>({
   async GET(ctx) {
@@ -78,22 +75,10 @@ export default define.page<typeof handler>(({ data }) => {
           />
         </Field>
         {account.twoFactor && (
-          <Field
-            id="code"
-            label="Authentication code"
+          <CodeField
             error={errors.code}
             hint="Two-factor authentication is on: the code from your app, or a recovery code."
-          >
-            <input
-              {...describedBy("code", errors.code, true)}
-              name="code"
-              type="text"
-              autoComplete="one-time-code"
-              required
-              maxLength={40}
-              class={inputClass(errors.code)}
-            />
-          </Field>
+          />
         )}
         <Button class="w-full">Set new password</Button>
       </form>

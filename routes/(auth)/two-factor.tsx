@@ -20,7 +20,8 @@ import {
   challengeUser,
   completeChallenge,
 } from "../../services/users/login_challenge.ts";
-import { Button, describedBy, Field, inputClass, LINK, Notice } from "../../components/ui.tsx";
+import { Button, LINK, Notice } from "../../components/ui.tsx";
+import { CodeField } from "../../components/auth/code_field.tsx";
 
 interface Data {
   /** Whose login this is; null when the challenge is over (expired, used, too many tries). */
@@ -98,23 +99,11 @@ export default define.page<typeof handler>(({ data }) => {
         class="space-y-5"
       >
         {errors.form && <Notice kind="error">{errors.form}</Notice>}
-        <Field
-          id="code"
-          label="Authentication code"
+        <CodeField
           error={errors.code}
           hint="Lost your phone? Enter one of your recovery codes instead."
-        >
-          <input
-            {...describedBy("code", errors.code, true)}
-            name="code"
-            type="text"
-            autoComplete="one-time-code"
-            required
-            maxLength={40}
-            autoFocus
-            class={inputClass(errors.code)}
-          />
-        </Field>
+          autoFocus
+        />
         <Button class="w-full">Verify</Button>
       </form>
     </>

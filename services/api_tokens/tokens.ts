@@ -10,7 +10,7 @@ import { apiTokens } from "../../db/postgres/schema.ts";
 import type { Actor } from "../context.ts";
 
 export const TOKEN_PREFIX = "upt_";
-/** Tokens an account may hold: enough for every script, few enough to review. */
+/** Tokens a person may hold in a team: enough for every script, few enough to review. */
 export const MAX_TOKENS = 50;
 
 export const createApiTokenInput = z.object({

@@ -129,14 +129,14 @@ export async function invitationByToken(
 
 /**
  * Makes `user` a member of the invitation's team and ends the invitation; the session
- * `sessionToken` then works in the team. Returns the team's id.
+ * `sessionToken` then works in the team.
  */
 export async function acceptInvitation(
   services: Services,
   user: SessionUser,
   token: string,
   sessionToken: string | undefined,
-): Promise<{ accountId: string; ownerName: string }> {
+): Promise<void> {
   const invitation = await invitationByToken(services, token);
   if (!invitation) {
     throw new DomainError("BAD_REQUEST", "token: this invitation has expired or was used");
@@ -161,5 +161,4 @@ export async function acceptInvitation(
         where token_hash = ${await sha256(sessionToken)} and user_id = ${user.id}`;
     }
   });
-  return { accountId: invitation.accountId, ownerName: invitation.ownerName };
 }
