@@ -17,7 +17,7 @@ import { createSession, randomToken, type SessionUser, sha256 } from "./sessions
 import { codeInput, verifySecondFactor } from "./two_factor.ts";
 
 export const CHALLENGE_MINUTES = 10;
-const MAX_WRONG_CODES = 5;
+const CODES_PER_CHALLENGE = 5;
 
 export async function startChallenge(services: Services, userId: string): Promise<string> {
   const token = randomToken();
@@ -37,7 +37,7 @@ export async function challengeUser(
   const [row] = await services.sql`
     select u.id, u.email from login_challenges c join users u on u.id = c.user_id
     where c.token_hash = ${await sha256(token)} and c.expires_at > now()
-      and c.attempts < ${MAX_WRONG_CODES}`;
+      and c.attempts < ${CODES_PER_CHALLENGE}`;
   return row ? { id: row.id, email: row.email } : null;
 }
 
@@ -81,7 +81,7 @@ export async function completeChallenge(
   const [user] = await services.sql`
     update login_challenges c set attempts = c.attempts + 1 from users u
     where c.token_hash = ${tokenHash} and c.expires_at > now()
-      and c.attempts < ${MAX_WRONG_CODES} and u.id = c.user_id
+      and c.attempts < ${CODES_PER_CHALLENGE} and u.id = c.user_id
     returning u.id, u.email, u.name`;
   if (!user) throw challengeGone();
   await checkSecondFactor(services, user as { id: string; email: string }, code, clientIp);
