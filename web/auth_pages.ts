@@ -11,6 +11,7 @@ import {
   type FieldErrors,
   fieldErrors,
   type FormOutcome,
+  formStatus,
   readForm,
   safeNext,
   seeOther,
@@ -64,7 +65,7 @@ export async function submitAuthForm(
     if (!errors) throw error;
     return {
       form: { values, errors: friendly(error, errors, mode), next },
-      status: statusOf(error),
+      status: formStatus(error),
     };
   }
 }
@@ -96,17 +97,4 @@ function friendly(error: unknown, errors: FieldErrors, mode: "login" | "signup")
     default:
       return mode === "signup" ? errors : { form: errors.form ?? Object.values(errors)[0] };
   }
-}
-
-export function statusOf(error: unknown): number {
-  if (!(error instanceof DomainError)) return 400;
-  return {
-    UNAUTHORIZED: 401,
-    CONFLICT: 409,
-    TOO_MANY_REQUESTS: 429,
-    FORBIDDEN: 403,
-    SERVICE_UNAVAILABLE: 503,
-  }[
-    error.code as string
-  ] ?? 400;
 }

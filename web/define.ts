@@ -15,7 +15,10 @@ export interface State {
 /** State on pages under `/app`, where `routes/app/_middleware.ts` guarantees a user. */
 export interface SignedInState extends State {
   user: SessionUser;
-  /** The teams the user works in, their own first (`routes/app/_middleware.ts`). */
+  /**
+   * The teams the user works in, their own first; empty when that is their own alone
+   * (`routes/app/_middleware.ts`).
+   */
   teams: TeamRef[];
 }
 

@@ -122,6 +122,22 @@ export function fieldErrors(error: unknown): FieldErrors | null {
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/**
+ * The HTTP status of a form redrawn with its errors: what the refusal was (a wrong password
+ * 401, a taken name 409, a limit 429, …), 400 for anything wrong with what was sent.
+ */
+export function formStatus(error: unknown): number {
+  if (!(error instanceof DomainError)) return 400;
+  return {
+    UNAUTHORIZED: 401,
+    FORBIDDEN: 403,
+    CONFLICT: 409,
+    TOO_MANY_REQUESTS: 429,
+    BAD_GATEWAY: 502,
+    SERVICE_UNAVAILABLE: 503,
+  }[error.code as string] ?? 400;
+}
+
 /** A `?next=` target that stays on this site: a path, never `//host` or `/\host`. */
 export function safeNext(next: string | null | undefined, fallback = "/app"): string {
   if (!next || next.length > 2_000) return fallback;

@@ -15,8 +15,14 @@ import {
 } from "../services/users/password_reset.ts";
 import { clientIp } from "./client_ip.ts";
 import type { State } from "./define.ts";
-import { type FieldErrors, fieldErrors, type FormOutcome, readForm, seeOther } from "./forms.ts";
-import { statusOf } from "./auth_pages.ts";
+import {
+  type FieldErrors,
+  fieldErrors,
+  type FormOutcome,
+  formStatus,
+  readForm,
+  seeOther,
+} from "./forms.ts";
 import { isSecureRequest, readSessionCookie, sessionCookie } from "./trpc/cookies.ts";
 
 export interface ForgotFormData {
@@ -56,7 +62,7 @@ export async function submitForgotForm(
         minutes === 1 ? "minute" : "minutes"
       }, then try again.`;
     }
-    return { form: { ...forgotForm(ctx), email, errors }, status: statusOf(error) };
+    return { form: { ...forgotForm(ctx), email, errors }, status: formStatus(error) };
   }
 }
 
@@ -96,6 +102,6 @@ export async function submitResetForm(
     const errors = fieldErrors(error);
     if (!errors) throw error;
     const account = errors.token ? null : await resetLinkAccount(services, token);
-    return { form: { token, account, errors }, status: statusOf(error) };
+    return { form: { token, account, errors }, status: formStatus(error) };
   }
 }

@@ -34,7 +34,7 @@ import {
 import { subscriberIdInput } from "../services/subscribers/input.ts";
 import type { Website } from "../services/websites/store.ts";
 import type { State } from "./define.ts";
-import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
+import { type FieldErrors, fieldErrors, type FormOutcome, formStatus, seeOther } from "./forms.ts";
 
 export type EditorSection =
   | "details"
@@ -313,7 +313,7 @@ export async function submitEditor(
           hostname: form.get("hostname")?.slice(0, 300),
         },
       },
-      status: statusOf(error),
+      status: formStatus(error),
     };
   }
 }
@@ -322,10 +322,3 @@ const gone = (errorAt: EditorSection, errors: FieldErrors): EditorOutcome => ({
   error: { errors, errorAt },
   status: 409,
 });
-
-function statusOf(error: unknown): number {
-  if (!(error instanceof DomainError)) return 400;
-  return { CONFLICT: 409, FORBIDDEN: 403, BAD_GATEWAY: 502, TOO_MANY_REQUESTS: 429 }[
-    error.code as string
-  ] ?? 400;
-}

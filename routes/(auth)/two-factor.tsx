@@ -4,9 +4,15 @@
  */
 import { page } from "../../fresh/mod.ts";
 import { define } from "../../web/define.ts";
-import { type FieldErrors, fieldErrors, readForm, safeNext, seeOther } from "../../web/forms.ts";
+import {
+  type FieldErrors,
+  fieldErrors,
+  formStatus,
+  readForm,
+  safeNext,
+  seeOther,
+} from "../../web/forms.ts";
 import { clientIp } from "../../web/client_ip.ts";
-import { statusOf } from "../../web/auth_pages.ts";
 import {
   clearedChallengeCookie,
   isSecureRequest,
@@ -64,7 +70,7 @@ export const handler = define.handlers<Data>({
       const user = await challengeUser(services, challenge);
       if (!user) return seeOther(`/two-factor?next=${encodeURIComponent(next)}`);
       return page({ email: user.email, next, errors }, {
-        status: statusOf(error),
+        status: formStatus(error),
         headers: NO_STORE,
       });
     }

@@ -5,10 +5,9 @@
  */
 import { type Context, HttpError, page } from "../../fresh/mod.ts";
 import { defineApp, type SignedInState } from "../../web/define.ts";
-import { type FieldErrors, fieldErrors, readForm, seeOther } from "../../web/forms.ts";
+import { type FieldErrors, fieldErrors, formStatus, readForm, seeOther } from "../../web/forms.ts";
 import { flashSecret, takeSecret } from "../../web/secret_flash.ts";
 import { pageError } from "../../web/page_errors.ts";
-import { statusOf } from "../../web/auth_pages.ts";
 import { actorOf } from "../../services/context.ts";
 import { emailSchema } from "../../services/users/accounts.ts";
 import {
@@ -38,7 +37,6 @@ const PATH = "/app/team";
 interface Invited {
   email: string;
   link: string;
-  mailed: boolean;
 }
 
 interface Data {
@@ -85,13 +83,9 @@ async function load(ctx: Context<SignedInState>, extra: Partial<Data> = {}): Pro
 export const handler = defineApp.handlers<Data>({
   async GET(ctx) {
     const flash = takeSecret(ctx.req, PATH);
-    let invited: Invited | null = null;
-    try {
-      invited = flash ? JSON.parse(flash.secret) : null;
-    } catch {
-      invited = null; // not ours
-    }
-    const data = await load(ctx, { invited });
+    // "<email> <link>": neither holds a space.
+    const [email, link] = flash?.secret.split(" ") ?? [];
+    const data = await load(ctx, { invited: email && link ? { email, link } : null });
     return page(data, flash ? { headers: { "set-cookie": flash.clear } } : undefined);
   },
   async POST(ctx) {
@@ -104,12 +98,12 @@ export const handler = defineApp.handlers<Data>({
       try {
         const invited = await inviteMember(services, actor, { email });
         return seeOther(`${PATH}#invited`, {
-          "set-cookie": flashSecret(ctx.req, PATH, JSON.stringify(invited)),
+          "set-cookie": flashSecret(ctx.req, PATH, `${invited.email} ${invited.link}`),
         });
       } catch (error) {
         const errors = fieldErrors(error);
         if (!errors) throw error;
-        return page(await load(ctx, { email, errors }), { status: statusOf(error) });
+        return page(await load(ctx, { email, errors }), { status: formStatus(error) });
       }
     }
     if (intent === "cancel") {
@@ -203,9 +197,9 @@ export default defineApp.page<typeof handler>(({ data }) => {
       {errors.form && <Notice kind="error">{errors.form}</Notice>}
       {data.invited && (
         <div id="invited">
-          <Notice kind={data.invited.mailed ? "success" : "warning"}>
+          <Notice kind={data.sendsMail ? "success" : "warning"}>
             <p>
-              {data.invited.mailed
+              {data.sendsMail
                 ? (
                   <>
                     We mailed an invitation to <strong>{data.invited.email}</strong>.

@@ -5,9 +5,8 @@
  */
 import { type Context, HttpError, page } from "../../fresh/mod.ts";
 import { defineApp, type SignedInState } from "../../web/define.ts";
-import { type FieldErrors, fieldErrors, readForm, seeOther } from "../../web/forms.ts";
+import { type FieldErrors, fieldErrors, formStatus, readForm, seeOther } from "../../web/forms.ts";
 import { flashSecret, takeSecret } from "../../web/secret_flash.ts";
-import { statusOf } from "../../web/auth_pages.ts";
 import { actorOf } from "../../services/context.ts";
 import {
   confirmSetup,
@@ -98,29 +97,35 @@ export const handler = defineApp.handlers<Data>({
     } catch (error) {
       const errors = fieldErrors(error);
       if (!errors) throw error;
-      return page(await load(ctx, { errors, errorAt: intent }), { status: statusOf(error) });
+      return page(await load(ctx, { errors, errorAt: intent }), { status: formStatus(error) });
     }
   },
 });
+
+/** Every change here asks for the password; `id` tells the forms' fields apart. */
+function PasswordField(props: { id: string; error?: string; class?: string }) {
+  return (
+    <Field id={props.id} label="Current password" error={props.error}>
+      <input
+        {...describedBy(props.id, props.error)}
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        class={inputClass(props.error, props.class)}
+      />
+    </Field>
+  );
+}
 
 function PasswordForm(
   props: { intent: "renew" | "disable"; label: string; data: Data; danger?: boolean },
 ) {
   const errors = props.data.errorAt === props.intent ? props.data.errors : {};
-  const id = `${props.intent}-password`;
   return (
     <form method="post" action={`${PATH}#${props.intent}`} class="mt-4 space-y-4" id={props.intent}>
       <input type="hidden" name="intent" value={props.intent} />
-      <Field id={id} label="Current password" error={errors.currentPassword}>
-        <input
-          {...describedBy(id, errors.currentPassword)}
-          name="currentPassword"
-          type="password"
-          autoComplete="current-password"
-          required
-          class={inputClass(errors.currentPassword)}
-        />
-      </Field>
+      <PasswordField id={`${props.intent}-password`} error={errors.currentPassword} />
       <Button variant={props.danger ? "danger" : "secondary"}>{props.label}</Button>
     </form>
   );
@@ -199,16 +204,11 @@ export default defineApp.page<typeof handler>(({ data }) => {
                   class={inputClass(errors.code, "sm:max-w-[12rem]")}
                 />
               </Field>
-              <Field id="enable-password" label="Current password" error={errors.currentPassword}>
-                <input
-                  {...describedBy("enable-password", errors.currentPassword)}
-                  name="currentPassword"
-                  type="password"
-                  autoComplete="current-password"
-                  required
-                  class={inputClass(errors.currentPassword, "sm:max-w-xs")}
-                />
-              </Field>
+              <PasswordField
+                id="enable-password"
+                error={errors.currentPassword}
+                class="sm:max-w-xs"
+              />
               <Button>Turn on two-factor authentication</Button>
             </form>
           </Card>

@@ -26,22 +26,24 @@ export interface TeamView {
 
 export async function teamView(services: Services, actor: Actor): Promise<TeamView> {
   const sql = services.readSql;
-  const [owner] = await sql`
-    select u.id, u.name, u.email, u.created_at, ${ownerNameSql(sql)} as owner_name
-    from users u where u.id = ${actor.accountId}`;
-  if (!owner) throw new DomainError("UNAUTHORIZED", "Sign in first");
-  const members = await sql`
-    select u.id, u.name, u.email, m.created_at from account_members m
-    join users u on u.id = m.user_id
-    where m.account_id = ${actor.accountId}
-    order by m.created_at desc, u.email`;
   const youOwn = actor.userId === actor.accountId;
-  const invitations = youOwn
-    ? await sql`
-      select email, created_at, expires_at from account_invitations
-      where account_id = ${actor.accountId} and expires_at > now()
-      order by created_at desc`
-    : [];
+  const [[owner], members, invitations] = await Promise.all([
+    sql`
+      select u.id, u.name, u.email, u.created_at, ${ownerNameSql(sql)} as owner_name
+      from users u where u.id = ${actor.accountId}`,
+    sql`
+      select u.id, u.name, u.email, m.created_at from account_members m
+      join users u on u.id = m.user_id
+      where m.account_id = ${actor.accountId}
+      order by m.created_at desc, u.email`,
+    youOwn
+      ? sql`
+        select email, created_at, expires_at from account_invitations
+        where account_id = ${actor.accountId} and expires_at > now()
+        order by created_at desc`
+      : [],
+  ]);
+  if (!owner) throw new DomainError("UNAUTHORIZED", "Sign in first");
   const person = (row: postgres.Row): TeamPerson => ({
     userId: row.id,
     name: row.name,

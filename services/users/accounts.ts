@@ -11,9 +11,9 @@ import {
   recordLoginFailure,
   recordLoginSuccess,
 } from "./login_limits.ts";
-import { createSession, deleteSession, type SessionUser, sha256 } from "./sessions.ts";
+import { deleteSession, type SessionUser, signIn } from "./sessions.ts";
 import { needsSecondFactor } from "./two_factor.ts";
-import { completeChallenge, startChallenge } from "./login_challenge.ts";
+import { checkSecondFactor, startChallenge } from "./login_challenge.ts";
 
 export const emailSchema = z.string().trim().toLowerCase()
   .min(1, "email: enter your email address").max(254)
@@ -46,8 +46,7 @@ export async function signup(
     );
   }
   await checkSignupAllowed(services, ip);
-  const user = await createUser(services, input);
-  return { user, token: await createSession(services, user.id) };
+  return await signIn(services, await createUser(services, input));
 }
 
 /** Creates an account (sign-up, and `deno task user:create` on closed instances). */
@@ -64,6 +63,23 @@ export async function createUser(
   return { ...user, accountId: user.id };
 }
 
+/** The account, when its password is right; a wrong one counts as a failed login. */
+async function checkCredentials(
+  services: Services,
+  input: z.infer<typeof loginInput>,
+  ip: string,
+) {
+  await checkLoginAllowed(services, input.email, ip);
+  const [row] = await services.db.select().from(users).where(eq(users.email, input.email));
+  // Without an account, still spend the time of a check: timing must not reveal accounts.
+  const valid = await verifyPassword(input.password, row?.passwordHash ?? await dummyHash());
+  if (!row || !valid) {
+    await recordLoginFailure(services, input.email, ip);
+    throw new DomainError("UNAUTHORIZED", "Wrong email or password");
+  }
+  return row;
+}
+
 /**
  * The first step of a login: a right password starts a session, or, with two-factor on,
  * a challenge that asks for the code next (login_challenge.ts). Success is recorded only
@@ -74,21 +90,12 @@ export async function loginStep(
   input: z.infer<typeof loginInput>,
   ip: string,
 ): Promise<{ user: SessionUser; token: string } | { challenge: string }> {
-  await checkLoginAllowed(services, input.email, ip);
-  const [row] = await services.db.select().from(users).where(eq(users.email, input.email));
-  // Without an account, still spend the time of a check: timing must not reveal accounts.
-  const valid = await verifyPassword(input.password, row?.passwordHash ?? await dummyHash());
-  if (!row || !valid) {
-    await recordLoginFailure(services, input.email, ip);
-    throw new DomainError("UNAUTHORIZED", "Wrong email or password");
-  }
+  const row = await checkCredentials(services, input, ip);
   if (await needsSecondFactor(services.sql, row.id)) {
     return { challenge: await startChallenge(services, row.id) };
   }
   await recordLoginSuccess(services, input.email, ip);
-  // A new session starts in the user's own team.
-  const user = { id: row.id, email: row.email, name: row.name, accountId: row.id };
-  return { user, token: await createSession(services, user.id) };
+  return await signIn(services, row);
 }
 
 /**
@@ -99,21 +106,18 @@ export async function login(
   input: z.infer<typeof loginInput>,
   ip: string,
 ): Promise<{ user: SessionUser; token: string }> {
-  const step = await loginStep(services, input, ip);
-  if (!("challenge" in step)) return step;
-  try {
-    if (input.code === undefined) {
-      throw new DomainError(
-        "BAD_REQUEST",
-        "code: this account uses two-factor authentication; send the code from its authenticator app, or a recovery code",
-      );
-    }
-    return await completeChallenge(services, step.challenge, { code: input.code }, ip);
-  } finally {
-    // Nobody holds this challenge: it ends with the call.
-    await services.sql`
-      delete from login_challenges where token_hash = ${await sha256(step.challenge)}`;
+  const row = await checkCredentials(services, input, ip);
+  if (!(await needsSecondFactor(services.sql, row.id))) {
+    await recordLoginSuccess(services, input.email, ip);
+  } else if (input.code === undefined) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "code: this account uses two-factor authentication; send the code from its authenticator app, or a recovery code",
+    );
+  } else {
+    await checkSecondFactor(services, row, input.code, ip);
   }
+  return await signIn(services, row);
 }
 
 export async function logout(services: Services, token: string | undefined): Promise<void> {

@@ -8,8 +8,8 @@ import { z } from "zod";
 import { passwordResets, sessions, users } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { hashPassword, verifyPassword } from "./password.ts";
-import { checkPasswordChangeAllowed } from "./login_limits.ts";
+import { hashPassword } from "./password.ts";
+import { checkCurrentPassword } from "./current_password.ts";
 import { sha256 } from "./sessions.ts";
 import { endPendingSecondFactor } from "./two_factor.ts";
 
@@ -32,14 +32,7 @@ export async function changePassword(
   /** The token of the session making the change, which stays signed in. */
   currentToken: string | undefined,
 ): Promise<{ otherSessionsEnded: number }> {
-  await checkPasswordChangeAllowed(services, actor.userId);
-  const [row] = await services.db.select({ passwordHash: users.passwordHash }).from(users)
-    .where(eq(users.id, actor.userId));
-  if (!row) throw new DomainError("UNAUTHORIZED", "Sign in first");
-  if (!(await verifyPassword(input.currentPassword, row.passwordHash))) {
-    // BAD_REQUEST, not UNAUTHORIZED: the session is fine, the field is wrong.
-    throw new DomainError("BAD_REQUEST", "currentPassword: this is not your current password");
-  }
+  await checkCurrentPassword(services, actor.userId, input.currentPassword);
   if (input.newPassword === input.currentPassword) {
     throw new DomainError("BAD_REQUEST", "newPassword: choose a password you do not use now");
   }

@@ -13,7 +13,7 @@ import {
   recordCodeFailure,
   recordCodeSuccess,
 } from "./login_limits.ts";
-import { createSession, randomToken, type SessionUser, sha256 } from "./sessions.ts";
+import { randomToken, type SessionUser, sha256, signIn } from "./sessions.ts";
 import { codeInput, verifySecondFactor } from "./two_factor.ts";
 
 export const CHALLENGE_MINUTES = 10;
@@ -88,8 +88,5 @@ export async function completeChallenge(
   const [ended] = await services.sql`
     delete from login_challenges where token_hash = ${tokenHash} returning user_id`;
   if (!ended) throw challengeGone();
-  return {
-    user: { id: user.id, email: user.email, name: user.name, accountId: user.id },
-    token: await createSession(services, user.id),
-  };
+  return await signIn(services, user as { id: string; email: string; name: string | null });
 }

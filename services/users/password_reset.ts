@@ -17,7 +17,7 @@ import { queueAccountMail } from "./account_mails.ts";
 import { hashPassword } from "./password.ts";
 import { recordLoginSuccess } from "./login_limits.ts";
 import { enforceRateLimits } from "./rate_limit.ts";
-import { createSession, randomToken, type SessionUser, sha256 } from "./sessions.ts";
+import { randomToken, type SessionUser, sha256, signIn } from "./sessions.ts";
 import { endPendingSecondFactor } from "./two_factor.ts";
 import { checkSecondFactor } from "./login_challenge.ts";
 
@@ -184,18 +184,9 @@ export async function resetPassword(
     // Whoever took the account may have made tokens; "Sign out everywhere" ends them too.
     await tx`delete from api_tokens where user_id = ${reset.user_id}`;
     await endPendingSecondFactor(tx, reset.user_id);
-    return {
-      // Signed in to their own team, as by a login.
-      user: {
-        id: user.id as string,
-        email: user.email as string,
-        name: user.name as string | null,
-        accountId: user.id as string,
-      },
-      ended: ended.length,
-    };
+    return { user: user as { id: string; email: string; name: string | null }, ended };
   });
   // The password is changed already: a Redis hiccup here must not show as a failure.
   await recordLoginSuccess(services, user.email, clientIp).catch(() => {});
-  return { user, token: await createSession(services, user.id), otherSessionsEnded: ended };
+  return { ...await signIn(services, user), otherSessionsEnded: ended.length };
 }

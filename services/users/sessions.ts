@@ -19,6 +19,11 @@ export interface SessionUser {
   name: string | null;
   /** The team the user works in: their own account's id, or one they are a member of. */
   accountId: string;
+  /**
+   * From a session: whether the user is in a team besides their own, so that pages read
+   * the teams (for the header's switcher) only for those who are.
+   */
+  inTeams?: boolean;
 }
 
 /**
@@ -54,6 +59,17 @@ export async function createSession(services: Services, userId: string): Promise
   return token;
 }
 
+/** A session for someone who just proved who they are; it starts in their own team. */
+export async function signIn(
+  services: Services,
+  user: { id: string; email: string; name: string | null },
+): Promise<{ user: SessionUser; token: string }> {
+  return {
+    user: { id: user.id, email: user.email, name: user.name, accountId: user.id },
+    token: await createSession(services, user.id),
+  };
+}
+
 /** The user of a live session, or null; keeps the session alive while it is used. */
 export async function resolveSession(
   services: Services,
@@ -68,6 +84,8 @@ export async function resolveSession(
       email: users.email,
       name: users.name,
       accountId: accountInUse,
+      inTeams: sql<boolean>`exists (
+        select 1 from account_members m where m.user_id = ${sessions.userId})`,
       lastSeenAt: sessions.lastSeenAt,
     })
     .from(sessions)
@@ -83,7 +101,13 @@ export async function resolveSession(
     await services.db.update(sessions).set({ lastSeenAt: now })
       .where(eq(sessions.tokenHash, tokenHash));
   }
-  return { id: row.id, email: row.email, name: row.name, accountId: row.accountId };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    accountId: row.accountId,
+    inTeams: row.inTeams,
+  };
 }
 
 /**

@@ -14,8 +14,7 @@ import { z } from "zod";
 import type postgres from "postgres";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { verifyPassword } from "./password.ts";
-import { checkPasswordChangeAllowed } from "./login_limits.ts";
+import { checkCurrentPassword } from "./current_password.ts";
 import { sha256 } from "./sessions.ts";
 
 const ISSUER = "Uptime";
@@ -139,7 +138,7 @@ export async function confirmSetup(
   input: { code?: unknown; currentPassword?: unknown },
 ): Promise<string[]> {
   const { code, currentPassword } = codeInput.extend(passwordInput.shape).parse(input);
-  await checkPassword(services, actor, currentPassword);
+  await checkCurrentPassword(services, actor.userId, currentPassword);
   return await services.sql.begin(async (tx) => {
     const [row] = await tx`
       select t.secret, t.enabled_at, u.email from two_factor t join users u on u.id = t.user_id
@@ -162,14 +161,6 @@ export async function confirmSetup(
   });
 }
 
-async function checkPassword(services: Services, actor: Actor, password: string) {
-  await checkPasswordChangeAllowed(services, actor.userId);
-  const [row] = await services.sql`select password_hash from users where id = ${actor.userId}`;
-  if (!row || !(await verifyPassword(password, row.password_hash))) {
-    throw new DomainError("BAD_REQUEST", "currentPassword: this is not your current password");
-  }
-}
-
 /** Turns two-factor off; asks for the password, as changing it does. */
 export async function disableTwoFactor(
   services: Services,
@@ -177,7 +168,7 @@ export async function disableTwoFactor(
   input: { currentPassword?: unknown },
 ): Promise<void> {
   const { currentPassword } = passwordInput.parse(input);
-  await checkPassword(services, actor, currentPassword);
+  await checkCurrentPassword(services, actor.userId, currentPassword);
   await services.sql.begin(async (tx) => {
     await tx`delete from two_factor where user_id = ${actor.userId}`;
     await tx`delete from recovery_codes where user_id = ${actor.userId}`;
@@ -220,7 +211,7 @@ export async function renewRecoveryCodes(
   input: { currentPassword?: unknown },
 ): Promise<string[]> {
   const { currentPassword } = passwordInput.parse(input);
-  await checkPassword(services, actor, currentPassword);
+  await checkCurrentPassword(services, actor.userId, currentPassword);
   const status = await twoFactorStatus(services.sql, actor.userId);
   if (!status.enabled) throw new DomainError("BAD_REQUEST", "Two-factor authentication is off");
   return await services.sql.begin((tx) => replaceRecoveryCodes(tx, actor.userId));

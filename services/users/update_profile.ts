@@ -11,8 +11,7 @@ import { passwordResets, users } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError, isUniqueViolation } from "../errors.ts";
 import { emailSchema } from "./accounts.ts";
-import { verifyPassword } from "./password.ts";
-import { checkPasswordChangeAllowed } from "./login_limits.ts";
+import { checkCurrentPassword } from "./current_password.ts";
 import type { SessionUser } from "./sessions.ts";
 
 export const updateProfileInput = z.object({
@@ -37,10 +36,7 @@ export async function updateProfile(
         "currentPassword: enter your current password to change your email",
       );
     }
-    await checkPasswordChangeAllowed(services, actor.userId);
-    if (!(await verifyPassword(input.currentPassword, row.passwordHash))) {
-      throw new DomainError("BAD_REQUEST", "currentPassword: this is not your current password");
-    }
+    await checkCurrentPassword(services, actor.userId, input.currentPassword);
   }
   try {
     return await services.db.transaction(async (tx) => {

@@ -25,5 +25,8 @@ export const userRouter = router({
     ctx.resHeaders.append("Set-Cookie", clearedSessionCookie(ctx.secure));
     return { ok: true };
   }),
-  me: authedProcedure.query(({ ctx }) => ctx.user),
+  me: authedProcedure.query(({ ctx }) => {
+    const { id, email, name, accountId } = ctx.user;
+    return { id, email, name, accountId };
+  }),
 });
