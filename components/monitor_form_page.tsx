@@ -2,6 +2,7 @@
 import { PageHeader } from "./ui.tsx";
 import MonitorForm from "../islands/MonitorForm.tsx";
 import { FORM_METHODS, INTERVAL_PRESETS } from "../web/monitor_form.ts";
+import { DNS_RECORD_TYPES } from "../lib/dns_target.ts";
 import type { MonitorFormPageData } from "../web/monitor_pages.ts";
 
 export function MonitorFormPage({ data }: { data: MonitorFormPageData }) {
@@ -11,7 +12,7 @@ export function MonitorFormPage({ data }: { data: MonitorFormPageData }) {
       {data.website ? <PageHeader title={`Edit ${data.website.name}`} /> : (
         <PageHeader
           title="Add monitor"
-          description="Check a website or a port from the regions you choose, or have a job report in with heartbeats; you are told when it stops answering as expected."
+          description="Check a website, a port or a DNS record from the regions you choose, or have a job report in with heartbeats; you are told when it stops answering as expected."
         />
       )}
       <div class="rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-800">
@@ -22,6 +23,7 @@ export function MonitorFormPage({ data }: { data: MonitorFormPageData }) {
           errors={data.errors}
           regions={data.regions}
           methods={FORM_METHODS}
+          dnsRecordTypes={DNS_RECORD_TYPES}
           presets={INTERVAL_PRESETS}
           minIntervalSeconds={data.minIntervalSeconds}
           channels={data.channels}

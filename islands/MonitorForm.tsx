@@ -20,6 +20,8 @@ import type { MonitorFormValues } from "../web/monitor_form.ts";
 interface Props {
   /** Whether the type can be chosen: when adding; a monitor keeps its type. */
   chooseType: boolean;
+  /** The record types a DNS monitor can ask for. */
+  dnsRecordTypes: readonly string[];
   /** The account's alert channels to choose from. */
   channels: { id: string; name: string; kind: string }[];
   action: string;
@@ -42,7 +44,7 @@ const PRESET_LABEL: Record<number, string> = {
 };
 
 function urlProblem(value: string, type: string): string | null {
-  if (type === "heartbeat") return null;
+  if (type === "heartbeat" || type === "dns") return null;
   if (!value.trim()) return "Enter the URL to check";
   try {
     const url = new URL(value.trim());
@@ -72,6 +74,10 @@ const LABELS = {
   interval_custom: "Custom interval (seconds)",
   timeout: "Timeout (seconds)",
   heartbeat_grace: "Grace time (seconds)",
+  dns_name: "Name to look up",
+  dns_type: "Record type",
+  dns_server: "DNS server",
+  dns_expected: "Expected answer",
   confirmations: "Confirmations",
   quorum: "Down when",
   headers: "Headers",
@@ -96,6 +102,9 @@ const BOUND_FIELDS = {
   certExpiryWarnDays: "cert_expiry_warn_days",
   confirmations: "confirmations",
   heartbeatGrace: "heartbeat_grace",
+  dnsName: "dns_name",
+  dnsServer: "dns_server",
+  dnsExpected: "dns_expected",
 } as const;
 type Bound = keyof typeof BOUND_FIELDS;
 
@@ -136,6 +145,7 @@ export default function MonitorForm(props: Props) {
       ),
       method: text("method") ?? f.method,
       type: text("type") ?? f.type,
+      dnsType: text("dns_type") ?? f.dnsType,
       regions: [...el.querySelectorAll<HTMLInputElement>("input[name=regions]")]
         .filter((box) => box.checked).map((box) => box.value),
     }));
@@ -226,7 +236,7 @@ export default function MonitorForm(props: Props) {
               id="type"
               label={LABELS.type}
               error={errors.type}
-              hint="HTTP fetches a URL; TCP opens a connection to host:port; Heartbeat waits for your job to call us."
+              hint="HTTP fetches a URL; TCP opens a connection to host:port; DNS asks a DNS server for a record; Heartbeat waits for your job to call us."
             >
               <select
                 {...describedBy("type", errors.type, true)}
@@ -241,6 +251,7 @@ export default function MonitorForm(props: Props) {
               >
                 <option value="http" selected={v.type === "http"}>HTTP(S)</option>
                 <option value="tcp" selected={v.type === "tcp"}>TCP port</option>
+                <option value="dns" selected={v.type === "dns"}>DNS record</option>
                 <option value="heartbeat" selected={v.type === "heartbeat"}>
                   Heartbeat (cron jobs, backups)
                 </option>
@@ -248,7 +259,7 @@ export default function MonitorForm(props: Props) {
             </Field>
           )
           : <input type="hidden" name="type" value={v.type} />}
-        {(!hydrated || v.type !== "heartbeat") && (
+        {(!hydrated || (v.type !== "heartbeat" && v.type !== "dns")) && (
           <Field
             id="url"
             label={LABELS.url}
@@ -257,6 +268,8 @@ export default function MonitorForm(props: Props) {
               ? "The host and port, as tcp://host:port."
               : v.type === "heartbeat"
               ? "Not used by heartbeat monitors: your job calls the address shown once it is added."
+              : v.type === "dns"
+              ? "Not used by DNS monitors: they ask about the name below."
               : "The full address, with https://."}
           >
             <input
@@ -271,19 +284,98 @@ export default function MonitorForm(props: Props) {
                 ? "tcp://db.example.com:5432"
                 : "https://example.com/health"}
               class={inputClass(errors.url)}
-              onBlur={(e) =>
-                setErrors((x) => ({
-                  ...x,
-                  url: urlProblem((e.currentTarget as HTMLInputElement).value, v.type),
-                }))}
+              onBlur={(e) => {
+                // Chromium blurs a focused field it removes: a type that has no URL.
+                const input = e.currentTarget as HTMLInputElement;
+                const chosen = formRef.current?.elements.namedItem("type") as
+                  | HTMLSelectElement
+                  | null;
+                const type = chosen?.value ?? v.type;
+                setErrors((x) => ({ ...x, url: urlProblem(input.value, type) }));
+              }}
             />
           </Field>
+        )}
+        {(!hydrated || v.type === "dns") && (
+          <div class="grid gap-5 sm:grid-cols-2">
+            <Field
+              id="dns_name"
+              label={LABELS.dns_name}
+              error={errors.dns_name}
+              hint={hydrated ? "A domain name, such as example.com." : "DNS monitors only."}
+            >
+              <input
+                {...describedBy("dns_name", errors.dns_name, true)}
+                name="dns_name"
+                type="text"
+                autoComplete="off"
+                spellcheck={false}
+                maxLength={253}
+                {...bind("dnsName")}
+                placeholder="example.com"
+                class={inputClass(errors.dns_name)}
+              />
+            </Field>
+            <Field id="dns_type" label={LABELS.dns_type} error={errors.dns_type}>
+              <select
+                {...describedBy("dns_type", errors.dns_type)}
+                name="dns_type"
+                class={inputClass(errors.dns_type)}
+                onChange={(e) => {
+                  const dnsType = (e.currentTarget as HTMLSelectElement).value;
+                  setForm((f) => ({ ...f, dnsType }));
+                }}
+              >
+                {props.dnsRecordTypes.map((t) => (
+                  <option key={t} value={t} selected={v.dnsType === t}>{t}</option>
+                ))}
+              </select>
+            </Field>
+            <Field
+              id="dns_server"
+              label={LABELS.dns_server}
+              error={errors.dns_server}
+              hint="The server asked, by IP address (a port after a colon); 1.1.1.1 when empty."
+            >
+              <input
+                {...describedBy("dns_server", errors.dns_server, true)}
+                name="dns_server"
+                type="text"
+                autoComplete="off"
+                spellcheck={false}
+                maxLength={64}
+                {...bind("dnsServer")}
+                class={inputClass(errors.dns_server)}
+              />
+            </Field>
+            <Field
+              id="dns_expected"
+              label={LABELS.dns_expected}
+              error={errors.dns_expected}
+              hint={v.dnsType === "A" || v.dnsType === "AAAA"
+                ? "Optional: down unless one of the addresses is this one."
+                : "Optional: down unless an answer contains this text, as dig +short prints it."}
+            >
+              <input
+                {...describedBy("dns_expected", errors.dns_expected, true)}
+                name="dns_expected"
+                type="text"
+                autoComplete="off"
+                spellcheck={false}
+                maxLength={256}
+                {...bind("dnsExpected")}
+                class={inputClass(errors.dns_expected)}
+              />
+            </Field>
+          </div>
         )}
         <Field
           id="name"
           label={LABELS.name}
           error={errors.name}
-          hint={checked
+          hint={v.type === "dns"
+            ? "Shown in lists and alerts; the name looked up when empty."
+            : checked
             ? "Shown in lists and alerts; the host when empty."
             : "Shown in lists and alerts; “Heartbeat” when empty."}
         >

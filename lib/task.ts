@@ -15,7 +15,7 @@ export const taskSchema = z.object({
   expectedStatus: z.number().int().min(100).max(599).nullable(),
   keyword: z.string().nullable(),
   /** Defaults keep tasks enqueued before these fields existed valid. */
-  type: z.enum(["http", "tcp"]).default("http"),
+  type: z.enum(["http", "tcp", "dns"]).default("http"),
   forbiddenKeyword: z.string().nullable().default(null),
   degradedMs: z.number().int().positive().nullable().default(null),
   /** The slot this check belongs to, in whole seconds: with website and region, its identity. */

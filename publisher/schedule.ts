@@ -29,7 +29,7 @@ export interface DueWebsite {
   regions: string[];
   expectedStatus: number | null;
   keyword: string | null;
-  type: "http" | "tcp";
+  type: "http" | "tcp" | "dns";
   forbiddenKeyword: string | null;
   degradedMs: number | null;
   /** The latest slot on this website's schedule at or before now, in epoch seconds. */

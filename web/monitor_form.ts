@@ -4,13 +4,14 @@
  * names of the API ("intervalSeconds") map to the form's ("interval") for errors.
  */
 import type { Website } from "../services/websites/store.ts";
+import { DEFAULT_DNS_SERVER, dnsServerText, parseDnsTarget } from "../lib/dns_target.ts";
 import type { FieldErrors } from "./forms.ts";
 
 export const INTERVAL_PRESETS = [30, 60, 180, 300, 600] as const;
 export const FORM_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 export interface MonitorFormValues {
-  /** "http", "tcp" or "heartbeat"; chosen when the monitor is added. */
+  /** "http", "tcp", "dns" or "heartbeat"; chosen when the monitor is added. */
   type: string;
   url: string;
   name: string;
@@ -34,6 +35,12 @@ export interface MonitorFormValues {
   quorum: string;
   /** Seconds a heartbeat may be late before it counts as missed. */
   heartbeatGrace: string;
+  /** A dns monitor's question: the name, record type and server (its URL, in parts). */
+  dnsName: string;
+  dnsType: string;
+  dnsServer: string;
+  /** What one of the answers must hold (the API's `keyword` for a dns monitor). */
+  dnsExpected: string;
   /** "all": every alert channel of the account, also ones added later; "chosen": `channels`. */
   notify: string;
   channels: string[];
@@ -61,10 +68,15 @@ export function blankMonitorForm(regions: string[], intervalSeconds: number, tim
     channels: [],
     type: "http",
     heartbeatGrace: "",
+    dnsName: "",
+    dnsType: "A",
+    dnsServer: DEFAULT_DNS_SERVER,
+    dnsExpected: "",
   }, intervalSeconds);
 }
 
 export function monitorFormFrom(website: Website): MonitorFormValues {
+  const dns = website.type === "dns" ? parseDnsTarget(website.url) : null;
   return withInterval({
     url: website.url,
     name: website.name ?? "",
@@ -76,7 +88,7 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
     timeout: String(Math.round(website.timeoutMs / 1000)),
     regions: website.regions,
     expectedStatus: website.expectedStatus === null ? "" : String(website.expectedStatus),
-    keyword: website.keyword ?? "",
+    keyword: dns ? "" : website.keyword ?? "",
     forbiddenKeyword: website.forbiddenKeyword ?? "",
     degradedMs: website.degradedMs === null ? "" : String(website.degradedMs),
     certExpiryWarnDays: String(website.certExpiryWarnDays),
@@ -86,6 +98,10 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
     channels: website.notificationIds ?? [],
     type: website.type,
     heartbeatGrace: website.heartbeat ? String(website.heartbeat.graceSeconds) : "",
+    dnsName: dns?.name ?? "",
+    dnsType: dns?.recordType ?? "A",
+    dnsServer: dns ? dnsServerText(dns) : DEFAULT_DNS_SERVER,
+    dnsExpected: dns ? website.keyword ?? "" : "",
   }, website.intervalSeconds);
 }
 
@@ -123,6 +139,10 @@ export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
     channels: form.getAll("channels"),
     type: form.get("type") ?? "http",
     heartbeatGrace: form.get("heartbeat_grace") ?? "",
+    dnsName: form.get("dns_name") ?? "",
+    dnsType: form.get("dns_type") ?? "A",
+    dnsServer: form.get("dns_server") ?? "",
+    dnsExpected: form.get("dns_expected") ?? "",
   };
 }
 
@@ -139,12 +159,13 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
   }
   const interval = values.interval === "custom" ? values.intervalCustom : values.interval;
   const heartbeat = values.type === "heartbeat";
-  // TCP and heartbeat monitors send no request: the form's HTTP fields do not apply.
+  const dns = values.type === "dns";
+  // TCP, DNS and heartbeat monitors send no request: the form's HTTP fields do not apply.
   const http = values.type === "http";
   const input = {
     ...(mode === "create" ? { type: values.type } : {}),
-    // A heartbeat has no URL: the job calls us.
-    url: heartbeat ? undefined : values.url,
+    // A heartbeat has no URL: the job calls us. A DNS question is one, put together.
+    url: heartbeat ? undefined : dns ? dnsUrl(values) : values.url,
     heartbeatGraceSeconds: heartbeat && values.heartbeatGrace.trim()
       ? number(values.heartbeatGrace)
       : blank,
@@ -174,9 +195,15 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     headers: undefined,
     body: blank,
     expectedStatus: blank,
-    keyword: blank,
+    keyword: dns && values.dnsExpected.trim() ? values.dnsExpected.trim() : blank,
     forbiddenKeyword: blank,
   };
+}
+
+/** The form's DNS fields as the URI the API takes; the API judges each part. */
+function dnsUrl(values: MonitorFormValues): string {
+  const part = (text: string) => encodeURIComponent(text.trim());
+  return `dns://${part(values.dnsServer)}/${part(values.dnsName)}?type=${part(values.dnsType)}`;
 }
 
 function number(text: string, scale = 1): number {
@@ -203,10 +230,20 @@ export function monitorFormErrors(errors: FieldErrors, values: MonitorFormValues
   for (const [field, message] of Object.entries(errors)) {
     const key = field === "intervalSeconds" && values.interval === "custom"
       ? "interval_custom"
+      : values.type === "dns" && (field === "url" || field === "keyword")
+      ? dnsField(field, message)
       : FIELD_OF[field] ?? field;
     out[key] = key === "timeout" ? secondsWording(message) : message;
   }
   return out;
+}
+
+// A dns monitor's URL is three fields of the form; its errors say which part they are about
+// (lib/dns_target.ts).
+function dnsField(field: "url" | "keyword", message: string): string {
+  if (field === "keyword") return "dns_expected";
+  if (/^DNS server/i.test(message)) return "dns_server";
+  return /^record type/i.test(message) ? "dns_type" : "dns_name";
 }
 
 // The API speaks milliseconds; the form asks for seconds.

@@ -15,6 +15,7 @@ import { metrics } from "../lib/metrics.ts";
 import { aborted } from "../lib/lifecycle.ts";
 import { runCheck } from "./check/mod.ts";
 import { runTcpCheck } from "./check/tcp.ts";
+import { runDnsCheck } from "./check/dns.ts";
 import { type Delivery, TaskStream } from "./task_stream.ts";
 import { type PendingResult, ResultStore } from "./result_store.ts";
 import { publishLiveResults } from "../services/live_status/publish.ts";
@@ -364,6 +365,13 @@ export class Worker {
       () =>
         task.type === "tcp"
           ? runTcpCheck({ url: task.url, timeoutMs: task.timeoutMs }, options)
+          : task.type === "dns"
+          ? runDnsCheck({
+            url: task.url,
+            expected: task.keyword,
+            timeoutMs: task.timeoutMs,
+            degradedMs: task.degradedMs,
+          }, options)
           : runCheck({
             url: task.url,
             method: task.method,

@@ -172,8 +172,8 @@ export const websites = pgTable("websites", {
   keyword: text("keyword"),
   /** Channels alerted about this monitor's incidents; null: every channel of the owner, new ones included. */
   notificationChannelIds: uuid("notification_channel_ids").array(),
-  /** "http", "tcp" (url is tcp://host:port) or "heartbeat" (the job calls us). */
-  type: text("type").$type<"http" | "tcp" | "heartbeat">().notNull().default("http"),
+  /** "http", "tcp" (url is tcp://host:port), "dns" (url is dns://server/name?type=T) or "heartbeat" (the job calls us). */
+  type: text("type").$type<"http" | "tcp" | "dns" | "heartbeat">().notNull().default("http"),
   /** Down when the body holds this ("must not contain"). */
   forbiddenKeyword: text("forbidden_keyword"),
   /** An up check slower than this is degraded. Null: never. */

@@ -12,6 +12,7 @@ export type ErrorKind =
   | "tls"
   | "status"
   | "keyword"
+  | "answer"
   | "blocked"
   | "connection"
   | "redirects"
@@ -28,6 +29,7 @@ const KIND_WORDS: Record<string, string> = {
   tls: "TLS failed",
   status: "Unexpected status",
   keyword: "Keyword check failed",
+  answer: "Unexpected DNS answer",
   blocked: "Address not allowed",
   connection: "Connection failed",
   redirects: "Too many redirects",

@@ -16,6 +16,7 @@ import {
   olderThan,
 } from "../websites/checks.ts";
 import type { IncidentDetailInput } from "./schemas.ts";
+import type { MonitorType } from "../websites/schemas.ts";
 import { type Incident, ownedIncident } from "./store.ts";
 
 /** The failed checks the page lists, newest first. */
@@ -60,7 +61,7 @@ export interface IncidentAlert {
 export interface IncidentDetail {
   incident: Incident;
   monitor: {
-    type: "http" | "tcp" | "heartbeat";
+    type: MonitorType;
     method: string;
     url: string;
     /** How many channels an incident of it alerts now (its own list, or all of the account's). */

@@ -9,7 +9,12 @@ import type { CreateInput } from "./schemas.ts";
 import { toWebsite, type Website } from "./store.ts";
 import { acceptChannelIds } from "../notifications/attach.ts";
 import type { Resolver } from "./url_policy.ts";
-import { acceptMonitorTarget, checkTypeSettings, newHeartbeatToken } from "./monitor_target.ts";
+import {
+  acceptMonitorTarget,
+  checkTypeSettings,
+  defaultMonitorName,
+  newHeartbeatToken,
+} from "./monitor_target.ts";
 
 export async function createWebsite(
   services: Services,
@@ -20,12 +25,13 @@ export async function createWebsite(
   const { config } = services;
   const type = input.type ?? "http";
   const heartbeat = type === "heartbeat";
+  const url = await acceptMonitorTarget(type, input.url, config, resolve);
   const values = {
     ownerId: actor.accountId,
     type,
-    url: await acceptMonitorTarget(type, input.url, config, resolve),
+    url,
     // Named by its host when unnamed; a heartbeat has none.
-    name: input.name || (heartbeat ? "Heartbeat" : null),
+    name: input.name || defaultMonitorName(type, url),
     method: input.method ?? "GET",
     headers: input.headers ?? {},
     body: input.body ?? null,

@@ -1,17 +1,19 @@
 /**
- * What a monitor points at, by type: an http(s) URL, a tcp://host:port, or, for a
- * heartbeat, nothing (the job calls us). The same address and port rules apply to both
- * targets; a heartbeat gets a secret token instead.
+ * What a monitor points at, by type: an http(s) URL, a tcp://host:port, a DNS question
+ * (dns://server/name?type=T), or, for a heartbeat, nothing (the job calls us). The same
+ * address rules apply to every target; a heartbeat gets a secret token instead.
  */
 import type { Config } from "../../lib/config.ts";
 import { DomainError } from "../errors.ts";
 import type { MonitorType } from "./schemas.ts";
-import { acceptTargetUrl, acceptTcpTarget, type Resolver } from "./url_policy.ts";
+import { ipVersion } from "../../lib/address_policy.ts";
+import { parseDnsTarget } from "../../lib/dns_target.ts";
+import { acceptDnsTarget, acceptTargetUrl, acceptTcpTarget, type Resolver } from "./url_policy.ts";
 
 /** What a heartbeat monitor stores as its URL: it has none, and the token is a secret. */
 export const HEARTBEAT_URL = "heartbeat:";
 
-/** The normalised target of an http or tcp monitor; BAD_REQUEST when missing or refused. */
+/** The normalised target of an http, tcp or dns monitor; BAD_REQUEST when missing or refused. */
 export async function acceptMonitorTarget(
   type: MonitorType,
   raw: string | undefined,
@@ -29,7 +31,17 @@ export async function acceptMonitorTarget(
   }
   if (raw === undefined) throw new DomainError("BAD_REQUEST", "url: required");
   const options = { allowPrivateTargets: config.allowPrivateTargets, resolve };
+  if (type === "dns") return acceptDnsTarget(raw, options);
   return type === "tcp" ? await acceptTcpTarget(raw, options) : await acceptTargetUrl(raw, options);
+}
+
+/**
+ * The name of a monitor left unnamed, when its URL does not say it: "Heartbeat", or a
+ * dns monitor's name looked up. Null: the pages show the URL's host.
+ */
+export function defaultMonitorName(type: MonitorType, url: string): string | null {
+  if (type === "heartbeat") return "Heartbeat";
+  return type === "dns" ? parseDnsTarget(url).name : null;
 }
 
 /** A new heartbeat token: 24 random bytes, URL-safe. */
@@ -40,6 +52,8 @@ export function newHeartbeatToken(): string {
 }
 
 interface TypedSettings {
+  /** The accepted target (a dns monitor's expected answer depends on its record type). */
+  url: string;
   method: string;
   headers: Record<string, string>;
   body: string | null;
@@ -55,7 +69,8 @@ export function checkTypeSettings(type: MonitorType, settings: TypedSettings): v
     ["body", settings.body !== null],
     ["headers", Object.keys(settings.headers).length > 0],
     ["expectedStatus", settings.expectedStatus !== null],
-    ["keyword", settings.keyword !== null],
+    // A dns monitor's keyword is the answer it expects.
+    ["keyword", settings.keyword !== null && type !== "dns"],
     ["forbiddenKeyword", settings.forbiddenKeyword !== null],
     ["method", settings.method !== "GET"],
   ];
@@ -63,6 +78,16 @@ export function checkTypeSettings(type: MonitorType, settings: TypedSettings): v
     const used = httpOnly.find(([, set]) => set);
     if (used) {
       throw new DomainError("BAD_REQUEST", `${used[0]}: only http monitors use it, not ${type}`);
+    }
+  }
+  if (type === "dns" && settings.keyword !== null) {
+    const { recordType } = parseDnsTarget(settings.url);
+    const want = recordType === "A" ? 4 : recordType === "AAAA" ? 6 : null;
+    if (want && ipVersion(settings.keyword.trim()) !== want) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        `keyword: an ${recordType} record's expected answer is an IPv${want} address`,
+      );
     }
   }
   if (type !== "heartbeat" && settings.heartbeatGraceSeconds !== null) {

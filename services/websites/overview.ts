@@ -18,6 +18,7 @@ import { computeUptime24h, readUptime24h } from "../uptime/uptime_24h.ts";
 import { storedLiveStatuses } from "../live_status/read.ts";
 import { timed } from "../../lib/server_timing.ts";
 import { currentWindows, maintenanceUntil } from "../maintenance/current.ts";
+import { describeDnsTarget } from "../../lib/dns_target.ts";
 
 export const STRIP_LENGTH = 30;
 export const OVERVIEW_PAGE_SIZE = 50;
@@ -299,6 +300,7 @@ async function recentChecks(
 function shortTarget(type: string, url: string): string {
   if (type === "heartbeat") return "Heartbeat";
   if (type === "tcp") return `TCP ${url.replace(/^tcp:\/\//, "")}`;
+  if (type === "dns") return `DNS ${describeDnsTarget(url)}`;
   // The address without its usual scheme, and without a lone "/" path.
   return url.replace(/^https:\/\//, "").replace(/^((?:http:\/\/)?[^/?#]+)\/$/, "$1");
 }

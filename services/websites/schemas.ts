@@ -19,8 +19,11 @@ export const MAX_HEADERS = 20;
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_INTERVAL_SECONDS = 86_400;
 export const QUORUMS = ["any", "half", "all"] as const;
-/** http: a URL is fetched; tcp: a port must accept connections; heartbeat: the job calls us. */
-export const MONITOR_TYPES = ["http", "tcp", "heartbeat"] as const;
+/**
+ * http: a URL is fetched; tcp: a port must accept connections; dns: a DNS server must answer
+ * for a name (lib/dns_target.ts); heartbeat: the job calls us.
+ */
+export const MONITOR_TYPES = ["http", "tcp", "dns", "heartbeat"] as const;
 export type MonitorType = (typeof MONITOR_TYPES)[number];
 export const DEFAULT_CERT_EXPIRY_WARN_DAYS = 14;
 export const MAX_CERT_EXPIRY_WARN_DAYS = 365;

@@ -5,7 +5,7 @@ import type { Config } from "../../lib/config.ts";
 import type { Actor } from "../context.ts";
 import type { Database } from "../../db/postgres/client.ts";
 import { notFound } from "../errors.ts";
-import { DEFAULT_CERT_EXPIRY_WARN_DAYS } from "./schemas.ts";
+import { DEFAULT_CERT_EXPIRY_WARN_DAYS, type MonitorType } from "./schemas.ts";
 
 export type WebsiteRow = typeof websites.$inferSelect;
 
@@ -30,7 +30,7 @@ export interface Website {
   quorum: "any" | "half" | "all";
   /** Channels alerted about incidents; null: every channel of the account, new ones too. */
   notificationIds: string[] | null;
-  type: "http" | "tcp" | "heartbeat";
+  type: MonitorType;
   /** Down when the body holds this. */
   forbiddenKeyword: string | null;
   /** An up check slower than this is degraded (amber); null: never. */

@@ -11,7 +11,7 @@ import type { UpdateInput } from "./schemas.ts";
 import { ownedBy, ownedWebsite, toWebsite, type Website } from "./store.ts";
 import { acceptChannelIds } from "../notifications/attach.ts";
 import type { Resolver } from "./url_policy.ts";
-import { acceptMonitorTarget, checkTypeSettings } from "./monitor_target.ts";
+import { acceptMonitorTarget, checkTypeSettings, defaultMonitorName } from "./monitor_target.ts";
 import { heartbeatDeadline } from "./create.ts";
 
 export async function updateWebsite(
@@ -31,7 +31,9 @@ export async function updateWebsite(
     ...changes,
     ...(channelIds === undefined ? {} : { notificationChannelIds: channelIds }),
     ...(acceptedUrl === undefined ? {} : { url: acceptedUrl }),
-    ...(changes.name === "" ? { name: null } : {}),
+    ...(changes.name === "" || changes.name === null
+      ? { name: defaultMonitorName(current.type, acceptedUrl ?? current.url) }
+      : {}),
   };
   checkSettings(config, {
     method: patch.method ?? current.method,
@@ -46,6 +48,7 @@ export async function updateWebsite(
       ? patch[key as keyof typeof patch] as typeof current[K]
       : current[key];
   checkTypeSettings(current.type, {
+    url: merged("url"),
     method: merged("method"),
     headers: merged("headers"),
     body: merged("body"),

@@ -14,6 +14,7 @@ import { lookup } from "node:dns/promises";
 // The same rule the worker applies on every connection.
 import { blockReason } from "../../lib/address_policy.ts";
 import { portProblem } from "../../lib/port_policy.ts";
+import { DnsTargetError, formatDnsTarget, parseDnsTarget } from "../../lib/dns_target.ts";
 import { DomainError } from "../errors.ts";
 import { withTimeout } from "../../lib/async.ts";
 
@@ -87,6 +88,24 @@ export async function acceptTcpTarget(
     await refusePrivateTarget(url.hostname, options.resolve ?? systemResolver);
   }
   return `tcp://${url.host}`;
+}
+
+/**
+ * A DNS monitor's question, normalised to `dns://server/name?type=T` (lib/dns_target.ts),
+ * or BAD_REQUEST saying what is wrong. Its server must be a public address, as every
+ * other target; the name is only asked about, never connected to.
+ */
+export function acceptDnsTarget(raw: string, options: { allowPrivateTargets: boolean }): string {
+  let target;
+  try {
+    target = parseDnsTarget(raw);
+  } catch (error) {
+    if (error instanceof DnsTargetError) throw refuse(error.message);
+    throw error;
+  }
+  const reason = options.allowPrivateTargets ? null : blockReason(target.server);
+  if (reason) throw refuse(`DNS server: ${target.server} is ${reason} (${PRIVATE_HINT})`);
+  return formatDnsTarget(target);
 }
 
 async function refusePrivateTarget(hostname: string, resolve: Resolver): Promise<void> {

@@ -1,6 +1,8 @@
 /**
  * A small authoritative DNS server on 127.0.0.1 (UDP, RFC 1035), answering TXT, CNAME,
- * A and AAAA queries from a zone the test edits as it goes. Point the app at it with
+ * A, AAAA, MX, NS and CAA queries from a zone the test edits as it goes (MX as
+ * "10 mail.example.com", CAA as "0 issue letsencrypt.org"); a name marked `silent` gets no
+ * answer at all, as from a server that is down. Point the app at it with
  * `DNS_NAMESERVER` (`dns.env`); `Deno.resolveDns` then asks it for real.
  *
  * ```ts
@@ -16,10 +18,31 @@ export interface ZoneEntry {
   CNAME?: string;
   A?: string[];
   AAAA?: string[];
+  MX?: string[];
+  NS?: string[];
+  CAA?: string[];
+  silent?: true;
 }
+type RecordType = Exclude<keyof ZoneEntry, "silent">;
 
-const TYPES: Record<number, keyof ZoneEntry> = { 1: "A", 5: "CNAME", 16: "TXT", 28: "AAAA" };
-const CODES: Record<keyof ZoneEntry, number> = { A: 1, CNAME: 5, TXT: 16, AAAA: 28 };
+const TYPES: Record<number, RecordType> = {
+  1: "A",
+  2: "NS",
+  5: "CNAME",
+  15: "MX",
+  16: "TXT",
+  28: "AAAA",
+  257: "CAA",
+};
+const CODES: Record<RecordType, number> = {
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  MX: 15,
+  TXT: 16,
+  AAAA: 28,
+  CAA: 257,
+};
 
 export async function startDnsServer() {
   const zone = new Map<string, ZoneEntry>();
@@ -27,7 +50,8 @@ export async function startDnsServer() {
   const socket = dgram.createSocket("udp4");
   socket.on("message", (message: Buffer, peer: { address: string; port: number }) => {
     try {
-      socket.send(answer(message, zone, queries), peer.port, peer.address);
+      const reply = answer(message, zone, queries);
+      if (reply) socket.send(reply, peer.port, peer.address);
     } catch {
       // A malformed query gets no answer, as from a real server.
     }
@@ -44,7 +68,7 @@ export async function startDnsServer() {
   };
 }
 
-function answer(query: Buffer, zone: Map<string, ZoneEntry>, log: string[]): Buffer {
+function answer(query: Buffer, zone: Map<string, ZoneEntry>, log: string[]): Buffer | null {
   const id = query.readUInt16BE(0);
   const flags = query.readUInt16BE(2);
   let offset = 12;
@@ -63,6 +87,7 @@ function answer(query: Buffer, zone: Map<string, ZoneEntry>, log: string[]): Buf
 
   const records: Buffer[] = [];
   const entry = zone.get(name);
+  if (entry?.silent) return null;
   if (entry && type) {
     if (type !== "CNAME" && entry.CNAME) {
       records.push(record(pointer(), CODES.CNAME, encodeName(entry.CNAME)));
@@ -97,8 +122,25 @@ function record(name: Buffer, type: number, data: Buffer): Buffer {
   return Buffer.concat([name, fixed, data]);
 }
 
-function rdata(type: keyof ZoneEntry, value: string): Buffer {
+function rdata(type: RecordType, value: string): Buffer {
   switch (type) {
+    case "NS":
+      return encodeName(value);
+    case "MX": {
+      const [preference, exchange] = value.split(" ");
+      const head = Buffer.alloc(2);
+      head.writeUInt16BE(Number(preference));
+      return Buffer.concat([head, encodeName(exchange)]);
+    }
+    case "CAA": {
+      const [flags, tag, ...rest] = value.split(" ");
+      const tagBytes = Buffer.from(tag, "ascii");
+      return Buffer.concat([
+        Buffer.from([Number(flags), tagBytes.length]),
+        tagBytes,
+        Buffer.from(rest.join(" "), "utf8"),
+      ]);
+    }
     case "TXT": {
       const bytes = Buffer.from(value, "utf8");
       return Buffer.concat([Buffer.from([bytes.length]), bytes]);

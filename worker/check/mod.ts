@@ -33,6 +33,7 @@ import {
   systemResolve,
   vetAddresses,
 } from "../../lib/http_client/target_guard.ts";
+import { checkDeadline } from "./deadline.ts";
 
 export type { ErrorKind } from "../../lib/http_client/failures.ts";
 
@@ -113,14 +114,7 @@ const originBoundHeaders = new Set(["authorization", "cookie", "proxy-authorizat
 export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<CheckResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const timeoutMs = Number.isFinite(req.timeoutMs) && req.timeoutMs > 0 ? req.timeoutMs : 1;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => {
-    deadline.abort(new CheckFailure("timeout", `timed out after ${timeoutMs} ms`));
-  }, timeoutMs);
-  const onOuterAbort = () => deadline.abort(new CheckFailure("timeout", "check aborted"));
-  if (opts.signal?.aborted) onOuterAbort();
-  opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  const deadline = checkDeadline(req.timeoutMs, opts.signal);
 
   let httpStatus = 0;
   let responseMs = 0;
@@ -170,8 +164,7 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
       ...measured(),
     };
   } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onOuterAbort);
+    deadline.end();
   }
 }
 

@@ -5,7 +5,8 @@
  * as soon as it opens.
  */
 import { connectTcp, raceAddresses } from "../../lib/http_client/connect.ts";
-import { CheckFailure, toFailure } from "../../lib/http_client/failures.ts";
+import { type CheckFailure, toFailure } from "../../lib/http_client/failures.ts";
+import { checkDeadline } from "./deadline.ts";
 import type { CheckOptions, CheckResult } from "./mod.ts";
 import {
   defaultRule,
@@ -26,14 +27,7 @@ export async function runTcpCheck(
   opts: CheckOptions,
 ): Promise<CheckResult> {
   const started = performance.now();
-  const timeoutMs = Number.isFinite(req.timeoutMs) && req.timeoutMs > 0 ? req.timeoutMs : 1;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => {
-    deadline.abort(new CheckFailure("timeout", `timed out after ${timeoutMs} ms`));
-  }, timeoutMs);
-  const onOuterAbort = () => deadline.abort(new CheckFailure("timeout", "check aborted"));
-  if (opts.signal?.aborted) onOuterAbort();
-  opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  const deadline = checkDeadline(req.timeoutMs, opts.signal);
   const timings = { dnsMs: 0, connectMs: 0, tlsMs: 0, ttfbMs: 0 };
   const result = (outcome: "up" | "down", failure?: CheckFailure): CheckResult => ({
     outcome,
@@ -66,7 +60,6 @@ export async function runTcpCheck(
   } catch (error) {
     return result("down", toFailure(deadline.signal.aborted ? deadline.signal.reason : error));
   } finally {
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onOuterAbort);
+    deadline.end();
   }
 }

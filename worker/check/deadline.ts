@@ -1,0 +1,32 @@
+/**
+ * A check's deadline: a signal that aborts with a "timeout" failure once `timeoutMs` has
+ * passed, or at once when the outer signal (the worker shutting down) aborts. `end()`
+ * clears both when the check is over.
+ */
+import { CheckFailure } from "../../lib/http_client/failures.ts";
+
+export interface CheckDeadline {
+  signal: AbortSignal;
+  /** The timeout actually applied (a nonsensical one becomes 1 ms). */
+  timeoutMs: number;
+  end(): void;
+}
+
+export function checkDeadline(timeoutMs: number, outer?: AbortSignal): CheckDeadline {
+  const ms = Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 1;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => {
+    deadline.abort(new CheckFailure("timeout", `timed out after ${ms} ms`));
+  }, ms);
+  const onOuterAbort = () => deadline.abort(new CheckFailure("timeout", "check aborted"));
+  if (outer?.aborted) onOuterAbort();
+  outer?.addEventListener("abort", onOuterAbort, { once: true });
+  return {
+    signal: deadline.signal,
+    timeoutMs: ms,
+    end() {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onOuterAbort);
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * A DNS check: asks the monitor's DNS server for one record type of a name. Up when the
+ * server answers with at least one record and, when an expected answer is set, one of the
+ * answers holds it: for A and AAAA the same address, for the other types the text as
+ * `dig +short` prints it (ignoring case and a final dot), e.g. `10 mail.example.com` for
+ * MX or `v=spf1` for TXT. The server's address passes the same SSRF guard as every
+ * connection a check makes.
+ */
+import { canonicalIp, type DnsRecordType, parseDnsTarget } from "../../lib/dns_target.ts";
+import { CheckFailure, shortMessage } from "../../lib/http_client/failures.ts";
+import { defaultRule, raceAbort } from "../../lib/http_client/target_guard.ts";
+import { checkDeadline } from "./deadline.ts";
+import type { CheckOptions, CheckResult } from "./mod.ts";
+
+export interface DnsCheckRequest {
+  /** `dns://server[:port]/name?type=T` (lib/dns_target.ts). */
+  url: string;
+  /** What one of the answers must hold; null: any answer is up. */
+  expected: string | null;
+  timeoutMs: number;
+  degradedMs?: number | null;
+}
+
+/** Runs one DNS check. Never throws: every failure is a "down" result with a kind. */
+export async function runDnsCheck(req: DnsCheckRequest, opts: CheckOptions): Promise<CheckResult> {
+  const started = performance.now();
+  const deadline = checkDeadline(req.timeoutMs, opts.signal);
+  const elapsed = () => Math.round(performance.now() - started);
+  const result = (outcome: "up" | "down", failure?: CheckFailure): CheckResult => {
+    const ms = elapsed();
+    return {
+      outcome,
+      httpStatus: 0,
+      responseMs: ms,
+      errorKind: failure?.kind ?? "",
+      errorMessage: failure?.message ?? "",
+      degraded: outcome === "up" && req.degradedMs != null && ms > req.degradedMs,
+      timings: { dnsMs: ms, connectMs: 0, tlsMs: 0, ttfbMs: 0 },
+      certDaysLeft: null,
+    };
+  };
+  try {
+    const target = parseDnsTarget(req.url);
+    const rule = opts.allowPrivateTargets ? null : opts.addressRule ?? defaultRule;
+    const refused = rule?.(target.server);
+    if (refused) {
+      throw new CheckFailure("blocked", `the DNS server ${target.server} is ${refused}`);
+    }
+    const answers = await raceAbort(
+      Deno.resolveDns(target.name, target.recordType, {
+        nameServer: { ipAddr: target.server, port: target.port },
+        signal: deadline.signal,
+      }),
+      deadline.signal,
+    ).then((records) => records.map((record) => answerText(target.recordType, record)))
+      .catch((error) => {
+        if (deadline.signal.aborted) throw deadline.signal.reason;
+        // Deno reports NXDOMAIN, an empty answer, SERVFAIL and REFUSED alike.
+        if (error instanceof Deno.errors.NotFound) {
+          throw new CheckFailure(
+            "dns",
+            `no ${target.recordType} record for ${target.name} (the name may not exist, or the server refused or failed)`,
+          );
+        }
+        throw new CheckFailure("dns", `DNS query failed: ${(error as Error).message}`);
+      });
+    if (!answers.length) {
+      throw new CheckFailure("dns", `no ${target.recordType} record for ${target.name}`);
+    }
+    if (req.expected !== null && !answers.some((a) => holds(target.recordType, a, req.expected!))) {
+      throw new CheckFailure(
+        "answer",
+        shortMessage(`no answer holds "${req.expected}"; the answers: ${answers.join(", ")}`),
+      );
+    }
+    return result("up");
+  } catch (error) {
+    const failure = error instanceof CheckFailure
+      ? error
+      : new CheckFailure("dns", `DNS query failed: ${String(error)}`);
+    return result("down", deadline.signal.aborted ? deadline.signal.reason : failure);
+  } finally {
+    deadline.end();
+  }
+}
+
+type DnsRecord = Awaited<ReturnType<typeof Deno.resolveDns>>[number];
+
+/** A record as `dig +short` prints it, without names' final dots. */
+export function answerText(type: DnsRecordType, record: DnsRecord): string {
+  const name = (value: string) => value.replace(/\.$/, "");
+  if (typeof record === "string") return type === "A" || type === "AAAA" ? record : name(record);
+  if (Array.isArray(record)) return record.join("");
+  if ("exchange" in record) return `${record.preference} ${name(record.exchange)}`;
+  if ("tag" in record) return `${record.critical ? 128 : 0} ${record.tag} "${record.value}"`;
+  if ("target" in record && "weight" in record) {
+    return `${record.priority} ${record.weight} ${record.port} ${name(record.target)}`;
+  }
+  if ("mname" in record) {
+    return [
+      name(record.mname),
+      name(record.rname),
+      record.serial,
+      record.refresh,
+      record.retry,
+      record.expire,
+      record.minimum,
+    ].join(" ");
+  }
+  return JSON.stringify(record);
+}
+
+/** Whether an answer holds the expected text: the same address, or the text within it. */
+export function holds(type: DnsRecordType, answer: string, expected: string): boolean {
+  const want = expected.trim().replace(/\.$/, "").toLowerCase();
+  if (type === "A" || type === "AAAA") {
+    try {
+      return canonicalIp(answer) === canonicalIp(want);
+    } catch {
+      return false;
+    }
+  }
+  return answer.toLowerCase().includes(want);
+}
