@@ -12,10 +12,13 @@
  *
  * The server is an IP address, never a name: a DNS monitor never asks the system's own
  * resolver (inside a cloud that resolves internal names), and the address is vetted as
- * every other target's is. Without a server (`dns:example.com`), it is 1.1.1.1, as in
+ * every other target's is. Its port is 53, or one from 1024 up that browsers do not
+ * refuse (a resolver on 5353 or 8053): a DNS monitor cannot send its packets to another
+ * service's well-known port. Without a server (`dns:example.com`), it is 1.1.1.1, as in
  * Uptime Kuma.
  */
 import { ipVersion } from "./address_policy.ts";
+import { portProblem } from "./port_policy.ts";
 
 export const DNS_RECORD_TYPES = [
   "A",
@@ -40,34 +43,35 @@ export interface DnsTarget {
   recordType: DnsRecordType;
 }
 
-/** A problem with a target; `field` says which part. */
-export class DnsTargetError extends Error {
-  constructor(readonly field: "name" | "server" | "recordType" | "url", message: string) {
-    super(message);
-  }
-}
+/**
+ * A problem with a target. Its message starts with the part it is about ("DNS server:",
+ * "domain name:", "record type:"), so a form can put it at that part's field.
+ */
+export class DnsTargetError extends Error {}
 
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 
 /** The name in its stored form, or the reason it is not one. */
 export function normaliseDnsName(raw: string): string | { problem: string } {
-  let name = raw.trim().replace(/\.$/, "").toLowerCase();
-  if (!name) return { problem: "enter the name to look up, such as example.com" };
+  const typed = raw.trim();
+  let name = typed.replace(/\.$/, "").toLowerCase();
+  if (!name) return { problem: "domain name: enter the name to look up, such as example.com" };
+  const notOne = {
+    problem:
+      `domain name: ${typed} is not one (letters, digits, hyphens and underscores, dot-separated)`,
+  };
   // deno-lint-ignore no-control-regex
   if (/[^\x00-\x7f]/.test(name)) {
+    // Nothing the host parser would cut off or read as another part of a URL.
+    if (/[\s/\\?#@:%\[\]]/.test(name)) return notOne;
     try {
       // The WHATWG host parser turns an internationalised name into its xn-- form.
       name = new URL(`http://${name}`).hostname;
     } catch {
-      return { problem: `${raw.trim()} is not a domain name` };
+      return notOne;
     }
   }
-  if (name.length > 253 || !name.split(".").every((label) => LABEL.test(label))) {
-    return {
-      problem:
-        `${raw.trim()} is not a domain name (letters, digits, hyphens and underscores, dot-separated)`,
-    };
-  }
+  if (name.length > 253 || !name.split(".").every((label) => LABEL.test(label))) return notOne;
   return name;
 }
 
@@ -76,16 +80,28 @@ export function parseDnsServer(
   raw: string,
 ): { server: string; port: number } | { problem: string } {
   const text = raw.trim() || DEFAULT_DNS_SERVER;
-  const bare = text.replace(/^\[(.*)\]$/, "$1");
-  if (ipVersion(bare)) return { server: canonicalIp(bare), port: 53 };
-  // host:port or [v6]:port
-  const match = /^(?:\[([^\]]+)\]|([^:\[\]]+)):(\d{1,5})$/.exec(text);
-  const address = match?.[1] ?? match?.[2];
-  const port = Number(match?.[3]);
-  if (!address || !ipVersion(address)) {
-    return { problem: `${text} is not an IP address (such as 1.1.1.1 or 8.8.8.8:53)` };
+  // 1.1.1.1, 1.1.1.1:5353, 2606:4700::1111, [2606:4700::1111] or [2606:4700::1111]:5353
+  const match = /^(?:\[([0-9a-f:.]+)\](?::(\d{1,5}))?|([0-9.]+)(?::(\d{1,5}))?|([0-9a-f:.]+))$/i
+    .exec(text);
+  const address = match?.[1] ?? match?.[3] ?? match?.[5];
+  const version = address ? ipVersion(address) : 0;
+  // Leading zeros read as octal to some resolvers and as decimal to others: not allowed.
+  if (!address || !version || (version === 4 && /(^|\.)0\d/.test(address))) {
+    return {
+      problem: `DNS server: ${text} is not an IP address (such as 1.1.1.1, or 8.8.8.8:53)`,
+    };
   }
-  if (!(port >= 1 && port <= 65_535)) return { problem: `port ${match![3]} is out of range` };
+  const portText = match?.[2] ?? match?.[4];
+  const port = portText === undefined ? 53 : Number(portText);
+  if (!(port >= 1 && port <= 65_535)) {
+    return { problem: `DNS server: port ${portText} is out of range` };
+  }
+  if (port !== 53 && (port < 1024 || portProblem(port))) {
+    return {
+      problem:
+        `DNS server: port ${port} is not allowed; DNS is port 53, or a port from 1024 up (such as 5353)`,
+    };
+  }
   return { server: canonicalIp(address), port };
 }
 
@@ -99,23 +115,29 @@ export function parseDnsTarget(uri: string): DnsTarget {
   const match = /^dns:(?:\/\/([^/?#]*))?\/?([^?#]*)(?:\?([^#]*))?$/i.exec(uri.trim());
   if (!match) {
     throw new DnsTargetError(
-      "url",
       "expected dns://<server>/<name>?type=<record type>, such as dns://1.1.1.1/example.com?type=A",
     );
   }
   const [, authority = "", path, query = ""] = match;
   const server = parseDnsServer(decoded(authority));
-  if ("problem" in server) throw new DnsTargetError("server", `DNS server: ${server.problem}`);
+  if ("problem" in server) throw new DnsTargetError(server.problem);
   const name = normaliseDnsName(decoded(path));
-  if (typeof name !== "string") throw new DnsTargetError("name", name.problem);
-  // RFC 4501 separates its query's parts with ";"; only the type is ours to read.
-  const params = new URLSearchParams(query.replaceAll(";", "&"));
+  if (typeof name !== "string") throw new DnsTargetError(name.problem);
+  // RFC 4501 separates its query's parts with ";" and reads their keys in any case.
+  const params = new Map(
+    query.split(/[;&]/).filter(Boolean).map((part) => {
+      const [key, value = ""] = part.split("=");
+      return [decoded(key).toLowerCase(), decoded(value)] as const;
+    }),
+  );
+  const unknown = [...params.keys()].find((key) => key !== "type" && key !== "class");
+  if (unknown) throw new DnsTargetError(`record type: unknown query part "${unknown}"`);
+  if ((params.get("class") ?? "IN").toUpperCase() !== "IN") {
+    throw new DnsTargetError("record type: only the IN class is asked for");
+  }
   const recordType = parseDnsRecordType(params.get("type") ?? "");
   if (!recordType) {
-    throw new DnsTargetError(
-      "recordType",
-      `record type: expected one of ${DNS_RECORD_TYPES.join(", ")}`,
-    );
+    throw new DnsTargetError(`record type: expected one of ${DNS_RECORD_TYPES.join(", ")}`);
   }
   return { ...server, name, recordType };
 }
@@ -148,8 +170,25 @@ export function describeDnsTarget(uri: string): string {
   }
 }
 
-/** One spelling per address: `2001:DB8:0::1` and `2001:db8::1` are the same server. */
+/** The name a DNS URI asks about; null for any other URL. Unnamed DNS monitors go by it. */
+export function dnsNameOf(url: string): string | null {
+  if (!/^dns:/i.test(url)) return null;
+  try {
+    return parseDnsTarget(url).name;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One spelling per address: `2001:DB8:0::1` and `2001:db8::1` are the same server. An
+ * address that is not one (a zone id, stray brackets) is returned as it is.
+ */
 export function canonicalIp(address: string): string {
-  if (ipVersion(address) !== 6) return address;
-  return new URL(`http://[${address}]`).hostname.slice(1, -1);
+  if (ipVersion(address) !== 6 || /[%\[\]]/.test(address)) return address;
+  try {
+    return new URL(`http://[${address}]`).hostname.slice(1, -1);
+  } catch {
+    return address;
+  }
 }

@@ -1,4 +1,5 @@
 /** The handlers and page of `/app/monitors/<id>/{pause,resume,delete}`. */
+import { hostOf } from "../services/websites/overview.ts";
 import { page } from "../fresh/mod.ts";
 import { defineApp } from "./define.ts";
 import { loadMonitor } from "./monitor_loader.ts";
@@ -20,7 +21,7 @@ export function monitorActionHandlers(action: MonitorAction) {
       const ongoing = action === "pause" && website.active
         ? await ongoingIncident(ctx.state.services, actor, website.id)
         : null;
-      const copy = actionCopy(action, website.name ?? new URL(website.url).host, ongoing);
+      const copy = actionCopy(action, website.name ?? hostOf(website.url), ongoing);
       ctx.state.title = copy.title;
       return page({ id: website.id, copy });
     },

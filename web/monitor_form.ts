@@ -242,8 +242,8 @@ export function monitorFormErrors(errors: FieldErrors, values: MonitorFormValues
 // (lib/dns_target.ts).
 function dnsField(field: "url" | "keyword", message: string): string {
   if (field === "keyword") return "dns_expected";
-  if (/^DNS server/i.test(message)) return "dns_server";
-  return /^record type/i.test(message) ? "dns_type" : "dns_name";
+  if (/^DNS server:/i.test(message)) return "dns_server";
+  return /^record type:/i.test(message) ? "dns_type" : "dns_name";
 }
 
 // The API speaks milliseconds; the form asks for seconds.

@@ -4,6 +4,7 @@
  * and the "Add header" / "Remove" buttons that post the form back with one row more or less
  * when JavaScript is off.
  */
+import { hostOf } from "../services/websites/overview.ts";
 import { type Context, page } from "../fresh/mod.ts";
 import { listChannels } from "../services/notifications/list.ts";
 import type { Website } from "../services/websites/store.ts";
@@ -66,7 +67,7 @@ async function formData(
   errors: FieldErrors = {},
 ): Promise<MonitorFormPageData> {
   const { config } = ctx.state.services;
-  const name = website ? website.name ?? new URL(website.url).host : null;
+  const name = website ? website.name ?? hostOf(website.url) : null;
   ctx.state.title = website ? `Edit ${name}` : "Add monitor";
   const channels = await listChannels(ctx.state.services, actorOf(ctx.state.user));
   return {
@@ -124,9 +125,9 @@ export async function submitMonitorForm(
     // the rest passed: without this a form without JavaScript shows one mistake a post.
     if (
       error instanceof z.ZodError && !errors.url &&
-      (values.type === "http" || values.type === "tcp")
+      (values.type === "http" || values.type === "tcp" || values.type === "dns")
     ) {
-      await acceptMonitorTarget(values.type, values.url, services.config).catch((refused) => {
+      await acceptMonitorTarget(values.type, input.url, services.config).catch((refused) => {
         Object.assign(errors, fieldErrors(refused) ?? {});
       });
     }

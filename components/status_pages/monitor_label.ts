@@ -1,9 +1,6 @@
+import { targetHostname } from "../../lib/target_host.ts";
+
 /** How a monitor is named in lists: its name, else its URL's host. */
 export function monitorLabel(website: { name: string | null; url: string }): string {
-  if (website.name) return website.name;
-  try {
-    return new URL(website.url).hostname;
-  } catch {
-    return website.url;
-  }
+  return website.name || targetHostname(website.url) || website.url;
 }

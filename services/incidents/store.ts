@@ -1,4 +1,5 @@
 /** Reading incidents from Postgres, and the shape the API returns. */
+import { targetHostname } from "../../lib/target_host.ts";
 import type postgres from "postgres";
 import type { Actor } from "../context.ts";
 import { notFound } from "../errors.ts";
@@ -84,9 +85,5 @@ export async function ownedIncident(
 }
 
 export function hostnameOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return "Website";
-  }
+  return targetHostname(url) ?? "Website";
 }

@@ -5,6 +5,7 @@
  * `showUrl`. Computed at most once per `STATUS_PAGE_CACHE_MS` per page, however many
  * visitors ask (see {@link publicStatusPage}).
  */
+import { targetHostname } from "../../lib/target_host.ts";
 import { asc, eq } from "drizzle-orm";
 import {
   statusPageLogos,
@@ -246,20 +247,12 @@ export function publicMonitorName(
   entry: { name: string | null; url: string; showUrl: boolean },
   index: number,
 ): string {
-  return entry.name ?? (entry.showUrl ? hostnameOf(entry.url) : null) ?? `Monitor ${index + 1}`;
+  return entry.name ?? (entry.showUrl ? targetHostname(entry.url) : null) ?? `Monitor ${index + 1}`;
 }
 
 /** "Acme status" for a page titled "Acme", and for one titled "Acme status" too. */
 export function statusHeading(title: string): string {
   return /\bstatus$/i.test(title.trim()) ? title : `${title} status`;
-}
-
-function hostnameOf(url: string): string | null {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -31,7 +31,7 @@ export async function createWebsite(
     type,
     url,
     // Named by its host when unnamed; a heartbeat has none.
-    name: input.name || defaultMonitorName(type, url),
+    name: input.name || defaultMonitorName(type),
     method: input.method ?? "GET",
     headers: input.headers ?? {},
     body: input.body ?? null,

@@ -36,12 +36,11 @@ export async function acceptMonitorTarget(
 }
 
 /**
- * The name of a monitor left unnamed, when its URL does not say it: "Heartbeat", or a
- * dns monitor's name looked up. Null: the pages show the URL's host.
+ * The name of a monitor left unnamed: "Heartbeat" for a heartbeat, which has no URL. Null:
+ * the pages show the URL's host (a dns monitor's, the name it asks about).
  */
-export function defaultMonitorName(type: MonitorType, url: string): string | null {
-  if (type === "heartbeat") return "Heartbeat";
-  return type === "dns" ? parseDnsTarget(url).name : null;
+export function defaultMonitorName(type: MonitorType): string | null {
+  return type === "heartbeat" ? "Heartbeat" : null;
 }
 
 /** A new heartbeat token: 24 random bytes, URL-safe. */
@@ -83,7 +82,10 @@ export function checkTypeSettings(type: MonitorType, settings: TypedSettings): v
   if (type === "dns" && settings.keyword !== null) {
     const { recordType } = parseDnsTarget(settings.url);
     const want = recordType === "A" ? 4 : recordType === "AAAA" ? 6 : null;
-    if (want && ipVersion(settings.keyword.trim()) !== want) {
+    const address = settings.keyword.trim();
+    // An address as an answer has it: no brackets, zone or leading zeros.
+    const plain = want === 4 ? /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/ : /^[0-9a-f:.]+$/i;
+    if (want && (ipVersion(address) !== want || !plain.test(address))) {
       throw new DomainError(
         "BAD_REQUEST",
         `keyword: an ${recordType} record's expected answer is an IPv${want} address`,

@@ -18,7 +18,7 @@ import { computeUptime24h, readUptime24h } from "../uptime/uptime_24h.ts";
 import { storedLiveStatuses } from "../live_status/read.ts";
 import { timed } from "../../lib/server_timing.ts";
 import { currentWindows, maintenanceUntil } from "../maintenance/current.ts";
-import { describeDnsTarget } from "../../lib/dns_target.ts";
+import { describeDnsTarget, dnsNameOf } from "../../lib/dns_target.ts";
 
 export const STRIP_LENGTH = 30;
 export const OVERVIEW_PAGE_SIZE = 50;
@@ -305,7 +305,10 @@ function shortTarget(type: string, url: string): string {
   return url.replace(/^https:\/\//, "").replace(/^((?:http:\/\/)?[^/?#]+)\/$/, "$1");
 }
 
-function hostOf(url: string): string {
+/** What an unnamed monitor goes by: its URL's host, or the name a dns monitor asks about. */
+export function hostOf(url: string): string {
+  const dnsName = dnsNameOf(url);
+  if (dnsName) return dnsName;
   try {
     return new URL(url).host;
   } catch {

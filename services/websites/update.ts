@@ -32,7 +32,7 @@ export async function updateWebsite(
     ...(channelIds === undefined ? {} : { notificationChannelIds: channelIds }),
     ...(acceptedUrl === undefined ? {} : { url: acceptedUrl }),
     ...(changes.name === "" || changes.name === null
-      ? { name: defaultMonitorName(current.type, acceptedUrl ?? current.url) }
+      ? { name: defaultMonitorName(current.type) }
       : {}),
   };
   checkSettings(config, {

@@ -44,7 +44,7 @@ Deno.test("a DNS monitor is added with the plain form; its fields say what is wr
     const page = await refused.text();
     assert.match(
       page,
-      /id="dns_name-error"[^>]*>⚠ &lt;img src=x onerror=alert\(1\)> is not a domain name/,
+      /id="dns_name-error"[^>]*>⚠ Domain name: &lt;img src=x onerror=alert\(1\)> is not one/,
     );
     assert.doesNotMatch(page, /<img src=x/);
     const namedServer = await add({ dns_server: "dns.google" });
@@ -69,12 +69,15 @@ Deno.test("a DNS monitor is added with the plain form; its fields say what is wr
     const [row] = await server.services.sql`
       select id, name, url, keyword from websites where type = 'dns'`;
     assert.equal(row.url, "dns://9.9.9.9/example.com?type=MX");
-    assert.equal(row.name, "example.com");
+    assert.equal(row.name, null);
     assert.equal(row.keyword, "10 mx.example.com");
 
     // The monitors list and the edit form read the question back in parts.
     const list = await (await browser(`${server.url}/app`)).text();
     assert.match(list, />DNS MX example\.com via 9\.9\.9\.9<\/span>/);
+    // Unnamed, it goes by the name it looks up.
+    const detail = await (await browser(`${server.url}/app/monitors/${row.id}`)).text();
+    assert.match(detail, /<h1[^>]*>example\.com<\/h1>/);
     const edit = await (await browser(`${server.url}/app/monitors/${row.id}/edit`)).text();
     assert.match(edit, /name="dns_name"[^>]*value="example\.com"/);
     assert.match(edit, /<option\s+value="MX" selected>/);

@@ -6,7 +6,12 @@
  * MX or `v=spf1` for TXT. The server's address passes the same SSRF guard as every
  * connection a check makes.
  */
-import { canonicalIp, type DnsRecordType, parseDnsTarget } from "../../lib/dns_target.ts";
+import {
+  canonicalIp,
+  type DnsRecordType,
+  type DnsTarget,
+  parseDnsTarget,
+} from "../../lib/dns_target.ts";
 import { CheckFailure, shortMessage } from "../../lib/http_client/failures.ts";
 import { defaultRule, raceAbort } from "../../lib/http_client/target_guard.ts";
 import { checkDeadline } from "./deadline.ts";
@@ -46,13 +51,8 @@ export async function runDnsCheck(req: DnsCheckRequest, opts: CheckOptions): Pro
     if (refused) {
       throw new CheckFailure("blocked", `the DNS server ${target.server} is ${refused}`);
     }
-    const answers = await raceAbort(
-      Deno.resolveDns(target.name, target.recordType, {
-        nameServer: { ipAddr: target.server, port: target.port },
-        signal: deadline.signal,
-      }),
-      deadline.signal,
-    ).then((records) => records.map((record) => answerText(target.recordType, record)))
+    const answers = await raceAbort(ask(target, deadline.signal), deadline.signal)
+      .then((records) => records.map((record) => answerText(target.recordType, record)))
       .catch((error) => {
         if (deadline.signal.aborted) throw deadline.signal.reason;
         // Deno reports NXDOMAIN, an empty answer, SERVFAIL and REFUSED alike.
@@ -86,6 +86,23 @@ export async function runDnsCheck(req: DnsCheckRequest, opts: CheckOptions): Pro
 
 type DnsRecord = Awaited<ReturnType<typeof Deno.resolveDns>>[number];
 
+/**
+ * Asks until an answer or the check's deadline: Deno's resolver gives up on a silent server
+ * after about 2 s of its own, and the monitor's timeout is what decides.
+ */
+async function ask(target: DnsTarget, signal: AbortSignal): Promise<DnsRecord[]> {
+  for (;;) {
+    try {
+      return await Deno.resolveDns(target.name, target.recordType, {
+        nameServer: { ipAddr: target.server, port: target.port },
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted || !(error instanceof Deno.errors.TimedOut)) throw error;
+    }
+  }
+}
+
 /** A record as `dig +short` prints it, without names' final dots. */
 export function answerText(type: DnsRecordType, record: DnsRecord): string {
   const name = (value: string) => value.replace(/\.$/, "");
@@ -110,15 +127,33 @@ export function answerText(type: DnsRecordType, record: DnsRecord): string {
   return JSON.stringify(record);
 }
 
-/** Whether an answer holds the expected text: the same address, or the text within it. */
+/**
+ * Whether an answer holds the expected text: for A and AAAA the same address; for TXT the
+ * text within the record, case and all (dig's quotes around it are dropped); for the others
+ * whole words of the answer in order, ignoring case, quotes and final dots, so
+ * `mail.example.com` holds for `10 mail.example.com` but not for `10 gmail.example.com`.
+ */
 export function holds(type: DnsRecordType, answer: string, expected: string): boolean {
-  const want = expected.trim().replace(/\.$/, "").toLowerCase();
+  const want = expected.trim();
   if (type === "A" || type === "AAAA") {
-    try {
-      return canonicalIp(answer) === canonicalIp(want);
-    } catch {
-      return false;
-    }
+    return canonicalIp(answer) === canonicalIp(want.toLowerCase());
   }
-  return answer.toLowerCase().includes(want);
+  if (type === "TXT") return answer.includes(unquoted(want));
+  const words = (text: string) =>
+    text.toLowerCase().split(/\s+/).filter(Boolean).map((word) =>
+      word.replace(/^"(.*)"$/, "$1").replace(/\.$/, "")
+    );
+  const have = words(answer);
+  const need = words(want);
+  for (let i = 0; need.length && i + need.length <= have.length; i++) {
+    if (need.every((word, j) => have[i + j] === word)) return true;
+  }
+  return false;
+}
+
+/** `"v=spf1 -all"` or `"part one" "part two"` as dig prints TXT, back to the record's text. */
+function unquoted(text: string): string {
+  if (!/^("(?:[^"\\]|\\.)*"\s*)+$/.test(text)) return text;
+  return [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, "$1"))
+    .join("");
 }

@@ -12,6 +12,7 @@
  * are checked again and applied then; killed after it, the redelivered slots are ignored
  * (`region_states.last_slot`).
  */
+import { hostnameOf } from "../store.ts";
 import type postgres from "postgres";
 import { type IncidentEvent, incidentEventId } from "../../../lib/incident_event.ts";
 import type { CheckRow } from "../../../db/clickhouse/check_row.ts";
@@ -400,12 +401,4 @@ function toEvent(
     resolvedBy: null,
     at,
   };
-}
-
-function hostnameOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return "Website";
-  }
 }

@@ -3,6 +3,7 @@
  * 90 daily bars and its recent checks (live on the first page). Everything is rendered
  * on the server; islands add the chart and the live updates.
  */
+import { hostOf } from "../../../../services/websites/overview.ts";
 import { signal } from "@preact/signals";
 import { HttpError, page } from "../../../../fresh/mod.ts";
 import { define, type SignedInState } from "../../../../web/define.ts";
@@ -169,12 +170,7 @@ function parseRange(value: string | null): MetricsRange {
 }
 
 function displayName(website: Website): string {
-  if (website.name) return website.name;
-  try {
-    return new URL(website.url).host;
-  } catch {
-    return website.url;
-  }
+  return website.name ?? hostOf(website.url);
 }
 
 /**
