@@ -20,6 +20,8 @@ import {
 } from "../../lib/http_client/target_guard.ts";
 
 export interface OutgoingRequest {
+  /** POST unless said (Matrix sends with PUT). */
+  method?: "POST" | "PUT";
   url: string;
   headers: Record<string, string>;
   body: string;
@@ -75,7 +77,7 @@ export async function guardedPost(
       headers[name.toLowerCase()] = value;
     }
     const { response } = await exchange(target, addresses, {
-      method: "POST",
+      method: request.method ?? "POST",
       headers,
       body: request.body,
     }, { signal: deadline });

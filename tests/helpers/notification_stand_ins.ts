@@ -11,6 +11,12 @@
  * - Telegram Bot API (`POST /bot<token>/sendMessage`): `{ok:true, result}`; 400
  *   `{ok:false, description}` without `chat_id` or `text`; 401 for an unknown token.
  * - ntfy (JSON publish to the root): 200 with the message; 400 without a topic.
+ * - Google Chat incoming webhooks: 200 with the message (its thread named by `threadKey`);
+ *   400 `INVALID_ARGUMENT` without `text` or cards.
+ * - Pushover (`POST /1/messages.json`): `{status:1, request}`; 400 `{status:0, errors}` for
+ *   a token or user key that is not one, or no message.
+ * - Matrix (`PUT /_matrix/client/v3/rooms/<room>/send/m.room.message/<txnId>`): `{event_id}`,
+ *   the same one again for a transaction id it has seen; 401 `M_UNKNOWN_TOKEN`.
  * - A generic webhook receiver that records raw bodies (for signatures).
  * - SMTP (npm smtp-server) that keeps every mail.
  *
@@ -20,6 +26,7 @@
 import { SMTPServer } from "smtp-server";
 
 export interface Recorded {
+  method: string;
   path: string;
   headers: Headers;
   raw: string;
@@ -54,6 +61,7 @@ function standIn(answer: Answer): StandIn {
       body = null;
     }
     const recorded = {
+      method: req.method,
       path: new URL(req.url).pathname,
       headers: req.headers,
       raw,
@@ -164,6 +172,55 @@ export const startNtfy = () =>
       })
       : json(400, { code: 40001, http: 400, error: "invalid request" })
   );
+
+export const startGoogleChat = () =>
+  standIn(({ body }) =>
+    typeof body?.text === "string" && body.text !== ""
+      ? json(200, {
+        name: `spaces/AAAA/messages/${crypto.randomUUID()}`,
+        text: body.text,
+        thread: { name: `spaces/AAAA/threads/${body.thread?.threadKey ?? crypto.randomUUID()}` },
+      })
+      : json(400, {
+        error: { code: 400, message: "Message cannot be empty.", status: "INVALID_ARGUMENT" },
+      })
+  );
+
+export const startPushover = () =>
+  standIn(({ path, body }) => {
+    const request = crypto.randomUUID();
+    if (path !== "/1/messages.json") {
+      return json(404, { status: 0, errors: ["not found"], request });
+    }
+    const errors = [
+      ...!/^[A-Za-z0-9]{30}$/.test(body?.token ?? "") ? ["application token is invalid"] : [],
+      ...!/^[A-Za-z0-9]{30}$/.test(body?.user ?? "") ? ["user identifier is not a valid user"] : [],
+      ...!body?.message ? ["message cannot be blank"] : [],
+    ];
+    return errors.length
+      ? json(400, { status: 0, errors, request })
+      : json(200, { status: 1, request });
+  });
+
+export function startMatrix(accessToken: string) {
+  const events = new Map<string, string>();
+  return standIn(({ method, path, headers, body }) => {
+    if (method !== "PUT") {
+      return json(405, { errcode: "M_UNRECOGNIZED", error: "Unrecognized request" });
+    }
+    if (headers.get("authorization") !== `Bearer ${accessToken}`) {
+      return json(401, { errcode: "M_UNKNOWN_TOKEN", error: "Invalid access token passed." });
+    }
+    const match = /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/send\/m\.room\.message\/([^/]+)$/
+      .exec(path);
+    if (!match || body?.msgtype !== "m.text" || typeof body?.body !== "string") {
+      return json(400, { errcode: "M_BAD_JSON", error: "Content must be m.text with a body" });
+    }
+    const key = `${match[1]}/${match[2]}`;
+    if (!events.has(key)) events.set(key, `$${crypto.randomUUID()}`);
+    return json(200, { event_id: events.get(key) });
+  });
+}
 
 export interface Mail {
   from: string;

@@ -6,6 +6,9 @@
 import assert from "node:assert/strict";
 import { apiServer, errorMessage } from "../helpers/api.ts";
 import {
+  startGoogleChat,
+  startMatrix,
+  startPushover,
   startSlack,
   startTelegram,
   startWebhookReceiver,
@@ -99,6 +102,114 @@ Deno.test("channels are validated per provider, and list() masks every secret", 
   } finally {
     await server.close();
     await telegram.close();
+  }
+});
+
+Deno.test("Google Chat, Pushover and Matrix channels: settings checked, secrets masked, test sends escaped", async () => {
+  const chat = startGoogleChat();
+  const pushover = startPushover();
+  const matrix = startMatrix("syt_bot_token_0123456789");
+  const server = await apiServer({ PUSHOVER_API_URL: pushover.url });
+  try {
+    const { api } = await server.user("owner");
+    const refusals: [string, Record<string, string>, string][] = [
+      [
+        "pushover",
+        { userKey: "short", appToken: "x".repeat(30) },
+        "config.userKey: expected the 30-character user or group key",
+      ],
+      ["matrix", {
+        homeserverUrl: matrix.url,
+        roomId: "#ops:example.org",
+        accessToken: "syt_bot_token_0123456789",
+      }, "config.roomId: expected a room id like !abcdef:example.org"],
+      [
+        "google_chat",
+        { webhookUrl: "chat.googleapis.com/v1/spaces" },
+        "config.webhookUrl: expected an http:// or https:// URL",
+      ],
+    ];
+    for (const [kind, config, message] of refusals) {
+      assert.equal(
+        await errorMessage(
+          api.notification.create.mutate({ kind: kind as "matrix", name: "X", config }),
+        ),
+        `BAD_REQUEST: ${message}`,
+      );
+    }
+    const xss = "<img src=x onerror=alert(1)>";
+    const made = [
+      await api.notification.create.mutate({
+        kind: "google_chat",
+        name: "Chat",
+        config: { webhookUrl: `${chat.url}/v1/spaces/S/messages?key=K&token=secret-token` },
+      }),
+      await api.notification.create.mutate({
+        kind: "pushover",
+        name: "Phones",
+        config: { userKey: "u".repeat(30), appToken: "a".repeat(30), device: "pixel,iphone" },
+      }),
+      await api.notification.create.mutate({
+        kind: "matrix",
+        name: xss,
+        config: {
+          homeserverUrl: matrix.url,
+          roomId: "!ops:example.org",
+          accessToken: "syt_bot_token_0123456789",
+        },
+      }),
+    ];
+    const listed = JSON.stringify(await api.notification.list.query());
+    for (
+      const secret of ["secret-token", "u".repeat(30), "a".repeat(30), "syt_bot_token_0123456789"]
+    ) {
+      assert.ok(!listed.includes(secret), `list() masks ${secret}`);
+    }
+    for (const channel of made) {
+      assert.deepEqual(await api.notification.test.mutate({ id: channel.id }), {
+        delivered: true,
+        error: null,
+      });
+    }
+    // A test is about no incident: Chat starts a thread of its own.
+    assert.equal(chat.requests[0].body.thread, undefined);
+    assert.match(chat.requests[0].body.text, /^🔔 Test notification from Uptime\n/);
+    assert.equal(pushover.requests[0].body.device, "pixel,iphone");
+    assert.equal(pushover.requests[0].body.priority, 0);
+    const html = matrix.requests[0].body.formatted_body as string;
+    assert.ok(html.includes("Channel: &lt;img src=x onerror=alert(1)&gt;"), html);
+    assert.ok(!html.includes("<img"), html);
+    assert.ok(
+      (matrix.requests[0].body.body as string).includes(`Channel: ${xss}`),
+      "plain text as is",
+    );
+
+    // A refusal says what the service said.
+    pushover.failNext(
+      1,
+      () =>
+        Response.json({ status: 0, errors: ["user key is invalid"], request: "r" }, {
+          status: 400,
+        }),
+    );
+    assert.deepEqual(await api.notification.test.mutate({ id: made[1].id }), {
+      delivered: false,
+      error: "HTTP 400: user key is invalid",
+    });
+    matrix.failNext(
+      1,
+      () =>
+        Response.json({ errcode: "M_FORBIDDEN", error: "You are not in this room." }, {
+          status: 403,
+        }),
+    );
+    assert.deepEqual(await api.notification.test.mutate({ id: made[2].id }), {
+      delivered: false,
+      error: "HTTP 403: M_FORBIDDEN You are not in this room.",
+    });
+  } finally {
+    await server.close();
+    await Promise.all([chat.close(), pushover.close(), matrix.close()]);
   }
 });
 

@@ -1,15 +1,19 @@
 /**
  * Incident events on the stream become one message per attached channel, in each
  * provider's documented format, delivered to local stand-ins of Slack, Discord,
- * PagerDuty, Teams, Telegram, ntfy, a webhook receiver and an SMTP server.
+ * PagerDuty, Teams, Telegram, ntfy, Google Chat, Pushover, Matrix, a webhook receiver and
+ * an SMTP server.
  */
 import assert from "node:assert/strict";
 import { eventually } from "../helpers/pipeline.ts";
 import { APP_URL, notificationBed } from "../helpers/notifications.ts";
 import {
   startDiscord,
+  startGoogleChat,
+  startMatrix,
   startNtfy,
   startPagerDuty,
+  startPushover,
   startSlack,
   startSmtp,
   startTeams,
@@ -19,6 +23,10 @@ import {
 
 const BOT_TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345";
 const ROUTING_KEY = "R0UT1NGKEY0123456789abcdefABCDEF";
+const PUSHOVER_USER = "uQiRzpo4DXghDmr9QzzfQu27cmVRsG";
+const PUSHOVER_APP = "azGDORePK8gMaC0QOYAMyEEuzJnyUi";
+const MATRIX_TOKEN = "syt_Ym90_bXlBY2Nlc3NUb2tlbg_1a2b3c";
+const ROOM = "!ops:matrix.example.org";
 
 Deno.test("an incident that opens and resolves notifies every channel once down and once up; repeats notify nothing", async () => {
   const webhook = startWebhookReceiver();
@@ -28,12 +36,16 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
   const teams = startTeams();
   const telegram = startTelegram(BOT_TOKEN);
   const ntfy = startNtfy();
+  const chat = startGoogleChat();
+  const pushover = startPushover();
+  const matrix = startMatrix(MATRIX_TOKEN);
   const smtp = await startSmtp();
   const bed = await notificationBed({
     SMTP_URL: smtp.url,
     MAIL_FROM: "Uptime <alerts@uptime.example.com>",
     PAGERDUTY_EVENTS_URL: pagerduty.url,
     TELEGRAM_API_URL: telegram.url,
+    PUSHOVER_API_URL: pushover.url,
   });
   try {
     const api = bed.owner.api;
@@ -49,6 +61,15 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
       { kind: "teams", config: { webhookUrl: `${teams.url}/workflows/abc` } },
       { kind: "telegram", config: { botToken: BOT_TOKEN, chatId: "-100200300" } },
       { kind: "ntfy", config: { serverUrl: ntfy.url, topic: "shop-alerts" } },
+      {
+        kind: "google_chat",
+        config: { webhookUrl: `${chat.url}/v1/spaces/AAAA/messages?key=k3y&token=t0ken` },
+      },
+      { kind: "pushover", config: { userKey: PUSHOVER_USER, appToken: PUSHOVER_APP } },
+      {
+        kind: "matrix",
+        config: { homeserverUrl: matrix.url, roomId: ROOM, accessToken: MATRIX_TOKEN },
+      },
     ] as const;
     for (const channel of channels) {
       await api.notification.create.mutate({ ...channel, name: `My ${channel.kind}` });
@@ -58,7 +79,18 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     const dashboard = `${APP_URL}/app/monitors/${bed.website.id}`;
     // People go from a message to the incident's page; the webhook names both.
     const incidentPage = `${APP_URL}/app/incidents/${incidentId}`;
-    const http = { webhook, slack, discord, pagerduty, teams, telegram, ntfy };
+    const http = {
+      webhook,
+      slack,
+      discord,
+      pagerduty,
+      teams,
+      telegram,
+      ntfy,
+      chat,
+      pushover,
+      matrix,
+    };
     const counts = () => [...Object.values(http).map((s) => s.requests.length), smtp.mails.length];
 
     await bed.publish(bed.event(incidentId, "opened"));
@@ -124,6 +156,34 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     assert.deepEqual([push.topic, push.title, push.priority], ["shop-alerts", "Shop is down", 5]);
     assert.equal(push.click, incidentPage);
 
+    // Google Chat: the text, in the incident's own thread.
+    const chatDown = chat.requests[0];
+    assert.match(chatDown.body.text, /^🔴 Shop is down\n/);
+    assert.ok(chatDown.body.text.includes(incidentPage));
+    assert.equal(chatDown.body.thread.threadKey, incidentId);
+    assert.equal(chatDown.path, "/v1/spaces/AAAA/messages");
+
+    // Pushover: high priority when down, the incident as its link.
+    const pushed = pushover.requests[0].body;
+    assert.deepEqual(
+      [pushed.token, pushed.user, pushed.title, pushed.priority, pushed.url],
+      [PUSHOVER_APP, PUSHOVER_USER, "Shop is down", 1, incidentPage],
+    );
+    assert.match(pushed.message, /^Monitor: Shop\nURL: https:\/\/shop\.example\.com\/health\n/);
+
+    // Matrix: PUT with the delivery's key as its transaction id; the HTML part escaped.
+    const room = matrix.requests[0];
+    assert.equal(room.method, "PUT");
+    assert.equal(
+      room.path,
+      `/_matrix/client/v3/rooms/${
+        encodeURIComponent(ROOM)
+      }/send/m.room.message/${incidentId}_opened`,
+    );
+    assert.equal(room.body.format, "org.matrix.custom.html");
+    assert.match(room.body.formatted_body, /^<strong>Shop is down<\/strong><br>Monitor: Shop<br>/);
+    assert.ok(room.body.body.includes(incidentPage));
+
     const mail = smtp.mails[0];
     assert.match(mail.subject, /^\[Down\] Shop is down$/);
     assert.deepEqual(mail.to.sort(), ["boss@example.com", "oncall@example.com"]);
@@ -149,12 +209,19 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     assert.match(recovery, /Shop is up again after 12 min 5 s/);
     assert.ok(recovery.includes(incidentPage));
     assert.equal(ntfy.requests[1].body.priority, 3);
+    assert.equal(
+      chat.requests[1].body.thread.threadKey,
+      incidentId,
+      "the recovery answers the alert",
+    );
+    assert.equal(pushover.requests[1].body.priority, 0);
+    assert.match(matrix.requests[1].path, new RegExp(`/${incidentId}_resolved$`));
     assert.match(smtp.mails[1].subject, /^\[Up\] Shop is up again after 12 min 5 s$/);
 
     await bed.publish(bed.event(incidentId, "resolved"));
     await bed.publish(bed.event(incidentId, "opened"));
     await eventually(() => bed.settled(), 15_000, "the repeated events to be read");
-    assert.deepEqual(counts(), [2, 2, 2, 2, 2, 2, 2, 2]);
+    assert.deepEqual(counts(), [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
 
     // Each channel's record shows both deliveries, newest first.
     for (const channel of await api.notification.list.query()) {
@@ -185,7 +252,18 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
   } finally {
     await bed.close();
     await Promise.all([
-      ...[webhook, slack, discord, pagerduty, teams, telegram, ntfy].map((s) => s.close()),
+      ...Object.values({
+        webhook,
+        slack,
+        discord,
+        pagerduty,
+        teams,
+        telegram,
+        ntfy,
+        chat,
+        pushover,
+        matrix,
+      }).map((s) => s.close()),
       smtp.close(),
     ]);
   }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
-import { startWebhookReceiver } from "../helpers/notification_stand_ins.ts";
+import { startMatrix, startWebhookReceiver } from "../helpers/notification_stand_ins.ts";
 
 Deno.test({
   name: "a channel added in the dashboard gets its test notification; edit and delete it",
@@ -14,6 +14,7 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const receiver = startWebhookReceiver();
+    const matrix = startMatrix("syt_browser_bot_token_42");
     const server = await apiServer();
     const browser = await launchChromium();
     try {
@@ -92,12 +93,28 @@ Deno.test({
       await page.getByRole("button", { name: "Delete channel" }).click();
       await page.getByText("Channel deleted.").waitFor();
       assert.deepEqual(await owner.api.notification.list.query(), []);
+
+      // A Matrix room: its three settings, the token masked once saved.
+      await page.getByRole("link", { name: "Add Matrix" }).click();
+      await page.getByLabel("Name").fill("Ops room");
+      await page.getByLabel("Homeserver URL").fill(matrix.url);
+      await page.getByLabel("Room id").fill("!ops:matrix.example.org");
+      await page.getByLabel("Access token of the bot account").fill("syt_browser_bot_token_42");
+      await screenshots(page, "notifications-matrix");
+      await page.getByRole("button", { name: "Add channel" }).click();
+      await page.getByText("Channel added.").waitFor();
+      assert.ok(!(await page.content()).includes("syt_browser_bot_token_42"));
+      await page.getByRole("button", { name: "Send test notification" }).click();
+      await page.getByText("Test notification sent.").waitFor();
+      assert.equal(matrix.requests.length, 1);
+      assert.equal(matrix.requests[0].body.msgtype, "m.text");
       // The refused form was answered 400 on purpose; nothing else went wrong.
       assert.deepEqual(problems.filter((p) => !p.includes("status of 400")), []);
     } finally {
       await closeBrowser(browser);
       await server.close();
       await receiver.close();
+      await matrix.close();
     }
   },
 });

@@ -14,11 +14,12 @@ export async function postJson(
   context: SendContext,
   url: string,
   body: unknown,
-  options: { headers?: Record<string, string>; classify?: Classify } = {},
+  options: { headers?: Record<string, string>; classify?: Classify; method?: "PUT" } = {},
 ): Promise<Outcome> {
   let answer: HttpAnswer;
   try {
     answer = await context.post({
+      method: options.method,
       url,
       headers: { "content-type": "application/json", ...options.headers },
       body: typeof body === "string" ? body : JSON.stringify(body),

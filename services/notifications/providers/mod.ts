@@ -1,8 +1,11 @@
 /** Every provider, by kind. A new provider is one file here and one line below. */
 import { discord } from "./discord.ts";
 import { email } from "./email.ts";
+import { googleChat } from "./google_chat.ts";
+import { matrix } from "./matrix.ts";
 import { ntfy } from "./ntfy.ts";
 import { pagerduty } from "./pagerduty.ts";
+import { pushover } from "./pushover.ts";
 import { slack } from "./slack.ts";
 import { teams } from "./teams.ts";
 import { telegram } from "./telegram.ts";
@@ -18,6 +21,9 @@ export const providers: Record<ChannelKind, Provider> = {
   teams,
   telegram,
   ntfy,
+  google_chat: googleChat,
+  pushover,
+  matrix,
 };
 
 /** "Slack", "Webhook", …; "Unknown" for a kind this version no longer has. */

@@ -20,6 +20,9 @@ export const KINDS = [
   "teams",
   "telegram",
   "ntfy",
+  "google_chat",
+  "pushover",
+  "matrix",
 ] as const;
 export type ChannelKind = (typeof KINDS)[number];
 

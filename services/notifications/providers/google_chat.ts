@@ -1,0 +1,41 @@
+/**
+ * Google Chat, through a space's incoming webhook: the message's plain text (title, facts
+ * and link; Chat links the URL itself). Every message about one incident goes into one
+ * thread (`threadKey` = the incident id), so its recovery answers its alert.
+ */
+import { z } from "zod";
+import { httpUrl, postJson } from "./http.ts";
+import type { Provider } from "./types.ts";
+
+const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
+
+const ICONS = { opened: "🔴", resolved: "✅", certificate: "⚠️", test: "🔔" };
+
+export const googleChat: Provider<z.infer<typeof schema>> = {
+  kind: "google_chat",
+  label: "Google Chat",
+  fields: [{
+    name: "webhookUrl",
+    label: "Incoming webhook URL",
+    type: "url",
+    required: true,
+    secret: true,
+    placeholder: "https://chat.googleapis.com/v1/spaces/…/messages?key=…",
+    help: "In the space: Apps & integrations, Webhooks, Add webhook.",
+  }],
+  schema,
+  urls: (config) => [config.webhookUrl],
+  send(message, config, context) {
+    const url = new URL(config.webhookUrl);
+    const threadKey = message.incidentId ?? message.websiteId;
+    // Without a thread it has made, Chat starts one rather than refusing the message.
+    if (threadKey) {
+      url.searchParams.set("messageReplyOption", "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD");
+    }
+    return postJson(context, url.href, {
+      // Chat's limit is 32,000 bytes; alerts are far shorter.
+      text: `${ICONS[message.type]} ${message.text}`.slice(0, 4000),
+      ...(threadKey ? { thread: { threadKey } } : {}),
+    }, { headers: { "content-type": "application/json; charset=UTF-8" } });
+  },
+};
