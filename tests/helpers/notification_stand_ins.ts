@@ -28,6 +28,7 @@ import { SMTPServer } from "smtp-server";
 export interface Recorded {
   method: string;
   path: string;
+  query: URLSearchParams;
   headers: Headers;
   raw: string;
   // deno-lint-ignore no-explicit-any
@@ -63,6 +64,7 @@ function standIn(answer: Answer): StandIn {
     const recorded = {
       method: req.method,
       path: new URL(req.url).pathname,
+      query: new URL(req.url).searchParams,
       headers: req.headers,
       raw,
       body,

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { apiServer, errorMessage } from "../helpers/api.ts";
 import {
+  type StandIn,
   startGoogleChat,
   startMatrix,
   startPushover,
@@ -141,7 +142,7 @@ Deno.test("Google Chat, Pushover and Matrix channels: settings checked, secrets 
     const made = [
       await api.notification.create.mutate({
         kind: "google_chat",
-        name: "Chat",
+        name: "<users/all> <https://evil.example|Open the incident>",
         config: { webhookUrl: `${chat.url}/v1/spaces/S/messages?key=K&token=secret-token` },
       }),
       await api.notification.create.mutate({
@@ -174,6 +175,13 @@ Deno.test("Google Chat, Pushover and Matrix channels: settings checked, secrets 
     // A test is about no incident: Chat starts a thread of its own.
     assert.equal(chat.requests[0].body.thread, undefined);
     assert.match(chat.requests[0].body.text, /^🔔 Test notification from Uptime\n/);
+    // Chat's link and mention syntax in what people wrote stays text.
+    assert.ok(
+      chat.requests[0].body.text.includes(
+        "Channel: <\u200busers/all> <\u200bhttps://evil.example|Open the incident>",
+      ),
+    );
+    assert.ok(!/<users\/all>|<https:\/\/evil/.test(chat.requests[0].body.text));
     assert.equal(pushover.requests[0].body.device, "pixel,iphone");
     assert.equal(pushover.requests[0].body.priority, 0);
     const html = matrix.requests[0].body.formatted_body as string;
@@ -207,6 +215,67 @@ Deno.test("Google Chat, Pushover and Matrix channels: settings checked, secrets 
       delivered: false,
       error: "HTTP 403: M_FORBIDDEN You are not in this room.",
     });
+
+    // Which answers are tried again, as the alert queue sees them.
+    const config = server.services.config;
+    const message = testMessage("Ops", config.appUrl);
+    const send = (kind: "pushover" | "matrix", id: string, settings: Record<string, string>) =>
+      deliver(config, { id, kind, config: settings }, message);
+    const phones = { userKey: "u".repeat(30), appToken: "a".repeat(30) };
+    const answers: [StandIn, () => Response, "pushover" | "matrix", Record<string, unknown>][] = [
+      // Pushover asks that no 4xx be sent again; 429 means the month's messages are spent.
+      [
+        pushover,
+        () => Response.json({ status: 0, errors: ["monthly limit"] }, { status: 429 }),
+        "pushover",
+        { retry: false, error: "HTTP 429: monthly limit" },
+      ],
+      [pushover, () => new Response("busy", { status: 503 }), "pushover", {
+        retry: true,
+        error: "HTTP 503: busy",
+      }],
+      [
+        matrix,
+        () =>
+          Response.json({
+            errcode: "M_LIMIT_EXCEEDED",
+            error: "Too many requests",
+            retry_after_ms: 1500,
+          }, { status: 429 }),
+        "matrix",
+        { retry: true, retryAfterMs: 1500, error: "HTTP 429: M_LIMIT_EXCEEDED Too many requests" },
+      ],
+      [
+        matrix,
+        () => new Response("<html><title>Bad Gateway</title></html>", { status: 502 }),
+        "matrix",
+        { retry: true, error: 'HTTP 502: an HTML page, "Bad Gateway"' },
+      ],
+    ];
+    const room = {
+      homeserverUrl: matrix.url,
+      roomId: "!ops:example.org",
+      accessToken: "syt_bot_token_0123456789",
+    };
+    for (const [standIn, answer, kind, expected] of answers) {
+      standIn.failNext(1, answer);
+      const outcome = await send(
+        kind,
+        made[kind === "matrix" ? 2 : 1].id,
+        kind === "matrix" ? room : phones,
+      );
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(outcome).filter(([, v]) => v !== undefined)),
+        { ok: false, ...expected },
+        `${kind} answered ${answer().status}`,
+      );
+    }
+    // The retry of a Matrix message is the same transaction; another channel's is not.
+    assert.deepEqual(await send("matrix", made[2].id, room), { ok: true });
+    const [limited, retried] = matrix.requests.slice(-3).map((r) => r.path);
+    assert.equal(limited, retried);
+    await send("matrix", crypto.randomUUID(), room);
+    assert.notEqual(matrix.requests.at(-1)!.path, retried);
   } finally {
     await server.close();
     await Promise.all([chat.close(), pushover.close(), matrix.close()]);

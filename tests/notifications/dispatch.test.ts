@@ -162,6 +162,12 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     assert.ok(chatDown.body.text.includes(incidentPage));
     assert.equal(chatDown.body.thread.threadKey, incidentId);
     assert.equal(chatDown.path, "/v1/spaces/AAAA/messages");
+    // The webhook's own key and token stay; without the reply option Chat ignores the thread.
+    assert.deepEqual(Object.fromEntries(chatDown.query), {
+      key: "k3y",
+      token: "t0ken",
+      messageReplyOption: "REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD",
+    });
 
     // Pushover: high priority when down, the incident as its link.
     const pushed = pushover.requests[0].body;
@@ -174,11 +180,12 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     // Matrix: PUT with the delivery's key as its transaction id; the HTML part escaped.
     const room = matrix.requests[0];
     assert.equal(room.method, "PUT");
-    assert.equal(
+    assert.match(
       room.path,
-      `/_matrix/client/v3/rooms/${
-        encodeURIComponent(ROOM)
-      }/send/m.room.message/${incidentId}_opened`,
+      new RegExp(
+        `^/_matrix/client/v3/rooms/${encodeURIComponent(ROOM)}/send/m\\.room\\.message/` +
+          `[0-9a-f-]{36}\\.${incidentId}_opened$`,
+      ),
     );
     assert.equal(room.body.format, "org.matrix.custom.html");
     assert.match(room.body.formatted_body, /^<strong>Shop is down<\/strong><br>Monitor: Shop<br>/);
@@ -215,7 +222,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
       "the recovery answers the alert",
     );
     assert.equal(pushover.requests[1].body.priority, 0);
-    assert.match(matrix.requests[1].path, new RegExp(`/${incidentId}_resolved$`));
+    assert.match(matrix.requests[1].path, new RegExp(`\\.${incidentId}_resolved$`));
     assert.match(smtp.mails[1].subject, /^\[Up\] Shop is up again after 12 min 5 s$/);
 
     await bed.publish(bed.event(incidentId, "resolved"));

@@ -1,9 +1,10 @@
 /**
  * Matrix: an `m.text` message sent to a room with the client-server API (`PUT
  * /_matrix/client/v3/rooms/{roomId}/send/m.room.message/{txnId}`) as a bot account's
- * access token. The transaction id is the delivery's idempotency key, so a retried
- * attempt that did arrive is not posted twice. The HTML body is escaped; the plain one is
- * the message's text.
+ * access token. The transaction id is the channel's and the delivery's idempotency key, so
+ * a retried attempt that did arrive is not posted twice, and two channels sharing a token
+ * are not taken for one (servers may scope transaction ids to the token alone). The HTML
+ * body is escaped; the plain one is the message's text.
  */
 import { z } from "zod";
 import type { HttpAnswer } from "../guarded_post.ts";
@@ -13,7 +14,7 @@ import type { Outcome, Provider } from "./types.ts";
 const schema = z.strictObject({
   homeserverUrl: httpUrl("homeserverUrl"),
   roomId: z.string({ error: "roomId: expected a string" }).trim()
-    .regex(/^![^:\s]{1,200}:[^\s]{1,255}$/, "roomId: expected a room id like !abcdef:example.org"),
+    .regex(/^!\S{1,254}$/, "roomId: expected a room id like !abcdef:example.org"),
   accessToken: z.string({ error: "accessToken: expected a string" }).trim()
     .regex(/^[\x21-\x7e]{8,500}$/, "accessToken: an access token without spaces"),
 });
@@ -28,6 +29,7 @@ function classify(answer: HttpAnswer): Outcome {
   if (outcome.ok) return outcome;
   try {
     const body = JSON.parse(answer.body);
+    if (typeof body?.errcode !== "string") return outcome;
     const wait = Number(body?.retry_after_ms);
     return {
       ...outcome,
@@ -70,7 +72,10 @@ export const matrix: Provider<z.infer<typeof schema>> = {
   schema,
   urls: (config) => [config.homeserverUrl],
   send(message, config, context) {
-    const txnId = context.idempotencyKey.replace(/[^A-Za-z0-9._~-]/g, "_");
+    const txnId = `${context.channelId}.${context.idempotencyKey}`.replace(
+      /[^A-Za-z0-9._~-]/g,
+      "_",
+    );
     const path = `_matrix/client/v3/rooms/${encodeURIComponent(config.roomId)}/send/` +
       `m.room.message/${encodeURIComponent(txnId)}`;
     const facts = message.facts.map((fact) => `${html(fact.label)}: ${html(fact.value)}`);

@@ -1,7 +1,8 @@
 /**
  * Pushover (`PUSHOVER_API_URL`/1/messages.json): a push to a user's or a group's devices,
  * with high priority (sound, past quiet hours) when a monitor goes down. Pushover answers
- * `{status: 1}` when it took the message and `{status: 0, errors: [...]}` when not.
+ * `{status: 1}` when it took the message and `{status: 0, errors: [...]}` when not; it asks
+ * that no 4xx be sent again (429: the application's monthly messages are spent), only 5xx.
  */
 import { z } from "zod";
 import type { HttpAnswer } from "../guarded_post.ts";
@@ -24,8 +25,9 @@ const schema = z.strictObject({
 const PRIORITIES = { opened: 1, resolved: 0, certificate: 0, test: 0 };
 
 function classify(answer: HttpAnswer): Outcome {
-  const outcome = classifyHttp(answer);
-  if (outcome.ok) return outcome;
+  const http = classifyHttp(answer);
+  if (http.ok) return http;
+  const outcome = answer.status < 500 ? { ...http, retry: false, retryAfterMs: undefined } : http;
   try {
     const errors = JSON.parse(answer.body)?.errors;
     if (Array.isArray(errors) && errors.length) {
@@ -78,7 +80,7 @@ export const pushover: Provider<z.infer<typeof schema>> = {
       url: message.link.slice(0, 512),
       url_title: message.incidentUrl ? "Open the incident" : "Open in Uptime",
       priority: PRIORITIES[message.type],
-      timestamp: Math.floor((message.startedAt ?? message.occurredAt) / 1000),
+      timestamp: Math.floor(message.occurredAt / 1000),
     }, { classify });
   },
 };
