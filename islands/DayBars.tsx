@@ -1,16 +1,17 @@
 /**
- * A monitor's daily bars on the public status page. Without JavaScript they are what the
- * server drew: coloured days, each with its figures in a tooltip. With it, each bar is a
- * button (one tab stop per row; arrow keys, Home and End move along it) that opens the
- * day's card on hover, focus or tap: its uptime, when the monitor was down that day and for
- * how long, with a link to the incident in the page's list, and the checks under
- * maintenance. A phone gets the card on a tap, where a tooltip never shows.
+ * A monitor's daily bars, on the public status page and on the monitor's page in the
+ * dashboard. Without JavaScript they are what the server drew: coloured days, each with its
+ * figures in a tooltip. With it, each bar is a button (one tab stop per row; arrow keys,
+ * Home and End move along it) that opens the day's card on hover, focus or tap: its uptime,
+ * when the monitor was down that day and for how long, with a link to the incident, and the
+ * checks under maintenance. A phone gets the card on a tap, where a tooltip never shows.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { barClass, formatUtc } from "../lib/status_page_style.ts";
 import {
   type DailyBar,
   DAY_MS,
+  dayBarLook,
   formatUptime,
   maintenanceWords,
   uptimePercent,
@@ -36,6 +37,13 @@ interface Props {
   incidents: DayBarsIncident[];
   /** The row's classes: the bars' shared look and which of them a phone hides. */
   rowClass: string;
+  /** Where an incident is: this followed by its id. Default: `#incident-` (the page's list). */
+  incidentHref?: string;
+  /**
+   * The dashboard's bars: height as well as colour says how a day went (`dayBarLook`), and
+   * titles and cards count the day's checks, or beats. Unset: the status page's bars.
+   */
+  dashboard?: { noun: "check" | "beat" };
 }
 
 export default function DayBars(props: Props) {
@@ -114,10 +122,18 @@ export default function DayBars(props: Props) {
         aria-label={props.label}
       >
         {days.map((counts, index) => {
-          const day = dayOf(firstDay, index, counts);
-          const look = barClass(day.uptime, day.maintenance);
+          const day = dayOf(firstDay, index, counts, props.dashboard?.noun);
+          // The dashboard's bar is a column whose filled part has the day's height.
+          const look = props.dashboard ? "flex items-end" : barClass(day.uptime, day.maintenance);
+          const fill = props.dashboard && (
+            <span class={`block w-full rounded-sm ${dayBarLook(day.uptime, day.maintenance)}`} />
+          );
           if (!ready) {
-            return <span key={day.date} data-day={day.date} title={day.title} class={look} />;
+            return (
+              <span key={day.date} data-day={day.date} title={day.title} class={look}>
+                {fill}
+              </span>
+            );
           }
           return (
             <button
@@ -140,14 +156,18 @@ export default function DayBars(props: Props) {
                 setPinned(index);
               }}
               onKeyDown={(event) => onKeyDown(event, index)}
-            />
+            >
+              {fill}
+            </button>
           );
         })}
       </div>
       {ready && open !== null && (
         <DayCard
           id={cardId}
-          day={dayOf(firstDay, open, days[open])}
+          day={dayOf(firstDay, open, days[open], props.dashboard?.noun)}
+          noun={props.dashboard?.noun ?? "check"}
+          incidentHref={props.incidentHref ?? "#incident-"}
           incidents={props.incidents}
           center={centerOf(root.current, open)}
           now={Date.now()}
@@ -162,13 +182,20 @@ interface Day extends DailyBar {
   title: string;
 }
 
-function dayOf(firstDay: number, index: number, [checks, up, maintenance]: DayCounts): Day {
+/** `counted`: the title also counts the day's checks (or beats), as the dashboard's does. */
+function dayOf(
+  firstDay: number,
+  index: number,
+  [checks, up, maintenance]: DayCounts,
+  counted?: "check" | "beat",
+): Day {
   const at = firstDay + index * DAY_MS;
   const date = new Date(at).toISOString().slice(0, 10);
   const uptime = uptimePercent(up, checks);
   const words = [
     uptime === null ? "" : `${formatUptime(uptime)} uptime`,
-    maintenanceWords({ checks, maintenance }),
+    uptime !== null && counted ? countOf(checks, counted) : "",
+    maintenanceWords({ checks, maintenance }, counted),
   ].filter(Boolean).join(", ") || "no data";
   return { at, date, checks, up, maintenance, uptime, title: `${date}: ${words}` };
 }
@@ -194,9 +221,14 @@ function downWhen(incident: DayBarsIncident, dayStart: number, now: number): str
   return `${start} – ${end} UTC (${lasted})`;
 }
 
+const countOf = (n: number, noun: string) =>
+  `${n.toLocaleString("en")} ${noun}${n === 1 ? "" : "s"}`;
+
 function DayCard(props: {
   id: string;
   day: Day;
+  noun: "check" | "beat";
+  incidentHref: string;
   incidents: DayBarsIncident[];
   /** The bar's center, px from the row's left edge. */
   center: number;
@@ -208,7 +240,7 @@ function DayCard(props: {
     .filter((i) => i.startedAt < dayEnd && (i.resolvedAt ?? now) > day.at)
     .sort((a, b) => a.startedAt - b.startedAt);
   const failed = day.checks - day.up;
-  const maintenance = maintenanceWords(day);
+  const maintenance = maintenanceWords(day, props.noun);
   return (
     <div
       id={props.id}
@@ -224,17 +256,17 @@ function DayCard(props: {
         <p class="font-semibold">{formatDate(day.at, "UTC")}</p>
         <p class="mt-1 text-slate-700 dark:text-slate-300">
           {day.uptime === null
-            ? maintenance ? "Only checks under maintenance (not counted)" : "No checks this day"
-            : `${formatUptime(day.uptime)} uptime · ${day.checks.toLocaleString("en")} check${
-              day.checks === 1 ? "" : "s"
-            }`}
+            ? maintenance
+              ? `Only ${props.noun}s under maintenance (not counted)`
+              : `No ${props.noun}s this day`
+            : `${formatUptime(day.uptime)} uptime · ${countOf(day.checks, props.noun)}`}
         </p>
         {down.length > 0
           ? (
             <ul class="mt-2 space-y-1">
               {down.map((incident) => (
                 <li key={incident.id} class="text-rose-800 dark:text-rose-300">
-                  <a class="underline" href={`#incident-${incident.id}`}>
+                  <a class="underline" href={`${props.incidentHref}${incident.id}`}>
                     Down {downWhen(incident, day.at, now)}
                   </a>
                 </li>
@@ -245,7 +277,8 @@ function DayCard(props: {
           ? <p class="mt-2 text-emerald-800 dark:text-emerald-300">No downtime recorded</p>
           : failed > 0 && (
             <p class="mt-2 text-slate-700 dark:text-slate-300">
-              {failed.toLocaleString("en")} failed check{failed === 1 ? "" : "s"}
+              {failed.toLocaleString("en")} failed {props.noun}
+              {failed === 1 ? "" : "s"}
             </p>
           )}
         {maintenance && day.uptime !== null && (

@@ -31,6 +31,19 @@ export function formatUptime(percent: number | null): string {
   return `${shown.toFixed(shown === 100 ? 0 : 2)}%`;
 }
 
+/**
+ * A day's bar on the dashboard, where colour and height both say how it went: full and
+ * green without downtime, shorter and amber or red with it, a stub without checks, full
+ * and sky blue for a day of nothing but maintenance (whose checks count neither way).
+ */
+export function dayBarLook(uptime: number | null, maintenance: number): string {
+  if (uptime === null && maintenance) return "h-full bg-sky-500 dark:bg-sky-400";
+  if (uptime === null) return "h-1/4 bg-slate-300 dark:bg-slate-600";
+  if (uptime === 100) return "h-full bg-emerald-600 dark:bg-emerald-500";
+  if (uptime >= 99) return "h-3/4 bg-amber-500 dark:bg-amber-400";
+  return "h-1/2 bg-rose-600 dark:bg-rose-500";
+}
+
 /** A heartbeat's results in words: "3 received, 1 missed", "no beats yet". */
 export function beatsText(received: number, results: number): string {
   if (results === 0) return "no beats yet";

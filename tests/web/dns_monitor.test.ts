@@ -158,6 +158,16 @@ Deno.test({
       await page.getByText('no answer holds "93.184.216.34"; the answers: 203.0.113.9')
         .filter({ visible: true }).first().waitFor();
       await screenshots(page, "dns-monitor-down");
+
+      // Today's bar opens the day's card, which links the incident the change opened.
+      await page.reload();
+      const today = new Date().toISOString().slice(0, 10);
+      await page.getByRole("group", { name: "Daily uptime, last 90 days" })
+        .locator(`button[data-day="${today}"]`).click();
+      const card = page.locator(`[data-day-card="${today}"]`);
+      const down = card.getByRole("link", { name: /^Down since \d\d:\d\d UTC \(ongoing, / });
+      assert.match(await down.getAttribute("href") ?? "", /^\/app\/incidents\/[0-9a-f-]{36}$/);
+      await screenshots(page, "dns-monitor-day-card");
       assert.deepEqual(problems.filter((p) => !p.includes("favicon")), []);
       await context.close();
     } finally {

@@ -15,7 +15,6 @@ import {
 } from "../helpers/browser.ts";
 import { insertRows } from "../helpers/seed_checks.ts";
 import { checkRow } from "../helpers/incidents.ts";
-import { formatDate } from "../../lib/time_format.ts";
 
 const DAY = 86_400;
 
@@ -55,14 +54,24 @@ Deno.test({
       const page = await context.newPage();
       const problems = watchProblems(page);
       await page.goto(`${server.url}/app/monitors/${api.id}`);
-      const bars = page.getByRole("list", { name: "Daily uptime, last 90 days" });
-      const yesterday = formatDate((today - DAY) * 1000, "UTC");
-      await bars.getByText(`${yesterday}: under maintenance`).waitFor({ state: "attached" });
-      await bars.getByText(
-        `${
-          formatDate(today * 1000, "UTC")
-        }: 100% up, 2 checks; 3 checks during maintenance not counted`,
-      ).waitFor({ state: "attached" });
+      // Each bar is a button named by its day, with its checks, once the page's script runs.
+      const bars = page.getByRole("group", { name: "Daily uptime, last 90 days" })
+        .locator("button[data-day]");
+      const iso = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+      assert.equal(
+        await bars.nth(-2).getAttribute("aria-label"),
+        `${iso(today - DAY)}: under maintenance`,
+      );
+      assert.equal(
+        await bars.last().getAttribute("aria-label"),
+        `${iso(today)}: 100% uptime, 2 checks, 3 checks during maintenance not counted`,
+      );
+      // A click opens the day's card.
+      await bars.last().click();
+      assert.match(
+        await page.locator(`[data-day-card="${iso(today)}"]`).innerText(),
+        /^.+\n+100% uptime · 2 checks\n+No downtime recorded\n+3 checks during maintenance not counted$/,
+      );
       await page.getByText("maintenance (not counted)").waitFor();
       assert.equal(
         await page.locator('[data-tile="Uptime"] dd').last().textContent(),

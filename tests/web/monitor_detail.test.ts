@@ -58,7 +58,7 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
     });
 
     await t.step("90 daily bars, today's with its checks in the tooltip", () => {
-      const bars = [...html.matchAll(/<li[^>]*data-date="(\d{4}-\d\d-\d\d)"/g)];
+      const bars = [...html.matchAll(/<span[^>]*data-day="(\d{4}-\d\d-\d\d)"/g)];
       assert.equal(bars.length, 90);
       const today = new Date().toISOString().slice(0, 10);
       assert.equal(bars.at(-1)![1], today);

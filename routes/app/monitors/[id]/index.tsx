@@ -378,7 +378,15 @@ export default define.page<typeof handler>(({ data, url }) => {
             )}
             <Card class="mt-4 p-4 sm:p-6" title="Daily uptime">
               <h3 class="mb-2 text-sm font-semibold">Daily uptime</h3>
-              <DailyBars bars={metrics.daily} noun={noun} />
+              <DailyBars
+                bars={metrics.daily}
+                noun={noun}
+                incidents={(data.incidents?.incidents ?? []).map((i) => ({
+                  id: i.id,
+                  startedAt: i.startedAt,
+                  resolvedAt: i.resolvedAt,
+                }))}
+              />
             </Card>
           </>
         )
