@@ -9,6 +9,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { barClass, formatUtc } from "../lib/status_page_style.ts";
 import {
+  beatsText,
   type DailyBar,
   DAY_MS,
   dayBarLook,
@@ -194,7 +195,7 @@ function dayOf(
   const uptime = uptimePercent(up, checks);
   const words = [
     uptime === null ? "" : `${formatUptime(uptime)} uptime`,
-    uptime !== null && counted ? countOf(checks, counted) : "",
+    uptime !== null && counted ? countOf(up, checks, counted) : "",
     maintenanceWords({ checks, maintenance }, counted),
   ].filter(Boolean).join(", ") || "no data";
   return { at, date, checks, up, maintenance, uptime, title: `${date}: ${words}` };
@@ -221,8 +222,11 @@ function downWhen(incident: DayBarsIncident, dayStart: number, now: number): str
   return `${start} – ${end} UTC (${lasted})`;
 }
 
-const countOf = (n: number, noun: string) =>
-  `${n.toLocaleString("en")} ${noun}${n === 1 ? "" : "s"}`;
+/** "24 checks", or a heartbeat's "23 received, 1 missed". */
+const countOf = (up: number, checks: number, noun: "check" | "beat") =>
+  noun === "beat"
+    ? beatsText(up, checks)
+    : `${checks.toLocaleString("en")} check${checks === 1 ? "" : "s"}`;
 
 function DayCard(props: {
   id: string;
@@ -259,7 +263,7 @@ function DayCard(props: {
             ? maintenance
               ? `Only ${props.noun}s under maintenance (not counted)`
               : `No ${props.noun}s this day`
-            : `${formatUptime(day.uptime)} uptime · ${countOf(day.checks, props.noun)}`}
+            : `${formatUptime(day.uptime)} uptime · ${countOf(day.up, day.checks, props.noun)}`}
         </p>
         {down.length > 0
           ? (
