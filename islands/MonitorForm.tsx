@@ -63,6 +63,7 @@ const LABELS = {
   type: "Monitor type",
   url: "URL",
   name: "Name",
+  tags: "Tags",
   method: "Method",
   expected_status: "Expected status",
   keyword: "Keyword",
@@ -92,6 +93,7 @@ const GROUPS = new Set<string>(["headers", "regions", "notificationIds"]);
 const BOUND_FIELDS = {
   url: "url",
   name: "name",
+  tags: "tags",
   body: "body",
   intervalCustom: "interval_custom",
   timeout: "timeout",
@@ -386,6 +388,23 @@ export default function MonitorForm(props: Props) {
             maxLength={100}
             {...bind("name")}
             class={inputClass(errors.name)}
+          />
+        </Field>
+        <Field
+          id="tags"
+          label={LABELS.tags}
+          error={errors.tags}
+          hint="Optional: labels to group and filter monitors by, separated by commas (production, eu)."
+        >
+          <input
+            {...describedBy("tags", errors.tags, true)}
+            name="tags"
+            type="text"
+            autoComplete="off"
+            maxLength={400}
+            {...bind("tags")}
+            placeholder="production, eu"
+            class={inputClass(errors.tags)}
           />
         </Field>
         {http && (

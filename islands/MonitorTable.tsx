@@ -5,6 +5,7 @@
  * relative times, and searches, filters and sorts without a reload. The counts above it
  * follow the statuses of the monitors it shows.
  */
+import { TagList } from "../components/monitor/tag_list.tsx";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { connectLive, type LiveResult } from "../web/live/client.ts";
 import { overallState, regionState } from "../lib/live_status.ts";
@@ -93,6 +94,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
       if (next.query.q) params.set("q", next.query.q);
       if (next.query.status !== "all") params.set("status", next.query.status);
       if (next.query.sort !== "status") params.set("sort", next.query.sort);
+      if (next.query.tag) params.set("tag", next.query.tag);
       history.replaceState(null, "", params.size ? `/app?${params}` : "/app");
     } catch {
       // The form still works: a full submit answers from the server.
@@ -135,7 +137,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
             name="q"
             type="search"
             value={query.q}
-            placeholder="Name or URL"
+            placeholder="Name, URL or tag"
             class={`${INPUT} mt-1`}
             onInput={(e) => change({ q: (e.currentTarget as HTMLInputElement).value }, 250)}
           />
@@ -157,6 +159,28 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
             </option>
           </select>
         </div>
+        {(overview.tags.length > 0 || query.tag) && (
+          <div>
+            <label for="tag" class="block text-sm font-medium">Tag</label>
+            <select
+              id="tag"
+              name="tag"
+              class={`${INPUT} mt-1 max-w-[12rem]`}
+              onChange={(e) => change({ tag: (e.currentTarget as HTMLSelectElement).value })}
+            >
+              <option value="" selected={!query.tag}>All tags</option>
+              {[...new Set([...overview.tags, ...(query.tag ? [query.tag] : [])])].map((tag) => (
+                <option
+                  key={tag}
+                  value={tag}
+                  selected={tag.toLowerCase() === query.tag.toLowerCase()}
+                >
+                  {tag}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div>
           <label for="sort" class="block text-sm font-medium">Sort by</label>
           <select
@@ -185,7 +209,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
         ? (
           <div class="rounded-lg border border-slate-200 bg-white px-6 py-10 text-center dark:border-slate-700 dark:bg-slate-800">
             <p class="font-medium">
-              {query.q
+              {query.q || query.tag
                 ? "No monitors match this search."
                 : query.status === "all"
                 ? "No monitors on this page."
@@ -284,6 +308,7 @@ function MonitorRowView(
         <span class="block text-xs text-slate-600 [overflow-wrap:anywhere] dark:text-slate-400 sm:truncate">
           {row.target}
         </span>
+        <TagList tags={row.tags} class="mt-1" />
       </td>
       <td class="px-4 py-3">
         <StatusBadge status={display(row)} />
@@ -470,6 +495,7 @@ function pageHref(query: Overview["query"], page: number): string {
   if (query.q) params.set("q", query.q);
   if (query.status !== "all") params.set("status", query.status);
   if (query.sort !== "status") params.set("sort", query.sort);
+  if (query.tag) params.set("tag", query.tag);
   params.set("page", String(page));
   return `/app?${params}`;
 }

@@ -15,6 +15,8 @@ export interface MonitorFormValues {
   type: string;
   url: string;
   name: string;
+  /** Comma-separated, as typed. */
+  tags: string;
   method: string;
   headers: { name: string; value: string }[];
   body: string;
@@ -50,6 +52,7 @@ export function blankMonitorForm(regions: string[], intervalSeconds: number, tim
   return withInterval({
     url: "",
     name: "",
+    tags: "",
     method: "GET",
     headers: [],
     body: "",
@@ -80,6 +83,7 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
   return withInterval({
     url: website.url,
     name: website.name ?? "",
+    tags: website.tags.join(", "),
     method: website.method,
     headers: Object.entries(website.headers).map(([name, value]) => ({ name, value })),
     body: website.body ?? "",
@@ -121,6 +125,7 @@ export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
   return {
     url: form.get("url") ?? "",
     name: form.get("name") ?? "",
+    tags: form.get("tags") ?? "",
     method: form.get("method") ?? "GET",
     headers: names.map((name, i) => ({ name, value: values[i] ?? "" })),
     body: form.get("body") ?? "",
@@ -170,6 +175,7 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
       ? number(values.heartbeatGrace)
       : blank,
     name: values.name.trim() ? values.name : blank,
+    tags: values.tags.split(",").map((tag) => tag.trim()).filter(Boolean),
     method: values.method,
     headers,
     body: values.body ? values.body : blank,

@@ -58,6 +58,7 @@ const row = fieldOrder<RowCells>()(
   "id",
   "name",
   "url",
+  "tags",
   "target",
   "active",
   "intervalSeconds",

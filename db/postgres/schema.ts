@@ -176,6 +176,8 @@ export const websites = pgTable("websites", {
   type: text("type").$type<"http" | "tcp" | "dns" | "heartbeat">().notNull().default("http"),
   /** Down when the body holds this ("must not contain"). */
   forbiddenKeyword: text("forbidden_keyword"),
+  /** Labels the team files the monitor under ("production", "eu"); the monitors table filters by them. */
+  tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
   /** An up check slower than this is degraded. Null: never. */
   degradedMs: integer("degraded_ms"),
   /**

@@ -20,6 +20,7 @@ export const handler = define.handlers({
       q: params.get("q") ?? undefined,
       status: params.get("status") || undefined,
       sort: params.get("sort") || undefined,
+      tag: params.get("tag") || undefined,
       page: params.has("page") ? Number(params.get("page")) : undefined,
     };
     let overview: Overview;

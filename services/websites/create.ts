@@ -44,6 +44,7 @@ export async function createWebsite(
     quorum: input.quorum ?? "half",
     notificationChannelIds: await acceptChannelIds(services, actor, input.notificationIds) ?? null,
     forbiddenKeyword: input.forbiddenKeyword ?? null,
+    tags: input.tags ?? [],
     degradedMs: input.degradedMs ?? null,
     certExpiryWarnDays: input.certExpiryWarnDays ?? null,
     heartbeatGraceSeconds: input.heartbeatGraceSeconds ?? null,

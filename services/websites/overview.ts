@@ -31,6 +31,9 @@ export const overviewInput = z.strictObject({
   status: z.enum(STATUS_FILTERS, { error: `status: one of ${STATUS_FILTERS.join(", ")}` })
     .default("all"),
   sort: z.enum(SORTS, { error: `sort: one of ${SORTS.join(", ")}` }).default("status"),
+  /** Only monitors with this tag (any case); "" for all. */
+  tag: z.string({ error: "tag: expected text" }).trim().max(100, "tag: at most 100 characters")
+    .default(""),
   page: z.number({ error: "page: expected a number" }).int("page: a whole number")
     .min(1, "page: at least 1").max(10_000, "page: at most 10000").default(1),
 });
@@ -65,6 +68,7 @@ export interface MonitorRow {
   id: string;
   name: string;
   url: string;
+  tags: string[];
   /** What is checked, in short: `shop.example/health`, `TCP db.example:5432`, `Heartbeat`. */
   target: string;
   active: boolean;
@@ -91,6 +95,8 @@ export interface Overview {
   pages: number;
   /** Of the whole account, whatever the filter. */
   counts: { all: number; up: number; down: number; paused: number };
+  /** Every tag of the account's monitors, sorted (one spelling of each). */
+  tags: string[];
   /** ClickHouse did not answer: uptime and the check strips are missing, live status is not. */
   resultsUnavailable: boolean;
 }
@@ -119,6 +125,7 @@ export async function websiteOverview(
       ...monitorColumns,
       type: websites.type,
       createdAt: websites.createdAt,
+      tags: websites.tags,
     })
       .from(websites)
       .where(eq(websites.ownerId, actor.accountId))
@@ -159,6 +166,7 @@ export async function websiteOverview(
       id: row.id,
       name: row.name ?? hostOf(row.url),
       url: row.url,
+      tags: row.tags,
       target: shortTarget(row.type, row.url),
       active: row.active,
       intervalSeconds,
@@ -179,9 +187,13 @@ export async function websiteOverview(
     if (counted) counts[counted]++;
   }
   const needle = query.q.toLowerCase();
+  const tag = query.tag.toLowerCase();
   const matching = all.filter((row) =>
     (!needle || row.name.toLowerCase().includes(needle) ||
-      row.url.toLowerCase().includes(needle)) && matchesStatus(row.status, query.status)
+      row.url.toLowerCase().includes(needle) ||
+      row.tags.some((t) => t.toLowerCase().includes(needle))) &&
+    (!tag || row.tags.some((t) => t.toLowerCase() === tag)) &&
+    matchesStatus(row.status, query.status)
   ).sort(comparator(query.sort));
   const pages = Math.max(1, Math.ceil(matching.length / OVERVIEW_PAGE_SIZE));
   const page = Math.min(query.page, pages);
@@ -202,6 +214,7 @@ export async function websiteOverview(
     matching: matching.length,
     pages,
     counts,
+    tags: accountTags(all),
     resultsUnavailable: uptime === null || strips === null,
   };
 }
@@ -210,6 +223,17 @@ export async function websiteOverview(
 function resultsFailed(error: unknown): null {
   log.warn("overview.results_unavailable", { error });
   return null;
+}
+
+/** Every tag once, in the spelling first met, sorted as people read. */
+function accountTags(rows: MonitorRow[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const row of rows) {
+    for (const tag of row.tags) {
+      if (!byKey.has(tag.toLowerCase())) byKey.set(tag.toLowerCase(), tag);
+    }
+  }
+  return [...byKey.values()].sort(collator.compare);
 }
 
 function matchesStatus(status: MonitorStatus, filter: Query["status"]): boolean {

@@ -26,6 +26,8 @@ export const QUORUMS = ["any", "half", "all"] as const;
 export const MONITOR_TYPES = ["http", "tcp", "dns", "heartbeat"] as const;
 export type MonitorType = (typeof MONITOR_TYPES)[number];
 export const DEFAULT_CERT_EXPIRY_WARN_DAYS = 14;
+export const MAX_TAGS = 10;
+export const MAX_TAG_LENGTH = 32;
 export const MAX_CERT_EXPIRY_WARN_DAYS = 365;
 
 export const idInput = z.strictObject({ id: z.uuid({ error: "id: not a valid website id" }) });
@@ -49,6 +51,28 @@ const headers = z.record(z.string(), z.string({ error: "headers: values must be 
       ctx.addIssue(`headers: ${RESERVED_HEADERS.join(", ")} are set by the checker`);
     }
   });
+
+// A tag is a short label, kept as typed; the same tag twice (in any case) is one. Tags are
+// judged as a whole, so a refusal names the field ("tags: …"), not an index in it.
+const tags = z.array(z.string({ error: "tags: expected text" }), {
+  error: "tags: expected a list of tags",
+}).transform((list, ctx) => {
+  const trimmed = list.map((tag) => tag.trim());
+  const unique = trimmed.filter((tag, i) =>
+    trimmed.findIndex((other) => other.toLowerCase() === tag.toLowerCase()) === i
+  );
+  const problem = trimmed.some((tag) => !tag)
+    ? "a tag may not be empty"
+    : trimmed.some((tag) => tag.length > MAX_TAG_LENGTH)
+    ? `at most ${MAX_TAG_LENGTH} characters a tag`
+    : trimmed.some((tag) => !/^[^\p{C},]+$/u.test(tag))
+    ? "letters, digits, spaces and punctuation, no commas"
+    : unique.length > MAX_TAGS
+    ? `at most ${MAX_TAGS}`
+    : null;
+  if (problem) ctx.addIssue({ code: "custom", message: `tags: ${problem}` });
+  return unique;
+});
 
 const body = z.string({ error: "body: expected a string" }).refine(
   (text) => new TextEncoder().encode(text).length <= MAX_BODY_BYTES,
@@ -90,6 +114,7 @@ const settings = {
   degradedMs: whole("degradedMs", 1, 60_000),
   certExpiryWarnDays: whole("certExpiryWarnDays", 0, MAX_CERT_EXPIRY_WARN_DAYS),
   heartbeatGraceSeconds: whole("heartbeatGraceSeconds", 0, MAX_INTERVAL_SECONDS),
+  tags,
 };
 
 export const createInput = z.strictObject({
@@ -113,6 +138,7 @@ export const createInput = z.strictObject({
   degradedMs: settings.degradedMs.optional(),
   certExpiryWarnDays: settings.certExpiryWarnDays.optional(),
   heartbeatGraceSeconds: settings.heartbeatGraceSeconds.optional(),
+  tags: settings.tags.optional(),
 });
 
 /** Every field optional; `null` clears a setting back to its default. */
@@ -135,6 +161,7 @@ export const updateInput = z.strictObject({
   degradedMs: settings.degradedMs.nullable().optional(),
   certExpiryWarnDays: settings.certExpiryWarnDays.nullable().optional(),
   heartbeatGraceSeconds: settings.heartbeatGraceSeconds.nullable().optional(),
+  tags: settings.tags.optional(),
 });
 
 export const setActiveInput = z.strictObject({

@@ -31,6 +31,8 @@ export interface Website {
   /** Channels alerted about incidents; null: every channel of the account, new ones too. */
   notificationIds: string[] | null;
   type: MonitorType;
+  /** The team's labels for it, as typed. */
+  tags: string[];
   /** Down when the body holds this. */
   forbiddenKeyword: string | null;
   /** An up check slower than this is degraded (amber); null: never. */
@@ -68,6 +70,7 @@ export function toWebsite(row: WebsiteRow, config: Config): Website {
     quorum: row.quorum,
     notificationIds: row.notificationChannelIds,
     type: row.type,
+    tags: row.tags,
     forbiddenKeyword: row.forbiddenKeyword,
     degradedMs: row.degradedMs,
     certExpiryWarnDays: row.certExpiryWarnDays ?? DEFAULT_CERT_EXPIRY_WARN_DAYS,

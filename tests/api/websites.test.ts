@@ -40,6 +40,7 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       quorum: "half",
       notificationIds: null, // every channel of the account
       type: "http",
+      tags: [],
       forbiddenKeyword: null,
       degradedMs: null,
       certExpiryWarnDays: 14,

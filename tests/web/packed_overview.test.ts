@@ -4,15 +4,17 @@ import type { Overview } from "../../services/websites/overview.ts";
 
 Deno.test("the monitors table's packed props unpack to the overview the server packed", () => {
   const overview: Overview = {
-    query: { q: "shop", status: "all", sort: "status", page: 1 },
+    query: { q: "shop", status: "all", sort: "status", tag: "", page: 1 },
     matching: 2,
     pages: 1,
     counts: { all: 2, up: 0, down: 1, paused: 1 },
+    tags: ["eu", "production"],
     resultsUnavailable: false,
     rows: [{
       id: "a",
       name: "Shop",
       url: "https://shop.example/",
+      tags: ["production", "eu"],
       target: "shop.example",
       active: true,
       intervalSeconds: 60,
@@ -65,6 +67,7 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
       id: "b",
       name: "Blog",
       url: "https://blog.example/",
+      tags: [],
       target: "blog.example",
       active: false,
       intervalSeconds: 300,
@@ -79,7 +82,7 @@ Deno.test("the monitors table's packed props unpack to the overview the server p
     }],
   };
   const packed = packOverview(overview);
-  assert.deepEqual(packed.rows[0][12], [
+  assert.deepEqual(packed.rows[0][13], [
     [1_700_000_000_000, "ams", 1, 5, 200, ""],
     [60_000, "iad", 0, 0, 0, "connect"],
     [60_000, "ams", 2, 3_012, 200, ""],

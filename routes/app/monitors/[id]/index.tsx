@@ -3,6 +3,7 @@
  * 90 daily bars and its recent checks (live on the first page). Everything is rendered
  * on the server; islands add the chart and the live updates.
  */
+import { TagList } from "../../../../components/monitor/tag_list.tsx";
 import { hostOf } from "../../../../services/websites/overview.ts";
 import { signal } from "@preact/signals";
 import { HttpError, page } from "../../../../fresh/mod.ts";
@@ -241,6 +242,7 @@ export default define.page<typeof handler>(({ data, url }) => {
           </>
         }
       />
+      <TagList tags={website.tags} class="-mt-4 mb-6" />
 
       {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
       {certificateWarning(data.timings, website.certExpiryWarnDays) && (
