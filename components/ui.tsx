@@ -118,7 +118,13 @@ export function Card(props: { children: ComponentChildren; class?: string; title
 }
 
 export function PageHeader(
-  props: { title: ComponentChildren; description?: ComponentChildren; actions?: ComponentChildren },
+  props: {
+    title: ComponentChildren;
+    description?: ComponentChildren;
+    actions?: ComponentChildren;
+    /** Under the title and description, before the actions (which wrap below on a phone). */
+    below?: ComponentChildren;
+  },
 ) {
   return (
     <div class="mb-6 flex flex-wrap items-start justify-between gap-4">
@@ -129,6 +135,7 @@ export function PageHeader(
         {props.description && (
           <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">{props.description}</p>
         )}
+        {props.below}
       </div>
       {props.actions && <div class="flex flex-wrap items-center gap-2">{props.actions}</div>}
     </div>

@@ -197,7 +197,7 @@ function dayOf(
     uptime === null ? "" : `${formatUptime(uptime)} uptime`,
     uptime !== null && counted ? countOf(up, checks, counted) : "",
     maintenanceWords({ checks, maintenance }, counted),
-  ].filter(Boolean).join(", ") || "no data";
+  ].filter(Boolean).join(", ") || (counted ? `no ${counted}s` : "no data");
   return { at, date, checks, up, maintenance, uptime, title: `${date}: ${words}` };
 }
 
@@ -279,7 +279,8 @@ function DayCard(props: {
           )
           : day.uptime === 100
           ? <p class="mt-2 text-emerald-800 dark:text-emerald-300">No downtime recorded</p>
-          : failed > 0 && (
+          // A heartbeat's line above already says how many beats were missed.
+          : failed > 0 && props.noun === "check" && (
             <p class="mt-2 text-slate-700 dark:text-slate-300">
               {failed.toLocaleString("en")} failed {props.noun}
               {failed === 1 ? "" : "s"}

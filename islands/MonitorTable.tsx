@@ -90,11 +90,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
       live.current?.subscribe({ websiteIds: next.rows.map((row) => row.id) });
       counted.current = statusesOf(next.rows);
       setOverview(next);
-      const params = new URLSearchParams();
-      if (next.query.q) params.set("q", next.query.q);
-      if (next.query.status !== "all") params.set("status", next.query.status);
-      if (next.query.sort !== "status") params.set("sort", next.query.sort);
-      if (next.query.tag) params.set("tag", next.query.tag);
+      const params = queryParams(next.query);
       history.replaceState(null, "", params.size ? `/app?${params}` : "/app");
     } catch {
       // The form still works: a full submit answers from the server.
@@ -169,7 +165,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
               onChange={(e) => change({ tag: (e.currentTarget as HTMLSelectElement).value })}
             >
               <option value="" selected={!query.tag}>All tags</option>
-              {[...new Set([...overview.tags, ...(query.tag ? [query.tag] : [])])].map((tag) => (
+              {tagChoices(overview.tags, query.tag).map((tag) => (
                 <option
                   key={tag}
                   value={tag}
@@ -308,7 +304,7 @@ function MonitorRowView(
         <span class="block text-xs text-slate-600 [overflow-wrap:anywhere] dark:text-slate-400 sm:truncate">
           {row.target}
         </span>
-        <TagList tags={row.tags} class="mt-1" />
+        <TagList tags={row.tags} of={row.name} class="mt-1" />
       </td>
       <td class="px-4 py-3">
         <StatusBadge status={display(row)} />
@@ -490,12 +486,24 @@ function liveCounts(
   return next;
 }
 
-function pageHref(query: Overview["query"], page: number): string {
+/** The account's tags, and the one filtered by when no monitor has it (any case) any more. */
+function tagChoices(tags: string[], chosen: string): string[] {
+  const known = !chosen || tags.some((tag) => tag.toLowerCase() === chosen.toLowerCase());
+  return known ? tags : [...tags, chosen];
+}
+
+/** The address of the table's filters, what the server reads them from (defaults left out). */
+function queryParams(query: Overview["query"]): URLSearchParams {
   const params = new URLSearchParams();
   if (query.q) params.set("q", query.q);
   if (query.status !== "all") params.set("status", query.status);
   if (query.sort !== "status") params.set("sort", query.sort);
   if (query.tag) params.set("tag", query.tag);
+  return params;
+}
+
+function pageHref(query: Overview["query"], page: number): string {
+  const params = queryParams(query);
   params.set("page", String(page));
   return `/app?${params}`;
 }

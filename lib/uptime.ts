@@ -44,6 +44,9 @@ export function dayBarLook(uptime: number | null, maintenance: number): string {
   return "h-1/2 bg-rose-600 dark:bg-rose-500";
 }
 
+/** How many of the daily bars a phone shows: the last 30 days. */
+export const NARROW_DAYS = 30;
+
 /** A heartbeat's results in words: "3 received, 1 missed", "no beats yet". */
 export function beatsText(received: number, results: number): string {
   if (results === 0) return "no beats yet";

@@ -4,7 +4,7 @@
  * and the "Add header" / "Remove" buttons that post the form back with one row more or less
  * when JavaScript is off.
  */
-import { hostOf } from "../services/websites/overview.ts";
+import { targetHost } from "../lib/target_host.ts";
 import { type Context, page } from "../fresh/mod.ts";
 import { listChannels } from "../services/notifications/list.ts";
 import type { Website } from "../services/websites/store.ts";
@@ -67,7 +67,7 @@ async function formData(
   errors: FieldErrors = {},
 ): Promise<MonitorFormPageData> {
   const { config } = ctx.state.services;
-  const name = website ? website.name ?? hostOf(website.url) : null;
+  const name = website ? website.name ?? targetHost(website.url) : null;
   ctx.state.title = website ? `Edit ${name}` : "Add monitor";
   const channels = await listChannels(ctx.state.services, actorOf(ctx.state.user));
   return {

@@ -8,7 +8,7 @@
  */
 import DayBars, { type DayBarsIncident, type DayCounts } from "../../islands/DayBars.tsx";
 import type { DailyBar } from "../../lib/uptime.ts";
-import { formatUptime, windowUptime, windowWords } from "../../lib/uptime.ts";
+import { formatUptime, NARROW_DAYS, windowUptime, windowWords } from "../../lib/uptime.ts";
 
 export function DailyBars(
   props: {
@@ -20,6 +20,7 @@ export function DailyBars(
 ) {
   const { bars } = props;
   const noun = props.noun ?? "check";
+  const narrowFrom = bars.length - NARROW_DAYS;
   return (
     <div>
       <p class="text-sm text-slate-700 dark:text-slate-300">
@@ -36,12 +37,18 @@ export function DailyBars(
           days={bars.map((bar): DayCounts => [bar.checks, bar.up, bar.maintenance])}
           incidents={props.incidents}
           incidentHref="/app/incidents/"
-          rowClass="flex h-12 gap-px sm:gap-0.5 [&>*]:min-w-0 [&>*]:flex-1"
+          // A phone shows the last 30 days, each bar wide enough to tap.
+          rowClass={`flex h-12 gap-px sm:gap-0.5 [&>*]:min-w-0 [&>*]:flex-1 ${
+            narrowFrom > 0
+              ? `[&>:nth-child(-n+${narrowFrom})]:hidden sm:[&>:nth-child(-n+${narrowFrom})]:flex`
+              : ""
+          }`}
           dashboard={{ noun }}
         />
       </div>
       <div class="mt-1 flex justify-between text-xs text-slate-600 dark:text-slate-400">
-        <span>{bars.length} days ago</span>
+        <span class="hidden sm:inline">{bars.length} days ago</span>
+        <span class="sm:hidden">{Math.min(bars.length, NARROW_DAYS)} days ago</span>
         <span>Today</span>
       </div>
       <ul class="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-400">

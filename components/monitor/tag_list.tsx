@@ -1,10 +1,10 @@
 /** A monitor's tags, each a link to the monitors table filtered by it. */
 import { FOCUS } from "../ui.tsx";
 
-export function TagList(props: { tags: string[]; class?: string }) {
+export function TagList(props: { tags: string[]; of: string; class?: string }) {
   if (!props.tags.length) return null;
   return (
-    <ul class={`flex flex-wrap gap-1 ${props.class ?? ""}`} aria-label="Tags">
+    <ul class={`flex flex-wrap gap-1 ${props.class ?? ""}`} aria-label={`Tags of ${props.of}`}>
       {props.tags.map((tag) => (
         <li key={tag}>
           <a

@@ -13,6 +13,9 @@ export interface Fact {
   value: string;
 }
 
+/** The sign chat providers put before a message's title, by its type. */
+export const TYPE_ICONS = { opened: "🔴", resolved: "✅", certificate: "⚠️", test: "🔔" } as const;
+
 export interface Message {
   /** The idempotency key: `<incidentId>:opened|resolved`, `cert:…`, or `test:<uuid>`. */
   eventId: string;

@@ -19,16 +19,13 @@ import { takesSubscriptions } from "./pages.ts";
 import { monitorColumns } from "../websites/monitor_columns.ts";
 import { currentStatuses, type PublicRegion } from "./current_status.ts";
 import { dailyUptime } from "../uptime/daily_uptime.ts";
-import { BAR_DAYS, type DailyBar, DAY_MS, windowUptime } from "../../lib/uptime.ts";
+import { BAR_DAYS, type DailyBar, DAY_MS, NARROW_DAYS, windowUptime } from "../../lib/uptime.ts";
 import { publicIncidents } from "../incidents/public.ts";
 import type { UpdateStatus } from "../incidents/updates.ts";
 import { type MonitorStatus, type PageStatus, pageStatus } from "../../lib/page_status.ts";
 import { TtlCache } from "../../lib/ttl_cache.ts";
 import { currentWindows, inWindowOf, listedWindows } from "../maintenance/current.ts";
 import type { MaintenanceWindow } from "../../lib/maintenance_window.ts";
-
-/** The days of bars a narrow screen shows. */
-export const NARROW_DAYS = 30;
 
 export interface PublicMonitor {
   /** The website id, so live updates (WebSocket) can find their row; grants nothing. */

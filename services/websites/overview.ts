@@ -18,7 +18,8 @@ import { computeUptime24h, readUptime24h } from "../uptime/uptime_24h.ts";
 import { storedLiveStatuses } from "../live_status/read.ts";
 import { timed } from "../../lib/server_timing.ts";
 import { currentWindows, maintenanceUntil } from "../maintenance/current.ts";
-import { describeDnsTarget, dnsNameOf } from "../../lib/dns_target.ts";
+import { describeDnsTarget } from "../../lib/dns_target.ts";
+import { targetHost } from "../../lib/target_host.ts";
 
 export const STRIP_LENGTH = 30;
 export const OVERVIEW_PAGE_SIZE = 50;
@@ -164,7 +165,7 @@ export async function websiteOverview(
     return {
       order: index,
       id: row.id,
-      name: row.name ?? hostOf(row.url),
+      name: row.name ?? targetHost(row.url),
       url: row.url,
       tags: row.tags,
       target: shortTarget(row.type, row.url),
@@ -327,15 +328,4 @@ function shortTarget(type: string, url: string): string {
   if (type === "dns") return `DNS ${describeDnsTarget(url)}`;
   // The address without its usual scheme, and without a lone "/" path.
   return url.replace(/^https:\/\//, "").replace(/^((?:http:\/\/)?[^/?#]+)\/$/, "$1");
-}
-
-/** What an unnamed monitor goes by: its URL's host, or the name a dns monitor asks about. */
-export function hostOf(url: string): string {
-  const dnsName = dnsNameOf(url);
-  if (dnsName) return dnsName;
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }

@@ -53,22 +53,26 @@ const headers = z.record(z.string(), z.string({ error: "headers: values must be 
   });
 
 // A tag is a short label, kept as typed; the same tag twice (in any case) is one. Tags are
-// judged as a whole, so a refusal names the field ("tags: …"), not an index in it.
+// judged as a whole, so a refusal names the field ("tags: …"), not an index in it; a list far
+// too long is refused before any of it is looked at.
 const tags = z.array(z.string({ error: "tags: expected text" }), {
   error: "tags: expected a list of tags",
-}).transform((list, ctx) => {
-  const trimmed = list.map((tag) => tag.trim());
-  const unique = trimmed.filter((tag, i) =>
-    trimmed.findIndex((other) => other.toLowerCase() === tag.toLowerCase()) === i
-  );
-  const problem = trimmed.some((tag) => !tag)
+}).max(MAX_TAGS * 4, `tags: at most ${MAX_TAGS} tags`).transform((list, ctx) => {
+  const byKey = new Map<string, string>();
+  for (const tag of list.map((tag) => tag.trim())) {
+    if (!byKey.has(tag.toLowerCase())) byKey.set(tag.toLowerCase(), tag);
+  }
+  const unique = [...byKey.values()];
+  const long = unique.find((tag) => tag.length > MAX_TAG_LENGTH);
+  const odd = unique.find((tag) => !/^[^\p{C},]+$/u.test(tag));
+  const problem = byKey.has("")
     ? "a tag may not be empty"
-    : trimmed.some((tag) => tag.length > MAX_TAG_LENGTH)
-    ? `at most ${MAX_TAG_LENGTH} characters a tag`
-    : trimmed.some((tag) => !/^[^\p{C},]+$/u.test(tag))
-    ? "letters, digits, spaces and punctuation, no commas"
+    : long
+    ? `"${long.slice(0, 20)}…" is longer than ${MAX_TAG_LENGTH} characters`
+    : odd
+    ? `"${odd.slice(0, MAX_TAG_LENGTH)}" has a comma or a control character`
     : unique.length > MAX_TAGS
-    ? `at most ${MAX_TAGS}`
+    ? `at most ${MAX_TAGS} tags`
     : null;
   if (problem) ctx.addIssue({ code: "custom", message: `tags: ${problem}` });
   return unique;

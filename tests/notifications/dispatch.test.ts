@@ -39,6 +39,18 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
   const chat = startGoogleChat();
   const pushover = startPushover();
   const matrix = startMatrix(MATRIX_TOKEN);
+  const http = {
+    webhook,
+    slack,
+    discord,
+    pagerduty,
+    teams,
+    telegram,
+    ntfy,
+    chat,
+    pushover,
+    matrix,
+  };
   const smtp = await startSmtp();
   const bed = await notificationBed({
     SMTP_URL: smtp.url,
@@ -79,18 +91,6 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     const dashboard = `${APP_URL}/app/monitors/${bed.website.id}`;
     // People go from a message to the incident's page; the webhook names both.
     const incidentPage = `${APP_URL}/app/incidents/${incidentId}`;
-    const http = {
-      webhook,
-      slack,
-      discord,
-      pagerduty,
-      teams,
-      telegram,
-      ntfy,
-      chat,
-      pushover,
-      matrix,
-    };
     const counts = () => [...Object.values(http).map((s) => s.requests.length), smtp.mails.length];
 
     await bed.publish(bed.event(incidentId, "opened"));
@@ -259,18 +259,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
   } finally {
     await bed.close();
     await Promise.all([
-      ...Object.values({
-        webhook,
-        slack,
-        discord,
-        pagerduty,
-        teams,
-        telegram,
-        ntfy,
-        chat,
-        pushover,
-        matrix,
-      }).map((s) => s.close()),
+      ...Object.values(http).map((s) => s.close()),
       smtp.close(),
     ]);
   }

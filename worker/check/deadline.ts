@@ -1,14 +1,12 @@
 /**
  * A check's deadline: a signal that aborts with a "timeout" failure once `timeoutMs` has
- * passed, or at once when the outer signal (the worker shutting down) aborts. `end()`
- * clears both when the check is over.
+ * passed (a nonsensical timeout is 1 ms), or at once when the outer signal (the worker
+ * shutting down) aborts. `end()` clears both when the check is over.
  */
 import { CheckFailure } from "../../lib/http_client/failures.ts";
 
 export interface CheckDeadline {
   signal: AbortSignal;
-  /** The timeout actually applied (a nonsensical one becomes 1 ms). */
-  timeoutMs: number;
   end(): void;
 }
 
@@ -23,7 +21,6 @@ export function checkDeadline(timeoutMs: number, outer?: AbortSignal): CheckDead
   outer?.addEventListener("abort", onOuterAbort, { once: true });
   return {
     signal: deadline.signal,
-    timeoutMs: ms,
     end() {
       clearTimeout(timer);
       outer?.removeEventListener("abort", onOuterAbort);

@@ -1,10 +1,9 @@
 /**
  * A DNS check: asks the monitor's DNS server for one record type of a name. Up when the
  * server answers with at least one record and, when an expected answer is set, one of the
- * answers holds it: for A and AAAA the same address, for the other types the text as
- * `dig +short` prints it (ignoring case and a final dot), e.g. `10 mail.example.com` for
- * MX or `v=spf1` for TXT. The server's address passes the same SSRF guard as every
- * connection a check makes.
+ * answers holds it (`holds`: the same address for A and AAAA, text within a TXT record,
+ * whole words of the others as `dig +short` prints them). The server's address passes the
+ * same SSRF guard as every connection a check makes.
  */
 import {
   canonicalIp,
@@ -30,9 +29,8 @@ export interface DnsCheckRequest {
 export async function runDnsCheck(req: DnsCheckRequest, opts: CheckOptions): Promise<CheckResult> {
   const started = performance.now();
   const deadline = checkDeadline(req.timeoutMs, opts.signal);
-  const elapsed = () => Math.round(performance.now() - started);
   const result = (outcome: "up" | "down", failure?: CheckFailure): CheckResult => {
-    const ms = elapsed();
+    const ms = Math.round(performance.now() - started);
     return {
       outcome,
       httpStatus: 0,

@@ -4,7 +4,6 @@
  * each monitor's status live.
  */
 import {
-  NARROW_DAYS,
   type PublicIncident,
   type PublicMonitor,
   type PublicStatusPage,
@@ -16,7 +15,7 @@ import StatusPageMaintenance from "../../../islands/StatusPageMaintenance.tsx";
 import DayBars, { type DayCounts } from "../../../islands/DayBars.tsx";
 import { SubscribeForm } from "./SubscriptionPage.tsx";
 import type { PageMonitor } from "../../../services/subscribers/monitors.ts";
-import { formatUptime, windowWords } from "../../../lib/uptime.ts";
+import { formatUptime, NARROW_DAYS, windowWords } from "../../../lib/uptime.ts";
 import { UPDATE_STATUS_WORDS } from "../../../services/incidents/updates.ts";
 import { formatUtc, PAGE_STATUS_TEXT, statusFavicon } from "../../../lib/status_page_style.ts";
 

@@ -11,10 +11,9 @@
 import { z } from "zod";
 import { httpUrl, postJson } from "./http.ts";
 import type { Provider } from "./types.ts";
+import { TYPE_ICONS } from "../message.ts";
 
 const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
-
-const ICONS = { opened: "🔴", resolved: "✅", certificate: "⚠️", test: "🔔" };
 
 export const googleChat: Provider<z.infer<typeof schema>> = {
   kind: "google_chat",
@@ -40,7 +39,7 @@ export const googleChat: Provider<z.infer<typeof schema>> = {
     }
     return postJson(context, url.href, {
       // Chat's limit is 32,000 bytes; alerts are far shorter.
-      text: `${ICONS[message.type]} ${message.text.replaceAll("<", "<\u200b")}`.slice(0, 4000),
+      text: `${TYPE_ICONS[message.type]} ${message.text.replaceAll("<", "<\u200b")}`.slice(0, 4000),
       ...(threadKey ? { thread: { threadKey } } : {}),
     }, { headers: { "content-type": "application/json; charset=UTF-8" } });
   },

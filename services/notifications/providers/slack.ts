@@ -2,14 +2,13 @@
 import { z } from "zod";
 import { httpUrl, postJson } from "./http.ts";
 import type { Provider } from "./types.ts";
+import { TYPE_ICONS } from "../message.ts";
 
 const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
 
 // Slack's mrkdwn treats these three as markup; everything else is literal.
 const escape = (text: string) =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
-
-const ICONS = { opened: "🔴", resolved: "✅", certificate: "⚠️", test: "🔔" };
 
 export const slack: Provider<z.infer<typeof schema>> = {
   kind: "slack",
@@ -25,7 +24,7 @@ export const slack: Provider<z.infer<typeof schema>> = {
   schema,
   urls: (config) => [config.webhookUrl],
   send(message, config, context) {
-    const icon = ICONS[message.type];
+    const icon = TYPE_ICONS[message.type];
     return postJson(context, config.webhookUrl, {
       text: `${icon} ${message.title}`,
       blocks: [

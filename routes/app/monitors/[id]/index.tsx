@@ -4,7 +4,7 @@
  * on the server; islands add the chart and the live updates.
  */
 import { TagList } from "../../../../components/monitor/tag_list.tsx";
-import { hostOf } from "../../../../services/websites/overview.ts";
+import { targetHost } from "../../../../lib/target_host.ts";
 import { signal } from "@preact/signals";
 import { HttpError, page } from "../../../../fresh/mod.ts";
 import { define, type SignedInState } from "../../../../web/define.ts";
@@ -171,7 +171,7 @@ function parseRange(value: string | null): MetricsRange {
 }
 
 function displayName(website: Website): string {
-  return website.name ?? hostOf(website.url);
+  return website.name ?? targetHost(website.url);
 }
 
 /**
@@ -232,6 +232,7 @@ export default define.page<typeof handler>(({ data, url }) => {
       <PageHeader
         title={displayName(website)}
         description={<span class="break-all font-mono">{describeTarget(website)}</span>}
+        below={<TagList tags={website.tags} of={displayName(website)} class="mt-2" />}
         actions={
           <>
             <LinkButton href={`${base}edit`} variant="secondary">Edit</LinkButton>
@@ -242,7 +243,6 @@ export default define.page<typeof handler>(({ data, url }) => {
           </>
         }
       />
-      <TagList tags={website.tags} class="-mt-4 mb-6" />
 
       {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
       {certificateWarning(data.timings, website.certExpiryWarnDays) && (
