@@ -298,6 +298,42 @@ export default function MonitorForm(props: Props) {
             />
           </Field>
         )}
+        <Field
+          id="name"
+          label={LABELS.name}
+          error={errors.name}
+          hint={v.type === "dns"
+            ? "Shown in lists and alerts; the name looked up when empty."
+            : checked
+            ? "Shown in lists and alerts; the host when empty."
+            : "Shown in lists and alerts; “Heartbeat” when empty."}
+        >
+          <input
+            {...describedBy("name", errors.name, true)}
+            name="name"
+            type="text"
+            maxLength={100}
+            {...bind("name")}
+            class={inputClass(errors.name)}
+          />
+        </Field>
+        <Field
+          id="tags"
+          label={LABELS.tags}
+          error={errors.tags}
+          hint="Optional: labels to group and filter monitors by, separated by commas (production, eu)."
+        >
+          <input
+            {...describedBy("tags", errors.tags, true)}
+            name="tags"
+            type="text"
+            autoComplete="off"
+            maxLength={400}
+            {...bind("tags")}
+            placeholder="production, eu"
+            class={inputClass(errors.tags)}
+          />
+        </Field>
         {(!hydrated || v.type === "dns") && (
           <div class="grid gap-5 sm:grid-cols-2">
             <Field
@@ -371,42 +407,6 @@ export default function MonitorForm(props: Props) {
             </Field>
           </div>
         )}
-        <Field
-          id="name"
-          label={LABELS.name}
-          error={errors.name}
-          hint={v.type === "dns"
-            ? "Shown in lists and alerts; the name looked up when empty."
-            : checked
-            ? "Shown in lists and alerts; the host when empty."
-            : "Shown in lists and alerts; “Heartbeat” when empty."}
-        >
-          <input
-            {...describedBy("name", errors.name, true)}
-            name="name"
-            type="text"
-            maxLength={100}
-            {...bind("name")}
-            class={inputClass(errors.name)}
-          />
-        </Field>
-        <Field
-          id="tags"
-          label={LABELS.tags}
-          error={errors.tags}
-          hint="Optional: labels to group and filter monitors by, separated by commas (production, eu)."
-        >
-          <input
-            {...describedBy("tags", errors.tags, true)}
-            name="tags"
-            type="text"
-            autoComplete="off"
-            maxLength={400}
-            {...bind("tags")}
-            placeholder="production, eu"
-            class={inputClass(errors.tags)}
-          />
-        </Field>
         {http && (
           <>
             <div class="grid gap-5 sm:grid-cols-2">
