@@ -20,6 +20,7 @@ import { timed } from "../../lib/server_timing.ts";
 import { currentWindows, maintenanceUntil } from "../maintenance/current.ts";
 import { describeDnsTarget } from "../../lib/dns_target.ts";
 import { targetHost } from "../../lib/target_host.ts";
+import { uniqueTags } from "./schemas.ts";
 
 export const STRIP_LENGTH = 30;
 export const OVERVIEW_PAGE_SIZE = 50;
@@ -228,13 +229,7 @@ function resultsFailed(error: unknown): null {
 
 /** Every tag once, in the spelling first met, sorted as people read. */
 function accountTags(rows: MonitorRow[]): string[] {
-  const byKey = new Map<string, string>();
-  for (const row of rows) {
-    for (const tag of row.tags) {
-      if (!byKey.has(tag.toLowerCase())) byKey.set(tag.toLowerCase(), tag);
-    }
-  }
-  return [...byKey.values()].sort(collator.compare);
+  return uniqueTags(rows.flatMap((row) => row.tags)).sort(collator.compare);
 }
 
 function matchesStatus(status: MonitorStatus, filter: Query["status"]): boolean {

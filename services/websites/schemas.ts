@@ -58,14 +58,10 @@ const headers = z.record(z.string(), z.string({ error: "headers: values must be 
 const tags = z.array(z.string({ error: "tags: expected text" }), {
   error: "tags: expected a list of tags",
 }).max(MAX_TAGS * 4, `tags: at most ${MAX_TAGS} tags`).transform((list, ctx) => {
-  const byKey = new Map<string, string>();
-  for (const tag of list.map((tag) => tag.trim())) {
-    if (!byKey.has(tag.toLowerCase())) byKey.set(tag.toLowerCase(), tag);
-  }
-  const unique = [...byKey.values()];
+  const unique = uniqueTags(list.map((tag) => tag.trim()));
   const long = unique.find((tag) => tag.length > MAX_TAG_LENGTH);
   const odd = unique.find((tag) => !/^[^\p{C},]+$/u.test(tag));
-  const problem = byKey.has("")
+  const problem = unique.includes("")
     ? "a tag may not be empty"
     : long
     ? `"${long.slice(0, 20)}…" is longer than ${MAX_TAG_LENGTH} characters`
@@ -77,6 +73,13 @@ const tags = z.array(z.string({ error: "tags: expected text" }), {
   if (problem) ctx.addIssue({ code: "custom", message: `tags: ${problem}` });
   return unique;
 });
+
+/** Each tag once, in the spelling first met: the same tag in another case is one. */
+export function uniqueTags(tags: string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const tag of tags) if (!byKey.has(tag.toLowerCase())) byKey.set(tag.toLowerCase(), tag);
+  return [...byKey.values()];
+}
 
 const body = z.string({ error: "body: expected a string" }).refine(
   (text) => new TextEncoder().encode(text).length <= MAX_BODY_BYTES,
