@@ -16,6 +16,7 @@ import {
   Notice,
 } from "../components/ui.tsx";
 import type { MonitorFormValues } from "../web/monitor_form.ts";
+import { formatInterval } from "../lib/time_format.ts";
 
 interface Props {
   /** Whether the type can be chosen: when adding; a monitor keeps its type. */
@@ -81,6 +82,7 @@ const LABELS = {
   dns_expected: "Expected answer",
   confirmations: "Confirmations",
   quorum: "Down when",
+  remind_every: "Reminders",
   headers: "Headers",
   regions: "Regions",
   notificationIds: "Notifications",
@@ -757,6 +759,33 @@ export default function MonitorForm(props: Props) {
               ))}
             </select>
           </Field>
+          <Field
+            id="remind_every"
+            label={LABELS.remind_every}
+            error={errors.remind_every}
+            hint="While an incident is open and nobody has acknowledged it, its channels are told again this often."
+          >
+            <select
+              {...describedBy("remind_every", errors.remind_every, true)}
+              name="remind_every"
+              class={inputClass(errors.remind_every)}
+              onChange={(e) => {
+                const remindEvery = (e.currentTarget as HTMLSelectElement).value;
+                setForm((f) => ({ ...f, remindEvery }));
+              }}
+            >
+              <option value="" selected={!v.remindEvery}>Never: one alert per incident</option>
+              {remindChoices(v.remindEvery).map((minutes) => (
+                <option
+                  key={minutes}
+                  value={String(minutes)}
+                  selected={v.remindEvery === String(minutes)}
+                >
+                  {REMIND_LABEL[minutes] ?? `Every ${formatInterval(minutes * 60)}`}
+                </option>
+              ))}
+            </select>
+          </Field>
         </div>
         <fieldset
           class="min-w-0"
@@ -842,6 +871,27 @@ export default function MonitorForm(props: Props) {
       </div>
     </form>
   );
+}
+
+/** By minutes; a monitor reminding at another pace (set through the API) keeps it. */
+const REMIND_LABEL: Record<number, string> = {
+  5: "Every 5 minutes",
+  10: "Every 10 minutes",
+  15: "Every 15 minutes",
+  30: "Every 30 minutes",
+  60: "Every hour",
+  120: "Every 2 hours",
+  360: "Every 6 hours",
+  720: "Every 12 hours",
+  1440: "Every day",
+};
+const REMIND_PRESETS = Object.keys(REMIND_LABEL).map(Number);
+
+function remindChoices(current: string): number[] {
+  const minutes = Number(current);
+  return !current || !Number.isInteger(minutes) || REMIND_PRESETS.includes(minutes)
+    ? REMIND_PRESETS
+    : [...REMIND_PRESETS, minutes].sort((a, b) => a - b);
 }
 
 const QUORUM_CHOICES = [

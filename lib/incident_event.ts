@@ -1,7 +1,8 @@
 /**
  * What the notification dispatcher is told, on the Redis stream `keys.incidentEvents`,
  * read in a consumer group: one entry per incident transition (the incident evaluation),
- * and one per TLS certificate nearing its end (services/certificates/). Written at least
+ * one per reminder of an open incident (services/incidents/reminders.ts) and one per TLS
+ * certificate nearing its end (services/certificates/). Written at least
  * once; `id` is the idempotency key, so a repeated entry never notifies twice. Timestamps
  * are epoch milliseconds.
  */
@@ -37,6 +38,25 @@ export type IncidentEvent = z.infer<typeof incidentEventSchema>;
 export const incidentEventId = (incidentId: string, type: IncidentEvent["type"]) =>
   `${incidentId}:${type}`;
 
+/**
+ * An incident is still open and nobody has acknowledged it: its monitor's
+ * `remind_every_minutes` passed since it opened, or since the last reminder.
+ */
+export const reminderEventSchema = incidentEventSchema.omit({
+  type: true,
+  resolvedAt: true,
+  resolvedBy: true,
+}).extend({
+  /** `<incidentId>:reminder:<count>`. */
+  type: z.literal("reminder"),
+  /** 1 for the first reminder of the incident, 2 for the next. */
+  count: z.number().int().min(1),
+});
+export type ReminderEvent = z.infer<typeof reminderEventSchema>;
+
+export const reminderEventId = (incidentId: string, count: number) =>
+  `${incidentId}:reminder:${count}`;
+
 /** A monitor's TLS certificate entered its warning window (`certExpiryWarnDays`). */
 export const certificateEventSchema = z.object({
   /** `cert:<websiteId>:<expiry day>`: one per certificate. */
@@ -56,6 +76,7 @@ export type CertificateEvent = z.infer<typeof certificateEventSchema>;
 
 export const alertEventSchema = z.discriminatedUnion("type", [
   incidentEventSchema,
+  reminderEventSchema,
   certificateEventSchema,
 ]);
 export type AlertEvent = z.infer<typeof alertEventSchema>;

@@ -77,7 +77,8 @@ export const metrics = {
   }),
   incidentEvents: new Counter({
     name: "uptime_incident_events_total",
-    help: "Incidents opened and resolved (events sent to the notification dispatcher).",
+    help:
+      "Alert events sent to the notification dispatcher: opened, resolved, reminder, certificate.",
     labelNames: ["type"] as const,
     registers,
   }),

@@ -20,6 +20,7 @@ import {
   alertExpiringCertificates,
   SWEEP_EVERY_MS as CERTIFICATE_SWEEP_EVERY_MS,
 } from "../services/certificates/expiry_alerts.ts";
+import { REMINDER_SWEEP_MS, remindOpenIncidents } from "../services/incidents/reminders.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 const ROLLUP_EVERY_MS = 60_000;
@@ -138,11 +139,27 @@ export const runPublisher: Main = async (config, shutdown) => {
   );
   const certificateTimer = setInterval(alertCertificates, CERTIFICATE_SWEEP_EVERY_MS);
 
+  // And reminders of incidents nobody has acknowledged.
+  const remind = leaderJob(
+    () => publisher.isLeader,
+    "reminders.sweep_failed",
+    async () => {
+      const sent = await remindOpenIncidents({
+        sql: connections.pg.sql,
+        redis: connections.redis,
+        keys,
+      });
+      if (sent) log.info("incidents.reminded", { incidents: sent });
+    },
+  );
+  const reminderTimer = setInterval(remind, REMINDER_SWEEP_MS);
+
   await aborted(shutdown);
   clearInterval(retentionTimer);
   clearInterval(rollupTimer);
   clearInterval(sweepTimer);
   clearInterval(certificateTimer);
+  clearInterval(reminderTimer);
   await Promise.all([publisher.stop(), notifier.stopped]);
   await health?.shutdown();
   await connections.close();

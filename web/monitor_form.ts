@@ -35,6 +35,8 @@ export interface MonitorFormValues {
   confirmations: string;
   /** "any", "half" or "all" regions down make the monitor down. */
   quorum: string;
+  /** Minutes between reminders of an unacknowledged incident; "": never. */
+  remindEvery: string;
   /** Seconds a heartbeat may be late before it counts as missed. */
   heartbeatGrace: string;
   /** A dns monitor's question: the name, record type and server (its URL, in parts). */
@@ -67,6 +69,7 @@ export function blankMonitorForm(regions: string[], intervalSeconds: number, tim
     certExpiryWarnDays: "",
     confirmations: "2",
     quorum: "half",
+    remindEvery: "",
     notify: "all",
     channels: [],
     type: "http",
@@ -98,6 +101,7 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
     certExpiryWarnDays: String(website.certExpiryWarnDays),
     confirmations: String(website.confirmations),
     quorum: website.quorum,
+    remindEvery: website.remindEveryMinutes === null ? "" : String(website.remindEveryMinutes),
     notify: website.notificationIds === null ? "all" : "chosen",
     channels: website.notificationIds ?? [],
     type: website.type,
@@ -140,6 +144,7 @@ export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
     certExpiryWarnDays: form.get("cert_expiry_warn_days") ?? "",
     confirmations: form.get("confirmations") ?? "",
     quorum: form.get("quorum") ?? "",
+    remindEvery: form.get("remind_every") ?? "",
     notify: form.get("notify") ?? "all",
     channels: form.getAll("channels"),
     type: form.get("type") ?? "http",
@@ -192,6 +197,7 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     // Left out when not posted (an older form): the default, or what the monitor has.
     confirmations: values.confirmations.trim() ? number(values.confirmations) : undefined,
     quorum: values.quorum ? values.quorum : undefined,
+    remindEveryMinutes: values.remindEvery.trim() ? number(values.remindEvery) : blank,
     notificationIds: values.notify === "chosen" ? values.channels : null,
   };
   if (http) return input;
@@ -225,6 +231,7 @@ const FIELD_OF: Record<string, string> = {
   forbiddenKeyword: "forbidden_keyword",
   degradedMs: "degraded_ms",
   certExpiryWarnDays: "cert_expiry_warn_days",
+  remindEveryMinutes: "remind_every",
 };
 
 /**

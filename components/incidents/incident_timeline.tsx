@@ -1,6 +1,7 @@
 /**
  * An incident's timeline, oldest first: when it went down, each further region's first
- * failed check, each alert to each channel (when it was raised, and how it went), each
+ * failed check, each alert to each channel (when it was raised, and how it went; the
+ * reminders delivered to a channel in one line), each
  * update posted for customers, its acknowledgement and its end; below, why no alert went out when none did.
  */
 import type { ComponentChildren } from "preact";
@@ -75,9 +76,16 @@ function timeline({ incident, alerts, checks, updates }: IncidentDetail): Entry[
       });
     }
   }
+  // A long outage's reminders that went out are one line per channel.
+  const reminded = new Map<string, IncidentAlert[]>();
   for (const alert of alerts) {
-    entries.push(alertEntry(alert, incident.resolvedBy !== null, alerts));
+    if (alert.event === "reminder" && alert.status === "delivered") {
+      reminded.set(alert.channelId, [...reminded.get(alert.channelId) ?? [], alert]);
+    } else {
+      entries.push(alertEntry(alert, incident.resolvedBy !== null, alerts));
+    }
   }
+  for (const sent of reminded.values()) entries.push(remindersEntry(sent));
   for (const update of updates) {
     entries.push({
       at: update.createdAt,
@@ -104,19 +112,39 @@ function timeline({ incident, alerts, checks, updates }: IncidentDetail): Entry[
   return entries.sort((a, b) => a.at - b.at);
 }
 
-function alertEntry(alert: IncidentAlert, byHand: boolean, alerts: IncidentAlert[]): Entry {
-  const message = alert.event === "opened"
-    ? "Down alert"
-    : byHand
-    ? "Resolved alert"
-    : "Recovery alert";
-  // The channel's page has its settings and every delivery.
-  const to = (
+/** The channel an alert went to, linked to its page (its settings and every delivery). */
+function channelOf(alert: IncidentAlert) {
+  return (
     <>
       <a href={`/app/notifications/${alert.channelId}`} class={LINK}>{alert.channelName}</a>
       {` (${kindLabel(alert.channelKind)})`}
     </>
   );
+}
+
+/** The reminders delivered to one channel, oldest first. */
+function remindersEntry(sent: IncidentAlert[]): Entry {
+  const last = sent[sent.length - 1];
+  return {
+    at: sent[0].createdAt,
+    what: sent.length === 1 ? <>Reminder {sent[0].reminder} delivered to {channelOf(last)}</> : (
+      <>
+        {sent.length} reminders delivered to {channelOf(last)}, the last{" "}
+        <Time at={last.deliveredAt ?? last.updatedAt} seconds />
+      </>
+    ),
+  };
+}
+
+function alertEntry(alert: IncidentAlert, byHand: boolean, alerts: IncidentAlert[]): Entry {
+  const message = alert.event === "opened"
+    ? "Down alert"
+    : alert.event === "reminder"
+    ? `Reminder ${alert.reminder}`
+    : byHand
+    ? "Resolved alert"
+    : "Recovery alert";
+  const to = channelOf(alert);
   const tries = `${alert.attempts} ${alert.attempts === 1 ? "try" : "tries"}`;
   if (alert.status === "delivered") {
     return {

@@ -197,6 +197,11 @@ export const websites = pgTable("websites", {
   confirmations: integer("confirmations").notNull().default(2),
   quorum: quorum("quorum").notNull().default("half"),
   /**
+   * While an incident of the monitor is open and nobody has acknowledged it, its channels
+   * are reminded this often (services/incidents/reminders.ts). Null: never.
+   */
+  remindEveryMinutes: integer("remind_every_minutes"),
+  /**
    * When the website is due, as the web last set it: now() when it is created, resumed or
    * rescheduled (a new URL or interval), so it is checked at once. The publisher keeps the
    * schedule from there in memory (publisher/schedule.ts) and never writes it. For a
@@ -427,6 +432,9 @@ export const incidents = pgTable("incidents", {
   acknowledgedBy: uuid("acknowledged_by").references(() => users.id, { onDelete: "set null" }),
   /** Who resolved it by hand; null when its checks passed again. */
   resolvedBy: uuid("resolved_by").references(() => users.id, { onDelete: "set null" }),
+  /** How many reminders its channels were sent, the last one when. */
+  remindersSent: integer("reminders_sent").notNull().default(0),
+  lastRemindedAt: timestamp("last_reminded_at", { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [
   index("incidents_website_started_idx").on(t.websiteId, t.startedAt),

@@ -44,10 +44,15 @@ export interface IncidentAlert {
   channelName: string;
   /** The provider id: `slack`, `email`, `webhook`, … */
   channelKind: string;
-  /** Which message: that it went down, or that it ended. */
-  event: "opened" | "resolved";
-  /** `pending` (first try or a retry ahead), `delivered`, or `failed` (given up). */
-  status: "pending" | "delivered" | "failed";
+  /** Which message: that it went down, that it still is (a reminder), or that it ended. */
+  event: "opened" | "reminder" | "resolved";
+  /** Which reminder (1, 2, …); null for the other messages. */
+  reminder: number | null;
+  /**
+   * `pending` (first try or a retry ahead), `delivered`, `failed` (given up), or `skipped`
+   * (a reminder the incident's acknowledgement or end made moot).
+   */
+  status: "pending" | "delivered" | "failed" | "skipped";
   attempts: number;
   /** The last attempt's error; null once delivered. */
   error: string | null;
@@ -66,6 +71,8 @@ export interface IncidentDetail {
     url: string;
     /** How many channels an incident of it alerts now (its own list, or all of the account's). */
     channels: number;
+    /** How often its channels are reminded of an unacknowledged incident; null: never. */
+    remindEveryMinutes: number | null;
   };
   /** From ClickHouse; null when it could not be read just now (the rest still shows). */
   checks: {
@@ -136,13 +143,19 @@ export async function incidentDetail(
 
 async function monitorOf(services: Services, websiteId: string) {
   const [row] = await services.readSql`
-    select w.type, w.method, w.url,
+    select w.type, w.method, w.url, w.remind_every_minutes,
       (select count(*)::int from notification_channels c
         where c.owner_id = w.owner_id
           and (w.notification_channel_ids is null or c.id = any(w.notification_channel_ids))
       ) as channels
     from websites w where w.id = ${websiteId}`;
-  return { type: row.type, method: row.method, url: row.url, channels: row.channels };
+  return {
+    type: row.type,
+    method: row.method,
+    url: row.url,
+    channels: row.channels,
+    remindEveryMinutes: row.remind_every_minutes,
+  };
 }
 
 /**
@@ -212,7 +225,8 @@ function failedChecks(
 
 async function incidentAlerts(services: Services, incidentId: string): Promise<IncidentAlert[]> {
   const rows = await services.readSql`
-    select d.channel_id, c.name, c.kind, d.event_type, d.status, d.attempts, d.last_error,
+    select d.channel_id, c.name, c.kind, d.event_type, d.event_id, d.status, d.attempts,
+      d.last_error,
       round(extract(epoch from d.created_at) * 1000)::float8 as created_at,
       round(extract(epoch from d.delivered_at) * 1000)::float8 as delivered_at,
       round(extract(epoch from d.updated_at) * 1000)::float8 as updated_at,
@@ -226,6 +240,7 @@ async function incidentAlerts(services: Services, incidentId: string): Promise<I
     channelName: row.name,
     channelKind: row.kind,
     event: row.event_type,
+    reminder: row.event_type === "reminder" ? Number(row.event_id.split(":").at(-1)) : null,
     status: row.status,
     attempts: row.attempts,
     error: row.status === "delivered" ? null : row.last_error,

@@ -10,11 +10,14 @@ export const DELIVERIES_SHOWN = 50;
 
 export interface Delivery {
   id: string;
-  /** The idempotency key: `<incidentId>:opened|resolved`, `cert:…` or `test:<uuid>`. */
+  /** The idempotency key: `<incidentId>:opened|resolved|reminder:<n>`, `cert:…` or `test:<uuid>`. */
   eventId: string;
   type: Message["type"];
-  /** `pending` (first try or a retry ahead), `delivered`, or `failed` (given up). */
-  status: "pending" | "delivered" | "failed";
+  /**
+   * `pending` (first try or a retry ahead), `delivered`, `failed` (given up), or `skipped`
+   * (a reminder whose incident was acknowledged or ended before it went out).
+   */
+  status: "pending" | "delivered" | "failed" | "skipped";
   attempts: number;
   /** The last attempt's error; null once delivered. */
   error: string | null;
@@ -25,7 +28,7 @@ export interface Delivery {
   deliveredAt: number | null;
   /** When a pending delivery is tried next. */
   nextAttemptAt: number | null;
-  /** What kind of message: "Down", "Recovered", "Resolved" (by hand), "Certificate", "Test". */
+  /** What kind of message: "Down", "Reminder", "Recovered", "Resolved" (by hand), "Certificate", "Test". */
   label: string;
   /** The message's title, e.g. "Shop is down". */
   title: string;
@@ -58,6 +61,7 @@ export async function listDeliveries(
 
 const LABELS: Record<string, string> = {
   opened: "Down",
+  reminder: "Reminder",
   resolved: "Recovered",
   certificate: "Certificate",
   test: "Test",

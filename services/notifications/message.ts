@@ -2,10 +2,15 @@
  * What an alert says, written once from an event and rendered by each provider in its
  * own format. Down messages name the monitor, URL, failing/total regions, cause and start
  * time; recovery messages the outage's duration (and who, when a person resolved it by
- * hand); certificate messages the days left and the day it expires. Incident messages
+ * hand); reminders how long it has been down; certificate messages the days left and the day it expires. Incident messages
  * link to the incident's page, the others to the monitor (a test to the channels).
  */
-import type { AlertEvent, CertificateEvent, IncidentEvent } from "../../lib/incident_event.ts";
+import type {
+  AlertEvent,
+  CertificateEvent,
+  IncidentEvent,
+  ReminderEvent,
+} from "../../lib/incident_event.ts";
 import { formatLongDuration } from "../../lib/time_format.ts";
 
 export interface Fact {
@@ -14,10 +19,16 @@ export interface Fact {
 }
 
 /** The sign chat providers put before a message's title, by its type. */
-export const TYPE_ICONS = { opened: "🔴", resolved: "✅", certificate: "⚠️", test: "🔔" } as const;
+export const TYPE_ICONS = {
+  opened: "🔴",
+  reminder: "⏰",
+  resolved: "✅",
+  certificate: "⚠️",
+  test: "🔔",
+} as const;
 
 export interface Message {
-  /** The idempotency key: `<incidentId>:opened|resolved`, `cert:…`, or `test:<uuid>`. */
+  /** The idempotency key: `<incidentId>:opened|resolved|reminder:<n>`, `cert:…`, or `test:<uuid>`. */
   eventId: string;
   type: AlertEvent["type"] | "test";
   /** Null for a test message. */
@@ -33,6 +44,8 @@ export interface Message {
   /** Who resolved it by hand; null when its checks passed again. */
   resolvedBy: string | null;
   durationMs: number | null;
+  /** Which reminder of the incident (1, 2, …); null for any other message. */
+  reminder: number | null;
   /** A certificate nearing its end: whole days left, and the day (epoch ms) it expires. */
   certificate: { daysLeft: number; expiresAt: number } | null;
   occurredAt: number;
@@ -42,7 +55,7 @@ export interface Message {
   incidentUrl: string | null;
   /** Where a person goes from the message: the incident's page, else `dashboardUrl`. */
   link: string;
-  /** "Shop is down", "Shop is up again", "Shop: incident resolved by ada@…", a test. */
+  /** "Shop is down", "Shop is still down", "Shop is up again", "Shop: incident resolved by ada@…". */
   title: string;
   facts: Fact[];
   /** Title, facts and link as plain text lines. */
@@ -52,6 +65,8 @@ export interface Message {
 export function alertMessage(event: AlertEvent, appUrl: string): Message {
   return event.type === "certificate"
     ? certificateMessage(event, appUrl)
+    : event.type === "reminder"
+    ? reminderMessage(event, appUrl)
     : incidentMessage(event, appUrl);
 }
 
@@ -98,6 +113,7 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
     resolvedAt: event.resolvedAt,
     resolvedBy: event.resolvedBy,
     durationMs,
+    reminder: null,
     certificate: null,
     occurredAt: event.at,
     dashboardUrl,
@@ -106,6 +122,48 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
     title,
     facts,
     text: plainText(title, facts, incidentUrl),
+  };
+}
+
+/** The incident is still open and nobody has acknowledged it. */
+export function reminderMessage(event: ReminderEvent, appUrl: string): Message {
+  const dashboardUrl = new URL(`/app/monitors/${event.websiteId}`, appUrl).href;
+  const incidentUrl = new URL(`/app/incidents/${event.incidentId}`, appUrl).href;
+  const durationMs = Math.max(0, event.at - event.startedAt);
+  const title = `${event.websiteName} is still down after ${formatLongDuration(durationMs)}`;
+  const facts: Fact[] = [
+    { label: "Monitor", value: event.websiteName },
+    { label: "URL", value: event.url },
+    { label: "Down for", value: formatLongDuration(durationMs) },
+    { label: "Failing regions", value: regionsText(event) },
+    { label: "Cause", value: causeText(event.cause) },
+    { label: "Started", value: formatTime(event.startedAt) },
+    { label: "Reminder", value: `${event.count} (until someone acknowledges the incident)` },
+  ];
+  return {
+    eventId: event.id,
+    type: "reminder",
+    incidentId: event.incidentId,
+    websiteId: event.websiteId,
+    websiteName: event.websiteName,
+    url: event.url,
+    failingRegions: event.failingRegions,
+    totalRegions: event.totalRegions,
+    cause: event.cause,
+    startedAt: event.startedAt,
+    resolvedAt: null,
+    resolvedBy: null,
+    durationMs,
+    reminder: event.count,
+    certificate: null,
+    occurredAt: event.at,
+    dashboardUrl,
+    incidentUrl,
+    link: incidentUrl,
+    title,
+    facts,
+    text: plainText(title, facts, incidentUrl) +
+      "\nAcknowledge it on its page to stop the reminders.",
   };
 }
 
@@ -120,6 +178,7 @@ const NO_INCIDENT = {
   resolvedAt: null,
   resolvedBy: null,
   durationMs: null,
+  reminder: null,
 } as const satisfies Partial<Message>;
 
 export function certificateMessage(event: CertificateEvent, appUrl: string): Message {
@@ -181,7 +240,7 @@ function plainText(title: string, facts: Fact[], link: string): string {
   return [title, ...facts.map((fact) => `${fact.label}: ${fact.value}`), link].join("\n");
 }
 
-function regionsText(event: IncidentEvent): string {
+function regionsText(event: Pick<IncidentEvent, "failingRegions" | "totalRegions">): string {
   const count = `${event.failingRegions.length} of ${event.totalRegions}`;
   return event.failingRegions.length ? `${count} (${event.failingRegions.join(", ")})` : count;
 }

@@ -131,9 +131,12 @@ async function tellSubscribers(
   );
 }
 
-/** A monitor went down or came back: each page showing it tells its subscribers. */
+/**
+ * A monitor went down or came back: each page showing it tells its subscribers (who hear
+ * nothing of certificates or of the team's reminders).
+ */
 export function queueIncidentMails(sql: Sql, config: Config, event: AlertEvent): Promise<number> {
-  if (event.type === "certificate") return Promise.resolve(0);
+  if (event.type === "certificate" || event.type === "reminder") return Promise.resolve(0);
   return tellSubscribers(
     sql,
     config,

@@ -48,6 +48,7 @@ export async function createWebsite(
     degradedMs: input.degradedMs ?? null,
     certExpiryWarnDays: input.certExpiryWarnDays ?? null,
     heartbeatGraceSeconds: input.heartbeatGraceSeconds ?? null,
+    remindEveryMinutes: input.remindEveryMinutes ?? null,
     heartbeatToken: heartbeat ? newHeartbeatToken() : null,
     // A heartbeat is due (down) when no beat came within one period plus the grace time.
     nextCheckAt: heartbeat

@@ -29,6 +29,9 @@ export const DEFAULT_CERT_EXPIRY_WARN_DAYS = 14;
 export const MAX_TAGS = 10;
 export const MAX_TAG_LENGTH = 32;
 export const MAX_CERT_EXPIRY_WARN_DAYS = 365;
+/** Bounds of `remindEveryMinutes`: from five minutes to a day. */
+export const MIN_REMIND_MINUTES = 5;
+export const MAX_REMIND_MINUTES = 1440;
 
 export const idInput = z.strictObject({ id: z.uuid({ error: "id: not a valid website id" }) });
 
@@ -121,6 +124,7 @@ const settings = {
   degradedMs: whole("degradedMs", 1, 60_000),
   certExpiryWarnDays: whole("certExpiryWarnDays", 0, MAX_CERT_EXPIRY_WARN_DAYS),
   heartbeatGraceSeconds: whole("heartbeatGraceSeconds", 0, MAX_INTERVAL_SECONDS),
+  remindEveryMinutes: whole("remindEveryMinutes", MIN_REMIND_MINUTES, MAX_REMIND_MINUTES),
   tags,
 };
 
@@ -145,6 +149,8 @@ export const createInput = z.strictObject({
   degradedMs: settings.degradedMs.optional(),
   certExpiryWarnDays: settings.certExpiryWarnDays.optional(),
   heartbeatGraceSeconds: settings.heartbeatGraceSeconds.optional(),
+  /** While an incident is open and unacknowledged, remind its channels this often; null: never. */
+  remindEveryMinutes: settings.remindEveryMinutes.nullable().optional(),
   tags: settings.tags.optional(),
 });
 
@@ -168,6 +174,7 @@ export const updateInput = z.strictObject({
   degradedMs: settings.degradedMs.nullable().optional(),
   certExpiryWarnDays: settings.certExpiryWarnDays.nullable().optional(),
   heartbeatGraceSeconds: settings.heartbeatGraceSeconds.nullable().optional(),
+  remindEveryMinutes: settings.remindEveryMinutes.nullable().optional(),
   tags: settings.tags.optional(),
 });
 

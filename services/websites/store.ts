@@ -39,6 +39,8 @@ export interface Website {
   degradedMs: number | null;
   /** Effective: warn this many days before the TLS certificate expires. */
   certExpiryWarnDays: number;
+  /** While an incident is open and nobody has acknowledged it, remind its channels this often; null: never. */
+  remindEveryMinutes: number | null;
   /** For heartbeat monitors: where the job calls, and how late it may be. */
   heartbeat: {
     /** The secret ping URL (GET or POST). */
@@ -74,6 +76,7 @@ export function toWebsite(row: WebsiteRow, config: Config): Website {
     forbiddenKeyword: row.forbiddenKeyword,
     degradedMs: row.degradedMs,
     certExpiryWarnDays: row.certExpiryWarnDays ?? DEFAULT_CERT_EXPIRY_WARN_DAYS,
+    remindEveryMinutes: row.remindEveryMinutes,
     heartbeat: row.type === "heartbeat" && row.heartbeatToken
       ? {
         pingUrl: new URL(`/api/heartbeat/${row.heartbeatToken}`, config.appUrl).href,

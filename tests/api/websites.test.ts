@@ -44,6 +44,7 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       forbiddenKeyword: null,
       degradedMs: null,
       certExpiryWarnDays: 14,
+      remindEveryMinutes: null, // one alert per incident
       heartbeat: null,
       active: true,
       createdAt: 0,

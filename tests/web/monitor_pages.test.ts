@@ -75,6 +75,7 @@ Deno.test("monitor pages work as plain forms", async (t) => {
           "Timeout (seconds)",
           "Expected status",
           "Keyword",
+          "Reminders",
         ]
       ) {
         assert.match(
@@ -224,7 +225,13 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       const res = await browser(
         `${server.url}/app/monitors/${id}/edit`,
         post(
-          monitorFields({ name: "API", interval: "custom", interval_custom: "45", keyword: "" }),
+          monitorFields({
+            name: "API",
+            interval: "custom",
+            interval_custom: "45",
+            keyword: "",
+            remind_every: "60",
+          }),
         ),
       );
       await res.body?.cancel();
@@ -235,6 +242,11 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.equal(row.name, "API");
       assert.equal(row.interval_seconds, 45);
       assert.equal(row.keyword, null);
+      assert.equal(row.remind_every_minutes, 60);
+      assert.match(
+        (await get(`/app/monitors/${id}/edit`)).html,
+        /<option[^>]*selected[^>]*>Every hour</,
+      );
     });
 
     await t.step("alerts go to every channel, or to the ones ticked", async () => {

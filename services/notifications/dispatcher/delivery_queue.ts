@@ -2,7 +2,8 @@
  * Sends queued deliveries: claims due rows from Postgres (several instances share the
  * queue through `FOR UPDATE SKIP LOCKED`), sends each through its provider, and records
  * the outcome: delivered, retried later with backoff (timeouts, network errors, 5xx,
- * 429), or failed (refused for good, or still failing after NOTIFICATION_GIVE_UP_MS).
+ * 429), or failed (refused for good, or still failing after NOTIFICATION_GIVE_UP_MS). A
+ * reminder whose incident was acknowledged or ended before it went out is skipped.
  *
  * A slow or failing channel cannot hold up the others: every attempt is bounded by
  * NOTIFICATION_TIMEOUT_MS and a channel has at most two attempts in flight per process
@@ -25,6 +26,7 @@ import {
   holdClaim,
   markDelivered,
   markFailed,
+  markSkipped,
   nextDueInMs,
   pruneDeliveries,
   release,
@@ -107,6 +109,17 @@ export class DeliveryQueue {
     const lease = attemptLeaseMs(this.#config.notifications.timeoutMs);
     const stopHolding = holdClaim(this.#sql, "notification_deliveries", delivery, lease);
     try {
+      const stale = staleReminder(delivery);
+      if (stale) {
+        stopHolding();
+        await markSkipped(this.#sql, delivery, stale);
+        await pruneDeliveries(this.#sql, delivery.channelId);
+        log.info("notification.skipped", {
+          channelId: delivery.channelId,
+          eventId: delivery.eventId,
+        });
+        return;
+      }
       const outcome = await this.#send(delivery, signal).finally(stopHolding);
       if (signal.aborted && !outcome.ok) {
         await release(this.#sql, delivery);
@@ -183,4 +196,12 @@ export class DeliveryQueue {
     this.#failing = false;
     log.info("notification.queue_recovered");
   }
+}
+
+/** Why a reminder is no longer worth sending, or null. */
+function staleReminder(delivery: ClaimedDelivery): string | null {
+  if (delivery.eventType !== "reminder" || delivery.incidentState === "open") return null;
+  return delivery.incidentState === null
+    ? "Not sent: the incident was deleted"
+    : `Not sent: the incident was ${delivery.incidentState} first`;
 }

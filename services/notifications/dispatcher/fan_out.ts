@@ -1,7 +1,8 @@
 /**
  * One event becomes one queued delivery per channel attached to the monitor
  * (all of the owner's channels when the monitor names none). Inserting is idempotent per
- * (channel, event id): a repeated event queues nothing new.
+ * (channel, event id): a repeated event queues nothing new. PagerDuty is not reminded: it
+ * escalates an alert nobody acknowledged by its own policy.
  */
 import type postgres from "postgres";
 import type { AlertEvent } from "../../../lib/incident_event.ts";
@@ -10,6 +11,7 @@ import type { AlertEvent } from "../../../lib/incident_event.ts";
 /** Queues the event's deliveries; returns how many are new. */
 export async function queueDeliveries(sql: postgres.Sql, event: AlertEvent): Promise<number> {
   const incidentId = event.type === "certificate" ? null : event.incidentId;
+  const reminder = event.type === "reminder";
   const rows = await sql`
     insert into notification_deliveries (channel_id, event_id, event_type, incident_id, event)
     select c.id, ${event.id}, ${event.type}, ${incidentId}, ${JSON.stringify(event)}::jsonb
@@ -17,6 +19,7 @@ export async function queueDeliveries(sql: postgres.Sql, event: AlertEvent): Pro
     join notification_channels c on c.owner_id = w.owner_id
     where w.id = ${event.websiteId} and w.owner_id = ${event.ownerId}
       and (w.notification_channel_ids is null or c.id = any(w.notification_channel_ids))
+      and not (${reminder} and c.kind = 'pagerduty')
     on conflict (channel_id, event_id) do nothing
     returning id`;
   return rows.length;

@@ -16,6 +16,8 @@ export interface ClaimedDelivery {
   createdAt: Date;
   kind: string;
   config: Record<string, unknown>;
+  /** The incident's state now: `open`, `acknowledged` or `resolved`; null without one (or deleted). */
+  incidentState: string | null;
 }
 
 /** A claim's lease, for alert deliveries and subscriber mails alike; see {@link holdClaim}. */
@@ -85,7 +87,11 @@ export async function claimDue(
     from picked, notification_channels c
     where d.id = picked.id and c.id = d.channel_id
     returning d.id, d.channel_id, d.event_id, d.event_type, d.event, d.attempts, d.created_at,
-              c.kind, c.config`;
+              c.kind, c.config,
+              (select case when i.resolved_at is not null then 'resolved'
+                           when i.acknowledged_at is not null then 'acknowledged'
+                           else 'open' end
+               from incidents i where i.id = d.incident_id) as incident_state`;
   return rows.map((row) => ({
     id: row.id,
     channelId: row.channel_id,
@@ -97,6 +103,7 @@ export async function claimDue(
     createdAt: new Date(row.created_at),
     kind: row.kind,
     config: row.config,
+    incidentState: row.incident_state,
   }));
 }
 
@@ -137,6 +144,18 @@ export async function markFailed(
         updated_at = now()
     where id = ${claimed.id} and attempts = ${claimed.attempts}`;
   return givingUp ? "failed" : "retrying";
+}
+
+/** Records why a delivery was not sent, and never will be (`skipped`). */
+export async function markSkipped(
+  sql: postgres.Sql,
+  claimed: ClaimedDelivery,
+  reason: string,
+): Promise<void> {
+  await sql`
+    update notification_deliveries
+    set status = 'skipped', last_error = ${reason}, updated_at = now()
+    where id = ${claimed.id} and attempts = ${claimed.attempts}`;
 }
 
 /** Makes an interrupted attempt (shutdown) due again at once. */

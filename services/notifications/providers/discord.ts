@@ -5,7 +5,13 @@ import type { Provider } from "./types.ts";
 
 const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
 
-const colors = { opened: 0xdc2626, resolved: 0x16a34a, certificate: 0xd97706, test: 0x2563eb };
+const colors = {
+  opened: 0xdc2626,
+  reminder: 0xdc2626,
+  resolved: 0x16a34a,
+  certificate: 0xd97706,
+  test: 0x2563eb,
+};
 
 export const discord: Provider<z.infer<typeof schema>> = {
   kind: "discord",

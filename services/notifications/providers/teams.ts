@@ -9,7 +9,13 @@ import type { Provider } from "./types.ts";
 const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
 
 /** Adaptive Card text colours. */
-const COLORS = { opened: "Attention", resolved: "Good", certificate: "Warning", test: "Default" };
+const COLORS = {
+  opened: "Attention",
+  reminder: "Attention",
+  resolved: "Good",
+  certificate: "Warning",
+  test: "Default",
+};
 
 export const teams: Provider<z.infer<typeof schema>> = {
   kind: "teams",

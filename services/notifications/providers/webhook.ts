@@ -48,6 +48,7 @@ export function webhookBody(message: Message) {
       failingRegions: message.failingRegions,
       totalRegions: message.totalRegions,
       cause: message.cause,
+      reminder: message.reminder,
     },
     certificate: message.certificate === null ? null : {
       daysLeft: message.certificate.daysLeft,

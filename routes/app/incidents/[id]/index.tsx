@@ -34,7 +34,7 @@ import { RegionSpans } from "../../../../components/incidents/region_spans.tsx";
 import { describeTarget } from "../../../../components/monitor/describe_target.ts";
 import { Card, LINK, Notice, PageHeader } from "../../../../components/ui.tsx";
 import { Time } from "../../../../components/time.tsx";
-import { formatLongDuration } from "../../../../lib/time_format.ts";
+import { formatInterval, formatLongDuration } from "../../../../lib/time_format.ts";
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import IncidentLive from "../../../../islands/IncidentLive.tsx";
 import type { ComponentChildren } from "preact";
@@ -202,12 +202,18 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
           </dd>
           <dt class={TERM}>Acknowledged</dt>
           <dd class={WRAP}>
-            {incident.acknowledgedAt === null ? "No" : (
-              <>
-                By {incident.acknowledgedBy ?? "a deleted user"},{" "}
-                <Time at={incident.acknowledgedAt} seconds />
-              </>
-            )}
+            {incident.acknowledgedAt === null
+              ? ongoing && monitor.remindEveryMinutes !== null && monitor.channels > 0
+                ? `No: its channels are reminded every ${
+                  formatInterval(monitor.remindEveryMinutes * 60)
+                } until someone does`
+                : "No"
+              : (
+                <>
+                  By {incident.acknowledgedBy ?? "a deleted user"},{" "}
+                  <Time at={incident.acknowledgedAt} seconds />
+                </>
+              )}
           </dd>
         </dl>
       </Card>

@@ -1,0 +1,86 @@
+/**
+ * Reminders of incidents nobody has acknowledged. A monitor with `remind_every_minutes`
+ * set has its channels told again that it is still down each time that long has passed
+ * since its incident opened (or since the last reminder), until someone acknowledges or
+ * resolves the incident, its checks pass again, or the monitor is paused. None go out
+ * while the monitor is in a maintenance window. The leading publisher looks every
+ * {@link REMINDER_SWEEP_MS}; each reminder is a `reminder` event in the outbox the
+ * incident events go through, counted on the incident in the same transaction, so it is
+ * sent once however often the sweep runs or fails.
+ *
+ * ```ts
+ * await remindOpenIncidents({ sql, redis, keys }); // events written and relayed
+ * ```
+ */
+import type postgres from "postgres";
+import { type ReminderEvent, reminderEventId } from "../../lib/incident_event.ts";
+import type { Redis } from "../../lib/redis.ts";
+import type { RedisKeys } from "../../lib/redis_keys.ts";
+import { insertIntoOutbox, relayIncidentEvents } from "./evaluation/event_relay.ts";
+import { hostnameOf } from "./store.ts";
+
+export const REMINDER_SWEEP_MS = 30_000;
+const BATCH = 500;
+
+export interface ReminderSweep {
+  sql: postgres.Sql;
+  redis: Redis;
+  keys: RedisKeys;
+}
+
+/** Writes (and relays) a reminder per incident due one; returns how many. */
+export async function remindOpenIncidents(sweep: ReminderSweep, now = new Date()): Promise<number> {
+  // (drizzle has postgres.js take timestamps as text.)
+  const at = now.toISOString();
+  const events = await sweep.sql.begin(async (tx) => {
+    const rows = await tx`
+      with due as (
+        select i.id from incidents i join websites w on w.id = i.website_id
+        where i.resolved_at is null and i.acknowledged_at is null
+          and w.active and w.remind_every_minutes is not null
+          and coalesce(i.last_reminded_at, i.created_at)
+            + w.remind_every_minutes * interval '1 minute' <= ${at}::timestamptz
+          and not exists (
+            select 1 from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
+            where mw.website_id = w.id and m.starts_at <= ${at}::timestamptz
+              and m.ends_at > ${at}::timestamptz)
+        order by i.created_at
+        limit ${BATCH}
+        for update of i skip locked
+      )
+      update incidents i
+      set reminders_sent = i.reminders_sent + 1, last_reminded_at = ${at}::timestamptz
+      from due, websites w
+      where i.id = due.id and w.id = i.website_id
+      returning i.id, i.website_id, i.reminders_sent, i.regions, i.total_regions,
+        i.cause_error_kind, i.cause_error_message, i.cause_http_status,
+        round(extract(epoch from i.started_at) * 1000)::float8 as started_at,
+        w.owner_id, w.name, w.url,
+        array(select r.region from region_states r
+          where r.website_id = w.id and r.failing order by r.region) as failing`;
+    const events = rows.map((row): ReminderEvent => ({
+      id: reminderEventId(row.id, row.reminders_sent),
+      type: "reminder",
+      count: row.reminders_sent,
+      incidentId: row.id,
+      websiteId: row.website_id,
+      ownerId: row.owner_id,
+      websiteName: (row.name ?? hostnameOf(row.url)).slice(0, 200),
+      url: row.url,
+      // Where it is failing now; a heartbeat keeps no regions' states.
+      failingRegions: row.failing.length ? row.failing : row.regions,
+      totalRegions: row.total_regions,
+      cause: {
+        errorKind: row.cause_error_kind,
+        errorMessage: row.cause_error_message.slice(0, 1000),
+        httpStatus: row.cause_http_status,
+      },
+      startedAt: row.started_at,
+      at: now.getTime(),
+    }));
+    await insertIntoOutbox(tx, events);
+    return events;
+  });
+  if (events.length) await relayIncidentEvents(sweep.sql, sweep.redis, sweep.keys);
+  return events.length;
+}
