@@ -111,7 +111,8 @@ export default function RecentChecks(props: {
 
 /**
  * The kind of a failed check and its message: in a column, cut to one line (the whole in
- * its title); under the status on a phone, where no pointer shows a title, wrapped.
+ * its title); under the status on a phone, where no pointer shows a title, wrapped. Below,
+ * folded, the answer that failed it, when it got one.
  */
 function CheckError({ row, wrap }: { row: Row; wrap?: boolean }) {
   if (!row.errorKind) return null;
@@ -125,6 +126,14 @@ function CheckError({ row, wrap }: { row: Row; wrap?: boolean }) {
         >
           {row.errorMessage}
         </span>
+      )}
+      {row.response && (
+        <details class="mt-1">
+          <summary class="cursor-pointer text-xs font-medium text-sky-700 dark:text-sky-400">
+            Response
+          </summary>
+          <pre class="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs text-slate-800 dark:bg-slate-900 dark:text-slate-200">{row.response}</pre>
+        </details>
       )}
     </>
   );
@@ -153,6 +162,8 @@ function merge(live: LiveResult[], checks: Check[]): Row[] {
       degraded: result.degraded ?? false,
       maintenance: result.maintenance ?? false,
       certDaysLeft: result.certDaysLeft ?? null,
+      // Live results carry no excerpt; the stored check has it once the page is loaded again.
+      response: "",
       live: true,
     });
   }

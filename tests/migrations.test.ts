@@ -90,18 +90,18 @@ Deno.test("the heartbeat sweep and the publisher's read of changes use indexes",
 
 Deno.test("ClickHouse migrations create the database and apply once", async () => {
   const url = newClickHouseUrl();
-  assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3]);
+  assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3, 4]);
   assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), []);
   const ch = connectClickHouse(url);
   try {
     // Added columns are looked up first (18.16 has no ADD COLUMN IF NOT EXISTS): migrations
     // interrupted before their ledger rows apply again without an error.
     await ch.command(sql`DROP TABLE schema_migrations`);
-    assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3]);
+    assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3, 4]);
     const columns = await ch.rows<{ table: string; name: string; type: string }>(
       sql`SELECT table, name, type FROM system.columns
          WHERE database = ${literal.string(ch.database)} AND name IN
-           ('dns_ms', 'cert_days_left', 'degraded', 'maintenance', 'maintenance_checks')
+           ('dns_ms', 'cert_days_left', 'degraded', 'maintenance', 'maintenance_checks', 'response')
          ORDER BY table, name`,
     );
     assert.deepEqual(columns.map((c) => `${c.table}.${c.name} ${c.type}`), [
@@ -109,6 +109,7 @@ Deno.test("ClickHouse migrations create the database and apply once", async () =
       "checks.degraded UInt8",
       "checks.dns_ms UInt32",
       "checks.maintenance UInt8",
+      "checks.response String",
       "checks_hourly.maintenance_checks UInt32",
     ]);
     const tables = await ch.rows<{ name: string }>(

@@ -415,6 +415,7 @@ export class Worker {
           tls_ms: result.timings.tlsMs,
           ttfb_ms: result.timings.ttfbMs,
           cert_days_left: result.certDaysLeft,
+          ...(result.response ? { response: result.response } : {}),
           // Slow because of us is not slow: degraded only by the target's own share.
           degraded: result.degraded &&
               result.responseMs - ownDelayMs > (task.degradedMs ?? Infinity)

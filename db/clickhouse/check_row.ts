@@ -24,4 +24,6 @@ export interface CheckRow {
   degraded?: 0 | 1;
   /** 1: its monitor was under maintenance when it ran; not counted in uptime. */
   maintenance?: 0 | 1;
+  /** Of an answer that failed the check: status, headers, start of the body (worker/check/response_excerpt.ts). */
+  response?: string;
 }

@@ -83,12 +83,14 @@ export interface BodyRules {
  * Reads the body only as far as the rules need (until the keyword appears, or up to
  * `maxBytes` when a forbidden keyword must be absent), keeping just enough text to match
  * across chunk boundaries, so memory stays flat whatever the target streams. Returns why
- * the body breaks a rule, or null. The caller closes the response afterwards.
+ * the body breaks a rule, or null. The caller closes the response afterwards. `seen` is
+ * shown each chunk as it is read (valid only during the call).
  */
 export async function scanBody(
   response: HttpResponse,
   rules: BodyRules,
   maxBytes: number,
+  seen?: (chunk: Uint8Array) => void,
 ): Promise<string | null> {
   const { keyword, forbiddenKeyword } = rules;
   const decoder = new TextDecoder();
@@ -110,6 +112,7 @@ export async function scanBody(
   for await (const chunk of response.body()) {
     const part = chunk.subarray(0, maxBytes - received);
     received += part.length;
+    seen?.(part);
     const broken = search(decoder.decode(part, { stream: true }));
     if (broken) return broken;
     // Nothing more to learn: the keyword is here and nothing is forbidden.

@@ -33,6 +33,8 @@ export interface Check {
   timings: { dnsMs: number; connectMs: number; tlsMs: number; ttfbMs: number };
   /** Days left on the TLS certificate; null without TLS. */
   certDaysLeft: number | null;
+  /** Of an answer that failed the check: its status, headers and start of the body; "" otherwise. */
+  response: string;
 }
 
 export interface ChecksPage {
@@ -66,7 +68,7 @@ export function decodeCursor(cursor: string): Position {
 /** The columns {@link toCheck} reads. */
 export const CHECK_COLUMNS = sql`region_id, toUInt32(scheduled_at) AS scheduled,
   toUInt32(checked_at) AS checked, outcome, http_status, response_ms, error_kind, error_message,
-  dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded, maintenance`;
+  dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded, maintenance, response`;
 
 export interface CheckColumns {
   region_id: string;
@@ -84,6 +86,7 @@ export interface CheckColumns {
   cert_days_left: number | null;
   degraded: number;
   maintenance: number;
+  response: string;
 }
 
 export async function websiteChecks(
@@ -166,5 +169,6 @@ export function toCheck(row: CheckColumns): Check {
       ttfbMs: Number(row.ttfb_ms),
     },
     certDaysLeft: row.cert_days_left === null ? null : Number(row.cert_days_left),
+    response: row.response,
   };
 }

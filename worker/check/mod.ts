@@ -9,7 +9,7 @@
  *     timeoutMs: 10_000, expectedStatus: null, keyword: "ok" },
  *   { allowPrivateTargets: false },
  * );
- * // { outcome: "up", httpStatus: 200, responseMs: 84, errorKind: "", errorMessage: "" }
+ * // { outcome: "up", httpStatus: 200, responseMs: 84, errorKind: "", errorMessage: "", response: "" }
  * ```
  *
  * Every hop (the first request and each redirect) resolves DNS, vets every address
@@ -34,6 +34,7 @@ import {
   vetAddresses,
 } from "../../lib/http_client/target_guard.ts";
 import { checkDeadline } from "./deadline.ts";
+import { BodyHead, readBodyHead, responseExcerpt } from "./response_excerpt.ts";
 
 export type { ErrorKind } from "../../lib/http_client/failures.ts";
 
@@ -72,6 +73,11 @@ export interface CheckResult {
    * expired); null when no TLS handshake completed.
    */
   certDaysLeft: number | null;
+  /**
+   * Of an answer that failed the check (its status, or a keyword): the status, headers and
+   * start of the body (response_excerpt.ts); "" otherwise, and for TCP and DNS checks.
+   */
+  response?: string;
 }
 
 /** The phases of a check; with `responseMs` as the total. */
@@ -118,6 +124,9 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
 
   let httpStatus = 0;
   let responseMs = 0;
+  // The answer's verdict, which a timeout while its excerpt is read does not change.
+  let judged: CheckFailure | null = null;
+  let response = "";
   const progress: Progress = {
     timings: { dnsMs: 0, connectMs: 0, tlsMs: 0, ttfbMs: 0 },
     certDaysLeft: null,
@@ -130,14 +139,22 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
     const final = await followRedirects(req, opts, deadline.signal, progress);
     httpStatus = final.status;
     responseMs = Math.round(final.headersAt - started);
+    const head = new BodyHead();
     try {
       judgeStatus(final.status, req.expectedStatus);
       const rules = { keyword: req.keyword ?? "", forbiddenKeyword: req.forbiddenKeyword ?? "" };
       if (rules.keyword !== "" || rules.forbiddenKeyword !== "") {
         const maxBytes = opts.maxBodyBytes ?? 1024 * 1024;
-        const broken = await scanBody(final.response, rules, maxBytes);
+        const broken = await scanBody(final.response, rules, maxBytes, (chunk) => head.add(chunk));
         if (broken) throw new CheckFailure("keyword", broken);
       }
+    } catch (error) {
+      if (error instanceof CheckFailure && (error.kind === "status" || error.kind === "keyword")) {
+        judged = error;
+        const read = error.kind === "status" ? await readBodyHead(final.response) : head;
+        response = responseExcerpt(final.response, read);
+      }
+      throw error;
     } finally {
       // Without a keyword the body is never read: closing here frees the socket even
       // when the target would stream forever.
@@ -153,7 +170,7 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
       ...measured(),
     };
   } catch (error) {
-    const failure = toFailure(deadline.signal.aborted ? deadline.signal.reason : error);
+    const failure = judged ?? toFailure(deadline.signal.aborted ? deadline.signal.reason : error);
     return {
       outcome: "down",
       httpStatus,
@@ -162,6 +179,7 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
       errorMessage: failure.message,
       degraded: false,
       ...measured(),
+      response,
     };
   } finally {
     deadline.end();
