@@ -122,14 +122,17 @@ function channelOf(alert: IncidentAlert) {
   );
 }
 
-/** The reminders delivered to one channel, oldest first. */
+/**
+ * The reminders delivered to one channel, oldest first. Only the newest of an incident's
+ * reminders are kept once they are minutes old, so the last one's number says how many.
+ */
 function remindersEntry(sent: IncidentAlert[]): Entry {
   const last = sent[sent.length - 1];
   return {
     at: sent[0].createdAt,
-    what: sent.length === 1 ? <>Reminder {sent[0].reminder} delivered to {channelOf(last)}</> : (
+    what: last.reminder === 1 ? <>Reminder 1 delivered to {channelOf(last)}</> : (
       <>
-        {sent.length} reminders delivered to {channelOf(last)}, the last{" "}
+        Reminders delivered to {channelOf(last)}, the last (reminder {last.reminder}) at{" "}
         <Time at={last.deliveredAt ?? last.updatedAt} seconds />
       </>
     ),

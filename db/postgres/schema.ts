@@ -470,7 +470,7 @@ export const incidentUpdates = pgTable("incident_updates", {
  * commit and the XADD leaves the row here, and the next relay sends it.
  */
 export const incidentOutbox = pgTable("incident_outbox", {
-  /** The event id (`<incidentId>:opened|resolved`), its idempotency key. */
+  /** The event id (`<incidentId>:opened|resolved|reminder:<n>`, `cert:…`), its idempotency key. */
   id: text("id").primaryKey(),
   event: jsonb("event").notNull(),
   createdAt: createdAt(),
@@ -508,14 +508,17 @@ export const notificationDeliveries = pgTable("notification_deliveries", {
   id: uuid("id").primaryKey().defaultRandom(),
   channelId: uuid("channel_id").notNull()
     .references(() => notificationChannels.id, { onDelete: "cascade" }),
-  /** The incident event id (`<incidentId>:opened|resolved`) or `test:<uuid>`: the idempotency key. */
+  /** The event id (`<incidentId>:opened|resolved|reminder:<n>`, `cert:…`) or `test:<uuid>`: the idempotency key. */
   eventId: text("event_id").notNull(),
-  /** `opened`, `resolved` or `test`. */
+  /** `opened`, `reminder`, `resolved`, `certificate` or `test`. */
   eventType: text("event_type").notNull(),
   incidentId: uuid("incident_id"),
   /** The incident event (lib/incident_event.ts) the message is written from. */
   event: jsonb("event").$type<Record<string, unknown>>().notNull(),
-  /** `pending` (first try or a retry ahead), `delivered` or `failed` (given up). */
+  /**
+   * `pending` (first try or a retry ahead), `delivered`, `failed` (given up) or `skipped` (a
+   * reminder made moot before it went out; `last_error` says why).
+   */
   status: text("status").notNull().default("pending"),
   attempts: integer("attempts").notNull().default(0),
   lastError: text("last_error"),

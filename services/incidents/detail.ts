@@ -71,7 +71,10 @@ export interface IncidentDetail {
     url: string;
     /** How many channels an incident of it alerts now (its own list, or all of the account's). */
     channels: number;
-    /** How often its channels are reminded of an unacknowledged incident; null: never. */
+    /**
+     * How often its channels are reminded of an unacknowledged incident; null when none
+     * would be: never set, paused, or no channel but PagerDuty (which escalates by itself).
+     */
     remindEveryMinutes: number | null;
   };
   /** From ClickHouse; null when it could not be read just now (the rest still shows). */
@@ -143,11 +146,15 @@ export async function incidentDetail(
 
 async function monitorOf(services: Services, websiteId: string) {
   const [row] = await services.readSql`
-    select w.type, w.method, w.url, w.remind_every_minutes,
-      (select count(*)::int from notification_channels c
-        where c.owner_id = w.owner_id
-          and (w.notification_channel_ids is null or c.id = any(w.notification_channel_ids))
-      ) as channels
+    with attached as (
+      select c.kind from websites w join notification_channels c on c.owner_id = w.owner_id
+      where w.id = ${websiteId}
+        and (w.notification_channel_ids is null or c.id = any(w.notification_channel_ids))
+    )
+    select w.type, w.method, w.url,
+      (select count(*)::int from attached) as channels,
+      case when w.active and exists (select 1 from attached where kind <> 'pagerduty')
+        then w.remind_every_minutes end as remind_every_minutes
     from websites w where w.id = ${websiteId}`;
   return {
     type: row.type,
@@ -225,8 +232,8 @@ function failedChecks(
 
 async function incidentAlerts(services: Services, incidentId: string): Promise<IncidentAlert[]> {
   const rows = await services.readSql`
-    select d.channel_id, c.name, c.kind, d.event_type, d.event_id, d.status, d.attempts,
-      d.last_error,
+    select d.channel_id, c.name, c.kind, d.event_type, (d.event->>'count')::int as reminder,
+      d.status, d.attempts, d.last_error,
       round(extract(epoch from d.created_at) * 1000)::float8 as created_at,
       round(extract(epoch from d.delivered_at) * 1000)::float8 as delivered_at,
       round(extract(epoch from d.updated_at) * 1000)::float8 as updated_at,
@@ -240,7 +247,7 @@ async function incidentAlerts(services: Services, incidentId: string): Promise<I
     channelName: row.name,
     channelKind: row.kind,
     event: row.event_type,
-    reminder: row.event_type === "reminder" ? Number(row.event_id.split(":").at(-1)) : null,
+    reminder: row.reminder,
     status: row.status,
     attempts: row.attempts,
     error: row.status === "delivered" ? null : row.last_error,

@@ -1,9 +1,10 @@
 /**
  * Reminders of incidents nobody has acknowledged. A monitor with `remind_every_minutes`
  * set has its channels told again that it is still down each time that long has passed
- * since its incident opened (or since the last reminder), until someone acknowledges or
- * resolves the incident, its checks pass again, or the monitor is paused. None go out
- * while the monitor is in a maintenance window. The leading publisher looks every
+ * since its incident opened (or since it was resumed after a pause), until someone
+ * acknowledges or resolves the incident or its checks pass again. None go out while the
+ * monitor is paused or in a maintenance window. Reminders keep to that grid: a late sweep
+ * neither shifts the next one nor sends the missed ones. The leading publisher looks every
  * {@link REMINDER_SWEEP_MS}; each reminder is a `reminder` event in the outbox the
  * incident events go through, counted on the incident in the same transaction, so it is
  * sent once however often the sweep runs or fails.
@@ -17,7 +18,7 @@ import { type ReminderEvent, reminderEventId } from "../../lib/incident_event.ts
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
 import { insertIntoOutbox, relayIncidentEvents } from "./evaluation/event_relay.ts";
-import { hostnameOf } from "./store.ts";
+import { incidentEventColumns, incidentEventFacts } from "./store.ts";
 
 export const REMINDER_SWEEP_MS = 30_000;
 const BATCH = 500;
@@ -35,10 +36,12 @@ export async function remindOpenIncidents(sweep: ReminderSweep, now = new Date()
   const events = await sweep.sql.begin(async (tx) => {
     const rows = await tx`
       with due as (
-        select i.id from incidents i join websites w on w.id = i.website_id
+        select i.id, w.remind_every_minutes * 60 as period,
+          greatest(coalesce(i.last_reminded_at, i.created_at), w.resumed_at) as since
+        from incidents i join websites w on w.id = i.website_id
         where i.resolved_at is null and i.acknowledged_at is null
           and w.active and w.remind_every_minutes is not null
-          and coalesce(i.last_reminded_at, i.created_at)
+          and greatest(coalesce(i.last_reminded_at, i.created_at), w.resumed_at)
             + w.remind_every_minutes * interval '1 minute' <= ${at}::timestamptz
           and not exists (
             select 1 from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
@@ -49,35 +52,27 @@ export async function remindOpenIncidents(sweep: ReminderSweep, now = new Date()
         for update of i skip locked
       )
       update incidents i
-      set reminders_sent = i.reminders_sent + 1, last_reminded_at = ${at}::timestamptz
+      set reminders_sent = i.reminders_sent + 1,
+        -- The last point of the grid by now, not now: no drift, no catching up.
+        last_reminded_at = due.since + due.period * interval '1 second'
+          * floor(extract(epoch from ${at}::timestamptz - due.since) / due.period)
       from due, websites w
       where i.id = due.id and w.id = i.website_id
-      returning i.id, i.website_id, i.reminders_sent, i.regions, i.total_regions,
-        i.cause_error_kind, i.cause_error_message, i.cause_http_status,
-        round(extract(epoch from i.started_at) * 1000)::float8 as started_at,
-        w.owner_id, w.name, w.url,
+      returning ${incidentEventColumns(tx)}, i.reminders_sent,
         array(select r.region from region_states r
           where r.website_id = w.id and r.failing order by r.region) as failing`;
-    const events = rows.map((row): ReminderEvent => ({
-      id: reminderEventId(row.id, row.reminders_sent),
-      type: "reminder",
-      count: row.reminders_sent,
-      incidentId: row.id,
-      websiteId: row.website_id,
-      ownerId: row.owner_id,
-      websiteName: (row.name ?? hostnameOf(row.url)).slice(0, 200),
-      url: row.url,
-      // Where it is failing now; a heartbeat keeps no regions' states.
-      failingRegions: row.failing.length ? row.failing : row.regions,
-      totalRegions: row.total_regions,
-      cause: {
-        errorKind: row.cause_error_kind,
-        errorMessage: row.cause_error_message.slice(0, 1000),
-        httpStatus: row.cause_http_status,
-      },
-      startedAt: row.started_at,
-      at: now.getTime(),
-    }));
+    const events = rows.map((row): ReminderEvent => {
+      const facts = incidentEventFacts(row);
+      return {
+        ...facts,
+        id: reminderEventId(row.id, row.reminders_sent),
+        type: "reminder",
+        count: row.reminders_sent,
+        // Where it is failing now; the incident's regions when no region is just now.
+        failingRegions: row.failing.length ? row.failing : facts.failingRegions,
+        at: now.getTime(),
+      };
+    });
     await insertIntoOutbox(tx, events);
     return events;
   });

@@ -11,7 +11,7 @@ import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { lockMonitor } from "./evaluation/evaluate.ts";
 import { insertIntoOutbox } from "./evaluation/event_relay.ts";
-import { hostnameOf, type Incident, ownedIncident } from "./store.ts";
+import { type Incident, incidentEventColumns, incidentEventFacts, ownedIncident } from "./store.ts";
 
 export async function resolveIncident(
   services: Services,
@@ -20,9 +20,8 @@ export async function resolveIncident(
 ): Promise<Incident> {
   await services.sql.begin(async (tx) => {
     const [owned] = await tx`
-      select i.website_id, u.email from incidents i
-      join websites w on w.id = i.website_id
-      join users u on u.id = w.owner_id
+      select i.website_id, (select email from users where id = ${actor.userId}) as email
+      from incidents i join websites w on w.id = i.website_id
       where i.id = ${id} and w.owner_id = ${actor.accountId}`;
     if (!owned) throw notFound("Incident");
     // After any evaluation of this monitor's results in flight, before the next.
@@ -31,10 +30,8 @@ export async function resolveIncident(
       update incidents i set resolved_at = now(), resolved_by = ${actor.userId}
       from websites w
       where i.id = ${id} and i.resolved_at is null and w.id = i.website_id
-      returning round(extract(epoch from i.started_at) * 1000)::float8 as started_at,
-        round(extract(epoch from i.resolved_at) * 1000)::float8 as resolved_at, i.regions,
-        i.total_regions, i.cause_error_kind, i.cause_error_message, i.cause_http_status,
-        w.owner_id, w.name, w.url`;
+      returning ${incidentEventColumns(tx)},
+        round(extract(epoch from i.resolved_at) * 1000)::float8 as resolved_at`;
     if (!resolved) return;
     await tx`
       update region_states set failures = 0, successes = 0, failing = false,
@@ -43,21 +40,9 @@ export async function resolveIncident(
       where website_id = ${owned.website_id}`;
     const resolvedAt: number = resolved.resolved_at;
     const event: IncidentEvent = {
+      ...incidentEventFacts(resolved),
       id: incidentEventId(id, "resolved"),
       type: "resolved",
-      incidentId: id,
-      websiteId: owned.website_id,
-      ownerId: resolved.owner_id,
-      websiteName: (resolved.name ?? hostnameOf(resolved.url)).slice(0, 200),
-      url: resolved.url,
-      failingRegions: resolved.regions,
-      totalRegions: resolved.total_regions,
-      cause: {
-        errorKind: resolved.cause_error_kind,
-        errorMessage: resolved.cause_error_message,
-        httpStatus: resolved.cause_http_status,
-      },
-      startedAt: resolved.started_at,
       resolvedAt,
       resolvedBy: owned.email,
       at: resolvedAt,

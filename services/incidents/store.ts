@@ -84,6 +84,34 @@ export async function ownedIncident(
   return toIncident(row);
 }
 
+/**
+ * The columns {@link incidentEventFacts} reads, of `incidents i` joined to `websites w`
+ * (as they appear in a RETURNING list too).
+ */
+export const incidentEventColumns = (sql: postgres.Sql | postgres.TransactionSql) =>
+  sql`i.id, i.website_id, w.owner_id, w.name, w.url, i.regions, i.total_regions,
+      i.cause_error_kind, i.cause_error_message, i.cause_http_status,
+      round(extract(epoch from i.started_at) * 1000)::float8 as started_at`;
+
+/** What every event about an incident (lib/incident_event.ts) says of it and its monitor. */
+export function incidentEventFacts(row: postgres.Row) {
+  return {
+    incidentId: row.id as string,
+    websiteId: row.website_id as string,
+    ownerId: row.owner_id as string,
+    websiteName: ((row.name as string | null) ?? hostnameOf(row.url)).slice(0, 200),
+    url: row.url as string,
+    failingRegions: row.regions as string[],
+    totalRegions: row.total_regions as number,
+    cause: {
+      errorKind: row.cause_error_kind as string,
+      errorMessage: (row.cause_error_message as string).slice(0, 1000),
+      httpStatus: row.cause_http_status as number,
+    },
+    startedAt: row.started_at as number,
+  };
+}
+
 export function hostnameOf(url: string): string {
   return targetHostname(url) ?? "Website";
 }

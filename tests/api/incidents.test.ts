@@ -6,6 +6,7 @@ import { publicIncidents } from "../../services/incidents/mod.ts";
 import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
 import { checkRow } from "../helpers/incidents.ts";
 import { incidentMessage } from "../../services/notifications/message.ts";
+import { resolveIncident } from "../../services/incidents/resolve.ts";
 
 /** The failure the incidents below record as their cause. */
 const refused = {
@@ -139,6 +140,16 @@ Deno.test("resolving by hand ends the incident, tells the channels who, and a st
     assert.equal(older.id, incident.id);
     assert.equal(newer.resolvedAt, null);
     assert.equal(newer.startedAt, 1_120_000, "the new outage starts after the resolve");
+
+    // A member of the team who resolves one is named, not the team's owner.
+    const mate = await server.user("mate");
+    await sql`insert into account_members (account_id, user_id)
+      values (${owner.user.id}, ${mate.user.id})`;
+    const actor = { userId: mate.user.id, accountId: owner.user.id };
+    assert.equal((await resolveIncident(server.services, actor, newer.id)).resolvedBy, mate.email);
+    const [byMate] = await sql`select event from incident_outbox
+      where event->>'incidentId' = ${newer.id} and event->>'type' = 'resolved'`;
+    assert.equal(byMate.event.resolvedBy, mate.email);
   } finally {
     await server.close();
   }

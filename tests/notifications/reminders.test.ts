@@ -171,16 +171,69 @@ Deno.test("no reminder goes out once the incident is acknowledged, nor for a mon
     ]);
     const hook = (await api.notification.list.query()).find((c) => c.kind === "webhook")!;
     const [skipped] = await api.notification.deliveries.query({ id: hook.id });
-    assert.deepEqual([skipped.label, skipped.status, skipped.error], [
+    assert.deepEqual([skipped.label, skipped.status, skipped.attempts, skipped.error], [
       "Reminder",
       "skipped",
-      "Not sent: the incident was acknowledged first",
+      0,
+      "the incident was acknowledged",
     ]);
 
     // Once its maintenance is over, the monitor still down is reminded.
     assert.equal(await t.sweep(api2.opened + 70 * MINUTE), 1);
     await eventually(() => webhook.requests.length === 5, 15_000, "the reminder after maintenance");
     assert.equal(webhook.requests[4].body.title.startsWith("api.example.com is still down"), true);
+
+    // Paused for a while and resumed: reminded a whole interval after the resume, not at once.
+    await api.website.setActive.mutate({ id: paused.id, active: true });
+    const [{ resumed }] = await bed.services.sql`
+      select ceil(extract(epoch from resumed_at) * 1000)::float8 as resumed
+      from websites where id = ${paused.id}`;
+    assert.equal(await t.sweep(resumed + 9 * MINUTE), 0);
+    assert.equal(await t.sweep(resumed + 10 * MINUTE), 1);
+    await eventually(() => webhook.requests.length === 6, 15_000, "the resumed monitor's reminder");
+    assert.match(webhook.requests[5].body.title, /^old\.example\.com is still down/);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a channel that could not take alerts for a while hears the down alert first, then only the newest reminder", async () => {
+  const t = await reminderBed();
+  try {
+    const { api, bed, webhook } = t;
+    await api.website.update.mutate({ id: bed.website.id, remindEveryMinutes: 10 });
+    const incident = await t.openIncident(bed.website.id);
+    assert.equal(await t.sweep(incident.opened + 10 * MINUTE), 1);
+    assert.equal(await t.sweep(incident.opened + 20 * MINUTE + 30_000), 1);
+    // The down alert hangs at the receiver until both reminders are queued behind it.
+    const receiver = webhook.hang();
+    bed.startDispatcher();
+    await eventually(
+      async () => {
+        const [{ queued }] = await bed.services.sql`
+        select count(*)::int as queued from notification_deliveries where event_type = 'reminder'`;
+        return queued === 4; // webhook and Slack, two each; PagerDuty none
+      },
+      15_000,
+      "both reminders queued",
+    );
+    receiver.release();
+    await eventually(() => bed.settled(), 15_000, "everything settled");
+    assert.deepEqual(
+      webhook.requests.map((r) => [r.body.type, r.headers.get("idempotency-key")]),
+      [
+        ["incident.opened", `${incident.id}:opened`],
+        ["incident.reminder", `${incident.id}:reminder:2`],
+      ],
+    );
+    const hook = (await api.notification.list.query()).find((c) => c.kind === "webhook")!;
+    const deliveries = await api.notification.deliveries.query({ id: hook.id });
+    assert.deepEqual(deliveries.map((d) => [d.eventId.split(":").slice(1).join(":"), d.status]), [
+      ["reminder:2", "delivered"],
+      ["reminder:1", "skipped"],
+      ["opened", "delivered"],
+    ]);
+    assert.equal(deliveries[1].error, "a newer reminder replaced it");
   } finally {
     await t.close();
   }

@@ -90,7 +90,7 @@ Deno.test({
       assert.equal(await sweep(incident.opened + 60 * 60_000), 1);
       await eventually(() => webhook.requests.length === 3, 15_000, "the second reminder");
       await page.reload();
-      await timeline.getByText(/^2 reminders delivered to/).waitFor();
+      await timeline.getByText(/^Reminders delivered to .*, the last \(reminder 2\) at /).waitFor();
       await screenshots(page, "reminders-incident");
 
       await Promise.all([

@@ -3,7 +3,8 @@
  * queue through `FOR UPDATE SKIP LOCKED`), sends each through its provider, and records
  * the outcome: delivered, retried later with backoff (timeouts, network errors, 5xx,
  * 429), or failed (refused for good, or still failing after NOTIFICATION_GIVE_UP_MS). A
- * reminder whose incident was acknowledged or ended before it went out is skipped.
+ * reminder made moot before it went out (the incident acknowledged or ended, a newer
+ * reminder queued, …) is skipped.
  *
  * A slow or failing channel cannot hold up the others: every attempt is bounded by
  * NOTIFICATION_TIMEOUT_MS and a channel has at most two attempts in flight per process
@@ -109,10 +110,9 @@ export class DeliveryQueue {
     const lease = attemptLeaseMs(this.#config.notifications.timeoutMs);
     const stopHolding = holdClaim(this.#sql, "notification_deliveries", delivery, lease);
     try {
-      const stale = staleReminder(delivery);
-      if (stale) {
+      if (delivery.moot) {
         stopHolding();
-        await markSkipped(this.#sql, delivery, stale);
+        await markSkipped(this.#sql, delivery, delivery.moot);
         await pruneDeliveries(this.#sql, delivery.channelId);
         log.info("notification.skipped", {
           channelId: delivery.channelId,
@@ -196,12 +196,4 @@ export class DeliveryQueue {
     this.#failing = false;
     log.info("notification.queue_recovered");
   }
-}
-
-/** Why a reminder is no longer worth sending, or null. */
-function staleReminder(delivery: ClaimedDelivery): string | null {
-  if (delivery.eventType !== "reminder" || delivery.incidentState === "open") return null;
-  return delivery.incidentState === null
-    ? "Not sent: the incident was deleted"
-    : `Not sent: the incident was ${delivery.incidentState} first`;
 }

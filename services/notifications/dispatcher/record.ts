@@ -16,8 +16,11 @@ export interface ClaimedDelivery {
   createdAt: Date;
   kind: string;
   config: Record<string, unknown>;
-  /** The incident's state now: `open`, `acknowledged` or `resolved`; null without one (or deleted). */
-  incidentState: string | null;
+  /**
+   * Why a reminder is no longer worth sending ("the incident was acknowledged", "a newer
+   * reminder replaced it", …); null when it is, and for every other message.
+   */
+  moot: string | null;
 }
 
 /** A claim's lease, for alert deliveries and subscriber mails alike; see {@link holdClaim}. */
@@ -54,8 +57,9 @@ export const PER_CHANNEL = 2;
 
 /**
  * Claims up to `limit` due deliveries, at most {@link PER_CHANNEL} per channel and none
- * of the `busy` channels. A recovery waits until the channel's down message for the
- * same incident is settled, so no receiver hears "resolved" before "triggered".
+ * of the `busy` channels. A recovery or a reminder waits until the channel's down message
+ * for the same incident is settled, so no receiver hears "resolved" (or "still down")
+ * before "triggered".
  */
 export async function claimDue(
   sql: postgres.Sql,
@@ -69,7 +73,7 @@ export async function claimDue(
       from notification_deliveries d
       where d.status = 'pending' and d.next_attempt_at <= now()
         and not (d.channel_id = any(${busy}::uuid[]))
-        and not (d.event_type = 'resolved' and exists (
+        and not (d.event_type in ('resolved', 'reminder') and exists (
           select 1 from notification_deliveries o
           where o.channel_id = d.channel_id and o.incident_id = d.incident_id
             and o.event_type = 'opened' and o.status = 'pending'))
@@ -88,10 +92,7 @@ export async function claimDue(
     where d.id = picked.id and c.id = d.channel_id
     returning d.id, d.channel_id, d.event_id, d.event_type, d.event, d.attempts, d.created_at,
               c.kind, c.config,
-              (select case when i.resolved_at is not null then 'resolved'
-                           when i.acknowledged_at is not null then 'acknowledged'
-                           else 'open' end
-               from incidents i where i.id = d.incident_id) as incident_state`;
+              case when d.event_type = 'reminder' then (${mootReminder(sql)}) end as moot`;
   return rows.map((row) => ({
     id: row.id,
     channelId: row.channel_id,
@@ -103,8 +104,35 @@ export async function claimDue(
     createdAt: new Date(row.created_at),
     kind: row.kind,
     config: row.config,
-    incidentState: row.incident_state,
+    moot: row.moot,
   }));
+}
+
+/**
+ * Why the reminder `d` is no longer worth sending, or null: what made it moot since it was
+ * queued (services/incidents/reminders.ts decides when one is due).
+ */
+function mootReminder(sql: postgres.Sql) {
+  return sql`
+    select case
+      when i.id is null then 'the incident was deleted'
+      when i.resolved_at is not null then 'the incident had ended'
+      when i.acknowledged_at is not null then 'the incident was acknowledged'
+      when not w.active then 'the monitor was paused'
+      when w.remind_every_minutes is null then 'its reminders were turned off'
+      when exists (
+        select 1 from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
+        where mw.website_id = w.id and m.starts_at <= now() and m.ends_at > now())
+        then 'the monitor was in maintenance'
+      when exists (
+        select 1 from notification_deliveries n
+        where n.channel_id = d.channel_id and n.incident_id = d.incident_id
+          and n.event_type = 'reminder' and n.created_at > d.created_at)
+        then 'a newer reminder replaced it'
+    end
+    from (select 1) one
+    left join incidents i on i.id = d.incident_id
+    left join websites w on w.id = i.website_id`;
 }
 
 /**
@@ -146,7 +174,7 @@ export async function markFailed(
   return givingUp ? "failed" : "retrying";
 }
 
-/** Records why a delivery was not sent, and never will be (`skipped`). */
+/** Records why a delivery was not sent, and never will be (`skipped`); the claim was no try. */
 export async function markSkipped(
   sql: postgres.Sql,
   claimed: ClaimedDelivery,
@@ -154,7 +182,7 @@ export async function markSkipped(
 ): Promise<void> {
   await sql`
     update notification_deliveries
-    set status = 'skipped', last_error = ${reason}, updated_at = now()
+    set status = 'skipped', last_error = ${reason}, attempts = attempts - 1, updated_at = now()
     where id = ${claimed.id} and attempts = ${claimed.attempts}`;
 }
 
@@ -168,9 +196,19 @@ export async function release(sql: postgres.Sql, claimed: ClaimedDelivery): Prom
 /**
  * Keeps a channel's newest 50 deliveries, and older incident deliveries for two days:
  * their rows are what makes a repeated incident event a no-op for this channel, and a
- * stream entry is redelivered within minutes, never days.
+ * stream entry is redelivered within minutes, never days. Of an incident's reminders only
+ * the newest is kept once they are minutes old, so a long outage's reminders push no other
+ * alert out of the 50.
  */
 export async function pruneDeliveries(sql: postgres.Sql, channelId: string): Promise<void> {
+  await sql`
+    delete from notification_deliveries d
+    where d.channel_id = ${channelId} and d.event_type = 'reminder' and d.status <> 'pending'
+      and d.created_at < now() - interval '10 minutes'
+      and exists (
+        select 1 from notification_deliveries n
+        where n.channel_id = d.channel_id and n.incident_id = d.incident_id
+          and n.event_type = 'reminder' and n.created_at > d.created_at)`;
   await sql`
     delete from notification_deliveries
     where channel_id = ${channelId} and status <> 'pending'

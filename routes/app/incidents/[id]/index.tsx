@@ -203,7 +203,7 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
           <dt class={TERM}>Acknowledged</dt>
           <dd class={WRAP}>
             {incident.acknowledgedAt === null
-              ? ongoing && monitor.remindEveryMinutes !== null && monitor.channels > 0
+              ? ongoing && monitor.remindEveryMinutes !== null
                 ? `No: its channels are reminded every ${
                   formatInterval(monitor.remindEveryMinutes * 60)
                 } until someone does`
