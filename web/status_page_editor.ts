@@ -148,13 +148,20 @@ async function notFoundAs404<T>(promise: Promise<T>): Promise<T> {
   }
 }
 
-/** The monitors a form chose, in the order the form lists them, and whose URL is shown. */
+/**
+ * The monitors a form chose, in the order the form lists them, whose URL is shown, and
+ * the section each is under (`section:<id>`; a monitor just ticked has none yet).
+ */
 export function chosenMonitors(
   form: URLSearchParams,
-): { websiteIds: string[]; showUrls: string[] } {
+): { websiteIds: string[]; showUrls: string[]; sections: Record<string, string> } {
   const websiteIds = [...new Set(form.getAll("websiteIds"))];
   const chosen = new Set(websiteIds);
-  return { websiteIds, showUrls: form.getAll("showUrls").filter((id) => chosen.has(id)) };
+  return {
+    websiteIds,
+    showUrls: form.getAll("showUrls").filter((id) => chosen.has(id)),
+    sections: Object.fromEntries(websiteIds.map((id) => [id, form.get(`section:${id}`) ?? ""])),
+  };
 }
 
 /**
@@ -220,13 +227,13 @@ export async function submitEditor(
       }
       case "monitors": {
         section = "monitors";
-        const { websiteIds, showUrls } = chosenMonitors(form);
+        const { websiteIds, showUrls, sections } = chosenMonitors(form);
         const move = form.get("move");
         const order = applyMove(websiteIds, move);
         await updateStatusPage(
           services,
           actor,
-          updateStatusPageInput.parse({ id, websiteIds: order.ids, showUrls }),
+          updateStatusPageInput.parse({ id, websiteIds: order.ids, showUrls, sections }),
         );
         if (!move) return back("monitors", "monitors");
         // Back to the row moved, focus on the button pressed (its autofocus), so the next

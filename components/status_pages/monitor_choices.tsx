@@ -1,10 +1,12 @@
 /**
  * Choosing a status page's monitors: a checklist when creating, and in the editor an
- * ordered list with "Move up"/"Move down" buttons and "Show URL", all plain form fields.
+ * ordered list with "Move up"/"Move down" buttons, "Show URL" and a section, all plain
+ * form fields.
  */
 import type { Website } from "../../services/websites/store.ts";
 import type { StatusPageWebsite } from "../../services/status_pages/pages.ts";
-import { buttonClass, CHECKBOX, FieldError, LINK } from "../ui.tsx";
+import { buttonClass, CHECKBOX, FieldError, INPUT, LINK } from "../ui.tsx";
+import { MAX_SECTION_LENGTH } from "../../services/status_pages/input.ts";
 import { monitorLabel } from "./monitor_label.ts";
 
 function NoMonitors() {
@@ -89,8 +91,9 @@ export function MonitorOrder(
   const byId = new Map(props.websites.map((w) => [w.id, w]));
   const chosen = props.onPage.flatMap((entry) => {
     const website = byId.get(entry.websiteId);
-    return website ? [{ website, showUrl: entry.showUrl }] : [];
+    return website ? [{ website, showUrl: entry.showUrl, section: entry.section }] : [];
   });
+  const sections = [...new Set(chosen.map((c) => c.section).filter(Boolean))];
   const chosenIds = new Set(chosen.map((c) => c.website.id));
   const others = props.websites.filter((w) => !chosenIds.has(w.id));
   if (!props.websites.length) return <NoMonitors />;
@@ -102,7 +105,7 @@ export function MonitorOrder(
     >
       <legend class="sr-only">Monitors on the page, in order</legend>
       <ol class="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-600">
-        {chosen.map(({ website, showUrl }, i) => {
+        {chosen.map(({ website, showUrl, section }, i) => {
           const label = monitorLabel(website);
           const first = i === 0, last = i === chosen.length - 1;
           const moved = props.moved?.id === website.id ? props.moved.by : null;
@@ -141,6 +144,20 @@ export function MonitorOrder(
                     Show URL<span class="sr-only">{` of ${label}`}</span>
                   </label>
                 )}
+                <label class="flex items-center gap-2 text-sm">
+                  Section<span class="sr-only">{` of ${label}`}</span>
+                  <span class="block w-36">
+                    <input
+                      type="text"
+                      name={`section:${website.id}`}
+                      value={section}
+                      maxLength={MAX_SECTION_LENGTH}
+                      list="page-sections"
+                      placeholder="None"
+                      class={INPUT}
+                    />
+                  </span>
+                </label>
                 <span class="flex gap-2">
                   <button
                     type="submit"
@@ -189,7 +206,13 @@ export function MonitorOrder(
           </li>
         ))}
       </ol>
-      <FieldError id="websiteIds" error={props.errors.websiteIds ?? props.errors.showUrls} />
+      <datalist id="page-sections">
+        {sections.map((name) => <option key={name} value={name} />)}
+      </datalist>
+      <FieldError
+        id="websiteIds"
+        error={props.errors.websiteIds ?? props.errors.showUrls ?? props.errors.sections}
+      />
     </fieldset>
   );
 }

@@ -266,6 +266,11 @@ export const statusPageWebsites = pgTable("status_page_websites", {
   position: integer("position").notNull().default(0),
   /** The public page shows a monitor's URL only when its owner chose to. */
   showUrl: boolean("show_url").notNull().default(false),
+  /**
+   * The heading the page shows it under ("API", "Website"): one above each run of
+   * consecutive monitors of the same section. "" for none.
+   */
+  section: text("section").notNull().default(""),
 }, (t) => [
   primaryKey({ columns: [t.statusPageId, t.websiteId] }),
   index("status_page_websites_website_id_idx").on(t.websiteId),

@@ -30,7 +30,14 @@ export async function createStatusPage(
       .onConflictDoNothing({ target: statusPages.slug })
       .returning();
     if (!page) throw slugTaken(input.slug);
-    await replaceWebsites(tx, actor, page.id, input.websiteIds, input.showUrls ?? []);
+    await replaceWebsites(
+      tx,
+      actor,
+      page.id,
+      input.websiteIds,
+      input.showUrls ?? [],
+      input.sections,
+    );
     return toView(page, (await pageWebsites(tx, [page.id])).get(page.id)!);
   });
 }

@@ -47,6 +47,38 @@ export const websiteIdsSchema = z.array(websiteId)
   .max(100, "websiteIds: at most 100 websites per page")
   .refine((ids) => new Set(ids).size === ids.length, "websiteIds: a website is listed twice");
 
+export const MAX_SECTION_LENGTH = 60;
+
+/**
+ * The heading each of the page's websites is shown under, by website id; "" or a website
+ * left out: none. Plain text on one line. Judged as a whole, so a refusal names the field
+ * ("sections: …"), not a key in it.
+ */
+export const sectionsSchema = z.record(z.string(), z.unknown(), {
+  error: "sections: expected a section name per website id",
+}).transform((record, ctx) => {
+  const sections: Record<string, string> = {};
+  for (const [id, value] of Object.entries(record)) {
+    const text = typeof value === "string" ? value.trim() : null;
+    const problem = !websiteId.safeParse(id).success
+      ? `"${id.slice(0, 40)}" is not a website id`
+      : text === null
+      ? "each section is text"
+      : text.length > MAX_SECTION_LENGTH
+      ? `at most ${MAX_SECTION_LENGTH} characters each`
+      // deno-lint-ignore no-control-regex
+      : /[\x00-\x1f\x7f]/.test(text)
+      ? "a section is one line of text"
+      : null;
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: `sections: ${problem}` });
+      return z.NEVER;
+    }
+    sections[id] = text!;
+  }
+  return sections;
+});
+
 /** Of the page's websites, those whose URL the public page shows. */
 export const showUrlsSchema = z.array(websiteId).max(100, "showUrls: at most 100 websites");
 
@@ -103,6 +135,7 @@ export const createStatusPageInput = z.object({
   title: titleSchema,
   websiteIds: websiteIdsSchema,
   showUrls: showUrlsSchema.optional(),
+  sections: sectionsSchema.optional(),
   subscriptions: subscriptionsSchema.optional(),
   description: descriptionSchema.optional(),
   homepageUrl: homepageUrlSchema.optional(),
@@ -114,6 +147,7 @@ export const updateStatusPageInput = z.object({
   title: titleSchema.optional(),
   websiteIds: websiteIdsSchema.optional(),
   showUrls: showUrlsSchema.optional(),
+  sections: sectionsSchema.optional(),
   subscriptions: subscriptionsSchema.optional(),
   description: descriptionSchema.optional(),
   homepageUrl: homepageUrlSchema.optional(),

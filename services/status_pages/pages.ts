@@ -12,6 +12,8 @@ export interface StatusPageWebsite {
   websiteId: string;
   position: number;
   showUrl: boolean;
+  /** The heading it is shown under; "" for none. */
+  section: string;
 }
 
 /** A status page as its owner sees it. */
@@ -70,6 +72,7 @@ export async function pageWebsites(
       websiteId: row.websiteId,
       position: row.position,
       showUrl: row.showUrl,
+      section: row.section,
     });
   }
   return byPage;
@@ -91,7 +94,7 @@ export function toView(page: PageRow, entries: StatusPageWebsite[]): StatusPageV
 
 /**
  * Replaces a page's websites with `websiteIds`, in that order. Every id must be one of
- * the actor's websites, and every id in `showUrls` one of `websiteIds`.
+ * the actor's websites, and every id in `showUrls` and `sections` one of `websiteIds`.
  */
 export async function replaceWebsites(
   db: Queryable,
@@ -99,14 +102,17 @@ export async function replaceWebsites(
   pageId: string,
   websiteIds: string[],
   showUrls: string[],
+  sections: Record<string, string> = {},
 ): Promise<void> {
   const listed = new Set(websiteIds);
-  const stray = showUrls.find((id) => !listed.has(id));
-  if (stray) {
-    throw new DomainError(
-      "BAD_REQUEST",
-      `showUrls: website ${stray} is not one of the page's websiteIds`,
-    );
+  for (const [field, ids] of [["showUrls", showUrls], ["sections", Object.keys(sections)]]) {
+    const stray = (ids as string[]).find((id) => !listed.has(id));
+    if (stray) {
+      throw new DomainError(
+        "BAD_REQUEST",
+        `${field}: website ${stray} is not one of the page's websiteIds`,
+      );
+    }
   }
   await assertOwnWebsites(db, actor, websiteIds);
   await db.delete(statusPageWebsites).where(eq(statusPageWebsites.statusPageId, pageId));
@@ -117,6 +123,7 @@ export async function replaceWebsites(
     websiteId,
     position,
     showUrl: shown.has(websiteId),
+    section: sections[websiteId] ?? "",
   })));
 }
 

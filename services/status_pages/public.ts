@@ -34,6 +34,8 @@ export interface PublicMonitor {
   name: string;
   /** Only when the owner chose to show it. */
   url: string | null;
+  /** The heading it is shown under ("API"); "" for none. */
+  section: string;
   status: MonitorStatus;
   regions: PublicRegion[];
   /** How often it is checked: a region silent for three of these counts as no data. */
@@ -166,6 +168,7 @@ export async function computePublicStatusPage(
   const entries = await services.readDb.select({
     ...monitorColumns,
     showUrl: statusPageWebsites.showUrl,
+    section: statusPageWebsites.section,
   }).from(statusPageWebsites)
     .innerJoin(websites, eq(websites.id, statusPageWebsites.websiteId))
     .where(eq(statusPageWebsites.statusPageId, page.id))
@@ -193,6 +196,7 @@ export async function computePublicStatusPage(
       id: entry.id,
       name: publicMonitorName(entry, index),
       url: entry.showUrl ? entry.url : null,
+      section: entry.section,
       status: underMaintenance ? "maintenance" : current.status,
       regions: current.regions,
       intervalMs: entry.intervalMs,
@@ -245,6 +249,19 @@ export function publicMonitorName(
   index: number,
 ): string {
   return entry.name ?? (entry.showUrl ? targetHostname(entry.url) : null) ?? `Monitor ${index + 1}`;
+}
+
+/** The page's monitors in runs of one section, in the page's order: a heading above each. */
+export function sectionRuns<T extends { section: string }>(
+  monitors: T[],
+): { section: string; monitors: T[] }[] {
+  const runs: { section: string; monitors: T[] }[] = [];
+  for (const monitor of monitors) {
+    const last = runs.at(-1);
+    if (last && last.section === monitor.section) last.monitors.push(monitor);
+    else runs.push({ section: monitor.section, monitors: [monitor] });
+  }
+  return runs;
 }
 
 /** "Acme status" for a page titled "Acme", and for one titled "Acme status" too. */

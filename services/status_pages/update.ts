@@ -16,8 +16,8 @@ import {
 } from "./pages.ts";
 
 /**
- * Changes what is given and keeps the rest. New `websiteIds` without `showUrls` keep the
- * URL choice of websites that stay on the page. The page shows the change at once, at
+ * Changes what is given and keeps the rest. New `websiteIds` without `showUrls` (or
+ * `sections`) keep the URL choice (and section) of websites that stay on the page. The page shows the change at once, at
  * its new address too (a slug visited before it existed was remembered as no page).
  */
 export async function updateStatusPage(
@@ -29,13 +29,15 @@ export async function updateStatusPage(
   try {
     const { view, before, hostnames } = await services.db.transaction(async (tx) => {
       const before = await loadOwnedPage(tx, actor, input.id);
-      if (input.websiteIds || input.showUrls) {
+      if (input.websiteIds || input.showUrls || input.sections) {
         const current = (await pageWebsites(tx, [input.id])).get(input.id)!;
         const websiteIds = input.websiteIds ?? current.map((w) => w.websiteId);
+        const staying = current.filter((w) => websiteIds.includes(w.websiteId));
         const showUrls = input.showUrls ??
-          current.filter((w) => w.showUrl && websiteIds.includes(w.websiteId))
-            .map((w) => w.websiteId);
-        await replaceWebsites(tx, actor, input.id, websiteIds, showUrls);
+          staying.filter((w) => w.showUrl).map((w) => w.websiteId);
+        const sections = input.sections ??
+          Object.fromEntries(staying.map((w) => [w.websiteId, w.section]));
+        await replaceWebsites(tx, actor, input.id, websiteIds, showUrls, sections);
       }
       const [page] = await tx.update(statusPages)
         .set({

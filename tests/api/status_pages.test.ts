@@ -52,8 +52,8 @@ Deno.test("a status page is created, listed, read, changed and deleted, its webs
     assert.ok(Math.abs(page.createdAt - Date.now()) < 60_000);
     assert.equal(page.updatedAt, page.createdAt);
     assert.deepEqual(page.websites, [
-      { websiteId: b, position: 0, showUrl: false },
-      { websiteId: a, position: 1, showUrl: true },
+      { websiteId: b, position: 0, showUrl: false, section: "" },
+      { websiteId: a, position: 1, showUrl: true, section: "" },
     ]);
     assert.deepEqual(await ada.api.statusPage.get.query({ id: page.id }), page);
 
@@ -66,8 +66,8 @@ Deno.test("a status page is created, listed, read, changed and deleted, its webs
     assert.equal(changed.slug, "acme-status");
     assert.equal(changed.title, "Acme Inc.");
     assert.deepEqual(changed.websites, [
-      { websiteId: c, position: 0, showUrl: false },
-      { websiteId: a, position: 1, showUrl: true },
+      { websiteId: c, position: 0, showUrl: false, section: "" },
+      { websiteId: a, position: 1, showUrl: true, section: "" },
     ]);
     const renamed = await ada.api.statusPage.update.mutate({ id: page.id, slug: "acme" });
     assert.equal(renamed.slug, "acme");
@@ -217,7 +217,7 @@ Deno.test("a page lists only the caller's own websites, each once", async () => 
       "NOT_FOUND",
     );
     assert.deepEqual((await ada.api.statusPage.get.query({ id: page.id })).websites, [
-      { websiteId: adas, position: 0, showUrl: false },
+      { websiteId: adas, position: 0, showUrl: false, section: "" },
     ]);
   } finally {
     await server.close();
@@ -321,6 +321,7 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
       "maintenance",
       "name",
       "regions",
+      "section",
       "status",
       "uptime30d",
       "uptime90d",

@@ -261,7 +261,7 @@ export default define.page<typeof handler>(({ data }) => {
         <SectionHeading
           id="monitors"
           title="Monitors"
-          description="Tick the monitors the page shows, in the order listed; Up and Down save the order at once. Show URL puts the monitor's address on the public page."
+          description="Tick the monitors the page shows, in the order listed; Up and Down save the order at once. Show URL puts the monitor's address on the public page. A section (API, Website) puts a heading above its monitors: keep them next to each other."
         />
         {doneIn("monitors")}
         <form method="post" action={`${action}#monitors`} class="space-y-4">

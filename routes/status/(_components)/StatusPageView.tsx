@@ -7,6 +7,7 @@ import {
   type PublicIncident,
   type PublicMonitor,
   type PublicStatusPage,
+  sectionRuns,
   statusHeading,
 } from "../../../services/status_pages/public.ts";
 import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
@@ -123,17 +124,39 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
           <section aria-labelledby="monitors-heading" class="mt-8">
             <h2 id="monitors-heading" class="text-lg font-semibold">Monitors</h2>
             {page.monitors.length
-              ? (
-                <ul class="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800">
-                  {page.monitors.map((monitor) => (
-                    <MonitorRow
-                      key={monitor.id}
-                      monitor={monitor}
-                      incidents={page.incidents.filter((i) => i.monitorId === monitor.id)}
-                    />
-                  ))}
-                </ul>
-              )
+              ? sectionRuns(page.monitors).map((run, index) => {
+                const list = (
+                  <ul class="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800">
+                    {run.monitors.map((monitor) => (
+                      <MonitorRow
+                        key={monitor.id}
+                        monitor={monitor}
+                        incidents={page.incidents.filter((i) => i.monitorId === monitor.id)}
+                        sectioned={run.section !== ""}
+                      />
+                    ))}
+                  </ul>
+                );
+                // A section is a heading over its run of monitors; the others have none.
+                return run.section
+                  ? (
+                    <section
+                      key={index}
+                      aria-labelledby={`section-${index}`}
+                      class="mt-6"
+                      data-section
+                    >
+                      <h3
+                        id={`section-${index}`}
+                        class="break-words text-base font-semibold text-slate-800 dark:text-slate-200"
+                      >
+                        {run.section}
+                      </h3>
+                      {list}
+                    </section>
+                  )
+                  : <div key={index}>{list}</div>;
+              })
               : (
                 <p class="mt-3 rounded-xl border border-slate-200 bg-white p-5 text-slate-700 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300">
                   This page does not show any monitors yet.
@@ -264,8 +287,14 @@ function IncidentItem({ incident, ongoing }: { incident: PublicIncident; ongoing
 }
 
 function MonitorRow(
-  { monitor, incidents }: { monitor: PublicMonitor; incidents: PublicIncident[] },
+  { monitor, incidents, sectioned }: {
+    monitor: PublicMonitor;
+    incidents: PublicIncident[];
+    /** Under a section's heading (an h3): its name is a level below. */
+    sectioned: boolean;
+  },
 ) {
+  const Name = sectioned ? "h4" : "h3";
   // The bars' shared look is one rule on their row, not a class list per bar (20 monitors'
   // 1,800 bars were most of the page); narrow screens hide all but the last 30 days.
   const narrowFrom = monitor.bars.length - NARROW_DAYS;
@@ -274,7 +303,7 @@ function MonitorRow(
       {/* On a phone a long name or URL gets the row; the status goes under it. */}
       <div class="flex flex-col items-start gap-1 sm:flex-row sm:justify-between sm:gap-3">
         <div class="min-w-0 max-w-full">
-          <h3 class="break-words font-medium">{monitor.name}</h3>
+          <Name class="break-words font-medium">{monitor.name}</Name>
           {monitor.url && (
             <p class="truncate text-sm text-slate-600 dark:text-slate-400">{monitor.url}</p>
           )}

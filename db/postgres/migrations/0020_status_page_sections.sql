@@ -1,0 +1,1 @@
+ALTER TABLE "status_page_websites" ADD COLUMN "section" text DEFAULT '' NOT NULL;

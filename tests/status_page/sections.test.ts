@@ -1,0 +1,140 @@
+/**
+ * Sections of a status page: headings over runs of its monitors, set in the API and in the
+ * editor (real Chromium, and a plain form post), shown on the public page as text.
+ */
+import assert from "node:assert/strict";
+import { apiServer, errorMessage } from "../helpers/api.ts";
+import {
+  closeBrowser,
+  launchChromium,
+  screenshots,
+  signedInContext,
+  watchProblems,
+} from "../helpers/browser.ts";
+
+const XSS = `<img src=x onerror=alert(1)>`;
+
+Deno.test("a page's sections head runs of its monitors, kept when the order changes; bad sections are refused", async () => {
+  const server = await apiServer();
+  try {
+    const { api } = await server.user("ada");
+    const [login, search, blog] = await Promise.all(
+      ["Login", "Search", "Blog"].map((name, i) =>
+        api.website.create.mutate({ url: `https://s${i}.example.com/`, name })
+      ),
+    );
+    const page = await api.statusPage.create.mutate({
+      slug: "acme",
+      title: "Acme",
+      websiteIds: [login.id, search.id, blog.id],
+      sections: { [login.id]: " API ", [search.id]: "API", [blog.id]: XSS },
+    });
+    assert.deepEqual(page.websites.map((w) => w.section), ["API", "API", XSS]);
+    const shown = await api.statusPage.public.query({ slug: "acme" });
+    assert.deepEqual(shown.monitors.map((m) => [m.name, m.section]), [
+      ["Login", "API"],
+      ["Search", "API"],
+      ["Blog", XSS],
+    ]);
+
+    const html = await (await fetch(`${server.url}/status/acme`)).text();
+    assert.match(
+      html,
+      /<h3 id="section-0"[^>]*>API<\/h3>[\s\S]*<h4[^>]*>Login<\/h4>[\s\S]*<h4[^>]*>Search<\/h4>/,
+    );
+    assert.match(html, /<h3 id="section-1"[^>]*>&lt;img src=x onerror=alert\(1\)(>|&gt;)<\/h3>/);
+    assert.doesNotMatch(html, /<img src=x/);
+
+    // A new order alone keeps each monitor's section; Blog between the two makes two runs.
+    const reordered = await api.statusPage.update.mutate({
+      id: page.id,
+      websiteIds: [login.id, blog.id, search.id],
+    });
+    assert.deepEqual(reordered.websites.map((w) => w.section), ["API", XSS, "API"]);
+    const cleared = await api.statusPage.update.mutate({
+      id: page.id,
+      sections: { [login.id]: "", [search.id]: "" },
+    });
+    assert.deepEqual(cleared.websites.map((w) => w.section), ["", "", ""]);
+    assert.doesNotMatch(await (await fetch(`${server.url}/status/acme`)).text(), /data-section/);
+
+    const refusal = (sections: Record<string, string>) =>
+      errorMessage(api.statusPage.update.mutate({ id: page.id, sections }));
+    const stray = crypto.randomUUID();
+    assert.equal(
+      await refusal({ [stray]: "API" }),
+      `BAD_REQUEST: sections: website ${stray} is not one of the page's websiteIds`,
+    );
+    assert.equal(
+      await refusal({ [login.id]: "x".repeat(61) }),
+      "BAD_REQUEST: sections: at most 60 characters each",
+    );
+    assert.equal(
+      await refusal({ [login.id]: "API\nWebsite" }),
+      "BAD_REQUEST: sections: a section is one line of text",
+    );
+    assert.match(await refusal({ "not-an-id": "API" }), /^BAD_REQUEST: sections: /);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test({
+  name: "in Chromium: the editor puts monitors under sections, and the public page shows them",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await apiServer();
+    const browser = await launchChromium();
+    try {
+      const owner = await server.user("sections");
+      const sites = [];
+      for (const [i, name] of ["Login", "Search", "Marketing site", "Docs"].entries()) {
+        sites.push(
+          await owner.api.website.create.mutate({ url: `https://s${i}.example.com/`, name }),
+        );
+      }
+      const page = await owner.api.statusPage.create.mutate({
+        slug: "acme",
+        title: "Acme",
+        websiteIds: sites.map((s) => s.id),
+      });
+      const context = await signedInContext(browser, server.url, owner.jar);
+      const tab = await context.newPage();
+      const problems = watchProblems(tab);
+      await tab.goto(`${server.url}/app/status-pages/${page.id}`);
+      for (
+        const [name, section] of [["Login", "API"], ["Search", "API"], [
+          "Marketing site",
+          "Website",
+        ], ["Docs", "Website"]]
+      ) {
+        await tab.getByLabel(`Section of ${name}`).fill(section);
+      }
+      await Promise.all([
+        tab.waitForEvent("load"),
+        tab.getByRole("button", { name: "Save monitors" }).click(),
+      ]);
+      assert.equal(await tab.getByLabel("Section of Docs").inputValue(), "Website");
+      await tab.getByLabel("Section of Docs").scrollIntoViewIfNeeded();
+      await screenshots(tab, "status-page-sections-editor");
+
+      await tab.goto(`${server.url}/status/acme`);
+      const api = tab.getByRole("region", { name: "API" });
+      const website = tab.getByRole("region", { name: "Website" });
+      assert.deepEqual(await api.getByRole("heading", { level: 4 }).allInnerTexts(), [
+        "Login",
+        "Search",
+      ]);
+      assert.deepEqual(await website.getByRole("heading", { level: 4 }).allInnerTexts(), [
+        "Marketing site",
+        "Docs",
+      ]);
+      await screenshots(tab, "status-page-sections");
+      assert.deepEqual(problems, []);
+    } finally {
+      await closeBrowser(browser);
+      await server.close();
+    }
+  },
+});
