@@ -3,6 +3,7 @@
  * (through the `feed` signal the status island fills) added at the top on the first
  * page. An empty monitor says it is waiting for its first check.
  */
+import { Fragment } from "preact";
 import type { Signal } from "@preact/signals";
 import type { LiveResult } from "../web/live/client.ts";
 import type { Check } from "../services/websites/checks.ts";
@@ -60,48 +61,63 @@ export default function RecentChecks(props: {
         </thead>
         <tbody class="divide-y divide-slate-100 dark:divide-slate-700" data-checks>
           {rows.map((row) => (
-            <tr
-              key={`${row.region}:${row.scheduledAt}`}
-              data-live={row.live ? "true" : undefined}
-              class={row.live ? "bg-sky-50 dark:bg-slate-700/40" : undefined}
-            >
-              <td class="px-4 py-2 sm:whitespace-nowrap sm:px-6">
-                <Time at={row.checkedAt} seconds />
-              </td>
-              {timed && <td class="px-2 py-2 font-mono sm:px-4">{row.region}</td>}
-              <td class="py-2 pl-2 pr-4 sm:px-4">
-                <StatusBadge
-                  status={shownRegion(row.outcome, row.degraded)}
-                  label={`${row.outcome === "down" ? "Down" : row.degraded ? "Degraded" : "Up"}${
-                    row.httpStatus ? ` · ${row.httpStatus}` : ""
-                  }`}
-                />
-                {row.maintenance && (
-                  <span class="mt-1 block text-xs text-sky-800 dark:text-sky-300">
-                    During maintenance, not counted
-                  </span>
-                )}
-                <div class="mt-1 max-w-[11rem] sm:hidden">
-                  {timed && (
-                    <span class="block tabular-nums">
-                      <span class="sr-only">Response</span>
-                      {formatMs(row.responseMs)}
+            <Fragment key={`${row.region}:${row.scheduledAt}`}>
+              <tr
+                data-live={row.live ? "true" : undefined}
+                class={row.live ? "bg-sky-50 dark:bg-slate-700/40" : undefined}
+              >
+                <td class="px-4 py-2 sm:whitespace-nowrap sm:px-6">
+                  <Time at={row.checkedAt} seconds />
+                </td>
+                {timed && <td class="px-2 py-2 font-mono sm:px-4">{row.region}</td>}
+                <td class="py-2 pl-2 pr-4 sm:px-4">
+                  <StatusBadge
+                    status={shownRegion(row.outcome, row.degraded)}
+                    label={`${row.outcome === "down" ? "Down" : row.degraded ? "Degraded" : "Up"}${
+                      row.httpStatus ? ` · ${row.httpStatus}` : ""
+                    }`}
+                  />
+                  {row.maintenance && (
+                    <span class="mt-1 block text-xs text-sky-800 dark:text-sky-300">
+                      During maintenance, not counted
                     </span>
                   )}
-                  <CheckError row={row} wrap />
-                </div>
-              </td>
-              {timed && (
-                <td class="hidden whitespace-nowrap px-4 py-2 text-right tabular-nums sm:table-cell">
-                  {formatMs(row.responseMs)}
+                  <div class="mt-1 max-w-[11rem] sm:hidden">
+                    {timed && (
+                      <span class="block tabular-nums">
+                        <span class="sr-only">Response</span>
+                        {formatMs(row.responseMs)}
+                      </span>
+                    )}
+                    <CheckError row={row} wrap />
+                  </div>
                 </td>
+                {timed && (
+                  <td class="hidden whitespace-nowrap px-4 py-2 text-right tabular-nums sm:table-cell">
+                    {formatMs(row.responseMs)}
+                  </td>
+                )}
+                <td class="hidden max-w-xs px-4 py-2 sm:table-cell sm:pr-6">
+                  {row.errorKind
+                    ? <CheckError row={row} />
+                    : <span class="text-slate-500 dark:text-slate-400">—</span>}
+                </td>
+              </tr>
+              {row.response && (
+                <tr data-response>
+                  <td colSpan={timed ? 5 : 3} class="px-4 pb-3 sm:px-6">
+                    <details>
+                      <summary class="cursor-pointer text-xs font-medium text-sky-700 dark:text-sky-400">
+                        Response<span class="sr-only">
+                          {` of the check at ${new Date(row.checkedAt).toISOString()}`}
+                        </span>
+                      </summary>
+                      <pre class="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs text-slate-800 dark:bg-slate-900 dark:text-slate-200">{row.response}</pre>
+                    </details>
+                  </td>
+                </tr>
               )}
-              <td class="hidden max-w-xs px-4 py-2 sm:table-cell sm:pr-6">
-                {row.errorKind
-                  ? <CheckError row={row} />
-                  : <span class="text-slate-500 dark:text-slate-400">—</span>}
-              </td>
-            </tr>
+            </Fragment>
           ))}
         </tbody>
       </table>
@@ -111,8 +127,7 @@ export default function RecentChecks(props: {
 
 /**
  * The kind of a failed check and its message: in a column, cut to one line (the whole in
- * its title); under the status on a phone, where no pointer shows a title, wrapped. Below,
- * folded, the answer that failed it, when it got one.
+ * its title); under the status on a phone, where no pointer shows a title, wrapped.
  */
 function CheckError({ row, wrap }: { row: Row; wrap?: boolean }) {
   if (!row.errorKind) return null;
@@ -127,20 +142,16 @@ function CheckError({ row, wrap }: { row: Row; wrap?: boolean }) {
           {row.errorMessage}
         </span>
       )}
-      {row.response && (
-        <details class="mt-1">
-          <summary class="cursor-pointer text-xs font-medium text-sky-700 dark:text-sky-400">
-            Response
-          </summary>
-          <pre class="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs text-slate-800 dark:bg-slate-900 dark:text-slate-200">{row.response}</pre>
-        </details>
-      )}
     </>
   );
 }
 
-/** Live results above the page; a check that is already listed shows once, as its latest. */
+/**
+ * Live results above the page; a check that is already listed shows once, as its latest,
+ * with the answer that failed it as stored (live results carry none).
+ */
 function merge(live: LiveResult[], checks: Check[]): Row[] {
+  const stored = new Map(checks.map((check) => [`${check.region}:${check.scheduledAt}`, check]));
   const seen = new Set<string>();
   const rows: Row[] = [];
   const add = (row: Row) => {
@@ -162,8 +173,7 @@ function merge(live: LiveResult[], checks: Check[]): Row[] {
       degraded: result.degraded ?? false,
       maintenance: result.maintenance ?? false,
       certDaysLeft: result.certDaysLeft ?? null,
-      // Live results carry no excerpt; the stored check has it once the page is loaded again.
-      response: "",
+      response: stored.get(`${result.region}:${result.scheduledAt}`)?.response ?? "",
       live: true,
     });
   }

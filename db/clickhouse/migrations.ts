@@ -91,8 +91,8 @@ export const migrations: Migration[] = [
     version: 4,
     name: "the answer that failed a check",
     statements: [],
-    // Status, headers and the start of the body of an answer that failed its check (about
-    // 2 KB); empty for every other check.
+    // Status, headers and the first 1 KiB of the body of an answer that failed its check
+    // (worker/check/response_excerpt.ts); empty for every other check.
     addColumns: [{ table: "checks", name: "response", type: sql`String DEFAULT ''` }],
   },
 ];

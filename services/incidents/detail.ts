@@ -14,6 +14,7 @@ import {
   checksPage,
   decodeCursor,
   olderThan,
+  withResponses,
 } from "../websites/checks.ts";
 import type { IncidentDetailInput } from "./schemas.ts";
 import type { MonitorType } from "../websites/schemas.ts";
@@ -109,8 +110,9 @@ export async function incidentDetail(
   const incident = await ownedIncident(services.readSql, actor, input.id);
   const [checks, alerts, monitor, updates, statusPages] = await Promise.all([
     Promise.all([regionSpans(services, incident), failedChecks(services, incident, after)])
-      .then(([regions, rows]) => {
-        const { checks: failures, nextCursor } = checksPage(rows, FAILURES_SHOWN);
+      .then(async ([regions, rows]) => {
+        const { checks: page, nextCursor } = checksPage(rows, FAILURES_SHOWN);
+        const failures = await withResponses(services, incident.websiteId, page);
         const failureCount = regions.reduce((sum, span) => sum + span.failed, 0);
         return { regions, failures, failureCount, nextCursor };
       })

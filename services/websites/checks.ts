@@ -68,7 +68,7 @@ export function decodeCursor(cursor: string): Position {
 /** The columns {@link toCheck} reads. */
 export const CHECK_COLUMNS = sql`region_id, toUInt32(scheduled_at) AS scheduled,
   toUInt32(checked_at) AS checked, outcome, http_status, response_ms, error_kind, error_message,
-  dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded, maintenance, response`;
+  dns_ms, connect_ms, tls_ms, ttfb_ms, cert_days_left, degraded, maintenance`;
 
 export interface CheckColumns {
   region_id: string;
@@ -86,7 +86,6 @@ export interface CheckColumns {
   cert_days_left: number | null;
   degraded: number;
   maintenance: number;
-  response: string;
 }
 
 export async function websiteChecks(
@@ -97,7 +96,41 @@ export async function websiteChecks(
   const after = input.cursor === undefined ? null : decodeCursor(input.cursor);
   const website = await ownedWebsite(services.readDb, actor, input.id);
   const rows = await newestChecks(services, website.id, after, input.limit + 1);
-  return checksPage(rows, input.limit);
+  const page = checksPage(rows, input.limit);
+  return { ...page, checks: await withResponses(services, website.id, page.checks) };
+}
+
+/**
+ * The checks with the answers that failed them (`response`), read for just these down
+ * checks: by the sort key, so a monitor failing for weeks reads no more than the page.
+ */
+export async function withResponses(
+  services: Services,
+  websiteId: string,
+  checks: Check[],
+): Promise<Check[]> {
+  const down = checks.filter((check) => check.outcome === "down");
+  if (!down.length) return checks;
+  const times = [...new Set(down.map((check) => check.scheduledAt))];
+  const rows = await services.ch.rows<
+    { region_id: string; scheduled: number | string; response: string }
+  >(
+    sql`SELECT region_id, toUInt32(scheduled_at) AS scheduled,
+        argMax(response, checked_at) AS response
+      FROM checks
+      WHERE website_id = ${literal.uuid(websiteId)}
+        AND scheduled_at IN ${literal.list(times, (ms) => literal.dateTime(new Date(ms)))}
+        AND outcome = 'down'
+      GROUP BY region_id, scheduled_at`,
+  );
+  const byKey = new Map(
+    rows.map((row) => [`${row.region_id}:${Number(row.scheduled) * 1000}`, row.response]),
+  );
+  return checks.map((check) =>
+    check.outcome === "down"
+      ? { ...check, response: byKey.get(`${check.region}:${check.scheduledAt}`) ?? "" }
+      : check
+  );
 }
 
 /** A page of `limit` checks, newest first, from up to `limit + 1` rows: one more means a next page. */
@@ -169,6 +202,6 @@ export function toCheck(row: CheckColumns): Check {
       ttfbMs: Number(row.ttfb_ms),
     },
     certDaysLeft: row.cert_days_left === null ? null : Number(row.cert_days_left),
-    response: row.response,
+    response: "",
   };
 }

@@ -57,14 +57,25 @@ Deno.test({
 
       // Without JavaScript: folded, escaped text.
       const plain = await (await owner.fetch(`${server.url}/app/monitors/${site.id}`)).text();
-      assert.match(plain, /<details[^>]*><summary[^>]*>Response<\/summary>/);
+      assert.match(plain, /<details><summary[^>]*>Response<span class="sr-only">/);
       assert.match(plain, /<pre[^>]*>HTTP 503\n[^<]*retry-after: 120\n/);
       assert.match(plain, /&lt;script(>|&gt;)alert\(/);
       assert.doesNotMatch(plain, /<script>alert|<img src=x/);
 
+      // No more checks: the page's newest row is the one its live socket sends again.
+      await Promise.all([worker.stop(), publisher.stop()]);
       const context = await signedInContext(browser, server.url, owner.jar);
       const page = await context.newPage();
       const problems = watchProblems(page);
+      await page.goto(`${server.url}/app/monitors/${site.id}`);
+      const newest = page.locator("#checks tbody > tr").first();
+      await page.locator("#checks tbody > tr[data-live]").first().waitFor();
+      assert.equal(await newest.getAttribute("data-live"), "true", "the live socket's row");
+      assert.equal(
+        await page.locator("#checks tbody > tr").nth(1).getAttribute("data-response"),
+        "",
+        "the newest check keeps its answer once live",
+      );
       for (const path of [`/app/monitors/${site.id}`, `/app/incidents/${incidentId}`]) {
         await page.goto(`${server.url}${path}`);
         const table = page.locator(path.includes("incidents") ? "#failures" : "#checks");

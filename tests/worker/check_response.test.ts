@@ -9,6 +9,7 @@ import { EXCERPT_BODY_BYTES } from "../../worker/check/response_excerpt.ts";
 import { checkRequest, startEndlessServer, startServer } from "./check_servers.ts";
 
 const open = { allowPrivateTargets: true };
+const fixtures = new URL("./fixtures/", import.meta.url);
 
 Deno.test("a wrong status keeps the status, headers and start of the body, but no cookies", async () => {
   const server = startServer((_req, url) =>
@@ -20,6 +21,7 @@ Deno.test("a wrong status keeps the status, headers and start of the body, but n
           "content-type": "text/html; charset=utf-8",
           "retry-after": "120",
           "set-cookie": "session=s3cret; HttpOnly",
+          "x-auth-token": "t0ken",
         },
       },
     )
@@ -33,7 +35,8 @@ Deno.test("a wrong status keeps the status, headers and start of the body, but n
     assert.ok(lines.includes("content-type: text/html; charset=utf-8"), head);
     assert.ok(lines.includes("retry-after: 120"), head);
     assert.ok(lines.includes("set-cookie: (not kept)"), head);
-    assert.doesNotMatch(down.response!, /s3cret/);
+    assert.ok(lines.includes("x-auth-token: (not kept)"), head);
+    assert.doesNotMatch(down.response!, /s3cret|t0ken/);
     assert.equal(body, "<h1>Down for maintenance</h1><script>alert(1)</script>\uFFFD");
 
     const up = await runCheck(checkRequest(`${server.origin}/ok`), open);
@@ -94,5 +97,48 @@ Deno.test("a wrong status with an endless or stalled body is kept as far as it c
   } finally {
     release();
     await Promise.all([endless.close(), stalling.close()]);
+  }
+});
+
+Deno.test("over HTTP/2 too, and a HEAD check keeps the headers alone", async () => {
+  const cert = await Deno.readTextFile(new URL("secure_test_cert.pem", fixtures));
+  const key = await Deno.readTextFile(new URL("secure_test_key.pem", fixtures));
+  let release = () => {};
+  const stalled = new Promise<void>((resolve) => release = resolve);
+  const server = startServer(
+    (request) =>
+      new Response(
+        request.method === "HEAD" ? null : new ReadableStream({
+          async pull(controller) {
+            controller.enqueue(new TextEncoder().encode("<h1>Bad gateway</h1>"));
+            await stalled;
+            controller.close();
+          },
+        }),
+        { status: 502, headers: { "content-type": "text/html" } },
+      ),
+    { cert, key },
+  );
+  const options = {
+    ...open,
+    resolve: () => Promise.resolve(["127.0.0.1"]),
+    trustedCertificates: [cert],
+  };
+  try {
+    const url = `https://secure.test:${server.port}/`;
+    const get = await runCheck(checkRequest(url, { timeoutMs: 10_000 }), options);
+    assert.equal(get.errorKind, "status", get.errorMessage);
+    assert.match(
+      get.response!,
+      /^HTTP 502\n[^]*content-type: text\/html\n[^]*\n\n<h1>Bad gateway<\/h1>$/,
+    );
+
+    const head = await runCheck(checkRequest(url, { method: "HEAD" }), options);
+    assert.equal(head.errorKind, "status");
+    assert.match(head.response!, /^HTTP 502\n/);
+    assert.ok(!head.response!.includes("\n\n"), "no body");
+  } finally {
+    release();
+    await server.close();
   }
 });

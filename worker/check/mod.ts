@@ -9,7 +9,7 @@
  *     timeoutMs: 10_000, expectedStatus: null, keyword: "ok" },
  *   { allowPrivateTargets: false },
  * );
- * // { outcome: "up", httpStatus: 200, responseMs: 84, errorKind: "", errorMessage: "", response: "" }
+ * // { outcome: "up", httpStatus: 200, responseMs: 84, errorKind: "", errorMessage: "", … }
  * ```
  *
  * Every hop (the first request and each redirect) resolves DNS, vets every address
@@ -75,7 +75,7 @@ export interface CheckResult {
   certDaysLeft: number | null;
   /**
    * Of an answer that failed the check (its status, or a keyword): the status, headers and
-   * start of the body (response_excerpt.ts); "" otherwise, and for TCP and DNS checks.
+   * start of the body (response_excerpt.ts); absent otherwise, and for TCP and DNS checks.
    */
   response?: string;
 }

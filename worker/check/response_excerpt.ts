@@ -1,8 +1,10 @@
 /**
  * What a failed HTTP check keeps of the answer that failed it, so the team can see why:
- * the status, the headers and the start of the body, about 2 KB at most. Only checks
- * that got an answer and judged it (a wrong status, a keyword missing or forbidden) keep
- * one; an up check keeps nothing. Cookies the site sets are not kept.
+ * the status, the headers (1,024 characters) and the first 1 KiB of the body, as text.
+ * Only checks that got an answer and judged it (a wrong status, a keyword missing or
+ * forbidden) keep one; an up check keeps nothing. The values of headers that may carry
+ * credentials (cookies, authorization, tokens, keys, sessions) are not kept; the body is
+ * kept as the server sent it.
  *
  * ```ts
  * const head = new BodyHead();
@@ -18,6 +20,8 @@ export const EXCERPT_BODY_BYTES = 1024;
 const HEADER_CHARS = 1024;
 /** How long a check that already failed waits for the start of the body. */
 const BODY_WAIT_MS = 1_000;
+/** Header names whose values are not kept. */
+const SECRET_HEADER = /cookie|auth|token|secret|session|key|signature|password/i;
 
 /** The first {@link EXCERPT_BODY_BYTES} of a body, copied as its chunks pass. */
 export class BodyHead {
@@ -31,7 +35,8 @@ export class BodyHead {
   /** Keeps what it still needs of `chunk` (a copy: the reader reuses its buffer). */
   add(chunk: Uint8Array): void {
     if (this.full) return;
-    const part = chunk.slice(0, EXCERPT_BODY_BYTES - this.#size);
+    // A Uint8Array of its own: an HTTP/2 chunk is a Buffer, whose slice() is a view.
+    const part = new Uint8Array(chunk.subarray(0, EXCERPT_BODY_BYTES - this.#size));
     this.#chunks.push(part);
     this.#size += part.length;
   }
@@ -72,11 +77,11 @@ export async function readBodyHead(response: HttpResponse): Promise<BodyHead> {
 export function responseExcerpt(response: HttpResponse, head: BodyHead): string {
   const lines = [`HTTP ${response.status}`];
   for (const [name, value] of response.headers) {
-    lines.push(`${name}: ${name === "set-cookie" ? "(not kept)" : value}`);
+    lines.push(`${name}: ${SECRET_HEADER.test(name) ? "(not kept)" : value}`);
   }
   let top = lines.join("\n");
   if (top.length > HEADER_CHARS) top = `${top.slice(0, HEADER_CHARS)}…`;
-  // NUL is the one character a text column and a page both refuse.
-  const body = head.text().replaceAll("\0", "\uFFFD");
-  return body ? `${top}\n\n${body}` : top;
+  const body = head.text();
+  // NUL, which no page can show.
+  return (body ? `${top}\n\n${body}` : top).replaceAll("\0", "\uFFFD");
 }
