@@ -9,12 +9,19 @@ export function MonitorFormPage({ data }: { data: MonitorFormPageData }) {
   const id = data.website?.id;
   return (
     <div class="max-w-3xl">
-      {data.website ? <PageHeader title={`Edit ${data.website.name}`} /> : (
-        <PageHeader
-          title="Add monitor"
-          description="Check a website, a port or a DNS record from the regions you choose, or have a job report in with heartbeats; you are told when it stops answering as expected."
-        />
-      )}
+      {data.website ? <PageHeader title={`Edit ${data.website.name}`} /> : data.copyOf
+        ? (
+          <PageHeader
+            title="Add monitor"
+            description={`A copy of ${data.copyOf.name}, with all its settings: change what differs, then add it. The original stays as it is.`}
+          />
+        )
+        : (
+          <PageHeader
+            title="Add monitor"
+            description="Check a website, a port or a DNS record from the regions you choose, or have a job report in with heartbeats; you are told when it stops answering as expected."
+          />
+        )}
       <div class="rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-800">
         <MonitorForm
           action={id ? `/app/monitors/${id}/edit` : "/app/monitors/new"}
@@ -28,7 +35,11 @@ export function MonitorFormPage({ data }: { data: MonitorFormPageData }) {
           minIntervalSeconds={data.minIntervalSeconds}
           channels={data.channels}
           chooseType={!id}
-          cancelHref={id ? `/app/monitors/${id}` : "/app"}
+          cancelHref={id
+            ? `/app/monitors/${id}`
+            : data.copyOf
+            ? `/app/monitors/${data.copyOf.id}`
+            : "/app"}
         />
       </div>
     </div>

@@ -1,4 +1,6 @@
-/** The signed-in user's monitor named by the route's `[id]`, or the 404 page. */
+/**
+ * The signed-in user's monitor named by the route's `[id]` (or by `id`), or the 404 page.
+ */
 import { type Context, HttpError } from "../fresh/mod.ts";
 import { getWebsite } from "../services/websites/get.ts";
 import type { Website } from "../services/websites/store.ts";
@@ -8,8 +10,10 @@ import { actorOf } from "../services/context.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function loadMonitor(ctx: Context<SignedInState>): Promise<Website> {
-  const id = ctx.params.id ?? "";
+export async function loadMonitor(
+  ctx: Context<SignedInState>,
+  id = ctx.params.id ?? "",
+): Promise<Website> {
   if (!UUID.test(id)) throw new HttpError(404);
   try {
     return await getWebsite(ctx.state.services, actorOf(ctx.state.user), id);

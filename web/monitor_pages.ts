@@ -30,6 +30,8 @@ import { actorOf } from "../services/context.ts";
 /** What the add and edit pages draw the form with; `website` is null when adding. */
 export interface MonitorFormPageData {
   website: { id: string; name: string } | null;
+  /** Adding a copy of this monitor ("Duplicate" on its page): the form starts as it is. */
+  copyOf: { id: string; name: string } | null;
   values: MonitorFormValues;
   errors: FieldErrors;
   regions: string[];
@@ -38,14 +40,25 @@ export interface MonitorFormPageData {
 }
 
 /**
- * GET draws the form (blank, or filled from the route's monitor when `editing`); POST
- * saves it and goes to the monitor's page, or draws it again with the errors at their fields.
+ * GET draws the form (blank, filled from the route's monitor when `editing`, or from the
+ * monitor in `?copy=` when adding a copy); POST saves it and goes to the monitor's page, or
+ * draws it again with the errors at their fields.
  */
 export function monitorFormHandlers(editing: boolean) {
   return {
     async GET(ctx: Context<SignedInState>) {
       const website = editing ? await loadMonitor(ctx) : null;
-      return page(await formData(ctx, website));
+      const copy = ctx.url.searchParams.get("copy");
+      if (editing || copy === null) return page(await formData(ctx, website));
+      const original = await loadMonitor(ctx, copy);
+      const values = monitorFormFrom(original);
+      return page({
+        ...await formData(ctx, null, {
+          ...values,
+          name: values.name && `Copy of ${values.name}`.slice(0, 100),
+        }),
+        copyOf: { id: original.id, name: displayName(original) },
+      });
     },
     async POST(ctx: Context<SignedInState>) {
       const website = editing ? await loadMonitor(ctx) : null;
@@ -67,11 +80,12 @@ async function formData(
   errors: FieldErrors = {},
 ): Promise<MonitorFormPageData> {
   const { config } = ctx.state.services;
-  const name = website ? website.name ?? targetHost(website.url) : null;
+  const name = website ? displayName(website) : null;
   ctx.state.title = website ? `Edit ${name}` : "Add monitor";
   const channels = await listChannels(ctx.state.services, actorOf(ctx.state.user));
   return {
     website: website && { id: website.id, name: name! },
+    copyOf: null,
     values: values ?? (website ? monitorFormFrom(website) : blankMonitorForm(
       config.regions,
       Math.max(60, config.minIntervalSeconds),
@@ -150,3 +164,5 @@ export async function submitMonitorForm(
 function stripUndefined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
+
+const displayName = (website: Website) => website.name ?? targetHost(website.url);

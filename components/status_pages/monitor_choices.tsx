@@ -29,6 +29,26 @@ function MonitorName(props: { website: Website }) {
   );
 }
 
+/** A monitor's section on the page: a heading the page shows it under ("API"). */
+function SectionField(props: { websiteId: string; label: string; value: string }) {
+  return (
+    <label class="flex items-center gap-2 text-sm">
+      Section<span class="sr-only">{` of ${props.label}`}</span>
+      <span class="block w-36">
+        <input
+          type="text"
+          name={`section:${props.websiteId}`}
+          value={props.value}
+          maxLength={MAX_SECTION_LENGTH}
+          list="page-sections"
+          placeholder="None"
+          class={INPUT}
+        />
+      </span>
+    </label>
+  );
+}
+
 /** The create form's checklist, in the order monitors were added. */
 export function MonitorChecklist(
   props: { websites: Website[]; selected: string[]; error?: string; legend?: string },
@@ -101,7 +121,9 @@ export function MonitorOrder(
   return (
     <fieldset
       class="min-w-0"
-      aria-describedby={props.errors.websiteIds ? "websiteIds-error" : undefined}
+      aria-describedby={props.errors.websiteIds ?? props.errors.showUrls ?? props.errors.sections
+        ? "websiteIds-error"
+        : undefined}
     >
       <legend class="sr-only">Monitors on the page, in order</legend>
       <ol class="divide-y divide-slate-200 rounded-md border border-slate-300 dark:divide-slate-700 dark:border-slate-600">
@@ -144,20 +166,7 @@ export function MonitorOrder(
                     Show URL<span class="sr-only">{` of ${label}`}</span>
                   </label>
                 )}
-                <label class="flex items-center gap-2 text-sm">
-                  Section<span class="sr-only">{` of ${label}`}</span>
-                  <span class="block w-36">
-                    <input
-                      type="text"
-                      name={`section:${website.id}`}
-                      value={section}
-                      maxLength={MAX_SECTION_LENGTH}
-                      list="page-sections"
-                      placeholder="None"
-                      class={INPUT}
-                    />
-                  </span>
-                </label>
+                <SectionField websiteId={website.id} label={label} value={section} />
                 <span class="flex gap-2">
                   <button
                     type="submit"
@@ -197,12 +206,20 @@ export function MonitorOrder(
           );
         })}
         {others.map((website) => (
-          <li key={website.id} class="flex items-start gap-4 px-3 py-3" data-monitor={website.id}>
+          <li
+            key={website.id}
+            class="flex flex-wrap items-start gap-x-4 gap-y-2 px-3 py-3"
+            data-monitor={website.id}
+          >
             <span class="w-6 shrink-0" aria-hidden="true"></span>
             <label class="flex min-w-0 flex-1 cursor-pointer items-start gap-3 text-slate-700 dark:text-slate-300">
               <input type="checkbox" name="websiteIds" value={website.id} class={CHECKBOX} />
               <MonitorName website={website} />
             </label>
+            {/* Used once it is ticked: a monitor joins the page in its section at once. */}
+            <div class="w-full pl-10 sm:w-auto sm:pl-0">
+              <SectionField websiteId={website.id} label={monitorLabel(website)} value="" />
+            </div>
           </li>
         ))}
       </ol>

@@ -51,24 +51,32 @@ export const MAX_SECTION_LENGTH = 60;
 
 /**
  * The heading each of the page's websites is shown under, by website id; "" or a website
- * left out: none. Plain text on one line. Judged as a whole, so a refusal names the field
- * ("sections: …"), not a key in it.
+ * left out: none. Plain text on one line: runs of spaces, tabs and line breaks become one
+ * space, and a name of nothing visible is none. Judged as a whole, so a refusal names the
+ * field ("sections: …"), not a key in it.
  */
 export const sectionsSchema = z.record(z.string(), z.unknown(), {
   error: "sections: expected a section name per website id",
 }).transform((record, ctx) => {
   const sections: Record<string, string> = {};
-  for (const [id, value] of Object.entries(record)) {
-    const text = typeof value === "string" ? value.trim() : null;
+  const entries = Object.entries(record);
+  if (entries.length > 100) {
+    ctx.addIssue({ code: "custom", message: "sections: at most 100 websites" });
+    return z.NEVER;
+  }
+  for (const [id, value] of entries) {
+    const spaced = typeof value === "string" ? value.replace(/\s+/g, " ").trim() : null;
+    // Zero-width and direction marks alone show nothing.
+    const text = spaced !== null && /^[\p{Cf}\s]*$/u.test(spaced) ? "" : spaced;
     const problem = !websiteId.safeParse(id).success
       ? `"${id.slice(0, 40)}" is not a website id`
       : text === null
       ? "each section is text"
       : text.length > MAX_SECTION_LENGTH
       ? `at most ${MAX_SECTION_LENGTH} characters each`
-      // deno-lint-ignore no-control-regex
-      : /[\x00-\x1f\x7f]/.test(text)
-      ? "a section is one line of text"
+      // Control characters, and the marks that would turn the rest of the page around.
+      : /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(text)
+      ? "a section is plain text"
       : null;
     if (problem) {
       ctx.addIssue({ code: "custom", message: `sections: ${problem}` });

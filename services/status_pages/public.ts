@@ -251,17 +251,18 @@ export function publicMonitorName(
   return entry.name ?? (entry.showUrl ? targetHostname(entry.url) : null) ?? `Monitor ${index + 1}`;
 }
 
-/** The page's monitors in runs of one section, in the page's order: a heading above each. */
-export function sectionRuns<T extends { section: string }>(
+/**
+ * The page's monitors by section: each section's monitors together, in the page's order,
+ * where its first one is (those without one too).
+ */
+export function sectionGroups<T extends { section: string }>(
   monitors: T[],
 ): { section: string; monitors: T[] }[] {
-  const runs: { section: string; monitors: T[] }[] = [];
+  const groups = new Map<string, T[]>();
   for (const monitor of monitors) {
-    const last = runs.at(-1);
-    if (last && last.section === monitor.section) last.monitors.push(monitor);
-    else runs.push({ section: monitor.section, monitors: [monitor] });
+    groups.set(monitor.section, [...groups.get(monitor.section) ?? [], monitor]);
   }
-  return runs;
+  return [...groups].map(([section, monitors]) => ({ section, monitors }));
 }
 
 /** "Acme status" for a page titled "Acme", and for one titled "Acme status" too. */

@@ -17,8 +17,10 @@ import {
 
 /**
  * Changes what is given and keeps the rest. New `websiteIds` without `showUrls` (or
- * `sections`) keep the URL choice (and section) of websites that stay on the page. The page shows the change at once, at
- * its new address too (a slug visited before it existed was remembered as no page).
+ * `sections`) keep the URL choice (and section) of websites that stay on the page; given,
+ * each is the whole list (map): a website left out has its URL hidden (no section). The
+ * page shows the change at once, at its new address too (a slug visited before it existed
+ * was remembered as no page).
  */
 export async function updateStatusPage(
   services: Services,

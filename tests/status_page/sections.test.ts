@@ -45,12 +45,24 @@ Deno.test("a page's sections head runs of its monitors, kept when the order chan
     assert.match(html, /<h3 id="section-1"[^>]*>&lt;img src=x onerror=alert\(1\)(>|&gt;)<\/h3>/);
     assert.doesNotMatch(html, /<img src=x/);
 
-    // A new order alone keeps each monitor's section; Blog between the two makes two runs.
+    // A new order alone keeps each monitor's section; a section's monitors stay together,
+    // where its first one is.
     const reordered = await api.statusPage.update.mutate({
       id: page.id,
       websiteIds: [login.id, blog.id, search.id],
     });
     assert.deepEqual(reordered.websites.map((w) => w.section), ["API", XSS, "API"]);
+    const grouped = await (await fetch(`${server.url}/status/acme`)).text();
+    assert.match(
+      grouped,
+      /<h3 id="section-0"[^>]*>API<\/h3>[\s\S]*>Login<\/h4>[\s\S]*>Search<\/h4>[\s\S]*<h3 id="section-1"/,
+    );
+    await api.statusPage.update.mutate({ id: page.id, sections: { [login.id]: "API" } });
+    assert.match(
+      await (await fetch(`${server.url}/status/acme`)).text(),
+      /<h3 id="section-1"[^>]*>Other<\/h3>[\s\S]*>Blog<\/h4>/,
+      "no section after a section is Other",
+    );
     const cleared = await api.statusPage.update.mutate({
       id: page.id,
       sections: { [login.id]: "", [search.id]: "" },
@@ -70,9 +82,15 @@ Deno.test("a page's sections head runs of its monitors, kept when the order chan
       "BAD_REQUEST: sections: at most 60 characters each",
     );
     assert.equal(
-      await refusal({ [login.id]: "API\nWebsite" }),
-      "BAD_REQUEST: sections: a section is one line of text",
+      await refusal({ [login.id]: "API\u0007" }),
+      "BAD_REQUEST: sections: a section is plain text",
     );
+    // Folded into one line; nothing visible is none.
+    const folded = await api.statusPage.update.mutate({
+      id: page.id,
+      sections: { [login.id]: "API\n\tv2", [search.id]: "\u200b" },
+    });
+    assert.deepEqual(folded.websites.map((w) => w.section), ["API v2", "", ""]);
     assert.match(await refusal({ "not-an-id": "API" }), /^BAD_REQUEST: sections: /);
   } finally {
     await server.close();

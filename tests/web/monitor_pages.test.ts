@@ -344,9 +344,49 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       assert.match(await wrong.text(), /id="url-error"/);
     });
 
+    await t.step(
+      "Duplicate opens the add form filled as the monitor, and adds a second one",
+      async () => {
+        await api.website.update.mutate({ id, remindEveryMinutes: 60 });
+        const { html } = await get(`/app/monitors/${id}`);
+        assert.match(
+          html,
+          new RegExp(`<a [^>]*href="/app/monitors/new\\?copy=${id}"[^>]*>Duplicate</a>`),
+        );
+        const copy = await get(`/app/monitors/new?copy=${id}`);
+        assert.equal(copy.status, 200);
+        assert.match(copy.html, /A copy of API, with all its settings/);
+        assert.match(
+          copy.html,
+          /name="name"[^>]*value="Copy of API"|value="Copy of API"[^>]*name="name"/,
+        );
+        assert.match(copy.html, /value="Bearer s3cret"/, "its headers too");
+        assert.match(copy.html, /<option[^>]*selected[^>]*>Every hour</, "and its reminders");
+        const res = await browser(
+          `${server.url}/app/monitors/new`,
+          post(monitorFields({ name: "Copy of API", interval: "custom", interval_custom: "45" })),
+        );
+        await res.body?.cancel();
+        assert.equal(res.status, 303);
+        const rows = await server.services.sql`select name from websites order by created_at`;
+        assert.ok(
+          rows.some((row) => row.name === "API") && rows.some((r) => r.name === "Copy of API"),
+        );
+        const missing = await browser(`${server.url}/app/monitors/new?copy=${crypto.randomUUID()}`);
+        await missing.body?.cancel();
+        assert.equal(missing.status, 404);
+      },
+    );
+
     await t.step("another user's monitor is a 404 page", async () => {
       const other = await server.user("other");
-      for (const path of [`/app/monitors/${id}/edit`, `/app/monitors/${id}/delete`]) {
+      for (
+        const path of [
+          `/app/monitors/${id}/edit`,
+          `/app/monitors/${id}/delete`,
+          `/app/monitors/new?copy=${id}`,
+        ]
+      ) {
         const res = await other.fetch(`${server.url}${path}`);
         await res.body?.cancel();
         assert.equal(res.status, 404, path);

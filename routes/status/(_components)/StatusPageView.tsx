@@ -7,7 +7,7 @@ import {
   type PublicIncident,
   type PublicMonitor,
   type PublicStatusPage,
-  sectionRuns,
+  sectionGroups,
   statusHeading,
 } from "../../../services/status_pages/public.ts";
 import StatusPageBanner from "../../../islands/StatusPageBanner.tsx";
@@ -124,21 +124,22 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
           <section aria-labelledby="monitors-heading" class="mt-8">
             <h2 id="monitors-heading" class="text-lg font-semibold">Monitors</h2>
             {page.monitors.length
-              ? sectionRuns(page.monitors).map((run, index) => {
+              ? sectionGroups(page.monitors).map((group, index) => {
+                // Below a section, the monitors of none are "Other", not more of it.
+                const heading = group.section || (index > 0 ? "Other" : "");
                 const list = (
                   <ul class="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800">
-                    {run.monitors.map((monitor) => (
+                    {group.monitors.map((monitor) => (
                       <MonitorRow
                         key={monitor.id}
                         monitor={monitor}
                         incidents={page.incidents.filter((i) => i.monitorId === monitor.id)}
-                        sectioned={run.section !== ""}
+                        sectioned={heading !== ""}
                       />
                     ))}
                   </ul>
                 );
-                // A section is a heading over its run of monitors; the others have none.
-                return run.section
+                return heading
                   ? (
                     <section
                       key={index}
@@ -150,7 +151,7 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
                         id={`section-${index}`}
                         class="break-words text-base font-semibold text-slate-800 dark:text-slate-200"
                       >
-                        {run.section}
+                        {heading}
                       </h3>
                       {list}
                     </section>

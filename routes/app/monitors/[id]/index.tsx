@@ -236,6 +236,9 @@ export default define.page<typeof handler>(({ data, url }) => {
         actions={
           <>
             <LinkButton href={`${base}edit`} variant="secondary">Edit</LinkButton>
+            <LinkButton href={`/app/monitors/new?copy=${website.id}`} variant="secondary">
+              Duplicate
+            </LinkButton>
             {website.active
               ? <LinkButton href={`${base}pause`} variant="secondary">Pause</LinkButton>
               : <LinkButton href={`${base}resume`} variant="secondary">Resume</LinkButton>}
