@@ -12,6 +12,7 @@ import {
   apiTokenIdInput,
   type ApiTokenView,
   createApiTokenInput,
+  EXPIRY_CHOICES,
 } from "../../services/api_tokens/tokens.ts";
 import { createApiToken } from "../../services/api_tokens/create.ts";
 import { listApiTokens } from "../../services/api_tokens/list.ts";
@@ -38,6 +39,8 @@ interface Data {
   /** A token just made: shown only now. */
   created: string | null;
   name: string;
+  /** Days, as chosen in the form; "" for never. */
+  expires: string;
   errors: FieldErrors;
   notice: string | null;
   appUrl: string;
@@ -61,6 +64,7 @@ async function load(ctx: Context<SignedInState>, extra: Partial<Data> = {}): Pro
     tokens: await listApiTokens(ctx.state.services, actorOf(ctx.state.user)),
     created: null,
     name: "",
+    expires: "90",
     errors: {},
     notice: NOTICES[ctx.url.searchParams.get("done") ?? ""] ?? null,
     appUrl: ctx.state.services.config.appUrl.replace(/\/+$/, ""),
@@ -81,11 +85,12 @@ export const handler = defineApp.handlers<Data>({
     const intent = form.get("intent");
     if (intent === "create") {
       const name = (form.get("name") ?? "").slice(0, 200);
+      const expires = (form.get("expires") ?? "").slice(0, 10);
       try {
         const made = await createApiToken(
           ctx.state.services,
           actor,
-          createApiTokenInput.parse({ name }),
+          createApiTokenInput.parse({ name, expiresInDays: expires ? Number(expires) : null }),
         );
         return seeOther(`${PATH}#new-token`, {
           "set-cookie": flashSecret(ctx.req, PATH, made.token),
@@ -93,7 +98,7 @@ export const handler = defineApp.handlers<Data>({
       } catch (error) {
         const errors = fieldErrors(error);
         if (!errors) throw error;
-        return page(await load(ctx, { name, errors }), { status: 400 });
+        return page(await load(ctx, { name, expires, errors }), { status: 400 });
       }
     }
     if (intent !== "revoke") throw new HttpError(400, "Unknown action");
@@ -111,6 +116,23 @@ export const handler = defineApp.handlers<Data>({
   },
 });
 
+/** When a token stops working: never, on a day to come, or it has (and is refused). */
+function Expiry({ at }: { at: number | null }) {
+  if (at === null) return <>never expires</>;
+  if (at <= Date.now()) {
+    return (
+      <span class="font-medium text-rose-700 dark:text-rose-400">
+        expired <Time at={at} />: calls with it are refused
+      </span>
+    );
+  }
+  return (
+    <>
+      expires <Time at={at} />
+    </>
+  );
+}
+
 function TokenRow({ token }: { token: ApiTokenView }) {
   return (
     <li class="flex flex-col gap-x-6 gap-y-3 px-4 py-4 sm:flex-row sm:items-start sm:justify-between sm:px-6">
@@ -126,6 +148,8 @@ function TokenRow({ token }: { token: ApiTokenView }) {
               last used <Time at={token.lastUsedAt} relative />
             </>
           )}
+          {" · "}
+          <Expiry at={token.expiresAt} />
         </p>
       </div>
       <form method="post" action={PATH}>
@@ -201,6 +225,25 @@ export default defineApp.page<typeof handler>(({ data }) => {
               value={data.name}
               class={inputClass(data.errors.name)}
             />
+          </Field>
+          <Field
+            id="expires"
+            label="Expires"
+            error={data.errors.expiresInDays}
+            hint="After this, calls with the token are refused; make a new one then."
+          >
+            <select
+              {...describedBy("expires", data.errors.expiresInDays, true)}
+              name="expires"
+              class={inputClass(data.errors.expiresInDays)}
+            >
+              {EXPIRY_CHOICES.map((days) => (
+                <option key={days} value={String(days)} selected={data.expires === String(days)}>
+                  {days === 365 ? "In a year" : `In ${days} days`}
+                </option>
+              ))}
+              <option value="" selected={data.expires === ""}>Never</option>
+            </select>
           </Field>
           <Button>Create token</Button>
         </form>

@@ -38,6 +38,9 @@ export async function createApiToken(
       name: input.name,
       tokenHash,
       prefix: token.slice(0, TOKEN_PREFIX.length + 4),
+      expiresAt: input.expiresInDays
+        ? new Date(Date.now() + input.expiresInDays * 86_400_000)
+        : null,
     }).returning();
     return row;
   });

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, or } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, or } from "drizzle-orm";
 import { accountMembers, apiTokens, users } from "../../db/postgres/schema.ts";
 import type { Services } from "../context.ts";
 import { accountInUse, memberOf, type SessionUser, sha256 } from "../users/sessions.ts";
@@ -25,10 +25,12 @@ export async function resolveApiToken(
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .leftJoin(accountMembers, memberOf(apiTokens.accountId, apiTokens.userId))
-    // A team's token works while its user is a member (leaving deletes it, too).
+    // A team's token works while its user is a member (leaving deletes it, too), and any
+    // token until it expires.
     .where(and(
       eq(apiTokens.tokenHash, tokenHash),
       or(isNull(apiTokens.accountId), isNotNull(accountMembers.userId)),
+      or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())),
     ));
   if (!row) return null;
   const now = new Date();

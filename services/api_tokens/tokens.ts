@@ -13,10 +13,19 @@ export const TOKEN_PREFIX = "upt_";
 /** Tokens a person may hold in a team: enough for every script, few enough to review. */
 export const MAX_TOKENS = 50;
 
+/** The lifetimes the form offers, in days; the API takes any whole number of days up to a year. */
+export const EXPIRY_CHOICES = [7, 30, 90, 365] as const;
+
 export const createApiTokenInput = z.object({
   name: z.string().trim()
     .min(1, "name: must not be empty")
     .max(60, "name: at most 60 characters"),
+  /** Days until it stops working; null or left out: never. */
+  expiresInDays: z.number({ error: "expiresInDays: expected a number of days" })
+    .int("expiresInDays: expected a whole number of days")
+    .min(1, "expiresInDays: at least 1")
+    .max(365, "expiresInDays: at most 365")
+    .nullable().optional(),
 });
 export const apiTokenIdInput = z.object({ id: z.uuid({ error: "id: not an API token id" }) });
 
@@ -30,6 +39,8 @@ export interface ApiTokenView {
   createdAt: number;
   /** Epoch ms, to the minute; null when never used. */
   lastUsedAt: number | null;
+  /** Epoch ms from which it is refused; null: never. */
+  expiresAt: number | null;
 }
 
 type Row = typeof apiTokens.$inferSelect;
@@ -41,6 +52,7 @@ export function toView(row: Row): ApiTokenView {
     prefix: row.prefix,
     createdAt: row.createdAt.getTime(),
     lastUsedAt: row.lastUsedAt?.getTime() ?? null,
+    expiresAt: row.expiresAt?.getTime() ?? null,
   };
 }
 

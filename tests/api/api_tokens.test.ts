@@ -4,7 +4,7 @@
  * tokens, and is refused at once after the token is revoked.
  */
 import assert from "node:assert/strict";
-import { apiServer, errorCode } from "../helpers/api.ts";
+import { apiServer, errorCode, errorMessage } from "../helpers/api.ts";
 
 Deno.test("a script calls the API with a token until it is revoked, and never reaches the account", async () => {
   const server = await apiServer();
@@ -104,6 +104,47 @@ Deno.test("a script calls the API with a token until it is revoked, and never re
     assert.deepEqual(await api.apiToken.list.query(), []);
     assert.equal(await errorCode(api.apiToken.revoke.mutate({ id: made.id })), "NOT_FOUND");
     assert.equal(await errorCode(api.apiToken.create.mutate({ name: " " })), "BAD_REQUEST");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a token made to expire is refused from then on, and listed as expired", async () => {
+  const server = await apiServer();
+  try {
+    const owner = await server.user("owner");
+    const before = Date.now();
+    const made = await owner.api.apiToken.create.mutate({ name: "CI", expiresInDays: 30 });
+    assert.ok(
+      made.expiresAt! >= before + 30 * 86_400_000 &&
+        made.expiresAt! <= Date.now() + 30 * 86_400_000,
+    );
+    const forever = await owner.api.apiToken.create.mutate({ name: "Backup" });
+    assert.equal(forever.expiresAt, null);
+    assert.match(
+      await errorMessage(owner.api.apiToken.create.mutate({ name: "x", expiresInDays: 366 })),
+      /^BAD_REQUEST: expiresInDays: at most 365/,
+    );
+    const call = (token: string) =>
+      fetch(`${server.url}/api/trpc/website.list`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const ok = await call(made.token);
+    await ok.body?.cancel();
+    assert.equal(ok.status, 200);
+
+    // Its day comes.
+    await server.services.sql`update api_tokens set expires_at = now() - interval '1 minute'
+      where id = ${made.id}`;
+    const refused = await call(made.token);
+    await refused.body?.cancel();
+    assert.equal(refused.status, 401);
+    const still = await call(forever.token);
+    await still.body?.cancel();
+    assert.equal(still.status, 200);
+    const page = await (await owner.fetch(`${server.url}/app/api-tokens`)).text();
+    assert.match(page, /expired <time[^>]*>[^<]*<\/time>: calls with it are refused/);
+    assert.match(page, /never expires/);
   } finally {
     await server.close();
   }

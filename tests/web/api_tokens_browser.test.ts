@@ -38,6 +38,8 @@ Deno.test({
       // Required: the browser itself asks for a name first; posted empty, the server does.
       assert.equal(await page.getByTestId("new-token").count(), 0);
       await page.getByLabel("Token name").fill(NAME);
+      assert.equal(await page.getByLabel("Expires").inputValue(), "90", "90 days unless chosen");
+      await page.getByLabel("Expires").selectOption({ label: "In 30 days" });
       await page.getByRole("button", { name: "Create token" }).click();
       const token = (await page.getByTestId("new-token").textContent())!;
       assert.match(token, /^upt_/);
@@ -50,6 +52,7 @@ Deno.test({
       const row = page.getByRole("region", { name: "Your API tokens" }).locator("li");
       assert.match(await row.textContent() ?? "", new RegExp(`${token.slice(0, 8)}…`));
       assert.match(await row.textContent() ?? "", /last used/);
+      assert.match(await row.textContent() ?? "", /expires /);
       await row.getByText(NAME, { exact: true }).waitFor();
       await screenshots(page, "api-tokens-list");
 
