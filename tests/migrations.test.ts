@@ -19,6 +19,7 @@ Deno.test("Postgres migrations create a missing database and apply once", async 
       "account_members",
       "api_tokens",
       "certificate_alerts",
+      "incident_ack_links",
       "incident_outbox",
       "incident_updates",
       "incidents",

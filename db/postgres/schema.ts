@@ -437,6 +437,8 @@ export const incidents = pgTable("incidents", {
   totalRegions: integer("total_regions").notNull(),
   acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
   acknowledgedBy: uuid("acknowledged_by").references(() => users.id, { onDelete: "set null" }),
+  /** `link`: acknowledged with an alert's Acknowledge link, by whoever had the alert. */
+  acknowledgedVia: text("acknowledged_via"),
   /** Who resolved it by hand; null when its checks passed again. */
   resolvedBy: uuid("resolved_by").references(() => users.id, { onDelete: "set null" }),
   /** How many reminders its channels were sent, the last one when. */
@@ -448,6 +450,17 @@ export const incidents = pgTable("incidents", {
   // The database itself refuses a second open incident for one monitor.
   uniqueIndex("incidents_one_open_idx").on(t.websiteId).where(sql`${t.resolvedAt} is null`),
 ]);
+
+/**
+ * The Acknowledge links in an incident's alerts (services/incidents/acknowledge_link.ts):
+ * each works for that incident alone, until it ends; only the link's SHA-256 is kept.
+ */
+export const incidentAckLinks = pgTable("incident_ack_links", {
+  tokenHash: text("token_hash").primaryKey(),
+  incidentId: uuid("incident_id").notNull()
+    .references(() => incidents.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+}, (t) => [index("incident_ack_links_incident_idx").on(t.incidentId)]);
 
 /** What an update tells the status page's visitors of an incident, as status pages say it. */
 export const incidentUpdateStatus = pgEnum("incident_update_status", [

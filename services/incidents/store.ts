@@ -21,7 +21,10 @@ export interface Incident {
   /** The first failure of the outage. */
   cause: { errorKind: string; errorMessage: string; httpStatus: number };
   acknowledgedAt: number | null;
-  /** Who acknowledged it: their name, or their email when they have none. */
+  /**
+   * Who acknowledged it: their name, or their email when they have none; "someone with an
+   * alert's link" when it was acknowledged with an alert's Acknowledge link, signed out.
+   */
   acknowledgedBy: string | null;
   /** Who resolved it by hand, named as `acknowledgedBy`; null when its checks passed again. */
   resolvedBy: string | null;
@@ -38,7 +41,9 @@ export const incidentColumns = (sql: postgres.Sql) =>
       i.regions, i.total_regions, i.cause_error_kind, i.cause_error_message,
       i.cause_http_status,
       round(extract(epoch from i.acknowledged_at) * 1000)::float8 as acknowledged_at,
-      coalesce(u.name, u.email) as acknowledged_by,
+      coalesce(u.name, u.email,
+        case when i.acknowledged_via = 'link' then 'someone with an alert''s link' end
+      ) as acknowledged_by,
       coalesce(r.name, r.email) as resolved_by`;
 
 export const incidentJoins = (sql: postgres.Sql) =>

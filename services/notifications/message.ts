@@ -55,6 +55,11 @@ export interface Message {
   incidentUrl: string | null;
   /** Where a person goes from the message: the incident's page, else `dashboardUrl`. */
   link: string;
+  /**
+   * A link that acknowledges the incident without signing in (a down alert's or a
+   * reminder's, while nobody has): see {@link withAcknowledgeUrl}. Null otherwise.
+   */
+  acknowledgeUrl: string | null;
   /** "Shop is down", "Shop is still down", "Shop is up again", "Shop: incident resolved by ada@…". */
   title: string;
   facts: Fact[];
@@ -119,6 +124,7 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
     dashboardUrl,
     incidentUrl,
     link: incidentUrl,
+    acknowledgeUrl: null,
     title,
     facts,
     text: plainText(title, facts, incidentUrl),
@@ -160,11 +166,17 @@ export function reminderMessage(event: ReminderEvent, appUrl: string): Message {
     dashboardUrl,
     incidentUrl,
     link: incidentUrl,
+    acknowledgeUrl: null,
     title,
     facts,
     text: plainText(title, facts, incidentUrl) +
       "\nAcknowledge it on its page to stop the reminders.",
   };
+}
+
+/** The message with a link that acknowledges its incident, also as the text's last line. */
+export function withAcknowledgeUrl(message: Message, url: string): Message {
+  return { ...message, acknowledgeUrl: url, text: `${message.text}\nAcknowledge: ${url}` };
 }
 
 /** The incident fields of a message about no incident. */
@@ -179,6 +191,7 @@ const NO_INCIDENT = {
   resolvedBy: null,
   durationMs: null,
   reminder: null,
+  acknowledgeUrl: null,
 } as const satisfies Partial<Message>;
 
 export function certificateMessage(event: CertificateEvent, appUrl: string): Message {

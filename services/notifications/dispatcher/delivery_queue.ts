@@ -16,7 +16,8 @@ import { alertEventSchema } from "../../../lib/incident_event.ts";
 import { log } from "../../../lib/logger.ts";
 import { metrics } from "../../../lib/metrics.ts";
 import { deliver } from "../deliver.ts";
-import { alertMessage } from "../message.ts";
+import { alertMessage, withAcknowledgeUrl } from "../message.ts";
+import { newAcknowledgeLink } from "../../incidents/acknowledge_link.ts";
 import type { Outcome } from "../providers/mod.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { Alarm } from "./alarm.ts";
@@ -137,12 +138,19 @@ export class DeliveryQueue {
     }
   }
 
-  #send(delivery: ClaimedDelivery, signal: AbortSignal): Promise<Outcome> {
+  async #send(delivery: ClaimedDelivery, signal: AbortSignal): Promise<Outcome> {
     const event = alertEventSchema.safeParse(delivery.event);
-    if (!event.success) {
-      return Promise.resolve({ ok: false, retry: false, error: "unreadable event" });
+    if (!event.success) return { ok: false, retry: false, error: "unreadable event" };
+    let message = alertMessage(event.data, this.#config.appUrl);
+    // Whoever gets a down alert or a reminder can acknowledge it from there; PagerDuty
+    // has acknowledgements of its own.
+    if (
+      (event.data.type === "opened" || event.data.type === "reminder") &&
+      delivery.kind !== "pagerduty"
+    ) {
+      const url = await newAcknowledgeLink(this.#sql, this.#config.appUrl, event.data.incidentId);
+      if (url) message = withAcknowledgeUrl(message, url);
     }
-    const message = alertMessage(event.data, this.#config.appUrl);
     const channel = { id: delivery.channelId, kind: delivery.kind, config: delivery.config };
     return deliver(this.#config, channel, message, signal);
   }

@@ -33,6 +33,9 @@ export const discord: Provider<z.infer<typeof schema>> = {
       embeds: [{
         title: message.title.slice(0, 256),
         url: message.link,
+        ...(message.acknowledgeUrl
+          ? { description: `[Acknowledge](${message.acknowledgeUrl})` }
+          : {}),
         color: colors[message.type],
         timestamp: new Date(message.occurredAt).toISOString(),
         fields: message.facts.slice(0, 25).map((fact) => ({

@@ -40,7 +40,11 @@ function html(message: Message): string {
     `<tr><th align="left">${escapeHtml(fact.label)}</th><td>${escapeHtml(fact.value)}</td></tr>`
   ).join("");
   return `<h2>${escapeHtml(message.title)}</h2><table>${rows}</table>` +
-    `<p><a href="${escapeHtml(message.link)}">Open in Uptime</a></p>`;
+    `<p><a href="${escapeHtml(message.link)}">Open in Uptime</a>` +
+    (message.acknowledgeUrl
+      ? ` · <a href="${escapeHtml(message.acknowledgeUrl)}">Acknowledge</a>`
+      : "") +
+    `</p>`;
 }
 
 export const email: Provider<z.infer<typeof schema>> = {

@@ -84,7 +84,10 @@ export const matrix: Provider<z.infer<typeof schema>> = {
       body: message.text,
       format: "org.matrix.custom.html",
       formatted_body: `<strong>${html(message.title)}</strong><br>${facts.join("<br>")}<br>` +
-        `<a href="${html(message.link)}">Open in Uptime</a>`,
+        `<a href="${html(message.link)}">Open in Uptime</a>` +
+        (message.acknowledgeUrl
+          ? ` · <a href="${html(message.acknowledgeUrl)}">Acknowledge</a>`
+          : ""),
     }, { method: "PUT", headers: { authorization: `Bearer ${config.accessToken}` }, classify });
   },
 };

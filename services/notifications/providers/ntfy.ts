@@ -55,6 +55,16 @@ export const ntfy: Provider<z.infer<typeof schema>> = {
       priority: PRIORITIES[message.type],
       tags: [TAGS[message.type]],
       click: message.link,
+      ...(message.acknowledgeUrl
+        ? {
+          actions: [{
+            action: "view",
+            label: "Acknowledge",
+            url: message.acknowledgeUrl,
+            clear: true,
+          }],
+        }
+        : {}),
     }, {
       headers: config.token ? { authorization: `Bearer ${config.token}` } : {},
     });

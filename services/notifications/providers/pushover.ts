@@ -75,8 +75,10 @@ export const pushover: Provider<z.infer<typeof schema>> = {
       user: config.userKey,
       ...(config.device ? { device: config.device } : {}),
       title: message.title.slice(0, 250),
-      message: message.facts.map((fact) => `${fact.label}: ${fact.value}`).join("\n")
-        .slice(0, 1024),
+      // The link to acknowledge last, where a cut could not lose it.
+      message: (message.facts.map((fact) => `${fact.label}: ${fact.value}`).join("\n")
+        .slice(0, message.acknowledgeUrl ? 1024 - message.acknowledgeUrl.length - 14 : 1024)) +
+        (message.acknowledgeUrl ? `\nAcknowledge: ${message.acknowledgeUrl}` : ""),
       url: message.link.slice(0, 512),
       url_title: message.incidentUrl ? "Open the incident" : "Open in Uptime",
       priority: PRIORITIES[message.type],

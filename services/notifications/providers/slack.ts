@@ -41,11 +41,20 @@ export const slack: Provider<z.infer<typeof schema>> = {
         },
         {
           type: "actions",
-          elements: [{
-            type: "button",
-            text: { type: "plain_text", text: "Open in Uptime" },
-            url: message.link,
-          }],
+          elements: [
+            {
+              type: "button",
+              text: { type: "plain_text", text: "Open in Uptime" },
+              url: message.link,
+            },
+            ...(message.acknowledgeUrl
+              ? [{
+                type: "button",
+                text: { type: "plain_text", text: "Acknowledge" },
+                url: message.acknowledgeUrl,
+              }]
+              : []),
+          ],
         },
       ],
     });

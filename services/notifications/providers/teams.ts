@@ -53,7 +53,12 @@ export const teams: Provider<z.infer<typeof schema>> = {
               facts: message.facts.map((fact) => ({ title: fact.label, value: fact.value })),
             },
           ],
-          actions: [{ type: "Action.OpenUrl", title: "Open in Uptime", url: message.link }],
+          actions: [
+            { type: "Action.OpenUrl", title: "Open in Uptime", url: message.link },
+            ...(message.acknowledgeUrl
+              ? [{ type: "Action.OpenUrl", title: "Acknowledge", url: message.acknowledgeUrl }]
+              : []),
+          ],
         },
       }],
     });

@@ -49,6 +49,7 @@ export function webhookBody(message: Message) {
       totalRegions: message.totalRegions,
       cause: message.cause,
       reminder: message.reminder,
+      acknowledgeUrl: message.acknowledgeUrl,
     },
     certificate: message.certificate === null ? null : {
       daysLeft: message.certificate.daysLeft,

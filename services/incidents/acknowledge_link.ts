@@ -1,0 +1,94 @@
+/**
+ * Acknowledge links: an incident's down alert and its reminders carry a link that
+ * acknowledges it without signing in (`/acknowledge?token=…`), so whoever is on call can stop
+ * the reminders from the alert itself, as PagerDuty's and Better Stack's alerts allow. Each
+ * delivery attempt gets a link of its own (256 random bits; only the SHA-256 is kept); any
+ * of them works for that incident alone, until it is acknowledged or ends, when its links
+ * are deleted. Opening one changes nothing (mail scanners follow links); its page's button
+ * does.
+ */
+import type postgres from "postgres";
+import { randomToken, sha256 } from "../users/sessions.ts";
+import { hostnameOf } from "./store.ts";
+
+/** What the link's page shows of its incident. */
+export interface AckTarget {
+  incidentId: string;
+  websiteName: string;
+  /** Epoch ms. */
+  startedAt: number;
+  resolvedAt: number | null;
+  acknowledgedAt: number | null;
+}
+
+/** A new link to acknowledge the incident; null once it has ended or been acknowledged. */
+export async function newAcknowledgeLink(
+  sql: postgres.Sql,
+  appUrl: string,
+  incidentId: string,
+): Promise<string | null> {
+  await pruneLinks(sql);
+  const token = randomToken();
+  const [row] = await sql`
+    insert into incident_ack_links (token_hash, incident_id)
+    select ${await sha256(token)}, i.id from incidents i
+    where i.id = ${incidentId} and i.resolved_at is null and i.acknowledged_at is null
+    returning incident_id`;
+  return row ? new URL(`/acknowledge?token=${token}`, appUrl).href : null;
+}
+
+/** The incident a link is for; null for no such link. */
+export async function ackTarget(
+  sql: postgres.Sql,
+  token: string | null | undefined,
+): Promise<AckTarget | null> {
+  if (!token || token.length > 100) return null;
+  const [row] = await sql`
+    select i.id, w.name, w.url,
+      round(extract(epoch from i.started_at) * 1000)::float8 as started_at,
+      round(extract(epoch from i.resolved_at) * 1000)::float8 as resolved_at,
+      round(extract(epoch from i.acknowledged_at) * 1000)::float8 as acknowledged_at
+    from incident_ack_links l
+    join incidents i on i.id = l.incident_id
+    join websites w on w.id = i.website_id
+    where l.token_hash = ${await sha256(token)}`;
+  return row
+    ? {
+      incidentId: row.id,
+      websiteName: row.name ?? hostnameOf(row.url),
+      startedAt: row.started_at,
+      resolvedAt: row.resolved_at,
+      acknowledgedAt: row.acknowledged_at,
+    }
+    : null;
+}
+
+/**
+ * Acknowledges the link's incident, as `userId` when a member of its team is signed in,
+ * else as "from an alert's link". The first acknowledgement stands; an ended incident is
+ * left as it is. Returns the incident as it is now; null for no such link.
+ */
+export async function acknowledgeByLink(
+  sql: postgres.Sql,
+  token: string,
+  userId: string | null,
+): Promise<AckTarget | null> {
+  const target = await ackTarget(sql, token);
+  if (!target) return null;
+  await sql`
+    update incidents i
+    set acknowledged_at = now(), acknowledged_via = 'link',
+      acknowledged_by = (select u.id from users u join websites w on w.id = i.website_id
+        where u.id = ${userId}::uuid and (u.id = w.owner_id or exists (
+          select 1 from account_members m
+          where m.account_id = w.owner_id and m.user_id = u.id)))
+    where i.id = ${target.incidentId} and i.acknowledged_at is null and i.resolved_at is null`;
+  await pruneLinks(sql);
+  return { ...target, acknowledgedAt: target.acknowledgedAt ?? Date.now() };
+}
+
+/** Links whose work is done: their incident was acknowledged or has ended. */
+async function pruneLinks(sql: postgres.Sql): Promise<void> {
+  await sql`delete from incident_ack_links l using incidents i
+    where i.id = l.incident_id and (i.acknowledged_at is not null or i.resolved_at is not null)`;
+}

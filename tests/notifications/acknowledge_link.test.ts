@@ -1,0 +1,177 @@
+/**
+ * The Acknowledge link in a down alert: delivered by the dispatcher to local stand-ins of a
+ * webhook receiver, Slack and PagerDuty; opened (which changes nothing) and used signed out,
+ * over HTTP and in real Chromium; and what it stops.
+ */
+import assert from "node:assert/strict";
+import { eventually } from "../helpers/pipeline.ts";
+import { APP_URL, notificationBed } from "../helpers/notifications.ts";
+import { checkRow } from "../helpers/incidents.ts";
+import {
+  startPagerDuty,
+  startSlack,
+  startWebhookReceiver,
+} from "../helpers/notification_stand_ins.ts";
+import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
+import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
+import { remindOpenIncidents } from "../../services/incidents/reminders.ts";
+import { relayIncidentEvents } from "../../services/incidents/evaluation/event_relay.ts";
+
+async function downAlerts() {
+  const webhook = startWebhookReceiver();
+  const slack = startSlack();
+  const pagerduty = startPagerDuty();
+  const bed = await notificationBed({
+    REGIONS: "ams",
+    REGION: "ams",
+    PAGERDUTY_EVENTS_URL: pagerduty.url,
+  });
+  const { api } = bed.owner;
+  await api.notification.create.mutate({
+    kind: "webhook",
+    name: "Hook",
+    config: { url: `${webhook.url}/hooks` },
+  });
+  await api.notification.create.mutate({
+    kind: "slack",
+    name: "Ops",
+    config: { webhookUrl: `${slack.url}/services/T000/B000/XXXX` },
+  });
+  await api.notification.create.mutate({
+    kind: "pagerduty",
+    name: "Pager",
+    config: { routingKey: "R0UT1NGKEY0123456789abcdefABCDEF" },
+  });
+  await api.website.update.mutate({
+    id: bed.website.id,
+    confirmations: 1,
+    quorum: "any",
+    remindEveryMinutes: 5,
+  });
+  bed.startDispatcher();
+  const slot = Math.floor(Date.now() / 1000) - 60;
+  await evaluateStoredResults(bed.services.sql, [checkRow(bed.website.id, "ams", slot, false)]);
+  // As the worker does after its evaluation: the outbox onto the stream.
+  await relayIncidentEvents(bed.services.sql, bed.services.redis, bed.services.keys);
+  await eventually(
+    () =>
+      webhook.requests.length === 1 && slack.requests.length === 1 &&
+      pagerduty.requests.length === 1,
+    15_000,
+    "the down alerts",
+  );
+  const [incident] = (await api.incident.list.query()).incidents;
+  /** The link as the alert has it, on the test server's address. */
+  const local = (link: string) => link.replace(APP_URL, bed.server.url);
+  return {
+    bed,
+    api,
+    webhook,
+    slack,
+    pagerduty,
+    incident,
+    local,
+    async close() {
+      await bed.close();
+      await Promise.all([webhook.close(), slack.close(), pagerduty.close()]);
+    },
+  };
+}
+
+Deno.test("a down alert's Acknowledge link acknowledges its incident signed out, once, and stops its reminders", async () => {
+  const t = await downAlerts();
+  try {
+    const { bed, api, incident } = t;
+    const link: string = t.webhook.requests[0].body.incident.acknowledgeUrl;
+    assert.match(link, new RegExp(`^${APP_URL}/acknowledge\\?token=[A-Za-z0-9_-]{43}$`));
+    assert.ok(t.webhook.requests[0].body.text.endsWith(`\nAcknowledge: ${link}`));
+    // Each delivery its own link; PagerDuty acknowledges in PagerDuty.
+    const slackButtons = t.slack.requests[0].body.blocks.at(-1).elements;
+    assert.deepEqual(slackButtons.map((b: { text: { text: string } }) => b.text.text), [
+      "Open in Uptime",
+      "Acknowledge",
+    ]);
+    assert.notEqual(slackButtons[1].url, link);
+    assert.ok(!JSON.stringify(t.pagerduty.requests[0].body).includes("/acknowledge"));
+    const stored = await bed.services.sql`select token_hash from incident_ack_links`;
+    assert.equal(stored.length, 2);
+    assert.ok(stored.every((row) => !link.includes(row.token_hash)), "only hashes are kept");
+
+    // Opening it (as a mail scanner would) changes nothing.
+    const opened = await fetch(t.local(link));
+    assert.equal(opened.status, 200);
+    assert.equal(opened.headers.get("cache-control"), "no-store");
+    assert.match(await opened.text(), /Acknowledge incident/);
+    assert.equal((await api.incident.get.query({ id: incident.id })).acknowledgedAt, null);
+
+    const form = (token: string) => ({
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        origin: bed.server.url,
+      },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    const token = new URL(link).searchParams.get("token")!;
+    const done = await fetch(`${bed.server.url}/acknowledge`, form(token));
+    assert.equal(done.status, 200);
+    assert.match(
+      await done.text(),
+      /Acknowledged\. Its channels are not reminded of it any more\./,
+    );
+    const acknowledged = await api.incident.get.query({ id: incident.id });
+    assert.ok(acknowledged.acknowledgedAt !== null);
+    assert.equal(acknowledged.acknowledgedBy, "someone with an alert's link");
+    assert.equal(
+      await remindOpenIncidents(
+        { sql: bed.services.sql, redis: bed.services.redis, keys: bed.services.keys },
+        new Date(Date.now() + 60 * 60_000),
+      ),
+      0,
+      "no reminders once acknowledged",
+    );
+
+    // Every link of it is done; a made-up one never worked.
+    const again = await fetch(t.local(slackButtons[1].url));
+    assert.equal(again.status, 400);
+    assert.match(await again.text(), /This link no longer works/);
+    const forged = await fetch(`${bed.server.url}/acknowledge`, form("upt_guess"));
+    assert.equal(forged.status, 400);
+    await forged.body?.cancel();
+    assert.equal((await bed.services.sql`select * from incident_ack_links`).length, 0);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test({
+  name: "in Chromium: the Acknowledge link of an alert, signed out",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const t = await downAlerts();
+    const browser = await launchChromium();
+    try {
+      const link: string = t.webhook.requests[0].body.incident.acknowledgeUrl;
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      await page.goto(t.local(link));
+      await page.getByRole("heading", { name: "Incident of Shop" }).waitFor();
+      await screenshots(page, "acknowledge-link");
+      await Promise.all([
+        page.waitForEvent("load"),
+        page.getByRole("button", { name: "Acknowledge incident" }).click(),
+      ]);
+      await page.getByRole("status").getByText("Acknowledged.").waitFor();
+      await screenshots(page, "acknowledge-link-done");
+      const incident = await t.api.incident.get.query({ id: t.incident.id });
+      assert.ok(incident.acknowledgedAt !== null);
+      assert.deepEqual(problems, []);
+      await context.close();
+    } finally {
+      await closeBrowser(browser);
+      await t.close();
+    }
+  },
+});
