@@ -21,6 +21,7 @@ import {
   SWEEP_EVERY_MS as CERTIFICATE_SWEEP_EVERY_MS,
 } from "../services/certificates/expiry_alerts.ts";
 import { REMINDER_SWEEP_MS, remindOpenIncidents } from "../services/incidents/reminders.ts";
+import { pruneAckLinks } from "../services/incidents/acknowledge_link.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
 const ROLLUP_EVERY_MS = 60_000;
@@ -139,7 +140,8 @@ export const runPublisher: Main = async (config, shutdown) => {
   );
   const certificateTimer = setInterval(alertCertificates, CERTIFICATE_SWEEP_EVERY_MS);
 
-  // And reminders of incidents nobody has acknowledged.
+  // And reminders of incidents nobody has acknowledged; the Acknowledge links of those
+  // acknowledged or ended since go.
   const remind = leaderJob(
     () => publisher.isLeader,
     "reminders.sweep_failed",
@@ -150,6 +152,7 @@ export const runPublisher: Main = async (config, shutdown) => {
         keys,
       });
       if (sent) log.info("incidents.reminded", { incidents: sent });
+      await pruneAckLinks(connections.pg.sql);
     },
   );
   const reminderTimer = setInterval(remind, REMINDER_SWEEP_MS);

@@ -150,7 +150,7 @@ async function notFoundAs404<T>(promise: Promise<T>): Promise<T> {
 
 /**
  * The monitors a form chose, in the order the form lists them, whose URL is shown, and
- * the section each is under (`section:<id>`; a monitor just ticked has none yet).
+ * the section each is under (`section:<id>`).
  */
 export function chosenMonitors(
   form: URLSearchParams,

@@ -30,12 +30,16 @@ export const handler = define.handlers<Data>({
   },
   async POST(ctx) {
     const token = ((await readForm(ctx.req)).get("token") ?? "").slice(0, 200);
-    const incident = await acknowledgeByLink(
+    const outcome = await acknowledgeByLink(
       ctx.state.services.sql,
       token,
       ctx.state.user?.id ?? null,
     );
-    return answer(ctx, { token, incident, done: incident !== null });
+    return answer(ctx, {
+      token,
+      incident: outcome?.incident ?? null,
+      done: outcome?.acknowledged ?? false,
+    });
   },
 });
 

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, gt, isNull, or } from "drizzle-orm";
 import type { z } from "zod";
 import { apiTokens, users } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
@@ -25,7 +25,14 @@ export async function createApiToken(
   const row = await services.db.transaction(async (tx) => {
     // The account's row locked: two tokens made at once cannot both be the 50th.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for("update");
-    const held = await tx.$count(apiTokens, actorsTokens(actor));
+    // Expired tokens, listed until revoked, hold no place.
+    const held = await tx.$count(
+      apiTokens,
+      and(
+        actorsTokens(actor),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, new Date())),
+      ),
+    );
     if (held >= MAX_TOKENS) {
       throw new DomainError(
         "BAD_REQUEST",

@@ -2,14 +2,18 @@
  * Acknowledge links: an incident's down alert and its reminders carry a link that
  * acknowledges it without signing in (`/acknowledge?token=…`), so whoever is on call can stop
  * the reminders from the alert itself, as PagerDuty's and Better Stack's alerts allow. Each
- * delivery attempt gets a link of its own (256 random bits; only the SHA-256 is kept); any
- * of them works for that incident alone, until it is acknowledged or ends, when its links
- * are deleted. Opening one changes nothing (mail scanners follow links); its page's button
- * does.
+ * delivery attempt gets a link of its own (256 random bits; only the SHA-256 is kept; an
+ * incident keeps its newest {@link LINKS_KEPT}); any of them acknowledges that incident
+ * alone, while nobody has and it lasts. Opening one changes nothing (mail scanners follow
+ * links); its page's button does. The leading publisher deletes the links of incidents
+ * acknowledged or ended ({@link pruneAckLinks}, with the reminders).
  */
 import type postgres from "postgres";
 import { randomToken, sha256 } from "../users/sessions.ts";
 import { hostnameOf } from "./store.ts";
+
+/** An incident's newest links kept: a channel that keeps failing gets one per retry. */
+const LINKS_KEPT = 50;
 
 /** What the link's page shows of its incident. */
 export interface AckTarget {
@@ -27,14 +31,17 @@ export async function newAcknowledgeLink(
   appUrl: string,
   incidentId: string,
 ): Promise<string | null> {
-  await pruneLinks(sql);
   const token = randomToken();
   const [row] = await sql`
     insert into incident_ack_links (token_hash, incident_id)
     select ${await sha256(token)}, i.id from incidents i
     where i.id = ${incidentId} and i.resolved_at is null and i.acknowledged_at is null
     returning incident_id`;
-  return row ? new URL(`/acknowledge?token=${token}`, appUrl).href : null;
+  if (!row) return null;
+  await sql`delete from incident_ack_links where incident_id = ${incidentId}
+    and token_hash not in (select token_hash from incident_ack_links
+      where incident_id = ${incidentId} order by created_at desc limit ${LINKS_KEPT})`;
+  return new URL(`/acknowledge?token=${token}`, appUrl).href;
 }
 
 /** The incident a link is for; null for no such link. */
@@ -66,29 +73,32 @@ export async function ackTarget(
 /**
  * Acknowledges the link's incident, as `userId` when a member of its team is signed in,
  * else as "from an alert's link". The first acknowledgement stands; an ended incident is
- * left as it is. Returns the incident as it is now; null for no such link.
+ * left as it is. Returns the incident as it is now and whether this acknowledged it; null
+ * for no such link.
  */
 export async function acknowledgeByLink(
   sql: postgres.Sql,
   token: string,
   userId: string | null,
-): Promise<AckTarget | null> {
+): Promise<{ incident: AckTarget; acknowledged: boolean } | null> {
   const target = await ackTarget(sql, token);
   if (!target) return null;
-  await sql`
+  const [done] = await sql`
     update incidents i
     set acknowledged_at = now(), acknowledged_via = 'link',
       acknowledged_by = (select u.id from users u join websites w on w.id = i.website_id
         where u.id = ${userId}::uuid and (u.id = w.owner_id or exists (
           select 1 from account_members m
           where m.account_id = w.owner_id and m.user_id = u.id)))
-    where i.id = ${target.incidentId} and i.acknowledged_at is null and i.resolved_at is null`;
-  await pruneLinks(sql);
-  return { ...target, acknowledgedAt: target.acknowledgedAt ?? Date.now() };
+    where i.id = ${target.incidentId} and i.acknowledged_at is null and i.resolved_at is null
+    returning round(extract(epoch from i.acknowledged_at) * 1000)::float8 as at`;
+  if (!done) return { incident: (await ackTarget(sql, token)) ?? target, acknowledged: false };
+  await sql`delete from incident_ack_links where incident_id = ${target.incidentId}`;
+  return { incident: { ...target, acknowledgedAt: done.at }, acknowledged: true };
 }
 
-/** Links whose work is done: their incident was acknowledged or has ended. */
-async function pruneLinks(sql: postgres.Sql): Promise<void> {
+/** Deletes the links of incidents acknowledged or ended: their work is done. */
+export async function pruneAckLinks(sql: postgres.Sql): Promise<void> {
   await sql`delete from incident_ack_links l using incidents i
     where i.id = l.incident_id and (i.acknowledged_at is not null or i.resolved_at is not null)`;
 }

@@ -16,6 +16,13 @@ export interface ChannelToDeliver {
   config: Record<string, unknown>;
 }
 
+/** Whether the channel's messages may carry an Acknowledge link (Provider.acknowledgeLinks). */
+export function takesAcknowledgeLinks(channel: ChannelToDeliver): boolean {
+  const provider = providers[channel.kind as ChannelKind];
+  const parsed = provider?.schema.safeParse(channel.config);
+  return Boolean(parsed?.success) && (provider.acknowledgeLinks?.(parsed!.data) ?? true);
+}
+
 export async function deliver(
   config: Config,
   channel: ChannelToDeliver,

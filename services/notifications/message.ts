@@ -174,9 +174,17 @@ export function reminderMessage(event: ReminderEvent, appUrl: string): Message {
   };
 }
 
-/** The message with a link that acknowledges its incident, also as the text's last line. */
+/**
+ * The message with a link that acknowledges its incident, also in the text, under the
+ * title: where a channel that cuts long texts keeps it.
+ */
 export function withAcknowledgeUrl(message: Message, url: string): Message {
-  return { ...message, acknowledgeUrl: url, text: `${message.text}\nAcknowledge: ${url}` };
+  const [title, ...rest] = message.text.split("\n");
+  return {
+    ...message,
+    acknowledgeUrl: url,
+    text: [title, `Acknowledge: ${url}`, ...rest].join("\n"),
+  };
 }
 
 /** The incident fields of a message about no incident. */

@@ -8,6 +8,7 @@ import { eventually } from "../helpers/pipeline.ts";
 import { APP_URL, notificationBed } from "../helpers/notifications.ts";
 import { checkRow } from "../helpers/incidents.ts";
 import {
+  startNtfy,
   startPagerDuty,
   startSlack,
   startWebhookReceiver,
@@ -21,6 +22,7 @@ async function downAlerts() {
   const webhook = startWebhookReceiver();
   const slack = startSlack();
   const pagerduty = startPagerDuty();
+  const ntfy = startNtfy();
   const bed = await notificationBed({
     REGIONS: "ams",
     REGION: "ams",
@@ -42,6 +44,11 @@ async function downAlerts() {
     name: "Pager",
     config: { routingKey: "R0UT1NGKEY0123456789abcdefABCDEF" },
   });
+  await api.notification.create.mutate({
+    kind: "ntfy",
+    name: "Public topic",
+    config: { serverUrl: ntfy.url, topic: "shop-alerts" },
+  });
   await api.website.update.mutate({
     id: bed.website.id,
     confirmations: 1,
@@ -54,9 +61,7 @@ async function downAlerts() {
   // As the worker does after its evaluation: the outbox onto the stream.
   await relayIncidentEvents(bed.services.sql, bed.services.redis, bed.services.keys);
   await eventually(
-    () =>
-      webhook.requests.length === 1 && slack.requests.length === 1 &&
-      pagerduty.requests.length === 1,
+    () => [webhook, slack, pagerduty, ntfy].every((stand) => stand.requests.length === 1),
     15_000,
     "the down alerts",
   );
@@ -69,11 +74,12 @@ async function downAlerts() {
     webhook,
     slack,
     pagerduty,
+    ntfy,
     incident,
     local,
     async close() {
       await bed.close();
-      await Promise.all([webhook.close(), slack.close(), pagerduty.close()]);
+      await Promise.all([webhook.close(), slack.close(), pagerduty.close(), ntfy.close()]);
     },
   };
 }
@@ -84,7 +90,7 @@ Deno.test("a down alert's Acknowledge link acknowledges its incident signed out,
     const { bed, api, incident } = t;
     const link: string = t.webhook.requests[0].body.incident.acknowledgeUrl;
     assert.match(link, new RegExp(`^${APP_URL}/acknowledge\\?token=[A-Za-z0-9_-]{43}$`));
-    assert.ok(t.webhook.requests[0].body.text.endsWith(`\nAcknowledge: ${link}`));
+    assert.equal(t.webhook.requests[0].body.text.split("\n")[1], `Acknowledge: ${link}`);
     // Each delivery its own link; PagerDuty acknowledges in PagerDuty.
     const slackButtons = t.slack.requests[0].body.blocks.at(-1).elements;
     assert.deepEqual(slackButtons.map((b: { text: { text: string } }) => b.text.text), [
@@ -93,6 +99,8 @@ Deno.test("a down alert's Acknowledge link acknowledges its incident signed out,
     ]);
     assert.notEqual(slackButtons[1].url, link);
     assert.ok(!JSON.stringify(t.pagerduty.requests[0].body).includes("/acknowledge"));
+    // Nor a public ntfy topic, which anyone could read.
+    assert.equal(t.ntfy.requests[0].body.actions, undefined);
     const stored = await bed.services.sql`select token_hash from incident_ack_links`;
     assert.equal(stored.length, 2);
     assert.ok(stored.every((row) => !link.includes(row.token_hash)), "only hashes are kept");

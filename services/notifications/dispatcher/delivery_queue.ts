@@ -15,7 +15,7 @@ import type { Config } from "../../../lib/config.ts";
 import { alertEventSchema } from "../../../lib/incident_event.ts";
 import { log } from "../../../lib/logger.ts";
 import { metrics } from "../../../lib/metrics.ts";
-import { deliver } from "../deliver.ts";
+import { deliver, takesAcknowledgeLinks } from "../deliver.ts";
 import { alertMessage, withAcknowledgeUrl } from "../message.ts";
 import { newAcknowledgeLink } from "../../incidents/acknowledge_link.ts";
 import type { Outcome } from "../providers/mod.ts";
@@ -142,16 +142,17 @@ export class DeliveryQueue {
     const event = alertEventSchema.safeParse(delivery.event);
     if (!event.success) return { ok: false, retry: false, error: "unreadable event" };
     let message = alertMessage(event.data, this.#config.appUrl);
-    // Whoever gets a down alert or a reminder can acknowledge it from there; PagerDuty
-    // has acknowledgements of its own.
+    const channel = { id: delivery.channelId, kind: delivery.kind, config: delivery.config };
+    // Whoever gets a down alert or a reminder can acknowledge it from there. Without the
+    // link (Postgres away a moment) the alert still goes out.
     if (
       (event.data.type === "opened" || event.data.type === "reminder") &&
-      delivery.kind !== "pagerduty"
+      takesAcknowledgeLinks(channel)
     ) {
-      const url = await newAcknowledgeLink(this.#sql, this.#config.appUrl, event.data.incidentId);
+      const url = await newAcknowledgeLink(this.#sql, this.#config.appUrl, event.data.incidentId)
+        .catch((error) => void log.warn("notification.ack_link_failed", { error }));
       if (url) message = withAcknowledgeUrl(message, url);
     }
-    const channel = { id: delivery.channelId, kind: delivery.kind, config: delivery.config };
     return deliver(this.#config, channel, message, signal);
   }
 

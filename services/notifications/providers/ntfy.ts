@@ -46,6 +46,8 @@ export const ntfy: Provider<z.infer<typeof schema>> = {
     },
   ],
   schema,
+  // A topic without a token is public: whoever reads it could silence the reminders.
+  acknowledgeLinks: (config) => Boolean(config.token),
   urls: (config) => [config.serverUrl],
   send(message, config, context) {
     return postJson(context, joinUrl(config.serverUrl, ""), {

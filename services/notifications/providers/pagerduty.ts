@@ -35,6 +35,8 @@ export const pagerduty: Provider<z.infer<typeof schema>> = {
     },
   ],
   schema,
+  // PagerDuty acknowledges in PagerDuty.
+  acknowledgeLinks: () => false,
   urls: (_config, deployment) => [deployment.pagerdutyUrl],
   send(message, config, context) {
     const url = joinUrl(context.deployment.pagerdutyUrl, "v2/enqueue");

@@ -26,7 +26,8 @@ export const slack: Provider<z.infer<typeof schema>> = {
   send(message, config, context) {
     const icon = TYPE_ICONS[message.type];
     return postJson(context, config.webhookUrl, {
-      text: `${icon} ${message.title}`,
+      // The notification's text is mrkdwn too: a monitor named <!channel> mentions nobody.
+      text: `${icon} ${escape(message.title)}`,
       blocks: [
         {
           type: "header",

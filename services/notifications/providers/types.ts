@@ -85,6 +85,11 @@ export interface Provider<C extends Record<string, unknown> = any> {
   schema: z.ZodType<C>;
   /** Why channels of this kind cannot be used on this deployment, or null. */
   unavailable?(deployment: NotificationConfig): string | null;
+  /**
+   * Whether its messages may carry an Acknowledge link (message.ts): not where the receiver
+   * acknowledges itself, nor where anyone could read the link. Yes unless it says.
+   */
+  acknowledgeLinks?(config: C): boolean;
   /** URLs in the settings that must pass the SSRF guard when the channel is saved. */
   urls(config: C, deployment: NotificationConfig): string[];
   send(message: Message, config: C, context: SendContext): Promise<Outcome>;
