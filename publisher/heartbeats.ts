@@ -46,6 +46,7 @@ export async function sweepMissedHeartbeats(sweep: HeartbeatSweep, now = new Dat
         ? ` + ${formatInterval(row.heartbeat_grace_seconds)} grace`
         : "";
       return heartbeatRow(row.id, row.regions[0], Number(row.due), {
+        kind: "heartbeat",
         message: `no heartbeat ${since} (expected every ${formatInterval(row.period)}${grace})`,
       });
     });

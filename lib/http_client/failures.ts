@@ -19,7 +19,8 @@ export type ErrorKind =
   | "invalid";
 
 /**
- * What each kind of failure is called on the pages (a missed heartbeat included). Imports
+ * What each kind of failure is called on the pages (a missed heartbeat, and a job that
+ * reported a failed run, included). Imports
  * nothing, so islands can bundle it.
  */
 const KIND_WORDS: Record<string, string> = {
@@ -35,6 +36,7 @@ const KIND_WORDS: Record<string, string> = {
   redirects: "Too many redirects",
   invalid: "Invalid response",
   heartbeat: "Missed heartbeat",
+  job: "Job failed",
 } satisfies Record<ErrorKind, string> & Record<string, string>;
 
 /** "Unexpected status" for "status"; a kind it does not know, as it is. */

@@ -21,23 +21,27 @@ export interface ResultSinks {
   keys: RedisKeys;
 }
 
-/** A heartbeat result; `at` in epoch seconds is both its slot and when it was seen. */
+/**
+ * A heartbeat result; `at` in epoch seconds is both its slot and when it was seen. Down
+ * when `failed`: a beat that was missed (`heartbeat`), or a job that reported it failed
+ * (`job`).
+ */
 export function heartbeatRow(
   websiteId: string,
   region: string,
   at: number,
-  missed: { message: string } | null,
+  failed: { kind: "heartbeat" | "job"; message: string } | null,
 ): CheckRow {
   return {
     website_id: websiteId,
     region_id: region,
     scheduled_at: at,
-    checked_at: missed ? Math.floor(Date.now() / 1000) : at,
-    outcome: missed ? "down" : "up",
+    checked_at: failed?.kind === "heartbeat" ? Math.floor(Date.now() / 1000) : at,
+    outcome: failed ? "down" : "up",
     http_status: 0,
     response_ms: 0,
-    error_kind: missed ? "heartbeat" : "",
-    error_message: missed?.message ?? "",
+    error_kind: failed?.kind ?? "",
+    error_message: failed?.message ?? "",
     dns_ms: 0,
     connect_ms: 0,
     tls_ms: 0,

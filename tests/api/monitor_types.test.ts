@@ -96,6 +96,63 @@ Deno.test("a heartbeat monitor is up when its job calls, and down once a beat is
   }
 });
 
+Deno.test("a job that reports a failed run is down at once, with what it said; its next good run is up", async () => {
+  const server = await apiServer({ REGIONS: "ams", REGION: "ams" });
+  try {
+    const { api } = await server.user();
+    const monitor = await api.website.create.mutate({
+      type: "heartbeat",
+      name: "Nightly backup",
+      intervalSeconds: 3_600,
+      confirmations: 1,
+    });
+    const ping = new URL(monitor.heartbeat!.pingUrl).pathname;
+    const output = `rsync: write failed on "/backup/db.tar": No space left on device (28)\n` +
+      `${"x".repeat(300)}`;
+    const failed = await fetch(`${server.url}${ping}/fail`, { method: "POST", body: output });
+    assert.equal(failed.status, 200);
+    assert.equal(await failed.text(), "failure recorded\n");
+    const [down] = (await api.website.checks.query({ id: monitor.id })).checks;
+    assert.deepEqual([down.outcome, down.errorKind], ["down", "job"]);
+    assert.equal(
+      down.errorMessage,
+      `the job reported a failure: rsync: write failed on "/backup/db.tar": No space left on ` +
+        `device (28) ${"x".repeat(130)}…`,
+    );
+    const [incident] = (await api.incident.list.query({ websiteId: monitor.id })).incidents;
+    assert.equal(incident.cause.errorKind, "job");
+    // The run happened: the next one is due a period from now, as after a good run.
+    const [row] = await server.bed.pg.sql`
+      select extract(epoch from next_check_at - last_heartbeat_at)::int as seconds
+      from websites where id = ${monitor.id}`;
+    assert.equal(row.seconds, 3_600);
+
+    // A result a second: the next run reports in a later one.
+    await new Promise((wake) => setTimeout(wake, 1_050 - (Date.now() % 1_000)));
+    const beat = await fetch(`${server.url}${ping}`);
+    await beat.body?.cancel();
+    const [up] = (await api.website.checks.query({ id: monitor.id })).checks;
+    assert.equal(up.outcome, "up");
+    const [resolved] = (await api.incident.list.query({ websiteId: monitor.id })).incidents;
+    assert.notEqual(resolved.resolvedAt, null);
+
+    const plain = await fetch(`${server.url}${ping}/fail`);
+    await plain.body?.cancel();
+    const unknown = await fetch(`${server.url}/api/heartbeat/${"x".repeat(32)}/fail`, {
+      method: "POST",
+      body: "x",
+    });
+    await unknown.body?.cancel();
+    assert.equal(unknown.status, 404);
+    await api.website.setActive.mutate({ id: monitor.id, active: false });
+    const paused = await fetch(`${server.url}${ping}/fail`);
+    await paused.body?.cancel();
+    assert.equal(paused.status, 404);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a TCP monitor takes host:port, refuses blocked ports and HTTP-only settings", async () => {
   const server = await apiServer({ ALLOW_PRIVATE_TARGETS: "false" });
   try {

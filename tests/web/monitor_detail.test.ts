@@ -136,7 +136,7 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
       assert.equal(beat.name, "Heartbeat");
       const text = await (await get(`/app/monitors/${beat.id}`)).text();
       assert.match(text, /Waiting for the first beat/);
-      assert.match(text, /One opens when 2 beats in a row are missed\./);
+      assert.match(text, /One opens when 2 beats in a row are missed or fail\./);
       assert.match(text, /data-tile="Uptime"/);
       assert.doesNotMatch(text, /data-tile="p50"|Response time|Checks run every/);
       assert.match(text, /data-tile="Uptime"[\s\S]*?>no beats yet<\/dd>/);

@@ -271,6 +271,11 @@ export default define.page<typeof handler>(({ data, url }) => {
             <code class="break-all font-mono" data-ping-url>{website.heartbeat.pingUrl}</code>
             <CopyButton text={website.heartbeat.pingUrl} label="heartbeat address" />
           </p>
+          <p class="mt-2">
+            A run that failed can say so at once: call{" "}
+            <code class="break-all font-mono">{website.heartbeat.pingUrl}/fail</code>{" "}
+            instead, and POST what went wrong (its first 200 characters are shown as the error).
+          </p>
         </Notice>
       )}
 
@@ -310,8 +315,10 @@ export default define.page<typeof handler>(({ data, url }) => {
                     website.confirmations === 1 ? "" : "s"
                   } in a row.`
                   : `No incidents. One opens when ${website.confirmations} beat${
-                    website.confirmations === 1 ? " is" : "s in a row are"
-                  } missed.`}
+                    website.confirmations === 1
+                      ? " is missed or fails"
+                      : "s in a row are missed or fail"
+                  }.`}
               </p>
             )
             : (
