@@ -43,9 +43,19 @@ export default define.page<typeof handler>(({ data }) => (
   <>
     <PageHeader
       title="Monitors"
-      actions={data.overview.counts.all > 0 && (
-        <LinkButton href="/app/monitors/new">Add monitor</LinkButton>
-      )}
+      actions={
+        <>
+          {data.overview.counts.all > 0 && (
+            <LinkButton href="/app/monitors/export" variant="secondary">
+              Export monitors
+            </LinkButton>
+          )}
+          <LinkButton href="/app/monitors/import" variant="secondary">Import monitors</LinkButton>
+          {data.overview.counts.all > 0 && (
+            <LinkButton href="/app/monitors/new">Add monitor</LinkButton>
+          )}
+        </>
+      }
     />
     {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
     {data.overview.resultsUnavailable && (

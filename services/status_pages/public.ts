@@ -253,16 +253,20 @@ export function publicMonitorName(
 
 /**
  * The page's monitors by section: each section's monitors together, in the page's order,
- * where its first one is (those without one too).
+ * where its first one is (those without one too), under its heading. Monitors without a
+ * section have none when they come first, and are "Other" after a section.
  */
 export function sectionGroups<T extends { section: string }>(
   monitors: T[],
-): { section: string; monitors: T[] }[] {
+): { heading: string; monitors: T[] }[] {
   const groups = new Map<string, T[]>();
   for (const monitor of monitors) {
     groups.set(monitor.section, [...groups.get(monitor.section) ?? [], monitor]);
   }
-  return [...groups].map(([section, monitors]) => ({ section, monitors }));
+  return [...groups].map(([section, monitors], index) => ({
+    heading: section || (index > 0 ? "Other" : ""),
+    monitors,
+  }));
 }
 
 /** "Acme status" for a page titled "Acme", and for one titled "Acme status" too. */

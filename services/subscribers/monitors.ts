@@ -7,21 +7,23 @@ import { DomainError } from "../errors.ts";
 import { publicMonitorName } from "../status_pages/public.ts";
 import { monitorChoiceInput } from "./input.ts";
 
-/** A monitor as the public page names it. */
+/** A monitor as the public page names it, and the section it shows it under. */
 export interface PageMonitor {
   id: string;
   name: string;
+  section: string;
 }
 
 /** The page's monitors, in its order, named as it names them. */
 export async function pageMonitors(sql: postgres.Sql, pageId: string): Promise<PageMonitor[]> {
   const rows = await sql`
-    select w.id, w.name, w.url, e.show_url from status_page_websites e
+    select w.id, w.name, w.url, e.show_url, e.section from status_page_websites e
     join websites w on w.id = e.website_id
     where e.status_page_id = ${pageId} order by e.position`;
   return rows.map((row, index) => ({
     id: row.id,
     name: publicMonitorName({ name: row.name, url: row.url, showUrl: row.show_url }, index),
+    section: row.section,
   }));
 }
 

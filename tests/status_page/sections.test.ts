@@ -14,8 +14,12 @@ import {
 
 const XSS = `<img src=x onerror=alert(1)>`;
 
-Deno.test("a page's sections head runs of its monitors, kept when the order changes; bad sections are refused", async () => {
-  const server = await apiServer();
+Deno.test("a page's sections head its monitors, kept when the order changes; bad sections are refused", async () => {
+  // Mail can be sent: the page's subscription form lists the monitors by section too.
+  const server = await apiServer({
+    SMTP_URL: "smtp://127.0.0.1:2525",
+    MAIL_FROM: "status@example.com",
+  });
   try {
     const { api } = await server.user("ada");
     const [login, search, blog] = await Promise.all(
@@ -28,6 +32,7 @@ Deno.test("a page's sections head runs of its monitors, kept when the order chan
       title: "Acme",
       websiteIds: [login.id, search.id, blog.id],
       sections: { [login.id]: " API ", [search.id]: "API", [blog.id]: XSS },
+      subscriptions: true,
     });
     assert.deepEqual(page.websites.map((w) => w.section), ["API", "API", XSS]);
     const shown = await api.statusPage.public.query({ slug: "acme" });
@@ -44,6 +49,11 @@ Deno.test("a page's sections head runs of its monitors, kept when the order chan
     );
     assert.match(html, /<h3 id="section-1"[^>]*>&lt;img src=x onerror=alert\(1\)(>|&gt;)<\/h3>/);
     assert.doesNotMatch(html, /<img src=x/);
+    assert.match(
+      html,
+      /<legend[^>]*>API<\/legend>[\s\S]*>Login<\/span>[\s\S]*>Search<\/span>[\s\S]*<legend[^>]*>&lt;img/,
+      "the subscription form by section",
+    );
 
     // A new order alone keeps each monitor's section; a section's monitors stay together,
     // where its first one is.

@@ -124,12 +124,10 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
           <section aria-labelledby="monitors-heading" class="mt-8">
             <h2 id="monitors-heading" class="text-lg font-semibold">Monitors</h2>
             {page.monitors.length
-              ? sectionGroups(page.monitors).map((group, index) => {
-                // Below a section, the monitors of none are "Other", not more of it.
-                const heading = group.section || (index > 0 ? "Other" : "");
+              ? sectionGroups(page.monitors).map(({ heading, monitors }, index) => {
                 const list = (
                   <ul class="mt-3 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800">
-                    {group.monitors.map((monitor) => (
+                    {monitors.map((monitor) => (
                       <MonitorRow
                         key={monitor.id}
                         monitor={monitor}
@@ -185,7 +183,7 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
           {page.subscribe && (
             <SubscribeSection
               base={base}
-              monitors={page.monitors.map(({ id, name }) => ({ id, name }))}
+              monitors={page.monitors.map(({ id, name, section }) => ({ id, name, section }))}
             />
           )}
 

@@ -4,7 +4,7 @@
  * page's own look; each says what happened and leads back to the page.
  */
 import type { ComponentChildren } from "preact";
-import { statusHeading } from "../../../services/status_pages/public.ts";
+import { sectionGroups, statusHeading } from "../../../services/status_pages/public.ts";
 import { statusFavicon } from "../../../lib/status_page_style.ts";
 import type { PageMonitor } from "../../../services/subscribers/monitors.ts";
 
@@ -138,22 +138,35 @@ export function MonitorChoice(
       {props.monitors.map((monitor) => (
         <input key={monitor.id} type="hidden" name="offered" value={monitor.id} />
       ))}
-      <ul class="space-y-1.5">
-        {props.monitors.map((monitor) => (
-          <li key={monitor.id}>
-            <label class="flex items-start gap-2">
-              <input
-                type="checkbox"
-                name="monitors"
-                value={monitor.id}
-                checked={props.chosen === null || props.chosen.includes(monitor.id)}
-                class="mt-0.5 h-4 w-4 shrink-0 accent-slate-900 dark:accent-white"
-              />
-              <span class="min-w-0 break-words">{monitor.name}</span>
-            </label>
-          </li>
-        ))}
-      </ul>
+      {/* Under the page's sections, where two monitors of one name are told apart. */}
+      {sectionGroups(props.monitors).map(({ heading, monitors }, index) => {
+        const list = (
+          <ul class="space-y-1.5">
+            {monitors.map((monitor) => (
+              <li key={monitor.id}>
+                <label class="flex items-start gap-2">
+                  <input
+                    type="checkbox"
+                    name="monitors"
+                    value={monitor.id}
+                    checked={props.chosen === null || props.chosen.includes(monitor.id)}
+                    class="mt-0.5 h-4 w-4 shrink-0 accent-slate-900 dark:accent-white"
+                  />
+                  <span class="min-w-0 break-words">{monitor.name}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        );
+        return heading
+          ? (
+            <fieldset key={index} class="mt-2 first:mt-0">
+              <legend class="break-words font-medium">{heading}</legend>
+              <div class="mt-1.5">{list}</div>
+            </fieldset>
+          )
+          : <div key={index}>{list}</div>;
+      })}
       <p class="mt-2 text-slate-600 dark:text-slate-400">
         With every monitor ticked, you also get emails about monitors added to the page later.
       </p>

@@ -1,0 +1,115 @@
+/**
+ * `/app/monitors/import`: adds the monitors of a file exported from Uptime (here or on
+ * another instance) to the account, as a plain file upload; says which were added and why
+ * any were not (services/websites/transfer.ts).
+ */
+import { HttpError, page } from "../../../fresh/mod.ts";
+import { defineApp as define } from "../../../web/define.ts";
+import { readUpload } from "../../../web/forms.ts";
+import { actorOf } from "../../../services/context.ts";
+import { DomainError } from "../../../services/errors.ts";
+import { importMonitors, type ImportOutcome } from "../../../services/websites/transfer.ts";
+import { Button, Card, Field, LINK, Notice, PageHeader } from "../../../components/ui.tsx";
+
+/** A file of a thousand monitors with long headers and bodies fits. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+interface Data {
+  outcome: ImportOutcome | null;
+  error: string | null;
+}
+
+export const handler = define.handlers<Data>({
+  GET(ctx) {
+    ctx.state.title = "Import monitors";
+    return page({ outcome: null, error: null });
+  },
+  async POST(ctx) {
+    ctx.state.title = "Import monitors";
+    let file: Uint8Array | undefined;
+    try {
+      file = (await readUpload(ctx.req, MAX_FILE_BYTES)).files.get("file");
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status !== 413) throw error;
+      return page({ outcome: null, error: "The file is larger than 4 MB." }, { status: 413 });
+    }
+    if (!file?.length) {
+      return page({ outcome: null, error: "Choose the file to import." }, { status: 400 });
+    }
+    try {
+      const outcome = await importMonitors(
+        ctx.state.services,
+        actorOf(ctx.state.user),
+        new TextDecoder().decode(file),
+      );
+      return page({ outcome, error: null });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return page({ outcome: null, error: error.message.replace(/^file: /, "") }, { status: 400 });
+    }
+  },
+});
+
+export default define.page<typeof handler>(({ data }) => {
+  const { outcome } = data;
+  return (
+    <div class="max-w-3xl">
+      <p class="mb-2 text-sm">
+        <a href="/app" class={LINK}>← Monitors</a>
+      </p>
+      <PageHeader
+        title="Import monitors"
+        description="Adds the monitors of a file exported from Uptime, this instance or another, with their settings. They alert every alert channel of this account; heartbeat monitors get new addresses for their jobs."
+      />
+      {outcome && (
+        <div class="mb-6 space-y-3" role="status">
+          <Notice kind={outcome.refused.length ? "warning" : "success"}>
+            {`Added ${outcome.added.length} monitor${outcome.added.length === 1 ? "" : "s"}`}
+            {outcome.refused.length
+              ? `; ${outcome.refused.length} could not be added, as listed below.`
+              : "."} <a href="/app" class={LINK}>See your monitors</a>
+          </Notice>
+          {outcome.refused.length > 0 && (
+            <Card class="p-4 sm:p-6" title="Not added">
+              <ul class="space-y-2 text-sm">
+                {outcome.refused.map((item) => (
+                  <li key={item.index} class="break-words">
+                    <span class="font-medium">
+                      {`Monitor ${item.index}`}
+                      {item.name && ` (${item.name})`}
+                    </span>: {item.error}
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          )}
+        </div>
+      )}
+      <Card class="p-4 sm:p-6">
+        <form
+          method="post"
+          action="/app/monitors/import"
+          encType="multipart/form-data"
+          class="space-y-4"
+        >
+          {data.error && <Notice kind="error">{data.error}</Notice>}
+          <Field
+            id="file"
+            label="File of monitors"
+            hint="A .json file made by Export monitors on the Monitors page."
+          >
+            <input
+              id="file"
+              name="file"
+              type="file"
+              accept="application/json,.json"
+              required
+              class="block w-full text-sm"
+            />
+          </Field>
+          <Button>Import monitors</Button>
+        </form>
+      </Card>
+    </div>
+  );
+});

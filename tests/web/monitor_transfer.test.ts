@@ -1,0 +1,159 @@
+/**
+ * Monitors as a file: exported with their settings from one account, imported into
+ * another (as a plain upload, and in real Chromium), with what could not be added said by
+ * its place in the file.
+ */
+import assert from "node:assert/strict";
+import { apiServer } from "../helpers/api.ts";
+import {
+  closeBrowser,
+  launchChromium,
+  screenshots,
+  signedInContext,
+  watchProblems,
+} from "../helpers/browser.ts";
+
+Deno.test("a team's monitors are exported as a file and imported into another account; what is refused is said", async () => {
+  const server = await apiServer({ REGIONS: "ams,fra", MIN_INTERVAL_SECONDS: "30" });
+  try {
+    const ada = await server.user("ada");
+    await ada.api.website.create.mutate({
+      url: "https://shop.example.com/health",
+      name: "Shop",
+      keyword: "healthy",
+      headers: { Authorization: "Bearer s3cret" },
+      tags: ["production"],
+      intervalSeconds: 30,
+      regions: ["fra"],
+      remindEveryMinutes: 30,
+    });
+    await ada.api.website.create.mutate({ type: "tcp", url: "db.example.com:5432" });
+    await ada.api.website.create.mutate({
+      type: "heartbeat",
+      name: "Backup",
+      intervalSeconds: 86_400,
+      heartbeatGraceSeconds: 600,
+    });
+    const res = await ada.fetch(`${server.url}/app/monitors/export`);
+    assert.equal(res.status, 200);
+    assert.match(
+      res.headers.get("content-disposition") ?? "",
+      /^attachment; filename="uptime-monitors-\d{4}-\d{2}-\d{2}\.json"$/,
+    );
+    const file = await res.json();
+    assert.equal(file.format, "uptime-monitors/1");
+    assert.deepEqual(file.monitors[0], {
+      type: "http",
+      url: "https://shop.example.com/health",
+      name: "Shop",
+      tags: ["production"],
+      intervalSeconds: 30,
+      timeoutMs: 10_000,
+      regions: ["fra"],
+      method: "GET",
+      headers: { Authorization: "Bearer s3cret" },
+      keyword: "healthy",
+      certExpiryWarnDays: 14,
+      confirmations: 2,
+      quorum: "half",
+      remindEveryMinutes: 30,
+    });
+    assert.equal(file.monitors[1].url, "tcp://db.example.com:5432");
+    assert.deepEqual(
+      [file.monitors[2].type, file.monitors[2].url, file.monitors[2].heartbeatGraceSeconds],
+      ["heartbeat", undefined, 600],
+    );
+    assert.ok(!JSON.stringify(file).includes("/api/heartbeat/"), "no heartbeat address");
+
+    // Into another account, with a region this deployment lacks and a monitor it refuses.
+    file.monitors[0].regions = ["fra", "syd"];
+    file.monitors.push({ url: "ftp://files.example.com/", name: "<b>FTP</b>" });
+    const bob = await server.user("bob");
+    const upload = (text: string) => {
+      const form = new FormData();
+      form.append("file", new Blob([text], { type: "application/json" }), "monitors.json");
+      return bob.fetch(`${server.url}/app/monitors/import`, {
+        method: "POST",
+        headers: { origin: server.url },
+        body: form,
+      });
+    };
+    const imported = await upload(JSON.stringify(file));
+    assert.equal(imported.status, 200);
+    const page = await imported.text();
+    assert.match(page, /Added 3 monitors; 1 could not be added, as listed below\./);
+    assert.match(page, /Monitor 4 \(&lt;b>FTP&lt;\/b>\)<\/span>: url: /);
+    const bobs = await bob.api.website.list.query();
+    assert.deepEqual(bobs.map((w) => [w.type, w.name, w.regions]), [
+      ["http", "Shop", ["fra"]],
+      ["tcp", null, ["ams", "fra"]],
+      ["heartbeat", "Backup", ["ams"]],
+    ]);
+    const shop = await bob.api.website.get.query({ id: bobs[0].id });
+    assert.deepEqual(
+      [shop.keyword, shop.headers, shop.tags, shop.remindEveryMinutes, shop.notificationIds],
+      ["healthy", { Authorization: "Bearer s3cret" }, ["production"], 30, null],
+    );
+    const [adaBackup, bobBackup] = [
+      (await ada.api.website.list.query())[2],
+      bobs[2],
+    ];
+    assert.notEqual(bobBackup.heartbeat!.pingUrl, adaBackup.heartbeat!.pingUrl);
+
+    for (
+      const [text, said] of [
+        ["not json", /not JSON; choose a file exported from Uptime/],
+        [`{"monitors": []}`, /not a file of monitors exported from Uptime/],
+      ] as const
+    ) {
+      const refused = await upload(text);
+      assert.equal(refused.status, 400);
+      assert.match(await refused.text(), said);
+    }
+    assert.equal((await bob.api.website.list.query()).length, 3, "nothing more was added");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test({
+  name: "in Chromium: export from the Monitors page, import into an empty account",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const server = await apiServer();
+    const browser = await launchChromium();
+    try {
+      const ada = await server.user("ada");
+      await ada.api.website.create.mutate({ url: "https://a.example.com/", name: "Alpha" });
+      await ada.api.website.create.mutate({ url: "https://b.example.com/", name: "Beta" });
+      const adaTab = await (await signedInContext(browser, server.url, ada.jar)).newPage();
+      await adaTab.goto(`${server.url}/app`);
+      const [download] = await Promise.all([
+        adaTab.waitForEvent("download"),
+        adaTab.getByRole("link", { name: "Export monitors" }).click(),
+      ]);
+      const saved = await download.path();
+
+      const bob = await server.user("bob");
+      const context = await signedInContext(browser, server.url, bob.jar);
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      await page.goto(`${server.url}/app`);
+      await page.getByRole("link", { name: "Import monitors" }).click();
+      await page.getByLabel("File of monitors").setInputFiles(saved!);
+      await Promise.all([
+        page.waitForEvent("load"),
+        page.getByRole("button", { name: "Import monitors" }).click(),
+      ]);
+      await page.getByText("Added 2 monitors.").waitFor();
+      await screenshots(page, "monitors-imported");
+      await page.getByRole("link", { name: "See your monitors" }).click();
+      await page.getByRole("link", { name: "Beta" }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await closeBrowser(browser);
+      await server.close();
+    }
+  },
+});
