@@ -76,8 +76,7 @@ export function alertMessage(event: AlertEvent, appUrl: string): Message {
 }
 
 export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
-  const dashboardUrl = new URL(`/app/monitors/${event.websiteId}`, appUrl).href;
-  const incidentUrl = new URL(`/app/incidents/${event.incidentId}`, appUrl).href;
+  const parts = incidentParts(event, appUrl);
   const resolved = event.type === "resolved";
   const durationMs = resolved ? (event.resolvedAt ?? event.at) - event.startedAt : null;
   // Resolved by hand, the site may well still be down: say who, not "up again".
@@ -105,8 +104,23 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
     );
   }
   return {
-    eventId: event.id,
+    ...parts,
     type: event.type,
+    resolvedAt: event.resolvedAt,
+    resolvedBy: event.resolvedBy,
+    durationMs,
+    reminder: null,
+    title,
+    facts,
+    text: plainText(title, facts, parts.incidentUrl),
+  };
+}
+
+/** What every message about an incident says of it, and where it links to. */
+function incidentParts(event: IncidentEvent | ReminderEvent, appUrl: string) {
+  const incidentUrl = new URL(`/app/incidents/${event.incidentId}`, appUrl).href;
+  return {
+    eventId: event.id,
     incidentId: event.incidentId,
     websiteId: event.websiteId,
     websiteName: event.websiteName,
@@ -115,26 +129,18 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
     totalRegions: event.totalRegions,
     cause: event.cause,
     startedAt: event.startedAt,
-    resolvedAt: event.resolvedAt,
-    resolvedBy: event.resolvedBy,
-    durationMs,
-    reminder: null,
     certificate: null,
     occurredAt: event.at,
-    dashboardUrl,
+    dashboardUrl: new URL(`/app/monitors/${event.websiteId}`, appUrl).href,
     incidentUrl,
     link: incidentUrl,
     acknowledgeUrl: null,
-    title,
-    facts,
-    text: plainText(title, facts, incidentUrl),
   };
 }
 
 /** The incident is still open and nobody has acknowledged it. */
 export function reminderMessage(event: ReminderEvent, appUrl: string): Message {
-  const dashboardUrl = new URL(`/app/monitors/${event.websiteId}`, appUrl).href;
-  const incidentUrl = new URL(`/app/incidents/${event.incidentId}`, appUrl).href;
+  const parts = incidentParts(event, appUrl);
   const durationMs = Math.max(0, event.at - event.startedAt);
   const title = `${event.websiteName} is still down after ${formatLongDuration(durationMs)}`;
   const facts: Fact[] = [
@@ -147,29 +153,15 @@ export function reminderMessage(event: ReminderEvent, appUrl: string): Message {
     { label: "Reminder", value: `${event.count} (until someone acknowledges the incident)` },
   ];
   return {
-    eventId: event.id,
+    ...parts,
     type: "reminder",
-    incidentId: event.incidentId,
-    websiteId: event.websiteId,
-    websiteName: event.websiteName,
-    url: event.url,
-    failingRegions: event.failingRegions,
-    totalRegions: event.totalRegions,
-    cause: event.cause,
-    startedAt: event.startedAt,
     resolvedAt: null,
     resolvedBy: null,
     durationMs,
     reminder: event.count,
-    certificate: null,
-    occurredAt: event.at,
-    dashboardUrl,
-    incidentUrl,
-    link: incidentUrl,
-    acknowledgeUrl: null,
     title,
     facts,
-    text: plainText(title, facts, incidentUrl) +
+    text: plainText(title, facts, parts.incidentUrl) +
       "\nAcknowledge it on its page to stop the reminders.",
   };
 }
