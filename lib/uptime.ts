@@ -51,7 +51,10 @@ export const NARROW_DAYS = 30;
 export function beatsText(received: number, results: number): string {
   if (results === 0) return "no beats yet";
   const missed = results - received;
-  return `${received.toLocaleString("en")} received, ${missed.toLocaleString("en")} missed`;
+  // A run that reported it failed (`/fail`) is down, as a missed beat is.
+  return `${received.toLocaleString("en")} received, ${
+    missed.toLocaleString("en")
+  } missed or failed`;
 }
 
 export interface DailyBar {

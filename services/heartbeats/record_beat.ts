@@ -12,10 +12,11 @@ const FAILURE_TEXT = 200;
 
 /** The down result's message for a failed run that sent `said` (its output, say). */
 export function jobFailureMessage(said: string): string {
-  const line = said.replace(/\s+/g, " ").trim();
-  return line
+  // By characters, not UTF-16 units: an emoji is not cut in two.
+  const line = [...said.replace(/\s+/g, " ").trim()];
+  return line.length
     ? `the job reported a failure: ${
-      line.length > FAILURE_TEXT ? `${line.slice(0, FAILURE_TEXT)}…` : line
+      line.length > FAILURE_TEXT ? `${line.slice(0, FAILURE_TEXT).join("")}…` : line.join("")
     }`
     : "the job reported a failure";
 }

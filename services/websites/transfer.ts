@@ -1,9 +1,11 @@
 /**
- * Monitors as a file: every monitor of the account and its settings, as `website.create`
- * takes them (`exportMonitors`), and such a file added to an account, this instance's or
- * another's (`importMonitors`). What belongs to the account alone stays: alert channels
- * (imported monitors alert every channel of the account), heartbeat addresses (a new one
- * each), results and incidents. Each monitor is added as `website.create` adds it, under
+ * Monitors as a file: every monitor of the account and the settings it was given, as
+ * `website.create` takes them (`exportMonitors`; what it left to the deployment's defaults
+ * stays out, so it takes the defaults of wherever it goes), and such a file added to an
+ * account, this instance's or another's (`importMonitors`). What belongs to the account
+ * alone stays: alert channels (imported monitors alert every channel of the account),
+ * heartbeat addresses, results and incidents. A heartbeat monitor comes in paused, with a
+ * new address its job must call before it is resumed, and a paused monitor paused. Each monitor is added as `website.create` adds it, under
  * the same rules (the URL policy, the deployment's minimum interval, the monitors an
  * account may have); a monitor refused is said by its place in the file, and the others
  * are added. Regions this deployment does not have are left out (none left: its default
@@ -12,14 +14,17 @@
 import { z } from "zod";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { asc, eq } from "drizzle-orm";
+import { websites } from "../../db/postgres/schema.ts";
+import { log } from "../../lib/logger.ts";
 import { createWebsite } from "./create.ts";
-import { listWebsites } from "./list.ts";
+import { setWebsiteActive } from "./set_active.ts";
 import { createInput } from "./schemas.ts";
 import type { Website } from "./store.ts";
 
 /** The file's `format`, so that a later version can read today's files. */
 export const EXPORT_FORMAT = "uptime-monitors/1";
-/** Monitors a file may hold: more than an account may have. */
+/** Monitors one file may add; a larger export goes in several. */
 const MAX_IMPORTED = 1_000;
 
 export interface MonitorsFile {
@@ -30,40 +35,45 @@ export interface MonitorsFile {
 }
 
 export async function exportMonitors(services: Services, actor: Actor): Promise<MonitorsFile> {
-  const websites = await listWebsites(services, actor);
+  const rows = await services.readDb.select().from(websites)
+    .where(eq(websites.ownerId, actor.accountId))
+    .orderBy(asc(websites.createdAt), asc(websites.id));
   return {
     format: EXPORT_FORMAT,
     exportedAt: new Date().toISOString(),
-    monitors: websites.map(settingsOf),
+    monitors: rows.map(settingsOf),
   };
 }
 
 /** A monitor's settings as `website.create` takes them; what it left unset stays out. */
-function settingsOf(website: Website): Record<string, unknown> {
-  const heartbeat = website.type === "heartbeat";
-  const http = website.type === "http";
+function settingsOf(row: typeof websites.$inferSelect): Record<string, unknown> {
+  const heartbeat = row.type === "heartbeat";
+  const http = row.type === "http";
   const settings: Record<string, unknown> = {
-    type: website.type,
-    url: heartbeat ? undefined : website.url,
-    name: website.name ?? undefined,
-    tags: website.tags.length ? website.tags : undefined,
-    intervalSeconds: website.intervalSeconds,
-    timeoutMs: heartbeat ? undefined : website.timeoutMs,
-    regions: heartbeat ? undefined : website.regions,
-    method: http ? website.method : undefined,
-    headers: http && Object.keys(website.headers).length ? website.headers : undefined,
-    body: http ? website.body ?? undefined : undefined,
-    expectedStatus: website.expectedStatus ?? undefined,
-    keyword: website.keyword ?? undefined,
-    forbiddenKeyword: website.forbiddenKeyword ?? undefined,
-    degradedMs: website.degradedMs ?? undefined,
-    certExpiryWarnDays: http ? website.certExpiryWarnDays : undefined,
-    heartbeatGraceSeconds: website.heartbeat?.graceSeconds || undefined,
-    confirmations: website.confirmations,
-    quorum: website.quorum,
-    remindEveryMinutes: website.remindEveryMinutes ?? undefined,
+    type: row.type,
+    url: heartbeat ? undefined : row.url,
+    name: row.name,
+    tags: row.tags.length ? row.tags : undefined,
+    intervalSeconds: row.intervalSeconds,
+    timeoutMs: heartbeat ? undefined : row.timeoutMs,
+    regions: heartbeat ? undefined : row.regions,
+    method: http ? row.method : undefined,
+    headers: http && Object.keys(row.headers).length ? row.headers : undefined,
+    body: http ? row.body : undefined,
+    expectedStatus: row.expectedStatus,
+    keyword: row.keyword,
+    forbiddenKeyword: row.forbiddenKeyword,
+    degradedMs: row.degradedMs,
+    certExpiryWarnDays: http ? row.certExpiryWarnDays : undefined,
+    heartbeatGraceSeconds: heartbeat ? row.heartbeatGraceSeconds : undefined,
+    confirmations: row.confirmations,
+    quorum: row.quorum,
+    remindEveryMinutes: row.remindEveryMinutes,
+    active: row.active ? undefined : false,
   };
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+  return Object.fromEntries(
+    Object.entries(settings).filter(([, value]) => value !== undefined && value !== null),
+  );
 }
 
 const fileSchema = z.object({
@@ -99,12 +109,24 @@ export async function importMonitors(
   for (const [i, monitor] of file.data.monitors.entries()) {
     const name = nameOf(monitor);
     try {
-      const input = createInput.safeParse(withRegionsOf(services, monitor));
+      const { active, ...settings } = (withRegionsOf(services, monitor) ?? {}) as {
+        active?: unknown;
+      };
+      const input = createInput.safeParse(settings);
       if (!input.success) throw new DomainError("BAD_REQUEST", input.error.issues[0].message);
-      outcome.added.push(await createWebsite(services, actor, input.data));
+      let added = await createWebsite(services, actor, input.data);
+      if (active === false || added.type === "heartbeat") {
+        added = await setWebsiteActive(services, actor, { id: added.id, active: false });
+      }
+      outcome.added.push(added);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      outcome.refused.push({ index: i + 1, name, error: error.message });
+      // One monitor that could not be added (Postgres away a moment, say) is said, not the
+      // whole file lost halfway.
+      if (!(error instanceof DomainError)) log.error("import.monitor_failed", { error });
+      const message = error instanceof DomainError
+        ? error.message
+        : "it could not be added just now; import it again later";
+      outcome.refused.push({ index: i + 1, name, error: message });
     }
   }
   return outcome;

@@ -27,7 +27,8 @@ Deno.test("a team's monitors are exported as a file and imported into another ac
       regions: ["fra"],
       remindEveryMinutes: 30,
     });
-    await ada.api.website.create.mutate({ type: "tcp", url: "db.example.com:5432" });
+    const db = await ada.api.website.create.mutate({ type: "tcp", url: "db.example.com:5432" });
+    await ada.api.website.setActive.mutate({ id: db.id, active: false });
     await ada.api.website.create.mutate({
       type: "heartbeat",
       name: "Backup",
@@ -48,17 +49,18 @@ Deno.test("a team's monitors are exported as a file and imported into another ac
       name: "Shop",
       tags: ["production"],
       intervalSeconds: 30,
-      timeoutMs: 10_000,
       regions: ["fra"],
       method: "GET",
       headers: { Authorization: "Bearer s3cret" },
       keyword: "healthy",
-      certExpiryWarnDays: 14,
       confirmations: 2,
       quorum: "half",
       remindEveryMinutes: 30,
-    });
-    assert.equal(file.monitors[1].url, "tcp://db.example.com:5432");
+    }, "what it was given, not the deployment's defaults (timeout, certificate warning)");
+    assert.deepEqual(
+      [file.monitors[1].url, file.monitors[1].active],
+      ["tcp://db.example.com:5432", false],
+    );
     assert.deepEqual(
       [file.monitors[2].type, file.monitors[2].url, file.monitors[2].heartbeatGraceSeconds],
       ["heartbeat", undefined, 600],
@@ -84,10 +86,11 @@ Deno.test("a team's monitors are exported as a file and imported into another ac
     assert.match(page, /Added 3 monitors; 1 could not be added, as listed below\./);
     assert.match(page, /Monitor 4 \(&lt;b>FTP&lt;\/b>\)<\/span>: url: /);
     const bobs = await bob.api.website.list.query();
-    assert.deepEqual(bobs.map((w) => [w.type, w.name, w.regions]), [
-      ["http", "Shop", ["fra"]],
-      ["tcp", null, ["ams", "fra"]],
-      ["heartbeat", "Backup", ["ams"]],
+    // Paused stays paused; a heartbeat waits for its job to call its new address.
+    assert.deepEqual(bobs.map((w) => [w.type, w.name, w.regions, w.active]), [
+      ["http", "Shop", ["fra"], true],
+      ["tcp", null, ["ams", "fra"], false],
+      ["heartbeat", "Backup", ["ams"], false],
     ]);
     const shop = await bob.api.website.get.query({ id: bobs[0].id });
     assert.deepEqual(

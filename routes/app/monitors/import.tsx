@@ -11,8 +11,11 @@ import { DomainError } from "../../../services/errors.ts";
 import { importMonitors, type ImportOutcome } from "../../../services/websites/transfer.ts";
 import { Button, Card, Field, LINK, Notice, PageHeader } from "../../../components/ui.tsx";
 
-/** A file of a thousand monitors with long headers and bodies fits. */
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/**
+ * Below the 1 MB a Fly.io replay carries (the logo's bound too): a file of a thousand
+ * monitors with short request bodies fits; a larger one goes in parts.
+ */
+const MAX_FILE_BYTES = 960 * 1024;
 
 interface Data {
   outcome: ImportOutcome | null;
@@ -31,7 +34,10 @@ export const handler = define.handlers<Data>({
       file = (await readUpload(ctx.req, MAX_FILE_BYTES)).files.get("file");
     } catch (error) {
       if (!(error instanceof HttpError) || error.status !== 413) throw error;
-      return page({ outcome: null, error: "The file is larger than 4 MB." }, { status: 413 });
+      return page(
+        { outcome: null, error: "The file is larger than 960 KB: import it in parts." },
+        { status: 413 },
+      );
     }
     if (!file?.length) {
       return page({ outcome: null, error: "Choose the file to import." }, { status: 400 });
@@ -59,7 +65,7 @@ export default define.page<typeof handler>(({ data }) => {
       </p>
       <PageHeader
         title="Import monitors"
-        description="Adds the monitors of a file exported from Uptime, this instance or another, with their settings. They alert every alert channel of this account; heartbeat monitors get new addresses for their jobs."
+        description="Adds the monitors of a file exported from Uptime, this instance or another, with their settings. They alert every alert channel of this account. Heartbeat monitors come in paused, with new addresses: point their jobs there, then resume them."
       />
       {outcome && (
         <div class="mb-6 space-y-3" role="status">

@@ -11,6 +11,8 @@ import { jobFailureMessage, recordHeartbeat } from "../../../../services/heartbe
 
 /** Read of a body at most: the message keeps 200 characters of it. */
 const READ_BYTES = 4096;
+/** How long the body is waited for. */
+const READ_MS = 5_000;
 
 async function failed(ctx: FreshContext<State>): Promise<Response> {
   const said = ctx.req.method === "POST" ? await start(ctx.req) : "";
@@ -25,12 +27,16 @@ async function failed(ctx: FreshContext<State>): Promise<Response> {
     : new Response("no active heartbeat monitor with this token\n", { status: 404, headers });
 }
 
-/** The start of the body as text, however long the rest. */
+/**
+ * The start of the body as text, however long the rest; what arrived within
+ * {@link READ_MS} when the job sends slowly, or stops sending.
+ */
 async function start(req: Request): Promise<string> {
   const reader = req.body?.getReader();
   if (!reader) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
+  const timer = setTimeout(() => reader.cancel().catch(() => {}), READ_MS);
   try {
     while (size < READ_BYTES) {
       const { done, value } = await reader.read();
@@ -38,7 +44,10 @@ async function start(req: Request): Promise<string> {
       chunks.push(value);
       size += value.length;
     }
+  } catch {
+    // Cut off or cancelled: what arrived is what it said.
   } finally {
+    clearTimeout(timer);
     reader.cancel().catch(() => {});
   }
   const bytes = new Uint8Array(size);
