@@ -131,6 +131,31 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
       assert.match(paused, /Checks are paused: resume the monitor to run them\./);
     });
 
+    await t.step("its settings are said in words, a keyword as text", async () => {
+      await owner.api.website.update.mutate({
+        id: website.id,
+        keyword: "<b>healthy</b>",
+        remindEveryMinutes: 60,
+        notificationIds: [],
+      });
+      const text = await (await get(path)).text();
+      const settings = text.slice(text.indexOf('id="settings"'));
+      for (
+        const said of [
+          /<dt[^>]*>Checked<\/dt><dd[^>]*>every 3 min from ams, iad, each check given 10 s<\/dd>/,
+          /<dt[^>]*>Up when<\/dt><dd[^>]*>the answer is 2xx or 3xx, contains “&lt;b>healthy&lt;\/b>”<\/dd>/,
+          /<dt[^>]*>Certificate warning<\/dt><dd[^>]*>14 days before it expires<\/dd>/,
+          /<dt[^>]*>Incident opens<\/dt><dd[^>]*>after 2 checks failed in a row in at least half of its regions<\/dd>/,
+          /<dt[^>]*>Alerts go to<\/dt><dd[^>]*>no channel: it alerts nobody<\/dd>/,
+          /<dt[^>]*>Reminders<\/dt><dd[^>]*>every 1 h until someone acknowledges<\/dd>/,
+        ]
+      ) assert.match(settings, said);
+      assert.match(
+        settings,
+        new RegExp(`href="/app/monitors/${website.id}/edit"[^>]*>Edit settings`),
+      );
+    });
+
     await t.step("a heartbeat monitor shows beats, not response times", async () => {
       const beat = await owner.api.website.create.mutate({ type: "heartbeat" });
       assert.equal(beat.name, "Heartbeat");
@@ -140,6 +165,10 @@ Deno.test("the monitor page renders its figures, bars and checks without JavaScr
       assert.match(text, /data-tile="Uptime"/);
       assert.doesNotMatch(text, /data-tile="p50"|Response time|Checks run every/);
       assert.match(text, /data-tile="Uptime"[\s\S]*?>no beats yet<\/dd>/);
+      assert.match(
+        text,
+        /<dt[^>]*>Expects<\/dt><dd[^>]*>a beat every 3 min<\/dd>[\s\S]*after 2 beats missed or failed in a row/,
+      );
       assert.match(await (await get("/app")).text(), /Waiting for the first beat/);
     });
 

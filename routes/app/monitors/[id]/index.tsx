@@ -4,6 +4,7 @@
  * on the server; islands add the chart and the live updates.
  */
 import { TagList } from "../../../../components/monitor/tag_list.tsx";
+import { SettingsSummary } from "../../../../components/monitor/settings_summary.tsx";
 import { targetHost } from "../../../../lib/target_host.ts";
 import { signal } from "@preact/signals";
 import { HttpError, page } from "../../../../fresh/mod.ts";
@@ -437,6 +438,8 @@ export default define.page<typeof handler>(({ data, url }) => {
           </p>
         )}
       </section>
+
+      <SettingsSummary website={website} />
     </>
   );
 });
