@@ -31,15 +31,16 @@ Deno.test({
         url: "https://api.example.com/",
         name: "API",
       });
-      // Yesterday: four failed checks, all under maintenance. Today: two passed, then three
-      // failed under maintenance, the newest ones.
+      // Yesterday, in its first seconds (more than a day ago, outside the 24-hour tiles, at
+      // any hour the test runs): four failed checks, all under maintenance. Today: two
+      // passed, then three failed under maintenance, the newest ones.
       const now = Math.floor(Date.now() / 1000);
       const today = Math.floor(now / DAY) * DAY;
       const row = (at: number, up: boolean, maintenance: 0 | 1) =>
         checkRow(api.id, api.regions[0], at, up, { response_ms: 120, maintenance });
       const start = Math.max(now - 300, today + 2);
       await insertRows(server, [
-        ...[1, 2, 3, 4].map((k) => row(today - DAY + k * 3_600, false, 1)),
+        ...[1, 2, 3, 4].map((k) => row(today - DAY + k, false, 1)),
         row(start - 2, true, 0),
         row(start - 1, true, 0),
         ...[0, 1, 2].map((k) => row(start + k, false, 1)),
