@@ -1,5 +1,5 @@
 /** The handlers and page of `/app/monitors/<id>/{pause,resume,delete}`. */
-import { targetHost } from "../lib/target_host.ts";
+import { displayName } from "../services/websites/store.ts";
 import { page } from "../fresh/mod.ts";
 import { defineApp } from "./define.ts";
 import { loadMonitor } from "./monitor_loader.ts";
@@ -21,7 +21,7 @@ export function monitorActionHandlers(action: MonitorAction) {
       const ongoing = action === "pause" && website.active
         ? await ongoingIncident(ctx.state.services, actor, website.id)
         : null;
-      const copy = actionCopy(action, website.name ?? targetHost(website.url), ongoing);
+      const copy = actionCopy(action, displayName(website), ongoing);
       ctx.state.title = copy.title;
       return page({ id: website.id, copy });
     },

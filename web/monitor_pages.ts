@@ -4,10 +4,9 @@
  * and the "Add header" / "Remove" buttons that post the form back with one row more or less
  * when JavaScript is off.
  */
-import { targetHost } from "../lib/target_host.ts";
 import { type Context, page } from "../fresh/mod.ts";
 import { listChannels } from "../services/notifications/list.ts";
-import type { Website } from "../services/websites/store.ts";
+import { displayName, type Website } from "../services/websites/store.ts";
 import { loadMonitor } from "./monitor_loader.ts";
 import { createInput, updateInput } from "../services/websites/schemas.ts";
 import { createWebsite } from "../services/websites/create.ts";
@@ -164,5 +163,3 @@ export async function submitMonitorForm(
 function stripUndefined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
-
-const displayName = (website: Website) => website.name ?? targetHost(website.url);

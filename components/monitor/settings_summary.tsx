@@ -96,7 +96,8 @@ function upWhen(website: Website): string {
   return parts.join(", ");
 }
 
-function quorumText(website: Website): string {
+/** "its region", "any of its regions", "at least half of its regions", "all its regions". */
+export function quorumText(website: Website): string {
   if (website.regions.length <= 1) return "its region";
   if (website.quorum === "any") return "any of its regions";
   return website.quorum === "all" ? "all its regions" : "at least half of its regions";

@@ -8,5 +8,5 @@ export { setWebsiteActive } from "./set_active.ts";
 export { websiteMetrics } from "./metrics.ts";
 export { websiteChecks } from "./checks.ts";
 export * from "./schemas.ts";
-export type { Website } from "./store.ts";
+export { displayName, type Website } from "./store.ts";
 export { overviewInput, websiteOverview } from "./overview.ts";

@@ -6,6 +6,7 @@ import type { Actor } from "../context.ts";
 import type { Database } from "../../db/postgres/client.ts";
 import { notFound } from "../errors.ts";
 import { DEFAULT_CERT_EXPIRY_WARN_DAYS, type MonitorType } from "./schemas.ts";
+import { targetHost } from "../../lib/target_host.ts";
 
 export type WebsiteRow = typeof websites.$inferSelect;
 
@@ -108,3 +109,7 @@ export async function ownedWebsite(
 /** Only the owner's row matches, so a guessed id changes nothing. */
 export const ownedBy = (actor: Actor, id: string) =>
   and(eq(websites.id, id), eq(websites.ownerId, actor.accountId));
+
+/** What the dashboard calls a monitor: its name, else its target's host. */
+export const displayName = (website: Pick<Website, "name" | "url">) =>
+  website.name ?? targetHost(website.url);

@@ -4,8 +4,7 @@
  * on the server; islands add the chart and the live updates.
  */
 import { TagList } from "../../../../components/monitor/tag_list.tsx";
-import { SettingsSummary } from "../../../../components/monitor/settings_summary.tsx";
-import { targetHost } from "../../../../lib/target_host.ts";
+import { quorumText, SettingsSummary } from "../../../../components/monitor/settings_summary.tsx";
 import { signal } from "@preact/signals";
 import { HttpError, page } from "../../../../fresh/mod.ts";
 import { define, type SignedInState } from "../../../../web/define.ts";
@@ -13,6 +12,7 @@ import { pageError } from "../../../../web/page_errors.ts";
 import { log } from "../../../../lib/logger.ts";
 import { formatInterval } from "../../../../lib/time_format.ts";
 import {
+  displayName,
   getWebsite,
   idInput,
   type MetricsRange,
@@ -169,10 +169,6 @@ function parseRange(value: string | null): MetricsRange {
   if (value === null) return "24h";
   if ((RANGES as readonly string[]).includes(value)) return value as MetricsRange;
   throw new HttpError(400, `range: expected one of ${RANGES.join(", ")}`);
-}
-
-function displayName(website: Website): string {
-  return website.name ?? targetHost(website.url);
 }
 
 /**
@@ -469,11 +465,10 @@ function noChecksYet(
   };
 }
 
-/** "any region fails", "at least half of its regions fail", … */
+/** "its region fails", "at least half of its regions fail", … */
 function quorumWords(website: Website): string {
-  if (website.regions.length <= 1) return "its region fails";
-  if (website.quorum === "any") return "any of its regions fails";
-  return website.quorum === "all" ? "all its regions fail" : "at least half of its regions fail";
+  const one = website.regions.length <= 1 || website.quorum === "any";
+  return `${quorumText(website)} ${one ? "fails" : "fail"}`;
 }
 
 function bucketWords(ms: number): string {
