@@ -62,8 +62,9 @@ Deno.test({
       };
       await add("Up site", up.url);
       await page.goto(`${server.url}/app/monitors/new`);
+      await page.getByLabel("Name to look up").waitFor({ state: "detached" });
       await screenshots(page, "monitor-new");
-      // The form shows what the chosen type uses.
+      // The form shows what the chosen type uses (once its script runs: until then, all).
       const shown = (label: string) => page.getByLabel(label, { exact: true }).isVisible();
       const type = page.getByLabel("Monitor type");
       await type.selectOption("tcp");

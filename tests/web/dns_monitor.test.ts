@@ -117,6 +117,8 @@ Deno.test({
       const page = await context.newPage();
       const problems = watchProblems(page);
       await page.goto(`${server.url}/app/monitors/new`);
+      // Until its script runs the form shows every type's fields; then an HTTP form's.
+      await page.getByLabel("Name to look up").waitFor({ state: "detached" });
       const shown = (label: string) => page.getByLabel(label, { exact: true }).isVisible();
       await page.getByLabel("Monitor type").selectOption("dns");
       // The form shows what a DNS monitor uses, and nothing of HTTP's.
