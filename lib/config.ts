@@ -94,6 +94,7 @@ const envSchema = z.object({
   PAGERDUTY_EVENTS_URL: urlWithScheme(["http:", "https:"]).default("https://events.pagerduty.com"),
   TELEGRAM_API_URL: urlWithScheme(["http:", "https:"]).default("https://api.telegram.org"),
   PUSHOVER_API_URL: urlWithScheme(["http:", "https:"]).default("https://api.pushover.net"),
+  TWILIO_API_URL: urlWithScheme(["http:", "https:"]).default("https://api.twilio.com"),
   NOTIFICATION_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   NOTIFICATION_RETRY_BASE_MS: integer(10, 3_600_000).default(10_000),
   NOTIFICATION_GIVE_UP_MS: integer(1_000, 7 * 86_400_000).default(86_400_000),
@@ -191,6 +192,7 @@ export interface NotificationConfig {
   pagerdutyUrl: string;
   telegramUrl: string;
   pushoverUrl: string;
+  twilioUrl: string;
   /** Bound of one delivery attempt (connect, send, answer). */
   timeoutMs: number;
   /** First retry delay; each later one doubles (with jitter), capped at an hour. */
@@ -294,6 +296,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       pagerdutyUrl: e.PAGERDUTY_EVENTS_URL,
       telegramUrl: e.TELEGRAM_API_URL,
       pushoverUrl: e.PUSHOVER_API_URL,
+      twilioUrl: e.TWILIO_API_URL,
       timeoutMs: e.NOTIFICATION_TIMEOUT_MS,
       retryBaseMs: e.NOTIFICATION_RETRY_BASE_MS,
       giveUpAfterMs: e.NOTIFICATION_GIVE_UP_MS,

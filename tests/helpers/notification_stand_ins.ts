@@ -17,6 +17,10 @@
  *   a token or user key that is not one, or no message.
  * - Matrix (`PUT /_matrix/client/v3/rooms/<room>/send/m.room.message/<txnId>`): `{event_id}`,
  *   the same one again for a transaction id it has seen; 401 `M_UNKNOWN_TOKEN`.
+ * - Twilio's Messages API (`POST /2010-04-01/Accounts/<sid>/Messages.json`, a form with
+ *   Basic credentials): 201 with the queued message; 401 `{code: 20003}` for other
+ *   credentials, 400 `{code: 21604|21603|21602|21617}` without `To`, a sender or `Body`, or
+ *   with a body over 1,600 characters.
  * - A generic webhook receiver that records raw bodies (for signatures).
  * - SMTP (npm smtp-server) that keeps every mail.
  *
@@ -203,6 +207,43 @@ export const startPushover = () =>
       ? json(400, { status: 0, errors, request })
       : json(200, { status: 1, request });
   });
+
+export function startTwilio(accountSid: string, authToken: string) {
+  const error = (status: number, code: number, message: string) =>
+    json(status, {
+      code,
+      message,
+      more_info: `https://www.twilio.com/docs/errors/${code}`,
+      status,
+    });
+  return standIn(({ path, headers, raw }) => {
+    if (path !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) {
+      return error(404, 20404, "The requested resource was not found");
+    }
+    if (headers.get("authorization") !== `Basic ${btoa(`${accountSid}:${authToken}`)}`) {
+      return error(401, 20003, "Authenticate");
+    }
+    const form = new URLSearchParams(raw);
+    const body = form.get("Body") ?? "";
+    if (!form.get("To")) return error(400, 21604, "A 'To' phone number is required.");
+    if (!form.get("From") && !form.get("MessagingServiceSid")) {
+      return error(400, 21603, "A 'From' phone number is required.");
+    }
+    if (!body) return error(400, 21602, "Message body is required.");
+    if (body.length > 1600) {
+      return error(400, 21617, "The concatenated message body exceeds the 1600 character limit.");
+    }
+    return json(201, {
+      sid: `SM${crypto.randomUUID().replaceAll("-", "")}`,
+      account_sid: accountSid,
+      to: form.get("To"),
+      from: form.get("From"),
+      messaging_service_sid: form.get("MessagingServiceSid"),
+      body,
+      status: "queued",
+    });
+  });
+}
 
 export function startMatrix(accessToken: string) {
   const events = new Map<string, string>();

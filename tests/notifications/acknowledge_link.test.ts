@@ -1,6 +1,6 @@
 /**
  * The Acknowledge link in a down alert: delivered by the dispatcher to local stand-ins of a
- * webhook receiver, Slack and PagerDuty; opened (which changes nothing) and used signed out,
+ * webhook receiver, Slack, PagerDuty, ntfy and Twilio; opened (which changes nothing) and used signed out,
  * over HTTP and in real Chromium; and what it stops.
  */
 import assert from "node:assert/strict";
@@ -11,6 +11,7 @@ import {
   startNtfy,
   startPagerDuty,
   startSlack,
+  startTwilio,
   startWebhookReceiver,
 } from "../helpers/notification_stand_ins.ts";
 import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
@@ -23,10 +24,13 @@ async function downAlerts() {
   const slack = startSlack();
   const pagerduty = startPagerDuty();
   const ntfy = startNtfy();
+  const sid = `AC${"5e".repeat(16)}`;
+  const twilio = startTwilio(sid, "c".repeat(32));
   const bed = await notificationBed({
     REGIONS: "ams",
     REGION: "ams",
     PAGERDUTY_EVENTS_URL: pagerduty.url,
+    TWILIO_API_URL: twilio.url,
   });
   const { api } = bed.owner;
   await api.notification.create.mutate({
@@ -49,6 +53,16 @@ async function downAlerts() {
     name: "Public topic",
     config: { serverUrl: ntfy.url, topic: "shop-alerts" },
   });
+  await api.notification.create.mutate({
+    kind: "twilio_sms",
+    name: "On-call phone",
+    config: {
+      accountSid: sid,
+      authToken: "c".repeat(32),
+      from: "+14155550100",
+      to: "+31201234567",
+    },
+  });
   await api.website.update.mutate({
     id: bed.website.id,
     confirmations: 1,
@@ -61,7 +75,7 @@ async function downAlerts() {
   // As the worker does after its evaluation: the outbox onto the stream.
   await relayIncidentEvents(bed.services.sql, bed.services.redis, bed.services.keys);
   await eventually(
-    () => [webhook, slack, pagerduty, ntfy].every((stand) => stand.requests.length === 1),
+    () => [webhook, slack, pagerduty, ntfy, twilio].every((stand) => stand.requests.length === 1),
     15_000,
     "the down alerts",
   );
@@ -75,11 +89,14 @@ async function downAlerts() {
     slack,
     pagerduty,
     ntfy,
+    twilio,
     incident,
     local,
     async close() {
       await bed.close();
-      await Promise.all([webhook.close(), slack.close(), pagerduty.close(), ntfy.close()]);
+      await Promise.all(
+        [webhook, slack, pagerduty, ntfy, twilio].map((stand) => stand.close()),
+      );
     },
   };
 }
@@ -101,8 +118,12 @@ Deno.test("a down alert's Acknowledge link acknowledges its incident signed out,
     assert.ok(!JSON.stringify(t.pagerduty.requests[0].body).includes("/acknowledge"));
     // Nor a public ntfy topic, which anyone could read.
     assert.equal(t.ntfy.requests[0].body.actions, undefined);
+    // A text ends with its own: on a phone, one tap away.
+    const texted = new URLSearchParams(t.twilio.requests[0].raw).get("Body")!.split("\n");
+    assert.match(texted.at(-1)!, new RegExp(`^Acknowledge: ${APP_URL}/acknowledge\\?token=`));
+    assert.notEqual(texted.at(-1), `Acknowledge: ${link}`);
     const stored = await bed.services.sql`select token_hash from incident_ack_links`;
-    assert.equal(stored.length, 2);
+    assert.equal(stored.length, 3);
     assert.ok(stored.every((row) => !link.includes(row.token_hash)), "only hashes are kept");
 
     // Opening it (as a mail scanner would) changes nothing.

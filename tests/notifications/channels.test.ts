@@ -12,6 +12,7 @@ import {
   startPushover,
   startSlack,
   startTelegram,
+  startTwilio,
   startWebhookReceiver,
 } from "../helpers/notification_stand_ins.ts";
 import { deliver } from "../../services/notifications/deliver.ts";
@@ -279,6 +280,107 @@ Deno.test("Google Chat, Pushover and Matrix channels: settings checked, secrets 
   } finally {
     await server.close();
     await Promise.all([chat.close(), pushover.close(), matrix.close()]);
+  }
+});
+
+Deno.test("an SMS channel (Twilio): numbers checked and normalised, the token masked, a short text sent", async () => {
+  const sid = `AC${"0a".repeat(16)}`;
+  const token = "f".repeat(32);
+  const twilio = startTwilio(sid, token);
+  const server = await apiServer({ TWILIO_API_URL: twilio.url });
+  try {
+    const { api } = await server.user("owner");
+    const sms = (config: Record<string, string>, name = "On-call phone") =>
+      api.notification.create.mutate({ kind: "twilio_sms", name, config });
+    const good = { accountSid: sid, authToken: token, from: "+14155550100", to: "+447700900123" };
+    const refusals: [Record<string, string>, string][] = [
+      [{ ...good, to: "07700 900123" }, "config.to: expected a phone number in international form"],
+      [{ ...good, to: "+44 7700 900123 ext 4" }, "config.to: expected a phone number"],
+      [{ ...good, from: "Uptime" }, "config.from: expected a Twilio number in international form"],
+      [{ ...good, accountSid: "SK123" }, "config.accountSid: expected the Account SID"],
+      [{ ...good, authToken: "secret" }, "config.authToken: expected the 32-character auth token"],
+    ];
+    for (const [config, message] of refusals) {
+      const error = await errorMessage(sms(config));
+      assert.ok(error.startsWith(`BAD_REQUEST: ${message}`), error);
+    }
+
+    // Spaces, dashes and brackets are how people write numbers; Twilio wants E.164.
+    const xss = "<img src=x onerror=alert(1)>";
+    const phone = await sms({ ...good, to: " +44 (7700) 900-123 " }, xss);
+    const listed = await api.notification.list.query();
+    assert.equal(listed[0].config.to, "+447700900123");
+    assert.ok(!JSON.stringify(listed).includes(token), "list() masks the auth token");
+    assert.deepEqual(await api.notification.test.mutate({ id: phone.id }), {
+      delivered: true,
+      error: null,
+    });
+    const [sent] = twilio.requests;
+    const form = new URLSearchParams(sent.raw);
+    assert.equal(sent.headers.get("content-type"), "application/x-www-form-urlencoded");
+    assert.deepEqual([form.get("To"), form.get("From")], ["+447700900123", "+14155550100"]);
+    assert.equal(
+      form.get("Body"),
+      `Test notification from Uptime\nChannel: ${xss}\n${server.services.config.appUrl}/app/notifications`,
+    );
+
+    // A Messaging Service sends from the number it picks.
+    const service = `MG${"1b".repeat(16)}`;
+    const pool = await sms({ ...good, from: service });
+    await api.notification.test.mutate({ id: pool.id });
+    const pooled = new URLSearchParams(twilio.requests[1].raw);
+    assert.deepEqual([pooled.get("MessagingServiceSid"), pooled.get("From")], [service, null]);
+
+    // Twilio's refusal in its own words, and never the token.
+    const other = await sms({ ...good, authToken: "e".repeat(32) });
+    const refused = await api.notification.test.mutate({ id: other.id });
+    assert.deepEqual(refused, {
+      delivered: false,
+      error: "HTTP 401: Twilio error 20003: Authenticate",
+    });
+
+    // Which answers are tried again, as the alert queue sees them.
+    const message = testMessage("Ops", server.services.config.appUrl);
+    const answers: [() => Response, Record<string, unknown>][] = [
+      [
+        () =>
+          Response.json({ code: 20429, message: "Too Many Requests", status: 429 }, {
+            status: 429,
+            headers: { "retry-after": "2" },
+          }),
+        {
+          retry: true,
+          retryAfterMs: 2000,
+          error: "HTTP 429: Twilio error 20429: Too Many Requests",
+        },
+      ],
+      [
+        () =>
+          Response.json({ code: 21608, message: "The number is unverified.", status: 400 }, {
+            status: 400,
+          }),
+        { retry: false, error: "HTTP 400: Twilio error 21608: The number is unverified." },
+      ],
+      [() => new Response("upstream", { status: 502 }), {
+        retry: true,
+        error: "HTTP 502: upstream",
+      }],
+    ];
+    for (const [answer, expected] of answers) {
+      twilio.failNext(1, answer);
+      const outcome = await deliver(
+        server.services.config,
+        { id: phone.id, kind: "twilio_sms", config: good },
+        message,
+      );
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(outcome).filter(([, v]) => v !== undefined)),
+        { ok: false, ...expected },
+      );
+    }
+  } finally {
+    await server.close();
+    await twilio.close();
   }
 });
 

@@ -1,8 +1,8 @@
 /**
  * Incident events on the stream become one message per attached channel, in each
  * provider's documented format, delivered to local stand-ins of Slack, Discord,
- * PagerDuty, Teams, Telegram, ntfy, Google Chat, Pushover, Matrix, a webhook receiver and
- * an SMTP server.
+ * PagerDuty, Teams, Telegram, ntfy, Google Chat, Pushover, Matrix, Twilio, a webhook
+ * receiver and an SMTP server.
  */
 import assert from "node:assert/strict";
 import { eventually } from "../helpers/pipeline.ts";
@@ -18,6 +18,7 @@ import {
   startSmtp,
   startTeams,
   startTelegram,
+  startTwilio,
   startWebhookReceiver,
 } from "../helpers/notification_stand_ins.ts";
 
@@ -27,6 +28,8 @@ const PUSHOVER_USER = "uQiRzpo4DXghDmr9QzzfQu27cmVRsG";
 const PUSHOVER_APP = "azGDORePK8gMaC0QOYAMyEEuzJnyUi";
 const MATRIX_TOKEN = "syt_Ym90_bXlBY2Nlc3NUb2tlbg_1a2b3c";
 const ROOM = "!ops:matrix.example.org";
+const TWILIO_SID = "AC5ef872f6da5a21de157d80997a64bd33";
+const TWILIO_TOKEN = "2d2b4c5e0a9f4e61b1c3d5e7f9a0b2c4";
 
 Deno.test("an incident that opens and resolves notifies every channel once down and once up; repeats notify nothing", async () => {
   const webhook = startWebhookReceiver();
@@ -39,6 +42,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
   const chat = startGoogleChat();
   const pushover = startPushover();
   const matrix = startMatrix(MATRIX_TOKEN);
+  const twilio = startTwilio(TWILIO_SID, TWILIO_TOKEN);
   const http = {
     webhook,
     slack,
@@ -50,6 +54,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     chat,
     pushover,
     matrix,
+    twilio,
   };
   const smtp = await startSmtp();
   const bed = await notificationBed({
@@ -58,6 +63,7 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     PAGERDUTY_EVENTS_URL: pagerduty.url,
     TELEGRAM_API_URL: telegram.url,
     PUSHOVER_API_URL: pushover.url,
+    TWILIO_API_URL: twilio.url,
   });
   try {
     const api = bed.owner.api;
@@ -81,6 +87,15 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
       {
         kind: "matrix",
         config: { homeserverUrl: matrix.url, roomId: ROOM, accessToken: MATRIX_TOKEN },
+      },
+      {
+        kind: "twilio_sms",
+        config: {
+          accountSid: TWILIO_SID,
+          authToken: TWILIO_TOKEN,
+          from: "+14155550100",
+          to: "+447700900123",
+        },
       },
     ] as const;
     for (const channel of channels) {
@@ -191,6 +206,14 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     assert.match(room.body.formatted_body, /^<strong>Shop is down<\/strong><br>Monitor: Shop<br>/);
     assert.ok(room.body.body.includes(incidentPage));
 
+    // A text: what is wrong and where to look, short.
+    const texted = new URLSearchParams(twilio.requests[0].raw);
+    assert.deepEqual([texted.get("From"), texted.get("To")], ["+14155550100", "+447700900123"]);
+    assert.equal(
+      texted.get("Body"),
+      `Shop is down\nCause: status, HTTP 503: expected 2xx or 3xx, got 503\n${incidentPage}`,
+    );
+
     const mail = smtp.mails[0];
     assert.match(mail.subject, /^\[Down\] Shop is down$/);
     assert.deepEqual(mail.to.sort(), ["boss@example.com", "oncall@example.com"]);
@@ -224,11 +247,15 @@ Deno.test("an incident that opens and resolves notifies every channel once down 
     assert.equal(pushover.requests[1].body.priority, 0);
     assert.match(matrix.requests[1].path, new RegExp(`\\.${incidentId}_resolved$`));
     assert.match(smtp.mails[1].subject, /^\[Up\] Shop is up again after 12 min 5 s$/);
+    assert.equal(
+      new URLSearchParams(twilio.requests[1].raw).get("Body"),
+      `Shop is up again after 12 min 5 s\n${incidentPage}`,
+    );
 
     await bed.publish(bed.event(incidentId, "resolved"));
     await bed.publish(bed.event(incidentId, "opened"));
     await eventually(() => bed.settled(), 15_000, "the repeated events to be read");
-    assert.deepEqual(counts(), [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+    assert.deepEqual(counts(), [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
 
     // Each channel's record shows both deliveries, newest first.
     for (const channel of await api.notification.list.query()) {

@@ -6,7 +6,11 @@
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
-import { startMatrix, startWebhookReceiver } from "../helpers/notification_stand_ins.ts";
+import {
+  startMatrix,
+  startTwilio,
+  startWebhookReceiver,
+} from "../helpers/notification_stand_ins.ts";
 
 Deno.test({
   name: "a channel added in the dashboard gets its test notification; edit and delete it",
@@ -15,7 +19,9 @@ Deno.test({
   async fn() {
     const receiver = startWebhookReceiver();
     const matrix = startMatrix("syt_browser_bot_token_42");
-    const server = await apiServer();
+    const sid = `AC${"7f".repeat(16)}`;
+    const twilio = startTwilio(sid, "d".repeat(32));
+    const server = await apiServer({ TWILIO_API_URL: twilio.url });
     const browser = await launchChromium();
     try {
       const owner = await server.user("browser");
@@ -108,6 +114,26 @@ Deno.test({
       await page.getByText("Test notification sent.").waitFor();
       assert.equal(matrix.requests.length, 1);
       assert.equal(matrix.requests[0].body.msgtype, "m.text");
+
+      // A phone: the number as people write it, a wrong one refused at its field.
+      await page.goto(`${server.url}/app/notifications`);
+      await page.getByRole("link", { name: "Add SMS (Twilio)" }).click();
+      await page.getByLabel("Name").fill("On-call phone");
+      await page.getByLabel("Account SID").fill(sid);
+      await page.getByLabel("Auth token").fill("d".repeat(32));
+      await page.getByLabel("From").fill("+1 415 555 0100");
+      await page.getByLabel("To", { exact: true }).fill("07700 900123");
+      await page.getByRole("button", { name: "Add channel" }).click();
+      await page.getByText("Expected a phone number in international form").waitFor();
+      await screenshots(page, "notifications-sms-error");
+      await page.getByLabel("Auth token").fill("d".repeat(32));
+      await page.getByLabel("To", { exact: true }).fill("+44 7700 900123");
+      await page.getByRole("button", { name: "Add channel" }).click();
+      await page.getByText("Channel added.").waitFor();
+      await page.getByRole("button", { name: "Send test notification" }).click();
+      await page.getByText("Test notification sent.").waitFor();
+      assert.equal(new URLSearchParams(twilio.requests[0].raw).get("To"), "+447700900123");
+      await screenshots(page, "notifications-sms");
       // The refused form was answered 400 on purpose; nothing else went wrong.
       assert.deepEqual(problems.filter((p) => !p.includes("status of 400")), []);
     } finally {
@@ -115,6 +141,7 @@ Deno.test({
       await server.close();
       await receiver.close();
       await matrix.close();
+      await twilio.close();
     }
   },
 });

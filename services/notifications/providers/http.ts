@@ -33,6 +33,19 @@ export async function postJson(
   return (options.classify ?? classifyHttp)(answer);
 }
 
+/** The same with a form body (`application/x-www-form-urlencoded`). */
+export function postForm(
+  context: SendContext,
+  url: string,
+  fields: Record<string, string>,
+  options: { headers?: Record<string, string>; classify?: Classify } = {},
+): Promise<Outcome> {
+  return postJson(context, url, new URLSearchParams(fields).toString(), {
+    ...options,
+    headers: { "content-type": "application/x-www-form-urlencoded", ...options.headers },
+  });
+}
+
 export function classifyHttp(answer: HttpAnswer): Outcome {
   const { status } = answer;
   if (status >= 200 && status < 300) return { ok: true };

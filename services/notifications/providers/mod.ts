@@ -9,6 +9,7 @@ import { pushover } from "./pushover.ts";
 import { slack } from "./slack.ts";
 import { teams } from "./teams.ts";
 import { telegram } from "./telegram.ts";
+import { twilioSms } from "./twilio_sms.ts";
 import type { ChannelKind, Provider } from "./types.ts";
 import { webhook } from "./webhook.ts";
 
@@ -24,6 +25,7 @@ export const providers: Record<ChannelKind, Provider> = {
   google_chat: googleChat,
   pushover,
   matrix,
+  twilio_sms: twilioSms,
 };
 
 /** "Slack", "Webhook", …; "Unknown" for a kind this version no longer has. */

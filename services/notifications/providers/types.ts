@@ -23,6 +23,7 @@ export const KINDS = [
   "google_chat",
   "pushover",
   "matrix",
+  "twilio_sms",
 ] as const;
 export type ChannelKind = (typeof KINDS)[number];
 
