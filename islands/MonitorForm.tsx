@@ -69,6 +69,8 @@ const LABELS = {
   expected_status: "Expected status",
   keyword: "Keyword",
   forbidden_keyword: "Must not contain",
+  json_path: "JSON path",
+  json_expected: "Expected JSON value",
   degraded_ms: "Degraded after (ms)",
   cert_expiry_warn_days: "Certificate warning (days)",
   body: "Request body",
@@ -102,6 +104,8 @@ const BOUND_FIELDS = {
   expectedStatus: "expected_status",
   keyword: "keyword",
   forbiddenKeyword: "forbidden_keyword",
+  jsonPath: "json_path",
+  jsonExpected: "json_expected",
   degradedMs: "degraded_ms",
   certExpiryWarnDays: "cert_expiry_warn_days",
   confirmations: "confirmations",
@@ -470,6 +474,40 @@ export default function MonitorForm(props: Props) {
                 class={inputClass(errors.forbidden_keyword)}
               />
             </Field>
+            <div class="grid gap-5 sm:grid-cols-2">
+              <Field
+                id="json_path"
+                label={LABELS.json_path}
+                error={errors.json_path}
+                hint="Optional: the answer must be JSON with a value here, e.g. $.status or $.checks[0].ok."
+              >
+                <input
+                  {...describedBy("json_path", errors.json_path, true)}
+                  name="json_path"
+                  type="text"
+                  maxLength={200}
+                  placeholder="$.status"
+                  spellcheck={false}
+                  {...bind("jsonPath")}
+                  class={inputClass(errors.json_path)}
+                />
+              </Field>
+              <Field
+                id="json_expected"
+                label={LABELS.json_expected}
+                error={errors.json_expected}
+                hint="Optional: what must be there, e.g. ok, true or 200; empty: anything but null or false."
+              >
+                <input
+                  {...describedBy("json_expected", errors.json_expected, true)}
+                  name="json_expected"
+                  type="text"
+                  maxLength={200}
+                  {...bind("jsonExpected")}
+                  class={inputClass(errors.json_expected)}
+                />
+              </Field>
+            </div>
           </>
         )}
         {checked && (

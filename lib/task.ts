@@ -18,6 +18,9 @@ export const taskSchema = z.object({
   type: z.enum(["http", "tcp", "dns"]).default("http"),
   forbiddenKeyword: z.string().nullable().default(null),
   degradedMs: z.number().int().positive().nullable().default(null),
+  /** Left out of the payload when not set. */
+  jsonPath: z.string().nullable().default(null),
+  jsonExpected: z.string().nullable().default(null),
   /** The slot this check belongs to, in whole seconds: with website and region, its identity. */
   scheduledAt: z.number().int().positive(),
   /** Epoch ms after which running the check is worthless (the next slot has come). */

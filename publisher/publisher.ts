@@ -189,6 +189,9 @@ function tasksByRegion(
       type: website.type,
       forbiddenKeyword: website.forbiddenKeyword,
       degradedMs: website.degradedMs,
+      ...(website.jsonPath
+        ? { jsonPath: website.jsonPath, jsonExpected: website.jsonExpected }
+        : {}),
       scheduledAt: website.slot,
       deadline: deadline(website, timing),
     });

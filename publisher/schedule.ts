@@ -32,6 +32,8 @@ export interface DueWebsite {
   type: "http" | "tcp" | "dns";
   forbiddenKeyword: string | null;
   degradedMs: number | null;
+  jsonPath: string | null;
+  jsonExpected: string | null;
   /** The latest slot on this website's schedule at or before now, in epoch seconds. */
   slot: number;
 }
@@ -182,7 +184,8 @@ export class Schedule {
   #columns(sql: postgres.Sql | postgres.TransactionSql) {
     const { intervalSeconds, timeoutMs } = this.#defaults;
     return sql`id, url, method, headers, body, regions, expected_status, keyword, type,
-      forbidden_keyword, degraded_ms, extract(epoch from next_check_at)::float8 * 1000 as set_at,
+      forbidden_keyword, degraded_ms, json_path, json_expected,
+      extract(epoch from next_check_at)::float8 * 1000 as set_at,
       coalesce(interval_seconds, ${intervalSeconds})::int as interval_seconds,
       coalesce(timeout_ms, ${timeoutMs})::int as timeout_ms`;
   }
@@ -228,6 +231,8 @@ export class Schedule {
       type: this.#shared(`t${row.type}`, row.type),
       forbiddenKeyword: row.forbidden_keyword,
       degradedMs: row.degraded_ms,
+      jsonPath: row.json_path,
+      jsonExpected: row.json_expected,
     };
     const entry = this.#entries.get(row.id);
     if (!entry) {

@@ -29,6 +29,9 @@ export interface MonitorFormValues {
   expectedStatus: string;
   keyword: string;
   forbiddenKeyword: string;
+  /** An HTTP monitor's JSON assertion: where in the body, and what must be there. */
+  jsonPath: string;
+  jsonExpected: string;
   degradedMs: string;
   certExpiryWarnDays: string;
   /** Failed (successful) checks in a row before a region is down (up again). */
@@ -65,6 +68,8 @@ export function blankMonitorForm(regions: string[], intervalSeconds: number, tim
     expectedStatus: "",
     keyword: "",
     forbiddenKeyword: "",
+    jsonPath: "",
+    jsonExpected: "",
     degradedMs: "",
     certExpiryWarnDays: "",
     confirmations: "2",
@@ -97,6 +102,8 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
     expectedStatus: website.expectedStatus === null ? "" : String(website.expectedStatus),
     keyword: dns ? "" : website.keyword ?? "",
     forbiddenKeyword: website.forbiddenKeyword ?? "",
+    jsonPath: website.jsonPath ?? "",
+    jsonExpected: website.jsonExpected ?? "",
     degradedMs: website.degradedMs === null ? "" : String(website.degradedMs),
     certExpiryWarnDays: String(website.certExpiryWarnDays),
     confirmations: String(website.confirmations),
@@ -140,6 +147,8 @@ export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
     expectedStatus: form.get("expected_status") ?? "",
     keyword: form.get("keyword") ?? "",
     forbiddenKeyword: form.get("forbidden_keyword") ?? "",
+    jsonPath: form.get("json_path") ?? "",
+    jsonExpected: form.get("json_expected") ?? "",
     degradedMs: form.get("degraded_ms") ?? "",
     certExpiryWarnDays: form.get("cert_expiry_warn_days") ?? "",
     confirmations: form.get("confirmations") ?? "",
@@ -190,6 +199,8 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     expectedStatus: values.expectedStatus.trim() ? number(values.expectedStatus) : blank,
     keyword: values.keyword ? values.keyword : blank,
     forbiddenKeyword: values.forbiddenKeyword ? values.forbiddenKeyword : blank,
+    jsonPath: values.jsonPath.trim() ? values.jsonPath.trim() : blank,
+    jsonExpected: values.jsonPath.trim() && values.jsonExpected ? values.jsonExpected : blank,
     degradedMs: values.degradedMs.trim() ? number(values.degradedMs) : blank,
     certExpiryWarnDays: values.certExpiryWarnDays.trim()
       ? number(values.certExpiryWarnDays)
@@ -209,6 +220,8 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     expectedStatus: blank,
     keyword: dns && values.dnsExpected.trim() ? values.dnsExpected.trim() : blank,
     forbiddenKeyword: blank,
+    jsonPath: blank,
+    jsonExpected: blank,
   };
 }
 
@@ -229,6 +242,8 @@ const FIELD_OF: Record<string, string> = {
   timeoutMs: "timeout",
   expectedStatus: "expected_status",
   forbiddenKeyword: "forbidden_keyword",
+  jsonPath: "json_path",
+  jsonExpected: "json_expected",
   degradedMs: "degraded_ms",
   certExpiryWarnDays: "cert_expiry_warn_days",
   remindEveryMinutes: "remind_every",

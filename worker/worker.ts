@@ -381,6 +381,8 @@ export class Worker {
             expectedStatus: task.expectedStatus,
             keyword: task.keyword,
             forbiddenKeyword: task.forbiddenKeyword,
+            jsonPath: task.jsonPath,
+            jsonExpected: task.jsonExpected,
             degradedMs: task.degradedMs,
           }, options),
     );

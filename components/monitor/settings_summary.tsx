@@ -93,6 +93,13 @@ function upWhen(website: Website): string {
   ];
   if (website.keyword) parts.push(`contains “${website.keyword}”`);
   if (website.forbiddenKeyword) parts.push(`does not contain “${website.forbiddenKeyword}”`);
+  if (website.jsonPath) {
+    parts.push(
+      website.jsonExpected
+        ? `its JSON has “${website.jsonExpected}” at ${website.jsonPath}`
+        : `its JSON has a value at ${website.jsonPath} that is not null or false`,
+    );
+  }
   return parts.join(", ");
 }
 

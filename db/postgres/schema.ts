@@ -178,6 +178,10 @@ export const websites = pgTable("websites", {
   type: text("type").$type<"http" | "tcp" | "dns" | "heartbeat">().notNull().default("http"),
   /** Down when the body holds this ("must not contain"). */
   forbiddenKeyword: text("forbidden_keyword"),
+  /** Down unless the answer is JSON with something at this path (lib/json_assertion.ts). */
+  jsonPath: text("json_path"),
+  /** What must be at `jsonPath`; null: anything but null or false. */
+  jsonExpected: text("json_expected"),
   /** Labels the team files the monitor under ("production", "eu"); the monitors table filters by them. */
   tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
   /** An up check slower than this is degraded. Null: never. */

@@ -12,6 +12,7 @@ export type ErrorKind =
   | "tls"
   | "status"
   | "keyword"
+  | "json"
   | "answer"
   | "blocked"
   | "connection"
@@ -30,6 +31,7 @@ const KIND_WORDS: Record<string, string> = {
   tls: "TLS failed",
   status: "Unexpected status",
   keyword: "Keyword check failed",
+  json: "JSON check failed",
   answer: "Unexpected DNS answer",
   blocked: "Address not allowed",
   connection: "Connection failed",

@@ -44,6 +44,8 @@ export async function createWebsite(
     quorum: input.quorum ?? "half",
     notificationChannelIds: await acceptChannelIds(services, actor, input.notificationIds) ?? null,
     forbiddenKeyword: input.forbiddenKeyword ?? null,
+    jsonPath: input.jsonPath ?? null,
+    jsonExpected: input.jsonExpected ?? null,
     tags: input.tags ?? [],
     degradedMs: input.degradedMs ?? null,
     certExpiryWarnDays: input.certExpiryWarnDays ?? null,

@@ -59,6 +59,8 @@ interface TypedSettings {
   expectedStatus: number | null;
   keyword: string | null;
   forbiddenKeyword: string | null;
+  jsonPath: string | null;
+  jsonExpected: string | null;
   heartbeatGraceSeconds: number | null;
 }
 
@@ -71,6 +73,7 @@ export function checkTypeSettings(type: MonitorType, settings: TypedSettings): v
     // A dns monitor's keyword is the answer it expects.
     ["keyword", settings.keyword !== null && type !== "dns"],
     ["forbiddenKeyword", settings.forbiddenKeyword !== null],
+    ["jsonPath", settings.jsonPath !== null],
     ["method", settings.method !== "GET"],
   ];
   if (type !== "http") {
@@ -91,6 +94,9 @@ export function checkTypeSettings(type: MonitorType, settings: TypedSettings): v
         `keyword: an ${recordType} record's expected answer is an IPv${want} address`,
       );
     }
+  }
+  if (settings.jsonExpected !== null && settings.jsonPath === null) {
+    throw new DomainError("BAD_REQUEST", "jsonExpected: set jsonPath, where the value is");
   }
   if (type !== "heartbeat" && settings.heartbeatGraceSeconds !== null) {
     throw new DomainError("BAD_REQUEST", "heartbeatGraceSeconds: only heartbeat monitors use it");

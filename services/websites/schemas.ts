@@ -11,6 +11,7 @@ import {
   RESERVED_HEADERS,
 } from "../../lib/header_policy.ts";
 import { MAX_WEBSITE_TIMEOUT_MS } from "../../lib/task.ts";
+import { MAX_JSON_EXPECTED, parseJsonPath } from "../../lib/json_assertion.ts";
 import { notificationIdsInput } from "../notifications/attach.ts";
 
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -122,6 +123,20 @@ const settings = {
     .min(1, "forbiddenKeyword: may not be empty")
     .max(256, "forbiddenKeyword: at most 256 characters"),
   degradedMs: whole("degradedMs", 1, 60_000),
+  jsonPath: z.string({ error: "jsonPath: expected a string" }).trim().superRefine((path, ctx) => {
+    const parsed = parseJsonPath(path);
+    if (!Array.isArray(parsed)) {
+      ctx.addIssue({ code: "custom", message: `jsonPath: ${parsed.error}` });
+    }
+  }),
+  jsonExpected: z.string({ error: "jsonExpected: expected a string" })
+    .min(1, "jsonExpected: may not be empty")
+    .max(MAX_JSON_EXPECTED, `jsonExpected: at most ${MAX_JSON_EXPECTED} characters`)
+    .refine(
+      // deno-lint-ignore no-control-regex
+      (text) => !/[\u0000-\u001f\u007f]/.test(text),
+      "jsonExpected: one line, without control characters",
+    ),
   certExpiryWarnDays: whole("certExpiryWarnDays", 0, MAX_CERT_EXPIRY_WARN_DAYS),
   heartbeatGraceSeconds: whole("heartbeatGraceSeconds", 0, MAX_INTERVAL_SECONDS),
   remindEveryMinutes: whole("remindEveryMinutes", MIN_REMIND_MINUTES, MAX_REMIND_MINUTES),
@@ -147,6 +162,10 @@ export const createInput = z.strictObject({
   notificationIds: notificationIdsInput.optional(),
   forbiddenKeyword: settings.forbiddenKeyword.optional(),
   degradedMs: settings.degradedMs.optional(),
+  /** Down unless the body is JSON with a value at this path (`$.status`). */
+  jsonPath: settings.jsonPath.optional(),
+  /** The value expected there; absent: anything but null or false. */
+  jsonExpected: settings.jsonExpected.optional(),
   certExpiryWarnDays: settings.certExpiryWarnDays.optional(),
   heartbeatGraceSeconds: settings.heartbeatGraceSeconds.optional(),
   /** While an incident is open and unacknowledged, remind its channels this often; null: never. */
@@ -172,6 +191,8 @@ export const updateInput = z.strictObject({
   notificationIds: notificationIdsInput.optional(),
   forbiddenKeyword: settings.forbiddenKeyword.nullable().optional(),
   degradedMs: settings.degradedMs.nullable().optional(),
+  jsonPath: settings.jsonPath.nullable().optional(),
+  jsonExpected: settings.jsonExpected.nullable().optional(),
   certExpiryWarnDays: settings.certExpiryWarnDays.nullable().optional(),
   heartbeatGraceSeconds: settings.heartbeatGraceSeconds.nullable().optional(),
   remindEveryMinutes: settings.remindEveryMinutes.nullable().optional(),

@@ -36,6 +36,10 @@ export interface Website {
   tags: string[];
   /** Down when the body holds this. */
   forbiddenKeyword: string | null;
+  /** Down unless the body is JSON with a value here (lib/json_assertion.ts). */
+  jsonPath: string | null;
+  /** That value; null: anything but null or false. */
+  jsonExpected: string | null;
   /** An up check slower than this is degraded (amber); null: never. */
   degradedMs: number | null;
   /** Effective: warn this many days before the TLS certificate expires. */
@@ -75,6 +79,8 @@ export function toWebsite(row: WebsiteRow, config: Config): Website {
     type: row.type,
     tags: row.tags,
     forbiddenKeyword: row.forbiddenKeyword,
+    jsonPath: row.jsonPath,
+    jsonExpected: row.jsonExpected,
     degradedMs: row.degradedMs,
     certExpiryWarnDays: row.certExpiryWarnDays ?? DEFAULT_CERT_EXPIRY_WARN_DAYS,
     remindEveryMinutes: row.remindEveryMinutes,

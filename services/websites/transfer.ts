@@ -63,6 +63,8 @@ function settingsOf(row: typeof websites.$inferSelect): Record<string, unknown> 
     expectedStatus: row.expectedStatus,
     keyword: row.keyword,
     forbiddenKeyword: row.forbiddenKeyword,
+    jsonPath: row.jsonPath,
+    jsonExpected: row.jsonExpected,
     degradedMs: row.degradedMs,
     certExpiryWarnDays: http ? row.certExpiryWarnDays : undefined,
     heartbeatGraceSeconds: heartbeat ? row.heartbeatGraceSeconds : undefined,

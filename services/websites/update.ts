@@ -31,6 +31,10 @@ export async function updateWebsite(
     ...changes,
     ...(channelIds === undefined ? {} : { notificationChannelIds: channelIds }),
     ...(acceptedUrl === undefined ? {} : { url: acceptedUrl }),
+    // No path, nothing to expect there.
+    ...(changes.jsonPath === null && changes.jsonExpected === undefined
+      ? { jsonExpected: null }
+      : {}),
     ...(changes.name === "" || changes.name === null
       ? { name: defaultMonitorName(current.type) }
       : {}),
@@ -55,6 +59,8 @@ export async function updateWebsite(
     expectedStatus: merged("expectedStatus"),
     keyword: merged("keyword"),
     forbiddenKeyword: merged("forbiddenKeyword"),
+    jsonPath: merged("jsonPath"),
+    jsonExpected: merged("jsonExpected"),
     heartbeatGraceSeconds: merged("heartbeatGraceSeconds"),
   });
   const heartbeat = current.type === "heartbeat";

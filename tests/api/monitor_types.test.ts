@@ -223,6 +223,55 @@ Deno.test("http monitors: keyword absence, degraded threshold, certificate warni
   }
 });
 
+Deno.test("http monitors: a JSON assertion is stored, read back, exported, and refused where it cannot hold", async () => {
+  const server = await apiServer();
+  try {
+    const { api, fetch } = await server.user();
+    const site = await api.website.create.mutate({
+      url: "https://api.example.com/health",
+      jsonPath: ' $.checks["db"].status ',
+      jsonExpected: "ok",
+    });
+    assert.deepEqual([site.jsonPath, site.jsonExpected], ['$.checks["db"].status', "ok"]);
+    const exported = await (await fetch(`${server.url}/app/monitors/export`)).json();
+    assert.deepEqual(
+      [exported.monitors[0].jsonPath, exported.monitors[0].jsonExpected],
+      ['$.checks["db"].status', "ok"],
+    );
+    // No path, nothing to expect: clearing the path clears the value.
+    const cleared = await api.website.update.mutate({ id: site.id, jsonPath: null });
+    assert.deepEqual([cleared.jsonPath, cleared.jsonExpected], [null, null]);
+    const pathOnly = await api.website.update.mutate({ id: site.id, jsonPath: "$.ready" });
+    assert.deepEqual([pathOnly.jsonPath, pathOnly.jsonExpected], ["$.ready", null]);
+
+    const refused: [Record<string, unknown>, RegExp][] = [
+      [{ url: "https://x.test/", jsonPath: "status" }, /jsonPath: start with \$, as in \$\.status/],
+      [
+        { url: "https://x.test/", jsonPath: "$.items[?(@.down)]" },
+        /jsonPath: "\[\?\(@\.down\)\]" is not a step/,
+      ],
+      [{ url: "https://x.test/", jsonExpected: "ok" }, /jsonExpected: set jsonPath/],
+      [
+        { url: "https://x.test/", jsonPath: "$.a", jsonExpected: "two\nlines" },
+        /jsonExpected: one line/,
+      ],
+      [
+        { type: "tcp", url: "db.example.com:5432", jsonPath: "$.a" },
+        /jsonPath: only http monitors/,
+      ],
+    ];
+    for (const [input, message] of refused) {
+      assert.match(
+        await errorMessage(api.website.create.mutate(input as { url: string })),
+        message,
+        JSON.stringify(input),
+      );
+    }
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("website.checks returns each check's timing breakdown, certificate days left and degraded flag", async () => {
   const server = await apiServer();
   try {

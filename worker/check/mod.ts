@@ -17,9 +17,15 @@
  * rebinding. The whole check, redirects and body read included, ends at `timeoutMs`.
  */
 import { isReservedHeader } from "../../lib/header_policy.ts";
-import { CheckFailure, type ErrorKind, toFailure } from "../../lib/http_client/failures.ts";
+import {
+  CheckFailure,
+  type ErrorKind,
+  formatBytes,
+  toFailure,
+} from "../../lib/http_client/failures.ts";
 import { latin1Bytes } from "../../lib/http_client/http1_client.ts";
 import {
+  type BodyRules,
   exchange,
   type HopRequest,
   type HttpResponse,
@@ -33,6 +39,7 @@ import {
   systemResolve,
   vetAddresses,
 } from "../../lib/http_client/target_guard.ts";
+import { judgeJson } from "../../lib/json_assertion.ts";
 import { checkDeadline } from "./deadline.ts";
 import { BodyHead, readBodyHead, responseExcerpt } from "./response_excerpt.ts";
 
@@ -53,6 +60,10 @@ export interface CheckRequest {
   forbiddenKeyword?: string | null;
   /** An up check whose response took longer than this is degraded; null: never. */
   degradedMs?: number | null;
+  /** When set, the body (first `maxBodyBytes`) must be JSON with a value here. */
+  jsonPath?: string | null;
+  /** What that value must be (lib/json_assertion.ts); null: anything but null or false. */
+  jsonExpected?: string | null;
 }
 
 export interface CheckResult {
@@ -74,7 +85,7 @@ export interface CheckResult {
    */
   certDaysLeft: number | null;
   /**
-   * Of an answer that failed the check (its status, or a keyword): the status, headers and
+   * Of an answer that failed the check (its status, a keyword, JSON): the status, headers and
    * start of the body (response_excerpt.ts); absent otherwise, and for TCP and DNS checks.
    */
   response?: string;
@@ -94,7 +105,7 @@ export interface CheckOptions {
   allowPrivateTargets: boolean;
   /** Redirects followed before the check is down with "redirects"; default 5. */
   maxRedirects?: number;
-  /** Most body bytes read for a keyword check; default 1 MiB. */
+  /** Most body bytes read for a keyword or JSON check; default 1 MiB. */
   maxBodyBytes?: number;
   /** Hostname to addresses; default: the system resolver (A and AAAA). */
   resolve?: Resolver;
@@ -143,13 +154,18 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
     try {
       judgeStatus(final.status, req.expectedStatus);
       const rules = { keyword: req.keyword ?? "", forbiddenKeyword: req.forbiddenKeyword ?? "" };
-      if (rules.keyword !== "" || rules.forbiddenKeyword !== "") {
-        const maxBytes = opts.maxBodyBytes ?? 1024 * 1024;
+      const maxBytes = opts.maxBodyBytes ?? 1024 * 1024;
+      if (req.jsonPath) {
+        await judgeJsonBody(final.response, req, rules, maxBytes, head);
+      } else if (rules.keyword !== "" || rules.forbiddenKeyword !== "") {
         const broken = await scanBody(final.response, rules, maxBytes, (chunk) => head.add(chunk));
         if (broken) throw new CheckFailure("keyword", broken);
       }
     } catch (error) {
-      if (error instanceof CheckFailure && (error.kind === "status" || error.kind === "keyword")) {
+      if (
+        error instanceof CheckFailure &&
+        (error.kind === "status" || error.kind === "keyword" || error.kind === "json")
+      ) {
         judged = error;
         const read = error.kind === "status" ? await readBodyHead(final.response) : head;
         response = responseExcerpt(final.response, read);
@@ -184,6 +200,48 @@ export async function runCheck(req: CheckRequest, opts: CheckOptions): Promise<C
   } finally {
     deadline.end();
   }
+}
+
+/**
+ * Reads the whole body (JSON is judged whole, up to `maxBytes`), then the keywords and
+ * the JSON assertion; throws the first that fails.
+ */
+async function judgeJsonBody(
+  response: HttpResponse,
+  req: CheckRequest,
+  rules: BodyRules,
+  maxBytes: number,
+  head: BodyHead,
+): Promise<void> {
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for await (const chunk of response.body()) {
+    received += chunk.length;
+    if (received > maxBytes) {
+      throw new CheckFailure("json", `the response body is over ${formatBytes(maxBytes)}`);
+    }
+    head.add(chunk);
+    chunks.push(new Uint8Array(chunk)); // a copy: the reader reuses its buffer
+  }
+  const text = new TextDecoder().decode(concat(chunks, received));
+  if (rules.forbiddenKeyword !== "" && text.includes(rules.forbiddenKeyword)) {
+    throw new CheckFailure("keyword", "forbidden keyword found in response body");
+  }
+  if (!text.includes(rules.keyword)) {
+    throw new CheckFailure("keyword", "keyword not found in response body");
+  }
+  const broken = judgeJson(text, req.jsonPath!, req.jsonExpected ?? null);
+  if (broken) throw new CheckFailure("json", broken);
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  const all = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.length;
+  }
+  return all;
 }
 
 /** What a check learnt along the way, kept even when it fails later. */
