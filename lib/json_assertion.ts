@@ -5,10 +5,12 @@
  * the worker. The form and the API check it with {@link parseJsonPath}; the worker
  * judges a body with {@link judgeJson}.
  *
- * A value is compared as written: a string by its text (`ok` matches `"ok"`), anything
- * else by its JSON (`true`, `200`, `null`, `{"a":1}`). Without an expected value the
- * path must lead somewhere, to anything but `null` or `false`.
+ * A string value matches its text (`ok`, or `"ok"` quoted); anything else matches the
+ * same value written as JSON (`true`, `200` or `200.0`, `null`, `{"b": 2, "a": 1}` in
+ * any order). Without an expected value the path must lead somewhere, to anything but
+ * `null` or `false`.
  */
+import { isDeepStrictEqual } from "node:util";
 
 export type PathSegment = string | number;
 
@@ -20,6 +22,8 @@ export function parseJsonPath(path: string): PathSegment[] | { error: string } {
   const text = path.trim();
   if (!text.startsWith("$")) return { error: "start with $, as in $.status" };
   if (text.length > MAX_JSON_PATH) return { error: `at most ${MAX_JSON_PATH} characters` };
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(text)) return { error: "one line, without control characters" };
   const steps: PathSegment[] = [];
   const pattern = /\.([A-Za-z_$][\w$-]*)|\[(\d{1,9})\]|\["((?:[^"\\]|\\.)*)"\]/y;
   pattern.lastIndex = 1;
@@ -31,7 +35,13 @@ export function parseJsonPath(path: string): PathSegment[] | { error: string } {
     }
     if (match[1] !== undefined) steps.push(match[1]);
     else if (match[2] !== undefined) steps.push(Number(match[2]));
-    else steps.push(JSON.parse(`"${match[3]}"`));
+    else {
+      try {
+        steps.push(JSON.parse(`"${match[3]}"`));
+      } catch {
+        return { error: `"${match[3].slice(0, 20)}" has an escape JSON does not know` };
+      }
+    }
   }
   return steps;
 }
@@ -58,11 +68,20 @@ export function judgeJson(body: string, path: string, expected: string | null): 
   if (expected === null || expected === "") {
     return value === null || value === false ? `${path} is ${shown}` : null;
   }
-  if (shown === expected) return null;
+  if (value === expected || isDeepStrictEqual(value, parsed(expected))) return null;
   const quote = (text: string) => JSON.stringify(clip(text));
   return typeof value === "string"
     ? `${path} is ${quote(shown)}, expected ${quote(expected)}`
     : `${path} is ${clip(shown)}, expected ${clip(expected)}`;
+}
+
+/** The expected text as JSON; undefined when it is not JSON (a bare word such as ok). */
+function parsed(expected: string): unknown {
+  try {
+    return JSON.parse(expected);
+  } catch {
+    return undefined;
+  }
 }
 
 const clip = (text: string) => text.length <= 80 ? text : `${text.slice(0, 79)}…`;

@@ -200,7 +200,7 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     keyword: values.keyword ? values.keyword : blank,
     forbiddenKeyword: values.forbiddenKeyword ? values.forbiddenKeyword : blank,
     jsonPath: values.jsonPath.trim() ? values.jsonPath.trim() : blank,
-    jsonExpected: values.jsonPath.trim() && values.jsonExpected ? values.jsonExpected : blank,
+    jsonExpected: values.jsonExpected.trim() ? values.jsonExpected : blank,
     degradedMs: values.degradedMs.trim() ? number(values.degradedMs) : blank,
     certExpiryWarnDays: values.certExpiryWarnDays.trim()
       ? number(values.certExpiryWarnDays)

@@ -95,6 +95,9 @@ export function checkTypeSettings(type: MonitorType, settings: TypedSettings): v
       );
     }
   }
+  if (settings.jsonPath !== null && settings.method === "HEAD") {
+    throw new DomainError("BAD_REQUEST", "jsonPath: the answer to a HEAD request has no body");
+  }
   if (settings.jsonExpected !== null && settings.jsonPath === null) {
     throw new DomainError("BAD_REQUEST", "jsonExpected: set jsonPath, where the value is");
   }

@@ -129,7 +129,7 @@ const settings = {
       ctx.addIssue({ code: "custom", message: `jsonPath: ${parsed.error}` });
     }
   }),
-  jsonExpected: z.string({ error: "jsonExpected: expected a string" })
+  jsonExpected: z.string({ error: "jsonExpected: expected a string" }).trim()
     .min(1, "jsonExpected: may not be empty")
     .max(MAX_JSON_EXPECTED, `jsonExpected: at most ${MAX_JSON_EXPECTED} characters`)
     .refine(

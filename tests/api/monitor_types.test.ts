@@ -259,6 +259,11 @@ Deno.test("http monitors: a JSON assertion is stored, read back, exported, and r
         { type: "tcp", url: "db.example.com:5432", jsonPath: "$.a" },
         /jsonPath: only http monitors/,
       ],
+      [
+        { url: "https://x.test/", method: "HEAD", jsonPath: "$.a" },
+        /jsonPath: the answer to a HEAD request has no body/,
+      ],
+      [{ url: "https://x.test/", jsonPath: '$["\\x"]' }, /jsonPath: "\\x" has an escape/],
     ];
     for (const [input, message] of refused) {
       assert.match(

@@ -42,6 +42,8 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       type: "http",
       tags: [],
       forbiddenKeyword: null,
+      jsonPath: null,
+      jsonExpected: null,
       degradedMs: null,
       certExpiryWarnDays: 14,
       remindEveryMinutes: null, // one alert per incident

@@ -39,6 +39,10 @@ Deno.test("a JSON path's value decides the check: as text, as JSON, or just ther
       ['$["queue depth"]', "3"],
       ["$.checks[1].name", "cache"],
       ["$.checks[0]", '{"name":"db","ok":true}'],
+      // The same value however it is written: quoted, with spaces, keys in another order.
+      ["$.status", '"ok"'],
+      ["$.version", "12.0"],
+      ["$.checks[0]", '{ "ok": true, "name": "db" }'],
     ];
     for (const [path, expected] of holds) {
       const result = await check("/", path, expected);
@@ -95,6 +99,8 @@ Deno.test('a JSON path is $ and steps of .name, ["name"] or [index], and nothing
       ["$.a[?(@.x)]", '"[?(@.x)]" is not a step: use .name, ["name"] or [0]'],
       ["$..a", '"..a" is not a step: use .name, ["name"] or [0]'],
       ["$.a[-1]", '"[-1]" is not a step: use .name, ["name"] or [0]'],
+      ['$["a\\q"]', '"a\\q" has an escape JSON does not know'],
+      ['$["a\tb"]', "one line, without control characters"],
       [`$.${"a".repeat(200)}`, "at most 200 characters"],
     ]
   ) {

@@ -213,7 +213,8 @@ async function judgeJsonBody(
   maxBytes: number,
   head: BodyHead,
 ): Promise<void> {
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder();
+  let text = "";
   let received = 0;
   for await (const chunk of response.body()) {
     received += chunk.length;
@@ -221,9 +222,9 @@ async function judgeJsonBody(
       throw new CheckFailure("json", `the response body is over ${formatBytes(maxBytes)}`);
     }
     head.add(chunk);
-    chunks.push(new Uint8Array(chunk)); // a copy: the reader reuses its buffer
+    text += decoder.decode(chunk, { stream: true });
   }
-  const text = new TextDecoder().decode(concat(chunks, received));
+  text += decoder.decode();
   if (rules.forbiddenKeyword !== "" && text.includes(rules.forbiddenKeyword)) {
     throw new CheckFailure("keyword", "forbidden keyword found in response body");
   }
@@ -232,16 +233,6 @@ async function judgeJsonBody(
   }
   const broken = judgeJson(text, req.jsonPath!, req.jsonExpected ?? null);
   if (broken) throw new CheckFailure("json", broken);
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  const all = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.length;
-  }
-  return all;
 }
 
 /** What a check learnt along the way, kept even when it fails later. */

@@ -46,7 +46,7 @@ const DETAIL_CHARS = 120;
 function smsText(message: Message): string {
   const detail = message.facts.find((f) => f.label === "Cause" || f.label === "Channel");
   const value = detail && detail.value.length > DETAIL_CHARS
-    ? `${detail.value.slice(0, DETAIL_CHARS - 1)}…`
+    ? `${detail.value.slice(0, DETAIL_CHARS - 3)}...` // "…" would make it a UCS-2 text
     : detail?.value;
   return [
     message.title,
