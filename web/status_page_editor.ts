@@ -12,6 +12,8 @@ import { getStatusPage } from "../services/status_pages/get.ts";
 import { updateStatusPageInput } from "../services/status_pages/input.ts";
 import type { StatusPageView } from "../services/status_pages/pages.ts";
 import { updateStatusPage } from "../services/status_pages/update.ts";
+import { ownerAccessCookie } from "../services/status_pages/access.ts";
+import { isSecureRequest } from "./trpc/cookies.ts";
 import { deleteStatusPage } from "../services/status_pages/delete.ts";
 import { logoVersion, removeLogo, setLogo } from "../services/status_pages/logo.ts";
 import { addStatusDomain } from "../services/status_domains/add.ts";
@@ -42,6 +44,7 @@ export type EditorSection =
   | "monitors"
   | "domains"
   | "subscribers"
+  | "access"
   | "delete";
 
 export interface EditorDomain extends StatusDomainView {
@@ -277,6 +280,26 @@ export async function submitEditor(
         const subscriptions = form.get("subscriptions") === "on";
         await updateStatusPage(services, actor, updateStatusPageInput.parse({ id, subscriptions }));
         return back(subscriptions ? "subscriptions-on" : "subscriptions-off", "subscribers");
+      }
+      case "set-password": {
+        section = "access";
+        const wasPrivate = (await getStatusPage(services, actor, id)).private;
+        const input = updateStatusPageInput.parse({ id, password: form.get("password") ?? "" });
+        await updateStatusPage(services, actor, input);
+        // Whoever set it knows it: this browser sees the page without asking.
+        const cookie = await ownerAccessCookie(services, id, isSecureRequest(ctx.req));
+        const done = back(wasPrivate ? "password-changed" : "private-on", "access");
+        if (cookie) done.redirect.headers.append("set-cookie", cookie);
+        return done;
+      }
+      case "remove-password": {
+        section = "access";
+        await updateStatusPage(
+          services,
+          actor,
+          updateStatusPageInput.parse({ id, password: null }),
+        );
+        return back("private-off", "access");
       }
       case "remove-subscriber": {
         section = "subscribers";

@@ -249,6 +249,8 @@ export const statusPages = pgTable("status_pages", {
   description: text("description").notNull().default(""),
   /** The owner's own site, linked from the page's header. */
   homepageUrl: text("homepage_url"),
+  /** A private page's visitor password (scrypt, services/users/password.ts); null: public. */
+  passwordHash: text("password_hash"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index("status_pages_owner_id_idx").on(t.ownerId)]);

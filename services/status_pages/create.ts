@@ -1,6 +1,7 @@
 import { statusPages } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import type { CreateStatusPageInput } from "./input.ts";
+import { hashPassword } from "../users/password.ts";
 import {
   assertCanMail,
   pageWebsites,
@@ -17,6 +18,7 @@ export async function createStatusPage(
   input: CreateStatusPageInput,
 ): Promise<StatusPageView> {
   assertCanMail(services, input.subscriptions);
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
   return await services.db.transaction(async (tx) => {
     const [page] = await tx.insert(statusPages)
       .values({
@@ -26,6 +28,7 @@ export async function createStatusPage(
         subscriptions: input.subscriptions ?? false,
         description: input.description ?? "",
         homepageUrl: input.homepageUrl ?? null,
+        passwordHash,
       })
       .onConflictDoNothing({ target: statusPages.slug })
       .returning();

@@ -133,6 +133,11 @@ export const homepageUrlSchema = z.string().trim().max(500, "homepageUrl: at mos
     return url.href;
   });
 
+/** A private page's visitor password; null (on update) makes the page public again. */
+const passwordSchema = z.string({ error: "password: expected text" })
+  .min(8, "password: at least 8 characters")
+  .max(200, "password: at most 200 characters");
+
 /** Whether visitors may subscribe to the page's incidents by email. */
 const subscriptionsSchema = z.boolean({ error: "subscriptions: expected true or false" });
 
@@ -147,6 +152,8 @@ export const createStatusPageInput = z.object({
   subscriptions: subscriptionsSchema.optional(),
   description: descriptionSchema.optional(),
   homepageUrl: homepageUrlSchema.optional(),
+  /** Set: only visitors who give it see the page. */
+  password: passwordSchema.optional(),
 });
 
 export const updateStatusPageInput = z.object({
@@ -159,6 +166,8 @@ export const updateStatusPageInput = z.object({
   subscriptions: subscriptionsSchema.optional(),
   description: descriptionSchema.optional(),
   homepageUrl: homepageUrlSchema.optional(),
+  /** A new visitor password (visitors give it again); null: the page is public again. */
+  password: passwordSchema.nullable().optional(),
 });
 
 export const publicStatusPageInput = z.object({

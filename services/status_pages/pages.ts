@@ -27,6 +27,8 @@ export interface StatusPageView {
   description: string;
   /** The owner's own site, linked from the page; null for none. */
   homepageUrl: string | null;
+  /** Only visitors with its password see it (access.ts). */
+  private: boolean;
   /** Epoch ms. */
   createdAt: number;
   /** Epoch ms. */
@@ -86,6 +88,7 @@ export function toView(page: PageRow, entries: StatusPageWebsite[]): StatusPageV
     subscriptions: page.subscriptions,
     description: page.description,
     homepageUrl: page.homepageUrl,
+    private: page.passwordHash !== null,
     createdAt: page.createdAt.getTime(),
     updatedAt: page.updatedAt.getTime(),
     websites: entries,

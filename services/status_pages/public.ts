@@ -97,12 +97,16 @@ export interface PublicStatusPage {
   incidents: PublicIncident[];
   /** Epoch ms: when these figures were computed. */
   updatedAt: number;
+  /** Only visitors with its password see it (access.ts). */
+  private: boolean;
 }
 
 /** The page and an ETag of its content, as the cache holds them. */
 export interface CachedPublicPage {
   page: PublicStatusPage;
   etag: string;
+  /** Who may see it (access.ts `mayView`); never shown. */
+  access: { id: string; passwordHash: string | null };
 }
 
 const caches = new WeakMap<Services, TtlCache<string, CachedPublicPage | null>>();
@@ -137,8 +141,8 @@ export async function publicStatusPage(
   slug: string,
 ): Promise<CachedPublicPage> {
   const cached = await publicPageCache(services).get(slug, async () => {
-    const page = await computePublicStatusPage(services, slug);
-    return page ? { page, etag: await etagOf(page) } : null;
+    const computed = await computePublicStatusPage(services, slug);
+    return computed && { ...computed, etag: await etagOf(computed.page) };
   });
   if (!cached) throw notFound("status page");
   return cached;
@@ -152,9 +156,10 @@ export async function computePublicStatusPage(
   services: Services,
   slug: string,
   now = new Date(),
-): Promise<PublicStatusPage | null> {
+): Promise<{ page: PublicStatusPage; access: CachedPublicPage["access"] } | null> {
   const [page] = await services.readDb.select({
     id: statusPages.id,
+    passwordHash: statusPages.passwordHash,
     title: statusPages.title,
     subscriptions: statusPages.subscriptions,
     description: statusPages.description,
@@ -207,7 +212,7 @@ export async function computePublicStatusPage(
         .map(({ startsAt, endsAt }) => ({ startsAt, endsAt })),
     };
   });
-  return {
+  const shownPage: PublicStatusPage = {
     slug,
     title: page.title,
     description: page.description,
@@ -237,7 +242,9 @@ export async function computePublicStatusPage(
       updates: incident.updates,
     })),
     updatedAt: now.getTime(),
+    private: page.passwordHash !== null,
   };
+  return { page: shownPage, access: { id: page.id, passwordHash: page.passwordHash } };
 }
 
 /**

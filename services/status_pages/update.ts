@@ -5,6 +5,7 @@ import { forgetHost } from "../status_domains/route_host.ts";
 import { forgetPublicPage } from "./public.ts";
 import type { UpdateStatusPageInput } from "./input.ts";
 import { isUniqueViolation } from "../errors.ts";
+import { hashPassword } from "../users/password.ts";
 import {
   assertCanMail,
   loadOwnedPage,
@@ -28,6 +29,8 @@ export async function updateStatusPage(
   input: UpdateStatusPageInput,
 ): Promise<StatusPageView> {
   assertCanMail(services, input.subscriptions);
+  // Hashed before the transaction: scrypt takes a while and much memory.
+  const passwordHash = input.password ? await hashPassword(input.password) : input.password;
   try {
     const { view, before, hostnames } = await services.db.transaction(async (tx) => {
       const before = await loadOwnedPage(tx, actor, input.id);
@@ -48,6 +51,7 @@ export async function updateStatusPage(
           ...(input.subscriptions !== undefined && { subscriptions: input.subscriptions }),
           ...(input.description !== undefined && { description: input.description }),
           ...(input.homepageUrl !== undefined && { homepageUrl: input.homepageUrl }),
+          ...(passwordHash !== undefined && { passwordHash }),
           updatedAt: sql`now()`,
         })
         .where(eq(statusPages.id, input.id))

@@ -8,6 +8,7 @@ import type { Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { enforceRateLimits } from "../users/rate_limit.ts";
 import { takesSubscriptions } from "../status_pages/pages.ts";
+import { mayView } from "../status_pages/access.ts";
 import { newToken, subscribeInput } from "./input.ts";
 import { queueConfirmation, verifiedHostname } from "./queue.ts";
 import { chosenMonitors, type PageMonitor, pageMonitors } from "./monitors.ts";
@@ -22,16 +23,19 @@ export interface SubscribablePage extends PageAddress {
   monitors: PageMonitor[];
 }
 
-/** The page at `slug`, as subscribing needs it; null when there is none. */
+/** The page at `slug`, as subscribing needs it; null when there is none (to see). */
 export async function subscribablePage(
   services: Services,
   slug: string,
+  cookies: string | null,
 ): Promise<SubscribablePage | null> {
   const { sql } = services;
   const [page] = await sql`
-    select p.id, p.slug, p.title, p.subscriptions, ${verifiedHostname(sql, sql`p.id`)} as hostname
+    select p.id, p.slug, p.title, p.subscriptions, p.password_hash,
+      ${verifiedHostname(sql, sql`p.id`)} as hostname
     from status_pages p where p.slug = ${slug}`;
-  return page
+  // A private page takes subscribers only from browsers that gave its password.
+  return page && mayView(cookies, { id: page.id, passwordHash: page.password_hash })
     ? {
       id: page.id,
       slug: page.slug,

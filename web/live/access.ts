@@ -1,8 +1,10 @@
 /**
  * Who may follow which websites live: their team, and anyone for the websites of a
- * status page (every status page is public). One Postgres query per question.
+ * status page (a private one's visitors with its access cookie). One Postgres query per
+ * question.
  */
 import type { Services } from "../../services/context.ts";
+import { mayView } from "../../services/status_pages/access.ts";
 
 /**
  * The websites of `websiteIds` in the team `user.accountId`, each with the regions that
@@ -23,15 +25,21 @@ export async function ownedWebsites(
   return new Map(rows.map((row) => [row.id, row.regions]));
 }
 
-/** The websites shown on the status page `slug`; null when there is no such page. */
+/** The websites shown on the status page `slug`; null when there is no such page (to see). */
 export async function statusPageWebsiteIds(
   services: Services,
   slug: string,
+  cookies: string | null,
 ): Promise<string[] | null> {
-  const rows = await services.sql<{ website_id: string | null }[]>`
-    select spw.website_id from status_pages sp
+  const rows = await services.sql<
+    { id: string; password_hash: string | null; website_id: string | null }[]
+  >`
+    select sp.id, sp.password_hash, spw.website_id from status_pages sp
     left join status_page_websites spw on spw.status_page_id = sp.id
     where sp.slug = ${slug}`;
-  if (!rows.length) return null;
+  // A private page's live updates only for a browser that gave its password.
+  if (!rows.length || !mayView(cookies, { id: rows[0].id, passwordHash: rows[0].password_hash })) {
+    return null;
+  }
   return rows.flatMap((row) => row.website_id ? [row.website_id] : []);
 }

@@ -42,6 +42,7 @@ export class LiveSession implements LiveSubscriber {
   #lastHeard = Date.now();
   #closed = false;
   #token: string | undefined;
+  #cookies: string | null;
 
   constructor(
     socket: WebSocket,
@@ -49,7 +50,10 @@ export class LiveSession implements LiveSubscriber {
     services: Services,
     user: SessionUser | null,
     token?: string,
+    /** The handshake's cookies: a private status page's access among them. */
+    handshake: { cookies: string | null } = { cookies: null },
   ) {
+    this.#cookies = handshake.cookies;
     this.#socket = socket;
     this.#hub = hub;
     this.#services = services;
@@ -220,7 +224,7 @@ export class LiveSession implements LiveSubscriber {
       }
     }
     if (statusPage !== undefined && statusPage !== this.#page?.slug) {
-      const ids = await statusPageWebsiteIds(this.#services, statusPage);
+      const ids = await statusPageWebsiteIds(this.#services, statusPage, this.#cookies);
       if (ids) this.#page = { slug: statusPage, websiteIds: ids };
       else errors.push(`no status page "${statusPage}"`);
     }

@@ -49,6 +49,8 @@ export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
     log.error("live.session_failed", { error });
     return ctx.text("Could not check the session; try again", { status: 503 });
   }
+  // Read now: once upgraded, the request is closed.
+  const cookies = req.headers.get("cookie");
   let session: LiveSession | null = null;
   let counted = false;
   return ctx.upgrade({
@@ -57,7 +59,7 @@ export async function acceptLiveSocket(ctx: Context<State>): Promise<Response> {
       if (!(counted = cap.acquire(address))) {
         return socket.close(1013, "too many live connections from your address");
       }
-      session = new LiveSession(socket, liveHub(services), services, user, token);
+      session = new LiveSession(socket, liveHub(services), services, user, token, { cookies });
     },
     message(_socket, event) {
       session?.receive(event.data);

@@ -86,6 +86,19 @@ const DONE: Record<string, { text: string; section: string }> = {
     section: "subscribers",
   },
   "subscriber-removed": { text: "Subscriber removed.", section: "subscribers" },
+  "private-on": {
+    text:
+      "The page is private: visitors give its password to see it. This browser sees it already.",
+    section: "access",
+  },
+  "password-changed": {
+    text: "Password changed: visitors who gave the old one give the new one.",
+    section: "access",
+  },
+  "private-off": {
+    text: "The page is public again: anyone with its address sees it.",
+    section: "access",
+  },
 };
 
 function SectionHeading(props: { id: string; title: string; description?: string }) {
@@ -313,6 +326,44 @@ export default define.page<typeof handler>(({ data }) => {
               })}
             </ul>
           )}
+      </Card>
+
+      <Card title="Who can see it" class="p-4 sm:p-6">
+        <SectionHeading
+          id="access"
+          title="Who can see it"
+          description={statusPage.private
+            ? "Private: visitors give a password to see the page, its badge, feed and live updates."
+            : "Public: anyone with the page's address sees it. Set a password to make it private, for your team or your customers only."}
+        />
+        {doneIn("access")}
+        <form method="post" action={`${action}#access`} class="flex flex-wrap items-end gap-3">
+          <input type="hidden" name="intent" value="set-password" />
+          <Field
+            id="page-password"
+            label={statusPage.private ? "New visitor password" : "Visitor password"}
+            error={at("access").password ?? at("access").form}
+            hint="At least 8 characters. Share it with the people who may see the page."
+          >
+            <input
+              {...describedBy("page-password", at("access").password ?? at("access").form, true)}
+              name="password"
+              type="password"
+              required
+              minLength={8}
+              maxLength={200}
+              autoComplete="new-password"
+              class={inputClass(at("access").password)}
+            />
+          </Field>
+          <Button>{statusPage.private ? "Change password" : "Make page private"}</Button>
+        </form>
+        {statusPage.private && (
+          <form method="post" action={`${action}#access`} class="mt-4">
+            <input type="hidden" name="intent" value="remove-password" />
+            <Button variant="secondary">Make page public</Button>
+          </form>
+        )}
       </Card>
 
       <Card title="Email subscribers" class="p-4 sm:p-6">

@@ -76,6 +76,7 @@ function PageRow(props: { page: StatusPageView }) {
         <p class="mt-0.5 text-sm text-slate-600 dark:text-slate-400">
           <span class="break-all font-mono">{page.slug}</span> · {count}{" "}
           {count === 1 ? "monitor" : "monitors"}
+          {page.private && " · private (password)"}
         </p>
       </div>
       <div class="flex flex-wrap gap-2">

@@ -43,6 +43,7 @@ export function StatusPageView({ page, base, pageUrl, reloadAfterMs }: StatusPag
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{statusHeading(page.title)}</title>
+        {page.private && <meta name="robots" content="noindex" />}
         <meta name="description" content={description} />
         <meta name="color-scheme" content="light dark" />
         <meta property="og:type" content="website" />

@@ -15,6 +15,8 @@ export interface SubscriptionPageProps {
   pageHref: string;
   heading: string;
   tone?: "ok" | "error";
+  /** Whether to link back to the status page (not from the page's own password form). */
+  back?: boolean;
   children: ComponentChildren;
 }
 
@@ -46,7 +48,7 @@ export function SubscriptionPage(props: SubscriptionPageProps) {
           <div class="mt-4 space-y-4 break-words text-slate-700 dark:text-slate-300">
             {props.children}
           </div>
-          {page && (
+          {page && props.back !== false && (
             <p class="mt-8 text-sm">
               <a
                 href={props.pageHref}

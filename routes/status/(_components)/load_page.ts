@@ -9,6 +9,7 @@ import type { Services } from "../../../services/context.ts";
 import { DomainError } from "../../../services/errors.ts";
 import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
 import { type CachedPublicPage, publicStatusPage } from "../../../services/status_pages/public.ts";
+import { mayView } from "../../../services/status_pages/access.ts";
 
 export interface LoadedPage extends CachedPublicPage {
   /** The cache's entry itself: the same object for as long as these figures are reused. */
@@ -16,6 +17,8 @@ export interface LoadedPage extends CachedPublicPage {
   base: string;
   /** The page's own address as the visitor sees it. */
   pageUrl: string;
+  /** Private, and this browser has not given its password (only with `orLocked`). */
+  locked: boolean;
 }
 
 /**
@@ -24,11 +27,15 @@ export interface LoadedPage extends CachedPublicPage {
  */
 export const renderedPages = new RenderedPages<CachedPublicPage>();
 
-/** Null when there is no page with this slug. */
+/**
+ * Null when there is no page with this slug, or when it is private and this browser has
+ * not given its password: then only the page itself (`orLocked`) answers, with its form.
+ */
 export async function loadPublicPage(
   services: Services,
   req: Request,
   slugParam: string,
+  options: { orLocked?: boolean } = {},
 ): Promise<LoadedPage | null> {
   const parsed = publicStatusPageInput.safeParse({ slug: slugParam });
   if (!parsed.success) return null;
@@ -39,7 +46,9 @@ export async function loadPublicPage(
     if (error instanceof DomainError && error.code === "NOT_FOUND") return null;
     throw error;
   }
-  return { ...cached, cached, ...pageLocation(services, req, cached.page.slug) };
+  const locked = !mayView(req.headers.get("cookie"), cached.access);
+  if (locked && !options.orLocked) return null;
+  return { ...cached, cached, locked, ...pageLocation(services, req, cached.page.slug) };
 }
 
 /** Where a page's links start for this request, and the page's own address. */
@@ -70,9 +79,12 @@ export function notModified(req: Request, etag: string): boolean {
 
 /**
  * Shared caches (a CDN) may keep a page as long as the server does; browsers revalidate
- * with the ETag. Stale copies may be served briefly while a fresh one is fetched.
+ * with the ETag. Stale copies may be served briefly while a fresh one is fetched. A
+ * private page is kept by nobody.
  */
-export function cacheHeaders(services: Services, etag: string): Record<string, string> {
+export function cacheHeaders(services: Services, loaded: CachedPublicPage): Record<string, string> {
+  const etag = loaded.etag;
+  if (loaded.page.private) return { etag, "cache-control": "private, no-store", vary: "Cookie" };
   const seconds = Math.max(1, Math.floor(services.config.statusPageCacheMs / 1000));
   return {
     etag,

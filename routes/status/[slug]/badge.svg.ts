@@ -15,7 +15,7 @@ export const handler = define.handlers({
       return ctx.text("No such status page or monitor", { status: 404 });
     }
     const headers = {
-      ...cacheHeaders(services, loaded.etag),
+      ...cacheHeaders(services, loaded),
       "content-type": "image/svg+xml; charset=utf-8",
       "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
       "x-content-type-options": "nosniff",

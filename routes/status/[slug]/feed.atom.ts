@@ -17,7 +17,7 @@ export const handler = define.handlers({
     const loaded = await loadPublicPage(services, ctx.req, ctx.params.slug);
     if (!loaded) return ctx.text("No such status page", { status: 404 });
     const headers = {
-      ...cacheHeaders(services, loaded.etag),
+      ...cacheHeaders(services, loaded),
       "content-type": "application/atom+xml; charset=utf-8",
       "x-content-type-options": "nosniff",
     };

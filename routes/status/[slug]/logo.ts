@@ -6,20 +6,22 @@
  */
 import { define } from "../../../web/define.ts";
 import { publicLogo } from "../../../services/status_pages/logo.ts";
-import { publicStatusPageInput } from "../../../services/status_pages/input.ts";
-import { notModified } from "../(_components)/load_page.ts";
+import { loadPublicPage, notModified } from "../(_components)/load_page.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
-    const slug = publicStatusPageInput.safeParse({ slug: ctx.params.slug });
-    const logo = slug.success ? await publicLogo(ctx.state.services, slug.data.slug) : null;
-    if (!logo) return ctx.text("This status page has no logo", { status: 404 });
+    // A private page's logo too is only for those who gave its password.
+    const viewable = await loadPublicPage(ctx.state.services, ctx.req, ctx.params.slug);
+    const logo = viewable ? await publicLogo(ctx.state.services, viewable.page.slug) : null;
+    if (!logo || !viewable) return ctx.text("This status page has no logo", { status: 404 });
     const etag = `"${logo.etag}"`;
     const headers: Record<string, string> = {
       etag,
-      "cache-control": ctx.url.searchParams.get("v") === logo.etag
-        ? "public, max-age=31536000, immutable"
-        : "public, max-age=0, must-revalidate",
+      "cache-control": `${viewable.page.private ? "private" : "public"}, ${
+        ctx.url.searchParams.get("v") === logo.etag
+          ? "max-age=31536000, immutable"
+          : "max-age=0, must-revalidate"
+      }`,
       "content-security-policy": "default-src 'none'",
       "x-content-type-options": "nosniff",
     };

@@ -53,7 +53,9 @@ export const handler = define.handlers<Data>({
   async POST(ctx) {
     const { services } = ctx.state;
     const slug = publicStatusPageInput.safeParse({ slug: ctx.params.slug });
-    const found = slug.success ? await subscribablePage(services, slug.data.slug) : null;
+    const found = slug.success
+      ? await subscribablePage(services, slug.data.slug, ctx.req.headers.get("cookie"))
+      : null;
     if (!found) return page(null, { status: 404, headers: NO_STORE });
     const { base } = pageLocation(services, ctx.req, found.slug);
     const form = await readForm(ctx.req);

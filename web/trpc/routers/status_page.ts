@@ -8,7 +8,7 @@ import {
   updateStatusPageInput,
 } from "../../../services/status_pages/input.ts";
 import { listStatusPages } from "../../../services/status_pages/list.ts";
-import { publicStatusPage } from "../../../services/status_pages/public.ts";
+import { viewablePublicPage } from "../../../services/status_pages/access.ts";
 import { updateStatusPage } from "../../../services/status_pages/update.ts";
 import { listSubscribers, removeSubscriber } from "../../../services/subscribers/list.ts";
 import { subscriberIdInput } from "../../../services/subscribers/input.ts";
@@ -29,7 +29,11 @@ export const statusPageRouter = router({
     .query(({ ctx, input }) => listSubscribers(ctx.services, ctx.actor, input.id)),
   removeSubscriber: authedProcedure.input(subscriberIdInput)
     .mutation(({ ctx, input }) => removeSubscriber(ctx.services, ctx.actor, input.id)),
-  /** No login: what anyone with the slug may see (the page's cache, shared with /status). */
-  public: publicProcedure.input(publicStatusPageInput)
-    .query(async ({ ctx, input }) => (await publicStatusPage(ctx.services, input.slug)).page),
+  /**
+   * No login: what anyone with the slug may see (the page's cache, shared with /status);
+   * a private page only with its access cookie.
+   */
+  public: publicProcedure.input(publicStatusPageInput).query(({ ctx, input }) =>
+    viewablePublicPage(ctx.services, input.slug, ctx.req.headers.get("cookie"))
+  ),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "status_pages" ADD COLUMN "password_hash" text;
