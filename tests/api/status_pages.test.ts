@@ -309,6 +309,7 @@ Deno.test("the public page shows names, status and bars, and nothing its owner d
       "maintenances",
       "monitors",
       "overall",
+      "private",
       "slug",
       "subscribe",
       "title",
