@@ -39,26 +39,34 @@ async function privatePage(server: Server, password: string) {
   return { ada, page };
 }
 
-/** The first frame a socket with these cookies gets after asking for the page's updates. */
-async function liveAnswer(server: Server, cookie: string): Promise<{ type: string }> {
+/** A socket with these cookies that asks for the page's updates, and its frames. */
+async function follow(server: Server, cookie: string) {
   const socket = new DenoWebSocket(`${server.url.replace(/^http/, "ws")}/api/ws`, {
     headers: cookie ? { cookie } : {},
   });
-  try {
-    await new Promise((resolve, reject) => {
-      socket.onopen = resolve;
-      socket.onerror = reject;
-    });
-    const answer = new Promise<{ type: string }>((resolve) =>
-      socket.onmessage = (event) => resolve(JSON.parse(event.data))
-    );
-    socket.send(JSON.stringify({ type: "subscribe", statusPage: "internal" }));
-    return await answer;
-  } finally {
-    const closed = new Promise((resolve) => socket.onclose = resolve);
-    socket.close();
-    await closed;
-  }
+  const frames: { type: string; websiteIds?: string[] }[] = [];
+  let wake = () => {};
+  socket.onmessage = (event) => {
+    frames.push(JSON.parse(event.data));
+    wake();
+  };
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  socket.send(JSON.stringify({ type: "subscribe", statusPage: "internal" }));
+  return {
+    /** The next frame after the `seen` first ones (the server re-checks every 4 s). */
+    async frame(seen: number) {
+      while (frames.length <= seen) await new Promise<void>((resolve) => wake = resolve);
+      return frames[seen];
+    },
+    async close() {
+      const closed = new Promise((resolve) => socket.onclose = resolve);
+      socket.close();
+      await closed;
+    },
+  };
 }
 
 Deno.test("a private page shows nothing of itself without its password, and everything with it", async () => {
@@ -92,7 +100,9 @@ Deno.test("a private page shows nothing of itself without its password, and ever
       await errorMessage(visitor.api.statusPage.public.query({ slug: "internal" })),
       "FORBIDDEN: This status page is private: open it and give its password",
     );
-    assert.equal((await liveAnswer(server, "")).type, "error");
+    const stranger = await follow(server, "");
+    assert.equal((await stranger.frame(0)).type, "error");
+    await stranger.close();
 
     const unlock = (password: string) =>
       visitor.fetch(`${server.url}/status/internal`, {
@@ -128,13 +138,16 @@ Deno.test("a private page shows nothing of itself without its password, and ever
     assert.equal(badge.status, 200);
     assert.equal((await visitor.api.statusPage.public.query({ slug: "internal" })).private, true);
     const cookie = [...visitor.jar].map(([k, v]) => `${k}=${v}`).join("; ");
-    assert.equal((await liveAnswer(server, cookie)).type, "subscribed");
+    const follower = await follow(server, cookie);
+    assert.equal((await follower.frame(0)).type, "subscribed");
 
-    // A new password: what the old one gave is gone.
+    // A new password: what the old one gave is gone, on the page and on the open socket.
     await ada.api.statusPage.update.mutate({ id: page.id, password: "n3w-password" });
     const again = await get("");
     await again.body?.cancel();
     assert.equal(again.status, 403);
+    assert.deepEqual(await follower.frame(1), { type: "subscribed", websiteIds: [] });
+    await follower.close();
     // Public again: anyone sees it.
     await ada.api.statusPage.update.mutate({ id: page.id, password: null });
     const anyone = await fetch(`${server.url}/status/internal`);

@@ -12,6 +12,7 @@
 import { log } from "../../lib/logger.ts";
 import type { Services } from "../../services/context.ts";
 import { sha256, validSessionHashes } from "../../services/users/sessions.ts";
+import { mayView, type PageAccess } from "../../services/status_pages/access.ts";
 
 export const RECHECK_EVERY_MS = 4_000;
 const CHUNK = 5_000;
@@ -26,6 +27,8 @@ export interface AccessQuestion {
   own: readonly string[];
   /** The status page followed, if any. */
   slug?: string;
+  /** The handshake's cookies: a private page's access among them. */
+  cookies?: string | null;
 }
 
 export interface AccessAnswer {
@@ -35,7 +38,7 @@ export interface AccessAnswer {
   inTeam: boolean;
   /** The subset of `own` still in the team, while the user is still in it. */
   owned: Set<string>;
-  /** The websites the followed page shows now; null when the page is gone. */
+  /** The websites the followed page shows now; null when it is gone (or private to it). */
   pageWebsiteIds: string[] | null;
 }
 
@@ -124,12 +127,18 @@ export class AccessRechecker {
     const inTeam = (q: AccessQuestion) =>
       !q.userId || q.accountId === q.userId || memberships.has(`${q.accountId}:${q.userId}`);
     const owners = new Map(ownerRows.map((row) => [row.id, row.owner_id]));
-    const pages = new Map<string, string[]>();
+    const pages = new Map<string, { access: PageAccess; websiteIds: string[] }>();
     for (const row of pageRows) {
-      const list = pages.get(row.slug) ?? [];
-      if (row.website_id) list.push(row.website_id);
-      pages.set(row.slug, list);
+      const page = pages.get(row.slug) ??
+        { access: { id: row.id, passwordHash: row.password_hash }, websiteIds: [] };
+      if (row.website_id) page.websiteIds.push(row.website_id);
+      pages.set(row.slug, page);
     }
+    // A page made private, or given a new password, stops for sockets without its cookie.
+    const pageFor = (q: AccessQuestion) => {
+      const page = q.slug ? pages.get(q.slug) : undefined;
+      return page && mayView(q.cookies ?? null, page.access) ? page.websiteIds : null;
+    };
     members.forEach((member, i) => {
       const q = questions[i];
       member.applyAccess({
@@ -138,7 +147,7 @@ export class AccessRechecker {
         owned: new Set(
           q.own.filter((id) => q.accountId && inTeam(q) && owners.get(id) === q.accountId),
         ),
-        pageWebsiteIds: q.slug ? (pages.get(q.slug) ?? null) : null,
+        pageWebsiteIds: pageFor(q),
       });
     });
   }
@@ -161,8 +170,10 @@ function membershipsOf(services: Services, userIds: string[]) {
 }
 
 function pageWebsites(services: Services, slugs: string[]) {
-  return services.sql<{ slug: string; website_id: string | null }[]>`
-    select sp.slug, spw.website_id from status_pages sp
+  return services.sql<
+    { slug: string; id: string; password_hash: string | null; website_id: string | null }[]
+  >`
+    select sp.slug, sp.id, sp.password_hash, spw.website_id from status_pages sp
     left join status_page_websites spw on spw.status_page_id = sp.id
     where sp.slug = any(${slugs}::text[])`;
 }

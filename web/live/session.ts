@@ -109,6 +109,7 @@ export class LiveSession implements LiveSubscriber {
       accountId: this.#user?.accountId,
       own: [...this.#own],
       slug: this.#page?.slug,
+      cookies: this.#cookies,
     };
   }
 

@@ -333,7 +333,7 @@ export default define.page<typeof handler>(({ data }) => {
           id="access"
           title="Who can see it"
           description={statusPage.private
-            ? "Private: visitors give a password to see the page, its badge, feed and live updates."
+            ? "Private: visitors give a password to see the page, its badge, feed and live updates. People subscribed by email keep getting its mails: remove them below if they should not."
             : "Public: anyone with the page's address sees it. Set a password to make it private, for your team or your customers only."}
         />
         {doneIn("access")}

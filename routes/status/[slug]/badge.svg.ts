@@ -12,7 +12,11 @@ export const handler = define.handlers({
     const loaded = await loadPublicPage(services, ctx.req, ctx.params.slug);
     const svg = loaded && pageBadge(loaded.page, ctx.url.searchParams.get("monitor"));
     if (!loaded || !svg) {
-      return ctx.text("No such status page or monitor", { status: 404 });
+      // Not kept: a private page's badge is there for a browser that gave its password.
+      return ctx.text("No such status page or monitor", {
+        status: 404,
+        headers: { "cache-control": "no-store" },
+      });
     }
     const headers = {
       ...cacheHeaders(services, loaded),

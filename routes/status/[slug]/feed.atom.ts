@@ -15,7 +15,13 @@ export const handler = define.handlers({
   async GET(ctx) {
     const { services } = ctx.state;
     const loaded = await loadPublicPage(services, ctx.req, ctx.params.slug);
-    if (!loaded) return ctx.text("No such status page", { status: 404 });
+    if (!loaded) {
+      // Not kept: a private page's feed is there for a browser that gave its password.
+      return ctx.text("No such status page", {
+        status: 404,
+        headers: { "cache-control": "no-store" },
+      });
+    }
     const headers = {
       ...cacheHeaders(services, loaded),
       "content-type": "application/atom+xml; charset=utf-8",

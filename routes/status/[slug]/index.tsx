@@ -69,11 +69,12 @@ export const handler = define.handlers<Data>({
       return seeOther(action, { "set-cookie": cookie });
     } catch (error) {
       if (!(error instanceof DomainError) || error.code === "NOT_FOUND") throw error;
-      const tooMany = error.code === "TOO_MANY_REQUESTS";
       const retry = error.details?.retryAfterSeconds;
       return page({ locked: { title: loaded.page.title, action, error: error.message } }, {
-        status: tooMany ? 429 : 400,
-        headers: { ...NOT_STORED, ...(tooMany && retry ? { "retry-after": String(retry) } : {}) },
+        status: error.code === "TOO_MANY_REQUESTS" ? 429 : error.code === "SERVICE_UNAVAILABLE" // the password checks are all busy
+          ? 503
+          : 400,
+        headers: { ...NOT_STORED, ...(retry ? { "retry-after": String(retry) } : {}) },
       });
     }
   },
