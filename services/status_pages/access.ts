@@ -29,7 +29,7 @@ export interface PageAccess {
   passwordHash: string | null;
 }
 
-export const accessCookieName = (pageId: string) => `uptime_page_${pageId}`;
+const accessCookieName = (pageId: string) => `uptime_page_${pageId}`;
 
 /** `<issued, epoch seconds>.<HMAC>`. */
 function accessToken(page: PageAccess & { passwordHash: string }, issued: number): string {
@@ -93,7 +93,7 @@ function limiter(services: Services): RateLimiterRedis {
  * The `Set-Cookie` value that lets this browser see the page, when `password` is its
  * password; throws BAD_REQUEST when it is not, TOO_MANY_REQUESTS after too many tries
  * from this address (each try counts before the password is checked, so tries sent at
- * once count too; the right one gives its point back), NOT_FOUND without such a page.
+ * once count too; the right one clears the count), NOT_FOUND without such a page.
  */
 export async function unlockPage(
   services: Services,

@@ -23,7 +23,8 @@ const DenoWebSocket = WebSocket as unknown as new (
 
 type Server = Awaited<ReturnType<typeof apiServer>>;
 
-async function privatePage(server: Server, password: string) {
+/** Ada's page "internal" of one monitor, "Billing backend"; private with a password. */
+async function internalPage(server: Server, options: { password?: string; title?: string }) {
   const ada = await server.user("ada");
   const [site] = await server.bed.pg.sql`
     insert into websites (owner_id, url, name, regions)
@@ -31,10 +32,9 @@ async function privatePage(server: Server, password: string) {
     returning id`;
   const page = await ada.api.statusPage.create.mutate({
     slug: "internal",
-    title: "Internal systems",
+    title: options.title ?? "Internal systems",
     websiteIds: [site.id],
-    subscriptions: false,
-    password,
+    password: options.password,
   });
   return { ada, page };
 }
@@ -72,7 +72,7 @@ async function follow(server: Server, cookie: string) {
 Deno.test("a private page shows nothing of itself without its password, and everything with it", async () => {
   const server = await apiServer();
   try {
-    const { ada, page } = await privatePage(server, "s3cret-status");
+    const { ada, page } = await internalPage(server, { password: "s3cret-status" });
     assert.equal(page.private, true);
     const visitor = jarClient(server.url);
     const get = (path: string) => visitor.fetch(`${server.url}/status/internal${path}`);
@@ -165,7 +165,7 @@ Deno.test("a private page shows nothing of itself without its password, and ever
 Deno.test("wrong passwords for a private page are limited per address; the right one then waits too", async () => {
   const server = await apiServer();
   try {
-    await privatePage(server, "s3cret-status");
+    await internalPage(server, { password: "s3cret-status" });
     const guess = (password: string) =>
       fetch(`${server.url}/status/internal`, {
         method: "POST",
@@ -195,15 +195,8 @@ Deno.test({
     const server = await apiServer();
     const browser = await launchChromium();
     try {
-      const ada = await server.user("ada");
-      const [site] = await server.bed.pg.sql`
-        insert into websites (owner_id, url, name, regions)
-        values (${ada.user.id}, 'https://internal.example.com/', 'Billing backend', ${["ams"]})
-        returning id`;
-      const made = await ada.api.statusPage.create.mutate({
-        slug: "internal",
+      const { ada, page: made } = await internalPage(server, {
         title: "<img src=x onerror=alert(1)>",
-        websiteIds: [site.id],
       });
       const owner = await signedInContext(browser, server.url, ada.jar);
       const page = await owner.newPage();
