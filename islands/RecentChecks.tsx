@@ -148,7 +148,7 @@ function CheckError({ row, wrap }: { row: Row; wrap?: boolean }) {
 
 /**
  * Live results above the page; a check that is already listed shows once, as its latest,
- * with the answer that failed it as stored (live results carry none).
+ * with the answer that failed it (live results of older workers carry none: as stored).
  */
 function merge(live: LiveResult[], checks: Check[]): Row[] {
   const stored = new Map(checks.map((check) => [`${check.region}:${check.scheduledAt}`, check]));
@@ -173,7 +173,8 @@ function merge(live: LiveResult[], checks: Check[]): Row[] {
       degraded: result.degraded ?? false,
       maintenance: result.maintenance ?? false,
       certDaysLeft: result.certDaysLeft ?? null,
-      response: stored.get(`${result.region}:${result.scheduledAt}`)?.response ?? "",
+      response: result.response ?? stored.get(`${result.region}:${result.scheduledAt}`)?.response ??
+        "",
       live: true,
     });
   }

@@ -8,6 +8,8 @@ import * as z from "zod/mini";
 
 /** Longer messages are cut to this many characters before they are published. */
 export const MAX_MESSAGE = 500;
+/** The answer that failed a check is cut to this many characters (it is about 2,000). */
+export const MAX_RESPONSE = 4_096;
 
 const whole = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
@@ -24,6 +26,11 @@ export const liveResultSchema = z.object({
   degraded: z.optional(z.boolean()),
   /** Checked while the monitor was under maintenance: counted in no uptime; else absent. */
   maintenance: z.optional(z.boolean()),
+  /**
+   * Of a check failed by its answer: its status, headers and start of the body
+   * (worker/check/response_excerpt.ts), for the owner's recent checks; absent otherwise.
+   */
+  response: z.optional(z.string().check(z.maxLength(MAX_RESPONSE))),
   /** Days left on the TLS certificate; absent without TLS. */
   certDaysLeft: z.optional(z.nullable(z.int())),
   /** Epoch milliseconds, like every timestamp the API and WebSocket send. */

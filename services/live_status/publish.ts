@@ -4,7 +4,7 @@
  */
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
-import { type LiveResult, MAX_MESSAGE } from "../../lib/live_result.ts";
+import { type LiveResult, MAX_MESSAGE, MAX_RESPONSE } from "../../lib/live_result.ts";
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 
 export function toLiveResult(row: CheckRow): LiveResult {
@@ -19,6 +19,7 @@ export function toLiveResult(row: CheckRow): LiveResult {
     degraded: row.degraded === 1,
     certDaysLeft: row.cert_days_left ?? null,
     ...(row.maintenance === 1 ? { maintenance: true } : {}),
+    ...(row.response ? { response: row.response.slice(0, MAX_RESPONSE) } : {}),
     // Rows hold epoch seconds (ClickHouse DateTime); everything we publish speaks ms.
     checkedAt: row.checked_at * 1000,
     scheduledAt: row.scheduled_at * 1000,
