@@ -266,12 +266,16 @@ export function publicMonitorName(
 export function sectionGroups<T extends { section: string }>(
   monitors: T[],
 ): { heading: string; monitors: T[] }[] {
-  const groups = new Map<string, T[]>();
+  // "API" and "api" are one section, under the spelling its first monitor has.
+  const groups = new Map<string, { heading: string; monitors: T[] }>();
   for (const monitor of monitors) {
-    groups.set(monitor.section, [...groups.get(monitor.section) ?? [], monitor]);
+    const key = monitor.section.toLocaleLowerCase("en");
+    const group = groups.get(key) ?? { heading: monitor.section, monitors: [] };
+    group.monitors.push(monitor);
+    groups.set(key, group);
   }
-  return [...groups].map(([section, monitors], index) => ({
-    heading: section || (index > 0 ? "Other" : ""),
+  return [...groups.values()].map(({ heading, monitors }, index) => ({
+    heading: heading || (index > 0 ? "Other" : ""),
     monitors,
   }));
 }

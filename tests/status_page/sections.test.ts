@@ -67,6 +67,17 @@ Deno.test("a page's sections head its monitors, kept when the order changes; bad
       grouped,
       /<h3 id="section-0"[^>]*>API<\/h3>[\s\S]*>Login<\/h4>[\s\S]*>Search<\/h4>[\s\S]*<h3 id="section-1"/,
     );
+    // The same section however it is capitalised: one heading, spelt as its first monitor has it.
+    await api.statusPage.update.mutate({
+      id: page.id,
+      sections: { [login.id]: "API", [blog.id]: XSS, [search.id]: "api" },
+    });
+    const oneHeading = await (await fetch(`${server.url}/status/acme`)).text();
+    assert.match(
+      oneHeading,
+      /<h3 id="section-0"[^>]*>API<\/h3>[\s\S]*>Login<\/h4>[\s\S]*>Search<\/h4>/,
+    );
+    assert.doesNotMatch(oneHeading, />api<\/h3>/);
     await api.statusPage.update.mutate({ id: page.id, sections: { [login.id]: "API" } });
     assert.match(
       await (await fetch(`${server.url}/status/acme`)).text(),
