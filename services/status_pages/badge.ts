@@ -10,6 +10,7 @@ import {
   type PageStatus,
 } from "../../lib/page_status.ts";
 import { BADGE_FILL } from "../../lib/status_page_style.ts";
+import { escapeXml } from "../../lib/xml.ts";
 import { formatUptime } from "../../lib/uptime.ts";
 import type { PublicStatusPage } from "./public.ts";
 
@@ -52,13 +53,4 @@ export function pageBadge(page: PublicStatusPage, monitorId: string | null): str
 
 function textWidth(text: string): number {
   return Math.round([...text].length * 6.5);
-}
-
-export function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&"']/g,
-    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!,
-  )
-    // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 }

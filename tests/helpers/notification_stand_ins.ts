@@ -17,10 +17,12 @@
  *   a token or user key that is not one, or no message.
  * - Matrix (`PUT /_matrix/client/v3/rooms/<room>/send/m.room.message/<txnId>`): `{event_id}`,
  *   the same one again for a transaction id it has seen; 401 `M_UNKNOWN_TOKEN`.
- * - Twilio's Messages API (`POST /2010-04-01/Accounts/<sid>/Messages.json`, a form with
- *   Basic credentials): 201 with the queued message; 401 `{code: 20003}` for other
- *   credentials, 400 `{code: 21604|21603|21602|21617}` without `To`, a sender or `Body`, or
- *   with a body over 1,600 characters.
+ * - Twilio's Messages and Calls APIs (`POST /2010-04-01/Accounts/<sid>/Messages.json`
+ *   and `…/Calls.json`, forms with Basic credentials): 201 with the queued message or call;
+ *   401 `{code: 20003}` for other credentials, 400 `{code: 21604|21603|21602|21617}`
+ *   without `To`, a sender or `Body`, or with a body over 1,600 characters; for a call,
+ *   400 `{code: 21205}` without `Twiml` or `Url`, `{code: 21212}` with a From that is not a
+ *   phone number.
  * - A generic webhook receiver that records raw bodies (for signatures).
  * - SMTP (npm smtp-server) that keeps every mail.
  *
@@ -217,13 +219,29 @@ export function startTwilio(accountSid: string, authToken: string) {
       status,
     });
   return standIn(({ path, headers, raw }) => {
-    if (path !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) {
+    const resource = `/2010-04-01/Accounts/${accountSid}/`;
+    if (path !== `${resource}Messages.json` && path !== `${resource}Calls.json`) {
       return error(404, 20404, "The requested resource was not found");
     }
     if (headers.get("authorization") !== `Basic ${btoa(`${accountSid}:${authToken}`)}`) {
       return error(401, 20003, "Authenticate");
     }
     const form = new URLSearchParams(raw);
+    if (path.endsWith("Calls.json")) {
+      if (!form.get("To")) return error(400, 21201, "No 'To' number is specified");
+      if (!/^\+\d+$/.test(form.get("From") ?? "")) {
+        return error(400, 21212, "Invalid From Number (caller ID)");
+      }
+      if (!form.get("Twiml") && !form.get("Url")) {
+        return error(400, 21205, "Url parameter is required.");
+      }
+      return json(201, {
+        sid: `CA${crypto.randomUUID().replaceAll("-", "")}`,
+        to: form.get("To"),
+        from: form.get("From"),
+        status: "queued",
+      });
+    }
     const body = form.get("Body") ?? "";
     if (!form.get("To")) return error(400, 21604, "A 'To' phone number is required.");
     if (!form.get("From") && !form.get("MessagingServiceSid")) {

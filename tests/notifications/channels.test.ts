@@ -331,6 +331,31 @@ Deno.test("an SMS channel (Twilio): numbers checked and normalised, the token ma
     const pooled = new URLSearchParams(twilio.requests[1].raw);
     assert.deepEqual([pooled.get("MessagingServiceSid"), pooled.get("From")], [service, null]);
 
+    // A call reads the alert out twice, as TwiML: what people wrote stays text.
+    const call = await api.notification.create.mutate({
+      kind: "twilio_call",
+      name: xss,
+      config: { ...good, to: "+44 7700 900124" },
+    });
+    await api.notification.test.mutate({ id: call.id });
+    const called = twilio.requests.at(-1)!;
+    assert.match(called.path, /\/Calls\.json$/);
+    const say = "<Say>Uptime alert. Test notification from Uptime. Channel: " +
+      "&lt;img src=x onerror=alert(1)&gt;.</Say>";
+    assert.equal(
+      new URLSearchParams(called.raw).get("Twiml"),
+      `<Response>${say}<Pause length="1"/>${say}</Response>`,
+    );
+    assert.equal(new URLSearchParams(called.raw).get("To"), "+447700900124");
+    assert.match(
+      await errorMessage(api.notification.create.mutate({
+        kind: "twilio_call",
+        name: "Pool",
+        config: { ...good, from: service },
+      })),
+      /config\.from: expected a phone number in international form/,
+    );
+
     // Twilio's refusal in its own words, and never the token.
     const other = await sms({ ...good, authToken: "e".repeat(32) });
     const refused = await api.notification.test.mutate({ id: other.id });

@@ -11,10 +11,12 @@ import { checkRow } from "../helpers/incidents.ts";
 import {
   startPagerDuty,
   startSlack,
+  startTwilio,
   startWebhookReceiver,
 } from "../helpers/notification_stand_ins.ts";
 import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
 import { remindOpenIncidents } from "../../services/incidents/reminders.ts";
+import { relayIncidentEvents } from "../../services/incidents/evaluation/event_relay.ts";
 import { errorMessage } from "../helpers/api.ts";
 
 const MINUTE = 60_000;
@@ -236,5 +238,73 @@ Deno.test("a channel that could not take alerts for a while hears the down alert
     assert.equal(deliveries[1].error, "a newer reminder replaced it");
   } finally {
     await t.close();
+  }
+});
+
+Deno.test("a phone call channel is called when a monitor goes down and for each reminder, never for its recovery", async () => {
+  const sid = `AC${"3c".repeat(16)}`;
+  const token = "b".repeat(32);
+  const webhook = startWebhookReceiver();
+  const twilio = startTwilio(sid, token);
+  const bed = await notificationBed({ REGIONS: "ams", REGION: "ams", TWILIO_API_URL: twilio.url });
+  try {
+    const { api } = bed.owner;
+    await api.notification.create.mutate({
+      kind: "webhook",
+      name: "Hook",
+      config: { url: `${webhook.url}/hooks` },
+    });
+    const phone = await api.notification.create.mutate({
+      kind: "twilio_call",
+      name: "On call",
+      config: { accountSid: sid, authToken: token, from: "+14155550100", to: "+447700900123" },
+    });
+    const id = bed.website.id;
+    await api.website.update.mutate({
+      id,
+      confirmations: 1,
+      quorum: "any",
+      remindEveryMinutes: 60,
+    });
+    const slot = Math.floor(Date.now() / 1000) - 60;
+    // As the worker does: evaluate, then send the outbox onto the stream.
+    const evaluate = async (up: boolean, at: number) => {
+      await evaluateStoredResults(bed.services.sql, [checkRow(id, "ams", at, up)]);
+      await relayIncidentEvents(bed.services.sql, bed.services.redis, bed.services.keys);
+    };
+    await evaluate(false, slot);
+    const [incident] = await bed.services.sql`
+      select ceil(extract(epoch from created_at) * 1000)::float8 as opened
+      from incidents where website_id = ${id} and resolved_at is null`;
+    bed.startDispatcher();
+    await eventually(() => twilio.requests.length === 1, 15_000, "the call for the down alert");
+    const services = bed.services;
+    const sweep = (at: number) =>
+      remindOpenIncidents(
+        { sql: services.sql, redis: services.redis, keys: services.keys },
+        new Date(at),
+      );
+    assert.equal(await sweep(incident.opened + 65 * MINUTE), 1);
+    await eventually(() => twilio.requests.length === 2, 15_000, "the call for the reminder");
+    await evaluate(true, slot + 1);
+    await eventually(() => webhook.requests.length === 3, 15_000, "every alert at the webhook");
+    await eventually(() => bed.settled(), 15_000, "the deliveries to settle");
+
+    assert.deepEqual(twilio.requests.map((r) => r.path.split("/").at(-1)), [
+      "Calls.json",
+      "Calls.json",
+    ]);
+    const said = twilio.requests.map((r) => new URLSearchParams(r.raw).get("Twiml")!);
+    assert.match(said[0], /^<Response><Say>Uptime alert\. Shop is down\. Cause: /);
+    // Durations in words, as a voice reads them.
+    assert.match(said[1], /<Say>Uptime alert\. Shop is still down after 1 hour \d+ minutes?\./);
+    const deliveries = await api.notification.deliveries.query({ id: phone.id });
+    assert.deepEqual(deliveries.map((d) => [d.type, d.status]).sort(), [
+      ["opened", "delivered"],
+      ["reminder", "delivered"],
+    ]);
+  } finally {
+    await bed.close();
+    await Promise.all([webhook.close(), twilio.close()]);
   }
 });

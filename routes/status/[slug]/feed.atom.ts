@@ -5,7 +5,7 @@
  * incidents are recorded.
  */
 import { define } from "../../../web/define.ts";
-import { escapeXml } from "../../../services/status_pages/badge.ts";
+import { escapeXml } from "../../../lib/xml.ts";
 import { type PublicIncident, statusHeading } from "../../../services/status_pages/public.ts";
 import { UPDATE_STATUS_WORDS } from "../../../services/incidents/updates.ts";
 import { formatUtc } from "../../../lib/status_page_style.ts";

@@ -1,17 +1,19 @@
 /**
  * One event becomes one queued delivery per channel attached to the monitor
  * (all of the owner's channels when the monitor names none). Inserting is idempotent per
- * (channel, event id): a repeated event queues nothing new. PagerDuty is not reminded: it
- * escalates an alert nobody acknowledged by its own policy.
+ * (channel, event id): a repeated event queues nothing new. A kind of channel that takes
+ * only some alerts (`Provider.events`: PagerDuty is not reminded, a phone call is made
+ * only for down and reminders) is left out of the others.
  */
 import type postgres from "postgres";
 import type { AlertEvent } from "../../../lib/incident_event.ts";
+import { KINDS, providers } from "../providers/mod.ts";
 // (drizzle makes postgres.js pass JSON through as text, so the event goes as text::jsonb.)
 
 /** Queues the event's deliveries; returns how many are new. */
 export async function queueDeliveries(sql: postgres.Sql, event: AlertEvent): Promise<number> {
   const incidentId = event.type === "certificate" ? null : event.incidentId;
-  const reminder = event.type === "reminder";
+  const notFor = KINDS.filter((kind) => !(providers[kind].events?.includes(event.type) ?? true));
   const rows = await sql`
     insert into notification_deliveries (channel_id, event_id, event_type, incident_id, event)
     select c.id, ${event.id}, ${event.type}, ${incidentId}, ${JSON.stringify(event)}::jsonb
@@ -19,7 +21,7 @@ export async function queueDeliveries(sql: postgres.Sql, event: AlertEvent): Pro
     join notification_channels c on c.owner_id = w.owner_id
     where w.id = ${event.websiteId} and w.owner_id = ${event.ownerId}
       and (w.notification_channel_ids is null or c.id = any(w.notification_channel_ids))
-      and not (${reminder} and c.kind = 'pagerduty')
+      and not (c.kind = any(${notFor}::text[]))
     on conflict (channel_id, event_id) do nothing
     returning id`;
   return rows.length;

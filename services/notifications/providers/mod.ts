@@ -10,6 +10,7 @@ import { slack } from "./slack.ts";
 import { teams } from "./teams.ts";
 import { telegram } from "./telegram.ts";
 import { twilioSms } from "./twilio_sms.ts";
+import { twilioCall } from "./twilio_call.ts";
 import type { ChannelKind, Provider } from "./types.ts";
 import { webhook } from "./webhook.ts";
 
@@ -26,6 +27,7 @@ export const providers: Record<ChannelKind, Provider> = {
   pushover,
   matrix,
   twilio_sms: twilioSms,
+  twilio_call: twilioCall,
 };
 
 /** "Slack", "Webhook", …; "Unknown" for a kind this version no longer has. */

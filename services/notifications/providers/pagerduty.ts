@@ -35,7 +35,8 @@ export const pagerduty: Provider<z.infer<typeof schema>> = {
     },
   ],
   schema,
-  // PagerDuty acknowledges in PagerDuty.
+  // PagerDuty acknowledges in PagerDuty, and escalates an alert nobody did by its own policy.
+  events: ["opened", "resolved", "certificate"],
   acknowledgeLinks: () => false,
   urls: (_config, deployment) => [deployment.pagerdutyUrl],
   send(message, config, context) {

@@ -10,6 +10,7 @@ import type { z } from "zod";
 import type { NotificationConfig } from "../../../lib/config.ts";
 import type { HttpAnswer, OutgoingRequest } from "../guarded_post.ts";
 import type { Message } from "../message.ts";
+import type { AlertEvent } from "../../../lib/incident_event.ts";
 
 export const KINDS = [
   "webhook",
@@ -24,6 +25,7 @@ export const KINDS = [
   "pushover",
   "matrix",
   "twilio_sms",
+  "twilio_call",
 ] as const;
 export type ChannelKind = (typeof KINDS)[number];
 
@@ -84,6 +86,8 @@ export interface Provider<C extends Record<string, unknown> = any> {
   label: string;
   fields: readonly ConfigField[];
   schema: z.ZodType<C>;
+  /** The alerts it gets (a test send aside); all when absent. */
+  events?: readonly AlertEvent["type"][];
   /** Why channels of this kind cannot be used on this deployment, or null. */
   unavailable?(deployment: NotificationConfig): string | null;
   /**
