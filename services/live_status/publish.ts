@@ -1,6 +1,7 @@
 /**
  * After results are stored: the latest status per website and region in Redis (read by
- * the API), and one pub/sub message per result that the web processes relay to browsers.
+ * the API), and one pub/sub message per result that the web processes relay to browsers
+ * (with the answer that failed a check, which the stored status leaves out).
  */
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
@@ -32,12 +33,13 @@ export function toLiveResult(row: CheckRow): LiveResult {
 // does not replace a newer status.
 const STORE_AND_PUBLISH = `
 for i = 1, #KEYS do
-  local region, slot, message = ARGV[3 * i - 2], tonumber(ARGV[3 * i - 1]), ARGV[3 * i]
+  local region, slot = ARGV[4 * i - 3], tonumber(ARGV[4 * i - 2])
+  local status, message = ARGV[4 * i - 1], ARGV[4 * i]
   local current = redis.call('HGET', KEYS[i], region)
   local ok, stored = pcall(cjson.decode, current or '{}')
   if not ok or type(stored) ~= 'table' or not tonumber(stored.scheduledAt)
       or tonumber(stored.scheduledAt) <= slot then
-    redis.call('HSET', KEYS[i], region, message)
+    redis.call('HSET', KEYS[i], region, status)
   end
   redis.call('PUBLISH', ARGV[#ARGV], message)
 end
@@ -54,7 +56,12 @@ export async function publishLiveResults(
     const chunk = rows.slice(i, i + CHUNK);
     const args: string[] = [];
     for (const row of chunk) {
-      args.push(row.region_id, String(row.scheduled_at * 1000), JSON.stringify(toLiveResult(row)));
+      const { response, ...status } = toLiveResult(row);
+      // The latest status without the failed answer: a socket gets every status it follows
+      // at once when it subscribes; the answer is in the message, and in the stored checks.
+      const stored = JSON.stringify(status);
+      const message = response === undefined ? stored : JSON.stringify({ ...status, response });
+      args.push(row.region_id, String(row.scheduled_at * 1000), stored, message);
     }
     await redis.eval(
       STORE_AND_PUBLISH,

@@ -303,6 +303,28 @@ Deno.test("a phone call channel is called when a monitor goes down and for each 
       ["opened", "delivered"],
       ["reminder", "delivered"],
     ]);
+
+    // A call that fails, and whose incident is acknowledged before its retry, is not made
+    // again: no recovery would follow it.
+    const gate = twilio.hang();
+    twilio.failNext(1, () => new Response("busy", { status: 503 }));
+    await evaluate(false, slot + 2);
+    await eventually(() => twilio.requests.length === 3, 15_000, "the second incident's call");
+    const [second] = await bed.services.sql`
+      select id from incidents where website_id = ${id} and resolved_at is null`;
+    await api.incident.acknowledge.mutate({ id: second.id });
+    gate.release();
+    await eventually(
+      async () => {
+        const [latest] = await api.notification.deliveries.query({ id: phone.id });
+        return latest.status === "skipped";
+      },
+      15_000,
+      "the retry to be skipped",
+    );
+    const [skipped] = await api.notification.deliveries.query({ id: phone.id });
+    assert.deepEqual([skipped.type, skipped.attempts], ["opened", 1]);
+    assert.equal(twilio.requests.length, 3, "called once, not again");
   } finally {
     await bed.close();
     await Promise.all([webhook.close(), twilio.close()]);

@@ -4,7 +4,8 @@
  * the outcome: delivered, retried later with backoff (timeouts, network errors, 5xx,
  * 429), or failed (refused for good, or still failing after NOTIFICATION_GIVE_UP_MS). A
  * reminder made moot before it went out (the incident acknowledged or ended, a newer
- * reminder queued, …) is skipped.
+ * reminder queued, …) is skipped, as is a phone call's down message once its incident
+ * ended or was acknowledged (no recovery follows a call).
  *
  * A slow or failing channel cannot hold up the others: every attempt is bounded by
  * NOTIFICATION_TIMEOUT_MS and a channel has at most two attempts in flight per process

@@ -5,6 +5,13 @@
  * still ours (same attempt count), so a late answer never overwrites a newer attempt.
  */
 import type postgres from "postgres";
+import { KINDS, providers } from "../providers/mod.ts";
+
+/**
+ * Kinds no recovery reaches (a phone call): their down message is moot once the incident
+ * ended or was acknowledged, as a retry or a wait behind a busy channel can outlast it.
+ */
+const UNRECALLED = KINDS.filter((kind) => !(providers[kind].events?.includes("resolved") ?? true));
 
 export interface ClaimedDelivery {
   id: string;
@@ -92,7 +99,9 @@ export async function claimDue(
     where d.id = picked.id and c.id = d.channel_id
     returning d.id, d.channel_id, d.event_id, d.event_type, d.event, d.attempts, d.created_at,
               c.kind, c.config,
-              case when d.event_type = 'reminder' then (${mootReminder(sql)}) end as moot`;
+              case when d.event_type = 'reminder' then (${mootReminder(sql)})
+                   when d.event_type = 'opened' and c.kind = any(${UNRECALLED}::text[])
+                     then (${mootDownCall(sql)}) end as moot`;
   return rows.map((row) => ({
     id: row.id,
     channelId: row.channel_id,
@@ -133,6 +142,17 @@ function mootReminder(sql: postgres.Sql) {
     from (select 1) one
     left join incidents i on i.id = d.incident_id
     left join websites w on w.id = i.website_id`;
+}
+
+/** Why the down message `d` to a channel no recovery reaches is no longer worth sending. */
+function mootDownCall(sql: postgres.Sql) {
+  return sql`
+    select case
+      when i.resolved_at is not null then 'the incident had ended'
+      when i.acknowledged_at is not null then 'the incident was acknowledged'
+    end
+    from (select 1) one
+    left join incidents i on i.id = d.incident_id`;
 }
 
 /**

@@ -17,21 +17,30 @@ const schema = z.strictObject({
   to: phoneNumber("to"),
 });
 
-const UNITS: Record<string, string> = { d: "day", h: "hour", min: "minute", s: "second" };
+const UNITS: Record<string, string> = {
+  d: "day",
+  h: "hour",
+  min: "minute",
+  s: "second",
+  ms: "millisecond",
+};
 
-/** What is said: the title and the cause (or the channel), with durations in words. */
+/**
+ * What is said: the title and the cause (or the channel), with durations in words; at
+ * most 300 characters, so that said twice and escaped it stays within TwiML's 4,000.
+ */
 export function spokenText(message: Message): string {
   const detail = message.facts.find((f) => f.label === "Cause" || f.label === "Channel");
   const words = (text: string) =>
     text.replace(
-      /\b(\d+) (d|h|min|s)\b/g,
+      /\b(\d+) (d|h|min|ms|s)\b/g,
       (_, n: string, unit: string) => `${n} ${UNITS[unit]}${n === "1" ? "" : "s"}`,
     );
   return [
     "Uptime alert.",
     `${words(message.title)}.`,
-    ...(detail ? [`${detail.label}: ${detail.value.slice(0, 120)}.`] : []),
-  ].join(" ");
+    ...(detail ? [`${detail.label}: ${words(detail.value.slice(0, 120))}.`] : []),
+  ].join(" ").slice(0, 300);
 }
 
 export const twilioCall: Provider<z.infer<typeof schema>> = {
