@@ -100,7 +100,19 @@ Deno.test("a website's offset comes from its id and stays within its interval", 
 async function publishedEarlier(bed: PipelineBed, count: number) {
   const hourly = { url: "http://127.0.0.1:9/", regions: ["ams"], intervalSeconds: 3_600 };
   const ids = await bed.addWebsites(count, hourly);
-  await bed.pg.sql`update websites set next_check_at = now() - interval '1 minute'`;
+  // An interval under which none of them has a slot of its own within a minute of now: the
+  // cycles below would publish it as if it had changed (ids are random, and with an hour
+  // one in 30 would).
+  const now = Math.floor(Date.now() / 1000);
+  let interval = hourly.intervalSeconds;
+  const slotNearNow = (id: string) => {
+    const offset = slotOffset(id, interval);
+    return offset + interval * Math.ceil((now - 60 - offset) / interval) <= now + 60;
+  };
+  while (ids.some(slotNearNow)) interval++;
+  await bed.pg.sql`
+    update websites set next_check_at = now() - interval '1 minute',
+      interval_seconds = ${interval}`;
   const publisher = publisherFor(bed, { leaseMs: 60_000 });
   const start = Date.now();
   assert.equal((await publisher.runCycle(new Date(start - 30_000))).tasks, count);
