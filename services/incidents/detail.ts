@@ -18,6 +18,7 @@ import {
 } from "../websites/checks.ts";
 import type { IncidentDetailInput } from "./schemas.ts";
 import type { MonitorType } from "../websites/schemas.ts";
+import { kindsWithout } from "../notifications/providers/mod.ts";
 import { type Incident, ownedIncident } from "./store.ts";
 
 /** The failed checks the page lists, newest first. */
@@ -155,7 +156,8 @@ async function monitorOf(services: Services, websiteId: string) {
     )
     select w.type, w.method, w.url,
       (select count(*)::int from attached) as channels,
-      case when w.active and exists (select 1 from attached where kind <> 'pagerduty')
+      case when w.active and exists (
+          select 1 from attached where kind <> all(${kindsWithout("reminder")}::text[]))
         then w.remind_every_minutes end as remind_every_minutes
     from websites w where w.id = ${websiteId}`;
   return {

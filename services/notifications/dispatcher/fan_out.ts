@@ -7,13 +7,13 @@
  */
 import type postgres from "postgres";
 import type { AlertEvent } from "../../../lib/incident_event.ts";
-import { KINDS, providers } from "../providers/mod.ts";
+import { kindsWithout } from "../providers/mod.ts";
 // (drizzle makes postgres.js pass JSON through as text, so the event goes as text::jsonb.)
 
 /** Queues the event's deliveries; returns how many are new. */
 export async function queueDeliveries(sql: postgres.Sql, event: AlertEvent): Promise<number> {
   const incidentId = event.type === "certificate" ? null : event.incidentId;
-  const notFor = KINDS.filter((kind) => !(providers[kind].events?.includes(event.type) ?? true));
+  const notFor = kindsWithout(event.type);
   const rows = await sql`
     insert into notification_deliveries (channel_id, event_id, event_type, incident_id, event)
     select c.id, ${event.id}, ${event.type}, ${incidentId}, ${JSON.stringify(event)}::jsonb

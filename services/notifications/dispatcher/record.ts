@@ -5,13 +5,13 @@
  * still ours (same attempt count), so a late answer never overwrites a newer attempt.
  */
 import type postgres from "postgres";
-import { KINDS, providers } from "../providers/mod.ts";
+import { kindsWithout } from "../providers/mod.ts";
 
 /**
  * Kinds no recovery reaches (a phone call): their down message is moot once the incident
  * ended or was acknowledged, as a retry or a wait behind a busy channel can outlast it.
  */
-const UNRECALLED = KINDS.filter((kind) => !(providers[kind].events?.includes("resolved") ?? true));
+const UNRECALLED = kindsWithout("resolved");
 
 export interface ClaimedDelivery {
   id: string;

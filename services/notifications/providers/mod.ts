@@ -11,7 +11,8 @@ import { teams } from "./teams.ts";
 import { telegram } from "./telegram.ts";
 import { twilioSms } from "./twilio_sms.ts";
 import { twilioCall } from "./twilio_call.ts";
-import type { ChannelKind, Provider } from "./types.ts";
+import { type ChannelKind, KINDS, type Provider } from "./types.ts";
+import type { AlertEvent } from "../../../lib/incident_event.ts";
 import { webhook } from "./webhook.ts";
 
 export const providers: Record<ChannelKind, Provider> = {
@@ -29,6 +30,10 @@ export const providers: Record<ChannelKind, Provider> = {
   twilio_sms: twilioSms,
   twilio_call: twilioCall,
 };
+
+/** The kinds of channel an alert of this type does not go to (`Provider.events`). */
+export const kindsWithout = (type: AlertEvent["type"]): ChannelKind[] =>
+  KINDS.filter((kind) => !(providers[kind].events?.includes(type) ?? true));
 
 /** "Slack", "Webhook", …; "Unknown" for a kind this version no longer has. */
 export const kindLabel = (kind: string) => providers[kind as ChannelKind]?.label ?? "Unknown";
