@@ -3,7 +3,6 @@
  * browser's local date-times, read in the time zone the form names, become the API's epoch
  * milliseconds.
  */
-import { formatInTimeZone, fromZonedTime } from "date-fns-tz";
 import type { Context } from "../fresh/mod.ts";
 import { createMaintenance } from "../services/maintenance/create.ts";
 import {
@@ -64,9 +63,11 @@ const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/;
 /**
  * Epoch ms of a `datetime-local` value in `timeZone`; null when it names no time there: not
  * a date and time, or one the clocks skip when they go forward (02:30 on a spring night).
+ * date-fns-tz loads at the first use (services/maintenance/repeat.ts says why).
  */
-export function zonedTime(local: string, timeZone: string): number | null {
+export async function zonedTime(local: string, timeZone: string): Promise<number | null> {
   if (!LOCAL_DATE_TIME.test(local)) return null;
+  const { formatInTimeZone, fromZonedTime } = await import("date-fns-tz");
   const at = fromZonedTime(local, timeZone).getTime();
   if (!Number.isFinite(at)) return null;
   const back = formatInTimeZone(
@@ -112,17 +113,17 @@ export async function submitMaintenance(
     return redraw({ form: `Unknown time zone "${zone}": check the times, now read in UTC.` });
   }
   const zone = values.timeZone;
-  const read = (local: string, own?: number) =>
-    own !== undefined && formatLocalInput(own, zone) === local ? own : zonedTime(local, zone);
+  const read = async (local: string, own?: number) =>
+    own !== undefined && formatLocalInput(own, zone) === local ? own : await zonedTime(local, zone);
   const errors: FieldErrors = {};
   // A window in progress keeps its start (the form does not ask); empty: at once.
   const keepStart = existing?.state === "in-progress";
   const startsAt = keepStart
     ? existing!.startsAt
     : values.startsAt
-    ? read(values.startsAt, existing?.startsAt)
+    ? await read(values.startsAt, existing?.startsAt)
     : Date.now();
-  const endsAt = read(values.endsAt, existing?.endsAt);
+  const endsAt = await read(values.endsAt, existing?.endsAt);
   if (startsAt === null) {
     errors.startsAt = timeError(
       values.startsAt,

@@ -28,7 +28,7 @@ export async function createMaintenance(
       eq(maintenances.ownerId, actor.accountId),
       lt(maintenances.endsAt, new Date(now - COMPLETED_SHOWN_MS)),
     ));
-    const times = input.repeat ? occurrences(input, input.repeat, input.timeZone) : [input];
+    const times = input.repeat ? await occurrences(input, input.repeat, input.timeZone) : [input];
     const seriesId = input.repeat ? crypto.randomUUID() : null;
     const rows = await tx.insert(maintenances).values(times.map((at, index) => ({
       ownerId: actor.accountId,

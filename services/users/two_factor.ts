@@ -6,10 +6,10 @@
  * challenge of 10 minutes and 5 tries, services/users/login_challenge.ts), and the password
  * reset form asks for one with the new password.
  * A code is accepted once (the time step is remembered), one step early or late allowed.
+ * Both libraries load at their first use: most web processes never need them (about 9 MB
+ * of a web process's memory).
  */
-import * as OTPAuth from "otpauth";
-// @ts-types="@types/qrcode"
-import QRCode from "qrcode";
+import type * as OTPAuth from "otpauth";
 import { z } from "zod";
 import type postgres from "postgres";
 import type { Actor, Services } from "../context.ts";
@@ -34,24 +34,27 @@ export const passwordInput = z.object({
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
-function totp(secret: string, email: string): OTPAuth.TOTP {
-  return new OTPAuth.TOTP({
+const otpauth = () => import("otpauth");
+
+async function totp(secret: string, email: string): Promise<OTPAuth.TOTP> {
+  const { TOTP, Secret } = await otpauth();
+  return new TOTP({
     issuer: ISSUER,
     label: email,
     algorithm: "SHA1",
     digits: 6,
     period: PERIOD_SECONDS,
-    secret: OTPAuth.Secret.fromBase32(secret),
+    secret: Secret.fromBase32(secret),
   });
 }
 
 /** The time step of a right code for `secret` (±1 step), or null. */
-function matchingStep(secret: string, email: string, code: string): number | null {
+async function matchingStep(secret: string, email: string, code: string): Promise<number | null> {
   const token = code.replace(/\s+/g, "");
   if (!/^\d{6}$/.test(token)) return null;
   // One reading of the clock for both: at a step's edge two could disagree.
   const timestamp = Date.now();
-  const delta = totp(secret, email).validate({ token, timestamp, window: 1 });
+  const delta = (await totp(secret, email)).validate({ token, timestamp, window: 1 });
   return delta === null ? null : Math.floor(timestamp / 1000 / PERIOD_SECONDS) + delta;
 }
 
@@ -87,7 +90,7 @@ export interface Setup {
 export async function startSetup(services: Services, actor: Actor): Promise<Setup> {
   const { sql } = services;
   const [user] = await sql`select email from users where id = ${actor.userId}`;
-  const fresh = new OTPAuth.Secret({ size: 20 }).base32;
+  const fresh = new (await otpauth()).Secret({ size: 20 }).base32;
   const stale = sql`two_factor.enabled_at is null
     and two_factor.created_at < now() - ${SETUP_MINUTES} * interval '1 minute'`;
   const [row] = await sql`
@@ -99,7 +102,9 @@ export async function startSetup(services: Services, actor: Actor): Promise<Setu
   if (row.enabled_at) {
     throw new DomainError("BAD_REQUEST", "Two-factor authentication is on already");
   }
-  const uri = totp(row.secret, user.email).toString();
+  const uri = (await totp(row.secret, user.email)).toString();
+  // @ts-types="@types/qrcode"
+  const { default: QRCode } = await import("qrcode");
   return {
     secret: row.secret.match(/.{1,4}/g)!.join(" "),
     uri,
@@ -147,7 +152,7 @@ export async function confirmSetup(
     if (row.enabled_at) {
       throw new DomainError("BAD_REQUEST", "code: two-factor authentication is on already");
     }
-    const step = matchingStep(row.secret, row.email, code);
+    const step = await matchingStep(row.secret, row.email, code);
     if (step === null) {
       throw new DomainError(
         "BAD_REQUEST",
@@ -233,7 +238,7 @@ export async function verifySecondFactor(sql: Sql, userId: string, code: string)
     select t.secret, t.last_step, u.email from two_factor t join users u on u.id = t.user_id
     where t.user_id = ${userId} and t.enabled_at is not null`;
   if (!row) return false;
-  const step = matchingStep(row.secret, row.email, code);
+  const step = await matchingStep(row.secret, row.email, code);
   if (step !== null) {
     // Compared and set in one statement: two logins with one code cannot both pass.
     const [taken] = await sql`
