@@ -6,7 +6,9 @@
  * incident keeps its newest {@link LINKS_KEPT}); any of them acknowledges that incident
  * alone, while nobody has and it lasts. Opening one changes nothing (mail scanners follow
  * links); its page's button does. The leading publisher deletes the links of incidents
- * acknowledged or ended ({@link pruneAckLinks}, with the reminders).
+ * acknowledged or ended ({@link pruneAckLinks}, with the reminders). A phone call carries
+ * its link to Twilio instead, as the address its keypad answer goes to
+ * (routes/api/twilio/acknowledge.ts): pressing 1 acknowledges.
  */
 import type postgres from "postgres";
 import { randomToken, sha256 } from "../users/sessions.ts";
@@ -72,20 +74,21 @@ export async function ackTarget(
 
 /**
  * Acknowledges the link's incident, as `userId` when a member of its team is signed in,
- * else as "from an alert's link". The first acknowledgement stands; an ended incident is
- * left as it is. Returns the incident as it is now and whether this acknowledged it; null
- * for no such link.
+ * else as "from an alert's link" (`via` "link") or "on an alert's phone call" ("call"). The
+ * first acknowledgement stands; an ended incident is left as it is. Returns the incident
+ * as it is now and whether this acknowledged it; null for no such link.
  */
 export async function acknowledgeByLink(
   sql: postgres.Sql,
   token: string,
   userId: string | null,
+  via: "link" | "call" = "link",
 ): Promise<{ incident: AckTarget; acknowledged: boolean } | null> {
   const target = await ackTarget(sql, token);
   if (!target) return null;
   const [done] = await sql`
     update incidents i
-    set acknowledged_at = now(), acknowledged_via = 'link',
+    set acknowledged_at = now(), acknowledged_via = ${via},
       acknowledged_by = (select u.id from users u join websites w on w.id = i.website_id
         where u.id = ${userId}::uuid and (u.id = w.owner_id or exists (
           select 1 from account_members m

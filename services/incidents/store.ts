@@ -42,7 +42,8 @@ export const incidentColumns = (sql: postgres.Sql) =>
       i.cause_http_status,
       round(extract(epoch from i.acknowledged_at) * 1000)::float8 as acknowledged_at,
       coalesce(u.name, u.email,
-        case when i.acknowledged_via = 'link' then 'someone with an alert''s link' end
+        case i.acknowledged_via when 'link' then 'someone with an alert''s link'
+          when 'call' then 'whoever answered an alert''s phone call' end
       ) as acknowledged_by,
       coalesce(r.name, r.email) as resolved_by`;
 

@@ -1,7 +1,7 @@
 /**
  * The Acknowledge link in a down alert: delivered by the dispatcher to local stand-ins of a
  * webhook receiver, Slack, PagerDuty, ntfy and Twilio; opened (which changes nothing) and used signed out,
- * over HTTP and in real Chromium; and what it stops.
+ * over HTTP and in real Chromium; pressed as 1 on a phone call; and what it stops.
  */
 import assert from "node:assert/strict";
 import { eventually } from "../helpers/pipeline.ts";
@@ -170,6 +170,98 @@ Deno.test("a down alert's Acknowledge link acknowledges its incident signed out,
     assert.equal((await bed.services.sql`select * from incident_ack_links`).length, 0);
   } finally {
     await t.close();
+  }
+});
+
+Deno.test("pressing 1 on an alert's phone call acknowledges its incident; another key does not", async () => {
+  const sid = `AC${"6f".repeat(16)}`;
+  const twilio = startTwilio(sid, "d".repeat(32));
+  const bed = await notificationBed({ REGIONS: "ams", REGION: "ams", TWILIO_API_URL: twilio.url });
+  try {
+    const { api } = bed.owner;
+    await api.notification.create.mutate({
+      kind: "twilio_call",
+      name: "Night phone",
+      config: {
+        accountSid: sid,
+        authToken: "d".repeat(32),
+        from: "+14155550100",
+        to: "+31201234567",
+      },
+    });
+    await api.website.update.mutate({
+      id: bed.website.id,
+      confirmations: 1,
+      quorum: "any",
+      remindEveryMinutes: 5,
+    });
+    bed.startDispatcher();
+    const slot = Math.floor(Date.now() / 1000) - 60;
+    await evaluateStoredResults(bed.services.sql, [checkRow(bed.website.id, "ams", slot, false)]);
+    await relayIncidentEvents(bed.services.sql, bed.services.redis, bed.services.keys);
+    await eventually(() => twilio.requests.length === 1, 15_000, "the call");
+
+    // The alert said twice, each time with the prompt, inside a <Gather> of one key.
+    const twiml = new URLSearchParams(twilio.requests[0].raw).get("Twiml")!;
+    const gather = twiml.match(
+      /^<Response><Gather numDigits="1" timeout="10" method="POST" action="([^"]+)">(.+)<\/Gather><\/Response>$/,
+    );
+    assert.ok(gather, twiml);
+    const action = gather[1].replaceAll("&amp;", "&");
+    assert.match(
+      action,
+      new RegExp(`^${APP_URL}/api/twilio/acknowledge\\?token=[A-Za-z0-9_-]{43}$`),
+    );
+    const said =
+      /<Say>Uptime alert\. Shop is down\. Cause: [^<]+<\/Say><Say>To acknowledge, press 1\.<\/Say>/;
+    assert.match(gather[2], new RegExp(`^${said.source}<Pause length="1"/>${said.source}$`));
+
+    // As Twilio posts the key pressed, with the call's other fields.
+    const press = (digits: string) =>
+      fetch(action.replace(APP_URL, bed.server.url), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          AccountSid: sid,
+          CallSid: `CA${"0".repeat(32)}`,
+          Digits: digits,
+          From: "+14155550100",
+          To: "+31201234567",
+        }).toString(),
+      });
+    const [incident] = (await api.incident.list.query()).incidents;
+    const wrong = await press("2");
+    assert.equal(wrong.headers.get("content-type"), "text/xml; charset=utf-8");
+    assert.match(
+      await wrong.text(),
+      /<Response><Say>Not acknowledged\. Goodbye\.<\/Say><\/Response>$/,
+    );
+    assert.equal((await api.incident.get.query({ id: incident.id })).acknowledgedAt, null);
+
+    const right = await press("1");
+    assert.match(
+      await right.text(),
+      /<Say>Acknowledged\. The reminders of this incident stop\. Goodbye\.<\/Say>/,
+    );
+    const acknowledged = await api.incident.get.query({ id: incident.id });
+    assert.ok(acknowledged.acknowledgedAt !== null);
+    assert.equal(acknowledged.acknowledgedBy, "whoever answered an alert's phone call");
+    assert.equal(
+      await remindOpenIncidents(
+        { sql: bed.services.sql, redis: bed.services.redis, keys: bed.services.keys },
+        new Date(Date.now() + 60 * 60_000),
+      ),
+      0,
+      "no reminders once acknowledged",
+    );
+    const again = await press("1");
+    assert.match(
+      await again.text(),
+      /<Say>This incident was acknowledged already, or it has ended\./,
+    );
+  } finally {
+    await bed.close();
+    await twilio.close();
   }
 });
 

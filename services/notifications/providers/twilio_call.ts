@@ -2,8 +2,9 @@
  * A phone call through Twilio's Calls API (twilio.ts) that reads the alert out twice: for
  * whoever is on call at night, when a text is slept through. Only a monitor going down and
  * the reminders of an incident nobody acknowledged call; a recovery or a certificate
- * warning does not (fan_out.ts). The words go as TwiML (`<Say>`), escaped; a call cannot
- * carry an Acknowledge link.
+ * warning does not (fan_out.ts). The words go as TwiML (`<Say>`), escaped. With an
+ * Acknowledge link (message.ts) the call also says "To acknowledge, press 1": a `<Gather>`
+ * sends the key pressed to routes/api/twilio/acknowledge.ts with the link's token.
  */
 import { z } from "zod";
 import type { Message } from "../message.ts";
@@ -25,10 +26,10 @@ const UNITS: Record<string, string> = {
   ms: "millisecond",
 };
 
-/**
- * What is said: the title and the cause (or the channel), with durations in words; at
- * most 300 characters, so that said twice and escaped it stays within TwiML's 4,000.
- */
+/** TwiML's limit on a call's instructions, in characters. */
+const TWIML_MAX = 4_000;
+
+/** What is said: the title and the cause (or the channel), with durations in words. */
 export function spokenText(message: Message): string {
   const detail = message.facts.find((f) => f.label === "Cause" || f.label === "Channel");
   const words = (text: string) =>
@@ -67,14 +68,42 @@ export const twilioCall: Provider<z.infer<typeof schema>> = {
     },
   ],
   schema,
-  acknowledgeLinks: () => false,
   urls: (_config, deployment) => [deployment.twilioUrl],
   send(message, config, context) {
-    const say = `<Say>${escapeXml(spokenText(message))}</Say>`;
     return createResource(context, config, "Calls", {
       To: config.to,
       From: config.from,
-      Twiml: `<Response>${say}<Pause length="1"/>${say}</Response>`,
+      Twiml: callTwiml(message),
     });
   },
 };
+
+/**
+ * The call's TwiML: the alert said twice and, with an Acknowledge link, a keypad prompt
+ * whose answer Twilio posts to the link's token. The words are shortened should escaping
+ * take it past {@link TWIML_MAX}.
+ */
+export function callTwiml(message: Message): string {
+  const answerUrl = message.acknowledgeUrl ? keypadAnswerUrl(message.acknowledgeUrl) : null;
+  const prompt = answerUrl ? "<Say>To acknowledge, press 1.</Say>" : "";
+  const build = (text: string) => {
+    const say = `<Say>${escapeXml(text)}</Say>${prompt}`;
+    const both = `${say}<Pause length="1"/>${say}`;
+    return answerUrl
+      ? `<Response><Gather numDigits="1" timeout="10" method="POST" action="${
+        escapeXml(answerUrl)
+      }">${both}</Gather></Response>`
+      : `<Response>${both}</Response>`;
+  };
+  let text = spokenText(message);
+  let twiml = build(text);
+  while (twiml.length > TWIML_MAX && text) twiml = build(text = text.slice(0, -20));
+  return twiml;
+}
+
+/** `…/acknowledge?token=…` → `…/api/twilio/acknowledge?token=…`: where the keypad's answer goes. */
+function keypadAnswerUrl(acknowledgeUrl: string): string {
+  const url = new URL(acknowledgeUrl);
+  url.pathname = "/api/twilio/acknowledge";
+  return url.href;
+}
