@@ -17,6 +17,7 @@ import {
 } from "../helpers/notification_stand_ins.ts";
 import { deliver } from "../../services/notifications/deliver.ts";
 import { testMessage } from "../../services/notifications/message.ts";
+import { callTwiml } from "../../services/notifications/providers/twilio_call.ts";
 
 const BOT_TOKEN = "987654:zyxWVUtsrQPOnmlKJIhgfEDCba98765";
 
@@ -502,4 +503,19 @@ Deno.test("notificationIds must name the caller's own channels", async () => {
   } finally {
     await server.close();
   }
+});
+
+Deno.test("a call's TwiML stays within Twilio's 4,000 characters however much its words grow escaped", () => {
+  const message = {
+    ...testMessage("Ops", "https://uptime.example.com"),
+    title: '"'.repeat(300),
+    acknowledgeUrl: `https://uptime.example.com/acknowledge?token=${"t".repeat(400)}`,
+  };
+  const twiml = callTwiml(message);
+  assert.ok(twiml.length <= 4_000, `${twiml.length} characters`);
+  assert.match(twiml, /^<Response><Gather [^>]+><Say>Uptime alert\. (&quot;)+<\/Say>/);
+  assert.ok(twiml.endsWith("<Say>To acknowledge, press 1.</Say></Gather></Response>"), twiml);
+  // Without the link the words fit whole: nothing is cut.
+  const plain = callTwiml({ ...message, acknowledgeUrl: null });
+  assert.equal(plain.split("&quot;").length - 1, 2 * 286);
 });
