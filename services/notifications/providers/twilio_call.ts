@@ -64,7 +64,8 @@ export const twilioCall: Provider<z.infer<typeof schema>> = {
       type: "text",
       required: true,
       placeholder: "+447700900123",
-      help: "The phone to call, in international form. One number per channel.",
+      help:
+        "The phone to call, in international form; one number per channel. Pressing 1 on the call acknowledges the incident.",
     },
   ],
   schema,
