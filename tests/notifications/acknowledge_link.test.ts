@@ -19,6 +19,24 @@ import { evaluateStoredResults } from "../../services/incidents/evaluation/evalu
 import { remindOpenIncidents } from "../../services/incidents/reminders.ts";
 import { relayIncidentEvents } from "../../services/incidents/evaluation/event_relay.ts";
 
+/**
+ * With the dispatcher running, the bed's monitor fails one check in "ams" and opens an
+ * incident (reminded every 5 minutes) whose down alert goes out.
+ */
+async function goDown(bed: Awaited<ReturnType<typeof notificationBed>>) {
+  await bed.owner.api.website.update.mutate({
+    id: bed.website.id,
+    confirmations: 1,
+    quorum: "any",
+    remindEveryMinutes: 5,
+  });
+  bed.startDispatcher();
+  const slot = Math.floor(Date.now() / 1000) - 60;
+  await evaluateStoredResults(bed.services.sql, [checkRow(bed.website.id, "ams", slot, false)]);
+  // As the worker does after its evaluation: the outbox onto the stream.
+  await relayIncidentEvents(bed.services.sql, bed.services.redis, bed.services.keys);
+}
+
 async function downAlerts() {
   const webhook = startWebhookReceiver();
   const slack = startSlack();
@@ -63,17 +81,7 @@ async function downAlerts() {
       to: "+31201234567",
     },
   });
-  await api.website.update.mutate({
-    id: bed.website.id,
-    confirmations: 1,
-    quorum: "any",
-    remindEveryMinutes: 5,
-  });
-  bed.startDispatcher();
-  const slot = Math.floor(Date.now() / 1000) - 60;
-  await evaluateStoredResults(bed.services.sql, [checkRow(bed.website.id, "ams", slot, false)]);
-  // As the worker does after its evaluation: the outbox onto the stream.
-  await relayIncidentEvents(bed.services.sql, bed.services.redis, bed.services.keys);
+  await goDown(bed);
   await eventually(
     () => [webhook, slack, pagerduty, ntfy, twilio].every((stand) => stand.requests.length === 1),
     15_000,
@@ -189,16 +197,7 @@ Deno.test("pressing 1 on an alert's phone call acknowledges its incident; anothe
         to: "+31201234567",
       },
     });
-    await api.website.update.mutate({
-      id: bed.website.id,
-      confirmations: 1,
-      quorum: "any",
-      remindEveryMinutes: 5,
-    });
-    bed.startDispatcher();
-    const slot = Math.floor(Date.now() / 1000) - 60;
-    await evaluateStoredResults(bed.services.sql, [checkRow(bed.website.id, "ams", slot, false)]);
-    await relayIncidentEvents(bed.services.sql, bed.services.redis, bed.services.keys);
+    await goDown(bed);
     await eventually(() => twilio.requests.length === 1, 15_000, "the call");
 
     // The alert said twice, each time with the prompt, inside a <Gather> of one key.
