@@ -28,6 +28,8 @@ export interface PublisherOptions {
   batchSize?: number;
   /** RECLAIM_IDLE_MS: a task must outlive a takeover from a dead worker. */
   reclaimIdleMs?: number;
+  /** How often a schedule that listens for changes reads them anyway (schedule.ts). */
+  readAnywayMs?: number;
 }
 
 export interface CycleResult {
@@ -47,7 +49,12 @@ export class Publisher {
 
   constructor(options: PublisherOptions) {
     this.#options = options;
-    this.#schedule = new Schedule(options.sql, options.defaults);
+    this.#schedule = new Schedule(options.sql, options.defaults, options.readAnywayMs);
+  }
+
+  /** Reads the schedule's changes only when notified of some (see schedule.ts). */
+  listenForChanges(): Promise<void> {
+    return this.#schedule.listen();
   }
 
   /** Whether this instance held the lease at its last cycle. */
@@ -109,6 +116,7 @@ export class Publisher {
 
   /** Runs a cycle every `tickMs` until {@link stop}. */
   start(tickMs: number): void {
+    void this.listenForChanges();
     const tick = () => {
       if (this.#running) {
         log.warn("publisher.overrun", { tickMs });
@@ -146,6 +154,7 @@ export class Publisher {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
+    await this.#schedule.unlisten();
     if (this.#wasLeader) await this.#options.lease.release().catch(() => {});
   }
 }

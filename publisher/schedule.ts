@@ -14,6 +14,10 @@
  * passed while nobody published (a publisher that was away, or one that just took over)
  * gets only its latest slot; the streams' published-slot record (enqueue.ts) skips a slot
  * already published.
+ *
+ * The same triggers send `NOTIFY website_changes`. A schedule that listens reads the
+ * changes only after one (and every {@link READ_ANYWAY_MS} in case one was lost), so an
+ * idle leader costs Postgres nothing a second; one that does not listen reads every cycle.
  */
 import type postgres from "postgres";
 import { log } from "../lib/logger.ts";
@@ -76,6 +80,10 @@ const RELOAD_AFTER_MS = 5 * 60_000;
 /** How long changes are kept for a leader to read; well beyond {@link RELOAD_AFTER_MS}. */
 const KEEP_CHANGES = "10 minutes";
 const PRUNE_EVERY_MS = 60_000;
+/** The triggers' NOTIFY channel (migration 0025). */
+const CHANGES_CHANNEL = "website_changes";
+/** A listening schedule reads the changes at least this often, notified or not. */
+export const READ_ANYWAY_MS = 10_000;
 
 export class Schedule {
   #sql: postgres.Sql;
@@ -90,10 +98,53 @@ export class Schedule {
   #readAt = -Infinity;
   #prunedAt = -Infinity;
   #values = new Map<string, unknown>();
+  #readAnywayMs: number;
+  /** Whether NOTIFY website_changes reaches this schedule. */
+  #listening = false;
+  /** A change may have been notified since the last read. */
+  #notified = true;
+  /** Between {@link listen} and {@link unlisten}. */
+  #wanted = false;
+  #unlisten: (() => Promise<void>) | null = null;
+  /** The last read failed. */
+  #failed = false;
 
-  constructor(sql: postgres.Sql, defaults: Defaults) {
+  constructor(sql: postgres.Sql, defaults: Defaults, readAnywayMs = READ_ANYWAY_MS) {
     this.#sql = sql;
     this.#defaults = defaults;
+    this.#readAnywayMs = readAnywayMs;
+  }
+
+  /**
+   * Listens for the changes' NOTIFY; until it does, and if it cannot, every
+   * {@link sync} reads.
+   */
+  async listen(): Promise<void> {
+    this.#wanted = true;
+    try {
+      const { unlisten } = await this.#sql.listen(
+        CHANGES_CHANNEL,
+        () => this.#notified = true,
+        // Also after a reconnect: what was notified meanwhile is lost.
+        () => {
+          this.#listening = this.#wanted;
+          this.#notified = true;
+        },
+      );
+      // Stopped while the LISTEN was on its way.
+      if (!this.#wanted) await unlisten();
+      else this.#unlisten = unlisten;
+    } catch (error) {
+      log.warn("publisher.listen_failed", { error });
+    }
+  }
+
+  async unlisten(): Promise<void> {
+    this.#wanted = false;
+    this.#listening = false;
+    const unlisten = this.#unlisten;
+    this.#unlisten = null;
+    await unlisten?.().catch(() => {});
   }
 
   /** Forgets everything: the next {@link sync} loads every website (a new leader). */
@@ -104,15 +155,29 @@ export class Schedule {
 
   /** Brings the schedule up to date with every change committed before the call. */
   async sync(): Promise<void> {
+    const sinceRead = performance.now() - this.#readAt;
+    const quiet = this.#listening && !this.#notified && sinceRead < this.#readAnywayMs;
+    if (this.#horizon !== null && quiet) return;
+    this.#notified = false;
     try {
-      if (this.#horizon === null || performance.now() - this.#readAt > RELOAD_AFTER_MS) {
+      if (this.#horizon === null || sinceRead > RELOAD_AFTER_MS) {
         await this.#loadAll();
       } else {
         await this.#readChanges(this.#horizon);
       }
     } catch (error) {
       this.#horizon = null;
+      this.#failed = true;
       throw error;
+    }
+    if (this.#failed) {
+      this.#failed = false;
+      // Postgres was away: postgres.js, whose reconnect failed meanwhile, may have given up
+      // listening. Until it listens again, every cycle reads.
+      if (this.#wanted) {
+        await this.unlisten();
+        void this.listen();
+      }
     }
     this.#readAt = performance.now();
     if (performance.now() - this.#prunedAt >= PRUNE_EVERY_MS) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type PipelineBed, pipelineBed, publisherFor } from "./helpers/pipeline.ts";
-import { untilNextTick } from "../publisher/publisher.ts";
+import { type Publisher, untilNextTick } from "../publisher/publisher.ts";
 import { slotOffset } from "../publisher/schedule.ts";
 import { decodeTask } from "../lib/task.ts";
 
@@ -198,6 +198,68 @@ Deno.test("a change committed after a cycle that began while it was being writte
     assert.deepEqual(tasks.slice(2).map(([id]) => id), [early, late]);
   } finally {
     slow.release();
+    await bed.close();
+  }
+});
+
+/**
+ * Cycles a second apart (in the publisher's time) until one publishes something, for at
+ * most 10 s of real time; returns what it published.
+ */
+async function firstPublished(publisher: Publisher, from: number): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  for (let second = 1; Date.now() < deadline; second++) {
+    const { tasks } = await publisher.runCycle(new Date(from + second * 1_000));
+    if (tasks) return tasks;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return 0;
+}
+
+const hourly = { url: "http://127.0.0.1:9/", regions: ["ams"], intervalSeconds: 3_600 };
+
+Deno.test("a listening publisher reads the schedule when notified of a change, not every cycle", async () => {
+  const bed = await pipelineBed();
+  // It would read anyway only after an hour: what it sees here, NOTIFY told it of.
+  const publisher = publisherFor(bed, { leaseMs: 60_000, readAnywayMs: 3_600_000 });
+  try {
+    await publisher.listenForChanges();
+    const start = Date.now();
+    assert.equal((await publisher.runCycle(new Date(start))).tasks, 0);
+    const [id] = await bed.addWebsites(1, hourly);
+    assert.equal(await firstPublished(publisher, start), 1, "the new website was never read");
+    // A change recorded without its NOTIFY (as if it were lost) waits for the hourly read:
+    // the cycles in between do not ask Postgres.
+    await bed.pg.sql.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`;
+      await tx`update websites set next_check_at = now() where id = ${id}`;
+      await tx`insert into website_changes (website_id) values (${id})`;
+    });
+    const later = Date.now() + 5_000;
+    for (let second = 0; second < 5; second++) {
+      assert.equal((await publisher.runCycle(new Date(later + second * 1_000))).tasks, 0);
+    }
+  } finally {
+    await publisher.stop();
+    await bed.close();
+  }
+});
+
+Deno.test("a publisher whose listening connection is cut listens again and still sees changes", async () => {
+  const bed = await pipelineBed();
+  const publisher = publisherFor(bed, { leaseMs: 60_000, readAnywayMs: 3_600_000 });
+  try {
+    await publisher.listenForChanges();
+    const start = Date.now();
+    assert.equal((await publisher.runCycle(new Date(start))).tasks, 0);
+    const [{ cut }] = await bed.pg.sql`
+      select count(pg_terminate_backend(pid))::int as cut from pg_stat_activity
+      where datname = current_database() and query ilike 'listen %'`;
+    assert.equal(cut, 1, "one listening connection");
+    await bed.addWebsites(1, hourly);
+    assert.equal(await firstPublished(publisher, start), 1, "the new website was never read");
+  } finally {
+    await publisher.stop();
     await bed.close();
   }
 });

@@ -143,7 +143,11 @@ export async function eventually(
  */
 export function publisherFor(
   bed: PipelineBed,
-  { leaseMs = 10_000, timeoutMs = 2_000 }: { leaseMs?: number; timeoutMs?: number } = {},
+  { leaseMs = 10_000, timeoutMs = 2_000, readAnywayMs }: {
+    leaseMs?: number;
+    timeoutMs?: number;
+    readAnywayMs?: number;
+  } = {},
 ): Publisher {
   const lease = new LeaderLease(bed.redis, bed.keys.publisherLease, leaseMs);
   return new Publisher({
@@ -152,6 +156,7 @@ export function publisherFor(
     keys: bed.keys,
     lease,
     defaults: { intervalSeconds: 180, timeoutMs },
+    readAnywayMs,
   });
 }
 
