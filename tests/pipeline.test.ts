@@ -326,3 +326,59 @@ Deno.test("a publisher killed after enqueueing: its successor publishes no slot 
     await bed.close();
   }
 });
+
+Deno.test("a running worker stops checking a website paused, and sees a maintenance window added, at once", async () => {
+  const bed = await pipelineBed();
+  const target = startTarget();
+  const ams = startWorker(bed, "ams");
+  try {
+    const [paused, maintained] = await bed.addWebsites(2, { url: target.url, regions: ["ams"] });
+    // Checked once each: the worker now knows both as checked, without maintenance.
+    assert.equal((await publisherFor(bed).runCycle()).tasks, 2);
+    await eventually(() => ams.worker.stats.stored === 2, 10_000, "2 checks stored");
+    await bed.pg.sql`update websites set active = false where id = ${paused}`;
+    const [{ id: maintenance }] = await bed.pg.sql`
+      insert into maintenances (owner_id, title, starts_at, ends_at)
+      select owner_id, 'Upgrade', now() - interval '1 minute', now() + interval '1 hour'
+      from websites where id = ${maintained} returning id`;
+    await bed.pg.sql`
+      insert into maintenance_websites (maintenance_id, website_id)
+      values (${maintenance}, ${maintained})`;
+    // Tasks published before the pause may still arrive, one a second here; what the worker
+    // kept of the two must not outlive the NOTIFY of these changes for long.
+    let slot = Math.floor(Date.now() / 1000);
+    const task = (websiteId: string) =>
+      encodeTask({
+        websiteId,
+        url: target.url,
+        method: "GET",
+        headers: {},
+        body: null,
+        timeoutMs: 1_000,
+        expectedStatus: null,
+        keyword: null,
+        scheduledAt: slot,
+        deadline: slot * 1000 + 60_000,
+      });
+    const inMaintenance = async () => {
+      const [row] = await bed.ch.rows<{ n: string }>(
+        sql`SELECT count() AS n FROM checks WHERE maintenance = 1`,
+      );
+      return Number(row.n) > 0;
+    };
+    await eventually(
+      async () => {
+        slot++;
+        await bed.redis.xadd(bed.keys.stream("ams"), "*", "t", task(paused));
+        await bed.redis.xadd(bed.keys.stream("ams"), "*", "t", task(maintained));
+        return ams.worker.stats.dropped > 0 && await inMaintenance();
+      },
+      5_000,
+      "the pause and the window applied",
+    );
+  } finally {
+    await ams.stop();
+    await target.close();
+    await bed.close();
+  }
+});

@@ -26,12 +26,8 @@ import { evaluateStoredResults } from "../services/incidents/evaluation/evaluate
 import { relayIncidentEvents } from "../services/incidents/evaluation/event_relay.ts";
 import { backoffDelay } from "../lib/backoff.ts";
 import { Intake, timedOutByOwnDelay } from "./intake.ts";
-import {
-  inWindow,
-  type MaintenanceWindow,
-  type WindowRow,
-  windowsByWebsite,
-} from "../lib/maintenance_window.ts";
+import { inWindow, type MaintenanceWindow } from "../lib/maintenance_window.ts";
+import { ActiveWebsites } from "./active_websites.ts";
 
 export interface WorkerOptions {
   sql: postgres.Sql;
@@ -98,9 +94,11 @@ export class Worker {
   #draining = false;
   #relaying: Promise<void> | null = null;
   #relayAgain = false;
+  #active: ActiveWebsites;
 
   constructor(options: WorkerOptions) {
     this.#o = options;
+    this.#active = new ActiveWebsites(options.sql);
     this.consumer = options.consumer ??
       `${Deno.hostname()}-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
     this.#stream = new TaskStream({
@@ -147,6 +145,7 @@ export class Worker {
   /** Runs until `signal` aborts, then drains; resolves when everything is acknowledged. */
   async run(signal: AbortSignal): Promise<void> {
     await this.#stream.ensureGroup();
+    await this.#active.listen();
     await this.#liveness.start();
     this.#watchdog.start();
     this.#intake.start();
@@ -209,6 +208,7 @@ export class Worker {
       await this.#drain();
       await this.#leaveGroup();
       this.#watchdog.stop();
+      await this.#active.unlisten();
       log.info("worker.drained", { ...this.stats, pending: this.#store.pending });
     }
   }
@@ -325,25 +325,16 @@ export class Worker {
 
   /**
    * The websites of these tasks that still exist and are not paused, each with its
-   * maintenance windows that may hold while its task runs (until the latest deadline):
-   * one query per batch.
+   * maintenance windows that may hold while its task runs (until the latest deadline).
    */
-  async #activeWebsites(due: Delivery[]): Promise<Map<string, MaintenanceWindow[]> | null> {
+  async #activeWebsites(
+    due: Delivery[],
+  ): Promise<Map<string, readonly MaintenanceWindow[]> | null> {
     if (!due.length) return new Map();
     const ids = [...new Set(due.map((d) => d.task!.websiteId))];
     const until = Math.max(...due.map((d) => d.task!.deadline));
     try {
-      const rows = await this.#o.sql<WindowRow[]>`
-        select w.id as website_id,
-               round(extract(epoch from m.starts_at) * 1000)::float8 as starts_at,
-               round(extract(epoch from m.ends_at) * 1000)::float8 as ends_at
-        from websites w
-        left join (maintenance_websites mw join maintenances m
-          on m.id = mw.maintenance_id and m.ends_at > now()
-            and m.starts_at <= to_timestamp(${until / 1000}))
-          on mw.website_id = w.id
-        where w.id = any(${ids}::uuid[]) and w.active`;
-      return windowsByWebsite(rows);
+      return await this.#active.of(ids, until);
     } catch (error) {
       // Without Postgres, checking a website that was just paused beats not checking at all
       // (its result is then counted even if a maintenance window holds).

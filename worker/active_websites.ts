@@ -1,0 +1,149 @@
+/**
+ * Which websites of a batch of tasks are still checked (they exist and are not paused),
+ * each with the maintenance windows that may hold while its task runs. Postgres has the
+ * answer; a worker keeps it, so that a batch asks only about the websites it has not seen
+ * lately instead of about all of them (a query per batch was most of what a saturated
+ * worker cost Postgres, and a round trip across an ocean in production).
+ *
+ * Every change to a checked website, a maintenance window or a window's websites sends
+ * `NOTIFY website_changes` (migration 0025), and each one drops all that is kept. What is
+ * kept is asked again after {@link KEEP_MS} anyway; while the worker cannot listen, every
+ * batch asks.
+ */
+import type postgres from "postgres";
+import { log } from "../lib/logger.ts";
+import {
+  type MaintenanceWindow,
+  type WindowRow,
+  windowsByWebsite,
+} from "../lib/maintenance_window.ts";
+
+/** How long an answer is kept, notified of no change or not. */
+export const KEEP_MS = 5 * 60_000;
+const CHANNEL = "website_changes";
+const NO_WINDOWS: readonly MaintenanceWindow[] = Object.freeze([]);
+
+interface Known {
+  /** Null: not checked (paused, deleted, or not there at all). */
+  windows: readonly MaintenanceWindow[] | null;
+  at: number;
+}
+
+export class ActiveWebsites {
+  #sql: postgres.Sql;
+  #keepMs: number;
+  #known = new Map<string, Known>();
+  /** Counts the changes notified: an answer asked before one is not kept. */
+  #generation = 0;
+  #listening = false;
+  #wanted = false;
+  #unlisten: (() => Promise<void>) | null = null;
+  #failed = false;
+
+  constructor(sql: postgres.Sql, keepMs = KEEP_MS) {
+    this.#sql = sql;
+    this.#keepMs = keepMs;
+  }
+
+  /** Listens for changes; until it does, and if it cannot, every batch asks Postgres. */
+  async listen(): Promise<void> {
+    this.#wanted = true;
+    try {
+      const { unlisten } = await this.#sql.listen(
+        CHANNEL,
+        () => this.#forget(),
+        // Also after a reconnect: what was notified meanwhile is lost.
+        () => {
+          this.#forget();
+          this.#listening = this.#wanted;
+        },
+      );
+      // Stopped while the LISTEN was on its way.
+      if (!this.#wanted) await unlisten();
+      else this.#unlisten = unlisten;
+    } catch (error) {
+      log.warn("worker.listen_failed", { error });
+    }
+  }
+
+  async unlisten(): Promise<void> {
+    this.#wanted = false;
+    this.#listening = false;
+    this.#forget();
+    const unlisten = this.#unlisten;
+    this.#unlisten = null;
+    await unlisten?.().catch(() => {});
+  }
+
+  /**
+   * The websites of `ids` that are checked, each with its windows that have not ended and
+   * begin by `until` (epoch ms). Throws when Postgres cannot be asked.
+   */
+  async of(
+    ids: string[],
+    until: number,
+  ): Promise<Map<string, readonly MaintenanceWindow[]>> {
+    const now = Date.now();
+    const answers = new Map<string, readonly MaintenanceWindow[] | null>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const known = this.#listening ? this.#known.get(id) : undefined;
+      if (known && now - known.at < this.#keepMs) answers.set(id, known.windows);
+      else missing.push(id);
+    }
+    if (missing.length) {
+      const generation = this.#generation;
+      const found = await this.#ask(missing);
+      const keep = this.#listening && generation === this.#generation;
+      for (const id of missing) {
+        const listed = found.get(id);
+        const windows = listed === undefined ? null : listed.length ? listed : NO_WINDOWS;
+        answers.set(id, windows);
+        if (keep) this.#known.set(id, { windows, at: now });
+      }
+    }
+    const active = new Map<string, readonly MaintenanceWindow[]>();
+    for (const [id, windows] of answers) {
+      if (!windows) continue;
+      const holding = windows.length
+        ? windows.filter((w) => w.endsAt > now && w.startsAt <= until)
+        : NO_WINDOWS;
+      active.set(id, holding);
+    }
+    return active;
+  }
+
+  /** Every window of these websites that has not ended; a website not checked is left out. */
+  async #ask(ids: string[]): Promise<Map<string, MaintenanceWindow[]>> {
+    let rows: WindowRow[];
+    try {
+      rows = await this.#sql<WindowRow[]>`
+        select w.id as website_id,
+               round(extract(epoch from m.starts_at) * 1000)::float8 as starts_at,
+               round(extract(epoch from m.ends_at) * 1000)::float8 as ends_at
+        from websites w
+        left join (maintenance_websites mw join maintenances m
+          on m.id = mw.maintenance_id and m.ends_at > now())
+          on mw.website_id = w.id
+        where w.id = any(${ids}::uuid[]) and w.active`;
+    } catch (error) {
+      this.#failed = true;
+      throw error;
+    }
+    if (this.#failed) {
+      this.#failed = false;
+      // Postgres was away: postgres.js, whose reconnect failed meanwhile, may have given up
+      // listening. Until it listens again, every batch asks.
+      if (this.#wanted) {
+        await this.unlisten();
+        void this.listen();
+      }
+    }
+    return windowsByWebsite(rows);
+  }
+
+  #forget(): void {
+    this.#known.clear();
+    this.#generation++;
+  }
+}
