@@ -21,6 +21,7 @@
  */
 import type postgres from "postgres";
 import { log } from "../lib/logger.ts";
+import { Listener, WEBSITE_CHANGES } from "../db/postgres/listener.ts";
 
 export interface DueWebsite {
   id: string;
@@ -80,8 +81,6 @@ const RELOAD_AFTER_MS = 5 * 60_000;
 /** How long changes are kept for a leader to read; well beyond {@link RELOAD_AFTER_MS}. */
 const KEEP_CHANGES = "10 minutes";
 const PRUNE_EVERY_MS = 60_000;
-/** The triggers' NOTIFY channel (migration 0025). */
-const CHANGES_CHANNEL = "website_changes";
 /** A listening schedule reads the changes at least this often, notified or not. */
 export const READ_ANYWAY_MS = 10_000;
 
@@ -99,13 +98,9 @@ export class Schedule {
   #prunedAt = -Infinity;
   #values = new Map<string, unknown>();
   #readAnywayMs: number;
-  /** Whether NOTIFY website_changes reaches this schedule. */
-  #listening = false;
+  #changes: Listener;
   /** A change may have been notified since the last read. */
   #notified = true;
-  /** Between {@link listen} and {@link unlisten}. */
-  #wanted = false;
-  #unlisten: (() => Promise<void>) | null = null;
   /** The last read failed. */
   #failed = false;
 
@@ -113,38 +108,16 @@ export class Schedule {
     this.#sql = sql;
     this.#defaults = defaults;
     this.#readAnywayMs = readAnywayMs;
+    this.#changes = new Listener(sql, WEBSITE_CHANGES, () => this.#notified = true);
   }
 
-  /**
-   * Listens for the changes' NOTIFY; until it does, and if it cannot, every
-   * {@link sync} reads.
-   */
-  async listen(): Promise<void> {
-    this.#wanted = true;
-    try {
-      const { unlisten } = await this.#sql.listen(
-        CHANGES_CHANNEL,
-        () => this.#notified = true,
-        // Also after a reconnect: what was notified meanwhile is lost.
-        () => {
-          this.#listening = this.#wanted;
-          this.#notified = true;
-        },
-      );
-      // Stopped while the LISTEN was on its way.
-      if (!this.#wanted) await unlisten();
-      else this.#unlisten = unlisten;
-    } catch (error) {
-      log.warn("publisher.listen_failed", { error });
-    }
+  /** Listens for the changes' NOTIFY; until it does, and if it cannot, every sync reads. */
+  listen(): Promise<void> {
+    return this.#changes.start();
   }
 
-  async unlisten(): Promise<void> {
-    this.#wanted = false;
-    this.#listening = false;
-    const unlisten = this.#unlisten;
-    this.#unlisten = null;
-    await unlisten?.().catch(() => {});
+  unlisten(): Promise<void> {
+    return this.#changes.stop();
   }
 
   /** Forgets everything: the next {@link sync} loads every website (a new leader). */
@@ -156,7 +129,7 @@ export class Schedule {
   /** Brings the schedule up to date with every change committed before the call. */
   async sync(): Promise<void> {
     const sinceRead = performance.now() - this.#readAt;
-    const quiet = this.#listening && !this.#notified && sinceRead < this.#readAnywayMs;
+    const quiet = this.#changes.listening && !this.#notified && sinceRead < this.#readAnywayMs;
     if (this.#horizon !== null && quiet) return;
     this.#notified = false;
     try {
@@ -172,12 +145,7 @@ export class Schedule {
     }
     if (this.#failed) {
       this.#failed = false;
-      // Postgres was away: postgres.js, whose reconnect failed meanwhile, may have given up
-      // listening. Until it listens again, every cycle reads.
-      if (this.#wanted) {
-        await this.unlisten();
-        void this.listen();
-      }
+      await this.#changes.recovered();
     }
     this.#readAt = performance.now();
     if (performance.now() - this.#prunedAt >= PRUNE_EVERY_MS) {

@@ -11,7 +11,7 @@
  * batch asks.
  */
 import type postgres from "postgres";
-import { log } from "../lib/logger.ts";
+import { Listener, WEBSITE_CHANGES } from "../db/postgres/listener.ts";
 import {
   type MaintenanceWindow,
   type WindowRow,
@@ -20,7 +20,6 @@ import {
 
 /** How long an answer is kept, notified of no change or not. */
 export const KEEP_MS = 5 * 60_000;
-const CHANNEL = "website_changes";
 const NO_WINDOWS: readonly MaintenanceWindow[] = Object.freeze([]);
 
 interface Known {
@@ -35,44 +34,23 @@ export class ActiveWebsites {
   #known = new Map<string, Known>();
   /** Counts the changes notified: an answer asked before one is not kept. */
   #generation = 0;
-  #listening = false;
-  #wanted = false;
-  #unlisten: (() => Promise<void>) | null = null;
+  #changes: Listener;
   #failed = false;
 
   constructor(sql: postgres.Sql, keepMs = KEEP_MS) {
     this.#sql = sql;
     this.#keepMs = keepMs;
+    this.#changes = new Listener(sql, WEBSITE_CHANGES, () => this.#forget());
   }
 
   /** Listens for changes; until it does, and if it cannot, every batch asks Postgres. */
-  async listen(): Promise<void> {
-    this.#wanted = true;
-    try {
-      const { unlisten } = await this.#sql.listen(
-        CHANNEL,
-        () => this.#forget(),
-        // Also after a reconnect: what was notified meanwhile is lost.
-        () => {
-          this.#forget();
-          this.#listening = this.#wanted;
-        },
-      );
-      // Stopped while the LISTEN was on its way.
-      if (!this.#wanted) await unlisten();
-      else this.#unlisten = unlisten;
-    } catch (error) {
-      log.warn("worker.listen_failed", { error });
-    }
+  listen(): Promise<void> {
+    return this.#changes.start();
   }
 
   async unlisten(): Promise<void> {
-    this.#wanted = false;
-    this.#listening = false;
+    await this.#changes.stop();
     this.#forget();
-    const unlisten = this.#unlisten;
-    this.#unlisten = null;
-    await unlisten?.().catch(() => {});
   }
 
   /**
@@ -87,14 +65,14 @@ export class ActiveWebsites {
     const answers = new Map<string, readonly MaintenanceWindow[] | null>();
     const missing: string[] = [];
     for (const id of ids) {
-      const known = this.#listening ? this.#known.get(id) : undefined;
+      const known = this.#changes.listening ? this.#known.get(id) : undefined;
       if (known && now - known.at < this.#keepMs) answers.set(id, known.windows);
       else missing.push(id);
     }
     if (missing.length) {
       const generation = this.#generation;
       const found = await this.#ask(missing);
-      const keep = this.#listening && generation === this.#generation;
+      const keep = this.#changes.listening && generation === this.#generation;
       for (const id of missing) {
         const listed = found.get(id);
         const windows = listed === undefined ? null : listed.length ? listed : NO_WINDOWS;
@@ -132,12 +110,7 @@ export class ActiveWebsites {
     }
     if (this.#failed) {
       this.#failed = false;
-      // Postgres was away: postgres.js, whose reconnect failed meanwhile, may have given up
-      // listening. Until it listens again, every batch asks.
-      if (this.#wanted) {
-        await this.unlisten();
-        void this.listen();
-      }
+      await this.#changes.recovered();
     }
     return windowsByWebsite(rows);
   }
