@@ -10,6 +10,22 @@ import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { sql } from "../db/clickhouse/sql.ts";
 
+/** A task as the publisher puts it on a stream, for a GET of `url` with a 1 s timeout. */
+function taskFor(websiteId: string, url: string, scheduledAt: number, deadline: number): string {
+  return encodeTask({
+    websiteId,
+    url,
+    method: "GET",
+    headers: {},
+    body: null,
+    timeoutMs: 1_000,
+    expectedStatus: null,
+    keyword: null,
+    scheduledAt,
+    deadline,
+  });
+}
+
 Deno.test("two regions and a publisher: each (website, region, cycle) yields one result", async () => {
   const bed = await pipelineBed();
   const target = startTarget();
@@ -104,18 +120,7 @@ Deno.test("a task past its deadline is acknowledged without a check", async () =
       bed.keys.stream("ams"),
       "*",
       "t",
-      encodeTask({
-        websiteId: id,
-        url: target.url,
-        method: "GET",
-        headers: {},
-        body: null,
-        timeoutMs: 1_000,
-        expectedStatus: null,
-        keyword: null,
-        scheduledAt: stale,
-        deadline: stale * 1000 + 60_000,
-      }),
+      taskFor(id, target.url, stale, stale * 1000 + 60_000),
     );
     const ams = startWorker(bed, "ams");
     await eventually(() => ams.worker.stats.dropped === 1, 10_000, "the stale task dropped");
@@ -347,19 +352,7 @@ Deno.test("a running worker stops checking a website paused, and sees a maintena
     // Tasks published before the pause may still arrive, one a second here; what the worker
     // kept of the two must not outlive the NOTIFY of these changes for long.
     let slot = Math.floor(Date.now() / 1000);
-    const task = (websiteId: string) =>
-      encodeTask({
-        websiteId,
-        url: target.url,
-        method: "GET",
-        headers: {},
-        body: null,
-        timeoutMs: 1_000,
-        expectedStatus: null,
-        keyword: null,
-        scheduledAt: slot,
-        deadline: slot * 1000 + 60_000,
-      });
+    const task = (websiteId: string) => taskFor(websiteId, target.url, slot, slot * 1000 + 60_000);
     const inMaintenance = async () => {
       const [row] = await bed.ch.rows<{ n: string }>(
         sql`SELECT count() AS n FROM checks WHERE maintenance = 1`,

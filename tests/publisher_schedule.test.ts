@@ -92,13 +92,14 @@ Deno.test("a website's offset comes from its id and stays within its interval", 
   assert.equal(slotOffset("ffffffff-0000-4000-8000-000000000000", 1), 0);
 });
 
+const hourly = { url: "http://127.0.0.1:9/", regions: ["ams"], intervalSeconds: 3_600 };
+
 /**
  * Hourly websites added a minute ago and published half a minute ago, so that a change
  * that makes one due at once (its first slot is the second of the change) never falls in
  * a second already published for it.
  */
 async function publishedEarlier(bed: PipelineBed, count: number) {
-  const hourly = { url: "http://127.0.0.1:9/", regions: ["ams"], intervalSeconds: 3_600 };
   const ids = await bed.addWebsites(count, hourly);
   // An interval under which none of them has a slot of its own within a minute of now: the
   // cycles below would publish it as if it had changed (ids are random, and with an hour
@@ -216,16 +217,22 @@ async function firstPublished(publisher: Publisher, from: number): Promise<numbe
   return 0;
 }
 
-const hourly = { url: "http://127.0.0.1:9/", regions: ["ams"], intervalSeconds: 3_600 };
+/**
+ * A leading publisher that listens for changes and would read them anyway only after an
+ * hour (what it sees sooner, NOTIFY told it of), past its first cycle at `start`.
+ */
+async function listeningPublisher(bed: PipelineBed) {
+  const publisher = publisherFor(bed, { leaseMs: 60_000, readAnywayMs: 3_600_000 });
+  await publisher.listenForChanges();
+  const start = Date.now();
+  assert.equal((await publisher.runCycle(new Date(start))).tasks, 0);
+  return { publisher, start };
+}
 
 Deno.test("a listening publisher reads the schedule when notified of a change, not every cycle", async () => {
   const bed = await pipelineBed();
-  // It would read anyway only after an hour: what it sees here, NOTIFY told it of.
-  const publisher = publisherFor(bed, { leaseMs: 60_000, readAnywayMs: 3_600_000 });
+  const { publisher, start } = await listeningPublisher(bed);
   try {
-    await publisher.listenForChanges();
-    const start = Date.now();
-    assert.equal((await publisher.runCycle(new Date(start))).tasks, 0);
     const [id] = await bed.addWebsites(1, hourly);
     assert.equal(await firstPublished(publisher, start), 1, "the new website was never read");
     // A change recorded without its NOTIFY (as if it were lost) waits for the hourly read:
@@ -247,11 +254,8 @@ Deno.test("a listening publisher reads the schedule when notified of a change, n
 
 Deno.test("a publisher whose listening connection is cut listens again and still sees changes", async () => {
   const bed = await pipelineBed();
-  const publisher = publisherFor(bed, { leaseMs: 60_000, readAnywayMs: 3_600_000 });
+  const { publisher, start } = await listeningPublisher(bed);
   try {
-    await publisher.listenForChanges();
-    const start = Date.now();
-    assert.equal((await publisher.runCycle(new Date(start))).tasks, 0);
     const [{ cut }] = await bed.pg.sql`
       select count(pg_terminate_backend(pid))::int as cut from pg_stat_activity
       where datname = current_database() and query ilike 'listen %'`;
