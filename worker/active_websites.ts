@@ -2,8 +2,8 @@
  * Which websites of a batch of tasks are still checked (they exist and are not paused),
  * each with the maintenance windows that may hold while its task runs. Postgres has the
  * answer; a worker keeps it, so that a batch asks only about the websites it has not seen
- * lately instead of about all of them (a query per batch was most of what a saturated
- * worker cost Postgres, and a round trip across an ocean in production).
+ * lately instead of about all of them (a query per batch was a third of what saturated
+ * workers cost Postgres, and a round trip across an ocean in production).
  *
  * Every change to a checked website, a maintenance window or a window's websites sends
  * `NOTIFY website_changes` (migration 0025), and each one drops all that is kept. What is
