@@ -82,7 +82,7 @@ const RELOAD_AFTER_MS = 5 * 60_000;
 const KEEP_CHANGES = "10 minutes";
 const PRUNE_EVERY_MS = 60_000;
 /** A listening schedule reads the changes at least this often, notified or not. */
-export const READ_ANYWAY_MS = 10_000;
+const READ_ANYWAY_MS = 10_000;
 
 export class Schedule {
   #sql: postgres.Sql;
@@ -101,8 +101,6 @@ export class Schedule {
   #changes: Listener;
   /** A change may have been notified since the last read. */
   #notified = true;
-  /** The last read failed. */
-  #failed = false;
 
   constructor(sql: postgres.Sql, defaults: Defaults, readAnywayMs = READ_ANYWAY_MS) {
     this.#sql = sql;
@@ -140,13 +138,10 @@ export class Schedule {
       }
     } catch (error) {
       this.#horizon = null;
-      this.#failed = true;
+      this.#changes.failed();
       throw error;
     }
-    if (this.#failed) {
-      this.#failed = false;
-      await this.#changes.recovered();
-    }
+    await this.#changes.answered();
     this.#readAt = performance.now();
     if (performance.now() - this.#prunedAt >= PRUNE_EVERY_MS) {
       this.#prunedAt = performance.now();

@@ -19,7 +19,7 @@ import {
 } from "../lib/maintenance_window.ts";
 
 /** How long an answer is kept, notified of no change or not. */
-export const KEEP_MS = 5 * 60_000;
+const KEEP_MS = 5 * 60_000;
 const NO_WINDOWS: readonly MaintenanceWindow[] = Object.freeze([]);
 
 interface Known {
@@ -35,7 +35,6 @@ export class ActiveWebsites {
   /** Counts the changes notified: an answer asked before one is not kept. */
   #generation = 0;
   #changes: Listener;
-  #failed = false;
 
   constructor(sql: postgres.Sql, keepMs = KEEP_MS) {
     this.#sql = sql;
@@ -105,13 +104,10 @@ export class ActiveWebsites {
           on mw.website_id = w.id
         where w.id = any(${ids}::uuid[]) and w.active`;
     } catch (error) {
-      this.#failed = true;
+      this.#changes.failed();
       throw error;
     }
-    if (this.#failed) {
-      this.#failed = false;
-      await this.#changes.recovered();
-    }
+    await this.#changes.answered();
     return windowsByWebsite(rows);
   }
 

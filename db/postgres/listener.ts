@@ -2,8 +2,9 @@
  * A `LISTEN` that knows whether it is listening. `onChange` runs at every notification and
  * whenever listening (re)starts, since what was notified meanwhile is lost. postgres.js
  * listens again after its connection drops, but gives up for good when that reconnect
- * fails: an owner whose query failed tells {@link Listener.recovered} when Postgres answers
- * again, and it listens anew. Until it listens, and if it cannot, the owner must ask.
+ * fails: an owner tells {@link Listener.failed} of each query that failed and
+ * {@link Listener.answered} of each that did not, and after a failure it listens anew.
+ * Until it listens, and if it cannot, the owner must ask.
  */
 import type postgres from "postgres";
 import { log } from "../../lib/logger.ts";
@@ -22,6 +23,8 @@ export class Listener {
   /** Between {@link start} and {@link stop}. */
   #wanted = false;
   #unlisten: (() => Promise<void>) | null = null;
+  /** A query of the owner failed since it last answered. */
+  #failed = false;
 
   constructor(sql: postgres.Sql, channel: string, onChange: () => void) {
     this.#sql = sql;
@@ -57,8 +60,14 @@ export class Listener {
     await unlisten?.().catch(() => {});
   }
 
-  /** Postgres answers again after a failure: listens anew, in case postgres.js gave up. */
-  async recovered(): Promise<void> {
+  failed(): void {
+    this.#failed = true;
+  }
+
+  /** Postgres answered: after a failure, listens anew, in case postgres.js gave up. */
+  async answered(): Promise<void> {
+    if (!this.#failed) return;
+    this.#failed = false;
     if (!this.#wanted) return;
     await this.stop();
     void this.start();
