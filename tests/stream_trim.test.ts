@@ -66,3 +66,22 @@ Deno.test("entries every group has acknowledged are trimmed; nothing unread or p
     await bed.close();
   }
 });
+
+Deno.test("each website's slot goes on the stream once, and never an older one", async () => {
+  const bed = await pipelineBed();
+  const { redis, keys } = bed;
+  const lease = { key: keys.publisherLease, id: "me" };
+  const task = (websiteId: string, slot: number) => ({ websiteId, slot, payload: `${slot}` });
+  try {
+    await redis.set(lease.key, lease.id);
+    const batch = [task("a", 10), task("a", 10), task("b", 10), task("a", 20)];
+    assert.equal(await enqueueTasks(redis, keys, lease, new Map([["ams", batch]])), 3);
+    // A publisher taking over at an earlier instant repeats nothing.
+    const again = [task("a", 20), task("a", 10), task("b", 10), task("b", 30)];
+    assert.equal(await enqueueTasks(redis, keys, lease, new Map([["ams", again]])), 1);
+    const published = (await redis.xrange(keys.stream("ams"), "-", "+")).map(([, f]) => f[1]);
+    assert.deepEqual(published, ["10", "10", "20", "30"]);
+  } finally {
+    await bed.close();
+  }
+});

@@ -10,6 +10,8 @@ import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 
 export function toLiveResult(row: CheckRow): LiveResult {
   return {
+    // First: STORE_AND_PUBLISH reads it from the start of the stored JSON.
+    scheduledAt: row.scheduled_at * 1000,
     websiteId: row.website_id,
     region: row.region_id,
     outcome: row.outcome,
@@ -23,22 +25,26 @@ export function toLiveResult(row: CheckRow): LiveResult {
     ...(row.response ? { response: row.response.slice(0, MAX_RESPONSE) } : {}),
     // Rows hold epoch seconds (ClickHouse DateTime); everything we publish speaks ms.
     checkedAt: row.checked_at * 1000,
-    scheduledAt: row.scheduled_at * 1000,
   };
 }
 
 // One round trip and one command per batch instead of two per result: per-result
 // commands cost the worker (and Redis) more CPU than the checks' own bookkeeping. The
 // latest status only moves forward: a late redelivery of an older slot is published but
-// does not replace a newer status.
+// does not replace a newer status. The stored slot is read from the start of the JSON
+// (toLiveResult puts it first): decoding the whole status took Redis as long as the rest
+// of the script. A status stored before that order is decoded.
 const STORE_AND_PUBLISH = `
 for i = 1, #KEYS do
   local region, slot = ARGV[4 * i - 3], tonumber(ARGV[4 * i - 2])
   local status, message = ARGV[4 * i - 1], ARGV[4 * i]
   local current = redis.call('HGET', KEYS[i], region)
-  local ok, stored = pcall(cjson.decode, current or '{}')
-  if not ok or type(stored) ~= 'table' or not tonumber(stored.scheduledAt)
-      or tonumber(stored.scheduledAt) <= slot then
+  local stored = current and tonumber(string.match(current, '^{"scheduledAt":(%d+)'))
+  if current and not stored then
+    local ok, value = pcall(cjson.decode, current)
+    stored = ok and type(value) == 'table' and tonumber(value.scheduledAt) or nil
+  end
+  if not stored or stored <= slot then
     redis.call('HSET', KEYS[i], region, status)
   end
   redis.call('PUBLISH', ARGV[#ARGV], message)

@@ -4,7 +4,7 @@ import { closeLiveHub, liveHub } from "../../web/live/hub.ts";
 import { connectLive } from "../../web/live/client.ts";
 import type { LiveResult, PageResult, ServerMessage } from "../../web/live/messages.ts";
 import { LiveSession, MAX_INVALID_MESSAGES } from "../../web/live/session.ts";
-import { publishLiveResults } from "../../services/live_status/publish.ts";
+import { publishLiveResults, toLiveResult } from "../../services/live_status/publish.ts";
 import type { CheckRow } from "../../db/clickhouse/check_row.ts";
 
 // Deno's WebSocket takes headers; the DOM lib's constructor type does not know that.
@@ -230,6 +230,58 @@ Deno.test("a result stored before the socket subscribed arrives with the subscri
     // Subscribing again to what it already follows sends nothing more.
     await browser.request({ type: "subscribe", websiteIds: [site] }, "subscribed");
     assert.equal(browser.results().length, 1);
+    await browser.close();
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a late result of an older slot is relayed but leaves the newer status stored", async () => {
+  const server = await liveServer();
+  try {
+    const ada = await signedIn(server, "ada");
+    const [site, older] = [await addWebsite(server, ada.id), await addWebsite(server, ada.id)];
+    const now = Math.floor(Date.now() / 1000);
+    const row = (website: string, outcome: "up" | "down", at: number): CheckRow => ({
+      website_id: website,
+      region_id: "local",
+      scheduled_at: at,
+      checked_at: at,
+      outcome,
+      http_status: outcome === "up" ? 200 : 503,
+      response_ms: 17,
+      error_kind: outcome === "up" ? "" : "http_status",
+      error_message: "",
+    });
+    // `older` holds a status stored before the slot came first in the JSON.
+    const { scheduledAt: _, ...rest } = toLiveResult(row(older, "up", now - 1));
+    await server.bed.redis.hset(server.bed.keys.liveStatus(older), {
+      local: JSON.stringify({ ...rest, scheduledAt: (now - 1) * 1000 }),
+    });
+    await publishLiveResults(server.bed.redis, server.bed.keys, [row(site, "up", now - 1)]);
+    const browser = await ada.browser();
+    await browser.request({ type: "subscribe", websiteIds: [site, older] }, "subscribed");
+    const from = browser.messages.length;
+    // A redelivered check of a minute ago: relayed as it happened, not stored as the latest.
+    await publishLiveResults(server.bed.redis, server.bed.keys, [
+      row(older, "down", now - 60),
+      row(site, "down", now - 60),
+    ]);
+    const relayed = await browser.next("result", from);
+    assert.deepEqual([relayed.result.outcome, relayed.result.scheduledAt], [
+      "down",
+      (now - 60) * 1000,
+    ]);
+    const latest = async (website: string) => {
+      const stored = await server.bed.redis.hget(server.bed.keys.liveStatus(website), "local");
+      const { outcome, scheduledAt } = JSON.parse(stored!);
+      return [outcome, scheduledAt];
+    };
+    assert.deepEqual(await latest(site), ["up", (now - 1) * 1000]);
+    assert.deepEqual(await latest(older), ["up", (now - 1) * 1000]);
+    // The next slot replaces it.
+    await publishLiveResults(server.bed.redis, server.bed.keys, [row(older, "down", now)]);
+    assert.deepEqual(await latest(older), ["down", now * 1000]);
     await browser.close();
   } finally {
     await server.close();
