@@ -135,6 +135,21 @@ function result(websiteId: string, extra: Partial<LiveResult> = {}): LiveResult 
   };
 }
 
+/** A stored check of `at` (epoch seconds), as the worker publishes it. */
+function checkRow(website: string, region: string, outcome: "up" | "down", at: number): CheckRow {
+  return {
+    website_id: website,
+    region_id: region,
+    scheduled_at: at,
+    checked_at: at,
+    outcome,
+    http_status: outcome === "up" ? 200 : 503,
+    response_ms: 17,
+    error_kind: outcome === "up" ? "" : "http_status",
+    error_message: "",
+  };
+}
+
 async function publish(server: Server, ...results: LiveResult[]) {
   for (const r of results) {
     await server.bed.redis.publish(server.bed.keys.resultsChannel, JSON.stringify(r));
@@ -203,17 +218,8 @@ Deno.test("a result stored before the socket subscribed arrives with the subscri
     const ada = await signedIn(server, "ada");
     const site = await addWebsite(server, ada.id);
     const now = Math.floor(Date.now() / 1000);
-    const row = (region: string, outcome: "up" | "down", at: number): CheckRow => ({
-      website_id: site,
-      region_id: region,
-      scheduled_at: at,
-      checked_at: at,
-      outcome,
-      http_status: outcome === "up" ? 200 : 503,
-      response_ms: 17,
-      error_kind: outcome === "up" ? "" : "http_status",
-      error_message: "",
-    });
+    const row = (region: string, outcome: "up" | "down", at: number) =>
+      checkRow(site, region, outcome, at);
     // The first check landed between the page's render and its socket's subscribe; "fra"
     // checked this website before its regions were changed to "local" alone.
     await publishLiveResults(server.bed.redis, server.bed.keys, [
@@ -242,17 +248,8 @@ Deno.test("a late result of an older slot is relayed but leaves the newer status
     const ada = await signedIn(server, "ada");
     const [site, older] = [await addWebsite(server, ada.id), await addWebsite(server, ada.id)];
     const now = Math.floor(Date.now() / 1000);
-    const row = (website: string, outcome: "up" | "down", at: number): CheckRow => ({
-      website_id: website,
-      region_id: "local",
-      scheduled_at: at,
-      checked_at: at,
-      outcome,
-      http_status: outcome === "up" ? 200 : 503,
-      response_ms: 17,
-      error_kind: outcome === "up" ? "" : "http_status",
-      error_message: "",
-    });
+    const row = (website: string, outcome: "up" | "down", at: number) =>
+      checkRow(website, "local", outcome, at);
     // `older` holds a status stored before the slot came first in the JSON.
     const { scheduledAt: _, ...rest } = toLiveResult(row(older, "up", now - 1));
     await server.bed.redis.hset(server.bed.keys.liveStatus(older), {
