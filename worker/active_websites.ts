@@ -53,13 +53,11 @@ export class ActiveWebsites {
   }
 
   /**
-   * The websites of `ids` that are checked, each with its windows that have not ended and
-   * begin by `until` (epoch ms). Throws when Postgres cannot be asked.
+   * The websites of `ids` that are checked, each with its windows that had not ended when
+   * asked: whether one holds is decided when the check runs (`inWindow`). Throws when
+   * Postgres cannot be asked.
    */
-  async of(
-    ids: string[],
-    until: number,
-  ): Promise<Map<string, readonly MaintenanceWindow[]>> {
+  async of(ids: string[]): Promise<Map<string, readonly MaintenanceWindow[]>> {
     const now = Date.now();
     const answers = new Map<string, readonly MaintenanceWindow[] | null>();
     const missing: string[] = [];
@@ -80,13 +78,7 @@ export class ActiveWebsites {
       }
     }
     const active = new Map<string, readonly MaintenanceWindow[]>();
-    for (const [id, windows] of answers) {
-      if (!windows) continue;
-      const holding = windows.length
-        ? windows.filter((w) => w.endsAt > now && w.startsAt <= until)
-        : NO_WINDOWS;
-      active.set(id, holding);
-    }
+    for (const [id, windows] of answers) if (windows) active.set(id, windows);
     return active;
   }
 

@@ -325,16 +325,15 @@ export class Worker {
 
   /**
    * The websites of these tasks that still exist and are not paused, each with its
-   * maintenance windows that may hold while its task runs (until the latest deadline).
+   * maintenance windows that had not ended when Postgres was asked.
    */
   async #activeWebsites(
     due: Delivery[],
   ): Promise<Map<string, readonly MaintenanceWindow[]> | null> {
     if (!due.length) return new Map();
     const ids = [...new Set(due.map((d) => d.task!.websiteId))];
-    const until = Math.max(...due.map((d) => d.task!.deadline));
     try {
-      return await this.#active.of(ids, until);
+      return await this.#active.of(ids);
     } catch (error) {
       // Without Postgres, checking a website that was just paused beats not checking at all
       // (its result is then counted even if a maintenance window holds).
