@@ -1,9 +1,10 @@
 /**
  * The real processes of one installation, as production starts them (the commands of
  * deno.json's `start`, `publisher` and `worker` tasks, V8 flags included, without the
- * `deno task` wrapper), and signed-up API clients that add monitors through tRPC
- * `website.create` like any user.
+ * `deno task` wrapper, and fly.toml's allocator setting), and signed-up API clients that
+ * add monitors through tRPC `website.create` like any user.
  */
+import { parse } from "smol-toml";
 import { createApiClient } from "../../web/trpc/client.ts";
 import { withTimeout } from "../../lib/async.ts";
 
@@ -42,7 +43,12 @@ export async function startStack(
   standalone = false,
 ): Promise<Stack> {
   const port = freePort();
-  const processEnv = { ...Deno.env.toObject(), ...env, PORT: String(port) };
+  const processEnv = {
+    ...await allocatorEnv(),
+    ...Deno.env.toObject(),
+    ...env,
+    PORT: String(port),
+  };
   const tasks = await taskArgs();
   const workerEntries = Array.from(
     { length: workers },
@@ -109,6 +115,15 @@ export async function startStack(
 }
 
 /** The arguments after `deno` of each production task ("deno run -A … web/main.ts"). */
+/** fly.toml's `MALLOC_ARENA_MAX` (the run's own environment may set another). */
+async function allocatorEnv(): Promise<Record<string, string>> {
+  const fly = parse(await Deno.readTextFile(`${root}fly.toml`)) as {
+    env?: Record<string, string>;
+  };
+  const value = fly.env?.MALLOC_ARENA_MAX;
+  return value ? { MALLOC_ARENA_MAX: value } : {};
+}
+
 async function taskArgs() {
   const { tasks } = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
   const args = (name: string) => (tasks[name] as string).split(/\s+/).slice(1);
