@@ -114,7 +114,6 @@ export async function startStack(
   }
 }
 
-/** The arguments after `deno` of each production task ("deno run -A … web/main.ts"). */
 /** fly.toml's `MALLOC_ARENA_MAX` (the run's own environment may set another). */
 async function allocatorEnv(): Promise<Record<string, string>> {
   const fly = parse(await Deno.readTextFile(`${root}fly.toml`)) as {
@@ -124,6 +123,7 @@ async function allocatorEnv(): Promise<Record<string, string>> {
   return value ? { MALLOC_ARENA_MAX: value } : {};
 }
 
+/** The arguments after `deno` of each production task ("deno run -A … web/main.ts"). */
 async function taskArgs() {
   const { tasks } = JSON.parse(await Deno.readTextFile(`${root}deno.json`));
   const args = (name: string) => (tasks[name] as string).split(/\s+/).slice(1);
