@@ -5,7 +5,7 @@ import { connectLive } from "../../web/live/client.ts";
 import type { LiveResult, PageResult, ServerMessage } from "../../web/live/messages.ts";
 import { LiveSession, MAX_INVALID_MESSAGES } from "../../web/live/session.ts";
 import { publishLiveResults, toLiveResult } from "../../services/live_status/publish.ts";
-import type { CheckRow } from "../../db/clickhouse/check_row.ts";
+import { checkRow } from "../helpers/seed_checks.ts";
 
 // Deno's WebSocket takes headers; the DOM lib's constructor type does not know that.
 const DenoWebSocket = WebSocket as unknown as new (
@@ -132,21 +132,6 @@ function result(websiteId: string, extra: Partial<LiveResult> = {}): LiveResult 
     checkedAt: now,
     scheduledAt: now,
     ...extra,
-  };
-}
-
-/** A stored check of `at` (epoch seconds), as the worker publishes it. */
-function checkRow(website: string, region: string, outcome: "up" | "down", at: number): CheckRow {
-  return {
-    website_id: website,
-    region_id: region,
-    scheduled_at: at,
-    checked_at: at,
-    outcome,
-    http_status: outcome === "up" ? 200 : 503,
-    response_ms: 17,
-    error_kind: outcome === "up" ? "" : "http_status",
-    error_message: "",
   };
 }
 

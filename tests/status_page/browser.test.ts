@@ -6,27 +6,12 @@
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { publishLiveResults } from "../../services/live_status/publish.ts";
-import type { CheckRow } from "../../db/clickhouse/check_row.ts";
+import { checkRow } from "../helpers/seed_checks.ts";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
 import { closeBrowser, launchChromium } from "../helpers/browser.ts";
 import { sql } from "../../db/clickhouse/sql.ts";
 
 const TITLE = "<script>alert(1)</script>";
-
-function check(websiteId: string, region: string, outcome: "up" | "down"): CheckRow {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    website_id: websiteId,
-    region_id: region,
-    scheduled_at: now,
-    checked_at: now,
-    outcome,
-    http_status: outcome === "up" ? 200 : 503,
-    response_ms: 40,
-    error_kind: outcome === "up" ? "" : "http_status",
-    error_message: "",
-  };
-}
 
 Deno.test({
   name:
@@ -61,7 +46,7 @@ Deno.test({
             const at = nowSeconds - i * 21_600;
             const down = (n === 0 && Math.floor(i / 4) === 10 && i % 2 === 0) ||
               (n === 1 && i === 100);
-            return { ...check(id, region, down ? "down" : "up"), scheduled_at: at, checked_at: at };
+            return checkRow(id, region, down ? "down" : "up", at);
           })
         )
       );
@@ -71,7 +56,7 @@ Deno.test({
       await publishLiveResults(
         redis,
         keys,
-        ids.flatMap((id) => [check(id, "ams", "up"), check(id, "iad", "up")]),
+        ids.flatMap((id) => [checkRow(id, "ams", "up"), checkRow(id, "iad", "up")]),
       );
       const url = `${server.url}/status/acme`;
       const dialogs: string[] = [];
@@ -113,7 +98,7 @@ Deno.test({
       await page.screenshot({ path: ".data/screenshots/status-1280-light.png", fullPage: true });
 
       // The API answers, but slower than its threshold in iad: degraded performance, live.
-      await publishLiveResults(redis, keys, [{ ...check(ids[0], "iad", "up"), degraded: 1 }]);
+      await publishLiveResults(redis, keys, [{ ...checkRow(ids[0], "iad", "up"), degraded: 1 }]);
       await page.waitForSelector(`[data-monitor="${ids[0]}"] [data-status="slow"]`);
       await page.waitForSelector('[data-overall="degraded-performance"]');
       assert.equal(
@@ -131,8 +116,8 @@ Deno.test({
 
       // The API's target goes down in both regions: the worker's writer publishes it.
       await publishLiveResults(redis, keys, [
-        check(ids[0], "ams", "down"),
-        check(ids[0], "iad", "down"),
+        checkRow(ids[0], "ams", "down"),
+        checkRow(ids[0], "iad", "down"),
       ]);
       await page.waitForSelector(`[data-monitor="${ids[0]}"] [data-status="down"]`);
       await page.waitForSelector('[data-overall="partial-outage"]');
@@ -208,11 +193,7 @@ Deno.test({
       const hourly = (start: number, down: number[]) =>
         Array.from({ length: 24 }, (_, h) => {
           const at = Math.floor((start + h * 3_600_000) / 1000);
-          return {
-            ...check(api.id, "ams", down.includes(h) ? "down" : "up"),
-            scheduled_at: at,
-            checked_at: at,
-          };
+          return checkRow(api.id, "ams", down.includes(h) ? "down" : "up", at);
         });
       await server.bed.ch.insert(sql`checks`, [
         ...hourly(day, [14, 15]),
