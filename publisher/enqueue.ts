@@ -15,7 +15,7 @@ import { MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { metrics } from "../lib/metrics.ts";
 
 // KEYS: lease, stream, published slots. ARGV: lease id, min id, then per task
-// website id, slot, payload. The published slots are read and written with one command
+// website id, slot, payload. Returns the positions (from 1) of the tasks added. The published slots are read and written with one command
 // per batch, not an HGET and an HSET per task: Redis spends less on the script.
 const PUBLISH = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
@@ -25,6 +25,7 @@ local stored = redis.call('HMGET', KEYS[3], unpack(ids))
 local last = {}
 for n, id in ipairs(ids) do last[id] = math.max(last[id] or 0, tonumber(stored[n] or '0')) end
 local slots = {}
+local added = {}
 for n, id in ipairs(ids) do
   local slot = tonumber(ARGV[3 * n + 1])
   if slot > last[id] then
@@ -32,10 +33,10 @@ for n, id in ipairs(ids) do
     last[id] = slot
     slots[#slots + 1] = id
     slots[#slots + 1] = ARGV[3 * n + 1]
+    added[#added + 1] = n
   end
 end
-local added = #slots / 2
-if added > 0 then redis.call('HSET', KEYS[3], unpack(slots)) end
+if #added > 0 then redis.call('HSET', KEYS[3], unpack(slots)) end
 local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[2])
 if ok and #groups > 0 then
   local function before(a, b)
@@ -78,8 +79,8 @@ export class NotLeaderError extends Error {
 
 /**
  * Adds each region's tasks to its stream in chunks, all in one pipeline (one round trip);
- * returns how many were new. Throws NotLeaderError, having published nothing more, once
- * the lease is lost.
+ * returns those that were new, not skipped as already published. Throws NotLeaderError,
+ * having published nothing more, once the lease is lost.
  */
 export async function enqueueTasks(
   redis: Redis,
@@ -87,14 +88,15 @@ export async function enqueueTasks(
   lease: { key: string; id: string },
   tasksByRegion: Map<string, QueuedTask[]>,
   now = Date.now(),
-): Promise<number> {
+): Promise<QueuedTask[]> {
   const minId = String(now - MAX_TASK_AGE_MS - TRIM_SLACK_MS);
   const pipeline = redis.pipeline();
-  const callRegions: string[] = [];
+  const calls: { region: string; tasks: QueuedTask[] }[] = [];
   for (const [region, tasks] of tasksByRegion) {
     for (let i = 0; i < tasks.length; i += CHUNK) {
+      const chunk = tasks.slice(i, i + CHUNK);
       const args: string[] = [];
-      for (const task of tasks.slice(i, i + CHUNK)) {
+      for (const task of chunk) {
         args.push(task.websiteId, String(task.slot), task.payload);
       }
       pipeline.eval(
@@ -107,17 +109,17 @@ export async function enqueueTasks(
         minId,
         ...args,
       );
-      callRegions.push(region);
+      calls.push({ region, tasks: chunk });
     }
   }
-  if (!callRegions.length) return 0;
+  if (!calls.length) return [];
   const results = (await pipeline.exec()) ?? [];
-  let added = 0;
-  for (const [i, [error, count]] of results.entries()) {
+  const added: QueuedTask[] = [];
+  for (const [i, [error, positions]] of results.entries()) {
     if (error) throw error;
-    if (count === -1) throw new NotLeaderError();
-    added += count as number;
-    metrics.tasksPublished.inc({ region: callRegions[i] }, count as number);
+    if (positions === -1) throw new NotLeaderError();
+    for (const n of positions as number[]) added.push(calls[i].tasks[n - 1]);
+    metrics.tasksPublished.inc({ region: calls[i].region }, (positions as number[]).length);
   }
   return added;
 }

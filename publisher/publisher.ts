@@ -88,7 +88,7 @@ export class Publisher {
         if (i > 0 && !(await lease.acquireOrRenew())) throw new NotLeaderError();
         const batch = due.slice(i, i + batchSize);
         const websites = batch.map((d) => d.website);
-        result.tasks += await enqueueTasks(
+        const added = await enqueueTasks(
           redis,
           keys,
           lease,
@@ -97,10 +97,14 @@ export class Publisher {
         );
         // Only once on the streams: a batch that failed is still due at the next tick.
         this.#schedule.published(batch);
+        result.tasks += added.length;
         result.websites += batch.length;
+        // How late each slot went out; one skipped as published before went out then.
         const enqueuedAt = Date.now();
-        for (const website of websites) {
-          metrics.publisherLag.observe(Math.max(0, enqueuedAt - website.slot * 1000) / 1000);
+        const enqueued = new Set(added.map((task) => task.websiteId));
+        for (const { id, slot } of websites) {
+          if (!enqueued.has(id)) continue;
+          metrics.publisherLag.observe(Math.max(0, enqueuedAt - slot * 1000) / 1000);
         }
       }
     } catch (error) {

@@ -9,6 +9,13 @@ import {
 import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { rollUpRecentHours } from "../db/clickhouse/rollup.ts";
 import { sql } from "../db/clickhouse/sql.ts";
+import { metricsText } from "../lib/metrics.ts";
+import { parseMetrics, sample } from "./helpers/scrape.ts";
+
+/** How many slots this process's publishers have timed (`uptime_publisher_lag_seconds`). */
+async function lagsObserved(): Promise<number> {
+  return sample(parseMetrics(await metricsText()), "uptime_publisher_lag_seconds");
+}
 
 /** A task as the publisher puts it on a stream, for a GET of `url` with a 1 s timeout. */
 function taskFor(websiteId: string, url: string, scheduledAt: number, deadline: number): string {
@@ -321,12 +328,16 @@ Deno.test("a publisher killed after enqueueing: its successor publishes no slot 
     assert.equal((await publisherFor(bed).runCycle(now)).tasks, 10);
     await bed.redis.del(bed.keys.publisherLease); // its lease runs out
     const successor = publisherFor(bed);
+    const lagsBefore = await lagsObserved();
     assert.deepEqual(await successor.runCycle(now), { leader: true, websites: 5, tasks: 0 });
     assert.equal(await bed.redis.xlen(bed.keys.stream("ams")), 5);
     assert.equal(await bed.redis.xlen(bed.keys.stream("iad")), 5);
-    // The next slot is published as usual.
+    // Slots it skipped were not late: they went out before, and were timed then.
+    assert.equal(await lagsObserved(), lagsBefore);
+    // The next slot is published as usual, each website's lag timed once.
     const later = await successor.runCycle(new Date(now.getTime() + 181_000));
     assert.equal(later.tasks, 10);
+    assert.equal(await lagsObserved(), lagsBefore + 5);
   } finally {
     await bed.close();
   }
