@@ -24,3 +24,16 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what = "ca
     clearTimeout(timer);
   }
 }
+
+/** Calls `each` on every item, at most `limit` calls running at a time; rejects as one does. */
+export async function forEachAtOnce<T>(
+  items: readonly T[],
+  limit: number,
+  each: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const runner = async () => {
+    while (next < items.length) await each(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, runner));
+}

@@ -17,15 +17,24 @@ import { DomainError } from "../errors.ts";
 import { asc, eq } from "drizzle-orm";
 import { websites } from "../../db/postgres/schema.ts";
 import { log } from "../../lib/logger.ts";
+import { forEachAtOnce } from "../../lib/async.ts";
 import { createWebsite } from "./create.ts";
 import { setWebsiteActive } from "./set_active.ts";
 import { createInput } from "./schemas.ts";
 import type { Website } from "./store.ts";
+import { acceptMonitorTarget } from "./monitor_target.ts";
+import { type Resolver, systemResolver } from "./url_policy.ts";
 
 /** The file's `format`, so that a later version can read today's files. */
 export const EXPORT_FORMAT = "uptime-monitors/1";
 /** Monitors one file may add; a larger export goes in several. */
 const MAX_IMPORTED = 1_000;
+/**
+ * Host lookups (the SSRF guard's) running at once during an import. One at a time, a file
+ * of a thousand monitors waited for a thousand lookups in a row, and five seconds for each
+ * host that no longer resolves.
+ */
+const LOOKUPS_AT_ONCE = 16;
 
 export interface MonitorsFile {
   format: typeof EXPORT_FORMAT;
@@ -93,11 +102,16 @@ export interface ImportOutcome {
   refused: { index: number; name: string; error: string }[];
 }
 
-/** Adds the file's monitors to the account; a file that is not one is refused whole. */
+/**
+ * Adds the file's monitors to the account, in the file's order; a file that is not one is
+ * refused whole. The hosts are looked up together first, then each monitor is added with
+ * its host's answer. `resolve` stands in for DNS in tests.
+ */
 export async function importMonitors(
   services: Services,
   actor: Actor,
   text: string,
+  resolve: Resolver = systemResolver,
 ): Promise<ImportOutcome> {
   let json: unknown;
   try {
@@ -107,16 +121,25 @@ export async function importMonitors(
   }
   const file = fileSchema.safeParse(json);
   if (!file.success) throw new DomainError("BAD_REQUEST", `file: ${file.error.issues[0].message}`);
+  const monitors = file.data.monitors.map((monitor, i) => {
+    const { active, ...settings } = (withRegionsOf(services, monitor) ?? {}) as {
+      active?: unknown;
+    };
+    const input = createInput.safeParse(settings);
+    return { index: i + 1, name: nameOf(monitor), active, input };
+  });
+  const lookups = remembered(resolve);
+  const valid = monitors.flatMap(({ input }) => input.success ? [input.data] : []);
+  await forEachAtOnce(valid, LOOKUPS_AT_ONCE, async (input) => {
+    // Refusals are said below, as each monitor is added.
+    await acceptMonitorTarget(input.type ?? "http", input.url, services.config, lookups)
+      .catch(() => {});
+  });
   const outcome: ImportOutcome = { added: [], refused: [] };
-  for (const [i, monitor] of file.data.monitors.entries()) {
-    const name = nameOf(monitor);
+  for (const { index, name, active, input } of monitors) {
     try {
-      const { active, ...settings } = (withRegionsOf(services, monitor) ?? {}) as {
-        active?: unknown;
-      };
-      const input = createInput.safeParse(settings);
       if (!input.success) throw new DomainError("BAD_REQUEST", input.error.issues[0].message);
-      let added = await createWebsite(services, actor, input.data);
+      let added = await createWebsite(services, actor, input.data, lookups);
       if (active === false || added.type === "heartbeat") {
         added = await setWebsiteActive(services, actor, { id: added.id, active: false });
       }
@@ -128,10 +151,24 @@ export async function importMonitors(
       const message = error instanceof DomainError
         ? error.message
         : "it could not be added just now; import it again later";
-      outcome.refused.push({ index: i + 1, name, error: message });
+      outcome.refused.push({ index, name, error: message });
     }
   }
   return outcome;
+}
+
+/** `resolve`, asked once per host: later asks get the first one's answer or failure. */
+function remembered(resolve: Resolver): Resolver {
+  const answers = new Map<string, Promise<string[]>>();
+  return (hostname) => {
+    let answer = answers.get(hostname);
+    if (!answer) {
+      answer = resolve(hostname);
+      answer.catch(() => {}); // said when awaited; never an unhandled rejection
+      answers.set(hostname, answer);
+    }
+    return answer;
+  };
 }
 
 /** The monitor with only the regions this deployment has (none: its default ones). */

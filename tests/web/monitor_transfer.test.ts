@@ -5,6 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
+import { withTimeout } from "../../lib/async.ts";
+import { importMonitors } from "../../services/websites/transfer.ts";
+import type { Resolver } from "../../services/websites/url_policy.ts";
 import {
   closeBrowser,
   launchChromium,
@@ -114,6 +117,55 @@ Deno.test("a team's monitors are exported as a file and imported into another ac
       assert.match(await refused.text(), said);
     }
     assert.equal((await bob.api.website.list.query()).length, 3, "nothing more was added");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("an import looks its hosts up together, each once, and adds the monitors in the file's order", async () => {
+  const server = await apiServer({ ALLOW_PRIVATE_TARGETS: "false" });
+  try {
+    const ada = await server.user("ada");
+    const actor = { userId: ada.user.id, accountId: ada.user.id };
+    const monitors = [
+      ...Array.from({ length: 10 }, (_, i) => ({
+        url: `https://site${i}.example.com/`,
+        name: `Site ${i}`,
+      })),
+      { type: "tcp", url: "site3.example.com:5432", name: "Site 3 database" },
+      { url: "https://inside.example.com/", name: "Inside" },
+    ];
+    const hosts = new Set(monitors.map(({ url }) => url.replace(/^\w+:\/\//, "").split(/[:/]/)[0]));
+    // A DNS that answers nobody until every host is being looked up: a file of monitors
+    // looked up one at a time would wait here, and each would be refused as unresolvable.
+    const asked: string[] = [];
+    let allAsked!: () => void;
+    const everyHostAsked = new Promise<void>((resolve) => allAsked = resolve);
+    const dns: Resolver = async (hostname) => {
+      asked.push(hostname);
+      if (asked.length === hosts.size) allAsked();
+      await withTimeout(everyHostAsked, 2_000, "waiting for the other lookups");
+      return hostname === "inside.example.com" ? ["10.0.0.7"] : ["93.184.215.14"];
+    };
+    const file = JSON.stringify({
+      format: "uptime-monitors/1",
+      exportedAt: new Date().toISOString(),
+      monitors,
+    });
+    const outcome = await importMonitors(server.services, actor, file, dns);
+    assert.deepEqual(
+      outcome.added.map((monitor) => monitor.name),
+      monitors.slice(0, 11).map((monitor) => monitor.name),
+    );
+    assert.deepEqual(outcome.refused, [{
+      index: 12,
+      name: "Inside",
+      error:
+        "url: inside.example.com resolves to a private address (only public addresses are allowed; a self-hosted installation allows private ones with ALLOW_PRIVATE_TARGETS=true)",
+    }]);
+    assert.equal(hosts.size, 11);
+    assert.deepEqual(asked.toSorted(), [...hosts].sort(), "each host looked up once");
+    assert.equal((await ada.api.website.list.query()).length, 11);
   } finally {
     await server.close();
   }
