@@ -151,6 +151,8 @@ export const apiTokens = pgTable("api_tokens", {
   lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
   /** From then on it is refused (and listed as expired until revoked); null: never. */
   expiresAt: timestamp("expires_at", { withTimezone: true }),
+  /** Queries only: every mutation with it is refused. */
+  readOnly: boolean("read_only").notNull().default(false),
 }, (t) => [index("api_tokens_user_id_idx").on(t.userId)]);
 
 /** How many regions must be failing for a monitor to be down: one, at least half, or all. */

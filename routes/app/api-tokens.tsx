@@ -41,6 +41,8 @@ interface Data {
   name: string;
   /** Days, as chosen in the form; "" for never. */
   expires: string;
+  /** As chosen in the form: "write" (queries and changes) or "read" (queries alone). */
+  access: string;
   errors: FieldErrors;
   notice: string | null;
   appUrl: string;
@@ -65,6 +67,7 @@ async function load(ctx: Context<SignedInState>, extra: Partial<Data> = {}): Pro
     created: null,
     name: "",
     expires: "90",
+    access: "write",
     errors: {},
     notice: NOTICES[ctx.url.searchParams.get("done") ?? ""] ?? null,
     appUrl: ctx.state.services.config.appUrl.replace(/\/+$/, ""),
@@ -86,11 +89,16 @@ export const handler = defineApp.handlers<Data>({
     if (intent === "create") {
       const name = (form.get("name") ?? "").slice(0, 200);
       const expires = (form.get("expires") ?? "").slice(0, 10);
+      const access = form.get("access") === "read" ? "read" : "write";
       try {
         const made = await createApiToken(
           ctx.state.services,
           actor,
-          createApiTokenInput.parse({ name, expiresInDays: expires ? Number(expires) : null }),
+          createApiTokenInput.parse({
+            name,
+            expiresInDays: expires ? Number(expires) : null,
+            readOnly: access === "read",
+          }),
         );
         return seeOther(`${PATH}#new-token`, {
           "set-cookie": flashSecret(ctx.req, PATH, made.token),
@@ -98,7 +106,7 @@ export const handler = defineApp.handlers<Data>({
       } catch (error) {
         const errors = fieldErrors(error);
         if (!errors) throw error;
-        return page(await load(ctx, { name, expires, errors }), { status: 400 });
+        return page(await load(ctx, { name, expires, access, errors }), { status: 400 });
       }
     }
     if (intent !== "revoke") throw new HttpError(400, "Unknown action");
@@ -150,6 +158,8 @@ function TokenRow({ token }: { token: ApiTokenView }) {
           )}
           {" · "}
           <Expiry at={token.expiresAt} />
+          {" · "}
+          {token.readOnly ? "read only" : "reads and changes"}
         </p>
       </div>
       <form method="post" action={PATH}>
@@ -170,7 +180,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
     <div class="max-w-3xl space-y-6">
       <PageHeader
         title="API tokens"
-        description="For scripts and CI: a token can do all you can through the API, except change your sign-in or its tokens."
+        description="For scripts, CI and dashboards: a token can do all you can through the API, except change your sign-in or its tokens. A read-only token can only read."
       />
       {data.team && (
         <Notice>
@@ -243,6 +253,16 @@ export default defineApp.page<typeof handler>(({ data }) => {
                 </option>
               ))}
               <option value="" selected={data.expires === ""}>Never</option>
+            </select>
+          </Field>
+          <Field
+            id="access"
+            label="Access"
+            hint="A read-only token calls queries, such as website.list, and is refused every change: for dashboards and reports."
+          >
+            <select {...describedBy("access", undefined, true)} name="access" class={inputClass()}>
+              <option value="write" selected={data.access === "write"}>Read and change</option>
+              <option value="read" selected={data.access === "read"}>Read only</option>
             </select>
           </Field>
           <Button>Create token</Button>

@@ -48,6 +48,7 @@ export async function createApiToken(
       expiresAt: input.expiresInDays
         ? new Date(Date.now() + input.expiresInDays * 86_400_000)
         : null,
+      readOnly: input.readOnly ?? false,
     }).returning();
     return row;
   });

@@ -7,11 +7,11 @@ import { TOKEN_PREFIX } from "./tokens.ts";
 // Writing last_used_at on every call would make every read a write.
 const TOUCH_EVERY_MS = 60_000;
 
-/** The account a token acts for, or null for no such token. */
+/** Who a token acts as, and whether it may only read; null for no such token. */
 export async function resolveApiToken(
   services: Services,
   token: string,
-): Promise<SessionUser | null> {
+): Promise<{ user: SessionUser; readOnly: boolean } | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
   const tokenHash = await sha256(token);
   const [row] = await services.db
@@ -21,6 +21,7 @@ export async function resolveApiToken(
       name: users.name,
       accountId: accountInUse,
       lastUsedAt: apiTokens.lastUsedAt,
+      readOnly: apiTokens.readOnly,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
@@ -38,5 +39,8 @@ export async function resolveApiToken(
     await services.db.update(apiTokens).set({ lastUsedAt: now })
       .where(eq(apiTokens.tokenHash, tokenHash));
   }
-  return { id: row.id, email: row.email, name: row.name, accountId: row.accountId };
+  return {
+    user: { id: row.id, email: row.email, name: row.name, accountId: row.accountId },
+    readOnly: row.readOnly,
+  };
 }

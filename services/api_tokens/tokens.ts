@@ -1,8 +1,9 @@
 /**
  * API tokens: `upt_` and 256 random bits, for scripts that call the API without a browser
  * (`Authorization: Bearer …`). A token acts as its account in every procedure except those
- * about the account's sign-in itself and its tokens, which need a browser session. Only
- * the SHA-256 is stored; the token is shown once, when it is made.
+ * about the account's sign-in itself and its tokens, which need a browser session; a
+ * read-only one in queries alone (a dashboard, an export), never a change. Only the SHA-256
+ * is stored; the token is shown once, when it is made.
  */
 import { z } from "zod";
 import { and, eq, isNull } from "drizzle-orm";
@@ -26,6 +27,8 @@ export const createApiTokenInput = z.object({
     .min(1, "expiresInDays: at least 1")
     .max(365, "expiresInDays: at most 365")
     .nullable().optional(),
+  /** Queries only; left out: it may change things too. */
+  readOnly: z.boolean({ error: "readOnly: expected true or false" }).optional(),
 });
 export const apiTokenIdInput = z.object({ id: z.uuid({ error: "id: not an API token id" }) });
 
@@ -41,6 +44,8 @@ export interface ApiTokenView {
   lastUsedAt: number | null;
   /** Epoch ms from which it is refused; null: never. */
   expiresAt: number | null;
+  /** Queries only. */
+  readOnly: boolean;
 }
 
 type Row = typeof apiTokens.$inferSelect;
@@ -53,6 +58,7 @@ export function toView(row: Row): ApiTokenView {
     createdAt: row.createdAt.getTime(),
     lastUsedAt: row.lastUsedAt?.getTime() ?? null,
     expiresAt: row.expiresAt?.getTime() ?? null,
+    readOnly: row.readOnly,
   };
 }
 

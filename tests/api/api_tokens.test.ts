@@ -149,3 +149,68 @@ Deno.test("a token made to expire is refused from then on, and listed as expired
     await server.close();
   }
 });
+
+Deno.test("a read-only token reads everything its account may and changes nothing", async () => {
+  const server = await apiServer();
+  try {
+    const owner = await server.user("owner");
+    const website = await owner.api.website.create.mutate({ url: "https://example.com/" });
+    const reader = await owner.api.apiToken.create.mutate({ name: "Grafana", readOnly: true });
+    const writer = await owner.api.apiToken.create.mutate({ name: "Deploy" });
+    assert.deepEqual(
+      (await owner.api.apiToken.list.query()).map((t) => [t.name, t.readOnly]).sort(),
+      [["Deploy", false], ["Grafana", true]],
+    );
+    const call = (path: string, token: string, body?: unknown) =>
+      fetch(`${server.url}/api/trpc/${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const listed = await call("website.list", reader.token);
+    assert.equal(listed.status, 200);
+    assert.equal((await listed.json()).result.data[0].id, website.id);
+    const got = await call(`website.get?input=${JSON.stringify({ id: website.id })}`, reader.token);
+    assert.equal(got.status, 200);
+    await got.body?.cancel();
+
+    const changes: [string, unknown][] = [
+      ["website.create", { url: "https://example.org/" }],
+      ["website.setActive", { id: website.id, active: false }],
+      ["website.delete", { id: website.id }],
+      ["maintenance.create", {
+        title: "Deploy",
+        startsAt: Date.now(),
+        endsAt: Date.now() + 600_000,
+        websiteIds: [website.id],
+      }],
+    ];
+    for (const [path, body] of changes) {
+      const refused = await call(path, reader.token, body);
+      assert.equal(refused.status, 403, path);
+      const { error } = await refused.json();
+      assert.equal(error.data.code, "FORBIDDEN");
+      assert.equal(
+        error.message,
+        "This API token is read-only; create one that may change things",
+      );
+    }
+    const [still] = await owner.api.website.list.query();
+    assert.deepEqual([still.id, still.active], [website.id, true]);
+    assert.deepEqual(await owner.api.maintenance.list.query(), []);
+
+    // A token that may change things still does.
+    const paused = await call("website.setActive", writer.token, { id: website.id, active: false });
+    assert.equal(paused.status, 200);
+    await paused.body?.cancel();
+    assert.equal((await owner.api.website.get.query({ id: website.id })).active, false);
+    assert.match(
+      await errorMessage(
+        owner.api.apiToken.create.mutate({ name: "x", readOnly: "yes" as unknown as boolean }),
+      ),
+      /^BAD_REQUEST: readOnly: expected true or false/,
+    );
+  } finally {
+    await server.close();
+  }
+});

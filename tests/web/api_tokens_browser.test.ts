@@ -40,6 +40,7 @@ Deno.test({
       await page.getByLabel("Token name").fill(NAME);
       assert.equal(await page.getByLabel("Expires").inputValue(), "90", "90 days unless chosen");
       await page.getByLabel("Expires").selectOption({ label: "In 30 days" });
+      assert.equal(await page.getByLabel("Access").inputValue(), "write", "it may change things");
       await page.getByRole("button", { name: "Create token" }).click();
       const token = (await page.getByTestId("new-token").textContent())!;
       assert.match(token, /^upt_/);
@@ -54,6 +55,26 @@ Deno.test({
       assert.match(await row.textContent() ?? "", /last used/);
       assert.match(await row.textContent() ?? "", /expires /);
       await row.getByText(NAME, { exact: true }).waitFor();
+      assert.match(await row.textContent() ?? "", /reads and changes/);
+
+      // A read-only one, for a dashboard: it lists the monitors and is refused a change.
+      await page.getByLabel("Token name").fill("Wallboard");
+      await page.getByLabel("Access").selectOption({ label: "Read only" });
+      await page.getByRole("button", { name: "Create token" }).click();
+      const reader = (await page.getByTestId("new-token").textContent())!;
+      assert.equal((await script(reader)).status, 200);
+      const change = await fetch(`${server.url}/api/trpc/website.create`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${reader}`, "content-type": "application/json" },
+        body: JSON.stringify({ url: "https://example.com/" }),
+      });
+      assert.equal(change.status, 403);
+      assert.match((await change.json()).error.message, /read-only/);
+      await page.reload();
+      const wallboard = page.getByRole("region", { name: "Your API tokens" }).locator("li", {
+        hasText: "Wallboard",
+      });
+      assert.match(await wallboard.textContent() ?? "", /read only/);
       await screenshots(page, "api-tokens-list");
 
       await page.getByRole("button", { name: `Revoke token ${NAME}` }).click();

@@ -42,18 +42,20 @@ export async function handleTrpc(
     req: request,
     router: appRouter,
     maxBatchSize: MAX_BATCH_CALLS,
-    createContext: async ({ resHeaders }) => ({
-      services,
-      req: request,
-      resHeaders,
-      ip,
-      sessionToken,
-      user: bearer === null
-        ? await resolveSession(services, sessionToken)
-        : await resolveApiToken(services, bearer),
-      apiToken: bearer !== null,
-      secure: isSecureRequest(req),
-    }),
+    createContext: async ({ resHeaders }) => {
+      const token = bearer === null ? null : await resolveApiToken(services, bearer);
+      return {
+        services,
+        req: request,
+        resHeaders,
+        ip,
+        sessionToken,
+        user: bearer === null ? await resolveSession(services, sessionToken) : token?.user ?? null,
+        apiToken: bearer !== null,
+        readOnly: token?.readOnly ?? false,
+        secure: isSecureRequest(req),
+      };
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {
         log.error("api.failed", { requestId, path, error: error.cause ?? error });

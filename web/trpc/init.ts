@@ -14,6 +14,8 @@ export interface TrpcContext {
   user: SessionUser | null;
   /** The caller sent an API token (`Authorization: Bearer upt_…`), not a session cookie. */
   apiToken: boolean;
+  /** That token is read-only: queries alone. */
+  readOnly: boolean;
   /** Whether the app is served over https (Secure cookies). */
   secure: boolean;
 }
@@ -39,9 +41,18 @@ const mapErrors = t.middleware(async ({ ctx, next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(mapErrors);
 
-/** A procedure for signed-in users; `ctx.actor` is who they are. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * A procedure for signed-in users; `ctx.actor` is who they are. A read-only API token
+ * calls its queries and no mutation.
+ */
+export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  if (ctx.readOnly && type !== "query") {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "This API token is read-only; create one that may change things",
+    });
+  }
   return next({ ctx: { ...ctx, user: ctx.user, actor: actorOf(ctx.user) } });
 });
 
