@@ -15,8 +15,9 @@ import { MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { metrics } from "../lib/metrics.ts";
 
 // KEYS: lease, stream, published slots. ARGV: lease id, min id, then per task
-// website id, slot, payload. Returns the positions (from 1) of the tasks added. The published slots are read and written with one command
-// per batch, not an HGET and an HSET per task: Redis spends less on the script.
+// website id, slot, payload. Returns the positions (from 1) of the tasks added. The
+// published slots are read and written with one command per batch, not an HGET and an
+// HSET per task: Redis spends less on the script.
 const PUBLISH = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 local ids = {}
