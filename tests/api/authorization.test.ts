@@ -1,8 +1,9 @@
 /**
  * The authorisation matrix: every procedure that takes the id of something a user owns,
  * called by another user (NOT_FOUND: existence is not revealed) and anonymously
- * (UNAUTHORIZED). The table must name every procedure of the router, so a new one
- * cannot be added without deciding who may call it.
+ * (UNAUTHORIZED), and every mutation called with the owner's own read-only API token
+ * (FORBIDDEN). The table must name every procedure of the router, so a new one cannot be
+ * added without deciding who may call it.
  */
 import assert from "node:assert/strict";
 import { appRouter } from "../../web/trpc/router.ts";
@@ -108,10 +109,17 @@ function procedureTypes(): Map<string, "query" | "mutation"> {
   return new Map(Object.entries(record).map(([path, p]) => [path, p._def.type]));
 }
 
-function caller(base: string, path: string, type: string, cookie?: string): Call {
+function caller(
+  base: string,
+  path: string,
+  type: string,
+  cookie?: string,
+  token?: string,
+): Call {
   return (input) => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (cookie) headers.cookie = cookie;
+    if (token) headers.authorization = `Bearer ${token}`;
     const raw = JSON.stringify(input);
     return type === "query"
       ? fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(raw)}`, { headers })
@@ -129,7 +137,7 @@ Deno.test("every procedure is in the authorisation matrix", () => {
   assert.deepEqual([...procedureTypes().keys()].filter((p) => !listed.has(p)), []);
 });
 
-Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, changing nothing", async () => {
+Deno.test("another user gets NOT_FOUND, anonymous callers UNAUTHORIZED and a read-only token FORBIDDEN, changing nothing", async () => {
   const server = await apiServer();
   try {
     const owner = await server.user("owner");
@@ -172,6 +180,7 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       websiteIds: [website.id],
     });
     const apiToken = await owner.api.apiToken.create.mutate({ name: "Mine" });
+    const reader = await owner.api.apiToken.create.mutate({ name: "Reader", readOnly: true });
     const update = await owner.api.incident.postUpdate.mutate({
       incidentId: incident.id,
       status: "investigating",
@@ -200,12 +209,17 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
       const type = types.get(path)!;
       const anonymous = await codeOf(await caller(server.url, path, type)(input?.(ids) ?? {}));
       rows.push(`${path} anonymous → ${anonymous}`);
+      if (type === "mutation") {
+        const token = caller(server.url, path, type, undefined, reader.token);
+        rows.push(`${path} read-only token → ${await codeOf(await token(input?.(ids) ?? {}))}`);
+      }
       if (!input) continue;
       const other = await codeOf(await caller(server.url, path, type, intruderCookie)(input(ids)));
       rows.push(`${path} other user → ${other}`);
     }
     const expected = Object.entries(OWNED).flatMap(([path, input]) => [
       `${path} anonymous → UNAUTHORIZED`,
+      ...(types.get(path) === "mutation" ? [`${path} read-only token → FORBIDDEN`] : []),
       ...(input ? [`${path} other user → NOT_FOUND`] : []),
     ]);
     assert.deepEqual(rows, expected);
@@ -230,7 +244,10 @@ Deno.test("another user gets NOT_FOUND and anonymous callers UNAUTHORIZED, chang
     assert.deepEqual(await owner.api.notification.deliveries.query({ id: channel.id }), []);
     assert.deepEqual(await intruder.api.maintenance.list.query(), []);
     assert.deepEqual(await intruder.api.apiToken.list.query(), []);
-    assert.equal((await owner.api.apiToken.list.query())[0].name, "Mine");
+    assert.deepEqual((await owner.api.apiToken.list.query()).map((t) => t.name).sort(), [
+      "Mine",
+      "Reader",
+    ]);
     const [window] = await owner.api.maintenance.list.query();
     assert.equal(window.state, "in-progress");
     assert.equal(window.endsAt, maintenance.endsAt);
