@@ -5,7 +5,7 @@ import { connectLive } from "../../web/live/client.ts";
 import type { LiveResult, PageResult, ServerMessage } from "../../web/live/messages.ts";
 import { LiveSession, MAX_INVALID_MESSAGES } from "../../web/live/session.ts";
 import { publishLiveResults, toLiveResult } from "../../services/live_status/publish.ts";
-import { checkRow } from "../helpers/seed_checks.ts";
+import { checkRow } from "../helpers/incidents.ts";
 
 // Deno's WebSocket takes headers; the DOM lib's constructor type does not know that.
 const DenoWebSocket = WebSocket as unknown as new (
@@ -204,7 +204,7 @@ Deno.test("a result stored before the socket subscribed arrives with the subscri
     const site = await addWebsite(server, ada.id);
     const now = Math.floor(Date.now() / 1000);
     const row = (region: string, outcome: "up" | "down", at: number) =>
-      checkRow(site, region, outcome, at);
+      checkRow(site, region, at, outcome === "up");
     // The first check landed between the page's render and its socket's subscribe; "fra"
     // checked this website before its regions were changed to "local" alone.
     await publishLiveResults(server.bed.redis, server.bed.keys, [
@@ -234,7 +234,7 @@ Deno.test("a late result of an older slot is relayed but leaves the newer status
     const [site, older] = [await addWebsite(server, ada.id), await addWebsite(server, ada.id)];
     const now = Math.floor(Date.now() / 1000);
     const row = (website: string, outcome: "up" | "down", at: number) =>
-      checkRow(website, "local", outcome, at);
+      checkRow(website, "local", at, outcome === "up");
     // `older` holds a status stored before the slot came first in the JSON.
     const { scheduledAt: _, ...rest } = toLiveResult(row(older, "up", now - 1));
     await server.bed.redis.hset(server.bed.keys.liveStatus(older), {

@@ -31,26 +31,6 @@ export function seedRows(websiteId: string, now: number): CheckRow[] {
   return rows;
 }
 
-/** One check of `at` (epoch seconds; now by default), as a worker stores and publishes it. */
-export function checkRow(
-  websiteId: string,
-  region: string,
-  outcome: "up" | "down",
-  at = Math.floor(Date.now() / 1000),
-): CheckRow {
-  return {
-    website_id: websiteId,
-    region_id: region,
-    scheduled_at: at,
-    checked_at: at,
-    outcome,
-    http_status: outcome === "up" ? 200 : 503,
-    response_ms: 40,
-    error_kind: outcome === "up" ? "" : "http_status",
-    error_message: "",
-  };
-}
-
 export async function insertRows(server: { bed: { ch: ClickHouse } }, rows: CheckRow[]) {
   await server.bed.ch.insert(sql`checks`, rows);
   await rollUpHours(server.bed.ch, 0, Math.floor(Date.now() / 1000) + 3_600);

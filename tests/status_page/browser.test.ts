@@ -6,12 +6,14 @@
 import assert from "node:assert/strict";
 import { apiServer } from "../helpers/api.ts";
 import { publishLiveResults } from "../../services/live_status/publish.ts";
-import { checkRow } from "../helpers/seed_checks.ts";
+import { checkRow } from "../helpers/incidents.ts";
 import { rollUpRecentHours } from "../../db/clickhouse/rollup.ts";
 import { closeBrowser, launchChromium } from "../helpers/browser.ts";
 import { sql } from "../../db/clickhouse/sql.ts";
 
 const TITLE = "<script>alert(1)</script>";
+/** Now, in epoch seconds: a live result's slot. */
+const seconds = () => Math.floor(Date.now() / 1000);
 
 Deno.test({
   name:
@@ -46,7 +48,7 @@ Deno.test({
             const at = nowSeconds - i * 21_600;
             const down = (n === 0 && Math.floor(i / 4) === 10 && i % 2 === 0) ||
               (n === 1 && i === 100);
-            return checkRow(id, region, down ? "down" : "up", at);
+            return checkRow(id, region, at, !down);
           })
         )
       );
@@ -56,7 +58,9 @@ Deno.test({
       await publishLiveResults(
         redis,
         keys,
-        ids.flatMap((id) => [checkRow(id, "ams", "up"), checkRow(id, "iad", "up")]),
+        ids.flatMap((
+          id,
+        ) => [checkRow(id, "ams", seconds(), true), checkRow(id, "iad", seconds(), true)]),
       );
       const url = `${server.url}/status/acme`;
       const dialogs: string[] = [];
@@ -98,7 +102,10 @@ Deno.test({
       await page.screenshot({ path: ".data/screenshots/status-1280-light.png", fullPage: true });
 
       // The API answers, but slower than its threshold in iad: degraded performance, live.
-      await publishLiveResults(redis, keys, [{ ...checkRow(ids[0], "iad", "up"), degraded: 1 }]);
+      await publishLiveResults(redis, keys, [{
+        ...checkRow(ids[0], "iad", seconds(), true),
+        degraded: 1,
+      }]);
       await page.waitForSelector(`[data-monitor="${ids[0]}"] [data-status="slow"]`);
       await page.waitForSelector('[data-overall="degraded-performance"]');
       assert.equal(
@@ -116,8 +123,8 @@ Deno.test({
 
       // The API's target goes down in both regions: the worker's writer publishes it.
       await publishLiveResults(redis, keys, [
-        checkRow(ids[0], "ams", "down"),
-        checkRow(ids[0], "iad", "down"),
+        checkRow(ids[0], "ams", seconds(), false),
+        checkRow(ids[0], "iad", seconds(), false),
       ]);
       await page.waitForSelector(`[data-monitor="${ids[0]}"] [data-status="down"]`);
       await page.waitForSelector('[data-overall="partial-outage"]');
@@ -193,7 +200,7 @@ Deno.test({
       const hourly = (start: number, down: number[]) =>
         Array.from({ length: 24 }, (_, h) => {
           const at = Math.floor((start + h * 3_600_000) / 1000);
-          return checkRow(api.id, "ams", down.includes(h) ? "down" : "up", at);
+          return checkRow(api.id, "ams", at, !down.includes(h));
         });
       await server.bed.ch.insert(sql`checks`, [
         ...hourly(day, [14, 15]),
