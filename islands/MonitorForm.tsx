@@ -85,6 +85,7 @@ const LABELS = {
   confirmations: "Confirmations",
   quorum: "Down when",
   remind_every: "Reminders",
+  escalate_after: "Escalate after",
   headers: "Headers",
   regions: "Regions",
   notificationIds: "Notifications",
@@ -813,7 +814,7 @@ export default function MonitorForm(props: Props) {
               }}
             >
               <option value="" selected={!v.remindEvery}>Never: one alert per incident</option>
-              {remindChoices(v.remindEvery).map((minutes) => (
+              {minuteChoices(REMIND_PRESETS, v.remindEvery).map((minutes) => (
                 <option
                   key={minutes}
                   value={String(minutes)}
@@ -901,6 +902,70 @@ export default function MonitorForm(props: Props) {
           </div>
           <FieldError id="notificationIds" error={errors.notificationIds} />
         </fieldset>
+        {props.channels.length > 0 && (
+          <fieldset class="min-w-0 space-y-3">
+            <legend class="text-sm font-medium">Escalation</legend>
+            <Field
+              id="escalate_after"
+              label={LABELS.escalate_after}
+              error={errors.escalate_after}
+              hint="When an incident is still open and nobody has acknowledged it this long after it opened, the channels ticked below are alerted too, and then hear its reminders and its end."
+              class="max-w-sm"
+            >
+              <select
+                {...describedBy("escalate_after", errors.escalate_after, true)}
+                name="escalate_after"
+                class={inputClass(errors.escalate_after)}
+                onChange={(e) => {
+                  const escalateAfter = (e.currentTarget as HTMLSelectElement).value;
+                  setForm((f) => ({ ...f, escalateAfter }));
+                }}
+              >
+                <option value="" selected={!v.escalateAfter}>Never: nobody else is alerted</option>
+                {minuteChoices(ESCALATE_PRESETS, v.escalateAfter).map((minutes) => (
+                  <option
+                    key={minutes}
+                    value={String(minutes)}
+                    selected={v.escalateAfter === String(minutes)}
+                  >
+                    {formatInterval(minutes * 60)} unacknowledged
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <fieldset class="min-w-0">
+              <legend class="text-sm">Escalate to</legend>
+              <ul class="mt-2 flex flex-wrap gap-x-5 gap-y-2 text-sm">
+                {props.channels.map((channel) => (
+                  <li key={channel.id}>
+                    <label class="flex items-center gap-2">
+                      <input
+                        type="checkbox"
+                        name="escalation_channels"
+                        value={channel.id}
+                        checked={v.escalationChannels.includes(channel.id)}
+                        onChange={(e) => {
+                          const on = (e.currentTarget as HTMLInputElement).checked;
+                          setForm((f) => ({
+                            ...f,
+                            escalationChannels: on
+                              ? [...f.escalationChannels, channel.id]
+                              : f.escalationChannels.filter((id) => id !== channel.id),
+                          }));
+                        }}
+                        class={`h-4 w-4 rounded ${FOCUS_RING}`}
+                      />
+                      <span>{channel.name}</span>
+                      <span class="text-xs text-slate-600 dark:text-slate-400">
+                        ({channel.kind})
+                      </span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </fieldset>
+          </fieldset>
+        )}
       </fieldset>
 
       <div class="flex flex-wrap gap-3 border-t border-slate-200 pt-6 dark:border-slate-700">
@@ -925,11 +990,15 @@ const REMIND_LABEL: Record<number, string> = {
 };
 const REMIND_PRESETS = Object.keys(REMIND_LABEL).map(Number);
 
-function remindChoices(current: string): number[] {
+/** By minutes, as for reminders. */
+const ESCALATE_PRESETS = [5, 10, 15, 30, 60, 120];
+
+/** The presets, and a pace set through the API that is none of them. */
+function minuteChoices(presets: number[], current: string): number[] {
   const minutes = Number(current);
-  return !current || !Number.isInteger(minutes) || REMIND_PRESETS.includes(minutes)
-    ? REMIND_PRESETS
-    : [...REMIND_PRESETS, minutes].sort((a, b) => a - b);
+  return !current || !Number.isInteger(minutes) || presets.includes(minutes)
+    ? presets
+    : [...presets, minutes].sort((a, b) => a - b);
 }
 
 const QUORUM_CHOICES = [

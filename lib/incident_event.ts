@@ -1,7 +1,8 @@
 /**
  * What the notification dispatcher is told, on the Redis stream `keys.incidentEvents`,
  * read in a consumer group: one entry per incident transition (the incident evaluation),
- * one per reminder of an open incident (services/incidents/reminders.ts) and one per TLS
+ * one per reminder of an open incident (services/incidents/reminders.ts), one per
+ * escalation of one nobody acknowledged (services/incidents/escalations.ts) and one per TLS
  * certificate nearing its end (services/certificates/). Written at least
  * once; `id` is the idempotency key, so a repeated entry never notifies twice. Timestamps
  * are epoch milliseconds.
@@ -57,6 +58,25 @@ export type ReminderEvent = z.infer<typeof reminderEventSchema>;
 export const reminderEventId = (incidentId: string, count: number) =>
   `${incidentId}:reminder:${count}`;
 
+/**
+ * Nobody acknowledged an open incident within its monitor's `escalate_after_minutes`: the
+ * monitor's escalation channels are alerted, once per incident
+ * (services/incidents/escalations.ts).
+ */
+export const escalationEventSchema = incidentEventSchema.omit({
+  type: true,
+  resolvedAt: true,
+  resolvedBy: true,
+}).extend({
+  /** `<incidentId>:escalated`. */
+  type: z.literal("escalated"),
+  /** The monitor's `escalate_after_minutes` when it escalated. */
+  afterMinutes: z.number().int().min(1),
+});
+export type EscalationEvent = z.infer<typeof escalationEventSchema>;
+
+export const escalationEventId = (incidentId: string) => `${incidentId}:escalated`;
+
 /** A monitor's TLS certificate entered its warning window (`certExpiryWarnDays`). */
 export const certificateEventSchema = z.object({
   /** `cert:<websiteId>:<expiry day>`: one per certificate. */
@@ -77,6 +97,7 @@ export type CertificateEvent = z.infer<typeof certificateEventSchema>;
 export const alertEventSchema = z.discriminatedUnion("type", [
   incidentEventSchema,
   reminderEventSchema,
+  escalationEventSchema,
   certificateEventSchema,
 ]);
 export type AlertEvent = z.infer<typeof alertEventSchema>;

@@ -21,6 +21,7 @@ import {
   SWEEP_EVERY_MS as CERTIFICATE_SWEEP_EVERY_MS,
 } from "../services/certificates/expiry_alerts.ts";
 import { REMINDER_SWEEP_MS, remindOpenIncidents } from "../services/incidents/reminders.ts";
+import { escalateOpenIncidents } from "../services/incidents/escalations.ts";
 import { pruneAckLinks } from "../services/incidents/acknowledge_link.ts";
 
 const RETENTION_EVERY_MS = 3_600_000;
@@ -140,17 +141,16 @@ export const runPublisher: Main = async (config, shutdown) => {
   );
   const certificateTimer = setInterval(alertCertificates, CERTIFICATE_SWEEP_EVERY_MS);
 
-  // And reminders of incidents nobody has acknowledged; the Acknowledge links of those
-  // acknowledged or ended since go.
+  // And reminders and escalations of incidents nobody has acknowledged; the Acknowledge
+  // links of those acknowledged or ended since go.
   const remind = leaderJob(
     () => publisher.isLeader,
     "reminders.sweep_failed",
     async () => {
-      const sent = await remindOpenIncidents({
-        sql: connections.pg.sql,
-        redis: connections.redis,
-        keys,
-      });
+      const sweep = { sql: connections.pg.sql, redis: connections.redis, keys };
+      const escalated = await escalateOpenIncidents(sweep);
+      if (escalated) log.info("incidents.escalated", { incidents: escalated });
+      const sent = await remindOpenIncidents(sweep);
       if (sent) log.info("incidents.reminded", { incidents: sent });
       await pruneAckLinks(connections.pg.sql);
     },

@@ -51,6 +51,9 @@ export interface MonitorFormValues {
   /** "all": every alert channel of the account, also ones added later; "chosen": `channels`. */
   notify: string;
   channels: string[];
+  /** Minutes unacknowledged before `escalationChannels` are alerted too; "": never. */
+  escalateAfter: string;
+  escalationChannels: string[];
 }
 
 export function blankMonitorForm(regions: string[], intervalSeconds: number, timeoutMs: number) {
@@ -77,6 +80,8 @@ export function blankMonitorForm(regions: string[], intervalSeconds: number, tim
     remindEvery: "",
     notify: "all",
     channels: [],
+    escalateAfter: "",
+    escalationChannels: [],
     type: "http",
     heartbeatGrace: "",
     dnsName: "",
@@ -111,6 +116,8 @@ export function monitorFormFrom(website: Website): MonitorFormValues {
     remindEvery: website.remindEveryMinutes === null ? "" : String(website.remindEveryMinutes),
     notify: website.notificationIds === null ? "all" : "chosen",
     channels: website.notificationIds ?? [],
+    escalateAfter: website.escalation ? String(website.escalation.afterMinutes) : "",
+    escalationChannels: website.escalation?.notificationIds ?? [],
     type: website.type,
     heartbeatGrace: website.heartbeat ? String(website.heartbeat.graceSeconds) : "",
     dnsName: dns?.name ?? "",
@@ -156,6 +163,8 @@ export function readMonitorForm(form: URLSearchParams): MonitorFormValues {
     remindEvery: form.get("remind_every") ?? "",
     notify: form.get("notify") ?? "all",
     channels: form.getAll("channels"),
+    escalateAfter: form.get("escalate_after") ?? "",
+    escalationChannels: form.getAll("escalation_channels"),
     type: form.get("type") ?? "http",
     heartbeatGrace: form.get("heartbeat_grace") ?? "",
     dnsName: form.get("dns_name") ?? "",
@@ -210,6 +219,9 @@ export function monitorInput(values: MonitorFormValues, mode: "create" | "update
     quorum: values.quorum ? values.quorum : undefined,
     remindEveryMinutes: values.remindEvery.trim() ? number(values.remindEvery) : blank,
     notificationIds: values.notify === "chosen" ? values.channels : null,
+    escalation: values.escalateAfter.trim()
+      ? { afterMinutes: number(values.escalateAfter), notificationIds: values.escalationChannels }
+      : blank,
   };
   if (http) return input;
   return {
@@ -247,6 +259,7 @@ const FIELD_OF: Record<string, string> = {
   degradedMs: "degraded_ms",
   certExpiryWarnDays: "cert_expiry_warn_days",
   remindEveryMinutes: "remind_every",
+  escalation: "escalate_after",
 };
 
 /**

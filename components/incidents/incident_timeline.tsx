@@ -59,7 +59,7 @@ interface Entry {
 
 /**
  * What happened, oldest first: down, each further region's first failure, each alert
- * (when it was raised), each update for customers, acknowledged, resolved.
+ * (when it was raised), each update for customers, escalated, acknowledged, resolved.
  */
 function timeline({ incident, alerts, checks, updates }: IncidentDetail): Entry[] {
   const entries: Entry[] = [{ at: incident.startedAt, what: `Down: ${causeText(incident)}` }];
@@ -92,6 +92,12 @@ function timeline({ incident, alerts, checks, updates }: IncidentDetail): Entry[
       what: `Posted an update for customers${
         update.status === "update" ? "" : ` (${UPDATE_STATUS_WORDS[update.status]})`
       }${update.author ? ` by ${update.author}` : ""}`,
+    });
+  }
+  if (incident.escalatedAt !== null) {
+    entries.push({
+      at: incident.escalatedAt,
+      what: "Escalated: nobody had acknowledged it, so its escalation channels were alerted",
     });
   }
   if (incident.acknowledgedAt !== null) {
@@ -144,6 +150,8 @@ function alertEntry(alert: IncidentAlert, byHand: boolean, alerts: IncidentAlert
     ? "Down alert"
     : alert.event === "reminder"
     ? `Reminder ${alert.reminder}`
+    : alert.event === "escalated"
+    ? "Escalation"
     : byHand
     ? "Resolved alert"
     : "Recovery alert";
@@ -165,11 +173,12 @@ function alertEntry(alert: IncidentAlert, byHand: boolean, alerts: IncidentAlert
       ),
     };
   }
-  // A recovery waits for the channel's down alert, so nobody hears "up" before "down".
+  // A recovery waits for the channel's down alert (or escalation), so nobody hears "up"
+  // before "down".
   const waitsForDown = alert.event === "resolved" &&
     alerts.some((other) =>
-      other.channelId === alert.channelId && other.event === "opened" &&
-      other.status === "pending"
+      other.channelId === alert.channelId &&
+      (other.event === "opened" || other.event === "escalated") && other.status === "pending"
     );
   return {
     at: alert.createdAt,

@@ -78,6 +78,15 @@ function settingRows(website: Website): [string, string][] {
       ? "none: one alert when it goes down, one when it is back"
       : `every ${formatInterval(website.remindEveryMinutes * 60)} until someone acknowledges`,
   ]);
+  const { escalation } = website;
+  rows.push([
+    "Escalation",
+    escalation === null
+      ? "none"
+      : `after ${formatInterval(escalation.afterMinutes * 60)} unacknowledged, to ${
+        channelsText(escalation.notificationIds)
+      }`,
+  ]);
   return rows;
 }
 

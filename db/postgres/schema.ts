@@ -210,6 +210,15 @@ export const websites = pgTable("websites", {
    */
   remindEveryMinutes: integer("remind_every_minutes"),
   /**
+   * When an incident of the monitor is still open and unacknowledged this long after it
+   * opened, `escalationChannelIds` are alerted as well, once
+   * (services/incidents/escalations.ts). Null: never.
+   */
+  escalateAfterMinutes: integer("escalate_after_minutes"),
+  /** The channels an escalation alerts; they hear the incident's reminders and end too. */
+  escalationChannelIds: uuid("escalation_channel_ids").array().notNull()
+    .default(sql`'{}'::uuid[]`),
+  /**
    * When the website is due, as the web last set it: now() when it is created, resumed or
    * rescheduled (a new URL or interval), so it is checked at once. The publisher keeps the
    * schedule from there in memory (publisher/schedule.ts) and never writes it. For a
@@ -452,6 +461,8 @@ export const incidents = pgTable("incidents", {
   /** How many reminders its channels were sent, the last one when. */
   remindersSent: integer("reminders_sent").notNull().default(0),
   lastRemindedAt: timestamp("last_reminded_at", { withTimezone: true }),
+  /** When nobody had acknowledged it in its monitor's `escalate_after_minutes`, and it escalated. */
+  escalatedAt: timestamp("escalated_at", { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [
   index("incidents_website_started_idx").on(t.websiteId, t.startedAt),

@@ -46,8 +46,11 @@ export interface IncidentAlert {
   channelName: string;
   /** The provider id: `slack`, `email`, `webhook`, … */
   channelKind: string;
-  /** Which message: that it went down, that it still is (a reminder), or that it ended. */
-  event: "opened" | "reminder" | "resolved";
+  /**
+   * Which message: that it went down, that it still is (a reminder), that nobody
+   * acknowledged it (an escalation), or that it ended.
+   */
+  event: "opened" | "reminder" | "escalated" | "resolved";
   /** Which reminder (1, 2, …); null for the other messages. */
   reminder: number | null;
   /**
@@ -78,6 +81,11 @@ export interface IncidentDetail {
      * would be: never set, paused, or no channel but PagerDuty (which escalates by itself).
      */
     remindEveryMinutes: number | null;
+    /**
+     * After how long unacknowledged its escalation channels are alerted, and their names;
+     * null when it does not escalate (never set, or paused).
+     */
+    escalation: { afterMinutes: number; channels: string[] } | null;
   };
   /** From ClickHouse; null when it could not be read just now (the rest still shows). */
   checks: {
@@ -158,7 +166,11 @@ async function monitorOf(services: Services, websiteId: string) {
       (select count(*)::int from attached) as channels,
       case when w.active and exists (
           select 1 from attached where kind <> all(${kindsWithout("reminder")}::text[]))
-        then w.remind_every_minutes end as remind_every_minutes
+        then w.remind_every_minutes end as remind_every_minutes,
+      case when w.active then w.escalate_after_minutes end as escalate_after_minutes,
+      array(select c.name from notification_channels c
+        where c.owner_id = w.owner_id and c.id = any(w.escalation_channel_ids)
+        order by c.name) as escalation_channels
     from websites w where w.id = ${websiteId}`;
   return {
     type: row.type,
@@ -166,6 +178,9 @@ async function monitorOf(services: Services, websiteId: string) {
     url: row.url,
     channels: row.channels,
     remindEveryMinutes: row.remind_every_minutes,
+    escalation: row.escalate_after_minutes === null || !row.escalation_channels.length
+      ? null
+      : { afterMinutes: row.escalate_after_minutes, channels: row.escalation_channels },
   };
 }
 

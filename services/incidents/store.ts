@@ -28,6 +28,8 @@ export interface Incident {
   acknowledgedBy: string | null;
   /** Who resolved it by hand, named as `acknowledgedBy`; null when its checks passed again. */
   resolvedBy: string | null;
+  /** When nobody had acknowledged it in time and its monitor's escalation channels were alerted. */
+  escalatedAt: number | null;
 }
 
 /**
@@ -45,7 +47,8 @@ export const incidentColumns = (sql: postgres.Sql) =>
         case i.acknowledged_via when 'link' then 'someone with an alert''s link'
           when 'call' then 'whoever answered an alert''s phone call' end
       ) as acknowledged_by,
-      coalesce(r.name, r.email) as resolved_by`;
+      coalesce(r.name, r.email) as resolved_by,
+      round(extract(epoch from i.escalated_at) * 1000)::float8 as escalated_at`;
 
 export const incidentJoins = (sql: postgres.Sql) =>
   sql`incidents i join websites w on w.id = i.website_id
@@ -72,6 +75,7 @@ export function toIncident(row: postgres.Row, now = Date.now()): Incident {
     acknowledgedAt: row.acknowledged_at,
     acknowledgedBy: row.acknowledged_by ?? null,
     resolvedBy: row.resolved_by ?? null,
+    escalatedAt: row.escalated_at ?? null,
   };
 }
 

@@ -2,7 +2,7 @@
  * Which channels a monitor alerts: `notificationIds` on website.create/update. `null`
  * (the default) means every channel of the account, including channels added later; a
  * list means exactly those channels (an empty list: none). Every id must be one of the
- * actor's channels.
+ * actor's channels, as must those it escalates to (`escalation.notificationIds`).
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
@@ -17,12 +17,13 @@ export const notificationIdsInput = z.array(
   .transform((ids) => [...new Set(ids)])
   .nullable();
 
-/** The ids to store (undefined: leave as is). */
-export async function acceptChannelIds(
+/** The ids to store (undefined: leave as is); a refusal names `field`. */
+export async function acceptChannelIds<T extends string[] | null | undefined>(
   services: Services,
   actor: Actor,
-  ids: string[] | null | undefined,
-): Promise<string[] | null | undefined> {
+  ids: T,
+  field = "notificationIds",
+): Promise<T> {
   if (!ids?.length) return ids;
   const owned = await services.db.select({ id: notificationChannels.id })
     .from(notificationChannels)
@@ -32,7 +33,7 @@ export async function acceptChannelIds(
   const known = new Set(owned.map((row) => row.id));
   const unknown = ids.find((id) => !known.has(id));
   if (unknown) {
-    throw new DomainError("BAD_REQUEST", `notificationIds: no notification channel ${unknown}`);
+    throw new DomainError("BAD_REQUEST", `${field}: no notification channel ${unknown}`);
   }
   return ids;
 }

@@ -1,6 +1,7 @@
 /**
  * Deletes a channel, its delivery record and queue, and its place in every monitor's
- * list of channels (a monitor left with an empty list alerts nobody, as chosen).
+ * list of channels (a monitor left with an empty list alerts nobody, as chosen) and of
+ * channels it escalates to (left with none, it escalates no more).
  */
 import { and, eq, sql } from "drizzle-orm";
 import { notificationChannels, websites } from "../../db/postgres/schema.ts";
@@ -26,6 +27,16 @@ export async function deleteChannel(
       .where(and(
         eq(websites.ownerId, actor.accountId),
         sql`${id}::uuid = any(${websites.notificationChannelIds})`,
+      ));
+    await tx.update(websites)
+      .set({
+        escalationChannelIds: sql`array_remove(${websites.escalationChannelIds}, ${id}::uuid)`,
+        escalateAfterMinutes: sql`case when ${websites.escalationChannelIds} = array[${id}::uuid]
+          then null else ${websites.escalateAfterMinutes} end`,
+      })
+      .where(and(
+        eq(websites.ownerId, actor.accountId),
+        sql`${id}::uuid = any(${websites.escalationChannelIds})`,
       ));
   });
   return { id };

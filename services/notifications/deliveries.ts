@@ -62,6 +62,7 @@ export async function listDeliveries(
 const LABELS: Record<string, string> = {
   opened: "Down",
   reminder: "Reminder",
+  escalated: "Escalation",
   resolved: "Recovered",
   certificate: "Certificate",
   test: "Test",

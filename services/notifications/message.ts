@@ -2,12 +2,14 @@
  * What an alert says, written once from an event and rendered by each provider in its
  * own format. Down messages name the monitor, URL, failing/total regions, cause and start
  * time; recovery messages the outage's duration (and who, when a person resolved it by
- * hand); reminders how long it has been down; certificate messages the days left and the day it expires. Incident messages
+ * hand); reminders how long it has been down; an escalation that nobody acknowledged it;
+ * certificate messages the days left and the day it expires. Incident messages
  * link to the incident's page, the others to the monitor (a test to the channels).
  */
 import type {
   AlertEvent,
   CertificateEvent,
+  EscalationEvent,
   IncidentEvent,
   ReminderEvent,
 } from "../../lib/incident_event.ts";
@@ -22,13 +24,14 @@ export interface Fact {
 export const TYPE_ICONS = {
   opened: "🔴",
   reminder: "⏰",
+  escalated: "🚨",
   resolved: "✅",
   certificate: "⚠️",
   test: "🔔",
 } as const;
 
 export interface Message {
-  /** The idempotency key: `<incidentId>:opened|resolved|reminder:<n>`, `cert:…`, or `test:<uuid>`. */
+  /** The idempotency key: `<incidentId>:opened|resolved|escalated|reminder:<n>`, `cert:…`, or `test:<uuid>`. */
   eventId: string;
   type: AlertEvent["type"] | "test";
   /** Null for a test message. */
@@ -56,11 +59,15 @@ export interface Message {
   /** Where a person goes from the message: the incident's page, else `dashboardUrl`. */
   link: string;
   /**
-   * A link that acknowledges the incident without signing in (a down alert's or a
-   * reminder's, while nobody has): see {@link withAcknowledgeUrl}. Null otherwise.
+   * A link that acknowledges the incident without signing in (a down alert's, a
+   * reminder's or an escalation's, while nobody has): see {@link withAcknowledgeUrl}. Null
+   * otherwise.
    */
   acknowledgeUrl: string | null;
-  /** "Shop is down", "Shop is still down", "Shop is up again", "Shop: incident resolved by ada@…". */
+  /**
+   * "Shop is down", "Shop is still down", "Shop is down and nobody has acknowledged it",
+   * "Shop is up again", "Shop: incident resolved by ada@…".
+   */
   title: string;
   facts: Fact[];
   /** Title, facts and link as plain text lines. */
@@ -72,6 +79,8 @@ export function alertMessage(event: AlertEvent, appUrl: string): Message {
     ? certificateMessage(event, appUrl)
     : event.type === "reminder"
     ? reminderMessage(event, appUrl)
+    : event.type === "escalated"
+    ? escalationMessage(event, appUrl)
     : incidentMessage(event, appUrl);
 }
 
@@ -117,7 +126,7 @@ export function incidentMessage(event: IncidentEvent, appUrl: string): Message {
 }
 
 /** What every message about an incident says of it, and where it links to. */
-function incidentParts(event: IncidentEvent | ReminderEvent, appUrl: string) {
+function incidentParts(event: IncidentEvent | ReminderEvent | EscalationEvent, appUrl: string) {
   const incidentUrl = new URL(`/app/incidents/${event.incidentId}`, appUrl).href;
   return {
     eventId: event.id,
@@ -163,6 +172,39 @@ export function reminderMessage(event: ReminderEvent, appUrl: string): Message {
     facts,
     text: plainText(title, facts, parts.incidentUrl) +
       "\nAcknowledge it on its page to stop the reminders.",
+  };
+}
+
+/** Nobody acknowledged the incident in the monitor's escalation time: the next people hear. */
+export function escalationMessage(event: EscalationEvent, appUrl: string): Message {
+  const parts = incidentParts(event, appUrl);
+  const durationMs = Math.max(0, event.at - event.startedAt);
+  const title = `${event.websiteName} is down and nobody has acknowledged it for ${
+    formatLongDuration(event.afterMinutes * 60_000)
+  }`;
+  const facts: Fact[] = [
+    { label: "Monitor", value: event.websiteName },
+    { label: "URL", value: event.url },
+    { label: "Down for", value: formatLongDuration(durationMs) },
+    { label: "Failing regions", value: regionsText(event) },
+    { label: "Cause", value: causeText(event.cause) },
+    { label: "Started", value: formatTime(event.startedAt) },
+    {
+      label: "Escalated",
+      value: `unacknowledged ${formatLongDuration(event.afterMinutes * 60_000)} after it opened`,
+    },
+  ];
+  return {
+    ...parts,
+    type: "escalated",
+    resolvedAt: null,
+    resolvedBy: null,
+    durationMs,
+    reminder: null,
+    title,
+    facts,
+    text: plainText(title, facts, parts.incidentUrl) +
+      "\nAcknowledge it on its page to tell the team someone is on it.",
   };
 }
 

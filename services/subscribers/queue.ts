@@ -133,10 +133,10 @@ async function tellSubscribers(
 
 /**
  * A monitor went down or came back: each page showing it tells its subscribers (who hear
- * nothing of certificates or of the team's reminders).
+ * nothing of certificates or of the team's reminders and escalations).
  */
 export function queueIncidentMails(sql: Sql, config: Config, event: AlertEvent): Promise<number> {
-  if (event.type === "certificate" || event.type === "reminder") return Promise.resolve(0);
+  if (event.type !== "opened" && event.type !== "resolved") return Promise.resolve(0);
   return tellSubscribers(
     sql,
     config,

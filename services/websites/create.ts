@@ -51,6 +51,13 @@ export async function createWebsite(
     certExpiryWarnDays: input.certExpiryWarnDays ?? null,
     heartbeatGraceSeconds: input.heartbeatGraceSeconds ?? null,
     remindEveryMinutes: input.remindEveryMinutes ?? null,
+    escalateAfterMinutes: input.escalation?.afterMinutes ?? null,
+    escalationChannelIds: await acceptChannelIds(
+      services,
+      actor,
+      input.escalation?.notificationIds ?? [],
+      "escalation.notificationIds",
+    ),
     heartbeatToken: heartbeat ? newHeartbeatToken() : null,
     // A heartbeat is due (down) when no beat came within one period plus the grace time.
     nextCheckAt: heartbeat

@@ -33,6 +33,9 @@ export const MAX_CERT_EXPIRY_WARN_DAYS = 365;
 /** Bounds of `remindEveryMinutes`: from five minutes to a day. */
 export const MIN_REMIND_MINUTES = 5;
 export const MAX_REMIND_MINUTES = 1440;
+/** Bounds of `escalation.afterMinutes`: from a minute to a day. */
+export const MIN_ESCALATE_MINUTES = 1;
+export const MAX_ESCALATE_MINUTES = 1440;
 
 export const idInput = z.strictObject({ id: z.uuid({ error: "id: not a valid website id" }) });
 
@@ -140,6 +143,17 @@ const settings = {
   certExpiryWarnDays: whole("certExpiryWarnDays", 0, MAX_CERT_EXPIRY_WARN_DAYS),
   heartbeatGraceSeconds: whole("heartbeatGraceSeconds", 0, MAX_INTERVAL_SECONDS),
   remindEveryMinutes: whole("remindEveryMinutes", MIN_REMIND_MINUTES, MAX_REMIND_MINUTES),
+  // Whom to alert as well when nobody acknowledges an incident in time
+  // (services/incidents/escalations.ts).
+  escalation: z.strictObject({
+    afterMinutes: whole("escalation.afterMinutes", MIN_ESCALATE_MINUTES, MAX_ESCALATE_MINUTES),
+    notificationIds: z.array(
+      z.uuid({ error: "escalation.notificationIds: expected notification channel ids" }),
+      { error: "escalation.notificationIds: expected a list of channel ids" },
+    ).min(1, "escalation.notificationIds: at least one channel to escalate to")
+      .max(50, "escalation.notificationIds: at most 50 channels")
+      .transform((ids) => [...new Set(ids)]),
+  }, { error: "escalation: expected { afterMinutes, notificationIds }, or null for none" }),
   tags,
 };
 
@@ -170,6 +184,8 @@ export const createInput = z.strictObject({
   heartbeatGraceSeconds: settings.heartbeatGraceSeconds.optional(),
   /** While an incident is open and unacknowledged, remind its channels this often; null: never. */
   remindEveryMinutes: settings.remindEveryMinutes.nullable().optional(),
+  /** Whom to alert as well when an incident is unacknowledged that long; null: nobody. */
+  escalation: settings.escalation.nullable().optional(),
   tags: settings.tags.optional(),
 });
 
@@ -196,6 +212,7 @@ export const updateInput = z.strictObject({
   certExpiryWarnDays: settings.certExpiryWarnDays.nullable().optional(),
   heartbeatGraceSeconds: settings.heartbeatGraceSeconds.nullable().optional(),
   remindEveryMinutes: settings.remindEveryMinutes.nullable().optional(),
+  escalation: settings.escalation.nullable().optional(),
   tags: settings.tags.optional(),
 });
 

@@ -46,6 +46,11 @@ export interface Website {
   certExpiryWarnDays: number;
   /** While an incident is open and nobody has acknowledged it, remind its channels this often; null: never. */
   remindEveryMinutes: number | null;
+  /**
+   * While an incident is open and nobody has acknowledged it this many minutes after it
+   * opened, these channels are alerted too; null: nobody.
+   */
+  escalation: { afterMinutes: number; notificationIds: string[] } | null;
   /** For heartbeat monitors: where the job calls, and how late it may be. */
   heartbeat: {
     /** The secret ping URL (GET or POST). */
@@ -84,6 +89,9 @@ export function toWebsite(row: WebsiteRow, config: Config): Website {
     degradedMs: row.degradedMs,
     certExpiryWarnDays: row.certExpiryWarnDays ?? DEFAULT_CERT_EXPIRY_WARN_DAYS,
     remindEveryMinutes: row.remindEveryMinutes,
+    escalation: row.escalateAfterMinutes === null || !row.escalationChannelIds.length
+      ? null
+      : { afterMinutes: row.escalateAfterMinutes, notificationIds: row.escalationChannelIds },
     heartbeat: row.type === "heartbeat" && row.heartbeatToken
       ? {
         pingUrl: new URL(`/api/heartbeat/${row.heartbeatToken}`, config.appUrl).href,

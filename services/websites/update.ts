@@ -21,7 +21,7 @@ export async function updateWebsite(
   resolve?: Resolver,
 ): Promise<Website> {
   const { config } = services;
-  const { id, url, notificationIds, ...changes } = input;
+  const { id, url, notificationIds, escalation, ...changes } = input;
   const current = await ownedWebsite(services.db, actor, id);
   const acceptedUrl = url === undefined
     ? undefined
@@ -30,6 +30,15 @@ export async function updateWebsite(
   const patch = {
     ...changes,
     ...(channelIds === undefined ? {} : { notificationChannelIds: channelIds }),
+    ...(escalation === undefined ? {} : {
+      escalateAfterMinutes: escalation?.afterMinutes ?? null,
+      escalationChannelIds: await acceptChannelIds(
+        services,
+        actor,
+        escalation?.notificationIds ?? [],
+        "escalation.notificationIds",
+      ),
+    }),
     ...(acceptedUrl === undefined ? {} : { url: acceptedUrl }),
     // No path, nothing to expect there.
     ...(changes.jsonPath === null && changes.jsonExpected === undefined

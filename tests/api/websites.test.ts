@@ -47,6 +47,7 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       degradedMs: null,
       certExpiryWarnDays: 14,
       remindEveryMinutes: null, // one alert per incident
+      escalation: null, // nobody further
       heartbeat: null,
       active: true,
       createdAt: 0,

@@ -144,10 +144,10 @@ export class DeliveryQueue {
     if (!event.success) return { ok: false, retry: false, error: "unreadable event" };
     let message = alertMessage(event.data, this.#config.appUrl);
     const channel = { id: delivery.channelId, kind: delivery.kind, config: delivery.config };
-    // Whoever gets a down alert or a reminder can acknowledge it from there. Without the
-    // link (Postgres away a moment) the alert still goes out.
+    // Whoever gets a down alert, a reminder or an escalation can acknowledge it from there.
+    // Without the link (Postgres away a moment) the alert still goes out.
     if (
-      (event.data.type === "opened" || event.data.type === "reminder") &&
+      event.data.type !== "resolved" && event.data.type !== "certificate" &&
       takesAcknowledgeLinks(channel)
     ) {
       const url = await newAcknowledgeLink(this.#sql, this.#config.appUrl, event.data.incidentId)

@@ -1,6 +1,8 @@
 /**
  * One event becomes one queued delivery per channel attached to the monitor
- * (all of the owner's channels when the monitor names none). Inserting is idempotent per
+ * (all of the owner's channels when the monitor names none). An escalation goes to the
+ * monitor's escalation channels instead, and once an incident escalated, its reminders
+ * and its end go to them as well. Inserting is idempotent per
  * (channel, event id): a repeated event queues nothing new. A kind of channel that takes
  * only some alerts (`Provider.events`: PagerDuty is not reminded, a phone call is made
  * only for down and reminders) is left out of the others.
@@ -20,7 +22,11 @@ export async function queueDeliveries(sql: postgres.Sql, event: AlertEvent): Pro
     from websites w
     join notification_channels c on c.owner_id = w.owner_id
     where w.id = ${event.websiteId} and w.owner_id = ${event.ownerId}
-      and (w.notification_channel_ids is null or c.id = any(w.notification_channel_ids))
+      and case when ${event.type} = 'escalated' then c.id = any(w.escalation_channel_ids)
+        else w.notification_channel_ids is null or c.id = any(w.notification_channel_ids)
+          or (c.id = any(w.escalation_channel_ids) and exists (
+            select 1 from incidents i where i.id = ${incidentId} and i.escalated_at is not null))
+        end
       and not (c.kind = any(${notFor}::text[]))
     on conflict (channel_id, event_id) do nothing
     returning id`;

@@ -24,8 +24,9 @@ export interface ClaimedDelivery {
   kind: string;
   config: Record<string, unknown>;
   /**
-   * Why a reminder is no longer worth sending ("the incident was acknowledged", "a newer
-   * reminder replaced it", …); null when it is, and for every other message.
+   * Why a reminder or escalation is no longer worth sending ("the incident was
+   * acknowledged", "a newer reminder replaced it", …); null when it is, and for every other
+   * message.
    */
   moot: string | null;
 }
@@ -65,8 +66,8 @@ export const PER_CHANNEL = 2;
 /**
  * Claims up to `limit` due deliveries, at most {@link PER_CHANNEL} per channel and none
  * of the `busy` channels. A recovery or a reminder waits until the channel's down message
- * for the same incident is settled, so no receiver hears "resolved" (or "still down")
- * before "triggered".
+ * (or escalation) for the same incident is settled, so no receiver hears "resolved" (or
+ * "still down") before "triggered".
  */
 export async function claimDue(
   sql: postgres.Sql,
@@ -83,7 +84,7 @@ export async function claimDue(
         and not (d.event_type in ('resolved', 'reminder') and exists (
           select 1 from notification_deliveries o
           where o.channel_id = d.channel_id and o.incident_id = d.incident_id
-            and o.event_type = 'opened' and o.status = 'pending'))
+            and o.event_type in ('opened', 'escalated') and o.status = 'pending'))
     ), picked as (
       select d.id from notification_deliveries d join ranked r on r.id = d.id
       where r.n <= ${PER_CHANNEL} and d.status = 'pending' and d.next_attempt_at <= now()
@@ -99,7 +100,7 @@ export async function claimDue(
     where d.id = picked.id and c.id = d.channel_id
     returning d.id, d.channel_id, d.event_id, d.event_type, d.event, d.attempts, d.created_at,
               c.kind, c.config,
-              case when d.event_type = 'reminder' then (${mootReminder(sql)})
+              case when d.event_type in ('reminder', 'escalated') then (${mootReminder(sql)})
                    when d.event_type = 'opened' and c.kind = any(${UNRECALLED}::text[])
                      then (${mootDownCall(sql)}) end as moot`;
   return rows.map((row) => ({
@@ -118,8 +119,9 @@ export async function claimDue(
 }
 
 /**
- * Why the reminder `d` is no longer worth sending, or null: what made it moot since it was
- * queued (services/incidents/reminders.ts decides when one is due).
+ * Why the reminder or escalation `d` is no longer worth sending, or null: what made it
+ * moot since it was queued (services/incidents/reminders.ts and escalations.ts decide when
+ * one is due).
  */
 function mootReminder(sql: postgres.Sql) {
   return sql`
@@ -128,12 +130,15 @@ function mootReminder(sql: postgres.Sql) {
       when i.resolved_at is not null then 'the incident had ended'
       when i.acknowledged_at is not null then 'the incident was acknowledged'
       when not w.active then 'the monitor was paused'
-      when w.remind_every_minutes is null then 'its reminders were turned off'
+      when d.event_type = 'reminder' and w.remind_every_minutes is null
+        then 'its reminders were turned off'
+      when d.event_type = 'escalated' and w.escalate_after_minutes is null
+        then 'its escalation was turned off'
       when exists (
         select 1 from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
         where mw.website_id = w.id and m.starts_at <= now() and m.ends_at > now())
         then 'the monitor was in maintenance'
-      when exists (
+      when d.event_type = 'reminder' and exists (
         select 1 from notification_deliveries n
         where n.channel_id = d.channel_id and n.incident_id = d.incident_id
           and n.event_type = 'reminder' and n.created_at > d.created_at)

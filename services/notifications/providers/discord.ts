@@ -8,6 +8,7 @@ const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
 const colors = {
   opened: 0xdc2626,
   reminder: 0xdc2626,
+  escalated: 0xdc2626,
   resolved: 0x16a34a,
   certificate: 0xd97706,
   test: 0x2563eb,

@@ -27,6 +27,7 @@ const escapeHtml = (text: string) =>
 function subject(message: Message): string {
   if (message.type === "opened") return `[Down] ${message.title}`;
   if (message.type === "reminder") return `[Still down] ${message.title}`;
+  if (message.type === "escalated") return `[Escalated] ${message.title}`;
   if (message.type === "certificate") return `[Certificate] ${message.title}`;
   // Resolved by hand, the site may still be down.
   if (message.type === "resolved") {

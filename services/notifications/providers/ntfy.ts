@@ -15,10 +15,11 @@ const schema = z.strictObject({
 });
 
 /** ntfy's priorities (5 max, 3 default) and tags, which it shows as emoji. */
-const PRIORITIES = { opened: 5, reminder: 4, resolved: 3, certificate: 4, test: 3 };
+const PRIORITIES = { opened: 5, reminder: 4, escalated: 5, resolved: 3, certificate: 4, test: 3 };
 const TAGS = {
   opened: "red_circle",
   reminder: "alarm_clock",
+  escalated: "rotating_light",
   resolved: "white_check_mark",
   certificate: "warning",
   test: "bell",

@@ -36,7 +36,8 @@ export const pagerduty: Provider<z.infer<typeof schema>> = {
   ],
   schema,
   // PagerDuty acknowledges in PagerDuty, and escalates an alert nobody did by its own policy.
-  events: ["opened", "resolved", "certificate"],
+  // An escalation triggers it (once, when it is an escalation channel alone: same dedup key).
+  events: ["opened", "escalated", "resolved", "certificate"],
   acknowledgeLinks: () => false,
   urls: (_config, deployment) => [deployment.pagerdutyUrl],
   send(message, config, context) {

@@ -22,7 +22,7 @@ const schema = z.strictObject({
 });
 
 /** High (1) bypasses quiet hours; emergency (2) would repeat until acknowledged in Pushover. */
-const PRIORITIES = { opened: 1, reminder: 1, resolved: 0, certificate: 0, test: 0 };
+const PRIORITIES = { opened: 1, reminder: 1, escalated: 1, resolved: 0, certificate: 0, test: 0 };
 
 function classify(answer: HttpAnswer): Outcome {
   const http = classifyHttp(answer);

@@ -12,6 +12,7 @@ const schema = z.strictObject({ webhookUrl: httpUrl("webhookUrl") });
 const COLORS = {
   opened: "Attention",
   reminder: "Attention",
+  escalated: "Attention",
   resolved: "Good",
   certificate: "Warning",
   test: "Default",

@@ -47,7 +47,7 @@ export function spokenText(message: Message): string {
 export const twilioCall: Provider<z.infer<typeof schema>> = {
   kind: "twilio_call",
   label: "Phone call (Twilio)",
-  events: ["opened", "reminder"],
+  events: ["opened", "reminder", "escalated"],
   fields: [
     ...credentialFields,
     {

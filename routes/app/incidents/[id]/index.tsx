@@ -215,6 +215,26 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
                 </>
               )}
           </dd>
+          {(incident.escalatedAt !== null || (ongoing && monitor.escalation !== null)) && (
+            <>
+              <dt class={TERM}>Escalated</dt>
+              <dd class={WRAP}>
+                {incident.escalatedAt !== null
+                  ? (
+                    <>
+                      <Time at={incident.escalatedAt} seconds />, to its escalation channels
+                    </>
+                  )
+                  : incident.acknowledgedAt !== null
+                  ? "No: it was acknowledged in time"
+                  : `Not yet: after ${
+                    formatInterval(monitor.escalation!.afterMinutes * 60)
+                  } unacknowledged, ${monitor.escalation!.channels.join(", ")} ${
+                    monitor.escalation!.channels.length === 1 ? "is" : "are"
+                  } alerted`}
+              </dd>
+            </>
+          )}
         </dl>
       </Card>
 

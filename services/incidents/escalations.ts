@@ -1,0 +1,72 @@
+/**
+ * Escalation of incidents nobody acknowledges. A monitor with `escalate_after_minutes`
+ * set alerts its escalation channels (`escalation_channel_ids`: the person on call's
+ * phone, the team lead) once, when an incident of it is still open and unacknowledged that
+ * long after it opened (or after the monitor was resumed from a pause). From then on those
+ * channels hear the incident's reminders and its end as well
+ * (notifications/dispatcher/fan_out.ts). None escalates while the monitor is paused or in a
+ * maintenance window. The leading publisher sweeps with the reminders
+ * (every 30 s); the escalation is an `escalated` event in the outbox the
+ * incident events go through, written in the transaction that marks the incident, so it is
+ * sent once however often the sweep runs or fails.
+ *
+ * ```ts
+ * await escalateOpenIncidents({ sql, redis, keys }); // events written and relayed
+ * ```
+ */
+import { type EscalationEvent, escalationEventId } from "../../lib/incident_event.ts";
+import { insertIntoOutbox, relayIncidentEvents } from "./evaluation/event_relay.ts";
+import type { ReminderSweep } from "./reminders.ts";
+import { incidentEventColumns, incidentEventFacts } from "./store.ts";
+
+const BATCH = 500;
+
+/** Writes (and relays) an escalation per incident due one; returns how many. */
+export async function escalateOpenIncidents(
+  sweep: ReminderSweep,
+  now = new Date(),
+): Promise<number> {
+  // (drizzle has postgres.js take timestamps as text.)
+  const at = now.toISOString();
+  const events = await sweep.sql.begin(async (tx) => {
+    const rows = await tx`
+      with due as (
+        select i.id
+        from incidents i join websites w on w.id = i.website_id
+        where i.resolved_at is null and i.acknowledged_at is null and i.escalated_at is null
+          and w.active and w.escalate_after_minutes is not null
+          and cardinality(w.escalation_channel_ids) > 0
+          and greatest(i.created_at, w.resumed_at)
+            + w.escalate_after_minutes * interval '1 minute' <= ${at}::timestamptz
+          and not exists (
+            select 1 from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
+            where mw.website_id = w.id and m.starts_at <= ${at}::timestamptz
+              and m.ends_at > ${at}::timestamptz)
+        order by i.created_at
+        limit ${BATCH}
+        for update of i skip locked
+      )
+      update incidents i set escalated_at = ${at}::timestamptz
+      from due, websites w
+      where i.id = due.id and w.id = i.website_id
+      returning ${incidentEventColumns(tx)}, w.escalate_after_minutes,
+        array(select r.region from region_states r
+          where r.website_id = w.id and r.failing order by r.region) as failing`;
+    const events = rows.map((row): EscalationEvent => {
+      const facts = incidentEventFacts(row);
+      return {
+        ...facts,
+        id: escalationEventId(row.id),
+        type: "escalated",
+        afterMinutes: row.escalate_after_minutes,
+        // Where it is failing now; the incident's regions when no region is just now.
+        failingRegions: row.failing.length ? row.failing : facts.failingRegions,
+        at: now.getTime(),
+      };
+    });
+    await insertIntoOutbox(tx, events);
+    return events;
+  });
+  if (events.length) await relayIncidentEvents(sweep.sql, sweep.redis, sweep.keys);
+  return events.length;
+}
