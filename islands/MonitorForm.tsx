@@ -869,35 +869,13 @@ export default function MonitorForm(props: Props) {
                 </p>
               )
               : (
-                <ul class="ml-6 flex flex-wrap gap-x-5 gap-y-2">
-                  {props.channels.map((channel) => (
-                    <li key={channel.id}>
-                      <label class="flex items-center gap-2">
-                        <input
-                          type="checkbox"
-                          name="channels"
-                          value={channel.id}
-                          checked={v.channels.includes(channel.id)}
-                          onChange={(e) => {
-                            const on = (e.currentTarget as HTMLInputElement).checked;
-                            setForm((f) => ({
-                              ...f,
-                              notify: "chosen",
-                              channels: on
-                                ? [...f.channels, channel.id]
-                                : f.channels.filter((id) => id !== channel.id),
-                            }));
-                          }}
-                          class={`h-4 w-4 rounded ${FOCUS_RING}`}
-                        />
-                        <span>{channel.name}</span>
-                        <span class="text-xs text-slate-600 dark:text-slate-400">
-                          ({channel.kind})
-                        </span>
-                      </label>
-                    </li>
-                  ))}
-                </ul>
+                <ChannelChecks
+                  name="channels"
+                  channels={props.channels}
+                  chosen={v.channels}
+                  class="ml-6"
+                  onChange={(channels) => setForm((f) => ({ ...f, notify: "chosen", channels }))}
+                />
               )}
           </div>
           <FieldError id="notificationIds" error={errors.notificationIds} />
@@ -935,34 +913,13 @@ export default function MonitorForm(props: Props) {
             </Field>
             <fieldset class="min-w-0">
               <legend class="text-sm">Escalate to</legend>
-              <ul class="mt-2 flex flex-wrap gap-x-5 gap-y-2 text-sm">
-                {props.channels.map((channel) => (
-                  <li key={channel.id}>
-                    <label class="flex items-center gap-2">
-                      <input
-                        type="checkbox"
-                        name="escalation_channels"
-                        value={channel.id}
-                        checked={v.escalationChannels.includes(channel.id)}
-                        onChange={(e) => {
-                          const on = (e.currentTarget as HTMLInputElement).checked;
-                          setForm((f) => ({
-                            ...f,
-                            escalationChannels: on
-                              ? [...f.escalationChannels, channel.id]
-                              : f.escalationChannels.filter((id) => id !== channel.id),
-                          }));
-                        }}
-                        class={`h-4 w-4 rounded ${FOCUS_RING}`}
-                      />
-                      <span>{channel.name}</span>
-                      <span class="text-xs text-slate-600 dark:text-slate-400">
-                        ({channel.kind})
-                      </span>
-                    </label>
-                  </li>
-                ))}
-              </ul>
+              <ChannelChecks
+                name="escalation_channels"
+                channels={props.channels}
+                chosen={v.escalationChannels}
+                class="mt-2 text-sm"
+                onChange={(escalationChannels) => setForm((f) => ({ ...f, escalationChannels }))}
+              />
             </fieldset>
           </fieldset>
         )}
@@ -973,6 +930,43 @@ export default function MonitorForm(props: Props) {
         <a href={props.cancelHref} class={buttonClass("ghost")}>Cancel</a>
       </div>
     </form>
+  );
+}
+
+/** A checkbox per channel of the account, named `name`; `onChange` gets the ticked ones. */
+function ChannelChecks(props: {
+  name: string;
+  channels: Props["channels"];
+  chosen: string[];
+  class: string;
+  onChange: (chosen: string[]) => void;
+}) {
+  return (
+    <ul class={`flex flex-wrap gap-x-5 gap-y-2 ${props.class}`}>
+      {props.channels.map((channel) => (
+        <li key={channel.id}>
+          <label class="flex items-center gap-2">
+            <input
+              type="checkbox"
+              name={props.name}
+              value={channel.id}
+              checked={props.chosen.includes(channel.id)}
+              onChange={(e) => {
+                const on = (e.currentTarget as HTMLInputElement).checked;
+                props.onChange(
+                  on
+                    ? [...props.chosen, channel.id]
+                    : props.chosen.filter((id) => id !== channel.id),
+                );
+              }}
+              class={`h-4 w-4 rounded ${FOCUS_RING}`}
+            />
+            <span>{channel.name}</span>
+            <span class="text-xs text-slate-600 dark:text-slate-400">({channel.kind})</span>
+          </label>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -15,20 +15,22 @@
  * ```
  */
 import { type EscalationEvent, escalationEventId } from "../../lib/incident_event.ts";
-import { insertIntoOutbox, relayIncidentEvents } from "./evaluation/event_relay.ts";
-import type { ReminderSweep } from "./reminders.ts";
+import {
+  failingColumn,
+  failingNow,
+  inMaintenance,
+  type ReminderSweep,
+  sweepIntoOutbox,
+} from "./reminders.ts";
 import { incidentEventColumns, incidentEventFacts } from "./store.ts";
 
 const BATCH = 500;
 
 /** Writes (and relays) an escalation per incident due one; returns how many. */
-export async function escalateOpenIncidents(
-  sweep: ReminderSweep,
-  now = new Date(),
-): Promise<number> {
+export function escalateOpenIncidents(sweep: ReminderSweep, now = new Date()): Promise<number> {
   // (drizzle has postgres.js take timestamps as text.)
   const at = now.toISOString();
-  const events = await sweep.sql.begin(async (tx) => {
+  return sweepIntoOutbox(sweep, async (tx) => {
     const rows = await tx`
       with due as (
         select i.id
@@ -38,10 +40,7 @@ export async function escalateOpenIncidents(
           and cardinality(w.escalation_channel_ids) > 0
           and greatest(i.created_at, w.resumed_at)
             + w.escalate_after_minutes * interval '1 minute' <= ${at}::timestamptz
-          and not exists (
-            select 1 from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
-            where mw.website_id = w.id and m.starts_at <= ${at}::timestamptz
-              and m.ends_at > ${at}::timestamptz)
+          and not ${inMaintenance(tx, at)}
         order by i.created_at
         limit ${BATCH}
         for update of i skip locked
@@ -49,24 +48,17 @@ export async function escalateOpenIncidents(
       update incidents i set escalated_at = ${at}::timestamptz
       from due, websites w
       where i.id = due.id and w.id = i.website_id
-      returning ${incidentEventColumns(tx)}, w.escalate_after_minutes,
-        array(select r.region from region_states r
-          where r.website_id = w.id and r.failing order by r.region) as failing`;
-    const events = rows.map((row): EscalationEvent => {
+      returning ${incidentEventColumns(tx)}, w.escalate_after_minutes, ${failingColumn(tx)}`;
+    return rows.map((row): EscalationEvent => {
       const facts = incidentEventFacts(row);
       return {
         ...facts,
         id: escalationEventId(row.id),
         type: "escalated",
         afterMinutes: row.escalate_after_minutes,
-        // Where it is failing now; the incident's regions when no region is just now.
-        failingRegions: row.failing.length ? row.failing : facts.failingRegions,
+        failingRegions: failingNow(row, facts.failingRegions),
         at: now.getTime(),
       };
     });
-    await insertIntoOutbox(tx, events);
-    return events;
   });
-  if (events.length) await relayIncidentEvents(sweep.sql, sweep.redis, sweep.keys);
-  return events.length;
 }

@@ -14,7 +14,7 @@
  * ```
  */
 import type postgres from "postgres";
-import { type ReminderEvent, reminderEventId } from "../../lib/incident_event.ts";
+import { type AlertEvent, type ReminderEvent, reminderEventId } from "../../lib/incident_event.ts";
 import type { Redis } from "../../lib/redis.ts";
 import type { RedisKeys } from "../../lib/redis_keys.ts";
 import { insertIntoOutbox, relayIncidentEvents } from "./evaluation/event_relay.ts";
@@ -29,11 +29,44 @@ export interface ReminderSweep {
   keys: RedisKeys;
 }
 
+/**
+ * Writes the events `decide` returns to the outbox in the transaction it ran in, then
+ * relays them; returns how many. Reminders and escalations (escalations.ts) sweep so.
+ */
+export async function sweepIntoOutbox(
+  sweep: ReminderSweep,
+  decide: (tx: postgres.TransactionSql) => Promise<AlertEvent[]>,
+): Promise<number> {
+  const events = await sweep.sql.begin(async (tx) => {
+    const events = await decide(tx);
+    await insertIntoOutbox(tx, events);
+    return events;
+  });
+  if (events.length) await relayIncidentEvents(sweep.sql, sweep.redis, sweep.keys);
+  return events.length;
+}
+
+/** Whether a maintenance window holds the website `w` at `at`. */
+export const inMaintenance = (tx: postgres.TransactionSql, at: string) =>
+  tx`exists (
+    select 1 from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
+    where mw.website_id = w.id and m.starts_at <= ${at}::timestamptz
+      and m.ends_at > ${at}::timestamptz)`;
+
+/** The regions of the website `w` failing now, as `failing`: see {@link failingNow}. */
+export const failingColumn = (tx: postgres.TransactionSql) =>
+  tx`array(select r.region from region_states r
+    where r.website_id = w.id and r.failing order by r.region) as failing`;
+
+/** Where it is failing now; the incident's regions when no region is just now. */
+export const failingNow = (row: postgres.Row, incidentRegions: string[]): string[] =>
+  row.failing.length ? row.failing : incidentRegions;
+
 /** Writes (and relays) a reminder per incident due one; returns how many. */
-export async function remindOpenIncidents(sweep: ReminderSweep, now = new Date()): Promise<number> {
+export function remindOpenIncidents(sweep: ReminderSweep, now = new Date()): Promise<number> {
   // (drizzle has postgres.js take timestamps as text.)
   const at = now.toISOString();
-  const events = await sweep.sql.begin(async (tx) => {
+  return sweepIntoOutbox(sweep, async (tx) => {
     const rows = await tx`
       with due as (
         select i.id, w.remind_every_minutes * 60 as period,
@@ -43,10 +76,7 @@ export async function remindOpenIncidents(sweep: ReminderSweep, now = new Date()
           and w.active and w.remind_every_minutes is not null
           and greatest(coalesce(i.last_reminded_at, i.created_at), w.resumed_at)
             + w.remind_every_minutes * interval '1 minute' <= ${at}::timestamptz
-          and not exists (
-            select 1 from maintenance_websites mw join maintenances m on m.id = mw.maintenance_id
-            where mw.website_id = w.id and m.starts_at <= ${at}::timestamptz
-              and m.ends_at > ${at}::timestamptz)
+          and not ${inMaintenance(tx, at)}
         order by i.created_at
         limit ${BATCH}
         for update of i skip locked
@@ -58,24 +88,17 @@ export async function remindOpenIncidents(sweep: ReminderSweep, now = new Date()
           * floor(extract(epoch from ${at}::timestamptz - due.since) / due.period)
       from due, websites w
       where i.id = due.id and w.id = i.website_id
-      returning ${incidentEventColumns(tx)}, i.reminders_sent,
-        array(select r.region from region_states r
-          where r.website_id = w.id and r.failing order by r.region) as failing`;
-    const events = rows.map((row): ReminderEvent => {
+      returning ${incidentEventColumns(tx)}, i.reminders_sent, ${failingColumn(tx)}`;
+    return rows.map((row): ReminderEvent => {
       const facts = incidentEventFacts(row);
       return {
         ...facts,
         id: reminderEventId(row.id, row.reminders_sent),
         type: "reminder",
         count: row.reminders_sent,
-        // Where it is failing now; the incident's regions when no region is just now.
-        failingRegions: row.failing.length ? row.failing : facts.failingRegions,
+        failingRegions: failingNow(row, facts.failingRegions),
         at: now.getTime(),
       };
     });
-    await insertIntoOutbox(tx, events);
-    return events;
   });
-  if (events.length) await relayIncidentEvents(sweep.sql, sweep.redis, sweep.keys);
-  return events.length;
 }

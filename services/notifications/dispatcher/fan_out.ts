@@ -24,8 +24,9 @@ export async function queueDeliveries(sql: postgres.Sql, event: AlertEvent): Pro
     where w.id = ${event.websiteId} and w.owner_id = ${event.ownerId}
       and case when ${event.type} = 'escalated' then c.id = any(w.escalation_channel_ids)
         else w.notification_channel_ids is null or c.id = any(w.notification_channel_ids)
-          or (c.id = any(w.escalation_channel_ids) and exists (
-            select 1 from incidents i where i.id = ${incidentId} and i.escalated_at is not null))
+          or (${event.type} in ('reminder', 'resolved') and c.id = any(w.escalation_channel_ids)
+            and exists (
+              select 1 from incidents i where i.id = ${incidentId} and i.escalated_at is not null))
         end
       and not (c.kind = any(${notFor}::text[]))
     on conflict (channel_id, event_id) do nothing
