@@ -2,7 +2,7 @@
  * `/acknowledge?token=…`: the Acknowledge link of a down alert or a reminder. Opening it
  * shows the incident and changes nothing (mail scanners follow links); "Acknowledge
  * incident" acknowledges it without signing in, as its signed-in team member when one is,
- * and its reminders stop (services/incidents/acknowledge_link.ts).
+ * and its reminders and escalation stop (services/incidents/acknowledge_link.ts).
  */
 import { type Context, page } from "../../fresh/mod.ts";
 import { define, type State } from "../../web/define.ts";
@@ -83,7 +83,7 @@ export default define.page<typeof handler>(({ data }) => {
       {data.done
         ? (
           <p role="status" class="mt-6 text-sm font-medium text-emerald-800 dark:text-emerald-300">
-            Acknowledged. Its channels are not reminded of it any more.
+            Acknowledged. Its channels are not reminded of it any more, nor does it escalate.
           </p>
         )
         : ended
@@ -103,8 +103,9 @@ export default define.page<typeof handler>(({ data }) => {
             <input type="hidden" name="token" value={data.token} />
             <Button class="w-full">Acknowledge incident</Button>
             <p class="text-sm text-slate-600 dark:text-slate-400">
-              Says you are on it: the team sees it acknowledged, and its channels are not reminded
-              of it any more. It still ends only when its checks pass or someone resolves it.
+              Says you are on it: the team sees it acknowledged, its channels are not reminded of it
+              any more, and it does not escalate. It still ends only when its checks pass or someone
+              resolves it.
             </p>
           </form>
         )}

@@ -154,7 +154,7 @@ Deno.test("a down alert's Acknowledge link acknowledges its incident signed out,
     assert.equal(done.status, 200);
     assert.match(
       await done.text(),
-      /Acknowledged\. Its channels are not reminded of it any more\./,
+      /Acknowledged\. Its channels are not reminded of it any more, nor does it escalate\./,
     );
     const acknowledged = await api.incident.get.query({ id: incident.id });
     assert.ok(acknowledged.acknowledgedAt !== null);
@@ -240,7 +240,7 @@ Deno.test("pressing 1 on an alert's phone call acknowledges its incident; anothe
     const right = await press("1");
     assert.match(
       await right.text(),
-      /<Say>Acknowledged\. The reminders of this incident stop\. Goodbye\.<\/Say>/,
+      /<Say>Acknowledged\. The reminders and escalation of this incident stop\. Goodbye\.<\/Say>/,
     );
     const acknowledged = await api.incident.get.query({ id: incident.id });
     assert.ok(acknowledged.acknowledgedAt !== null);

@@ -17,7 +17,7 @@ export const handler = define.handlers({
     if (form.get("Digits") !== "1") return say("Not acknowledged. Goodbye.");
     const outcome = await acknowledgeByLink(ctx.state.services.sql, token, null, "call");
     if (outcome?.acknowledged) {
-      return say("Acknowledged. The reminders of this incident stop. Goodbye.");
+      return say("Acknowledged. The reminders and escalation of this incident stop. Goodbye.");
     }
     return say("This incident was acknowledged already, or it has ended. Goodbye.");
   },
