@@ -163,8 +163,8 @@ function Resolved(props: { incident: Incident; back: string }) {
 }
 
 /**
- * Who acknowledged it, or the button while it is ongoing; `none` once resolved
- * unacknowledged. `labelled` where no column heading says what "By …" means.
+ * Who acknowledged it, or the button while it is ongoing (and when it escalated, if it
+ * did); `none` once resolved unacknowledged. `labelled` where no column heading says what "By …" means.
  */
 function Acknowledgement(
   props: { incident: Incident; back: string; none?: ComponentChildren; labelled?: boolean },
@@ -181,13 +181,23 @@ function Acknowledgement(
   }
   // Resolved before anyone took it on: nothing left to acknowledge.
   if (incident.resolvedAt !== null) return props.none ?? null;
-  return (
+  const button = (
     <IncidentAction
       incident={incident}
       back={props.back}
       action="acknowledge"
       label="Acknowledge"
     />
+  );
+  if (incident.escalatedAt === null) return button;
+  // Nobody took it on in time, and its escalation channels were told.
+  return (
+    <div class="flex flex-wrap items-center gap-2">
+      {button}
+      <span class="text-sm font-medium text-amber-800 dark:text-amber-300">
+        Escalated <Time at={incident.escalatedAt} />
+      </span>
+    </div>
   );
 }
 

@@ -2,7 +2,7 @@
  * Escalation in real Chromium: chosen in the monitor's form (refused without a channel to
  * escalate to), told in its settings, promised on the page of an incident nobody has
  * acknowledged, then delivered (the leader's sweep at a chosen time, the dispatcher posting
- * to local Slack and webhook stand-ins) and shown on that page.
+ * to local Slack and webhook stand-ins) and shown on that page and in the incidents list.
  */
 import assert from "node:assert/strict";
 import { notificationBed } from "../helpers/notifications.ts";
@@ -117,6 +117,10 @@ Deno.test({
       await summary.getByText(/, to its escalation channels$/).waitFor();
       assert.equal(await page.locator("img[src=x]").count(), 0, "a channel's name stays text");
       await screenshots(page, "escalation-incident");
+      // The list of incidents says so beside the button that would have stopped it.
+      await page.goto(`${bed.server.url}/app/incidents`);
+      await page.getByText(/^Escalated /).first().waitFor();
+      await screenshots(page, "escalation-incidents");
       // The refused form answers 400, as it should.
       assert.deepEqual(problems.filter((p) => !/status of 400 .*\/edit/.test(p)), []);
     } finally {
