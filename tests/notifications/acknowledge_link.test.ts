@@ -17,6 +17,7 @@ import {
 import { closeBrowser, launchChromium, screenshots, watchProblems } from "../helpers/browser.ts";
 import { evaluateStoredResults } from "../../services/incidents/evaluation/evaluate.ts";
 import { remindOpenIncidents } from "../../services/incidents/reminders.ts";
+import { twilioSignature } from "../../services/notifications/twilio_signature.ts";
 import { relayIncidentEvents } from "../../services/incidents/evaluation/event_relay.ts";
 
 /**
@@ -187,7 +188,7 @@ Deno.test("pressing 1 on an alert's phone call acknowledges its incident; anothe
   const bed = await notificationBed({ REGIONS: "ams", REGION: "ams", TWILIO_API_URL: twilio.url });
   try {
     const { api } = bed.owner;
-    await api.notification.create.mutate({
+    const phone = await api.notification.create.mutate({
       kind: "twilio_call",
       name: "Night phone",
       config: {
@@ -209,26 +210,39 @@ Deno.test("pressing 1 on an alert's phone call acknowledges its incident; anothe
     const action = gather[1].replaceAll("&amp;", "&");
     assert.match(
       action,
-      new RegExp(`^${APP_URL}/api/twilio/acknowledge\\?token=[A-Za-z0-9_-]{43}$`),
+      new RegExp(
+        `^${APP_URL}/api/twilio/acknowledge\\?token=[A-Za-z0-9_-]{43}&channel=${phone.id}$`,
+      ),
     );
     const said =
       /<Say>Uptime alert\. Shop is down\. Cause: [^<]+<\/Say><Say>To acknowledge, press 1\.<\/Say>/;
     assert.match(gather[2], new RegExp(`^${said.source}<Pause length="1"/>${said.source}$`));
 
-    // As Twilio posts the key pressed, with the call's other fields.
-    const press = (digits: string) =>
-      fetch(action.replace(APP_URL, bed.server.url), {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          AccountSid: sid,
-          CallSid: `CA${"0".repeat(32)}`,
-          Digits: digits,
-          From: "+14155550100",
-          To: "+31201234567",
-        }).toString(),
+    // As Twilio posts the key pressed, with the call's other fields, signed with the
+    // account's auth token (twilioSignature: Twilio's documented recipe).
+    const press = (digits: string, authToken = "d".repeat(32)) => {
+      const fields = new URLSearchParams({
+        To: "+31201234567",
+        AccountSid: sid,
+        Digits: digits,
+        CallSid: `CA${"0".repeat(32)}`,
+        From: "+14155550100",
       });
+      return fetch(action.replace(APP_URL, bed.server.url), {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-twilio-signature": twilioSignature(authToken, action, fields),
+        },
+        body: fields.toString(),
+      });
+    };
     const [incident] = (await api.incident.list.query()).incidents;
+    // Whoever has the address but not the channel's auth token acknowledges nothing.
+    const forged = await press("1", "e".repeat(32));
+    assert.equal(forged.status, 403);
+    assert.match(await forged.text(), /<Say>Not acknowledged: this request is not from Twilio\./);
+    assert.equal((await api.incident.get.query({ id: incident.id })).acknowledgedAt, null);
     const wrong = await press("2");
     assert.equal(wrong.headers.get("content-type"), "text/xml; charset=utf-8");
     assert.match(

@@ -18,6 +18,7 @@ import {
 import { deliver } from "../../services/notifications/deliver.ts";
 import { testMessage } from "../../services/notifications/message.ts";
 import { callTwiml } from "../../services/notifications/providers/twilio_call.ts";
+import { twilioSignature } from "../../services/notifications/twilio_signature.ts";
 
 const BOT_TOKEN = "987654:zyxWVUtsrQPOnmlKJIhgfEDCba98765";
 
@@ -511,11 +512,29 @@ Deno.test("a call's TwiML stays within Twilio's 4,000 characters however much it
     title: '"'.repeat(300),
     acknowledgeUrl: `https://uptime.example.com/acknowledge?token=${"t".repeat(400)}`,
   };
-  const twiml = callTwiml(message);
+  const channelId = crypto.randomUUID();
+  const twiml = callTwiml(message, channelId);
   assert.ok(twiml.length <= 4_000, `${twiml.length} characters`);
   assert.match(twiml, /^<Response><Gather [^>]+><Say>Uptime alert\. (&quot;)+<\/Say>/);
   assert.ok(twiml.endsWith("<Say>To acknowledge, press 1.</Say></Gather></Response>"), twiml);
   // Without the link the words fit whole: nothing is cut.
-  const plain = callTwiml({ ...message, acknowledgeUrl: null });
+  const plain = callTwiml({ ...message, acknowledgeUrl: null }, channelId);
   assert.equal(plain.split("&quot;").length - 1, 2 * 286);
+});
+
+Deno.test("a keypad answer's signature is checked by Twilio's recipe: its published example matches", () => {
+  // Twilio's own example (auth token 12345), fields in another order than the sorted one.
+  const url = "https://mycompany.com/myapp.php?foo=1&bar=2";
+  const fields = new URLSearchParams({
+    To: "+18005551212",
+    Digits: "1234",
+    From: "+14158675309",
+    Caller: "+14158675309",
+    CallSid: "CA1234567890ABCDE",
+  });
+  assert.equal(twilioSignature("12345", url, fields), "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+  assert.notEqual(
+    twilioSignature("12345", `${url}&channel=x`, fields),
+    "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
+  );
 });

@@ -4,7 +4,8 @@
  * the reminders of an incident nobody acknowledged call; a recovery or a certificate
  * warning does not (fan_out.ts). The words go as TwiML (`<Say>`), escaped. With an
  * Acknowledge link (message.ts) the call also says "To acknowledge, press 1": a `<Gather>`
- * sends the key pressed to routes/api/twilio/acknowledge.ts with the link's token.
+ * sends the key pressed to routes/api/twilio/acknowledge.ts with the link's token and the
+ * channel, whose auth token checks Twilio's signature (twilio_signature.ts).
  */
 import { z } from "zod";
 import type { Message } from "../message.ts";
@@ -74,18 +75,20 @@ export const twilioCall: Provider<z.infer<typeof schema>> = {
     return createResource(context, config, "Calls", {
       To: config.to,
       From: config.from,
-      Twiml: callTwiml(message),
+      Twiml: callTwiml(message, context.channelId),
     });
   },
 };
 
 /**
  * The call's TwiML: the alert said twice and, with an Acknowledge link, a keypad prompt
- * whose answer Twilio posts to the link's token. The words are shortened should escaping
- * take it past {@link TWIML_MAX}.
+ * whose answer Twilio posts to the link's token, naming the channel. The words are
+ * shortened should escaping take it past {@link TWIML_MAX}.
  */
-export function callTwiml(message: Message): string {
-  const answerUrl = message.acknowledgeUrl ? keypadAnswerUrl(message.acknowledgeUrl) : null;
+export function callTwiml(message: Message, channelId: string): string {
+  const answerUrl = message.acknowledgeUrl
+    ? keypadAnswerUrl(message.acknowledgeUrl, channelId)
+    : null;
   const prompt = answerUrl ? "<Say>To acknowledge, press 1.</Say>" : "";
   const build = (text: string) => {
     const say = `<Say>${escapeXml(text)}</Say>${prompt}`;
@@ -102,9 +105,13 @@ export function callTwiml(message: Message): string {
   return twiml;
 }
 
-/** `…/acknowledge?token=…` → `…/api/twilio/acknowledge?token=…`: where the keypad's answer goes. */
-function keypadAnswerUrl(acknowledgeUrl: string): string {
+/**
+ * `…/acknowledge?token=…` → `…/api/twilio/acknowledge?token=…&channel=…`: where the keypad's
+ * answer goes.
+ */
+function keypadAnswerUrl(acknowledgeUrl: string, channelId: string): string {
   const url = new URL(acknowledgeUrl);
   url.pathname = "/api/twilio/acknowledge";
+  url.searchParams.set("channel", channelId);
   return url.href;
 }
