@@ -164,7 +164,8 @@ function Resolved(props: { incident: Incident; back: string }) {
 
 /**
  * Who acknowledged it, or the button while it is ongoing (and when it escalated, if it
- * did); `none` once resolved unacknowledged. `labelled` where no column heading says what "By …" means.
+ * did); `none` once resolved unacknowledged. `labelled` where no column heading says what
+ * "By …" means.
  */
 function Acknowledgement(
   props: { incident: Incident; back: string; none?: ComponentChildren; labelled?: boolean },
