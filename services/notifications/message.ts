@@ -147,18 +147,25 @@ function incidentParts(event: IncidentEvent | ReminderEvent | EscalationEvent, a
   };
 }
 
-/** The incident is still open and nobody has acknowledged it. */
-export function reminderMessage(event: ReminderEvent, appUrl: string): Message {
-  const parts = incidentParts(event, appUrl);
-  const durationMs = Math.max(0, event.at - event.startedAt);
-  const title = `${event.websiteName} is still down after ${formatLongDuration(durationMs)}`;
-  const facts: Fact[] = [
+/** What a message about an incident still open says of it, down `durationMs` so far. */
+function stillDownFacts(event: ReminderEvent | EscalationEvent, durationMs: number): Fact[] {
+  return [
     { label: "Monitor", value: event.websiteName },
     { label: "URL", value: event.url },
     { label: "Down for", value: formatLongDuration(durationMs) },
     { label: "Failing regions", value: regionsText(event) },
     { label: "Cause", value: causeText(event.cause) },
     { label: "Started", value: formatTime(event.startedAt) },
+  ];
+}
+
+/** The incident is still open and nobody has acknowledged it. */
+export function reminderMessage(event: ReminderEvent, appUrl: string): Message {
+  const parts = incidentParts(event, appUrl);
+  const durationMs = Math.max(0, event.at - event.startedAt);
+  const title = `${event.websiteName} is still down after ${formatLongDuration(durationMs)}`;
+  const facts: Fact[] = [
+    ...stillDownFacts(event, durationMs),
     { label: "Reminder", value: `${event.count} (until someone acknowledges the incident)` },
   ];
   return {
@@ -183,12 +190,7 @@ export function escalationMessage(event: EscalationEvent, appUrl: string): Messa
     formatLongDuration(event.afterMinutes * 60_000)
   }`;
   const facts: Fact[] = [
-    { label: "Monitor", value: event.websiteName },
-    { label: "URL", value: event.url },
-    { label: "Down for", value: formatLongDuration(durationMs) },
-    { label: "Failing regions", value: regionsText(event) },
-    { label: "Cause", value: causeText(event.cause) },
-    { label: "Started", value: formatTime(event.startedAt) },
+    ...stillDownFacts(event, durationMs),
     {
       label: "Escalated",
       value: `unacknowledged ${formatLongDuration(event.afterMinutes * 60_000)} after it opened`,
