@@ -72,6 +72,8 @@ export const escalationEventSchema = incidentEventSchema.omit({
   type: z.literal("escalated"),
   /** The monitor's `escalate_after_minutes` when it escalated. */
   afterMinutes: z.number().int().min(1),
+  /** Who escalated it by hand, before that time (their email); null when the time passed. */
+  escalatedBy: z.string().max(320).nullable().default(null),
 });
 export type EscalationEvent = z.infer<typeof escalationEventSchema>;
 

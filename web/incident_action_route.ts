@@ -1,4 +1,7 @@
-/** The POST handlers of `/app/incidents/<id>/{acknowledge,resolve}`: the dashboard's buttons, without JavaScript. */
+/**
+ * The POST handlers of `/app/incidents/<id>/{acknowledge,resolve,escalate}`: the dashboard's
+ * buttons, without JavaScript.
+ */
 import { HttpError } from "../fresh/mod.ts";
 import { defineApp } from "./define.ts";
 import { readForm, safeNext, seeOther } from "./forms.ts";
@@ -12,6 +15,7 @@ type IncidentAction = (services: Services, actor: Actor, id: string) => Promise<
 export const INCIDENT_NOTICES: Record<string, string> = {
   "incident-acknowledged": "Incident acknowledged. It shows who acknowledged it and when.",
   "incident-resolved": "Incident resolved. Its channels are told you resolved it.",
+  "incident-escalated": "Incident escalated. Its escalation channels are being alerted.",
   "incident-ended": "This incident had already ended, so nothing changed.",
   "update-posted": "Update posted. The status pages of this monitor show it.",
   "update-deleted": "Update deleted. The status pages no longer show it.",
@@ -20,7 +24,7 @@ export const INCIDENT_NOTICES: Record<string, string> = {
 
 export function incidentActionHandlers(
   act: IncidentAction,
-  notice: "incident-acknowledged" | "incident-resolved",
+  notice: "incident-acknowledged" | "incident-resolved" | "incident-escalated",
 ) {
   return defineApp.handlers({
     async POST(ctx) {

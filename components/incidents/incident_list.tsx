@@ -204,7 +204,12 @@ function Acknowledgement(
 
 /** A button that POSTs `action` for this incident and returns to `back`. */
 export function IncidentAction(
-  props: { incident: Incident; back: string; action: "acknowledge" | "resolve"; label: string },
+  props: {
+    incident: Incident;
+    back: string;
+    action: "acknowledge" | "resolve" | "escalate";
+    label: string;
+  },
 ) {
   const { incident } = props;
   return (

@@ -97,7 +97,7 @@ function timeline({ incident, alerts, checks, updates }: IncidentDetail): Entry[
   if (incident.escalatedAt !== null) {
     entries.push({
       at: incident.escalatedAt,
-      what: "Escalated: nobody had acknowledged it, so its escalation channels were alerted",
+      what: "Escalated: its escalation channels were alerted",
     });
   }
   if (incident.acknowledgedAt !== null) {

@@ -22,13 +22,50 @@ import {
   type ReminderSweep,
   sweepIntoOutbox,
 } from "./reminders.ts";
-import { incidentEventColumns, incidentEventFacts } from "./store.ts";
+import { type Incident, incidentEventColumns, incidentEventFacts, ownedIncident } from "./store.ts";
+import type { Actor, Services } from "../context.ts";
+import type postgres from "postgres";
 
 const BATCH = 500;
 
 /** Writes (and relays) an escalation per incident due one; returns how many. */
 export function escalateOpenIncidents(sweep: ReminderSweep, now = new Date()): Promise<number> {
   // (drizzle has postgres.js take timestamps as text.)
+  const at = now.toISOString();
+  return escalate(sweep, now, null, (tx) =>
+    tx`greatest(i.created_at, w.resumed_at)
+      + w.escalate_after_minutes * interval '1 minute' <= ${at}::timestamptz`);
+}
+
+/**
+ * Escalates the actor's incident now, before its monitor's time, as a person asks from the
+ * incident's page ("Escalate now"), under the same rules otherwise: only an ongoing,
+ * unacknowledged incident that has not escalated yet, of a monitor with channels to
+ * escalate to, that is neither paused nor in maintenance. Anything else is left as it is
+ * (a page left open, a double click); another account's incident is not found.
+ */
+export async function escalateIncidentNow(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<Incident> {
+  const [who] = await services.sql`select email from users where id = ${actor.userId}`;
+  await escalate(
+    services,
+    new Date(),
+    who?.email ?? null,
+    (tx) => tx`i.id = ${id} and w.owner_id = ${actor.accountId}`,
+  );
+  return await ownedIncident(services.sql, actor, id);
+}
+
+/** Escalates the incidents `which` picks of those that may escalate; returns how many. */
+function escalate(
+  sweep: ReminderSweep,
+  now: Date,
+  escalatedBy: string | null,
+  which: (tx: postgres.TransactionSql) => postgres.PendingQuery<postgres.Row[]>,
+): Promise<number> {
   const at = now.toISOString();
   return sweepIntoOutbox(sweep, async (tx) => {
     const rows = await tx`
@@ -38,8 +75,7 @@ export function escalateOpenIncidents(sweep: ReminderSweep, now = new Date()): P
         where i.resolved_at is null and i.acknowledged_at is null and i.escalated_at is null
           and w.active and w.escalate_after_minutes is not null
           and cardinality(w.escalation_channel_ids) > 0
-          and greatest(i.created_at, w.resumed_at)
-            + w.escalate_after_minutes * interval '1 minute' <= ${at}::timestamptz
+          and ${which(tx)}
           and not ${inMaintenance(tx, at)}
         order by i.created_at
         limit ${BATCH}
@@ -56,6 +92,7 @@ export function escalateOpenIncidents(sweep: ReminderSweep, now = new Date()): P
         id: escalationEventId(row.id),
         type: "escalated",
         afterMinutes: row.escalate_after_minutes,
+        escalatedBy,
         failingRegions: failingNow(row, facts.failingRegions),
         at: now.getTime(),
       };

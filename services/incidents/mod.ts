@@ -4,6 +4,7 @@ export { getIncident } from "./get.ts";
 export { FAILURES_SHOWN, incidentDetail } from "./detail.ts";
 export { acknowledgeIncident } from "./acknowledge.ts";
 export { resolveIncident } from "./resolve.ts";
+export { escalateIncidentNow } from "./escalations.ts";
 export { publicIncidents } from "./public.ts";
 export { postIncidentUpdate } from "./post_update.ts";
 export { deleteIncidentUpdate } from "./delete_update.ts";

@@ -186,14 +186,18 @@ export function reminderMessage(event: ReminderEvent, appUrl: string): Message {
 export function escalationMessage(event: EscalationEvent, appUrl: string): Message {
   const parts = incidentParts(event, appUrl);
   const durationMs = Math.max(0, event.at - event.startedAt);
-  const title = `${event.websiteName} is down and nobody has acknowledged it for ${
-    formatLongDuration(event.afterMinutes * 60_000)
-  }`;
+  const title = event.escalatedBy
+    ? `${event.websiteName} is down, and ${event.escalatedBy} escalated it`
+    : `${event.websiteName} is down and nobody has acknowledged it for ${
+      formatLongDuration(event.afterMinutes * 60_000)
+    }`;
   const facts: Fact[] = [
     ...stillDownFacts(event, durationMs),
     {
       label: "Escalated",
-      value: `unacknowledged ${formatLongDuration(event.afterMinutes * 60_000)} after it opened`,
+      value: event.escalatedBy
+        ? `by ${event.escalatedBy}`
+        : `unacknowledged ${formatLongDuration(event.afterMinutes * 60_000)} after it opened`,
     },
   ];
   return {

@@ -50,6 +50,7 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "incident.detail": ({ incidentId }) => ({ id: incidentId }),
   "incident.acknowledge": ({ incidentId }) => ({ id: incidentId }),
   "incident.resolve": ({ incidentId }) => ({ id: incidentId }),
+  "incident.escalate": ({ incidentId }) => ({ id: incidentId }),
   "incident.list": ({ websiteId }) => ({ websiteId }),
   "incident.postUpdate": ({ incidentId }) => ({
     incidentId,

@@ -159,6 +159,44 @@ Deno.test("an incident nobody acknowledges escalates once to the monitor's escal
   }
 });
 
+Deno.test("a person may escalate an incident before its time, once; a monitor that escalates to nobody does not", async () => {
+  const t = await escalationBed();
+  try {
+    const { api, bed, webhook, slack, channels } = t;
+    await api.website.update.mutate({
+      id: bed.website.id,
+      notificationIds: [channels.hook.id],
+      escalation: { afterMinutes: 30, notificationIds: [channels.lead.id] },
+    });
+    const quiet = await api.website.create.mutate({
+      url: "https://blog.example.com/",
+      notificationIds: [channels.hook.id],
+    });
+    const shop = await t.openIncident(bed.website.id);
+    const blog = await t.openIncident(quiet.id);
+    bed.startDispatcher();
+    const escalated = await api.incident.escalate.mutate({ id: shop.id });
+    assert.ok(escalated.escalatedAt !== null);
+    await eventually(() => slack.requests.length === 1, 15_000, "the escalation at Slack");
+    assert.equal(
+      slack.requests[0].body.text.split("\n")[0],
+      `🚨 Shop is down, and ${bed.owner.email} escalated it`,
+    );
+    // Again, or by the sweep at its time: nothing more.
+    assert.equal(
+      (await api.incident.escalate.mutate({ id: shop.id })).escalatedAt,
+      escalated.escalatedAt,
+    );
+    assert.equal(await t.escalate(shop.opened + 30 * MINUTE), 0);
+    assert.equal((await api.incident.escalate.mutate({ id: blog.id })).escalatedAt, null);
+    await eventually(() => webhook.requests.length === 2, 15_000, "both down alerts");
+    await eventually(() => bed.settled(), 15_000, "everything settled");
+    assert.equal(slack.requests.length, 1);
+  } finally {
+    await t.close();
+  }
+});
+
 Deno.test("no escalation once the incident is acknowledged, nor while the monitor is paused; one queued and then acknowledged is skipped", async () => {
   const t = await escalationBed();
   try {

@@ -2,6 +2,7 @@
 import {
   acknowledgeIncident,
   deleteIncidentUpdate,
+  escalateIncidentNow,
   getIncident,
   incidentDetail,
   incidentDetailInput,
@@ -27,6 +28,9 @@ export const incidentRouter = router({
     .mutation(({ ctx, input }) => acknowledgeIncident(ctx.services, ctx.actor, input.id)),
   resolve: authedProcedure.input(incidentIdInput)
     .mutation(({ ctx, input }) => resolveIncident(ctx.services, ctx.actor, input.id)),
+  /** Alerts the monitor's escalation channels now, before its escalation time. */
+  escalate: authedProcedure.input(incidentIdInput)
+    .mutation(({ ctx, input }) => escalateIncidentNow(ctx.services, ctx.actor, input.id)),
   /** Tells customers, on the monitor's status pages, what is going on. */
   postUpdate: authedProcedure.input(postUpdateInput)
     .mutation(({ ctx, input }) => postIncidentUpdate(ctx.services, ctx.actor, input)),

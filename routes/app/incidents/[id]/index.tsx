@@ -161,6 +161,15 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
                 label="Acknowledge"
               />
             )}
+            {incident.acknowledgedAt === null && incident.escalatedAt === null &&
+              monitor.escalation !== null && (
+              <IncidentAction
+                incident={incident}
+                back={back}
+                action="escalate"
+                label="Escalate now"
+              />
+            )}
             <IncidentAction incident={incident} back={back} action="resolve" label="Resolve" />
           </>
         )}
