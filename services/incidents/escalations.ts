@@ -2,13 +2,14 @@
  * Escalation of incidents nobody acknowledges. A monitor with `escalate_after_minutes`
  * set alerts its escalation channels (`escalation_channel_ids`: the person on call's
  * phone, the team lead) once, when an incident of it is still open and unacknowledged that
- * long after it opened (or after the monitor was resumed from a pause). From then on those
+ * long after it opened (or after the monitor was resumed from a pause), or earlier when a
+ * person escalates it from its page ({@link escalateIncidentNow}). From then on those
  * channels hear the incident's reminders and its end as well
  * (notifications/dispatcher/fan_out.ts). None escalates while the monitor is paused or in a
- * maintenance window. The leading publisher sweeps with the reminders
- * (every 30 s); the escalation is an `escalated` event in the outbox the
- * incident events go through, written in the transaction that marks the incident, so it is
- * sent once however often the sweep runs or fails.
+ * maintenance window. The leading publisher sweeps with the reminders (every 30 s); the
+ * escalation is an `escalated` event in the outbox the incident events go through, written
+ * in the transaction that marks the incident, so it is sent once however often the sweep
+ * runs or fails.
  *
  * ```ts
  * await escalateOpenIncidents({ sql, redis, keys }); // events written and relayed
