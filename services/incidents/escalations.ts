@@ -31,9 +31,7 @@ const BATCH = 500;
 
 /** Writes (and relays) an escalation per incident due one; returns how many. */
 export function escalateOpenIncidents(sweep: ReminderSweep, now = new Date()): Promise<number> {
-  // (drizzle has postgres.js take timestamps as text.)
-  const at = now.toISOString();
-  return escalate(sweep, now, null, (tx) =>
+  return escalate(sweep, now, null, (tx, at) =>
     tx`greatest(i.created_at, w.resumed_at)
       + w.escalate_after_minutes * interval '1 minute' <= ${at}::timestamptz`);
 }
@@ -65,8 +63,9 @@ function escalate(
   sweep: ReminderSweep,
   now: Date,
   escalatedBy: string | null,
-  which: (tx: postgres.TransactionSql) => postgres.PendingQuery<postgres.Row[]>,
+  which: (tx: postgres.TransactionSql, at: string) => postgres.PendingQuery<postgres.Row[]>,
 ): Promise<number> {
+  // (drizzle has postgres.js take timestamps as text.)
   const at = now.toISOString();
   return sweepIntoOutbox(sweep, async (tx) => {
     const rows = await tx`
@@ -76,7 +75,7 @@ function escalate(
         where i.resolved_at is null and i.acknowledged_at is null and i.escalated_at is null
           and w.active and w.escalate_after_minutes is not null
           and cardinality(w.escalation_channel_ids) > 0
-          and ${which(tx)}
+          and ${which(tx, at)}
           and not ${inMaintenance(tx, at)}
         order by i.created_at
         limit ${BATCH}
