@@ -86,6 +86,7 @@ const OWNED: Record<string, ((ids: Ids) => unknown) | null> = {
   "notification.create": null,
   "notification.list": null,
   "maintenance.list": null,
+  "report.availability": null,
   "apiToken.create": null,
   "apiToken.list": null,
   "user.me": null,

@@ -10,6 +10,7 @@ import { notificationRouter } from "./routers/notification.ts";
 import { maintenanceRouter } from "./routers/maintenance.ts";
 import { apiTokenRouter } from "./routers/api_token.ts";
 import { teamRouter } from "./routers/team.ts";
+import { reportRouter } from "./routers/report.ts";
 
 export const appRouter = router({
   user: userRouter,
@@ -22,6 +23,7 @@ export const appRouter = router({
   maintenance: maintenanceRouter,
   apiToken: apiTokenRouter,
   team: teamRouter,
+  report: reportRouter,
 });
 
 export type AppRouter = typeof appRouter;

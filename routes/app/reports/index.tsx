@@ -1,0 +1,250 @@
+/**
+ * `/app/reports`: every monitor's availability over a period of UTC days (the last 30
+ * unless chosen), with one-click periods, a tag filter and a CSV download. A GET form,
+ * so it works without JavaScript and every report has an address to share.
+ */
+import { page } from "../../../fresh/mod.ts";
+import { defineApp } from "../../../web/define.ts";
+import { pageError } from "../../../web/page_errors.ts";
+import { readReportQuery, type ReportQuery, withoutField } from "../../../web/report_query.ts";
+import {
+  type AvailabilityReport,
+  availabilityReport,
+} from "../../../services/reports/availability.ts";
+import { type ReportPeriod, reportPeriods } from "../../../services/reports/periods.ts";
+import { dayString } from "../../../services/reports/schemas.ts";
+import { DomainError } from "../../../services/errors.ts";
+import { actorOf } from "../../../services/context.ts";
+import { AvailabilityTable, duration } from "../../../components/reports/availability_table.tsx";
+import {
+  Button,
+  Card,
+  describedBy,
+  EmptyState,
+  Field,
+  FOCUS,
+  inputClass,
+  LINK,
+  LinkButton,
+  PageHeader,
+} from "../../../components/ui.tsx";
+import { formatDate, formatLongDuration } from "../../../lib/time_format.ts";
+import { DAY_MS, formatUptime } from "../../../lib/uptime.ts";
+
+interface Data extends ReportQuery {
+  report: AvailabilityReport | null;
+  periods: ReportPeriod[];
+  today: string;
+}
+
+export const handler = defineApp.handlers<Data>({
+  async GET(ctx) {
+    ctx.state.title = "Reports";
+    const now = Date.now();
+    const query = readReportQuery(ctx.url, now);
+    const base = {
+      ...query,
+      periods: reportPeriods(now),
+      today: dayString(Math.floor(now / DAY_MS)),
+    };
+    if (!query.input) return page({ ...base, report: null }, { status: 400 });
+    try {
+      const report = await availabilityReport(
+        ctx.state.services,
+        actorOf(ctx.state.user),
+        query.input,
+        now,
+      );
+      return page({ ...base, report });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === "BAD_REQUEST") {
+        const field = error.message.startsWith("from:") ? "from" : "to";
+        const errors = { [field]: withoutField(error.message) };
+        return page({ ...base, errors, report: null }, { status: 400 });
+      }
+      throw pageError(error);
+    }
+  },
+});
+
+export default defineApp.page<typeof handler>(({ data }) => {
+  const { report, values } = data;
+  const search = new URLSearchParams({ from: values.from, to: values.to });
+  if (values.tag) search.set("tag", values.tag);
+  return (
+    <>
+      <PageHeader
+        title="Reports"
+        description="How each monitor did over a period of UTC days: uptime counts every region's checks (not those during maintenance), downtime is how long its incidents were open."
+        actions={report && report.monitors.length > 0 && (
+          <LinkButton variant="secondary" href={`/app/reports/availability.csv?${search}`} download>
+            Download CSV
+          </LinkButton>
+        )}
+      />
+      <Periods periods={data.periods} values={values} />
+      <PeriodForm data={data} />
+      {report && <ReportBody report={report} />}
+    </>
+  );
+});
+
+function Periods(props: { periods: ReportPeriod[]; values: ReportQuery["values"] }) {
+  return (
+    <nav aria-label="Periods" class="mb-4">
+      <ul class="flex flex-wrap gap-2 text-sm">
+        {props.periods.map((period) => {
+          const current = period.from === props.values.from && period.to === props.values.to;
+          const search = new URLSearchParams({ from: period.from, to: period.to });
+          if (props.values.tag) search.set("tag", props.values.tag);
+          return (
+            <li>
+              <a
+                href={`/app/reports?${search}`}
+                aria-current={current ? "page" : undefined}
+                class={`block whitespace-nowrap rounded-md border px-3 py-1 font-medium ${FOCUS} ${
+                  current
+                    ? "border-slate-800 bg-slate-800 text-white dark:border-slate-200 dark:bg-slate-200 dark:text-slate-900"
+                    : "border-slate-300 bg-white text-slate-700 hover:bg-slate-100 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-300 dark:hover:bg-slate-700"
+                }`}
+              >
+                {period.label}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+function PeriodForm(props: { data: Data }) {
+  const { values, errors, today, report } = props.data;
+  // The tags to pick from; the one asked for stays a choice when the report could not run.
+  const tags = report?.tags ?? (values.tag ? [values.tag] : []);
+  return (
+    <form
+      method="get"
+      action="/app/reports"
+      class="mb-6 flex flex-wrap items-start gap-4"
+      noValidate
+    >
+      <Field id="report-from" label="From" error={errors.from}>
+        <input
+          type="date"
+          name="from"
+          value={values.from}
+          max={today}
+          required
+          class={inputClass(errors.from)}
+          {...describedBy("report-from", errors.from)}
+        />
+      </Field>
+      <Field id="report-to" label="To" error={errors.to}>
+        <input
+          type="date"
+          name="to"
+          value={values.to}
+          max={today}
+          required
+          class={inputClass(errors.to)}
+          {...describedBy("report-to", errors.to)}
+        />
+      </Field>
+      {tags.length > 0 && (
+        <Field id="report-tag" label="Tag" error={errors.tag}>
+          <select
+            name="tag"
+            class={inputClass(errors.tag)}
+            {...describedBy("report-tag", errors.tag)}
+          >
+            <option value="">All monitors</option>
+            {tags.map((tag) => (
+              <option value={tag} selected={tag.toLowerCase() === values.tag.toLowerCase()}>
+                {tag}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      <div class="w-full sm:w-auto sm:pt-6">
+        <Button>Show report</Button>
+      </div>
+    </form>
+  );
+}
+
+function ReportBody(props: { report: AvailabilityReport }) {
+  const { report } = props;
+  const until = report.endsAt < (Date.parse(`${report.to}T00:00:00Z`) + DAY_MS)
+    ? "now"
+    : formatDate(Date.parse(`${report.to}T00:00:00Z`), "UTC");
+  const title = `${formatDate(report.startsAt, "UTC")} to ${until}`;
+  if (!report.monitors.length) {
+    return report.tag
+      ? (
+        <EmptyState title={`No monitor tagged “${report.tag}” in this period`}>
+          <a href={`/app/reports?from=${report.from}&to=${report.to}`} class={LINK}>
+            Report on every monitor
+          </a>
+        </EmptyState>
+      )
+      : (
+        <EmptyState
+          title="No monitors in this period"
+          action={<LinkButton href="/app/monitors/new">Add monitor</LinkButton>}
+        >
+          A report covers the monitors that existed in its period. Add one, and its checks and
+          incidents are counted from then on.
+        </EmptyState>
+      );
+  }
+  const { overall } = report;
+  const tiles = [
+    {
+      label: "Uptime",
+      value: formatUptime(overall.uptime),
+      note: `${overall.checks.toLocaleString("en")} checks of ${report.monitors.length} monitor${
+        report.monitors.length === 1 ? "" : "s"
+      }`,
+    },
+    {
+      label: "Incidents",
+      value: overall.incidents.toLocaleString("en"),
+      note: `${formatLongDuration(overall.downtimeMs)} of downtime`,
+    },
+    {
+      label: "Mean time to acknowledge",
+      value: duration(overall.mttaMs),
+      note: "of those acknowledged",
+    },
+    { label: "Mean time to resolve", value: duration(overall.mttrMs), note: "of those that ended" },
+  ];
+  return (
+    <section aria-labelledby="report-heading">
+      <h2 id="report-heading" class="mb-3 text-lg font-semibold text-slate-900 dark:text-white">
+        {title} <span class="text-sm font-normal text-slate-600 dark:text-slate-400">(UTC)</span>
+        {report.tag && <span class="text-sm font-normal">, tagged “{report.tag}”</span>}
+      </h2>
+      <dl class="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4">
+        {tiles.map((tile) => (
+          <div
+            class="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-700 dark:bg-slate-800"
+            data-tile={tile.label}
+          >
+            <dt class="text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
+              {tile.label}
+            </dt>
+            <dd class="mt-1 text-2xl font-semibold tabular-nums text-slate-900 dark:text-white">
+              {tile.value}
+            </dd>
+            <dd class="text-xs text-slate-600 dark:text-slate-400">{tile.note}</dd>
+          </div>
+        ))}
+      </dl>
+      <Card>
+        <AvailabilityTable monitors={report.monitors} />
+      </Card>
+    </section>
+  );
+}
