@@ -97,7 +97,9 @@ function timeline({ incident, alerts, checks, updates }: IncidentDetail): Entry[
   if (incident.escalatedAt !== null) {
     entries.push({
       at: incident.escalatedAt,
-      what: "Escalated: its escalation channels were alerted",
+      what: incident.escalatedBy
+        ? `Escalated by ${incident.escalatedBy}: its escalation channels were alerted`
+        : "Escalated: its escalation channels were alerted",
     });
   }
   if (incident.acknowledgedAt !== null) {

@@ -463,6 +463,8 @@ export const incidents = pgTable("incidents", {
   lastRemindedAt: timestamp("last_reminded_at", { withTimezone: true }),
   /** When nobody had acknowledged it in its monitor's `escalate_after_minutes`, and it escalated. */
   escalatedAt: timestamp("escalated_at", { withTimezone: true }),
+  /** Who escalated it by hand ("Escalate now"); null when its time came. */
+  escalatedBy: uuid("escalated_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: createdAt(),
 }, (t) => [
   index("incidents_website_started_idx").on(t.websiteId, t.startedAt),

@@ -52,7 +52,7 @@ export async function escalateIncidentNow(
   await escalate(
     services,
     new Date(),
-    who?.email ?? null,
+    who ? { userId: actor.userId, email: who.email } : null,
     (tx) => tx`i.id = ${id} and w.owner_id = ${actor.accountId}`,
   );
   return await ownedIncident(services.sql, actor, id);
@@ -62,7 +62,8 @@ export async function escalateIncidentNow(
 function escalate(
   sweep: ReminderSweep,
   now: Date,
-  escalatedBy: string | null,
+  /** The person who asked; null for the sweep. */
+  escalatedBy: { userId: string; email: string } | null,
   which: (tx: postgres.TransactionSql, at: string) => postgres.PendingQuery<postgres.Row[]>,
 ): Promise<number> {
   // (drizzle has postgres.js take timestamps as text.)
@@ -81,7 +82,8 @@ function escalate(
         limit ${BATCH}
         for update of i skip locked
       )
-      update incidents i set escalated_at = ${at}::timestamptz
+      update incidents i
+      set escalated_at = ${at}::timestamptz, escalated_by = ${escalatedBy?.userId ?? null}
       from due, websites w
       where i.id = due.id and w.id = i.website_id
       returning ${incidentEventColumns(tx)}, w.escalate_after_minutes, ${failingColumn(tx)}`;
@@ -92,7 +94,7 @@ function escalate(
         id: escalationEventId(row.id),
         type: "escalated",
         afterMinutes: row.escalate_after_minutes,
-        escalatedBy,
+        escalatedBy: escalatedBy?.email ?? null,
         failingRegions: failingNow(row, facts.failingRegions),
         at: now.getTime(),
       };

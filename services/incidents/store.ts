@@ -30,6 +30,8 @@ export interface Incident {
   resolvedBy: string | null;
   /** When nobody had acknowledged it in time and its monitor's escalation channels were alerted. */
   escalatedAt: number | null;
+  /** Who escalated it by hand ("Escalate now"), named as `acknowledgedBy`; null when its time came. */
+  escalatedBy: string | null;
 }
 
 /**
@@ -48,12 +50,14 @@ export const incidentColumns = (sql: postgres.Sql) =>
           when 'call' then 'whoever answered an alert''s phone call' end
       ) as acknowledged_by,
       coalesce(r.name, r.email) as resolved_by,
-      round(extract(epoch from i.escalated_at) * 1000)::float8 as escalated_at`;
+      round(extract(epoch from i.escalated_at) * 1000)::float8 as escalated_at,
+      coalesce(e.name, e.email) as escalated_by`;
 
 export const incidentJoins = (sql: postgres.Sql) =>
   sql`incidents i join websites w on w.id = i.website_id
       left join users u on u.id = i.acknowledged_by
-      left join users r on r.id = i.resolved_by`;
+      left join users r on r.id = i.resolved_by
+      left join users e on e.id = i.escalated_by`;
 
 export function toIncident(row: postgres.Row, now = Date.now()): Incident {
   const startedAt: number = row.started_at;
@@ -76,6 +80,7 @@ export function toIncident(row: postgres.Row, now = Date.now()): Incident {
     acknowledgedBy: row.acknowledged_by ?? null,
     resolvedBy: row.resolved_by ?? null,
     escalatedAt: row.escalated_at ?? null,
+    escalatedBy: row.escalated_by ?? null,
   };
 }
 

@@ -17,9 +17,9 @@ import { DAY_MS, HOUR_MS, uptimePercent } from "../../lib/uptime.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { QUANTILE_LEVELS } from "../websites/metrics_queries.ts";
-import type { ResponseTimes } from "../websites/metrics.ts";
+import { type ResponseTimes, responseTimes } from "../websites/metrics.ts";
+import { accountTags, collator } from "../websites/overview.ts";
 import { displayName } from "../websites/store.ts";
-import { uniqueTags } from "../websites/schemas.ts";
 import { type AvailabilityInput, dayNumber, dayString } from "./schemas.ts";
 
 /** The figures of one period, of one monitor or of them all. */
@@ -69,6 +69,11 @@ export interface AvailabilityReport {
   overall: Availability;
   /** Every tag of the account's monitors, for a filter. */
   tags: string[];
+  /**
+   * Checks before this (epoch milliseconds) are past `RETENTION_DAYS` and may be gone;
+   * incidents are kept for good.
+   */
+  checksKeptFrom: number;
 }
 
 interface CountRow {
@@ -144,11 +149,10 @@ export async function availabilityReport(
       startsAt,
       endsAt,
     ),
-    tags: uniqueTags(all.flatMap((row) => row.tags)).sort(collator.compare),
+    tags: accountTags(all),
+    checksKeptFrom: now - services.config.retentionDays * DAY_MS,
   };
 }
-
-const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 
 function figures(
   rows: (CountRow | undefined)[],
@@ -187,12 +191,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const mean = (values: number[]) =>
   values.length ? Math.round(values.reduce((a, b) => a + b, 0) / values.length) : null;
-
-function responseTimes(q: (number | null)[]): ResponseTimes | null {
-  if (q.length < 3 || q.some((value) => typeof value !== "number")) return null;
-  const [p50, p95, p99] = q as number[];
-  return { p50, p95, p99 };
-}
 
 /**
  * Per website: checks, up checks, checks under maintenance and merged response time

@@ -164,7 +164,8 @@ function fillBuckets(rows: CountRow[], from: number, size: number, count: number
   });
 }
 
-function responseTimes(q: (number | null)[] | undefined): ResponseTimes | null {
+/** p50, p95 and p99 from ClickHouse's quantiles; null where it had no values. */
+export function responseTimes(q: (number | null)[] | undefined): ResponseTimes | null {
   if (!q || q.length < 3 || q.some((value) => typeof value !== "number")) return null;
   const [p50, p95, p99] = q as number[];
   return { p50, p95, p99 };

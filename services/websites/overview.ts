@@ -228,7 +228,7 @@ function resultsFailed(error: unknown): null {
 }
 
 /** Every tag once, in the spelling first met, sorted as people read. */
-function accountTags(rows: MonitorRow[]): string[] {
+export function accountTags(rows: readonly { tags: string[] }[]): string[] {
   return uniqueTags(rows.flatMap((row) => row.tags)).sort(collator.compare);
 }
 
@@ -239,7 +239,7 @@ function matchesStatus(status: MonitorStatus, filter: Query["status"]): boolean 
 type Sortable = MonitorRow & { order: number };
 
 // One collator for every comparison: `localeCompare` with options builds one per call.
-const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+export const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
 
 function comparator(sort: Query["sort"]): (a: Sortable, b: Sortable) => number {
   const byName = (a: Sortable, b: Sortable) =>

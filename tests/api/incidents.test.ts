@@ -65,6 +65,7 @@ Deno.test("incidents are listed newest first, per monitor, in pages that never r
       acknowledgedBy: null,
       resolvedBy: null,
       escalatedAt: null,
+      escalatedBy: null,
     });
     assert.deepEqual(await api.incident.get.query({ id: only.incidents[0].id }), only.incidents[0]);
   } finally {

@@ -133,6 +133,7 @@ Deno.test("an incident nobody acknowledges escalates once to the monitor's escal
     assert.equal(webhook.requests.length, 1, "the first channel is not told again");
     const shown = await api.incident.get.query({ id: incident.id });
     assert.ok(shown.escalatedAt !== null && shown.escalatedAt >= incident.opened);
+    assert.equal(shown.escalatedBy, null, "its time came: nobody escalated it");
 
     // From now on the lead hears the reminders (PagerDuty reminds by itself) and the end.
     assert.equal(await t.remind(incident.opened + 30 * MINUTE), 1);
@@ -177,6 +178,7 @@ Deno.test("a person may escalate an incident before its time, once; a monitor th
     bed.startDispatcher();
     const escalated = await api.incident.escalate.mutate({ id: shop.id });
     assert.ok(escalated.escalatedAt !== null);
+    assert.equal(escalated.escalatedBy, bed.owner.email, "the incident names who escalated it");
     await eventually(() => slack.requests.length === 1, 15_000, "the escalation at Slack");
     assert.equal(
       slack.requests[0].body.text.split("\n")[0],

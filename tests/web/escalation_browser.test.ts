@@ -115,13 +115,14 @@ Deno.test({
       await timeline.getByText("Escalation delivered to").waitFor();
       assert.match(
         await timeline.innerText(),
-        /Escalated: its escalation channels were alerted/,
+        new RegExp(`Escalated by ${bed.owner.email}: its escalation channels were alerted`),
       );
       assert.match(
         await timeline.innerText(),
         /Escalation delivered to <img src=x onerror=alert\(1\)> lead \(Slack\)/,
       );
       await summary.getByText(/, to its escalation channels$/).waitFor();
+      assert.match(await summary.innerText(), new RegExp(`By ${bed.owner.email}, `));
       assert.equal(await page.locator("img[src=x]").count(), 0, "a channel's name stays text");
       await screenshots(page, "escalation-incident");
       // The list of incidents says so beside the button that would have stopped it.

@@ -105,6 +105,7 @@ Deno.test({
           "MEAN TIME TO RESOLVE 25 min of those that ended",
         ],
       );
+      assert.equal(await page.getByText("are no longer kept").count(), 0, "30 days are kept");
       await screenshots(page, "reports");
 
       // A period of one click, then a period and a tag of one's own.
@@ -173,6 +174,19 @@ Deno.test({
         await noScript.getByRole("table").getByRole("rowheader").allInnerTexts(),
         ["Blog"],
       );
+
+      // Further back than checks are kept (RETENTION_DAYS, 90 by default), the page says so.
+      await noScript.goto(`${server.url}/app/reports?from=${day(today - 120)}&to=${day(today)}`);
+      await noScript.getByText(
+        `Checks from before ${
+          new Date(Date.now() - 90 * DAY).toLocaleDateString("en-GB", {
+            day: "numeric",
+            month: "short",
+            year: "numeric",
+            timeZone: "UTC",
+          })
+        } are no longer kept`,
+      ).waitFor();
 
       // An account with nothing to report on says what to do.
       const newcomer = await server.user("newcomer");

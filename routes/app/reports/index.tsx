@@ -26,6 +26,7 @@ import {
   inputClass,
   LINK,
   LinkButton,
+  Notice,
   PageHeader,
 } from "../../../components/ui.tsx";
 import { formatDate, formatLongDuration } from "../../../lib/time_format.ts";
@@ -222,6 +223,13 @@ function ReportBody(props: { report: AvailabilityReport }) {
   ];
   return (
     <section aria-labelledby="report-heading">
+      {report.startsAt < report.checksKeptFrom && (
+        <Notice class="mb-4">
+          Checks from before {formatDate(report.checksKeptFrom, "UTC")}{" "}
+          are no longer kept, so this report's uptime and response times start then; its incidents
+          all count.
+        </Notice>
+      )}
       <h2 id="report-heading" class="mb-3 text-lg font-semibold text-slate-900 dark:text-white">
         {title} <span class="text-sm font-normal text-slate-600 dark:text-slate-400">(UTC)</span>
         {report.tag && <span class="text-sm font-normal">, tagged “{report.tag}”</span>}

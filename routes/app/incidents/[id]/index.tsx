@@ -231,6 +231,7 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
                 {incident.escalatedAt !== null
                   ? (
                     <>
+                      {incident.escalatedBy && <>By {incident.escalatedBy},{" "}</>}
                       <Time at={incident.escalatedAt} seconds />, to its escalation channels
                     </>
                   )
