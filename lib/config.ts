@@ -10,6 +10,7 @@ import { z } from "zod";
 // @ts-types="@types/proxy-addr"
 import proxyaddr from "proxy-addr";
 import { MAX_WEBSITE_TIMEOUT_MS, RECLAIM_MARGIN_MS } from "./task.ts";
+import { parseSecretKeys, type SecretKey } from "./secret_box.ts";
 
 const urlWithScheme = (schemes: string[]) =>
   z.string().refine((value) => {
@@ -105,6 +106,7 @@ const envSchema = z.object({
   LIVE_SOCKETS_PER_ADDRESS: integer(1, 1_000_000).default(64),
   SIGNUP: z.enum(["open", "closed"], { error: "expected open or closed" }).default("open"),
   TRUSTED_PROXIES: proxyList.optional(),
+  SECRETS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
     error: "expected debug, info, warn or error",
   }).default("info"),
@@ -181,6 +183,11 @@ export interface Config {
   minIntervalSeconds: number;
   redisKeyPrefix: string;
   notifications: NotificationConfig;
+  /**
+   * `SECRETS_KEY`: the keys channel settings and two-factor keys are sealed under in
+   * Postgres (lib/secret_box.ts); the first seals, all open. None: kept as given.
+   */
+  secretKeys: SecretKey[];
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -249,6 +256,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         `or websites on the default interval would skip slots`,
     );
   }
+  let secretKeys: SecretKey[];
+  try {
+    secretKeys = parseSecretKeys(e.SECRETS_KEY);
+  } catch (error) {
+    throw new ConfigError("SECRETS_KEY", `is invalid: ${(error as Error).message}`);
+  }
   const region = e.FLY_REGION ?? e.REGION ?? "local";
   const databaseReplicaUrl = replicaUrlFor(region, present) ?? e.DATABASE_REPLICA_URL ?? null;
   const fly = e.FLY_API_TOKEN && e.FLY_APP_NAME
@@ -302,6 +315,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       giveUpAfterMs: e.NOTIFICATION_GIVE_UP_MS,
       concurrency: e.NOTIFICATION_CONCURRENCY,
     },
+    secretKeys,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -15,6 +15,7 @@ import {
   toChannel,
   withoutEmpty,
 } from "./store.ts";
+import { sealSettings } from "./sealed_settings.ts";
 
 export async function createChannel(
   services: Services,
@@ -36,9 +37,14 @@ export async function createChannel(
       );
     }
     const [inserted] = await tx.insert(notificationChannels)
-      .values({ ownerId: actor.accountId, kind: input.kind, name: input.name, config })
+      .values({
+        ownerId: actor.accountId,
+        kind: input.kind,
+        name: input.name,
+        config: sealSettings(services.config.secretKeys, config),
+      })
       .returning();
     return inserted;
   });
-  return toChannel(row, true);
+  return toChannel(row, services.config.secretKeys, true);
 }

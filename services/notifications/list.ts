@@ -8,5 +8,5 @@ export async function listChannels(services: Services, actor: Actor): Promise<Ch
   const rows = await services.readDb.select().from(notificationChannels)
     .where(eq(notificationChannels.ownerId, actor.accountId))
     .orderBy(asc(notificationChannels.createdAt), asc(notificationChannels.id));
-  return rows.map((row) => toChannel(row));
+  return rows.map((row) => toChannel(row, services.config.secretKeys));
 }

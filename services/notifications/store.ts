@@ -9,6 +9,8 @@ import type { Database } from "../../db/postgres/client.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { acceptTargetUrl } from "../websites/url_policy.ts";
 import { type ChannelKind, type Provider, providers } from "./providers/mod.ts";
+import { openSettings } from "./sealed_settings.ts";
+import { SealedSecretError, type SecretKey } from "../../lib/secret_box.ts";
 
 export type ChannelRow = typeof notificationChannels.$inferSelect;
 
@@ -25,9 +27,19 @@ export interface Channel {
 /** At most this many channels per account. */
 export const CHANNELS_PER_USER = 50;
 
-export function toChannel(row: ChannelRow, reveal = false): Channel {
+/**
+ * The channel as the API shows it. Settings no key of `SECRETS_KEY` opens show as none;
+ * its deliveries say why they fail.
+ */
+export function toChannel(row: ChannelRow, keys: readonly SecretKey[], reveal = false): Channel {
   const provider = providers[row.kind as ChannelKind];
-  const config: Record<string, unknown> = { ...row.config };
+  let config: Record<string, unknown>;
+  try {
+    config = { ...openSettings(keys, row.config) };
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    config = {};
+  }
   if (!reveal) {
     for (const field of provider?.fields ?? []) {
       if (field.secret && typeof config[field.name] === "string") {
@@ -55,6 +67,19 @@ export function mask(value: string): string {
     // Not a URL.
   }
   return `…${tail}`;
+}
+
+/**
+ * The row with its settings opened (sealed_settings.ts), for a change or a test send;
+ * refused, saying why, when no key of `SECRETS_KEY` opens them.
+ */
+export function withOpenSettings(row: ChannelRow, keys: readonly SecretKey[]): ChannelRow {
+  try {
+    return { ...row, config: openSettings(keys, row.config) };
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    throw new DomainError("BAD_REQUEST", `This channel's settings are ${error.message}`);
+  }
 }
 
 /** `db`: `services.readDb` for a read, `services.db` before a write. */

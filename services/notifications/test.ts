@@ -9,7 +9,7 @@ import { enforceRateLimits } from "../users/rate_limit.ts";
 import { deliver } from "./deliver.ts";
 import { testMessage } from "./message.ts";
 import { pruneDeliveries } from "./dispatcher/record.ts";
-import { ownedChannel } from "./store.ts";
+import { ownedChannel, withOpenSettings } from "./store.ts";
 
 export interface TestResult {
   delivered: boolean;
@@ -22,7 +22,10 @@ export async function testChannel(
   actor: Actor,
   id: string,
 ): Promise<TestResult> {
-  const channel = await ownedChannel(services.db, actor, id);
+  const channel = withOpenSettings(
+    await ownedChannel(services.db, actor, id),
+    services.config.secretKeys,
+  );
   // Each test makes us send a request somewhere; a few a minute is plenty for a person.
   await enforceRateLimits(services, [
     { scope: "notification-test", key: actor.accountId, max: 10, windowSeconds: 60 },

@@ -8,6 +8,8 @@
 import { Buffer } from "node:buffer";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type postgres from "postgres";
+import { openSettings } from "./sealed_settings.ts";
+import { SealedSecretError, type SecretKey } from "../../lib/secret_box.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,6 +22,7 @@ export function twilioSignature(authToken: string, url: string, fields: URLSearc
 /** True when `signature` is Twilio's for this URL and these fields, by the call channel's token. */
 export async function signedByTwilio(
   sql: postgres.Sql,
+  keys: readonly SecretKey[],
   channelId: string,
   url: string,
   fields: URLSearchParams,
@@ -27,10 +30,17 @@ export async function signedByTwilio(
 ): Promise<boolean> {
   if (!UUID.test(channelId) || !signature) return false;
   const [channel] = await sql`
-    select config->>'authToken' as token from notification_channels
-    where id = ${channelId} and kind = 'twilio_call'`;
-  if (!channel?.token) return false;
-  const expected = Buffer.from(twilioSignature(channel.token, url, fields));
+    select config from notification_channels where id = ${channelId} and kind = 'twilio_call'`;
+  if (!channel) return false;
+  let token: unknown;
+  try {
+    token = openSettings(keys, channel.config).authToken;
+  } catch (error) {
+    if (error instanceof SealedSecretError) return false;
+    throw error;
+  }
+  if (typeof token !== "string" || !token) return false;
+  const expected = Buffer.from(twilioSignature(token, url, fields));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
 }

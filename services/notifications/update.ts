@@ -9,14 +9,22 @@ import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
 import type { UpdateChannelInput } from "./input.ts";
 import { type ChannelKind, providers } from "./providers/mod.ts";
-import { acceptSettings, type Channel, ownedChannel, toChannel } from "./store.ts";
+import {
+  acceptSettings,
+  type Channel,
+  ownedChannel,
+  toChannel,
+  withOpenSettings,
+} from "./store.ts";
+import { sealSettings } from "./sealed_settings.ts";
 
 export async function updateChannel(
   services: Services,
   actor: Actor,
   input: UpdateChannelInput,
 ): Promise<Channel> {
-  const current = await ownedChannel(services.db, actor, input.id);
+  const keys = services.config.secretKeys;
+  const current = withOpenSettings(await ownedChannel(services.db, actor, input.id), keys);
   const provider = providers[current.kind as ChannelKind];
   let config = current.config;
   if (input.config) {
@@ -31,11 +39,15 @@ export async function updateChannel(
     config = await acceptSettings(services, provider, merged);
   }
   const [row] = await services.db.update(notificationChannels)
-    .set({ name: input.name ?? current.name, config, updatedAt: sql`now()` })
+    .set({
+      name: input.name ?? current.name,
+      config: sealSettings(keys, config),
+      updatedAt: sql`now()`,
+    })
     .where(
       and(eq(notificationChannels.id, input.id), eq(notificationChannels.ownerId, actor.accountId)),
     )
     .returning();
   if (!row) throw notFound("Notification channel");
-  return toChannel(row);
+  return toChannel(row, keys);
 }

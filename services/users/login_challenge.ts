@@ -56,7 +56,7 @@ export async function checkSecondFactor(
 ): Promise<void> {
   await checkLoginAllowed(services, user.email, clientIp);
   await checkCodeAllowed(services, user.id);
-  if (!(await verifySecondFactor(services.sql, user.id, code))) {
+  if (!(await verifySecondFactor(services.sql, services.config.secretKeys, user.id, code))) {
     await recordCodeFailure(services, user, clientIp);
     throw new DomainError(
       "BAD_REQUEST",

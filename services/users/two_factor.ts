@@ -7,7 +7,8 @@
  * reset form asks for one with the new password.
  * A code is accepted once (the time step is remembered), one step early or late allowed.
  * Both libraries load at their first use: most web processes never need them (about 9 MB
- * of a web process's memory).
+ * of a web process's memory). The key is sealed under `SECRETS_KEY` in Postgres when one
+ * is set (lib/secret_box.ts).
  */
 import type * as OTPAuth from "otpauth";
 import { z } from "zod";
@@ -16,6 +17,8 @@ import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { checkCurrentPassword } from "./current_password.ts";
 import { sha256 } from "./sessions.ts";
+import { open, seal, SealedSecretError, type SecretKey } from "../../lib/secret_box.ts";
+import { log } from "../../lib/logger.ts";
 
 const ISSUER = "Uptime";
 const PERIOD_SECONDS = 30;
@@ -48,10 +51,26 @@ async function totp(secret: string, email: string): Promise<OTPAuth.TOTP> {
   });
 }
 
-/** The time step of a right code for `secret` (±1 step), or null. */
-async function matchingStep(secret: string, email: string, code: string): Promise<number | null> {
+/**
+ * The time step of a right code for the stored (perhaps sealed) `secret` (±1 step), or
+ * null. A key no listed `SECRETS_KEY` opens accepts no code (recovery codes still work).
+ */
+async function matchingStep(
+  keys: readonly SecretKey[],
+  stored: string,
+  email: string,
+  code: string,
+): Promise<number | null> {
   const token = code.replace(/\s+/g, "");
   if (!/^\d{6}$/.test(token)) return null;
+  let secret: string;
+  try {
+    secret = open(keys, stored);
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    log.error("two_factor.key_unreadable", { error });
+    return null;
+  }
   // One reading of the clock for both: at a step's edge two could disagree.
   const timestamp = Date.now();
   const delta = (await totp(secret, email)).validate({ token, timestamp, window: 1 });
@@ -94,7 +113,8 @@ export async function startSetup(services: Services, actor: Actor): Promise<Setu
   const stale = sql`two_factor.enabled_at is null
     and two_factor.created_at < now() - ${SETUP_MINUTES} * interval '1 minute'`;
   const [row] = await sql`
-    insert into two_factor (user_id, secret) values (${actor.userId}, ${fresh})
+    insert into two_factor (user_id, secret)
+    values (${actor.userId}, ${seal(services.config.secretKeys, fresh)})
     on conflict (user_id) do update
     set secret = case when ${stale} then excluded.secret else two_factor.secret end,
         created_at = case when ${stale} then now() else two_factor.created_at end
@@ -102,11 +122,12 @@ export async function startSetup(services: Services, actor: Actor): Promise<Setu
   if (row.enabled_at) {
     throw new DomainError("BAD_REQUEST", "Two-factor authentication is on already");
   }
-  const uri = (await totp(row.secret, user.email)).toString();
+  const secret = open(services.config.secretKeys, row.secret);
+  const uri = (await totp(secret, user.email)).toString();
   // @ts-types="@types/qrcode"
   const { default: QRCode } = await import("qrcode");
   return {
-    secret: row.secret.match(/.{1,4}/g)!.join(" "),
+    secret: secret.match(/.{1,4}/g)!.join(" "),
     uri,
     qrSvg: await QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" }),
   };
@@ -152,7 +173,7 @@ export async function confirmSetup(
     if (row.enabled_at) {
       throw new DomainError("BAD_REQUEST", "code: two-factor authentication is on already");
     }
-    const step = await matchingStep(row.secret, row.email, code);
+    const step = await matchingStep(services.config.secretKeys, row.secret, row.email, code);
     if (step === null) {
       throw new DomainError(
         "BAD_REQUEST",
@@ -233,12 +254,17 @@ export async function needsSecondFactor(sql: Sql, userId: string): Promise<boole
  * Checks a code from the app (each time step accepted once) or a recovery code (used up);
  * true when it is right.
  */
-export async function verifySecondFactor(sql: Sql, userId: string, code: string): Promise<boolean> {
+export async function verifySecondFactor(
+  sql: Sql,
+  keys: readonly SecretKey[],
+  userId: string,
+  code: string,
+): Promise<boolean> {
   const [row] = await sql`
     select t.secret, t.last_step, u.email from two_factor t join users u on u.id = t.user_id
     where t.user_id = ${userId} and t.enabled_at is not null`;
   if (!row) return false;
-  const step = await matchingStep(row.secret, row.email, code);
+  const step = await matchingStep(keys, row.secret, row.email, code);
   if (step !== null) {
     // Compared and set in one statement: two logins with one code cannot both pass.
     const [taken] = await sql`

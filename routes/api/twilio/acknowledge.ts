@@ -19,6 +19,7 @@ export const handler = define.handlers({
     // Signed for the address Twilio was given (APP_URL), not the one a proxy passed on.
     const signed = await signedByTwilio(
       ctx.state.services.sql,
+      ctx.state.services.config.secretKeys,
       ctx.url.searchParams.get("channel") ?? "",
       new URL(ctx.url.pathname + ctx.url.search, ctx.state.services.config.appUrl).href,
       form,

@@ -20,6 +20,8 @@ import { deliver, takesAcknowledgeLinks } from "../deliver.ts";
 import { alertMessage, withAcknowledgeUrl } from "../message.ts";
 import { newAcknowledgeLink } from "../../incidents/acknowledge_link.ts";
 import type { Outcome } from "../providers/mod.ts";
+import { openSettings } from "../sealed_settings.ts";
+import { SealedSecretError } from "../../../lib/secret_box.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { Alarm } from "./alarm.ts";
 import {
@@ -143,7 +145,15 @@ export class DeliveryQueue {
     const event = alertEventSchema.safeParse(delivery.event);
     if (!event.success) return { ok: false, retry: false, error: "unreadable event" };
     let message = alertMessage(event.data, this.#config.appUrl);
-    const channel = { id: delivery.channelId, kind: delivery.kind, config: delivery.config };
+    let settings: Record<string, unknown>;
+    try {
+      settings = openSettings(this.#config.secretKeys, delivery.config);
+    } catch (error) {
+      if (!(error instanceof SealedSecretError)) throw error;
+      // Retried until given up: the key may yet be set (a region deployed without it).
+      return { ok: false, retry: true, error: `the channel's settings are ${error.message}` };
+    }
+    const channel = { id: delivery.channelId, kind: delivery.kind, config: settings };
     // Whoever gets a down alert, a reminder or an escalation can acknowledge it from there.
     // Without the link (Postgres away a moment) the alert still goes out.
     if (

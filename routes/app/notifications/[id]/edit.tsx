@@ -3,6 +3,7 @@ import { defineApp as define } from "../../../../web/define.ts";
 import { readForm, seeOther } from "../../../../web/forms.ts";
 import { channelErrors, loadChannel, readChannelForm } from "../../../../web/notification_pages.ts";
 import { updateChannel } from "../../../../services/notifications/update.ts";
+import { toChannel } from "../../../../services/notifications/store.ts";
 import { type ChannelKind, kindLabel } from "../../../../services/notifications/providers/mod.ts";
 import { Card, PageHeader } from "../../../../components/ui.tsx";
 import { ChannelForm } from "../../../../components/notifications/channel_form.tsx";
@@ -27,7 +28,7 @@ export const handler = define.handlers<Data>({
       id: row.id,
       kind: row.kind as ChannelKind,
       name: row.name,
-      values: asStrings(row.config),
+      values: asStrings(toChannel(row, ctx.state.services.config.secretKeys, true).config),
       errors: {},
     });
   },

@@ -44,7 +44,7 @@ export const handler = define.handlers<Data>({
     const deliveries = await listDeliveries(ctx.state.services, actorOf(ctx.state.user), row.id);
     const flash = takeSecret(ctx.req, `/app/notifications/${row.id}`);
     return page({
-      channel: toChannel(row),
+      channel: toChannel(row, ctx.state.services.config.secretKeys),
       deliveries,
       notice: noticeFor(ctx.url.searchParams.get("notice"), deliveries[0]),
       secret: flash?.secret ?? null,

@@ -1,0 +1,69 @@
+/**
+ * `deno task secrets:seal`: seals every stored secret (alert channels' settings, two-factor
+ * keys) under the first key of `SECRETS_KEY`: those kept in plain before a key was set, and
+ * those sealed under an older key still listed. `--unseal` writes them back in plain, for
+ * an instance that stops using a key. A value no listed key opens is left as it is and
+ * counted. One transaction: a run that fails changes nothing.
+ */
+import type postgres from "postgres";
+import { isSealed, open, seal, sealedUnderCurrent, type SecretKey } from "../../lib/secret_box.ts";
+import { SealedSecretError } from "../../lib/secret_box.ts";
+import { openSettings, sealSettings } from "../notifications/sealed_settings.ts";
+
+export interface ResealOutcome {
+  /** Rows written. */
+  channels: number;
+  twoFactorKeys: number;
+  /** Rows no listed key opens, left as they are. */
+  unreadable: number;
+}
+
+export async function resealSecrets(
+  sql: postgres.Sql,
+  keys: readonly SecretKey[],
+  mode: "seal" | "unseal",
+): Promise<ResealOutcome> {
+  if (mode === "seal" && !keys.length) {
+    throw new Error("SECRETS_KEY is not set: there is no key to seal with");
+  }
+  const target = mode === "seal" ? keys : [];
+  const done = (stored: string) =>
+    mode === "seal" ? sealedUnderCurrent(keys, stored) : !isSealed(stored);
+  return await sql.begin(async (tx) => {
+    const outcome: ResealOutcome = { channels: 0, twoFactorKeys: 0, unreadable: 0 };
+    for (const row of await tx`select id, config from notification_channels for update`) {
+      const stored = row.config as Record<string, unknown>;
+      if (done(typeof stored.$sealed === "string" ? stored.$sealed : "")) continue;
+      const settings = readable(() => openSettings(keys, stored));
+      if (!settings) {
+        outcome.unreadable++;
+        continue;
+      }
+      await tx`update notification_channels
+        set config = ${JSON.stringify(sealSettings(target, settings))}::jsonb where id = ${row.id}`;
+      outcome.channels++;
+    }
+    for (const row of await tx`select user_id, secret from two_factor for update`) {
+      if (done(row.secret)) continue;
+      const secret = readable(() => open(keys, row.secret));
+      if (secret === null) {
+        outcome.unreadable++;
+        continue;
+      }
+      await tx`update two_factor set secret = ${
+        seal(target, secret)
+      } where user_id = ${row.user_id}`;
+      outcome.twoFactorKeys++;
+    }
+    return outcome;
+  });
+}
+
+function readable<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof SealedSecretError) return null;
+    throw error;
+  }
+}
