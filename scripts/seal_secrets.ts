@@ -3,8 +3,8 @@
  * `SECRETS_KEY` (or, with `--unseal`, writes them back in plain); see
  * services/secrets/reseal.ts. Prints what it changed.
  */
-import postgres from "postgres";
 import { getConfig } from "../lib/config.ts";
+import { connectPostgres } from "../db/postgres/client.ts";
 import { log, setLogContext } from "../lib/logger.ts";
 import { resealSecrets } from "../services/secrets/reseal.ts";
 
@@ -12,9 +12,10 @@ if (import.meta.main) {
   setLogContext({ process: "secrets" });
   const mode = Deno.args.includes("--unseal") ? "unseal" : "seal";
   const config = getConfig();
-  const sql = postgres(config.databaseUrl, { max: 1, onnotice: () => {} });
+  // The app's own client (drizzle's), so settings are written as the app writes them.
+  const pg = connectPostgres(config.databaseUrl, { max: 1 });
   try {
-    const outcome = await resealSecrets(sql, config.secretKeys, mode);
+    const outcome = await resealSecrets(pg.sql, config.secretKeys, mode);
     log.info(`secrets.${mode}ed`, { ...outcome });
     if (outcome.unreadable) {
       log.warn("secrets.unreadable", {
@@ -28,6 +29,6 @@ if (import.meta.main) {
     });
     Deno.exitCode = 1;
   } finally {
-    await sql.end({ timeout: 5 });
+    await pg.close();
   }
 }

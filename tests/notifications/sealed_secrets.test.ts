@@ -2,7 +2,7 @@
  * Secrets sealed in Postgres under `SECRETS_KEY`: a channel's bot token and a two-factor
  * key are stored sealed, never in plain, and still work (a test send, an alert through the
  * real dispatcher, a login code); a second key opens what the first sealed while the
- * first is replaced (`secrets:seal`); a channel no listed key opens is refused with why,
+ * first is replaced (`deno task secrets:seal`); a channel no listed key opens is refused with why,
  * and its alerts fail saying so; `--unseal` puts them back in plain.
  */
 import assert from "node:assert/strict";
@@ -151,17 +151,27 @@ Deno.test("channel settings and two-factor keys are stored sealed, work, and mov
       config: { ...server.services.config, secretKeys: [b, a] },
     };
     assert.equal((await listChannels(rotated, actor))[0].config.chatId, "-1002");
-    assert.deepEqual(await resealSecrets(server.bed.pg.sql, [b, a], "seal"), {
-      channels: 1,
-      twoFactorKeys: 1,
-      unreadable: 0,
-    });
+    // As an operator runs it: the task, with the new key first.
+    const task = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../scripts/seal_secrets.ts", import.meta.url).pathname],
+      env: { ...server.bed.env, SECRETS_KEY: `${KEY_B},${KEY_A}` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(task.code, 0, new TextDecoder().decode(task.stderr));
+    assert.match(
+      new TextDecoder().decode(task.stdout),
+      /"event":"secrets.sealed","channels":1,"twoFactorKeys":1,"unreadable":0/,
+    );
     assert.deepEqual(await resealSecrets(server.bed.pg.sql, [b, a], "seal"), {
       channels: 0,
       twoFactorKeys: 0,
       unreadable: 0,
     }, "a second run has nothing left to do");
     assert.match(String((await stored()).$sealed), new RegExp(`^sealed:v1:${b.id}:`));
+    const [{ type }] = await server.bed.pg.sql`
+      select jsonb_typeof(config) as type from notification_channels where id = ${channel.id}`;
+    assert.equal(type, "object", "stored as the app stores it, not as a JSON string");
     const onlyB: Services = {
       ...server.services,
       config: { ...server.services.config, secretKeys: [b] },
