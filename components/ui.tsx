@@ -184,3 +184,26 @@ export function Notice(
     </div>
   );
 }
+
+/** Figures as tiles: a label, the value large, a note under it; two a row, four from `sm`. */
+export function Tiles(props: { tiles: { label: string; value: string; note: string }[] }) {
+  return (
+    <dl class="grid grid-cols-2 gap-3 sm:grid-cols-4">
+      {props.tiles.map((tile) => (
+        <div
+          key={tile.label}
+          class="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-700 dark:bg-slate-800"
+          data-tile={tile.label}
+        >
+          <dt class="text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
+            {tile.label}
+          </dt>
+          <dd class="mt-1 text-2xl font-semibold tabular-nums text-slate-900 dark:text-white">
+            {tile.value}
+          </dd>
+          <dd class="text-xs text-slate-600 dark:text-slate-400">{tile.note}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -2,6 +2,7 @@
 import { formatMs } from "../../lib/time_format.ts";
 import { beatsText, formatUptime, maintenanceWords } from "../../lib/uptime.ts";
 import type { WebsiteMetrics } from "../../services/websites/metrics.ts";
+import { Tiles } from "../ui.tsx";
 
 /**
  * `timed` false (a heartbeat monitor, nothing timed): the uptime tile alone, counting
@@ -28,22 +29,7 @@ export function MetricTiles(
   return (
     <section aria-labelledby="tiles-heading">
       <h2 id="tiles-heading" class="sr-only">Figures for the {props.rangeWords}</h2>
-      <dl class="grid grid-cols-2 gap-3 sm:grid-cols-4">
-        {tiles.map((tile) => (
-          <div
-            class="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-700 dark:bg-slate-800"
-            data-tile={tile.label}
-          >
-            <dt class="text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
-              {tile.label}
-            </dt>
-            <dd class="mt-1 text-2xl font-semibold tabular-nums text-slate-900 dark:text-white">
-              {tile.value}
-            </dd>
-            <dd class="text-xs text-slate-600 dark:text-slate-400">{tile.note}</dd>
-          </div>
-        ))}
-      </dl>
+      <Tiles tiles={tiles} />
     </section>
   );
 }

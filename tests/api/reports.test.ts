@@ -280,6 +280,29 @@ Deno.test("a report refuses a period it cannot cover, naming what is wrong", asy
     const csv = await signedIn(`${server.url}/app/reports/availability.csv?from=junk`);
     assert.equal(csv.status, 400);
     await csv.body?.cancel();
+
+    // The page's table shows 100 monitors at a time; its figures count them all.
+    const { user, fetch: manyFetch } = await server.user("many");
+    await server.bed.pg.sql`
+      insert into websites (owner_id, url, name, regions, created_at)
+      select ${user.id}, 'https://example.com/', 'Site ' || lpad(n::text, 3, '0'), ${["local"]},
+             now() - interval '2 days'
+      from generate_series(1, 101) n`;
+    const monitorsOn = async (path: string) => {
+      const html = await (await manyFetch(`${server.url}${path}`)).text();
+      const names = [...html.matchAll(/<tr[^>]*data-monitor="[^"]+"[^>]*>.*?>(Site \d+)</gs)]
+        .map((m) => m[1]);
+      return { names, html };
+    };
+    const first = await monitorsOn("/app/reports");
+    assert.equal(first.names.length, 100);
+    assert.equal(first.names[0], "Site 001");
+    assert.match(first.html, /Monitors 1–100 of 101/);
+    assert.match(first.html, /101 monitors/, "the tiles count every monitor");
+    const next = first.html.match(/href="([^"]+)"[^>]*rel="next"/)![1].replaceAll("&amp;", "&");
+    const second = await monitorsOn(next);
+    assert.deepEqual(second.names, ["Site 101"]);
+    assert.match(second.html, /Monitors 101–101 of 101/);
   } finally {
     await server.close();
   }

@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import * as OTPAuth from "otpauth";
-import { apiServer, errorMessage } from "../helpers/api.ts";
+import { errorMessage } from "../helpers/api.ts";
+import { notificationBed } from "../helpers/notifications.ts";
 import { startTelegram } from "../helpers/notification_stand_ins.ts";
 import { eventually } from "../helpers/pipeline.ts";
 import { open, parseSecretKeys, seal, SealedSecretError } from "../../lib/secret_box.ts";
@@ -16,10 +17,8 @@ import type { Services } from "../../services/context.ts";
 import { actorOf } from "../../services/context.ts";
 import { listChannels } from "../../services/notifications/list.ts";
 import { testChannel } from "../../services/notifications/test.ts";
-import { startNotifier } from "../../services/notifications/dispatcher/notifier.ts";
 import { resealSecrets } from "../../services/secrets/reseal.ts";
 import { confirmSetup, startSetup, verifySecondFactor } from "../../services/users/two_factor.ts";
-import { incidentEventId } from "../../lib/incident_event.ts";
 
 const KEY_A = "q3x6bS0pQk4e8Y0mF2hT7wLrN1uV5cJ9aD3gK6zP0sE=";
 const KEY_B = "Zm9yIGEgc2Vjb25kIGtleSBvZiB0aGlydHktdHdvIGI=";
@@ -50,11 +49,9 @@ Deno.test("a sealed value opens only under its key, and a bad SECRETS_KEY is nam
 
 Deno.test("channel settings and two-factor keys are stored sealed, work, and move to a new key", async () => {
   const telegram = startTelegram(BOT_TOKEN);
-  const server = await apiServer({ TELEGRAM_API_URL: telegram.url, SECRETS_KEY: KEY_A });
-  const controller = new AbortController();
-  let dispatcher: Promise<void> | null = null;
+  const bed = await notificationBed({ TELEGRAM_API_URL: telegram.url, SECRETS_KEY: KEY_A });
+  const { server, owner } = bed;
   try {
-    const owner = await server.user("owner");
     const actor = actorOf({ id: owner.user.id, accountId: owner.user.id });
     const channel = await owner.api.notification.create.mutate({
       kind: "telegram",
@@ -86,46 +83,9 @@ Deno.test("channel settings and two-factor keys are stored sealed, work, and mov
     assert.equal(telegram.requests[0].body.chat_id, "-1002");
 
     // An alert through the dispatcher opens them too.
-    dispatcher = startNotifier({
-      config: server.services.config,
-      sql: server.services.sql,
-      redis: server.services.redis,
-      keys: server.services.keys,
-    }, controller.signal).stopped;
-    const website = await owner.api.website.create.mutate({
-      url: "https://shop.example.com/",
-      name: "Shop",
-    });
-    const [incident] = await server.bed.pg.sql`
-      insert into incidents (website_id, started_at, cause_error_kind, cause_error_message,
-        cause_http_status, regions, total_regions)
-      values (${website.id}, now(), 'status', 'expected 2xx or 3xx, got 503', 503, ${["ams"]}, 1)
-      returning id, round(extract(epoch from started_at) * 1000)::float8 as started`;
-    await server.services.redis.xadd(
-      server.services.keys.incidentEvents,
-      "*",
-      "event",
-      JSON.stringify({
-        id: incidentEventId(incident.id, "opened"),
-        type: "opened",
-        incidentId: incident.id,
-        websiteId: website.id,
-        ownerId: owner.user.id,
-        websiteName: "Shop",
-        url: "https://shop.example.com/",
-        failingRegions: ["ams"],
-        totalRegions: 1,
-        cause: {
-          errorKind: "status",
-          errorMessage: "expected 2xx or 3xx, got 503",
-          httpStatus: 503,
-        },
-        startedAt: incident.started,
-        resolvedAt: null,
-        resolvedBy: null,
-        at: incident.started,
-      }),
-    );
+    bed.startDispatcher();
+    const incidentId = crypto.randomUUID();
+    await bed.publish(bed.event(incidentId, "opened"));
     await eventually(() => telegram.requests.length === 2, 15_000, "the alert at Telegram");
     assert.match(telegram.requests[1].body.text, /Shop is down/);
 
@@ -191,31 +151,7 @@ Deno.test("channel settings and two-factor keys are stored sealed, work, and mov
     );
     assert.deepEqual((await owner.api.notification.list.query())[0].config, {});
     const sent = telegram.requests.length;
-    await server.services.redis.xadd(
-      server.services.keys.incidentEvents,
-      "*",
-      "event",
-      JSON.stringify({
-        id: incidentEventId(incident.id, "resolved"),
-        type: "resolved",
-        incidentId: incident.id,
-        websiteId: website.id,
-        ownerId: owner.user.id,
-        websiteName: "Shop",
-        url: "https://shop.example.com/",
-        failingRegions: [],
-        totalRegions: 1,
-        cause: {
-          errorKind: "status",
-          errorMessage: "expected 2xx or 3xx, got 503",
-          httpStatus: 503,
-        },
-        startedAt: incident.started,
-        resolvedAt: incident.started + 60_000,
-        resolvedBy: null,
-        at: incident.started + 60_000,
-      }),
-    );
+    await bed.publish(bed.event(incidentId, "resolved"));
     await eventually(
       async () => {
         const [row] = await server.bed.pg.sql`
@@ -240,9 +176,7 @@ Deno.test("channel settings and two-factor keys are stored sealed, work, and mov
     assert.equal(plain.secret, key);
     await assert.rejects(resealSecrets(server.bed.pg.sql, [], "seal"), /SECRETS_KEY is not set/);
   } finally {
-    controller.abort();
-    await dispatcher;
-    await server.close();
+    await bed.close();
     await telegram.close();
   }
 });

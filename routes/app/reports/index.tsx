@@ -28,6 +28,7 @@ import {
   LinkButton,
   Notice,
   PageHeader,
+  Tiles,
 } from "../../../components/ui.tsx";
 import { formatDate, formatLongDuration } from "../../../lib/time_format.ts";
 import { DAY_MS, formatUptime } from "../../../lib/uptime.ts";
@@ -36,7 +37,12 @@ interface Data extends ReportQuery {
   report: AvailabilityReport | null;
   periods: ReportPeriod[];
   today: string;
+  /** Which page of monitors the table shows (`?page=`, from 1). */
+  pageNumber: number;
 }
+
+/** The table shows this many monitors a page; the figures above it and the CSV cover all. */
+export const MONITORS_PER_PAGE = 100;
 
 export const handler = defineApp.handlers<Data>({
   async GET(ctx) {
@@ -47,6 +53,7 @@ export const handler = defineApp.handlers<Data>({
       ...query,
       periods: reportPeriods(now),
       today: dayString(Math.floor(now / DAY_MS)),
+      pageNumber: Math.max(1, Math.floor(Number(ctx.url.searchParams.get("page"))) || 1),
     };
     if (!query.input) return page({ ...base, report: null }, { status: 400 });
     try {
@@ -85,7 +92,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
       />
       <Periods periods={data.periods} values={values} />
       <PeriodForm data={data} />
-      {report && <ReportBody report={report} />}
+      {report && <ReportBody report={report} pageNumber={data.pageNumber} search={search} />}
     </>
   );
 });
@@ -130,28 +137,24 @@ function PeriodForm(props: { data: Data }) {
       class="mb-6 flex flex-wrap items-start gap-4"
       noValidate
     >
-      <Field id="report-from" label="From" error={errors.from}>
-        <input
-          type="date"
-          name="from"
-          value={values.from}
-          max={today}
-          required
-          class={inputClass(errors.from)}
-          {...describedBy("report-from", errors.from)}
-        />
-      </Field>
-      <Field id="report-to" label="To" error={errors.to}>
-        <input
-          type="date"
-          name="to"
-          value={values.to}
-          max={today}
-          required
-          class={inputClass(errors.to)}
-          {...describedBy("report-to", errors.to)}
-        />
-      </Field>
+      {(["from", "to"] as const).map((field) => (
+        <Field
+          key={field}
+          id={`report-${field}`}
+          label={field === "from" ? "From" : "To"}
+          error={errors[field]}
+        >
+          <input
+            type="date"
+            name={field}
+            value={values[field]}
+            max={today}
+            required
+            class={inputClass(errors[field])}
+            {...describedBy(`report-${field}`, errors[field])}
+          />
+        </Field>
+      ))}
       {tags.length > 0 && (
         <Field id="report-tag" label="Tag" error={errors.tag}>
           <select
@@ -175,7 +178,9 @@ function PeriodForm(props: { data: Data }) {
   );
 }
 
-function ReportBody(props: { report: AvailabilityReport }) {
+function ReportBody(
+  props: { report: AvailabilityReport; pageNumber: number; search: URLSearchParams },
+) {
   const { report } = props;
   const until = report.endsAt < (Date.parse(`${report.to}T00:00:00Z`) + DAY_MS)
     ? "now"
@@ -201,6 +206,15 @@ function ReportBody(props: { report: AvailabilityReport }) {
       );
   }
   const { overall } = report;
+  const pages = Math.ceil(report.monitors.length / MONITORS_PER_PAGE);
+  const pageNumber = Math.min(props.pageNumber, pages);
+  const first = (pageNumber - 1) * MONITORS_PER_PAGE;
+  const shown = report.monitors.slice(first, first + MONITORS_PER_PAGE);
+  const pageHref = (n: number) => {
+    const search = new URLSearchParams(props.search);
+    if (n > 1) search.set("page", String(n));
+    return `/app/reports?${search}`;
+  };
   const tiles = [
     {
       label: "Uptime",
@@ -234,25 +248,30 @@ function ReportBody(props: { report: AvailabilityReport }) {
         {title} <span class="text-sm font-normal text-slate-600 dark:text-slate-400">(UTC)</span>
         {report.tag && <span class="text-sm font-normal">, tagged “{report.tag}”</span>}
       </h2>
-      <dl class="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4">
-        {tiles.map((tile) => (
-          <div
-            class="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm dark:border-slate-700 dark:bg-slate-800"
-            data-tile={tile.label}
-          >
-            <dt class="text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
-              {tile.label}
-            </dt>
-            <dd class="mt-1 text-2xl font-semibold tabular-nums text-slate-900 dark:text-white">
-              {tile.value}
-            </dd>
-            <dd class="text-xs text-slate-600 dark:text-slate-400">{tile.note}</dd>
-          </div>
-        ))}
-      </dl>
+      <div class="mb-4">
+        <Tiles tiles={tiles} />
+      </div>
       <Card>
-        <AvailabilityTable monitors={report.monitors} />
+        <AvailabilityTable monitors={shown} />
       </Card>
+      {pages > 1 && (
+        <nav
+          aria-label="Pages of monitors"
+          class="mt-4 flex items-center justify-between gap-4 text-sm"
+        >
+          {pageNumber > 1
+            ? <a href={pageHref(pageNumber - 1)} class={LINK} rel="prev">← Previous monitors</a>
+            : <span></span>}
+          <span class="text-slate-600 dark:text-slate-400">
+            Monitors{" "}
+            {(first + 1).toLocaleString("en")}–{(first + shown.length).toLocaleString("en")} of{" "}
+            {report.monitors.length.toLocaleString("en")}
+          </span>
+          {pageNumber < pages
+            ? <a href={pageHref(pageNumber + 1)} class={LINK} rel="next">Next monitors →</a>
+            : <span></span>}
+        </nav>
+      )}
     </section>
   );
 }
