@@ -69,17 +69,25 @@ export function mask(value: string): string {
   return `…${tail}`;
 }
 
+/** Why no key of `SECRETS_KEY` opens the row's settings, or null when one does. */
+export function unreadableSettings(row: ChannelRow, keys: readonly SecretKey[]): string | null {
+  try {
+    openSettings(keys, row.config);
+    return null;
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    return `This channel's settings are ${error.message}`;
+  }
+}
+
 /**
  * The row with its settings opened (sealed_settings.ts), for a change or a test send;
  * refused, saying why, when no key of `SECRETS_KEY` opens them.
  */
 export function withOpenSettings(row: ChannelRow, keys: readonly SecretKey[]): ChannelRow {
-  try {
-    return { ...row, config: openSettings(keys, row.config) };
-  } catch (error) {
-    if (!(error instanceof SealedSecretError)) throw error;
-    throw new DomainError("BAD_REQUEST", `This channel's settings are ${error.message}`);
-  }
+  const problem = unreadableSettings(row, keys);
+  if (problem) throw new DomainError("BAD_REQUEST", problem);
+  return { ...row, config: openSettings(keys, row.config) };
 }
 
 /** `db`: `services.readDb` for a read, `services.db` before a write. */

@@ -150,6 +150,14 @@ Deno.test("channel settings and two-factor keys are stored sealed, work, and mov
       `BAD_REQUEST: This channel's settings are sealed under a key SECRETS_KEY does not hold (key ${b.id})`,
     );
     assert.deepEqual((await owner.api.notification.list.query())[0].config, {});
+    const channelPage = await (await owner.fetch(`${server.url}/app/notifications/${channel.id}`))
+      .text();
+    assert.match(
+      channelPage,
+      new RegExp(
+        `sealed under a key SECRETS_KEY does not hold \\(key ${b.id}\\)\\. Its alerts fail`,
+      ),
+    );
     const sent = telegram.requests.length;
     await bed.publish(bed.event(incidentId, "resolved"));
     await eventually(

@@ -2,7 +2,11 @@ import { page } from "../../../../fresh/mod.ts";
 import { defineApp as define } from "../../../../web/define.ts";
 import { loadChannel } from "../../../../web/notification_pages.ts";
 import { type Delivery, listDeliveries } from "../../../../services/notifications/deliveries.ts";
-import { type Channel, toChannel } from "../../../../services/notifications/store.ts";
+import {
+  type Channel,
+  toChannel,
+  unreadableSettings,
+} from "../../../../services/notifications/store.ts";
 import {
   type ChannelKind,
   kindLabel,
@@ -21,6 +25,8 @@ interface Data {
   notice: { kind: "success" | "error"; text: string } | null;
   /** A webhook's generated signing secret, on the page its creation leads to: shown once. */
   secret: string | null;
+  /** Why its settings cannot be read (sealed under a key no longer listed), or null. */
+  unreadable: string | null;
 }
 
 function noticeFor(value: string | null, latest: Delivery | undefined): Data["notice"] {
@@ -43,8 +49,10 @@ export const handler = define.handlers<Data>({
     ctx.state.title = row.name;
     const deliveries = await listDeliveries(ctx.state.services, actorOf(ctx.state.user), row.id);
     const flash = takeSecret(ctx.req, `/app/notifications/${row.id}`);
+    const keys = ctx.state.services.config.secretKeys;
     return page({
-      channel: toChannel(row, ctx.state.services.config.secretKeys),
+      channel: toChannel(row, keys),
+      unreadable: unreadableSettings(row, keys),
       deliveries,
       notice: noticeFor(ctx.url.searchParams.get("notice"), deliveries[0]),
       secret: flash?.secret ?? null,
@@ -75,6 +83,12 @@ export default define.page<typeof handler>(({ data }) => {
         }
       />
       {data.notice && <Notice kind={data.notice.kind}>{data.notice.text}</Notice>}
+      {data.unreadable && (
+        <Notice kind="error">
+          {data.unreadable}. Its alerts fail until that key is listed in SECRETS_KEY again; or
+          delete the channel and add it again.
+        </Notice>
+      )}
       {data.secret && (
         <Notice kind="warning">
           <p>
