@@ -32,6 +32,13 @@ export function readReportQuery(url: URL, now = Date.now()): ReportQuery {
   return { values, input: null, errors };
 }
 
+/** The query string of a report: its period, and its tag when it has one. */
+export function reportSearch(values: { from: string; to: string; tag?: string }): URLSearchParams {
+  const search = new URLSearchParams({ from: values.from, to: values.to });
+  if (values.tag) search.set("tag", values.tag);
+  return search;
+}
+
 /** "to: after today" → "After today": the field's label already names it. */
 export function withoutField(message: string): string {
   const text = message.replace(/^[a-z]+: /, "");

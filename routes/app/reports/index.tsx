@@ -6,7 +6,12 @@
 import { page } from "../../../fresh/mod.ts";
 import { defineApp } from "../../../web/define.ts";
 import { pageError } from "../../../web/page_errors.ts";
-import { readReportQuery, type ReportQuery, withoutField } from "../../../web/report_query.ts";
+import {
+  readReportQuery,
+  type ReportQuery,
+  reportSearch,
+  withoutField,
+} from "../../../web/report_query.ts";
 import {
   type AvailabilityReport,
   availabilityReport,
@@ -77,8 +82,7 @@ export const handler = defineApp.handlers<Data>({
 
 export default defineApp.page<typeof handler>(({ data }) => {
   const { report, values } = data;
-  const search = new URLSearchParams({ from: values.from, to: values.to });
-  if (values.tag) search.set("tag", values.tag);
+  const search = reportSearch(values);
   return (
     <>
       <PageHeader
@@ -103,8 +107,7 @@ function Periods(props: { periods: ReportPeriod[]; values: ReportQuery["values"]
       <ul class="flex flex-wrap gap-2 text-sm">
         {props.periods.map((period) => {
           const current = period.from === props.values.from && period.to === props.values.to;
-          const search = new URLSearchParams({ from: period.from, to: period.to });
-          if (props.values.tag) search.set("tag", props.values.tag);
+          const search = reportSearch({ ...period, tag: props.values.tag });
           return (
             <li>
               <a
@@ -182,15 +185,17 @@ function ReportBody(
   props: { report: AvailabilityReport; pageNumber: number; search: URLSearchParams },
 ) {
   const { report } = props;
-  const until = report.endsAt < (Date.parse(`${report.to}T00:00:00Z`) + DAY_MS)
-    ? "now"
-    : formatDate(Date.parse(`${report.to}T00:00:00Z`), "UTC");
+  const lastDay = Date.parse(`${report.to}T00:00:00Z`);
+  const until = report.endsAt < lastDay + DAY_MS ? "now" : formatDate(lastDay, "UTC");
   const title = `${formatDate(report.startsAt, "UTC")} to ${until}`;
   if (!report.monitors.length) {
     return report.tag
       ? (
         <EmptyState title={`No monitor tagged “${report.tag}” in this period`}>
-          <a href={`/app/reports?from=${report.from}&to=${report.to}`} class={LINK}>
+          <a
+            href={`/app/reports?${reportSearch({ from: report.from, to: report.to })}`}
+            class={LINK}
+          >
             Report on every monitor
           </a>
         </EmptyState>
@@ -219,9 +224,9 @@ function ReportBody(
     {
       label: "Uptime",
       value: formatUptime(overall.uptime),
-      note: `${overall.checks.toLocaleString("en")} checks of ${report.monitors.length} monitor${
-        report.monitors.length === 1 ? "" : "s"
-      }`,
+      note: `${overall.checks.toLocaleString("en")} checks of ${
+        report.monitors.length.toLocaleString("en")
+      } monitor${report.monitors.length === 1 ? "" : "s"}`,
     },
     {
       label: "Incidents",
