@@ -26,6 +26,9 @@ export interface WebsiteSpec {
   quorum?: "any" | "half" | "all";
 }
 
+/** 32 bytes in base64, for tests only. */
+export const TEST_SECRETS_KEY = "dGVzdHMgc2VhbCB0aGVpciBzZWNyZXRzIHdpdGggdGg=";
+
 /** `databaseUrl`: a Postgres of the test's own (e.g. one it stops) instead of the shared one. */
 export async function pipelineBed(options: { databaseUrl?: string } = {}) {
   const config = testConfig();
@@ -57,6 +60,8 @@ export async function pipelineBed(options: { databaseUrl?: string } = {}) {
       REDIS_KEY_PREFIX: prefix,
       ALLOW_PRIVATE_TARGETS: "true",
       LOG_LEVEL: "info",
+      // Every test's channel settings and two-factor keys are sealed, as in production.
+      SECRETS_KEY: TEST_SECRETS_KEY,
     } as Record<string, string>,
 
     /** Inserts websites due now; returns their ids. */
