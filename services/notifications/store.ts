@@ -33,13 +33,7 @@ export const CHANNELS_PER_USER = 50;
  */
 export function toChannel(row: ChannelRow, keys: readonly SecretKey[], reveal = false): Channel {
   const provider = providers[row.kind as ChannelKind];
-  let config: Record<string, unknown>;
-  try {
-    config = { ...openSettings(keys, row.config) };
-  } catch (error) {
-    if (!(error instanceof SealedSecretError)) throw error;
-    config = {};
-  }
+  const config = { ...readSettings(row, keys).settings };
   if (!reveal) {
     for (const field of provider?.fields ?? []) {
       if (field.secret && typeof config[field.name] === "string") {
@@ -69,14 +63,19 @@ export function mask(value: string): string {
   return `…${tail}`;
 }
 
-/** Why no key of `SECRETS_KEY` opens the row's settings, or null when one does. */
-export function unreadableSettings(row: ChannelRow, keys: readonly SecretKey[]): string | null {
+/**
+ * The row's settings opened (sealed_settings.ts), or none and why when no key of
+ * `SECRETS_KEY` opens them.
+ */
+export function readSettings(
+  row: ChannelRow,
+  keys: readonly SecretKey[],
+): { settings: Record<string, unknown>; problem: string | null } {
   try {
-    openSettings(keys, row.config);
-    return null;
+    return { settings: openSettings(keys, row.config), problem: null };
   } catch (error) {
     if (!(error instanceof SealedSecretError)) throw error;
-    return `This channel's settings are ${error.message}`;
+    return { settings: {}, problem: `This channel's settings are ${error.message}` };
   }
 }
 
@@ -85,9 +84,9 @@ export function unreadableSettings(row: ChannelRow, keys: readonly SecretKey[]):
  * refused, saying why, when no key of `SECRETS_KEY` opens them.
  */
 export function withOpenSettings(row: ChannelRow, keys: readonly SecretKey[]): ChannelRow {
-  const problem = unreadableSettings(row, keys);
+  const { settings, problem } = readSettings(row, keys);
   if (problem) throw new DomainError("BAD_REQUEST", problem);
-  return { ...row, config: openSettings(keys, row.config) };
+  return { ...row, config: settings };
 }
 
 /** `db`: `services.readDb` for a read, `services.db` before a write. */

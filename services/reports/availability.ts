@@ -98,11 +98,12 @@ export async function availabilityReport(
 ): Promise<AvailabilityReport> {
   const { from, to, tag } = input;
   const today = Math.floor(now / DAY_MS);
-  if (dayNumber(to)! > today) {
+  const lastDay = dayNumber(to)!;
+  if (lastDay > today) {
     throw new DomainError("BAD_REQUEST", `to: after today (${dayString(today)}, UTC)`);
   }
   const startsAt = dayNumber(from)! * DAY_MS;
-  const endsAt = Math.min((dayNumber(to)! + 1) * DAY_MS, now);
+  const endsAt = Math.min((lastDay + 1) * DAY_MS, now);
   const pg = services.readSql;
   const all = await pg<
     {

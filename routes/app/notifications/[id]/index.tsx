@@ -2,11 +2,7 @@ import { page } from "../../../../fresh/mod.ts";
 import { defineApp as define } from "../../../../web/define.ts";
 import { loadChannel } from "../../../../web/notification_pages.ts";
 import { type Delivery, listDeliveries } from "../../../../services/notifications/deliveries.ts";
-import {
-  type Channel,
-  toChannel,
-  unreadableSettings,
-} from "../../../../services/notifications/store.ts";
+import { type Channel, readSettings, toChannel } from "../../../../services/notifications/store.ts";
 import {
   type ChannelKind,
   kindLabel,
@@ -52,7 +48,7 @@ export const handler = define.handlers<Data>({
     const keys = ctx.state.services.config.secretKeys;
     return page({
       channel: toChannel(row, keys),
-      unreadable: unreadableSettings(row, keys),
+      unreadable: readSettings(row, keys).problem,
       deliveries,
       notice: noticeFor(ctx.url.searchParams.get("notice"), deliveries[0]),
       secret: flash?.secret ?? null,
