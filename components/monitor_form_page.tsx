@@ -1,5 +1,5 @@
 /** The add and edit monitor pages: a header and the form, in a card. */
-import { PageHeader } from "./ui.tsx";
+import { Notice, PageHeader } from "./ui.tsx";
 import MonitorForm from "../islands/MonitorForm.tsx";
 import { FORM_METHODS, INTERVAL_PRESETS } from "../web/monitor_form.ts";
 import { DNS_RECORD_TYPES } from "../lib/dns_target.ts";
@@ -22,6 +22,12 @@ export function MonitorFormPage({ data }: { data: MonitorFormPageData }) {
             description="Check a website, a port or a DNS record from the regions you choose, or have a job report in with heartbeats; you are told when it stops answering as expected."
           />
         )}
+      {data.headersProblem && (
+        <Notice kind="error" class="mb-4">
+          {data.headersProblem}, so its checks are down. Set them again under Request headers and
+          save, or list that key in SECRETS_KEY again; saving without them removes them.
+        </Notice>
+      )}
       <div class="rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-800">
         <MonitorForm
           action={id ? `/app/monitors/${id}/edit` : "/app/monitors/new"}

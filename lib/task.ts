@@ -21,6 +21,11 @@ export const taskSchema = z.object({
   /** Left out of the payload when not set. */
   jsonPath: z.string().nullable().default(null),
   jsonExpected: z.string().nullable().default(null),
+  /**
+   * Why the check cannot run as its monitor is set (its request headers no key of
+   * `SECRETS_KEY` opens): the worker stores a down result saying so, runs nothing.
+   */
+  refusal: z.string().optional(),
   /** The slot this check belongs to, in whole seconds: with website and region, its identity. */
   scheduledAt: z.number().int().positive(),
   /** Epoch ms after which running the check is worthless (the next slot has come). */

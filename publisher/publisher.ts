@@ -17,6 +17,7 @@ import { encodeTask, MAX_TASK_AGE_MS } from "../lib/task.ts";
 import { type Defaults, type DueWebsite, Schedule } from "./schedule.ts";
 import { enqueueTasks, NotLeaderError, type QueuedTask } from "./enqueue.ts";
 import type { LeaderLease } from "./leader_lease.ts";
+import type { SecretKey } from "../lib/secret_box.ts";
 
 export interface PublisherOptions {
   sql: postgres.Sql;
@@ -30,6 +31,8 @@ export interface PublisherOptions {
   reclaimIdleMs?: number;
   /** How often a schedule that listens for changes reads them anyway (schedule.ts). */
   readAnywayMs?: number;
+  /** `SECRETS_KEY`: opens monitors' sealed request headers. */
+  secretKeys?: readonly SecretKey[];
 }
 
 export interface CycleResult {
@@ -49,7 +52,12 @@ export class Publisher {
 
   constructor(options: PublisherOptions) {
     this.#options = options;
-    this.#schedule = new Schedule(options.sql, options.defaults, options.readAnywayMs);
+    this.#schedule = new Schedule(
+      options.sql,
+      options.defaults,
+      options.readAnywayMs,
+      options.secretKeys,
+    );
   }
 
   /** Reads the schedule's changes only when notified of some (see schedule.ts). */
@@ -205,6 +213,7 @@ function tasksByRegion(
       ...(website.jsonPath
         ? { jsonPath: website.jsonPath, jsonExpected: website.jsonExpected }
         : {}),
+      ...(website.refusal ? { refusal: website.refusal } : {}),
       scheduledAt: website.slot,
       deadline: deadline(website, timing),
     });

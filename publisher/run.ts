@@ -43,6 +43,7 @@ export const runPublisher: Main = async (config, shutdown) => {
     keys,
     lease,
     reclaimIdleMs: config.reclaimIdleMs,
+    secretKeys: config.secretKeys,
     defaults: {
       intervalSeconds: Math.round(config.publishIntervalMs / 1000),
       timeoutMs: config.checkTimeoutMs,

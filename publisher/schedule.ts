@@ -22,6 +22,8 @@
 import type postgres from "postgres";
 import { log } from "../lib/logger.ts";
 import { Listener, WEBSITE_CHANGES } from "../db/postgres/listener.ts";
+import { readRecord } from "../lib/sealed_record.ts";
+import type { SecretKey } from "../lib/secret_box.ts";
 
 export interface DueWebsite {
   id: string;
@@ -39,6 +41,8 @@ export interface DueWebsite {
   degradedMs: number | null;
   jsonPath: string | null;
   jsonExpected: string | null;
+  /** Why its check cannot run as set (headers no key opens), or null. */
+  refusal: string | null;
   /** The latest slot on this website's schedule at or before now, in epoch seconds. */
   slot: number;
 }
@@ -98,13 +102,20 @@ export class Schedule {
   #prunedAt = -Infinity;
   #values = new Map<string, unknown>();
   #readAnywayMs: number;
+  #secretKeys: readonly SecretKey[];
   #changes: Listener;
   /** A change may have been notified since the last read. */
   #notified = true;
 
-  constructor(sql: postgres.Sql, defaults: Defaults, readAnywayMs = READ_ANYWAY_MS) {
+  constructor(
+    sql: postgres.Sql,
+    defaults: Defaults,
+    readAnywayMs = READ_ANYWAY_MS,
+    secretKeys: readonly SecretKey[] = [],
+  ) {
     this.#sql = sql;
     this.#defaults = defaults;
+    this.#secretKeys = secretKeys;
     this.#readAnywayMs = readAnywayMs;
     this.#changes = new Listener(sql, WEBSITE_CHANGES, () => this.#notified = true);
   }
@@ -244,12 +255,17 @@ export class Schedule {
 
   #apply(row: postgres.Row): void {
     const setAt: number = row.set_at;
-    const headers = row.headers ?? {};
+    // Opened once per change, not per check; a check without them would mislead.
+    const { value: headers, problem } = readRecord<Record<string, string>>(
+      this.#secretKeys,
+      row.headers ?? {},
+      "The monitor's request headers",
+    );
     const website = {
       id: row.id,
       url: row.url,
       method: this.#shared(`m${row.method}`, row.method),
-      headers: Object.keys(headers).length ? headers : NO_HEADERS,
+      headers: headers && Object.keys(headers).length ? headers : NO_HEADERS,
       body: row.body,
       intervalSeconds: row.interval_seconds,
       timeoutMs: row.timeout_ms,
@@ -261,6 +277,7 @@ export class Schedule {
       degradedMs: row.degraded_ms,
       jsonPath: row.json_path,
       jsonExpected: row.json_expected,
+      refusal: problem,
     };
     const entry = this.#entries.get(row.id);
     if (!entry) {

@@ -31,6 +31,8 @@ export interface MonitorFormPageData {
   website: { id: string; name: string } | null;
   /** Adding a copy of this monitor ("Duplicate" on its page): the form starts as it is. */
   copyOf: { id: string; name: string } | null;
+  /** Why the monitor's stored request headers cannot be shown (store.ts), or null. */
+  headersProblem: string | null;
   values: MonitorFormValues;
   errors: FieldErrors;
   regions: string[];
@@ -91,6 +93,8 @@ async function formData(
       config.checkTimeoutMs,
     )),
     errors,
+    // Headers no key opens are set again here: the form cannot show them.
+    headersProblem: website?.headersProblem ?? null,
     regions: [...new Set([...config.regions, ...(website?.regions ?? [])])],
     minIntervalSeconds: config.minIntervalSeconds,
     channels: channels.map(({ id, name, kind }) => ({ id, name, kind })),

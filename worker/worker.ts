@@ -13,7 +13,7 @@ import type { RedisKeys } from "../lib/redis_keys.ts";
 import { log, withLogContext } from "../lib/logger.ts";
 import { metrics } from "../lib/metrics.ts";
 import { aborted } from "../lib/lifecycle.ts";
-import { runCheck } from "./check/mod.ts";
+import { type CheckResult, runCheck } from "./check/mod.ts";
 import { runTcpCheck } from "./check/tcp.ts";
 import { runDnsCheck } from "./check/dns.ts";
 import { type Delivery, TaskStream } from "./task_stream.ts";
@@ -353,7 +353,9 @@ export class Worker {
     const checked = withLogContext(
       { taskId: delivery.id, websiteId: task.websiteId },
       () =>
-        task.type === "tcp"
+        task.refusal
+          ? Promise.resolve(refused(task.refusal))
+          : task.type === "tcp"
           ? runTcpCheck({ url: task.url, timeoutMs: task.timeoutMs }, options)
           : task.type === "dns"
           ? runDnsCheck({
@@ -525,4 +527,18 @@ export class Worker {
       log.warn("worker.release_failed", { tasks: ids.length, error });
     });
   }
+}
+
+/** The result of a check that cannot run as its monitor is set: down, saying why. */
+function refused(reason: string): CheckResult {
+  return {
+    outcome: "down",
+    httpStatus: 0,
+    responseMs: 0,
+    errorKind: "invalid",
+    errorMessage: reason,
+    degraded: false,
+    timings: { dnsMs: 0, connectMs: 0, tlsMs: 0, ttfbMs: 0 },
+    certDaysLeft: null,
+  };
 }

@@ -51,6 +51,17 @@ function settingRows(website: Website): [string, string][] {
     ]);
     rows.push(["Up when", upWhen(website)]);
   }
+  const headerNames = Object.keys(website.headers);
+  if (website.headersProblem) {
+    rows.push([
+      "Request headers",
+      `${website.headersProblem}, so its checks are down. List that key in SECRETS_KEY ` +
+      "again, or set the headers again under Edit settings",
+    ]);
+  } else if (headerNames.length) {
+    // Their values are often credentials: the edit form shows them, this summary does not.
+    rows.push(["Request headers", headerNames.join(", ")]);
+  }
   if (website.degradedMs !== null) {
     rows.push(["Degraded when", `slower than ${website.degradedMs.toLocaleString("en")} ms`]);
   }

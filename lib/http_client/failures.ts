@@ -36,7 +36,7 @@ const KIND_WORDS: Record<string, string> = {
   blocked: "Address not allowed",
   connection: "Connection failed",
   redirects: "Too many redirects",
-  invalid: "Invalid response",
+  invalid: "Invalid settings",
   heartbeat: "Missed heartbeat",
   job: "Job failed",
 } satisfies Record<ErrorKind, string> & Record<string, string>;

@@ -15,7 +15,7 @@ import {
   toChannel,
   withoutEmpty,
 } from "./store.ts";
-import { sealSettings } from "./sealed_settings.ts";
+import { sealRecord } from "../../lib/sealed_record.ts";
 
 export async function createChannel(
   services: Services,
@@ -41,7 +41,7 @@ export async function createChannel(
         ownerId: actor.accountId,
         kind: input.kind,
         name: input.name,
-        config: sealSettings(services.config.secretKeys, config),
+        config: sealRecord(services.config.secretKeys, config),
       })
       .returning();
     return inserted;

@@ -9,8 +9,8 @@ import type { Database } from "../../db/postgres/client.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { acceptTargetUrl } from "../websites/url_policy.ts";
 import { type ChannelKind, type Provider, providers } from "./providers/mod.ts";
-import { openSettings } from "./sealed_settings.ts";
-import { SealedSecretError, type SecretKey } from "../../lib/secret_box.ts";
+import { readRecord } from "../../lib/sealed_record.ts";
+import type { SecretKey } from "../../lib/secret_box.ts";
 
 export type ChannelRow = typeof notificationChannels.$inferSelect;
 
@@ -64,23 +64,19 @@ export function mask(value: string): string {
 }
 
 /**
- * The row's settings opened (sealed_settings.ts), or none and why when no key of
+ * The row's settings opened (lib/sealed_record.ts), or none and why when no key of
  * `SECRETS_KEY` opens them.
  */
 export function readSettings(
   row: ChannelRow,
   keys: readonly SecretKey[],
 ): { settings: Record<string, unknown>; problem: string | null } {
-  try {
-    return { settings: openSettings(keys, row.config), problem: null };
-  } catch (error) {
-    if (!(error instanceof SealedSecretError)) throw error;
-    return { settings: {}, problem: `This channel's settings are ${error.message}` };
-  }
+  const { value, problem } = readRecord(keys, row.config, "This channel's settings");
+  return { settings: value ?? {}, problem };
 }
 
 /**
- * The row with its settings opened (sealed_settings.ts), for a change or a test send;
+ * The row with its settings opened (lib/sealed_record.ts), for a change or a test send;
  * refused, saying why, when no key of `SECRETS_KEY` opens them.
  */
 export function withOpenSettings(row: ChannelRow, keys: readonly SecretKey[]): ChannelRow {

@@ -8,7 +8,7 @@
 import { Buffer } from "node:buffer";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type postgres from "postgres";
-import { openSettings } from "./sealed_settings.ts";
+import { openRecord } from "../../lib/sealed_record.ts";
 import { SealedSecretError, type SecretKey } from "../../lib/secret_box.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,7 +34,7 @@ export async function signedByTwilio(
   if (!channel) return false;
   let token: unknown;
   try {
-    token = openSettings(keys, channel.config).authToken;
+    token = openRecord(keys, channel.config).authToken;
   } catch (error) {
     if (error instanceof SealedSecretError) return false;
     throw error;

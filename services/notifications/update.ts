@@ -16,7 +16,7 @@ import {
   toChannel,
   withOpenSettings,
 } from "./store.ts";
-import { sealSettings } from "./sealed_settings.ts";
+import { sealRecord } from "../../lib/sealed_record.ts";
 
 export async function updateChannel(
   services: Services,
@@ -41,7 +41,7 @@ export async function updateChannel(
   const [row] = await services.db.update(notificationChannels)
     .set({
       name: input.name ?? current.name,
-      config: sealSettings(keys, config),
+      config: sealRecord(keys, config),
       updatedAt: sql`now()`,
     })
     .where(

@@ -1,18 +1,20 @@
 /**
- * `deno task secrets:seal`: seals every stored secret (alert channels' settings, two-factor
- * keys) under the first key of `SECRETS_KEY`: those kept in plain before a key was set, and
- * those sealed under an older key still listed. `--unseal` writes them back in plain, for
- * an instance that stops using a key. A value no listed key opens is left as it is and
- * counted. One transaction: a run that fails changes nothing.
+ * `deno task secrets:seal`: seals every stored secret (alert channels' settings, monitors'
+ * request headers, two-factor keys) under the first key of `SECRETS_KEY`: those kept in
+ * plain before a key was set, and those sealed under an older key still listed. `--unseal`
+ * writes them back in plain, for an instance that stops using a key. A value no listed key
+ * opens is left as it is and counted. One transaction: a run that fails changes nothing.
  */
 import type postgres from "postgres";
 import { isSealed, open, seal, sealedUnderCurrent, type SecretKey } from "../../lib/secret_box.ts";
 import { SealedSecretError } from "../../lib/secret_box.ts";
-import { openSettings, sealSettings } from "../notifications/sealed_settings.ts";
+import { openRecord, sealedText, sealRecord } from "../../lib/sealed_record.ts";
 
 export interface ResealOutcome {
   /** Rows written. */
   channels: number;
+  /** Monitors whose request headers were sealed or opened. */
+  monitors: number;
   twoFactorKeys: number;
   /** Rows no listed key opens, left as they are. */
   unreadable: number;
@@ -30,18 +32,27 @@ export async function resealSecrets(
   const done = (stored: string) =>
     mode === "seal" ? sealedUnderCurrent(keys, stored) : !isSealed(stored);
   return await sql.begin(async (tx) => {
-    const outcome: ResealOutcome = { channels: 0, twoFactorKeys: 0, unreadable: 0 };
+    const outcome: ResealOutcome = { channels: 0, monitors: 0, twoFactorKeys: 0, unreadable: 0 };
+    // A record with nothing in it stays plain: there is nothing to seal.
+    const reseal = (stored: Record<string, unknown>) => {
+      if (!Object.keys(stored).length || done(sealedText(stored) ?? "")) return null;
+      const value = readable(() => openRecord(keys, stored));
+      if (!value) outcome.unreadable++;
+      return value && JSON.stringify(sealRecord(target, value));
+    };
     for (const row of await tx`select id, config from notification_channels for update`) {
-      const stored = row.config as Record<string, unknown>;
-      if (done(typeof stored.$sealed === "string" ? stored.$sealed : "")) continue;
-      const settings = readable(() => openSettings(keys, stored));
-      if (!settings) {
-        outcome.unreadable++;
-        continue;
-      }
-      await tx`update notification_channels
-        set config = ${JSON.stringify(sealSettings(target, settings))}::jsonb where id = ${row.id}`;
+      const config = reseal(row.config);
+      if (config === null) continue;
+      await tx`update notification_channels set config = ${config}::jsonb where id = ${row.id}`;
       outcome.channels++;
+    }
+    for (
+      const row of await tx`select id, headers from websites where headers <> '{}' for update`
+    ) {
+      const headers = reseal(row.headers);
+      if (headers === null) continue;
+      await tx`update websites set headers = ${headers}::jsonb where id = ${row.id}`;
+      outcome.monitors++;
     }
     for (const row of await tx`select user_id, secret from two_factor for update`) {
       if (done(row.secret)) continue;

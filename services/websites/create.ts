@@ -7,6 +7,7 @@ import { DomainError } from "../errors.ts";
 import { checkSettings } from "./rules.ts";
 import type { CreateInput } from "./schemas.ts";
 import { toWebsite, type Website } from "./store.ts";
+import { sealRecord } from "../../lib/sealed_record.ts";
 import { acceptChannelIds } from "../notifications/attach.ts";
 import type { Resolver } from "./url_policy.ts";
 import {
@@ -33,7 +34,8 @@ export async function createWebsite(
     // Named by its host when unnamed; a heartbeat has none.
     name: input.name || defaultMonitorName(type),
     method: input.method ?? "GET",
-    headers: input.headers ?? {},
+    // Sealed, it is one field holding a string; every reader opens it (store.ts).
+    headers: sealRecord(config.secretKeys, input.headers ?? {}) as Record<string, string>,
     body: input.body ?? null,
     intervalSeconds: input.intervalSeconds ?? null,
     timeoutMs: input.timeoutMs ?? null,

@@ -7,15 +7,37 @@ import type { Database } from "../../db/postgres/client.ts";
 import { notFound } from "../errors.ts";
 import { DEFAULT_CERT_EXPIRY_WARN_DAYS, type MonitorType } from "./schemas.ts";
 import { targetHost } from "../../lib/target_host.ts";
+import { readRecord } from "../../lib/sealed_record.ts";
+import type { SecretKey } from "../../lib/secret_box.ts";
 
 export type WebsiteRow = typeof websites.$inferSelect;
+
+/**
+ * A monitor's request headers as stored (lib/sealed_record.ts) opened, or none and why when
+ * no key of `SECRETS_KEY` opens them. The publisher and the export read them here too.
+ */
+export function readHeaders(
+  keys: readonly SecretKey[],
+  stored: Record<string, unknown>,
+): { headers: Record<string, string>; problem: string | null } {
+  const { value, problem } = readRecord<Record<string, string>>(keys, stored, HEADERS_ARE);
+  return { headers: value ?? {}, problem };
+}
+
+const HEADERS_ARE = "The request headers";
 
 export interface Website {
   id: string;
   url: string;
   name: string | null;
   method: string;
+  /** Sent with every request of its checks; often credentials, so sealed at rest (Security). */
   headers: Record<string, string>;
+  /**
+   * Why the stored headers cannot be read (sealed under a key `SECRETS_KEY` no longer
+   * lists; `headers` is then empty and its checks are down saying so), or null.
+   */
+  headersProblem: string | null;
   body: string | null;
   /** Effective: the website's own interval, or the deployment's default. */
   intervalSeconds: number;
@@ -66,12 +88,14 @@ export interface Website {
 }
 
 export function toWebsite(row: WebsiteRow, config: Config): Website {
+  const { headers, problem } = readHeaders(config.secretKeys, row.headers);
   return {
     id: row.id,
     url: row.url,
     name: row.name,
     method: row.method,
-    headers: row.headers,
+    headers,
+    headersProblem: problem,
     body: row.body,
     intervalSeconds: row.intervalSeconds ?? Math.round(config.publishIntervalMs / 1000),
     timeoutMs: row.timeoutMs ?? config.checkTimeoutMs,

@@ -21,7 +21,8 @@ import { forEachAtOnce } from "../../lib/async.ts";
 import { createWebsite } from "./create.ts";
 import { setWebsiteActive } from "./set_active.ts";
 import { createInput } from "./schemas.ts";
-import type { Website } from "./store.ts";
+import { readHeaders, type Website } from "./store.ts";
+import type { SecretKey } from "../../lib/secret_box.ts";
 import { acceptMonitorTarget } from "./monitor_target.ts";
 import { type Resolver, systemResolver } from "./url_policy.ts";
 
@@ -50,14 +51,19 @@ export async function exportMonitors(services: Services, actor: Actor): Promise<
   return {
     format: EXPORT_FORMAT,
     exportedAt: new Date().toISOString(),
-    monitors: rows.map(settingsOf),
+    monitors: rows.map((row) => settingsOf(row, services.config.secretKeys)),
   };
 }
 
 /** A monitor's settings as `website.create` takes them; what it left unset stays out. */
-function settingsOf(row: typeof websites.$inferSelect): Record<string, unknown> {
+function settingsOf(
+  row: typeof websites.$inferSelect,
+  keys: readonly SecretKey[],
+): Record<string, unknown> {
   const heartbeat = row.type === "heartbeat";
   const http = row.type === "http";
+  // Headers no listed key opens are left out; the monitor's page says why.
+  const { headers } = readHeaders(keys, row.headers);
   const settings: Record<string, unknown> = {
     type: row.type,
     url: heartbeat ? undefined : row.url,
@@ -67,7 +73,7 @@ function settingsOf(row: typeof websites.$inferSelect): Record<string, unknown> 
     timeoutMs: heartbeat ? undefined : row.timeoutMs,
     regions: heartbeat ? undefined : row.regions,
     method: http ? row.method : undefined,
-    headers: http && Object.keys(row.headers).length ? row.headers : undefined,
+    headers: http && Object.keys(headers).length ? headers : undefined,
     body: http ? row.body : undefined,
     expectedStatus: row.expectedStatus,
     keyword: row.keyword,

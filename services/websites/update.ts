@@ -13,6 +13,7 @@ import { acceptChannelIds } from "../notifications/attach.ts";
 import type { Resolver } from "./url_policy.ts";
 import { acceptMonitorTarget, checkTypeSettings, defaultMonitorName } from "./monitor_target.ts";
 import { heartbeatDeadline } from "./create.ts";
+import { sealRecord } from "../../lib/sealed_record.ts";
 
 export async function updateWebsite(
   services: Services,
@@ -96,6 +97,10 @@ export async function updateWebsite(
   const [row] = await services.db.update(websites)
     .set({
       ...patch,
+      ...(patch.headers === undefined ? {} : {
+        // Sealed, it is one field holding a string; every reader opens it (store.ts).
+        headers: sealRecord(config.secretKeys, patch.headers) as Record<string, string>,
+      }),
       updatedAt: sql`now()`,
       ...nextCheckAt,
     })

@@ -30,6 +30,7 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       name: null,
       method: "GET",
       headers: {},
+      headersProblem: null,
       body: null,
       intervalSeconds: 180, // the deployment's defaults, effective
       timeoutMs: 10_000,

@@ -13,6 +13,7 @@ import { Worker } from "../../worker/worker.ts";
 import { LeaderLease } from "../../publisher/leader_lease.ts";
 import { Publisher } from "../../publisher/publisher.ts";
 import { redisKeys } from "../../lib/redis_keys.ts";
+import { parseSecretKeys } from "../../lib/secret_box.ts";
 import { newClickHouseUrl, newPostgresUrl, testConfig } from "./databases.ts";
 
 export interface WebsiteSpec {
@@ -162,6 +163,7 @@ export function publisherFor(
     lease,
     defaults: { intervalSeconds: 180, timeoutMs },
     readAnywayMs,
+    secretKeys: parseSecretKeys(TEST_SECRETS_KEY),
   });
 }
 

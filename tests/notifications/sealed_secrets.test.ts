@@ -121,10 +121,11 @@ Deno.test("channel settings and two-factor keys are stored sealed, work, and mov
     assert.equal(task.code, 0, new TextDecoder().decode(task.stderr));
     assert.match(
       new TextDecoder().decode(task.stdout),
-      /"event":"secrets.sealed","channels":1,"twoFactorKeys":1,"unreadable":0/,
+      /"event":"secrets.sealed","channels":1,"monitors":0,"twoFactorKeys":1,"unreadable":0/,
     );
     assert.deepEqual(await resealSecrets(server.bed.pg.sql, [b, a], "seal"), {
       channels: 0,
+      monitors: 0,
       twoFactorKeys: 0,
       unreadable: 0,
     }, "a second run has nothing left to do");
@@ -175,6 +176,7 @@ Deno.test("channel settings and two-factor keys are stored sealed, work, and mov
     // --unseal: back in plain, readable without any key.
     assert.deepEqual(await resealSecrets(server.bed.pg.sql, [b], "unseal"), {
       channels: 1,
+      monitors: 0,
       twoFactorKeys: 1,
       unreadable: 0,
     });

@@ -20,7 +20,7 @@ import { deliver, takesAcknowledgeLinks } from "../deliver.ts";
 import { alertMessage, withAcknowledgeUrl } from "../message.ts";
 import { newAcknowledgeLink } from "../../incidents/acknowledge_link.ts";
 import type { Outcome } from "../providers/mod.ts";
-import { openSettings } from "../sealed_settings.ts";
+import { openRecord } from "../../../lib/sealed_record.ts";
 import { SealedSecretError } from "../../../lib/secret_box.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { Alarm } from "./alarm.ts";
@@ -147,7 +147,7 @@ export class DeliveryQueue {
     let message = alertMessage(event.data, this.#config.appUrl);
     let settings: Record<string, unknown>;
     try {
-      settings = openSettings(this.#config.secretKeys, delivery.config);
+      settings = openRecord(this.#config.secretKeys, delivery.config);
     } catch (error) {
       if (!(error instanceof SealedSecretError)) throw error;
       // Retried until given up: the key may yet be set (a region deployed without it).
