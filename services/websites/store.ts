@@ -14,17 +14,19 @@ export type WebsiteRow = typeof websites.$inferSelect;
 
 /**
  * A monitor's request headers as stored (lib/sealed_record.ts) opened, or none and why when
- * no key of `SECRETS_KEY` opens them. The publisher and the export read them here too.
+ * no key of `SECRETS_KEY` opens them (the publisher opens them itself: publisher/schedule.ts).
  */
 export function readHeaders(
   keys: readonly SecretKey[],
   stored: Record<string, unknown>,
 ): { headers: Record<string, string>; problem: string | null } {
-  const { value, problem } = readRecord<Record<string, string>>(keys, stored, HEADERS_ARE);
+  const { value, problem } = readRecord<Record<string, string>>(
+    keys,
+    stored,
+    "The request headers",
+  );
   return { headers: value ?? {}, problem };
 }
-
-const HEADERS_ARE = "The request headers";
 
 export interface Website {
   id: string;
