@@ -4,6 +4,7 @@
  * search and filter answered by the server.
  */
 import assert from "node:assert/strict";
+import { openRecord } from "../../lib/sealed_record.ts";
 import { apiServer } from "../helpers/api.ts";
 import { connectClickHouse } from "../../db/clickhouse/client.ts";
 
@@ -155,7 +156,12 @@ Deno.test("monitor pages work as plain forms", async (t) => {
       const [row] = await server.services.sql`select * from websites where id = ${id}`;
       assert.equal(row.interval_seconds, 60);
       assert.equal(row.timeout_ms, 10_000);
-      assert.deepEqual(row.headers, { Authorization: "Bearer s3cret" });
+      // Sealed under SECRETS_KEY (Security), as a channel's settings.
+      assert.deepEqual(Object.keys(row.headers), ["$sealed"]);
+      assert.ok(!JSON.stringify(row.headers).includes("s3cret"));
+      assert.deepEqual(openRecord(server.services.config.secretKeys, row.headers), {
+        Authorization: "Bearer s3cret",
+      });
       assert.equal(row.keyword, "ok");
     });
 
