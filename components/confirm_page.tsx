@@ -1,14 +1,26 @@
 /** A question with one button that does it and one link that does not, and maybe an option. */
+import type { ComponentChildren } from "preact";
 import { Button, buttonClass, CHECKBOX } from "./ui.tsx";
 import type { ActionCopy } from "../web/monitor_actions.ts";
 
-export function ConfirmPage(props: { copy: ActionCopy; action: string; cancelHref: string }) {
+/** `children`: what it is about, under the explanation; `hidden`: fields the form posts too. */
+export function ConfirmPage(props: {
+  copy: ActionCopy;
+  action: string;
+  cancelHref: string;
+  hidden?: [name: string, value: string][];
+  children?: ComponentChildren;
+}) {
   const option = props.copy.option;
   return (
     <div class="mx-auto max-w-lg rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-800">
       <h1 class="break-words text-xl font-semibold">{props.copy.title}</h1>
       <p class="mt-3 text-slate-700 dark:text-slate-300">{props.copy.explanation}</p>
+      {props.children}
       <form method="post" action={props.action} class="mt-6">
+        {props.hidden?.map(([name, value], i) => (
+          <input key={i} type="hidden" name={name} value={value} />
+        ))}
         {option && (
           <div class="mb-6 flex items-start gap-3">
             <input

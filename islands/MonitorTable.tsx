@@ -3,7 +3,9 @@
  * works without JavaScript; in the browser it follows those monitors over `/api/ws`
  * (status dots, last check, response time and the strip update in place), ticks the
  * relative times, and searches, filters and sorts without a reload. The counts above it
- * follow the statuses of the monitors it shows.
+ * follow the statuses of the monitors it shows. Ticked monitors can be paused, resumed or
+ * deleted together (a GET form to /app/monitors/bulk, which asks first); in the browser
+ * one box ticks the whole page.
  */
 import { TagList } from "../components/monitor/tag_list.tsx";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -14,7 +16,7 @@ import { formatDateTime, formatMs, formatRelative } from "../lib/time_format.ts"
 import { formatUptime } from "../lib/uptime.ts";
 import { errorKindWords } from "../lib/http_client/failures.ts";
 import { type DisplayStatus, STATUS_LABEL, StatusBadge, StatusDot } from "../components/status.tsx";
-import { FOCUS, INPUT, LINK } from "../components/ui.tsx";
+import { buttonClass, CHECKBOX, FOCUS, INPUT, LINK } from "../components/ui.tsx";
 import type {
   MonitorRow,
   MonitorStatus,
@@ -41,6 +43,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
   const [now, setNow] = useState(() => Date.now());
   const [announcement, setAnnouncement] = useState("");
   const [loading, setLoading] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const live = useRef<ReturnType<typeof connectLive> | null>(null);
   /** Each shown monitor's status when the server counted: live counts move from there. */
   const counted = useRef(statusesOf(overview.rows));
@@ -90,6 +93,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
       live.current?.subscribe({ websiteIds: next.rows.map((row) => row.id) });
       counted.current = statusesOf(next.rows);
       setOverview(next);
+      setSelected(new Set());
       const params = queryParams(next.query);
       history.replaceState(null, "", params.size ? `/app?${params}` : "/app");
     } catch {
@@ -109,6 +113,14 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
 
   const { query } = overview;
   const counts = liveCounts(overview.counts, rows, counted.current);
+  const toggle = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const allTicked = rows.length > 0 && rows.every((row) => selected.has(row.id));
   const first = (query.page - 1) * 50 + 1;
   return (
     <div>
@@ -215,46 +227,100 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
           </div>
         )
         : (
-          <div
-            class={`overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-800 ${
-              loading ? "opacity-60" : ""
-            }`}
-            aria-busy={loading ? "true" : undefined}
-          >
-            <table class={`w-full text-left text-sm lg:min-w-[60rem] ${STRIP_CELLS}`} id="monitors">
-              <caption class="sr-only">
-                Your monitors, {overview.matching} shown of {counts.all}
-              </caption>
-              <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-400">
-                <tr>
-                  <th scope="col" class="px-4 py-3 font-semibold">Monitor</th>
-                  <th scope="col" class="px-4 py-3 font-semibold">Status</th>
-                  <th scope="col" class="hidden px-4 py-3 font-semibold md:table-cell">Regions</th>
-                  <th scope="col" class="hidden px-4 py-3 font-semibold sm:table-cell">
-                    Last check
-                  </th>
-                  <th scope="col" class="hidden px-4 py-3 text-right font-semibold sm:table-cell">
-                    Response
-                  </th>
-                  <th scope="col" class="px-4 py-3 text-right font-semibold">Uptime 24 h</th>
-                  <th scope="col" class="hidden px-4 py-3 font-semibold md:table-cell">
-                    Last 30 checks
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row, index) => (
-                  <MonitorRowView
-                    key={row.id}
-                    row={row}
-                    now={now}
-                    hydrated={hydrated}
-                    first={index === 0}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <>
+            <form
+              id="bulk"
+              method="get"
+              action="/app/monitors/bulk"
+              class="mb-3 flex flex-wrap items-center gap-2 text-sm"
+            >
+              <span class="mr-1 text-slate-600 dark:text-slate-400" aria-live="polite">
+                {hydrated
+                  ? `${selected.size} of ${rows.length} on this page ticked`
+                  : "With the ticked monitors:"}
+              </span>
+              {(["pause", "resume", "delete"] as const).map((action) => (
+                <button
+                  key={action}
+                  type="submit"
+                  name="action"
+                  value={action}
+                  disabled={hydrated && selected.size === 0}
+                  class={buttonClass("secondary", "px-3 py-1.5")}
+                >
+                  {action === "pause" ? "Pause" : action === "resume" ? "Resume" : "Delete"}{" "}
+                  selected
+                </button>
+              ))}
+            </form>
+            <div
+              class={`overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-800 ${
+                loading ? "opacity-60" : ""
+              }`}
+              aria-busy={loading ? "true" : undefined}
+            >
+              <table
+                class={`w-full text-left text-sm lg:min-w-[60rem] ${STRIP_CELLS}`}
+                id="monitors"
+              >
+                <caption class="sr-only">
+                  Your monitors, {overview.matching} shown of {counts.all}
+                </caption>
+                <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-400">
+                  <tr>
+                    <th scope="col" class="w-10 py-3 pl-4 pr-0">
+                      {hydrated
+                        ? (
+                          <label class="flex">
+                            <input
+                              type="checkbox"
+                              class={`${CHECKBOX} ${FOCUS}`}
+                              checked={allTicked}
+                              onChange={(e) =>
+                                setSelected(
+                                  (e.currentTarget as HTMLInputElement).checked
+                                    ? new Set(rows.map((row) => row.id))
+                                    : new Set(),
+                                )}
+                            />
+                            <span class="sr-only">Tick every monitor on this page</span>
+                          </label>
+                        )
+                        : <span class="sr-only">Ticked</span>}
+                    </th>
+                    <th scope="col" class="px-4 py-3 font-semibold">Monitor</th>
+                    <th scope="col" class="px-4 py-3 font-semibold">Status</th>
+                    <th scope="col" class="hidden px-4 py-3 font-semibold md:table-cell">
+                      Regions
+                    </th>
+                    <th scope="col" class="hidden px-4 py-3 font-semibold sm:table-cell">
+                      Last check
+                    </th>
+                    <th scope="col" class="hidden px-4 py-3 text-right font-semibold sm:table-cell">
+                      Response
+                    </th>
+                    <th scope="col" class="px-4 py-3 text-right font-semibold">Uptime 24 h</th>
+                    <th scope="col" class="hidden px-4 py-3 font-semibold md:table-cell">
+                      Last 30 checks
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((row, index) => (
+                    <MonitorRowView
+                      key={row.id}
+                      row={row}
+                      now={now}
+                      hydrated={hydrated}
+                      first={index === 0}
+                      ticked={selected.has(row.id)}
+                      onTick={(on) => toggle(row.id, on)}
+                    />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
         )}
 
       {overview.pages > 1 && (
@@ -280,7 +346,14 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
 }
 
 function MonitorRowView(
-  props: { row: MonitorRow; now: number; hydrated: boolean; first: boolean },
+  props: {
+    row: MonitorRow;
+    now: number;
+    hydrated: boolean;
+    first: boolean;
+    ticked: boolean;
+    onTick: (on: boolean) => void;
+  },
 ) {
   const { row, now, hydrated, first } = props;
   const zone = hydrated ? undefined : "UTC";
@@ -290,6 +363,20 @@ function MonitorRowView(
       data-monitor={row.id}
       data-status={row.status}
     >
+      <td class="w-10 py-3 pl-4 pr-0">
+        <label class="flex">
+          <input
+            type="checkbox"
+            name="id"
+            value={row.id}
+            form="bulk"
+            class={`${CHECKBOX} ${FOCUS}`}
+            checked={props.ticked}
+            onChange={(e) => props.onTick((e.currentTarget as HTMLInputElement).checked)}
+          />
+          <span class="sr-only">Tick {row.name}</span>
+        </label>
+      </td>
       <td class="max-w-[16rem] px-4 py-3">
         <a
           href={`/app/monitors/${row.id}`}

@@ -7,10 +7,33 @@ import { packOverview } from "../../components/monitor/packed_overview.ts";
 import { DomainError } from "../../services/errors.ts";
 import { z } from "zod";
 import { actorOf } from "../../services/context.ts";
+import { MAX_BULK } from "../../web/monitor_actions.ts";
 
-const NOTICES: Record<string, string> = {
-  deleted: "The monitor was deleted.",
+type ListNotice = { kind: "success" | "warning"; text: string };
+
+const NOTICES: Record<string, ListNotice> = {
+  deleted: { kind: "success", text: "The monitor was deleted." },
+  "none-selected": {
+    kind: "warning",
+    text: "Tick the monitors to act on first, then choose what to do with them.",
+  },
+  "too-many-selected": { kind: "warning", text: `Choose at most ${MAX_BULK} monitors at a time.` },
 };
+const DONE: Record<string, string> = {
+  "pause-selected": "Paused",
+  "resume-selected": "Resumed",
+  "delete-selected": "Deleted",
+};
+
+/** What the list says after an action: one of NOTICES, or what a bulk action did. */
+function noticeOf(params: URLSearchParams): ListNotice | null {
+  const key = params.get("notice") ?? "";
+  const done = DONE[key];
+  if (!done) return NOTICES[key] ?? null;
+  const count = Number(params.get("count"));
+  if (!Number.isInteger(count) || count < 0) return null;
+  return { kind: "success", text: `${done} ${count} monitor${count === 1 ? "" : "s"}.` };
+}
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -35,7 +58,7 @@ export const handler = define.handlers({
       // A hand-edited address: show everything rather than an error page.
       overview = await websiteOverview(ctx.state.services, actorOf(ctx.state.user), {});
     }
-    return page({ overview, notice: NOTICES[params.get("notice") ?? ""] ?? null });
+    return page({ overview, notice: noticeOf(params) });
   },
 });
 
@@ -57,7 +80,7 @@ export default define.page<typeof handler>(({ data }) => (
         </>
       }
     />
-    {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
+    {data.notice && <Notice kind={data.notice.kind} class="mb-4">{data.notice.text}</Notice>}
     {data.overview.resultsUnavailable && (
       <Notice kind="error" class="mb-4">
         Stored results cannot be read right now, so uptime and recent checks are missing. Live

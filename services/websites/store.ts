@@ -1,5 +1,5 @@
 /** Reading a user's websites from Postgres, and the shape the API returns. */
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { websites } from "../../db/postgres/schema.ts";
 import type { Config } from "../../lib/config.ts";
 import type { Actor } from "../context.ts";
@@ -144,6 +144,17 @@ export async function ownedWebsite(
     .where(and(eq(websites.id, id), eq(websites.ownerId, actor.accountId)));
   if (!row) throw notFound("Website");
   return row;
+}
+
+/** Those of `ids` the actor owns (others are left out, as if they did not exist). */
+export async function ownedWebsites(
+  db: Database,
+  actor: Actor,
+  ids: string[],
+): Promise<WebsiteRow[]> {
+  if (!ids.length) return [];
+  return await db.select().from(websites)
+    .where(and(inArray(websites.id, ids), eq(websites.ownerId, actor.accountId)));
 }
 
 /** Only the owner's row matches, so a guessed id changes nothing. */

@@ -199,6 +199,50 @@ Deno.test("incident pages work as plain HTML and forms", async (t) => {
       assert.doesNotMatch(again, /Also resolve/);
     });
 
+    await t.step(
+      "pausing ticked monitors offers to resolve the incidents of those down",
+      async () => {
+        const [east, west, calm] = await Promise.all(
+          ["east", "west", "calm"].map((name) =>
+            owner.api.website.create.mutate({
+              url: `https://${name}.example.com/`,
+              confirmations: 1,
+            })
+          ),
+        );
+        await evaluateStoredResults(server.services.sql, [down(east.id, now - 60)]);
+        await evaluateStoredResults(server.services.sql, [down(west.id, now - 60)]);
+        const ids = [east.id, west.id, calm.id];
+        const ask = text(
+          (await get(`/app/monitors/bulk?action=pause&${ids.map((id) => `id=${id}`).join("&")}`))
+            .html,
+        );
+        assert.match(
+          ask,
+          /Pause 3 monitors\? .* Also resolve their ongoing incidents 2 of them are down\./,
+        );
+        const done = await owner.fetch(
+          `${server.url}/app/monitors/bulk`,
+          post([["action", "pause"], ...ids.map((id) => ["id", id] as [string, string]), [
+            "resolve",
+            "on",
+          ]]),
+        );
+        await done.body?.cancel();
+        assert.equal(done.headers.get("location"), "/app?notice=pause-selected&count=3");
+        for (const id of [east.id, west.id]) {
+          const [incident] = (await owner.api.incident.list.query({ websiteId: id })).incidents;
+          assert.notEqual(incident.resolvedAt, null);
+        }
+        assert.deepEqual(
+          (await owner.api.website.list.query()).filter((w) => ids.includes(w.id)).map((w) =>
+            w.active
+          ),
+          [false, false, false],
+        );
+      },
+    );
+
     await t.step("a bad filter is a 400, another user's monitor a 404", async () => {
       assert.equal((await get("/app/incidents?monitor=nope")).status, 400);
       assert.equal((await get(`/app/incidents?monitor=${crypto.randomUUID()}`)).status, 404);

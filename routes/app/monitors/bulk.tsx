@@ -1,0 +1,92 @@
+/**
+ * Pause, resume or delete the monitors ticked on the list: GET asks (naming each), POST
+ * does it and goes back to the list, saying how many.
+ */
+import { page } from "../../../fresh/mod.ts";
+import { defineApp as define } from "../../../web/define.ts";
+import { ConfirmPage } from "../../../components/confirm_page.tsx";
+import { readForm, seeOther } from "../../../web/forms.ts";
+import {
+  type ActionCopy,
+  bulkActionCopy,
+  MAX_BULK,
+  type MonitorAction,
+  ongoingIncident,
+  runBulkAction,
+} from "../../../web/monitor_actions.ts";
+import { actorOf } from "../../../services/context.ts";
+import { displayName, ownedWebsites, toWebsite } from "../../../services/websites/store.ts";
+import { collator } from "../../../services/websites/overview.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ACTIONS = new Set<MonitorAction>(["pause", "resume", "delete"]);
+
+interface BulkPage {
+  action: MonitorAction;
+  copy: ActionCopy;
+  monitors: { id: string; name: string }[];
+}
+
+/** The action and the monitor ids asked for, or null when either is missing or wrong. */
+function readChoice(fields: URLSearchParams): { action: MonitorAction; ids: string[] } | null {
+  const action = fields.get("action") as MonitorAction;
+  const ids = [...new Set(fields.getAll("id").filter((id) => UUID.test(id)))];
+  return ACTIONS.has(action) && ids.length && ids.length <= MAX_BULK ? { action, ids } : null;
+}
+
+function backToList(fields: URLSearchParams): Response {
+  const many = fields.getAll("id").length > MAX_BULK;
+  return seeOther(`/app?notice=${many ? "too-many-selected" : "none-selected"}`);
+}
+
+export const handler = define.handlers<BulkPage>({
+  async GET(ctx) {
+    const choice = readChoice(ctx.url.searchParams);
+    if (!choice) return backToList(ctx.url.searchParams);
+    const { services, user } = ctx.state;
+    const actor = actorOf(user);
+    const rows = await ownedWebsites(services.readDb, actor, choice.ids);
+    if (!rows.length) return backToList(new URLSearchParams());
+    const monitors = rows.map((row) => toWebsite(row, services.config))
+      .map((website) => ({ id: website.id, name: displayName(website), active: website.active }))
+      .sort((a, b) => collator.compare(a.name, b.name));
+    let ongoing = 0;
+    if (choice.action === "pause") {
+      for (const monitor of monitors) {
+        if (monitor.active && await ongoingIncident(services, actor, monitor.id)) ongoing++;
+      }
+    }
+    const copy = bulkActionCopy(choice.action, monitors.length, ongoing);
+    ctx.state.title = copy.title;
+    return page({ action: choice.action, copy, monitors });
+  },
+  async POST(ctx) {
+    const form = await readForm(ctx.req);
+    const choice = readChoice(form);
+    if (!choice) return backToList(form);
+    const done = await runBulkAction(
+      ctx.state.services,
+      actorOf(ctx.state.user),
+      choice.ids,
+      choice.action,
+      form,
+    );
+    return seeOther(`/app?notice=${choice.action}-selected&count=${done}`);
+  },
+});
+
+export default define.page<typeof handler>(({ data }) => (
+  <ConfirmPage
+    copy={data.copy}
+    action="/app/monitors/bulk"
+    cancelHref="/app"
+    hidden={[
+      ["action", data.action],
+      ...data.monitors.map(({ id }) => ["id", id] as [string, string]),
+    ]}
+  >
+    <ul class="mt-4 max-h-72 list-disc overflow-y-auto pl-5 text-sm text-slate-700 [overflow-wrap:anywhere] dark:text-slate-300">
+      {data.monitors.map((monitor) => <li key={monitor.id}>{monitor.name}</li>)}
+    </ul>
+  </ConfirmPage>
+));
