@@ -52,6 +52,13 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
 
   useEffect(() => {
     setHydrated(true);
+    // Boxes ticked before the page came alive stay ticked.
+    setSelected(
+      new Set(
+        [...document.querySelectorAll<HTMLInputElement>('input[form="bulk"][name="id"]:checked')]
+          .map((box) => box.value),
+      ),
+    );
     const timer = setInterval(() => setNow(Date.now()), 1_000);
     live.current = connectLive({
       websiteIds: overview.rows.map((row) => row.id),

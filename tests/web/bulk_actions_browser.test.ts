@@ -40,6 +40,7 @@ Deno.test({
       const problems = watchProblems(page);
       await page.goto(`${server.url}/app`);
       const pause = page.getByRole("button", { name: "Pause selected" });
+      await page.getByText("0 of 3 on this page ticked").waitFor(); // hydrated
       assert.equal(await pause.isDisabled(), true, "nothing ticked yet");
       await page.getByRole("checkbox", { name: "Tick Shop" }).check();
       await page.getByRole("checkbox", { name: `Tick ${HOSTILE}` }).check();

@@ -15,7 +15,7 @@ import {
   runBulkAction,
 } from "../../../web/monitor_actions.ts";
 import { actorOf } from "../../../services/context.ts";
-import { displayName, ownedWebsites, toWebsite } from "../../../services/websites/store.ts";
+import { displayName, ownedWebsites } from "../../../services/websites/store.ts";
 import { collator } from "../../../services/websites/overview.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,8 +47,7 @@ export const handler = define.handlers<BulkPage>({
     const actor = actorOf(user);
     const rows = await ownedWebsites(services.readDb, actor, choice.ids);
     if (!rows.length) return backToList(new URLSearchParams());
-    const monitors = rows.map((row) => toWebsite(row, services.config))
-      .map((website) => ({ id: website.id, name: displayName(website), active: website.active }))
+    const monitors = rows.map((row) => ({ id: row.id, name: displayName(row), active: row.active }))
       .sort((a, b) => collator.compare(a.name, b.name));
     let ongoing = 0;
     if (choice.action === "pause") {
