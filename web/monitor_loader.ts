@@ -8,7 +8,7 @@ import { DomainError } from "../services/errors.ts";
 import type { SignedInState } from "./define.ts";
 import { actorOf } from "../services/context.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loadMonitor(
   ctx: Context<SignedInState>,

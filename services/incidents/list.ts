@@ -36,6 +36,21 @@ function decodeCursor(cursor: string): { startedAt: number; id: string } {
   }
 }
 
+/** How many of these monitors (the actor's) have an incident that has not ended. */
+export async function countOngoing(
+  services: Services,
+  actor: Actor,
+  websiteIds: string[],
+): Promise<number> {
+  if (!websiteIds.length) return 0;
+  const [{ count }] = await services.readSql`
+    select count(distinct i.website_id)::int as count
+    from incidents i join websites w on w.id = i.website_id
+    where w.owner_id = ${actor.accountId} and i.website_id = any(${websiteIds}::uuid[])
+      and i.resolved_at is null`;
+  return count;
+}
+
 export async function listIncidents(
   services: Services,
   actor: Actor,

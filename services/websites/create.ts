@@ -6,8 +6,7 @@ import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { checkSettings } from "./rules.ts";
 import type { CreateInput } from "./schemas.ts";
-import { toWebsite, type Website } from "./store.ts";
-import { sealRecord } from "../../lib/sealed_record.ts";
+import { sealHeaders, toWebsite, type Website } from "./store.ts";
 import { acceptChannelIds } from "../notifications/attach.ts";
 import type { Resolver } from "./url_policy.ts";
 import {
@@ -34,8 +33,7 @@ export async function createWebsite(
     // Named by its host when unnamed; a heartbeat has none.
     name: input.name || defaultMonitorName(type),
     method: input.method ?? "GET",
-    // Sealed, it is one field holding a string; every reader opens it (store.ts).
-    headers: sealRecord(config.secretKeys, input.headers ?? {}) as Record<string, string>,
+    headers: sealHeaders(config.secretKeys, input.headers ?? {}),
     body: input.body ?? null,
     intervalSeconds: input.intervalSeconds ?? null,
     timeoutMs: input.timeoutMs ?? null,

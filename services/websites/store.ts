@@ -7,10 +7,19 @@ import type { Database } from "../../db/postgres/client.ts";
 import { notFound } from "../errors.ts";
 import { DEFAULT_CERT_EXPIRY_WARN_DAYS, type MonitorType } from "./schemas.ts";
 import { targetHost } from "../../lib/target_host.ts";
-import { readRecord } from "../../lib/sealed_record.ts";
+import { readRecord, sealRecord } from "../../lib/sealed_record.ts";
 import type { SecretKey } from "../../lib/secret_box.ts";
 
 export type WebsiteRow = typeof websites.$inferSelect;
+
+/** A monitor's request headers as stored: sealed under `SECRETS_KEY` when one is set. */
+export function sealHeaders(
+  keys: readonly SecretKey[],
+  headers: Record<string, string>,
+): Record<string, string> {
+  // Sealed, it is one field holding a string; every reader opens it (readHeaders).
+  return sealRecord(keys, headers) as Record<string, string>;
+}
 
 /**
  * A monitor's request headers as stored (lib/sealed_record.ts) opened, or none and why when

@@ -8,12 +8,11 @@ import type { Actor, Services } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { checkSettings } from "./rules.ts";
 import type { UpdateInput } from "./schemas.ts";
-import { ownedBy, ownedWebsite, toWebsite, type Website } from "./store.ts";
+import { ownedBy, ownedWebsite, sealHeaders, toWebsite, type Website } from "./store.ts";
 import { acceptChannelIds } from "../notifications/attach.ts";
 import type { Resolver } from "./url_policy.ts";
 import { acceptMonitorTarget, checkTypeSettings, defaultMonitorName } from "./monitor_target.ts";
 import { heartbeatDeadline } from "./create.ts";
-import { sealRecord } from "../../lib/sealed_record.ts";
 
 export async function updateWebsite(
   services: Services,
@@ -97,10 +96,9 @@ export async function updateWebsite(
   const [row] = await services.db.update(websites)
     .set({
       ...patch,
-      ...(patch.headers === undefined ? {} : {
-        // Sealed, it is one field holding a string; every reader opens it (store.ts).
-        headers: sealRecord(config.secretKeys, patch.headers) as Record<string, string>,
-      }),
+      ...(patch.headers === undefined
+        ? {}
+        : { headers: sealHeaders(config.secretKeys, patch.headers) }),
       updatedAt: sql`now()`,
       ...nextCheckAt,
     })

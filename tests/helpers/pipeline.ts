@@ -61,7 +61,8 @@ export async function pipelineBed(options: { databaseUrl?: string } = {}) {
       REDIS_KEY_PREFIX: prefix,
       ALLOW_PRIVATE_TARGETS: "true",
       LOG_LEVEL: "info",
-      // Every test's channel settings and two-factor keys are sealed, as in production.
+      // Every test's channel settings, request headers and two-factor keys are sealed, as in
+      // production.
       SECRETS_KEY: TEST_SECRETS_KEY,
     } as Record<string, string>,
 

@@ -11,14 +11,14 @@ import {
   bulkActionCopy,
   MAX_BULK,
   type MonitorAction,
-  ongoingIncident,
   runBulkAction,
 } from "../../../web/monitor_actions.ts";
+import { UUID } from "../../../web/monitor_loader.ts";
+import { countOngoing } from "../../../services/incidents/list.ts";
 import { actorOf } from "../../../services/context.ts";
 import { displayName, ownedWebsites } from "../../../services/websites/store.ts";
 import { collator } from "../../../services/websites/overview.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACTIONS = new Set<MonitorAction>(["pause", "resume", "delete"]);
 
 interface BulkPage {
@@ -34,6 +34,7 @@ function readChoice(fields: URLSearchParams): { action: MonitorAction; ids: stri
   return ACTIONS.has(action) && ids.length && ids.length <= MAX_BULK ? { action, ids } : null;
 }
 
+/** Back to the list, saying why nothing was done. */
 function backToList(fields: URLSearchParams): Response {
   const many = fields.getAll("id").length > MAX_BULK;
   return seeOther(`/app?notice=${many ? "too-many-selected" : "none-selected"}`);
@@ -46,15 +47,13 @@ export const handler = define.handlers<BulkPage>({
     const { services, user } = ctx.state;
     const actor = actorOf(user);
     const rows = await ownedWebsites(services.readDb, actor, choice.ids);
-    if (!rows.length) return backToList(new URLSearchParams());
-    const monitors = rows.map((row) => ({ id: row.id, name: displayName(row), active: row.active }))
+    if (!rows.length) return backToList(ctx.url.searchParams);
+    const monitors = rows.map((row) => ({ id: row.id, name: displayName(row) }))
       .sort((a, b) => collator.compare(a.name, b.name));
-    let ongoing = 0;
-    if (choice.action === "pause") {
-      for (const monitor of monitors) {
-        if (monitor.active && await ongoingIncident(services, actor, monitor.id)) ongoing++;
-      }
-    }
+    // Pausing offers to resolve the incidents of those running and down.
+    const ongoing = choice.action === "pause"
+      ? await countOngoing(services, actor, rows.filter((row) => row.active).map((row) => row.id))
+      : 0;
     const copy = bulkActionCopy(choice.action, monitors.length, ongoing);
     ctx.state.title = copy.title;
     return page({ action: choice.action, copy, monitors });
