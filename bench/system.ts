@@ -38,6 +38,7 @@ import { isOurs, type Sample, sample, serverPids, TARGET } from "./support/proc_
 import { type Stack, startStack } from "./support/system_stack.ts";
 import { startPrivateServers } from "./support/private_servers.ts";
 import { startUptimeKuma } from "./support/uptime_kuma.ts";
+import { fitLine } from "./support/growth.ts";
 
 const env = (name: string, fallback: string) => Deno.env.get(name) || fallback;
 const seconds = (name: string, fallback: number) => Number(env(name, String(fallback))) * 1000;
@@ -121,6 +122,48 @@ function report(label: string, s: Sample, notes: string, floorMs?: number) {
   );
   row(label, "total", pct(s, ours + servers), perCheck(ours + servers), "", notes);
   return { oursMs: ours / s.counted, totalMs: (ours + servers) / s.counted, rssMb: rss };
+}
+
+/** The samples of the same processes at several rates: 0 monitors, then each load. */
+const measuredAt: { label: string; rate: number; s: Sample }[] = [];
+
+/**
+ * How CPU grows with the check rate (support/growth.ts), from the samples of 0 monitors
+ * and each load: for every process, our processes together and everything, what each
+ * further check costs, what running costs at 0 checks/s, and how far the samples lie from
+ * that line. At the lowest load, the fixed part's share of each check is what keeps a low
+ * rate's CPU per check above the rest.
+ */
+function reportGrowth() {
+  const lowest = Math.min(...measuredAt.filter((m) => m.rate > 0).map((m) => m.rate));
+  const names = [...(measuredAt[0]?.s.figures.keys() ?? [])].filter((name) => name !== TARGET);
+  const lines: [string, (name: string) => boolean][] = [
+    ...names.map((name): [string, typeof isOurs] => [name, (n) => n === name]),
+    ["web+publisher+workers", isOurs],
+    ["total", (n: string) => n !== TARGET],
+  ];
+  for (const [label, counts] of lines) {
+    const fit = fitLine(measuredAt.map(({ rate, s }) => ({
+      rate,
+      msPerSecond: [...s.figures].filter(([n]) => counts(n))
+        .reduce((sum, [, f]) => sum + f.cpuMs, 0) / (s.elapsedMs / 1000),
+    })));
+    if (!fit) return;
+    const within = `samples within ${(fit.furthestMsPerSecond / 10).toFixed(2)} % of a core`;
+    row(
+      "growth",
+      label,
+      `${(fit.fixedMsPerSecond / 10).toFixed(1)} %`,
+      fit.perCheckMs.toFixed(3),
+      "",
+      label === "total"
+        ? `a line through ${measuredAt.map((m) => m.label).join(", ")}: each further check ` +
+          `costs ${fit.perCheckMs.toFixed(3)} ms, running at all ` +
+          `${(fit.fixedMsPerSecond / 10).toFixed(1)} % of a core (at ${lowest.toFixed(0)} ` +
+          `checks/s ${(fit.fixedMsPerSecond / lowest).toFixed(3)} ms of each check); ${within}`
+        : within,
+    );
+  }
 }
 
 /**
@@ -248,9 +291,12 @@ try {
   {
     const { stack, prefix } = await stackFor("idle");
     try {
-      await sleep(Math.min(warmupMs, 15_000));
+      // As long as a load's: a process still settling after its start costs more than
+      // it does idle, which would skew the growth line's value at 0 checks/s.
+      await sleep(warmupMs);
       const s = await sample(groups(stack), idleMs);
       report("0 monitors", s, `${await redisMemory(prefix)}; ${machine(s)}`);
+      measuredAt.push({ label: "0 monitors", rate: 0, s });
     } finally {
       await stack.stop();
     }
@@ -284,10 +330,12 @@ try {
         floors.get(Math.round(monitors / interval)),
       );
       measured.set(label, figures);
+      measuredAt.push({ label, rate, s });
     } finally {
       await stack.stop();
     }
   }
+  reportGrowth();
 
   for (const { monitors, interval } of kumaLoads) {
     const label = `${monitors}×${interval}s`;

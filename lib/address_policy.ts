@@ -12,6 +12,8 @@
  * ```
  */
 
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
 type Rule = readonly [network: bigint, prefixLength: number, reason: string];
 
 // Order matters: the first matching rule names the reason, so the narrow
@@ -102,7 +104,7 @@ export function isPrivateAddress(ip: string): boolean {
 /** 4 or 6 for an IP literal (brackets allowed), 0 for anything else such as a hostname. */
 export function ipVersion(text: string): 0 | 4 | 6 {
   const address = text.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
-  if (parseIpv4(address) !== null) return 4;
+  if (ipv4Number(address) !== null) return 4;
   return parseIpv6(address) !== null ? 6 : 0;
 }
 
@@ -120,12 +122,22 @@ function inPrefix(value: bigint, network: bigint, length: number, bits: number):
 
 /** Strict dotted quad only; URL parsing has already turned `2130706433` into one. */
 function parseIpv4(text: string): bigint | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return null;
-    value = (value << 8n) | BigInt(Number(part));
+  const value = ipv4Number(text);
+  return value === null ? null : BigInt(value);
+}
+
+/**
+ * {@link parseIpv4} as a plain number: a check asks for an address's version several
+ * times, and BigInt arithmetic made that a few percent of a check's own work.
+ */
+function ipv4Number(text: string): number | null {
+  const parts = DOTTED_QUAD.exec(text);
+  if (!parts) return null;
+  let value = 0;
+  for (let i = 1; i <= 4; i++) {
+    const part = Number(parts[i]);
+    if (part > 255) return null;
+    value = value * 256 + part;
   }
   return value;
 }
