@@ -246,7 +246,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
                   ? `${selected.size} of ${rows.length} on this page ticked`
                   : "With the ticked monitors:"}
               </span>
-              {(["pause", "resume", "delete"] as const).map((action) => (
+              {BULK_BUTTONS.map(([action, label]) => (
                 <button
                   key={action}
                   type="submit"
@@ -255,8 +255,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
                   disabled={hydrated && selected.size === 0}
                   class={buttonClass("secondary", "px-3 py-1.5")}
                 >
-                  {action === "pause" ? "Pause" : action === "resume" ? "Resume" : "Delete"}{" "}
-                  selected
+                  {label}
                 </button>
               ))}
             </form>
@@ -351,6 +350,13 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
     </div>
   );
 }
+
+/** The bulk form's buttons: the action each sends (web/monitor_actions.ts), and its name. */
+const BULK_BUTTONS = [
+  ["pause", "Pause selected"],
+  ["resume", "Resume selected"],
+  ["delete", "Delete selected"],
+] as const;
 
 function MonitorRowView(
   props: {

@@ -167,9 +167,9 @@ function groupsOf(text: string, dottedEnd: boolean): number[] | null {
   const groups: number[] = [];
   for (const [index, part] of parts.entries()) {
     if (dottedEnd && index === parts.length - 1 && part.includes(".")) {
-      const v4value = parseIpv4(part);
+      const v4value = ipv4Number(part);
       if (v4value === null) return null;
-      groups.push(Number(v4value >> 16n), Number(v4value & 0xffffn));
+      groups.push(Math.floor(v4value / 0x10000), v4value % 0x10000);
     } else if (/^[0-9a-f]{1,4}$/i.test(part)) {
       groups.push(parseInt(part, 16));
     } else {

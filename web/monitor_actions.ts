@@ -13,7 +13,8 @@ import type { Variant } from "../components/ui.tsx";
 import { formatDateTime } from "../lib/time_format.ts";
 import { DomainError } from "../services/errors.ts";
 
-export type MonitorAction = "pause" | "resume" | "delete";
+export const MONITOR_ACTIONS = ["pause", "resume", "delete"] as const;
+export type MonitorAction = typeof MONITOR_ACTIONS[number];
 
 export interface ActionCopy {
   title: string;

@@ -10,6 +10,7 @@ import {
   type ActionCopy,
   bulkActionCopy,
   MAX_BULK,
+  MONITOR_ACTIONS,
   type MonitorAction,
   runBulkAction,
 } from "../../../web/monitor_actions.ts";
@@ -19,8 +20,6 @@ import { actorOf } from "../../../services/context.ts";
 import { displayName, ownedWebsites } from "../../../services/websites/store.ts";
 import { collator } from "../../../services/websites/overview.ts";
 
-const ACTIONS = new Set<MonitorAction>(["pause", "resume", "delete"]);
-
 interface BulkPage {
   action: MonitorAction;
   copy: ActionCopy;
@@ -29,9 +28,9 @@ interface BulkPage {
 
 /** The action and the monitor ids asked for, or null when either is missing or wrong. */
 function readChoice(fields: URLSearchParams): { action: MonitorAction; ids: string[] } | null {
-  const action = fields.get("action") as MonitorAction;
+  const action = MONITOR_ACTIONS.find((known) => known === fields.get("action"));
   const ids = [...new Set(fields.getAll("id").filter((id) => UUID.test(id)))];
-  return ACTIONS.has(action) && ids.length && ids.length <= MAX_BULK ? { action, ids } : null;
+  return action && ids.length && ids.length <= MAX_BULK ? { action, ids } : null;
 }
 
 /** Back to the list, saying why nothing was done. */
