@@ -17,6 +17,8 @@ import {
 } from "../components/ui.tsx";
 import type { MonitorFormValues } from "../web/monitor_form.ts";
 import { formatInterval } from "../lib/time_format.ts";
+import { readTcpTarget } from "../lib/tcp_target.ts";
+import { portProblem } from "../lib/port_policy.ts";
 
 interface Props {
   /** Whether the type can be chosen: when adding; a monitor keeps its type. */
@@ -47,10 +49,14 @@ const PRESET_LABEL: Record<number, string> = {
 function urlProblem(value: string, type: string): string | null {
   if (type === "heartbeat" || type === "dns") return null;
   if (!value.trim()) return "Enter the URL to check";
+  if (type === "tcp") {
+    const target = readTcpTarget(value);
+    if (!target) return "Enter a host and port such as db.example.com:5432";
+    return portProblem(target.port);
+  }
   try {
     const url = new URL(value.trim());
-    if (type === "tcp" && url.protocol !== "tcp:") return "Use tcp://host:port";
-    if (type !== "tcp" && url.protocol !== "http:" && url.protocol !== "https:") {
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
       return "Use an http:// or https:// address";
     }
   } catch {
@@ -770,7 +776,9 @@ export default function MonitorForm(props: Props) {
             id="confirmations"
             label={LABELS.confirmations}
             error={errors.confirmations}
-            hint="Failed checks in a row before a region counts as down, and successes in a row before it is up again (1 to 10)."
+            hint={checked
+              ? "Failed checks in a row before a region counts as down, and successes in a row before it is up again (1 to 10)."
+              : "Missed or failed beats in a row before the monitor counts as down, and beats in a row before it is up again (1 to 10)."}
           >
             <input
               {...describedBy("confirmations", errors.confirmations, true)}
@@ -782,22 +790,24 @@ export default function MonitorForm(props: Props) {
               class={inputClass(errors.confirmations)}
             />
           </Field>
-          <Field
-            id="quorum"
-            label={LABELS.quorum}
-            error={errors.quorum}
-            hint="How many of the monitor's regions must be down to open an incident."
-          >
-            <select
-              {...describedBy("quorum", errors.quorum, true)}
-              name="quorum"
-              class={inputClass(errors.quorum)}
+          {checked && (
+            <Field
+              id="quorum"
+              label={LABELS.quorum}
+              error={errors.quorum}
+              hint="How many of the monitor's regions must be down to open an incident."
             >
-              {QUORUM_CHOICES.map(([value, label]) => (
-                <option key={value} value={value} selected={v.quorum === value}>{label}</option>
-              ))}
-            </select>
-          </Field>
+              <select
+                {...describedBy("quorum", errors.quorum, true)}
+                name="quorum"
+                class={inputClass(errors.quorum)}
+              >
+                {QUORUM_CHOICES.map(([value, label]) => (
+                  <option key={value} value={value} selected={v.quorum === value}>{label}</option>
+                ))}
+              </select>
+            </Field>
+          )}
           <Field
             id="remind_every"
             label={LABELS.remind_every}

@@ -11,6 +11,7 @@
 import { lookup } from "node:dns/promises";
 import { blockReason, ipVersion } from "../address_policy.ts";
 import { portProblem } from "../port_policy.ts";
+import { readTcpTarget } from "../tcp_target.ts";
 import { CheckFailure, toFailure } from "./failures.ts";
 
 /** A parsed http(s) URL, ready to connect to. */
@@ -76,21 +77,21 @@ export function parseTarget(raw: string, base?: URL): Target {
  * as for http, so every IP spelling is normalised before the guard sees it.
  */
 export function parseTcpTarget(raw: string): Target {
-  const match = /^tcp:\/\/(.+)$/i.exec(raw.trim());
-  let url: URL | null = null;
-  try {
-    url = match ? new URL(`http://${match[1]}`) : null;
-  } catch {
-    url = null;
-  }
-  if (!url || !url.port || url.pathname !== "/" || url.search || url.username) {
+  const target = /^tcp:\/\//i.test(raw.trim()) ? readTcpTarget(raw) : null;
+  if (!target) {
     throw new CheckFailure("invalid", `invalid TCP target (expected tcp://host:port): ${raw}`);
   }
-  const port = Number(url.port);
-  const badPort = portProblem(port);
+  const badPort = portProblem(target.port);
   if (badPort) throw new CheckFailure("blocked", `blocked: ${badPort}`);
-  const hostname = url.hostname.replace(/^\[|\]$/g, "");
-  return { url, secure: false, hostname, port, host: url.host, path: "/" };
+  const url = new URL(`http://${target.host}`);
+  return {
+    url,
+    secure: false,
+    hostname: target.hostname,
+    port: target.port,
+    host: target.host,
+    path: "/",
+  };
 }
 
 /**

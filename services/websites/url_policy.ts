@@ -14,6 +14,7 @@ import { lookup } from "node:dns/promises";
 // The same rule the worker applies on every connection.
 import { blockReason } from "../../lib/address_policy.ts";
 import { portProblem } from "../../lib/port_policy.ts";
+import { readTcpTarget } from "../../lib/tcp_target.ts";
 import { DnsTargetError, formatDnsTarget, parseDnsTarget } from "../../lib/dns_target.ts";
 import { DomainError } from "../errors.ts";
 import { withTimeout } from "../../lib/async.ts";
@@ -71,23 +72,16 @@ export async function acceptTcpTarget(
   raw: string,
   options: { allowPrivateTargets: boolean; resolve?: Resolver },
 ): Promise<string> {
-  const hostPort = raw.trim().replace(/^tcp:\/\//i, "");
-  let url: URL;
-  try {
-    // http:// only borrows the WHATWG host parser, which normalises every IP spelling.
-    url = new URL(`http://${hostPort}`);
-  } catch {
-    throw refuse("expected host:port for a TCP monitor");
-  }
-  if (!url.port || url.pathname !== "/" || url.search || url.hash || url.username) {
+  const target = readTcpTarget(raw);
+  if (!target) {
     throw refuse("expected host:port for a TCP monitor (a port is required, nothing after it)");
   }
-  const badPort = portProblem(Number(url.port));
+  const badPort = portProblem(target.port);
   if (badPort) throw refuse(badPort);
   if (!options.allowPrivateTargets) {
-    await refusePrivateTarget(url.hostname, options.resolve ?? systemResolver);
+    await refusePrivateTarget(target.hostname, options.resolve ?? systemResolver);
   }
-  return `tcp://${url.host}`;
+  return `tcp://${target.host}`;
 }
 
 /**

@@ -161,6 +161,9 @@ Deno.test("a TCP monitor takes host:port, refuses blocked ports and HTTP-only se
     assert.equal(tcp.url, "tcp://1.1.1.1:5432");
     assert.equal(tcp.type, "tcp");
     assert.equal(tcp.heartbeat, null);
+    // Port 80 is http's default, which the URL parser drops; a TCP target keeps it.
+    const web = await api.website.create.mutate({ type: "tcp", url: "tcp://1.1.1.1:80" });
+    assert.equal(web.url, "tcp://1.1.1.1:80");
 
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ url: "1.1.1.1" }, /url: expected host:port for a TCP monitor/],

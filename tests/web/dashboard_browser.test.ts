@@ -72,10 +72,34 @@ Deno.test({
         await Promise.all(["Method", "Keyword", "Request body", "Timeout (seconds)"].map(shown)),
         [false, false, false, true],
       );
+      // host:port as the type's hint writes it, read as the API reads it (with or
+      // without tcp://, any port but the blocked ones, 80 included).
+      const urlField = page.getByLabel("URL", { exact: true });
+      const urlError = page.locator("#url-error");
+      for (
+        const [value, error] of [
+          ["127.0.0.1:9101", ""],
+          ["db.example.com:80", ""],
+          ["tcp://[::1]:5432", ""],
+          ["db.example.com", "Enter a host and port such as db.example.com:5432"],
+          ["127.0.0.1:25", "port 25 (smtp) is not allowed"],
+        ]
+      ) {
+        await urlField.fill(value);
+        await urlField.blur();
+        const shownError = await urlError.textContent() ?? "";
+        assert.ok(
+          error ? shownError.includes(error) : shownError === "",
+          `${value}: ${shownError}`,
+        );
+      }
+      await urlField.fill("");
       await type.selectOption("heartbeat");
       assert.deepEqual(
-        await Promise.all(["URL", "Timeout (seconds)", "Grace time (seconds)"].map(shown)),
-        [false, false, true],
+        await Promise.all(
+          ["URL", "Timeout (seconds)", "Grace time (seconds)", "Down when"].map(shown),
+        ),
+        [false, false, true, false],
       );
       await type.selectOption("http");
       assert.ok(await shown("Keyword"));
