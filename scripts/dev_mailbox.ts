@@ -8,6 +8,8 @@ import { Buffer } from "node:buffer";
 import type { AddressInfo } from "node:net";
 // @ts-types="@types/smtp-server"
 import { SMTPServer } from "smtp-server";
+// @ts-types="@types/mailparser"
+import { simpleParser } from "mailparser";
 import { log } from "../lib/logger.ts";
 
 export interface DevMailbox {
@@ -34,10 +36,13 @@ export async function startDevMailbox(dir: string): Promise<DevMailbox> {
         } catch (error) {
           return callback(error as Error);
         }
+        // Headers unfolded and decoded (a long or non-ASCII subject spans encoded lines),
+        // the body's transfer encoding undone.
+        const mail = await simpleParser(raw).catch(() => null);
         log.info("dev.mail", {
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? "",
-          links: linksIn(raw),
+          subject: mail?.subject ?? "",
+          links: linksIn(mail?.text ?? ""),
           file: file.slice(file.lastIndexOf("/.data/") + 1),
         });
         callback();
@@ -52,8 +57,7 @@ export async function startDevMailbox(dir: string): Promise<DevMailbox> {
   };
 }
 
-/** The web addresses in a mail's text, quoted-printable undone (it splits long lines). */
-function linksIn(raw: string): string[] {
-  const text = raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+/** The web addresses in a mail's text. */
+function linksIn(text: string): string[] {
   return [...new Set(text.match(/https?:\/\/[^\s<>"]+/g) ?? [])];
 }
