@@ -338,3 +338,55 @@ Deno.test("a monitor alerts only the channels it names; null means every channel
     await Promise.all([first.close(), second.close(), later.close()]);
   }
 });
+
+Deno.test("an incident's end reaches the channels told of its start, not one added after it began", async () => {
+  const before = startWebhookReceiver();
+  const after = startWebhookReceiver();
+  const bed = await notificationBed();
+  try {
+    const api = bed.owner.api;
+    await api.notification.create.mutate({
+      kind: "webhook",
+      name: "Before",
+      config: { url: before.url },
+    });
+    const incident = async (startedAt: string) => {
+      const [row] = await bed.services.sql`
+        insert into incidents (website_id, started_at, cause_error_kind, cause_error_message,
+          cause_http_status, regions, total_regions)
+        values (${bed.website.id}, ${startedAt}::timestamptz, 'timeout', 'timed out', 0,
+          ${"{local}"}::text[], 1)
+        returning id`;
+      await bed.services.sql`update incidents set resolved_at = now() where id = ${row.id}`;
+      return row.id as string;
+    };
+    // Down before there was a second channel; then one is added, and the incident ends.
+    const [{ now }] = await bed.services.sql`select now()::text as now`;
+    const unheard = await incident(now);
+    await api.notification.create.mutate({
+      kind: "webhook",
+      name: "After",
+      config: { url: after.url },
+    });
+    // Began before either channel existed, but both were told when it opened.
+    const told = await incident("2026-12-01T20:00:00Z");
+    bed.startDispatcher();
+    await bed.publish(bed.event(unheard, "resolved"));
+    await bed.publish(bed.event(told, "opened"));
+    await bed.publish(bed.event(told, "resolved"));
+    await eventually(() => bed.settled(), 15_000, "the events to be delivered");
+    const seen = (receiver: typeof before) =>
+      receiver.requests.map((r) =>
+        `${r.body.incident.url.endsWith(told) ? "told" : "unheard"} ${r.body.type}`
+      );
+    assert.deepEqual(seen(before), [
+      "unheard incident.resolved",
+      "told incident.opened",
+      "told incident.resolved",
+    ]);
+    assert.deepEqual(seen(after), ["told incident.opened", "told incident.resolved"]);
+  } finally {
+    await bed.close();
+    await Promise.all([before.close(), after.close()]);
+  }
+});

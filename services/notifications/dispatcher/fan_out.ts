@@ -5,7 +5,9 @@
  * and its end go to them as well. Inserting is idempotent per
  * (channel, event id): a repeated event queues nothing new. A kind of channel that takes
  * only some alerts (`Provider.events`: PagerDuty is not reminded, a phone call is made
- * only for down and reminders) is left out of the others.
+ * only for down and reminders) is left out of the others. An incident's end goes only to
+ * channels that were told it began: those that existed when it started, or got any alert
+ * of it since; one added later would hear of an outage only as "resolved".
  */
 import type postgres from "postgres";
 import type { AlertEvent } from "../../../lib/incident_event.ts";
@@ -29,6 +31,10 @@ export async function queueDeliveries(sql: postgres.Sql, event: AlertEvent): Pro
               select 1 from incidents i where i.id = ${incidentId} and i.escalated_at is not null))
         end
       and not (c.kind = any(${notFor}::text[]))
+      and (${event.type} <> 'resolved'
+        or c.created_at <= (select i.started_at from incidents i where i.id = ${incidentId})
+        or exists (select 1 from notification_deliveries d
+          where d.channel_id = c.id and d.incident_id = ${incidentId}))
     on conflict (channel_id, event_id) do nothing
     returning id`;
   return rows.length;
