@@ -49,19 +49,28 @@ export function TimingBreakdown(props: { timings: WebsiteTimings }) {
                 median {formatMs(region.phases.total.p50)}
               </span>
             </p>
-            <div class="flex h-3 w-full overflow-hidden rounded bg-slate-100 dark:bg-slate-700">
-              {total > 0 && STACKED.map((part) => {
-                const ms = region.phases[part.phase].p50;
-                const percent = Math.round((ms / total) * 100);
-                return percent > 0 && (
-                  <span
-                    key={part.phase}
-                    class={`h-3 ${WIDTH[percent]} ${part.color}`}
-                    title={`${part.label}: ${formatMs(ms)}`}
-                  />
-                );
-              })}
-            </div>
+            {total === 0
+              ? (
+                // Phases are timed in whole milliseconds: a bar of zeros would be empty.
+                <p class="text-xs text-slate-600 dark:text-slate-400" data-under-a-ms>
+                  Each phase's median is under 1 ms.
+                </p>
+              )
+              : (
+                <div class="flex h-3 w-full overflow-hidden rounded bg-slate-100 dark:bg-slate-700">
+                  {STACKED.map((part) => {
+                    const ms = region.phases[part.phase].p50;
+                    const percent = Math.round((ms / total) * 100);
+                    return percent > 0 && (
+                      <span
+                        key={part.phase}
+                        class={`h-3 ${WIDTH[percent]} ${part.color}`}
+                        title={`${part.label}: ${formatMs(ms)}`}
+                      />
+                    );
+                  })}
+                </div>
+              )}
           </div>
         );
       })}

@@ -167,6 +167,17 @@ Deno.test({
       const summary = page.getByText(/^\d+ monitors? · \d+ down · \d+ paused$/);
       assert.equal(await summary.textContent(), "3 monitors · 1 down · 0 paused");
 
+      // The toggled monitor's own page, open while it goes down, says that its incidents
+      // and figures are from before, and offers to load them again.
+      const signedIn = await browser.newContext({
+        storageState: await page.context().storageState(),
+      });
+      const monitorPage = await signedIn.newPage();
+      const toggleHref = await row("Toggle site").locator("a").first().getAttribute("href");
+      await monitorPage.goto(new URL(toggleHref!, server.url).href);
+      const change = monitorPage.locator("[data-status-change]");
+      assert.equal(await change.isVisible(), false);
+
       toggleUp = false;
       const wentDown = Date.now();
       await eventually(
@@ -176,6 +187,17 @@ Deno.test({
       );
       assert.ok(Date.now() - wentDown <= (INTERVAL_SECONDS + 5) * 1000);
       assert.equal(await page.evaluate(() => (globalThis as { stayed?: boolean }).stayed), true);
+      await eventually(() => change.isVisible(), 10_000, "the monitor page to say it changed");
+      assert.match(
+        await change.textContent() ?? "",
+        /^Since this page loaded: A check failed in local\./,
+      );
+      await screenshots(monitorPage, "monitor-status-change");
+      await monitorPage.getByRole("link", { name: "Reload to see the changes" }).click();
+      await monitorPage.waitForLoadState();
+      await monitorPage.locator("[data-monitor-status=down]").waitFor();
+      assert.equal(await monitorPage.locator("[data-status-change]").isVisible(), false);
+      await signedIn.close();
       // The counts follow the rows: the toggled monitor now counts as down.
       await eventually(
         async () => await summary.textContent() === "3 monitors · 2 down · 0 paused",

@@ -43,6 +43,15 @@ Deno.test("the monitor page warns about a certificate inside the warning window 
     // Outside the window, no warning.
     await api.website.update.mutate({ id: site.id, certExpiryWarnDays: 3 });
     assert.doesNotMatch(await page(), /data-cert-warning/);
+
+    // A target next door: every phase under a millisecond, which no bar can show.
+    const near = await api.website.create.mutate({ url: "http://near.example.com/" });
+    await server.bed.ch.insert(sql`checks`, [
+      checkRow(near.id, "local", now - 60, true, { response_ms: 1 }),
+    ]);
+    const nearPage = await (await browser(`${server.url}/app/monitors/${near.id}`)).text();
+    assert.match(nearPage, /data-under-a-ms>Each phase(&#39;|')s median is under 1 ms\./);
+    assert.doesNotMatch(nearPage, /title="(DNS|Connect|TLS|First byte): /);
   } finally {
     await server.close();
   }

@@ -36,6 +36,7 @@ import { INCIDENT_NOTICES } from "../../../../web/incident_action_route.ts";
 import RecentChecks from "../../../../islands/RecentChecks.tsx";
 import ResponseChart from "../../../../islands/ResponseChart.tsx";
 import FirstChecksNotice from "../../../../islands/FirstChecksNotice.tsx";
+import StatusChangeNotice from "../../../../islands/StatusChangeNotice.tsx";
 import { Time } from "../../../../components/time.tsx";
 import {
   type CurrentWindow,
@@ -287,6 +288,14 @@ export default define.page<typeof handler>(({ data, url }) => {
           timed={timed}
         />
       </Card>
+      <StatusChangeNotice
+        feed={feed}
+        regions={data.regions.flatMap(({ region, latest }) =>
+          latest ? [{ region, outcome: latest.outcome, checkedAt: latest.checkedAt }] : []
+        )}
+        href={`${path}?range=${range}`}
+        noun={noun}
+      />
 
       <section id="incidents" class="mt-8" aria-labelledby="incidents-heading">
         <div class="mb-3 flex flex-wrap items-baseline justify-between gap-2">
