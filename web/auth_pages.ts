@@ -4,6 +4,9 @@
  */
 import type { Context } from "../fresh/mod.ts";
 import { DomainError } from "../services/errors.ts";
+import type { Services } from "../services/context.ts";
+import { invitationByToken } from "../services/teams/invitations.ts";
+import { teamName } from "../services/teams/teams.ts";
 import { loginInput, loginStep, logout, signup, signupInput } from "../services/users/accounts.ts";
 import { clientIp } from "./client_ip.ts";
 import type { State } from "./define.ts";
@@ -27,6 +30,31 @@ export interface AuthFormData {
   values: { email?: string; name?: string };
   errors: FieldErrors;
   next: string;
+  /** The team an invitation on the way (`next` is its page) is to. */
+  joining?: string;
+}
+
+/**
+ * The form as it first shows: empty, or on the way to an invitation with the address it
+ * was sent to and the team it is to.
+ */
+export async function firstAuthForm(services: Services, next: string): Promise<AuthFormData> {
+  const invitation = await invitationIn(services, next);
+  return invitation
+    ? {
+      values: { email: invitation.email },
+      errors: {},
+      next,
+      joining: teamName(invitation.ownerName),
+    }
+    : { values: {}, errors: {}, next };
+}
+
+function invitationIn(services: Services, next: string) {
+  const url = new URL(next, "http://next.invalid");
+  return url.pathname === "/invite"
+    ? invitationByToken(services, url.searchParams.get("token"))
+    : Promise.resolve(null);
 }
 
 export type AuthOutcome = FormOutcome<{ form: AuthFormData }>;
@@ -63,8 +91,14 @@ export async function submitAuthForm(
   } catch (error) {
     const errors = fieldErrors(error);
     if (!errors) throw error;
+    const invitation = await invitationIn(services, next);
     return {
-      form: { values, errors: friendly(error, errors, mode), next },
+      form: {
+        values,
+        errors: friendly(error, errors, mode),
+        next,
+        ...(invitation ? { joining: teamName(invitation.ownerName) } : {}),
+      },
       status: formStatus(error),
     };
   }

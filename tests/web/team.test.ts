@@ -123,6 +123,16 @@ Deno.test("a team: invite by mail, join, work together, switch, remove", async (
       const back = encodeURIComponent(link);
       assert.ok(html.includes(`href="/signup?next=${back}"`), html);
       assert.ok(html.includes(`href="/login?next=${back}"`));
+      // Either way the form has the address invited, and says which team waits.
+      for (const path of ["/signup", "/login"]) {
+        const form = await (await get(server.client(), `${path}?next=${back}`)).text();
+        assert.match(
+          form,
+          /data-joining>Next, you can accept the invitation to owner-[\w-]+@example\.com(&#39;|')s team\./,
+          path,
+        );
+        assert.ok(form.includes(`value="${mate.email}"`), path);
+      }
     });
 
     await t.step("joining makes the teammate see and change the team's monitors", async () => {
