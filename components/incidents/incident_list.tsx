@@ -7,7 +7,7 @@ import type { ComponentChildren } from "preact";
 import type { Incident } from "../../services/incidents/store.ts";
 import { formatDateTime, formatLongDuration } from "../../lib/time_format.ts";
 import { Time } from "../time.tsx";
-import { errorKindWords } from "../../lib/http_client/failures.ts";
+import { failureWords } from "../../lib/http_client/failures.ts";
 import { Button, LINK } from "../ui.tsx";
 
 interface Props {
@@ -241,6 +241,5 @@ export function Regions(props: { incident: Incident }) {
 export function causeText(incident: Incident): string {
   const { errorKind, errorMessage, httpStatus } = incident.cause;
   const status = httpStatus ? `HTTP ${httpStatus}` : "";
-  return [errorKind && errorKindWords(errorKind), errorMessage || status].filter(Boolean)
-    .join(": ") || "Failed check";
+  return failureWords(errorKind, errorMessage || status) || "Failed check";
 }

@@ -46,6 +46,18 @@ export function errorKindWords(kind: string): string {
   return KIND_WORDS[kind] ?? kind;
 }
 
+/**
+ * A failure's kind in words, then what it said, saying it once: "Timed out after 3000 ms"
+ * rather than "Timed out: timed out after 3000 ms".
+ */
+export function failureWords(kind: string, detail: string): string {
+  const words = kind ? errorKindWords(kind) : "";
+  if (words && detail.toLowerCase().startsWith(words.toLowerCase())) {
+    return detail[0].toUpperCase() + detail.slice(1);
+  }
+  return [words, detail].filter(Boolean).join(": ");
+}
+
 const maxMessageLength = 300;
 
 /** A failure whose kind is already known; thrown inside the check, never out of it. */
