@@ -91,14 +91,14 @@ Deno.test("the heartbeat sweep and the publisher's read of changes use indexes",
 
 Deno.test("ClickHouse migrations create the database and apply once", async () => {
   const url = newClickHouseUrl();
-  assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3, 4]);
+  assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3, 4, 5]);
   assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), []);
   const ch = connectClickHouse(url);
   try {
     // Added columns are looked up first (18.16 has no ADD COLUMN IF NOT EXISTS): migrations
     // interrupted before their ledger rows apply again without an error.
     await ch.command(sql`DROP TABLE schema_migrations`);
-    assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3, 4]);
+    assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3, 4, 5]);
     const columns = await ch.rows<{ table: string; name: string; type: string }>(
       sql`SELECT table, name, type FROM system.columns
          WHERE database = ${literal.string(ch.database)} AND name IN
@@ -146,7 +146,12 @@ Deno.test("the hourly rollup counts a check delivered twice once, in every figur
       error_kind: outcome === "up" ? "" : "status",
       error_message: "",
     });
-    const first = [row(0, "up", 100), row(60, "down", 300), row(120, "up", 200)];
+    const first = [
+      row(0, "up", 100),
+      row(60, "down", 300),
+      row(120, "up", 200),
+      row(180, "up", 150),
+    ];
     await ch.insert(sql`checks`, first);
     await rollUpRecentHours(ch, new Date((hour + 600) * 1000));
     // The same task again, as after a crash between insert and acknowledgement.
@@ -157,14 +162,51 @@ Deno.test("the hourly rollup counts a check delivered twice once, in every figur
               quantilesTimingMerge(0.5, 0.95, 0.99)(response_quantiles) AS q
        FROM checks_hourly FINAL WHERE website_id = ${literal.uuid(websiteId)}`,
     );
-    assert.equal(Number(rollup.checks), 3);
-    assert.equal(Number(rollup.up), 2);
-    // 100, 200, 300 once each: the duplicate 200 does not pull the percentiles.
-    const [raw] = await ch.rows<{ q: number[] }>(
-      sql`SELECT quantilesTiming(0.5, 0.95, 0.99)(response_ms) AS q
-       FROM checks FINAL WHERE website_id = ${literal.uuid(websiteId)}`,
-    );
-    assert.deepEqual(rollup.q, raw.q);
+    assert.equal(Number(rollup.checks), 4);
+    assert.equal(Number(rollup.up), 3);
+    // The up checks' 100, 150 and 200 once each: the duplicate 200 does not pull the
+    // median, and the failed check's 300 is no response time.
+    assert.deepEqual(rollup.q, [150, 200, 200]);
+  } finally {
+    await ch.close();
+  }
+});
+
+Deno.test("hours rolled up before response times left out failed checks are rolled up again", async () => {
+  const url = newClickHouseUrl();
+  await migrateClickHouse(url, { retentionDays: 90 });
+  const ch = connectClickHouse(url);
+  try {
+    const websiteId = crypto.randomUUID();
+    const hour = Math.floor(Date.now() / 1000 / 3_600) * 3_600 - 5 * 86_400;
+    const row = (offset: number, outcome: "up" | "down", ms: number) => ({
+      website_id: websiteId,
+      region_id: "ams",
+      scheduled_at: hour + offset,
+      checked_at: hour + offset + 1,
+      outcome,
+      http_status: outcome === "up" ? 200 : 0,
+      response_ms: ms,
+      error_kind: outcome === "up" ? "" : "timeout",
+      error_message: outcome === "up" ? "" : "timed out after 5000 ms",
+    });
+    await ch.insert(sql`checks`, [row(0, "up", 100), row(60, "down", 5_000)]);
+    // The hour as the rollup wrote it until version 5: every check's time counted.
+    await ch.command(sql`INSERT INTO checks_hourly (website_id, region_id, hour, checks,
+        up_checks, response_quantiles, rolled_up_at, maintenance_checks)
+      SELECT website_id, region_id, toStartOfHour(scheduled_at), count(), countIf(outcome = 'up'),
+        quantilesTimingState(0.5, 0.95, 0.99)(response_ms), now() - 60, 0
+      FROM checks GROUP BY website_id, region_id, toStartOfHour(scheduled_at)`);
+    const percentiles = async () =>
+      (await ch.rows<{ q: number[] }>(
+        sql`SELECT quantilesTimingMerge(0.5, 0.95, 0.99)(response_quantiles) AS q
+         FROM checks_hourly FINAL WHERE website_id = ${literal.uuid(websiteId)}`,
+      ))[0].q;
+    assert.deepEqual(await percentiles(), [5_000, 5_000, 5_000]);
+    // As on an installation upgraded from version 4 (the ledger read again from scratch).
+    await ch.command(sql`DROP TABLE schema_migrations`);
+    assert.deepEqual(await migrateClickHouse(url, { retentionDays: 90 }), [1, 2, 3, 4, 5]);
+    assert.deepEqual(await percentiles(), [100, 100, 100]);
   } finally {
     await ch.close();
   }

@@ -12,6 +12,13 @@ import type { ClickHouse } from "./client.ts";
 import { literal, sql } from "./sql.ts";
 
 const HOUR = 3_600;
+
+/**
+ * The checks whose time counts as a response time: those that were up. A refused
+ * connection's 0 ms, or a timeout's whole wait, says nothing of how fast the site answers
+ * (the uptime counts those checks; the failed ones are shaded on the chart).
+ */
+export const ANSWERED = sql`outcome = 'up'`;
 /** Hours before the newest rolled-up one that are rolled up again. */
 const LOOKBACK_HOURS = 3;
 
@@ -65,11 +72,24 @@ export async function rollUpHours(ch: ClickHouse, from: number, to: number): Pro
       SELECT website_id, region_id, toStartOfHour(scheduled_at) AS hour,
              countIf(maintenance = 0) AS checks,
              countIf(outcome = 'up' AND maintenance = 0) AS up_checks,
-             quantilesTimingState(0.5, 0.95, 0.99)(response_ms) AS response_quantiles,
+             quantilesTimingStateIf(0.5, 0.95, 0.99)(response_ms, ${ANSWERED})
+               AS response_quantiles,
              now() AS rolled_up_at, countIf(maintenance = 1) AS maintenance_checks
       FROM checks FINAL
       WHERE scheduled_at >= toDateTime(${literal.int(from)})
         AND scheduled_at < toDateTime(${literal.int(to)})
       GROUP BY website_id, region_id, hour`,
   );
+}
+
+/** Rolls up again every hour that has checks, a day at a time (a migration's backfill). */
+export async function rollUpAllHours(ch: ClickHouse, now = new Date()): Promise<void> {
+  const [oldest] = await ch.rows<{ first: string | number; n: string | number }>(
+    sql`SELECT toUInt32(min(scheduled_at)) AS first, count() AS n FROM checks`,
+  );
+  if (Number(oldest.n) === 0) return;
+  const to = Math.floor(now.getTime() / 1000 / HOUR) * HOUR + HOUR;
+  for (let from = Math.floor(Number(oldest.first) / HOUR) * HOUR; from < to; from += 24 * HOUR) {
+    await rollUpHours(ch, from, Math.min(from + 24 * HOUR, to));
+  }
 }

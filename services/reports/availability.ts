@@ -13,6 +13,7 @@ import type postgres from "postgres";
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
 import { rowsInChunks } from "../../db/clickhouse/chunks.ts";
 import { literal, type Sql, sql } from "../../db/clickhouse/sql.ts";
+import { ANSWERED } from "../../db/clickhouse/rollup.ts";
 import { DAY_MS, HOUR_MS, uptimePercent } from "../../lib/uptime.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
@@ -222,7 +223,7 @@ async function checkCounts(
     if (endsAt > hour) {
       parts.push(sql`SELECT website_id, countIf(maintenance = 0) AS n,
           countIf(outcome = 'up' AND maintenance = 0) AS up, countIf(maintenance = 1) AS m,
-          quantilesTimingState(${QUANTILE_LEVELS})(response_ms) AS q
+          quantilesTimingStateIf(${QUANTILE_LEVELS})(response_ms, ${ANSWERED}) AS q
         FROM checks FINAL
         WHERE website_id IN ${list} AND scheduled_at >= ${at(Math.max(hour, startsAt))}
           AND scheduled_at < ${at(endsAt)}

@@ -11,6 +11,7 @@
  */
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
 import { literal, type Sql, sql } from "../../db/clickhouse/sql.ts";
+import { ANSWERED } from "../../db/clickhouse/rollup.ts";
 import type { MetricsRange } from "./schemas.ts";
 import { type DailyCountRow, dailyCountsQuery } from "../uptime/daily_uptime.ts";
 
@@ -89,7 +90,7 @@ export function metricsQueries(
 function rawSource(websiteId: string, from: number, to: number) {
   const counts = sql`countIf(maintenance = 0) AS n,
     countIf(outcome = 'up' AND maintenance = 0) AS up, countIf(maintenance = 1) AS m`;
-  const quantiles = sql`quantilesTiming(${QUANTILE_LEVELS})(response_ms)`;
+  const quantiles = sql`quantilesTimingIf(${QUANTILE_LEVELS})(response_ms, ${ANSWERED})`;
   return {
     time: sql`scheduled_at`,
     from: sql`checks FINAL`,

@@ -45,7 +45,8 @@ function summary(rows: CheckRow[]) {
     up,
     // Percent rounded to 3 decimals: the one rounding of lib/uptime.ts.
     uptime: rows.length ? Math.round((up / rows.length) * 100_000) / 1000 : null,
-    responseMs: quantiles(rows.map((r) => r.response_ms)),
+    // A failed check's time is no response time (db/clickhouse/rollup.ts, ANSWERED).
+    responseMs: quantiles(rows.filter((r) => r.outcome === "up").map((r) => r.response_ms)),
   };
 }
 
@@ -180,7 +181,7 @@ Deno.test("90d metrics and daily bars come from the rollup and ignore duplicates
         ]);
         assert.deepEqual(
           [bucket.p50, bucket.p95, bucket.p99],
-          [day.responseMs?.p50, day.responseMs?.p95, day.responseMs?.p99],
+          [day.responseMs?.p50 ?? null, day.responseMs?.p95 ?? null, day.responseMs?.p99 ?? null],
         );
       }
     }

@@ -71,7 +71,8 @@ Deno.test("a report counts each monitor's checks and incidents inside its period
         const maintenance = d === 5;
         const down = d === 3 && region === "ams";
         const response = 40 + d * 10 + (region === "iad" ? 5 : 0);
-        responses.push(response);
+        // A failed check's time is no response time; these maintenance checks failed.
+        if (!down && !maintenance) responses.push(response);
         rows.push(checkRow(shop.id, region, slot, !down && !maintenance, {
           response_ms: response,
           maintenance: maintenance ? 1 : 0,
@@ -223,10 +224,10 @@ Deno.test("a period that reaches today ends now, counting the hour under way and
     const hour = Math.floor(now / HOUR) * HOUR;
     // Two hours ago, rolled up; this hour's, stored after the rollup (it trails).
     await insertRows(server, [
-      checkRow(shop.id, "ams", (hour - 2 * HOUR) / 1000, true, { response_ms: 30 }),
+      checkRow(shop.id, "ams", (hour - 2 * HOUR) / 1000, false, { response_ms: 30 }),
     ]);
     await server.bed.ch.insert(sql`checks`, [
-      checkRow(shop.id, "ams", hour / 1000, false, { response_ms: 90 }),
+      checkRow(shop.id, "ams", hour / 1000, true, { response_ms: 90 }),
     ]);
     await incident(server, shop.id, now - 40 * MIN, null, now - 30 * MIN);
     const today = Math.floor(now / DAY);
