@@ -13,14 +13,15 @@ import { literal, sql } from "./sql.ts";
 
 const HOUR = 3_600;
 
+/** Hours before the newest rolled-up one that are rolled up again. */
+const LOOKBACK_HOURS = 3;
+
 /**
  * The checks whose time counts as a response time: those that were up. A refused
  * connection's 0 ms, or a timeout's whole wait, says nothing of how fast the site answers
  * (the uptime counts those checks; the failed ones are shaded on the chart).
  */
 export const ANSWERED = sql`outcome = 'up'`;
-/** Hours before the newest rolled-up one that are rolled up again. */
-const LOOKBACK_HOURS = 3;
 
 export async function rollUpRecentHours(
   ch: ClickHouse,
