@@ -135,17 +135,7 @@ Deno.test("the hourly rollup counts a check delivered twice once, in every figur
   try {
     const websiteId = crypto.randomUUID();
     const hour = Math.floor(Date.UTC(2026, 10, 29, 10) / 1000);
-    const row = (offset: number, outcome: "up" | "down", ms: number) => ({
-      website_id: websiteId,
-      region_id: "ams",
-      scheduled_at: hour + offset,
-      checked_at: hour + offset + 1,
-      outcome,
-      http_status: outcome === "up" ? 200 : 503,
-      response_ms: ms,
-      error_kind: outcome === "up" ? "" : "status",
-      error_message: "",
-    });
+    const row = checkIn(websiteId, hour);
     const first = [
       row(0, "up", 100),
       row(60, "down", 300),
@@ -179,17 +169,7 @@ Deno.test("hours rolled up before response times left out failed checks are roll
   try {
     const websiteId = crypto.randomUUID();
     const hour = Math.floor(Date.now() / 1000 / 3_600) * 3_600 - 5 * 86_400;
-    const row = (offset: number, outcome: "up" | "down", ms: number) => ({
-      website_id: websiteId,
-      region_id: "ams",
-      scheduled_at: hour + offset,
-      checked_at: hour + offset + 1,
-      outcome,
-      http_status: outcome === "up" ? 200 : 0,
-      response_ms: ms,
-      error_kind: outcome === "up" ? "" : "timeout",
-      error_message: outcome === "up" ? "" : "timed out after 5000 ms",
-    });
+    const row = checkIn(websiteId, hour);
     await ch.insert(sql`checks`, [row(0, "up", 100), row(60, "down", 5_000)]);
     // The hour as the rollup wrote it until version 5: every check's time counted.
     await ch.command(sql`INSERT INTO checks_hourly (website_id, region_id, hour, checks,
@@ -211,3 +191,18 @@ Deno.test("hours rolled up before response times left out failed checks are roll
     await ch.close();
   }
 });
+
+/** A check of the website in ams, `offset` seconds into `hour` (epoch seconds). */
+function checkIn(websiteId: string, hour: number) {
+  return (offset: number, outcome: "up" | "down", ms: number) => ({
+    website_id: websiteId,
+    region_id: "ams",
+    scheduled_at: hour + offset,
+    checked_at: hour + offset + 1,
+    outcome,
+    http_status: outcome === "up" ? 200 : 503,
+    response_ms: ms,
+    error_kind: outcome === "up" ? "" : "status",
+    error_message: "",
+  });
+}
