@@ -5,10 +5,14 @@ import { knownTimeZone } from "../../lib/time_format.ts";
 /** The longest window: a longer one is a pause, which monitors have (`setActive`). */
 export const MAX_WINDOW_MS = 31 * 24 * 3_600_000;
 
+/** 9999-12-31T23:59:59.999Z: later times are past what dates are written in (ISO 8601). */
+const LAST_TIME = 253_402_300_799_999;
+
 const epochMs = (field: string) =>
   z.number({ error: `${field}: must be a time (epoch milliseconds)` }).int(
     `${field}: must be a whole number of milliseconds`,
-  ).min(0, `${field}: must be a time after 1970`);
+  ).min(0, `${field}: must be a time after 1970`)
+    .max(LAST_TIME, `${field}: must be a time before the year 10000`);
 
 /** What is wrong with a window from `startsAt` to `endsAt`, or null. */
 export function spanProblem(startsAt: number, endsAt: number): string | null {

@@ -124,6 +124,13 @@ Deno.test("a window still to come changes nothing yet, and bad windows are refus
     assert.match(await refused({ websiteIds: [] }), /websiteIds: choose at least one monitor/);
     assert.match(await refused({ title: " " }), /title: must not be empty/);
     assert.match(await refused({ startsAt: "tomorrow" }), /startsAt: must be a time/);
+    // Past what a date is written in: a clear refusal, not a server error.
+    for (const far of [1e16, 253_402_300_800_000]) {
+      assert.match(
+        await refused({ startsAt: far, endsAt: far + HOUR }),
+        /BAD_REQUEST: .*startsAt: must be a time before the year 10000/,
+      );
+    }
     // Another user's monitor is as unknown as none.
     assert.equal(
       await errorCode(other.api.maintenance.create.mutate({ ...base, websiteIds: [website.id] })),
