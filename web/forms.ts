@@ -120,7 +120,13 @@ export function fieldErrors(error: unknown): FieldErrors | null {
   return errors;
 }
 
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/**
+ * A message begun with a capital, as a sentence; one that begins with a name it quotes
+ * (a host name, an address) stays as written.
+ */
+export function capitalise(text: string): string {
+  return /^[a-z]+(\s|$)/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}
 
 /**
  * The HTTP status of a form redrawn with its errors: what the refusal was (a wrong password

@@ -3,13 +3,14 @@
  * else's), reading a channel form into a service input, and service errors placed at
  * their field ("config.webhookUrl: …" goes under the webhook URL field).
  */
+import { z } from "zod";
 import { HttpError } from "../fresh/mod.ts";
 import type { Context } from "../fresh/mod.ts";
 import { DomainError } from "../services/errors.ts";
 import { ownedChannel } from "../services/notifications/store.ts";
 import { type ChannelKind, KINDS, providers } from "../services/notifications/providers/mod.ts";
 import type { SignedInState } from "./define.ts";
-import type { FieldErrors } from "./forms.ts";
+import { capitalise, type FieldErrors } from "./forms.ts";
 import { actorOf } from "../services/context.ts";
 
 /** The channel of `ctx.params.id`, or a 404 page. */
@@ -39,9 +40,17 @@ export function readChannelForm(form: URLSearchParams, kind: ChannelKind) {
 
 /** Service errors by form field; null when the error is not one a person can fix. */
 export function channelErrors(error: unknown): FieldErrors | null {
-  if (!(error instanceof DomainError) || error.code === "NOT_FOUND") return null;
-  const match = /^(?:config\.)?(\w+): (.*)$/s.exec(error.message);
-  const field = match ? match[1] : "form";
-  const text = match ? match[2] : error.message;
-  return { [field === "kind" ? "form" : field]: text.charAt(0).toUpperCase() + text.slice(1) };
+  let messages: string[];
+  if (error instanceof z.ZodError) messages = error.issues.map((issue) => issue.message);
+  else if (error instanceof DomainError && error.code !== "NOT_FOUND") messages = [error.message];
+  else return null;
+  const errors: FieldErrors = {};
+  for (const message of messages) {
+    const match = /^(?:config\.)?(\w+): (.*)$/s.exec(message);
+    // The kind, and the settings as a whole ("config: unknown field"), have no field here.
+    const field = match && match[1] !== "kind" && match[1] !== "config" ? match[1] : "form";
+    const text = match ? match[2] : message;
+    errors[field] ??= capitalise(text);
+  }
+  return errors;
 }

@@ -5,6 +5,7 @@
  */
 import { type AvailabilityInput, availabilityInput } from "../services/reports/schemas.ts";
 import { DEFAULT_PERIOD, reportPeriods } from "../services/reports/periods.ts";
+import { capitalise } from "./forms.ts";
 
 export type ReportField = "from" | "to" | "tag";
 
@@ -41,6 +42,5 @@ export function reportSearch(values: { from: string; to: string; tag?: string })
 
 /** "to: after today" → "After today": the field's label already names it. */
 export function withoutField(message: string): string {
-  const text = message.replace(/^[a-z]+: /, "");
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return capitalise(message.replace(/^[a-z]+: /, ""));
 }

@@ -10,9 +10,10 @@ const name = z.string({ error: "name: expected a string" }).trim()
 
 // The provider's own schema checks the fields; this only bounds the shape and size.
 const config = z.record(
-  z.string().max(64, "config: a field name is at most 64 characters"),
-  z.union([z.string().max(4096, "config: a value is at most 4096 characters"), z.null()], {
-    error: "config: values must be strings",
+  // The API names the field before these ("config.url: must be a string").
+  z.string().max(64, "a field name is at most 64 characters"),
+  z.union([z.string().max(4096, "at most 4096 characters"), z.null()], {
+    error: "must be a string",
   }),
   { error: "config: expected an object of settings" },
 ).refine((record) => Object.keys(record).length <= 20, { error: "config: at most 20 fields" });

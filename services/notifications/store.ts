@@ -115,11 +115,13 @@ export async function acceptSettings(
     const field = issue.path.length ? String(issue.path[0]) : "";
     // Provider messages already start with their field; unknown keys do not.
     const text = issue.code === "unrecognized_keys"
-      ? `unknown field ${issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(", ")}`
+      ? `: unknown field ${issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(", ")}`
+      : field && raw[field] === undefined
+      ? `.${field}: required`
       : field && !issue.message.startsWith(`${field}:`)
-      ? `${field}: ${issue.message}`
-      : issue.message;
-    throw new DomainError("BAD_REQUEST", `config.${text}`);
+      ? `.${field}: ${issue.message}`
+      : `.${issue.message}`;
+    throw new DomainError("BAD_REQUEST", `config${text}`);
   }
   for (const url of provider.urls(parsed.data, config.notifications)) {
     try {

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { apiServer, errorMessage } from "../helpers/api.ts";
+import { form } from "../helpers/forms.ts";
 import {
   type StandIn,
   startGoogleChat,
@@ -36,9 +37,28 @@ Deno.test("channels are validated per provider, and list() masks every secret", 
       /Not available: email needs SMTP_URL, which this deployment has not set/,
     );
     assert.doesNotMatch(emailPage, /<form[^>]*action="\/app\/notifications\/new"/);
+    // The form checks what the API checks: a name of at most 100 characters, each setting.
+    const posted = async (fields: Record<string, string>) => {
+      const res = await owner.fetch(`${server.url}/app/notifications/new`, form(fields));
+      assert.equal(res.status, 400);
+      return await res.text();
+    };
+    const telegramFields = {
+      kind: "telegram",
+      name: "Team chat",
+      botToken: BOT_TOKEN,
+      chatId: "1",
+    };
+    assert.match(await posted({ ...telegramFields, name: "   " }), /⚠ Required/);
+    assert.match(
+      await posted({ ...telegramFields, name: "x".repeat(100_000) }),
+      /⚠ At most 100 characters/,
+    );
+    assert.match(await posted({ ...telegramFields, botToken: "" }), /⚠ Required/);
+    assert.deepEqual(await api.notification.list.query(), []);
     assert.equal(
       await errorMessage(api.notification.create.mutate({ kind: "slack", name: "S", config: {} })),
-      "BAD_REQUEST: config.webhookUrl: expected a URL",
+      "BAD_REQUEST: config.webhookUrl: required",
     );
     assert.equal(
       await errorMessage(
@@ -58,7 +78,7 @@ Deno.test("channels are validated per provider, and list() masks every secret", 
           config: { botToken: BOT_TOKEN, chatId: "1", extra: "x" },
         }),
       ),
-      'BAD_REQUEST: config.unknown field "extra"',
+      'BAD_REQUEST: config: unknown field "extra"',
     );
     assert.equal(
       await errorMessage(

@@ -4,6 +4,7 @@ import { readForm, seeOther } from "../../../web/forms.ts";
 import { flashSecret } from "../../../web/secret_flash.ts";
 import { channelErrors, kindOf, readChannelForm } from "../../../web/notification_pages.ts";
 import { createChannel } from "../../../services/notifications/create.ts";
+import { createChannelInput } from "../../../services/notifications/input.ts";
 import type { ChannelKind } from "../../../services/notifications/providers/mod.ts";
 import { providers } from "../../../services/notifications/providers/mod.ts";
 import { Card, LinkButton, Notice, PageHeader } from "../../../components/ui.tsx";
@@ -36,11 +37,11 @@ export const handler = define.handlers<Data>({
     ctx.state.title = `Add ${providers[kind].label} channel`;
     const { name, config } = readChannelForm(form, kind);
     try {
-      const channel = await createChannel(ctx.state.services, actorOf(ctx.state.user), {
-        kind,
-        name,
-        config,
-      });
+      const channel = await createChannel(
+        ctx.state.services,
+        actorOf(ctx.state.user),
+        createChannelInput.parse({ kind, name, config }),
+      );
       const path = `/app/notifications/${channel.id}`;
       // A generated signing secret is shown this once, on the channel's page.
       const flash: HeadersInit = kind === "webhook" && !config.secret

@@ -3,6 +3,7 @@ import { defineApp as define } from "../../../../web/define.ts";
 import { readForm, seeOther } from "../../../../web/forms.ts";
 import { channelErrors, loadChannel, readChannelForm } from "../../../../web/notification_pages.ts";
 import { updateChannel } from "../../../../services/notifications/update.ts";
+import { updateChannelInput } from "../../../../services/notifications/input.ts";
 import { toChannel } from "../../../../services/notifications/store.ts";
 import { type ChannelKind, kindLabel } from "../../../../services/notifications/providers/mod.ts";
 import { Card, PageHeader } from "../../../../components/ui.tsx";
@@ -38,11 +39,11 @@ export const handler = define.handlers<Data>({
     const kind = row.kind as ChannelKind;
     const { name, config } = readChannelForm(await readForm(ctx.req), kind);
     try {
-      await updateChannel(ctx.state.services, actorOf(ctx.state.user), {
-        id: row.id,
-        name,
-        config,
-      });
+      await updateChannel(
+        ctx.state.services,
+        actorOf(ctx.state.user),
+        updateChannelInput.parse({ id: row.id, name, config }),
+      );
       return seeOther(`/app/notifications/${row.id}?notice=saved`);
     } catch (error) {
       const errors = channelErrors(error);
