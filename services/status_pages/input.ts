@@ -141,9 +141,9 @@ const passwordSchema = z.string({ error: "password: expected text" })
 /** Whether visitors may subscribe to the page's incidents by email. */
 const subscriptionsSchema = z.boolean({ error: "subscriptions: expected true or false" });
 
-export const pageIdInput = z.object({ id: z.uuid({ error: "id: not a status page id" }) });
+export const pageIdInput = z.strictObject({ id: z.uuid({ error: "id: not a status page id" }) });
 
-export const createStatusPageInput = z.object({
+export const createStatusPageInput = z.strictObject({
   slug: slugSchema,
   title: titleSchema,
   websiteIds: websiteIdsSchema,
@@ -156,7 +156,7 @@ export const createStatusPageInput = z.object({
   password: passwordSchema.optional(),
 });
 
-export const updateStatusPageInput = z.object({
+export const updateStatusPageInput = z.strictObject({
   id: z.uuid({ error: "id: not a status page id" }),
   slug: slugSchema.optional(),
   title: titleSchema.optional(),
@@ -170,7 +170,7 @@ export const updateStatusPageInput = z.object({
   password: passwordSchema.nullable().optional(),
 });
 
-export const publicStatusPageInput = z.object({
+export const publicStatusPageInput = z.strictObject({
   // Any existing slug has this shape; anything else cannot name a page.
   slug: z.string().trim().toLowerCase().regex(
     /^[a-z0-9-]{1,48}$/,

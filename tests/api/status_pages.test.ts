@@ -151,6 +151,14 @@ Deno.test("slugs are checked, reserved names refused, and a taken slug is a clea
       await errorMessage(bob.api.statusPage.update.mutate({ id: bobs.id, slug: "acme" })),
       'CONFLICT: slug: "acme" is already taken, choose another',
     );
+    // A misspelt field is named, not ignored.
+    assert.match(
+      await errorMessage(
+        // deno-lint-ignore no-explicit-any
+        bob.api.statusPage.update.mutate({ id: bobs.id, titel: "B2" } as any),
+      ),
+      /^BAD_REQUEST: .*Unrecognized key: "titel"/,
+    );
     // Renaming a page to its own slug is not a conflict.
     assert.equal(
       (await ada.api.statusPage.update.mutate({ id: mine.id, slug: "acme" })).slug,
