@@ -106,6 +106,8 @@ export async function unlockPage(
   if (!page) throw new DomainError("NOT_FOUND", "No such status page");
   // A public page needs none; its form is not shown, but a stale one may still post.
   if (page.hash === null) return accessCookie(page.id, "", 0, options.secure);
+  // Nothing typed is no guess: it is said so, and costs no try.
+  if (password === "") throw new DomainError("BAD_REQUEST", "Enter the page's password");
   const key = `${page.id}:${options.ip}`;
   try {
     await limiter(services).consume(key);
@@ -118,7 +120,7 @@ export async function unlockPage(
       { retryAfterSeconds },
     );
   }
-  const right = password !== "" && password.length <= 200 &&
+  const right = password.length <= 200 &&
     await verifyPassword(password, page.hash);
   if (!right) throw new DomainError("BAD_REQUEST", "That is not this page's password");
   await limiter(services).delete(key);

@@ -111,6 +111,12 @@ Deno.test("a private page shows nothing of itself without its password, and ever
         body: new URLSearchParams({ password }).toString(),
         redirect: "manual",
       });
+    const empty = await unlock("");
+    assert.equal(empty.status, 400);
+    assert.match(
+      await empty.text(),
+      /id="page-password-error"[^>]*>⚠ Enter the page(&#39;|')s password/,
+    );
     const wrong = await unlock("s3cret-statu");
     assert.equal(wrong.status, 400);
     assert.match(
