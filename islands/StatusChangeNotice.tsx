@@ -23,10 +23,11 @@ export default function StatusChangeNotice(
     noun: "check" | "beat";
   },
 ) {
+  const rendered = new Map(props.regions.map((view) => [view.region, view]));
   const failed = new Set<string>();
   const recovered = new Set<string>();
   for (const result of props.feed.value) {
-    const shown = props.regions.find((view) => view.region === result.region);
+    const shown = rendered.get(result.region);
     if (!shown || result.checkedAt <= shown.checkedAt || result.outcome === shown.outcome) continue;
     (result.outcome === "down" ? failed : recovered).add(result.region);
   }

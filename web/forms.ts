@@ -97,19 +97,8 @@ export type FormOutcome<Redraw> = { redirect: Response } | (Redraw & { status: n
  * where the message goes, the rest is what the person reads.
  */
 export function fieldErrors(error: unknown): FieldErrors | null {
-  const messages: string[] = [];
-  if (error instanceof z.ZodError) {
-    for (const issue of error.issues) {
-      const field = issue.path.length ? String(issue.path[0]) : null;
-      messages.push(
-        /^[\w.]+: /.test(issue.message) || !field ? issue.message : `${field}: ${issue.message}`,
-      );
-    }
-  } else if (error instanceof DomainError && error.code !== "NOT_FOUND") {
-    messages.push(error.message);
-  } else {
-    return null;
-  }
+  const messages = formMessages(error);
+  if (!messages) return null;
   const errors: FieldErrors = {};
   for (const message of messages) {
     const match = /^([\w]+)(?:\.[\w.]*)?: (.*)$/s.exec(message);
@@ -118,6 +107,23 @@ export function fieldErrors(error: unknown): FieldErrors | null {
     errors[field] ??= capitalise(text);
   }
   return errors;
+}
+
+/**
+ * An error's "field: what is wrong" messages (a schema's issues, each named by its field
+ * if it does not name one); null when the error is not one a person can fix.
+ */
+export function formMessages(error: unknown): string[] | null {
+  if (error instanceof z.ZodError) {
+    return error.issues.map((issue) => {
+      const field = issue.path.length ? String(issue.path[0]) : null;
+      return /^[\w.]+: /.test(issue.message) || !field
+        ? issue.message
+        : `${field}: ${issue.message}`;
+    });
+  }
+  if (error instanceof DomainError && error.code !== "NOT_FOUND") return [error.message];
+  return null;
 }
 
 /**

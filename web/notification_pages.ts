@@ -3,14 +3,13 @@
  * else's), reading a channel form into a service input, and service errors placed at
  * their field ("config.webhookUrl: …" goes under the webhook URL field).
  */
-import { z } from "zod";
 import { HttpError } from "../fresh/mod.ts";
 import type { Context } from "../fresh/mod.ts";
 import { DomainError } from "../services/errors.ts";
 import { ownedChannel } from "../services/notifications/store.ts";
 import { type ChannelKind, KINDS, providers } from "../services/notifications/providers/mod.ts";
 import type { SignedInState } from "./define.ts";
-import { capitalise, type FieldErrors } from "./forms.ts";
+import { capitalise, type FieldErrors, formMessages } from "./forms.ts";
 import { actorOf } from "../services/context.ts";
 
 /** The channel of `ctx.params.id`, or a 404 page. */
@@ -40,10 +39,8 @@ export function readChannelForm(form: URLSearchParams, kind: ChannelKind) {
 
 /** Service errors by form field; null when the error is not one a person can fix. */
 export function channelErrors(error: unknown): FieldErrors | null {
-  let messages: string[];
-  if (error instanceof z.ZodError) messages = error.issues.map((issue) => issue.message);
-  else if (error instanceof DomainError && error.code !== "NOT_FOUND") messages = [error.message];
-  else return null;
+  const messages = formMessages(error);
+  if (!messages) return null;
   const errors: FieldErrors = {};
   for (const message of messages) {
     const match = /^(?:config\.)?(\w+): (.*)$/s.exec(message);

@@ -35,11 +35,9 @@ export async function rollUpRecentHours(
   if (Number(rolled.n) > 0) {
     from = Math.min(Number(rolled.last), currentHour) - LOOKBACK_HOURS * HOUR;
   } else {
-    const [oldest] = await ch.rows<{ first: string | number; n: string | number }>(
-      sql`SELECT toUInt32(min(scheduled_at)) AS first, count() AS n FROM checks`,
-    );
-    if (Number(oldest.n) === 0) return { from: currentHour, to: currentHour };
-    from = Math.floor(Number(oldest.first) / HOUR) * HOUR;
+    const oldest = await oldestCheckHour(ch);
+    if (oldest === null) return { from: currentHour, to: currentHour };
+    from = oldest;
   }
   const to = currentHour + HOUR;
   await rollUpHours(ch, from, to);
@@ -85,12 +83,18 @@ export async function rollUpHours(ch: ClickHouse, from: number, to: number): Pro
 
 /** Rolls up again every hour that has checks, a day at a time (a migration's backfill). */
 export async function rollUpAllHours(ch: ClickHouse, now = new Date()): Promise<void> {
+  const oldest = await oldestCheckHour(ch);
+  if (oldest === null) return;
+  const to = Math.floor(now.getTime() / 1000 / HOUR) * HOUR + HOUR;
+  for (let from = oldest; from < to; from += 24 * HOUR) {
+    await rollUpHours(ch, from, Math.min(from + 24 * HOUR, to));
+  }
+}
+
+/** The hour of the oldest stored check (epoch seconds); null without checks. */
+async function oldestCheckHour(ch: ClickHouse): Promise<number | null> {
   const [oldest] = await ch.rows<{ first: string | number; n: string | number }>(
     sql`SELECT toUInt32(min(scheduled_at)) AS first, count() AS n FROM checks`,
   );
-  if (Number(oldest.n) === 0) return;
-  const to = Math.floor(now.getTime() / 1000 / HOUR) * HOUR + HOUR;
-  for (let from = Math.floor(Number(oldest.first) / HOUR) * HOUR; from < to; from += 24 * HOUR) {
-    await rollUpHours(ch, from, Math.min(from + 24 * HOUR, to));
-  }
+  return Number(oldest.n) === 0 ? null : Math.floor(Number(oldest.first) / HOUR) * HOUR;
 }

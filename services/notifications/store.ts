@@ -2,6 +2,7 @@
  * Channels in Postgres and the shape the API returns: settings with every secret masked
  * (a webhook secret, bot token, routing key, or a webhook URL that is itself the secret).
  */
+import type { z } from "zod";
 import { and, eq } from "drizzle-orm";
 import { notificationChannels } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
@@ -97,6 +98,22 @@ export async function ownedChannel(
   return row;
 }
 
+/** "config.to: required", "config: unknown field "x"": where the settings went wrong. */
+function settingsProblem(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string {
+  if (issue.code === "unrecognized_keys") {
+    return `config: unknown field ${
+      issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(", ")
+    }`;
+  }
+  const field = issue.path.length ? String(issue.path[0]) : "";
+  if (!field) return `config.${issue.message}`;
+  if (raw[field] === undefined) return `config.${field}: required`;
+  // Provider messages already start with their field.
+  return issue.message.startsWith(`${field}:`)
+    ? `config.${issue.message}`
+    : `config.${field}: ${issue.message}`;
+}
+
 /**
  * Validates settings with the provider's schema and vets every URL they name with the
  * monitors' SSRF policy; returns what is stored. Messages name the field at fault.
@@ -111,17 +128,7 @@ export async function acceptSettings(
   if (unavailable) throw new DomainError("BAD_REQUEST", `kind: ${unavailable}`);
   const parsed = provider.schema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.length ? String(issue.path[0]) : "";
-    // Provider messages already start with their field; unknown keys do not.
-    const text = issue.code === "unrecognized_keys"
-      ? `: unknown field ${issue.keys.map((key) => JSON.stringify(key.slice(0, 40))).join(", ")}`
-      : field && raw[field] === undefined
-      ? `.${field}: required`
-      : field && !issue.message.startsWith(`${field}:`)
-      ? `.${field}: ${issue.message}`
-      : `.${issue.message}`;
-    throw new DomainError("BAD_REQUEST", `config${text}`);
+    throw new DomainError("BAD_REQUEST", settingsProblem(parsed.error.issues[0], raw));
   }
   for (const url of provider.urls(parsed.data, config.notifications)) {
     try {
