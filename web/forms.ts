@@ -78,7 +78,8 @@ async function parseMultipart(bytes: Uint8Array<ArrayBuffer>, type: string) {
   const files = new Map<string, Uint8Array<ArrayBuffer>>();
   for (const [name, value] of data) {
     if (typeof value === "string") fields.append(name, value);
-    else files.set(name, new Uint8Array(await value.arrayBuffer()));
+    // A file input left empty sends a nameless, empty part: no file, unlike an empty one.
+    else if (value.name || value.size) files.set(name, new Uint8Array(await value.arrayBuffer()));
   }
   return { fields, files };
 }

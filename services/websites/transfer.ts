@@ -5,11 +5,13 @@
  * account, this instance's or another's (`importMonitors`). What belongs to the account
  * alone stays: alert channels (imported monitors alert every channel of the account),
  * heartbeat addresses, results and incidents. A heartbeat monitor comes in paused, with a
- * new address its job must call before it is resumed, and a paused monitor paused. Each monitor is added as `website.create` adds it, under
- * the same rules (the URL policy, the deployment's minimum interval, the monitors an
- * account may have); a monitor refused is said by its place in the file, and the others
- * are added. Regions this deployment does not have are left out (none left: its default
- * regions), so a laptop's monitors move to Fly as they are.
+ * new address its job must call before it is resumed, and a paused monitor paused. Each
+ * monitor is added as `website.create` adds it, under the same rules (the URL policy, the
+ * deployment's minimum interval, the monitors an account may have); a monitor refused is
+ * said by its place in the file, and the others are added. One the account already has
+ * (the same type, name and address) is skipped and said, so importing a file again adds
+ * only what is new. Regions this deployment does not have are left out (none left: its
+ * default regions), so a laptop's monitors move to Fly as they are.
  */
 import { z } from "zod";
 import type { Actor, Services } from "../context.ts";
@@ -20,10 +22,10 @@ import { log } from "../../lib/logger.ts";
 import { forEachAtOnce } from "../../lib/async.ts";
 import { createWebsite } from "./create.ts";
 import { setWebsiteActive } from "./set_active.ts";
-import { createInput } from "./schemas.ts";
+import { type CreateInput, createInput } from "./schemas.ts";
 import { readHeaders, type Website } from "./store.ts";
 import type { SecretKey } from "../../lib/secret_box.ts";
-import { acceptMonitorTarget } from "./monitor_target.ts";
+import { acceptMonitorTarget, defaultMonitorName } from "./monitor_target.ts";
 import { type Resolver, systemResolver } from "./url_policy.ts";
 
 /** The file's `format`, so that a later version can read today's files. */
@@ -104,6 +106,8 @@ const fileSchema = z.object({
 export interface ImportOutcome {
   /** The monitors added, in the file's order. */
   added: Website[];
+  /** The ones the account already had: their place in the file (from 1) and name. */
+  skipped: { index: number; name: string }[];
   /** The ones refused: their place in the file (from 1), name, and why. */
   refused: { index: number; name: string; error: string }[];
 }
@@ -131,20 +135,36 @@ export async function importMonitors(
     const { active, ...settings } = (withRegionsOf(services, monitor) ?? {}) as {
       active?: unknown;
     };
-    const input = createInput.safeParse(settings);
+    // A string spread as settings would be refused for its characters' positions as keys.
+    const input = isSettings(monitor)
+      ? createInput.safeParse(settings)
+      : notSettings.safeParse(monitor);
     return { index: i + 1, name: nameOf(monitor), active, input };
   });
   const lookups = remembered(resolve);
   const valid = monitors.flatMap(({ input }) => input.success ? [input.data] : []);
+  /** Each target as the monitor would store it, for telling one the account has. */
+  const targets = new Map<CreateInput, string | null>();
   await forEachAtOnce(valid, LOOKUPS_AT_ONCE, async (input) => {
     // Refusals are said below, as each monitor is added.
     await acceptMonitorTarget(input.type ?? "http", input.url, services.config, lookups)
-      .catch(() => {});
+      .then((url) => targets.set(input, url), () => {});
   });
-  const outcome: ImportOutcome = { added: [], refused: [] };
+  const had = await sameAsKeys(services, actor);
+  const outcome: ImportOutcome = { added: [], skipped: [], refused: [] };
   for (const { index, name, active, input } of monitors) {
     try {
       if (!input.success) throw new DomainError("BAD_REQUEST", input.error.issues[0].message);
+      const type = input.data.type ?? "http";
+      const stored = {
+        type,
+        name: input.data.name || defaultMonitorName(type),
+        url: targets.get(input.data),
+      };
+      if (had.has(sameAsKey(stored))) {
+        outcome.skipped.push({ index, name });
+        continue;
+      }
       let added = await createWebsite(services, actor, input.data, lookups);
       if (active === false || added.type === "heartbeat") {
         added = await setWebsiteActive(services, actor, { id: added.id, active: false });
@@ -162,6 +182,33 @@ export async function importMonitors(
   }
   return outcome;
 }
+
+/**
+ * What makes an imported monitor one the account already has: its type, name and address
+ * (a heartbeat's address is the instance's own, so its type and name).
+ */
+function sameAsKey(monitor: { type: string; name: string | null; url?: string | null }) {
+  const { type, name } = monitor;
+  return JSON.stringify([type, name, type === "heartbeat" ? null : monitor.url ?? null]);
+}
+
+/** The keys of the monitors the account has before the import adds any. */
+async function sameAsKeys(services: Services, actor: Actor): Promise<Set<string>> {
+  const rows = await services.db
+    .select({ type: websites.type, name: websites.name, url: websites.url })
+    .from(websites)
+    .where(eq(websites.ownerId, actor.accountId));
+  return new Set(rows.map(sameAsKey));
+}
+
+function isSettings(monitor: unknown): boolean {
+  return typeof monitor === "object" && monitor !== null && !Array.isArray(monitor);
+}
+
+/** Refuses whatever it is given: for an entry of the file that is not a monitor's settings. */
+const notSettings = z.never({
+  error: "not a monitor: expected its settings in braces, as an export writes them",
+});
 
 /** `resolve`, asked once per host: later asks get the first one's answer or failure. */
 function remembered(resolve: Resolver): Resolver {
@@ -187,6 +234,7 @@ function withRegionsOf(services: Services, monitor: unknown): unknown {
 }
 
 function nameOf(monitor: unknown): string {
+  if (typeof monitor === "string") return monitor.slice(0, 100);
   const { name, url } = (monitor ?? {}) as { name?: unknown; url?: unknown };
   const text = typeof name === "string" && name ? name : typeof url === "string" ? url : "";
   return text.slice(0, 100);

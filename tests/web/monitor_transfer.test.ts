@@ -106,16 +106,40 @@ Deno.test("a team's monitors are exported as a file and imported into another ac
     ];
     assert.notEqual(bobBackup.heartbeat!.pingUrl, adaBackup.heartbeat!.pingUrl);
 
+    // The same file again, with a string where a monitor should be: nothing is doubled.
+    file.monitors.push("https://example.com/");
+    const again = await (await upload(JSON.stringify(file))).text();
+    assert.match(
+      again,
+      /Added 0 monitors; 3 were already here; 2 could not be added, as listed below\./,
+    );
+    assert.match(again, /Monitor 1 \(Shop\)<\/span>: already here, left as it is/);
+    assert.match(
+      again,
+      /Monitor 5 \(https:\/\/example.com\/\)<\/span>: not a monitor: expected its settings/,
+    );
+
     for (
       const [text, said] of [
         ["not json", /not JSON; choose a file exported from Uptime/],
         [`{"monitors": []}`, /not a file of monitors exported from Uptime/],
+        ["", /The file is empty: choose one made by Export monitors\./],
       ] as const
     ) {
       const refused = await upload(text);
       assert.equal(refused.status, 400);
       assert.match(await refused.text(), said);
     }
+    // A file input left empty sends a part with no name and nothing in it.
+    const none = new FormData();
+    none.append("file", new Blob([]), "");
+    const unchosen = await bob.fetch(`${server.url}/app/monitors/import`, {
+      method: "POST",
+      headers: { origin: server.url },
+      body: none,
+    });
+    assert.equal(unchosen.status, 400);
+    assert.match(await unchosen.text(), /Choose the file to import\./);
     assert.equal((await bob.api.website.list.query()).length, 3, "nothing more was added");
   } finally {
     await server.close();
@@ -203,6 +227,15 @@ Deno.test({
       ]);
       await page.getByText("Added 2 monitors.").waitFor();
       await screenshots(page, "monitors-imported");
+      // The same file again adds nothing, and says so.
+      await page.getByLabel("File of monitors").setInputFiles(saved!);
+      await Promise.all([
+        page.waitForEvent("load"),
+        page.getByRole("button", { name: "Import monitors" }).click(),
+      ]);
+      await page.getByText("Added 0 monitors; 2 were already here, as listed below.").waitFor();
+      await page.getByText("Monitor 2 (Beta): already here, left as it is").waitFor();
+      await screenshots(page, "monitors-imported-again");
       await page.getByRole("link", { name: "See your monitors" }).click();
       await page.getByRole("link", { name: "Beta" }).waitFor();
       assert.deepEqual(problems, []);

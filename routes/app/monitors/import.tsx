@@ -40,7 +40,10 @@ export const handler = define.handlers<Data>({
       );
     }
     if (!file?.length) {
-      return page({ outcome: null, error: "Choose the file to import." }, { status: 400 });
+      const error = file
+        ? "The file is empty: choose one made by Export monitors."
+        : "Choose the file to import.";
+      return page({ outcome: null, error }, { status: 400 });
     }
     try {
       const outcome = await importMonitors(
@@ -65,15 +68,12 @@ export default define.page<typeof handler>(({ data }) => {
       </p>
       <PageHeader
         title="Import monitors"
-        description="Adds the monitors of a file exported from Uptime, this instance or another, with their settings. They alert every alert channel of this account. Heartbeat monitors come in paused, with new addresses: point their jobs there, then resume them."
+        description="Adds the monitors of a file exported from Uptime, this instance or another, with their settings. They alert every alert channel of this account. Heartbeat monitors come in paused, with new addresses: point their jobs there, then resume them. A monitor you already have, with the same type, name and address, is skipped, so importing a file again adds only what is new."
       />
       {outcome && (
         <div class="mb-6 space-y-3" role="status">
           <Notice kind={outcome.refused.length ? "warning" : "success"}>
-            {`Added ${outcome.added.length} monitor${outcome.added.length === 1 ? "" : "s"}`}
-            {outcome.refused.length
-              ? `; ${outcome.refused.length} could not be added, as listed below.`
-              : "."} <a href="/app" class={LINK}>See your monitors</a>
+            {outcomeWords(outcome)} <a href="/app" class={LINK}>See your monitors</a>
           </Notice>
           {outcome.refused.length > 0 && (
             <Card class="p-4 sm:p-6" title="Not added">
@@ -84,6 +84,20 @@ export default define.page<typeof handler>(({ data }) => {
                       {`Monitor ${item.index}`}
                       {item.name && ` (${item.name})`}
                     </span>: {item.error}
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          )}
+          {outcome.skipped.length > 0 && (
+            <Card class="p-4 sm:p-6" title="Already here">
+              <ul class="space-y-2 text-sm">
+                {outcome.skipped.map((item) => (
+                  <li key={item.index} class="break-words">
+                    <span class="font-medium">
+                      {`Monitor ${item.index}`}
+                      {item.name && ` (${item.name})`}
+                    </span>: already here, left as it is
                   </li>
                 ))}
               </ul>
@@ -119,3 +133,17 @@ export default define.page<typeof handler>(({ data }) => {
     </div>
   );
 });
+
+/** "Added 2 monitors; 3 were already here; 1 could not be added, as listed below." */
+function outcomeWords({ added, skipped, refused }: ImportOutcome): string {
+  const parts = [`Added ${monitors(added.length)}`];
+  if (skipped.length) {
+    parts.push(`${skipped.length} ${skipped.length === 1 ? "was" : "were"} already here`);
+  }
+  if (refused.length) parts.push(`${refused.length} could not be added`);
+  return `${parts.join("; ")}${skipped.length || refused.length ? ", as listed below." : "."}`;
+}
+
+function monitors(n: number): string {
+  return `${n} monitor${n === 1 ? "" : "s"}`;
+}
