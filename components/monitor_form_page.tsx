@@ -28,6 +28,12 @@ export function MonitorFormPage({ data }: { data: MonitorFormPageData }) {
           save, or list that key in SECRETS_KEY again; saving without them removes them.
         </Notice>
       )}
+      {data.bodyProblem && (
+        <Notice kind="error" class="mb-4">
+          {data.bodyProblem}, so its checks are down. Set it again under Request body and save, or
+          list that key in SECRETS_KEY again; saving without it removes it.
+        </Notice>
+      )}
       <div class="rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-700 dark:bg-slate-800">
         <MonitorForm
           action={id ? `/app/monitors/${id}/edit` : "/app/monitors/new"}

@@ -2,8 +2,9 @@
  * A JSON object that may hold secrets, as stored: sealed whole under `SECRETS_KEY`
  * (lib/secret_box.ts) as `{"$sealed": "sealed:v1:…"}`, or as given when no key is set or
  * there is nothing in it. Alert channels' settings and monitors' request headers are kept
- * this way. Every reader opens them here, so a value saved before a key was set (or under
- * an older key still listed) keeps working.
+ * this way (a monitor's request body, a text, as `sealed:v1:…` itself: `readSealedText`).
+ * Every reader opens them here, so a value saved before a key was set (or under an older
+ * key still listed) keeps working.
  */
 import { isSealed, open, seal, SealedSecretError, type SecretKey } from "./secret_box.ts";
 
@@ -47,5 +48,22 @@ export function readRecord<T extends Record<string, unknown>>(
   } catch (error) {
     if (!(error instanceof SealedSecretError)) throw error;
     return { value: null, problem: `${what} are ${error.message}` };
+  }
+}
+
+/**
+ * A text that may be sealed (lib/secret_box.ts), opened; or null and why (in a sentence
+ * about `what`) when no listed key opens it.
+ */
+export function readSealedText(
+  keys: readonly SecretKey[],
+  stored: string | null,
+  what: string,
+): { value: string | null; problem: string | null } {
+  try {
+    return { value: stored && open(keys, stored), problem: null };
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    return { value: null, problem: `${what} is ${error.message}` };
   }
 }

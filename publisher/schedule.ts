@@ -22,7 +22,7 @@
 import type postgres from "postgres";
 import { log } from "../lib/logger.ts";
 import { Listener, WEBSITE_CHANGES } from "../db/postgres/listener.ts";
-import { readRecord } from "../lib/sealed_record.ts";
+import { readRecord, readSealedText } from "../lib/sealed_record.ts";
 import type { SecretKey } from "../lib/secret_box.ts";
 
 export interface DueWebsite {
@@ -261,12 +261,13 @@ export class Schedule {
       row.headers ?? {},
       "The monitor's request headers",
     );
+    const body = readSealedText(this.#secretKeys, row.body, "The monitor's request body");
     const website = {
       id: row.id,
       url: row.url,
       method: this.#shared(`m${row.method}`, row.method),
       headers: headers && Object.keys(headers).length ? headers : NO_HEADERS,
-      body: row.body,
+      body: body.value,
       intervalSeconds: row.interval_seconds,
       timeoutMs: row.timeout_ms,
       regions: this.#shared(`r${row.regions.join()}`, row.regions),
@@ -277,7 +278,7 @@ export class Schedule {
       degradedMs: row.degraded_ms,
       jsonPath: row.json_path,
       jsonExpected: row.json_expected,
-      refusal: problem,
+      refusal: problem ?? body.problem,
     };
     const entry = this.#entries.get(row.id);
     if (!entry) {

@@ -33,6 +33,8 @@ export interface MonitorFormPageData {
   copyOf: { id: string; name: string } | null;
   /** Why the monitor's stored request headers cannot be shown (store.ts), or null. */
   headersProblem: string | null;
+  /** The same of its request body. */
+  bodyProblem: string | null;
   values: MonitorFormValues;
   errors: FieldErrors;
   regions: string[];
@@ -95,6 +97,7 @@ async function formData(
     errors,
     // Headers no key opens are set again here: the form cannot show them.
     headersProblem: website?.headersProblem ?? null,
+    bodyProblem: website?.bodyProblem ?? null,
     regions: [...new Set([...config.regions, ...(website?.regions ?? [])])],
     minIntervalSeconds: config.minIntervalSeconds,
     channels: channels.map(({ id, name, kind }) => ({ id, name, kind })),

@@ -62,6 +62,13 @@ function settingRows(website: Website): [string, string][] {
     // Their values are often credentials: the edit form shows them, this summary does not.
     rows.push(["Request headers", headerNames.join(", ")]);
   }
+  if (website.bodyProblem) {
+    rows.push([
+      "Request body",
+      `${website.bodyProblem}, so its checks are down. List that key in SECRETS_KEY ` +
+      "again, or set the body again under Edit settings",
+    ]);
+  }
   if (website.degradedMs !== null) {
     rows.push(["Degraded when", `slower than ${website.degradedMs.toLocaleString("en")} ms`]);
   }

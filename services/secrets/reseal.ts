@@ -1,6 +1,6 @@
 /**
  * `deno task secrets:seal`: seals every stored secret (alert channels' settings, monitors'
- * request headers, two-factor keys) under the first key of `SECRETS_KEY`: those kept in
+ * request headers and bodies, two-factor keys) under the first key of `SECRETS_KEY`: those kept in
  * plain before a key was set, and those sealed under an older key still listed. `--unseal`
  * writes them back in plain, for an instance that stops using a key. A value no listed key
  * opens is left as it is and counted. One transaction: a run that fails changes nothing.
@@ -13,7 +13,7 @@ import { openRecord, sealedText, sealRecord } from "../../lib/sealed_record.ts";
 export interface ResealOutcome {
   /** Rows written. */
   channels: number;
-  /** Monitors whose request headers were sealed or opened. */
+  /** Monitors whose request headers or body were sealed or opened. */
   monitors: number;
   twoFactorKeys: number;
   /** Rows no listed key opens, left as they are. */
@@ -46,14 +46,26 @@ export async function resealSecrets(
       await tx`update notification_channels set config = ${config}::jsonb where id = ${row.id}`;
       outcome.channels++;
     }
+    const monitors = new Set<string>();
     for (
       const row of await tx`select id, headers from websites where headers <> '{}' for update`
     ) {
       const headers = reseal(row.headers);
       if (headers === null) continue;
       await tx`update websites set headers = ${headers}::jsonb where id = ${row.id}`;
-      outcome.monitors++;
+      monitors.add(row.id);
     }
+    for (const row of await tx`select id, body from websites where body <> '' for update`) {
+      if (done(row.body)) continue;
+      const body = readable(() => open(keys, row.body));
+      if (body === null) {
+        outcome.unreadable++;
+        continue;
+      }
+      await tx`update websites set body = ${seal(target, body)} where id = ${row.id}`;
+      monitors.add(row.id);
+    }
+    outcome.monitors = monitors.size;
     for (const row of await tx`select user_id, secret from two_factor for update`) {
       if (done(row.secret)) continue;
       const secret = readable(() => open(keys, row.secret));

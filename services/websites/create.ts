@@ -6,7 +6,7 @@ import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { checkSettings } from "./rules.ts";
 import type { CreateInput } from "./schemas.ts";
-import { sealHeaders, toWebsite, type Website } from "./store.ts";
+import { sealBody, sealHeaders, toWebsite, type Website } from "./store.ts";
 import { acceptChannelIds } from "../notifications/attach.ts";
 import type { Resolver } from "./url_policy.ts";
 import {
@@ -34,7 +34,7 @@ export async function createWebsite(
     name: input.name || defaultMonitorName(type),
     method: input.method ?? "GET",
     headers: sealHeaders(config.secretKeys, input.headers ?? {}),
-    body: input.body ?? null,
+    body: sealBody(config.secretKeys, input.body ?? null),
     intervalSeconds: input.intervalSeconds ?? null,
     timeoutMs: input.timeoutMs ?? null,
     regions: input.regions ?? config.regions,

@@ -7,8 +7,8 @@ import type { Database } from "../../db/postgres/client.ts";
 import { notFound } from "../errors.ts";
 import { DEFAULT_CERT_EXPIRY_WARN_DAYS, type MonitorType } from "./schemas.ts";
 import { targetHost } from "../../lib/target_host.ts";
-import { readRecord, sealRecord } from "../../lib/sealed_record.ts";
-import type { SecretKey } from "../../lib/secret_box.ts";
+import { readRecord, readSealedText, sealRecord } from "../../lib/sealed_record.ts";
+import { seal, type SecretKey } from "../../lib/secret_box.ts";
 
 export type WebsiteRow = typeof websites.$inferSelect;
 
@@ -37,6 +37,23 @@ export function readHeaders(
   return { headers: value ?? {}, problem };
 }
 
+/** A monitor's request body as stored: sealed under `SECRETS_KEY` when one is set. */
+export function sealBody(keys: readonly SecretKey[], body: string | null): string | null {
+  return body ? seal(keys, body) : body;
+}
+
+/**
+ * A monitor's request body as stored, opened; or none and why when no key of `SECRETS_KEY`
+ * opens it (the publisher opens it itself: publisher/schedule.ts).
+ */
+export function readBody(
+  keys: readonly SecretKey[],
+  stored: string | null,
+): { body: string | null; problem: string | null } {
+  const { value, problem } = readSealedText(keys, stored, "The request body");
+  return { body: value, problem };
+}
+
 export interface Website {
   id: string;
   url: string;
@@ -49,7 +66,10 @@ export interface Website {
    * lists; `headers` is then empty and its checks are down saying so), or null.
    */
   headersProblem: string | null;
+  /** Sent with every request of its checks; may hold credentials, so sealed at rest too. */
   body: string | null;
+  /** Why the stored body cannot be read (as `headersProblem`; `body` is then null), or null. */
+  bodyProblem: string | null;
   /** Effective: the website's own interval, or the deployment's default. */
   intervalSeconds: number;
   /** Effective: the website's own timeout, or the deployment's default. */
@@ -100,6 +120,7 @@ export interface Website {
 
 export function toWebsite(row: WebsiteRow, config: Config): Website {
   const { headers, problem } = readHeaders(config.secretKeys, row.headers);
+  const body = readBody(config.secretKeys, row.body);
   return {
     id: row.id,
     url: row.url,
@@ -107,7 +128,8 @@ export function toWebsite(row: WebsiteRow, config: Config): Website {
     method: row.method,
     headers,
     headersProblem: problem,
-    body: row.body,
+    body: body.body,
+    bodyProblem: body.problem,
     intervalSeconds: row.intervalSeconds ?? Math.round(config.publishIntervalMs / 1000),
     timeoutMs: row.timeoutMs ?? config.checkTimeoutMs,
     regions: row.regions,

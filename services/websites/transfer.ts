@@ -23,7 +23,7 @@ import { forEachAtOnce } from "../../lib/async.ts";
 import { createWebsite } from "./create.ts";
 import { setWebsiteActive } from "./set_active.ts";
 import { type CreateInput, createInput } from "./schemas.ts";
-import { readHeaders, type Website } from "./store.ts";
+import { readBody, readHeaders, type Website } from "./store.ts";
 import type { SecretKey } from "../../lib/secret_box.ts";
 import { acceptMonitorTarget, defaultMonitorName } from "./monitor_target.ts";
 import { type Resolver, systemResolver } from "./url_policy.ts";
@@ -64,8 +64,9 @@ function settingsOf(
 ): Record<string, unknown> {
   const heartbeat = row.type === "heartbeat";
   const http = row.type === "http";
-  // Headers no listed key opens are left out; the monitor's page says why.
+  // Headers and a body no listed key opens are left out; the monitor's page says why.
   const { headers } = readHeaders(keys, row.headers);
+  const { body } = readBody(keys, row.body);
   const settings: Record<string, unknown> = {
     type: row.type,
     url: heartbeat ? undefined : row.url,
@@ -76,7 +77,7 @@ function settingsOf(
     regions: heartbeat ? undefined : row.regions,
     method: http ? row.method : undefined,
     headers: http && Object.keys(headers).length ? headers : undefined,
-    body: http ? row.body : undefined,
+    body: http ? body : undefined,
     expectedStatus: row.expectedStatus,
     keyword: row.keyword,
     forbiddenKeyword: row.forbiddenKeyword,

@@ -8,7 +8,7 @@ import type { Actor, Services } from "../context.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { checkSettings } from "./rules.ts";
 import type { UpdateInput } from "./schemas.ts";
-import { ownedBy, ownedWebsite, sealHeaders, toWebsite, type Website } from "./store.ts";
+import { ownedBy, ownedWebsite, sealBody, sealHeaders, toWebsite, type Website } from "./store.ts";
 import { acceptChannelIds } from "../notifications/attach.ts";
 import type { Resolver } from "./url_policy.ts";
 import { acceptMonitorTarget, checkTypeSettings, defaultMonitorName } from "./monitor_target.ts";
@@ -99,6 +99,7 @@ export async function updateWebsite(
       ...(patch.headers === undefined
         ? {}
         : { headers: sealHeaders(config.secretKeys, patch.headers) }),
+      ...(patch.body === undefined ? {} : { body: sealBody(config.secretKeys, patch.body) }),
       updatedAt: sql`now()`,
       ...nextCheckAt,
     })

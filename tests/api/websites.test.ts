@@ -31,6 +31,7 @@ Deno.test("create, list, get, update, pause, resume and delete a website", async
       method: "GET",
       headers: {},
       headersProblem: null,
+      bodyProblem: null,
       body: null,
       intervalSeconds: 180, // the deployment's defaults, effective
       timeoutMs: 10_000,

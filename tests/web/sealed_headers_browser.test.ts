@@ -149,3 +149,104 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "a request body is sealed at rest and sent with checks; an unreadable one is a down check that says why",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const seen: string[] = [];
+    const target = startTarget(async (req) => {
+      seen.push(await req.text());
+      return new Response("ok");
+    });
+    const server = await apiServer({ REGIONS: "ams" });
+    const worker = startWorker(server.bed, "ams");
+    const { sql } = server.bed.pg;
+    const body = `{"apiKey":"k_9ZrQ4w","order":1}`;
+    try {
+      const owner = await server.user("body");
+      const site = await owner.api.website.create.mutate({
+        url: target.url,
+        name: "Orders webhook",
+        method: "POST",
+        body,
+        confirmations: 1,
+      });
+      const stored = async () =>
+        (await sql`select body from websites where id = ${site.id}`)[0].body as string;
+      const [key] = parseSecretKeys(TEST_SECRETS_KEY);
+      assert.match(await stored(), new RegExp(`^sealed:v1:${key.id}:`));
+      assert.ok(!(await stored()).includes("k_9ZrQ4w"), "no part of the body in plain");
+
+      // Read back as set, on the edit form and in the export.
+      assert.equal(site.body, body);
+      assert.equal(site.bodyProblem, null);
+      const form = await (await owner.fetch(`${server.url}/app/monitors/${site.id}/edit`)).text();
+      assert.ok(form.includes("k_9ZrQ4w"), "the edit form shows the body to change it");
+      const exported = await (await owner.fetch(`${server.url}/app/monitors/export`)).json();
+      assert.equal(exported.monitors[0].body, body);
+
+      // The publisher opens it; the check sends it.
+      const publisher = publisherFor(server.bed);
+      const checks = async () => (await owner.api.website.checks.query({ id: site.id })).checks;
+      assert.equal((await publisher.runCycle()).tasks, 1);
+      await eventually(async () => (await checks()).length === 1, 20_000, "the first check");
+      assert.equal((await checks())[0].outcome, "up");
+      assert.deepEqual(seen, [body]);
+
+      // Sealed under a key this deployment does not hold: down, saying why, nothing sent.
+      const [other] = parseSecretKeys(OTHER_KEY);
+      await sql`update websites set body = ${seal([other], body)} where id = ${site.id}`;
+      const why = `sealed under a key SECRETS_KEY does not hold (key ${other.id})`;
+      const unreadable = await owner.api.website.get.query({ id: site.id });
+      assert.equal(unreadable.body, null);
+      assert.equal(unreadable.bodyProblem, `The request body is ${why}`);
+      await publisher.runCycle(new Date(Date.now() + 180_000));
+      await eventually(async () => (await checks()).length === 2, 20_000, "the second check");
+      const [second] = await checks();
+      assert.deepEqual(
+        [second.outcome, second.errorKind, second.errorMessage],
+        ["down", "invalid", `The monitor's request body is ${why}`],
+      );
+      assert.deepEqual(seen, [body], "no request went out without its body");
+      const browser = await launchChromium();
+      try {
+        const context = await signedInContext(browser, server.url, owner.jar);
+        const tab = await context.newPage();
+        const problems = watchProblems(tab);
+        await tab.goto(`${server.url}/app/monitors/${site.id}`);
+        const settings = tab.locator("#settings");
+        await settings.getByText(`The request body is ${why}, so its checks are down.`).waitFor();
+        await settings.scrollIntoViewIfNeeded();
+        await screenshots(tab, "monitor-body-unreadable");
+        await tab.getByRole("link", { name: "Edit settings" }).click();
+        await tab.getByRole("alert").getByText(`The request body is ${why}, so its`).waitFor();
+        await screenshots(tab, "monitor-form-body-unreadable");
+        assert.deepEqual(problems, []);
+      } finally {
+        await closeBrowser(browser);
+      }
+
+      // Kept in plain (saved before SECRETS_KEY was set): secrets:seal seals it, and a
+      // monitor whose headers and body it seals counts once.
+      await sql`update websites set body = ${body},
+        headers = ${JSON.stringify({ Authorization: TOKEN })}::jsonb where id = ${site.id}`;
+      assert.deepEqual(await resealSecrets(sql, [key], "seal"), {
+        channels: 0,
+        monitors: 1,
+        twoFactorKeys: 0,
+        unreadable: 0,
+      });
+      assert.match(await stored(), new RegExp(`^sealed:v1:${key.id}:`));
+      assert.equal((await owner.api.website.get.query({ id: site.id })).body, body);
+      await resealSecrets(sql, [key], "unseal");
+      assert.equal(await stored(), body, "--unseal writes it back in plain");
+    } finally {
+      await worker.stop();
+      await server.close();
+      await target.close();
+    }
+  },
+});
