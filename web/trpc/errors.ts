@@ -1,7 +1,8 @@
 /**
  * The one place errors become API errors: a DomainError keeps its code and message, a
- * failed input validation names the field and what is wrong, anything else is
- * "Internal server error" (and is logged once, with the request id, by the handler).
+ * failed input validation names the field and what is wrong, input that is not JSON says
+ * so, anything else is "Internal server error" (and is logged once, with the request id,
+ * by the handler).
  */
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -41,7 +42,17 @@ export function publicMessage(error: TRPCError): string {
   if (error.cause instanceof z.ZodError) return describeZodError(error.cause);
   if (error.code === "INTERNAL_SERVER_ERROR") return "Internal server error";
   if (error.code === "PARSE_ERROR") return "The request body is not valid JSON";
+  if (isMalformedInput(error)) return "input: not valid JSON";
   return error.message;
+}
+
+/**
+ * tRPC passes on JSON.parse's own text for a bad `?input=` or POST body ("Expected
+ * property name or '}' in JSON at position 1"), which tells a caller about our parser
+ * rather than about their request.
+ */
+function isMalformedInput(error: TRPCError): boolean {
+  return error.code === "BAD_REQUEST" && error.cause instanceof SyntaxError;
 }
 
 /** "url: Invalid URL; intervalSeconds: Too small: expected number to be >=30". */

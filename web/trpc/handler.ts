@@ -1,8 +1,10 @@
 /**
- * Serves `/api/trpc`: refuses cross-origin writes and oversized bodies before tRPC sees
- * them, resolves the session, and logs unexpected errors once with a request id.
+ * Serves `/api/trpc`: refuses methods other than GET and POST, cross-origin writes and
+ * oversized bodies before tRPC sees them, resolves the session, and logs unexpected errors
+ * once with a request id.
  */
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { log } from "../../lib/logger.ts";
 import type { Services } from "../../services/context.ts";
 import { resolveSession } from "../../services/users/sessions.ts";
@@ -14,12 +16,22 @@ import { isSameOrigin } from "../same_origin.ts";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 const MAX_BODY_BYTES = 256 * 1024;
+/** Queries are GETs and mutations POSTs; tRPC would call any other method a 415. */
+const ALLOWED_METHODS = ["GET", "POST"];
 
 export async function handleTrpc(
   req: Request,
   services: Services,
   ip: string,
 ): Promise<Response> {
+  if (!ALLOWED_METHODS.includes(req.method)) {
+    return errorResponse(
+      405,
+      "METHOD_NOT_SUPPORTED",
+      `${req.method} is not allowed: use GET for queries and POST for mutations`,
+      { allow: ALLOWED_METHODS.join(", ") },
+    );
+  }
   const bearer = bearerToken(req);
   // A token is sent on purpose, never by a browser on its own: no cross-site risk.
   if (req.method !== "GET" && bearer === null && !isSameOrigin(req, services.config.appUrl)) {
@@ -93,8 +105,16 @@ async function readCapped(
   return all;
 }
 
-function errorResponse(status: number, code: string, message: string): Response {
-  return Response.json({ error: { message, code: -32600, data: { code, httpStatus: status } } }, {
+/** A refusal in the shape of tRPC's own errors, so clients read it the same way. */
+function errorResponse(
+  status: number,
+  code: TRPC_ERROR_CODE_KEY,
+  message: string,
+  headers: HeadersInit = {},
+): Response {
+  const data = { code, httpStatus: status };
+  return Response.json({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data } }, {
     status,
+    headers,
   });
 }
