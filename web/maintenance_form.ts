@@ -14,6 +14,7 @@ import {
 import { updateMaintenance } from "../services/maintenance/update.ts";
 import type { MaintenanceView } from "../services/maintenance/windows.ts";
 import { formatLocalInput, knownTimeZone } from "../lib/time_format.ts";
+import { LOCAL_DATE_TIME, zonedTime } from "../lib/zoned_time.ts";
 import { DomainError } from "../services/errors.ts";
 import type { State } from "./define.ts";
 import { type FieldErrors, fieldErrors, type FormOutcome, seeOther } from "./forms.ts";
@@ -56,26 +57,6 @@ export function valuesOf(window: MaintenanceView): MaintenanceValues {
     repeat: "",
     times: "",
   };
-}
-
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/;
-
-/**
- * Epoch ms of a `datetime-local` value in `timeZone`; null when it names no time there: not
- * a date and time, or one the clocks skip when they go forward (02:30 on a spring night).
- * date-fns-tz loads at the first use (services/maintenance/repeat.ts says why).
- */
-export async function zonedTime(local: string, timeZone: string): Promise<number | null> {
-  if (!LOCAL_DATE_TIME.test(local)) return null;
-  const { formatInTimeZone, fromZonedTime } = await import("date-fns-tz");
-  const at = fromZonedTime(local, timeZone).getTime();
-  if (!Number.isFinite(at)) return null;
-  const back = formatInTimeZone(
-    at,
-    timeZone,
-    local.length > 16 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm",
-  );
-  return back === local ? at : null;
 }
 
 /** Why a field's value named no time: not a calendar date and time, or a skipped one. */

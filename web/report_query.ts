@@ -1,26 +1,29 @@
 /**
- * A report's period and tag from the query string (`?from=&to=&tag=`), for its page and
- * its CSV alike: the last 30 days when none is given, else the input or what is wrong
- * with it, by field.
+ * A report's period, time zone and tag from the query string (`?from=&to=&timeZone=&tag=`),
+ * for its page and its CSV alike: the last 30 days in UTC when none is given, else the
+ * input or what is wrong with it, by field.
  */
 import { type AvailabilityInput, availabilityInput } from "../services/reports/schemas.ts";
 import { DEFAULT_PERIOD, reportPeriods } from "../services/reports/periods.ts";
+import { knownTimeZone } from "../lib/time_format.ts";
 import { capitalise } from "./forms.ts";
 
-export type ReportField = "from" | "to" | "tag";
+export type ReportField = "from" | "to" | "timeZone" | "tag";
 
 export interface ReportQuery {
-  values: { from: string; to: string; tag: string };
+  values: { from: string; to: string; timeZone: string; tag: string };
   input: AvailabilityInput | null;
   errors: Partial<Record<ReportField, string>>;
 }
 
 export function readReportQuery(url: URL, now = Date.now()): ReportQuery {
-  const fallback = reportPeriods(now)[DEFAULT_PERIOD];
   const param = (name: ReportField) => url.searchParams.get(name)?.trim() ?? "";
+  const timeZone = param("timeZone") || "UTC";
+  const fallback = reportPeriods(now, knownTimeZone(timeZone) ? timeZone : "UTC")[DEFAULT_PERIOD];
   const values = {
     from: param("from") || fallback.from,
     to: param("to") || fallback.to,
+    timeZone,
     tag: param("tag"),
   };
   const parsed = availabilityInput.safeParse(values);
@@ -33,14 +36,17 @@ export function readReportQuery(url: URL, now = Date.now()): ReportQuery {
   return { values, input: null, errors };
 }
 
-/** The query string of a report: its period, and its tag when it has one. */
-export function reportSearch(values: { from: string; to: string; tag?: string }): URLSearchParams {
+/** The query string of a report: its period, and its time zone and tag unless UTC and none. */
+export function reportSearch(
+  values: { from: string; to: string; timeZone?: string; tag?: string },
+): URLSearchParams {
   const search = new URLSearchParams({ from: values.from, to: values.to });
+  if (values.timeZone && values.timeZone !== "UTC") search.set("timeZone", values.timeZone);
   if (values.tag) search.set("tag", values.tag);
   return search;
 }
 
 /** "to: after today" → "After today": the field's label already names it. */
 export function withoutField(message: string): string {
-  return capitalise(message.replace(/^[a-z]+: /, ""));
+  return capitalise(message.replace(/^[A-Za-z]+: /, ""));
 }

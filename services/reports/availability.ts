@@ -1,13 +1,14 @@
 /**
- * `report.availability`: how every monitor of the account did over a period of whole UTC
- * days, for an SLA review or a customer: uptime from its checks (every region's, leaving
+ * `report.availability`: how every monitor of the account did over a period of whole days
+ * in a time zone (UTC unless named), for an SLA review or a customer: uptime from its checks (every region's, leaving
  * out those under maintenance, as on every other screen), response time percentiles, and
  * its incidents (how many, how long it was down, the longest, the mean times to
  * acknowledge and to resolve). A period that reaches today ends now.
  *
  * Checks come from the hourly rollup, the hour under way from the checks themselves (the
- * rollup trails them by up to a minute), as the daily bars count them; incidents from
- * Postgres, each clipped to the period.
+ * rollup trails them by up to a minute), as the daily bars count them, and so do the parts
+ * of an hour a zone's day begins or ends within (Asia/Kolkata's days begin at :30);
+ * incidents from Postgres, each clipped to the period.
  */
 import type postgres from "postgres";
 import type { ClickHouse } from "../../db/clickhouse/client.ts";
@@ -15,6 +16,7 @@ import { rowsInChunks } from "../../db/clickhouse/chunks.ts";
 import { literal, type Sql, sql } from "../../db/clickhouse/sql.ts";
 import { ANSWERED } from "../../db/clickhouse/rollup.ts";
 import { DAY_MS, HOUR_MS, uptimePercent } from "../../lib/uptime.ts";
+import { dayIn, dayStartIn } from "../../lib/zoned_time.ts";
 import type { Actor, Services } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { QUANTILE_LEVELS } from "../websites/metrics_queries.ts";
@@ -57,9 +59,10 @@ export interface MonitorAvailability extends Availability {
 }
 
 export interface AvailabilityReport {
-  /** The period as asked: its first and last UTC day. */
+  /** The period as asked: its first and last day, in `timeZone`. */
   from: string;
   to: string;
+  timeZone: string;
   /** Epoch milliseconds: the period's start, and its end (now, if it reaches today). */
   startsAt: number;
   endsAt: number;
@@ -97,14 +100,11 @@ export async function availabilityReport(
   input: AvailabilityInput,
   now = Date.now(),
 ): Promise<AvailabilityReport> {
-  const { from, to, tag } = input;
-  const today = Math.floor(now / DAY_MS);
-  const lastDay = dayNumber(to)!;
-  if (lastDay > today) {
-    throw new DomainError("BAD_REQUEST", `to: after today (${dayString(today)}, UTC)`);
-  }
-  const startsAt = dayNumber(from)! * DAY_MS;
-  const endsAt = Math.min((lastDay + 1) * DAY_MS, now);
+  const { from, to, tag, timeZone } = input;
+  const today = dayIn(now, timeZone);
+  if (to > today) throw new DomainError("BAD_REQUEST", `to: after today (${today}, ${timeZone})`);
+  const startsAt = await dayStartIn(from, timeZone);
+  const endsAt = Math.min(await dayStartIn(dayString(dayNumber(to)! + 1), timeZone), now);
   const pg = services.readSql;
   const all = await pg<
     {
@@ -141,6 +141,7 @@ export async function availabilityReport(
   return {
     from,
     to,
+    timeZone,
     startsAt,
     endsAt,
     tag,
@@ -197,7 +198,8 @@ const mean = (values: number[]) =>
 /**
  * Per website: checks, up checks, checks under maintenance and merged response time
  * quantiles over [startsAt, endsAt). Whole hours before the one under way come from the
- * rollup, that one from `checks FINAL`; both give quantile states, merged once.
+ * rollup; that one, and the parts of hours the period begins or ends within, from `checks
+ * FINAL`; both give quantile states, merged once.
  */
 async function checkCounts(
   ch: ClickHouse,
@@ -206,27 +208,35 @@ async function checkCounts(
   endsAt: number,
   now: number,
 ): Promise<Map<string, CountRow>> {
-  const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
-  const rolledUpTo = Math.min(endsAt, hour);
-  const at = (ms: number) => literal.dateTime(new Date(ms));
   // A period that starts this very millisecond has no checks yet, and no query to run.
   if (endsAt <= startsAt) return new Map();
+  const rolledUpFrom = Math.ceil(startsAt / HOUR_MS) * HOUR_MS;
+  const rolledUpTo = Math.min(Math.floor(endsAt / HOUR_MS), Math.floor(now / HOUR_MS)) * HOUR_MS;
+  const rolledUp = rolledUpTo > rolledUpFrom;
+  // What the rollup leaves: everything when it has no whole hour of the period, else the
+  // part before its first hour and the part after its last.
+  const unrolled =
+    (rolledUp ? [[startsAt, rolledUpFrom], [rolledUpTo, endsAt]] : [[startsAt, endsAt]])
+      .filter(([from, to]) => to > from);
+  const at = (ms: number) => literal.dateTime(new Date(ms));
   const rows = await rowsInChunks<CountRow, string>(ch, ids, (chunk) => {
     const list = literal.uuidList(chunk);
     const parts: Sql[] = [];
-    if (rolledUpTo > startsAt) {
+    if (rolledUp) {
       parts.push(sql`SELECT website_id, toUInt64(checks) AS n, toUInt64(up_checks) AS up,
           toUInt64(maintenance_checks) AS m, response_quantiles AS q
         FROM checks_hourly FINAL
-        WHERE website_id IN ${list} AND hour >= ${at(startsAt)} AND hour < ${at(rolledUpTo)}`);
+        WHERE website_id IN ${list} AND hour >= ${at(rolledUpFrom)} AND hour < ${at(rolledUpTo)}`);
     }
-    if (endsAt > hour) {
+    if (unrolled.length) {
+      const within = unrolled.map(([from, to]) =>
+        sql`(scheduled_at >= ${at(from)} AND scheduled_at < ${at(to)})`
+      );
       parts.push(sql`SELECT website_id, countIf(maintenance = 0) AS n,
           countIf(outcome = 'up' AND maintenance = 0) AS up, countIf(maintenance = 1) AS m,
           quantilesTimingStateIf(${QUANTILE_LEVELS})(response_ms, ${ANSWERED}) AS q
         FROM checks FINAL
-        WHERE website_id IN ${list} AND scheduled_at >= ${at(Math.max(hour, startsAt))}
-          AND scheduled_at < ${at(endsAt)}
+        WHERE website_id IN ${list} AND (${sql.join(within, sql` OR `)})
         GROUP BY website_id`);
     }
     return sql`SELECT website_id, sum(n) AS n, sum(up) AS up, sum(m) AS m,

@@ -1,6 +1,10 @@
-/** The periods a report page offers with one click, as UTC days ending today or last month. */
+/**
+ * The periods a report page offers with one click: days ending today, or last month, as
+ * the calendar goes in the report's time zone.
+ */
 import { DAY_MS } from "../../lib/uptime.ts";
-import { dayString } from "./schemas.ts";
+import { dayIn } from "../../lib/zoned_time.ts";
+import { dayNumber, dayString } from "./schemas.ts";
 
 export interface ReportPeriod {
   label: string;
@@ -8,8 +12,9 @@ export interface ReportPeriod {
   to: string;
 }
 
-export function reportPeriods(now = Date.now()): ReportPeriod[] {
-  const today = Math.floor(now / DAY_MS);
+export function reportPeriods(now = Date.now(), timeZone = "UTC"): ReportPeriod[] {
+  // Days numbered as UTC's calendar numbers them, for the arithmetic below.
+  const today = dayNumber(dayIn(now, timeZone))!;
   const date = new Date(today * DAY_MS);
   const firstOfMonth = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1) / DAY_MS;
   const firstOfLastMonth = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - 1, 1) / DAY_MS;

@@ -1,6 +1,10 @@
-/** Input schema of `report.availability`: a period of whole UTC days and an optional tag. */
+/**
+ * Input schema of `report.availability`: a period of whole days in a time zone (UTC unless
+ * named) and an optional tag.
+ */
 import { z } from "zod";
 import { DAY_MS } from "../../lib/uptime.ts";
+import { knownTimeZone } from "../../lib/time_format.ts";
 
 /** The longest period one report covers. */
 export const MAX_REPORT_DAYS = 366;
@@ -24,10 +28,15 @@ const day = (field: string) =>
     .refine((value) => dayNumber(value) !== null, `${field}: not a day (expected YYYY-MM-DD)`);
 
 export const availabilityInput = z.strictObject({
-  /** The first day of the period (UTC). */
+  /** The first day of the period, in `timeZone`. */
   from: day("from"),
-  /** The last day of the period (UTC), included. */
+  /** The last day of the period, included. */
   to: day("to"),
+  /** Where the days begin and end: "Europe/Berlin"; UTC when absent. */
+  timeZone: z.string({ error: "timeZone: expected a time zone such as Europe/Berlin" }).trim()
+    .max(64, "timeZone: not a known time zone")
+    .refine(knownTimeZone, "timeZone: not a known time zone (such as Europe/Berlin)")
+    .default("UTC"),
   /** Only monitors with this tag (any case); "" or absent for all. */
   tag: z.string({ error: "tag: expected text" }).trim().max(100, "tag: at most 100 characters")
     .default(""),

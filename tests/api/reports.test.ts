@@ -1,8 +1,8 @@
 /**
  * `report.availability` and its CSV against checks the tests write into ClickHouse and
  * incidents written into Postgres, with the expected figures worked out here by hand: a
- * period of whole UTC days counts the checks and the parts of incidents inside it, and
- * nothing of another account's.
+ * period of whole days (UTC's, or a time zone's) counts the checks and the parts of
+ * incidents inside it, and nothing of another account's.
  */
 import assert from "node:assert/strict";
 import { apiServer, errorMessage } from "../helpers/api.ts";
@@ -234,7 +234,7 @@ Deno.test("a period that reaches today ends now, counting the hour under way and
     const report = await availabilityReport(
       server.services,
       actorOf({ id: owner.user.id, accountId: owner.user.id }),
-      { from: day(today - 1), to: day(today), tag: "" },
+      { from: day(today - 1), to: day(today), tag: "", timeZone: "UTC" },
       now,
     );
     assert.equal(report.endsAt, now);
@@ -304,6 +304,113 @@ Deno.test("a report refuses a period it cannot cover, naming what is wrong", asy
     const second = await monitorsOn(next);
     assert.deepEqual(second.names, ["Site 101"]);
     assert.match(second.html, /Monitors 101–101 of 101/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a report's days are the time zone's: Kolkata's begin at 18:30 UTC, half an hour into the rollup's hour", async () => {
+  const server = await apiServer({ REGIONS: "ams" });
+  try {
+    const owner = await server.user("owner");
+    const site = await owner.api.website.create.mutate({
+      url: "https://example.com/",
+      name: "Shop",
+    });
+    await server.bed.pg.sql`update websites set created_at = now() - interval '30 days'`;
+    const today = Math.floor(Date.now() / DAY);
+    const d = today - 3;
+    // Kolkata's day d: from d−1 18:30 to d 18:30 UTC.
+    const check = (ms: number, up: boolean) => checkRow(site.id, "ams", ms / 1000, up);
+    await insertRows(server, [
+      check(d * DAY - 6 * HOUR, false), // d−1 18:00: the day before there
+      check(d * DAY - 5 * HOUR - 15 * MIN, true), // d−1 18:45
+      check(d * DAY + 12 * HOUR, false), // d 12:00
+      check(d * DAY + 18 * HOUR + 15 * MIN, true), // d 18:15
+      check(d * DAY + 18 * HOUR + 45 * MIN, true), // d 18:45: the next day there
+    ]);
+    await incident(server, site.id, d * DAY - 5 * HOUR, d * DAY - 4 * HOUR);
+
+    const kolkata = await owner.api.report.availability.query({
+      from: day(d),
+      to: day(d),
+      timeZone: "Asia/Kolkata",
+    });
+    assert.deepEqual(
+      [kolkata.timeZone, kolkata.startsAt, kolkata.endsAt],
+      ["Asia/Kolkata", d * DAY - 5 * HOUR - 30 * MIN, d * DAY + 18 * HOUR + 30 * MIN],
+    );
+    const [there] = kolkata.monitors;
+    assert.deepEqual([there.checks, there.up, there.incidents], [3, 2, 1]);
+    const utc = await owner.api.report.availability.query({ from: day(d), to: day(d) });
+    assert.equal(utc.timeZone, "UTC");
+    assert.deepEqual([utc.monitors[0].checks, utc.monitors[0].up, utc.monitors[0].incidents], [
+      3,
+      2,
+      0,
+    ]);
+    // New York, in December: from d 05:00 to d+1 05:00 UTC.
+    const newYork = await owner.api.report.availability.query({
+      from: "2026-12-01",
+      to: "2026-12-01",
+      timeZone: "America/New_York",
+    });
+    assert.deepEqual([newYork.startsAt, newYork.endsAt], [
+      Date.UTC(2026, 11, 1, 5),
+      Date.UTC(2026, 11, 2, 5),
+    ]);
+
+    // Today is the zone's: at 10:30 UTC on 1 June it is already 2 June in Kiritimati (+14).
+    const actor = actorOf({ id: owner.user.id, accountId: owner.user.id });
+    const at = Date.UTC(2026, 5, 1, 10, 30);
+    const ahead = await availabilityReport(
+      server.services,
+      actor,
+      { from: "2026-06-02", to: "2026-06-02", tag: "", timeZone: "Pacific/Kiritimati" },
+      at,
+    );
+    assert.deepEqual([ahead.startsAt, ahead.endsAt], [Date.UTC(2026, 5, 1, 10), at]);
+    await assert.rejects(
+      availabilityReport(
+        server.services,
+        actor,
+        { from: "2026-06-02", to: "2026-06-02", tag: "", timeZone: "UTC" },
+        at,
+      ),
+      /to: after today \(2026-06-01, UTC\)/,
+    );
+
+    assert.equal(
+      await errorMessage(
+        owner.api.report.availability.query({ from: day(d), to: day(d), timeZone: "Mars/Olympus" }),
+      ),
+      "BAD_REQUEST: timeZone: not a known time zone (such as Europe/Berlin)",
+    );
+    // The page: the zone is chosen in the form, named in the heading, and kept by the
+    // one-click periods and the CSV link.
+    const html = await (await owner.fetch(
+      `${server.url}/app/reports?from=${day(d)}&to=${day(d)}&timeZone=Asia%2FKolkata`,
+    )).text();
+    assert.match(html, /<option value="Asia\/Kolkata" selected>Asia\/Kolkata<\/option>/);
+    assert.match(html, /\(Asia\/Kolkata\)/);
+    assert.match(
+      html,
+      /href="\/app\/reports\?from=[\d-]+&amp;to=[\d-]+&amp;timeZone=Asia%2FKolkata"/,
+    );
+    assert.match(html, /availability\.csv\?from=[\d-]+&amp;to=[\d-]+&amp;timeZone=Asia%2FKolkata/);
+    const csv = await (await owner.fetch(
+      `${server.url}/app/reports/availability.csv?from=${day(d)}&to=${
+        day(d)
+      }&timeZone=Asia%2FKolkata`,
+    )).text();
+    assert.match(csv, /\nShop,http,,66\.667,3,2,0,1,/);
+    const refused = await owner.fetch(
+      `${server.url}/app/reports?timeZone=%3Cscript%3Ealert(1)%3C%2Fscript%3E`,
+    );
+    assert.equal(refused.status, 400);
+    const refusedHtml = await refused.text();
+    assert.match(refusedHtml, /Not a known time zone \(such as Europe\/Berlin\)/);
+    assert.ok(!refusedHtml.includes("<script>alert(1)"), "the zone asked for is escaped");
   } finally {
     await server.close();
   }

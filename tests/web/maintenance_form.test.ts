@@ -1,6 +1,6 @@
 /** The maintenance form's dates: read in the form's time zone, never moved silently. */
 import assert from "node:assert/strict";
-import { zonedTime } from "../../web/maintenance_form.ts";
+import { zonedTime } from "../../lib/zoned_time.ts";
 
 Deno.test("a form's local date-time is read in its time zone, and a time the clocks skip is refused", async () => {
   assert.equal(await zonedTime("2026-12-04T10:00", "UTC"), Date.UTC(2026, 11, 4, 10, 0));

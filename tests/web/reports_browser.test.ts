@@ -117,17 +117,21 @@ Deno.test({
       await page.getByLabel("From", { exact: true }).fill(day(today - 5));
       await page.getByLabel("To", { exact: true }).fill(day(today - 3));
       await page.getByLabel("Tag").selectOption({ label: "production" });
+      // Tokyo's days begin at 15:00 UTC: the same 24 checks, one slot earlier.
+      await page.getByLabel("Time zone").selectOption("Asia/Tokyo");
       await Promise.all([
         page.waitForEvent("load"),
         page.getByRole("button", { name: "Show report" }).click(),
       ]);
       const search = new URL(page.url()).searchParams;
       assert.deepEqual(
-        [search.get("from"), search.get("to"), search.get("tag")],
-        [day(today - 5), day(today - 3), "production"],
+        [search.get("from"), search.get("to"), search.get("timeZone"), search.get("tag")],
+        [day(today - 5), day(today - 3), "Asia/Tokyo", "production"],
       );
+      await page.getByRole("heading", { name: /\(Asia\/Tokyo\), tagged “production”$/ }).waitFor();
       assert.equal(await table.getByRole("row").count(), 3, "a header and the two tagged");
       assert.match(await row("API").innerText(), /95\.83%/, "23 of 24 checks in those 3 days");
+      await screenshots(page, "reports-time-zone");
       const [download] = await Promise.all([
         page.waitForEvent("download"),
         page.getByRole("link", { name: "Download CSV" }).click(),

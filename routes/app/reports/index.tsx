@@ -1,6 +1,6 @@
 /**
- * `/app/reports`: every monitor's availability over a period of UTC days (the last 30
- * unless chosen), with one-click periods, a tag filter and a CSV download. A GET form,
+ * `/app/reports`: every monitor's availability over a period of days in a time zone (the
+ * last 30 in UTC unless chosen), with one-click periods, a tag filter and a CSV download. A GET form,
  * so it works without JavaScript and every report has an address to share.
  */
 import { page } from "../../../fresh/mod.ts";
@@ -17,7 +17,6 @@ import {
   availabilityReport,
 } from "../../../services/reports/availability.ts";
 import { type ReportPeriod, reportPeriods } from "../../../services/reports/periods.ts";
-import { dayString } from "../../../services/reports/schemas.ts";
 import { DomainError } from "../../../services/errors.ts";
 import { actorOf } from "../../../services/context.ts";
 import { AvailabilityTable, duration } from "../../../components/reports/availability_table.tsx";
@@ -36,7 +35,8 @@ import {
   Tiles,
 } from "../../../components/ui.tsx";
 import { formatDate, formatLongDuration } from "../../../lib/time_format.ts";
-import { DAY_MS, formatUptime } from "../../../lib/uptime.ts";
+import { formatUptime } from "../../../lib/uptime.ts";
+import { dayIn } from "../../../lib/zoned_time.ts";
 
 interface Data extends ReportQuery {
   report: AvailabilityReport | null;
@@ -54,10 +54,12 @@ export const handler = defineApp.handlers<Data>({
     ctx.state.title = "Reports";
     const now = Date.now();
     const query = readReportQuery(ctx.url, now);
+    // An unknown zone is said at its field; the choices meanwhile are UTC's days.
+    const zone = query.errors.timeZone ? "UTC" : query.values.timeZone;
     const base = {
       ...query,
-      periods: reportPeriods(now),
-      today: dayString(Math.floor(now / DAY_MS)),
+      periods: reportPeriods(now, zone),
+      today: dayIn(now, zone),
       pageNumber: Math.max(1, Math.floor(Number(ctx.url.searchParams.get("page"))) || 1),
     };
     if (!query.input) return page({ ...base, report: null }, { status: 400 });
@@ -87,7 +89,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
     <>
       <PageHeader
         title="Reports"
-        description="How each monitor did over a period of UTC days: uptime counts every region's checks (not those during maintenance), downtime is how long its incidents were open."
+        description="How each monitor did over a period of days, in the time zone you choose: uptime counts every region's checks (not those during maintenance), downtime is how long its incidents were open."
         actions={report && report.monitors.length > 0 && (
           <LinkButton variant="secondary" href={`/app/reports/availability.csv?${search}`} download>
             Download CSV
@@ -96,7 +98,14 @@ export default defineApp.page<typeof handler>(({ data }) => {
       />
       <Periods periods={data.periods} values={values} />
       <PeriodForm data={data} />
-      {report && <ReportBody report={report} pageNumber={data.pageNumber} search={search} />}
+      {report && (
+        <ReportBody
+          report={report}
+          today={data.today}
+          pageNumber={data.pageNumber}
+          search={search}
+        />
+      )}
     </>
   );
 });
@@ -107,7 +116,7 @@ function Periods(props: { periods: ReportPeriod[]; values: ReportQuery["values"]
       <ul class="flex flex-wrap gap-2 text-sm">
         {props.periods.map((period) => {
           const current = period.from === props.values.from && period.to === props.values.to;
-          const search = reportSearch({ ...period, tag: props.values.tag });
+          const search = reportSearch({ ...props.values, from: period.from, to: period.to });
           return (
             <li>
               <a
@@ -158,6 +167,17 @@ function PeriodForm(props: { data: Data }) {
           />
         </Field>
       ))}
+      <Field id="report-time-zone" label="Time zone" error={errors.timeZone}>
+        <select
+          name="timeZone"
+          class={inputClass(errors.timeZone)}
+          {...describedBy("report-time-zone", errors.timeZone)}
+        >
+          {timeZoneChoices(values.timeZone).map((zone) => (
+            <option value={zone} selected={zone === values.timeZone}>{zone}</option>
+          ))}
+        </select>
+      </Field>
       {tags.length > 0 && (
         <Field id="report-tag" label="Tag" error={errors.tag}>
           <select
@@ -182,18 +202,27 @@ function PeriodForm(props: { data: Data }) {
 }
 
 function ReportBody(
-  props: { report: AvailabilityReport; pageNumber: number; search: URLSearchParams },
+  props: {
+    report: AvailabilityReport;
+    /** The day it is in the report's time zone: a period that reaches it ends now. */
+    today: string;
+    pageNumber: number;
+    search: URLSearchParams;
+  },
 ) {
   const { report } = props;
-  const lastDay = Date.parse(`${report.to}T00:00:00Z`);
-  const until = report.endsAt < lastDay + DAY_MS ? "now" : formatDate(lastDay, "UTC");
-  const title = `${formatDate(report.startsAt, "UTC")} to ${until}`;
+  // The calendar days as asked, whatever the zone: noon UTC falls on the same date.
+  const calendarDay = (day: string) => formatDate(Date.parse(`${day}T12:00:00Z`), "UTC");
+  const until = report.to === props.today ? "now" : calendarDay(report.to);
+  const title = `${calendarDay(report.from)} to ${until}`;
   if (!report.monitors.length) {
     return report.tag
       ? (
         <EmptyState title={`No monitor tagged “${report.tag}” in this period`}>
           <a
-            href={`/app/reports?${reportSearch({ from: report.from, to: report.to })}`}
+            href={`/app/reports?${
+              reportSearch({ from: report.from, to: report.to, timeZone: report.timeZone })
+            }`}
             class={LINK}
           >
             Report on every monitor
@@ -244,13 +273,16 @@ function ReportBody(
     <section aria-labelledby="report-heading">
       {report.startsAt < report.checksKeptFrom && (
         <Notice class="mb-4">
-          Checks from before {formatDate(report.checksKeptFrom, "UTC")}{" "}
+          Checks from before {formatDate(report.checksKeptFrom, report.timeZone)}{" "}
           are no longer kept, so this report's uptime and response times start then; its incidents
           all count.
         </Notice>
       )}
       <h2 id="report-heading" class="mb-3 text-lg font-semibold text-slate-900 dark:text-white">
-        {title} <span class="text-sm font-normal text-slate-600 dark:text-slate-400">(UTC)</span>
+        {title}{" "}
+        <span class="text-sm font-normal text-slate-600 dark:text-slate-400">
+          ({report.timeZone})
+        </span>
         {report.tag && <span class="text-sm font-normal">, tagged “{report.tag}”</span>}
       </h2>
       <div class="mb-4">
@@ -279,4 +311,13 @@ function ReportBody(
       )}
     </section>
   );
+}
+
+/**
+ * The zones to report in: UTC, then every zone this runtime knows, by name; one asked for
+ * that the list lacks (an alias such as US/Eastern) stays a choice.
+ */
+function timeZoneChoices(current: string): string[] {
+  const zones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
+  return zones.includes(current) || !current ? zones : [current, ...zones];
 }
