@@ -3,13 +3,8 @@ import { displayName } from "../services/websites/store.ts";
 import { page } from "../fresh/mod.ts";
 import { defineApp } from "./define.ts";
 import { loadMonitor } from "./monitor_loader.ts";
-import {
-  type ActionCopy,
-  actionCopy,
-  type MonitorAction,
-  ongoingIncident,
-  runAction,
-} from "./monitor_actions.ts";
+import { type ActionCopy, actionCopy, runAction } from "./monitor_actions.ts";
+import { type MonitorAction, ongoingIncident } from "../services/websites/actions.ts";
 import { readForm, seeOther } from "./forms.ts";
 import { actorOf } from "../services/context.ts";
 

@@ -3,18 +3,15 @@
  * on a page of its own (so it works without JavaScript and nothing is one stray click
  * away), then does it on the POST.
  */
-import { deleteWebsite } from "../services/websites/delete.ts";
-import { setWebsiteActive } from "../services/websites/set_active.ts";
-import { listIncidents } from "../services/incidents/list.ts";
-import { resolveIncident } from "../services/incidents/resolve.ts";
+import {
+  applyBulkAction,
+  applyMonitorAction,
+  type MonitorAction,
+} from "../services/websites/actions.ts";
 import type { Incident } from "../services/incidents/store.ts";
 import type { Actor, Services } from "../services/context.ts";
 import type { Variant } from "../components/ui.tsx";
 import { formatDateTime } from "../lib/time_format.ts";
-import { DomainError } from "../services/errors.ts";
-
-export const MONITOR_ACTIONS = ["pause", "resume", "delete"] as const;
-export type MonitorAction = typeof MONITOR_ACTIONS[number];
 
 export interface ActionCopy {
   title: string;
@@ -68,16 +65,6 @@ export function actionCopy(
   }
 }
 
-/** The monitor's incident that has not ended, if any (a monitor has one at most). */
-export async function ongoingIncident(
-  services: Services,
-  actor: Actor,
-  websiteId: string,
-): Promise<Incident | null> {
-  const [latest] = (await listIncidents(services, actor, { websiteId })).incidents;
-  return latest?.resolvedAt === null ? latest : null;
-}
-
 /** Does it; returns where the browser goes next. `form`: the options ticked. */
 export async function runAction(
   services: Services,
@@ -86,20 +73,17 @@ export async function runAction(
   action: MonitorAction,
   form: URLSearchParams,
 ): Promise<string> {
-  if (action === "delete") {
-    await deleteWebsite(services, actor, id);
-    return "/app?notice=deleted";
-  }
-  await setWebsiteActive(services, actor, { id, active: action === "resume" });
+  const { resolved } = await applyMonitorAction(
+    services,
+    actor,
+    id,
+    action,
+    form.get("resolve") === "on",
+  );
+  if (action === "delete") return "/app?notice=deleted";
   if (action === "resume") return `/app/monitors/${id}?notice=resumed`;
-  // Paused first: no result still in flight can open another incident after this one.
-  const ongoing = form.get("resolve") === "on" ? await ongoingIncident(services, actor, id) : null;
-  if (ongoing) await resolveIncident(services, actor, ongoing.id);
-  return `/app/monitors/${id}?notice=${ongoing ? "paused-resolved" : "paused"}`;
+  return `/app/monitors/${id}?notice=${resolved ? "paused-resolved" : "paused"}`;
 }
-
-/** Monitors one bulk action takes: more than a page of the list (50). */
-export const MAX_BULK = 100;
 
 /** What the page asks before acting on `count` monitors, `ongoing` of them with an incident. */
 export function bulkActionCopy(action: MonitorAction, count: number, ongoing: number): ActionCopy {
@@ -156,10 +140,7 @@ function bulkCopy(action: MonitorAction, monitors: string, ongoing: number): Act
   }
 }
 
-/**
- * Does `action` to each of `ids` the actor owns, one after another, as to one monitor;
- * returns how many it changed (one deleted meanwhile, or someone else's, is left out).
- */
+/** Does `action` to each of `ids` the actor owns; returns how many it changed. */
 export async function runBulkAction(
   services: Services,
   actor: Actor,
@@ -167,14 +148,6 @@ export async function runBulkAction(
   action: MonitorAction,
   form: URLSearchParams,
 ): Promise<number> {
-  let done = 0;
-  for (const id of ids) {
-    try {
-      await runAction(services, actor, id, action, form);
-      done++;
-    } catch (error) {
-      if (!(error instanceof DomainError && error.code === "NOT_FOUND")) throw error;
-    }
-  }
-  return done;
+  const resolveIncidents = form.get("resolve") === "on";
+  return (await applyBulkAction(services, actor, { action, ids, resolveIncidents })).ids.length;
 }

@@ -7,7 +7,7 @@ import { packOverview } from "../../components/monitor/packed_overview.ts";
 import { DomainError } from "../../services/errors.ts";
 import { z } from "zod";
 import { actorOf } from "../../services/context.ts";
-import { MAX_BULK } from "../../web/monitor_actions.ts";
+import { MAX_BULK } from "../../services/websites/actions.ts";
 
 type ListNotice = { kind: "success" | "warning"; text: string };
 

@@ -308,3 +308,65 @@ Deno.test("another user's website is NOT_FOUND everywhere; anonymous callers are
     await server.close();
   }
 });
+
+Deno.test("website.bulk pauses, resumes and deletes many monitors at once, only the caller's", async () => {
+  const server = await apiServer();
+  try {
+    const owner = await server.user("owner");
+    const other = await server.user("other");
+    const create = (name: string) =>
+      owner.api.website.create.mutate({ url: "https://example.com/", name });
+    const [a, b, c] = [await create("A"), await create("B"), await create("C")];
+    const theirs = await other.api.website.create.mutate({ url: "https://example.com/" });
+    // B is down: pausing it can resolve its incident, as the list's bulk pause offers.
+    await server.bed.pg.sql`
+      insert into incidents (website_id, started_at, cause_error_kind, cause_error_message,
+        cause_http_status, regions, total_regions)
+      values (${b.id}, now() - interval '5 minutes', 'status', 'expected 2xx or 3xx, got 503',
+        503, ${["local"]}, 1)`;
+    const active = async () =>
+      Object.fromEntries(
+        (await owner.api.website.list.query()).map((w) => [w.name, w.active]),
+      );
+
+    const paused = await owner.api.website.bulk.mutate({
+      action: "pause",
+      ids: [a.id, b.id, theirs.id, a.id],
+      resolveIncidents: true,
+    });
+    assert.deepEqual(paused, { ids: [a.id, b.id], resolvedIncidents: 1 });
+    assert.deepEqual(await active(), { A: false, B: false, C: true });
+    const [incident] = (await owner.api.incident.list.query({ websiteId: b.id })).incidents;
+    assert.notEqual(incident.resolvedAt, null);
+    assert.equal((await other.api.website.get.query({ id: theirs.id })).active, true);
+
+    assert.deepEqual(
+      await owner.api.website.bulk.mutate({ action: "resume", ids: [a.id, b.id] }),
+      { ids: [a.id, b.id], resolvedIncidents: 0 },
+    );
+    assert.ok(await due(server, a.id), "resumed monitors are checked at once");
+    await owner.api.website.bulk.mutate({ action: "delete", ids: [a.id, c.id, theirs.id] });
+    assert.deepEqual(await active(), { B: true });
+    assert.equal((await other.api.website.list.query()).length, 1);
+
+    for (
+      const [input, said] of [
+        [{ action: "pause", ids: [] }, "ids: at least one website id"],
+        [{ action: "stop", ids: [b.id] }, 'action: expected "pause", "resume" or "delete"'],
+        [{ action: "pause", ids: ["nope"] }, "ids.0: not a valid website id"],
+        [
+          { action: "pause", ids: Array.from({ length: 101 }, () => crypto.randomUUID()) },
+          "ids: at most 100 at a time",
+        ],
+        [{ action: "pause", ids: [b.id], force: true }, 'Unrecognized key: "force"'],
+      ] as const
+    ) {
+      assert.equal(
+        await errorMessage(owner.api.website.bulk.mutate(input as never)),
+        `BAD_REQUEST: ${said}`,
+      );
+    }
+  } finally {
+    await server.close();
+  }
+});

@@ -6,14 +6,12 @@ import { page } from "../../../fresh/mod.ts";
 import { defineApp as define } from "../../../web/define.ts";
 import { ConfirmPage } from "../../../components/confirm_page.tsx";
 import { readForm, seeOther } from "../../../web/forms.ts";
+import { type ActionCopy, bulkActionCopy, runBulkAction } from "../../../web/monitor_actions.ts";
 import {
-  type ActionCopy,
-  bulkActionCopy,
   MAX_BULK,
   MONITOR_ACTIONS,
   type MonitorAction,
-  runBulkAction,
-} from "../../../web/monitor_actions.ts";
+} from "../../../services/websites/actions.ts";
 import { UUID } from "../../../web/monitor_loader.ts";
 import { countOngoing } from "../../../services/incidents/list.ts";
 import { actorOf } from "../../../services/context.ts";

@@ -17,6 +17,7 @@ import {
   websiteMetrics,
   websiteOverview,
 } from "../../../services/websites/mod.ts";
+import { applyBulkAction, bulkInput } from "../../../services/websites/actions.ts";
 import { authedProcedure, router } from "../init.ts";
 
 export const websiteRouter = router({
@@ -34,6 +35,9 @@ export const websiteRouter = router({
     .mutation(({ ctx, input }) => deleteWebsite(ctx.services, ctx.actor, input.id)),
   setActive: authedProcedure.input(setActiveInput)
     .mutation(({ ctx, input }) => setWebsiteActive(ctx.services, ctx.actor, input)),
+  /** Pause, resume or delete up to 100 monitors; says which it changed. */
+  bulk: authedProcedure.input(bulkInput)
+    .mutation(({ ctx, input }) => applyBulkAction(ctx.services, ctx.actor, input)),
   metrics: authedProcedure.input(metricsInput)
     .query(({ ctx, input }) => websiteMetrics(ctx.services, ctx.actor, input)),
   checks: authedProcedure.input(checksInput)
