@@ -17,11 +17,20 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
-    readonly details: { retryAfterSeconds?: number } = {},
+    readonly details: { retryAfterSeconds?: number; problems?: readonly string[] } = {},
   ) {
     super(message);
     this.name = "DomainError";
   }
+}
+
+/**
+ * Everything wrong with an input at once, each "field: what is wrong". The message names
+ * them all, as the API words a schema's issues ("a: …; b: …"); a form shows each at its
+ * field (`problems`).
+ */
+export function invalidInput(problems: readonly string[]): DomainError {
+  return new DomainError("BAD_REQUEST", problems.join("; "), { problems });
 }
 
 export const notFound = (what: string) => new DomainError("NOT_FOUND", `${what} not found`);

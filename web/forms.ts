@@ -123,7 +123,9 @@ export function formMessages(error: unknown): string[] | null {
         : `${field}: ${issue.message}`;
     });
   }
-  if (error instanceof DomainError && error.code !== "NOT_FOUND") return [error.message];
+  if (error instanceof DomainError && error.code !== "NOT_FOUND") {
+    return error.details.problems ? [...error.details.problems] : [error.message];
+  }
   return null;
 }
 

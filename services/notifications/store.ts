@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { notificationChannels } from "../../db/postgres/schema.ts";
 import type { Actor, Services } from "../context.ts";
 import type { Database } from "../../db/postgres/client.ts";
-import { DomainError, notFound } from "../errors.ts";
+import { DomainError, invalidInput, notFound } from "../errors.ts";
 import { acceptTargetUrl } from "../websites/url_policy.ts";
 import { type ChannelKind, type Provider, providers } from "./providers/mod.ts";
 import { readRecord } from "../../lib/sealed_record.ts";
@@ -116,7 +116,8 @@ function settingsProblem(issue: z.core.$ZodIssue, raw: Record<string, unknown>):
 
 /**
  * Validates settings with the provider's schema and vets every URL they name with the
- * monitors' SSRF policy; returns what is stored. Messages name the field at fault.
+ * monitors' SSRF policy; returns what is stored. Messages name the field at fault: all
+ * of the schema's problems at once.
  */
 export async function acceptSettings(
   services: Services,
@@ -128,7 +129,9 @@ export async function acceptSettings(
   if (unavailable) throw new DomainError("BAD_REQUEST", `kind: ${unavailable}`);
   const parsed = provider.schema.safeParse(raw);
   if (!parsed.success) {
-    throw new DomainError("BAD_REQUEST", settingsProblem(parsed.error.issues[0], raw));
+    // Every problem, so that a form shows each at its field; a field's same words once.
+    const problems = parsed.error.issues.map((issue) => settingsProblem(issue, raw));
+    throw invalidInput([...new Set(problems)]);
   }
   for (const url of provider.urls(parsed.data, config.notifications)) {
     try {

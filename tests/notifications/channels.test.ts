@@ -129,6 +129,71 @@ Deno.test("channels are validated per provider, and list() masks every secret", 
   }
 });
 
+Deno.test("a channel form shows every problem with the settings at its own field, and the API names them all", async () => {
+  const server = await apiServer();
+  try {
+    const owner = await server.user("owner");
+    const { api } = owner;
+    const posted = async (path: string, fields: Record<string, string>) => {
+      const res = await owner.fetch(`${server.url}${path}`, form(fields));
+      assert.equal(res.status, 400);
+      return await res.text();
+    };
+    const hostile = "<b>ntfy</b>";
+    const added = await posted("/app/notifications/new", {
+      kind: "ntfy",
+      name: "Phones",
+      serverUrl: hostile,
+      topic: "two words",
+    });
+    assert.equal(errorAt(added, "serverUrl"), "⚠ Expected an http:// or https:// URL");
+    assert.equal(errorAt(added, "topic"), "⚠ 1 to 64 letters, digits, - and _");
+    // What was typed comes back as text, not markup.
+    assert.ok(added.includes('value="&lt;b>ntfy&lt;/b>"'), "the URL typed, escaped");
+    assert.ok(!added.includes(hostile));
+    assert.deepEqual(await api.notification.list.query(), []);
+
+    const hook = await api.notification.create.mutate({
+      kind: "webhook",
+      name: "Hook",
+      config: { url: "http://127.0.0.1:8080/hook" },
+    });
+    const edited = await posted(`/app/notifications/${hook.id}/edit`, {
+      name: "Hook",
+      url: "hook.example.com",
+      secret: "a secret with spaces",
+    });
+    assert.equal(errorAt(edited, "url"), "⚠ Expected an http:// or https:// URL");
+    assert.equal(errorAt(edited, "secret"), "⚠ Printable ASCII without spaces");
+
+    // The API's message names each problem, as it does for a schema's issues.
+    assert.equal(
+      await errorMessage(
+        api.notification.create.mutate({
+          kind: "webhook",
+          name: "H",
+          config: { url: "ftp://x", secret: "short" },
+        }),
+      ),
+      "BAD_REQUEST: config.url: expected an http:// or https:// URL; " +
+        "config.secret: at least 16 characters",
+    );
+    assert.equal(
+      await errorMessage(
+        api.notification.update.mutate({ id: hook.id, config: { url: "", extra: "x" } }),
+      ),
+      'BAD_REQUEST: config.url: required; config: unknown field "extra"',
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+/** The text of a form field's error (`<p id="<field>-error">`), as the page shows it. */
+function errorAt(html: string, field: string): string | null {
+  return new RegExp(`<p id="${field}-error"[^>]*>([^<]*)</p>`).exec(html)?.[1] ?? null;
+}
+
 Deno.test("Google Chat, Pushover and Matrix channels: settings checked, secrets masked, test sends escaped", async () => {
   const chat = startGoogleChat();
   const pushover = startPushover();
