@@ -137,10 +137,13 @@ export async function acceptSettings(
     try {
       await acceptTargetUrl(url, { allowPrivateTargets: config.allowPrivateTargets });
     } catch (error) {
-      if (error instanceof DomainError) {
-        throw new DomainError("BAD_REQUEST", `config.${error.message}`);
-      }
-      throw error;
+      if (!(error instanceof DomainError)) throw error;
+      // The policy calls any URL "url"; the refusal belongs at the setting that holds it
+      // (a Slack channel's webhookUrl), or a form has no field to show it at. A URL of the
+      // deployment's own (TELEGRAM_API_URL) is no setting, and keeps "url".
+      const field = Object.keys(parsed.data).find((name) => parsed.data[name] === url);
+      const message = field ? error.message.replace(/^url: /, `${field}: `) : error.message;
+      throw new DomainError("BAD_REQUEST", `config.${message}`);
     }
   }
   return parsed.data;

@@ -536,6 +536,25 @@ Deno.test("with ALLOW_PRIVATE_TARGETS=false a webhook to 127.0.0.1 is refused, w
       "BAD_REQUEST: config.url: 127.0.0.1 is a loopback address (only public addresses are " +
         "allowed; a self-hosted installation allows private ones with ALLOW_PRIVATE_TARGETS=true)",
     );
+    // The refusal is named, and shown, at the setting that holds the URL.
+    const owner = await server.user("slack");
+    const slack = { kind: "slack", name: "Local", webhookUrl: `${receiver.url}/hook` };
+    const res = await owner.fetch(`${server.url}/app/notifications/new`, form(slack));
+    assert.equal(res.status, 400);
+    assert.match(
+      errorAt(await res.text(), "webhookUrl") ?? "",
+      /^⚠ 127\.0\.0\.1 is a loopback address \(only public addresses are allowed/,
+    );
+    assert.match(
+      await errorMessage(
+        owner.api.notification.create.mutate({
+          kind: "slack",
+          name: "Local",
+          config: { webhookUrl: slack.webhookUrl },
+        }),
+      ),
+      /^BAD_REQUEST: config\.webhookUrl: 127\.0\.0\.1 is a loopback address/,
+    );
     // A channel saved while the address was public is still refused when sent.
     const outcome = await deliver(server.services.config, {
       id: crypto.randomUUID(),
