@@ -115,24 +115,31 @@ export async function submitMaintenance(
   if (endsAt === null) {
     errors.endsAt = timeError(values.endsAt, zone, "Enter the date and time it ends");
   }
-  const { repeat: every, times, ...rest } = values;
-  const count = Number(times);
+  const every = values.repeat;
+  const count = Number(values.times);
   if (every && !(Number.isInteger(count) && count >= 2 && count <= MAX_REPEATS)) {
     errors.times = `Enter how many times, from 2 to ${MAX_REPEATS}`;
   }
-  const fields = {
-    ...rest,
-    startsAt,
+  // The inputs refuse a key they do not know: each gets only its own fields, picked here.
+  const window = {
+    title: values.title,
+    message: values.message,
     endsAt,
-    ...(every && !errors.times && { repeat: { every, times: count } }),
+    websiteIds: values.websiteIds,
   };
   const parsed = existing
     ? updateMaintenanceInput.safeParse({
-      ...fields,
+      ...window,
       id: existing.id,
       startsAt: keepStart ? undefined : startsAt,
     })
-    : createMaintenanceInput.safeParse(fields);
+    : createMaintenanceInput.safeParse({
+      ...window,
+      startsAt,
+      // The times are read in it already; the API needs it to lay out a series' repeats.
+      timeZone: values.timeZone,
+      ...(every && !errors.times && { repeat: { every, times: count } }),
+    });
   if (!parsed.success) {
     // Every problem at once, a field's own first.
     return redraw({ ...fieldErrors(parsed.error), ...errors });

@@ -1,4 +1,8 @@
-/** What callers may send to the maintenance services, checked before any query runs. */
+/**
+ * What callers may send to the maintenance services, checked before any query runs. A key
+ * not listed is refused, naming it: a misspelt field ignored (`mesage`, `repeats`) would
+ * schedule a window other than the one meant. Forms pick their fields before they parse.
+ */
 import { z } from "zod";
 import { knownTimeZone } from "../../lib/time_format.ts";
 
@@ -25,7 +29,7 @@ export function spanProblem(startsAt: number, endsAt: number): string | null {
 
 const windowId = z.uuid({ error: "id: not a maintenance window id" });
 
-export const maintenanceIdInput = z.object({ id: windowId });
+export const maintenanceIdInput = z.strictObject({ id: windowId });
 
 const windowFields = {
   title: z.string().trim()
@@ -51,7 +55,7 @@ export type Repeat = typeof REPEATS[number];
 export const REPEAT_MS: Record<Repeat, number> = { day: 86_400_000, week: 7 * 86_400_000 };
 export const MAX_REPEATS = 12;
 
-const repeat = z.object({
+const repeat = z.strictObject({
   every: z.enum(REPEATS, { error: `repeat.every: expected one of ${REPEATS.join(", ")}` }),
   times: z.number({ error: "repeat.times: expected a number" })
     .int("repeat.times: a whole number")
@@ -62,7 +66,7 @@ const repeat = z.object({
 /** An IANA zone ("Europe/Berlin"): a repeating window keeps its clock time there. */
 const timeZone = z.string().max(64).refine(knownTimeZone, "timeZone: not a known time zone");
 
-export const createMaintenanceInput = z.object({
+export const createMaintenanceInput = z.strictObject({
   ...windowFields,
   repeat: repeat.optional(),
   timeZone: timeZone.default("UTC"),
@@ -81,7 +85,7 @@ export const createMaintenanceInput = z.object({
 });
 
 /** A window changed: every field again; without `startsAt`, it keeps its start. */
-export const updateMaintenanceInput = z.object({
+export const updateMaintenanceInput = z.strictObject({
   ...windowFields,
   id: windowId,
   startsAt: windowFields.startsAt.optional(),

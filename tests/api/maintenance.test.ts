@@ -124,6 +124,24 @@ Deno.test("a window still to come changes nothing yet, and bad windows are refus
     assert.match(await refused({ websiteIds: [] }), /websiteIds: choose at least one monitor/);
     assert.match(await refused({ title: " " }), /title: must not be empty/);
     assert.match(await refused({ startsAt: "tomorrow" }), /startsAt: must be a time/);
+    // A misspelt field is named, not ignored: in a window, its repeat, a change, an id.
+    assert.match(await refused({ titel: "x" }), /^BAD_REQUEST: .*Unrecognized key: "titel"/);
+    assert.match(
+      await refused({ repeat: { every: "day", times: 2, at: "09:00" } }),
+      /^BAD_REQUEST: .*repeat: Unrecognized key: "at"/,
+    );
+    assert.match(
+      await errorMessage(
+        // deno-lint-ignore no-explicit-any
+        api.maintenance.update.mutate({ ...base, id: soon.id, timeZone: "UTC" } as any),
+      ),
+      /^BAD_REQUEST: .*Unrecognized key: "timeZone"/,
+    );
+    assert.match(
+      // deno-lint-ignore no-explicit-any
+      await errorMessage(api.maintenance.delete.mutate({ id: soon.id, force: true } as any)),
+      /^BAD_REQUEST: .*Unrecognized key: "force"/,
+    );
     // Past what a date is written in: a clear refusal, not a server error.
     for (const far of [1e16, 253_402_300_800_000]) {
       assert.match(

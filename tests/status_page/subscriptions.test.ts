@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { notificationBed } from "../helpers/notifications.ts";
 import { type Mail, startSmtp } from "../helpers/notification_stand_ins.ts";
 import { closeBrowser, launchChromium, screenshots, signedInContext } from "../helpers/browser.ts";
-import { errorCode } from "../helpers/api.ts";
+import { errorCode, errorMessage } from "../helpers/api.ts";
 import { getWithHost } from "../helpers/host_request.ts";
 import { eventually } from "../helpers/pipeline.ts";
 
@@ -281,6 +281,16 @@ Deno.test({
           mallory.api.statusPage.removeSubscriber.mutate({ id: list.subscribers[0].id }),
         ),
         "NOT_FOUND",
+      );
+      // A misspelt field is named, not ignored (and nothing is removed).
+      assert.match(
+        await errorMessage(
+          api.statusPage.removeSubscriber.mutate(
+            // deno-lint-ignore no-explicit-any
+            { id: list.subscribers[0].id, everywhere: true } as any,
+          ),
+        ),
+        /^BAD_REQUEST: .*Unrecognized key: "everywhere"/,
       );
       await api.statusPage.removeSubscriber.mutate({ id: list.subscribers[0].id });
       assert.equal((await api.statusPage.subscribers.query({ id: pageId })).subscribers.length, 0);
