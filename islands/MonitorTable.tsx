@@ -37,7 +37,10 @@ const SORT_LABELS = {
 const display = (row: MonitorRow): DisplayStatus =>
   shownStatus(row.status, row.regions.some((r) => shownRegion(r.state, r.degraded) === "degraded"));
 
-export default function MonitorTable(props: { overview: PackedOverview }) {
+export default function MonitorTable(
+  // `viewOnly`: a viewer of the team, who has nothing to tick.
+  props: { overview: PackedOverview; viewOnly?: boolean },
+) {
   const [overview, setOverview] = useState(() => unpackOverview(props.overview));
   const [hydrated, setHydrated] = useState(false);
   const [now, setNow] = useState(() => Date.now());
@@ -235,30 +238,32 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
         )
         : (
           <>
-            <form
-              id="bulk"
-              method="get"
-              action="/app/monitors/bulk"
-              class="mb-3 flex flex-wrap items-center gap-2 text-sm"
-            >
-              <span class="mr-1 text-slate-600 dark:text-slate-400" aria-live="polite">
-                {hydrated
-                  ? `${selected.size} of ${rows.length} on this page ticked`
-                  : "With the ticked monitors:"}
-              </span>
-              {BULK_BUTTONS.map(([action, label]) => (
-                <button
-                  key={action}
-                  type="submit"
-                  name="action"
-                  value={action}
-                  disabled={hydrated && selected.size === 0}
-                  class={buttonClass("secondary", "px-3 py-1.5")}
-                >
-                  {label}
-                </button>
-              ))}
-            </form>
+            {!props.viewOnly && (
+              <form
+                id="bulk"
+                method="get"
+                action="/app/monitors/bulk"
+                class="mb-3 flex flex-wrap items-center gap-2 text-sm"
+              >
+                <span class="mr-1 text-slate-600 dark:text-slate-400" aria-live="polite">
+                  {hydrated
+                    ? `${selected.size} of ${rows.length} on this page ticked`
+                    : "With the ticked monitors:"}
+                </span>
+                {BULK_BUTTONS.map(([action, label]) => (
+                  <button
+                    key={action}
+                    type="submit"
+                    name="action"
+                    value={action}
+                    disabled={hydrated && selected.size === 0}
+                    class={buttonClass("secondary", "px-3 py-1.5")}
+                  >
+                    {label}
+                  </button>
+                ))}
+              </form>
+            )}
             <div
               class={`overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-800 ${
                 loading ? "opacity-60" : ""
@@ -274,26 +279,28 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
                 </caption>
                 <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-400">
                   <tr>
-                    <th scope="col" class="w-10 py-3 pl-4 pr-0">
-                      {hydrated
-                        ? (
-                          <label class="flex">
-                            <input
-                              type="checkbox"
-                              class={`${CHECKBOX} ${FOCUS}`}
-                              checked={allTicked}
-                              onChange={(e) =>
-                                setSelected(
-                                  (e.currentTarget as HTMLInputElement).checked
-                                    ? new Set(rows.map((row) => row.id))
-                                    : new Set(),
-                                )}
-                            />
-                            <span class="sr-only">Tick every monitor on this page</span>
-                          </label>
-                        )
-                        : <span class="sr-only">Ticked</span>}
-                    </th>
+                    {!props.viewOnly && (
+                      <th scope="col" class="w-10 py-3 pl-4 pr-0">
+                        {hydrated
+                          ? (
+                            <label class="flex">
+                              <input
+                                type="checkbox"
+                                class={`${CHECKBOX} ${FOCUS}`}
+                                checked={allTicked}
+                                onChange={(e) =>
+                                  setSelected(
+                                    (e.currentTarget as HTMLInputElement).checked
+                                      ? new Set(rows.map((row) => row.id))
+                                      : new Set(),
+                                  )}
+                              />
+                              <span class="sr-only">Tick every monitor on this page</span>
+                            </label>
+                          )
+                          : <span class="sr-only">Ticked</span>}
+                      </th>
+                    )}
                     <th scope="col" class="px-4 py-3 font-semibold">Monitor</th>
                     <th scope="col" class="px-4 py-3 font-semibold">Status</th>
                     <th scope="col" class="hidden px-4 py-3 font-semibold md:table-cell">
@@ -320,7 +327,7 @@ export default function MonitorTable(props: { overview: PackedOverview }) {
                       hydrated={hydrated}
                       first={index === 0}
                       ticked={selected.has(row.id)}
-                      onTick={(on) => toggle(row.id, on)}
+                      onTick={props.viewOnly ? undefined : (on) => toggle(row.id, on)}
                     />
                   ))}
                 </tbody>
@@ -365,7 +372,8 @@ function MonitorRowView(
     hydrated: boolean;
     first: boolean;
     ticked: boolean;
-    onTick: (on: boolean) => void;
+    /** Absent: nothing to tick (a viewer). */
+    onTick?: (on: boolean) => void;
   },
 ) {
   const { row, now, hydrated, first } = props;
@@ -376,20 +384,22 @@ function MonitorRowView(
       data-monitor={row.id}
       data-status={row.status}
     >
-      <td class="w-10 py-3 pl-4 pr-0">
-        <label class="flex">
-          <input
-            type="checkbox"
-            name="id"
-            value={row.id}
-            form="bulk"
-            class={`${CHECKBOX} ${FOCUS}`}
-            checked={props.ticked}
-            onChange={(e) => props.onTick((e.currentTarget as HTMLInputElement).checked)}
-          />
-          <span class="sr-only">Tick {row.name}</span>
-        </label>
-      </td>
+      {props.onTick && (
+        <td class="w-10 py-3 pl-4 pr-0">
+          <label class="flex">
+            <input
+              type="checkbox"
+              name="id"
+              value={row.id}
+              form="bulk"
+              class={`${CHECKBOX} ${FOCUS}`}
+              checked={props.ticked}
+              onChange={(e) => props.onTick?.((e.currentTarget as HTMLInputElement).checked)}
+            />
+            <span class="sr-only">Tick {row.name}</span>
+          </label>
+        </td>
+      )}
       <td class="max-w-[16rem] px-4 py-3">
         <a
           href={`/app/monitors/${row.id}`}

@@ -33,9 +33,11 @@ export interface Actor {
    * own account, or one they are a member of.
    */
   accountId: string;
+  /** A viewer of that team: looks, and changes only what is theirs (SessionUser). */
+  viewer?: boolean;
 }
 
 /** The actor of a signed-in user (a session's or an API token's). */
-export function actorOf(user: { id: string; accountId: string }): Actor {
-  return { userId: user.id, accountId: user.accountId };
+export function actorOf(user: { id: string; accountId: string; viewer?: boolean }): Actor {
+  return { userId: user.id, accountId: user.accountId, ...(user.viewer ? { viewer: true } : {}) };
 }

@@ -117,11 +117,15 @@ export const accountMails = pgTable("account_mails", {
 export const accountMembers = pgTable("account_members", {
   accountId: uuid("account_id").notNull().references(() => users.id, { onDelete: "cascade" }),
   userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  /** `member`: all the owner does but manage the team; `viewer`: look, change nothing. */
+  role: text("role").$type<MemberRole>().notNull().default("member"),
   createdAt: createdAt(),
 }, (t) => [
   primaryKey({ columns: [t.accountId, t.userId] }),
   index("account_members_user_id_idx").on(t.userId),
 ]);
+
+export type MemberRole = "member" | "viewer";
 
 /** Invitations to join a team: only the link's SHA-256 is kept. One use, 7 days long. */
 export const accountInvitations = pgTable("account_invitations", {
@@ -129,6 +133,8 @@ export const accountInvitations = pgTable("account_invitations", {
   accountId: uuid("account_id").notNull().references(() => users.id, { onDelete: "cascade" }),
   /** Whom it was sent to, as the owner typed it; whoever opens the link may accept it. */
   email: text("email").notNull(),
+  /** The role its taker gets. */
+  role: text("role").$type<MemberRole>().notNull().default("member"),
   createdAt: createdAt(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
 }, (t) => [uniqueIndex("account_invitations_account_email_idx").on(t.accountId, t.email)]);

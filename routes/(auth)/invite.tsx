@@ -74,8 +74,9 @@ export default define.page<typeof handler>(({ data }) => {
       <h1 class="break-words text-2xl font-semibold tracking-tight">Join {name}</h1>
       <p class="mt-3 break-words text-sm text-slate-700 dark:text-slate-300">
         {invitation.ownerName} invites you (as{" "}
-        <strong>{invitation.email}</strong>) to their team on Uptime: you will see and change its
-        monitors, status pages, alert channels and maintenance windows, and keep your own.
+        <strong>{invitation.email}</strong>) to their team on Uptime: you will{" "}
+        {invitation.role === "viewer" ? "see, but not change," : "see and change"}{" "}
+        its monitors, status pages, alert channels and maintenance windows, and keep your own.
       </p>
       {data.alreadyIn
         ? (

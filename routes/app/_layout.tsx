@@ -1,7 +1,7 @@
 import { define, type SignedInState } from "../../web/define.ts";
 import { teamName, type TeamRef } from "../../services/teams/teams.ts";
 import { activeSection, NAV_ITEMS } from "../../components/nav.ts";
-import { FOCUS } from "../../components/ui.tsx";
+import { FOCUS, Notice } from "../../components/ui.tsx";
 import LocalTimes from "../../islands/LocalTimes.tsx";
 
 /** Which team this session works in, for a person in more than one; a plain form. */
@@ -84,6 +84,12 @@ export default define.layout(({ Component, state, url }) => {
         </div>
       </header>
       <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
+        {state.user?.viewer && (
+          <Notice class="mb-6" id="view-only">
+            You can view this team but not change it. Your account, your API tokens and leaving the
+            team are still yours to change.
+          </Notice>
+        )}
         <Component />
       </main>
       <LocalTimes />

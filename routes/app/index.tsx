@@ -62,7 +62,7 @@ export const handler = define.handlers({
   },
 });
 
-export default define.page<typeof handler>(({ data }) => (
+export default define.page<typeof handler>(({ data, state }) => (
   <>
     <PageHeader
       title="Monitors"
@@ -73,8 +73,12 @@ export default define.page<typeof handler>(({ data }) => (
               Export monitors
             </LinkButton>
           )}
-          <LinkButton href="/app/monitors/import" variant="secondary">Import monitors</LinkButton>
-          {data.overview.counts.all > 0 && (
+          {!state.user?.viewer && (
+            <LinkButton href="/app/monitors/import" variant="secondary">
+              Import monitors
+            </LinkButton>
+          )}
+          {data.overview.counts.all > 0 && !state.user?.viewer && (
             <LinkButton href="/app/monitors/new">Add monitor</LinkButton>
           )}
         </>
@@ -97,6 +101,11 @@ export default define.page<typeof handler>(({ data }) => (
           happens, and tells you when the site goes down.
         </EmptyState>
       )
-      : <MonitorTable overview={packOverview(data.overview)} />}
+      : (
+        <MonitorTable
+          overview={packOverview(data.overview)}
+          viewOnly={state.user?.viewer === true}
+        />
+      )}
   </>
 ));

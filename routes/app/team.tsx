@@ -1,7 +1,8 @@
 /**
  * `/app/team`: the people of the team this session works in. Its owner invites people by
- * email (the link is shown once, on the page the form leads to, as a new API token is) and
- * removes them; a member sees who is in it and may leave. Removing and leaving ask first.
+ * email, as members or as viewers (the link is shown once, on the page the form leads to,
+ * as a new API token is), changes their role and removes them; a member sees who is in it
+ * and may leave. Removing and leaving ask first.
  */
 import { type Context, HttpError, page } from "../../fresh/mod.ts";
 import { defineApp, type SignedInState } from "../../web/define.ts";
@@ -12,6 +13,7 @@ import { actorOf } from "../../services/context.ts";
 import { emailSchema } from "../../services/users/accounts.ts";
 import {
   removeMember,
+  setMemberRole,
   type TeamPerson,
   type TeamView,
   teamView,
@@ -42,6 +44,10 @@ interface Invited {
 interface Data {
   team: TeamView;
   email: string;
+  /** The invitation form's role. */
+  role: string;
+  /** The caller only views this team. */
+  youView: boolean;
   errors: FieldErrors;
   /** An invitation just made: its link is shown only now. */
   invited: Invited | null;
@@ -59,6 +65,7 @@ const NOTICES: Record<string, string> = {
   "not-member": "They were not in the team any more.",
   "no-invitation": "That invitation no longer exists.",
   left: "You left the team. You are back in your own.",
+  "role-changed": "Their access changed. It holds from their next page or API call.",
   joined: "Welcome to the team. You now see its monitors, status pages and alerts.",
 };
 
@@ -70,6 +77,8 @@ async function load(ctx: Context<SignedInState>, extra: Partial<Data> = {}): Pro
   return {
     team,
     email: "",
+    role: "member",
+    youView: user.viewer === true,
     errors: {},
     invited: null,
     notice: NOTICES[ctx.url.searchParams.get("done") ?? ""] ?? null,
@@ -95,15 +104,16 @@ export const handler = defineApp.handlers<Data>({
     const intent = form.get("intent");
     if (intent === "invite") {
       const email = (form.get("email") ?? "").slice(0, 300);
+      const role = (form.get("role") ?? "member").slice(0, 20);
       try {
-        const invited = await inviteMember(services, actor, { email });
+        const invited = await inviteMember(services, actor, { email, role });
         return seeOther(`${PATH}#invited`, {
           "set-cookie": flashSecret(ctx.req, PATH, `${invited.email} ${invited.link}`),
         });
       } catch (error) {
         const errors = fieldErrors(error);
         if (!errors) throw error;
-        return page(await load(ctx, { email, errors }), { status: formStatus(error) });
+        return page(await load(ctx, { email, role, errors }), { status: formStatus(error) });
       }
     }
     if (intent === "cancel") {
@@ -113,6 +123,15 @@ export const handler = defineApp.handlers<Data>({
         throw pageError(error);
       });
       return seeOther(`${PATH}?done=${cancelled ? "cancelled" : "no-invitation"}#notice`);
+    }
+    if (intent === "role") {
+      const changed = await setMemberRole(services, actor, {
+        userId: form.get("userId"),
+        role: form.get("role"),
+      }).catch((error) => {
+        throw pageError(error);
+      });
+      return seeOther(`${PATH}?done=${changed ? "role-changed" : "not-member"}#notice`);
     }
     if (intent === "remove" || intent === "leave") {
       const input = memberInput.safeParse({
@@ -129,10 +148,11 @@ export const handler = defineApp.handlers<Data>({
   },
 });
 
-function PersonRow(
-  { person, role, data }: { person: TeamPerson; role: "Owner" | "Member"; data: Data },
-) {
+const ROLE_NAMES = { owner: "Owner", member: "Member", viewer: "Viewer" } as const;
+
+function PersonRow({ person, data }: { person: TeamPerson; data: Data }) {
   const { team } = data;
+  const role = ROLE_NAMES[person.role];
   const label = person.name ?? person.email;
   const confirming = data.confirmRemove?.userId === person.userId;
   return (
@@ -151,13 +171,28 @@ function PersonRow(
             <Time at={person.since} />
           </p>
         </div>
-        {team.youOwn && role === "Member" && !confirming && (
-          <LinkButton
-            href={`${PATH}?remove=${person.userId}#confirm-remove`}
-            variant="secondary"
-          >
-            Remove<span class="sr-only">{` ${label} from the team`}</span>
-          </LinkButton>
+        {team.youOwn && person.role !== "owner" && !confirming && (
+          <div class="flex flex-wrap gap-2">
+            <form method="post" action={PATH}>
+              <input type="hidden" name="intent" value="role" />
+              <input type="hidden" name="userId" value={person.userId} />
+              <input
+                type="hidden"
+                name="role"
+                value={person.role === "viewer" ? "member" : "viewer"}
+              />
+              <Button variant="secondary">
+                {person.role === "viewer" ? "Let change things" : "Make view-only"}
+                <span class="sr-only">{` for ${label}`}</span>
+              </Button>
+            </form>
+            <LinkButton
+              href={`${PATH}?remove=${person.userId}#confirm-remove`}
+              variant="secondary"
+            >
+              Remove<span class="sr-only">{` ${label} from the team`}</span>
+            </LinkButton>
+          </div>
         )}
       </div>
       {confirming && (
@@ -190,7 +225,9 @@ export default defineApp.page<typeof handler>(({ data }) => {
       <PageHeader
         title={team.youOwn ? "Your team" : name}
         description={team.youOwn
-          ? "People you invite see and change everything here: monitors, status pages, alert channels and maintenance windows. Only you manage who is in the team."
+          ? "Members you invite see and change everything here: monitors, status pages, alert channels and maintenance windows; viewers see it all and change nothing. Only you manage who is in the team."
+          : data.youView
+          ? `You can view ${name}: you see all of its monitors, incidents, status pages, alert channels and maintenance windows, and change none of them.`
           : `You are a member of ${name}: you see and change all of its monitors, status pages, alert channels and maintenance windows.`}
       />
       {data.notice && <Notice kind="success" id="notice">{data.notice}</Notice>}
@@ -225,9 +262,9 @@ export default defineApp.page<typeof handler>(({ data }) => {
       <Card title="Members">
         <h2 class="px-4 pt-4 text-lg font-semibold sm:px-6">Members</h2>
         <ul class="divide-y divide-slate-200 dark:divide-slate-700">
-          <PersonRow person={team.owner} role="Owner" data={data} />
+          <PersonRow person={team.owner} data={data} />
           {team.members.map((member) => (
-            <PersonRow key={member.userId} person={member} role="Member" data={data} />
+            <PersonRow key={member.userId} person={member} data={data} />
           ))}
         </ul>
         {team.youOwn && team.members.length === 0 && (
@@ -262,6 +299,20 @@ export default defineApp.page<typeof handler>(({ data }) => {
                 class={inputClass(errors.email)}
               />
             </Field>
+            <Field id="role" label="Access" error={errors.role}>
+              <select
+                {...describedBy("role", errors.role)}
+                name="role"
+                class={inputClass(errors.role)}
+              >
+                <option value="member" selected={data.role !== "viewer"}>
+                  Member: sees and changes everything
+                </option>
+                <option value="viewer" selected={data.role === "viewer"}>
+                  Viewer: sees everything, changes nothing
+                </option>
+              </select>
+            </Field>
             <Button>Send invitation</Button>
           </form>
         </Card>
@@ -276,8 +327,8 @@ export default defineApp.page<typeof handler>(({ data }) => {
                 <div class="min-w-0 flex-1">
                   <p class="break-words font-medium">{invitation.email}</p>
                   <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                    invited <Time at={invitation.createdAt} /> · expires{" "}
-                    <Time at={invitation.expiresAt} />
+                    {invitation.role === "viewer" ? "as a viewer · " : ""}invited{" "}
+                    <Time at={invitation.createdAt} /> · expires <Time at={invitation.expiresAt} />
                   </p>
                 </div>
                 <form method="post" action={PATH}>

@@ -48,7 +48,8 @@ export async function createApiToken(
       expiresAt: input.expiresInDays
         ? new Date(Date.now() + input.expiresInDays * 86_400_000)
         : null,
-      readOnly: input.readOnly ?? false,
+      // A viewer's tokens read only, and keep to that if they become a member.
+      readOnly: input.readOnly || actor.viewer === true,
     }).returning();
     return row;
   });

@@ -20,6 +20,7 @@ export async function resolveApiToken(
       email: users.email,
       name: users.name,
       accountId: accountInUse,
+      role: accountMembers.role,
       lastUsedAt: apiTokens.lastUsedAt,
       readOnly: apiTokens.readOnly,
     })
@@ -39,8 +40,10 @@ export async function resolveApiToken(
     await services.db.update(apiTokens).set({ lastUsedAt: now })
       .where(eq(apiTokens.tokenHash, tokenHash));
   }
+  const viewer = row.role === "viewer";
   return {
-    user: { id: row.id, email: row.email, name: row.name, accountId: row.accountId },
-    readOnly: row.readOnly,
+    user: { id: row.id, email: row.email, name: row.name, accountId: row.accountId, viewer },
+    // A viewer's token reads, whatever it was made as (before they became a viewer, say).
+    readOnly: row.readOnly || viewer,
   };
 }

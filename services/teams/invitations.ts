@@ -5,6 +5,7 @@
  * kept.
  */
 import type { Actor, Services } from "../context.ts";
+import type { MemberRole } from "../../db/postgres/schema.ts";
 import { DomainError } from "../errors.ts";
 import { queueAccountMail } from "../users/account_mails.ts";
 import { randomToken, type SessionUser, sha256 } from "../users/sessions.ts";
@@ -26,10 +27,10 @@ export function invitationUrl(appUrl: string, token: string): string {
 export async function inviteMember(
   services: Services,
   actor: Actor,
-  input: { email?: unknown },
-): Promise<{ email: string; link: string; mailed: boolean }> {
+  input: { email?: unknown; role?: unknown },
+): Promise<{ email: string; role: MemberRole; link: string; mailed: boolean }> {
   mustOwn(actor, "invite people");
-  const { email } = inviteInput.parse(input);
+  const { email, role } = inviteInput.parse(input);
   // Each invitation may mail someone: a team cannot become a way to flood inboxes.
   await enforceRateLimits(services, [
     { scope: "team-invite", key: actor.accountId, max: 30, windowSeconds: 3_600 },
@@ -72,11 +73,11 @@ export async function inviteMember(
       );
     }
     await tx`
-      insert into account_invitations (token_hash, account_id, email, expires_at)
-      values (${await sha256(token)}, ${actor.accountId}, ${email},
+      insert into account_invitations (token_hash, account_id, email, role, expires_at)
+      values (${await sha256(token)}, ${actor.accountId}, ${email}, ${role},
               now() + ${INVITATION_DAYS} * interval '1 day')
       on conflict (account_id, email) do update
-      set token_hash = excluded.token_hash, created_at = now(),
+      set token_hash = excluded.token_hash, role = excluded.role, created_at = now(),
           expires_at = excluded.expires_at`;
     if (mailed) {
       await queueAccountMail(tx, actor.accountId, {
@@ -85,13 +86,14 @@ export async function inviteMember(
         subject: `${owner.name} invites you to their team on Uptime`.replace(/[\r\n]+/g, " ")
           .slice(0, 250),
         body: `${owner.name} invites you to join ${teamName(owner.name)} on Uptime at ` +
-          `${new URL(services.config.appUrl).host}, to see and change its monitors, status ` +
-          `pages and alerts.\n\nJoin the team: ${link}\n\nThe link works once, for ` +
+          `${new URL(services.config.appUrl).host}, to ${
+            role === "viewer" ? "see" : "see and change"
+          } its monitors, status pages and alerts.\n\nJoin the team: ${link}\n\nThe link works once, for ` +
           `${INVITATION_DAYS} days. If you do not know ${owner.name}, ignore this mail.\n`,
       });
     }
   });
-  return { email, link, mailed };
+  return { email, role, link, mailed };
 }
 
 /** Withdraws the invitation of `email`; false when there was none. */
@@ -111,6 +113,7 @@ export interface Invitation {
   accountId: string;
   ownerName: string;
   email: string;
+  role: MemberRole;
 }
 
 /** The invitation of a link, while it works; null otherwise. */
@@ -121,10 +124,12 @@ export async function invitationByToken(
   if (!token || token.length > 100) return null;
   const { sql } = services;
   const [row] = await sql`
-    select i.account_id, i.email, ${ownerNameSql(sql)} as owner_name
+    select i.account_id, i.email, i.role, ${ownerNameSql(sql)} as owner_name
     from account_invitations i join users u on u.id = i.account_id
     where i.token_hash = ${await sha256(token)} and i.expires_at > now()`;
-  return row ? { accountId: row.account_id, ownerName: row.owner_name, email: row.email } : null;
+  return row
+    ? { accountId: row.account_id, ownerName: row.owner_name, email: row.email, role: row.role }
+    : null;
 }
 
 /**
@@ -148,12 +153,13 @@ export async function acceptInvitation(
     const [used] = await tx`
       delete from account_invitations where token_hash = ${await sha256(token)}
         and expires_at > now()
-      returning account_id`;
+      returning account_id, role`;
     if (!used) {
       throw new DomainError("BAD_REQUEST", "token: this invitation has expired or was used");
     }
     await tx`
-      insert into account_members (account_id, user_id) values (${used.account_id}, ${user.id})
+      insert into account_members (account_id, user_id, role)
+      values (${used.account_id}, ${user.id}, ${used.role})
       on conflict do nothing`;
     if (sessionToken) {
       await tx`

@@ -1,8 +1,9 @@
 /** Who is in a team, who is invited, and removing people from it. */
 import type postgres from "postgres";
 import type { Actor, Services } from "../context.ts";
+import type { MemberRole } from "../../db/postgres/schema.ts";
 import { DomainError } from "../errors.ts";
-import { mustOwn, ownerNameSql } from "./teams.ts";
+import { mustOwn, ownerNameSql, setRoleInput } from "./teams.ts";
 
 export interface TeamPerson {
   userId: string;
@@ -10,6 +11,8 @@ export interface TeamPerson {
   email: string;
   /** Epoch ms: when they joined (for the owner, when the account was made). */
   since: number;
+  /** What they may do; the owner's is "owner". */
+  role: MemberRole | "owner";
 }
 
 export interface TeamView {
@@ -19,7 +22,7 @@ export interface TeamView {
   /** Newest first. */
   members: TeamPerson[];
   /** Waiting invitations, newest first; only the owner sees them. */
-  invitations: { email: string; createdAt: number; expiresAt: number }[];
+  invitations: { email: string; role: MemberRole; createdAt: number; expiresAt: number }[];
   /** Whether the actor owns the team. */
   youOwn: boolean;
 }
@@ -32,13 +35,13 @@ export async function teamView(services: Services, actor: Actor): Promise<TeamVi
       select u.id, u.name, u.email, u.created_at, ${ownerNameSql(sql)} as owner_name
       from users u where u.id = ${actor.accountId}`,
     sql`
-      select u.id, u.name, u.email, m.created_at from account_members m
+      select u.id, u.name, u.email, m.role, m.created_at from account_members m
       join users u on u.id = m.user_id
       where m.account_id = ${actor.accountId}
       order by m.created_at desc, u.email`,
     youOwn
       ? sql`
-        select email, created_at, expires_at from account_invitations
+        select email, role, created_at, expires_at from account_invitations
         where account_id = ${actor.accountId} and expires_at > now()
         order by created_at desc`
       : [],
@@ -49,6 +52,7 @@ export async function teamView(services: Services, actor: Actor): Promise<TeamVi
     name: row.name,
     email: row.email,
     since: new Date(row.created_at).getTime(),
+    role: row.role ?? "owner",
   });
   return {
     accountId: actor.accountId,
@@ -57,6 +61,7 @@ export async function teamView(services: Services, actor: Actor): Promise<TeamVi
     members: members.map(person),
     invitations: invitations.map((row) => ({
       email: row.email,
+      role: row.role,
       createdAt: new Date(row.created_at).getTime(),
       expiresAt: new Date(row.expires_at).getTime(),
     })),
@@ -89,4 +94,23 @@ export async function removeMember(
       where account_id = ${actor.accountId} and user_id = ${userId}`;
     return gone.length > 0;
   });
+}
+
+/**
+ * The owner makes a member a viewer, or a viewer a member again; it holds from their next
+ * request. A viewer's API tokens read only from then on. Returns false when they are not
+ * in the team.
+ */
+export async function setMemberRole(
+  services: Services,
+  actor: Actor,
+  input: { userId?: unknown; role?: unknown },
+): Promise<boolean> {
+  mustOwn(actor, "change what people may do");
+  const { userId, role } = setRoleInput.parse(input);
+  const changed = await services.sql`
+    update account_members set role = ${role}
+    where account_id = ${actor.accountId} and user_id = ${userId}
+    returning user_id`;
+  return changed.length > 0;
 }

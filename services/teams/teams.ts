@@ -3,7 +3,8 @@
  * status pages, alert channels and maintenance windows. The owner invites people by
  * email; whoever opens the invitation's link (once, within 7 days) and signs in or signs up
  * becomes a member, and works on everything of the team as the owner does, except managing
- * the team. A person belongs to their own team and to any they joined, and works in one at
+ * the team; or, invited as a viewer, sees everything of it and changes nothing (the owner
+ * can change a member's role at any time). A person belongs to their own team and to any they joined, and works in one at
  * a time: a session remembers which (`sessions.account_id`), an API token is made in one.
  * A member who leaves or is removed falls back to their own team at their next request;
  * their tokens made in the team end, and their live sockets stop at the next re-check.
@@ -18,8 +19,12 @@ import { emailSchema } from "../users/accounts.ts";
 export const MAX_MEMBERS = 50;
 export const INVITATION_DAYS = 7;
 
-export const inviteInput = z.object({ email: emailSchema });
+export const MEMBER_ROLES = ["member", "viewer"] as const;
+const role = z.enum(MEMBER_ROLES, { error: 'role: expected "member" or "viewer"' });
+
+export const inviteInput = z.object({ email: emailSchema, role: role.default("member") });
 export const memberInput = z.object({ userId: z.uuid({ error: "userId: not a member's id" }) });
+export const setRoleInput = z.strictObject({ userId: memberInput.shape.userId, role });
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -37,6 +42,10 @@ export function teamName(ownerName: string): string {
 
 /** The owner's name, or email, as SQL over a `users` row `u`. */
 export const ownerNameSql = (sql: Sql) => sql`coalesce(nullif(u.name, ''), u.email)`;
+
+/** Why a viewer of a team may not change something of it. */
+export const VIEWER_REFUSAL =
+  "You can view this team but not change it; its owner can give you member access";
 
 /** Refuses unless the actor is the team's owner. */
 export function mustOwn(actor: Actor, what: string): void {

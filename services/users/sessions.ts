@@ -20,6 +20,11 @@ export interface SessionUser {
   /** The team the user works in: their own account's id, or one they are a member of. */
   accountId: string;
   /**
+   * Whether they may only look in that team (a member with the viewer role): they change
+   * nothing of it, only what is theirs (their sign-in, their tokens, leaving it).
+   */
+  viewer?: boolean;
+  /**
    * From a session: whether the user is in a team besides their own, so that pages read
    * the teams (for the header's switcher) only for those who are.
    */
@@ -84,6 +89,7 @@ export async function resolveSession(
       email: users.email,
       name: users.name,
       accountId: accountInUse,
+      role: accountMembers.role,
       inTeams: sql<boolean>`exists (
         select 1 from account_members m where m.user_id = ${sessions.userId})`,
       lastSeenAt: sessions.lastSeenAt,
@@ -106,6 +112,7 @@ export async function resolveSession(
     email: row.email,
     name: row.name,
     accountId: row.accountId,
+    viewer: row.role === "viewer",
     inTeams: row.inTeams,
   };
 }

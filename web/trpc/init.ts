@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { actorOf, type Services } from "../../services/context.ts";
 import type { SessionUser } from "../../services/users/sessions.ts";
 import { publicMessage, toTRPCError } from "./errors.ts";
+import { VIEWER_REFUSAL } from "../../services/teams/teams.ts";
 
 export interface TrpcContext {
   services: Services;
@@ -41,26 +42,37 @@ const mapErrors = t.middleware(async ({ ctx, next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure.use(mapErrors);
 
-/**
- * A procedure for signed-in users; `ctx.actor` is who they are. A read-only API token
- * calls its queries and no mutation.
- */
-export const authedProcedure = publicProcedure.use(({ ctx, type, next }) => {
+/** Signed in; `ctx.actor` is who they are. */
+const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-  if (ctx.readOnly && type !== "query") {
-    throw new TRPCError({
-      code: "FORBIDDEN",
-      message: "This API token is read-only; create one that may change things",
-    });
-  }
   return next({ ctx: { ...ctx, user: ctx.user, actor: actorOf(ctx.user) } });
 });
 
 /**
- * A procedure about the account's sign-in or its API tokens: a browser session only, so a
- * leaked token cannot take the account over or make itself more tokens.
+ * A procedure about the team's monitors, pages, alerts and the like. A read-only API token
+ * calls its queries and no mutation, and so does a viewer of the team.
  */
-export const sessionProcedure = authedProcedure.use(({ ctx, next }) => {
+export const authedProcedure = signedInProcedure.use(({ ctx, type, next }) => {
+  if (ctx.readOnly && type !== "query") {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: ctx.user.viewer && ctx.apiToken
+        ? VIEWER_REFUSAL
+        : "This API token is read-only; create one that may change things",
+    });
+  }
+  if (ctx.user.viewer && type !== "query") {
+    throw new TRPCError({ code: "FORBIDDEN", message: VIEWER_REFUSAL });
+  }
+  return next();
+});
+
+/**
+ * A procedure about the caller's own sign-in, API tokens or place in a team: a browser
+ * session only, so a leaked token cannot take the account over or make itself more tokens.
+ * A viewer may: these are theirs, not the team's.
+ */
+export const sessionProcedure = signedInProcedure.use(({ ctx, next }) => {
   if (ctx.apiToken) {
     throw new TRPCError({
       code: "FORBIDDEN",

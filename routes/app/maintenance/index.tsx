@@ -218,15 +218,16 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
   );
 }
 
-export default defineApp.page<typeof handler>(({ data }) => {
+export default defineApp.page<typeof handler>(({ data, state }) => {
   const { errors, values } = data;
+  const viewer = state.user?.viewer === true;
   const names = new Map(data.websites.map((w) => [w.id, w]));
   return (
     <div class="space-y-8">
       <PageHeader
         title="Maintenance"
         description="Planned work: while a window lasts, its monitors send no alerts and their status pages say “Under maintenance”. Checks still run, but count in no uptime."
-        actions={data.windows.length > 0 && (
+        actions={data.windows.length > 0 && !viewer && (
           <LinkButton href="#schedule">Schedule maintenance</LinkButton>
         )}
       />
@@ -235,7 +236,7 @@ export default defineApp.page<typeof handler>(({ data }) => {
         ? (
           <EmptyState
             title="No maintenance scheduled"
-            action={<LinkButton href="#schedule">Schedule maintenance</LinkButton>}
+            action={!viewer && <LinkButton href="#schedule">Schedule maintenance</LinkButton>}
           >
             Schedule a window before planned work, so that a deploy or a migration does not page
             anyone and your customers see it coming on your status page.
@@ -249,19 +250,21 @@ export default defineApp.page<typeof handler>(({ data }) => {
           </Card>
         )}
 
-      <Card title="Schedule maintenance" class="p-4 sm:p-6">
-        <h2 id="schedule" class="text-lg font-semibold">Schedule maintenance</h2>
-        <form method="post" action="/app/maintenance#schedule" class="mt-4 space-y-5">
-          <input type="hidden" name="intent" value="create" />
-          <MaintenanceFields
-            values={values}
-            errors={errors}
-            websites={data.websites}
-            repeatable
-          />
-          <Button>Schedule maintenance</Button>
-        </form>
-      </Card>
+      {!viewer && (
+        <Card title="Schedule maintenance" class="p-4 sm:p-6">
+          <h2 id="schedule" class="text-lg font-semibold">Schedule maintenance</h2>
+          <form method="post" action="/app/maintenance#schedule" class="mt-4 space-y-5">
+            <input type="hidden" name="intent" value="create" />
+            <MaintenanceFields
+              values={values}
+              errors={errors}
+              websites={data.websites}
+              repeatable
+            />
+            <Button>Schedule maintenance</Button>
+          </form>
+        </Card>
+      )}
     </div>
   );
 });

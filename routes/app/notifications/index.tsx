@@ -32,7 +32,7 @@ export const handler = define.handlers<Data>({
   },
 });
 
-export default define.page<typeof handler>(({ data }) => (
+export default define.page<typeof handler>(({ data, state }) => (
   <div class="space-y-8">
     <PageHeader
       title="Notifications"
@@ -80,29 +80,31 @@ export default define.page<typeof handler>(({ data }) => (
         )}
     </section>
 
-    <section aria-labelledby="add-heading" class="space-y-3">
-      <h2 id="add-heading" class="text-lg font-semibold">Add a channel</h2>
-      <ul class="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        {KINDS.map((kind) => (
-          <li>
-            {data.unavailable[kind]
-              ? (
-                <div class="rounded-lg border border-slate-200 p-4 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
-                  <span class="font-medium">{providers[kind].label}</span>
-                  <span class="block">Not available: {data.unavailable[kind]}</span>
-                </div>
-              )
-              : (
-                <a
-                  href={`/app/notifications/new?kind=${kind}`}
-                  class={`block rounded-lg border border-slate-200 bg-white p-4 text-sm font-medium hover:border-emerald-600 dark:border-slate-700 dark:bg-slate-800 ${LINK}`}
-                >
-                  Add {providers[kind].label}
-                </a>
-              )}
-          </li>
-        ))}
-      </ul>
-    </section>
+    {!state.user?.viewer && (
+      <section aria-labelledby="add-heading" class="space-y-3">
+        <h2 id="add-heading" class="text-lg font-semibold">Add a channel</h2>
+        <ul class="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+          {KINDS.map((kind) => (
+            <li>
+              {data.unavailable[kind]
+                ? (
+                  <div class="rounded-lg border border-slate-200 p-4 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+                    <span class="font-medium">{providers[kind].label}</span>
+                    <span class="block">Not available: {data.unavailable[kind]}</span>
+                  </div>
+                )
+                : (
+                  <a
+                    href={`/app/notifications/new?kind=${kind}`}
+                    class={`block rounded-lg border border-slate-200 bg-white p-4 text-sm font-medium hover:border-emerald-600 dark:border-slate-700 dark:bg-slate-800 ${LINK}`}
+                  >
+                    Add {providers[kind].label}
+                  </a>
+                )}
+            </li>
+          ))}
+        </ul>
+      </section>
+    )}
   </div>
 ));

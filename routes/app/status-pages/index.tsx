@@ -89,14 +89,15 @@ function PageRow(props: { page: StatusPageView }) {
   );
 }
 
-export default define.page<typeof handler>(({ data }) => {
+export default define.page<typeof handler>(({ data, state }) => {
   const { errors, values } = data;
+  const viewer = state.user?.viewer === true;
   return (
     <div class="space-y-8">
       <PageHeader
         title="Status pages"
         description="Public pages that show how your monitors are doing, at /status/… or on your own domain."
-        actions={data.pages.length > 0 && (
+        actions={data.pages.length > 0 && !viewer && (
           <LinkButton href="#create">Create status page</LinkButton>
         )}
       />
@@ -105,7 +106,7 @@ export default define.page<typeof handler>(({ data }) => {
         ? (
           <EmptyState
             title="No status pages yet"
-            action={<LinkButton href="#create">Create status page</LinkButton>}
+            action={!viewer && <LinkButton href="#create">Create status page</LinkButton>}
           >
             A status page tells your users whether your services are up, with 90 days of history.
           </EmptyState>
@@ -118,51 +119,53 @@ export default define.page<typeof handler>(({ data }) => {
           </Card>
         )}
 
-      <Card title="Create status page" class="p-4 sm:p-6">
-        <h2 id="create" class="text-lg font-semibold">Create a status page</h2>
-        <form method="post" action="/app/status-pages#create" class="mt-4 space-y-5">
-          <input type="hidden" name="intent" value="create" />
-          {errors.form && <Notice kind="error">{errors.form}</Notice>}
-          <div class="grid gap-5 md:grid-cols-2">
-            <Field id="title" label="Title" error={errors.title}>
-              <input
-                {...describedBy("title", errors.title)}
-                name="title"
-                type="text"
-                required
-                maxLength={100}
-                placeholder="Acme status"
-                value={values.title}
-                class={inputClass(errors.title)}
-              />
-            </Field>
-            <Field
-              id="slug"
-              label="Slug (address)"
-              error={errors.slug}
-              hint="The page's address: /status/<slug>. Leave empty to make one from the title."
-            >
-              <input
-                {...describedBy("slug", errors.slug, true)}
-                name="slug"
-                type="text"
-                autoCapitalize="none"
-                spellcheck={false}
-                maxLength={48}
-                placeholder="acme"
-                value={values.slug}
-                class={inputClass(errors.slug, "font-mono")}
-              />
-            </Field>
-          </div>
-          <MonitorChecklist
-            websites={data.websites}
-            selected={values.websiteIds}
-            error={errors.websiteIds}
-          />
-          <Button>Create status page</Button>
-        </form>
-      </Card>
+      {!viewer && (
+        <Card title="Create status page" class="p-4 sm:p-6">
+          <h2 id="create" class="text-lg font-semibold">Create a status page</h2>
+          <form method="post" action="/app/status-pages#create" class="mt-4 space-y-5">
+            <input type="hidden" name="intent" value="create" />
+            {errors.form && <Notice kind="error">{errors.form}</Notice>}
+            <div class="grid gap-5 md:grid-cols-2">
+              <Field id="title" label="Title" error={errors.title}>
+                <input
+                  {...describedBy("title", errors.title)}
+                  name="title"
+                  type="text"
+                  required
+                  maxLength={100}
+                  placeholder="Acme status"
+                  value={values.title}
+                  class={inputClass(errors.title)}
+                />
+              </Field>
+              <Field
+                id="slug"
+                label="Slug (address)"
+                error={errors.slug}
+                hint="The page's address: /status/<slug>. Leave empty to make one from the title."
+              >
+                <input
+                  {...describedBy("slug", errors.slug, true)}
+                  name="slug"
+                  type="text"
+                  autoCapitalize="none"
+                  spellcheck={false}
+                  maxLength={48}
+                  placeholder="acme"
+                  value={values.slug}
+                  class={inputClass(errors.slug, "font-mono")}
+                />
+              </Field>
+            </div>
+            <MonitorChecklist
+              websites={data.websites}
+              selected={values.websiteIds}
+              error={errors.websiteIds}
+            />
+            <Button>Create status page</Button>
+          </form>
+        </Card>
+      )}
     </div>
   );
 });

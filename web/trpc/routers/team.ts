@@ -1,13 +1,13 @@
 /**
  * `team.*`: the team the caller works in. Reading it takes a session or a token; changing
  * who is in it takes a browser session (a leaked token must not invite its thief), and
- * inviting and removing only its owner.
+ * inviting, removing and changing roles only its owner.
  */
 import { z } from "zod";
 import { emailSchema } from "../../../services/users/accounts.ts";
-import { removeMember, teamView } from "../../../services/teams/members.ts";
+import { removeMember, setMemberRole, teamView } from "../../../services/teams/members.ts";
 import { cancelInvitation, inviteMember } from "../../../services/teams/invitations.ts";
-import { inviteInput, memberInput, teamsOf } from "../../../services/teams/teams.ts";
+import { inviteInput, memberInput, setRoleInput, teamsOf } from "../../../services/teams/teams.ts";
 import { notFound } from "../../../services/errors.ts";
 import { authedProcedure, router, sessionProcedure } from "../init.ts";
 
@@ -26,6 +26,11 @@ export const teamRouter = router({
       }
       return { email: input.email };
     }),
+  /** The owner makes a member a viewer (sees, changes nothing) or a member again. */
+  setRole: sessionProcedure.input(setRoleInput).mutation(async ({ ctx, input }) => {
+    if (!(await setMemberRole(ctx.services, ctx.actor, input))) throw notFound("Member");
+    return input;
+  }),
   /** The owner removes a member; a member removes themselves (leaves). */
   removeMember: sessionProcedure.input(memberInput).mutation(async ({ ctx, input }) => {
     if (!(await removeMember(ctx.services, ctx.actor, input.userId))) throw notFound("Member");

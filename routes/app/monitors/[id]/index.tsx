@@ -204,8 +204,9 @@ function regionViews(
   });
 }
 
-export default define.page<typeof handler>(({ data, url }) => {
+export default define.page<typeof handler>(({ data, url, state }) => {
   const { website, metrics, checks, range, cursor } = data;
+  const viewer = state.user?.viewer === true;
   const path = `/app/monitors/${website.id}`;
   const base = `${path}/`;
   const feed = signal<LiveResult[]>([]);
@@ -231,7 +232,7 @@ export default define.page<typeof handler>(({ data, url }) => {
         title={displayName(website)}
         description={<span class="break-all font-mono">{describeTarget(website)}</span>}
         below={<TagList tags={website.tags} of={displayName(website)} class="mt-2" />}
-        actions={
+        actions={!viewer && (
           <>
             <LinkButton href={`${base}edit`} variant="secondary">Edit</LinkButton>
             <LinkButton href={`/app/monitors/new?copy=${website.id}`} variant="secondary">
@@ -242,7 +243,7 @@ export default define.page<typeof handler>(({ data, url }) => {
               : <LinkButton href={`${base}resume`} variant="secondary">Resume</LinkButton>}
             <LinkButton href={`${base}delete`} variant="danger">Delete</LinkButton>
           </>
-        }
+        )}
       />
 
       {data.notice && <Notice kind="success" class="mb-4">{data.notice}</Notice>}
