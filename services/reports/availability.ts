@@ -1,9 +1,10 @@
 /**
  * `report.availability`: how every monitor of the account did over a period of whole days
- * in a time zone (UTC unless named), for an SLA review or a customer: uptime from its checks (every region's, leaving
- * out those under maintenance, as on every other screen), response time percentiles, and
- * its incidents (how many, how long it was down, the longest, the mean times to
- * acknowledge and to resolve). A period that reaches today ends now.
+ * in a time zone (UTC unless named), for an SLA review or a customer: uptime from its
+ * checks (every region's, leaving out those under maintenance, as on every other screen),
+ * response time percentiles, and its incidents (how many, how long it was down, the
+ * longest, the mean times to acknowledge and to resolve). A period that reaches today ends
+ * now.
  *
  * Checks come from the hourly rollup, the hour under way from the checks themselves (the
  * rollup trails them by up to a minute), as the daily bars count them, and so do the parts
