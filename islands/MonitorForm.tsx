@@ -656,6 +656,11 @@ export default function MonitorForm(props: Props) {
               {...bind("body")}
               class={inputClass(errors.body, "font-mono")}
             >
+              {
+                // The server writes no `value` of a textarea: without JavaScript, its text is
+                // what the form shows and sends back.
+                form.body
+              }
             </textarea>
           </Field>
         </>

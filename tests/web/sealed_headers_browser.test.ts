@@ -184,7 +184,11 @@ Deno.test({
       assert.equal(site.body, body);
       assert.equal(site.bodyProblem, null);
       const form = await (await owner.fetch(`${server.url}/app/monitors/${site.id}/edit`)).text();
-      assert.ok(form.includes("k_9ZrQ4w"), "the edit form shows the body to change it");
+      // In the field itself, so that a form saved without JavaScript keeps it.
+      assert.match(
+        form,
+        /<textarea[^>]*name="body"[^>]*>\{&quot;apiKey&quot;:&quot;k_9ZrQ4w&quot;,&quot;order&quot;:1\}<\/textarea>/,
+      );
       const exported = await (await owner.fetch(`${server.url}/app/monitors/export`)).json();
       assert.equal(exported.monitors[0].body, body);
 
