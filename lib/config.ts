@@ -76,7 +76,8 @@ const envSchema = z.object({
   PUBLISHER_LEASE_MS: integer(500, 300_000).default(10_000),
   WORKER_CONCURRENCY: integer(1, 10_000).default(200),
   WORKER_MAX_DELIVERIES: integer(1, 100).default(5),
-  APP_URL: urlWithScheme(["http:", "https:"]).default("http://localhost:8000"),
+  // Unset: the web's own port on this machine (parseConfig).
+  APP_URL: urlWithScheme(["http:", "https:"]).optional(),
   APP_HOSTS: z.string().transform((value) =>
     value.split(",").map((h) => h.trim().toLowerCase().replace(/\.$/, "")).filter(Boolean)
   ).pipe(z.array(z.string().regex(/^[a-z0-9.-]+$/, "expected hostnames separated by commas")))
@@ -231,6 +232,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(String(issue.path[0]), `is invalid: ${issue.message}`);
   }
   const e = result.data;
+  // Port 0 (a free one, as tests ask) is known only once the server listens.
+  const appUrl = e.APP_URL ?? `http://localhost:${e.PORT || 8000}`;
   // A running check must never look abandoned: another worker would run it a second time.
   const longestTimeout = Math.max(e.CHECK_TIMEOUT_MS, MAX_WEBSITE_TIMEOUT_MS);
   if (e.RECLAIM_IDLE_MS <= longestTimeout + RECLAIM_MARGIN_MS) {
@@ -295,7 +298,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     publisherLeaseMs: e.PUBLISHER_LEASE_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerMaxDeliveries: e.WORKER_MAX_DELIVERIES,
-    appUrl: e.APP_URL,
+    appUrl,
     // Fly sets FLY_APP_NAME on every machine: <app>.fly.dev is always the app's own.
     appHosts: [...e.APP_HOSTS ?? [], ...(e.FLY_APP_NAME ? [`${e.FLY_APP_NAME}.fly.dev`] : [])],
     statusPageCacheMs: e.STATUS_PAGE_CACHE_MS,
@@ -305,7 +308,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     notifications: {
       smtpUrl: e.SMTP_URL ?? null,
-      mailFrom: e.MAIL_FROM ?? `Uptime <alerts@${new URL(e.APP_URL).hostname}>`,
+      mailFrom: e.MAIL_FROM ?? `Uptime <alerts@${new URL(appUrl).hostname}>`,
       pagerdutyUrl: e.PAGERDUTY_EVENTS_URL,
       telegramUrl: e.TELEGRAM_API_URL,
       pushoverUrl: e.PUSHOVER_API_URL,

@@ -164,3 +164,15 @@ Deno.test("APP_HOSTS, the Fly app's own host and DNS_NAMESERVER are read and che
   assert.throws(() => parseConfig({ DNS_NAMESERVER: "dns.example" }), /DNS_NAMESERVER/);
   assert.throws(() => parseConfig({ APP_HOSTS: "a b" }), /APP_HOSTS/);
 });
+
+Deno.test("without APP_URL, links and mail name the web's own port", () => {
+  const config = parseConfig({ PORT: "8300" });
+  assert.equal(config.appUrl, "http://localhost:8300");
+  assert.equal(config.notifications.mailFrom, "Uptime <alerts@localhost>");
+  assert.equal(parseConfig({}).appUrl, "http://localhost:8000");
+  assert.equal(parseConfig({ PORT: "0" }).appUrl, "http://localhost:8000", "a free port");
+  assert.equal(
+    parseConfig({ PORT: "8300", APP_URL: "https://up.example.com" }).appUrl,
+    "https://up.example.com",
+  );
+});
