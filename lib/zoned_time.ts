@@ -46,3 +46,30 @@ export function dayIn(at: number, timeZone: string): string {
     day: "2-digit",
   }).format(at);
 }
+
+/**
+ * Zones by the names people know them by today. V8 lists some by names IANA has since
+ * replaced (Asia/Calcutta for Asia/Kolkata); it takes either.
+ */
+const RENAMED: Record<string, string> = {
+  "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Godthab": "America/Nuuk",
+  "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Louisville": "America/Kentucky/Louisville",
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Rangoon": "Asia/Yangon",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "Pacific/Truk": "Pacific/Chuuk",
+};
+
+/** Every zone this runtime knows, UTC first, then by name, as a list to choose from. */
+export function timeZoneNames(): string[] {
+  const zones = Intl.supportedValuesOf("timeZone").map((zone) => RENAMED[zone] ?? zone)
+    .filter((zone) => zone !== "UTC").sort();
+  return ["UTC", ...zones];
+}

@@ -47,6 +47,9 @@ export function availabilityCsv(report: AvailabilityReport): { filename: string;
     ]),
     { header: true, columns: COLUMNS, escape_formulas: true },
   );
-  const tag = report.tag ? `-${report.tag.replace(/[^A-Za-z0-9_-]+/g, "_")}` : "";
-  return { filename: `uptime-availability-${report.from}-to-${report.to}${tag}.csv`, csv };
+  const part = (text: string) => `-${text.replace(/[^A-Za-z0-9_-]+/g, "_")}`;
+  // The same days in another zone are other figures: the name says whose days they are.
+  const zone = report.timeZone === "UTC" ? "" : part(report.timeZone);
+  const tag = report.tag ? part(report.tag) : "";
+  return { filename: `uptime-availability-${report.from}-to-${report.to}${zone}${tag}.csv`, csv };
 }

@@ -138,7 +138,7 @@ Deno.test({
       ]);
       assert.equal(
         download.suggestedFilename(),
-        `uptime-availability-${day(today - 5)}-to-${day(today - 3)}-production.csv`,
+        `uptime-availability-${day(today - 5)}-to-${day(today - 3)}-Asia_Tokyo-production.csv`,
       );
       const csv = await Deno.readTextFile(await download.path());
       assert.deepEqual(csv.trim().split("\n").map((line) => line.split(",").slice(0, 5)), [

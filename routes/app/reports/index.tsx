@@ -36,7 +36,7 @@ import {
 } from "../../../components/ui.tsx";
 import { formatDate, formatLongDuration } from "../../../lib/time_format.ts";
 import { formatUptime } from "../../../lib/uptime.ts";
-import { dayIn } from "../../../lib/zoned_time.ts";
+import { dayIn, timeZoneNames } from "../../../lib/zoned_time.ts";
 
 interface Data extends ReportQuery {
   report: AvailabilityReport | null;
@@ -314,10 +314,10 @@ function ReportBody(
 }
 
 /**
- * The zones to report in: UTC, then every zone this runtime knows, by name; one asked for
- * that the list lacks (an alias such as US/Eastern) stays a choice.
+ * The zones to report in; one asked for that the list lacks (an alias such as US/Eastern)
+ * stays a choice.
  */
 function timeZoneChoices(current: string): string[] {
-  const zones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
+  const zones = timeZoneNames();
   return zones.includes(current) || !current ? zones : [current, ...zones];
 }
