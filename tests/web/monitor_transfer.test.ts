@@ -121,8 +121,8 @@ Deno.test("a team's monitors are exported as a file and imported into another ac
 
     for (
       const [text, said] of [
-        ["not json", /not JSON; choose a file exported from Uptime/],
-        [`{"monitors": []}`, /not a file of monitors exported from Uptime/],
+        ["not json", /Not JSON; choose a file exported from Uptime/],
+        [`{"monitors": []}`, /Not a file of monitors exported from Uptime/],
         ["", /The file is empty: choose one made by Export monitors\./],
       ] as const
     ) {
@@ -130,13 +130,17 @@ Deno.test("a team's monitors are exported as a file and imported into another ac
       assert.equal(refused.status, 400);
       assert.match(await refused.text(), said);
     }
+    const none = await (await upload(`{"format": "uptime-monitors/1", "monitors": []}`)).text();
+    assert.match(none, /The file holds no monitors: nothing was added\./);
+    assert.match(again, /<h2[^>]*>Already here<\/h2>/);
+    assert.match(again, /<h2[^>]*>Not added<\/h2>/);
     // A file input left empty sends a part with no name and nothing in it.
-    const none = new FormData();
-    none.append("file", new Blob([]), "");
+    const unnamed = new FormData();
+    unnamed.append("file", new Blob([]), "");
     const unchosen = await bob.fetch(`${server.url}/app/monitors/import`, {
       method: "POST",
       headers: { origin: server.url },
-      body: none,
+      body: unnamed,
     });
     assert.equal(unchosen.status, 400);
     assert.match(await unchosen.text(), /Choose the file to import\./);

@@ -5,7 +5,7 @@
  */
 import { HttpError, page } from "../../../fresh/mod.ts";
 import { defineApp as define } from "../../../web/define.ts";
-import { readUpload } from "../../../web/forms.ts";
+import { capitalise, readUpload } from "../../../web/forms.ts";
 import { actorOf } from "../../../services/context.ts";
 import { DomainError } from "../../../services/errors.ts";
 import { importMonitors, type ImportOutcome } from "../../../services/websites/transfer.ts";
@@ -54,7 +54,10 @@ export const handler = define.handlers<Data>({
       return page({ outcome, error: null });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return page({ outcome: null, error: error.message.replace(/^file: /, "") }, { status: 400 });
+      // "file: format: not a file of monitors…" → "Not a file of monitors…": this form has
+      // one field.
+      const message = capitalise(error.message.replace(/^(file: )?(\w+: )?/, ""));
+      return page({ outcome: null, error: message }, { status: 400 });
     }
   },
 });
@@ -72,11 +75,12 @@ export default define.page<typeof handler>(({ data }) => {
       />
       {outcome && (
         <div class="mb-6 space-y-3" role="status">
-          <Notice kind={outcome.refused.length ? "warning" : "success"}>
+          <Notice kind={outcome.refused.length || !imported(outcome) ? "warning" : "success"}>
             {outcomeWords(outcome)} <a href="/app" class={LINK}>See your monitors</a>
           </Notice>
           {outcome.refused.length > 0 && (
             <Card class="p-4 sm:p-6" title="Not added">
+              <h2 class="mb-2 font-semibold">Not added</h2>
               <ul class="space-y-2 text-sm">
                 {outcome.refused.map((item) => (
                   <li key={item.index} class="break-words">
@@ -91,6 +95,7 @@ export default define.page<typeof handler>(({ data }) => {
           )}
           {outcome.skipped.length > 0 && (
             <Card class="p-4 sm:p-6" title="Already here">
+              <h2 class="mb-2 font-semibold">Already here</h2>
               <ul class="space-y-2 text-sm">
                 {outcome.skipped.map((item) => (
                   <li key={item.index} class="break-words">
@@ -135,7 +140,9 @@ export default define.page<typeof handler>(({ data }) => {
 });
 
 /** "Added 2 monitors; 3 were already here; 1 could not be added, as listed below." */
-function outcomeWords({ added, skipped, refused }: ImportOutcome): string {
+function outcomeWords(outcome: ImportOutcome): string {
+  if (!imported(outcome)) return "The file holds no monitors: nothing was added.";
+  const { added, skipped, refused } = outcome;
   const parts = [`Added ${monitors(added.length)}`];
   if (skipped.length) {
     parts.push(`${skipped.length} ${skipped.length === 1 ? "was" : "were"} already here`);
@@ -146,4 +153,9 @@ function outcomeWords({ added, skipped, refused }: ImportOutcome): string {
 
 function monitors(n: number): string {
   return `${n} monitor${n === 1 ? "" : "s"}`;
+}
+
+/** Whether the file held any monitor at all. */
+function imported({ added, skipped, refused }: ImportOutcome): boolean {
+  return added.length + skipped.length + refused.length > 0;
 }
