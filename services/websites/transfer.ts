@@ -145,7 +145,7 @@ export async function importMonitors(
   const lookups = remembered(resolve);
   const valid = monitors.flatMap(({ input }) => input.success ? [input.data] : []);
   /** Each target as the monitor would store it, for telling one the account has. */
-  const targets = new Map<CreateInput, string | null>();
+  const targets = new Map<CreateInput, string>();
   await forEachAtOnce(valid, LOOKUPS_AT_ONCE, async (input) => {
     // Refusals are said below, as each monitor is added.
     await acceptMonitorTarget(input.type ?? "http", input.url, services.config, lookups)
