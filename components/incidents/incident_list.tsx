@@ -12,8 +12,11 @@ import { Button, LINK } from "../ui.tsx";
 
 interface Props {
   incidents: Incident[];
-  /** Where the acknowledge and resolve forms return to (this page). */
-  back: string;
+  /**
+   * Where the acknowledge and resolve forms return to (this page); null: no such forms,
+   * for a viewer of the team.
+   */
+  back: string | null;
   /** Hide the monitor column (on the monitor's own page). */
   hideMonitor?: boolean;
 }
@@ -146,7 +149,7 @@ function DetailsLink(props: { incident: Incident }) {
   );
 }
 
-function Resolved(props: { incident: Incident; back: string }) {
+function Resolved(props: { incident: Incident; back: string | null }) {
   const { incident } = props;
   if (incident.resolvedAt === null) {
     return (
@@ -155,7 +158,9 @@ function Resolved(props: { incident: Incident; back: string }) {
           <span class="inline-block h-2 w-2 rounded-full bg-rose-600" aria-hidden="true"></span>
           Ongoing
         </span>
-        <IncidentAction incident={incident} back={props.back} action="resolve" label="Resolve" />
+        {props.back !== null && (
+          <IncidentAction incident={incident} back={props.back} action="resolve" label="Resolve" />
+        )}
       </div>
     );
   }
@@ -168,7 +173,7 @@ function Resolved(props: { incident: Incident; back: string }) {
  * "By …" means.
  */
 function Acknowledgement(
-  props: { incident: Incident; back: string; none?: ComponentChildren; labelled?: boolean },
+  props: { incident: Incident; back: string | null; none?: ComponentChildren; labelled?: boolean },
 ) {
   const { incident } = props;
   if (incident.acknowledgedAt !== null) {
@@ -182,14 +187,16 @@ function Acknowledgement(
   }
   // Resolved before anyone took it on: nothing left to acknowledge.
   if (incident.resolvedAt !== null) return props.none ?? null;
-  const button = (
-    <IncidentAction
-      incident={incident}
-      back={props.back}
-      action="acknowledge"
-      label="Acknowledge"
-    />
-  );
+  const button = props.back === null
+    ? <span class="text-slate-600 dark:text-slate-400">Not acknowledged</span>
+    : (
+      <IncidentAction
+        incident={incident}
+        back={props.back}
+        action="acknowledge"
+        label="Acknowledge"
+      />
+    );
   if (incident.escalatedAt === null) return button;
   // Nobody took it on in time, and its escalation channels were told.
   return (

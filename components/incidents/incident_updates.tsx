@@ -25,6 +25,8 @@ export function IncidentUpdates(props: {
   detail: IncidentDetail;
   values: UpdateValues;
   errors: FieldErrors;
+  /** A viewer of the team: the updates, without the form or their Delete buttons. */
+  viewOnly?: boolean;
 }) {
   const { detail, values, errors } = props;
   const path = `/app/incidents/${detail.incident.id}`;
@@ -56,54 +58,62 @@ export function IncidentUpdates(props: {
             </>
           )}
       </p>
-      <Card class="p-4 sm:p-6">
-        {detail.incident.resolvedAt !== null && (
-          <p class="mb-4 text-sm text-slate-700 dark:text-slate-300">
-            This incident is over. An update now tells customers what was found and what changed.
-          </p>
-        )}
-        <form method="post" action={`${path}#updates`} class="space-y-4" novalidate>
-          {errors.form && <Notice kind="error">{errors.form}</Notice>}
-          <Field id="update-status" label="Status" error={errors.status}>
-            <select
-              {...describedBy("update-status", errors.status)}
-              name="status"
-              class={inputClass(errors.status, "sm:w-56")}
+      {!props.viewOnly && (
+        <Card class="p-4 sm:p-6">
+          {detail.incident.resolvedAt !== null && (
+            <p class="mb-4 text-sm text-slate-700 dark:text-slate-300">
+              This incident is over. An update now tells customers what was found and what changed.
+            </p>
+          )}
+          <form method="post" action={`${path}#updates`} class="space-y-4" novalidate>
+            {errors.form && <Notice kind="error">{errors.form}</Notice>}
+            <Field id="update-status" label="Status" error={errors.status}>
+              <select
+                {...describedBy("update-status", errors.status)}
+                name="status"
+                class={inputClass(errors.status, "sm:w-56")}
+              >
+                {UPDATE_STATUSES.map((status) => (
+                  <option value={status} selected={values.status === status}>
+                    {UPDATE_STATUS_WORDS[status]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field
+              id="update-message"
+              label="Message"
+              error={errors.message}
+              hint="What your customers read: what is affected, what you are doing, when you expect to know more."
             >
-              {UPDATE_STATUSES.map((status) => (
-                <option value={status} selected={values.status === status}>
-                  {UPDATE_STATUS_WORDS[status]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field
-            id="update-message"
-            label="Message"
-            error={errors.message}
-            hint="What your customers read: what is affected, what you are doing, when you expect to know more."
-          >
-            <textarea
-              {...describedBy("update-message", errors.message, true)}
-              name="message"
-              rows={4}
-              maxLength={MAX_UPDATE_MESSAGE}
-              required
-              placeholder={detail.incident.resolvedAt === null
-                ? "Checkout is failing for some customers. We are looking into it."
-                : "A certificate had expired. We renewed it and now renew automatically."}
-              class={inputClass(errors.message)}
-            >
-              {values.message}
-            </textarea>
-          </Field>
-          <Button>Post update</Button>
-        </form>
-      </Card>
+              <textarea
+                {...describedBy("update-message", errors.message, true)}
+                name="message"
+                rows={4}
+                maxLength={MAX_UPDATE_MESSAGE}
+                required
+                placeholder={detail.incident.resolvedAt === null
+                  ? "Checkout is failing for some customers. We are looking into it."
+                  : "A certificate had expired. We renewed it and now renew automatically."}
+                class={inputClass(errors.message)}
+              >
+                {values.message}
+              </textarea>
+            </Field>
+            <Button>Post update</Button>
+          </form>
+        </Card>
+      )}
       {detail.updates.length
         ? (
           <ol class="mt-4 space-y-3" aria-label="Updates posted, newest first">
-            {detail.updates.map((update) => <Posted key={update.id} update={update} path={path} />)}
+            {detail.updates.map((update) => (
+              <Posted
+                key={update.id}
+                update={update}
+                path={props.viewOnly ? null : path}
+              />
+            ))}
           </ol>
         )
         : (
@@ -116,7 +126,8 @@ export function IncidentUpdates(props: {
   );
 }
 
-function Posted({ update, path }: { update: IncidentUpdate; path: string }) {
+/** One update; `path` null: no Delete button (a viewer). */
+function Posted({ update, path }: { update: IncidentUpdate; path: string | null }) {
   const words = UPDATE_STATUS_WORDS[update.status];
   const gist = update.message.length > 40 ? `${update.message.slice(0, 40)}…` : update.message;
   return (
@@ -133,11 +144,13 @@ function Posted({ update, path }: { update: IncidentUpdate; path: string }) {
             {update.author && ` · by ${update.author}`}
           </span>
         </p>
-        <form method="post" action={`${path}/updates/${update.id}/delete`}>
-          <Button variant="secondary" aria-label={`Delete update (${words}: ${gist})`}>
-            Delete
-          </Button>
-        </form>
+        {path !== null && (
+          <form method="post" action={`${path}/updates/${update.id}/delete`}>
+            <Button variant="secondary" aria-label={`Delete update (${words}: ${gist})`}>
+              Delete
+            </Button>
+          </form>
+        )}
       </div>
       <p class="mt-2 whitespace-pre-line text-sm text-slate-800 [overflow-wrap:anywhere] dark:text-slate-200">
         {update.message}

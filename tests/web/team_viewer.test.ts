@@ -43,15 +43,30 @@ Deno.test("a viewer sees the team's monitors and changes nothing of them; the ow
     assert.ok(!list.includes(">Add monitor<") && !list.includes(">Import monitors<"));
     const detail = await (await viewer.fetch(`${server.url}/app/monitors/${site.id}`)).text();
     assert.ok(!detail.includes(`/app/monitors/${site.id}/pause"`), "no Pause button");
+    const [incident] = await server.bed.pg.sql`
+      insert into incidents (website_id, started_at, cause_error_kind, cause_error_message,
+        cause_http_status, regions, total_regions)
+      values (${site.id}, now() - interval '5 minutes', 'status', 'expected 2xx or 3xx, got 503',
+        503, ${["local"]}, 1)
+      returning id`;
+    const incidents = await (await viewer.fetch(`${server.url}/app/incidents`)).text();
+    assert.match(incidents, />Not acknowledged</);
     for (
       const [path, action] of [
+        ["/app/incidents", `/app/incidents/${incident.id}/acknowledge"`],
+        ["/app/incidents", `/app/incidents/${incident.id}/resolve"`],
+        [`/app/incidents/${incident.id}`, ">Post update</button>"],
+        [`/app/incidents/${incident.id}`, `/app/incidents/${incident.id}/resolve"`],
+        [`/app/monitors/${site.id}`, `/app/incidents/${incident.id}/acknowledge"`],
         ["/app/maintenance", ">Schedule maintenance</button>"],
         ["/app/status-pages", ">Create status page</button>"],
         ["/app/notifications", ">Add a channel</h2>"],
       ]
     ) {
       const html = await (await viewer.fetch(`${server.url}${path}`)).text();
-      assert.ok(!html.includes(action), path);
+      assert.ok(!html.includes(action), `${path} ${action}`);
+      const ownerHtml = await (await owner.fetch(`${server.url}${path}`)).text();
+      assert.ok(ownerHtml.includes(action), `the owner's ${path} has ${action}`);
     }
     const team = await (await viewer.fetch(`${server.url}/app/team`)).text();
     assert.match(team, /You can view owner-[\w-]+@example\.com(&#39;|')s team: you see all/);

@@ -44,7 +44,7 @@ export const handler = defineApp.handlers<Data>({
   },
 });
 
-export default defineApp.page<typeof handler>(({ data, url }) => {
+export default defineApp.page<typeof handler>(({ data, url, state }) => {
   const { incidents, nextCursor } = data.page;
   const back = `${url.pathname}${url.search}`;
   const base = data.monitor ? `/app/incidents?monitor=${data.monitor}` : "/app/incidents";
@@ -73,7 +73,7 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
         )
         : (
           <Card>
-            <IncidentList incidents={incidents} back={back} />
+            <IncidentList incidents={incidents} back={state.user?.viewer ? null : back} />
           </Card>
         )}
       <p class="mt-4 flex justify-between text-sm">

@@ -114,7 +114,8 @@ const TERM = "text-slate-600 dark:text-slate-400";
 /** A value that may be one long word (a name, a URL, an error) wraps anywhere. */
 const WRAP = "min-w-0 [overflow-wrap:anywhere]";
 
-export default defineApp.page<typeof handler>(({ data, url }) => {
+export default defineApp.page<typeof handler>(({ data, url, state }) => {
+  const viewer = state.user?.viewer === true;
   const { incident, monitor, checks } = data.detail;
   const ongoing = incident.resolvedAt === null;
   const back = url.pathname;
@@ -151,7 +152,7 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
               : `Resolved after ${formatLongDuration(incident.durationMs)}`}
           </span>
         }
-        actions={ongoing && (
+        actions={ongoing && !viewer && (
           <>
             {incident.acknowledgedAt === null && (
               <IncidentAction
@@ -250,7 +251,12 @@ export default defineApp.page<typeof handler>(({ data, url }) => {
 
       <Section id="updates" title="Updates for customers">
         {data.updateNotice && <Notice kind="success" class="mb-3">{data.notice}</Notice>}
-        <IncidentUpdates detail={data.detail} values={data.update} errors={data.errors} />
+        <IncidentUpdates
+          detail={data.detail}
+          values={data.update}
+          errors={data.errors}
+          viewOnly={viewer}
+        />
       </Section>
 
       <Section id="timeline" title="Timeline">

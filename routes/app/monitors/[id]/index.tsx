@@ -331,7 +331,7 @@ export default define.page<typeof handler>(({ data, url, state }) => {
             : (
               <IncidentList
                 incidents={data.incidents.incidents.slice(0, INCIDENTS_SHOWN)}
-                back={`${path}#incidents`}
+                back={viewer ? null : `${path}#incidents`}
                 hideMonitor
               />
             )}
