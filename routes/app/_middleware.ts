@@ -7,6 +7,14 @@ import { HttpError } from "../../fresh/mod.ts";
 import { define, type SignedInState } from "../../web/define.ts";
 import { teamsOf, VIEWER_REFUSAL } from "../../services/teams/teams.ts";
 
+/**
+ * Pages a viewer may not open: forms that only change things, and those that show what a
+ * viewer must not read (monitors' credentials on their edit forms and in the export, the
+ * status page editor's subscribers).
+ */
+const VIEWER_MAY_NOT_OPEN =
+  /^\/app\/(monitors\/(new|import|export|bulk)|monitors\/[^/]+\/(edit|pause|resume|delete)|notifications\/(new|[^/]+\/(edit|delete))|maintenance\/[^/]+\/edit|status-pages\/[^/]+)$/;
+
 const VIEWER_MAY_POST = new Set([
   "/app/account",
   "/app/two-factor",
@@ -22,7 +30,8 @@ export default define.middleware(async (ctx) => {
   }
   const { services, user } = ctx.state;
   const reads = ctx.req.method === "GET" || ctx.req.method === "HEAD";
-  if (user.viewer && !reads && !VIEWER_MAY_POST.has(ctx.url.pathname.replace(/\/+$/, ""))) {
+  const path = ctx.url.pathname.replace(/\/+$/, "");
+  if (user.viewer && (reads ? VIEWER_MAY_NOT_OPEN.test(path) : !VIEWER_MAY_POST.has(path))) {
     throw new HttpError(403, `${VIEWER_REFUSAL}.`);
   }
   (ctx.state as SignedInState).teams = user.inTeams ? await teamsOf(services.readSql, user.id) : [];

@@ -118,6 +118,20 @@ export interface Website {
   updatedAt: number;
 }
 
+/**
+ * The website as `actor` may read it: a viewer of the team reads the names of its request
+ * headers, not their values, and not its body (credentials, often).
+ */
+export function forActor(website: Website, actor: Actor): Website {
+  if (!actor.viewer) return website;
+  const hidden = "(hidden from viewers)";
+  return {
+    ...website,
+    headers: Object.fromEntries(Object.keys(website.headers).map((name) => [name, hidden])),
+    body: website.body ? hidden : website.body,
+  };
+}
+
 export function toWebsite(row: WebsiteRow, config: Config): Website {
   const { headers, problem } = readHeaders(config.secretKeys, row.headers);
   const body = readBody(config.secretKeys, row.body);

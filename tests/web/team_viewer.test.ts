@@ -25,6 +25,14 @@ Deno.test("a viewer sees the team's monitors and changes nothing of them; the ow
     const site = await owner.api.website.create.mutate({
       url: "https://shop.example.com",
       name: "Shop",
+      method: "POST",
+      headers: { Authorization: "Bearer s3cret-token" },
+      body: '{"key":"s3cret-body"}',
+    });
+    const page = await owner.api.statusPage.create.mutate({
+      slug: `shop-${crypto.randomUUID().slice(0, 8)}`,
+      title: "Shop status",
+      websiteIds: [site.id],
     });
     const viewer = await server.user("viewer");
     const invited = await owner.api.team.invite.mutate({ email: viewer.email, role: "viewer" });
@@ -36,12 +44,34 @@ Deno.test("a viewer sees the team's monitors and changes nothing of them; the ow
     await joined.body?.cancel();
     assert.equal(joined.status, 303);
 
-    // Sees: the API's reads, the pages, with the owner's actions left out.
+    // Sees: the API's reads, the pages, with the owner's actions left out, and the
+    // monitor's credentials by name only.
     assert.deepEqual((await viewer.api.website.list.query()).map((w) => w.name), ["Shop"]);
+    const seen = await viewer.api.website.get.query({ id: site.id });
+    assert.deepEqual([seen.headers, seen.body], [
+      { Authorization: "(hidden from viewers)" },
+      "(hidden from viewers)",
+    ]);
+    assert.ok(!JSON.stringify(await viewer.api.website.list.query()).includes("s3cret"));
+    for (
+      const path of [
+        `/app/monitors/${site.id}/edit`,
+        `/app/monitors/new?copy=${site.id}`,
+        "/app/monitors/export",
+        `/app/status-pages/${page.id}`,
+      ]
+    ) {
+      const res = await viewer.fetch(`${server.url}${path}`);
+      assert.equal(res.status, 403, path);
+      assert.ok(!(await res.text()).includes("s3cret"), path);
+    }
     const list = await (await viewer.fetch(`${server.url}/app`)).text();
     assert.match(list, /You can view this team but not change it\./);
     assert.ok(!list.includes(">Add monitor<") && !list.includes(">Import monitors<"));
     const detail = await (await viewer.fetch(`${server.url}/app/monitors/${site.id}`)).text();
+    assert.ok(!detail.includes("s3cret"), "no credential on the monitor's page");
+    const pages = await (await viewer.fetch(`${server.url}/app/status-pages`)).text();
+    assert.ok(pages.includes(`href="/status/${page.slug}"`) && !pages.includes(page.id));
     assert.ok(!detail.includes(`/app/monitors/${site.id}/pause"`), "no Pause button");
     const [incident] = await server.bed.pg.sql`
       insert into incidents (website_id, started_at, cause_error_kind, cause_error_message,

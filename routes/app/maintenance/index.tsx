@@ -133,7 +133,10 @@ const STATE_PILL: Record<MaintenanceState, string> = {
   completed: "bg-slate-100 text-slate-700 dark:bg-slate-700 dark:text-slate-200",
 };
 
-function WindowRow(props: { window: MaintenanceView; names: Map<string, Website> }) {
+function WindowRow(
+  // `viewOnly`: a viewer of the team, who changes no window.
+  props: { window: MaintenanceView; names: Map<string, Website>; viewOnly: boolean },
+) {
   const { window } = props;
   // A monitor deleted since is no longer one of the window's.
   const monitors = window.websiteIds.flatMap((id) => props.names.get(id) ?? [])
@@ -187,33 +190,35 @@ function WindowRow(props: { window: MaintenanceView; names: Map<string, Website>
           ))}
         </p>
       </div>
-      <div class="flex flex-wrap gap-2">
-        {window.state !== "completed" && (
-          <LinkButton variant="secondary" href={`/app/maintenance/${window.id}/edit`}>
-            Edit
-            <span class="sr-only">{` (${named})`}</span>
-          </LinkButton>
-        )}
-        <form method="post" action="/app/maintenance">
-          <input type="hidden" name="intent" value={action.intent} />
-          <input type="hidden" name="id" value={window.id} />
-          <Button variant={action.variant}>
-            {action.label}
-            <span class="sr-only">{` (${named})`}</span>
-          </Button>
-        </form>
-        {window.state === "scheduled" && window.series &&
-          window.series.index < window.series.size && (
+      {!props.viewOnly && (
+        <div class="flex flex-wrap gap-2">
+          {window.state !== "completed" && (
+            <LinkButton variant="secondary" href={`/app/maintenance/${window.id}/edit`}>
+              Edit
+              <span class="sr-only">{` (${named})`}</span>
+            </LinkButton>
+          )}
           <form method="post" action="/app/maintenance">
-            <input type="hidden" name="intent" value="cancel-rest" />
+            <input type="hidden" name="intent" value={action.intent} />
             <input type="hidden" name="id" value={window.id} />
-            <Button variant="ghost">
-              Cancel this and later
+            <Button variant={action.variant}>
+              {action.label}
               <span class="sr-only">{` (${named})`}</span>
             </Button>
           </form>
-        )}
-      </div>
+          {window.state === "scheduled" && window.series &&
+            window.series.index < window.series.size && (
+            <form method="post" action="/app/maintenance">
+              <input type="hidden" name="intent" value="cancel-rest" />
+              <input type="hidden" name="id" value={window.id} />
+              <Button variant="ghost">
+                Cancel this and later
+                <span class="sr-only">{` (${named})`}</span>
+              </Button>
+            </form>
+          )}
+        </div>
+      )}
     </li>
   );
 }
@@ -245,7 +250,9 @@ export default defineApp.page<typeof handler>(({ data, state }) => {
         : (
           <Card title="Maintenance windows">
             <ul class="divide-y divide-slate-200 dark:divide-slate-700">
-              {data.windows.map((w) => <WindowRow key={w.id} window={w} names={names} />)}
+              {data.windows.map((w) => (
+                <WindowRow key={w.id} window={w} names={names} viewOnly={viewer} />
+              ))}
             </ul>
           </Card>
         )}

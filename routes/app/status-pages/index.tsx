@@ -61,14 +61,15 @@ export const handler = define.handlers<Data>({
   },
 });
 
-function PageRow(props: { page: StatusPageView }) {
+/** One page; its title opens the editor, or for a viewer (who may not) the public page. */
+function PageRow(props: { page: StatusPageView; viewOnly: boolean }) {
   const { page } = props;
   const count = page.websites.length;
   return (
     <li class="flex flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-4 sm:px-6">
       <div class="min-w-0">
         <a
-          href={`/app/status-pages/${page.id}`}
+          href={props.viewOnly ? `/status/${page.slug}` : `/app/status-pages/${page.id}`}
           class={`break-words text-base font-semibold text-slate-900 hover:underline dark:text-white rounded ${LINK}`}
         >
           {page.title}
@@ -114,7 +115,7 @@ export default define.page<typeof handler>(({ data, state }) => {
         : (
           <Card title="Your status pages">
             <ul class="divide-y divide-slate-200 dark:divide-slate-700">
-              {data.pages.map((p) => <PageRow key={p.id} page={p} />)}
+              {data.pages.map((p) => <PageRow key={p.id} page={p} viewOnly={viewer} />)}
             </ul>
           </Card>
         )}
