@@ -1,4 +1,5 @@
 /** The owner's view of a page's subscribers, all of them as CSV, and removing one. */
+import { refuseViewer } from "../teams/teams.ts";
 import { stringify } from "csv-stringify/sync";
 import type { Actor, Services } from "../context.ts";
 import { notFound } from "../errors.ts";
@@ -30,6 +31,7 @@ export async function listSubscribers(
   actor: Actor,
   pageId: string,
 ): Promise<Subscribers> {
+  refuseViewer(actor); // the addresses are people's, given to the team, not to its viewers
   const page = await loadOwnedPage(services.readDb, actor, pageId);
   const [counts, rows, monitors] = await Promise.all([
     services.readSql`
@@ -66,6 +68,7 @@ export async function subscribersCsv(
   actor: Actor,
   pageId: string,
 ): Promise<{ filename: string; csv: string }> {
+  refuseViewer(actor);
   const page = await loadOwnedPage(services.readDb, actor, pageId);
   const [rows, monitors] = await Promise.all([
     services.readSql`

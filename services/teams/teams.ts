@@ -47,6 +47,11 @@ export const ownerNameSql = (sql: Sql) => sql`coalesce(nullif(u.name, ''), u.ema
 export const VIEWER_REFUSAL =
   "You can view this team but not change it; its owner can give you member access";
 
+/** Refuses a viewer of the team: for what they may not even read (subscribers' addresses). */
+export function refuseViewer(actor: Actor): void {
+  if (actor.viewer) throw new DomainError("FORBIDDEN", VIEWER_REFUSAL);
+}
+
 /** Refuses unless the actor is the team's owner. */
 export function mustOwn(actor: Actor, what: string): void {
   if (actor.userId !== actor.accountId) {

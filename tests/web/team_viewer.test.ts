@@ -53,6 +53,13 @@ Deno.test("a viewer sees the team's monitors and changes nothing of them; the ow
       "(hidden from viewers)",
     ]);
     assert.ok(!JSON.stringify(await viewer.api.website.list.query()).includes("s3cret"));
+    assert.equal(
+      await errorMessage(viewer.api.statusPage.subscribers.query({ id: page.id })),
+      `FORBIDDEN: ${REFUSAL}`,
+    );
+    const csv = await viewer.fetch(`${server.url}/app/status-pages/${page.id}/subscribers.csv`);
+    assert.equal(csv.status, 403);
+    await csv.body?.cancel();
     for (
       const path of [
         `/app/monitors/${site.id}/edit`,

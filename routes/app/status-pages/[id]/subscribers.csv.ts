@@ -4,6 +4,7 @@ import { define } from "../../../../web/define.ts";
 import { DomainError } from "../../../../services/errors.ts";
 import { subscribersCsv } from "../../../../services/subscribers/list.ts";
 import { actorOf } from "../../../../services/context.ts";
+import { pageError } from "../../../../web/page_errors.ts";
 
 export const handler = define.handlers({
   async GET(ctx) {
@@ -25,7 +26,7 @@ export const handler = define.handlers({
       if (error instanceof DomainError && error.code === "NOT_FOUND") {
         throw new HttpError(404, "No such status page");
       }
-      throw error;
+      throw pageError(error);
     }
   },
 });
