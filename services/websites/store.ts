@@ -120,7 +120,8 @@ export interface Website {
 
 /**
  * The website as `actor` may read it: a viewer of the team reads the names of its request
- * headers, not their values, and not its body (credentials, often).
+ * headers, not their values, and not its body (credentials, often), nor a heartbeat's
+ * address (which reports beats).
  */
 export function forActor(website: Website, actor: Actor): Website {
   if (!actor.viewer) return website;
@@ -129,6 +130,7 @@ export function forActor(website: Website, actor: Actor): Website {
     ...website,
     headers: Object.fromEntries(Object.keys(website.headers).map((name) => [name, hidden])),
     body: website.body ? hidden : website.body,
+    heartbeat: website.heartbeat && { ...website.heartbeat, pingUrl: hidden },
   };
 }
 

@@ -53,6 +53,13 @@ Deno.test("a viewer sees the team's monitors and changes nothing of them; the ow
       "(hidden from viewers)",
     ]);
     assert.ok(!JSON.stringify(await viewer.api.website.list.query()).includes("s3cret"));
+    // A heartbeat's address reports beats: a viewer does not get it.
+    const beat = await owner.api.website.create.mutate({ type: "heartbeat", name: "Backup" });
+    const hidden = await viewer.api.website.get.query({ id: beat.id });
+    assert.equal(hidden.heartbeat?.pingUrl, "(hidden from viewers)");
+    const beatPage = await (await viewer.fetch(`${server.url}/app/monitors/${beat.id}`)).text();
+    assert.ok(!beatPage.includes(beat.heartbeat!.pingUrl));
+    await owner.api.website.delete.mutate({ id: beat.id });
     assert.equal(
       await errorMessage(viewer.api.statusPage.subscribers.query({ id: page.id })),
       `FORBIDDEN: ${REFUSAL}`,

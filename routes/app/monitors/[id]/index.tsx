@@ -257,7 +257,7 @@ export default define.page<typeof handler>(({ data, url, state }) => {
       {data.maintenance.length > 0 && (
         <MaintenanceNotice windows={data.maintenance} websiteId={website.id} />
       )}
-      {website.heartbeat && (
+      {website.heartbeat && !viewer && (
         <Notice kind="info" class="mb-4">
           <p>
             Have your job call this address (GET or POST) at least every{" "}
