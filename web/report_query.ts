@@ -14,12 +14,15 @@ export interface ReportQuery {
   values: { from: string; to: string; timeZone: string; tag: string };
   input: AvailabilityInput | null;
   errors: Partial<Record<ReportField, string>>;
+  /** The zone the page's days are in: the one asked for, or UTC while that is not one. */
+  zone: string;
 }
 
 export function readReportQuery(url: URL, now = Date.now()): ReportQuery {
   const param = (name: ReportField) => url.searchParams.get(name)?.trim() ?? "";
   const timeZone = param("timeZone") || "UTC";
-  const fallback = reportPeriods(now, knownTimeZone(timeZone) ? timeZone : "UTC")[DEFAULT_PERIOD];
+  const zone = knownTimeZone(timeZone) ? timeZone : "UTC";
+  const fallback = reportPeriods(now, zone)[DEFAULT_PERIOD];
   const values = {
     from: param("from") || fallback.from,
     to: param("to") || fallback.to,
@@ -27,13 +30,13 @@ export function readReportQuery(url: URL, now = Date.now()): ReportQuery {
     tag: param("tag"),
   };
   const parsed = availabilityInput.safeParse(values);
-  if (parsed.success) return { values, input: parsed.data, errors: {} };
+  if (parsed.success) return { values, input: parsed.data, errors: {}, zone };
   const errors: ReportQuery["errors"] = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] as ReportField;
     errors[field] ??= withoutField(issue.message);
   }
-  return { values, input: null, errors };
+  return { values, input: null, errors, zone };
 }
 
 /** The query string of a report: its period, and its time zone and tag unless UTC and none. */

@@ -40,10 +40,15 @@ export async function resolveApiToken(
     await services.db.update(apiTokens).set({ lastUsedAt: now })
       .where(eq(apiTokens.tokenHash, tokenHash));
   }
-  const viewer = row.role === "viewer";
   return {
-    user: { id: row.id, email: row.email, name: row.name, accountId: row.accountId, viewer },
-    // A viewer's token reads, whatever it was made as (before they became a viewer, say).
-    readOnly: row.readOnly || viewer,
+    // A viewer's token reads, whatever it was made as: `viewer` says so (web/trpc/init.ts).
+    user: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      accountId: row.accountId,
+      viewer: row.role === "viewer",
+    },
+    readOnly: row.readOnly,
   };
 }

@@ -1,9 +1,10 @@
 /**
  * `deno task secrets:seal`: seals every stored secret (alert channels' settings, monitors'
- * request headers and bodies, two-factor keys) under the first key of `SECRETS_KEY`: those kept in
- * plain before a key was set, and those sealed under an older key still listed. `--unseal`
- * writes them back in plain, for an instance that stops using a key. A value no listed key
- * opens is left as it is and counted. One transaction: a run that fails changes nothing.
+ * request headers and bodies, two-factor keys) under the first key of `SECRETS_KEY`: those
+ * kept in plain before a key was set, and those sealed under an older key still listed.
+ * `--unseal` writes them back in plain, for an instance that stops using a key. A value no
+ * listed key opens is left as it is and counted. One transaction: a run that fails changes
+ * nothing.
  */
 import type postgres from "postgres";
 import { isSealed, open, seal, sealedUnderCurrent, type SecretKey } from "../../lib/secret_box.ts";

@@ -3,9 +3,10 @@
  * status pages, alert channels and maintenance windows. The owner invites people by
  * email; whoever opens the invitation's link (once, within 7 days) and signs in or signs up
  * becomes a member, and works on everything of the team as the owner does, except managing
- * the team; or, invited as a viewer, sees everything of it and changes nothing (the owner
- * can change a member's role at any time). A person belongs to their own team and to any they joined, and works in one at
- * a time: a session remembers which (`sessions.account_id`), an API token is made in one.
+ * the team; or, invited as a viewer, sees it and changes nothing (the owner can change a
+ * member's role at any time). A person belongs to their own team and to any they joined,
+ * and works in one at a time: a session remembers which (`sessions.account_id`), an API
+ * token is made in one.
  * A member who leaves or is removed falls back to their own team at their next request;
  * their tokens made in the team end, and their live sockets stop at the next re-check.
  */

@@ -53,16 +53,13 @@ const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
  * calls its queries and no mutation, and so does a viewer of the team.
  */
 export const authedProcedure = signedInProcedure.use(({ ctx, type, next }) => {
-  if (ctx.readOnly && type !== "query") {
+  if (type !== "query" && (ctx.user.viewer || ctx.readOnly)) {
     throw new TRPCError({
       code: "FORBIDDEN",
-      message: ctx.user.viewer && ctx.apiToken
+      message: ctx.user.viewer
         ? VIEWER_REFUSAL
         : "This API token is read-only; create one that may change things",
     });
-  }
-  if (ctx.user.viewer && type !== "query") {
-    throw new TRPCError({ code: "FORBIDDEN", message: VIEWER_REFUSAL });
   }
   return next();
 });

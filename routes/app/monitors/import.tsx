@@ -143,16 +143,12 @@ export default define.page<typeof handler>(({ data }) => {
 function outcomeWords(outcome: ImportOutcome): string {
   if (!imported(outcome)) return "The file holds no monitors: nothing was added.";
   const { added, skipped, refused } = outcome;
-  const parts = [`Added ${monitors(added.length)}`];
+  const parts = [`Added ${added.length} monitor${added.length === 1 ? "" : "s"}`];
   if (skipped.length) {
     parts.push(`${skipped.length} ${skipped.length === 1 ? "was" : "were"} already here`);
   }
   if (refused.length) parts.push(`${refused.length} could not be added`);
   return `${parts.join("; ")}${skipped.length || refused.length ? ", as listed below." : "."}`;
-}
-
-function monitors(n: number): string {
-  return `${n} monitor${n === 1 ? "" : "s"}`;
 }
 
 /** Whether the file held any monitor at all. */

@@ -1,7 +1,7 @@
 /**
  * `/app/reports`: every monitor's availability over a period of days in a time zone (the
- * last 30 in UTC unless chosen), with one-click periods, a tag filter and a CSV download. A GET form,
- * so it works without JavaScript and every report has an address to share.
+ * last 30 in UTC unless chosen), with one-click periods, a tag filter and a CSV download.
+ * A GET form, so it works without JavaScript and every report has an address to share.
  */
 import { page } from "../../../fresh/mod.ts";
 import { defineApp } from "../../../web/define.ts";
@@ -54,12 +54,10 @@ export const handler = defineApp.handlers<Data>({
     ctx.state.title = "Reports";
     const now = Date.now();
     const query = readReportQuery(ctx.url, now);
-    // An unknown zone is said at its field; the choices meanwhile are UTC's days.
-    const zone = query.errors.timeZone ? "UTC" : query.values.timeZone;
     const base = {
       ...query,
-      periods: reportPeriods(now, zone),
-      today: dayIn(now, zone),
+      periods: reportPeriods(now, query.zone),
+      today: dayIn(now, query.zone),
       pageNumber: Math.max(1, Math.floor(Number(ctx.url.searchParams.get("page"))) || 1),
     };
     if (!query.input) return page({ ...base, report: null }, { status: 400 });
